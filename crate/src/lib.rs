@@ -1,0 +1,8 @@
+//! kplay: a deterministic simulator of Kafka's produce path.
+pub mod config;
+pub mod script;
+
+/// The crate version, as the CLI and the wasm API report it.
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}

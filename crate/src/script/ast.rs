@@ -1,0 +1,238 @@
+//! The parsed scenario: what `script::parse` hands to `run`.
+//!
+//! Everything here is already validated: names resolve to declared nodes and topics,
+//! durations are integer microseconds, sizes are bytes, and every Kafka property has
+//! been checked against Kafka's own rules and resolved to its effective value
+//! (`crate::config`). A `Scenario` can therefore always be run; anything that could not
+//! be made into one came back as a `Diagnostic` instead.
+//!
+//! Map: [`Scenario`] holds the declarations ([`TopicDecl`], [`ProducerDecl`],
+//! [`ConsumerDecl`], [`NetworkDecl`]), the timeline ([`Timed`] / [`Action`]), how long to
+//! run ([`RunUntil`]) and the [`Expect`] lines.
+
+use crate::config::{BrokerConfig, ConsumerConfig, EffectiveConfig, KafkaVersion, ProducerConfig, TopicConfig};
+
+/// Time in integer microseconds of virtual time.
+pub type Micros = u64;
+
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// `seed N`; default 1.
+    pub seed: u64,
+    /// `kafka X.Y[.Z]`; default 4.0, the line whose defaults kplay models first.
+    pub kafka: KafkaVersion,
+    /// `brokers N ...`; default 1 broker with default config when absent.
+    pub brokers: u16,
+    pub broker_config: BrokerConfig,
+    pub topics: Vec<TopicDecl>,
+    pub producers: Vec<ProducerDecl>,
+    pub consumers: Vec<ConsumerDecl>,
+    pub network: NetworkDecl,
+    /// Timeline entries, sorted by time with file order kept for equal times.
+    pub timeline: Vec<Timed>,
+    pub run_until: RunUntil,
+    pub expects: Vec<Expect>,
+    /// Every configuration, resolved, with where each value came from; and the notes
+    /// Kafka would have logged while resolving it (implicit idempotence disabled, ...).
+    pub effective: EffectiveConfig,
+}
+
+#[derive(Clone, Debug)]
+pub struct TopicDecl {
+    pub name: String,
+    pub partitions: u32,
+    pub replication_factor: u16,
+    /// Replica list per partition; the first broker is the preferred leader. Always
+    /// filled: from `replica.assignment` when given, else spread deterministically the
+    /// way Kafka's rack-unaware assignment does.
+    pub assignment: Vec<Vec<u16>>,
+    pub config: TopicConfig,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProducerDecl {
+    pub name: String,
+    pub config: ProducerConfig,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConsumerDecl {
+    pub name: String,
+    pub config: ConsumerConfig,
+}
+
+/// `network latency=1ms jitter=0ms loss=0.0`: every directed link between two nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NetworkDecl {
+    /// One-way latency; default 1 ms.
+    pub latency_us: Micros,
+    /// Uniform extra delay in `[0, jitter]`; default 0. TCP order is kept per link.
+    pub jitter_us: Micros,
+    /// Probability that a message is lost, in parts per million; default 0.
+    pub loss_ppm: u32,
+}
+
+impl Default for NetworkDecl {
+    fn default() -> Self {
+        NetworkDecl { latency_us: 1_000, jitter_us: 0, loss_ppm: 0 }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Timed {
+    pub at_us: Micros,
+    /// 1-based line of the statement, so the trace and explanations can point at it.
+    pub line: u32,
+    pub action: Action,
+}
+
+/// A node named in a fault statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NodeRef {
+    /// `broker-N` (N as written, 1-based).
+    Broker(u16),
+    /// A declared producer, by index into `Scenario::producers`.
+    Producer(usize),
+    /// The KRaft controller quorum (`controller`).
+    Controller,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CrashMode {
+    /// The broker process dies (kill -9); the OS and its page cache survive.
+    Process,
+    /// The machine loses power: only bytes flushed (fsync) or written back by the OS survive.
+    Power,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CrashTarget {
+    Broker(u16),
+    /// `crash leader TOPIC/P`: the broker leading that partition when the action runs.
+    LeaderOf { topic: usize, partition: u32 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeySpec {
+    /// `key=null` (the default): the built-in sticky partitioner chooses.
+    Null,
+    /// A template: literal text with `{i}` / `{i%N}` holes (a plain literal is one part).
+    Template(Vec<KeyPart>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KeyPart {
+    Lit(String),
+    /// `{i}`: the record's index within its send statement.
+    Index,
+    /// `{i%N}`.
+    IndexMod(u64),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueSpec {
+    /// `value="..."`: these bytes (UTF-8).
+    Literal(String),
+    /// `size=N`: a deterministic JSON-like payload of exactly N bytes (default 100).
+    Size(u32),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// `P send TOPIC [count=N] [every=D] [key=K] [value=".."|size=N] [partition=N] [sync]`
+    Send {
+        producer: usize,
+        topic: usize,
+        count: u64,
+        every_us: Micros,
+        key: KeySpec,
+        value: ValueSpec,
+        partition: Option<u32>,
+        sync: bool,
+    },
+    /// `P flush`: producer.flush().
+    Flush { producer: usize },
+    /// `P begin`: beginTransaction().
+    Begin { producer: usize },
+    /// `P commit`: commitTransaction().
+    Commit { producer: usize },
+    /// `P abort`: abortTransaction().
+    Abort { producer: usize },
+    /// `P restart [resend=unacked]`: the process dies and starts again at once.
+    RestartApp { producer: usize, resend_unacked: bool },
+    /// `crash broker-N|leader T/P [mode=process|power]` (default process).
+    Crash { target: CrashTarget, mode: CrashMode },
+    /// `restart broker-N`.
+    RestartBroker { broker: u16 },
+    /// `drop A -> B [count=N]`: lose the next N messages on that directed link.
+    Drop { from: NodeRef, to: NodeRef, count: u32 },
+    /// `cut A -> B [for D]`: the directed link is down (for D, or until `heal`).
+    Cut { from: NodeRef, to: NodeRef, for_us: Option<Micros> },
+    /// `isolate NODE [for D]`: every link to and from the node is down.
+    Isolate { node: NodeRef, for_us: Option<Micros> },
+    /// `heal`: every cut and isolation ends now.
+    Heal,
+    /// `C poll TOPIC`: the consumer reads what it may see now.
+    Poll { consumer: usize, topic: usize },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunUntil {
+    /// `run until idle` (the default): every action done, every record has a result,
+    /// and the cluster has settled (or stopped changing).
+    Idle,
+    /// `run until 10s`.
+    Time(Micros),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+    pub fn holds(self, actual: i64, expected: i64) -> bool {
+        match self {
+            CmpOp::Eq => actual == expected,
+            CmpOp::Ne => actual != expected,
+            CmpOp::Lt => actual < expected,
+            CmpOp::Le => actual <= expected,
+            CmpOp::Gt => actual > expected,
+            CmpOp::Ge => actual >= expected,
+        }
+    }
+}
+
+/// One `name OP value` clause of an `expect` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clause {
+    /// `lost`, `errors.NOT_ENOUGH_REPLICAS`, `responses.REQUEST_TIMED_OUT`, ...
+    pub name: String,
+    pub op: CmpOp,
+    pub value: i64,
+    /// Column (1-based) where the clause starts, for the report and the editor.
+    pub column: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Expect {
+    pub line: u32,
+    /// The clauses as written (without the `expect` word).
+    pub text: String,
+    pub clauses: Vec<Clause>,
+}

@@ -1,0 +1,3 @@
+//! The scenario language (see shared SCENARIO_LANGUAGE.md).
+pub mod ast;
+pub mod errors;
