@@ -1,6 +1,9 @@
 //! kplay: a deterministic simulator of Kafka's produce path.
 pub mod config;
+pub mod format;
+pub mod protocol;
 pub mod script;
+pub mod sim;
 
 /// The crate version, as the CLI and the wasm API report it.
 pub fn version() -> &'static str {

@@ -1,0 +1,88 @@
+//! Sizes in the bytes Kafka counts (`DefaultRecord`, `DefaultRecordBatch`,
+//! `MemoryRecordsBuilder`).
+//!
+//! A record is: length (varint), attributes (1), timestampDelta (varlong), offsetDelta
+//! (varint), key length (varint, -1 for null) + key, value length (varint) + value,
+//! header count (varint) + headers. Varints are zig-zag protobuf varints.
+
+/// `DefaultRecordBatch.RECORD_BATCH_OVERHEAD`: the v2 batch header.
+pub const RECORD_BATCH_OVERHEAD: u32 = 61;
+/// `DefaultRecord.MAX_RECORD_OVERHEAD`.
+pub const MAX_RECORD_OVERHEAD: u32 = 21;
+
+/// `ByteUtils.sizeOfVarint`: zig-zag encode, then 7 bits per byte.
+pub fn varint_size(v: i32) -> u32 {
+    let mut z = ((v << 1) ^ (v >> 31)) as u32;
+    let mut n = 1;
+    while z >= 0x80 {
+        z >>= 7;
+        n += 1;
+    }
+    n
+}
+
+/// `ByteUtils.sizeOfVarlong`.
+pub fn varlong_size(v: i64) -> u32 {
+    let mut z = ((v << 1) ^ (v >> 63)) as u64;
+    let mut n = 1;
+    while z >= 0x80 {
+        z >>= 7;
+        n += 1;
+    }
+    n
+}
+
+fn field_size(len: Option<u32>) -> u32 {
+    match len {
+        None => 1, // varint(-1)
+        Some(n) => varint_size(n as i32) + n,
+    }
+}
+
+/// `DefaultRecord.sizeInBytes`: the exact size of one record with no headers.
+pub fn record_size(offset_delta: u32, timestamp_delta_ms: i64, key_len: Option<u32>, value_len: Option<u32>) -> u32 {
+    let body = 1 // attributes
+        + varlong_size(timestamp_delta_ms)
+        + varint_size(offset_delta as i32)
+        + field_size(key_len)
+        + field_size(value_len)
+        + varint_size(0); // header count
+    body + varint_size(body as i32)
+}
+
+/// `DefaultRecordBatch.estimateBatchSizeUpperBound` for a single record with no headers:
+/// what `send()` checks against `max.request.size` and `buffer.memory`, and what a new
+/// batch allocates when the record is bigger than `batch.size`.
+pub fn record_upper_bound(key_len: Option<u32>, value_len: Option<u32>) -> u32 {
+    RECORD_BATCH_OVERHEAD + MAX_RECORD_OVERHEAD + field_size(key_len) + field_size(value_len) + varint_size(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_match_kafka() {
+        assert_eq!(varint_size(0), 1);
+        assert_eq!(varint_size(-1), 1);
+        assert_eq!(varint_size(63), 1);
+        assert_eq!(varint_size(64), 2);
+        assert_eq!(varint_size(-65), 2);
+        assert_eq!(varint_size(i32::MAX), 5);
+        assert_eq!(varlong_size(0), 1);
+        assert_eq!(varlong_size(i64::MIN), 10);
+    }
+
+    #[test]
+    fn record_sizes() {
+        // Lengths are zig-zag varints: 100 encodes as 200, two bytes.
+        // null key, 100-byte value, first record: body = 1+1+1+1+(2+100)+1 = 107, +2 length bytes.
+        assert_eq!(record_size(0, 0, None, Some(100)), 109);
+        // key "user-1" (6 bytes), value 10 bytes: body 1+1+1+7+11+1 = 22, +1.
+        assert_eq!(record_size(0, 0, Some(6), Some(10)), 23);
+        // offset and timestamp deltas grow the record as the batch fills.
+        assert_eq!(record_size(64, 0, Some(6), Some(10)), 24);
+        assert_eq!(record_size(0, 64, Some(6), Some(10)), 24);
+        assert_eq!(record_upper_bound(None, Some(100)), 61 + 21 + 1 + 102 + 1);
+    }
+}

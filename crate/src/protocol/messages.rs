@@ -1,0 +1,272 @@
+//! Envelopes and message bodies.
+//!
+//! An [`Envelope`] carries the sender's process incarnation and, on a connection, the
+//! incarnation of the receiver it was opened to: a message to a process that has since
+//! restarted is answered with a TCP reset instead of being handled, and a response to a
+//! producer process that has since restarted is dropped, as a new process would never
+//! see it.
+
+use std::rc::Rc;
+
+use serde::Serialize;
+
+use super::{ClusterImage, Error};
+use crate::sim::{NodeId, Tp};
+
+/// Correlation id of a request, unique per sending node.
+pub type Corr = u32;
+
+#[derive(Clone, Debug)]
+pub struct Envelope {
+    pub from: NodeId,
+    pub to: NodeId,
+    /// The sender's incarnation when it sent this.
+    pub from_inc: u32,
+    /// The receiver incarnation this message is meant for (None: whoever runs there).
+    pub to_inc: Option<u32>,
+    pub msg: Msg,
+}
+
+/// Transaction control record type (`ControlRecordType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Marker {
+    Abort,
+    Commit,
+}
+
+/// One record batch as it is on the wire and in every log that holds it.
+#[derive(Debug)]
+pub struct BatchData {
+    /// kplay's id for the producer batch (for tracing); 0 for control batches.
+    pub batch_id: u32,
+    /// -1 when the producer is not idempotent.
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    /// -1 when not idempotent.
+    pub base_sequence: i32,
+    pub transactional: bool,
+    /// Set for a transaction marker (one control record).
+    pub control: Option<Marker>,
+    /// Record ids, in batch order (empty for control batches).
+    pub records: Rc<[u32]>,
+    /// Bytes on the wire: 61-byte header plus (compressed) records.
+    pub size_bytes: u32,
+    /// Uncompressed size of the records (for metrics).
+    pub uncompressed_bytes: u32,
+}
+
+impl BatchData {
+    /// Offsets the batch occupies: its records, or one for a control record.
+    pub fn offset_count(&self) -> u64 {
+        if self.control.is_some() {
+            1
+        } else {
+            self.records.len() as u64
+        }
+    }
+    pub fn last_sequence(&self) -> i32 {
+        if self.base_sequence < 0 {
+            return -1;
+        }
+        let n = self.offset_count() as i64 - 1;
+        ((self.base_sequence as i64 + n) % (i32::MAX as i64 + 1)) as i32
+    }
+    pub fn is_idempotent(&self) -> bool {
+        self.producer_id >= 0
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ProduceRequest {
+    pub corr: Corr,
+    /// 0, 1 or -1.
+    pub acks: i16,
+    pub timeout_us: u64,
+    pub transactional_id: Option<Rc<str>>,
+    /// At most one batch per partition.
+    pub batches: Vec<(Tp, Rc<BatchData>)>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PartitionProduceResult {
+    pub tp: Tp,
+    pub error: Error,
+    /// -1 when not appended (or acks=0).
+    pub base_offset: i64,
+    /// For NOT_LEADER_OR_FOLLOWER: the leader the broker knows of (KIP-951 hint).
+    pub current_leader: Option<(u16, u32)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProduceResponse {
+    pub corr: Corr,
+    pub results: Vec<PartitionProduceResult>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FetchPartition {
+    pub tp: Tp,
+    pub fetch_offset: u64,
+    /// Epoch of the last batch the follower holds (KIP-320/595 truncation on fetch).
+    pub last_fetched_epoch: Option<u32>,
+    pub current_leader_epoch: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct FetchRequest {
+    pub corr: Corr,
+    pub replica: u16,
+    pub partitions: Vec<FetchPartition>,
+    pub max_wait_us: u64,
+    pub min_bytes: u32,
+    pub max_bytes: u32,
+}
+
+/// A batch as a log holds it: its offsets and the leader epoch stamped at append.
+#[derive(Clone, Debug)]
+pub struct LogBatch {
+    pub base_offset: u64,
+    pub leader_epoch: u32,
+    pub data: Rc<BatchData>,
+}
+
+impl LogBatch {
+    pub fn last_offset(&self) -> u64 {
+        self.base_offset + self.data.offset_count() - 1
+    }
+    pub fn next_offset(&self) -> u64 {
+        self.base_offset + self.data.offset_count()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct FetchPartitionResponse {
+    pub tp: Tp,
+    pub error: Error,
+    pub high_watermark: u64,
+    /// Set when the follower's log diverged: truncate to at most this (epoch, end offset).
+    pub diverging_epoch: Option<(u32, u64)>,
+    pub batches: Vec<LogBatch>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FetchResponse {
+    pub corr: Corr,
+    pub partitions: Vec<FetchPartitionResponse>,
+}
+
+/// One marker the coordinator asks a partition leader to write (WriteTxnMarkers).
+#[derive(Clone, Debug)]
+pub struct MarkerRequest {
+    pub tp: Tp,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub marker: Marker,
+    pub coordinator_epoch: u32,
+}
+
+#[derive(Clone, Debug)]
+pub enum Msg {
+    // ---- TCP (modelled, not Kafka requests) ----
+    /// Open a connection (SYN).
+    Connect { corr: Corr },
+    /// Connection established (SYN-ACK); carries the server's incarnation in the envelope.
+    ConnectOk { corr: Corr },
+    /// Connection refused or reset (RST): the process is gone or has restarted.
+    Reset,
+
+    // ---- client <-> broker ----
+    MetadataRequest { corr: Corr },
+    MetadataResponse { corr: Corr, image: Rc<ClusterImage> },
+    Produce(ProduceRequest),
+    ProduceResponse(ProduceResponse),
+    InitProducerId {
+        corr: Corr,
+        transactional_id: Option<Rc<str>>,
+        transaction_timeout_us: u64,
+        /// KIP-360: the current id/epoch when asking for a bump.
+        current: Option<(i64, i16)>,
+    },
+    InitProducerIdResponse { corr: Corr, error: Error, producer_id: i64, producer_epoch: i16 },
+    FindCoordinator { corr: Corr, key: Rc<str> },
+    FindCoordinatorResponse { corr: Corr, error: Error, coordinator: Option<u16> },
+    AddPartitionsToTxn { corr: Corr, transactional_id: Rc<str>, producer_id: i64, producer_epoch: i16, partitions: Vec<Tp> },
+    AddPartitionsToTxnResponse { corr: Corr, error: Error },
+    EndTxn { corr: Corr, transactional_id: Rc<str>, producer_id: i64, producer_epoch: i16, commit: bool },
+    EndTxnResponse { corr: Corr, error: Error },
+
+    // ---- broker <-> broker ----
+    Fetch(FetchRequest),
+    FetchResponse(FetchResponse),
+    WriteTxnMarkers { corr: Corr, markers: Vec<MarkerRequest> },
+    WriteTxnMarkersResponse { corr: Corr, results: Vec<(Tp, Error)> },
+
+    // ---- broker <-> controller ----
+    BrokerHeartbeat { broker: u16, incarnation: u32, metadata_version: u64 },
+    BrokerHeartbeatResponse { fenced: bool, image: Option<Rc<ClusterImage>> },
+    AlterPartition { corr: Corr, tp: Tp, leader: u16, leader_epoch: u32, partition_epoch: u32, new_isr: Vec<u16> },
+    AlterPartitionResponse { corr: Corr, tp: Tp, error: Error },
+    /// The controller publishes a new image (brokers learn it with the link's latency).
+    MetadataPush { image: Rc<ClusterImage> },
+}
+
+impl Msg {
+    /// Kafka's API name, as the trace and the timeline show it.
+    pub fn api(&self) -> &'static str {
+        match self {
+            Msg::Connect { .. } => "Connect",
+            Msg::ConnectOk { .. } => "ConnectOk",
+            Msg::Reset => "Reset",
+            Msg::MetadataRequest { .. } | Msg::MetadataResponse { .. } => "Metadata",
+            Msg::Produce(_) | Msg::ProduceResponse(_) => "Produce",
+            Msg::InitProducerId { .. } | Msg::InitProducerIdResponse { .. } => "InitProducerId",
+            Msg::FindCoordinator { .. } | Msg::FindCoordinatorResponse { .. } => "FindCoordinator",
+            Msg::AddPartitionsToTxn { .. } | Msg::AddPartitionsToTxnResponse { .. } => "AddPartitionsToTxn",
+            Msg::EndTxn { .. } | Msg::EndTxnResponse { .. } => "EndTxn",
+            Msg::Fetch(_) | Msg::FetchResponse(_) => "Fetch",
+            Msg::WriteTxnMarkers { .. } | Msg::WriteTxnMarkersResponse { .. } => "WriteTxnMarkers",
+            Msg::BrokerHeartbeat { .. } | Msg::BrokerHeartbeatResponse { .. } => "BrokerHeartbeat",
+            Msg::AlterPartition { .. } | Msg::AlterPartitionResponse { .. } => "AlterPartition",
+            Msg::MetadataPush { .. } => "MetadataPush",
+        }
+    }
+
+    pub fn is_response(&self) -> bool {
+        matches!(
+            self,
+            Msg::ConnectOk { .. }
+                | Msg::MetadataResponse { .. }
+                | Msg::ProduceResponse(_)
+                | Msg::InitProducerIdResponse { .. }
+                | Msg::FindCoordinatorResponse { .. }
+                | Msg::AddPartitionsToTxnResponse { .. }
+                | Msg::EndTxnResponse { .. }
+                | Msg::FetchResponse(_)
+                | Msg::WriteTxnMarkersResponse { .. }
+                | Msg::BrokerHeartbeatResponse { .. }
+                | Msg::AlterPartitionResponse { .. }
+        )
+    }
+
+    /// The correlation id, when the message has one.
+    pub fn corr(&self) -> Option<Corr> {
+        Some(match self {
+            Msg::Connect { corr } | Msg::ConnectOk { corr } => *corr,
+            Msg::MetadataRequest { corr } | Msg::MetadataResponse { corr, .. } => *corr,
+            Msg::Produce(r) => r.corr,
+            Msg::ProduceResponse(r) => r.corr,
+            Msg::InitProducerId { corr, .. } | Msg::InitProducerIdResponse { corr, .. } => *corr,
+            Msg::FindCoordinator { corr, .. } | Msg::FindCoordinatorResponse { corr, .. } => *corr,
+            Msg::AddPartitionsToTxn { corr, .. } | Msg::AddPartitionsToTxnResponse { corr, .. } => *corr,
+            Msg::EndTxn { corr, .. } | Msg::EndTxnResponse { corr, .. } => *corr,
+            Msg::Fetch(r) => r.corr,
+            Msg::FetchResponse(r) => r.corr,
+            Msg::WriteTxnMarkers { corr, .. } | Msg::WriteTxnMarkersResponse { corr, .. } => *corr,
+            Msg::AlterPartition { corr, .. } | Msg::AlterPartitionResponse { corr, .. } => *corr,
+            Msg::Reset | Msg::BrokerHeartbeat { .. } | Msg::BrokerHeartbeatResponse { .. } | Msg::MetadataPush { .. } => {
+                return None
+            }
+        })
+    }
+}

@@ -1,0 +1,59 @@
+//! The deterministic kernel: virtual time, the event queue, PRNG streams, the network
+//! with its fault rules, node identities and the trace.
+//!
+//! Invariants: time is integer microseconds and only moves forward; events run in
+//! (time, insertion) order; every random draw comes from a [`Prng`] stream forked from
+//! the scenario seed; nothing reads the wall clock or iterates a hash map. Given the same
+//! scenario and seed, a run is the same sequence of events, natively and in wasm.
+
+pub mod net;
+pub mod node;
+pub mod prng;
+pub mod queue;
+pub mod trace;
+
+pub use net::{DropCause, Net, Route};
+pub use node::{name_of, set_names, NodeId, Tp};
+pub use prng::Prng;
+pub use queue::Queue;
+pub use trace::{Event, Trace};
+
+/// Virtual time in microseconds.
+pub type Micros = u64;
+
+pub const MS: Micros = 1_000;
+pub const SEC: Micros = 1_000_000;
+
+/// `1.5s`, `250ms`, `40us`: a compact human form of a duration or instant.
+pub fn fmt_us(us: Micros) -> String {
+    if us == 0 {
+        "0ms".to_string()
+    } else if us % SEC == 0 {
+        format!("{}s", us / SEC)
+    } else if us >= SEC {
+        let s = format!("{:.3}", us as f64 / SEC as f64);
+        format!("{}s", s.trim_end_matches('0').trim_end_matches('.'))
+    } else if us % MS == 0 {
+        format!("{}ms", us / MS)
+    } else if us >= MS {
+        let s = format!("{:.3}", us as f64 / MS as f64);
+        format!("{}ms", s.trim_end_matches('0').trim_end_matches('.'))
+    } else {
+        format!("{us}us")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_durations() {
+        assert_eq!(fmt_us(0), "0ms");
+        assert_eq!(fmt_us(5 * MS), "5ms");
+        assert_eq!(fmt_us(1_500 * MS), "1.5s");
+        assert_eq!(fmt_us(30_120 * MS), "30.12s");
+        assert_eq!(fmt_us(250), "250us");
+        assert_eq!(fmt_us(1_250), "1.25ms");
+    }
+}

@@ -1,0 +1,189 @@
+//! The network: directed links with latency, jitter and loss, and fault rules.
+//!
+//! Each directed link delivers in order (a TCP connection never reorders): a message
+//! arrives at `send time + latency + U[0, jitter]`, but never before the previous message
+//! on the same link. Faults are an ordered rule chain checked when a message is sent; the
+//! first rule that drops it wins (turmoil's model):
+//! - `Drop { count }` loses the next `count` messages on that link, whatever they are;
+//!   it survives `heal`.
+//! - `Cut` takes a directed link down until a time (or until `heal`).
+//! - `Isolate` takes every link to and from a node down until a time (or until `heal`).
+//!
+//! After the rules, random loss (`network loss=`) drops a message with the configured
+//! probability, drawn from the network's own PRNG stream. What a lost message means to
+//! its endpoints (a request that never gets an answer, a timeout) is theirs to find out:
+//! nobody is told.
+
+use serde::Serialize;
+
+use super::{Micros, NodeId, Prng};
+
+#[derive(Clone, Debug)]
+enum Rule {
+    Drop { from: NodeId, to: NodeId, remaining: u32 },
+    Cut { from: NodeId, to: NodeId, until: Option<Micros> },
+    Isolate { node: NodeId, until: Option<Micros> },
+}
+
+/// Why a message never arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropCause {
+    /// A `drop A -> B count=N` rule took it.
+    DropRule,
+    /// The link was `cut`.
+    Cut,
+    /// One end was `isolate`d.
+    Isolated,
+    /// Random loss (`network loss=`).
+    Loss,
+}
+
+pub enum Route {
+    Deliver(Micros),
+    Dropped(DropCause),
+}
+
+pub struct Net {
+    pub latency_us: Micros,
+    pub jitter_us: Micros,
+    pub loss_ppm: u32,
+    rng: Prng,
+    n: usize,
+    last_arrival: Vec<Micros>,
+    rules: Vec<Rule>,
+}
+
+impl Net {
+    pub fn new(nodes: usize, latency_us: Micros, jitter_us: Micros, loss_ppm: u32, rng: Prng) -> Net {
+        Net { latency_us, jitter_us, loss_ppm, rng, n: nodes, last_arrival: vec![0; nodes * nodes], rules: Vec::new() }
+    }
+
+    /// Decide the fate of a message sent now from `from` to `to`.
+    pub fn route(&mut self, now: Micros, from: NodeId, to: NodeId) -> Route {
+        if let Some(cause) = self.rule_verdict(now, from, to) {
+            return Route::Dropped(cause);
+        }
+        if self.rng.chance_ppm(self.loss_ppm) {
+            return Route::Dropped(DropCause::Loss);
+        }
+        let jitter = if self.jitter_us > 0 { self.rng.below(self.jitter_us + 1) } else { 0 };
+        let link = from.index() * self.n + to.index();
+        let at = (now + self.latency_us + jitter).max(self.last_arrival[link]);
+        self.last_arrival[link] = at;
+        Route::Deliver(at)
+    }
+
+    fn rule_verdict(&mut self, now: Micros, from: NodeId, to: NodeId) -> Option<DropCause> {
+        for rule in self.rules.iter_mut() {
+            match rule {
+                Rule::Cut { from: f, to: t, until } if *f == from && *t == to && active(*until, now) => {
+                    return Some(DropCause::Cut)
+                }
+                Rule::Isolate { node, until } if (*node == from || *node == to) && active(*until, now) => {
+                    return Some(DropCause::Isolated)
+                }
+                Rule::Drop { from: f, to: t, remaining } if *f == from && *t == to && *remaining > 0 => {
+                    *remaining -= 1;
+                    return Some(DropCause::DropRule);
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Whether cuts and isolations let a message through right now (ignores drop counts
+    /// and random loss). Used to decide whether a peer would see a TCP reset.
+    pub fn link_up(&self, now: Micros, from: NodeId, to: NodeId) -> bool {
+        !self.rules.iter().any(|r| match r {
+            Rule::Cut { from: f, to: t, until } => *f == from && *t == to && active(*until, now),
+            Rule::Isolate { node, until } => (*node == from || *node == to) && active(*until, now),
+            Rule::Drop { .. } => false,
+        })
+    }
+
+    pub fn add_drop(&mut self, from: NodeId, to: NodeId, count: u32) {
+        self.rules.push(Rule::Drop { from, to, remaining: count });
+    }
+
+    pub fn add_cut(&mut self, from: NodeId, to: NodeId, until: Option<Micros>) {
+        self.rules.push(Rule::Cut { from, to, until });
+    }
+
+    pub fn add_isolate(&mut self, node: NodeId, until: Option<Micros>) {
+        self.rules.push(Rule::Isolate { node, until });
+    }
+
+    /// `heal`: every cut and isolation ends now; pending drop counts stay.
+    pub fn heal(&mut self) {
+        self.rules.retain(|r| matches!(r, Rule::Drop { .. }));
+    }
+
+    /// Forget rules that can no longer fire.
+    pub fn expire(&mut self, now: Micros) {
+        self.rules.retain(|r| match r {
+            Rule::Drop { remaining, .. } => *remaining > 0,
+            Rule::Cut { until, .. } | Rule::Isolate { until, .. } => active(*until, now),
+        });
+    }
+
+    /// True when some cut or isolation is in force now.
+    pub fn partitioned(&self, now: Micros) -> bool {
+        self.rules.iter().any(|r| match r {
+            Rule::Cut { until, .. } | Rule::Isolate { until, .. } => active(*until, now),
+            Rule::Drop { .. } => false,
+        })
+    }
+}
+
+fn active(until: Option<Micros>, now: Micros) -> bool {
+    until.is_none_or(|u| now < u)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn net() -> Net {
+        Net::new(4, 1_000, 0, 0, Prng::new(1))
+    }
+
+    #[test]
+    fn latency_and_fifo_per_link() {
+        let mut n = Net::new(3, 1_000, 500, 0, Prng::new(9));
+        let mut last = 0;
+        for t in 0..200 {
+            match n.route(t, NodeId(1), NodeId(2)) {
+                Route::Deliver(at) => {
+                    assert!(at >= t + 1_000 && at >= last);
+                    last = at;
+                }
+                Route::Dropped(_) => panic!("no loss configured"),
+            }
+        }
+    }
+
+    #[test]
+    fn drop_rule_counts_and_is_directed() {
+        let mut n = net();
+        n.add_drop(NodeId(1), NodeId(3), 2);
+        assert!(matches!(n.route(0, NodeId(3), NodeId(1)), Route::Deliver(_)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(3)), Route::Dropped(DropCause::DropRule)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(3)), Route::Dropped(DropCause::DropRule)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(3)), Route::Deliver(_)));
+    }
+
+    #[test]
+    fn cut_and_isolate_expire_and_heal() {
+        let mut n = net();
+        n.add_cut(NodeId(1), NodeId(2), Some(100));
+        n.add_isolate(NodeId(3), None);
+        assert!(!n.link_up(50, NodeId(1), NodeId(2)));
+        assert!(n.link_up(50, NodeId(2), NodeId(1)));
+        assert!(n.link_up(100, NodeId(1), NodeId(2)));
+        assert!(!n.link_up(500, NodeId(0), NodeId(3)));
+        n.heal();
+        assert!(n.link_up(500, NodeId(0), NodeId(3)));
+    }
+}

@@ -1,0 +1,257 @@
+//! The typed trace: every event a person might ask "why?" about, in time order.
+//!
+//! Events are recorded by the nodes and the kernel as they happen; the checker and the
+//! explanations read them, the playground draws them, and the CLI prints them with
+//! `--trace`. Every event also feeds a stable 64-bit FNV-1a hash of its JSON form, so
+//! "same scenario + same seed = same run" is one number to compare, natively and in wasm.
+//! The hash is kept even when the events themselves are not (benchmarks).
+
+use serde::Serialize;
+
+use super::net::DropCause;
+use super::{Micros, NodeId, Tp};
+use crate::protocol::{ClientError, Error, Marker};
+
+/// Why a batch left the accumulator (what made its partition ready, or why it was drained).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SealReason {
+    /// The batch is full (`batch.size`).
+    Full,
+    /// Another batch is queued behind it in the same partition.
+    BatchWaiting,
+    /// `linger.ms` passed since the batch was created.
+    Linger,
+    /// `flush()` (or a `sync` send) is in progress.
+    Flush,
+    /// Threads are blocked waiting for `buffer.memory`.
+    MemoryExhausted,
+    /// A transaction is committing or aborting.
+    TxnCompleting,
+    /// A retried batch whose backoff ended.
+    Retry,
+    /// Not ready itself, but drained with another ready partition on the same broker.
+    NodeReady,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockReason {
+    /// `send()` waits for the topic's metadata.
+    Metadata,
+    /// `send()` waits for `buffer.memory`.
+    BufferMemory,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiredIn {
+    Accumulator,
+    InFlight,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrashKind {
+    Process,
+    Power,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElectionKind {
+    /// Chosen from the ISR.
+    Clean,
+    /// Chosen outside the ISR (`unclean.leader.election.enable=true`).
+    Unclean,
+    /// Leadership moved back to the preferred replica.
+    Preferred,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlushReason {
+    /// `flush.messages` / `log.flush.interval.messages` reached.
+    Messages,
+    /// `flush.ms` / `log.flush.interval.ms` passed.
+    Interval,
+    /// Segment roll fsyncs the old segment.
+    SegmentRoll,
+}
+
+/// One event. Node fields are names when serialized; partitions print as `topic-p`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    // ---- script and faults ----
+    /// A timeline statement ran.
+    Action { line: u32, text: String },
+    MessageDropped { from: NodeId, to: NodeId, api: &'static str, corr: Option<u32>, cause: DropCause },
+    /// A TCP reset (connection refused or closed by a dead/restarted process).
+    ConnectionReset { from: NodeId, to: NodeId },
+
+    // ---- producer app ----
+    SendBlocked { producer: NodeId, record: u32, reason: BlockReason },
+    SendFailed { producer: NodeId, record: u32, error: ClientErrorName },
+    FlushStarted { producer: NodeId },
+    FlushCompleted { producer: NodeId },
+    AppRestarted { producer: NodeId, resent: u32 },
+
+    // ---- producer client ----
+    Connecting { from: NodeId, to: NodeId },
+    Connected { from: NodeId, to: NodeId },
+    Disconnected { from: NodeId, to: NodeId, cancelled_requests: u32 },
+    MetadataRequested { producer: NodeId, to: NodeId },
+    MetadataUpdated { producer: NodeId, leaders: Vec<(Tp, Option<u16>, u32)> },
+    BatchCreated { producer: NodeId, batch: u32, tp: Tp },
+    BatchDrained {
+        producer: NodeId,
+        batch: u32,
+        tp: Tp,
+        reason: SealReason,
+        records: u32,
+        bytes: u32,
+        attempt: u32,
+        producer_id: i64,
+        producer_epoch: i16,
+        base_sequence: i32,
+    },
+    RequestSent { from: NodeId, to: NodeId, api: &'static str, corr: u32, batches: Vec<u32> },
+    ResponseReceived { at: NodeId, from: NodeId, api: &'static str, corr: u32, errors: Vec<(u32, Error)> },
+    /// `request.timeout.ms` passed: the connection is closed and its requests fail.
+    RequestTimedOut { from: NodeId, to: NodeId, corr: u32 },
+    BatchRetried { producer: NodeId, batch: u32, tp: Tp, error: Error, attempt: u32, backoff_us: Micros },
+    BatchAcked { producer: NodeId, batch: u32, tp: Tp, base_offset: i64, records: u32 },
+    BatchFailed { producer: NodeId, batch: u32, tp: Tp, error: ClientErrorName, records: u32 },
+    /// `delivery.timeout.ms` passed for a batch.
+    BatchExpired { producer: NodeId, batch: u32, tp: Tp, r#in: ExpiredIn, records: u32 },
+    /// A response arrived for a batch that had already been failed (expired in flight).
+    LateResponseIgnored { producer: NodeId, batch: u32, tp: Tp, error: Error, base_offset: i64 },
+    ProducerIdAssigned { producer: NodeId, producer_id: i64, producer_epoch: i16 },
+    EpochBumped { producer: NodeId, producer_id: i64, producer_epoch: i16, reason: String },
+    TxnBegun { producer: NodeId },
+    PartitionsAddedToTxn { producer: NodeId, partitions: Vec<Tp> },
+    TxnEnding { producer: NodeId, commit: bool },
+    TxnEnded { producer: NodeId, commit: bool, error: Option<Error> },
+
+    // ---- broker ----
+    /// The leader appended a batch.
+    Appended {
+        broker: NodeId,
+        tp: Tp,
+        batch: u32,
+        base_offset: u64,
+        last_offset: u64,
+        leader_epoch: u32,
+        producer_id: i64,
+        base_sequence: i32,
+    },
+    /// The leader refused a batch (nothing written).
+    ProduceRejected { broker: NodeId, tp: Tp, batch: u32, error: Error },
+    /// The leader found the batch in its producer-state cache: nothing written, the
+    /// original offsets answered.
+    DuplicateBatch { broker: NodeId, tp: Tp, batch: u32, producer_id: i64, base_sequence: i32, base_offset: u64 },
+    ProduceAnswered { broker: NodeId, to: NodeId, corr: u32, results: Vec<(Tp, Error, i64)> },
+    /// A follower appended what a fetch brought.
+    Replicated { broker: NodeId, tp: Tp, from_offset: u64, to_offset: u64 },
+    HighWatermark { broker: NodeId, tp: Tp, high_watermark: u64 },
+    IsrShrink { broker: NodeId, tp: Tp, removed: Vec<u16>, isr: Vec<u16> },
+    IsrExpand { broker: NodeId, tp: Tp, added: Vec<u16>, isr: Vec<u16> },
+    Truncated { broker: NodeId, tp: Tp, from_offset: u64, to_offset: u64, records: Vec<u32> },
+    Flushed { broker: NodeId, tp: Tp, to_offset: u64, reason: FlushReason },
+    /// The OS flusher wrote dirty pages; data below `durable_offset` survives power loss.
+    Writeback { broker: NodeId, tp: Tp, durable_offset: u64 },
+    SegmentRolled { broker: NodeId, tp: Tp, base_offset: u64 },
+    Crashed { broker: NodeId, mode: CrashKind, lost: Vec<(Tp, u64, u64)> },
+    Restarted { broker: NodeId },
+    Recovered { broker: NodeId, tp: Tp, log_end_offset: u64, torn_bytes: u32 },
+    MarkerWritten { broker: NodeId, tp: Tp, marker: Marker, offset: u64, producer_id: i64 },
+    BecameLeader { broker: NodeId, tp: Tp, leader_epoch: u32, log_end_offset: u64 },
+    BecameFollower { broker: NodeId, tp: Tp, leader: u16, leader_epoch: u32 },
+
+    // ---- controller ----
+    BrokerFenced { broker: u16, reason: String },
+    BrokerUnfenced { broker: u16 },
+    LeaderElected { tp: Tp, leader: u16, leader_epoch: u32, isr: Vec<u16>, kind: ElectionKind },
+    PartitionOffline { tp: Tp, leader_epoch: u32, isr: Vec<u16> },
+    IsrChanged { tp: Tp, isr: Vec<u16>, partition_epoch: u32 },
+    TxnTimedOut { transactional_id: String, producer_id: i64 },
+    TxnAbortedByCoordinator { transactional_id: String, producer_id: i64, reason: String },
+
+    // ---- consumer ----
+    Polled { consumer: String, topic: String, records: u32 },
+}
+
+/// A client error serialized as its exception class name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientErrorName(pub ClientError);
+
+impl Serialize for ClientErrorName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.exception())
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    pub at_us: Micros,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// FNV-1a over bytes written to it.
+struct Fnv(u64);
+
+impl std::io::Write for Fnv {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for b in buf {
+            self.0 ^= *b as u64;
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01B3);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub struct Trace {
+    keep: bool,
+    entries: Vec<Entry>,
+    hash: Fnv,
+    count: u64,
+}
+
+impl Trace {
+    /// `keep = false` records only the hash and the count (benchmarks).
+    pub fn new(keep: bool) -> Trace {
+        Trace { keep, entries: Vec::new(), hash: Fnv(0xcbf2_9ce4_8422_2325), count: 0 }
+    }
+
+    pub fn push(&mut self, at_us: Micros, event: Event) {
+        let entry = Entry { at_us, event };
+        // Serializing a trace event cannot fail: no maps with non-string keys, no floats.
+        let _ = serde_json::to_writer(&mut self.hash, &entry);
+        self.count += 1;
+        if self.keep {
+            self.entries.push(entry);
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn into_entries(self) -> Vec<Entry> {
+        self.entries
+    }
+
+    /// The stable hash of every event so far, as 16 hex digits.
+    pub fn hash_hex(&self) -> String {
+        format!("{:016x}", self.hash.0)
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+}
