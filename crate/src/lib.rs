@@ -1,6 +1,7 @@
 //! kplay: a deterministic simulator of Kafka's produce path.
 pub mod config;
 pub mod format;
+pub mod producer;
 pub mod protocol;
 pub mod script;
 pub mod sim;

@@ -41,13 +41,18 @@ fn field_size(len: Option<u32>) -> u32 {
 
 /// `DefaultRecord.sizeInBytes`: the exact size of one record with no headers.
 pub fn record_size(offset_delta: u32, timestamp_delta_ms: i64, key_len: Option<u32>, value_len: Option<u32>) -> u32 {
-    let body = 1 // attributes
+    let body = record_body_size(offset_delta, timestamp_delta_ms, key_len, value_len);
+    body + varint_size(body as i32)
+}
+
+/// The record body: everything after the leading length varint.
+fn record_body_size(offset_delta: u32, timestamp_delta_ms: i64, key_len: Option<u32>, value_len: Option<u32>) -> u32 {
+    1 // attributes
         + varlong_size(timestamp_delta_ms)
         + varint_size(offset_delta as i32)
         + field_size(key_len)
         + field_size(value_len)
-        + varint_size(0); // header count
-    body + varint_size(body as i32)
+        + varint_size(0) // header count
 }
 
 /// `DefaultRecordBatch.estimateBatchSizeUpperBound` for a single record with no headers:
@@ -84,5 +89,63 @@ mod tests {
         assert_eq!(record_size(64, 0, Some(6), Some(10)), 24);
         assert_eq!(record_size(0, 64, Some(6), Some(10)), 24);
         assert_eq!(record_upper_bound(None, Some(100)), 61 + 21 + 1 + 102 + 1);
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, v: i64) {
+    let mut z = ((v << 1) ^ (v >> 63)) as u64;
+    while z >= 0x80 {
+        out.push((z as u8 & 0x7f) | 0x80);
+        z >>= 7;
+    }
+    out.push(z as u8);
+}
+
+/// Encode one record (no headers) exactly as `DefaultRecord.writeTo` does; the bytes a
+/// compressed batch compresses. Returns the number of bytes written.
+pub fn write_record(
+    out: &mut Vec<u8>,
+    offset_delta: u32,
+    timestamp_delta_ms: i64,
+    key: Option<&[u8]>,
+    value: Option<&[u8]>,
+) -> u32 {
+    let start = out.len();
+    let body = record_body_size(offset_delta, timestamp_delta_ms, key.map(|k| k.len() as u32), value.map(|v| v.len() as u32));
+    put_varint(out, body as i64);
+    out.push(0); // attributes
+    put_varint(out, timestamp_delta_ms);
+    put_varint(out, offset_delta as i64);
+    match key {
+        None => put_varint(out, -1),
+        Some(k) => {
+            put_varint(out, k.len() as i64);
+            out.extend_from_slice(k);
+        }
+    }
+    match value {
+        None => put_varint(out, -1),
+        Some(v) => {
+            put_varint(out, v.len() as i64);
+            out.extend_from_slice(v);
+        }
+    }
+    put_varint(out, 0); // headers
+    (out.len() - start) as u32
+}
+
+#[cfg(test)]
+mod encode_tests {
+    use super::*;
+
+    #[test]
+    fn encoded_length_equals_computed_size() {
+        let value = vec![b'x'; 300];
+        for (od, td, key) in [(0u32, 0i64, None), (5, 3, Some(&b"user-7"[..])), (200, 70_000, Some(&b"k"[..]))] {
+            let mut out = Vec::new();
+            let n = write_record(&mut out, od, td, key, Some(&value));
+            assert_eq!(n as usize, out.len());
+            assert_eq!(n, record_size(od, td, key.map(|k| k.len() as u32), Some(300)));
+        }
     }
 }

@@ -92,6 +92,9 @@ pub enum ClientError {
     ProducerFenced,
     /// The producer is in an error state from an earlier failure (`KafkaException`).
     Kafka,
+    /// A call made in the wrong state, e.g. `send()` outside a transaction on a
+    /// transactional producer (`IllegalStateException`).
+    IllegalState,
 }
 
 impl ClientError {
@@ -104,6 +107,7 @@ impl ClientError {
             ClientError::TransactionAborted => "TransactionAbortedException",
             ClientError::ProducerFenced => "ProducerFencedException",
             ClientError::Kafka => "KafkaException",
+            ClientError::IllegalState => "IllegalStateException",
         }
     }
 }

@@ -6,12 +6,16 @@
 //! the scenario seed; nothing reads the wall clock or iterates a hash map. Given the same
 //! scenario and seed, a run is the same sequence of events, natively and in wasm.
 
+pub mod ctx;
+pub mod history;
 pub mod net;
 pub mod node;
 pub mod prng;
 pub mod queue;
 pub mod trace;
 
+pub use ctx::{Ctx, Ids, Outgoing};
+pub use history::{History, Outcome};
 pub use net::{DropCause, Net, Route};
 pub use node::{name_of, set_names, NodeId, Tp};
 pub use prng::Prng;

@@ -1,0 +1,384 @@
+//! The RecordAccumulator: per-partition deques of batches, the buffer pool, readiness,
+//! drain and delivery-timeout expiry, as in Kafka's `RecordAccumulator`.
+//!
+//! Invariants: appends go to the last batch of a deque; only the head batch of a deque is
+//! examined for readiness and drained, at most one per partition per request; a retried
+//! batch goes back to the front (in sequence order when idempotent); memory reserved for
+//! a batch is returned only when the batch completes.
+//!
+//! Map: [`Accumulator::append`], [`Accumulator::ready`], [`Accumulator::drain`],
+//! [`Accumulator::expired`], [`Accumulator::reenqueue`], and the [`BufferPool`].
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::batch::{ProducerBatch, RATIO_ONE_PPM};
+use super::metadata::ClientMetadata;
+use super::partitioner::Sticky;
+use crate::config::ProducerConfig;
+use crate::sim::trace::SealReason;
+use crate::sim::{Micros, Tp};
+
+/// `buffer.memory`: bytes reserved by open and in-flight batches.
+#[derive(Debug)]
+pub struct BufferPool {
+    pub total_bytes: u64,
+    pub used_bytes: u64,
+    /// A `send()` is blocked waiting for memory (Kafka's `queued() > 0`).
+    pub waiting: bool,
+}
+
+impl BufferPool {
+    pub fn try_allocate(&mut self, bytes: u32) -> bool {
+        if self.used_bytes + bytes as u64 <= self.total_bytes {
+            self.used_bytes += bytes as u64;
+            true
+        } else {
+            false
+        }
+    }
+
+    pub fn deallocate(&mut self, bytes: u32) {
+        self.used_bytes = self.used_bytes.saturating_sub(bytes as u64);
+    }
+
+    pub fn available(&self) -> u64 {
+        self.total_bytes - self.used_bytes
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TopicState {
+    pub sticky: Sticky,
+    /// Compression-ratio estimate per codec (`CompressionRatioEstimator`), ppm.
+    pub ratio_ppm: [u64; 5],
+    pub round_robin: u32,
+}
+
+/// Where an append should go.
+#[derive(Clone, Copy, Debug)]
+pub enum Target {
+    Partition(u32),
+    /// Null key without a partitioner class: the sticky partitioner decides.
+    Sticky,
+}
+
+pub enum Append {
+    Done { tp: Tp, batch: u32, new_batch: bool, batch_full: bool },
+    /// A new batch is needed and `buffer.memory` cannot supply `bytes` now.
+    NeedMemory { bytes: u32 },
+}
+
+/// Result of a readiness check (`ReadyCheckResult`).
+pub struct Ready {
+    pub nodes: Vec<u16>,
+    /// Absolute time when some batch that is not ready may become ready.
+    pub next_check_us: Option<Micros>,
+    pub unknown_leader: bool,
+    /// Why each ready partition was ready.
+    pub reasons: BTreeMap<Tp, SealReason>,
+}
+
+/// What the idempotence / transaction state says about draining (`TransactionManager`).
+pub trait DrainGuard {
+    /// `shouldStopDrainBatchesForPartition`.
+    fn should_stop(&self, batch: &ProducerBatch) -> bool;
+    /// Give a never-drained batch its producer id, epoch and sequence.
+    fn assign_sequence(&mut self, batch: &mut ProducerBatch);
+}
+
+pub struct Accumulator {
+    pub deques: BTreeMap<Tp, VecDeque<ProducerBatch>>,
+    pub topics: Vec<TopicState>,
+    pub pool: BufferPool,
+    drain_index: BTreeMap<u16, usize>,
+    /// Partitions with a batch in flight when `max.in.flight.requests.per.connection=1`.
+    pub muted: BTreeSet<Tp>,
+    /// `flush()` calls in progress.
+    pub flushes: u32,
+    /// A transaction is committing or aborting.
+    pub txn_completing: bool,
+}
+
+impl Accumulator {
+    pub fn new(cfg: &ProducerConfig, topics: usize) -> Accumulator {
+        let topic = TopicState { ratio_ppm: [RATIO_ONE_PPM; 5], ..TopicState::default() };
+        Accumulator {
+            deques: BTreeMap::new(),
+            topics: vec![topic; topics],
+            pool: BufferPool { total_bytes: cfg.buffer_memory_bytes, used_bytes: 0, waiting: false },
+            drain_index: BTreeMap::new(),
+            muted: BTreeSet::new(),
+            flushes: 0,
+            txn_completing: false,
+        }
+    }
+
+    pub fn ratio(&self, topic: u16, cfg: &ProducerConfig) -> u64 {
+        self.topics[topic as usize].ratio_ppm[cfg.compression.attribute_bits() as usize]
+    }
+
+    /// `CompressionRatioEstimator.updateEstimation` after a batch was built.
+    pub fn observe_ratio(&mut self, topic: u16, cfg: &ProducerConfig, observed_ppm: u64) {
+        let slot = &mut self.topics[topic as usize].ratio_ppm[cfg.compression.attribute_bits() as usize];
+        if observed_ppm > *slot {
+            *slot = (*slot + 50_000).max(observed_ppm);
+        } else if observed_ppm < *slot {
+            *slot = slot.saturating_sub(5_000).max(observed_ppm);
+        }
+    }
+
+    /// Append a record. `upper_bound` is its `estimateSizeInBytesUpperBound`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn append(
+        &mut self,
+        cfg: &ProducerConfig,
+        meta: &ClientMetadata,
+        rng: &mut crate::sim::Prng,
+        topic: u16,
+        target: Target,
+        record: u32,
+        key_len: Option<u32>,
+        value_len: Option<u32>,
+        upper_bound: u32,
+        now: Micros,
+        txn: u32,
+        new_batch_id: &mut dyn FnMut() -> u32,
+    ) -> Append {
+        let count = meta.partition_count(topic).unwrap_or(1);
+        let available = meta.available_partitions(topic);
+        let partition = match target {
+            Target::Partition(p) => p,
+            Target::Sticky => self.topics[topic as usize].sticky.current_or_choose(rng, &available, count),
+        };
+        let tp = Tp::new(topic, partition);
+        let ratio = self.ratio(topic, cfg);
+        let codec = cfg.compression;
+        let dq = self.deques.entry(tp).or_default();
+        // tryAppend to the last batch.
+        if let Some(last) = dq.back_mut() {
+            if !last.drained {
+                if let Some(grew) = last.try_append(record, now, key_len, value_len, codec, ratio) {
+                    let batch = last.id;
+                    let batch_full = dq.len() > 1 || dq.back().is_some_and(|b| b.is_full(codec, ratio));
+                    self.after_append(cfg, rng, tp, target, grew, &available, count);
+                    return Append::Done { tp, batch, new_batch: false, batch_full };
+                }
+            }
+        }
+        // A new batch: reserve max(batch.size, upper bound) from the pool.
+        let size = cfg.batch_size_bytes.max(1).max(upper_bound);
+        if !self.pool.try_allocate(size) {
+            return Append::NeedMemory { bytes: size };
+        }
+        let mut batch = ProducerBatch::new(new_batch_id(), tp, now, size, size, txn);
+        let grew = batch
+            .try_append(record, now, key_len, value_len, codec, ratio)
+            .unwrap_or(0);
+        let id = batch.id;
+        let dq = self.deques.entry(tp).or_default();
+        dq.push_back(batch);
+        let batch_full = dq.len() > 1 || dq.back().is_some_and(|b| b.is_full(codec, ratio));
+        self.after_append(cfg, rng, tp, target, grew, &available, count);
+        Append::Done { tp, batch: id, new_batch: true, batch_full }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn after_append(
+        &mut self,
+        cfg: &ProducerConfig,
+        rng: &mut crate::sim::Prng,
+        tp: Tp,
+        target: Target,
+        grew: u32,
+        available: &[u32],
+        count: u32,
+    ) {
+        if let Target::Sticky = target {
+            let ratio = self.ratio(tp.topic, cfg);
+            // allBatchesFull: only the last batch can be incomplete.
+            let all_full = self.deques.get(&tp).and_then(|d| d.back()).is_none_or(|b| b.is_full(cfg.compression, ratio));
+            self.topics[tp.topic as usize].sticky.update(rng, grew, cfg.batch_size_bytes, all_full, available, count);
+        }
+    }
+
+    /// `RecordAccumulator.ready`: which brokers have a sendable head batch.
+    pub fn ready(&mut self, cfg: &ProducerConfig, meta: &ClientMetadata, now: Micros) -> Ready {
+        let mut ready = Ready { nodes: Vec::new(), next_check_us: None, unknown_leader: false, reasons: BTreeMap::new() };
+        let exhausted = self.pool.waiting;
+        let flushing = self.flushes > 0;
+        let mut topic_sizes: BTreeMap<u16, (Vec<u32>, Vec<u32>)> = BTreeMap::new();
+        let mut deque_count: BTreeMap<u16, u32> = BTreeMap::new();
+        for tp in self.deques.keys() {
+            *deque_count.entry(tp.topic).or_default() += 1;
+        }
+        for (tp, dq) in self.deques.iter_mut() {
+            let leader = meta.leader(*tp);
+            let stats = cfg.partitioner_adaptive
+                && deque_count[&tp.topic] >= meta.partition_count(tp.topic).unwrap_or(u32::MAX);
+            if leader.is_some() && stats {
+                let e = topic_sizes.entry(tp.topic).or_default();
+                e.0.push(dq.len() as u32);
+                e.1.push(tp.partition);
+            }
+            let Some(head) = dq.front_mut() else { continue };
+            let Some(leader) = leader else {
+                ready.unknown_leader = true;
+                continue;
+            };
+            head.update_leader_epoch(meta.leader_epoch(*tp));
+            if ready.nodes.contains(&leader) || self.muted.contains(tp) {
+                continue;
+            }
+            let ratio = self.topics[tp.topic as usize].ratio_ppm[cfg.compression.attribute_bits() as usize];
+            let waited = head.waited_us(now);
+            let backing_off = head.backing_off(now);
+            let time_to_wait = if backing_off { head.backoff_us } else { cfg.linger_us };
+            let batch_waiting = dq.len() > 1;
+            let head = &dq[0];
+            let full = head.is_full(cfg.compression, ratio);
+            let expired = waited >= time_to_wait;
+            let reason = if full {
+                Some(SealReason::Full)
+            } else if batch_waiting {
+                Some(SealReason::BatchWaiting)
+            } else if expired {
+                Some(if head.attempts > 0 { SealReason::Retry } else { SealReason::Linger })
+            } else if flushing {
+                Some(SealReason::Flush)
+            } else if exhausted {
+                Some(SealReason::MemoryExhausted)
+            } else if self.txn_completing {
+                Some(SealReason::TxnCompleting)
+            } else {
+                None
+            };
+            match reason {
+                Some(r) if !backing_off => {
+                    ready.nodes.push(leader);
+                    ready.reasons.insert(*tp, r);
+                }
+                _ => {
+                    let at = now + time_to_wait.saturating_sub(waited);
+                    ready.next_check_us = Some(ready.next_check_us.map_or(at, |t: Micros| t.min(at)));
+                }
+            }
+        }
+        for (topic, (sizes, ids)) in topic_sizes {
+            self.topics[topic as usize].sticky.update_load_stats(&sizes, &ids);
+        }
+        ready.nodes.sort_unstable();
+        ready
+    }
+
+    /// `drainBatchesForOneNode`: at most one head batch per partition led by `node`, within
+    /// `max.request.size`, round-robin from where the last drain stopped.
+    pub fn drain_node(
+        &mut self,
+        cfg: &ProducerConfig,
+        meta: &ClientMetadata,
+        node: u16,
+        now: Micros,
+        guard: &mut dyn DrainGuard,
+    ) -> Vec<ProducerBatch> {
+        let parts = meta.partitions_for_node(node);
+        let mut out = Vec::new();
+        if parts.is_empty() {
+            return out;
+        }
+        let start = self.drain_index.get(&node).copied().unwrap_or(0) % parts.len();
+        let mut idx = start;
+        let mut size = 0u32;
+        loop {
+            let tp = parts[idx];
+            self.drain_index.insert(node, idx);
+            idx = (idx + 1) % parts.len();
+            let ratio = self.topics[tp.topic as usize].ratio_ppm[cfg.compression.attribute_bits() as usize];
+            if !self.muted.contains(&tp) {
+                if let Some(first) = self.deques.get(&tp).and_then(|d| d.front()) {
+                    if !first.backing_off(now) {
+                        let est = first.size_in_request(cfg.compression, ratio);
+                        if (size + est > cfg.max_request_size_bytes && !out.is_empty()) || guard.should_stop(first) {
+                            break;
+                        }
+                        let mut batch = self.deques.get_mut(&tp).and_then(|d| d.pop_front()).expect("head exists");
+                        if !batch.has_sequence() {
+                            guard.assign_sequence(&mut batch);
+                        }
+                        batch.closed = true;
+                        batch.drained = true;
+                        size += est;
+                        out.push(batch);
+                    }
+                }
+            }
+            if idx == start {
+                break;
+            }
+        }
+        out
+    }
+
+    /// `expiredBatches`: head batches whose `delivery.timeout.ms` has passed, oldest first.
+    pub fn expired(&mut self, cfg: &ProducerConfig, now: Micros) -> Vec<ProducerBatch> {
+        let mut out = Vec::new();
+        for dq in self.deques.values_mut() {
+            while dq.front().is_some_and(|b| now.saturating_sub(b.created_us) >= cfg.delivery_timeout_us) {
+                if let Some(mut b) = dq.pop_front() {
+                    b.closed = true;
+                    out.push(b);
+                }
+            }
+        }
+        out
+    }
+
+    /// Earliest delivery-timeout expiry among head batches.
+    pub fn next_expiry_us(&self, cfg: &ProducerConfig) -> Option<Micros> {
+        self.deques.values().filter_map(|d| d.front()).map(|b| b.created_us + cfg.delivery_timeout_us).min()
+    }
+
+    /// `reenqueue`: back to the front for a retry; in sequence order when idempotent.
+    pub fn reenqueue(&mut self, mut batch: ProducerBatch, now: Micros, backoff_us: Micros, idempotent: bool) {
+        batch.reenqueued(now);
+        batch.backoff_us = backoff_us;
+        let dq = self.deques.entry(batch.tp).or_default();
+        if idempotent && batch.has_sequence() {
+            let pos = dq
+                .iter()
+                .position(|b| !(b.has_sequence() && b.base_sequence < batch.base_sequence))
+                .unwrap_or(dq.len());
+            dq.insert(pos, batch);
+        } else {
+            dq.push_front(batch);
+        }
+    }
+
+    /// Batches still in the accumulator (not yet drained, or queued for retry).
+    pub fn queued_batches(&self) -> usize {
+        self.deques.values().map(|d| d.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.deques.values().all(|d| d.is_empty())
+    }
+
+    /// Remove every queued batch (abort, close, restart).
+    pub fn take_all(&mut self) -> Vec<ProducerBatch> {
+        let mut out = Vec::new();
+        for dq in self.deques.values_mut() {
+            out.extend(dq.drain(..));
+        }
+        out
+    }
+
+    /// Remove batches that were never drained (`abortUndrainedBatches`).
+    pub fn take_undrained(&mut self) -> Vec<ProducerBatch> {
+        let mut out = Vec::new();
+        for dq in self.deques.values_mut() {
+            let (undrained, keep): (VecDeque<_>, VecDeque<_>) = dq.drain(..).partition(|b| !b.drained);
+            out.extend(undrained);
+            *dq = keep;
+        }
+        out
+    }
+}

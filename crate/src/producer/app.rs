@@ -1,0 +1,356 @@
+//! The application thread: one thread per declared producer that runs its part of the
+//! timeline, calling `send()`, `flush()` and the transaction methods.
+//!
+//! Records are sent at their scheduled times (`at T ... every=D`), in time order across
+//! statements and in file order at equal times. A call that blocks (`send()` waiting for
+//! metadata or `buffer.memory`, a `sync` send waiting for its result, `flush()`,
+//! `commitTransaction()`) blocks the whole thread, so later records go out late, exactly
+//! as they would from a single-threaded Java application. `send()` fails fast with
+//! `RecordTooLargeException` and gives up after `max.block.ms` with `TimeoutException`
+//! (metadata) or `BufferExhaustedException` (memory).
+
+use std::collections::{BTreeSet, VecDeque};
+
+use super::accumulator::{Append, Target};
+use super::{PCtx, Producer};
+use crate::config::PartitionerKind;
+use crate::format::size::record_upper_bound;
+use crate::protocol::ClientError;
+use crate::sim::history::{RecordRec, NO_PARTITION, NO_TXN};
+use crate::sim::trace::{BlockReason, ClientErrorName, Event};
+use crate::sim::{Micros, Outcome, Tp};
+
+/// A send statement being worked through.
+#[derive(Clone, Debug)]
+pub struct SendJob {
+    pub stmt: u32,
+    pub topic: u16,
+    pub count: u64,
+    pub every_us: Micros,
+    pub start_us: Micros,
+    pub next: u64,
+    pub partition: Option<u32>,
+    pub sync: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    Flush,
+    Begin,
+    Commit,
+    Abort,
+}
+
+#[derive(Clone, Debug)]
+pub enum Job {
+    Send(SendJob),
+    /// Records to send again after a restart (`resend=unacked`), oldest first.
+    Resend(VecDeque<u32>),
+    Op { at_us: Micros, op: Op },
+}
+
+impl Job {
+    fn due_us(&self) -> Micros {
+        match self {
+            Job::Send(s) => s.start_us + s.next * s.every_us,
+            Job::Resend(_) => 0,
+            Job::Op { at_us, .. } => *at_us,
+        }
+    }
+}
+
+/// Why the thread is blocked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Blocked {
+    /// Inside `send()` for `record`, waiting for the topic's metadata.
+    Metadata { record: u32, since_us: Micros, deadline_us: Micros },
+    /// Inside `send()` for `record`, waiting for `bytes` of buffer memory.
+    Memory { record: u32, since_us: Micros, deadline_us: Micros },
+    /// `send(record).get()`.
+    Sync { record: u32 },
+    /// `flush()`: waiting for these batches to complete.
+    Flush { batches: BTreeSet<u32> },
+    /// `initTransactions()`, `commitTransaction()` or `abortTransaction()`.
+    Txn,
+}
+
+/// A record `send()` is working on (survives a block so the call can resume).
+#[derive(Clone, Debug)]
+pub struct InSend {
+    pub record: u32,
+    pub topic: u16,
+    pub partition: Option<u32>,
+    pub sync: bool,
+    pub started_us: Micros,
+}
+
+#[derive(Default, Debug)]
+pub struct App {
+    /// Jobs in timeline order; each knows when its next step is due.
+    pub jobs: Vec<(u32, Job)>,
+    pub blocked: Option<Blocked>,
+    pub in_send: Option<InSend>,
+}
+
+impl App {
+    pub fn busy(&self) -> bool {
+        !self.jobs.is_empty() || self.blocked.is_some() || self.in_send.is_some()
+    }
+
+    /// Index of the job due first (time, then timeline order).
+    fn next_job(&self) -> Option<usize> {
+        (0..self.jobs.len()).min_by_key(|&i| (self.jobs[i].1.due_us(), self.jobs[i].0))
+    }
+}
+
+impl Producer {
+    pub fn add_job(&mut self, ctx: &mut PCtx, order: u32, job: Job) {
+        self.app.jobs.push((order, job));
+        self.run_app(ctx);
+    }
+
+    /// Run the application thread until it blocks or has nothing due now.
+    pub fn run_app(&mut self, ctx: &mut PCtx) {
+        for _ in 0..1_000_000 {
+            if !self.resume_blocked(ctx) {
+                return;
+            }
+            let Some(i) = self.app.next_job() else { return };
+            let due = self.app.jobs[i].1.due_us();
+            if due > ctx.now {
+                self.wake_app(ctx, due);
+                return;
+            }
+            match &mut self.app.jobs[i].1 {
+                Job::Send(job) => {
+                    let (stmt, index, topic, partition, sync) = (job.stmt, job.next, job.topic, job.partition, job.sync);
+                    job.next += 1;
+                    if job.next >= job.count {
+                        self.app.jobs.remove(i);
+                    }
+                    let record = ctx.history.new_record(RecordRec {
+                        producer: self.index,
+                        topic,
+                        partition: NO_PARTITION,
+                        stmt,
+                        index: index as u32,
+                        app_seq: 0,
+                        sent_us: ctx.now,
+                        result_us: 0,
+                        outcome: Outcome::Pending,
+                        txn: NO_TXN,
+                        batch: 0,
+                        sends: 1,
+                        value_bytes: self.workload.value_len(stmt),
+                    });
+                    self.start_send(ctx, record, topic, partition, sync);
+                }
+                Job::Resend(queue) => {
+                    let Some(record) = queue.pop_front() else {
+                        self.app.jobs.remove(i);
+                        continue;
+                    };
+                    let rec = ctx.history.record_mut(record);
+                    rec.sends += 1;
+                    rec.sent_us = ctx.now;
+                    let (topic, partition) = (rec.topic, None);
+                    self.start_send(ctx, record, topic, partition, false);
+                }
+                Job::Op { op, .. } => {
+                    let op = op.clone();
+                    self.app.jobs.remove(i);
+                    self.run_op(ctx, op);
+                }
+            }
+        }
+    }
+
+    /// Returns true when the thread is free to take the next job.
+    fn resume_blocked(&mut self, ctx: &mut PCtx) -> bool {
+        match self.app.blocked.clone() {
+            None => true,
+            Some(Blocked::Metadata { record, deadline_us, .. }) | Some(Blocked::Memory { record, deadline_us, .. }) => {
+                // Try the send again: metadata may have arrived, memory may be free.
+                self.continue_send(ctx);
+                if let Some(Blocked::Metadata { .. } | Blocked::Memory { .. }) = &self.app.blocked {
+                    if ctx.now >= deadline_us {
+                        self.send_timed_out(ctx, record);
+                    } else {
+                        self.wake_app(ctx, deadline_us);
+                    }
+                }
+                self.app.blocked.is_none()
+            }
+            Some(Blocked::Sync { record }) => {
+                if ctx.history.record(record).outcome != Outcome::Pending {
+                    self.app.blocked = None;
+                    true
+                } else {
+                    false
+                }
+            }
+            Some(Blocked::Flush { batches }) => {
+                if batches.iter().all(|b| !self.batch_incomplete(*b)) {
+                    self.app.blocked = None;
+                    self.acc.flushes = self.acc.flushes.saturating_sub(1);
+                    ctx.trace(Event::FlushCompleted { producer: self.node });
+                    true
+                } else {
+                    false
+                }
+            }
+            Some(Blocked::Txn) => self.resume_txn_op(ctx),
+        }
+    }
+
+    fn start_send(&mut self, ctx: &mut PCtx, record: u32, topic: u16, partition: Option<u32>, sync: bool) {
+        self.app.in_send = Some(InSend { record, topic, partition, sync, started_us: ctx.now });
+        self.continue_send(ctx);
+    }
+
+    /// `KafkaProducer.doSend` for the record in `app.in_send`; blocks or completes it.
+    fn continue_send(&mut self, ctx: &mut PCtx) {
+        let Some(s) = self.app.in_send.clone() else { return };
+        if let Some(err) = self.txn.send_error(self.cfg.transactional_id.is_some()) {
+            self.fail_send(ctx, s.record, err);
+            return;
+        }
+        // waitOnMetadata
+        let Some(count) = self.meta.partition_count(s.topic) else {
+            if !matches!(self.app.blocked, Some(Blocked::Metadata { .. })) {
+                ctx.trace(Event::SendBlocked { producer: self.node, record: s.record, reason: BlockReason::Metadata });
+            }
+            self.meta.need_update = true;
+            let deadline_us = s.started_us + self.cfg.max_block_us;
+            self.app.blocked = Some(Blocked::Metadata { record: s.record, since_us: s.started_us, deadline_us });
+            self.wake_app(ctx, deadline_us);
+            self.wake_sender(ctx, ctx.now);
+            return;
+        };
+        let rec = ctx.history.record(s.record);
+        let (stmt, index) = (rec.stmt, rec.index);
+        let has_key = self.workload.key_into(stmt, index, &mut self.key_buf);
+        let key_len = has_key.then_some(self.key_buf.len() as u32);
+        let value_len = Some(self.workload.value_len(stmt));
+        let target = match s.partition {
+            Some(p) => Target::Partition(p),
+            None if self.cfg.partitioner == PartitionerKind::RoundRobin => {
+                let avail = self.meta.available_partitions(s.topic);
+                let t = &mut self.acc.topics[s.topic as usize];
+                Target::Partition(super::partitioner::round_robin(&mut t.round_robin, &avail, count))
+            }
+            None if has_key && !self.cfg.partitioner_ignore_keys => {
+                Target::Partition(super::partitioner::keyed(&self.key_buf, count))
+            }
+            None => Target::Sticky,
+        };
+        let upper = record_upper_bound(key_len, value_len);
+        if upper > self.cfg.max_request_size_bytes || upper as u64 > self.cfg.buffer_memory_bytes {
+            self.fail_send(ctx, s.record, ClientError::RecordTooLarge);
+            return;
+        }
+        if !matches!(self.app.blocked, Some(Blocked::Memory { .. })) {
+            self.metrics.records_appended += 1;
+            self.metrics.record_size_total += upper as u64;
+            self.metrics.record_size_max = self.metrics.record_size_max.max(upper as u64);
+        }
+        let txn = self.txn.current_txn();
+        let now = ctx.now;
+        let ids = &mut *ctx.ids;
+        let result = self.acc.append(
+            &self.cfg,
+            &self.meta,
+            &mut self.rng,
+            s.topic,
+            target,
+            s.record,
+            key_len,
+            value_len,
+            upper,
+            now,
+            txn,
+            &mut || ids.batch(),
+        );
+        match result {
+            Append::NeedMemory { .. } => {
+                if !matches!(self.app.blocked, Some(Blocked::Memory { .. })) {
+                    ctx.trace(Event::SendBlocked { producer: self.node, record: s.record, reason: BlockReason::BufferMemory });
+                }
+                let deadline_us = s.started_us + self.cfg.max_block_us;
+                self.acc.pool.waiting = true;
+                self.app.blocked = Some(Blocked::Memory { record: s.record, since_us: now, deadline_us });
+                self.wake_sender(ctx, now);
+            }
+            Append::Done { tp, batch, new_batch, batch_full } => {
+                if self.acc.pool.waiting {
+                    if let Some(Blocked::Memory { since_us, .. }) = self.app.blocked {
+                        self.metrics.bufferpool_wait_time_total_us += now - since_us;
+                    }
+                    self.acc.pool.waiting = false;
+                }
+                self.app.blocked = None;
+                self.appended(ctx, s, tp, batch, new_batch);
+                if batch_full || new_batch {
+                    self.wake_sender(ctx, now);
+                }
+            }
+        }
+    }
+
+    fn appended(&mut self, ctx: &mut PCtx, s: InSend, tp: Tp, batch: u32, new_batch: bool) {
+        self.app.in_send = None;
+        let txn = self.txn.current_txn();
+        let rec = ctx.history.record_mut(s.record);
+        rec.partition = tp.partition;
+        rec.batch = batch;
+        rec.txn = txn;
+        if new_batch {
+            ctx.trace(Event::BatchCreated { producer: self.node, batch, tp });
+        }
+        self.txn.maybe_add_partition(tp);
+        if s.sync {
+            self.app.blocked = Some(Blocked::Sync { record: s.record });
+        }
+    }
+
+    fn fail_send(&mut self, ctx: &mut PCtx, record: u32, error: ClientError) {
+        self.app.in_send = None;
+        self.app.blocked = None;
+        self.metrics.record_error_total += 1;
+        ctx.history.complete(record, ctx.now, Outcome::Failed(error));
+        ctx.trace(Event::SendFailed { producer: self.node, record, error: ClientErrorName(error) });
+    }
+
+    fn send_timed_out(&mut self, ctx: &mut PCtx, record: u32) {
+        let err = match self.app.blocked {
+            Some(Blocked::Memory { .. }) => {
+                self.acc.pool.waiting = false;
+                self.metrics.buffer_exhausted_total += 1;
+                ClientError::BufferExhausted
+            }
+            _ => ClientError::Timeout,
+        };
+        self.fail_send(ctx, record, err);
+    }
+
+    /// Whether a batch is still queued or awaiting its result.
+    pub fn batch_incomplete(&self, id: u32) -> bool {
+        self.sent.contains_key(&id) || self.acc.deques.values().any(|d| d.iter().any(|b| b.id == id))
+    }
+
+    fn run_op(&mut self, ctx: &mut PCtx, op: Op) {
+        match op {
+            Op::Flush => {
+                ctx.trace(Event::FlushStarted { producer: self.node });
+                let mut batches: BTreeSet<u32> = self.sent.keys().copied().collect();
+                for d in self.acc.deques.values() {
+                    batches.extend(d.iter().map(|b| b.id));
+                }
+                self.acc.flushes += 1;
+                self.app.blocked = Some(Blocked::Flush { batches });
+                self.wake_sender(ctx, ctx.now);
+            }
+            Op::Begin | Op::Commit | Op::Abort => self.start_txn_op(ctx, op),
+        }
+    }
+}

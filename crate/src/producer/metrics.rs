@@ -1,0 +1,89 @@
+//! Producer metrics under the Java producer's names (`Sender.SenderMetrics`,
+//! `KafkaProducer`, `BufferPool`). Counters are integers during the run; averages are
+//! computed once, when the report is built.
+
+use std::collections::BTreeMap;
+
+use crate::sim::Micros;
+
+#[derive(Clone, Debug, Default)]
+pub struct Metrics {
+    /// Records in batches put into produce requests (retries count again): `record-send-total`.
+    pub record_send_total: u64,
+    /// Records re-enqueued for a retry: `record-retry-total`.
+    pub record_retry_total: u64,
+    /// Records whose send failed: `record-error-total`.
+    pub record_error_total: u64,
+    pub batch_count: u64,
+    pub batch_bytes_total: u64,
+    pub batch_bytes_max: u64,
+    pub batch_uncompressed_total: u64,
+    pub request_total: u64,
+    pub response_total: u64,
+    pub request_latency_total_us: u64,
+    pub request_latency_max_us: u64,
+    pub records_in_requests: u64,
+    pub produce_requests: u64,
+    pub queue_time_total_us: u64,
+    pub queue_time_max_us: u64,
+    pub record_size_total: u64,
+    pub record_size_max: u64,
+    pub records_appended: u64,
+    pub buffer_exhausted_total: u64,
+    pub bufferpool_wait_time_total_us: u64,
+    pub batch_split_total: u64,
+    pub outgoing_byte_total: u64,
+    /// Per second of virtual time: records acknowledged, for the throughput chart.
+    pub acked_per_second: BTreeMap<u64, u64>,
+}
+
+impl Metrics {
+    pub fn batch_sent(&mut self, bytes: u32, uncompressed: u32, records: u32, queue_time_us: Micros) {
+        self.batch_count += 1;
+        self.batch_bytes_total += bytes as u64;
+        self.batch_bytes_max = self.batch_bytes_max.max(bytes as u64);
+        self.batch_uncompressed_total += uncompressed as u64;
+        self.record_send_total += records as u64;
+        self.queue_time_total_us += queue_time_us;
+        self.queue_time_max_us = self.queue_time_max_us.max(queue_time_us);
+    }
+
+    pub fn latency(&mut self, us: Micros) {
+        self.response_total += 1;
+        self.request_latency_total_us += us;
+        self.request_latency_max_us = self.request_latency_max_us.max(us);
+    }
+
+    /// The figures under Java's metric names, with averages in Java's units (ms, bytes).
+    pub fn named(&self) -> Vec<(&'static str, f64)> {
+        let avg = |total: u64, n: u64| if n == 0 { 0.0 } else { total as f64 / n as f64 };
+        vec![
+            ("batch-size-avg", avg(self.batch_bytes_total, self.batch_count)),
+            ("batch-size-max", self.batch_bytes_max as f64),
+            ("batch-split-total", self.batch_split_total as f64),
+            ("buffer-exhausted-total", self.buffer_exhausted_total as f64),
+            ("bufferpool-wait-time-ns-total", self.bufferpool_wait_time_total_us as f64 * 1000.0),
+            (
+                "compression-rate-avg",
+                if self.batch_uncompressed_total == 0 {
+                    1.0
+                } else {
+                    self.batch_bytes_total as f64 / self.batch_uncompressed_total as f64
+                },
+            ),
+            ("outgoing-byte-total", self.outgoing_byte_total as f64),
+            ("record-error-total", self.record_error_total as f64),
+            ("record-queue-time-avg", avg(self.queue_time_total_us, self.batch_count) / 1000.0),
+            ("record-queue-time-max", self.queue_time_max_us as f64 / 1000.0),
+            ("record-retry-total", self.record_retry_total as f64),
+            ("record-send-total", self.record_send_total as f64),
+            ("record-size-avg", avg(self.record_size_total, self.records_appended)),
+            ("record-size-max", self.record_size_max as f64),
+            ("records-per-request-avg", avg(self.records_in_requests, self.produce_requests)),
+            ("request-latency-avg", avg(self.request_latency_total_us, self.response_total) / 1000.0),
+            ("request-latency-max", self.request_latency_max_us as f64 / 1000.0),
+            ("request-total", self.request_total as f64),
+            ("response-total", self.response_total as f64),
+        ]
+    }
+}

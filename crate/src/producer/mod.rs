@@ -1,0 +1,236 @@
+//! The Java producer client as a state machine: `KafkaProducer.send` on an application
+//! thread, the `RecordAccumulator`, the `Sender` with its `NetworkClient`, metadata, and
+//! the `TransactionManager` (idempotence and transactions).
+//!
+//! Map: `app` (the application thread: timeline sends, blocking in `send()`, flush,
+//! transactions, restart), `accumulator` + `batch` + `partitioner` (where records wait),
+//! `sender` (readiness, drain, requests, responses, retries, timeouts), `network`
+//! (connections and in-flight requests), `metadata`, `idempotence` (producer id, epoch,
+//! sequences), `txn` (the transactional state machine), `metrics` (Java metric names).
+//!
+//! A `Producer` is one declared application; `app restart` replaces its process state
+//! (a new incarnation) and keeps the workload.
+
+pub mod accumulator;
+pub mod app;
+pub mod batch;
+pub mod idempotence;
+pub mod metadata;
+pub mod metrics;
+pub mod network;
+pub mod partitioner;
+pub mod sender;
+pub mod txn;
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use crate::config::ProducerConfig;
+use crate::protocol::{Envelope, Msg};
+use crate::script::ast::{KeyPart, KeySpec, ValueSpec};
+use crate::sim::{Ctx, Micros, NodeId, Prng};
+
+use accumulator::Accumulator;
+use app::App;
+use batch::ProducerBatch;
+use idempotence::Idempotence;
+use metadata::ClientMetadata;
+use metrics::Metrics;
+use network::Conn;
+use txn::TxnState;
+
+/// What a send statement's records look like, by statement index.
+#[derive(Clone, Debug)]
+pub struct SendSpec {
+    pub topic: u16,
+    pub key: KeySpec,
+    pub value: ValueSpec,
+}
+
+/// The run's workload, shared by every producer (records are regenerated from it).
+#[derive(Debug, Default)]
+pub struct Workload {
+    pub seed: u64,
+    /// By timeline index; None for statements that are not sends.
+    pub sends: Vec<Option<SendSpec>>,
+    pub topic_names: Vec<String>,
+}
+
+impl Workload {
+    /// Render the key of record `index` of statement `stmt` into `out`; false for a null key.
+    pub fn key_into(&self, stmt: u32, index: u32, out: &mut Vec<u8>) -> bool {
+        out.clear();
+        let Some(Some(spec)) = self.sends.get(stmt as usize) else { return false };
+        match &spec.key {
+            KeySpec::Null => false,
+            KeySpec::Template(parts) => {
+                for part in parts {
+                    match part {
+                        KeyPart::Lit(s) => out.extend_from_slice(s.as_bytes()),
+                        KeyPart::Index => out.extend_from_slice(index.to_string().as_bytes()),
+                        KeyPart::IndexMod(n) => out.extend_from_slice((index as u64 % (*n).max(1)).to_string().as_bytes()),
+                    }
+                }
+                true
+            }
+        }
+    }
+
+    pub fn value_len(&self, stmt: u32) -> u32 {
+        match self.sends.get(stmt as usize) {
+            Some(Some(SendSpec { value: ValueSpec::Literal(s), .. })) => s.len() as u32,
+            Some(Some(SendSpec { value: ValueSpec::Size(n), .. })) => *n,
+            _ => 0,
+        }
+    }
+
+    /// Append the value bytes of a record to `out`.
+    pub fn value_into(&self, stmt: u32, record: u32, out: &mut Vec<u8>) {
+        match self.sends.get(stmt as usize) {
+            Some(Some(SendSpec { value: ValueSpec::Literal(s), .. })) => out.extend_from_slice(s.as_bytes()),
+            Some(Some(SendSpec { value: ValueSpec::Size(n), .. })) => {
+                crate::format::payload::write_value(out, self.seed, record, *n)
+            }
+            _ => {}
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProducerTimer {
+    /// The application thread has something due (a scheduled send, a blocking deadline).
+    App,
+    /// The sender thread's poll timeout.
+    Sender,
+}
+
+pub type PCtx<'a> = Ctx<'a, ProducerTimer>;
+
+pub struct Producer {
+    /// Index of the declared producer.
+    pub index: u16,
+    pub node: NodeId,
+    pub name: String,
+    pub cfg: Rc<ProducerConfig>,
+    /// Bootstrap servers: every broker id.
+    pub bootstrap: Vec<u16>,
+    pub workload: Rc<Workload>,
+    pub rng: Prng,
+    pub app: App,
+    pub meta: ClientMetadata,
+    pub acc: Accumulator,
+    pub conns: BTreeMap<u16, Conn>,
+    /// Drained batches whose request is outstanding or whose result is awaited.
+    pub sent: BTreeMap<u32, ProducerBatch>,
+    pub idem: Option<Idempotence>,
+    pub txn: TxnState,
+    pub metrics: Metrics,
+    next_corr: u32,
+    sender_wake_us: Option<Micros>,
+    app_wake_us: Option<Micros>,
+    key_buf: Vec<u8>,
+}
+
+impl Producer {
+    pub fn new(
+        index: u16,
+        node: NodeId,
+        name: String,
+        cfg: Rc<ProducerConfig>,
+        bootstrap: Vec<u16>,
+        workload: Rc<Workload>,
+        rng: Prng,
+    ) -> Producer {
+        let topics = workload.topic_names.len();
+        let idem = cfg.enable_idempotence.then(|| Idempotence::new(cfg.transactional_id.is_some()));
+        let conns = bootstrap.iter().map(|&b| (b, Conn::new(b))).collect();
+        Producer {
+            index,
+            node,
+            name,
+            acc: Accumulator::new(&cfg, topics),
+            txn: TxnState::new(cfg.transactional_id.clone()),
+            cfg,
+            bootstrap,
+            workload,
+            rng,
+            app: App::default(),
+            meta: ClientMetadata::default(),
+            conns,
+            sent: BTreeMap::new(),
+            idem,
+            metrics: Metrics::default(),
+            next_corr: 0,
+            sender_wake_us: None,
+            app_wake_us: None,
+            key_buf: Vec::new(),
+        }
+    }
+
+    pub fn next_corr(&mut self) -> u32 {
+        self.next_corr += 1;
+        self.next_corr
+    }
+
+    /// Ask for the sender loop to run at `at` (keeps the earliest pending wake-up).
+    pub fn wake_sender(&mut self, ctx: &mut PCtx, at: Micros) {
+        let at = at.max(ctx.now);
+        if self.sender_wake_us.is_none_or(|t| at < t || t < ctx.now) {
+            self.sender_wake_us = Some(at);
+            ctx.timer(at, ProducerTimer::Sender);
+        }
+    }
+
+    /// Ask for the application thread to run at `at`.
+    pub fn wake_app(&mut self, ctx: &mut PCtx, at: Micros) {
+        let at = at.max(ctx.now);
+        if self.app_wake_us.is_none_or(|t| at < t || t < ctx.now) {
+            self.app_wake_us = Some(at);
+            ctx.timer(at, ProducerTimer::App);
+        }
+    }
+
+    pub fn on_timer(&mut self, ctx: &mut PCtx, timer: ProducerTimer) {
+        match timer {
+            ProducerTimer::Sender => {
+                if self.sender_wake_us == Some(ctx.now) {
+                    self.sender_wake_us = None;
+                }
+                self.run_sender(ctx);
+            }
+            ProducerTimer::App => {
+                if self.app_wake_us == Some(ctx.now) {
+                    self.app_wake_us = None;
+                }
+                self.run_app(ctx);
+            }
+        }
+    }
+
+    pub fn on_message(&mut self, ctx: &mut PCtx, env: Envelope) {
+        let Some(broker) = u16::try_from(env.from.0).ok().filter(|b| self.conns.contains_key(b)) else { return };
+        match env.msg {
+            Msg::ConnectOk { corr } => self.on_connected(ctx, broker, corr, env.from_inc),
+            Msg::Reset => self.on_reset(ctx, broker),
+            Msg::MetadataResponse { corr, image } => self.on_metadata(ctx, broker, corr, image),
+            Msg::ProduceResponse(resp) => self.on_produce_response(ctx, broker, resp),
+            Msg::InitProducerIdResponse { corr, error, producer_id, producer_epoch } => {
+                self.on_init_pid(ctx, broker, corr, error, producer_id, producer_epoch)
+            }
+            Msg::FindCoordinatorResponse { corr, error, coordinator } => {
+                self.on_find_coordinator(ctx, broker, corr, error, coordinator)
+            }
+            Msg::AddPartitionsToTxnResponse { corr, error } => self.on_add_partitions(ctx, broker, corr, error),
+            Msg::EndTxnResponse { corr, error } => self.on_end_txn(ctx, broker, corr, error),
+            _ => {}
+        }
+        self.run_sender(ctx);
+        self.run_app(ctx);
+    }
+
+    /// Whether the producer still has work: records to send or waiting for results,
+    /// or a transaction operation under way.
+    pub fn busy(&self) -> bool {
+        self.app.busy() || !self.acc.is_empty() || !self.sent.is_empty() || self.txn.busy()
+    }
+}

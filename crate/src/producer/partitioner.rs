@@ -1,0 +1,150 @@
+//! Partition choice (`KafkaProducer.partition` and `BuiltInPartitioner`).
+//!
+//! Order of decision: an explicit partition wins; then a configured partitioner class
+//! (kplay knows `RoundRobinPartitioner`); then, for a non-null key without
+//! `partitioner.ignore.keys`, `toPositive(murmur2(key)) % numPartitions` over all
+//! partitions; otherwise the accumulator's uniform sticky partitioner (KIP-480/794): one
+//! sticky partition per topic that switches once `batch.size` bytes were produced to it
+//! and its batches are full, or unconditionally after `2 x batch.size`. The next sticky
+//! partition is drawn at random among partitions with a known leader, weighted by queue
+//! length when adaptive partitioning has load statistics. Kafka draws from
+//! `ThreadLocalRandom`; kplay draws from the producer's seeded stream.
+
+use crate::format::murmur2::{partition_for_key, to_positive};
+use crate::sim::Prng;
+
+/// Per-topic state of the built-in sticky partitioner.
+#[derive(Clone, Debug, Default)]
+pub struct Sticky {
+    /// The current sticky partition, chosen lazily on the first append.
+    pub current: Option<u32>,
+    /// Bytes appended to it since it was chosen.
+    pub produced_bytes: u64,
+    /// Adaptive load statistics: (cumulative frequency table, partition ids).
+    pub load: Option<(Vec<u32>, Vec<u32>)>,
+}
+
+impl Sticky {
+    /// `BuiltInPartitioner.nextPartition`.
+    pub fn next_partition(&self, rng: &mut Prng, available: &[u32], partition_count: u32) -> u32 {
+        let random = to_positive(rng.next_positive_i32()) as u32;
+        match &self.load {
+            Some((cumulative, ids)) if !cumulative.is_empty() => {
+                let total = *cumulative.last().unwrap_or(&1);
+                let weighted = random % total.max(1);
+                // Arrays.binarySearch then abs(result + 1): the first entry > weighted.
+                let idx = cumulative.partition_point(|&c| c <= weighted).min(ids.len() - 1);
+                ids[idx]
+            }
+            _ if !available.is_empty() => available[random as usize % available.len()],
+            _ => random % partition_count.max(1),
+        }
+    }
+
+    /// `BuiltInPartitioner.peekCurrentPartitionInfo`: the sticky partition, choosing one if none.
+    pub fn current_or_choose(&mut self, rng: &mut Prng, available: &[u32], partition_count: u32) -> u32 {
+        if let Some(p) = self.current {
+            return p;
+        }
+        let p = self.next_partition(rng, available, partition_count);
+        self.current = Some(p);
+        self.produced_bytes = 0;
+        p
+    }
+
+    /// `BuiltInPartitioner.updatePartitionInfo` after an append of `appended_bytes`.
+    pub fn update(
+        &mut self,
+        rng: &mut Prng,
+        appended_bytes: u32,
+        batch_size: u32,
+        enable_switch: bool,
+        available: &[u32],
+        partition_count: u32,
+    ) {
+        self.produced_bytes += appended_bytes as u64;
+        let sticky_batch_size = batch_size.max(1) as u64;
+        if self.produced_bytes >= sticky_batch_size * 2 || (self.produced_bytes >= sticky_batch_size && enable_switch) {
+            let next = self.next_partition(rng, available, partition_count);
+            self.current = Some(next);
+            self.produced_bytes = 0;
+        }
+    }
+
+    /// `BuiltInPartitioner.updatePartitionLoadStats`: queue sizes of every partition.
+    pub fn update_load_stats(&mut self, queue_sizes: &[u32], partition_ids: &[u32]) {
+        if queue_sizes.len() < 2 {
+            self.load = None;
+            return;
+        }
+        let max = *queue_sizes.iter().max().unwrap_or(&0);
+        if queue_sizes.iter().all(|&q| q == max) {
+            self.load = None;
+            return;
+        }
+        let mut cumulative = Vec::with_capacity(queue_sizes.len());
+        let mut sum = 0u32;
+        for &q in queue_sizes {
+            sum += max + 1 - q;
+            cumulative.push(sum);
+        }
+        self.load = Some((cumulative, partition_ids.to_vec()));
+    }
+}
+
+/// A keyed record's partition: `toPositive(murmur2(key)) % numPartitions`.
+pub fn keyed(key: &[u8], partition_count: u32) -> u32 {
+    partition_for_key(key, partition_count)
+}
+
+/// `RoundRobinPartitioner`: a per-topic counter over available partitions (all if none).
+pub fn round_robin(counter: &mut u32, available: &[u32], partition_count: u32) -> u32 {
+    let next = to_positive(*counter as i32) as u32;
+    *counter = counter.wrapping_add(1);
+    if !available.is_empty() {
+        available[next as usize % available.len()]
+    } else {
+        next % partition_count.max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sticky_switches_after_batch_size_when_full_or_twice_regardless() {
+        let mut rng = Prng::new(1);
+        let mut s = Sticky::default();
+        let parts = [0, 1, 2];
+        let first = s.current_or_choose(&mut rng, &parts, 3);
+        s.update(&mut rng, 10_000, 16_384, false, &parts, 3);
+        assert_eq!(s.current, Some(first));
+        s.update(&mut rng, 10_000, 16_384, false, &parts, 3);
+        assert_eq!(s.current, Some(first), "20000 < 2 x batch.size and batches not full");
+        s.update(&mut rng, 13_000, 16_384, false, &parts, 3);
+        assert_eq!(s.produced_bytes, 0, "33000 >= 2 x batch.size: switch regardless");
+        s.update(&mut rng, 17_000, 16_384, true, &parts, 3);
+        assert_eq!(s.produced_bytes, 0, "batch.size reached with all batches full");
+    }
+
+    #[test]
+    fn adaptive_weights_favour_short_queues() {
+        let mut rng = Prng::new(5);
+        let mut s = Sticky::default();
+        s.update_load_stats(&[5, 0, 5], &[0, 1, 2]);
+        let picks: Vec<u32> = (0..1000).map(|_| s.next_partition(&mut rng, &[0, 1, 2], 3)).collect();
+        let ones = picks.iter().filter(|&&p| p == 1).count();
+        // weights 1, 6, 1
+        assert!(ones > 650 && ones < 850, "{ones}");
+        s.update_load_stats(&[2, 2, 2], &[0, 1, 2]);
+        assert!(s.load.is_none());
+    }
+
+    #[test]
+    fn round_robin_cycles() {
+        let mut c = 0;
+        let got: Vec<u32> = (0..6).map(|_| round_robin(&mut c, &[0, 1, 2], 3)).collect();
+        assert_eq!(got, vec![0, 1, 2, 0, 1, 2]);
+    }
+}

@@ -1,0 +1,425 @@
+//! The transactional half of Kafka's `TransactionManager`: the client state machine
+//! (UNINITIALIZED → INITIALIZING → READY → IN_TRANSACTION → COMMITTING/ABORTING → READY,
+//! plus ABORTABLE_ERROR and FATAL_ERROR) and its one-at-a-time coordinator requests
+//! (FindCoordinator, InitProducerId, AddPartitionsToTxn, EndTxn).
+//!
+//! While a transactional request is outstanding the Sender sends no produce data, as in
+//! `Sender.maybeSendAndPollTransactionalRequest`. EndTxn goes out only once every batch of
+//! the transaction has completed. An idempotent (non-transactional) producer uses the same
+//! slot for its InitProducerId, sent to the least-loaded broker.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::rc::Rc;
+
+use super::app::{Blocked, Op};
+use super::network::{InFlight, ReqKind};
+use super::{PCtx, Producer};
+use crate::protocol::{ClientError, Error, Msg};
+use crate::sim::history::{TxnOutcome, NO_TXN};
+use crate::sim::trace::Event;
+use crate::sim::{Micros, NodeId, Tp};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Uninitialized,
+    Initializing,
+    Ready,
+    InTransaction,
+    Committing,
+    Aborting,
+    /// A send or request failed inside the transaction: it can only be aborted.
+    AbortableError(ClientError),
+    /// Fenced (or another fatal error): the producer is unusable.
+    Fatal(ClientError),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TxnReq {
+    FindCoordinator,
+    InitProducerId,
+    AddPartitions(Vec<Tp>),
+    EndTxn { commit: bool },
+}
+
+pub struct TxnState {
+    pub transactional_id: Option<Rc<str>>,
+    pub phase: Phase,
+    pub coordinator: Option<u16>,
+    /// History index of the open transaction.
+    pub txn: u32,
+    /// Partitions added to the transaction and those waiting to be added.
+    pub added: BTreeSet<Tp>,
+    pub pending: BTreeSet<Tp>,
+    pub queue: VecDeque<TxnReq>,
+    /// (broker, corr, request) of the outstanding request.
+    pub in_flight: Option<(u16, u32, TxnReq)>,
+    pub retry_at_us: Option<Micros>,
+    /// Result of the last commit/abort for the blocked application call.
+    pub op_result: Option<Result<(), ClientError>>,
+}
+
+impl TxnState {
+    pub fn new(transactional_id: Option<String>) -> TxnState {
+        TxnState {
+            transactional_id: transactional_id.map(Rc::from),
+            phase: Phase::Uninitialized,
+            coordinator: None,
+            txn: NO_TXN,
+            added: BTreeSet::new(),
+            pending: BTreeSet::new(),
+            queue: VecDeque::new(),
+            in_flight: None,
+            retry_at_us: None,
+            op_result: None,
+        }
+    }
+
+    fn transactional(&self) -> bool {
+        self.transactional_id.is_some()
+    }
+
+    pub fn current_txn(&self) -> u32 {
+        if matches!(self.phase, Phase::InTransaction | Phase::Committing | Phase::Aborting | Phase::AbortableError(_)) {
+            self.txn
+        } else {
+            NO_TXN
+        }
+    }
+
+    /// Why `send()` must fail now, if it must.
+    pub fn send_error(&self, transactional: bool) -> Option<ClientError> {
+        match self.phase {
+            Phase::Fatal(e) => Some(e),
+            _ if !transactional => None,
+            Phase::AbortableError(_) => Some(ClientError::Kafka),
+            Phase::InTransaction => None,
+            _ => Some(ClientError::IllegalState),
+        }
+    }
+
+    pub fn maybe_add_partition(&mut self, tp: Tp) {
+        if self.transactional() && !self.added.contains(&tp) {
+            self.pending.insert(tp);
+        }
+    }
+
+    pub fn busy(&self) -> bool {
+        self.in_flight.is_some()
+            || !self.queue.is_empty()
+            || matches!(self.phase, Phase::Initializing | Phase::Committing | Phase::Aborting)
+    }
+
+    pub fn fatal(&self) -> bool {
+        matches!(self.phase, Phase::Fatal(_))
+    }
+
+    pub fn fatal_error(&self) -> Option<ClientError> {
+        match self.phase {
+            Phase::Fatal(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// `maybeTransitionToErrorState` when a batch fails.
+    pub fn batch_failed(&mut self, error: ClientError) {
+        if error == ClientError::Broker(Error::ProducerFenced) || error == ClientError::ProducerFenced {
+            self.phase = Phase::Fatal(ClientError::ProducerFenced);
+        } else if self.transactional() && matches!(self.phase, Phase::InTransaction | Phase::Committing) {
+            self.phase = Phase::AbortableError(error);
+        }
+    }
+
+    pub fn wants_request(&self) -> bool {
+        !self.queue.is_empty() || !self.pending.is_empty()
+    }
+
+    pub fn next_retry_us(&self) -> Option<Micros> {
+        self.retry_at_us
+    }
+
+    /// `nextRequest`: what to send next, if anything may go now.
+    fn next_request(&mut self, incomplete_batches: bool) -> Option<TxnReq> {
+        if !self.pending.is_empty() && !self.queue.iter().any(|r| matches!(r, TxnReq::AddPartitions(_))) {
+            let parts: Vec<Tp> = self.pending.iter().copied().collect();
+            let pos = self.queue.iter().position(|r| matches!(r, TxnReq::EndTxn { .. })).unwrap_or(self.queue.len());
+            self.queue.insert(pos, TxnReq::AddPartitions(parts));
+        }
+        match self.queue.front() {
+            Some(TxnReq::EndTxn { .. }) if incomplete_batches => None,
+            Some(r) => Some(r.clone()),
+            None => None,
+        }
+    }
+}
+
+impl Producer {
+    /// Transactional requests first; true means "no produce data this round".
+    pub fn maybe_send_txn_request(&mut self, ctx: &mut PCtx) -> bool {
+        if let Some(idem) = &mut self.idem {
+            if !self.txn.transactional() && idem.state == super::idempotence::PidState::Uninitialized {
+                idem.state = super::idempotence::PidState::Initializing;
+                self.txn.queue.push_back(TxnReq::InitProducerId);
+            }
+        }
+        if self.txn.in_flight.is_some() {
+            return true;
+        }
+        if matches!(self.txn.phase, Phase::AbortableError(_) | Phase::Aborting) {
+            for mut b in self.acc.take_undrained() {
+                self.fail_batch(ctx, &mut b, ClientError::TransactionAborted, None, false);
+            }
+        }
+        let incomplete = !self.acc.is_empty() || self.sent.values().any(|b| !b.done);
+        let Some(req) = self.txn.next_request(incomplete) else { return false };
+        if self.txn.retry_at_us.is_some_and(|t| ctx.now < t) {
+            return true;
+        }
+        let needs_coordinator = self.txn.transactional() && req != TxnReq::FindCoordinator;
+        let target = if needs_coordinator {
+            match self.txn.coordinator {
+                Some(c) => c,
+                None => {
+                    self.txn.queue.push_front(TxnReq::FindCoordinator);
+                    return true;
+                }
+            }
+        } else {
+            match self.least_loaded_node(ctx) {
+                Some(n) => n,
+                None => return true,
+            }
+        };
+        let ready = self.conns.get(&target).is_some_and(|c| c.is_ready());
+        if !ready {
+            self.maybe_connect(ctx, target);
+            return true;
+        }
+        self.txn.queue.pop_front();
+        self.txn.retry_at_us = None;
+        let corr = self.next_corr();
+        let tid = self.txn.transactional_id.clone();
+        let (pid, epoch) = self.idem.as_ref().map_or((-1, -1), |i| (i.producer_id, i.producer_epoch));
+        let (msg, kind) = match &req {
+            TxnReq::FindCoordinator => {
+                (Msg::FindCoordinator { corr, key: tid.clone().unwrap_or_else(|| Rc::from("")) }, ReqKind::FindCoordinator)
+            }
+            TxnReq::InitProducerId => (
+                Msg::InitProducerId {
+                    corr,
+                    transactional_id: tid.clone(),
+                    transaction_timeout_us: if tid.is_some() { self.cfg.transaction_timeout_us } else { i32::MAX as u64 * 1000 },
+                    current: None,
+                },
+                ReqKind::InitProducerId,
+            ),
+            TxnReq::AddPartitions(parts) => (
+                Msg::AddPartitionsToTxn {
+                    corr,
+                    transactional_id: tid.clone().unwrap_or_else(|| Rc::from("")),
+                    producer_id: pid,
+                    producer_epoch: epoch,
+                    partitions: parts.clone(),
+                },
+                ReqKind::AddPartitionsToTxn,
+            ),
+            TxnReq::EndTxn { commit } => (
+                Msg::EndTxn {
+                    corr,
+                    transactional_id: tid.clone().unwrap_or_else(|| Rc::from("")),
+                    producer_id: pid,
+                    producer_epoch: epoch,
+                    commit: *commit,
+                },
+                ReqKind::EndTxn { commit: *commit },
+            ),
+        };
+        ctx.trace(Event::RequestSent { from: self.node, to: NodeId::broker(target), api: msg.api(), corr, batches: vec![] });
+        let conn = self.conns.get_mut(&target).expect("ready connection");
+        conn.in_flight.push_back(InFlight { corr, kind, sent_us: ctx.now });
+        let inc = conn.server_inc;
+        self.metrics.request_total += 1;
+        ctx.send(NodeId::broker(target), Some(inc), msg);
+        self.txn.in_flight = Some((target, corr, req));
+        true
+    }
+
+    /// Take the outstanding transactional request if this response answers it.
+    fn take_txn_response(&mut self, ctx: &mut PCtx, broker: u16, corr: u32) -> Option<TxnReq> {
+        let req = self.conns.get_mut(&broker).and_then(|c| c.take(corr))?;
+        self.metrics.latency(ctx.now - req.sent_us);
+        match self.txn.in_flight.take() {
+            Some((b, c, r)) if b == broker && c == corr => Some(r),
+            other => {
+                self.txn.in_flight = other;
+                None
+            }
+        }
+    }
+
+    /// Put a request back to be retried after `retry.backoff.ms`.
+    fn retry_txn_request(&mut self, ctx: &mut PCtx, req: TxnReq, find_coordinator: bool) {
+        self.txn.queue.push_front(req);
+        if find_coordinator && self.txn.transactional() {
+            self.txn.coordinator = None;
+        }
+        self.txn.retry_at_us = Some(ctx.now + self.cfg.retry_backoff_us);
+    }
+
+    /// A transactional request was lost with its connection.
+    pub fn txn_request_lost(&mut self, ctx: &mut PCtx, kind: ReqKind) {
+        if let Some((_, _, req)) = self.txn.in_flight.take() {
+            let find = !matches!(kind, ReqKind::FindCoordinator);
+            self.retry_txn_request(ctx, req, find);
+        }
+    }
+
+    pub fn on_find_coordinator(&mut self, ctx: &mut PCtx, broker: u16, corr: u32, error: Error, coordinator: Option<u16>) {
+        let Some(req) = self.take_txn_response(ctx, broker, corr) else { return };
+        match (error, coordinator) {
+            (Error::None, Some(c)) => {
+                self.txn.coordinator = Some(c);
+                self.conns.entry(c).or_insert_with(|| super::network::Conn::new(c));
+            }
+            _ => self.retry_txn_request(ctx, req, false),
+        }
+    }
+
+    pub fn on_init_pid(&mut self, ctx: &mut PCtx, broker: u16, corr: u32, error: Error, pid: i64, epoch: i16) {
+        let Some(req) = self.take_txn_response(ctx, broker, corr) else { return };
+        match error {
+            Error::None => {
+                if let Some(idem) = &mut self.idem {
+                    idem.reset_sequences();
+                    idem.set_pid(pid, epoch);
+                }
+                ctx.trace(Event::ProducerIdAssigned { producer: self.node, producer_id: pid, producer_epoch: epoch });
+                if self.txn.phase == Phase::Initializing {
+                    self.txn.phase = Phase::Ready;
+                }
+            }
+            Error::ProducerFenced | Error::InvalidProducerEpoch => self.txn.phase = Phase::Fatal(ClientError::ProducerFenced),
+            Error::InvalidTransactionTimeout => {
+                self.txn.phase = Phase::Fatal(ClientError::Broker(Error::InvalidTransactionTimeout))
+            }
+            e => self.retry_txn_request(ctx, req, matches!(e, Error::NotCoordinator | Error::CoordinatorNotAvailable)),
+        }
+    }
+
+    pub fn on_add_partitions(&mut self, ctx: &mut PCtx, broker: u16, corr: u32, error: Error) {
+        let Some(req) = self.take_txn_response(ctx, broker, corr) else { return };
+        let TxnReq::AddPartitions(parts) = &req else { return };
+        match error {
+            Error::None => {
+                for tp in parts {
+                    self.txn.pending.remove(tp);
+                    self.txn.added.insert(*tp);
+                    if let Some(idem) = &mut self.idem {
+                        idem.txn_partitions.insert(*tp);
+                    }
+                }
+                ctx.trace(Event::PartitionsAddedToTxn { producer: self.node, partitions: parts.clone() });
+            }
+            Error::ProducerFenced | Error::InvalidProducerEpoch => self.txn.phase = Phase::Fatal(ClientError::ProducerFenced),
+            e if e.retriable() => self.retry_txn_request(ctx, req, matches!(e, Error::NotCoordinator | Error::CoordinatorNotAvailable)),
+            e => self.txn.phase = Phase::AbortableError(ClientError::Broker(e)),
+        }
+    }
+
+    pub fn on_end_txn(&mut self, ctx: &mut PCtx, broker: u16, corr: u32, error: Error) {
+        let Some(req) = self.take_txn_response(ctx, broker, corr) else { return };
+        let TxnReq::EndTxn { commit } = req else { return };
+        match error {
+            Error::None => {
+                let outcome = if commit { TxnOutcome::Committed } else { TxnOutcome::Aborted };
+                ctx.history.end_txn(self.txn.txn, ctx.now, outcome);
+                ctx.trace(Event::TxnEnded { producer: self.node, commit, error: None });
+                self.txn.phase = Phase::Ready;
+                self.txn.added.clear();
+                self.txn.pending.clear();
+                if let Some(idem) = &mut self.idem {
+                    idem.txn_partitions.clear();
+                }
+                self.acc.txn_completing = false;
+                self.txn.op_result = Some(Ok(()));
+            }
+            Error::ProducerFenced | Error::InvalidProducerEpoch => {
+                ctx.trace(Event::TxnEnded { producer: self.node, commit, error: Some(error) });
+                self.txn.phase = Phase::Fatal(ClientError::ProducerFenced);
+                self.acc.txn_completing = false;
+                self.txn.op_result = Some(Err(ClientError::ProducerFenced));
+            }
+            e if e.retriable() => {
+                self.retry_txn_request(ctx, TxnReq::EndTxn { commit }, matches!(e, Error::NotCoordinator | Error::CoordinatorNotAvailable))
+            }
+            e => {
+                ctx.trace(Event::TxnEnded { producer: self.node, commit, error: Some(e) });
+                self.txn.phase = Phase::AbortableError(ClientError::Broker(e));
+                self.acc.txn_completing = false;
+                self.txn.op_result = Some(Err(ClientError::Broker(e)));
+            }
+        }
+    }
+
+    /// `initTransactions()` at process start (transactional producers).
+    pub fn init_transactions(&mut self, ctx: &mut PCtx) {
+        if !self.txn.transactional() {
+            return;
+        }
+        self.txn.phase = Phase::Initializing;
+        if let Some(idem) = &mut self.idem {
+            idem.state = super::idempotence::PidState::Initializing;
+        }
+        self.txn.queue.push_back(TxnReq::InitProducerId);
+        self.app.blocked = Some(Blocked::Txn);
+        self.wake_sender(ctx, ctx.now);
+    }
+
+    /// `beginTransaction()`, `commitTransaction()`, `abortTransaction()`.
+    pub fn start_txn_op(&mut self, ctx: &mut PCtx, op: Op) {
+        self.txn.op_result = None;
+        match (op, self.txn.phase) {
+            (_, Phase::Fatal(_)) => {}
+            (Op::Begin, Phase::Ready) => {
+                self.txn.phase = Phase::InTransaction;
+                let (pid, epoch) = self.idem.as_ref().map_or((-1, -1), |i| (i.producer_id, i.producer_epoch));
+                self.txn.txn = ctx.history.new_txn(self.index, ctx.now, pid, epoch);
+                ctx.trace(Event::TxnBegun { producer: self.node });
+            }
+            (Op::Commit, Phase::InTransaction) => {
+                self.txn.phase = Phase::Committing;
+                self.acc.txn_completing = true;
+                self.txn.queue.push_back(TxnReq::EndTxn { commit: true });
+                ctx.trace(Event::TxnEnding { producer: self.node, commit: true });
+                self.app.blocked = Some(Blocked::Txn);
+                self.wake_sender(ctx, ctx.now);
+            }
+            (Op::Abort, Phase::InTransaction | Phase::AbortableError(_)) => {
+                self.txn.phase = Phase::Aborting;
+                self.acc.txn_completing = true;
+                self.txn.queue.retain(|r| !matches!(r, TxnReq::EndTxn { .. }));
+                self.txn.queue.push_back(TxnReq::EndTxn { commit: false });
+                ctx.trace(Event::TxnEnding { producer: self.node, commit: false });
+                self.app.blocked = Some(Blocked::Txn);
+                self.wake_sender(ctx, ctx.now);
+            }
+            // Anything else is an IllegalStateException / KafkaException in the application;
+            // the thread carries on with its next statement.
+            _ => {}
+        }
+    }
+
+    /// Whether a blocked transactional call has returned.
+    pub fn resume_txn_op(&mut self, ctx: &mut PCtx) -> bool {
+        let done = match self.txn.phase {
+            Phase::Ready | Phase::Fatal(_) | Phase::AbortableError(_) => true,
+            Phase::Committing | Phase::Aborting | Phase::Initializing => false,
+            Phase::Uninitialized | Phase::InTransaction => true,
+        };
+        if done {
+            self.app.blocked = None;
+            self.acc.txn_completing = false;
+            let _ = ctx;
+        }
+        done
+    }
+}
