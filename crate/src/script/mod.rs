@@ -1,3 +1,19 @@
-//! The scenario language (see shared SCENARIO_LANGUAGE.md).
+//! The scenario language (see shared SCENARIO_LANGUAGE.md): text in, a validated
+//! [`ast::Scenario`] or every [`errors::Diagnostic`] out.
+//!
+//! Map:
+//! - [`lexer`]: a line → located words (`#` comments, quotes, `name=value`, `->`).
+//! - [`units`]: durations, sizes, probabilities (exact integer arithmetic).
+//! - [`suggest`]: closest-name suggestions (Damerau-Levenshtein).
+//! - [`props`], [`props_tables`]: Kafka property types, validators, defaults per version.
+//! - [`settings`]: one role's validated properties with their sources.
+//! - [`producer_rules`], [`server_rules`]: Kafka's cross-property rules and typed configs.
+//! - [`parser`] (driver), [`decls`] (pass 1), [`resolve`] (cluster, topics, configs),
+//!   [`timeline`] + [`timeline_opts`] and [`expect`] (pass 2).
+//!
+//! Nothing here panics on user input: every mistake becomes a located diagnostic.
 pub mod ast;
 pub mod errors;
+pub mod lexer;
+pub mod suggest;
+pub mod units;
