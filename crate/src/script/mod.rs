@@ -15,5 +15,8 @@
 pub mod ast;
 pub mod errors;
 pub mod lexer;
+pub mod props;
+pub mod props_tables;
+pub mod settings;
 pub mod suggest;
 pub mod units;
