@@ -15,8 +15,10 @@
 pub mod ast;
 pub mod errors;
 pub mod lexer;
+pub mod producer_rules;
 pub mod props;
 pub mod props_tables;
+pub mod server_rules;
 pub mod settings;
 pub mod suggest;
 pub mod units;
