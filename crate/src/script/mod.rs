@@ -13,12 +13,29 @@
 //!
 //! Nothing here panics on user input: every mistake becomes a located diagnostic.
 pub mod ast;
+pub mod decls;
 pub mod errors;
+pub mod expect;
 pub mod lexer;
+pub mod parser;
 pub mod producer_rules;
 pub mod props;
 pub mod props_tables;
+pub mod resolve;
 pub mod server_rules;
 pub mod settings;
 pub mod suggest;
+pub mod timeline;
+pub mod timeline_opts;
 pub mod units;
+
+#[cfg(test)]
+#[cfg(test)]
+#[cfg(test)]
+mod tests_parse;
+
+/// Parses a scenario. On success every name is resolved and every configuration is
+/// validated and resolved; otherwise all diagnostics come back, sorted by position.
+pub fn parse(text: &str) -> Result<ast::Scenario, Vec<errors::Diagnostic>> {
+    parser::parse(text)
+}
