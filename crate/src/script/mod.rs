@@ -32,6 +32,10 @@ pub mod units;
 #[cfg(test)]
 #[cfg(test)]
 #[cfg(test)]
+mod tests_config;
+#[cfg(test)]
+mod tests_fuzz;
+#[cfg(test)]
 mod tests_parse;
 
 /// Parses a scenario. On success every name is resolved and every configuration is

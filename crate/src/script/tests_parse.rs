@@ -105,13 +105,18 @@ fn timeline_is_sorted_stably_with_lines() {
 fn actions_resolve_names() {
     let s = ok(FULL);
     let find = |line: u32| s.timeline.iter().find(|t| t.line == line).unwrap().action.clone();
-    assert!(matches!(find(11), Action::Send { value: ValueSpec::Literal(ref v), key: KeySpec::Null, .. } if v == "hello world"));
+    assert!(
+        matches!(find(11), Action::Send { value: ValueSpec::Literal(ref v), key: KeySpec::Null, .. } if v == "hello world")
+    );
     assert!(matches!(find(12), Action::Send { count: 20, sync: true, .. }));
     assert!(matches!(find(13), Action::Send { partition: Some(2), .. }));
     assert_eq!(find(14), Action::Flush { producer: 0 });
     assert_eq!(find(15), Action::RestartApp { producer: 0, resend_unacked: true });
     assert_eq!(find(16), Action::Crash { target: CrashTarget::Broker(2), mode: CrashMode::Power });
-    assert_eq!(find(17), Action::Crash { target: CrashTarget::LeaderOf { topic: 0, partition: 0 }, mode: CrashMode::Process });
+    assert_eq!(
+        find(17),
+        Action::Crash { target: CrashTarget::LeaderOf { topic: 0, partition: 0 }, mode: CrashMode::Process }
+    );
     assert_eq!(find(18), Action::RestartBroker { broker: 2 });
     assert_eq!(find(19), Action::Drop { from: NodeRef::Broker(1), to: NodeRef::Producer(0), count: 1 });
     assert_eq!(find(20), Action::Drop { from: NodeRef::Producer(0), to: NodeRef::Broker(1), count: 2 });
@@ -136,7 +141,10 @@ fn defaults_when_nothing_is_declared() {
     let s = ok("kafka 3.0.1\nrun until idle\nseed 18446744073709551615\nproducer p\ntopic t\nat 0 p send t");
     assert_eq!(s.kafka, KafkaVersion::new(3, 0, 1));
     assert_eq!(s.seed, u64::MAX);
-    assert!(matches!(s.timeline[0].action, Action::Send { key: KeySpec::Null, value: ValueSpec::Size(100), count: 1, every_us: 0, .. }));
+    assert!(matches!(
+        s.timeline[0].action,
+        Action::Send { key: KeySpec::Null, value: ValueSpec::Size(100), count: 1, every_us: 0, .. }
+    ));
 }
 
 #[test]
@@ -148,9 +156,13 @@ fn declarations_may_follow_their_use() {
 
 #[test]
 fn keys_and_values() {
-    let s = ok("topic t\nproducer p\nat 0ms p send t key=\"null\" value=\"a \\\"b\\\"\"\nat 0ms p send t key=k1 size=16KiB");
-    assert!(matches!(&s.timeline[0].action, Action::Send { key: KeySpec::Template(k), value: ValueSpec::Literal(v), .. }
-        if *k == vec![KeyPart::Lit("null".into())] && v == "a \"b\""));
+    let s = ok(
+        "topic t\nproducer p\nat 0ms p send t key=\"null\" value=\"a \\\"b\\\"\"\nat 0ms p send t key=k1 size=16KiB",
+    );
+    assert!(
+        matches!(&s.timeline[0].action, Action::Send { key: KeySpec::Template(k), value: ValueSpec::Literal(v), .. }
+        if *k == vec![KeyPart::Lit("null".into())] && v == "a \"b\"")
+    );
     assert!(matches!(&s.timeline[1].action, Action::Send { value: ValueSpec::Size(16_384), .. }));
     let d = one_err("topic t\nproducer p\nat 0ms p send t value=x size=3");
     assert_eq!(d.message, "value and size are mutually exclusive");
@@ -199,7 +211,13 @@ fn names_must_not_collide() {
 
 #[test]
 fn once_only_statements() {
-    for s in ["seed 1\nseed 2", "kafka 3.9\nkafka 3.8", "brokers 1\nbrokers 2", "network\nnetwork", "run until idle\nrun until 1s"] {
+    for s in [
+        "seed 1\nseed 2",
+        "kafka 3.9\nkafka 3.8",
+        "brokers 1\nbrokers 2",
+        "network\nnetwork",
+        "run until idle\nrun until 1s",
+    ] {
         let d = one_err(s);
         assert_eq!(d.line, 2, "{s}");
         assert!(d.message.contains("only once"), "{d:?}");
@@ -236,7 +254,10 @@ fn timeline_errors_are_precise() {
     let base = "brokers 2\ntopic t partitions=2\nproducer p\nconsumer c\n";
     let e = |line: &str| one_err(&format!("{base}{line}"));
     assert!(e("at 5 p flush").message.contains("invalid time"));
-    assert_eq!(e("at 0ms p send t partition=2").message, "Invalid partition given with record: 2 is not in the range [0...2).");
+    assert_eq!(
+        e("at 0ms p send t partition=2").message,
+        "Invalid partition given with record: 2 is not in the range [0...2)."
+    );
     assert_eq!(e("at 0ms p begin").message, "Transactional method invoked on a non-transactional producer.");
     assert!(e("at 0ms c send t").message.contains("is a consumer"));
     assert!(e("at 0ms p poll t").message.contains("is a producer"));
