@@ -68,7 +68,10 @@ pub fn statement(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
             if let Some(n) = single_arg(st, "a number: seed 42", diags) {
                 match n.raw.parse::<u64>() {
                     Ok(v) => raw.seed = Some((v, at)),
-                    Err(_) => diags.push(st.loc(n).diag(format!("invalid seed '{}'", n.raw), "the seed is a whole number from 0 to 18446744073709551615")),
+                    Err(_) => diags.push(st.loc(n).diag(
+                        format!("invalid seed '{}'", n.raw),
+                        "the seed is a whole number from 0 to 18446744073709551615",
+                    )),
                 }
             }
         }
@@ -98,7 +101,9 @@ fn single_arg<'a>(st: &'a Stmt, what: &str, diags: &mut Vec<Diagnostic>) -> Opti
         }
         Some(t) => {
             if let Some(extra) = st.tokens.get(2) {
-                diags.push(st.loc(extra).diag(format!("unexpected '{}' after {kw}", extra.raw), format!("{kw} takes {what}")));
+                diags.push(
+                    st.loc(extra).diag(format!("unexpected '{}' after {kw}", extra.raw), format!("{kw} takes {what}")),
+                );
             }
             Some(t)
         }
@@ -108,7 +113,8 @@ fn single_arg<'a>(st: &'a Stmt, what: &str, diags: &mut Vec<Diagnostic>) -> Opti
 /// `X.Y` or `X.Y.Z`, from 2.0 to 4.x.
 pub fn version(text: &str) -> Result<KafkaVersion, String> {
     let parts: Vec<&str> = text.split('.').collect();
-    let nums: Option<Vec<u16>> = parts.iter().map(|p| if p.bytes().all(|b| b.is_ascii_digit()) { p.parse().ok() } else { None }).collect();
+    let nums: Option<Vec<u16>> =
+        parts.iter().map(|p| if p.bytes().all(|b| b.is_ascii_digit()) { p.parse().ok() } else { None }).collect();
     let hint = "write kafka X.Y or X.Y.Z, from 2.0 to 4.x (e.g. kafka 3.9 or kafka 3.0.1)".to_string();
     let v = match nums.as_deref() {
         Some([a, b]) => KafkaVersion::new(*a, *b, 0),
@@ -137,7 +143,10 @@ pub fn set_prop(st: &Stmt, t: &super::lexer::Token) -> Option<SetProp> {
 fn expect_prop(st: &Stmt, t: &super::lexer::Token, what: &str, diags: &mut Vec<Diagnostic>) -> Option<SetProp> {
     let p = set_prop(st, t);
     if p.is_none() {
-        diags.push(st.loc(t).diag(format!("expected {what}=value, found '{}'", t.raw), format!("{what}s are written name=value, without spaces around '='")));
+        diags.push(st.loc(t).diag(
+            format!("expected {what}=value, found '{}'", t.raw),
+            format!("{what}s are written name=value, without spaces around '='"),
+        ));
     }
     p
 }
@@ -148,7 +157,10 @@ fn brokers(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         Some(t) if t.kv.is_none() => match t.raw.parse::<u16>() {
             Ok(n) if (1..=99).contains(&n) => n,
             _ => {
-                diags.push(st.loc(t).diag(format!("invalid broker count '{}'", t.raw), "brokers takes a count from 1 to 99: brokers 3"));
+                diags.push(st.loc(t).diag(
+                    format!("invalid broker count '{}'", t.raw),
+                    "brokers takes a count from 1 to 99: brokers 3",
+                ));
                 1
             }
         },
@@ -181,7 +193,9 @@ fn topic_name_error(name: &str) -> Option<String> {
 
 fn topic(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
     let Some(nt) = st.tokens.get(1).filter(|t| t.kv.is_none()) else {
-        diags.push(st.loc_at(1).diag("topic needs a name", "write topic NAME [partitions=N] [replication.factor=N] ..."));
+        diags.push(
+            st.loc_at(1).diag("topic needs a name", "write topic NAME [partitions=N] [replication.factor=N] ..."),
+        );
         return;
     };
     let name = nt.text.clone();
@@ -230,7 +244,8 @@ fn assignment(text: &str) -> Result<Vec<Vec<u16>>, String> {
                 Err(_) => return Err(format!("invalid broker id '{b}' in replica.assignment (partition {i})")),
             }
         }
-        let mut dups: Vec<u16> = brokers.iter().enumerate().filter(|(j, b)| brokers[..*j].contains(b)).map(|(_, b)| *b).collect();
+        let mut dups: Vec<u16> =
+            brokers.iter().enumerate().filter(|(j, b)| brokers[..*j].contains(b)).map(|(_, b)| *b).collect();
         dups.dedup();
         if !dups.is_empty() {
             let list: Vec<String> = dups.iter().map(u16::to_string).collect();
@@ -259,7 +274,9 @@ fn reserved(name: &str) -> bool {
 fn client(raw: &mut Raw, st: &Stmt, producer: bool, diags: &mut Vec<Diagnostic>) {
     let kind = if producer { "producer" } else { "consumer" };
     let Some(nt) = st.tokens.get(1).filter(|t| t.kv.is_none()) else {
-        diags.push(st.loc_at(1).diag(format!("{kind} needs a name"), format!("write {kind} NAME [{kind}-property=value ...]")));
+        diags.push(
+            st.loc_at(1).diag(format!("{kind} needs a name"), format!("write {kind} NAME [{kind}-property=value ...]")),
+        );
         return;
     };
     let name = nt.raw.clone();
@@ -270,16 +287,32 @@ fn client(raw: &mut Raw, st: &Stmt, producer: bool, diags: &mut Vec<Diagnostic>)
         return;
     }
     if reserved(&name) {
-        diags.push(at.diag(format!("'{name}' cannot name a {kind}"), "it is a keyword or a node name (broker-N, controller); pick another name"));
+        diags.push(at.diag(
+            format!("'{name}' cannot name a {kind}"),
+            "it is a keyword or a node name (broker-N, controller); pick another name",
+        ));
         return;
     }
-    if let Some(prev) = raw.producers.iter().map(|c| ("producer", c)).chain(raw.consumers.iter().map(|c| ("consumer", c))).find(|(_, c)| c.name == name) {
-        diags.push(at.diag(format!("'{name}' is already declared as a {} on line {}", prev.0, prev.1.at.line), "give each producer and consumer its own name"));
+    if let Some(prev) = raw
+        .producers
+        .iter()
+        .map(|c| ("producer", c))
+        .chain(raw.consumers.iter().map(|c| ("consumer", c)))
+        .find(|(_, c)| c.name == name)
+    {
+        diags.push(at.diag(
+            format!("'{name}' is already declared as a {} on line {}", prev.0, prev.1.at.line),
+            "give each producer and consumer its own name",
+        ));
         return;
     }
     let props = st.tokens[2..].iter().filter_map(|t| expect_prop(st, t, &format!("{kind} property"), diags)).collect();
     let c = RawClient { name, at, props };
-    if producer { raw.producers.push(c) } else { raw.consumers.push(c) }
+    if producer {
+        raw.producers.push(c)
+    } else {
+        raw.consumers.push(c)
+    }
 }
 
 fn duration_error(e: &UnitError) -> String {
@@ -298,11 +331,17 @@ fn network(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
             },
             "loss" => match units::parse_ppm(&p.value) {
                 Ok(ppm) if ppm <= 1_000_000 => n.loss_ppm = ppm,
-                _ => diags.push(p.val.diag(format!("invalid loss '{}'", p.value), "loss is a probability from 0 to 1 (0.01) or a percentage (1%)")),
+                _ => diags.push(p.val.diag(
+                    format!("invalid loss '{}'", p.value),
+                    "loss is a probability from 0 to 1 (0.01) or a percentage (1%)",
+                )),
             },
             other => {
                 let hint = suggest::did_you_mean(other, ["latency", "jitter", "loss"]);
-                diags.push(p.key.diag(format!("unknown network option '{other}'"), if hint.is_empty() { "network takes latency=, jitter= and loss=".into() } else { hint }));
+                diags.push(p.key.diag(
+                    format!("unknown network option '{other}'"),
+                    if hint.is_empty() { "network takes latency=, jitter= and loss=".into() } else { hint },
+                ));
             }
         }
     }

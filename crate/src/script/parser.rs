@@ -13,7 +13,8 @@ use super::settings::Loc;
 use super::{decls, expect, resolve, suggest, timeline};
 
 /// Statement keywords, in the order suggestions prefer them.
-pub const KEYWORDS: &[&str] = &["at", "brokers", "consumer", "expect", "kafka", "network", "producer", "run", "seed", "topic"];
+pub const KEYWORDS: &[&str] =
+    &["at", "brokers", "consumer", "expect", "kafka", "network", "producer", "run", "seed", "topic"];
 
 /// One non-empty line.
 #[derive(Clone, Debug)]

@@ -117,7 +117,12 @@ fn idempotence_modern(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, d
             diags.push(loc.diag(msg, hint));
         } else if explicit {
             let msg = "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.";
-            diags.push(loc.diag(msg, "set max.in.flight.requests.per.connection to 5 or less, or set enable.idempotence=false"));
+            diags.push(
+                loc.diag(
+                    msg,
+                    "set max.in.flight.requests.per.connection to 5 or less, or set enable.idempotence=false",
+                ),
+            );
         } else {
             reasons.push(format!("max.in.flight.requests.per.connection={in_flight}"));
             notes.push(format!("producer {name}: enable.idempotence disabled because max.in.flight.requests.per.connection={in_flight} is greater than 5 and enable.idempotence was not set explicitly (Kafka logs this at WARN; Kafka 4.0 makes it an error)"));
@@ -129,14 +134,23 @@ fn idempotence_modern(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, d
     }
 }
 
-fn transactional_check(cx: &Ctx<'_>, s: &Settings, explicit_off: bool, reasons: &[String], diags: &mut Vec<Diagnostic>) {
+fn transactional_check(
+    cx: &Ctx<'_>,
+    s: &Settings,
+    explicit_off: bool,
+    reasons: &[String],
+    diags: &mut Vec<Diagnostic>,
+) {
     if !s.is_set("transactional.id") {
         return;
     }
     let hint = if explicit_off || reasons.is_empty() {
         "remove enable.idempotence=false: transactions need the idempotent producer".to_string()
     } else {
-        format!("idempotence was turned off because {}: use acks=all, retries > 0 and at most 5 in flight", reasons.join(", "))
+        format!(
+            "idempotence was turned off because {}: use acks=all, retries > 0 and at most 5 in flight",
+            reasons.join(", ")
+        )
     };
     let msg = "Cannot set a transactional.id without also enabling idempotence.";
     diags.push(at(cx, s, "transactional.id").diag(msg, hint));
@@ -173,7 +187,10 @@ fn idempotence_legacy(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, d
         }
         if s.int("max.in.flight.requests.per.connection", 5) > 5 {
             let msg = "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.";
-            diags.push(at(cx, s, "max.in.flight.requests.per.connection").diag(msg, "set max.in.flight.requests.per.connection to 5 or less"));
+            diags.push(
+                at(cx, s, "max.in.flight.requests.per.connection")
+                    .diag(msg, "set max.in.flight.requests.per.connection to 5 or less"),
+            );
         }
     }
     if on == value {
@@ -266,7 +283,11 @@ fn typed(s: &Settings, delivery_ms: i64) -> ProducerConfig {
         max_request_size_bytes: u32_of(s.int("max.request.size", 1_048_576)),
         compression,
         compression_level: i32::try_from(level).unwrap_or(d.compression_level),
-        partitioner: if s.str("partitioner.class") == Some(ROUND_ROBIN) { PartitionerKind::RoundRobin } else { PartitionerKind::BuiltIn },
+        partitioner: if s.str("partitioner.class") == Some(ROUND_ROBIN) {
+            PartitionerKind::RoundRobin
+        } else {
+            PartitionerKind::BuiltIn
+        },
         partitioner_ignore_keys: s.bool("partitioner.ignore.keys", false),
         // Before 3.3 (KIP-794) the sticky partitioner was not adaptive.
         partitioner_adaptive: s.bool("partitioner.adaptive.partitioning.enable", false),

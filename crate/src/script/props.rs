@@ -91,16 +91,28 @@ pub enum Unit {
 pub enum Ty {
     /// A number with Kafka's `Range` validator (`min`/`max` inclusive, `None` = open).
     /// `kplay_min`: the lower bound is kplay's, Kafka has no validator here.
-    Num { java: Java, unit: Unit, min: Option<i64>, max: Option<i64>, kplay_min: bool },
+    Num {
+        java: Java,
+        unit: Unit,
+        min: Option<i64>,
+        max: Option<i64>,
+        kplay_min: bool,
+    },
     /// A compression level: `[min, max]` or exactly `or` (gzip's -1 default).
-    Level { min: i64, max: i64, or: Option<i64> },
+    Level {
+        min: i64,
+        max: i64,
+        or: Option<i64>,
+    },
     Bool,
     /// `ValidString.in(...)`: case-sensitive after trimming.
     Enum(&'static [&'static str]),
     /// `ValidList.in(...)`: a comma-separated list of these.
     List(&'static [&'static str]),
     /// A string; `non_empty` is Kafka's `NonEmptyString` validator.
-    Str { non_empty: bool },
+    Str {
+        non_empty: bool,
+    },
     /// A class name, from the classes kplay models: (full name, short name).
     Class(&'static [(&'static str, &'static str)]),
 }
@@ -220,7 +232,12 @@ pub fn parse_value(def: &PropDef, raw: &str, min_override: Option<i64>) -> Resul
             } else if text.eq_ignore_ascii_case("false") {
                 Ok(Val::Bool(false))
             } else {
-                Err(invalid(name, raw, "Expected value to be either true or false", format!("write {name}=true or {name}=false")))
+                Err(invalid(
+                    name,
+                    raw,
+                    "Expected value to be either true or false",
+                    format!("write {name}=true or {name}=false"),
+                ))
             }
         }
         Ty::Enum(options) => {
@@ -241,14 +258,24 @@ pub fn parse_value(def: &PropDef, raw: &str, min_override: Option<i64>) -> Resul
             for item in &items {
                 if !options.contains(item) {
                     let why = format!("String must be one of: {}", options.join(", "));
-                    return Err(invalid(name, item, &why, format!("{name} is a comma-separated list of: {}", options.join(", "))));
+                    return Err(invalid(
+                        name,
+                        item,
+                        &why,
+                        format!("{name} is a comma-separated list of: {}", options.join(", ")),
+                    ));
                 }
             }
             Ok(Val::Str(items.join(",")))
         }
         Ty::Str { non_empty } => {
             if non_empty && text.is_empty() {
-                return Err(invalid(name, raw, "String must be non-empty", format!("give {name} a value, or leave it out")));
+                return Err(invalid(
+                    name,
+                    raw,
+                    "String must be non-empty",
+                    format!("give {name} a value, or leave it out"),
+                ));
             }
             Ok(Val::Str(text.to_string()))
         }
@@ -256,7 +283,9 @@ pub fn parse_value(def: &PropDef, raw: &str, min_override: Option<i64>) -> Resul
             if text == "null" && def.default == "null" {
                 return Ok(Val::Null);
             }
-            if let Some((full, _)) = classes.iter().find(|(full, short)| *full == text || (!short.is_empty() && *short == text)) {
+            if let Some((full, _)) =
+                classes.iter().find(|(full, short)| *full == text || (!short.is_empty() && *short == text))
+            {
                 return Ok(Val::Str((*full).to_string()));
             }
             let names: Vec<&str> = classes.iter().map(|(f, _)| *f).collect();
@@ -366,11 +395,15 @@ mod tests {
         assert!(parse_value(&d, "", None).unwrap_err().message.ends_with("String must be non-empty"));
         let d = def("compression.gzip.level", Ty::Level { min: 1, max: 9, or: Some(-1) });
         assert_eq!(parse_value(&d, "-1", None), Ok(Val::Int(-1)));
-        assert!(parse_value(&d, "0", None).unwrap_err().message.ends_with("Value must be between 1 and 9 or equal to -1"));
+        assert!(parse_value(&d, "0", None)
+            .unwrap_err()
+            .message
+            .ends_with("Value must be between 1 and 9 or equal to -1"));
         let mut d = def("partitioner.class", Ty::Class(&[("org.x.RoundRobinPartitioner", "RoundRobinPartitioner")]));
         d.default = "null";
         assert_eq!(parse_value(&d, "RoundRobinPartitioner", None), Ok(Val::Str("org.x.RoundRobinPartitioner".into())));
-        let e = parse_value(&def("p", Ty::Class(&[("org.x.RoundRobinPartitioner", "")])), "RoundRobinPartitioner", None);
+        let e =
+            parse_value(&def("p", Ty::Class(&[("org.x.RoundRobinPartitioner", "")])), "RoundRobinPartitioner", None);
         assert_eq!(e.unwrap_err().hint, "did you mean org.x.RoundRobinPartitioner?");
         assert_eq!(parse_value(&d, "null", None), Ok(Val::Null));
         assert!(parse_value(&d, "com.Foo", None).unwrap_err().message.ends_with("Class com.Foo could not be found."));

@@ -105,14 +105,62 @@ pub static BROKER: &[PropDef] = &[
 ];
 
 pub static TOPIC: &[PropDef] = &[
-    p("cleanup.policy", Ty::List(&["compact", "delete"]), "delete", (2, 0), "Accepted; kplay never deletes or compacts (no effect)."),
-    p("flush.messages", num(Long, Plain, Some(1), None), "9223372036854775807", (2, 0), "fsync after this many messages; falls back to log.flush.interval.messages."),
-    p("flush.ms", num(Long, Ms, Some(0), None), "9223372036854775807", (2, 0), "fsync when the last flush is this old; falls back to log.flush.interval.ms."),
-    p("max.message.bytes", num(Int, Bytes, Some(0), None), "1048588", (2, 0), "Largest record batch this topic accepts; falls back to message.max.bytes."),
-    p("min.insync.replicas", num(Int, Plain, Some(1), None), "1", (2, 0), "acks=all writes need this many in-sync replicas; may exceed the replication factor (then they always fail)."),
-    p("retention.ms", num(Long, Ms, Some(-1), None), "604800000", (2, 0), "Accepted; kplay never deletes data (no effect)."),
-    p("segment.bytes", num(Int, Bytes, Some(14), None), "1073741824", (2, 0), "Segment size; falls back to log.segment.bytes (minimum 1 MiB from Kafka 4.0)."),
-    p("unclean.leader.election.enable", Ty::Bool, "false", (2, 0), "Allow an out-of-sync replica to become leader; falls back to the broker value."),
+    p(
+        "cleanup.policy",
+        Ty::List(&["compact", "delete"]),
+        "delete",
+        (2, 0),
+        "Accepted; kplay never deletes or compacts (no effect).",
+    ),
+    p(
+        "flush.messages",
+        num(Long, Plain, Some(1), None),
+        "9223372036854775807",
+        (2, 0),
+        "fsync after this many messages; falls back to log.flush.interval.messages.",
+    ),
+    p(
+        "flush.ms",
+        num(Long, Ms, Some(0), None),
+        "9223372036854775807",
+        (2, 0),
+        "fsync when the last flush is this old; falls back to log.flush.interval.ms.",
+    ),
+    p(
+        "max.message.bytes",
+        num(Int, Bytes, Some(0), None),
+        "1048588",
+        (2, 0),
+        "Largest record batch this topic accepts; falls back to message.max.bytes.",
+    ),
+    p(
+        "min.insync.replicas",
+        num(Int, Plain, Some(1), None),
+        "1",
+        (2, 0),
+        "acks=all writes need this many in-sync replicas; may exceed the replication factor (then they always fail).",
+    ),
+    p(
+        "retention.ms",
+        num(Long, Ms, Some(-1), None),
+        "604800000",
+        (2, 0),
+        "Accepted; kplay never deletes data (no effect).",
+    ),
+    p(
+        "segment.bytes",
+        num(Int, Bytes, Some(14), None),
+        "1073741824",
+        (2, 0),
+        "Segment size; falls back to log.segment.bytes (minimum 1 MiB from Kafka 4.0).",
+    ),
+    p(
+        "unclean.leader.election.enable",
+        Ty::Bool,
+        "false",
+        (2, 0),
+        "Allow an out-of-sync replica to become leader; falls back to the broker value.",
+    ),
 ];
 
 pub static CONSUMER: &[PropDef] = &[
@@ -159,7 +207,10 @@ pub fn min_for(role: Role, def: &PropDef, v: KafkaVersion) -> Option<i64> {
 
 /// The other roles that know `name`, for "put it on the topic or brokers line" hints.
 pub fn roles_having(name: &str) -> Vec<Role> {
-    [Role::Producer, Role::Broker, Role::Topic, Role::Consumer].into_iter().filter(|r| find(*r, name).is_some()).collect()
+    [Role::Producer, Role::Broker, Role::Topic, Role::Consumer]
+        .into_iter()
+        .filter(|r| find(*r, name).is_some())
+        .collect()
 }
 
 #[cfg(test)]

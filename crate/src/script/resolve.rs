@@ -11,7 +11,7 @@
 //! one after every n partitions. With 3 brokers and RF 3: p0 = 1,2,3; p1 = 2,3,1;
 //! p2 = 3,1,2; p3 = 1,3,2. Broker ids are 1-based (`broker-1` is index 0).
 
-use super::ast::{ConsumerDecl, NetworkDecl, ProducerDecl, RunUntil, Scenario, TopicDecl};
+use super::ast::{ConsumerDecl, ProducerDecl, RunUntil, Scenario, TopicDecl};
 use super::decls::{Raw, RawTopic};
 use super::errors::Diagnostic;
 use super::producer_rules::{self, acks_of};
@@ -72,7 +72,8 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
         let mut pset = Settings::build(Role::Producer, &p.props, v, diags);
         let cx = producer_rules::Ctx { name: &p.name, index, version: v, at: &p.at };
         let config = producer_rules::resolve(&cx, &mut pset, &mut notes, diags);
-        if config.transactional_id.is_some() && config.transaction_timeout_us > broker_config.transaction_max_timeout_us {
+        if config.transactional_id.is_some() && config.transaction_timeout_us > broker_config.transaction_max_timeout_us
+        {
             notes.push(format!(
                 "producer {}: transaction.timeout.ms={} exceeds the brokers' transaction.max.timeout.ms={}: initTransactions() will fail with INVALID_TRANSACTION_TIMEOUT",
                 p.name,
@@ -80,7 +81,9 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
                 broker_config.transaction_max_timeout_us / 1_000
             ));
         }
-        roles.push(pset.role_config(&p.name, |k, val| (k == "acks").then(|| acks_of(val.as_str().unwrap_or("all")).name().to_string())));
+        roles.push(pset.role_config(&p.name, |k, val| {
+            (k == "acks").then(|| acks_of(val.as_str().unwrap_or("all")).name().to_string())
+        }));
         producers.push(ProducerDecl { name: p.name.clone(), config });
     }
 
@@ -99,7 +102,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
         topics,
         producers,
         consumers,
-        network: raw.network.as_ref().map(|(n, _)| *n).unwrap_or(NetworkDecl::default()),
+        network: raw.network.as_ref().map(|(n, _)| *n).unwrap_or_default(),
         timeline: vec![],
         run_until: raw.run.as_ref().map(|(r, _)| *r).unwrap_or(RunUntil::Idle),
         expects: vec![],
@@ -118,7 +121,9 @@ fn defaults_note(v: KafkaVersion, declared: bool) -> String {
         "true"
     };
     let from = if declared { "" } else { " (no kafka line; kplay's default version)" };
-    format!("Defaults are those of Kafka {v}{from}: producer linger.ms={linger}, acks={acks}, enable.idempotence={idem}.")
+    format!(
+        "Defaults are those of Kafka {v}{from}: producer linger.ms={linger}, acks={acks}, enable.idempotence={idem}."
+    )
 }
 
 /// Partition count, replication factor and replica lists of a topic.
@@ -126,7 +131,8 @@ fn placement(t: &RawTopic, b: &Settings, brokers: u16, diags: &mut Vec<Diagnosti
     if let Some((lists, at)) = &t.assignment {
         let mut ok = true;
         if let Some(bad) = lists.iter().flatten().find(|&&id| id == 0 || id > brokers) {
-            let msg = format!("The manual partition assignment includes broker {bad}, but no such broker is registered.");
+            let msg =
+                format!("The manual partition assignment includes broker {bad}, but no such broker is registered.");
             diags.push(at.diag(msg, format!("the cluster has broker-1 to broker-{brokers}")));
             ok = false;
         }
@@ -134,7 +140,8 @@ fn placement(t: &RawTopic, b: &Settings, brokers: u16, diags: &mut Vec<Diagnosti
         let width = u16::try_from(lists.first().map_or(0, Vec::len)).unwrap_or(u16::MAX);
         if let Some((rf, loc)) = &t.replication_factor {
             if *rf != width {
-                let msg = format!("replica.assignment gives {width} replica(s) per partition but replication.factor={rf}");
+                let msg =
+                    format!("replica.assignment gives {width} replica(s) per partition but replication.factor={rf}");
                 diags.push(loc.diag(msg, "drop replication.factor (the assignment sets it) or make them agree"));
                 ok = false;
             }
@@ -160,7 +167,9 @@ fn placement(t: &RawTopic, b: &Settings, brokers: u16, diags: &mut Vec<Diagnosti
         let msg = format!("Replication factor: {rf} larger than available brokers: {brokers}.");
         let (loc, hint) = match (&t.replication_factor, b.loc("default.replication.factor")) {
             (Some((_, loc)), _) => (loc, format!("use replication.factor={brokers} or less, or declare more brokers")),
-            (None, Some(loc)) if !explicit => (loc, format!("topic {} takes its replication factor from default.replication.factor", t.name)),
+            (None, Some(loc)) if !explicit => {
+                (loc, format!("topic {} takes its replication factor from default.replication.factor", t.name))
+            }
             _ => (&t.at, format!("declare at least {rf} brokers")),
         };
         diags.push(loc.diag(msg, hint));

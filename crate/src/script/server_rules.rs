@@ -50,7 +50,9 @@ pub fn check_broker(s: &Settings, notes: &mut Vec<String>, diags: &mut Vec<Diagn
             (a, b) => a.or(b),
         };
         if let Some(loc) = loc {
-            let hint = format!("replica.fetch.wait.max.ms={wait} but {other}={bound}: keep replica.fetch.wait.max.ms <= {other}");
+            let hint = format!(
+                "replica.fetch.wait.max.ms={wait} but {other}={bound}: keep replica.fetch.wait.max.ms <= {other}"
+            );
             diags.push(loc.diag(msg, hint));
         }
     }
@@ -82,11 +84,16 @@ pub fn broker_config(s: &Settings) -> BrokerConfig {
         broker_heartbeat_interval_us: ms_to_us(s.int("broker.heartbeat.interval.ms", 2_000)),
         hw_checkpoint_interval_us: ms_to_us(s.int("replica.high.watermark.checkpoint.interval.ms", 5_000)),
         transaction_max_timeout_us: ms_to_us(s.int("transaction.max.timeout.ms", 900_000)),
-        transaction_abort_cleanup_interval_us: ms_to_us(s.int("transaction.abort.timed.out.transaction.cleanup.interval.ms", 10_000)),
+        transaction_abort_cleanup_interval_us: ms_to_us(
+            s.int("transaction.abort.timed.out.transaction.cleanup.interval.ms", 10_000),
+        ),
         auto_leader_rebalance_enable: s.bool("auto.leader.rebalance.enable", true),
-        leader_imbalance_check_interval_us: u64_of(s.int("leader.imbalance.check.interval.seconds", 300)).saturating_mul(1_000_000),
+        leader_imbalance_check_interval_us: u64_of(s.int("leader.imbalance.check.interval.seconds", 300))
+            .saturating_mul(1_000_000),
         leader_imbalance_per_broker_percentage: u32_of(s.int("leader.imbalance.per.broker.percentage", 10)),
-        dirty_writeback_centisecs: u32_of(s.int("vm.dirty_writeback_centisecs", i64::from(d.dirty_writeback_centisecs))),
+        dirty_writeback_centisecs: u32_of(
+            s.int("vm.dirty_writeback_centisecs", i64::from(d.dirty_writeback_centisecs)),
+        ),
         dirty_expire_centisecs: u32_of(s.int("vm.dirty_expire_centisecs", i64::from(d.dirty_expire_centisecs))),
     }
 }

@@ -70,7 +70,9 @@ fn misplaced_hint(role: Role, name: &str) -> Option<String> {
         (Role::Broker, "replication.factor") => {
             "replication.factor belongs on a topic line; the cluster-wide default is default.replication.factor"
         }
-        (Role::Broker, "partitions" | "num.partitions") => "the partition count goes on a topic line: topic NAME partitions=3",
+        (Role::Broker, "partitions" | "num.partitions") => {
+            "the partition count goes on a topic line: topic NAME partitions=3"
+        }
         (Role::Producer | Role::Consumer, "partitions" | "replication.factor" | "replica.assignment") => {
             "that option goes on a topic line: topic NAME partitions=3 replication.factor=3"
         }
@@ -214,10 +216,18 @@ mod tests {
     #[test]
     fn unknown_names_get_suggestions_and_role_hints() {
         let mut d = vec![];
-        Settings::build(Role::Producer, &[prop("linger.m", "1"), prop("min.insync.replicas", "2")], KafkaVersion::DEFAULT, &mut d);
+        Settings::build(
+            Role::Producer,
+            &[prop("linger.m", "1"), prop("min.insync.replicas", "2")],
+            KafkaVersion::DEFAULT,
+            &mut d,
+        );
         assert_eq!(d[0].message, "Unknown producer property 'linger.m'");
         assert_eq!(d[0].hint, "did you mean linger.ms?");
-        assert_eq!(d[1].hint, "min.insync.replicas is a broker or topic setting: put it on the brokers line or a topic line");
+        assert_eq!(
+            d[1].hint,
+            "min.insync.replicas is a broker or topic setting: put it on the brokers line or a topic line"
+        );
     }
 
     #[test]
@@ -233,7 +243,12 @@ mod tests {
     #[test]
     fn duplicates_and_bad_values() {
         let mut d = vec![];
-        Settings::build(Role::Producer, &[prop("acks", "1"), prop("acks", "0"), prop("batch.size", "x")], KafkaVersion::DEFAULT, &mut d);
+        Settings::build(
+            Role::Producer,
+            &[prop("acks", "1"), prop("acks", "0"), prop("batch.size", "x")],
+            KafkaVersion::DEFAULT,
+            &mut d,
+        );
         assert_eq!(d.len(), 2);
         assert!(d[0].message.contains("set twice"));
         assert_eq!(d[1].message, "Invalid value x for configuration batch.size: Not a number of type INT");

@@ -32,7 +32,8 @@ pub struct Names {
 
 impl Names {
     pub fn new(s: &Scenario, raw: &Raw) -> Names {
-        let mut producers: Vec<(String, bool)> = s.producers.iter().map(|p| (p.name.clone(), p.config.transactional_id.is_some())).collect();
+        let mut producers: Vec<(String, bool)> =
+            s.producers.iter().map(|p| (p.name.clone(), p.config.transactional_id.is_some())).collect();
         // Keep producers whose config failed, so their actions are still checked.
         for p in &raw.producers {
             if !producers.iter().any(|(n, _)| *n == p.name) {
@@ -85,7 +86,10 @@ impl Names {
             return match n.parse::<u16>() {
                 Ok(id) if id >= 1 && id <= self.brokers => Some(NodeRef::Broker(id)),
                 _ => {
-                    diags.push(st.loc(t).diag(format!("{w} does not exist"), format!("the cluster has broker-1 to broker-{}", self.brokers)));
+                    diags.push(st.loc(t).diag(
+                        format!("{w} does not exist"),
+                        format!("the cluster has broker-1 to broker-{}", self.brokers),
+                    ));
                     None
                 }
             };
@@ -100,7 +104,11 @@ impl Names {
             cands.extend(self.producers.iter().map(|(n, _)| n.clone()));
             cands.push("controller".into());
             let h = suggest::did_you_mean(w, cands.iter().map(String::as_str));
-            if h.is_empty() { "name broker-N, a declared producer, or controller".into() } else { h }
+            if h.is_empty() {
+                "name broker-N, a declared producer, or controller".into()
+            } else {
+                h
+            }
         };
         diags.push(st.loc(t).diag(format!("unknown node '{w}'"), hint));
         None
@@ -138,11 +146,16 @@ fn action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
                 NodeRef::Broker(b) => Some(Action::RestartBroker { broker: b }),
                 NodeRef::Producer(p) => {
                     let name = &n.producers[p].0;
-                    diags.push(st.loc_at(3).diag("restart takes a broker", format!("to restart the producer, write at TIME {name} restart")));
+                    diags.push(st.loc_at(3).diag(
+                        "restart takes a broker",
+                        format!("to restart the producer, write at TIME {name} restart"),
+                    ));
                     None
                 }
                 NodeRef::Controller => {
-                    diags.push(st.loc_at(3).diag("kplay cannot restart the controller", "restart a broker: restart broker-N"));
+                    diags.push(
+                        st.loc_at(3).diag("kplay cannot restart the controller", "restart a broker: restart broker-N"),
+                    );
                     None
                 }
             }
@@ -171,11 +184,17 @@ fn crash(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
             NodeRef::Broker(b) => Some(CrashTarget::Broker(b)),
             NodeRef::Producer(p) => {
                 let name = &n.producers[p].0;
-                diags.push(st.loc_at(3).diag("crash takes broker-N or leader TOPIC/P", format!("to kill and restart the producer, write at TIME {name} restart")));
+                diags.push(st.loc_at(3).diag(
+                    "crash takes broker-N or leader TOPIC/P",
+                    format!("to kill and restart the producer, write at TIME {name} restart"),
+                ));
                 None
             }
             NodeRef::Controller => {
-                diags.push(st.loc_at(3).diag("kplay cannot crash the controller", "crash a broker: crash broker-N or crash leader TOPIC/P"));
+                diags.push(st.loc_at(3).diag(
+                    "kplay cannot crash the controller",
+                    "crash a broker: crash broker-N or crash leader TOPIC/P",
+                ));
                 None
             }
         };
@@ -187,7 +206,10 @@ fn crash(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
         Some((v, _)) if v == "process" => Some(CrashMode::Process),
         Some((v, _)) if v == "power" => Some(CrashMode::Power),
         Some((v, loc)) => {
-            diags.push(loc.diag(format!("unknown crash mode '{v}'"), "mode=process (page cache survives) or mode=power (only flushed data survives)"));
+            diags.push(loc.diag(
+                format!("unknown crash mode '{v}'"),
+                "mode=process (page cache survives) or mode=power (only flushed data survives)",
+            ));
             None
         }
     };
@@ -201,7 +223,9 @@ fn leader_of(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<CrashT
         return None;
     };
     let Some((topic, part)) = t.text.rsplit_once('/') else {
-        diags.push(st.loc(t).diag(format!("expected TOPIC/PARTITION, found '{}'", t.raw), "write crash leader orders/0"));
+        diags.push(
+            st.loc(t).diag(format!("expected TOPIC/PARTITION, found '{}'", t.raw), "write crash leader orders/0"),
+        );
         return None;
     };
     let Some(ti) = n.topics.iter().position(|(name, _)| name == topic) else {
@@ -213,7 +237,10 @@ fn leader_of(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<CrashT
     match part.parse::<u32>() {
         Ok(p) if p < count => Some(CrashTarget::LeaderOf { topic: ti, partition: p }),
         _ => {
-            diags.push(st.loc(t).diag(format!("topic {topic} has no partition '{part}'"), format!("partitions are numbered 0 to {}", count.saturating_sub(1))));
+            diags.push(st.loc(t).diag(
+                format!("topic {topic} has no partition '{part}'"),
+                format!("partitions are numbered 0 to {}", count.saturating_sub(1)),
+            ));
             None
         }
     }
@@ -223,7 +250,9 @@ fn link(n: &Names, st: &Stmt, drop: bool, diags: &mut Vec<Diagnostic>) -> Option
     let verb = if drop { "drop" } else { "cut" };
     let from = n.node(st, 3, diags);
     if !st.tokens.get(4).is_some_and(|t| t.is_arrow()) {
-        diags.push(st.loc_at(4).diag(format!("{verb} needs a direction: A -> B"), format!("write {verb} broker-1 -> app")));
+        diags.push(
+            st.loc_at(4).diag(format!("{verb} needs a direction: A -> B"), format!("write {verb} broker-1 -> app")),
+        );
         return None;
     }
     let to = n.node(st, 5, diags);
@@ -233,7 +262,10 @@ fn link(n: &Names, st: &Stmt, drop: bool, diags: &mut Vec<Diagnostic>) -> Option
         return None;
     }
     if !matches!(from, NodeRef::Broker(_)) && !matches!(to, NodeRef::Broker(_)) {
-        diags.push(st.loc_at(5).diag("no such link: producers and the controller talk only to brokers", "one end of the link must be a broker"));
+        diags.push(st.loc_at(5).diag(
+            "no such link: producers and the controller talk only to brokers",
+            "one end of the link must be a broker",
+        ));
         return None;
     }
     if drop {
@@ -260,20 +292,31 @@ fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ac
                 Some(Action::Poll { consumer: c, topic: topic? })
             }
             Some(v) if PRODUCER_VERBS.contains(&v) => {
-                diags.push(st.loc_at(3).diag(format!("{} is a consumer; {v} is a producer action", who.raw), "consumers can only poll: at TIME NAME poll TOPIC"));
+                diags.push(st.loc_at(3).diag(
+                    format!("{} is a consumer; {v} is a producer action", who.raw),
+                    "consumers can only poll: at TIME NAME poll TOPIC",
+                ));
                 None
             }
             _ => {
-                diags.push(st.loc_at(3).diag(format!("unknown consumer action '{}'", verb.unwrap_or("")), format!("write at TIME {} poll TOPIC", who.raw)));
+                diags.push(st.loc_at(3).diag(
+                    format!("unknown consumer action '{}'", verb.unwrap_or("")),
+                    format!("write at TIME {} poll TOPIC", who.raw),
+                ));
                 None
             }
         };
     }
     let Some(p) = n.producer(&who.raw) else {
-        let mut cands: Vec<&str> = n.producers.iter().map(|(x, _)| x.as_str()).chain(n.consumers.iter().map(String::as_str)).collect();
+        let mut cands: Vec<&str> =
+            n.producers.iter().map(|(x, _)| x.as_str()).chain(n.consumers.iter().map(String::as_str)).collect();
         cands.extend(ACTION_WORDS);
         let hint = suggest::did_you_mean(&who.raw, cands);
-        let hint = if hint.is_empty() { "an action starts with a producer, a consumer, or crash/restart/drop/cut/isolate/heal".into() } else { hint };
+        let hint = if hint.is_empty() {
+            "an action starts with a producer, a consumer, or crash/restart/drop/cut/isolate/heal".into()
+        } else {
+            hint
+        };
         diags.push(st.loc(who).diag(format!("unknown producer, consumer or action '{}'", who.raw), hint));
         return None;
     };
@@ -302,7 +345,10 @@ fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ac
                 Some((v, _)) if v == "unacked" => Some(true),
                 Some((v, _)) if v == "none" => Some(false),
                 Some((v, loc)) => {
-                    diags.push(loc.diag(format!("unknown resend mode '{v}'"), "resend=unacked sends again every record whose result the old process never saw"));
+                    diags.push(loc.diag(
+                        format!("unknown resend mode '{v}'"),
+                        "resend=unacked sends again every record whose result the old process never saw",
+                    ));
                     None
                 }
             };
@@ -310,7 +356,10 @@ fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ac
             Some(Action::RestartApp { producer: p, resend_unacked: resend? })
         }
         Some("poll") => {
-            diags.push(st.loc_at(3).diag(format!("{} is a producer; poll is a consumer action", who.raw), "declare consumer NAME and write at TIME NAME poll TOPIC"));
+            diags.push(st.loc_at(3).diag(
+                format!("{} is a producer; poll is a consumer action", who.raw),
+                "declare consumer NAME and write at TIME NAME poll TOPIC",
+            ));
             None
         }
         other => {
@@ -344,7 +393,16 @@ fn send(n: &Names, st: &Stmt, producer: usize, diags: &mut Vec<Diagnostic>) -> O
     };
     let sync = opts.flag("sync");
     opts.finish(diags)?;
-    Some(Action::Send { producer, topic: topic?, count: count?, every_us: every_us?, key: key?, value: value?, partition: partition?, sync })
+    Some(Action::Send {
+        producer,
+        topic: topic?,
+        count: count?,
+        every_us: every_us?,
+        key: key?,
+        value: value?,
+        partition: partition?,
+        sync,
+    })
 }
 
 fn partition(v: &str, loc: &Loc, count: u32, diags: &mut Vec<Diagnostic>) -> Option<u32> {

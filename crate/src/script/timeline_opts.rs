@@ -71,7 +71,13 @@ impl Opts {
                 let mut cands: Vec<&str> = names.to_vec();
                 cands.extend(flags);
                 let h = suggest::did_you_mean(&name, cands.iter().copied());
-                let h = if h.is_empty() && cands.is_empty() { "this action takes no options".to_string() } else if h.is_empty() { format!("options here: {}", cands.join(", ")) } else { h };
+                let h = if h.is_empty() && cands.is_empty() {
+                    "this action takes no options".to_string()
+                } else if h.is_empty() {
+                    format!("options here: {}", cands.join(", "))
+                } else {
+                    h
+                };
                 diags.push(key_at.diag(format!("unknown option '{name}'"), h));
                 out.ok = false;
                 continue;
@@ -114,7 +120,8 @@ impl Opts {
             Ok(n) => Some(n),
             Err(_) => {
                 if let Some((v, at)) = self.get(name) {
-                    diags.push(at.diag(format!("invalid {name} '{v}'"), format!("{name} must be at most {}", u32::MAX)));
+                    diags
+                        .push(at.diag(format!("invalid {name} '{v}'"), format!("{name} must be at most {}", u32::MAX)));
                 }
                 None
             }
@@ -139,7 +146,10 @@ impl Opts {
         match units::parse_size_bytes(v).ok().and_then(|n| u32::try_from(n).ok()) {
             Some(n) => Some(n),
             None => {
-                diags.push(at.diag(format!("invalid size '{v}'"), "size is a byte count from 0 to 4294967295: 200, 200B, 16KiB, 1MiB"));
+                diags.push(at.diag(
+                    format!("invalid size '{v}'"),
+                    "size is a byte count from 0 to 4294967295: 200, 200B, 16KiB, 1MiB",
+                ));
                 None
             }
         }
@@ -206,10 +216,7 @@ mod tests {
 
     #[test]
     fn templates() {
-        assert_eq!(
-            key_template("user-{i%10}"),
-            Ok(vec![KeyPart::Lit("user-".into()), KeyPart::IndexMod(10)])
-        );
+        assert_eq!(key_template("user-{i%10}"), Ok(vec![KeyPart::Lit("user-".into()), KeyPart::IndexMod(10)]));
         assert_eq!(key_template("{i}"), Ok(vec![KeyPart::Index]));
         assert_eq!(key_template("k"), Ok(vec![KeyPart::Lit("k".into())]));
         assert_eq!(key_template(""), Ok(vec![KeyPart::Lit(String::new())]));

@@ -65,10 +65,7 @@ fn parse_decimal(num: &str) -> Result<Decimal<'_>, UnitError> {
     }
     let mut int = 0u64;
     for b in int_s.bytes() {
-        int = int
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(b - b'0')))
-            .ok_or(UnitError::Overflow)?;
+        int = int.checked_mul(10).and_then(|v| v.checked_add(u64::from(b - b'0'))).ok_or(UnitError::Overflow)?;
     }
     Ok(Decimal { int, frac })
 }
@@ -90,7 +87,7 @@ fn scale(d: &Decimal<'_>, mult: u64, unit: &'static str) -> Result<u64, UnitErro
         den *= 10;
     }
     let scaled = num * u128::from(mult);
-    if scaled % den != 0 {
+    if !scaled.is_multiple_of(den) {
         return Err(UnitError::NotWhole { unit });
     }
     let part = u64::try_from(scaled / den).map_err(|_| UnitError::Overflow)?;
@@ -180,7 +177,8 @@ pub fn parse_size_bytes(text: &str) -> Result<i128, UnitError> {
     };
     let (num, unit) = split_number(body);
     let d = parse_decimal(num)?;
-    let mult = if unit.is_empty() { 1 } else { size_unit(unit).ok_or_else(|| UnitError::UnknownUnit(unit.to_string()))? };
+    let mult =
+        if unit.is_empty() { 1 } else { size_unit(unit).ok_or_else(|| UnitError::UnknownUnit(unit.to_string()))? };
     let v = i128::from(scale(&d, mult, "bytes")?);
     Ok(if neg { -v } else { v })
 }
