@@ -315,8 +315,8 @@ fn client(raw: &mut Raw, st: &Stmt, producer: bool, diags: &mut Vec<Diagnostic>)
     }
 }
 
-fn duration_error(e: &UnitError) -> String {
-    format!("{e}: write a duration with a unit, e.g. 250us, 5ms, 1.5s, 2m, 1h")
+fn duration_error(text: &str, e: &UnitError) -> String {
+    super::timeline_opts::duration_hint(text, e)
 }
 
 fn network(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
@@ -327,7 +327,9 @@ fn network(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
             "latency" | "jitter" => match units::parse_duration_us(&p.value) {
                 Ok(us) if p.name == "latency" => n.latency_us = us,
                 Ok(us) => n.jitter_us = us,
-                Err(e) => diags.push(p.val.diag(format!("invalid {} '{}'", p.name, p.value), duration_error(&e))),
+                Err(e) => {
+                    diags.push(p.val.diag(format!("invalid {} '{}'", p.name, p.value), duration_error(&p.value, &e)))
+                }
             },
             "loss" => match units::parse_ppm(&p.value) {
                 Ok(ppm) if ppm <= 1_000_000 => n.loss_ppm = ppm,
@@ -367,7 +369,7 @@ fn run(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         match units::parse_duration_us(&t.raw) {
             Ok(us) => RunUntil::Time(us),
             Err(e) => {
-                diags.push(st.loc(t).diag(format!("invalid run time '{}'", t.raw), duration_error(&e)));
+                diags.push(st.loc(t).diag(format!("invalid run time '{}'", t.raw), duration_error(&t.raw, &e)));
                 return;
             }
         }

@@ -248,7 +248,8 @@ fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
         if PROTOCOL_ERRORS.contains(&x) {
             return Ok(());
         }
-        let hint = match suggest::closest(x, PROTOCOL_ERRORS.iter().copied()) {
+        let prefixed = PROTOCOL_ERRORS.iter().copied().find(|e| x.len() >= 4 && e.starts_with(x));
+        let hint = match suggest::closest(x, PROTOCOL_ERRORS.iter().copied()).or(prefixed) {
             Some(e) => format!("did you mean responses.{e}?"),
             None => "use a Kafka protocol error name, e.g. responses.NOT_ENOUGH_REPLICAS".into(),
         };

@@ -253,7 +253,11 @@ fn unknown_statements_and_misplaced_lines() {
 fn timeline_errors_are_precise() {
     let base = "brokers 2\ntopic t partitions=2\nproducer p\nconsumer c\n";
     let e = |line: &str| one_err(&format!("{base}{line}"));
-    assert!(e("at 5 p flush").message.contains("invalid time"));
+    let d = e("at 5 p flush");
+    assert_eq!(
+        (d.message.as_str(), d.hint.as_str()),
+        ("invalid time '5'", "a time needs a unit: write 5ms (or 5s, 5us, ...)")
+    );
     assert_eq!(
         e("at 0ms p send t partition=2").message,
         "Invalid partition given with record: 2 is not in the range [0...2)."
@@ -297,6 +301,7 @@ fn expectations() {
     assert_eq!((d.message.as_str(), d.hint.as_str()), ("unknown expectation name 'lots'", "did you mean lost?"));
     assert_eq!((d.column, d.end_column), (8, 12));
     assert_eq!(one_err("expect responses.NOT_ENOUGH_REPLICA=0").hint, "did you mean responses.NOT_ENOUGH_REPLICAS?");
+    assert_eq!(one_err("expect responses.NOT_ENOUGH=0").hint, "did you mean responses.NOT_ENOUGH_REPLICAS?");
     assert!(one_err("expect consumers.x.records=0").message.contains("unknown consumer"));
     assert!(one_err("expect lost 0").message.contains("expected an operator"));
     assert!(one_err("expect lost=").message.contains("expected a whole number"));

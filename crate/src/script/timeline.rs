@@ -124,7 +124,7 @@ pub fn statement(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ti
     let at_us = match units::parse_duration_us(&tt.raw) {
         Ok(us) => Some(us),
         Err(e) => {
-            diags.push(st.loc(tt).diag(format!("invalid time '{}'", tt.raw), duration_hint(&e)));
+            diags.push(st.loc(tt).diag(format!("invalid time '{}'", tt.raw), duration_hint(&tt.raw, &e)));
             None
         }
     };

@@ -14,7 +14,10 @@ use super::settings::Loc;
 use super::suggest;
 use super::units::{self, UnitError};
 
-pub fn duration_hint(e: &UnitError) -> String {
+pub fn duration_hint(text: &str, e: &UnitError) -> String {
+    if text.bytes().any(|b| b.is_ascii_digit()) && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return format!("a time needs a unit: write {text}ms (or {text}s, {text}us, ...)");
+    }
     format!("{e}: write a duration with a unit, e.g. 250us, 5ms, 1.5s, 2m, 1h")
 }
 
@@ -134,7 +137,7 @@ impl Opts {
         match units::parse_duration_us(v) {
             Ok(us) => Some(Some(us)),
             Err(e) => {
-                diags.push(at.diag(format!("invalid {name} '{v}'"), duration_hint(&e)));
+                diags.push(at.diag(format!("invalid {name} '{v}'"), duration_hint(v, &e)));
                 None
             }
         }
