@@ -1,0 +1,378 @@
+//! Pass 1: declaration lines read into [`Raw`] (syntax, names, single values); the
+//! checks that need the whole scenario (brokers exist, configs) happen in `resolve`.
+//!
+//! Forms: `seed N` · `kafka X.Y[.Z]` · `brokers N [prop=value ...]` ·
+//! `topic NAME [partitions=N] [replication.factor=N] [replica.assignment=1:2,2:1] [prop=value ...]` ·
+//! `producer NAME [prop=value ...]` · `consumer NAME [prop=value ...]` ·
+//! `network [latency=D] [jitter=D] [loss=P]` · `run until D|idle`.
+//! `seed`, `kafka`, `brokers`, `network` and `run` may appear at most once.
+
+use super::ast::{NetworkDecl, RunUntil};
+use super::errors::Diagnostic;
+use super::parser::{Stmt, KEYWORDS};
+use super::settings::{Loc, SetProp};
+use super::suggest;
+use super::timeline::ACTION_WORDS;
+use super::units::{self, UnitError};
+use crate::config::KafkaVersion;
+
+#[derive(Clone, Debug)]
+pub struct RawBrokers {
+    pub count: u16,
+    pub props: Vec<SetProp>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RawTopic {
+    pub name: String,
+    pub at: Loc,
+    pub partitions: Option<(u32, Loc)>,
+    pub replication_factor: Option<(u16, Loc)>,
+    /// Parsed lists (not yet checked against brokers) and where they were written.
+    pub assignment: Option<(Vec<Vec<u16>>, Loc)>,
+    pub props: Vec<SetProp>,
+}
+
+/// A producer or consumer declaration.
+#[derive(Clone, Debug)]
+pub struct RawClient {
+    pub name: String,
+    pub at: Loc,
+    pub props: Vec<SetProp>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Raw {
+    pub seed: Option<(u64, Loc)>,
+    pub kafka: Option<(KafkaVersion, Loc)>,
+    pub brokers: Option<(RawBrokers, Loc)>,
+    pub topics: Vec<RawTopic>,
+    pub producers: Vec<RawClient>,
+    pub consumers: Vec<RawClient>,
+    pub network: Option<(NetworkDecl, Loc)>,
+    pub run: Option<(RunUntil, Loc)>,
+}
+
+/// Reads one declaration line into `raw`.
+pub fn statement(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
+    let kw = st.tokens[0].raw.as_str();
+    let at = st.loc(&st.tokens[0]);
+    let once = |seen: bool, diags: &mut Vec<Diagnostic>| {
+        if seen {
+            diags.push(at.diag(format!("{kw} may appear only once"), "remove the extra line"));
+        }
+        !seen
+    };
+    match kw {
+        "seed" if once(raw.seed.is_some(), diags) => {
+            if let Some(n) = single_arg(st, "a number: seed 42", diags) {
+                match n.raw.parse::<u64>() {
+                    Ok(v) => raw.seed = Some((v, at)),
+                    Err(_) => diags.push(st.loc(n).diag(
+                        format!("invalid seed '{}'", n.raw),
+                        "the seed is a whole number from 0 to 18446744073709551615",
+                    )),
+                }
+            }
+        }
+        "kafka" if once(raw.kafka.is_some(), diags) => {
+            if let Some(n) = single_arg(st, "a version: kafka 3.9", diags) {
+                match version(&n.raw) {
+                    Ok(v) => raw.kafka = Some((v, st.loc(n))),
+                    Err(h) => diags.push(st.loc(n).diag(format!("unsupported Kafka version '{}'", n.raw), h)),
+                }
+            }
+        }
+        "brokers" if once(raw.brokers.is_some(), diags) => brokers(raw, st, diags),
+        "topic" => topic(raw, st, diags),
+        "producer" | "consumer" => client(raw, st, kw == "producer", diags),
+        "network" if once(raw.network.is_some(), diags) => network(raw, st, diags),
+        "run" if once(raw.run.is_some(), diags) => run(raw, st, diags),
+        _ => {}
+    }
+}
+
+fn single_arg<'a>(st: &'a Stmt, what: &str, diags: &mut Vec<Diagnostic>) -> Option<&'a super::lexer::Token> {
+    let kw = &st.tokens[0].raw;
+    match st.tokens.get(1) {
+        None => {
+            diags.push(st.end_loc().diag(format!("{kw} needs {what}"), format!("write {what}")));
+            None
+        }
+        Some(t) => {
+            if let Some(extra) = st.tokens.get(2) {
+                diags.push(
+                    st.loc(extra).diag(format!("unexpected '{}' after {kw}", extra.raw), format!("{kw} takes {what}")),
+                );
+            }
+            Some(t)
+        }
+    }
+}
+
+/// `X.Y` or `X.Y.Z`, from 2.0 to 4.x.
+pub fn version(text: &str) -> Result<KafkaVersion, String> {
+    let parts: Vec<&str> = text.split('.').collect();
+    let nums: Option<Vec<u16>> =
+        parts.iter().map(|p| if p.bytes().all(|b| b.is_ascii_digit()) { p.parse().ok() } else { None }).collect();
+    let hint = "write kafka X.Y or X.Y.Z, from 2.0 to 4.x (e.g. kafka 3.9 or kafka 3.0.1)".to_string();
+    let v = match nums.as_deref() {
+        Some([a, b]) => KafkaVersion::new(*a, *b, 0),
+        Some([a, b, c]) => KafkaVersion::new(*a, *b, *c),
+        _ => return Err(hint),
+    };
+    if !v.at_least(2, 0) || v.major > 4 {
+        return Err(format!("kplay models Kafka 2.0 to 4.x; {hint}"));
+    }
+    Ok(v)
+}
+
+/// Turns a `name=value` token into a [`SetProp`].
+pub fn set_prop(st: &Stmt, t: &super::lexer::Token) -> Option<SetProp> {
+    let kv = t.kv.as_ref()?;
+    let at = |col: u32, end: u32, word: &str| Loc { line: st.line, col, end, word: word.to_string() };
+    Some(SetProp {
+        name: kv.key.clone(),
+        value: kv.value.clone(),
+        key: at(kv.key_col, kv.key_end, &kv.key),
+        val: at(kv.value_col, kv.value_end, &kv.value),
+        whole: st.loc(t),
+    })
+}
+
+fn expect_prop(st: &Stmt, t: &super::lexer::Token, what: &str, diags: &mut Vec<Diagnostic>) -> Option<SetProp> {
+    let p = set_prop(st, t);
+    if p.is_none() {
+        diags.push(st.loc(t).diag(
+            format!("expected {what}=value, found '{}'", t.raw),
+            format!("{what}s are written name=value, without spaces around '='"),
+        ));
+    }
+    p
+}
+
+fn brokers(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
+    let at = st.loc(&st.tokens[0]);
+    let count = match st.tokens.get(1) {
+        Some(t) if t.kv.is_none() => match t.raw.parse::<u16>() {
+            Ok(n) if (1..=99).contains(&n) => n,
+            _ => {
+                diags.push(st.loc(t).diag(
+                    format!("invalid broker count '{}'", t.raw),
+                    "brokers takes a count from 1 to 99: brokers 3",
+                ));
+                1
+            }
+        },
+        _ => {
+            diags.push(st.loc_at(1).diag("brokers needs a count", "write brokers 3 [broker-property=value ...]"));
+            1
+        }
+    };
+    let skip = if st.tokens.get(1).is_some_and(|t| t.kv.is_none()) { 2 } else { 1 };
+    let props = st.tokens.iter().skip(skip).filter_map(|t| expect_prop(st, t, "broker property", diags)).collect();
+    raw.brokers = Some((RawBrokers { count, props }, at));
+}
+
+/// Kafka's `Topic.validate` rules.
+fn topic_name_error(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("Topic name is illegal, it can't be empty".into());
+    }
+    if name == "." || name == ".." {
+        return Some("Topic name cannot be \".\" or \"..\"".into());
+    }
+    if name.chars().count() > 249 {
+        return Some(format!("Topic name is illegal, it can't be longer than 249 characters, topic name: {name}"));
+    }
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-') {
+        return Some(format!("Topic name \"{name}\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'"));
+    }
+    None
+}
+
+fn topic(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
+    let Some(nt) = st.tokens.get(1).filter(|t| t.kv.is_none()) else {
+        diags.push(
+            st.loc_at(1).diag("topic needs a name", "write topic NAME [partitions=N] [replication.factor=N] ..."),
+        );
+        return;
+    };
+    let name = nt.text.clone();
+    let at = st.loc(nt);
+    if let Some(msg) = topic_name_error(&name) {
+        diags.push(at.diag(msg, "topic names use letters, digits, '.', '_' and '-'"));
+        return;
+    }
+    if raw.topics.iter().any(|t| t.name == name) {
+        diags.push(at.diag(format!("Topic '{name}' already exists."), "declare each topic once"));
+        return;
+    }
+    let mut t = RawTopic { name, at, partitions: None, replication_factor: None, assignment: None, props: vec![] };
+    for tok in &st.tokens[2..] {
+        let Some(p) = expect_prop(st, tok, "topic option or config", diags) else { continue };
+        match p.name.as_str() {
+            "partitions" => match p.value.parse::<u32>() {
+                Ok(n) if (1..=10_000).contains(&n) => t.partitions = Some((n, p.whole.clone())),
+                Ok(0) => diags.push(p.val.diag("Number of partitions must be larger than 0.", "write partitions=1 or more")),
+                _ => diags.push(p.val.diag(format!("invalid partition count '{}'", p.value), "partitions takes a whole number from 1 to 10000")),
+            },
+            "replication.factor" => match p.value.parse::<i64>() {
+                Ok(n) if n <= 0 => diags.push(p.val.diag("Replication factor must be larger than 0.", "write replication.factor=1 or more")),
+                Ok(n) => t.replication_factor = Some((u16::try_from(n).unwrap_or(u16::MAX), p.whole.clone())),
+                Err(_) => diags.push(p.val.diag(format!("invalid replication factor '{}'", p.value), "replication.factor takes a whole number: replication.factor=3")),
+            },
+            "replica.assignment" => match assignment(&p.value) {
+                Ok(a) => t.assignment = Some((a, p.val.clone())),
+                Err(m) => diags.push(p.val.diag(m, "write one colon-separated broker list per partition, partitions separated by commas: replica.assignment=1:2:3,2:3:1")),
+            },
+            _ => t.props.push(p),
+        }
+    }
+    raw.topics.push(t);
+}
+
+/// kafka-topics' `--replica-assignment` format (TopicCommand.parseReplicaAssignment).
+fn assignment(text: &str) -> Result<Vec<Vec<u16>>, String> {
+    let mut out: Vec<Vec<u16>> = vec![];
+    for (i, part) in text.split(',').enumerate() {
+        let mut brokers = vec![];
+        for b in part.split(':') {
+            let b = b.trim();
+            match b.parse::<u16>() {
+                Ok(n) => brokers.push(n),
+                Err(_) => return Err(format!("invalid broker id '{b}' in replica.assignment (partition {i})")),
+            }
+        }
+        let mut dups: Vec<u16> =
+            brokers.iter().enumerate().filter(|(j, b)| brokers[..*j].contains(b)).map(|(_, b)| *b).collect();
+        dups.dedup();
+        if !dups.is_empty() {
+            let list: Vec<String> = dups.iter().map(u16::to_string).collect();
+            return Err(format!("Partition replica lists may not contain duplicate entries: {}", list.join(",")));
+        }
+        if let Some(first) = out.first() {
+            if first.len() != brokers.len() {
+                let list: Vec<String> = brokers.iter().map(u16::to_string).collect();
+                return Err(format!("Partition {i} has different replication factor: [{}]", list.join(", ")));
+            }
+        }
+        out.push(brokers);
+    }
+    Ok(out)
+}
+
+/// Words a producer or consumer may not be called.
+fn reserved(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+        || ACTION_WORDS.contains(&name)
+        || name == "controller"
+        || name == "leader"
+        || name.strip_prefix("broker-").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn client(raw: &mut Raw, st: &Stmt, producer: bool, diags: &mut Vec<Diagnostic>) {
+    let kind = if producer { "producer" } else { "consumer" };
+    let Some(nt) = st.tokens.get(1).filter(|t| t.kv.is_none()) else {
+        diags.push(
+            st.loc_at(1).diag(format!("{kind} needs a name"), format!("write {kind} NAME [{kind}-property=value ...]")),
+        );
+        return;
+    };
+    let name = nt.raw.clone();
+    let at = st.loc(nt);
+    let valid = !nt.quoted && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid {
+        diags.push(at.diag(format!("invalid {kind} name '{name}'"), "names use letters, digits, '-' and '_'"));
+        return;
+    }
+    if reserved(&name) {
+        diags.push(at.diag(
+            format!("'{name}' cannot name a {kind}"),
+            "it is a keyword or a node name (broker-N, controller); pick another name",
+        ));
+        return;
+    }
+    if let Some(prev) = raw
+        .producers
+        .iter()
+        .map(|c| ("producer", c))
+        .chain(raw.consumers.iter().map(|c| ("consumer", c)))
+        .find(|(_, c)| c.name == name)
+    {
+        diags.push(at.diag(
+            format!("'{name}' is already declared as a {} on line {}", prev.0, prev.1.at.line),
+            "give each producer and consumer its own name",
+        ));
+        return;
+    }
+    let props = st.tokens[2..].iter().filter_map(|t| expect_prop(st, t, &format!("{kind} property"), diags)).collect();
+    let c = RawClient { name, at, props };
+    if producer {
+        raw.producers.push(c)
+    } else {
+        raw.consumers.push(c)
+    }
+}
+
+fn duration_error(text: &str, e: &UnitError) -> String {
+    super::timeline_opts::duration_hint(text, e)
+}
+
+fn network(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
+    let mut n = NetworkDecl::default();
+    for t in &st.tokens[1..] {
+        let Some(p) = expect_prop(st, t, "network option", diags) else { continue };
+        match p.name.as_str() {
+            "latency" | "jitter" => match units::parse_duration_us(&p.value) {
+                Ok(us) if p.name == "latency" => n.latency_us = us,
+                Ok(us) => n.jitter_us = us,
+                Err(e) => {
+                    diags.push(p.val.diag(format!("invalid {} '{}'", p.name, p.value), duration_error(&p.value, &e)))
+                }
+            },
+            "loss" => match units::parse_ppm(&p.value) {
+                Ok(ppm) if ppm <= 1_000_000 => n.loss_ppm = ppm,
+                _ => diags.push(p.val.diag(
+                    format!("invalid loss '{}'", p.value),
+                    "loss is a probability from 0 to 1 (0.01) or a percentage (1%)",
+                )),
+            },
+            other => {
+                let hint = suggest::did_you_mean(other, ["latency", "jitter", "loss"]);
+                diags.push(p.key.diag(
+                    format!("unknown network option '{other}'"),
+                    if hint.is_empty() { "network takes latency=, jitter= and loss=".into() } else { hint },
+                ));
+            }
+        }
+    }
+    raw.network = Some((n, st.loc(&st.tokens[0])));
+}
+
+fn run(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
+    let hint = "write run until 10s or run until idle";
+    if st.tokens.get(1).map(|t| t.raw.as_str()) != Some("until") {
+        diags.push(st.loc_at(1).diag("run needs until", hint));
+        return;
+    }
+    let Some(t) = st.tokens.get(2) else {
+        diags.push(st.end_loc().diag("run until needs a time or idle", hint));
+        return;
+    };
+    if let Some(extra) = st.tokens.get(3) {
+        diags.push(st.loc(extra).diag(format!("unexpected '{}' after run until", extra.raw), hint));
+    }
+    let until = if t.raw == "idle" {
+        RunUntil::Idle
+    } else {
+        match units::parse_duration_us(&t.raw) {
+            Ok(us) => RunUntil::Time(us),
+            Err(e) => {
+                diags.push(st.loc(t).diag(format!("invalid run time '{}'", t.raw), duration_error(&t.raw, &e)));
+                return;
+            }
+        }
+    };
+    raw.run = Some((until, st.loc(&st.tokens[0])));
+}

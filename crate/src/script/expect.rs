@@ -1,0 +1,276 @@
+//! `expect name OP value [name OP value ...]` lines.
+//!
+//! The clauses are read from the line's characters, not its words, so spacing around
+//! the operator is free: `lost=0`, `lost = 0`, `failed>0`, `lost <= 3`. Operators:
+//! `=` (also `==`), `!=`, `<`, `<=`, `>`, `>=`. Values are whole numbers.
+//!
+//! Names: the report's summary fields; `errors.NAME` (the exception class a send
+//! callback saw, any identifier); `responses.NAME` (a protocol error name from Kafka's
+//! `Errors` enum); `consumers.NAME.records` for a declared consumer (kplay extension).
+
+use super::ast::{Clause, CmpOp, Expect};
+use super::errors::Diagnostic;
+use super::parser::Stmt;
+use super::settings::Loc;
+use super::suggest;
+use super::timeline::Names;
+
+pub const SUMMARY: &[&str] = &[
+    "sent",
+    "acked",
+    "failed",
+    "pending",
+    "delivered",
+    "lost",
+    "duplicated",
+    "reordered",
+    "phantom",
+    "aborted",
+    "produce_requests",
+    "batches",
+];
+
+/// Kafka's protocol error names (`org.apache.kafka.common.protocol.Errors`).
+pub const PROTOCOL_ERRORS: &[&str] = &[
+    "UNKNOWN_SERVER_ERROR",
+    "NONE",
+    "OFFSET_OUT_OF_RANGE",
+    "CORRUPT_MESSAGE",
+    "UNKNOWN_TOPIC_OR_PARTITION",
+    "INVALID_FETCH_SIZE",
+    "LEADER_NOT_AVAILABLE",
+    "NOT_LEADER_OR_FOLLOWER",
+    "REQUEST_TIMED_OUT",
+    "BROKER_NOT_AVAILABLE",
+    "REPLICA_NOT_AVAILABLE",
+    "MESSAGE_TOO_LARGE",
+    "STALE_CONTROLLER_EPOCH",
+    "OFFSET_METADATA_TOO_LARGE",
+    "NETWORK_EXCEPTION",
+    "COORDINATOR_LOAD_IN_PROGRESS",
+    "COORDINATOR_NOT_AVAILABLE",
+    "NOT_COORDINATOR",
+    "INVALID_TOPIC_EXCEPTION",
+    "RECORD_LIST_TOO_LARGE",
+    "NOT_ENOUGH_REPLICAS",
+    "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
+    "INVALID_REQUIRED_ACKS",
+    "ILLEGAL_GENERATION",
+    "INCONSISTENT_GROUP_PROTOCOL",
+    "INVALID_GROUP_ID",
+    "UNKNOWN_MEMBER_ID",
+    "INVALID_SESSION_TIMEOUT",
+    "REBALANCE_IN_PROGRESS",
+    "INVALID_COMMIT_OFFSET_SIZE",
+    "TOPIC_AUTHORIZATION_FAILED",
+    "GROUP_AUTHORIZATION_FAILED",
+    "CLUSTER_AUTHORIZATION_FAILED",
+    "INVALID_TIMESTAMP",
+    "UNSUPPORTED_SASL_MECHANISM",
+    "ILLEGAL_SASL_STATE",
+    "UNSUPPORTED_VERSION",
+    "TOPIC_ALREADY_EXISTS",
+    "INVALID_PARTITIONS",
+    "INVALID_REPLICATION_FACTOR",
+    "INVALID_REPLICA_ASSIGNMENT",
+    "INVALID_CONFIG",
+    "NOT_CONTROLLER",
+    "INVALID_REQUEST",
+    "UNSUPPORTED_FOR_MESSAGE_FORMAT",
+    "POLICY_VIOLATION",
+    "OUT_OF_ORDER_SEQUENCE_NUMBER",
+    "DUPLICATE_SEQUENCE_NUMBER",
+    "INVALID_PRODUCER_EPOCH",
+    "INVALID_TXN_STATE",
+    "INVALID_PRODUCER_ID_MAPPING",
+    "INVALID_TRANSACTION_TIMEOUT",
+    "CONCURRENT_TRANSACTIONS",
+    "TRANSACTION_COORDINATOR_FENCED",
+    "TRANSACTIONAL_ID_AUTHORIZATION_FAILED",
+    "SECURITY_DISABLED",
+    "OPERATION_NOT_ATTEMPTED",
+    "KAFKA_STORAGE_ERROR",
+    "LOG_DIR_NOT_FOUND",
+    "SASL_AUTHENTICATION_FAILED",
+    "UNKNOWN_PRODUCER_ID",
+    "REASSIGNMENT_IN_PROGRESS",
+    "FENCED_LEADER_EPOCH",
+    "UNKNOWN_LEADER_EPOCH",
+    "UNSUPPORTED_COMPRESSION_TYPE",
+    "STALE_BROKER_EPOCH",
+    "OFFSET_NOT_AVAILABLE",
+    "MEMBER_ID_REQUIRED",
+    "PREFERRED_LEADER_NOT_AVAILABLE",
+    "GROUP_MAX_SIZE_REACHED",
+    "FENCED_INSTANCE_ID",
+    "ELIGIBLE_LEADERS_NOT_AVAILABLE",
+    "ELECTION_NOT_NEEDED",
+    "NO_REASSIGNMENT_IN_PROGRESS",
+    "INVALID_RECORD",
+    "UNSTABLE_OFFSET_COMMIT",
+    "THROTTLING_QUOTA_EXCEEDED",
+    "PRODUCER_FENCED",
+    "RESOURCE_NOT_FOUND",
+    "DUPLICATE_RESOURCE",
+    "UNKNOWN_TOPIC_ID",
+    "DUPLICATE_BROKER_REGISTRATION",
+    "BROKER_ID_NOT_REGISTERED",
+    "INCONSISTENT_TOPIC_ID",
+    "INCONSISTENT_CLUSTER_ID",
+    "TRANSACTIONAL_ID_NOT_FOUND",
+    "INELIGIBLE_REPLICA",
+    "NEW_LEADER_ELECTED",
+    "TRANSACTION_ABORTABLE",
+];
+
+fn col(i: usize) -> u32 {
+    u32::try_from(i + 1).unwrap_or(u32::MAX)
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-' || c == '$'
+}
+
+/// Parses one `expect` line.
+pub fn statement(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Expect> {
+    let chars: Vec<char> = st.text.chars().collect();
+    let start = usize::try_from(st.tokens[0].end).unwrap_or(usize::MAX).saturating_sub(1).min(chars.len());
+    let limit = usize::try_from(st.code_end).unwrap_or(usize::MAX).saturating_sub(1).clamp(start, chars.len());
+    let at = |a: usize, b: usize| {
+        let b = b.max(a + 1);
+        let (wa, wb) = (a.min(limit), b.min(limit));
+        Loc { line: st.line, col: col(a), end: col(b), word: chars[wa..wb.max(wa)].iter().collect() }
+    };
+    let mut clauses = vec![];
+    let mut ok = true;
+    let mut i = start;
+    let mut first = None;
+    loop {
+        while i < limit && chars[i].is_whitespace() {
+            i += 1;
+        }
+        if i >= limit {
+            break;
+        }
+        let c0 = i;
+        first.get_or_insert(c0);
+        while i < limit && is_name_char(chars[i]) {
+            i += 1;
+        }
+        let name: String = chars[c0..i].iter().collect();
+        let skip_word = |mut j: usize| {
+            while j < limit && !chars[j].is_whitespace() {
+                j += 1;
+            }
+            j
+        };
+        if name.is_empty() {
+            let j = skip_word(i + 1);
+            diags.push(at(c0, j).diag("expected a name", "write expect lost=0 duplicated=0"));
+            ok = false;
+            i = j;
+            continue;
+        }
+        if let Err((msg, hint)) = check_name(n, &name) {
+            diags.push(at(c0, i).diag(msg, hint));
+            ok = false;
+        }
+        while i < limit && chars[i].is_whitespace() {
+            i += 1;
+        }
+        let (op, len) = match (chars.get(i).filter(|_| i < limit), chars.get(i + 1).filter(|_| i + 1 < limit)) {
+            (Some('!'), Some('=')) => (Some(CmpOp::Ne), 2),
+            (Some('<'), Some('=')) => (Some(CmpOp::Le), 2),
+            (Some('>'), Some('=')) => (Some(CmpOp::Ge), 2),
+            (Some('='), Some('=')) => (Some(CmpOp::Eq), 2),
+            (Some('='), _) => (Some(CmpOp::Eq), 1),
+            (Some('<'), _) => (Some(CmpOp::Lt), 1),
+            (Some('>'), _) => (Some(CmpOp::Gt), 1),
+            _ => (None, 0),
+        };
+        let Some(op) = op else {
+            let j = skip_word(i);
+            diags.push(
+                at(c0, j.max(i))
+                    .diag(format!("expected an operator after {name}"), "operators: =, !=, <, <=, >, >= (e.g. lost=0)"),
+            );
+            ok = false;
+            i = j;
+            continue;
+        };
+        i += len;
+        while i < limit && chars[i].is_whitespace() {
+            i += 1;
+        }
+        let v0 = i;
+        if i < limit && chars[i] == '-' {
+            i += 1;
+        }
+        while i < limit && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        let text: String = chars[v0..i].iter().collect();
+        let value = if i < limit && !chars[i].is_whitespace() { None } else { text.parse::<i64>().ok() };
+        let Some(value) = value else {
+            let j = skip_word(i);
+            diags.push(at(v0, j).diag(
+                format!("expected a whole number after {name}{}", op.symbol()),
+                "values are whole numbers: lost=0, failed>10",
+            ));
+            ok = false;
+            i = j;
+            continue;
+        };
+        clauses.push(Clause { name, op, value, column: col(c0) });
+    }
+    if clauses.is_empty() && ok {
+        diags.push(st.end_loc().diag("expect needs at least one clause", "write expect lost=0 duplicated=0"));
+        return None;
+    }
+    let text: String = chars[first.unwrap_or(limit)..limit].iter().collect::<String>().trim_end().to_string();
+    ok.then_some(Expect { line: st.line, text, clauses })
+}
+
+fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
+    if SUMMARY.contains(&name) {
+        return Ok(());
+    }
+    if let Some(x) = name.strip_prefix("errors.") {
+        if !x.is_empty() && x.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$') {
+            return Ok(());
+        }
+        return Err((
+            format!("invalid error name '{name}'"),
+            "write errors.ExceptionName, e.g. errors.TimeoutException".into(),
+        ));
+    }
+    if let Some(x) = name.strip_prefix("responses.") {
+        if PROTOCOL_ERRORS.contains(&x) {
+            return Ok(());
+        }
+        let prefixed = PROTOCOL_ERRORS.iter().copied().find(|e| x.len() >= 4 && e.starts_with(x));
+        let hint = match suggest::closest(x, PROTOCOL_ERRORS.iter().copied()).or(prefixed) {
+            Some(e) => format!("did you mean responses.{e}?"),
+            None => "use a Kafka protocol error name, e.g. responses.NOT_ENOUGH_REPLICAS".into(),
+        };
+        return Err((format!("unknown protocol error '{x}'"), hint));
+    }
+    if let Some(rest) = name.strip_prefix("consumers.") {
+        let Some(c) = rest.strip_suffix(".records") else {
+            return Err((format!("unknown name '{name}'"), "write consumers.NAME.records".into()));
+        };
+        if n.consumers.iter().any(|x| x == c) {
+            return Ok(());
+        }
+        let hint = suggest::did_you_mean(c, n.consumers.iter().map(String::as_str));
+        return Err((
+            format!("unknown consumer '{c}'"),
+            if hint.is_empty() { "declare it: consumer NAME".into() } else { hint },
+        ));
+    }
+    let hint = match suggest::closest(name, SUMMARY.iter().copied()) {
+        Some(s) => format!("did you mean {s}?"),
+        None => format!("names: {}, errors.NAME, responses.NAME, consumers.NAME.records", SUMMARY.join(", ")),
+    };
+    Err((format!("unknown expectation name '{name}'"), hint))
+}

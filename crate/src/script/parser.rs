@@ -1,0 +1,120 @@
+//! The driver: text → lines → statements → [`Scenario`], collecting every diagnostic.
+//!
+//! Pass 1 reads the declarations (`seed kafka brokers topic producer consumer network
+//! run`) wherever they appear; `resolve` then builds the cluster and every config.
+//! Pass 2 reads `at` and `expect` lines, whose names refer to declarations. A bad line
+//! never stops the parse: each problem becomes a [`Diagnostic`] and parsing goes on,
+//! so the user sees all mistakes at once, sorted by position.
+
+use super::ast::Scenario;
+use super::errors::Diagnostic;
+use super::lexer::{lex_line, Token};
+use super::settings::Loc;
+use super::{decls, expect, resolve, suggest, timeline};
+
+/// Statement keywords, in the order suggestions prefer them.
+pub const KEYWORDS: &[&str] =
+    &["at", "brokers", "consumer", "expect", "kafka", "network", "producer", "run", "seed", "topic"];
+
+/// One non-empty line.
+#[derive(Clone, Debug)]
+pub struct Stmt {
+    pub line: u32,
+    pub tokens: Vec<Token>,
+    /// The line's text (for `expect`, which reads its clauses from the text).
+    pub text: String,
+    /// Column just past the last code character (where a missing word would go).
+    pub code_end: u32,
+}
+
+impl Stmt {
+    pub fn loc(&self, t: &Token) -> Loc {
+        Loc { line: self.line, col: t.col, end: t.end, word: t.raw.clone() }
+    }
+    /// The place just after the last word, for "expected X" at end of line.
+    pub fn end_loc(&self) -> Loc {
+        Loc { line: self.line, col: self.code_end, end: self.code_end, word: String::new() }
+    }
+    /// Location of token `i`, or end of line when there is none.
+    pub fn loc_at(&self, i: usize) -> Loc {
+        self.tokens.get(i).map(|t| self.loc(t)).unwrap_or_else(|| self.end_loc())
+    }
+}
+
+fn line_no(i: usize) -> u32 {
+    u32::try_from(i + 1).unwrap_or(u32::MAX)
+}
+
+/// Parses a whole scenario; see the module docs.
+pub fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let mut stmts = Vec::new();
+    for (i, raw) in text.split('\n').enumerate() {
+        let lexed = lex_line(raw);
+        let line = line_no(i);
+        for e in &lexed.errors {
+            diags.push(Diagnostic {
+                line,
+                column: e.col,
+                end_column: e.end.max(e.col),
+                word: String::new(),
+                message: e.message.clone(),
+                hint: e.hint.clone(),
+            });
+        }
+        if !lexed.tokens.is_empty() {
+            stmts.push(Stmt { line, tokens: lexed.tokens, text: raw.to_string(), code_end: lexed.code_end });
+        }
+    }
+    let mut raw = decls::Raw::default();
+    let mut later = Vec::new();
+    for st in stmts {
+        let first = st.tokens[0].raw.clone();
+        match first.as_str() {
+            "at" | "expect" => later.push(st),
+            "seed" | "kafka" | "brokers" | "topic" | "producer" | "consumer" | "network" | "run" => {
+                decls::statement(&mut raw, &st, &mut diags);
+            }
+            _ => unknown_keyword(&st, &raw, &mut diags),
+        }
+    }
+    let mut scenario = resolve::resolve(&raw, &mut diags);
+    let names = timeline::Names::new(&scenario, &raw);
+    for st in &later {
+        if st.tokens[0].raw == "at" {
+            if let Some(t) = timeline::statement(&names, st, &mut diags) {
+                scenario.timeline.push(t);
+            }
+        } else if let Some(e) = expect::statement(&names, st, &mut diags) {
+            scenario.expects.push(e);
+        }
+    }
+    // Stable: equal times keep file order.
+    scenario.timeline.sort_by_key(|t| t.at_us);
+    if diags.is_empty() {
+        Ok(scenario)
+    } else {
+        diags.sort_by_key(|d| (d.line, d.column));
+        Err(diags)
+    }
+}
+
+fn unknown_keyword(st: &Stmt, raw: &decls::Raw, diags: &mut Vec<Diagnostic>) {
+    let t = &st.tokens[0];
+    let word = t.raw.as_str();
+    let is_client = raw.producers.iter().chain(&raw.consumers).any(|c| c.name == word);
+    let is_action = timeline::ACTION_WORDS.contains(&word);
+    let hint = if is_client || is_action {
+        format!("timeline lines start with at TIME: at 0ms {}", st.text.trim())
+    } else if word == "broker" {
+        "did you mean brokers? (brokers N declares the cluster)".to_string()
+    } else if word.contains('=') {
+        "properties go on the line of what they configure: producer NAME linger.ms=5, brokers 3 min.insync.replicas=2, ...".to_string()
+    } else {
+        match suggest::closest(word, KEYWORDS.iter().copied()) {
+            Some(k) => format!("did you mean {k}?"),
+            None => format!("a line starts with one of: {}", KEYWORDS.join(", ")),
+        }
+    };
+    diags.push(st.loc(t).diag(format!("unknown statement '{word}'"), hint));
+}

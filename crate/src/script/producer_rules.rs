@@ -1,0 +1,303 @@
+//! Kafka's producer configuration rules, per version, applied to validated settings.
+//!
+//! Two generations of the idempotence rules exist (apache/kafka `ProducerConfig`):
+//! - **Modern** (3.0.1, 3.1.1, 3.2.0 and later: `postProcessAndValidateIdempotenceConfigs`):
+//!   idempotence is on by default; a conflict (retries=0, acks 0/1, more than 5 in
+//!   flight) is a ConfigException when `enable.idempotence` was set explicitly and
+//!   silently disables idempotence otherwise. From 4.0 more than 5 in flight is an
+//!   error even when idempotence is only on by default (KAFKA-17927).
+//! - **Legacy** (2.x, 3.0.0, 3.1.0: `maybeOverrideAcksAndRetries`, `idempotenceEnabled`,
+//!   `KafkaProducer.configureInflightRequests`): idempotence is on only when
+//!   `enable.idempotence=true` is set or `transactional.id` is set; it then overrides
+//!   unset `acks`/`retries` and refuses conflicting explicit ones. In 3.0.0 and 3.1.0
+//!   the documented default `true` is therefore not applied (KAFKA-13598).
+//!
+//! Then, either way: a `transactional.id` without idempotence is an error;
+//! `KafkaProducer.configureDeliveryTimeout` raises or refuses `delivery.timeout.ms`;
+//! `CommonClientConfigs` warns about `retry.backoff.ms > retry.backoff.max.ms` and
+//! disables the exponential reconnect backoff when only `reconnect.backoff.ms` is set.
+//! Every silent change is recorded as `Source::Derived` plus a note.
+
+use super::errors::Diagnostic;
+use super::props::Val;
+use super::props_tables::ROUND_ROBIN;
+use super::settings::{Loc, Settings};
+use crate::config::{Acks, CompressionType, KafkaVersion, PartitionerKind, ProducerConfig};
+
+const INT_MAX: i64 = i32::MAX as i64;
+
+/// Context for one producer declaration.
+pub struct Ctx<'a> {
+    pub name: &'a str,
+    /// 0-based position among producers (Kafka's client.id sequence is 1-based).
+    pub index: usize,
+    pub version: KafkaVersion,
+    /// The producer's name word, where rule errors without a better place point.
+    pub at: &'a Loc,
+}
+
+/// Whether `v` has the post-KAFKA-13598 rules.
+fn modern(v: KafkaVersion) -> bool {
+    v.at_least(3, 2) || (v.major == 3 && v.minor <= 1 && v.patch >= 1)
+}
+
+pub fn acks_of(text: &str) -> Acks {
+    match text {
+        "0" => Acks::Zero,
+        "1" => Acks::One,
+        _ => Acks::All,
+    }
+}
+
+pub fn ms_to_us(ms: i64) -> u64 {
+    u64::try_from(ms).unwrap_or(0).saturating_mul(1_000)
+}
+
+fn u32_of(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+/// Applies the rules to `s` (which may be changed: `Derived` values) and builds the
+/// typed config. Errors go to `diags`, notes to `notes`.
+pub fn resolve(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, diags: &mut Vec<Diagnostic>) -> ProducerConfig {
+    if modern(cx.version) {
+        idempotence_modern(cx, s, notes, diags);
+    } else {
+        idempotence_legacy(cx, s, notes, diags);
+    }
+    let delivery_ms = delivery_timeout(cx, s, notes, diags);
+    backoffs(cx, s, notes);
+    if !s.is_set("client.id") {
+        let id = match s.str("transactional.id") {
+            Some(t) => format!("producer-{t}"),
+            None => format!("producer-{}", cx.index + 1),
+        };
+        s.derive("client.id", Val::Str(id));
+    }
+    typed(s, delivery_ms)
+}
+
+fn at<'a>(cx: &'a Ctx<'_>, s: &'a Settings, name: &str) -> &'a Loc {
+    s.loc(name).or_else(|| s.loc("enable.idempotence")).unwrap_or(cx.at)
+}
+
+fn idempotence_modern(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, diags: &mut Vec<Diagnostic>) {
+    let explicit = s.is_set("enable.idempotence");
+    if !s.bool("enable.idempotence", true) {
+        return transactional_check(cx, s, explicit, &[], diags);
+    }
+    let name = cx.name;
+    let mut reasons: Vec<String> = vec![];
+    let retries = s.int("retries", INT_MAX);
+    if retries == 0 {
+        if explicit {
+            let msg = "Must set retries to non-zero when using the idempotent producer.";
+            diags.push(at(cx, s, "retries").diag(msg, "remove retries=0, or set enable.idempotence=false"));
+        } else {
+            reasons.push("retries=0".into());
+            notes.push(format!("producer {name}: enable.idempotence disabled because retries=0 and enable.idempotence was not set explicitly (Kafka logs this at INFO)"));
+        }
+    }
+    let acks = acks_of(s.str("acks").unwrap_or("all"));
+    if acks != Acks::All {
+        if explicit {
+            let msg = "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.";
+            diags.push(at(cx, s, "acks").diag(msg, "set acks=all, or set enable.idempotence=false"));
+        } else {
+            reasons.push(format!("acks={}", acks.name()));
+            notes.push(format!("producer {name}: enable.idempotence disabled because acks={} and enable.idempotence was not set explicitly (Kafka logs this at INFO)", acks.name()));
+        }
+    }
+    let in_flight = s.int("max.in.flight.requests.per.connection", 5);
+    if in_flight > 5 {
+        let loc = at(cx, s, "max.in.flight.requests.per.connection");
+        if cx.version.at_least(4, 0) {
+            let msg = format!("To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most 5. Current value is {in_flight}.");
+            let hint = "set max.in.flight.requests.per.connection to 5 or less, or set enable.idempotence=false (since Kafka 4.0 this is an error even when idempotence is on only by default: KAFKA-17927)";
+            diags.push(loc.diag(msg, hint));
+        } else if explicit {
+            let msg = "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.";
+            diags.push(
+                loc.diag(
+                    msg,
+                    "set max.in.flight.requests.per.connection to 5 or less, or set enable.idempotence=false",
+                ),
+            );
+        } else {
+            reasons.push(format!("max.in.flight.requests.per.connection={in_flight}"));
+            notes.push(format!("producer {name}: enable.idempotence disabled because max.in.flight.requests.per.connection={in_flight} is greater than 5 and enable.idempotence was not set explicitly (Kafka logs this at WARN; Kafka 4.0 makes it an error)"));
+        }
+    }
+    if !reasons.is_empty() {
+        s.derive("enable.idempotence", Val::Bool(false));
+        transactional_check(cx, s, false, &reasons, diags);
+    }
+}
+
+fn transactional_check(
+    cx: &Ctx<'_>,
+    s: &Settings,
+    explicit_off: bool,
+    reasons: &[String],
+    diags: &mut Vec<Diagnostic>,
+) {
+    if !s.is_set("transactional.id") {
+        return;
+    }
+    let hint = if explicit_off || reasons.is_empty() {
+        "remove enable.idempotence=false: transactions need the idempotent producer".to_string()
+    } else {
+        format!(
+            "idempotence was turned off because {}: use acks=all, retries > 0 and at most 5 in flight",
+            reasons.join(", ")
+        )
+    };
+    let msg = "Cannot set a transactional.id without also enabling idempotence.";
+    diags.push(at(cx, s, "transactional.id").diag(msg, hint));
+}
+
+fn idempotence_legacy(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, diags: &mut Vec<Diagnostic>) {
+    let name = cx.name;
+    let explicit = s.is_set("enable.idempotence");
+    let txn = s.is_set("transactional.id");
+    let value = s.bool("enable.idempotence", false);
+    if explicit && !value && txn {
+        return transactional_check(cx, s, true, &[], diags);
+    }
+    let on = txn || (explicit && value);
+    if on {
+        if !s.is_set("retries") {
+            if s.int("retries", INT_MAX) != INT_MAX {
+                s.derive("retries", Val::Int(INT_MAX));
+                notes.push(format!("producer {name}: retries raised from the default 0 to 2147483647 because the idempotent producer is enabled (Kafka logs this at INFO)"));
+            }
+        } else if s.int("retries", INT_MAX) == 0 {
+            let msg = "Must set retries to non-zero when using the idempotent producer.";
+            diags.push(at(cx, s, "retries").diag(msg, "remove retries=0, or turn idempotence off"));
+        }
+        let acks = acks_of(s.str("acks").unwrap_or("1"));
+        if !s.is_set("acks") {
+            if acks != Acks::All {
+                s.derive("acks", Val::Str("all".into()));
+                notes.push(format!("producer {name}: acks overridden from the default 1 to all because idempotence is enabled (Kafka logs this at INFO)"));
+            }
+        } else if acks != Acks::All {
+            let msg = "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.";
+            diags.push(at(cx, s, "acks").diag(msg, "set acks=all, or turn idempotence off"));
+        }
+        if s.int("max.in.flight.requests.per.connection", 5) > 5 {
+            let msg = "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.";
+            diags.push(
+                at(cx, s, "max.in.flight.requests.per.connection")
+                    .diag(msg, "set max.in.flight.requests.per.connection to 5 or less"),
+            );
+        }
+    }
+    if on == value {
+        return;
+    }
+    s.derive("enable.idempotence", Val::Bool(on));
+    let v = cx.version;
+    if on {
+        notes.push(format!("producer {name}: enable.idempotence is true because transactional.id is set (Kafka {v} enables idempotence for transactional producers)"));
+    } else {
+        notes.push(format!("producer {name}: enable.idempotence is nominally true in Kafka {v} but not applied (KAFKA-13598, fixed in 3.0.1, 3.1.1 and 3.2.0): the producer is not idempotent unless enable.idempotence=true is set explicitly"));
+    }
+}
+
+/// `KafkaProducer.configureDeliveryTimeout`; returns the effective value in ms.
+fn delivery_timeout(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, diags: &mut Vec<Diagnostic>) -> i64 {
+    let linger = s.int("linger.ms", 0).min(INT_MAX);
+    let request = s.int("request.timeout.ms", 30_000);
+    let sum = linger.saturating_add(request).min(INT_MAX);
+    let name = cx.name;
+    let Some(delivery) = s.get("delivery.timeout.ms").and_then(Val::as_int) else {
+        notes.push(format!("producer {name}: Kafka {} has no delivery.timeout.ms (KIP-91 added it in 2.1); kplay expires batches after linger.ms + request.timeout.ms = {sum} ms", cx.version));
+        return sum;
+    };
+    if delivery >= sum {
+        return delivery;
+    }
+    if let Some(loc) = s.loc("delivery.timeout.ms") {
+        let msg = "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms";
+        let hint = format!("delivery.timeout.ms={delivery} but linger.ms + request.timeout.ms = {linger} + {request} = {sum}: raise delivery.timeout.ms to at least {sum} or lower the others");
+        diags.push(loc.diag(msg, hint));
+        return delivery;
+    }
+    s.derive("delivery.timeout.ms", Val::Int(sum));
+    notes.push(format!("producer {name}: delivery.timeout.ms raised from {delivery} to {sum} = linger.ms + request.timeout.ms (Kafka logs this at WARN)"));
+    sum
+}
+
+fn backoffs(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>) {
+    let name = cx.name;
+    if let Some(max) = s.get("retry.backoff.max.ms").and_then(Val::as_int) {
+        let backoff = s.int("retry.backoff.ms", 100);
+        if backoff > max {
+            notes.push(format!("producer {name}: retry.backoff.ms={backoff} is greater than retry.backoff.max.ms={max}, so retries wait a constant {max} ms (Kafka logs this at WARN)"));
+        }
+    }
+    if s.is_set("reconnect.backoff.ms") && !s.is_set("reconnect.backoff.max.ms") {
+        let b = s.int("reconnect.backoff.ms", 50);
+        s.derive("reconnect.backoff.max.ms", Val::Int(b));
+        notes.push(format!("producer {name}: reconnect.backoff.max.ms set to reconnect.backoff.ms={b} because only reconnect.backoff.ms was given (Kafka disables the exponential reconnect backoff and logs this at WARN)"));
+    }
+    if let Some(max) = s.get("socket.connection.setup.timeout.max.ms").and_then(Val::as_int) {
+        let t = s.int("socket.connection.setup.timeout.ms", 10_000);
+        if t > max {
+            notes.push(format!("producer {name}: socket.connection.setup.timeout.ms={t} is greater than socket.connection.setup.timeout.max.ms={max}, so a constant {max} ms applies (Kafka logs this at WARN)"));
+        }
+    }
+}
+
+fn typed(s: &Settings, delivery_ms: i64) -> ProducerConfig {
+    let d = ProducerConfig::default();
+    let compression = match s.str("compression.type").unwrap_or("none") {
+        "gzip" => CompressionType::Gzip,
+        "snappy" => CompressionType::Snappy,
+        "lz4" => CompressionType::Lz4,
+        "zstd" => CompressionType::Zstd,
+        _ => CompressionType::None,
+    };
+    let level = match compression {
+        CompressionType::Gzip => s.int("compression.gzip.level", -1),
+        CompressionType::Lz4 => s.int("compression.lz4.level", 9),
+        CompressionType::Zstd => s.int("compression.zstd.level", 3),
+        CompressionType::None | CompressionType::Snappy => -1,
+    };
+    let retry_backoff_ms = s.int("retry.backoff.ms", 100);
+    ProducerConfig {
+        acks: acks_of(s.str("acks").unwrap_or("all")),
+        enable_idempotence: s.bool("enable.idempotence", false),
+        retries: u32_of(s.int("retries", INT_MAX)),
+        retry_backoff_us: ms_to_us(retry_backoff_ms),
+        // Before 3.7 (KIP-580) the retry backoff is constant: max = retry.backoff.ms.
+        retry_backoff_max_us: ms_to_us(s.int("retry.backoff.max.ms", retry_backoff_ms)),
+        request_timeout_us: ms_to_us(s.int("request.timeout.ms", 30_000)),
+        delivery_timeout_us: ms_to_us(delivery_ms),
+        linger_us: ms_to_us(s.int("linger.ms", 0)),
+        batch_size_bytes: u32_of(s.int("batch.size", 16_384)),
+        buffer_memory_bytes: u64::try_from(s.int("buffer.memory", 33_554_432)).unwrap_or(0),
+        max_block_us: ms_to_us(s.int("max.block.ms", 60_000)),
+        max_in_flight: u32_of(s.int("max.in.flight.requests.per.connection", 5)),
+        max_request_size_bytes: u32_of(s.int("max.request.size", 1_048_576)),
+        compression,
+        compression_level: i32::try_from(level).unwrap_or(d.compression_level),
+        partitioner: if s.str("partitioner.class") == Some(ROUND_ROBIN) {
+            PartitionerKind::RoundRobin
+        } else {
+            PartitionerKind::BuiltIn
+        },
+        partitioner_ignore_keys: s.bool("partitioner.ignore.keys", false),
+        // Before 3.3 (KIP-794) the sticky partitioner was not adaptive.
+        partitioner_adaptive: s.bool("partitioner.adaptive.partitioning.enable", false),
+        partitioner_availability_timeout_us: ms_to_us(s.int("partitioner.availability.timeout.ms", 0)),
+        transactional_id: s.str("transactional.id").map(str::to_string),
+        transaction_timeout_us: ms_to_us(s.int("transaction.timeout.ms", 60_000)),
+        metadata_max_age_us: ms_to_us(s.int("metadata.max.age.ms", 300_000)),
+        reconnect_backoff_us: ms_to_us(s.int("reconnect.backoff.ms", 50)),
+        reconnect_backoff_max_us: ms_to_us(s.int("reconnect.backoff.max.ms", 1_000)),
+        connection_setup_timeout_us: ms_to_us(s.int("socket.connection.setup.timeout.ms", 10_000)),
+        connection_setup_timeout_max_us: ms_to_us(s.int("socket.connection.setup.timeout.max.ms", 30_000)),
+    }
+}

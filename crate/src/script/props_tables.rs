@@ -1,0 +1,254 @@
+//! The property tables: every Kafka property kplay knows, per role, with Kafka's type,
+//! validator, default and first release; plus the version-dependent defaults.
+//!
+//! Sources (apache/kafka): `ProducerConfig`, `CommonClientConfigs`, `CompressionType`
+//! (producer); `ReplicationConfigs`, `ServerLogConfigs`, `LogConfig`, `KRaftConfigs`,
+//! `TransactionStateManagerConfigs` and the 2.x `KafkaConfig.Defaults` (broker, topic);
+//! `ConsumerConfig` (consumer). Each table is sorted by name, so the effective config
+//! lists properties in that order.
+//!
+//! Version-dependent values ([`default_for`], [`min_for`]):
+//! - producer `linger.ms`: 5 from 4.0 (KIP-1030), 0 before.
+//! - producer `acks`: `all` from 3.0 (KIP-679), `1` before.
+//! - producer `enable.idempotence`: `true` from 3.0 (KIP-679), `false` before (and in
+//!   3.0.0 / 3.1.0 the `true` was not applied: KAFKA-13598, see `producer_rules`).
+//! - producer `retries`: 2147483647 from 2.1 (KIP-91), 0 before.
+//! - broker `replica.lag.time.max.ms`: 30000 from 2.5 (KIP-537), 10000 before.
+//! - broker `transaction.abort.timed.out.transaction.cleanup.interval.ms`: 10000 from
+//!   2.5, 60000 before.
+//! - `log.segment.bytes` / `segment.bytes` minimum: 1048576 from 4.0 (KIP-1030), 14
+//!   (`LegacyRecord.RECORD_OVERHEAD_V0`) before.
+
+use super::props::{Java, PropDef, Role, Ty, Unit};
+use crate::config::KafkaVersion;
+
+const fn num(java: Java, unit: Unit, min: Option<i64>, max: Option<i64>) -> Ty {
+    Ty::Num { java, unit, min, max, kplay_min: false }
+}
+/// Kafka has no validator; kplay refuses values below `min` (negative timeouts, ...).
+const fn kplay(java: Java, unit: Unit, min: i64) -> Ty {
+    Ty::Num { java, unit, min: Some(min), max: None, kplay_min: true }
+}
+const fn p(name: &'static str, ty: Ty, default: &'static str, since: (u16, u16), doc: &'static str) -> PropDef {
+    PropDef { name, ty, default, since, doc }
+}
+
+use Java::{Int, Long};
+use Unit::{Bytes, Centisecs, Ms, Plain, Seconds};
+
+const SERIALIZERS: &[(&str, &str)] = &[
+    ("org.apache.kafka.common.serialization.ByteArraySerializer", "ByteArraySerializer"),
+    ("org.apache.kafka.common.serialization.StringSerializer", "StringSerializer"),
+];
+pub const ROUND_ROBIN: &str = "org.apache.kafka.clients.producer.RoundRobinPartitioner";
+
+pub static PRODUCER: &[PropDef] = &[
+    p("acks", Ty::Enum(&["all", "-1", "0", "1"]), "all", (2, 0), "How many replicas must have the batch before the leader answers: 0 (no answer), 1 (leader only), all/-1 (the whole ISR)."),
+    p("batch.size", num(Int, Bytes, Some(0), None), "16384", (2, 0), "Upper bound of a batch's bytes per partition, header included; 0 means one record per batch."),
+    p("buffer.memory", num(Long, Bytes, Some(0), None), "33554432", (2, 0), "Bytes the accumulator may hold; send() blocks up to max.block.ms when it is full."),
+    p("client.id", Ty::Str { non_empty: false }, "", (2, 0), "Name in logs and metrics; unset means producer-<transactional.id> or producer-N (no effect on behaviour)."),
+    p("compression.gzip.level", Ty::Level { min: 1, max: 9, or: Some(-1) }, "-1", (3, 8), "gzip level (KIP-390); -1 is the Deflater default."),
+    p("compression.lz4.level", Ty::Level { min: 1, max: 17, or: None }, "9", (3, 8), "lz4 level (KIP-390)."),
+    p("compression.type", Ty::Enum(&["none", "gzip", "snappy", "lz4", "zstd"]), "none", (2, 0), "Codec applied to each batch when it is drained."),
+    p("compression.zstd.level", Ty::Level { min: -131072, max: 22, or: None }, "3", (3, 8), "zstd level (KIP-390)."),
+    p("delivery.timeout.ms", num(Int, Ms, Some(0), None), "120000", (2, 1), "Upper bound from send() to the callback, retries included (KIP-91); must be >= linger.ms + request.timeout.ms."),
+    p("enable.idempotence", Ty::Bool, "true", (2, 0), "Producer id + sequence numbers so retries cannot duplicate or reorder; needs acks=all, retries > 0, max.in.flight <= 5."),
+    p("key.serializer", Ty::Class(SERIALIZERS), "org.apache.kafka.common.serialization.StringSerializer", (2, 0), "Accepted for familiarity; kplay keys are UTF-8 text (no effect)."),
+    p("linger.ms", num(Long, Ms, Some(0), None), "5", (2, 0), "How long a batch waits for more records before it may be sent (5 from Kafka 4.0, 0 before)."),
+    p("max.block.ms", num(Long, Ms, Some(0), None), "60000", (2, 0), "How long send() may block waiting for metadata or buffer space."),
+    p("max.in.flight.requests.per.connection", num(Int, Plain, Some(1), None), "5", (2, 0), "Unanswered produce requests per broker connection; idempotence allows at most 5."),
+    p("max.request.size", num(Int, Bytes, Some(0), None), "1048576", (2, 0), "Largest produce request (and largest record) the producer will send."),
+    p("metadata.max.age.ms", num(Long, Ms, Some(0), None), "300000", (2, 0), "Metadata is refreshed at least this often."),
+    p("partitioner.adaptive.partitioning.enable", Ty::Bool, "true", (3, 3), "Sticky partitioner favours partitions with shorter queues (KIP-794)."),
+    p("partitioner.availability.timeout.ms", num(Long, Ms, Some(0), None), "0", (3, 3), "Skip partitions whose leader could not take data for this long; 0 disables (KIP-794)."),
+    p("partitioner.class", Ty::Class(&[(ROUND_ROBIN, "")]), "null", (2, 0), "null = built-in (murmur2 for keys, sticky for null keys); or org.apache.kafka.clients.producer.RoundRobinPartitioner."),
+    p("partitioner.ignore.keys", Ty::Bool, "false", (3, 3), "Use the sticky partitioner even for keyed records (KIP-794)."),
+    p("reconnect.backoff.max.ms", num(Long, Ms, Some(0), None), "1000", (2, 0), "Upper bound of the exponential reconnect backoff."),
+    p("reconnect.backoff.ms", num(Long, Ms, Some(0), None), "50", (2, 0), "Wait before reconnecting to a broker."),
+    p("request.timeout.ms", num(Int, Ms, Some(0), None), "30000", (2, 0), "How long the client waits for a produce response before failing the request (and retrying)."),
+    p("retries", num(Int, Plain, Some(0), Some(2147483647)), "2147483647", (2, 0), "How many times a failed batch is retried (delivery.timeout.ms is the real bound)."),
+    p("retry.backoff.max.ms", num(Long, Ms, Some(0), None), "1000", (3, 7), "Upper bound of the exponential retry backoff (KIP-580)."),
+    p("retry.backoff.ms", num(Long, Ms, Some(0), None), "100", (2, 0), "Wait before retrying a failed batch (first step of the exponential backoff from 3.7)."),
+    p("socket.connection.setup.timeout.max.ms", kplay(Long, Ms, 0), "30000", (2, 7), "Upper bound of the exponential connection-setup timeout (KIP-601)."),
+    p("socket.connection.setup.timeout.ms", kplay(Long, Ms, 0), "10000", (2, 7), "How long a connection attempt may take before it is abandoned (KIP-601)."),
+    p("transaction.timeout.ms", kplay(Int, Ms, 0), "60000", (2, 0), "The coordinator aborts a transaction open longer than this; must not exceed the broker's transaction.max.timeout.ms."),
+    p("transactional.id", Ty::Str { non_empty: true }, "null", (2, 0), "Enables transactions (begin/commit/abort); implies idempotence; a restart with the same id fences the old producer."),
+    p("value.serializer", Ty::Class(SERIALIZERS), "org.apache.kafka.common.serialization.StringSerializer", (2, 0), "Accepted for familiarity; kplay values are bytes (no effect)."),
+];
+
+pub static BROKER: &[PropDef] = &[
+    p("auto.leader.rebalance.enable", Ty::Bool, "true", (2, 0), "The controller moves leadership back to preferred leaders when imbalance exceeds leader.imbalance.per.broker.percentage."),
+    p("broker.heartbeat.interval.ms", kplay(Int, Ms, 1), "2000", (2, 8), "KRaft: how often a broker heartbeats to the controller."),
+    p("broker.session.timeout.ms", kplay(Int, Ms, 1), "9000", (2, 8), "KRaft: a broker without a heartbeat for this long is fenced and loses its leaderships."),
+    p("default.replication.factor", kplay(Int, Plain, 1), "1", (2, 0), "Replication factor of a topic line without replication.factor."),
+    p("leader.imbalance.check.interval.seconds", num(Long, Seconds, Some(1), None), "300", (2, 0), "How often the controller checks leader imbalance."),
+    p("leader.imbalance.per.broker.percentage", kplay(Int, Plain, 0), "10", (2, 0), "Allowed share of non-preferred leaders per broker before a rebalance."),
+    p("log.flush.interval.messages", num(Long, Plain, Some(1), None), "9223372036854775807", (2, 0), "fsync after this many messages (offset difference); default never."),
+    p("log.flush.interval.ms", kplay(Long, Ms, 0), "null", (2, 0), "fsync a log whose last flush is this old; null falls back to log.flush.scheduler.interval.ms."),
+    p("log.flush.scheduler.interval.ms", kplay(Long, Ms, 0), "9223372036854775807", (2, 0), "How often the flusher checks logs; default never."),
+    p("log.segment.bytes", num(Int, Bytes, Some(14), None), "1073741824", (2, 0), "Segment size; a roll flushes the old segment (minimum 1 MiB from Kafka 4.0)."),
+    p("message.max.bytes", num(Int, Bytes, Some(0), None), "1048588", (2, 0), "Largest record batch the broker accepts (MESSAGE_TOO_LARGE beyond)."),
+    p("min.insync.replicas", num(Int, Plain, Some(1), None), "1", (2, 0), "acks=all writes need at least this many in-sync replicas (else NOT_ENOUGH_REPLICAS)."),
+    p("replica.fetch.backoff.ms", num(Int, Ms, Some(0), None), "1000", (2, 0), "A follower waits this long after a fetch error."),
+    p("replica.fetch.max.bytes", num(Int, Bytes, Some(0), None), "1048576", (2, 0), "Bytes a follower fetch asks per partition."),
+    p("replica.fetch.min.bytes", kplay(Int, Bytes, 0), "1", (2, 0), "A follower fetch waits for at least this many bytes (up to replica.fetch.wait.max.ms)."),
+    p("replica.fetch.response.max.bytes", num(Int, Bytes, Some(0), None), "10485760", (2, 0), "Bytes a whole follower fetch response may carry."),
+    p("replica.fetch.wait.max.ms", kplay(Int, Ms, 0), "500", (2, 0), "How long a follower fetch may wait on the leader for data; must be <= replica.lag.time.max.ms and replica.socket.timeout.ms."),
+    p("replica.high.watermark.checkpoint.interval.ms", kplay(Long, Ms, 1), "5000", (2, 0), "How often the high watermark is written to replication-offset-checkpoint."),
+    p("replica.lag.time.max.ms", kplay(Long, Ms, 0), "30000", (2, 0), "A follower not caught up for this long leaves the ISR (30000 from 2.5, 10000 before)."),
+    p("replica.socket.timeout.ms", kplay(Int, Ms, 0), "30000", (2, 0), "Socket timeout of follower fetches; must be >= replica.fetch.wait.max.ms."),
+    p("transaction.abort.timed.out.transaction.cleanup.interval.ms", num(Int, Ms, Some(1), None), "10000", (2, 0), "How often the coordinator aborts transactions past their timeout."),
+    p("transaction.max.timeout.ms", num(Int, Ms, Some(1), None), "900000", (2, 0), "Largest transaction.timeout.ms a producer may ask for (else INVALID_TRANSACTION_TIMEOUT)."),
+    p("unclean.leader.election.enable", Ty::Bool, "false", (2, 0), "Allow an out-of-sync replica to become leader when no ISR member is alive (acked data may be lost)."),
+    p("vm.dirty_expire_centisecs", kplay(Int, Centisecs, 0), "3000", (2, 0), "Linux sysctl, not Kafka (kplay extension): dirty page-cache data older than this is written back."),
+    p("vm.dirty_writeback_centisecs", kplay(Int, Centisecs, 1), "500", (2, 0), "Linux sysctl, not Kafka (kplay extension): how often the kernel flusher wakes."),
+];
+
+pub static TOPIC: &[PropDef] = &[
+    p(
+        "cleanup.policy",
+        Ty::List(&["compact", "delete"]),
+        "delete",
+        (2, 0),
+        "Accepted; kplay never deletes or compacts (no effect).",
+    ),
+    p(
+        "flush.messages",
+        num(Long, Plain, Some(1), None),
+        "9223372036854775807",
+        (2, 0),
+        "fsync after this many messages; falls back to log.flush.interval.messages.",
+    ),
+    p(
+        "flush.ms",
+        num(Long, Ms, Some(0), None),
+        "9223372036854775807",
+        (2, 0),
+        "fsync when the last flush is this old; falls back to log.flush.interval.ms.",
+    ),
+    p(
+        "max.message.bytes",
+        num(Int, Bytes, Some(0), None),
+        "1048588",
+        (2, 0),
+        "Largest record batch this topic accepts; falls back to message.max.bytes.",
+    ),
+    p(
+        "min.insync.replicas",
+        num(Int, Plain, Some(1), None),
+        "1",
+        (2, 0),
+        "acks=all writes need this many in-sync replicas; may exceed the replication factor (then they always fail).",
+    ),
+    p(
+        "retention.ms",
+        num(Long, Ms, Some(-1), None),
+        "604800000",
+        (2, 0),
+        "Accepted; kplay never deletes data (no effect).",
+    ),
+    p(
+        "segment.bytes",
+        num(Int, Bytes, Some(14), None),
+        "1073741824",
+        (2, 0),
+        "Segment size; falls back to log.segment.bytes (minimum 1 MiB from Kafka 4.0).",
+    ),
+    p(
+        "unclean.leader.election.enable",
+        Ty::Bool,
+        "false",
+        (2, 0),
+        "Allow an out-of-sync replica to become leader; falls back to the broker value.",
+    ),
+];
+
+pub static CONSUMER: &[PropDef] = &[
+    p("auto.offset.reset", Ty::Enum(&["latest", "earliest", "none"]), "latest", (2, 0), "Accepted; kplay consumers read every partition from offset 0 (no effect)."),
+    p("client.id", Ty::Str { non_empty: false }, "", (2, 0), "Accepted (no effect)."),
+    p("group.id", Ty::Str { non_empty: false }, "null", (2, 0), "Accepted; kplay consumers do not join groups (no effect)."),
+    p("isolation.level", Ty::Enum(&["read_committed", "read_uncommitted"]), "read_uncommitted", (2, 0), "read_uncommitted reads up to the high watermark; read_committed up to the last stable offset, without aborted data."),
+];
+
+/// The table of a role.
+pub fn table(role: Role) -> &'static [PropDef] {
+    match role {
+        Role::Producer => PRODUCER,
+        Role::Broker => BROKER,
+        Role::Topic => TOPIC,
+        Role::Consumer => CONSUMER,
+    }
+}
+
+pub fn find(role: Role, name: &str) -> Option<&'static PropDef> {
+    table(role).iter().find(|d| d.name == name)
+}
+
+/// Kafka's default for `def` in version `v`, as Kafka prints it.
+pub fn default_for(role: Role, def: &PropDef, v: KafkaVersion) -> &'static str {
+    match (role, def.name) {
+        (Role::Producer, "linger.ms") if !v.at_least(4, 0) => "0",
+        (Role::Producer, "acks") if !v.at_least(3, 0) => "1",
+        (Role::Producer, "enable.idempotence") if !v.at_least(3, 0) => "false",
+        (Role::Producer, "retries") if !v.at_least(2, 1) => "0",
+        (Role::Broker, "replica.lag.time.max.ms") if !v.at_least(2, 5) => "10000",
+        (Role::Broker, "transaction.abort.timed.out.transaction.cleanup.interval.ms") if !v.at_least(2, 5) => "60000",
+        _ => def.default,
+    }
+}
+
+/// A version-dependent lower bound replacing the table's, if any.
+pub fn min_for(role: Role, def: &PropDef, v: KafkaVersion) -> Option<i64> {
+    match (role, def.name) {
+        (Role::Broker, "log.segment.bytes") | (Role::Topic, "segment.bytes") if v.at_least(4, 0) => Some(1_048_576),
+        _ => None,
+    }
+}
+
+/// The other roles that know `name`, for "put it on the topic or brokers line" hints.
+pub fn roles_having(name: &str) -> Vec<Role> {
+    [Role::Producer, Role::Broker, Role::Topic, Role::Consumer]
+        .into_iter()
+        .filter(|r| find(*r, name).is_some())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_sorted_and_unique() {
+        for role in [Role::Producer, Role::Broker, Role::Topic, Role::Consumer] {
+            let names: Vec<&str> = table(role).iter().map(|d| d.name).collect();
+            let mut sorted = names.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(names, sorted, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn defaults_parse_under_their_own_validators() {
+        for role in [Role::Producer, Role::Broker, Role::Topic, Role::Consumer] {
+            for d in table(role) {
+                for v in [KafkaVersion::new(2, 0, 0), KafkaVersion::new(3, 0, 0), KafkaVersion::DEFAULT] {
+                    let text = default_for(role, d, v);
+                    if text == "null" || (text.is_empty() && matches!(d.ty, Ty::Str { .. })) {
+                        continue;
+                    }
+                    let min = if text == "1073741824" { None } else { min_for(role, d, v) };
+                    assert!(super::super::props::parse_value(d, text, min).is_ok(), "{} = {text}", d.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn version_defaults() {
+        let d = find(Role::Producer, "linger.ms").unwrap();
+        assert_eq!(default_for(Role::Producer, d, KafkaVersion::new(3, 9, 0)), "0");
+        assert_eq!(default_for(Role::Producer, d, KafkaVersion::DEFAULT), "5");
+        assert_eq!(roles_having("min.insync.replicas"), [Role::Broker, Role::Topic]);
+    }
+}

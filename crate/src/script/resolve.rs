@@ -1,0 +1,193 @@
+//! Builds the cluster, topics and clients from [`Raw`] declarations: validates every
+//! property against the role's table for the chosen Kafka version, applies Kafka's
+//! rules (`producer_rules`, `server_rules`), places replicas, and records the
+//! effective configuration with its notes.
+//!
+//! Replica placement without `replica.assignment` is Kafka's rack-unaware assignment
+//! (`AdminUtils.assignReplicasToBrokersRackUnaware`) with its two random choices fixed
+//! to 0 for determinism: the start index and the initial replica shift. Partition p's
+//! first replica is broker index `p % n`; replica j ≥ 1 is
+//! `(first + 1 + (shift + j - 1) % (n - 1)) % n`, where `shift` starts at 0 and grows by
+//! one after every n partitions. With 3 brokers and RF 3: p0 = 1,2,3; p1 = 2,3,1;
+//! p2 = 3,1,2; p3 = 1,3,2. Broker ids are 1-based (`broker-1` is index 0).
+
+use super::ast::{ConsumerDecl, ProducerDecl, RunUntil, Scenario, TopicDecl};
+use super::decls::{Raw, RawTopic};
+use super::errors::Diagnostic;
+use super::producer_rules::{self, acks_of};
+use super::props::Role;
+use super::server_rules as server;
+use super::settings::Settings;
+use crate::config::{EffectiveConfig, KafkaVersion};
+
+/// Kafka's rack-unaware assignment with start index 0 and shift 0 (see module docs).
+pub fn assign(partitions: u32, rf: u16, brokers: u16) -> Vec<Vec<u16>> {
+    let n = u32::from(brokers.max(1));
+    let rf = u32::from(rf).min(n);
+    let mut shift = 0u32;
+    let mut out = Vec::new();
+    for p in 0..partitions {
+        if p > 0 && p % n == 0 {
+            shift += 1;
+        }
+        let first = p % n;
+        let mut replicas = vec![first];
+        for j in 0..rf.saturating_sub(1) {
+            let step = 1 + (shift + j) % (n - 1).max(1);
+            replicas.push((first + step) % n);
+        }
+        out.push(replicas.into_iter().map(|i| u16::try_from(i + 1).unwrap_or(u16::MAX)).collect());
+    }
+    out
+}
+
+/// Resolves everything but the timeline and the expectations.
+pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
+    let v = raw.kafka.as_ref().map(|(v, _)| *v).unwrap_or(KafkaVersion::DEFAULT);
+    let mut notes = vec![defaults_note(v, raw.kafka.is_some())];
+    let mut roles = vec![];
+
+    let (count, bprops) = match &raw.brokers {
+        Some((b, _)) => (b.count, b.props.as_slice()),
+        None => (1, &[][..]),
+    };
+    let bset = Settings::build(Role::Broker, bprops, v, diags);
+    server::check_broker(&bset, &mut notes, diags);
+    let broker_config = server::broker_config(&bset);
+    roles.push(bset.role_config("brokers", |_, _| None));
+
+    let mut topics = vec![];
+    for t in &raw.topics {
+        let mut tset = Settings::build(Role::Topic, &t.props, v, diags);
+        server::inherit_topic(&mut tset, &bset);
+        let (partitions, rf, assignment) = placement(t, &bset, count, diags);
+        notes.extend(server::min_isr_note(&t.name, &tset, rf, v));
+        roles.push(tset.role_config(&t.name, |_, _| None));
+        let config = server::topic_config(&tset);
+        topics.push(TopicDecl { name: t.name.clone(), partitions, replication_factor: rf, assignment, config });
+    }
+
+    let mut producers = vec![];
+    for (index, p) in raw.producers.iter().enumerate() {
+        let mut pset = Settings::build(Role::Producer, &p.props, v, diags);
+        let cx = producer_rules::Ctx { name: &p.name, index, version: v, at: &p.at };
+        let config = producer_rules::resolve(&cx, &mut pset, &mut notes, diags);
+        if config.transactional_id.is_some() && config.transaction_timeout_us > broker_config.transaction_max_timeout_us
+        {
+            notes.push(format!(
+                "producer {}: transaction.timeout.ms={} exceeds the brokers' transaction.max.timeout.ms={}: initTransactions() will fail with INVALID_TRANSACTION_TIMEOUT",
+                p.name,
+                config.transaction_timeout_us / 1_000,
+                broker_config.transaction_max_timeout_us / 1_000
+            ));
+        }
+        roles.push(pset.role_config(&p.name, |k, val| {
+            (k == "acks").then(|| acks_of(val.as_str().unwrap_or("all")).name().to_string())
+        }));
+        producers.push(ProducerDecl { name: p.name.clone(), config });
+    }
+
+    let mut consumers = vec![];
+    for c in &raw.consumers {
+        let cset = Settings::build(Role::Consumer, &c.props, v, diags);
+        roles.push(cset.role_config(&c.name, |_, _| None));
+        consumers.push(ConsumerDecl { name: c.name.clone(), config: server::consumer_config(&cset) });
+    }
+
+    Scenario {
+        seed: raw.seed.as_ref().map(|(s, _)| *s).unwrap_or(1),
+        kafka: v,
+        brokers: count,
+        broker_config,
+        topics,
+        producers,
+        consumers,
+        network: raw.network.as_ref().map(|(n, _)| *n).unwrap_or_default(),
+        timeline: vec![],
+        run_until: raw.run.as_ref().map(|(r, _)| *r).unwrap_or(RunUntil::Idle),
+        expects: vec![],
+        effective: EffectiveConfig { kafka_version: v.to_string(), roles, notes },
+    }
+}
+
+fn defaults_note(v: KafkaVersion, declared: bool) -> String {
+    let linger = if v.at_least(4, 0) { 5 } else { 0 };
+    let acks = if v.at_least(3, 0) { "all" } else { "1" };
+    let idem = if !v.at_least(3, 0) {
+        "false"
+    } else if v.major == 3 && v.minor <= 1 && v.patch == 0 {
+        "true but not applied (KAFKA-13598)"
+    } else {
+        "true"
+    };
+    let from = if declared { "" } else { " (no kafka line; kplay's default version)" };
+    format!(
+        "Defaults are those of Kafka {v}{from}: producer linger.ms={linger}, acks={acks}, enable.idempotence={idem}."
+    )
+}
+
+/// Partition count, replication factor and replica lists of a topic.
+fn placement(t: &RawTopic, b: &Settings, brokers: u16, diags: &mut Vec<Diagnostic>) -> (u32, u16, Vec<Vec<u16>>) {
+    if let Some((lists, at)) = &t.assignment {
+        let mut ok = true;
+        if let Some(bad) = lists.iter().flatten().find(|&&id| id == 0 || id > brokers) {
+            let msg =
+                format!("The manual partition assignment includes broker {bad}, but no such broker is registered.");
+            diags.push(at.diag(msg, format!("the cluster has broker-1 to broker-{brokers}")));
+            ok = false;
+        }
+        let n = u32::try_from(lists.len()).unwrap_or(u32::MAX);
+        let width = u16::try_from(lists.first().map_or(0, Vec::len)).unwrap_or(u16::MAX);
+        if let Some((rf, loc)) = &t.replication_factor {
+            if *rf != width {
+                let msg =
+                    format!("replica.assignment gives {width} replica(s) per partition but replication.factor={rf}");
+                diags.push(loc.diag(msg, "drop replication.factor (the assignment sets it) or make them agree"));
+                ok = false;
+            }
+        }
+        if let Some((p, loc)) = &t.partitions {
+            if *p != n {
+                let msg = format!("replica.assignment lists {n} partition(s) but partitions={p}");
+                diags.push(loc.diag(msg, "drop partitions (the assignment sets it) or make them agree"));
+                ok = false;
+            }
+        }
+        if ok {
+            return (n, width, lists.clone());
+        }
+        return (n, width.max(1), assign(n, width.max(1), brokers));
+    }
+    let partitions = t.partitions.as_ref().map_or(1, |(p, _)| *p);
+    let (rf, explicit) = match &t.replication_factor {
+        Some((rf, _)) => (*rf, true),
+        None => (u16::try_from(b.int("default.replication.factor", 1)).unwrap_or(u16::MAX), false),
+    };
+    if rf > brokers {
+        let msg = format!("Replication factor: {rf} larger than available brokers: {brokers}.");
+        let (loc, hint) = match (&t.replication_factor, b.loc("default.replication.factor")) {
+            (Some((_, loc)), _) => (loc, format!("use replication.factor={brokers} or less, or declare more brokers")),
+            (None, Some(loc)) if !explicit => {
+                (loc, format!("topic {} takes its replication factor from default.replication.factor", t.name))
+            }
+            _ => (&t.at, format!("declare at least {rf} brokers")),
+        };
+        diags.push(loc.diag(msg, hint));
+    }
+    let assignment = assign(partitions, rf.min(brokers), brokers);
+    (partitions, rf, assignment)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rack_unaware_assignment_with_fixed_start() {
+        assert_eq!(assign(3, 3, 3), vec![vec![1, 2, 3], vec![2, 3, 1], vec![3, 1, 2]]);
+        assert_eq!(assign(4, 3, 3)[3], vec![1, 3, 2]);
+        assert_eq!(assign(2, 1, 1), vec![vec![1], vec![1]]);
+        assert_eq!(assign(4, 2, 4), vec![vec![1, 2], vec![2, 3], vec![3, 4], vec![4, 1]]);
+        assert_eq!(assign(1, 2, 3), vec![vec![1, 2]]);
+    }
+}

@@ -1,0 +1,256 @@
+//! One role's properties after validation: every known property with its value and
+//! where it came from (Kafka default for the scenario's version, set on the line, or
+//! derived by a rule), ready for the role's Kafka rules and for the report.
+//!
+//! Invariant: `entries` holds exactly the role's properties that exist in the chosen
+//! Kafka version, each with a value its validator accepts. It is a `BTreeMap`, so the
+//! report lists properties sorted by name without any hash-order dependence.
+
+use std::collections::BTreeMap;
+
+use super::errors::Diagnostic;
+use super::props::{parse_value, PropDef, Role, Val};
+use super::props_tables::{default_for, min_for, roles_having, table};
+use super::suggest;
+use crate::config::{KafkaVersion, RoleConfig, Setting, Source};
+
+/// Where something was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loc {
+    pub line: u32,
+    pub col: u32,
+    pub end: u32,
+    pub word: String,
+}
+
+impl Loc {
+    pub fn diag(&self, message: impl Into<String>, hint: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            line: self.line,
+            column: self.col,
+            end_column: self.end.max(self.col),
+            word: self.word.clone(),
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+/// A `name=value` as written on a declaration line.
+#[derive(Clone, Debug)]
+pub struct SetProp {
+    pub name: String,
+    pub value: String,
+    /// The `name` part.
+    pub key: Loc,
+    /// The value part.
+    pub val: Loc,
+    /// The whole `name=value` word.
+    pub whole: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub def: &'static PropDef,
+    pub val: Val,
+    pub source: Source,
+    /// The `name=value` word when the scenario set it.
+    pub loc: Option<Loc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub role: Role,
+    pub entries: BTreeMap<&'static str, Entry>,
+}
+
+/// Properties that belong to a declaration rather than to a role's config.
+fn misplaced_hint(role: Role, name: &str) -> Option<String> {
+    let s = match (role, name) {
+        (Role::Broker, "replication.factor") => {
+            "replication.factor belongs on a topic line; the cluster-wide default is default.replication.factor"
+        }
+        (Role::Broker, "partitions" | "num.partitions") => {
+            "the partition count goes on a topic line: topic NAME partitions=3"
+        }
+        (Role::Producer | Role::Consumer, "partitions" | "replication.factor" | "replica.assignment") => {
+            "that option goes on a topic line: topic NAME partitions=3 replication.factor=3"
+        }
+        (_, "bootstrap.servers") => "kplay connects every client to every broker: leave bootstrap.servers out",
+        _ => return None,
+    };
+    Some(s.to_string())
+}
+
+impl Settings {
+    /// Validates `props` against the role's table for version `v`; every problem
+    /// becomes a diagnostic and the property keeps its default.
+    pub fn build(role: Role, props: &[SetProp], v: KafkaVersion, diags: &mut Vec<Diagnostic>) -> Settings {
+        let mut entries = BTreeMap::new();
+        for def in table(role).iter().filter(|d| d.exists_in(v)) {
+            let text = default_for(role, def, v);
+            // "null" defaults (transactional.id, log.flush.interval.ms, group.id) stay null.
+            let val = if text == "null" { Val::Null } else { parse_value(def, text, None).unwrap_or(Val::Null) };
+            entries.insert(def.name, Entry { def, val, source: Source::Default, loc: None });
+        }
+        let mut s = Settings { role, entries };
+        for prop in props {
+            s.set(prop, v, diags);
+        }
+        s
+    }
+
+    fn set(&mut self, prop: &SetProp, v: KafkaVersion, diags: &mut Vec<Diagnostic>) {
+        let role = self.role;
+        let Some(entry) = self.entries.get_mut(prop.name.as_str()) else {
+            diags.push(unknown(role, prop, v));
+            return;
+        };
+        if let Some(prev) = &entry.loc {
+            let msg = format!("{} is set twice (first at column {})", prop.name, prev.col);
+            diags.push(prop.key.diag(msg, "keep one of them"));
+            return;
+        }
+        match parse_value(entry.def, &prop.value, min_for(role, entry.def, v)) {
+            Ok(val) => {
+                entry.val = val;
+                entry.source = Source::Set;
+                entry.loc = Some(prop.whole.clone());
+            }
+            Err(e) => diags.push(prop.val.diag(e.message, e.hint)),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Val> {
+        self.entries.get(name).map(|e| &e.val)
+    }
+    /// An integer property, or `fallback` when it does not exist in this version.
+    pub fn int(&self, name: &str, fallback: i64) -> i64 {
+        self.get(name).and_then(Val::as_int).unwrap_or(fallback)
+    }
+    pub fn bool(&self, name: &str, fallback: bool) -> bool {
+        self.get(name).and_then(Val::as_bool).unwrap_or(fallback)
+    }
+    pub fn str(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(Val::as_str)
+    }
+    /// Whether the scenario set this property (Kafka's `originals().containsKey`).
+    pub fn is_set(&self, name: &str) -> bool {
+        self.entries.get(name).is_some_and(|e| e.source == Source::Set)
+    }
+    pub fn loc(&self, name: &str) -> Option<&Loc> {
+        self.entries.get(name).and_then(|e| e.loc.as_ref())
+    }
+    /// A rule changed the value.
+    pub fn derive(&mut self, name: &str, val: Val) {
+        if let Some(e) = self.entries.get_mut(name) {
+            e.val = val;
+            e.source = Source::Derived;
+        }
+    }
+
+    /// The report's view: every property, sorted by name, as Kafka prints it.
+    /// `print` may override how a value is shown (e.g. `acks` as `all`/`1`/`0`).
+    pub fn role_config(&self, name: &str, print: impl Fn(&str, &Val) -> Option<String>) -> RoleConfig {
+        let settings = self
+            .entries
+            .iter()
+            .map(|(k, e)| Setting {
+                name: (*k).to_string(),
+                value: print(k, &e.val).unwrap_or_else(|| e.val.kafka_string()),
+                source: e.source,
+            })
+            .collect();
+        RoleConfig { role: self.role.name().to_string(), name: name.to_string(), settings }
+    }
+}
+
+fn unknown(role: Role, prop: &SetProp, v: KafkaVersion) -> Diagnostic {
+    let name = prop.name.as_str();
+    let message = if name.is_empty() {
+        format!("missing {} property name before '='", role.name())
+    } else {
+        format!("Unknown {} property '{}'", role.name(), name)
+    };
+    let hint = if let Some(def) = table(role).iter().find(|d| d.name == name) {
+        format!("{name} does not exist in Kafka {v}: it was added in {}.{}", def.since.0, def.since.1)
+    } else if let Some(h) = misplaced_hint(role, name) {
+        h
+    } else {
+        let others: Vec<Role> = roles_having(name).into_iter().filter(|r| *r != role).collect();
+        if others.is_empty() {
+            suggest::did_you_mean(name, table(role).iter().filter(|d| d.exists_in(v)).map(|d| d.name))
+        } else {
+            let kinds: Vec<&str> = others.iter().map(|r| r.name()).collect();
+            let lines: Vec<&str> = others.iter().map(|r| r.line()).collect();
+            format!("{name} is a {} setting: put it on {}", kinds.join(" or "), lines.join(" or "))
+        }
+    };
+    prop.key.diag(message, hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(col: u32) -> Loc {
+        Loc { line: 1, col, end: col + 1, word: String::new() }
+    }
+    fn prop(name: &str, value: &str) -> SetProp {
+        SetProp { name: name.into(), value: value.into(), key: loc(1), val: loc(2), whole: loc(1) }
+    }
+
+    #[test]
+    fn defaults_sets_and_sources() {
+        let mut d = vec![];
+        let s = Settings::build(Role::Producer, &[prop("linger.ms", "20")], KafkaVersion::DEFAULT, &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(s.int("linger.ms", -1), 20);
+        assert!(s.is_set("linger.ms"));
+        assert_eq!(s.int("batch.size", -1), 16_384);
+        assert_eq!(s.get("transactional.id"), Some(&Val::Null));
+        let rc = s.role_config("app", |_, _| None);
+        assert_eq!(rc.settings.iter().find(|x| x.name == "linger.ms").unwrap().source, Source::Set);
+    }
+
+    #[test]
+    fn unknown_names_get_suggestions_and_role_hints() {
+        let mut d = vec![];
+        Settings::build(
+            Role::Producer,
+            &[prop("linger.m", "1"), prop("min.insync.replicas", "2")],
+            KafkaVersion::DEFAULT,
+            &mut d,
+        );
+        assert_eq!(d[0].message, "Unknown producer property 'linger.m'");
+        assert_eq!(d[0].hint, "did you mean linger.ms?");
+        assert_eq!(
+            d[1].hint,
+            "min.insync.replicas is a broker or topic setting: put it on the brokers line or a topic line"
+        );
+    }
+
+    #[test]
+    fn properties_newer_than_the_version_are_unknown() {
+        let mut d = vec![];
+        let v = KafkaVersion::new(3, 6, 0);
+        let s = Settings::build(Role::Producer, &[prop("retry.backoff.max.ms", "5")], v, &mut d);
+        assert_eq!(d[0].hint, "retry.backoff.max.ms does not exist in Kafka 3.6.0: it was added in 3.7");
+        assert!(s.get("retry.backoff.max.ms").is_none());
+        assert_eq!(s.int("linger.ms", -1), 0);
+    }
+
+    #[test]
+    fn duplicates_and_bad_values() {
+        let mut d = vec![];
+        Settings::build(
+            Role::Producer,
+            &[prop("acks", "1"), prop("acks", "0"), prop("batch.size", "x")],
+            KafkaVersion::DEFAULT,
+            &mut d,
+        );
+        assert_eq!(d.len(), 2);
+        assert!(d[0].message.contains("set twice"));
+        assert_eq!(d[1].message, "Invalid value x for configuration batch.size: Not a number of type INT");
+    }
+}

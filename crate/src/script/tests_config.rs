@@ -1,0 +1,289 @@
+//! Kafka's configuration rules through whole scenarios: defaults per version, the
+//! idempotence conflicts, delivery.timeout.ms, broker requirements, topic fallback,
+//! and the effective-config report.
+
+use super::tests_parse::{errs, ok, one_err};
+use crate::config::{Acks, CompressionType, PartitionerKind, Source};
+
+fn setting(s: &super::ast::Scenario, role: &str, name: &str, prop: &str) -> (String, Source) {
+    let rc = s.effective.roles.iter().find(|r| r.role == role && r.name == name).expect("role");
+    let x = rc.settings.iter().find(|x| x.name == prop).unwrap_or_else(|| panic!("{prop} missing"));
+    (x.value.clone(), x.source)
+}
+
+fn notes(s: &super::ast::Scenario) -> String {
+    s.effective.notes.join("\n")
+}
+
+#[test]
+fn kafka_4_defaults() {
+    let s = ok("producer app");
+    let c = &s.producers[0].config;
+    assert_eq!((c.acks, c.enable_idempotence, c.linger_us, c.retries), (Acks::All, true, 5_000, i32::MAX as u32));
+    assert_eq!(c.delivery_timeout_us, 120_000_000);
+    assert_eq!(*c, crate::config::ProducerConfig::default(), "Kafka 4.0 defaults are ProducerConfig::default()");
+    assert_eq!(setting(&s, "producer", "app", "acks"), ("all".into(), Source::Default));
+    assert_eq!(setting(&s, "producer", "app", "client.id"), ("producer-1".into(), Source::Derived));
+    assert_eq!(setting(&s, "producer", "app", "transactional.id"), ("null".into(), Source::Default));
+    assert_eq!(s.broker_config, crate::config::BrokerConfig::default());
+}
+
+#[test]
+fn settings_are_sorted_and_printed_like_kafka() {
+    let s = ok("producer app acks=-1 linger.ms=2s batch.size=16KiB");
+    let rc = s.effective.roles.iter().find(|r| r.role == "producer").unwrap();
+    let names: Vec<&str> = rc.settings.iter().map(|x| x.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    assert_eq!(setting(&s, "producer", "app", "acks"), ("all".into(), Source::Set));
+    assert_eq!(setting(&s, "producer", "app", "linger.ms"), ("2000".into(), Source::Set));
+    assert_eq!(setting(&s, "producer", "app", "batch.size"), ("16384".into(), Source::Set));
+    assert_eq!(setting(&s, "producer", "app", "enable.idempotence"), ("true".into(), Source::Default));
+    let roles: Vec<(&str, &str)> = s.effective.roles.iter().map(|r| (r.role.as_str(), r.name.as_str())).collect();
+    assert_eq!(roles, [("broker", "brokers"), ("producer", "app")]);
+}
+
+#[test]
+fn version_dependent_producer_defaults() {
+    let s = ok("kafka 3.9\nproducer app");
+    assert_eq!(s.producers[0].config.linger_us, 0);
+    assert!(s.producers[0].config.enable_idempotence);
+    let s = ok("kafka 2.8\nproducer app");
+    let c = &s.producers[0].config;
+    assert_eq!((c.acks, c.enable_idempotence), (Acks::One, false));
+    assert_eq!(setting(&s, "producer", "app", "acks"), ("1".into(), Source::Default));
+    for v in ["3.0", "3.1.0"] {
+        let s = ok(&format!("kafka {v}\nproducer app"));
+        assert!(!s.producers[0].config.enable_idempotence, "{v}");
+        assert_eq!(s.producers[0].config.acks, Acks::All);
+        assert_eq!(setting(&s, "producer", "app", "enable.idempotence"), ("false".into(), Source::Derived));
+        assert!(notes(&s).contains("KAFKA-13598"), "{}", notes(&s));
+    }
+    for v in ["3.0.1", "3.1.1", "3.2"] {
+        assert!(ok(&format!("kafka {v}\nproducer app")).producers[0].config.enable_idempotence, "{v}");
+    }
+    let s = ok("kafka 3.6\nproducer app retry.backoff.ms=250");
+    assert_eq!(s.producers[0].config.retry_backoff_max_us, 250_000, "constant backoff before KIP-580");
+    assert!(!ok("kafka 3.2\nproducer app").producers[0].config.partitioner_adaptive);
+    let s = ok("kafka 2.0\nproducer app");
+    assert_eq!(s.producers[0].config.retries, 0);
+    assert_eq!(s.producers[0].config.delivery_timeout_us, 30_000_000);
+    assert!(notes(&s).contains("KIP-91"));
+}
+
+#[test]
+fn idempotence_explicit_conflicts_are_config_errors() {
+    let d = one_err("producer app enable.idempotence=true acks=1");
+    assert_eq!(
+        d.message,
+        "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence."
+    );
+    assert_eq!((d.line, d.column, d.word.as_str()), (1, 38, "acks=1"));
+    let d = one_err("producer app enable.idempotence=true retries=0");
+    assert_eq!(d.message, "Must set retries to non-zero when using the idempotent producer.");
+    let d = one_err("kafka 3.9\nproducer app enable.idempotence=true max.in.flight.requests.per.connection=6");
+    assert_eq!(
+        d.message,
+        "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer."
+    );
+    assert_eq!(errs("producer app enable.idempotence=true acks=0 retries=0").len(), 2);
+}
+
+#[test]
+fn idempotence_implicit_conflicts_disable_it_with_a_note() {
+    let s = ok("producer app acks=1");
+    assert!(!s.producers[0].config.enable_idempotence);
+    assert_eq!(setting(&s, "producer", "app", "enable.idempotence"), ("false".into(), Source::Derived));
+    assert!(notes(&s).contains("producer app: enable.idempotence disabled because acks=1 and enable.idempotence was not set explicitly (Kafka logs this at INFO)"));
+    let s = ok("producer app retries=0");
+    assert!(notes(&s).contains("producer app: enable.idempotence disabled because retries=0 and enable.idempotence was not set explicitly (Kafka logs this at INFO)"));
+    let s = ok("kafka 3.9\nproducer app max.in.flight.requests.per.connection=10");
+    assert!(!s.producers[0].config.enable_idempotence);
+    assert!(notes(&s).contains("WARN"));
+}
+
+#[test]
+fn more_than_five_in_flight_is_always_an_error_from_4_0() {
+    let d = one_err("producer app max.in.flight.requests.per.connection=6");
+    assert_eq!(d.message, "To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most 5. Current value is 6.");
+    assert!(d.hint.contains("KAFKA-17927"));
+    let s = ok("producer app max.in.flight.requests.per.connection=6 enable.idempotence=false");
+    assert_eq!(s.producers[0].config.max_in_flight, 6);
+}
+
+#[test]
+fn transactional_id_needs_idempotence() {
+    let d = one_err("producer app transactional.id=tx enable.idempotence=false");
+    assert_eq!(d.message, "Cannot set a transactional.id without also enabling idempotence.");
+    assert_eq!(d.word, "transactional.id=tx");
+    let d = errs("producer app transactional.id=tx acks=1");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].message, "Cannot set a transactional.id without also enabling idempotence.");
+    assert!(d[0].hint.contains("acks=1"), "{}", d[0].hint);
+    let s = ok("producer app transactional.id=tx\ntopic t\nat 0ms app begin\nat 1ms app send t\nat 2ms app commit\nat 3ms app abort");
+    assert_eq!(s.producers[0].config.transactional_id.as_deref(), Some("tx"));
+    assert_eq!(setting(&s, "producer", "app", "client.id"), ("producer-tx".into(), Source::Derived));
+    assert!(one_err("producer app transactional.id=").message.ends_with("String must be non-empty"));
+}
+
+#[test]
+fn legacy_idempotence_rules() {
+    let s = ok("kafka 2.8\nproducer app enable.idempotence=true");
+    let c = &s.producers[0].config;
+    assert_eq!((c.acks, c.enable_idempotence), (Acks::All, true));
+    assert_eq!(setting(&s, "producer", "app", "acks"), ("all".into(), Source::Derived));
+    let s = ok("kafka 2.0\nproducer app transactional.id=tx");
+    assert_eq!(s.producers[0].config.retries, i32::MAX as u32);
+    assert!(s.producers[0].config.enable_idempotence);
+    assert!(notes(&s).contains("transactional.id is set"));
+    let d = one_err("kafka 2.8\nproducer app enable.idempotence=true acks=1");
+    assert!(d.message.starts_with("Must set acks to all"));
+    let d = one_err("kafka 3.0\nproducer app transactional.id=t max.in.flight.requests.per.connection=6");
+    assert_eq!(
+        d.message,
+        "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer."
+    );
+    assert!(
+        ok("kafka 2.8\nproducer app max.in.flight.requests.per.connection=6").producers[0].config.max_in_flight == 6
+    );
+}
+
+#[test]
+fn delivery_timeout_rule() {
+    let d = one_err("producer app delivery.timeout.ms=1000 linger.ms=5");
+    assert_eq!(d.message, "delivery.timeout.ms should be equal to or larger than linger.ms + request.timeout.ms");
+    assert_eq!(d.word, "delivery.timeout.ms=1000");
+    assert!(d.hint.contains("30005"), "{}", d.hint);
+    let s = ok("producer app request.timeout.ms=200000");
+    assert_eq!(s.producers[0].config.delivery_timeout_us, 200_005_000);
+    assert_eq!(setting(&s, "producer", "app", "delivery.timeout.ms"), ("200005".into(), Source::Derived));
+    assert!(notes(&s).contains("raised from 120000 to 200005"));
+    let s = ok("producer app linger.ms=9223372036854775807 delivery.timeout.ms=2147483647");
+    assert_eq!(s.producers[0].config.delivery_timeout_us, 2_147_483_647_000, "sum capped at Integer.MAX");
+}
+
+#[test]
+fn backoff_notes_and_reconnect_rule() {
+    let s = ok("producer app retry.backoff.ms=2000");
+    assert!(notes(&s).contains("constant 1000 ms"));
+    let s = ok("producer app reconnect.backoff.ms=200");
+    assert_eq!(s.producers[0].config.reconnect_backoff_max_us, 200_000);
+    assert_eq!(setting(&s, "producer", "app", "reconnect.backoff.max.ms"), ("200".into(), Source::Derived));
+}
+
+#[test]
+fn producer_value_validation() {
+    let e = |p: &str| one_err(&format!("producer app {p}"));
+    assert_eq!(e("acks=2").message, "Invalid value 2 for configuration acks: String must be one of: all, -1, 0, 1");
+    assert!(e("acks=ALL").hint.contains("acks=all"));
+    assert_eq!(e("batch.size=-1").message, "Invalid value -1 for configuration batch.size: Value must be at least 0");
+    assert_eq!(e("retries=-1").message, "Invalid value -1 for configuration retries: Value must be at least 0");
+    assert_eq!(
+        e("max.in.flight.requests.per.connection=0").message,
+        "Invalid value 0 for configuration max.in.flight.requests.per.connection: Value must be at least 1"
+    );
+    assert_eq!(e("linger.ms=0.5").message, "Invalid value 0.5 for configuration linger.ms: Not a number of type LONG");
+    assert_eq!(
+        e("compression.type=brotli").message,
+        "Invalid value brotli for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd"
+    );
+    assert!(e("compression.lz4.level=18").message.ends_with("Value must be no more than 17"));
+    assert!(e("compression.zstd.level=-131073").message.ends_with("Value must be at least -131072"));
+    assert!(e("partitioner.class=RoundRobinPartitioner")
+        .hint
+        .contains("org.apache.kafka.clients.producer.RoundRobinPartitioner"));
+    let d = e("linger.m=5");
+    assert_eq!(
+        (d.message.as_str(), d.hint.as_str()),
+        ("Unknown producer property 'linger.m'", "did you mean linger.ms?")
+    );
+    assert_eq!((d.column, d.end_column), (14, 22));
+    assert!(e("min.insync.replicas=2").hint.contains("put it on the brokers line or a topic line"));
+    assert!(e("isolation.level=read_committed").hint.contains("consumer"));
+    assert!(one_err("kafka 3.7\nproducer app compression.gzip.level=5").hint.contains("added in 3.8"));
+}
+
+#[test]
+fn producer_typed_values() {
+    let s = ok("producer app compression.type=zstd compression.zstd.level=7 partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner partitioner.ignore.keys=true key.serializer=StringSerializer buffer.memory=64MiB linger.ms=250 max.block.ms=1m");
+    let c = &s.producers[0].config;
+    assert_eq!((c.compression, c.compression_level), (CompressionType::Zstd, 7));
+    assert_eq!(c.partitioner, PartitionerKind::RoundRobin);
+    assert!(c.partitioner_ignore_keys);
+    assert_eq!(c.buffer_memory_bytes, 64 << 20);
+    assert_eq!(c.max_block_us, 60_000_000);
+    assert_eq!(
+        setting(&s, "producer", "app", "key.serializer").0,
+        "org.apache.kafka.common.serialization.StringSerializer"
+    );
+    let s = ok("producer app compression.type=gzip");
+    assert_eq!(s.producers[0].config.compression_level, -1);
+}
+
+#[test]
+fn broker_rules_and_typed_values() {
+    let d = errs("brokers 3 replica.fetch.wait.max.ms=40000");
+    assert_eq!(d.len(), 2, "both requirements fail");
+    assert_eq!(d[0].message, "requirement failed: replica.socket.timeout.ms should always be at least replica.fetch.wait.max.ms to prevent unnecessary socket timeouts");
+    let d = one_err("brokers 3 replica.socket.timeout.ms=60000 replica.fetch.wait.max.ms=35000");
+    assert_eq!(d.message, "requirement failed: replica.fetch.wait.max.ms should always be less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR");
+    assert_eq!(d.word, "replica.fetch.wait.max.ms=35000");
+    let s = ok("brokers 3 replica.fetch.wait.max.ms=30000 log.flush.interval.ms=1s log.flush.interval.messages=1 vm.dirty_writeback_centisecs=1s leader.imbalance.check.interval.seconds=5m");
+    let b = &s.broker_config;
+    assert_eq!(b.replica_fetch_wait_max_us, 30_000_000);
+    assert_eq!(b.log_flush_interval_us, Some(1_000_000));
+    assert_eq!(b.log_flush_interval_messages, 1);
+    assert_eq!(b.dirty_writeback_centisecs, 100);
+    assert_eq!(b.leader_imbalance_check_interval_us, 300_000_000);
+    assert_eq!(
+        one_err("brokers 1 min.insync.replicas=0").message,
+        "Invalid value 0 for configuration min.insync.replicas: Value must be at least 1"
+    );
+    assert!(one_err("brokers 1 linger.ms=1").hint.contains("producer"));
+    assert!(one_err("brokers 1 replication.factor=3").hint.contains("default.replication.factor"));
+    assert_eq!(ok("kafka 2.4\nbrokers 1").broker_config.replica_lag_time_max_us, 10_000_000);
+}
+
+#[test]
+fn segment_bytes_minimum_depends_on_version() {
+    let d = one_err("brokers 1 log.segment.bytes=1000");
+    assert_eq!(d.message, "Invalid value 1000 for configuration log.segment.bytes: Value must be at least 1048576");
+    let d = one_err("topic t segment.bytes=512KiB");
+    assert_eq!(d.message, "Invalid value 524288 for configuration segment.bytes: Value must be at least 1048576");
+    assert_eq!(ok("kafka 3.9\ntopic t segment.bytes=1000").topics[0].config.segment_bytes, 1000);
+    assert!(one_err("kafka 3.9\ntopic t segment.bytes=13").message.ends_with("Value must be at least 14"));
+}
+
+#[test]
+fn topics_inherit_from_the_brokers_line() {
+    let s = ok("brokers 3 min.insync.replicas=2 log.flush.interval.messages=10 unclean.leader.election.enable=true\ntopic a replication.factor=3\ntopic b replication.factor=3 min.insync.replicas=3 flush.ms=100");
+    let (a, b) = (&s.topics[0].config, &s.topics[1].config);
+    assert_eq!((a.min_insync_replicas, a.flush_messages, a.unclean_leader_election_enable), (2, 10, true));
+    assert_eq!(a.flush_us, None);
+    assert_eq!((b.min_insync_replicas, b.flush_us), (3, Some(100_000)));
+    assert_eq!(setting(&s, "topic", "a", "min.insync.replicas"), ("2".into(), Source::Derived));
+    assert_eq!(setting(&s, "topic", "a", "segment.bytes"), ("1073741824".into(), Source::Default));
+    assert_eq!(setting(&s, "topic", "b", "min.insync.replicas"), ("3".into(), Source::Set));
+    let s = ok("brokers 1 log.flush.scheduler.interval.ms=2s\ntopic t");
+    assert_eq!(s.topics[0].config.flush_us, Some(2_000_000));
+}
+
+#[test]
+fn min_isr_above_replication_factor_is_accepted_with_a_note() {
+    let s = ok("brokers 2\ntopic t replication.factor=2 min.insync.replicas=3");
+    assert_eq!(s.topics[0].config.min_insync_replicas, 3);
+    assert!(notes(&s).contains("min(min.insync.replicas, replicas) = 2"), "{}", notes(&s));
+    let s = ok("kafka 3.6\nbrokers 2\ntopic t replication.factor=2 min.insync.replicas=3");
+    assert!(notes(&s).contains("fails with NOT_ENOUGH_REPLICAS"));
+}
+
+#[test]
+fn consumers_and_transaction_timeout_note() {
+    let s = ok("consumer c group.id=g auto.offset.reset=earliest");
+    assert!(!s.consumers[0].config.isolation_level_explicit);
+    assert_eq!(setting(&s, "consumer", "c", "group.id"), ("g".into(), Source::Set));
+    assert!(one_err("consumer c isolation.level=READ_COMMITTED").hint.contains("isolation.level=read_committed"));
+    let s = ok("brokers 1 transaction.max.timeout.ms=1000\nproducer p transactional.id=x transaction.timeout.ms=5000");
+    assert!(notes(&s).contains("INVALID_TRANSACTION_TIMEOUT"));
+}

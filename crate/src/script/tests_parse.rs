@@ -1,0 +1,320 @@
+//! Whole-scenario tests of the language forms (SCENARIO_LANGUAGE.md), one per form.
+
+use super::ast::*;
+use super::errors::Diagnostic;
+use super::parse;
+use crate::config::{IsolationLevel, KafkaVersion};
+
+pub fn ok(text: &str) -> Scenario {
+    match parse(text) {
+        Ok(s) => s,
+        Err(d) => panic!("expected success, got {d:#?}"),
+    }
+}
+
+pub fn errs(text: &str) -> Vec<Diagnostic> {
+    match parse(text) {
+        Ok(_) => panic!("expected errors for:\n{text}"),
+        Err(d) => d,
+    }
+}
+
+pub fn one_err(text: &str) -> Diagnostic {
+    let d = errs(text);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    d.into_iter().next().unwrap()
+}
+
+const FULL: &str = r#"
+# the contract's example, in one file
+seed 42
+kafka 3.9
+brokers 3 min.insync.replicas=2
+topic orders partitions=3 replication.factor=3
+producer app acks=all linger.ms=5ms
+consumer audit isolation.level=read_committed
+network latency=2ms jitter=1ms loss=1%
+at 0ms   app send orders count=1000 every=1ms key=user-{i%10} size=200B
+at 0ms   app send orders value="hello world"
+at 0ms   app send orders count=20 sync
+at 0ms   app send orders count=5 partition=2
+at 5ms   app flush
+at 30ms  app restart resend=unacked
+at 12ms  crash broker-2 mode=power
+at 12ms  crash leader orders/0
+at 40ms  restart broker-2
+at 20ms  drop broker-1 -> app count=1
+at 20ms  drop app -> broker-1 count=2
+at 20ms  cut broker-3 -> broker-1 for 40s
+at 20ms  isolate broker-3 for 40s
+at 21ms  isolate controller
+at 50ms  heal
+at 0ms   audit poll orders
+run until 10s
+expect lost=0 duplicated = 0 reordered=0
+expect failed>0 errors.NOT_ENOUGH_REPLICAS>0 responses.REQUEST_TIMED_OUT >= 0 consumers.audit.records!=-1
+"#;
+
+#[test]
+fn the_whole_contract_parses() {
+    let s = ok(FULL);
+    assert_eq!(s.seed, 42);
+    assert_eq!(s.kafka, KafkaVersion::new(3, 9, 0));
+    assert_eq!(s.brokers, 3);
+    assert_eq!(s.broker_config.min_insync_replicas, 2);
+    assert_eq!(s.topics[0].assignment, vec![vec![1, 2, 3], vec![2, 3, 1], vec![3, 1, 2]]);
+    assert_eq!(s.topics[0].config.min_insync_replicas, 2, "inherited from the brokers line");
+    assert_eq!(s.producers[0].config.linger_us, 5_000);
+    assert_eq!(s.consumers[0].config.isolation_level, IsolationLevel::ReadCommitted);
+    assert_eq!(s.network, NetworkDecl { latency_us: 2_000, jitter_us: 1_000, loss_ppm: 10_000 });
+    assert_eq!(s.run_until, RunUntil::Time(10_000_000));
+    assert_eq!(s.timeline.len(), 16);
+    assert_eq!(s.expects.len(), 2);
+    assert_eq!(s.expects[0].text, "lost=0 duplicated = 0 reordered=0");
+    assert_eq!(s.expects[0].clauses[1], Clause { name: "duplicated".into(), op: CmpOp::Eq, value: 0, column: 15 });
+    assert_eq!(s.expects[1].clauses[3].value, -1);
+    assert_eq!(s.expects[1].clauses[3].op, CmpOp::Ne);
+}
+
+#[test]
+fn timeline_is_sorted_stably_with_lines() {
+    let s = ok(FULL);
+    let times: Vec<u64> = s.timeline.iter().map(|t| t.at_us).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted);
+    let zero: Vec<u32> = s.timeline.iter().filter(|t| t.at_us == 0).map(|t| t.line).collect();
+    assert_eq!(zero, vec![10, 11, 12, 13, 25]);
+    let first = &s.timeline[0].action;
+    assert_eq!(
+        *first,
+        Action::Send {
+            producer: 0,
+            topic: 0,
+            count: 1000,
+            every_us: 1_000,
+            key: KeySpec::Template(vec![KeyPart::Lit("user-".into()), KeyPart::IndexMod(10)]),
+            value: ValueSpec::Size(200),
+            partition: None,
+            sync: false
+        }
+    );
+}
+
+#[test]
+fn actions_resolve_names() {
+    let s = ok(FULL);
+    let find = |line: u32| s.timeline.iter().find(|t| t.line == line).unwrap().action.clone();
+    assert!(
+        matches!(find(11), Action::Send { value: ValueSpec::Literal(ref v), key: KeySpec::Null, .. } if v == "hello world")
+    );
+    assert!(matches!(find(12), Action::Send { count: 20, sync: true, .. }));
+    assert!(matches!(find(13), Action::Send { partition: Some(2), .. }));
+    assert_eq!(find(14), Action::Flush { producer: 0 });
+    assert_eq!(find(15), Action::RestartApp { producer: 0, resend_unacked: true });
+    assert_eq!(find(16), Action::Crash { target: CrashTarget::Broker(2), mode: CrashMode::Power });
+    assert_eq!(
+        find(17),
+        Action::Crash { target: CrashTarget::LeaderOf { topic: 0, partition: 0 }, mode: CrashMode::Process }
+    );
+    assert_eq!(find(18), Action::RestartBroker { broker: 2 });
+    assert_eq!(find(19), Action::Drop { from: NodeRef::Broker(1), to: NodeRef::Producer(0), count: 1 });
+    assert_eq!(find(20), Action::Drop { from: NodeRef::Producer(0), to: NodeRef::Broker(1), count: 2 });
+    assert_eq!(find(21), Action::Cut { from: NodeRef::Broker(3), to: NodeRef::Broker(1), for_us: Some(40_000_000) });
+    assert_eq!(find(22), Action::Isolate { node: NodeRef::Broker(3), for_us: Some(40_000_000) });
+    assert_eq!(find(23), Action::Isolate { node: NodeRef::Controller, for_us: None });
+    assert_eq!(find(24), Action::Heal);
+    assert_eq!(find(25), Action::Poll { consumer: 0, topic: 0 });
+}
+
+#[test]
+fn defaults_when_nothing_is_declared() {
+    let s = ok("");
+    assert_eq!(s.seed, 1);
+    assert_eq!(s.kafka, KafkaVersion::DEFAULT);
+    assert_eq!(s.brokers, 1);
+    assert_eq!(s.run_until, RunUntil::Idle);
+    assert_eq!(s.network, NetworkDecl::default());
+    assert_eq!(s.effective.kafka_version, "4.0.0");
+    assert_eq!(s.effective.roles.len(), 1);
+    assert!(s.effective.notes[0].contains("Kafka 4.0.0"), "{:?}", s.effective.notes);
+    let s = ok("kafka 3.0.1\nrun until idle\nseed 18446744073709551615\nproducer p\ntopic t\nat 0 p send t");
+    assert_eq!(s.kafka, KafkaVersion::new(3, 0, 1));
+    assert_eq!(s.seed, u64::MAX);
+    assert!(matches!(
+        s.timeline[0].action,
+        Action::Send { key: KeySpec::Null, value: ValueSpec::Size(100), count: 1, every_us: 0, .. }
+    ));
+}
+
+#[test]
+fn declarations_may_follow_their_use() {
+    let s = ok("at 1ms app send t\nexpect consumers.c.records=0\ntopic t\nproducer app\nconsumer c\nbrokers 2");
+    assert_eq!(s.brokers, 2);
+    assert_eq!(s.timeline.len(), 1);
+}
+
+#[test]
+fn keys_and_values() {
+    let s = ok(
+        "topic t\nproducer p\nat 0ms p send t key=\"null\" value=\"a \\\"b\\\"\"\nat 0ms p send t key=k1 size=16KiB",
+    );
+    assert!(
+        matches!(&s.timeline[0].action, Action::Send { key: KeySpec::Template(k), value: ValueSpec::Literal(v), .. }
+        if *k == vec![KeyPart::Lit("null".into())] && v == "a \"b\"")
+    );
+    assert!(matches!(&s.timeline[1].action, Action::Send { value: ValueSpec::Size(16_384), .. }));
+    let d = one_err("topic t\nproducer p\nat 0ms p send t value=x size=3");
+    assert_eq!(d.message, "value and size are mutually exclusive");
+    let d = one_err("topic t\nproducer p\nat 0ms p send t key={i%0}");
+    assert!(d.message.contains("invalid modulus"), "{d:?}");
+}
+
+#[test]
+fn topic_placement_and_assignment_rules() {
+    let s = ok("brokers 3\ntopic t replica.assignment=3:1,1:2");
+    assert_eq!((s.topics[0].partitions, s.topics[0].replication_factor), (2, 2));
+    assert_eq!(s.topics[0].assignment, vec![vec![3, 1], vec![1, 2]]);
+    let d = one_err("brokers 1\ntopic orders replication.factor=3");
+    assert_eq!(d.message, "Replication factor: 3 larger than available brokers: 1.");
+    assert_eq!((d.line, d.column), (2, 14));
+    let d = one_err("brokers 2\ntopic t replica.assignment=1:1");
+    assert_eq!(d.message, "Partition replica lists may not contain duplicate entries: 1");
+    let d = one_err("brokers 3\ntopic t replica.assignment=1:2,2");
+    assert_eq!(d.message, "Partition 1 has different replication factor: [2]");
+    let d = one_err("brokers 3\ntopic t replica.assignment=1:4");
+    assert_eq!(d.message, "The manual partition assignment includes broker 4, but no such broker is registered.");
+    let d = one_err("brokers 3\ntopic t partitions=3 replica.assignment=1:2");
+    assert!(d.message.contains("partitions=3"), "{d:?}");
+    let d = one_err("brokers 3\ntopic t replication.factor=3 replica.assignment=1:2");
+    assert!(d.message.contains("replication.factor=3"), "{d:?}");
+    let d = one_err("brokers 2 default.replication.factor=3\ntopic t");
+    assert_eq!(d.line, 1);
+    assert!(d.hint.contains("default.replication.factor"));
+    let s = ok("brokers 3 default.replication.factor=3\ntopic t");
+    assert_eq!(s.topics[0].replication_factor, 3);
+    assert_eq!(one_err("topic t partitions=0").message, "Number of partitions must be larger than 0.");
+    assert_eq!(one_err("topic t replication.factor=0").message, "Replication factor must be larger than 0.");
+    assert!(one_err("topic a/b").message.contains("illegal"));
+    assert_eq!(one_err("topic t\ntopic t").message, "Topic 't' already exists.");
+}
+
+#[test]
+fn names_must_not_collide() {
+    assert!(one_err("producer app\nconsumer app").message.contains("already declared as a producer"));
+    assert!(one_err("producer broker-1").message.contains("cannot name"));
+    assert!(one_err("consumer controller").message.contains("cannot name"));
+    assert!(one_err("producer heal").message.contains("cannot name"));
+    assert!(one_err("producer a.b").message.contains("invalid producer name"));
+    assert!(ok("producer broker-x\nproducer app_2-b").producers.len() == 2);
+}
+
+#[test]
+fn once_only_statements() {
+    for s in [
+        "seed 1\nseed 2",
+        "kafka 3.9\nkafka 3.8",
+        "brokers 1\nbrokers 2",
+        "network\nnetwork",
+        "run until idle\nrun until 1s",
+    ] {
+        let d = one_err(s);
+        assert_eq!(d.line, 2, "{s}");
+        assert!(d.message.contains("only once"), "{d:?}");
+    }
+}
+
+#[test]
+fn bad_declaration_values() {
+    assert!(one_err("seed -1").message.contains("invalid seed"));
+    assert!(one_err("kafka 1.1").hint.contains("2.0 to 4.x"));
+    assert!(one_err("kafka 5.0").hint.contains("2.0 to 4.x"));
+    assert!(one_err("kafka x").message.contains("unsupported Kafka version"));
+    assert!(one_err("brokers 0").message.contains("invalid broker count"));
+    assert!(one_err("brokers 100").message.contains("invalid broker count"));
+    assert!(one_err("brokers").message.contains("needs a count"));
+    assert!(one_err("network loss=2").message.contains("invalid loss"));
+    assert_eq!(one_err("network latncy=1ms").hint, "did you mean latency?");
+    assert!(one_err("run until soon").message.contains("invalid run time"));
+    assert!(one_err("run 5s").message.contains("run needs until"));
+    assert_eq!(ok("network loss=0.5").network.loss_ppm, 500_000);
+}
+
+#[test]
+fn unknown_statements_and_misplaced_lines() {
+    let d = one_err("brokrs 3");
+    assert_eq!((d.message.as_str(), d.hint.as_str()), ("unknown statement 'brokrs'", "did you mean brokers?"));
+    let d = one_err("producer app\napp send t");
+    assert!(d.hint.starts_with("timeline lines start with at TIME"), "{d:?}");
+    assert!(one_err("broker 3").hint.contains("brokers"));
+}
+
+#[test]
+fn timeline_errors_are_precise() {
+    let base = "brokers 2\ntopic t partitions=2\nproducer p\nconsumer c\n";
+    let e = |line: &str| one_err(&format!("{base}{line}"));
+    let d = e("at 5 p flush");
+    assert_eq!(
+        (d.message.as_str(), d.hint.as_str()),
+        ("invalid time '5'", "a time needs a unit: write 5ms (or 5s, 5us, ...)")
+    );
+    assert_eq!(
+        e("at 0ms p send t partition=2").message,
+        "Invalid partition given with record: 2 is not in the range [0...2)."
+    );
+    assert_eq!(e("at 0ms p begin").message, "Transactional method invoked on a non-transactional producer.");
+    assert!(e("at 0ms c send t").message.contains("is a consumer"));
+    assert!(e("at 0ms p poll t").message.contains("is a producer"));
+    assert_eq!(e("at 0ms p sned t").hint, "did you mean send?");
+    assert_eq!(e("at 0ms p send tt").hint, "did you mean t?");
+    assert!(e("at 0ms crash broker-3").message.contains("broker-3 does not exist"));
+    assert!(e("at 0ms crash leader t/2").message.contains("no partition"));
+    assert!(e("at 0ms crash broker-1 mode=fire").message.contains("unknown crash mode"));
+    assert!(e("at 0ms drop broker-1 app").message.contains("direction"));
+    assert!(e("at 0ms drop p -> controller").message.contains("no such link"));
+    assert!(e("at 0ms drop broker-1 -> broker-1").message.contains("two different nodes"));
+    assert!(e("at 0ms drop broker-1 -> c").hint.contains("is a consumer"));
+    assert!(e("at 0ms drop broker-1 -> p count=0").message.contains("invalid count"));
+    assert_eq!(e("at 0ms p send t cont=3").hint, "did you mean count?");
+    assert!(e("at 0ms p send t count=1 count=2").message.contains("twice"));
+    assert!(e("at 0ms heal now").message.contains("unexpected"));
+    assert!(e("at 0ms restart p").hint.contains("p restart"));
+    assert!(e("at 0ms p restart resend=all").message.contains("unknown resend mode"));
+    assert!(e("at 0ms cut broker-1 -> broker-2 for").message.contains("for needs a duration"));
+    assert!(e("at 0ms isolate broker-1 for 5").message.contains("invalid for"));
+    assert!(e("at 0ms zed send t").message.contains("unknown producer, consumer or action"));
+    assert!(e("at").message.contains("needs a time"));
+    assert!(e("at 1ms").message.contains("missing action"));
+    let s = ok(&format!("{base}at 0ms cut broker-1 -> broker-2 for=1s\nat 0ms p restart resend=none"));
+    assert!(matches!(s.timeline[0].action, Action::Cut { for_us: Some(1_000_000), .. }));
+}
+
+#[test]
+fn expectations() {
+    let s = ok("consumer c\nexpect lost = 0 failed>0 sent>=1 acked<=5 batches<9 aborted!=3 errors.TimeoutException=0 # comment");
+    let e = &s.expects[0];
+    assert_eq!(e.text, "lost = 0 failed>0 sent>=1 acked<=5 batches<9 aborted!=3 errors.TimeoutException=0");
+    let ops: Vec<CmpOp> = e.clauses.iter().map(|c| c.op).collect();
+    assert_eq!(ops, [CmpOp::Eq, CmpOp::Gt, CmpOp::Ge, CmpOp::Le, CmpOp::Lt, CmpOp::Ne, CmpOp::Eq]);
+    assert_eq!(e.clauses[0].column, 8);
+    let d = one_err("expect lots=0");
+    assert_eq!((d.message.as_str(), d.hint.as_str()), ("unknown expectation name 'lots'", "did you mean lost?"));
+    assert_eq!((d.column, d.end_column), (8, 12));
+    assert_eq!(one_err("expect responses.NOT_ENOUGH_REPLICA=0").hint, "did you mean responses.NOT_ENOUGH_REPLICAS?");
+    assert_eq!(one_err("expect responses.NOT_ENOUGH=0").hint, "did you mean responses.NOT_ENOUGH_REPLICAS?");
+    assert!(one_err("expect consumers.x.records=0").message.contains("unknown consumer"));
+    assert!(one_err("expect lost 0").message.contains("expected an operator"));
+    assert!(one_err("expect lost=").message.contains("expected a whole number"));
+    assert!(one_err("expect lost=1.5").message.contains("expected a whole number"));
+    assert!(one_err("expect").message.contains("at least one clause"));
+    assert_eq!(errs("expect lots=0 dupl=1 lost=x").len(), 3);
+}
+
+#[test]
+fn all_errors_are_collected_and_sorted() {
+    let d = errs("brokrs 3\nproducer p linger.m=5\ntopic t\nat 0ms p send x\nexpect lots=0\nat 1ms q flush");
+    let lines: Vec<u32> = d.iter().map(|x| x.line).collect();
+    assert_eq!(lines, [1, 2, 4, 5, 6]);
+    let rendered = d[1].render("x.kplay");
+    assert_eq!(rendered, "x.kplay:2:12: error: Unknown producer property 'linger.m'\n  hint: did you mean linger.ms?");
+}

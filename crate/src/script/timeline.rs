@@ -1,0 +1,421 @@
+//! Pass 2: `at TIME ACTION` lines → [`Timed`] entries, with every name resolved.
+//!
+//! Actions: `P send TOPIC [count=N] [every=D] [key=K] [value="..."|size=N] [partition=N] [sync]`,
+//! `P flush|begin|commit|abort`, `P restart [resend=unacked]`, `C poll TOPIC`,
+//! `crash broker-N|leader TOPIC/P [mode=process|power]`, `restart broker-N`,
+//! `drop A -> B [count=N]`, `cut A -> B [for D]`, `isolate NODE [for D]`, `heal`.
+//! Nodes are `broker-N`, a declared producer, or `controller`. Option parsing and key
+//! templates live in `timeline_opts`.
+
+use super::ast::{Action, CrashMode, CrashTarget, NodeRef, Scenario, Timed, ValueSpec};
+use super::decls::Raw;
+use super::errors::Diagnostic;
+use super::parser::Stmt;
+use super::settings::Loc;
+use super::suggest;
+use super::timeline_opts::{duration_hint, Opts};
+use super::units;
+
+/// Words that start a fault action (and so cannot name a producer or consumer).
+pub const ACTION_WORDS: &[&str] = &["crash", "cut", "drop", "heal", "isolate", "restart"];
+const PRODUCER_VERBS: &[&str] = &["send", "flush", "begin", "commit", "abort", "restart"];
+
+/// What pass 2 may refer to.
+pub struct Names {
+    /// Producer name and whether it has a transactional.id.
+    pub producers: Vec<(String, bool)>,
+    pub consumers: Vec<String>,
+    /// Topic name and partition count.
+    pub topics: Vec<(String, u32)>,
+    pub brokers: u16,
+}
+
+impl Names {
+    pub fn new(s: &Scenario, raw: &Raw) -> Names {
+        let mut producers: Vec<(String, bool)> =
+            s.producers.iter().map(|p| (p.name.clone(), p.config.transactional_id.is_some())).collect();
+        // Keep producers whose config failed, so their actions are still checked.
+        for p in &raw.producers {
+            if !producers.iter().any(|(n, _)| *n == p.name) {
+                producers.push((p.name.clone(), p.props.iter().any(|x| x.name == "transactional.id")));
+            }
+        }
+        Names {
+            producers,
+            consumers: s.consumers.iter().map(|c| c.name.clone()).collect(),
+            topics: s.topics.iter().map(|t| (t.name.clone(), t.partitions)).collect(),
+            brokers: s.brokers,
+        }
+    }
+    fn producer(&self, name: &str) -> Option<usize> {
+        self.producers.iter().position(|(n, _)| n == name)
+    }
+    fn consumer(&self, name: &str) -> Option<usize> {
+        self.consumers.iter().position(|n| n == name)
+    }
+    pub fn topic(&self, st: &Stmt, i: usize, diags: &mut Vec<Diagnostic>) -> Option<usize> {
+        let Some(t) = st.tokens.get(i) else {
+            diags.push(st.end_loc().diag("missing topic name", "name a declared topic"));
+            return None;
+        };
+        let found = self.topics.iter().position(|(n, _)| *n == t.text);
+        if found.is_none() {
+            let hint = match suggest::closest(&t.text, self.topics.iter().map(|(n, _)| n.as_str())) {
+                Some(c) => format!("did you mean {c}?"),
+                None => format!("declare it first: topic {} partitions=1", t.text),
+            };
+            diags.push(st.loc(t).diag(format!("unknown topic '{}'", t.text), hint));
+        }
+        found
+    }
+    fn broker_names(&self) -> Vec<String> {
+        (1..=self.brokers).map(|i| format!("broker-{i}")).collect()
+    }
+
+    /// A network node: `broker-N`, a producer, or `controller`.
+    fn node(&self, st: &Stmt, i: usize, diags: &mut Vec<Diagnostic>) -> Option<NodeRef> {
+        let Some(t) = st.tokens.get(i) else {
+            diags.push(st.end_loc().diag("missing node name", "name broker-N, a producer, or controller"));
+            return None;
+        };
+        let w = t.raw.as_str();
+        if w == "controller" {
+            return Some(NodeRef::Controller);
+        }
+        if let Some(n) = w.strip_prefix("broker-") {
+            return match n.parse::<u16>() {
+                Ok(id) if id >= 1 && id <= self.brokers => Some(NodeRef::Broker(id)),
+                _ => {
+                    diags.push(st.loc(t).diag(
+                        format!("{w} does not exist"),
+                        format!("the cluster has broker-1 to broker-{}", self.brokers),
+                    ));
+                    None
+                }
+            };
+        }
+        if let Some(p) = self.producer(w) {
+            return Some(NodeRef::Producer(p));
+        }
+        let hint = if self.consumer(w).is_some() {
+            format!("{w} is a consumer; network faults apply to brokers, producers and the controller")
+        } else {
+            let mut cands = self.broker_names();
+            cands.extend(self.producers.iter().map(|(n, _)| n.clone()));
+            cands.push("controller".into());
+            let h = suggest::did_you_mean(w, cands.iter().map(String::as_str));
+            if h.is_empty() {
+                "name broker-N, a declared producer, or controller".into()
+            } else {
+                h
+            }
+        };
+        diags.push(st.loc(t).diag(format!("unknown node '{w}'"), hint));
+        None
+    }
+}
+
+/// Parses one `at` line.
+pub fn statement(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Timed> {
+    let Some(tt) = st.tokens.get(1) else {
+        diags.push(st.end_loc().diag("at needs a time and an action", "write at 10ms app send orders"));
+        return None;
+    };
+    let at_us = match units::parse_duration_us(&tt.raw) {
+        Ok(us) => Some(us),
+        Err(e) => {
+            diags.push(st.loc(tt).diag(format!("invalid time '{}'", tt.raw), duration_hint(&tt.raw, &e)));
+            None
+        }
+    };
+    let action = action(n, st, diags);
+    Some(Timed { at_us: at_us?, line: st.line, action: action? })
+}
+
+fn action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
+    let Some(t) = st.tokens.get(2) else {
+        diags.push(st.end_loc().diag("missing action", "e.g. app send orders, crash broker-1, heal"));
+        return None;
+    };
+    match t.raw.as_str() {
+        "crash" => crash(n, st, diags),
+        "restart" => {
+            let node = n.node(st, 3, diags)?;
+            Opts::parse(st, 4, &[], &[], diags).finish(diags)?;
+            match node {
+                NodeRef::Broker(b) => Some(Action::RestartBroker { broker: b }),
+                NodeRef::Producer(p) => {
+                    let name = &n.producers[p].0;
+                    diags.push(st.loc_at(3).diag(
+                        "restart takes a broker",
+                        format!("to restart the producer, write at TIME {name} restart"),
+                    ));
+                    None
+                }
+                NodeRef::Controller => {
+                    diags.push(
+                        st.loc_at(3).diag("kplay cannot restart the controller", "restart a broker: restart broker-N"),
+                    );
+                    None
+                }
+            }
+        }
+        "drop" | "cut" => link(n, st, t.raw == "drop", diags),
+        "isolate" => {
+            let node = n.node(st, 3, diags);
+            let opts = Opts::parse(st, 4, &["for"], &[], diags);
+            let for_us = opts.duration_opt("for", diags);
+            opts.finish(diags)?;
+            Some(Action::Isolate { node: node?, for_us: for_us? })
+        }
+        "heal" => {
+            Opts::parse(st, 3, &[], &[], diags).finish(diags)?;
+            Some(Action::Heal)
+        }
+        _ => client_action(n, st, diags),
+    }
+}
+
+fn crash(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
+    let (target, next) = if st.tokens.get(3).is_some_and(|t| t.raw == "leader") {
+        (leader_of(n, st, diags), 5)
+    } else {
+        let target = match n.node(st, 3, diags)? {
+            NodeRef::Broker(b) => Some(CrashTarget::Broker(b)),
+            NodeRef::Producer(p) => {
+                let name = &n.producers[p].0;
+                diags.push(st.loc_at(3).diag(
+                    "crash takes broker-N or leader TOPIC/P",
+                    format!("to kill and restart the producer, write at TIME {name} restart"),
+                ));
+                None
+            }
+            NodeRef::Controller => {
+                diags.push(st.loc_at(3).diag(
+                    "kplay cannot crash the controller",
+                    "crash a broker: crash broker-N or crash leader TOPIC/P",
+                ));
+                None
+            }
+        };
+        (target, 4)
+    };
+    let opts = Opts::parse(st, next, &["mode"], &[], diags);
+    let mode = match opts.get("mode") {
+        None => Some(CrashMode::Process),
+        Some((v, _)) if v == "process" => Some(CrashMode::Process),
+        Some((v, _)) if v == "power" => Some(CrashMode::Power),
+        Some((v, loc)) => {
+            diags.push(loc.diag(
+                format!("unknown crash mode '{v}'"),
+                "mode=process (page cache survives) or mode=power (only flushed data survives)",
+            ));
+            None
+        }
+    };
+    opts.finish(diags)?;
+    Some(Action::Crash { target: target?, mode: mode? })
+}
+
+fn leader_of(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<CrashTarget> {
+    let Some(t) = st.tokens.get(4) else {
+        diags.push(st.end_loc().diag("crash leader needs TOPIC/PARTITION", "write crash leader orders/0"));
+        return None;
+    };
+    let Some((topic, part)) = t.text.rsplit_once('/') else {
+        diags.push(
+            st.loc(t).diag(format!("expected TOPIC/PARTITION, found '{}'", t.raw), "write crash leader orders/0"),
+        );
+        return None;
+    };
+    let Some(ti) = n.topics.iter().position(|(name, _)| name == topic) else {
+        let hint = suggest::did_you_mean(topic, n.topics.iter().map(|(x, _)| x.as_str()));
+        diags.push(st.loc(t).diag(format!("unknown topic '{topic}'"), hint));
+        return None;
+    };
+    let count = n.topics[ti].1;
+    match part.parse::<u32>() {
+        Ok(p) if p < count => Some(CrashTarget::LeaderOf { topic: ti, partition: p }),
+        _ => {
+            diags.push(st.loc(t).diag(
+                format!("topic {topic} has no partition '{part}'"),
+                format!("partitions are numbered 0 to {}", count.saturating_sub(1)),
+            ));
+            None
+        }
+    }
+}
+
+fn link(n: &Names, st: &Stmt, drop: bool, diags: &mut Vec<Diagnostic>) -> Option<Action> {
+    let verb = if drop { "drop" } else { "cut" };
+    let from = n.node(st, 3, diags);
+    if !st.tokens.get(4).is_some_and(|t| t.is_arrow()) {
+        diags.push(
+            st.loc_at(4).diag(format!("{verb} needs a direction: A -> B"), format!("write {verb} broker-1 -> app")),
+        );
+        return None;
+    }
+    let to = n.node(st, 5, diags);
+    let (from, to) = (from?, to?);
+    if from == to {
+        diags.push(st.loc_at(5).diag("a link needs two different nodes", "name the node at the other end"));
+        return None;
+    }
+    if !matches!(from, NodeRef::Broker(_)) && !matches!(to, NodeRef::Broker(_)) {
+        diags.push(st.loc_at(5).diag(
+            "no such link: producers and the controller talk only to brokers",
+            "one end of the link must be a broker",
+        ));
+        return None;
+    }
+    if drop {
+        let opts = Opts::parse(st, 6, &["count"], &[], diags);
+        let count = opts.count_u32("count", 1, diags);
+        opts.finish(diags)?;
+        Some(Action::Drop { from, to, count: count? })
+    } else {
+        let opts = Opts::parse(st, 6, &["for"], &[], diags);
+        let for_us = opts.duration_opt("for", diags);
+        opts.finish(diags)?;
+        Some(Action::Cut { from, to, for_us: for_us? })
+    }
+}
+
+fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
+    let who = &st.tokens[2];
+    let verb = st.tokens.get(3).map(|t| t.raw.as_str());
+    if let Some(c) = n.consumer(&who.raw) {
+        return match verb {
+            Some("poll") => {
+                let topic = n.topic(st, 4, diags);
+                Opts::parse(st, 5, &[], &[], diags).finish(diags)?;
+                Some(Action::Poll { consumer: c, topic: topic? })
+            }
+            Some(v) if PRODUCER_VERBS.contains(&v) => {
+                diags.push(st.loc_at(3).diag(
+                    format!("{} is a consumer; {v} is a producer action", who.raw),
+                    "consumers can only poll: at TIME NAME poll TOPIC",
+                ));
+                None
+            }
+            _ => {
+                diags.push(st.loc_at(3).diag(
+                    format!("unknown consumer action '{}'", verb.unwrap_or("")),
+                    format!("write at TIME {} poll TOPIC", who.raw),
+                ));
+                None
+            }
+        };
+    }
+    let Some(p) = n.producer(&who.raw) else {
+        let mut cands: Vec<&str> =
+            n.producers.iter().map(|(x, _)| x.as_str()).chain(n.consumers.iter().map(String::as_str)).collect();
+        cands.extend(ACTION_WORDS);
+        let hint = suggest::did_you_mean(&who.raw, cands);
+        let hint = if hint.is_empty() {
+            "an action starts with a producer, a consumer, or crash/restart/drop/cut/isolate/heal".into()
+        } else {
+            hint
+        };
+        diags.push(st.loc(who).diag(format!("unknown producer, consumer or action '{}'", who.raw), hint));
+        return None;
+    };
+    let txn = n.producers[p].1;
+    let plain = |a: Action, diags: &mut Vec<Diagnostic>| Opts::parse(st, 4, &[], &[], diags).finish(diags).map(|_| a);
+    match verb {
+        Some("send") => send(n, st, p, diags),
+        Some("flush") => plain(Action::Flush { producer: p }, diags),
+        Some(v @ ("begin" | "commit" | "abort")) => {
+            if !txn {
+                let hint = format!("set transactional.id on producer {} to use transactions", who.raw);
+                diags.push(st.loc_at(3).diag("Transactional method invoked on a non-transactional producer.", hint));
+                return None;
+            }
+            let a = match v {
+                "begin" => Action::Begin { producer: p },
+                "commit" => Action::Commit { producer: p },
+                _ => Action::Abort { producer: p },
+            };
+            plain(a, diags)
+        }
+        Some("restart") => {
+            let opts = Opts::parse(st, 4, &["resend"], &[], diags);
+            let resend = match opts.get("resend") {
+                None => Some(false),
+                Some((v, _)) if v == "unacked" => Some(true),
+                Some((v, _)) if v == "none" => Some(false),
+                Some((v, loc)) => {
+                    diags.push(loc.diag(
+                        format!("unknown resend mode '{v}'"),
+                        "resend=unacked sends again every record whose result the old process never saw",
+                    ));
+                    None
+                }
+            };
+            opts.finish(diags)?;
+            Some(Action::RestartApp { producer: p, resend_unacked: resend? })
+        }
+        Some("poll") => {
+            diags.push(st.loc_at(3).diag(
+                format!("{} is a producer; poll is a consumer action", who.raw),
+                "declare consumer NAME and write at TIME NAME poll TOPIC",
+            ));
+            None
+        }
+        other => {
+            let w = other.unwrap_or("");
+            let h = suggest::did_you_mean(w, PRODUCER_VERBS.iter().copied());
+            let h = if h.is_empty() { format!("a producer can {}", PRODUCER_VERBS.join(", ")) } else { h };
+            diags.push(st.loc_at(3).diag(format!("unknown producer action '{w}'"), h));
+            None
+        }
+    }
+}
+
+fn send(n: &Names, st: &Stmt, producer: usize, diags: &mut Vec<Diagnostic>) -> Option<Action> {
+    let topic = n.topic(st, 4, diags);
+    let opts = Opts::parse(st, 5, &["count", "every", "key", "value", "size", "partition"], &["sync"], diags);
+    let count = opts.count_u64("count", 1, diags);
+    let every_us = opts.duration_opt("every", diags).map(|d| d.unwrap_or(0));
+    let key = opts.key(diags);
+    let value = match (opts.get("value"), opts.get("size")) {
+        (Some(_), Some((_, loc))) => {
+            diags.push(loc.diag("value and size are mutually exclusive", "give either value=\"...\" or size=N"));
+            None
+        }
+        (Some((v, _)), None) => Some(ValueSpec::Literal(v.clone())),
+        (None, _) => opts.size(diags).map(ValueSpec::Size),
+    };
+    let partition = match (opts.get("partition"), topic) {
+        (Some((v, loc)), Some(ti)) => partition(v, loc, n.topics[ti].1, diags).map(Some),
+        (Some(_), None) => None,
+        (None, _) => Some(None),
+    };
+    let sync = opts.flag("sync");
+    opts.finish(diags)?;
+    Some(Action::Send {
+        producer,
+        topic: topic?,
+        count: count?,
+        every_us: every_us?,
+        key: key?,
+        value: value?,
+        partition: partition?,
+        sync,
+    })
+}
+
+fn partition(v: &str, loc: &Loc, count: u32, diags: &mut Vec<Diagnostic>) -> Option<u32> {
+    match v.parse::<u32>() {
+        Ok(p) if p < count => Some(p),
+        Ok(p) => {
+            let msg = format!("Invalid partition given with record: {p} is not in the range [0...{count}).");
+            diags.push(loc.diag(msg, format!("the topic has {count} partition(s), numbered from 0")));
+            None
+        }
+        Err(_) => {
+            diags.push(loc.diag(format!("invalid partition '{v}'"), "partition takes a whole number from 0"));
+            None
+        }
+    }
+}
