@@ -1,1 +1,3 @@
-fn main() { println!("{}", kplay::version()); }
+fn main() {
+    println!("{}", kplay::version());
+}

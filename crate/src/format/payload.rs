@@ -10,9 +10,30 @@ use crate::sim::Prng;
 
 const EVENTS: [&str; 8] = ["page_view", "add_to_cart", "checkout", "login", "search", "click", "purchase", "logout"];
 const WORDS: [&str; 24] = [
-    "order", "shipped", "warehouse", "customer", "priority", "standard", "express", "return", "invoice", "paid",
-    "pending", "berlin", "paris", "madrid", "london", "lisbon", "blue", "green", "large", "small", "gift", "promo",
-    "mobile", "desktop",
+    "order",
+    "shipped",
+    "warehouse",
+    "customer",
+    "priority",
+    "standard",
+    "express",
+    "return",
+    "invoice",
+    "paid",
+    "pending",
+    "berlin",
+    "paris",
+    "madrid",
+    "london",
+    "lisbon",
+    "blue",
+    "green",
+    "large",
+    "small",
+    "gift",
+    "promo",
+    "mobile",
+    "desktop",
 ];
 const CURRENCIES: [&str; 4] = ["EUR", "USD", "GBP", "CHF"];
 

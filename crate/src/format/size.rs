@@ -111,7 +111,8 @@ pub fn write_record(
     value: Option<&[u8]>,
 ) -> u32 {
     let start = out.len();
-    let body = record_body_size(offset_delta, timestamp_delta_ms, key.map(|k| k.len() as u32), value.map(|v| v.len() as u32));
+    let body =
+        record_body_size(offset_delta, timestamp_delta_ms, key.map(|k| k.len() as u32), value.map(|v| v.len() as u32));
     put_varint(out, body as i64);
     out.push(0); // attributes
     put_varint(out, timestamp_delta_ms);

@@ -63,9 +63,16 @@ pub enum Target {
 }
 
 pub enum Append {
-    Done { tp: Tp, batch: u32, new_batch: bool, batch_full: bool },
+    Done {
+        tp: Tp,
+        batch: u32,
+        new_batch: bool,
+        batch_full: bool,
+    },
     /// A new batch is needed and `buffer.memory` cannot supply `bytes` now.
-    NeedMemory { bytes: u32 },
+    NeedMemory {
+        bytes: u32,
+    },
 }
 
 /// Result of a readiness check (`ReadyCheckResult`).
@@ -171,9 +178,7 @@ impl Accumulator {
             return Append::NeedMemory { bytes: size };
         }
         let mut batch = ProducerBatch::new(new_batch_id(), tp, now, size, size, txn);
-        let grew = batch
-            .try_append(record, now, key_len, value_len, codec, ratio)
-            .unwrap_or(0);
+        let grew = batch.try_append(record, now, key_len, value_len, codec, ratio).unwrap_or(0);
         let id = batch.id;
         let dq = self.deques.entry(tp).or_default();
         dq.push_back(batch);
@@ -196,14 +201,16 @@ impl Accumulator {
         if let Target::Sticky = target {
             let ratio = self.ratio(tp.topic, cfg);
             // allBatchesFull: only the last batch can be incomplete.
-            let all_full = self.deques.get(&tp).and_then(|d| d.back()).is_none_or(|b| b.is_full(cfg.compression, ratio));
+            let all_full =
+                self.deques.get(&tp).and_then(|d| d.back()).is_none_or(|b| b.is_full(cfg.compression, ratio));
             self.topics[tp.topic as usize].sticky.update(rng, grew, cfg.batch_size_bytes, all_full, available, count);
         }
     }
 
     /// `RecordAccumulator.ready`: which brokers have a sendable head batch.
     pub fn ready(&mut self, cfg: &ProducerConfig, meta: &ClientMetadata, now: Micros) -> Ready {
-        let mut ready = Ready { nodes: Vec::new(), next_check_us: None, unknown_leader: false, reasons: BTreeMap::new() };
+        let mut ready =
+            Ready { nodes: Vec::new(), next_check_us: None, unknown_leader: false, reasons: BTreeMap::new() };
         let exhausted = self.pool.waiting;
         let flushing = self.flushes > 0;
         let mut topic_sizes: BTreeMap<u16, (Vec<u32>, Vec<u32>)> = BTreeMap::new();

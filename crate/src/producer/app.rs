@@ -46,7 +46,10 @@ pub enum Job {
     Send(SendJob),
     /// Records to send again after a restart (`resend=unacked`), oldest first.
     Resend(VecDeque<u32>),
-    Op { at_us: Micros, op: Op },
+    Op {
+        at_us: Micros,
+        op: Op,
+    },
 }
 
 impl Job {
@@ -123,7 +126,8 @@ impl Producer {
             }
             match &mut self.app.jobs[i].1 {
                 Job::Send(job) => {
-                    let (stmt, index, topic, partition, sync) = (job.stmt, job.next, job.topic, job.partition, job.sync);
+                    let (stmt, index, topic, partition, sync) =
+                        (job.stmt, job.next, job.topic, job.partition, job.sync);
                     job.next += 1;
                     if job.next >= job.count {
                         self.app.jobs.remove(i);
@@ -274,7 +278,11 @@ impl Producer {
         match result {
             Append::NeedMemory { .. } => {
                 if !matches!(self.app.blocked, Some(Blocked::Memory { .. })) {
-                    ctx.trace(Event::SendBlocked { producer: self.node, record: s.record, reason: BlockReason::BufferMemory });
+                    ctx.trace(Event::SendBlocked {
+                        producer: self.node,
+                        record: s.record,
+                        reason: BlockReason::BufferMemory,
+                    });
                 }
                 let deadline_us = s.started_us + self.cfg.max_block_us;
                 self.acc.pool.waiting = true;

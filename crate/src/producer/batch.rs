@@ -152,8 +152,8 @@ impl ProducerBatch {
         }
         let size = self.next_record_size(ts_ms, key_len, value_len);
         let before = self.estimated_bytes(codec, ratio_ppm);
-        let has_room = !self.is_full(codec, ratio_ppm)
-            && (self.records.is_empty() || self.write_limit >= before + size);
+        let has_room =
+            !self.is_full(codec, ratio_ppm) && (self.records.is_empty() || self.write_limit >= before + size);
         if !has_room {
             self.closed = true;
             return None;

@@ -68,7 +68,9 @@ impl Workload {
                     match part {
                         KeyPart::Lit(s) => out.extend_from_slice(s.as_bytes()),
                         KeyPart::Index => out.extend_from_slice(index.to_string().as_bytes()),
-                        KeyPart::IndexMod(n) => out.extend_from_slice((index as u64 % (*n).max(1)).to_string().as_bytes()),
+                        KeyPart::IndexMod(n) => {
+                            out.extend_from_slice((index as u64 % (*n).max(1)).to_string().as_bytes())
+                        }
                     }
                 }
                 true

@@ -95,7 +95,8 @@ impl Conn {
             self.failures = 1;
         }
         self.state = ConnState::Disconnected;
-        self.backoff_until_us = now + exp_backoff(cfg.reconnect_backoff_us, cfg.reconnect_backoff_max_us, self.failures - 1, rng);
+        self.backoff_until_us =
+            now + exp_backoff(cfg.reconnect_backoff_us, cfg.reconnect_backoff_max_us, self.failures - 1, rng);
         self.in_flight.drain(..).collect()
     }
 

@@ -118,7 +118,12 @@ impl Producer {
                 producer_epoch: batch.producer_epoch,
                 base_sequence: batch.base_sequence,
             });
-            self.metrics.batch_sent(data.size_bytes, data.uncompressed_bytes, batch.record_count(), ctx.now - batch.created_us);
+            self.metrics.batch_sent(
+                data.size_bytes,
+                data.uncompressed_bytes,
+                batch.record_count(),
+                ctx.now - batch.created_us,
+            );
             self.metrics.outgoing_byte_total += data.size_bytes as u64;
             records += batch.record_count();
             if self.cfg.max_in_flight == 1 {
@@ -141,7 +146,13 @@ impl Producer {
             transactional_id: self.cfg.transactional_id.as_deref().map(Rc::from),
             batches: wire,
         };
-        ctx.trace(Event::RequestSent { from: self.node, to: NodeId::broker(node), api: "Produce", corr, batches: ids.clone() });
+        ctx.trace(Event::RequestSent {
+            from: self.node,
+            to: NodeId::broker(node),
+            api: "Produce",
+            corr,
+            batches: ids.clone(),
+        });
         let server_inc = self.conns.get(&node).map_or(0, |c| c.server_inc);
         ctx.send(NodeId::broker(node), Some(server_inc), Msg::Produce(req));
         if self.cfg.acks == Acks::Zero {
@@ -346,7 +357,9 @@ impl Producer {
             .results
             .iter()
             .filter(|r| r.error != Error::None)
-            .filter_map(|r| batches.iter().find(|id| self.sent.get(id).is_some_and(|b| b.tp == r.tp)).map(|id| (*id, r.error)))
+            .filter_map(|r| {
+                batches.iter().find(|id| self.sent.get(id).is_some_and(|b| b.tp == r.tp)).map(|id| (*id, r.error))
+            })
             .collect();
         ctx.trace(Event::ResponseReceived {
             at: self.node,
@@ -356,7 +369,8 @@ impl Producer {
             errors,
         });
         for result in resp.results {
-            let Some(id) = batches.iter().copied().find(|id| self.sent.get(id).is_some_and(|b| b.tp == result.tp)) else {
+            let Some(id) = batches.iter().copied().find(|id| self.sent.get(id).is_some_and(|b| b.tp == result.tp))
+            else {
                 continue;
             };
             let Some(batch) = self.sent.remove(&id) else { continue };
@@ -389,7 +403,13 @@ impl Producer {
                 let rewrites = idem.failed(&batch, Some(error), false);
                 self.apply_rewrites(&rewrites);
             }
-            ctx.trace(Event::LateResponseIgnored { producer: self.node, batch: batch.id, tp: batch.tp, error, base_offset });
+            ctx.trace(Event::LateResponseIgnored {
+                producer: self.node,
+                batch: batch.id,
+                tp: batch.tp,
+                error,
+                base_offset,
+            });
             return;
         }
         let within_timeout = now.saturating_sub(batch.created_us) < self.cfg.delivery_timeout_us;
@@ -398,7 +418,8 @@ impl Producer {
             None => error.retriable(),
         };
         if within_timeout && batch.attempts < self.cfg.retries && retriable {
-            let backoff = exp_backoff(self.cfg.retry_backoff_us, self.cfg.retry_backoff_max_us, batch.attempts, &mut self.rng);
+            let backoff =
+                exp_backoff(self.cfg.retry_backoff_us, self.cfg.retry_backoff_max_us, batch.attempts, &mut self.rng);
             self.metrics.record_retry_total += batch.record_count() as u64;
             ctx.trace(Event::BatchRetried {
                 producer: self.node,
@@ -437,9 +458,17 @@ impl Producer {
             let value_len = Some(self.workload.value_len(rec.stmt));
             let codec = self.cfg.compression;
             let ratio = self.acc.ratio(batch.tp.topic, &self.cfg);
-            let fits = pieces.last_mut().and_then(|p| p.try_append(r, batch.created_us, key_len, value_len, codec, ratio));
+            let fits =
+                pieces.last_mut().and_then(|p| p.try_append(r, batch.created_us, key_len, value_len, codec, ratio));
             if fits.is_none() {
-                let mut p = ProducerBatch::new(ctx.ids.batch(), batch.tp, batch.created_us, self.cfg.batch_size_bytes, 0, batch.txn);
+                let mut p = ProducerBatch::new(
+                    ctx.ids.batch(),
+                    batch.tp,
+                    batch.created_us,
+                    self.cfg.batch_size_bytes,
+                    0,
+                    batch.txn,
+                );
                 p.try_append(r, batch.created_us, key_len, value_len, codec, ratio);
                 p.created_us = batch.created_us;
                 pieces.push(p);
@@ -525,7 +554,11 @@ impl Producer {
         }
         let was_connecting = matches!(conn.state, ConnState::Connecting { .. });
         let cancelled = conn.close(now, &self.cfg, &mut self.rng, was_connecting);
-        ctx.trace(Event::Disconnected { from: self.node, to: NodeId::broker(broker), cancelled_requests: cancelled.len() as u32 });
+        ctx.trace(Event::Disconnected {
+            from: self.node,
+            to: NodeId::broker(broker),
+            cancelled_requests: cancelled.len() as u32,
+        });
         self.meta.need_update = true;
         self.connection_lost(ctx, broker, cancelled, Error::NetworkException);
     }
@@ -577,7 +610,9 @@ impl Producer {
         if let Some((_, b)) = best {
             return Some(b);
         }
-        let connecting = candidates.iter().any(|b| self.conns.get(b).is_some_and(|c| matches!(c.state, ConnState::Connecting { .. })));
+        let connecting = candidates
+            .iter()
+            .any(|b| self.conns.get(b).is_some_and(|c| matches!(c.state, ConnState::Connecting { .. })));
         if !connecting {
             for i in 0..n {
                 let b = candidates[(offset + i) % n];
@@ -655,7 +690,8 @@ impl Producer {
         }
         if self.meta.need_update || !self.meta.known() || self.txn.wants_request() || self.idem_needs_pid() {
             consider(self.meta.next_update_at(self.cfg.retry_backoff_us, self.cfg.metadata_max_age_us));
-            let backoff_end = self.conns.values().filter(|c| c.state == ConnState::Disconnected).map(|c| c.backoff_until_us).min();
+            let backoff_end =
+                self.conns.values().filter(|c| c.state == ConnState::Disconnected).map(|c| c.backoff_until_us).min();
             consider(backoff_end.map(|t| t.max(now + 1)));
         } else if self.busy() {
             consider(self.meta.next_update_at(self.cfg.retry_backoff_us, self.cfg.metadata_max_age_us));

@@ -200,14 +200,19 @@ impl Producer {
         let tid = self.txn.transactional_id.clone();
         let (pid, epoch) = self.idem.as_ref().map_or((-1, -1), |i| (i.producer_id, i.producer_epoch));
         let (msg, kind) = match &req {
-            TxnReq::FindCoordinator => {
-                (Msg::FindCoordinator { corr, key: tid.clone().unwrap_or_else(|| Rc::from("")) }, ReqKind::FindCoordinator)
-            }
+            TxnReq::FindCoordinator => (
+                Msg::FindCoordinator { corr, key: tid.clone().unwrap_or_else(|| Rc::from("")) },
+                ReqKind::FindCoordinator,
+            ),
             TxnReq::InitProducerId => (
                 Msg::InitProducerId {
                     corr,
                     transactional_id: tid.clone(),
-                    transaction_timeout_us: if tid.is_some() { self.cfg.transaction_timeout_us } else { i32::MAX as u64 * 1000 },
+                    transaction_timeout_us: if tid.is_some() {
+                        self.cfg.transaction_timeout_us
+                    } else {
+                        i32::MAX as u64 * 1000
+                    },
                     current: None,
                 },
                 ReqKind::InitProducerId,
@@ -233,7 +238,13 @@ impl Producer {
                 ReqKind::EndTxn { commit: *commit },
             ),
         };
-        ctx.trace(Event::RequestSent { from: self.node, to: NodeId::broker(target), api: msg.api(), corr, batches: vec![] });
+        ctx.trace(Event::RequestSent {
+            from: self.node,
+            to: NodeId::broker(target),
+            api: msg.api(),
+            corr,
+            batches: vec![],
+        });
         let conn = self.conns.get_mut(&target).expect("ready connection");
         conn.in_flight.push_back(InFlight { corr, kind, sent_us: ctx.now });
         let inc = conn.server_inc;
@@ -273,7 +284,14 @@ impl Producer {
         }
     }
 
-    pub fn on_find_coordinator(&mut self, ctx: &mut PCtx, broker: u16, corr: u32, error: Error, coordinator: Option<u16>) {
+    pub fn on_find_coordinator(
+        &mut self,
+        ctx: &mut PCtx,
+        broker: u16,
+        corr: u32,
+        error: Error,
+        coordinator: Option<u16>,
+    ) {
         let Some(req) = self.take_txn_response(ctx, broker, corr) else { return };
         match (error, coordinator) {
             (Error::None, Some(c)) => {
@@ -297,7 +315,9 @@ impl Producer {
                     self.txn.phase = Phase::Ready;
                 }
             }
-            Error::ProducerFenced | Error::InvalidProducerEpoch => self.txn.phase = Phase::Fatal(ClientError::ProducerFenced),
+            Error::ProducerFenced | Error::InvalidProducerEpoch => {
+                self.txn.phase = Phase::Fatal(ClientError::ProducerFenced)
+            }
             Error::InvalidTransactionTimeout => {
                 self.txn.phase = Phase::Fatal(ClientError::Broker(Error::InvalidTransactionTimeout))
             }
@@ -319,8 +339,12 @@ impl Producer {
                 }
                 ctx.trace(Event::PartitionsAddedToTxn { producer: self.node, partitions: parts.clone() });
             }
-            Error::ProducerFenced | Error::InvalidProducerEpoch => self.txn.phase = Phase::Fatal(ClientError::ProducerFenced),
-            e if e.retriable() => self.retry_txn_request(ctx, req, matches!(e, Error::NotCoordinator | Error::CoordinatorNotAvailable)),
+            Error::ProducerFenced | Error::InvalidProducerEpoch => {
+                self.txn.phase = Phase::Fatal(ClientError::ProducerFenced)
+            }
+            e if e.retriable() => {
+                self.retry_txn_request(ctx, req, matches!(e, Error::NotCoordinator | Error::CoordinatorNotAvailable))
+            }
             e => self.txn.phase = Phase::AbortableError(ClientError::Broker(e)),
         }
     }
@@ -348,9 +372,11 @@ impl Producer {
                 self.acc.txn_completing = false;
                 self.txn.op_result = Some(Err(ClientError::ProducerFenced));
             }
-            e if e.retriable() => {
-                self.retry_txn_request(ctx, TxnReq::EndTxn { commit }, matches!(e, Error::NotCoordinator | Error::CoordinatorNotAvailable))
-            }
+            e if e.retriable() => self.retry_txn_request(
+                ctx,
+                TxnReq::EndTxn { commit },
+                matches!(e, Error::NotCoordinator | Error::CoordinatorNotAvailable),
+            ),
             e => {
                 ctx.trace(Event::TxnEnded { producer: self.node, commit, error: Some(e) });
                 self.txn.phase = Phase::AbortableError(ClientError::Broker(e));

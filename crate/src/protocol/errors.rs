@@ -117,15 +117,21 @@ impl ClientError {
 pub fn superclasses(class: &str) -> &'static [&'static str] {
     match class {
         "BufferExhaustedException" => &["TimeoutException", "RetriableException", "ApiException"],
-        "TimeoutException" | "NotEnoughReplicasException" | "NotEnoughReplicasAfterAppendException"
-        | "CorruptRecordException" | "ConcurrentTransactionsException" | "CoordinatorNotAvailableException"
-        | "NotCoordinatorException" | "CoordinatorLoadInProgressException" | "UnknownLeaderEpochException" => {
-            &["RetriableException", "ApiException"]
-        }
-        "NotLeaderOrFollowerException" | "LeaderNotAvailableException" | "UnknownTopicOrPartitionException"
-        | "NetworkException" | "KafkaStorageException" | "FencedLeaderEpochException" => {
-            &["InvalidMetadataException", "RetriableException", "ApiException"]
-        }
+        "TimeoutException"
+        | "NotEnoughReplicasException"
+        | "NotEnoughReplicasAfterAppendException"
+        | "CorruptRecordException"
+        | "ConcurrentTransactionsException"
+        | "CoordinatorNotAvailableException"
+        | "NotCoordinatorException"
+        | "CoordinatorLoadInProgressException"
+        | "UnknownLeaderEpochException" => &["RetriableException", "ApiException"],
+        "NotLeaderOrFollowerException"
+        | "LeaderNotAvailableException"
+        | "UnknownTopicOrPartitionException"
+        | "NetworkException"
+        | "KafkaStorageException"
+        | "FencedLeaderEpochException" => &["InvalidMetadataException", "RetriableException", "ApiException"],
         "UnknownProducerIdException" => &["OutOfOrderSequenceException", "ApiException"],
         "" => &[],
         _ => &["ApiException"],

@@ -170,15 +170,24 @@ pub struct MarkerRequest {
 pub enum Msg {
     // ---- TCP (modelled, not Kafka requests) ----
     /// Open a connection (SYN).
-    Connect { corr: Corr },
+    Connect {
+        corr: Corr,
+    },
     /// Connection established (SYN-ACK); carries the server's incarnation in the envelope.
-    ConnectOk { corr: Corr },
+    ConnectOk {
+        corr: Corr,
+    },
     /// Connection refused or reset (RST): the process is gone or has restarted.
     Reset,
 
     // ---- client <-> broker ----
-    MetadataRequest { corr: Corr },
-    MetadataResponse { corr: Corr, image: Rc<ClusterImage> },
+    MetadataRequest {
+        corr: Corr,
+    },
+    MetadataResponse {
+        corr: Corr,
+        image: Rc<ClusterImage>,
+    },
     Produce(ProduceRequest),
     ProduceResponse(ProduceResponse),
     InitProducerId {
@@ -188,27 +197,83 @@ pub enum Msg {
         /// KIP-360: the current id/epoch when asking for a bump.
         current: Option<(i64, i16)>,
     },
-    InitProducerIdResponse { corr: Corr, error: Error, producer_id: i64, producer_epoch: i16 },
-    FindCoordinator { corr: Corr, key: Rc<str> },
-    FindCoordinatorResponse { corr: Corr, error: Error, coordinator: Option<u16> },
-    AddPartitionsToTxn { corr: Corr, transactional_id: Rc<str>, producer_id: i64, producer_epoch: i16, partitions: Vec<Tp> },
-    AddPartitionsToTxnResponse { corr: Corr, error: Error },
-    EndTxn { corr: Corr, transactional_id: Rc<str>, producer_id: i64, producer_epoch: i16, commit: bool },
-    EndTxnResponse { corr: Corr, error: Error },
+    InitProducerIdResponse {
+        corr: Corr,
+        error: Error,
+        producer_id: i64,
+        producer_epoch: i16,
+    },
+    FindCoordinator {
+        corr: Corr,
+        key: Rc<str>,
+    },
+    FindCoordinatorResponse {
+        corr: Corr,
+        error: Error,
+        coordinator: Option<u16>,
+    },
+    AddPartitionsToTxn {
+        corr: Corr,
+        transactional_id: Rc<str>,
+        producer_id: i64,
+        producer_epoch: i16,
+        partitions: Vec<Tp>,
+    },
+    AddPartitionsToTxnResponse {
+        corr: Corr,
+        error: Error,
+    },
+    EndTxn {
+        corr: Corr,
+        transactional_id: Rc<str>,
+        producer_id: i64,
+        producer_epoch: i16,
+        commit: bool,
+    },
+    EndTxnResponse {
+        corr: Corr,
+        error: Error,
+    },
 
     // ---- broker <-> broker ----
     Fetch(FetchRequest),
     FetchResponse(FetchResponse),
-    WriteTxnMarkers { corr: Corr, markers: Vec<MarkerRequest> },
-    WriteTxnMarkersResponse { corr: Corr, results: Vec<(Tp, Error)> },
+    WriteTxnMarkers {
+        corr: Corr,
+        markers: Vec<MarkerRequest>,
+    },
+    WriteTxnMarkersResponse {
+        corr: Corr,
+        results: Vec<(Tp, Error)>,
+    },
 
     // ---- broker <-> controller ----
-    BrokerHeartbeat { broker: u16, incarnation: u32, metadata_version: u64 },
-    BrokerHeartbeatResponse { fenced: bool, image: Option<Rc<ClusterImage>> },
-    AlterPartition { corr: Corr, tp: Tp, leader: u16, leader_epoch: u32, partition_epoch: u32, new_isr: Vec<u16> },
-    AlterPartitionResponse { corr: Corr, tp: Tp, error: Error },
+    BrokerHeartbeat {
+        broker: u16,
+        incarnation: u32,
+        metadata_version: u64,
+    },
+    BrokerHeartbeatResponse {
+        fenced: bool,
+        image: Option<Rc<ClusterImage>>,
+    },
+    AlterPartition {
+        corr: Corr,
+        tp: Tp,
+        leader: u16,
+        leader_epoch: u32,
+        partition_epoch: u32,
+        new_isr: Vec<u16>,
+    },
+    AlterPartitionResponse {
+        corr: Corr,
+        tp: Tp,
+        error: Error,
+    },
     /// The controller publishes a new image (brokers learn it with the link's latency).
-    MetadataPush { image: Rc<ClusterImage> },
+    MetadataPush {
+        image: Rc<ClusterImage>,
+    },
 }
 
 impl Msg {
@@ -264,9 +329,10 @@ impl Msg {
             Msg::FetchResponse(r) => r.corr,
             Msg::WriteTxnMarkers { corr, .. } | Msg::WriteTxnMarkersResponse { corr, .. } => *corr,
             Msg::AlterPartition { corr, .. } | Msg::AlterPartitionResponse { corr, .. } => *corr,
-            Msg::Reset | Msg::BrokerHeartbeat { .. } | Msg::BrokerHeartbeatResponse { .. } | Msg::MetadataPush { .. } => {
-                return None
-            }
+            Msg::Reset
+            | Msg::BrokerHeartbeat { .. }
+            | Msg::BrokerHeartbeatResponse { .. }
+            | Msg::MetadataPush { .. } => return None,
         })
     }
 }

@@ -109,7 +109,10 @@ pub enum CrashMode {
 pub enum CrashTarget {
     Broker(u16),
     /// `crash leader TOPIC/P`: the broker leading that partition when the action runs.
-    LeaderOf { topic: usize, partition: u32 },
+    LeaderOf {
+        topic: usize,
+        partition: u32,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -19,7 +19,9 @@ pub enum Outcome {
     /// No result yet (or the process that sent it died first).
     Pending,
     /// Success. `offset` is -1 with `acks=0` (and for DUPLICATE_SEQUENCE_NUMBER).
-    Acked { offset: i64 },
+    Acked {
+        offset: i64,
+    },
     Failed(ClientError),
 }
 

@@ -85,25 +85,72 @@ pub enum FlushReason {
 pub enum Event {
     // ---- script and faults ----
     /// A timeline statement ran.
-    Action { line: u32, text: String },
-    MessageDropped { from: NodeId, to: NodeId, api: &'static str, corr: Option<u32>, cause: DropCause },
+    Action {
+        line: u32,
+        text: String,
+    },
+    MessageDropped {
+        from: NodeId,
+        to: NodeId,
+        api: &'static str,
+        corr: Option<u32>,
+        cause: DropCause,
+    },
     /// A TCP reset (connection refused or closed by a dead/restarted process).
-    ConnectionReset { from: NodeId, to: NodeId },
+    ConnectionReset {
+        from: NodeId,
+        to: NodeId,
+    },
 
     // ---- producer app ----
-    SendBlocked { producer: NodeId, record: u32, reason: BlockReason },
-    SendFailed { producer: NodeId, record: u32, error: ClientErrorName },
-    FlushStarted { producer: NodeId },
-    FlushCompleted { producer: NodeId },
-    AppRestarted { producer: NodeId, resent: u32 },
+    SendBlocked {
+        producer: NodeId,
+        record: u32,
+        reason: BlockReason,
+    },
+    SendFailed {
+        producer: NodeId,
+        record: u32,
+        error: ClientErrorName,
+    },
+    FlushStarted {
+        producer: NodeId,
+    },
+    FlushCompleted {
+        producer: NodeId,
+    },
+    AppRestarted {
+        producer: NodeId,
+        resent: u32,
+    },
 
     // ---- producer client ----
-    Connecting { from: NodeId, to: NodeId },
-    Connected { from: NodeId, to: NodeId },
-    Disconnected { from: NodeId, to: NodeId, cancelled_requests: u32 },
-    MetadataRequested { producer: NodeId, to: NodeId },
-    MetadataUpdated { producer: NodeId, leaders: Vec<(Tp, Option<u16>, u32)> },
-    BatchCreated { producer: NodeId, batch: u32, tp: Tp },
+    Connecting {
+        from: NodeId,
+        to: NodeId,
+    },
+    Connected {
+        from: NodeId,
+        to: NodeId,
+    },
+    Disconnected {
+        from: NodeId,
+        to: NodeId,
+        cancelled_requests: u32,
+    },
+    MetadataRequested {
+        producer: NodeId,
+        to: NodeId,
+    },
+    MetadataUpdated {
+        producer: NodeId,
+        leaders: Vec<(Tp, Option<u16>, u32)>,
+    },
+    BatchCreated {
+        producer: NodeId,
+        batch: u32,
+        tp: Tp,
+    },
     BatchDrained {
         producer: NodeId,
         batch: u32,
@@ -116,23 +163,91 @@ pub enum Event {
         producer_epoch: i16,
         base_sequence: i32,
     },
-    RequestSent { from: NodeId, to: NodeId, api: &'static str, corr: u32, batches: Vec<u32> },
-    ResponseReceived { at: NodeId, from: NodeId, api: &'static str, corr: u32, errors: Vec<(u32, Error)> },
+    RequestSent {
+        from: NodeId,
+        to: NodeId,
+        api: &'static str,
+        corr: u32,
+        batches: Vec<u32>,
+    },
+    ResponseReceived {
+        at: NodeId,
+        from: NodeId,
+        api: &'static str,
+        corr: u32,
+        errors: Vec<(u32, Error)>,
+    },
     /// `request.timeout.ms` passed: the connection is closed and its requests fail.
-    RequestTimedOut { from: NodeId, to: NodeId, corr: u32 },
-    BatchRetried { producer: NodeId, batch: u32, tp: Tp, error: Error, attempt: u32, backoff_us: Micros },
-    BatchAcked { producer: NodeId, batch: u32, tp: Tp, base_offset: i64, records: u32 },
-    BatchFailed { producer: NodeId, batch: u32, tp: Tp, error: ClientErrorName, records: u32 },
+    RequestTimedOut {
+        from: NodeId,
+        to: NodeId,
+        corr: u32,
+    },
+    BatchRetried {
+        producer: NodeId,
+        batch: u32,
+        tp: Tp,
+        error: Error,
+        attempt: u32,
+        backoff_us: Micros,
+    },
+    BatchAcked {
+        producer: NodeId,
+        batch: u32,
+        tp: Tp,
+        base_offset: i64,
+        records: u32,
+    },
+    BatchFailed {
+        producer: NodeId,
+        batch: u32,
+        tp: Tp,
+        error: ClientErrorName,
+        records: u32,
+    },
     /// `delivery.timeout.ms` passed for a batch.
-    BatchExpired { producer: NodeId, batch: u32, tp: Tp, r#in: ExpiredIn, records: u32 },
+    BatchExpired {
+        producer: NodeId,
+        batch: u32,
+        tp: Tp,
+        r#in: ExpiredIn,
+        records: u32,
+    },
     /// A response arrived for a batch that had already been failed (expired in flight).
-    LateResponseIgnored { producer: NodeId, batch: u32, tp: Tp, error: Error, base_offset: i64 },
-    ProducerIdAssigned { producer: NodeId, producer_id: i64, producer_epoch: i16 },
-    EpochBumped { producer: NodeId, producer_id: i64, producer_epoch: i16, reason: String },
-    TxnBegun { producer: NodeId },
-    PartitionsAddedToTxn { producer: NodeId, partitions: Vec<Tp> },
-    TxnEnding { producer: NodeId, commit: bool },
-    TxnEnded { producer: NodeId, commit: bool, error: Option<Error> },
+    LateResponseIgnored {
+        producer: NodeId,
+        batch: u32,
+        tp: Tp,
+        error: Error,
+        base_offset: i64,
+    },
+    ProducerIdAssigned {
+        producer: NodeId,
+        producer_id: i64,
+        producer_epoch: i16,
+    },
+    EpochBumped {
+        producer: NodeId,
+        producer_id: i64,
+        producer_epoch: i16,
+        reason: String,
+    },
+    TxnBegun {
+        producer: NodeId,
+    },
+    PartitionsAddedToTxn {
+        producer: NodeId,
+        partitions: Vec<Tp>,
+    },
+    TxnEnding {
+        producer: NodeId,
+        commit: bool,
+    },
+    TxnEnded {
+        producer: NodeId,
+        commit: bool,
+        error: Option<Error>,
+    },
 
     // ---- broker ----
     /// The leader appended a batch.
@@ -147,39 +262,151 @@ pub enum Event {
         base_sequence: i32,
     },
     /// The leader refused a batch (nothing written).
-    ProduceRejected { broker: NodeId, tp: Tp, batch: u32, error: Error },
+    ProduceRejected {
+        broker: NodeId,
+        tp: Tp,
+        batch: u32,
+        error: Error,
+    },
     /// The leader found the batch in its producer-state cache: nothing written, the
     /// original offsets answered.
-    DuplicateBatch { broker: NodeId, tp: Tp, batch: u32, producer_id: i64, base_sequence: i32, base_offset: u64 },
-    ProduceAnswered { broker: NodeId, to: NodeId, corr: u32, results: Vec<(Tp, Error, i64)> },
+    DuplicateBatch {
+        broker: NodeId,
+        tp: Tp,
+        batch: u32,
+        producer_id: i64,
+        base_sequence: i32,
+        base_offset: u64,
+    },
+    ProduceAnswered {
+        broker: NodeId,
+        to: NodeId,
+        corr: u32,
+        results: Vec<(Tp, Error, i64)>,
+    },
     /// A follower appended what a fetch brought.
-    Replicated { broker: NodeId, tp: Tp, from_offset: u64, to_offset: u64 },
-    HighWatermark { broker: NodeId, tp: Tp, high_watermark: u64 },
-    IsrShrink { broker: NodeId, tp: Tp, removed: Vec<u16>, isr: Vec<u16> },
-    IsrExpand { broker: NodeId, tp: Tp, added: Vec<u16>, isr: Vec<u16> },
-    Truncated { broker: NodeId, tp: Tp, from_offset: u64, to_offset: u64, records: Vec<u32> },
-    Flushed { broker: NodeId, tp: Tp, to_offset: u64, reason: FlushReason },
+    Replicated {
+        broker: NodeId,
+        tp: Tp,
+        from_offset: u64,
+        to_offset: u64,
+    },
+    HighWatermark {
+        broker: NodeId,
+        tp: Tp,
+        high_watermark: u64,
+    },
+    IsrShrink {
+        broker: NodeId,
+        tp: Tp,
+        removed: Vec<u16>,
+        isr: Vec<u16>,
+    },
+    IsrExpand {
+        broker: NodeId,
+        tp: Tp,
+        added: Vec<u16>,
+        isr: Vec<u16>,
+    },
+    Truncated {
+        broker: NodeId,
+        tp: Tp,
+        from_offset: u64,
+        to_offset: u64,
+        records: Vec<u32>,
+    },
+    Flushed {
+        broker: NodeId,
+        tp: Tp,
+        to_offset: u64,
+        reason: FlushReason,
+    },
     /// The OS flusher wrote dirty pages; data below `durable_offset` survives power loss.
-    Writeback { broker: NodeId, tp: Tp, durable_offset: u64 },
-    SegmentRolled { broker: NodeId, tp: Tp, base_offset: u64 },
-    Crashed { broker: NodeId, mode: CrashKind, lost: Vec<(Tp, u64, u64)> },
-    Restarted { broker: NodeId },
-    Recovered { broker: NodeId, tp: Tp, log_end_offset: u64, torn_bytes: u32 },
-    MarkerWritten { broker: NodeId, tp: Tp, marker: Marker, offset: u64, producer_id: i64 },
-    BecameLeader { broker: NodeId, tp: Tp, leader_epoch: u32, log_end_offset: u64 },
-    BecameFollower { broker: NodeId, tp: Tp, leader: u16, leader_epoch: u32 },
+    Writeback {
+        broker: NodeId,
+        tp: Tp,
+        durable_offset: u64,
+    },
+    SegmentRolled {
+        broker: NodeId,
+        tp: Tp,
+        base_offset: u64,
+    },
+    Crashed {
+        broker: NodeId,
+        mode: CrashKind,
+        lost: Vec<(Tp, u64, u64)>,
+    },
+    Restarted {
+        broker: NodeId,
+    },
+    Recovered {
+        broker: NodeId,
+        tp: Tp,
+        log_end_offset: u64,
+        torn_bytes: u32,
+    },
+    MarkerWritten {
+        broker: NodeId,
+        tp: Tp,
+        marker: Marker,
+        offset: u64,
+        producer_id: i64,
+    },
+    BecameLeader {
+        broker: NodeId,
+        tp: Tp,
+        leader_epoch: u32,
+        log_end_offset: u64,
+    },
+    BecameFollower {
+        broker: NodeId,
+        tp: Tp,
+        leader: u16,
+        leader_epoch: u32,
+    },
 
     // ---- controller ----
-    BrokerFenced { broker: u16, reason: String },
-    BrokerUnfenced { broker: u16 },
-    LeaderElected { tp: Tp, leader: u16, leader_epoch: u32, isr: Vec<u16>, kind: ElectionKind },
-    PartitionOffline { tp: Tp, leader_epoch: u32, isr: Vec<u16> },
-    IsrChanged { tp: Tp, isr: Vec<u16>, partition_epoch: u32 },
-    TxnTimedOut { transactional_id: String, producer_id: i64 },
-    TxnAbortedByCoordinator { transactional_id: String, producer_id: i64, reason: String },
+    BrokerFenced {
+        broker: u16,
+        reason: String,
+    },
+    BrokerUnfenced {
+        broker: u16,
+    },
+    LeaderElected {
+        tp: Tp,
+        leader: u16,
+        leader_epoch: u32,
+        isr: Vec<u16>,
+        kind: ElectionKind,
+    },
+    PartitionOffline {
+        tp: Tp,
+        leader_epoch: u32,
+        isr: Vec<u16>,
+    },
+    IsrChanged {
+        tp: Tp,
+        isr: Vec<u16>,
+        partition_epoch: u32,
+    },
+    TxnTimedOut {
+        transactional_id: String,
+        producer_id: i64,
+    },
+    TxnAbortedByCoordinator {
+        transactional_id: String,
+        producer_id: i64,
+        reason: String,
+    },
 
     // ---- consumer ----
-    Polled { consumer: String, topic: String, records: u32 },
+    Polled {
+        consumer: String,
+        topic: String,
+        records: u32,
+    },
 }
 
 /// A client error serialized as its exception class name.
