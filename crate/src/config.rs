@@ -238,6 +238,9 @@ pub struct BrokerConfig {
     pub log_flush_interval_us: Option<Micros>,
     /// `log.flush.scheduler.interval.ms`, default 9223372036854775807 (never).
     pub log_flush_scheduler_interval_us: Option<Micros>,
+    /// `log.initial.task.delay.ms`, default 30000: the log flusher's (and other log tasks')
+    /// first run after startup.
+    pub log_initial_task_delay_us: Micros,
     /// `log.segment.bytes`, default 1073741824.
     pub log_segment_bytes: u64,
     /// `message.max.bytes`, default 1048588.
@@ -279,6 +282,7 @@ impl Default for BrokerConfig {
             log_flush_interval_messages: i64::MAX as u64,
             log_flush_interval_us: None,
             log_flush_scheduler_interval_us: None,
+            log_initial_task_delay_us: 30_000_000,
             log_segment_bytes: 1_073_741_824,
             message_max_bytes: 1_048_588,
             broker_session_timeout_us: 9_000_000,

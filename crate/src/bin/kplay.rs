@@ -1,3 +1,197 @@
-fn main() {
-    println!("{}", kplay::version());
+//! `kplay`: run scenarios from the command line.
+//!
+//! ```text
+//! kplay run FILE [--json] [--records] [--trace] [--seed N]
+//! kplay check FILE
+//! kplay bench [--records N] [--acks 1|all] [--rf N]
+//! ```
+//! Exit codes: 0 ran and every expectation held; 1 an expectation failed; 2 the scenario
+//! is invalid (`FILE:LINE:COLUMN: error: ...` on stderr, nothing run) or bad usage.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use kplay::report::Report;
+use kplay::RunOptions;
+
+const USAGE: &str = "usage:
+  kplay run FILE [--json] [--records] [--trace] [--seed N]
+  kplay check FILE
+  kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
+  kplay version";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("run") => cmd_run(&args[1..]),
+        Some("check") => cmd_check(&args[1..]),
+        Some("bench") => cmd_bench(&args[1..]),
+        Some("version" | "--version" | "-V") => {
+            println!("kplay {}", kplay::version());
+            ExitCode::SUCCESS
+        }
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read(file: &str) -> Result<String, ExitCode> {
+    let bytes = if file == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).map(|_| b)
+    } else {
+        std::fs::read(file)
+    };
+    match bytes {
+        Ok(b) => Ok(String::from_utf8_lossy(&b).into_owned()),
+        Err(e) => {
+            eprintln!("kplay: cannot read {file}: {e}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+fn cmd_check(args: &[String]) -> ExitCode {
+    let Some(file) = args.first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let text = match read(file) {
+        Ok(t) => t,
+        Err(c) => return c,
+    };
+    match kplay::script::parse(&text) {
+        Ok(sc) => {
+            println!("{file}: ok ({} timeline statements, {} expectations)", sc.timeline.len(), sc.expects.len());
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            for d in diags {
+                eprintln!("{}", d.render(file));
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn cmd_run(args: &[String]) -> ExitCode {
+    let mut opts = RunOptions::default();
+    let mut json = false;
+    let mut file = None;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--json" => json = true,
+            "--records" => opts.records = true,
+            "--trace" => opts.trace = true,
+            "--seed" => {
+                i += 1;
+                match args.get(i).and_then(|s| s.parse().ok()) {
+                    Some(n) => opts.seed = Some(n),
+                    None => {
+                        eprintln!("kplay: --seed needs a whole number");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            a if a.starts_with("--") => {
+                eprintln!("kplay: unknown option {a}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            a => file = Some(a.to_string()),
+        }
+        i += 1;
+    }
+    let Some(file) = file else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let text = match read(&file) {
+        Ok(t) => t,
+        Err(c) => return c,
+    };
+    let report = match kplay::run(&text, &opts) {
+        Ok(r) => r,
+        Err(diags) => {
+            for d in diags {
+                eprintln!("{}", d.render(&file));
+            }
+            return ExitCode::from(2);
+        }
+    };
+    if json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", kplay::report::text::render(&report, opts.trace));
+    }
+    if report.all_expectations_held() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// `kplay bench`: records and events per second for a large run, with peak memory.
+fn cmd_bench(args: &[String]) -> ExitCode {
+    let mut records: u64 = 1_000_000;
+    let mut acks = "1".to_string();
+    let mut rf = 1u32;
+    let mut partitions = 3u32;
+    let mut i = 0;
+    while i < args.len() {
+        let v = args.get(i + 1).cloned().unwrap_or_default();
+        match args[i].as_str() {
+            "--records" => records = v.parse().unwrap_or(records),
+            "--acks" => acks = v,
+            "--rf" => rf = v.parse().unwrap_or(rf),
+            "--partitions" => partitions = v.parse().unwrap_or(partitions),
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+        i += 2;
+    }
+    let text = kplay::run::bench_scenario(records, &acks, rf, partitions);
+    let opts = RunOptions { lean: true, ..RunOptions::default() };
+    let start = Instant::now();
+    let report = match kplay::run(&text, &opts) {
+        Ok(r) => r,
+        Err(d) => {
+            eprintln!("bench scenario invalid: {:?}", d);
+            return ExitCode::from(2);
+        }
+    };
+    let secs = start.elapsed().as_secs_f64();
+    print_bench(&report, records, secs, &acks, rf, partitions);
+    ExitCode::SUCCESS
+}
+
+fn print_bench(report: &Report, records: u64, secs: f64, acks: &str, rf: u32, partitions: u32) {
+    println!("kplay bench (native): {records} records, {partitions} partitions, RF {rf}, acks={acks}, linger.ms=5");
+    println!("  wall time          {:.3} s", secs);
+    println!("  records/s          {:.0}", records as f64 / secs);
+    println!("  kernel events      {}", report.kernel_events);
+    println!("  events/s           {:.0}", report.kernel_events as f64 / secs);
+    println!("  trace events       {}", report.trace_events);
+    println!(
+        "  delivered          {} (lost {}, duplicated {})",
+        report.summary.delivered, report.summary.lost, report.summary.duplicated
+    );
+    println!("  virtual time       {:.3} s", report.end_time_us as f64 / 1e6);
+    if let Some(kb) = peak_rss_kb() {
+        println!("  peak memory (RSS)  {:.1} MB", kb as f64 / 1024.0);
+    }
+    println!("  trace hash         {}", report.trace_hash);
+}
+
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
 }

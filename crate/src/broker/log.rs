@@ -148,14 +148,16 @@ impl Log {
         Some((first_lost, old_leo, torn))
     }
 
-    /// Remove every batch at or above `offset` (which must be a batch boundary or the
-    /// LEO; a batch straddling it goes too). Returns the removed entries.
+    /// Remove every batch holding an offset at or above `offset`, as `LocalLog.truncateTo`
+    /// does (a batch straddling it goes whole). Returns the removed entries.
     pub fn truncate_to(&mut self, offset: u64) -> Vec<Entry> {
-        let idx = self.entries.partition_point(|e| e.batch.base_offset < offset);
+        let idx = self.index_of(offset);
         let removed: Vec<Entry> = self.entries.drain(idx..).collect();
         self.leo = self.entries.last().map_or(self.segments.first().map_or(0, |s| s.0), |e| e.batch.next_offset());
         self.end_pos = self.entries.last().map_or(0, |e| e.end_pos());
-        self.epochs.retain(|e| e.1 < self.leo || e.1 == 0 && self.leo == 0 && false);
+        // LeaderEpochFileCache.truncateFromEnd: drop epochs that start at or past the LEO.
+        let leo = self.leo;
+        self.epochs.retain(|e| e.1 < leo);
         self.segments.retain(|s| s.1 < self.end_pos || s.1 == 0);
         if self.segments.is_empty() {
             self.segments.push((0, 0));

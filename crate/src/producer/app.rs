@@ -146,6 +146,7 @@ impl Producer {
                         batch: 0,
                         sends: 1,
                         value_bytes: self.workload.value_len(stmt),
+                        cause: None,
                     });
                     self.start_send(ctx, record, topic, partition, sync);
                 }

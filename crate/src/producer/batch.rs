@@ -67,6 +67,8 @@ pub struct ProducerBatch {
     pub drained: bool,
     /// Its sequence was rewritten by an epoch bump (`sequenceHasBeenReset`).
     pub sequence_reset: bool,
+    /// The last error a broker (or the connection) answered for it.
+    pub last_error: Option<crate::protocol::Error>,
 }
 
 impl ProducerBatch {
@@ -98,6 +100,7 @@ impl ProducerBatch {
             done: false,
             drained: false,
             sequence_reset: false,
+            last_error: None,
         }
     }
 

@@ -14,6 +14,8 @@ pub struct Metrics {
     pub record_retry_total: u64,
     /// Records whose send failed: `record-error-total`.
     pub record_error_total: u64,
+    /// Batches sent for the first time (distinct batches).
+    pub batches_first_sent: u64,
     pub batch_count: u64,
     pub batch_bytes_total: u64,
     pub batch_bytes_max: u64,

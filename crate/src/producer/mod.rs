@@ -128,6 +128,8 @@ pub struct Producer {
     pub txn: TxnState,
     pub metrics: Metrics,
     next_corr: u32,
+    /// Process incarnation: `app restart` starts a new one.
+    inc: u32,
     sender_wake_us: Option<Micros>,
     app_wake_us: Option<Micros>,
     key_buf: Vec<u8>,
@@ -163,6 +165,7 @@ impl Producer {
             idem,
             metrics: Metrics::default(),
             next_corr: 0,
+            inc: 0,
             sender_wake_us: None,
             app_wake_us: None,
             key_buf: Vec::new(),
@@ -227,6 +230,49 @@ impl Producer {
             _ => {}
         }
         self.run_sender(ctx);
+        self.run_app(ctx);
+    }
+
+    pub fn inc(&self) -> u32 {
+        self.inc
+    }
+
+    /// `app restart`: the process dies and a new one starts at once. Everything the old
+    /// process held in memory is gone (queued batches, requests in flight, producer id,
+    /// sequences); callbacks it never ran stay unrun. The application's timeline goes on
+    /// in the new process, which gets a new producer id (a transactional one bumps the
+    /// epoch, fencing the old instance). With `resend_unacked`, every record whose result
+    /// the old process never saw is sent again first.
+    pub fn restart(&mut self, ctx: &mut PCtx, resend_unacked: bool) {
+        self.inc += 1;
+        let topics = self.workload.topic_names.len();
+        self.acc = Accumulator::new(&self.cfg, topics);
+        self.meta = ClientMetadata::default();
+        self.conns = self.bootstrap.iter().map(|&b| (b, Conn::new(b))).collect();
+        self.sent.clear();
+        self.idem = self.cfg.enable_idempotence.then(|| Idempotence::new(self.cfg.transactional_id.is_some()));
+        self.txn = TxnState::new(self.cfg.transactional_id.clone());
+        self.app.blocked = None;
+        self.app.in_send = None;
+        self.sender_wake_us = None;
+        self.app_wake_us = None;
+        let mut resent = Vec::new();
+        if resend_unacked {
+            resent = ctx
+                .history
+                .records
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.producer == self.index && r.outcome == crate::sim::Outcome::Pending)
+                .map(|(id, _)| id as u32)
+                .collect();
+        }
+        ctx.trace(crate::sim::trace::Event::AppRestarted { producer: self.node, resent: resent.len() as u32 });
+        if !resent.is_empty() {
+            self.app.jobs.insert(0, (0, app::Job::Resend(resent.into())));
+        }
+        self.init_transactions(ctx);
+        self.wake_sender(ctx, ctx.now);
         self.run_app(ctx);
     }
 

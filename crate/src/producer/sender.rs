@@ -118,6 +118,9 @@ impl Producer {
                 producer_epoch: batch.producer_epoch,
                 base_sequence: batch.base_sequence,
             });
+            if batch.attempts == 0 {
+                self.metrics.batches_first_sent += 1;
+            }
             self.metrics.batch_sent(
                 data.size_bytes,
                 data.uncompressed_bytes,
@@ -321,8 +324,9 @@ impl Producer {
         }
         batch.done = true;
         self.metrics.record_error_total += batch.record_count() as u64;
+        let cause = broker_error.or(batch.last_error);
         for r in &batch.records {
-            ctx.history.complete(*r, ctx.now, Outcome::Failed(error));
+            ctx.history.fail(*r, ctx.now, error, cause);
         }
         ctx.trace(Event::BatchFailed {
             producer: self.node,
@@ -386,6 +390,9 @@ impl Producer {
     /// `Sender.completeBatch`.
     fn complete_batch(&mut self, ctx: &mut PCtx, mut batch: ProducerBatch, error: Error, base_offset: i64) {
         let now = ctx.now;
+        if error != Error::None {
+            batch.last_error = Some(error);
+        }
         if error == Error::None {
             self.complete_ok(ctx, batch, base_offset);
             return;
@@ -688,17 +695,22 @@ impl Producer {
                 consider(Some(deadline_us));
             }
         }
-        if self.meta.need_update || !self.meta.known() || self.txn.wants_request() || self.idem_needs_pid() {
-            consider(self.meta.next_update_at(self.cfg.retry_backoff_us, self.cfg.metadata_max_age_us));
-            let backoff_end =
-                self.conns.values().filter(|c| c.state == ConnState::Disconnected).map(|c| c.backoff_until_us).min();
-            consider(backoff_end.map(|t| t.max(now + 1)));
-        } else if self.busy() {
-            consider(self.meta.next_update_at(self.cfg.retry_backoff_us, self.cfg.metadata_max_age_us));
+        let wants_request =
+            self.meta.need_update || !self.meta.known() || self.txn.wants_request() || self.idem_needs_pid();
+        if wants_request || self.busy() {
+            let ready_conn = self.conns.values().any(|c| c.can_send_more(&self.cfg));
+            let connecting = self.conns.values().any(|c| matches!(c.state, ConnState::Connecting { .. }));
+            if ready_conn {
+                consider(self.meta.next_update_at(self.cfg.retry_backoff_us, self.cfg.metadata_max_age_us));
+            } else if !connecting && wants_request {
+                // Nothing to talk to yet: wake when a reconnect backoff ends.
+                consider(self.conns.values().map(|c| c.backoff_until_us).min());
+            }
         }
         consider(self.txn.next_retry_us());
+        // Whatever was due now has just been done: the next pass is strictly later.
         if let Some(t) = next {
-            self.wake_sender(ctx, t.max(now));
+            self.wake_sender(ctx, t.max(now + 1));
         }
     }
 

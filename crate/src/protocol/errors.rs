@@ -27,6 +27,7 @@ macro_rules! errors {
 
 errors! {
     None = 0, "NONE", "", false, false;
+    OffsetOutOfRange = 1, "OFFSET_OUT_OF_RANGE", "OffsetOutOfRangeException", false, false;
     CorruptMessage = 2, "CORRUPT_MESSAGE", "CorruptRecordException", true, false;
     UnknownTopicOrPartition = 3, "UNKNOWN_TOPIC_OR_PARTITION", "UnknownTopicOrPartitionException", true, true;
     LeaderNotAvailable = 5, "LEADER_NOT_AVAILABLE", "LeaderNotAvailableException", true, true;
@@ -52,6 +53,8 @@ errors! {
     FencedLeaderEpoch = 74, "FENCED_LEADER_EPOCH", "FencedLeaderEpochException", true, true;
     UnknownLeaderEpoch = 75, "UNKNOWN_LEADER_EPOCH", "UnknownLeaderEpochException", true, false;
     ProducerFenced = 90, "PRODUCER_FENCED", "ProducerFencedException", false, false;
+    IneligibleReplica = 107, "INELIGIBLE_REPLICA", "IneligibleReplicaException", false, false;
+    InvalidUpdateVersion = 108, "INVALID_UPDATE_VERSION", "InvalidUpdateVersionException", false, false;
     TransactionAbortable = 120, "TRANSACTION_ABORTABLE", "TransactionAbortableException", false, false;
 }
 

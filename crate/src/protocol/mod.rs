@@ -14,5 +14,5 @@ pub mod image;
 pub mod messages;
 
 pub use errors::{ClientError, Error};
-pub use image::{ClusterImage, PartitionImage};
+pub use image::{BrokerImage, ClusterImage, PartitionImage};
 pub use messages::*;

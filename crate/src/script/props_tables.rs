@@ -85,6 +85,7 @@ pub static BROKER: &[PropDef] = &[
     p("leader.imbalance.per.broker.percentage", kplay(Int, Plain, 0), "10", (2, 0), "Allowed share of non-preferred leaders per broker before a rebalance."),
     p("log.flush.interval.messages", num(Long, Plain, Some(1), None), "9223372036854775807", (2, 0), "fsync after this many messages (offset difference); default never."),
     p("log.flush.interval.ms", kplay(Long, Ms, 0), "null", (2, 0), "fsync a log whose last flush is this old; null falls back to log.flush.scheduler.interval.ms."),
+    p("log.initial.task.delay.ms", kplay(Long, Ms, 0), "30000", (2, 0), "Delay before the first run of the log tasks, the log flusher among them."),
     p("log.flush.scheduler.interval.ms", kplay(Long, Ms, 0), "9223372036854775807", (2, 0), "How often the flusher checks logs; default never."),
     p("log.segment.bytes", num(Int, Bytes, Some(14), None), "1073741824", (2, 0), "Segment size; a roll flushes the old segment (minimum 1 MiB from Kafka 4.0)."),
     p("message.max.bytes", num(Int, Bytes, Some(0), None), "1048588", (2, 0), "Largest record batch the broker accepts (MESSAGE_TOO_LARGE beyond)."),

@@ -78,6 +78,7 @@ pub fn broker_config(s: &Settings) -> BrokerConfig {
         log_flush_interval_messages: u64_of(s.int("log.flush.interval.messages", i64::MAX)),
         log_flush_interval_us: s.get("log.flush.interval.ms").and_then(Val::as_int).map(ms_to_us),
         log_flush_scheduler_interval_us: never_or_us(s.int("log.flush.scheduler.interval.ms", i64::MAX)),
+        log_initial_task_delay_us: ms_to_us(s.int("log.initial.task.delay.ms", 30_000)),
         log_segment_bytes: u64_of(s.int("log.segment.bytes", 1_073_741_824)),
         message_max_bytes: u32_of(s.int("message.max.bytes", 1_048_588)),
         broker_session_timeout_us: ms_to_us(s.int("broker.session.timeout.ms", 9_000)),

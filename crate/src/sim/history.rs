@@ -49,6 +49,9 @@ pub struct RecordRec {
     pub sends: u8,
     /// Serialized size of key and value, for the record view.
     pub value_bytes: u32,
+    /// For a failed record: the last broker error its batch saw (the cause behind a
+    /// `TimeoutException` after retries, for instance).
+    pub cause: Option<crate::protocol::Error>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -112,6 +115,16 @@ impl History {
         if r.outcome == Outcome::Pending {
             r.outcome = outcome;
             r.result_us = at;
+        }
+    }
+
+    /// A failed callback, with the broker error behind it if any.
+    pub fn fail(&mut self, id: u32, at: Micros, error: ClientError, cause: Option<crate::protocol::Error>) {
+        let r = &mut self.records[id as usize];
+        if r.outcome == Outcome::Pending {
+            r.outcome = Outcome::Failed(error);
+            r.result_us = at;
+            r.cause = cause;
         }
     }
 

@@ -1,0 +1,442 @@
+//! The transaction coordinator (`TransactionCoordinator`, transaction version 1).
+//!
+//! The coordinator of a transactional id is the leader of `__transaction_state`
+//! partition `abs(hashCode(id)) % 50`. kplay does not simulate that topic's data: its
+//! state is the shared [`TxnLog`], treated as durable and replicated (it survives every
+//! crash), and its leader is the first unfenced broker in that partition's default
+//! assignment. Everything else is Kafka's:
+//! - InitProducerId with a transactional id keeps the producer id and bumps the epoch;
+//!   with a transaction still open it first aborts it under a bumped epoch (fencing the
+//!   old instance) and answers CONCURRENT_TRANSACTIONS, so the client retries.
+//! - AddPartitionsToTxn makes the transaction Ongoing; EndTxn writes PrepareCommit or
+//!   PrepareAbort, answers, then sends WriteTxnMarkers to every partition leader and
+//!   completes once all markers are written.
+//! - A stale epoch gets PRODUCER_FENCED; a transaction open longer than its
+//!   `transaction.timeout.ms` is aborted with a bumped epoch.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use super::{BCtx, Broker, BrokerTimer};
+use crate::protocol::{BatchData, Error, LogBatch, Marker, MarkerRequest, Msg};
+use crate::sim::trace::Event;
+use crate::sim::{Micros, NodeId, Tp};
+
+/// `transaction.state.log.num.partitions`.
+pub const TXN_STATE_PARTITIONS: i32 = 50;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxnStatus {
+    Empty,
+    Ongoing,
+    PrepareCommit,
+    PrepareAbort,
+    CompleteCommit,
+    CompleteAbort,
+}
+
+#[derive(Clone, Debug)]
+pub struct TxnMeta {
+    pub producer_id: i64,
+    pub epoch: i16,
+    pub timeout_us: Micros,
+    pub status: TxnStatus,
+    pub partitions: BTreeSet<Tp>,
+    pub started_us: Micros,
+    /// Markers not yet written (partition → marker to write).
+    pub pending_markers: BTreeSet<Tp>,
+}
+
+/// `__transaction_state`, as durable replicated state.
+#[derive(Debug, Default)]
+pub struct TxnLog {
+    pub txns: BTreeMap<String, TxnMeta>,
+    next_producer_id: i64,
+}
+
+/// Java's `String.hashCode`.
+fn java_hash(s: &str) -> i32 {
+    s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32))
+}
+
+/// Kafka's `Utils.abs`: `Integer.MIN_VALUE` maps to 0.
+fn kafka_abs(n: i32) -> i32 {
+    if n == i32::MIN {
+        0
+    } else {
+        n.abs()
+    }
+}
+
+impl Broker {
+    /// The coordinator of `transactional_id` as this broker's metadata sees it.
+    pub fn coordinator_for(&self, transactional_id: &str) -> Option<u16> {
+        let image = self.image.as_ref()?;
+        let ids = &self.spec.broker_ids;
+        if ids.is_empty() {
+            return None;
+        }
+        let p = kafka_abs(java_hash(transactional_id)) % TXN_STATE_PARTITIONS;
+        let n = ids.len();
+        (0..n).map(|j| ids[(p as usize + j) % n]).find(|b| !image.broker_fenced(*b))
+    }
+
+    pub fn handle_find_coordinator(&mut self, ctx: &mut BCtx, from: NodeId, inc: u32, corr: u32, key: Rc<str>) {
+        let coordinator = self.coordinator_for(&key);
+        let error = if coordinator.is_some() { Error::None } else { Error::CoordinatorNotAvailable };
+        ctx.send(from, Some(inc), Msg::FindCoordinatorResponse { corr, error, coordinator });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn handle_init_producer_id(
+        &mut self,
+        ctx: &mut BCtx,
+        from: NodeId,
+        inc: u32,
+        corr: u32,
+        transactional_id: Option<Rc<str>>,
+        timeout_us: u64,
+        _current: Option<(i64, i16)>,
+    ) {
+        let reply = |ctx: &mut BCtx, error: Error, pid: i64, epoch: i16| {
+            ctx.send(
+                from,
+                Some(inc),
+                Msg::InitProducerIdResponse { corr, error, producer_id: pid, producer_epoch: epoch },
+            );
+        };
+        let Some(tid) = transactional_id else {
+            let pid = self.next_producer_id;
+            self.next_producer_id += 1;
+            reply(ctx, Error::None, pid, 0);
+            return;
+        };
+        if self.coordinator_for(&tid) != Some(self.id) {
+            reply(ctx, Error::NotCoordinator, -1, -1);
+            return;
+        }
+        if timeout_us > self.cfg().transaction_max_timeout_us {
+            reply(ctx, Error::InvalidTransactionTimeout, -1, -1);
+            return;
+        }
+        let log = self.txn_log.clone();
+        let mut log = log.borrow_mut();
+        if !log.txns.contains_key(&*tid) {
+            log.next_producer_id += 1;
+            let pid = 1_000_000_000 + log.next_producer_id;
+            log.txns.insert(
+                tid.to_string(),
+                TxnMeta {
+                    producer_id: pid,
+                    epoch: -1,
+                    timeout_us,
+                    status: TxnStatus::Empty,
+                    partitions: BTreeSet::new(),
+                    started_us: 0,
+                    pending_markers: BTreeSet::new(),
+                },
+            );
+        }
+        let meta = log.txns.get_mut(&*tid).expect("inserted");
+        match meta.status {
+            TxnStatus::PrepareCommit | TxnStatus::PrepareAbort => reply(ctx, Error::ConcurrentTransactions, -1, -1),
+            TxnStatus::Ongoing => {
+                // Fence the old instance: abort its transaction under a bumped epoch.
+                meta.epoch += 1;
+                let (pid, epoch) = (meta.producer_id, meta.epoch);
+                ctx.trace(Event::TxnAbortedByCoordinator {
+                    transactional_id: tid.to_string(),
+                    producer_id: pid,
+                    reason: format!("a new instance called initTransactions; epoch bumped to {epoch}"),
+                });
+                Self::prepare_end(meta, false);
+                drop(log);
+                self.send_markers(ctx, &tid);
+                reply(ctx, Error::ConcurrentTransactions, -1, -1);
+            }
+            _ => {
+                if meta.epoch == i16::MAX {
+                    log.next_producer_id += 1;
+                    let pid = 1_000_000_000 + log.next_producer_id;
+                    let meta = log.txns.get_mut(&*tid).expect("present");
+                    meta.producer_id = pid;
+                    meta.epoch = 0;
+                } else {
+                    meta.epoch += 1;
+                }
+                let meta = log.txns.get_mut(&*tid).expect("present");
+                meta.timeout_us = timeout_us;
+                meta.status = TxnStatus::Empty;
+                meta.partitions.clear();
+                reply(ctx, Error::None, meta.producer_id, meta.epoch);
+            }
+        }
+    }
+
+    /// Validate a client's (pid, epoch) against the coordinator's state (TV1).
+    fn check_txn_client(&self, tid: &str, pid: i64, epoch: i16) -> Result<(), Error> {
+        if self.coordinator_for(tid) != Some(self.id) {
+            return Err(Error::NotCoordinator);
+        }
+        let log = self.txn_log.borrow();
+        let Some(meta) = log.txns.get(tid) else { return Err(Error::InvalidTxnState) };
+        if meta.producer_id != pid {
+            return Err(Error::InvalidTxnState);
+        }
+        if epoch != meta.epoch {
+            return Err(Error::ProducerFenced);
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn handle_add_partitions(
+        &mut self,
+        ctx: &mut BCtx,
+        from: NodeId,
+        inc: u32,
+        corr: u32,
+        tid: Rc<str>,
+        pid: i64,
+        epoch: i16,
+        partitions: Vec<Tp>,
+    ) {
+        let error = match self.check_txn_client(&tid, pid, epoch) {
+            Err(e) => e,
+            Ok(()) => {
+                let mut log = self.txn_log.borrow_mut();
+                let meta = log.txns.get_mut(&*tid).expect("checked");
+                match meta.status {
+                    TxnStatus::PrepareCommit | TxnStatus::PrepareAbort => Error::ConcurrentTransactions,
+                    _ => {
+                        if meta.status != TxnStatus::Ongoing {
+                            meta.status = TxnStatus::Ongoing;
+                            meta.started_us = ctx.now;
+                            meta.partitions.clear();
+                        }
+                        meta.partitions.extend(partitions);
+                        Error::None
+                    }
+                }
+            }
+        };
+        ctx.send(from, Some(inc), Msg::AddPartitionsToTxnResponse { corr, error });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn handle_end_txn(
+        &mut self,
+        ctx: &mut BCtx,
+        from: NodeId,
+        inc: u32,
+        corr: u32,
+        tid: Rc<str>,
+        pid: i64,
+        epoch: i16,
+        commit: bool,
+    ) {
+        let error = match self.check_txn_client(&tid, pid, epoch) {
+            Err(e) => e,
+            Ok(()) => {
+                let mut log = self.txn_log.borrow_mut();
+                let meta = log.txns.get_mut(&*tid).expect("checked");
+                match (meta.status, commit) {
+                    (TxnStatus::Ongoing, _) => {
+                        Self::prepare_end(meta, commit);
+                        Error::None
+                    }
+                    (TxnStatus::CompleteCommit, true) | (TxnStatus::CompleteAbort, false) => Error::None,
+                    (TxnStatus::PrepareCommit, true) | (TxnStatus::PrepareAbort, false) => {
+                        Error::ConcurrentTransactions
+                    }
+                    _ => Error::InvalidTxnState,
+                }
+            }
+        };
+        ctx.send(from, Some(inc), Msg::EndTxnResponse { corr, error });
+        if error == Error::None {
+            self.send_markers(ctx, &tid);
+        }
+    }
+
+    fn prepare_end(meta: &mut TxnMeta, commit: bool) {
+        meta.status = if commit { TxnStatus::PrepareCommit } else { TxnStatus::PrepareAbort };
+        meta.pending_markers = meta.partitions.clone();
+        if meta.pending_markers.is_empty() {
+            meta.status = if commit { TxnStatus::CompleteCommit } else { TxnStatus::CompleteAbort };
+        }
+    }
+
+    /// WriteTxnMarkers to each partition leader for the pending markers of `tid`.
+    fn send_markers(&mut self, ctx: &mut BCtx, tid: &str) {
+        let (pid, epoch, marker, parts) = {
+            let log = self.txn_log.borrow();
+            let Some(meta) = log.txns.get(tid) else { return };
+            let marker = match meta.status {
+                TxnStatus::PrepareCommit => Marker::Commit,
+                TxnStatus::PrepareAbort => Marker::Abort,
+                _ => return,
+            };
+            (meta.producer_id, meta.epoch, marker, meta.pending_markers.clone())
+        };
+        let mut by_leader: BTreeMap<u16, Vec<MarkerRequest>> = BTreeMap::new();
+        for tp in parts {
+            let leader = self.image.as_ref().and_then(|i| i.leader(tp));
+            match leader {
+                Some(l) => by_leader.entry(l).or_default().push(MarkerRequest {
+                    tp,
+                    producer_id: pid,
+                    producer_epoch: epoch,
+                    marker,
+                    coordinator_epoch: 0,
+                }),
+                None => {
+                    ctx.timer(ctx.now + 100_000, BrokerTimer::MarkerRetry);
+                }
+            }
+        }
+        for (leader, markers) in by_leader {
+            let corr = self.corr();
+            self.markers_in_flight.insert(corr, tid.to_string());
+            let to_inc = self.incarnation_of(leader);
+            ctx.send(NodeId::broker(leader), to_inc, Msg::WriteTxnMarkers { corr, markers });
+        }
+    }
+
+    /// A partition leader writes COMMIT/ABORT control records.
+    pub fn handle_write_markers(
+        &mut self,
+        ctx: &mut BCtx,
+        from: NodeId,
+        inc: u32,
+        corr: u32,
+        markers: Vec<MarkerRequest>,
+    ) {
+        let mut results = Vec::new();
+        for m in markers {
+            let error = match self.replicas.get(&m.tp) {
+                Some(r) if r.is_leader() => {
+                    let stale = r.producers.producers.get(&m.producer_id).is_some_and(|e| e.epoch > m.producer_epoch);
+                    if stale {
+                        Error::InvalidProducerEpoch
+                    } else {
+                        let data = Rc::new(BatchData {
+                            batch_id: 0,
+                            producer_id: m.producer_id,
+                            producer_epoch: m.producer_epoch,
+                            base_sequence: -1,
+                            transactional: true,
+                            control: Some(m.marker),
+                            records: Rc::from(Vec::new()),
+                            // 61-byte header + one control record (4-byte key, 6-byte value).
+                            size_bytes: 61 + 18,
+                            uncompressed_bytes: 61 + 18,
+                        });
+                        let batch = LogBatch { base_offset: r.log.leo, leader_epoch: r.leader_epoch, data };
+                        ctx.trace(Event::MarkerWritten {
+                            broker: self.node,
+                            tp: m.tp,
+                            marker: m.marker,
+                            offset: batch.base_offset,
+                            producer_id: m.producer_id,
+                        });
+                        self.append_local(ctx, m.tp, batch);
+                        self.maybe_increment_hw(ctx, m.tp);
+                        self.complete_delayed_fetches(ctx, Some(m.tp));
+                        Error::None
+                    }
+                }
+                _ => Error::NotLeaderOrFollower,
+            };
+            results.push((m.tp, error));
+        }
+        ctx.send(from, Some(inc), Msg::WriteTxnMarkersResponse { corr, results });
+    }
+
+    pub fn handle_write_markers_response(&mut self, ctx: &mut BCtx, corr: u32, results: Vec<(Tp, Error)>) {
+        let Some(tid) = self.markers_in_flight.remove(&corr) else { return };
+        let mut retry = false;
+        {
+            let mut log = self.txn_log.borrow_mut();
+            let Some(meta) = log.txns.get_mut(&tid) else { return };
+            for (tp, e) in results {
+                if e == Error::None || e == Error::InvalidProducerEpoch {
+                    meta.pending_markers.remove(&tp);
+                } else {
+                    retry = true;
+                }
+            }
+            if meta.pending_markers.is_empty() {
+                meta.status = match meta.status {
+                    TxnStatus::PrepareCommit => TxnStatus::CompleteCommit,
+                    TxnStatus::PrepareAbort => TxnStatus::CompleteAbort,
+                    s => s,
+                };
+            }
+        }
+        if retry {
+            ctx.timer(ctx.now + 100_000, BrokerTimer::MarkerRetry);
+        }
+    }
+
+    /// Resend markers still pending for transactions this broker coordinates.
+    pub fn retry_markers(&mut self, ctx: &mut BCtx) {
+        let pending: Vec<String> = {
+            let log = self.txn_log.borrow();
+            log.txns
+                .iter()
+                .filter(|(_, m)| !m.pending_markers.is_empty())
+                .filter(|(id, _)| !self.markers_in_flight.values().any(|t| t == *id))
+                .map(|(id, _)| id.clone())
+                .collect()
+        };
+        for tid in pending {
+            if self.coordinator_for(&tid) == Some(self.id) {
+                self.send_markers(ctx, &tid);
+            }
+        }
+    }
+
+    /// `abortTimedOutTransactions`: Ongoing transactions past their timeout are aborted
+    /// under a bumped epoch, fencing the producer.
+    pub fn txn_abort_check(&mut self, ctx: &mut BCtx) {
+        let now = ctx.now;
+        let expired: Vec<String> = {
+            let log = self.txn_log.borrow();
+            log.txns
+                .iter()
+                .filter(|(id, m)| {
+                    m.status == TxnStatus::Ongoing
+                        && m.started_us + m.timeout_us < now
+                        && self.coordinator_for(id) == Some(self.id)
+                })
+                .map(|(id, _)| id.clone())
+                .collect()
+        };
+        for tid in expired {
+            {
+                let mut log = self.txn_log.borrow_mut();
+                let meta = log.txns.get_mut(&tid).expect("listed");
+                meta.epoch += 1;
+                ctx.trace(Event::TxnTimedOut { transactional_id: tid.clone(), producer_id: meta.producer_id });
+                Self::prepare_end(meta, false);
+            }
+            self.send_markers(ctx, &tid);
+        }
+        self.retry_markers(ctx);
+        ctx.timer(now + self.cfg().transaction_abort_cleanup_interval_us, BrokerTimer::TxnAbortCheck);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_string_hash() {
+        assert_eq!(java_hash(""), 0);
+        assert_eq!(java_hash("a"), 97);
+        assert_eq!(java_hash("hello"), 99162322);
+        assert_eq!(kafka_abs(i32::MIN), 0);
+    }
+}

@@ -1,0 +1,330 @@
+//! Replication by fetch (`ReplicaFetcherThread`, `AbstractFetcherThread`,
+//! `Partition.fetchRecords`, `DelayedFetch`).
+//!
+//! Leader side: a follower's fetch offset becomes its LEO (so the leader learns of an
+//! append one fetch later), which may move the HW and complete acks=all produces; a
+//! follower whose last fetched epoch ended earlier on the leader gets a diverging epoch
+//! instead of data; a fetch that finds nothing waits up to `replica.fetch.wait.max.ms`
+//! for an append.
+//!
+//! Follower side: one fetch session per leader; each response is appended (or, on
+//! divergence, the log is truncated by leader epoch, KIP-101/279), the follower HW
+//! becomes min(leader HW, own LEO), and the next fetch goes out at once; errors back off
+//! `replica.fetch.backoff.ms`, silence times out after `replica.socket.timeout.ms`.
+
+use super::{BCtx, Broker, BrokerTimer, Fetcher};
+use crate::protocol::{Error, FetchPartition, FetchPartitionResponse, FetchRequest, FetchResponse, Msg};
+use crate::sim::trace::Event;
+use crate::sim::{Micros, NodeId, Tp};
+
+/// The leader does not know the follower's epoch: truncate to the high watermark.
+pub const UNDEFINED_EPOCH: (u32, u64) = (u32::MAX, u64::MAX);
+
+#[derive(Clone, Debug)]
+pub struct DelayedFetch {
+    pub follower: NodeId,
+    pub follower_inc: u32,
+    pub req: FetchRequest,
+    pub deadline_us: Micros,
+}
+
+impl Broker {
+    pub fn handle_fetch(&mut self, ctx: &mut BCtx, from: NodeId, from_inc: u32, req: FetchRequest) {
+        // The follower's fetch state is updated once, when the request arrives.
+        for fp in &req.partitions {
+            self.update_follower(ctx, req.replica, fp);
+        }
+        let (parts, has_data) = self.read_fetch(ctx, &req);
+        if has_data || req.max_wait_us == 0 {
+            self.respond_fetch(ctx, from, from_inc, req.corr, parts);
+        } else {
+            let id = self.delayed_id();
+            let deadline_us = ctx.now + req.max_wait_us;
+            self.delayed_fetch.insert(id, DelayedFetch { follower: from, follower_inc: from_inc, req, deadline_us });
+            ctx.timer(deadline_us, BrokerTimer::FetchWait(id));
+        }
+    }
+
+    /// Read every partition of a fetch; true when there is something to answer now
+    /// (data, an error, a divergence).
+    fn read_fetch(&mut self, ctx: &mut BCtx, req: &FetchRequest) -> (Vec<FetchPartitionResponse>, bool) {
+        let mut out = Vec::with_capacity(req.partitions.len());
+        let mut budget = self.cfg().replica_fetch_response_max_bytes as u64;
+        let mut answer_now = false;
+        for fp in &req.partitions {
+            let part = self.read_partition(ctx, req.replica, fp, &mut budget);
+            if part.error != Error::None || part.diverging_epoch.is_some() || !part.batches.is_empty() {
+                answer_now = true;
+            }
+            out.push(part);
+        }
+        (out, answer_now)
+    }
+
+    fn read_partition(
+        &mut self,
+        ctx: &mut BCtx,
+        follower: u16,
+        fp: &FetchPartition,
+        budget: &mut u64,
+    ) -> FetchPartitionResponse {
+        let tp = fp.tp;
+        let empty = |error: Error, hw: u64| FetchPartitionResponse {
+            tp,
+            error,
+            high_watermark: hw,
+            diverging_epoch: None,
+            batches: Vec::new(),
+        };
+        let max_bytes = self.cfg().replica_fetch_max_bytes as u64;
+        let Some(r) = self.replicas.get_mut(&tp) else { return empty(Error::NotLeaderOrFollower, 0) };
+        if !r.is_leader() {
+            return empty(Error::NotLeaderOrFollower, r.hw);
+        }
+        if fp.current_leader_epoch < r.leader_epoch {
+            return empty(Error::FencedLeaderEpoch, r.hw);
+        }
+        if fp.current_leader_epoch > r.leader_epoch {
+            return empty(Error::UnknownLeaderEpoch, r.hw);
+        }
+        if let Some(last_epoch) = fp.last_fetched_epoch {
+            let diverging = match r.log.end_offset_for_epoch(last_epoch) {
+                None => Some(UNDEFINED_EPOCH),
+                Some((epoch, end)) if epoch < last_epoch || end < fp.fetch_offset => Some((epoch, end)),
+                _ => None,
+            };
+            if diverging.is_some() {
+                return FetchPartitionResponse {
+                    tp,
+                    error: Error::None,
+                    high_watermark: r.hw,
+                    diverging_epoch: diverging,
+                    batches: Vec::new(),
+                };
+            }
+        }
+        if fp.fetch_offset > r.log.leo {
+            return empty(Error::OffsetOutOfRange, r.hw);
+        }
+        let _ = (follower, &ctx);
+        let batches = if *budget > 0 { r.log.read(fp.fetch_offset, max_bytes.min(*budget)) } else { Vec::new() };
+        let bytes: u64 = batches.iter().map(|b| b.data.size_bytes as u64).sum();
+        *budget = budget.saturating_sub(bytes);
+        FetchPartitionResponse { tp, error: Error::None, high_watermark: r.hw, diverging_epoch: None, batches }
+    }
+
+    /// `updateFollowerFetchState`: a valid fetch tells the leader the follower's LEO.
+    fn update_follower(&mut self, ctx: &mut BCtx, follower: u16, fp: &FetchPartition) {
+        let tp = fp.tp;
+        let Some(r) = self.replicas.get_mut(&tp) else { return };
+        if !r.is_leader() || fp.current_leader_epoch != r.leader_epoch || fp.fetch_offset > r.log.leo {
+            return;
+        }
+        if let Some(last_epoch) = fp.last_fetched_epoch {
+            match r.log.end_offset_for_epoch(last_epoch) {
+                Some((epoch, end)) if epoch == last_epoch && end >= fp.fetch_offset => {}
+                _ => return,
+            }
+        }
+        r.follower_fetched(follower, fp.fetch_offset, ctx.now);
+        self.maybe_expand_isr(ctx, tp, follower);
+        self.maybe_increment_hw(ctx, tp);
+    }
+
+    fn respond_fetch(
+        &mut self,
+        ctx: &mut BCtx,
+        to: NodeId,
+        to_inc: u32,
+        corr: u32,
+        partitions: Vec<FetchPartitionResponse>,
+    ) {
+        ctx.send(to, Some(to_inc), Msg::FetchResponse(FetchResponse { corr, partitions }));
+    }
+
+    /// An append (or HW move) on `tp` (or any partition): answer parked fetches that now have data.
+    pub fn complete_delayed_fetches(&mut self, ctx: &mut BCtx, tp: Option<Tp>) {
+        let ids: Vec<u64> = self
+            .delayed_fetch
+            .iter()
+            .filter(|(_, d)| tp.is_none_or(|tp| d.req.partitions.iter().any(|p| p.tp == tp)))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            let Some(d) = self.delayed_fetch.remove(&id) else { continue };
+            let (parts, has_data) = self.read_fetch(ctx, &d.req);
+            if has_data {
+                self.respond_fetch(ctx, d.follower, d.follower_inc, d.req.corr, parts);
+            } else {
+                self.delayed_fetch.insert(id, d);
+            }
+        }
+    }
+
+    pub fn fetch_wait_expired(&mut self, ctx: &mut BCtx, id: u64) {
+        let Some(d) = self.delayed_fetch.remove(&id) else { return };
+        let (parts, _) = self.read_fetch(ctx, &d.req);
+        self.respond_fetch(ctx, d.follower, d.follower_inc, d.req.corr, parts);
+    }
+
+    // ---- follower side ----
+
+    /// Send the next fetch to `leader` if the session is idle and has partitions.
+    pub fn maybe_fetch(&mut self, ctx: &mut BCtx, leader: u16) {
+        if !self.up || leader == self.id {
+            return;
+        }
+        let me = self.id;
+        let partitions: Vec<FetchPartition> = self
+            .replicas
+            .values()
+            .filter(|r| r.role == super::replica::Role::Follower { leader })
+            .map(|r| FetchPartition {
+                tp: r.tp,
+                fetch_offset: r.log.leo,
+                last_fetched_epoch: r.log.last_batch_epoch(),
+                current_leader_epoch: r.leader_epoch,
+            })
+            .collect();
+        let fetcher = self.fetchers.entry(leader).or_default();
+        if partitions.is_empty() {
+            self.fetchers.remove(&leader);
+            return;
+        }
+        if fetcher.in_flight.is_some() {
+            return;
+        }
+        if ctx.now < fetcher.backoff_until_us {
+            ctx.timer(fetcher.backoff_until_us, BrokerTimer::Fetcher(leader));
+            return;
+        }
+        let corr = self.corr();
+        let cfg = self.cfg().clone();
+        let to_inc = self.incarnation_of(leader);
+        let fetcher = self.fetchers.entry(leader).or_default();
+        fetcher.in_flight = Some(corr);
+        let req = FetchRequest {
+            corr,
+            replica: me,
+            partitions,
+            max_wait_us: cfg.replica_fetch_wait_max_us,
+            min_bytes: cfg.replica_fetch_min_bytes,
+            max_bytes: cfg.replica_fetch_response_max_bytes,
+        };
+        ctx.send(NodeId::broker(leader), to_inc, Msg::Fetch(req));
+        ctx.timer(ctx.now + cfg.replica_socket_timeout_us, BrokerTimer::FetchTimeout(leader, corr));
+    }
+
+    fn fetch_failed(&mut self, ctx: &mut BCtx, leader: u16) {
+        let backoff = self.cfg().replica_fetch_backoff_us;
+        let f = self.fetchers.entry(leader).or_insert_with(Fetcher::default);
+        f.in_flight = None;
+        f.backoff_until_us = ctx.now + backoff;
+        ctx.timer(f.backoff_until_us, BrokerTimer::Fetcher(leader));
+    }
+
+    pub fn fetch_timed_out(&mut self, ctx: &mut BCtx, leader: u16, corr: u32) {
+        if self.fetchers.get(&leader).is_some_and(|f| f.in_flight == Some(corr)) {
+            self.fetch_failed(ctx, leader);
+        }
+    }
+
+    /// A TCP reset from a peer: a fetch session toward it fails.
+    pub fn handle_reset(&mut self, ctx: &mut BCtx, from: NodeId) {
+        let leader = from.0;
+        if self.fetchers.get(&leader).is_some_and(|f| f.in_flight.is_some()) {
+            self.fetch_failed(ctx, leader);
+        }
+    }
+
+    pub fn handle_fetch_response(&mut self, ctx: &mut BCtx, from: NodeId, resp: FetchResponse) {
+        let leader = from.0;
+        if self.fetchers.get(&leader).is_none_or(|f| f.in_flight != Some(resp.corr)) {
+            return;
+        }
+        if let Some(f) = self.fetchers.get_mut(&leader) {
+            f.in_flight = None;
+        }
+        let mut failed = false;
+        for part in resp.partitions {
+            let tp = part.tp;
+            let follows = self.replicas.get(&tp).is_some_and(|r| r.role == super::replica::Role::Follower { leader });
+            if !follows {
+                continue;
+            }
+            if part.error != Error::None {
+                if part.error == Error::OffsetOutOfRange {
+                    self.truncate_follower(ctx, tp, part.high_watermark);
+                }
+                failed = true;
+                continue;
+            }
+            if let Some(div) = part.diverging_epoch {
+                self.truncate_on_divergence(ctx, tp, div);
+                continue;
+            }
+            let r = self.replicas.get_mut(&tp).expect("follows");
+            let start = r.log.leo;
+            let mut appended = false;
+            for b in part.batches {
+                let r = self.replicas.get(&tp).expect("follows");
+                if b.base_offset != r.log.leo {
+                    continue;
+                }
+                self.append_local(ctx, tp, b);
+                appended = true;
+            }
+            let r = self.replicas.get_mut(&tp).expect("follows");
+            if appended {
+                ctx.trace(Event::Replicated { broker: self.node, tp, from_offset: start, to_offset: r.log.leo });
+            }
+            let hw = part.high_watermark.min(r.log.leo);
+            if hw > r.hw {
+                r.hw = hw;
+                ctx.trace(Event::HighWatermark { broker: self.node, tp, high_watermark: hw });
+            }
+        }
+        if failed {
+            self.fetch_failed(ctx, leader);
+        } else {
+            self.maybe_fetch(ctx, leader);
+        }
+    }
+
+    /// `getOffsetTruncationState` and truncation on a diverging epoch.
+    fn truncate_on_divergence(&mut self, ctx: &mut BCtx, tp: Tp, div: (u32, u64)) {
+        let Some(r) = self.replicas.get(&tp) else { return };
+        let leo = r.log.leo;
+        let target = if div == UNDEFINED_EPOCH {
+            r.hw.min(leo)
+        } else {
+            match r.log.end_offset_for_epoch(div.0) {
+                Some((epoch, end)) if epoch != div.0 => end.min(leo),
+                Some((_, end)) => end.min(div.1).min(leo),
+                None => div.1.min(leo),
+            }
+        };
+        self.truncate_follower(ctx, tp, target);
+        let leader = match self.replicas.get(&tp).map(|r| r.role.clone()) {
+            Some(super::replica::Role::Follower { leader }) => leader,
+            _ => return,
+        };
+        self.maybe_fetch(ctx, leader);
+    }
+
+    /// Truncate a follower's log to `offset`, naming what was removed.
+    pub fn truncate_follower(&mut self, ctx: &mut BCtx, tp: Tp, offset: u64) {
+        let node = self.node;
+        let Some(r) = self.replicas.get_mut(&tp) else { return };
+        let old_leo = r.log.leo;
+        if offset >= old_leo {
+            return;
+        }
+        let removed = r.log.truncate_to(offset);
+        r.producers = super::producer_state::ProducerState::rebuild(r.log.entries.iter().map(|e| &e.batch));
+        r.hw = r.hw.min(r.log.leo);
+        r.hw_checkpoint = r.hw_checkpoint.min(r.log.leo);
+        let records: Vec<u32> = removed.iter().flat_map(|e| e.batch.data.records.iter().copied()).collect();
+        ctx.trace(Event::Truncated { broker: node, tp, from_offset: r.log.leo, to_offset: old_leo, records });
+    }
+}

@@ -1,0 +1,255 @@
+//! A Kafka broker as a state machine: partition leader and follower, storage, and (for
+//! transactional ids hashed to it) transaction coordinator.
+//!
+//! Map: `log` (offsets, epochs, segments, durability), `replica` (HW, ISR, follower
+//! views), `producer_state` (dedup cache, transactions, LSO), `produce` (ProduceRequest,
+//! acks, purgatory), `fetch` (the leader's fetch handling and the follower's fetcher,
+//! divergence and truncation), `control` (metadata from the controller: becoming leader
+//! or follower, heartbeats, AlterPartition), `storage` (flush policy, OS writeback, HW
+//! checkpoint, crash and recovery), `coordinator` (transactions).
+//!
+//! What survives a crash is what a real broker keeps on disk: each replica's log (all of
+//! it after a process crash, the durable part after a power loss), the leader-epoch
+//! cache and the HW checkpoint. Everything else (roles, ISR views, parked requests,
+//! fetch sessions) starts afresh with a new incarnation.
+
+pub mod control;
+pub mod coordinator;
+pub mod fetch;
+pub mod log;
+pub mod produce;
+pub mod producer_state;
+pub mod replica;
+pub mod storage;
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use crate::config::{BrokerConfig, KafkaVersion, TopicConfig};
+use crate::protocol::{ClusterImage, Envelope, Msg};
+use crate::sim::{Ctx, Micros, NodeId, Tp};
+
+use coordinator::TxnLog;
+use produce::DelayedProduce;
+use replica::Replica;
+
+/// What every broker knows of the cluster's static layout.
+#[derive(Debug)]
+pub struct ClusterSpec {
+    pub version: KafkaVersion,
+    pub broker_cfg: BrokerConfig,
+    pub broker_ids: Vec<u16>,
+    pub topic_names: Vec<String>,
+    pub topic_cfgs: Vec<Rc<TopicConfig>>,
+    /// `assignment[topic][partition]` = replica list, preferred leader first.
+    pub assignment: Vec<Vec<Vec<u16>>>,
+}
+
+impl ClusterSpec {
+    /// KAFKA-15583 (3.7): the HW does not advance under min ISR, and min ISR is capped at RF.
+    pub fn min_isr_rule(&self) -> bool {
+        self.version.at_least(3, 7)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BrokerTimer {
+    /// Send the next BrokerHeartbeat to the controller.
+    Heartbeat,
+    /// `isr-expiration`, every `replica.lag.time.max.ms / 2`.
+    IsrExpiration,
+    /// The OS flusher (`vm.dirty_writeback_centisecs`).
+    Writeback,
+    /// `replication-offset-checkpoint` (HW), every 5 s.
+    HwCheckpoint,
+    /// `kafka-log-flusher`: first at `log.initial.task.delay.ms`, then every
+    /// `log.flush.scheduler.interval.ms`.
+    LogFlusher,
+    /// A parked acks=all produce reached its timeout.
+    ProduceTimeout(u64),
+    /// A parked fetch reached `replica.fetch.wait.max.ms`.
+    FetchWait(u64),
+    /// The follower's fetcher toward this leader may fetch again.
+    Fetcher(u16),
+    /// The fetcher's request to this leader got no answer within `replica.socket.timeout.ms`.
+    FetchTimeout(u16, u32),
+    /// Coordinator: look for timed-out transactions.
+    TxnAbortCheck,
+    /// Coordinator: resend markers that could not be written.
+    MarkerRetry,
+}
+
+pub type BCtx<'a> = Ctx<'a, BrokerTimer>;
+
+/// A follower's fetch session toward one leader.
+#[derive(Clone, Debug, Default)]
+pub struct Fetcher {
+    pub in_flight: Option<u32>,
+    pub backoff_until_us: Micros,
+}
+
+pub struct Broker {
+    pub id: u16,
+    pub node: NodeId,
+    pub spec: Rc<ClusterSpec>,
+    /// Process incarnation (changes at every restart).
+    pub inc: u32,
+    /// The process runs.
+    pub up: bool,
+    /// The machine has power (false after `crash mode=power` until restart).
+    pub powered: bool,
+    pub image: Option<Rc<ClusterImage>>,
+    pub replicas: BTreeMap<Tp, Replica>,
+    pub fetchers: BTreeMap<u16, Fetcher>,
+    pub delayed_produce: BTreeMap<u64, DelayedProduce>,
+    pub delayed_fetch: BTreeMap<u64, fetch::DelayedFetch>,
+    pub txn_log: Rc<std::cell::RefCell<TxnLog>>,
+    /// Producer ids this broker hands out (a block of 1000 per incarnation).
+    pub next_producer_id: i64,
+    pub next_corr: u32,
+    next_delayed: u64,
+    /// (corr, tp) of AlterPartition requests in flight.
+    pub alter_in_flight: BTreeMap<u32, Tp>,
+    /// AlterPartition correlation ids already outstanding at the previous ISR check.
+    pub alter_seen: std::collections::BTreeSet<u32>,
+    /// Produce results this broker answered, by error (for the report's `responses`).
+    pub responses: BTreeMap<crate::protocol::Error, u64>,
+    /// WriteTxnMarkers in flight: corr → transactional id.
+    pub markers_in_flight: BTreeMap<u32, String>,
+    pub started_us: Micros,
+    /// The OS flusher has a wake-up queued (it runs while the machine has power, even
+    /// when the Kafka process is down).
+    pub writeback_pending: bool,
+}
+
+impl Broker {
+    pub fn new(id: u16, spec: Rc<ClusterSpec>, txn_log: Rc<std::cell::RefCell<TxnLog>>) -> Broker {
+        let mut replicas = BTreeMap::new();
+        for (t, parts) in spec.assignment.iter().enumerate() {
+            for (p, reps) in parts.iter().enumerate() {
+                if reps.contains(&id) {
+                    let tp = Tp::new(t as u16, p as u32);
+                    replicas.insert(tp, Replica::new(tp, reps.clone(), spec.topic_cfgs[t].clone()));
+                }
+            }
+        }
+        Broker {
+            id,
+            node: NodeId::broker(id),
+            spec,
+            inc: 0,
+            up: true,
+            powered: true,
+            image: None,
+            replicas,
+            fetchers: BTreeMap::new(),
+            delayed_produce: BTreeMap::new(),
+            delayed_fetch: BTreeMap::new(),
+            txn_log,
+            next_producer_id: id as i64 * 1000,
+            next_corr: 0,
+            next_delayed: 0,
+            alter_in_flight: BTreeMap::new(),
+            alter_seen: std::collections::BTreeSet::new(),
+            markers_in_flight: BTreeMap::new(),
+            responses: BTreeMap::new(),
+            started_us: 0,
+            writeback_pending: false,
+        }
+    }
+
+    pub fn cfg(&self) -> &BrokerConfig {
+        &self.spec.broker_cfg
+    }
+
+    pub fn corr(&mut self) -> u32 {
+        self.next_corr += 1;
+        self.next_corr
+    }
+
+    pub fn delayed_id(&mut self) -> u64 {
+        self.next_delayed += 1;
+        self.next_delayed
+    }
+
+    /// The process starts (at time 0, or on restart): schedule periodic tasks and register.
+    pub fn start(&mut self, ctx: &mut BCtx) {
+        self.started_us = ctx.now;
+        let cfg = self.cfg().clone();
+        ctx.timer(ctx.now, BrokerTimer::Heartbeat);
+        ctx.timer(ctx.now + cfg.replica_lag_time_max_us / 2, BrokerTimer::IsrExpiration);
+        ctx.timer(ctx.now + cfg.hw_checkpoint_interval_us, BrokerTimer::HwCheckpoint);
+        ctx.timer(ctx.now + cfg.log_initial_task_delay_us, BrokerTimer::LogFlusher);
+        ctx.timer(ctx.now + cfg.transaction_abort_cleanup_interval_us, BrokerTimer::TxnAbortCheck);
+        if !self.writeback_pending {
+            self.schedule_writeback(ctx);
+        }
+    }
+
+    pub fn on_message(&mut self, ctx: &mut BCtx, env: Envelope) {
+        let from = env.from;
+        let from_inc = env.from_inc;
+        match env.msg {
+            Msg::Connect { corr } => ctx.send(from, Some(from_inc), Msg::ConnectOk { corr }),
+            Msg::MetadataRequest { corr } => {
+                if let Some(image) = self.image.clone() {
+                    ctx.send(from, Some(from_inc), Msg::MetadataResponse { corr, image });
+                }
+            }
+            Msg::Produce(req) => self.handle_produce(ctx, from, from_inc, req),
+            Msg::Fetch(req) => self.handle_fetch(ctx, from, from_inc, req),
+            Msg::FetchResponse(resp) => self.handle_fetch_response(ctx, from, resp),
+            Msg::Reset => self.handle_reset(ctx, from),
+            Msg::MetadataPush { image } => self.apply_image(ctx, image),
+            Msg::BrokerHeartbeatResponse { fenced, image } => self.handle_heartbeat_response(ctx, fenced, image),
+            Msg::AlterPartitionResponse { corr, tp, error } => {
+                self.handle_alter_partition_response(ctx, corr, tp, error)
+            }
+            Msg::InitProducerId { corr, transactional_id, transaction_timeout_us, current } => self
+                .handle_init_producer_id(ctx, from, from_inc, corr, transactional_id, transaction_timeout_us, current),
+            Msg::FindCoordinator { corr, key } => self.handle_find_coordinator(ctx, from, from_inc, corr, key),
+            Msg::AddPartitionsToTxn { corr, transactional_id, producer_id, producer_epoch, partitions } => self
+                .handle_add_partitions(
+                    ctx,
+                    from,
+                    from_inc,
+                    corr,
+                    transactional_id,
+                    producer_id,
+                    producer_epoch,
+                    partitions,
+                ),
+            Msg::EndTxn { corr, transactional_id, producer_id, producer_epoch, commit } => {
+                self.handle_end_txn(ctx, from, from_inc, corr, transactional_id, producer_id, producer_epoch, commit)
+            }
+            Msg::WriteTxnMarkers { corr, markers } => self.handle_write_markers(ctx, from, from_inc, corr, markers),
+            Msg::WriteTxnMarkersResponse { corr, results } => self.handle_write_markers_response(ctx, corr, results),
+            _ => {}
+        }
+    }
+
+    pub fn on_timer(&mut self, ctx: &mut BCtx, timer: BrokerTimer) {
+        match timer {
+            BrokerTimer::Heartbeat => self.send_heartbeat(ctx),
+            BrokerTimer::IsrExpiration => self.isr_expiration(ctx),
+            BrokerTimer::Writeback => self.writeback(ctx),
+            BrokerTimer::HwCheckpoint => self.hw_checkpoint(ctx),
+            BrokerTimer::LogFlusher => self.log_flusher(ctx),
+            BrokerTimer::ProduceTimeout(id) => self.produce_timeout(ctx, id),
+            BrokerTimer::FetchWait(id) => self.fetch_wait_expired(ctx, id),
+            BrokerTimer::Fetcher(leader) => self.maybe_fetch(ctx, leader),
+            BrokerTimer::FetchTimeout(leader, corr) => self.fetch_timed_out(ctx, leader, corr),
+            BrokerTimer::TxnAbortCheck => self.txn_abort_check(ctx),
+            BrokerTimer::MarkerRetry => self.retry_markers(ctx),
+        }
+    }
+
+    /// Whether, by this broker's metadata, broker `id` is alive and unfenced.
+    pub fn broker_alive(&self, id: u16) -> bool {
+        self.image.as_ref().is_some_and(|i| !i.broker_fenced(id))
+    }
+
+    pub fn incarnation_of(&self, id: u16) -> Option<u32> {
+        self.image.as_ref().and_then(|i| i.brokers.iter().find(|b| b.id == id)).map(|b| b.incarnation)
+    }
+}

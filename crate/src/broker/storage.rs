@@ -1,0 +1,139 @@
+//! Storage on one broker: appends with the flush policy and segment rolls, the OS
+//! writeback, the HW checkpoint, the `kafka-log-flusher` task, and crash and recovery.
+//!
+//! - `flush.messages`: after each append, fsync when LEO − recovery point reaches it.
+//! - `flush.ms`: checked only by the log flusher task, which first runs at
+//!   `log.initial.task.delay.ms` (30 s) after start and then every
+//!   `log.flush.scheduler.interval.ms` (default Long.MAX_VALUE: never again). So with
+//!   Kafka's defaults `flush.ms` alone flushes at most once, 30 s after start.
+//! - A segment roll fsyncs the old segment (recovery point = new base offset).
+//! - The OS flusher wakes every `vm.dirty_writeback_centisecs` and writes pages dirty
+//!   for longer than `vm.dirty_expire_centisecs`; it keeps running while the Kafka process
+//!   is down after a process crash, and stops with the power.
+
+use super::{BCtx, Broker, BrokerTimer};
+use crate::protocol::LogBatch;
+use crate::sim::trace::{CrashKind, Event, FlushReason};
+use crate::sim::Tp;
+
+impl Broker {
+    /// Append to the local log (leader or follower), rolling and flushing as configured.
+    pub fn append_local(&mut self, ctx: &mut BCtx, tp: Tp, batch: LogBatch) {
+        let now = ctx.now;
+        let node = self.node;
+        let Some(r) = self.replicas.get_mut(&tp) else { return };
+        let size = batch.data.size_bytes as u64;
+        if r.log.should_roll(size, r.cfg.segment_bytes) {
+            r.log.roll(now);
+            let base = r.log.leo;
+            ctx.trace(Event::SegmentRolled { broker: node, tp, base_offset: base });
+            ctx.trace(Event::Flushed { broker: node, tp, to_offset: base, reason: FlushReason::SegmentRoll });
+        }
+        r.producers.apply(&batch);
+        r.log.append(batch, now);
+        if r.log.unflushed_messages() >= r.cfg.flush_messages {
+            let leo = r.log.leo;
+            r.log.flush_to(leo, now);
+            ctx.trace(Event::Flushed { broker: node, tp, to_offset: leo, reason: FlushReason::Messages });
+        }
+    }
+
+    pub fn schedule_writeback(&mut self, ctx: &mut BCtx) {
+        let interval = self.cfg().dirty_writeback_centisecs as u64 * 10_000;
+        if interval > 0 {
+            self.writeback_pending = true;
+            ctx.timer(ctx.now + interval, BrokerTimer::Writeback);
+        }
+    }
+
+    /// The OS flusher: write back pages dirty for longer than the expiry.
+    pub fn writeback(&mut self, ctx: &mut BCtx) {
+        self.writeback_pending = false;
+        if !self.powered {
+            return;
+        }
+        let expire_us = self.cfg().dirty_expire_centisecs as u64 * 10_000;
+        let node = self.node;
+        for (tp, r) in self.replicas.iter_mut() {
+            if let Some(durable) = r.log.writeback(ctx.now, expire_us) {
+                ctx.trace(Event::Writeback { broker: node, tp: *tp, durable_offset: durable });
+            }
+        }
+        self.schedule_writeback(ctx);
+    }
+
+    /// `replication-offset-checkpoint`: the HW of every replica, fsynced.
+    pub fn hw_checkpoint(&mut self, ctx: &mut BCtx) {
+        for r in self.replicas.values_mut() {
+            r.hw_checkpoint = r.hw;
+        }
+        ctx.timer(ctx.now + self.cfg().hw_checkpoint_interval_us, BrokerTimer::HwCheckpoint);
+    }
+
+    /// `LogManager.flushDirtyLogs`: fsync logs whose last flush is `flush.ms` old.
+    pub fn log_flusher(&mut self, ctx: &mut BCtx) {
+        let now = ctx.now;
+        let node = self.node;
+        for (tp, r) in self.replicas.iter_mut() {
+            if let Some(flush_us) = r.cfg.flush_us {
+                if now.saturating_sub(r.log.last_flush_us) >= flush_us && r.log.unflushed_messages() > 0 {
+                    let leo = r.log.leo;
+                    r.log.flush_to(leo, now);
+                    ctx.trace(Event::Flushed { broker: node, tp: *tp, to_offset: leo, reason: FlushReason::Interval });
+                } else if now.saturating_sub(r.log.last_flush_us) >= flush_us {
+                    r.log.last_flush_us = now;
+                }
+            }
+        }
+        if let Some(interval) = self.cfg().log_flush_scheduler_interval_us {
+            ctx.timer(now + interval, BrokerTimer::LogFlusher);
+        }
+    }
+
+    /// The broker dies. A process crash keeps the page cache (every appended byte); a
+    /// power loss keeps only durable bytes. Volatile state is dropped either way.
+    pub fn crash(&mut self, ctx: &mut BCtx, power: bool) {
+        self.up = false;
+        let mut lost = Vec::new();
+        if power {
+            self.powered = false;
+            for (tp, r) in self.replicas.iter_mut() {
+                if let Some((from, to, _torn)) = r.log.lose_unflushed() {
+                    lost.push((*tp, from, to));
+                }
+            }
+        }
+        ctx.trace(Event::Crashed {
+            broker: self.node,
+            mode: if power { CrashKind::Power } else { CrashKind::Process },
+            lost,
+        });
+        self.fetchers.clear();
+        self.delayed_produce.clear();
+        self.delayed_fetch.clear();
+        self.alter_in_flight.clear();
+        self.image = None;
+        for r in self.replicas.values_mut() {
+            r.role = super::replica::Role::None;
+        }
+    }
+
+    /// Start again: recover each log as found on disk, then rejoin through the controller.
+    pub fn restart(&mut self, ctx: &mut BCtx) {
+        self.up = true;
+        self.powered = true;
+        self.inc += 1;
+        self.next_producer_id = (self.id as i64 + 1000 * self.inc as i64) * 1000;
+        let node = self.node;
+        for (tp, r) in self.replicas.iter_mut() {
+            // Recovery rebuilds indexes, the epoch cache and producer state from the log;
+            // the HW restarts from its checkpoint (never above the recovered LEO).
+            r.producers = super::producer_state::ProducerState::rebuild(r.log.entries.iter().map(|e| &e.batch));
+            r.hw = r.hw_checkpoint.min(r.log.leo);
+            r.in_isr = false;
+            ctx.trace(Event::Recovered { broker: node, tp: *tp, log_end_offset: r.log.leo, torn_bytes: 0 });
+        }
+        ctx.trace(Event::Restarted { broker: node });
+        self.start(ctx);
+    }
+}

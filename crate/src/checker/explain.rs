@@ -1,0 +1,410 @@
+//! Plain-language explanations: for each anomaly, the chain of events that caused it,
+//! read from the trace and grouped by the batch that carried the records.
+//!
+//! "records 120–131 were acknowledged by broker-1 with acks=1 at offsets 120–131 (2.1s)
+//! → broker-1 crashed (process) at 3s → broker-2 was elected leader (epoch 1) at 12s →
+//! broker-1 truncated offsets 120–131 when it rejoined at 14s".
+
+use std::collections::BTreeMap;
+
+use super::verdicts;
+use super::Judgement;
+use crate::protocol::ClientError;
+use crate::report::Explanation;
+use crate::sim::trace::{CrashKind, ElectionKind, Entry, Event, ExpiredIn};
+use crate::sim::{fmt_us, Micros, NodeId, Outcome, Tp};
+use crate::world::World;
+
+/// `3–7, 12, 15–16`
+pub fn ranges(ids: &[u32]) -> String {
+    let mut v: Vec<u32> = ids.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < v.len() {
+        let start = v[i];
+        let mut end = start;
+        while i + 1 < v.len() && v[i + 1] == end + 1 {
+            i += 1;
+            end = v[i];
+        }
+        out.push(if start == end { start.to_string() } else { format!("{start}–{end}") });
+        i += 1;
+    }
+    out.join(", ")
+}
+
+fn records_phrase(ids: &[u32]) -> String {
+    if ids.len() == 1 {
+        format!("record {}", ranges(ids))
+    } else {
+        format!("records {}", ranges(ids))
+    }
+}
+
+/// What the trace says about one producer batch.
+#[derive(Default)]
+struct BatchStory {
+    tp: Option<Tp>,
+    producer: Option<NodeId>,
+    /// (time, broker, base offset)
+    appends: Vec<(Micros, NodeId, u64)>,
+    /// (time, broker, base offset the duplicate answered)
+    dedups: Vec<(Micros, NodeId, u64)>,
+    /// (time, corr, broker)
+    requests: Vec<(Micros, u32, NodeId)>,
+    /// (time, error, attempt)
+    retries: Vec<(Micros, String, u32)>,
+    expired: Option<(Micros, ExpiredIn)>,
+    failed: Option<(Micros, String)>,
+    acked: Option<(Micros, i64)>,
+    rejected: Vec<(Micros, NodeId, String)>,
+}
+
+struct Index<'a> {
+    batches: BTreeMap<u32, BatchStory>,
+    /// (producer node, corr) → what happened to the response
+    response_fate: BTreeMap<(NodeId, u32), String>,
+    truncations: Vec<&'a Entry>,
+    crashes: Vec<&'a Entry>,
+    elections: Vec<&'a Entry>,
+    acks_by_producer: BTreeMap<NodeId, String>,
+}
+
+fn index<'a>(world: &World, trace: &'a [Entry]) -> Index<'a> {
+    let mut ix = Index {
+        batches: BTreeMap::new(),
+        response_fate: BTreeMap::new(),
+        truncations: Vec::new(),
+        crashes: Vec::new(),
+        elections: Vec::new(),
+        acks_by_producer: BTreeMap::new(),
+    };
+    for p in &world.producers {
+        ix.acks_by_producer.insert(p.node, format!("acks={}", p.cfg.acks.name()));
+    }
+    for e in trace {
+        let t = e.at_us;
+        match &e.event {
+            Event::Appended { broker, tp, batch, base_offset, .. } => {
+                let s = ix.batches.entry(*batch).or_default();
+                s.tp = Some(*tp);
+                s.appends.push((t, *broker, *base_offset));
+            }
+            Event::DuplicateBatch { broker, batch, base_offset, .. } => {
+                ix.batches.entry(*batch).or_default().dedups.push((t, *broker, *base_offset))
+            }
+            Event::RequestSent { from, to, api: "Produce", corr, batches } => {
+                for b in batches {
+                    let s = ix.batches.entry(*b).or_default();
+                    s.producer = Some(*from);
+                    s.requests.push((t, *corr, *to));
+                }
+            }
+            Event::BatchRetried { batch, error, attempt, .. } => {
+                ix.batches.entry(*batch).or_default().retries.push((t, error.name().to_string(), *attempt))
+            }
+            Event::BatchExpired { batch, r#in, .. } => ix.batches.entry(*batch).or_default().expired = Some((t, *r#in)),
+            Event::BatchFailed { batch, error, .. } => {
+                ix.batches.entry(*batch).or_default().failed = Some((t, error.0.exception().to_string()))
+            }
+            Event::BatchAcked { batch, base_offset, .. } => {
+                ix.batches.entry(*batch).or_default().acked = Some((t, *base_offset))
+            }
+            Event::ProduceRejected { broker, batch, error, .. } => {
+                ix.batches.entry(*batch).or_default().rejected.push((t, *broker, error.name().to_string()))
+            }
+            Event::MessageDropped { from, to, api: "Produce", corr: Some(c), cause } => {
+                // A dropped response (broker → producer) or request (producer → broker).
+                let key = if from.0 as usize <= world.brokers.len() { (*to, *c) } else { (*from, *c) };
+                let what = if from.0 as usize <= world.brokers.len() { "the response" } else { "the request" };
+                ix.response_fate.insert(
+                    key,
+                    format!("{what} was lost ({from} → {to}, {:?}) at {}", cause, fmt_us(t))
+                        .replace("DropRule", "drop rule"),
+                );
+            }
+            Event::RequestTimedOut { from, corr, to } => {
+                ix.response_fate.entry((*from, *corr)).or_insert_with(|| format!("no answer from {to}"));
+                let v = ix.response_fate.get_mut(&(*from, *corr)).expect("inserted");
+                v.push_str(&format!("; the request timed out at {} (request.timeout.ms)", fmt_us(t)));
+            }
+            Event::Truncated { .. } => ix.truncations.push(e),
+            Event::Crashed { .. } => ix.crashes.push(e),
+            Event::LeaderElected { .. } | Event::PartitionOffline { .. } => ix.elections.push(e),
+            _ => {}
+        }
+    }
+    ix
+}
+
+#[cfg(test)]
+fn offsets(base: u64, n: usize) -> String {
+    if n <= 1 {
+        format!("offset {base}")
+    } else {
+        format!("offsets {base}–{}", base + n as u64 - 1)
+    }
+}
+
+/// Every explanation for the run, anomalies first.
+pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
+    let trace = world.trace.entries();
+    let ix = index(world, trace);
+    let h = &world.history;
+    // Group anomalous records by (kind, batch).
+    let mut groups: BTreeMap<(&'static str, u32), Vec<u32>> = BTreeMap::new();
+    for (id, rec) in h.records.iter().enumerate() {
+        let kind = if verdicts::is_lost(h, j, id) {
+            Some("lost")
+        } else if verdicts::is_phantom(h, j, id) {
+            Some("phantom")
+        } else if j.copies[id] > 1 {
+            Some("duplicated")
+        } else if j.reordered[id] {
+            Some("reordered")
+        } else if j.aborted[id] && j.copies[id] == 0 {
+            Some("aborted")
+        } else if matches!(rec.outcome, Outcome::Failed(_)) {
+            Some("failed")
+        } else if rec.outcome == Outcome::Pending && j.copies[id] == 0 {
+            Some("pending")
+        } else {
+            None
+        };
+        if let Some(k) = kind {
+            groups.entry((k, rec.batch)).or_default().push(id as u32);
+        }
+    }
+    let mut out = Vec::new();
+    for ((kind, batch), ids) in groups {
+        let story = ix.batches.get(&batch);
+        let text = match kind {
+            "lost" => explain_lost(world, &ix, &ids, batch, story),
+            "duplicated" => explain_duplicated(world, &ix, &ids, batch, story),
+            "reordered" => explain_reordered(&ix, &ids, batch, story),
+            "phantom" => explain_phantom(&ids, batch, story),
+            "aborted" => format!(
+                "{} were written inside a transaction that was aborted; read_committed consumers skip them.",
+                records_phrase(&ids)
+            ),
+            "failed" => explain_failed(world, &ids, batch, story),
+            _ => format!("{} had no result when the run ended at {}.", records_phrase(&ids), fmt_us(world.now)),
+        };
+        out.push(Explanation { kind: kind.to_string(), records: ids, text });
+    }
+    out.extend(explain_dedups(&ix, world));
+    out
+}
+
+fn first_append_phrase(ix: &Index, story: &BatchStory) -> String {
+    let acks = story.producer.and_then(|p| ix.acks_by_producer.get(&p)).cloned().unwrap_or_default();
+    match story.appends.first() {
+        Some((t, b, off)) => {
+            format!("{b} appended them at offset {off} ({}) and they were acknowledged with {acks}", fmt_us(*t))
+        }
+        None => format!("they were acknowledged with {acks}"),
+    }
+}
+
+fn explain_lost(world: &World, ix: &Index, ids: &[u32], batch: u32, story: Option<&BatchStory>) -> String {
+    let Some(s) = story else {
+        return format!("{} were acknowledged but are not in the final log.", records_phrase(ids));
+    };
+    let mut chain = vec![format!("{}: {}", records_phrase(ids), first_append_phrase(ix, s))];
+    let after = s.appends.first().map_or(0, |a| a.0);
+    let leader = s.appends.first().map(|a| a.1);
+    let tp = s.tp;
+    for e in ix.crashes.iter().filter(|e| e.at_us >= after) {
+        if let Event::Crashed { broker, mode, lost } = &e.event {
+            if Some(*broker) == leader {
+                let kind = match mode {
+                    CrashKind::Process => "crashed (process; its page cache survived)".to_string(),
+                    CrashKind::Power => {
+                        let gone = lost
+                            .iter()
+                            .find(|l| Some(l.0) == tp)
+                            .map(|l| format!(", losing unflushed offsets {}–{}", l.1, l.2.saturating_sub(1)));
+                        format!("lost power{}", gone.unwrap_or_default())
+                    }
+                };
+                chain.push(format!("{broker} {kind} at {}", fmt_us(e.at_us)));
+                break;
+            }
+        }
+    }
+    for e in ix.elections.iter().filter(|e| e.at_us >= after) {
+        match &e.event {
+            Event::LeaderElected { tp: etp, leader: l, leader_epoch, kind, .. } if Some(*etp) == tp => {
+                let how = match kind {
+                    ElectionKind::Unclean => {
+                        "by an unclean election (unclean.leader.election.enable=true), without them"
+                    }
+                    ElectionKind::Preferred => "as preferred leader",
+                    ElectionKind::Clean => "from the ISR",
+                };
+                chain
+                    .push(format!("broker-{l} was elected leader (epoch {leader_epoch}) {how} at {}", fmt_us(e.at_us)));
+            }
+            Event::PartitionOffline { tp: etp, .. } if Some(*etp) == tp => {
+                chain.push(format!("the partition went offline at {}", fmt_us(e.at_us)))
+            }
+            _ => {}
+        }
+    }
+    for e in &ix.truncations {
+        if let Event::Truncated { broker, from_offset, to_offset, records, .. } = &e.event {
+            if ids.iter().any(|r| records.contains(r)) {
+                chain.push(format!(
+                    "{broker} truncated offsets {}–{} at {} to match the new leader",
+                    from_offset,
+                    to_offset.saturating_sub(1),
+                    fmt_us(e.at_us)
+                ));
+            }
+        }
+    }
+    if chain.len() == 1 {
+        chain.push(format!("they are not in the final log of {}", final_leader_name(world, tp)));
+    }
+    let _ = batch;
+    chain.join(" → ")
+}
+
+fn final_leader_name(world: &World, tp: Option<Tp>) -> String {
+    tp.and_then(|tp| world.controller.image.leader(tp)).map_or("the partition".into(), |l| format!("broker-{l}"))
+}
+
+fn attempt_fates(ix: &Index, s: &BatchStory) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, (t, corr, broker)) in s.requests.iter().enumerate() {
+        let next_t = s.requests.get(i + 1).map_or(Micros::MAX, |r| r.0);
+        let written = s.appends.iter().find(|a| a.0 >= *t && a.0 < next_t && a.1 == *broker);
+        let mut line = format!("attempt {} (request {corr} to {broker} at {})", i + 1, fmt_us(*t));
+        match written {
+            Some((_, _, off)) => line.push_str(&format!(" was written at offset {off}")),
+            None => line.push_str(" was not written"),
+        }
+        if let Some(p) = s.producer {
+            if let Some(fate) = ix.response_fate.get(&(p, *corr)) {
+                line.push_str(&format!(", but {fate}"));
+            }
+        }
+        if let Some((_, err, _)) = s.retries.iter().find(|r| r.0 >= *t && r.0 < next_t) {
+            line.push_str(&format!("; retried after {err}"));
+        }
+        out.push(line);
+    }
+    out
+}
+
+fn explain_duplicated(_world: &World, ix: &Index, ids: &[u32], batch: u32, story: Option<&BatchStory>) -> String {
+    let Some(s) = story else { return format!("{} appear more than once in the final log.", records_phrase(ids)) };
+    let n = s.appends.len();
+    let mut text = format!("{} (batch {batch}) were written {n} times: ", records_phrase(ids));
+    text.push_str(&attempt_fates(ix, s).join(" → "));
+    text.push_str(". Without idempotence the broker cannot tell a retry from a new batch.");
+    text
+}
+
+fn explain_reordered(ix: &Index, ids: &[u32], batch: u32, story: Option<&BatchStory>) -> String {
+    let Some(s) = story else { return format!("{} appear after records sent later.", records_phrase(ids)) };
+    let mut text = format!("{} (batch {batch}) landed after records the producer sent later: ", records_phrase(ids));
+    text.push_str(&attempt_fates(ix, s).join(" → "));
+    text.push_str(". With max.in.flight.requests.per.connection > 1 and no idempotence, a later batch can be written while an earlier one waits to be retried.");
+    text
+}
+
+fn explain_phantom(ids: &[u32], batch: u32, story: Option<&BatchStory>) -> String {
+    let Some(s) = story else { return format!("{} failed but are in the log.", records_phrase(ids)) };
+    let failure = match (&s.expired, &s.failed) {
+        (Some((t, ExpiredIn::InFlight)), _) => {
+            format!("expired in flight at {} (delivery.timeout.ms) and the callback got TimeoutException", fmt_us(*t))
+        }
+        (Some((t, ExpiredIn::Accumulator)), _) => format!("expired in the accumulator at {}", fmt_us(*t)),
+        (None, Some((t, e))) => format!("failed with {e} at {}", fmt_us(*t)),
+        _ => "failed".into(),
+    };
+    let written = s
+        .appends
+        .first()
+        .map_or(String::new(), |(t, b, off)| format!("; yet {b} had written it at offset {off} ({})", fmt_us(*t)));
+    format!(
+        "{} (batch {batch}) {failure}{written}: the application was told the send failed, but the data is in the log.",
+        records_phrase(ids)
+    )
+}
+
+fn explain_failed(world: &World, ids: &[u32], batch: u32, story: Option<&BatchStory>) -> String {
+    let rec = &world.history.records[ids[0] as usize];
+    let Outcome::Failed(err) = rec.outcome else { return String::new() };
+    let class = err.exception();
+    let cause = rec.cause.map(|c| format!(" (last broker answer: {})", c.name())).unwrap_or_default();
+    let why = match err {
+        ClientError::Timeout => match story.and_then(|s| s.expired) {
+            Some((t, ExpiredIn::InFlight)) => {
+                format!("delivery.timeout.ms passed at {} while the request was in flight", fmt_us(t))
+            }
+            Some((t, ExpiredIn::Accumulator)) => {
+                format!("delivery.timeout.ms passed at {} before the batch could be sent again", fmt_us(t))
+            }
+            None => "send() waited max.block.ms for metadata".into(),
+        },
+        ClientError::BufferExhausted => "send() waited max.block.ms for buffer.memory to free up".into(),
+        ClientError::RecordTooLarge => "the record is larger than max.request.size or buffer.memory".into(),
+        ClientError::Broker(e) => match story.map(|s| s.retries.len()).unwrap_or(0) {
+            0 => format!("the broker answered {} and the error is not retriable", e.name()),
+            n => format!("the broker answered {} after {n} retries", e.name()),
+        },
+        ClientError::TransactionAborted => "the transaction was aborted before the batch was sent".into(),
+        ClientError::ProducerFenced => "a newer producer with the same transactional.id fenced this one".into(),
+        ClientError::IllegalState => "send() was called outside a transaction on a transactional producer".into(),
+        ClientError::Kafka => "the producer was already in an error state".into(),
+    };
+    let b = if batch > 0 { format!(" (batch {batch})") } else { String::new() };
+    format!("{}{b} failed with {class}{cause}: {why}.", records_phrase(ids))
+}
+
+/// Positive explanations: retries the broker recognised as duplicates.
+fn explain_dedups(ix: &Index, world: &World) -> Vec<Explanation> {
+    let mut out = Vec::new();
+    for (batch, s) in &ix.batches {
+        for (t, broker, off) in &s.dedups {
+            let ids: Vec<u32> = world
+                .history
+                .records
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.batch == *batch)
+                .map(|(i, _)| i as u32)
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let why = s.retries.last().map_or(String::new(), |(_, e, _)| format!(" after {e}"));
+            out.push(Explanation {
+                kind: "deduplicated".into(),
+                text: format!(
+                    "{} (batch {batch}) were retried{why}; {broker} found the batch in its producer-state cache at {} and answered with the original offsets from {off}: no duplicate.",
+                    records_phrase(&ids),
+                    fmt_us(*t)
+                ),
+                records: ids,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_ranges() {
+        assert_eq!(ranges(&[7, 3, 4, 5, 12, 15, 16]), "3–5, 7, 12, 15–16");
+        assert_eq!(ranges(&[]), "");
+        assert_eq!(offsets(5, 3), "offsets 5–7");
+    }
+}

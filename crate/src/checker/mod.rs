@@ -1,0 +1,112 @@
+//! The checker: judges the recorded history (what each `send()` was told) against the
+//! final logs, one small rule per verdict. It never looks inside producers.
+//!
+//! The final log of a partition is its leader's log (as the controller sees leadership at
+//! the end), read the way a consumer with the final view's isolation level would:
+//! `read_committed` (up to the LSO, aborted data dropped) unless the scenario's consumers
+//! ask for `read_uncommitted`. An offline partition is read from the replica a clean
+//! election would pick when it comes back (the first ISR member), as its disk holds it.
+//!
+//! Map: [`judge`] (copies and verdict inputs per record), `verdicts` (the summary
+//! rules), `expect` (expectation clauses), `explain` (plain-language causes).
+
+pub mod expect;
+pub mod explain;
+pub mod verdicts;
+
+use crate::broker::replica::Replica;
+use crate::config::IsolationLevel;
+use crate::sim::Tp;
+use crate::world::World;
+
+/// What the final logs say about each record.
+pub struct Judgement {
+    pub isolation: IsolationLevel,
+    /// Copies of each record in the final view (saturating at 255).
+    pub copies: Vec<u8>,
+    /// Offsets of each copy (only when asked for: `--records`, the playground).
+    pub offsets: Option<Vec<Vec<u64>>>,
+    /// Appears after a record its producer sent later to the same partition.
+    pub reordered: Vec<bool>,
+    /// Written inside a transaction that was aborted.
+    pub aborted: Vec<bool>,
+    /// In the leader's log but not (yet) readable: above the HW, or behind an open
+    /// transaction (above the LSO).
+    pub undecided: Vec<bool>,
+}
+
+/// The replica the final view reads, and where reading stops.
+pub fn final_replica(world: &World, tp: Tp, isolation: IsolationLevel) -> Option<(&Replica, u64)> {
+    let p = world.controller.image.partition(tp)?;
+    let (replica, hw) = match p.leader {
+        Some(l) => {
+            let r = world.brokers.get(l as usize - 1)?.replicas.get(&tp)?;
+            (r, r.hw)
+        }
+        None => {
+            let b = *p.isr.first()?;
+            let r = world.brokers.get(b as usize - 1)?.replicas.get(&tp)?;
+            (r, r.log.leo)
+        }
+    };
+    let end = match isolation {
+        IsolationLevel::ReadUncommitted => hw,
+        IsolationLevel::ReadCommitted => replica.producers.last_stable_offset(hw),
+    };
+    Some((replica, end))
+}
+
+/// Read every partition's final log and mark each record.
+pub fn judge(world: &World, isolation: IsolationLevel, with_offsets: bool) -> Judgement {
+    let n = world.history.records.len();
+    let mut j = Judgement {
+        isolation,
+        copies: vec![0; n],
+        offsets: with_offsets.then(|| vec![Vec::new(); n]),
+        reordered: vec![false; n],
+        aborted: vec![false; n],
+        undecided: vec![false; n],
+    };
+    let producers = world.scenario.producers.len();
+    for (tp, _) in world.controller.image.partitions() {
+        let Some((replica, end)) = final_replica(world, tp, isolation) else { continue };
+        // Highest app_seq seen so far per producer, for reordering.
+        let mut max_seq: Vec<Option<u32>> = vec![None; producers];
+        for e in &replica.log.entries {
+            let b = &e.batch;
+            if b.data.control.is_some() {
+                continue;
+            }
+            let aborted = b.data.transactional && replica.producers.is_aborted(b.data.producer_id, b.base_offset);
+            let readable = b.last_offset() < end && !(aborted && isolation == IsolationLevel::ReadCommitted);
+            for (i, &r) in b.data.records.iter().enumerate() {
+                let r = r as usize;
+                if r >= n {
+                    continue;
+                }
+                if aborted {
+                    j.aborted[r] = true;
+                }
+                if !readable {
+                    if !aborted {
+                        j.undecided[r] = true;
+                    }
+                    continue;
+                }
+                if j.copies[r] == 0 {
+                    let rec = &world.history.records[r];
+                    let p = rec.producer as usize;
+                    if max_seq[p].is_some_and(|m| m > rec.app_seq) {
+                        j.reordered[r] = true;
+                    }
+                    max_seq[p] = Some(max_seq[p].map_or(rec.app_seq, |m| m.max(rec.app_seq)));
+                }
+                j.copies[r] = j.copies[r].saturating_add(1);
+                if let Some(offsets) = j.offsets.as_mut() {
+                    offsets[r].push(b.base_offset + i as u64);
+                }
+            }
+        }
+    }
+    j
+}

@@ -1,0 +1,194 @@
+//! The report: the one output type of a run, for the CLI's `--json`, the wasm API and
+//! golden files (its TypeScript interface is `report.d.ts` beside this file).
+//!
+//! Field names follow the scenario-language contract (`summary`, `errors`, `responses`,
+//! `consumers`, `records`, `partitions`, `expectations`, `metrics`); kplay adds the run's
+//! identity (seed, versions, trace hash), the explanations, the effective configuration
+//! and, on request, the trace. Optional sections are absent (not null) when not asked for.
+
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::config::EffectiveConfig;
+use crate::sim::trace::Entry;
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Records `send()` was called for.
+    pub sent: u64,
+    /// Records whose callback reported success (acks=0: immediately, offset -1).
+    pub acked: u64,
+    /// Records whose callback reported an error.
+    pub failed: u64,
+    /// Records with no result by the end of the run.
+    pub pending: u64,
+    /// Distinct records a consumer of the final committed log sees.
+    pub delivered: u64,
+    /// Acknowledged records missing from that final log.
+    pub lost: u64,
+    /// Extra copies in the final log (copies - 1, summed over records).
+    pub duplicated: u64,
+    /// Records that appear after a record their producer sent later to the same partition.
+    pub reordered: u64,
+    /// Records whose result was an error yet which are in the final log.
+    pub phantom: u64,
+    /// Records written inside transactions that were aborted.
+    pub aborted: u64,
+    /// ProduceRequests the producers sent.
+    pub produce_requests: u64,
+    /// Distinct producer batches sent.
+    pub batches: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConsumerReport {
+    pub isolation_level: String,
+    /// Records its polls returned (with repeats, as delivered).
+    pub records: u64,
+    pub ids: Vec<u32>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RecordReport {
+    pub id: u32,
+    pub producer: String,
+    pub key: Option<String>,
+    pub partition: Option<u32>,
+    /// The offset the send's result reported (-1 when unknown or none).
+    pub offset: i64,
+    /// `acked`, `failed` or `pending`.
+    pub result: String,
+    /// The exception class when failed.
+    pub error: Option<String>,
+    /// `delivered`, `lost`, `duplicated`, `phantom`, `aborted`, `failed`, `pending`,
+    /// `undecided`; `reordered` is a separate flag.
+    pub outcome: String,
+    pub reordered: bool,
+    /// Offsets of its copies in the final log.
+    pub copies: Vec<u64>,
+    pub sent_us: u64,
+    pub result_us: Option<u64>,
+    /// The producer batch that last carried it.
+    pub batch: Option<u32>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReplicaReport {
+    pub broker: u16,
+    pub log_end_offset: u64,
+    /// Offset below which the replica's log is on disk (fsync or OS writeback).
+    pub flushed_offset: u64,
+    /// Kafka's recovery point (fsynced by Kafka itself).
+    pub recovery_point: u64,
+    pub high_watermark: u64,
+    pub role: String,
+    /// The broker process is down.
+    pub down: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ProducerStateReport {
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    pub last_sequence: i32,
+    /// (first seq, last seq, first offset, last offset) of each cached batch.
+    pub cached_batches: Vec<(i32, i32, u64, u64)>,
+    pub open_transaction_first_offset: Option<u64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PartitionReport {
+    pub topic: String,
+    pub partition: u32,
+    /// Broker id, or null when offline.
+    pub leader: Option<u16>,
+    pub leader_epoch: u32,
+    pub isr: Vec<u16>,
+    pub replicas: Vec<u16>,
+    pub high_watermark: u64,
+    pub last_stable_offset: u64,
+    pub offline: bool,
+    pub replica_states: Vec<ReplicaReport>,
+    /// The producer state the leader holds.
+    pub producers: Vec<ProducerStateReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ExpectationReport {
+    pub line: u32,
+    pub text: String,
+    pub held: bool,
+    /// Each clause with the actual value found.
+    pub clauses: Vec<ClauseReport>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClauseReport {
+    pub name: String,
+    pub op: String,
+    pub expected: i64,
+    pub actual: i64,
+    pub held: bool,
+}
+
+/// A plain-language account of one anomaly, for a set of records.
+#[derive(Clone, Debug, Serialize)]
+pub struct Explanation {
+    /// `lost`, `duplicated`, `reordered`, `phantom`, `aborted`, `failed`, `pending`.
+    pub kind: String,
+    pub records: Vec<u32>,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub kplay_version: String,
+    pub seed: u64,
+    pub kafka_version: String,
+    /// Virtual time when the run ended.
+    pub end_time_us: u64,
+    /// `idle`, `time` (run until T) or `cap` (the 24 h limit of an idle run).
+    pub ended_by: String,
+    /// FNV-1a over every trace event: equal runs have equal hashes.
+    pub trace_hash: String,
+    pub trace_events: u64,
+    pub kernel_events: u64,
+    /// The isolation level the final log is read with for `delivered`/`lost`.
+    pub final_view: String,
+    pub summary: Summary,
+    /// Records in the leader's log that no consumer may read yet at the end (above the
+    /// HW, or behind a transaction still open): neither delivered nor lost.
+    pub records_undecided: u64,
+    /// Final send errors by the exception class the callback got.
+    pub errors: BTreeMap<String, u64>,
+    /// The broker error behind each failed record (the last one its batch saw).
+    pub error_causes: BTreeMap<String, u64>,
+    /// Error codes brokers answered produce requests with.
+    pub responses: BTreeMap<String, u64>,
+    pub consumers: BTreeMap<String, ConsumerReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<Vec<RecordReport>>,
+    pub partitions: Vec<PartitionReport>,
+    pub expectations: Vec<ExpectationReport>,
+    /// Per producer, Java metric name → value.
+    pub metrics: BTreeMap<String, BTreeMap<String, f64>>,
+    pub explanations: Vec<Explanation>,
+    pub config: EffectiveConfig,
+    /// Node names by id (0 controller, then brokers, then producers).
+    pub nodes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<Vec<Entry>>,
+}
+
+impl Report {
+    pub fn all_expectations_held(&self) -> bool {
+        self.expectations.iter().all(|e| e.held)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+}

@@ -1,0 +1,143 @@
+//! The CLI's human-readable rendering of a [`Report`].
+
+use std::fmt::Write;
+
+use super::Report;
+use crate::config::Source;
+use crate::sim::fmt_us;
+
+/// Summary, what happened and why, partitions, expectations, configuration changes.
+pub fn render(r: &Report, with_trace: bool) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "kplay {} · seed {} · Kafka {} · ended at {} ({}) · trace {}",
+        r.kplay_version,
+        r.seed,
+        r.kafka_version,
+        fmt_us(r.end_time_us),
+        r.ended_by,
+        r.trace_hash
+    );
+    let s = &r.summary;
+    let _ = writeln!(o);
+    let _ = writeln!(o, "  sent {}   acked {}   failed {}   pending {}", s.sent, s.acked, s.failed, s.pending);
+    let _ = writeln!(
+        o,
+        "  delivered {}   lost {}   duplicated {}   reordered {}   phantom {}   aborted {}",
+        s.delivered, s.lost, s.duplicated, s.reordered, s.phantom, s.aborted
+    );
+    let _ = writeln!(
+        o,
+        "  produce requests {}   batches {}   (final view: {})",
+        s.produce_requests, s.batches, r.final_view
+    );
+    if r.records_undecided > 0 {
+        let _ = writeln!(
+            o,
+            "  undecided {} (in the leader's log, not yet readable when the run ended)",
+            r.records_undecided
+        );
+    }
+    if !r.errors.is_empty() {
+        let list: Vec<String> = r.errors.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let causes: Vec<String> = r.error_causes.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let _ = write!(o, "\nerrors:     {}", list.join(", "));
+        if !causes.is_empty() {
+            let _ = write!(o, "   (last broker answer: {})", causes.join(", "));
+        }
+        let _ = writeln!(o);
+    }
+    if !r.responses.is_empty() {
+        let list: Vec<String> = r.responses.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let _ = writeln!(o, "responses:  {}", list.join(", "));
+    }
+    if !r.explanations.is_empty() {
+        let _ = writeln!(o, "\nwhat happened:");
+        for e in r.explanations.iter().take(40) {
+            let _ = writeln!(o, "  {:<12} {}", e.kind.to_uppercase(), e.text);
+        }
+        if r.explanations.len() > 40 {
+            let _ = writeln!(o, "  ... {} more (see --json)", r.explanations.len() - 40);
+        }
+    }
+    if !r.consumers.is_empty() {
+        let _ = writeln!(o, "\nconsumers:");
+        for (name, c) in &r.consumers {
+            let _ = writeln!(o, "  {name} ({}): {} records", c.isolation_level, c.records);
+        }
+    }
+    let _ = writeln!(o, "\npartitions:");
+    for p in &r.partitions {
+        let leader = p.leader.map_or("none (offline)".to_string(), |l| format!("broker-{l}"));
+        let _ = writeln!(
+            o,
+            "  {}-{}  leader {}  epoch {}  ISR {:?}  HW {}  LSO {}",
+            p.topic, p.partition, leader, p.leader_epoch, p.isr, p.high_watermark, p.last_stable_offset
+        );
+        for rs in &p.replica_states {
+            let _ = writeln!(
+                o,
+                "      broker-{}  LEO {}  flushed {}  HW {}  {}{}",
+                rs.broker,
+                rs.log_end_offset,
+                rs.flushed_offset,
+                rs.high_watermark,
+                rs.role,
+                if rs.down { "  (down)" } else { "" }
+            );
+        }
+    }
+    if !r.expectations.is_empty() {
+        let _ = writeln!(o, "\nexpectations:");
+        for e in &r.expectations {
+            let mark = if e.held { "ok  " } else { "FAIL" };
+            let _ = write!(o, "  {mark} line {}: expect {}", e.line, e.text);
+            if !e.held {
+                let actual: Vec<String> =
+                    e.clauses.iter().filter(|c| !c.held).map(|c| format!("{} is {}", c.name, c.actual)).collect();
+                let _ = write!(o, "   ({})", actual.join(", "));
+            }
+            let _ = writeln!(o);
+        }
+    }
+    let changed: Vec<String> = r
+        .config
+        .roles
+        .iter()
+        .flat_map(|role| {
+            role.settings.iter().filter(|s| s.source != Source::Default).map(move |s| {
+                format!(
+                    "  {} {}: {}={}{}",
+                    role.role,
+                    role.name,
+                    s.name,
+                    s.value,
+                    if s.source == Source::Derived { " (derived)" } else { "" }
+                )
+            })
+        })
+        .collect();
+    if !changed.is_empty() {
+        let _ = writeln!(o, "\nconfiguration (differences from Kafka {} defaults):", r.kafka_version);
+        for c in changed.iter().take(60) {
+            let _ = writeln!(o, "{c}");
+        }
+    }
+    if !r.config.notes.is_empty() {
+        let _ = writeln!(o, "\nnotes:");
+        for n in &r.config.notes {
+            let _ = writeln!(o, "  {n}");
+        }
+    }
+    if with_trace {
+        if let Some(trace) = &r.trace {
+            let _ = writeln!(o, "\ntrace ({} events):", trace.len());
+            for e in trace {
+                let json = serde_json::to_string(&e.event).unwrap_or_default();
+                let _ = writeln!(o, "  {:>10}  {}", fmt_us(e.at_us), json);
+            }
+        }
+    }
+    o
+}

@@ -1,0 +1,294 @@
+//! Wiring: scenario text → [`World`] → checker → [`Report`].
+//!
+//! [`run`] does it in one call; [`Session`] steps a run in slices of kernel events so the
+//! browser can show progress and cancel.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use crate::checker::{self, expect, explain, verdicts};
+use crate::config::IsolationLevel;
+use crate::report::{ConsumerReport, PartitionReport, ProducerStateReport, RecordReport, ReplicaReport, Report};
+use crate::script::ast::{RunUntil, Scenario};
+use crate::script::errors::Diagnostic;
+use crate::sim::{Outcome, Tp};
+use crate::world::World;
+
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Override the scenario's `seed`.
+    pub seed: Option<u64>,
+    /// Include `records` in the report.
+    pub records: bool,
+    /// Include the trace in the report.
+    pub trace: bool,
+    /// Benchmark mode: keep only the trace hash (no events, no explanations).
+    pub lean: bool,
+}
+
+pub struct Session {
+    pub world: World,
+    opts: RunOptions,
+    done: bool,
+}
+
+impl Session {
+    pub fn new(text: &str, opts: RunOptions) -> Result<Session, Vec<Diagnostic>> {
+        let mut scenario = crate::script::parse(text)?;
+        if let Some(seed) = opts.seed {
+            scenario.seed = seed;
+        }
+        Ok(Session::from_scenario(scenario, text, opts))
+    }
+
+    pub fn from_scenario(scenario: Scenario, text: &str, opts: RunOptions) -> Session {
+        let world = World::new(Rc::new(scenario), text, !opts.lean);
+        Session { world, opts, done: false }
+    }
+
+    /// Run up to `max_events` kernel events; true once the run has ended.
+    pub fn step(&mut self, max_events: u64) -> bool {
+        if !self.done {
+            self.done = self.world.run(max_events);
+        }
+        self.done
+    }
+
+    pub fn run_to_end(&mut self) {
+        while !self.step(1 << 20) {}
+    }
+
+    pub fn done(&self) -> bool {
+        self.done
+    }
+
+    /// Progress in parts per thousand.
+    pub fn progress_permille(&self) -> u32 {
+        if self.done {
+            1000
+        } else {
+            self.world.progress_permille()
+        }
+    }
+
+    pub fn report(&self) -> Report {
+        build_report(&self.world, &self.opts)
+    }
+}
+
+/// Parse, run to the end and report.
+pub fn run(text: &str, opts: &RunOptions) -> Result<Report, Vec<Diagnostic>> {
+    let mut s = Session::new(text, opts.clone())?;
+    s.run_to_end();
+    Ok(s.report())
+}
+
+/// `read_committed` unless the scenario's consumers all explicitly ask for
+/// `read_uncommitted`.
+pub fn final_isolation(scenario: &Scenario) -> IsolationLevel {
+    let explicit: Vec<IsolationLevel> = scenario
+        .consumers
+        .iter()
+        .filter(|c| c.config.isolation_level_explicit)
+        .map(|c| c.config.isolation_level)
+        .collect();
+    if !explicit.is_empty() && explicit.iter().all(|&i| i == IsolationLevel::ReadUncommitted) {
+        IsolationLevel::ReadUncommitted
+    } else {
+        IsolationLevel::ReadCommitted
+    }
+}
+
+fn build_report(world: &World, opts: &RunOptions) -> Report {
+    let sc = &world.scenario;
+    let isolation = final_isolation(sc);
+    let j = checker::judge(world, isolation, opts.records);
+    let produce_requests = world.producers.iter().map(|p| p.metrics.produce_requests).sum();
+    let batches = world.producers.iter().map(|p| p.metrics.batches_first_sent).sum();
+    let summary = verdicts::summarize(&world.history, &j, produce_requests, batches);
+    let mut errors: BTreeMap<String, u64> = BTreeMap::new();
+    let mut causes: BTreeMap<String, u64> = BTreeMap::new();
+    for r in &world.history.records {
+        if let Outcome::Failed(e) = r.outcome {
+            *errors.entry(e.exception().to_string()).or_default() += 1;
+            if let Some(c) = r.cause {
+                *causes.entry(c.name().to_string()).or_default() += 1;
+            }
+        }
+    }
+    let mut responses: BTreeMap<String, u64> = BTreeMap::new();
+    for b in &world.brokers {
+        for (e, n) in &b.responses {
+            if !e.is_none() {
+                *responses.entry(e.name().to_string()).or_default() += n;
+            }
+        }
+    }
+    let mut consumers = BTreeMap::new();
+    for (i, c) in sc.consumers.iter().enumerate() {
+        let ids: Vec<u32> = world
+            .history
+            .polls
+            .iter()
+            .filter(|p| p.consumer as usize == i)
+            .flat_map(|p| p.records.iter().copied())
+            .collect();
+        consumers.insert(
+            c.name.clone(),
+            ConsumerReport {
+                isolation_level: c.config.isolation_level.name().to_string(),
+                records: ids.len() as u64,
+                ids,
+            },
+        );
+    }
+    let undecided =
+        (0..world.history.records.len()).filter(|&i| j.copies[i] == 0 && j.undecided[i] && !j.aborted[i]).count();
+    let mut report = Report {
+        kplay_version: crate::version().to_string(),
+        seed: world.seed,
+        kafka_version: sc.kafka.to_string(),
+        end_time_us: world.now,
+        ended_by: match (world.stopped_by_cap, sc.run_until) {
+            (true, _) => "cap",
+            (false, RunUntil::Time(_)) => "time",
+            (false, RunUntil::Idle) => "idle",
+        }
+        .to_string(),
+        trace_hash: world.trace.hash_hex(),
+        trace_events: world.trace.count(),
+        kernel_events: world.events,
+        final_view: isolation.name().to_string(),
+        summary,
+        records_undecided: undecided as u64,
+        errors,
+        error_causes: causes,
+        responses,
+        consumers,
+        records: opts.records.then(|| record_reports(world, &j)),
+        partitions: partition_reports(world),
+        expectations: Vec::new(),
+        metrics: world
+            .producers
+            .iter()
+            .map(|p| (p.name.clone(), p.metrics.named().into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+            .collect(),
+        explanations: if opts.lean { Vec::new() } else { explain::explain(world, &j) },
+        config: sc.effective.clone(),
+        nodes: (0..(1 + world.brokers.len() + world.producers.len()))
+            .map(|i| crate::sim::name_of(crate::sim::NodeId(i as u16)))
+            .collect(),
+        trace: opts.trace.then(|| world.trace.entries().to_vec()),
+    };
+    report.expectations = expect::evaluate(&report, &sc.expects);
+    report
+}
+
+fn record_reports(world: &World, j: &checker::Judgement) -> Vec<RecordReport> {
+    let mut key = Vec::new();
+    world
+        .history
+        .records
+        .iter()
+        .enumerate()
+        .map(|(id, r)| {
+            let p = &world.producers[r.producer as usize];
+            let has_key = p.workload.key_into(r.stmt, r.index, &mut key);
+            let (result, offset, error) = match r.outcome {
+                Outcome::Acked { offset } => ("acked", offset, None),
+                Outcome::Failed(e) => ("failed", -1, Some(e.exception().to_string())),
+                Outcome::Pending => ("pending", -1, None),
+            };
+            RecordReport {
+                id: id as u32,
+                producer: p.name.clone(),
+                key: has_key.then(|| String::from_utf8_lossy(&key).into_owned()),
+                partition: (r.partition != crate::sim::history::NO_PARTITION).then_some(r.partition),
+                offset,
+                result: result.to_string(),
+                error,
+                outcome: verdicts::outcome(&world.history, j, id).to_string(),
+                reordered: j.reordered[id],
+                copies: j.offsets.as_ref().map(|o| o[id].clone()).unwrap_or_default(),
+                sent_us: r.sent_us,
+                result_us: (r.outcome != Outcome::Pending).then_some(r.result_us),
+                batch: (r.batch != 0).then_some(r.batch),
+            }
+        })
+        .collect()
+}
+
+fn partition_reports(world: &World) -> Vec<PartitionReport> {
+    let image = &world.controller.image;
+    image
+        .partitions()
+        .map(|(tp, p): (Tp, _)| {
+            let leader_replica = p.leader.and_then(|l| world.brokers[l as usize - 1].replicas.get(&tp));
+            let replica_states = p
+                .replicas
+                .iter()
+                .filter_map(|&b| {
+                    let broker = &world.brokers[b as usize - 1];
+                    let r = broker.replicas.get(&tp)?;
+                    Some(ReplicaReport {
+                        broker: b,
+                        log_end_offset: r.log.leo,
+                        flushed_offset: r.log.durable_offset(),
+                        recovery_point: r.log.recovery_point,
+                        high_watermark: r.hw,
+                        role: match &r.role {
+                            crate::broker::replica::Role::Leader(_) => "leader".into(),
+                            crate::broker::replica::Role::Follower { leader } => format!("follower of broker-{leader}"),
+                            crate::broker::replica::Role::None => "none".into(),
+                        },
+                        down: !broker.up,
+                    })
+                })
+                .collect();
+            let producers = leader_replica
+                .map(|r| {
+                    r.producers
+                        .producers
+                        .values()
+                        .map(|e| ProducerStateReport {
+                            producer_id: e.producer_id,
+                            producer_epoch: e.epoch,
+                            last_sequence: e.batches.back().map_or(-1, |b| b.last_seq),
+                            cached_batches: e
+                                .batches
+                                .iter()
+                                .map(|b| (b.first_seq, b.last_seq, b.first_offset, b.last_offset))
+                                .collect(),
+                            open_transaction_first_offset: e.txn_first_offset,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            PartitionReport {
+                topic: tp.topic_name(),
+                partition: tp.partition,
+                leader: p.leader,
+                leader_epoch: p.leader_epoch,
+                isr: p.isr.clone(),
+                replicas: p.replicas.clone(),
+                high_watermark: leader_replica.map_or(0, |r| r.hw),
+                last_stable_offset: leader_replica.map_or(0, |r| r.last_stable_offset()),
+                offline: p.leader.is_none(),
+                replica_states,
+                producers,
+            }
+        })
+        .collect()
+}
+
+/// The benchmark scenario: `records` records as fast as `send()` returns, 3 partitions by
+/// default, 1 KiB-free 100-byte values, keys spread over partitions, linger.ms=5.
+pub fn bench_scenario(records: u64, acks: &str, rf: u32, partitions: u32) -> String {
+    let idem = if acks == "all" { "" } else { " enable.idempotence=false" };
+    format!(
+        "brokers {rf}\n\
+         topic bench partitions={partitions} replication.factor={rf}\n\
+         producer app acks={acks} linger.ms=5{idem}\n\
+         at 0ms app send bench count={records} every=1us key=k{{i%1000}} size=100B\n"
+    )
+}
