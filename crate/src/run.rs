@@ -180,7 +180,7 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
             .collect(),
         trace: opts.trace.then(|| world.trace.entries().to_vec()),
     };
-    report.expectations = expect::evaluate(&report, &sc.expects);
+    report.expectations = expect::evaluate(&report, &sc.expects, world.trace.entries());
     report
 }
 

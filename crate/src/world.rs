@@ -251,7 +251,7 @@ impl World {
     }
 
     fn route(&mut self, env: Envelope) {
-        match self.net.route(self.now, env.from, env.to) {
+        match self.net.route(self.now, env.from, env.to, env.msg.api()) {
             Route::Deliver(at) => self.queue.push(at, Ev::Deliver(Box::new(env))),
             Route::Dropped(cause) => {
                 self.trace.push(
@@ -425,9 +425,9 @@ impl World {
                     self.with_broker(idx, |b, ctx| b.restart(ctx));
                 }
             }
-            Action::Drop { from, to, count } => {
+            Action::Drop { from, to, count, api } => {
                 let (f, t) = (self.node_of(from), self.node_of(to));
-                self.net.add_drop(f, t, count);
+                self.net.add_drop(f, t, count, api);
             }
             Action::Cut { from, to, for_us } => {
                 let (f, t) = (self.node_of(from), self.node_of(to));

@@ -8,7 +8,25 @@
 
 use crate::protocol::errors::superclasses;
 use crate::report::{ClauseReport, ExpectationReport, Report};
-use crate::script::ast::Expect;
+use crate::script::ast::{Expect, TraceExpect};
+use crate::sim::trace::Entry;
+
+/// How many trace events match a trace expectation.
+pub fn count_trace(trace: &[Entry], te: &TraceExpect) -> i64 {
+    trace
+        .iter()
+        .filter(|e| {
+            let Ok(v) = serde_json::to_value(e) else { return false };
+            v.get("type").and_then(|t| t.as_str()) == Some(te.event.as_str())
+                && te.fields.iter().all(|(k, want)| {
+                    v.get(k).is_some_and(|got| match got {
+                        serde_json::Value::String(s) => s == want,
+                        other => other.to_string() == want.replace(' ', ""),
+                    })
+                })
+        })
+        .count() as i64
+}
 
 /// The value a clause name refers to in `report`.
 pub fn lookup(report: &Report, name: &str) -> i64 {
@@ -49,10 +67,22 @@ pub fn lookup(report: &Report, name: &str) -> i64 {
     v.min(i64::MAX as u64) as i64
 }
 
-pub fn evaluate(report: &Report, expects: &[Expect]) -> Vec<ExpectationReport> {
+pub fn evaluate(report: &Report, expects: &[Expect], trace: &[Entry]) -> Vec<ExpectationReport> {
     expects
         .iter()
         .map(|e| {
+            if let Some(te) = &e.trace {
+                let actual = count_trace(trace, te);
+                let held = te.op.holds(actual, te.count);
+                let clause = ClauseReport {
+                    name: format!("trace {}", te.event),
+                    op: te.op.symbol().to_string(),
+                    expected: te.count,
+                    actual,
+                    held,
+                };
+                return ExpectationReport { line: e.line, text: e.text.clone(), held, clauses: vec![clause] };
+            }
             let clauses: Vec<ClauseReport> = e
                 .clauses
                 .iter()

@@ -167,8 +167,9 @@ pub enum Action {
     Crash { target: CrashTarget, mode: CrashMode },
     /// `restart broker-N`.
     RestartBroker { broker: u16 },
-    /// `drop A -> B [count=N]`: lose the next N messages on that directed link.
-    Drop { from: NodeRef, to: NodeRef, count: u32 },
+    /// `drop A -> B [count=N] [api=Produce]`: lose the next N messages on that directed
+    /// link (with `api=`, kplay extension: the next N messages of that Kafka API).
+    Drop { from: NodeRef, to: NodeRef, count: u32, api: Option<&'static str> },
     /// `cut A -> B [for D]`: the directed link is down (for D, or until `heal`).
     Cut { from: NodeRef, to: NodeRef, for_us: Option<Micros> },
     /// `isolate NODE [for D]`: every link to and from the node is down.
@@ -238,4 +239,18 @@ pub struct Expect {
     /// The clauses as written (without the `expect` word).
     pub text: String,
     pub clauses: Vec<Clause>,
+    /// `expect trace EVENT [field=value ...] [count OP N]` (kplay extension).
+    pub trace: Option<TraceExpect>,
+}
+
+/// Count the trace events of one type whose fields match, and compare the count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceExpect {
+    /// Event type, as serialized (`batch_retried`, `truncated`, ...).
+    pub event: String,
+    /// Field name and the value it must have (its JSON form, strings unquoted).
+    pub fields: Vec<(String, String)>,
+    pub op: CmpOp,
+    /// Default `>= 1`.
+    pub count: i64,
 }

@@ -28,6 +28,7 @@ pub const SUMMARY: &[&str] = &[
     "aborted",
     "produce_requests",
     "batches",
+    "undecided",
 ];
 
 /// Kafka's protocol error names (`org.apache.kafka.common.protocol.Errors`).
@@ -228,7 +229,7 @@ pub fn statement(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ex
         return None;
     }
     let text: String = chars[first.unwrap_or(limit)..limit].iter().collect::<String>().trim_end().to_string();
-    ok.then_some(Expect { line: st.line, text, clauses })
+    ok.then_some(Expect { line: st.line, text, clauses, trace: None })
 }
 
 fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {

@@ -16,6 +16,7 @@ pub mod ast;
 pub mod decls;
 pub mod errors;
 pub mod expect;
+pub mod expect_trace;
 pub mod lexer;
 pub mod parser;
 pub mod producer_rules;

@@ -85,7 +85,11 @@ pub fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
             if let Some(t) = timeline::statement(&names, st, &mut diags) {
                 scenario.timeline.push(t);
             }
-        } else if let Some(e) = expect::statement(&names, st, &mut diags) {
+        } else if let Some(e) = if st.tokens.get(1).is_some_and(|t| t.text == "trace") {
+            super::expect_trace::statement(st, &mut diags)
+        } else {
+            expect::statement(&names, st, &mut diags)
+        } {
             scenario.expects.push(e);
         }
     }

@@ -118,8 +118,8 @@ fn actions_resolve_names() {
         Action::Crash { target: CrashTarget::LeaderOf { topic: 0, partition: 0 }, mode: CrashMode::Process }
     );
     assert_eq!(find(18), Action::RestartBroker { broker: 2 });
-    assert_eq!(find(19), Action::Drop { from: NodeRef::Broker(1), to: NodeRef::Producer(0), count: 1 });
-    assert_eq!(find(20), Action::Drop { from: NodeRef::Producer(0), to: NodeRef::Broker(1), count: 2 });
+    assert_eq!(find(19), Action::Drop { from: NodeRef::Broker(1), to: NodeRef::Producer(0), count: 1, api: None });
+    assert_eq!(find(20), Action::Drop { from: NodeRef::Producer(0), to: NodeRef::Broker(1), count: 2, api: None });
     assert_eq!(find(21), Action::Cut { from: NodeRef::Broker(3), to: NodeRef::Broker(1), for_us: Some(40_000_000) });
     assert_eq!(find(22), Action::Isolate { node: NodeRef::Broker(3), for_us: Some(40_000_000) });
     assert_eq!(find(23), Action::Isolate { node: NodeRef::Controller, for_us: None });

@@ -17,6 +17,24 @@ use super::timeline_opts::{duration_hint, Opts};
 use super::units;
 
 /// Words that start a fault action (and so cannot name a producer or consumer).
+/// Message kinds a `drop ... api=` rule can single out (Kafka API names, plus the TCP
+/// handshake and the controller's metadata push).
+pub const API_NAMES: &[&str] = &[
+    "Produce",
+    "Fetch",
+    "Metadata",
+    "InitProducerId",
+    "FindCoordinator",
+    "AddPartitionsToTxn",
+    "EndTxn",
+    "WriteTxnMarkers",
+    "BrokerHeartbeat",
+    "AlterPartition",
+    "MetadataPush",
+    "Connect",
+    "ConnectOk",
+];
+
 pub const ACTION_WORDS: &[&str] = &["crash", "cut", "drop", "heal", "isolate", "restart"];
 const PRODUCER_VERBS: &[&str] = &["send", "flush", "begin", "commit", "abort", "restart"];
 
@@ -269,10 +287,22 @@ fn link(n: &Names, st: &Stmt, drop: bool, diags: &mut Vec<Diagnostic>) -> Option
         return None;
     }
     if drop {
-        let opts = Opts::parse(st, 6, &["count"], &[], diags);
+        let opts = Opts::parse(st, 6, &["count", "api"], &[], diags);
         let count = opts.count_u32("count", 1, diags);
+        let api = match opts.get("api") {
+            None => Some(None),
+            Some((v, loc)) => match API_NAMES.iter().find(|a| **a == v.as_str()) {
+                Some(a) => Some(Some(*a)),
+                None => {
+                    let hint = super::suggest::did_you_mean(v, API_NAMES.iter().copied());
+                    let hint = if hint.is_empty() { format!("APIs: {}", API_NAMES.join(", ")) } else { hint };
+                    diags.push(loc.diag(format!("unknown API '{v}'"), hint));
+                    None
+                }
+            },
+        };
         opts.finish(diags)?;
-        Some(Action::Drop { from, to, count: count? })
+        Some(Action::Drop { from, to, count: count?, api: api? })
     } else {
         let opts = Opts::parse(st, 6, &["for"], &[], diags);
         let for_us = opts.duration_opt("for", diags);

@@ -20,7 +20,7 @@ use super::{Micros, NodeId, Prng};
 
 #[derive(Clone, Debug)]
 enum Rule {
-    Drop { from: NodeId, to: NodeId, remaining: u32 },
+    Drop { from: NodeId, to: NodeId, remaining: u32, api: Option<&'static str> },
     Cut { from: NodeId, to: NodeId, until: Option<Micros> },
     Isolate { node: NodeId, until: Option<Micros> },
 }
@@ -59,9 +59,9 @@ impl Net {
         Net { latency_us, jitter_us, loss_ppm, rng, n: nodes, last_arrival: vec![0; nodes * nodes], rules: Vec::new() }
     }
 
-    /// Decide the fate of a message sent now from `from` to `to`.
-    pub fn route(&mut self, now: Micros, from: NodeId, to: NodeId) -> Route {
-        if let Some(cause) = self.rule_verdict(now, from, to) {
+    /// Decide the fate of a message of Kafka API `api` sent now from `from` to `to`.
+    pub fn route(&mut self, now: Micros, from: NodeId, to: NodeId, api: &str) -> Route {
+        if let Some(cause) = self.rule_verdict(now, from, to, api) {
             return Route::Dropped(cause);
         }
         if self.rng.chance_ppm(self.loss_ppm) {
@@ -74,7 +74,7 @@ impl Net {
         Route::Deliver(at)
     }
 
-    fn rule_verdict(&mut self, now: Micros, from: NodeId, to: NodeId) -> Option<DropCause> {
+    fn rule_verdict(&mut self, now: Micros, from: NodeId, to: NodeId, msg_api: &str) -> Option<DropCause> {
         for rule in self.rules.iter_mut() {
             match rule {
                 Rule::Cut { from: f, to: t, until } if *f == from && *t == to && active(*until, now) => {
@@ -83,7 +83,9 @@ impl Net {
                 Rule::Isolate { node, until } if (*node == from || *node == to) && active(*until, now) => {
                     return Some(DropCause::Isolated)
                 }
-                Rule::Drop { from: f, to: t, remaining } if *f == from && *t == to && *remaining > 0 => {
+                Rule::Drop { from: f, to: t, remaining, api }
+                    if *f == from && *t == to && *remaining > 0 && api.is_none_or(|a| a == msg_api) =>
+                {
                     *remaining -= 1;
                     return Some(DropCause::DropRule);
                 }
@@ -103,8 +105,8 @@ impl Net {
         })
     }
 
-    pub fn add_drop(&mut self, from: NodeId, to: NodeId, count: u32) {
-        self.rules.push(Rule::Drop { from, to, remaining: count });
+    pub fn add_drop(&mut self, from: NodeId, to: NodeId, count: u32, api: Option<&'static str>) {
+        self.rules.push(Rule::Drop { from, to, remaining: count, api });
     }
 
     pub fn add_cut(&mut self, from: NodeId, to: NodeId, until: Option<Micros>) {
@@ -154,7 +156,7 @@ mod tests {
         let mut n = Net::new(3, 1_000, 500, 0, Prng::new(9));
         let mut last = 0;
         for t in 0..200 {
-            match n.route(t, NodeId(1), NodeId(2)) {
+            match n.route(t, NodeId(1), NodeId(2), "Produce") {
                 Route::Deliver(at) => {
                     assert!(at >= t + 1_000 && at >= last);
                     last = at;
@@ -167,11 +169,11 @@ mod tests {
     #[test]
     fn drop_rule_counts_and_is_directed() {
         let mut n = net();
-        n.add_drop(NodeId(1), NodeId(3), 2);
-        assert!(matches!(n.route(0, NodeId(3), NodeId(1)), Route::Deliver(_)));
-        assert!(matches!(n.route(0, NodeId(1), NodeId(3)), Route::Dropped(DropCause::DropRule)));
-        assert!(matches!(n.route(0, NodeId(1), NodeId(3)), Route::Dropped(DropCause::DropRule)));
-        assert!(matches!(n.route(0, NodeId(1), NodeId(3)), Route::Deliver(_)));
+        n.add_drop(NodeId(1), NodeId(3), 2, None);
+        assert!(matches!(n.route(0, NodeId(3), NodeId(1), "Produce"), Route::Deliver(_)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce"), Route::Dropped(DropCause::DropRule)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce"), Route::Dropped(DropCause::DropRule)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce"), Route::Deliver(_)));
     }
 
     #[test]

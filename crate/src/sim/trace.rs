@@ -409,6 +409,66 @@ pub enum Event {
     },
 }
 
+
+/// Every event type with its fields, as they serialize (for `expect trace` checks).
+pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
+    ("action", &["line", "text"]),
+    ("message_dropped", &["from", "to", "api", "corr", "cause"]),
+    ("connection_reset", &["from", "to"]),
+    ("send_blocked", &["producer", "record", "reason"]),
+    ("send_failed", &["producer", "record", "error"]),
+    ("flush_started", &["producer"]),
+    ("flush_completed", &["producer"]),
+    ("app_restarted", &["producer", "resent"]),
+    ("connecting", &["from", "to"]),
+    ("connected", &["from", "to"]),
+    ("disconnected", &["from", "to", "cancelled_requests"]),
+    ("metadata_requested", &["producer", "to"]),
+    ("metadata_updated", &["producer", "leaders"]),
+    ("batch_created", &["producer", "batch", "tp"]),
+    ("batch_drained", &["producer", "batch", "tp", "reason", "records", "bytes", "attempt", "producer_id", "producer_epoch", "base_sequence"]),
+    ("request_sent", &["from", "to", "api", "corr", "batches"]),
+    ("response_received", &["at", "from", "api", "corr", "errors"]),
+    ("request_timed_out", &["from", "to", "corr"]),
+    ("batch_retried", &["producer", "batch", "tp", "error", "attempt", "backoff_us"]),
+    ("batch_acked", &["producer", "batch", "tp", "base_offset", "records"]),
+    ("batch_failed", &["producer", "batch", "tp", "error", "records"]),
+    ("batch_expired", &["producer", "batch", "tp", "in", "records"]),
+    ("late_response_ignored", &["producer", "batch", "tp", "error", "base_offset"]),
+    ("producer_id_assigned", &["producer", "producer_id", "producer_epoch"]),
+    ("epoch_bumped", &["producer", "producer_id", "producer_epoch", "reason"]),
+    ("txn_begun", &["producer"]),
+    ("partitions_added_to_txn", &["producer", "partitions"]),
+    ("txn_ending", &["producer", "commit"]),
+    ("txn_ended", &["producer", "commit", "error"]),
+    ("appended", &["broker", "tp", "batch", "base_offset", "last_offset", "leader_epoch", "producer_id", "base_sequence"]),
+    ("produce_rejected", &["broker", "tp", "batch", "error"]),
+    ("duplicate_batch", &["broker", "tp", "batch", "producer_id", "base_sequence", "base_offset"]),
+    ("produce_answered", &["broker", "to", "corr", "results"]),
+    ("replicated", &["broker", "tp", "from_offset", "to_offset"]),
+    ("high_watermark", &["broker", "tp", "high_watermark"]),
+    ("isr_shrink", &["broker", "tp", "removed", "isr"]),
+    ("isr_expand", &["broker", "tp", "added", "isr"]),
+    ("truncated", &["broker", "tp", "from_offset", "to_offset", "records"]),
+    ("flushed", &["broker", "tp", "to_offset", "reason"]),
+    ("writeback", &["broker", "tp", "durable_offset"]),
+    ("segment_rolled", &["broker", "tp", "base_offset"]),
+    ("crashed", &["broker", "mode", "lost"]),
+    ("restarted", &["broker"]),
+    ("recovered", &["broker", "tp", "log_end_offset", "torn_bytes"]),
+    ("marker_written", &["broker", "tp", "marker", "offset", "producer_id"]),
+    ("became_leader", &["broker", "tp", "leader_epoch", "log_end_offset"]),
+    ("became_follower", &["broker", "tp", "leader", "leader_epoch"]),
+    ("broker_fenced", &["broker", "reason"]),
+    ("broker_unfenced", &["broker"]),
+    ("leader_elected", &["tp", "leader", "leader_epoch", "isr", "kind"]),
+    ("partition_offline", &["tp", "leader_epoch", "isr"]),
+    ("isr_changed", &["tp", "isr", "partition_epoch"]),
+    ("txn_timed_out", &["transactional_id", "producer_id"]),
+    ("txn_aborted_by_coordinator", &["transactional_id", "producer_id", "reason"]),
+    ("polled", &["consumer", "topic", "records"]),
+];
+
 /// A client error serialized as its exception class name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientErrorName(pub ClientError);
@@ -480,5 +540,25 @@ impl Trace {
 
     pub fn count(&self) -> u64 {
         self.count
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_matches_serialization() {
+        let e = Event::LeaderElected { tp: Tp::new(0, 0), leader: 2, leader_epoch: 1, isr: vec![2], kind: ElectionKind::Unclean };
+        let v = serde_json::to_value(Entry { at_us: 5, event: e }).expect("serializes");
+        let ty = v["type"].as_str().expect("tagged");
+        let (_, fields) = EVENT_SCHEMA.iter().find(|(n, _)| *n == ty).expect("in schema");
+        for f in *fields {
+            assert!(v.get(*f).is_some(), "{f}");
+        }
+        let mut names: Vec<&str> = EVENT_SCHEMA.iter().map(|(n, _)| *n).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), EVENT_SCHEMA.len());
     }
 }
