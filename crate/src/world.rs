@@ -59,6 +59,9 @@ pub struct World {
     actions_done: usize,
     last_trace_count: u64,
     pub last_change_us: Micros,
+    /// Messages on the wire that carry client work (anything to or from a producer, and
+    /// transaction markers): a run is not idle while one is in flight.
+    client_msgs_in_flight: u64,
     pub events: u64,
     pub stopped_by_cap: bool,
     sends: Vec<Outgoing>,
@@ -149,6 +152,7 @@ impl World {
             actions_done: 0,
             last_trace_count: 0,
             last_change_us: 0,
+            client_msgs_in_flight: 0,
             events: 0,
             stopped_by_cap: false,
             sends: Vec::new(),
@@ -252,7 +256,12 @@ impl World {
 
     fn route(&mut self, env: Envelope) {
         match self.net.route(self.now, env.from, env.to, env.msg.api()) {
-            Route::Deliver(at) => self.queue.push(at, Ev::Deliver(Box::new(env))),
+            Route::Deliver(at) => {
+                if self.is_client_traffic(&env) {
+                    self.client_msgs_in_flight += 1;
+                }
+                self.queue.push(at, Ev::Deliver(Box::new(env)))
+            }
             Route::Dropped(cause) => {
                 self.trace.push(
                     self.now,
@@ -266,6 +275,12 @@ impl World {
                 );
             }
         }
+    }
+
+    fn is_client_traffic(&self, env: &Envelope) -> bool {
+        matches!(self.node_kind(env.from), NodeKind::Producer(_))
+            || matches!(self.node_kind(env.to), NodeKind::Producer(_))
+            || matches!(env.msg, Msg::WriteTxnMarkers { .. } | Msg::WriteTxnMarkersResponse { .. })
     }
 
     fn node_kind(&self, id: NodeId) -> NodeKind {
@@ -287,6 +302,9 @@ impl World {
     }
 
     fn deliver(&mut self, env: Envelope) {
+        if self.is_client_traffic(&env) {
+            self.client_msgs_in_flight -= 1;
+        }
         match self.node_kind(env.to) {
             NodeKind::Controller => {
                 let (from, inc) = (env.from, env.from_inc);
@@ -483,7 +501,10 @@ impl World {
 
     /// Whether `run until idle` is done before the event at `next`.
     fn idle_at(&mut self, next: Micros) -> bool {
-        if self.actions_done < self.scenario.timeline.len() || self.producers.iter().any(|p| p.busy()) {
+        if self.actions_done < self.scenario.timeline.len()
+            || self.client_msgs_in_flight > 0
+            || self.producers.iter().any(|p| p.busy())
+        {
             return false;
         }
         if next >= MAX_IDLE_RUN_US {

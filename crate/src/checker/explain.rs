@@ -43,6 +43,13 @@ fn records_phrase(ids: &[u32]) -> String {
     }
 }
 
+/// Templates name their records with placeholders, filled in once groups are merged:
+/// `§R` (record 3 / records 3–7), `§was` (was/were), `§them` (it/them).
+fn fill(template: &str, ids: &[u32]) -> String {
+    let (was, them) = if ids.len() == 1 { ("was", "it") } else { ("were", "them") };
+    template.replace("§R", &records_phrase(ids)).replace("§was", was).replace("§them", them)
+}
+
 /// What the trace says about one producer batch.
 #[derive(Default)]
 struct BatchStory {
@@ -182,18 +189,17 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
         let story = ix.batches.get(&batch);
         let text = match kind {
             "lost" => explain_lost(world, &ix, &ids, batch, story),
-            "duplicated" => explain_duplicated(world, &ix, &ids, batch, story),
-            "reordered" => explain_reordered(&ix, &ids, batch, story),
-            "phantom" => explain_phantom(&ids, batch, story),
-            "aborted" => format!(
-                "{} were written inside a transaction that was aborted; read_committed consumers skip them.",
-                records_phrase(&ids)
-            ),
+            "duplicated" => explain_duplicated(&ix, batch, story),
+            "reordered" => explain_reordered(&ix, batch, story),
+            "phantom" => explain_phantom(batch, story),
+            "aborted" => "§R §was written inside a transaction that was aborted; read_committed consumers skip §them."
+                .to_string(),
             "failed" => explain_failed(world, &ids, batch, story),
-            _ => format!("{} had no result when the run ended at {}.", records_phrase(&ids), fmt_us(world.now)),
+            _ => format!("§R had no result when the run ended at {}.", fmt_us(world.now)),
         };
         out.push(Explanation { kind: kind.to_string(), records: ids, text });
     }
+    let mut out = merge_alike(out);
     out.extend(explain_dedups(&ix, world));
     out
 }
@@ -202,17 +208,17 @@ fn first_append_phrase(ix: &Index, story: &BatchStory) -> String {
     let acks = story.producer.and_then(|p| ix.acks_by_producer.get(&p)).cloned().unwrap_or_default();
     match story.appends.first() {
         Some((t, b, off)) => {
-            format!("{b} appended them at offset {off} ({}) and they were acknowledged with {acks}", fmt_us(*t))
+            format!("{b} appended §them from offset {off} at {} and the producer was told success ({acks})", fmt_us(*t))
         }
-        None => format!("they were acknowledged with {acks}"),
+        None => format!("acknowledged with {acks} but never appended by a broker (the request was lost on the way)"),
     }
 }
 
 fn explain_lost(world: &World, ix: &Index, ids: &[u32], batch: u32, story: Option<&BatchStory>) -> String {
     let Some(s) = story else {
-        return format!("{} were acknowledged but are not in the final log.", records_phrase(ids));
+        return "§R: acknowledged but not in the final log.".to_string();
     };
-    let mut chain = vec![format!("{}: {}", records_phrase(ids), first_append_phrase(ix, s))];
+    let mut chain = vec![format!("§R: {}", first_append_phrase(ix, s))];
     let after = s.appends.first().map_or(0, |a| a.0);
     let leader = s.appends.first().map(|a| a.1);
     let tp = s.tp;
@@ -265,8 +271,8 @@ fn explain_lost(world: &World, ix: &Index, ids: &[u32], batch: u32, story: Optio
             }
         }
     }
-    if chain.len() == 1 {
-        chain.push(format!("they are not in the final log of {}", final_leader_name(world, tp)));
+    if chain.len() == 1 && !s.appends.is_empty() {
+        chain.push(format!("not in the final log of {}", final_leader_name(world, tp)));
     }
     let _ = batch;
     chain.join(" → ")
@@ -299,25 +305,25 @@ fn attempt_fates(ix: &Index, s: &BatchStory) -> Vec<String> {
     out
 }
 
-fn explain_duplicated(_world: &World, ix: &Index, ids: &[u32], batch: u32, story: Option<&BatchStory>) -> String {
-    let Some(s) = story else { return format!("{} appear more than once in the final log.", records_phrase(ids)) };
+fn explain_duplicated(ix: &Index, batch: u32, story: Option<&BatchStory>) -> String {
+    let Some(s) = story else { return "§R appear more than once in the final log.".to_string() };
     let n = s.appends.len();
-    let mut text = format!("{} (batch {batch}) were written {n} times: ", records_phrase(ids));
+    let mut text = format!("§R (batch {batch}) §was written {n} times: ");
     text.push_str(&attempt_fates(ix, s).join(" → "));
     text.push_str(". Without idempotence the broker cannot tell a retry from a new batch.");
     text
 }
 
-fn explain_reordered(ix: &Index, ids: &[u32], batch: u32, story: Option<&BatchStory>) -> String {
-    let Some(s) = story else { return format!("{} appear after records sent later.", records_phrase(ids)) };
-    let mut text = format!("{} (batch {batch}) landed after records the producer sent later: ", records_phrase(ids));
+fn explain_reordered(ix: &Index, batch: u32, story: Option<&BatchStory>) -> String {
+    let Some(s) = story else { return "§R landed after records sent later.".to_string() };
+    let mut text = format!("§R (batch {batch}) landed after records the producer sent later: ");
     text.push_str(&attempt_fates(ix, s).join(" → "));
     text.push_str(". With max.in.flight.requests.per.connection > 1 and no idempotence, a later batch can be written while an earlier one waits to be retried.");
     text
 }
 
-fn explain_phantom(ids: &[u32], batch: u32, story: Option<&BatchStory>) -> String {
-    let Some(s) = story else { return format!("{} failed but are in the log.", records_phrase(ids)) };
+fn explain_phantom(batch: u32, story: Option<&BatchStory>) -> String {
+    let Some(s) = story else { return "§R failed but §was written anyway.".to_string() };
     let failure = match (&s.expired, &s.failed) {
         (Some((t, ExpiredIn::InFlight)), _) => {
             format!("expired in flight at {} (delivery.timeout.ms) and the callback got TimeoutException", fmt_us(*t))
@@ -329,10 +335,9 @@ fn explain_phantom(ids: &[u32], batch: u32, story: Option<&BatchStory>) -> Strin
     let written = s
         .appends
         .first()
-        .map_or(String::new(), |(t, b, off)| format!("; yet {b} had written it at offset {off} ({})", fmt_us(*t)));
+        .map_or(String::new(), |(t, b, off)| format!("; yet {b} had written §them at offset {off} ({})", fmt_us(*t)));
     format!(
-        "{} (batch {batch}) {failure}{written}: the application was told the send failed, but the data is in the log.",
-        records_phrase(ids)
+        "§R (batch {batch}) {failure}{written}: the application was told the send failed, but the data is in the log."
     )
 }
 
@@ -363,7 +368,22 @@ fn explain_failed(world: &World, ids: &[u32], batch: u32, story: Option<&BatchSt
         ClientError::Kafka => "the producer was already in an error state".into(),
     };
     let b = if batch > 0 { format!(" (batch {batch})") } else { String::new() };
-    format!("{}{b} failed with {class}{cause}: {why}.", records_phrase(ids))
+    format!("§R{b} failed with {class}{cause}: {why}.")
+}
+
+/// Explanations whose templates are equal become one, naming all their records.
+fn merge_alike(list: Vec<Explanation>) -> Vec<Explanation> {
+    let mut merged: Vec<Explanation> = Vec::new();
+    for e in list {
+        match merged.iter_mut().find(|m| m.kind == e.kind && m.text == e.text) {
+            Some(m) => m.records.extend(e.records),
+            None => merged.push(e),
+        }
+    }
+    for m in merged.iter_mut() {
+        m.text = fill(&m.text, &m.records);
+    }
+    merged
 }
 
 /// Positive explanations: retries the broker recognised as duplicates.
@@ -385,10 +405,12 @@ fn explain_dedups(ix: &Index, world: &World) -> Vec<Explanation> {
             let why = s.retries.last().map_or(String::new(), |(_, e, _)| format!(" after {e}"));
             out.push(Explanation {
                 kind: "deduplicated".into(),
-                text: format!(
-                    "{} (batch {batch}) were retried{why}; {broker} found the batch in its producer-state cache at {} and answered with the original offsets from {off}: no duplicate.",
-                    records_phrase(&ids),
-                    fmt_us(*t)
+                text: fill(
+                    &format!(
+                        "§R (batch {batch}) §was retried{why}; {broker} found the batch in its producer-state cache at {} and answered with the original offsets from {off}: no duplicate.",
+                        fmt_us(*t)
+                    ),
+                    &ids,
                 ),
                 records: ids,
             });

@@ -45,8 +45,12 @@ pub struct Conn {
     /// Incarnation of the broker process this connection was opened to.
     pub server_inc: u32,
     pub in_flight: VecDeque<InFlight>,
-    /// Consecutive failed connection attempts (for the exponential backoffs).
+    /// Disconnects since the last successful connection (`failedAttempts`, for the
+    /// reconnect backoff).
     pub failures: u32,
+    /// Connection attempts that timed out since the last success (`failedConnectAttempts`,
+    /// for the setup timeout).
+    pub setup_failures: u32,
     pub backoff_until_us: Micros,
 }
 
@@ -58,6 +62,7 @@ impl Conn {
             server_inc: 0,
             in_flight: VecDeque::new(),
             failures: 0,
+            setup_failures: 0,
             backoff_until_us: 0,
         }
     }
@@ -87,22 +92,31 @@ impl Conn {
         self.in_flight.remove(pos)
     }
 
-    /// The connection failed or closed: everything in flight is returned to the caller.
-    pub fn close(&mut self, now: Micros, cfg: &ProducerConfig, rng: &mut Prng, failed_attempt: bool) -> Vec<InFlight> {
-        if failed_attempt {
-            self.failures += 1;
-        } else {
-            self.failures = 1;
+    /// The connection failed or closed (`ClusterConnectionStates.disconnected`): the
+    /// reconnect backoff grows with each failure; a setup timeout also grows the next
+    /// attempt's setup timeout. Everything in flight is returned to the caller.
+    pub fn close(&mut self, now: Micros, cfg: &ProducerConfig, rng: &mut Prng, setup_timed_out: bool) -> Vec<InFlight> {
+        if setup_timed_out {
+            self.setup_failures += 1;
         }
-        self.state = ConnState::Disconnected;
         self.backoff_until_us =
-            now + exp_backoff(cfg.reconnect_backoff_us, cfg.reconnect_backoff_max_us, self.failures - 1, rng);
+            now + exp_backoff(cfg.reconnect_backoff_us, cfg.reconnect_backoff_max_us, self.failures, rng);
+        self.failures += 1;
+        self.state = ConnState::Disconnected;
         self.in_flight.drain(..).collect()
     }
 
-    /// `socket.connection.setup.timeout.ms` for this attempt: exponential per failure.
+    /// The connection is up: both backoffs start over.
+    pub fn connected(&mut self, server_inc: u32) {
+        self.state = ConnState::Ready;
+        self.server_inc = server_inc;
+        self.failures = 0;
+        self.setup_failures = 0;
+    }
+
+    /// `socket.connection.setup.timeout.ms` for this attempt: exponential per timed-out attempt.
     pub fn setup_timeout(&self, cfg: &ProducerConfig, rng: &mut Prng) -> Micros {
-        exp_backoff(cfg.connection_setup_timeout_us, cfg.connection_setup_timeout_max_us, self.failures, rng)
+        exp_backoff(cfg.connection_setup_timeout_us, cfg.connection_setup_timeout_max_us, self.setup_failures, rng)
     }
 }
 

@@ -559,8 +559,7 @@ impl Producer {
         if conn.state == ConnState::Disconnected {
             return;
         }
-        let was_connecting = matches!(conn.state, ConnState::Connecting { .. });
-        let cancelled = conn.close(now, &self.cfg, &mut self.rng, was_connecting);
+        let cancelled = conn.close(now, &self.cfg, &mut self.rng, false);
         ctx.trace(Event::Disconnected {
             from: self.node,
             to: NodeId::broker(broker),
@@ -575,9 +574,7 @@ impl Producer {
         if !matches!(conn.state, ConnState::Connecting { corr: c, .. } if c == corr) {
             return;
         }
-        conn.state = ConnState::Ready;
-        conn.server_inc = server_inc;
-        conn.failures = 0;
+        conn.connected(server_inc);
         ctx.trace(Event::Connected { from: self.node, to: NodeId::broker(broker) });
     }
 

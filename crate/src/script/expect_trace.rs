@@ -16,7 +16,15 @@ use super::suggest;
 use crate::sim::trace::EVENT_SCHEMA;
 
 fn op_of(s: &str) -> Option<(CmpOp, &str)> {
-    for (sym, op) in [("!=", CmpOp::Ne), ("<=", CmpOp::Le), (">=", CmpOp::Ge), ("==", CmpOp::Eq), ("=", CmpOp::Eq), ("<", CmpOp::Lt), (">", CmpOp::Gt)] {
+    for (sym, op) in [
+        ("!=", CmpOp::Ne),
+        ("<=", CmpOp::Le),
+        (">=", CmpOp::Ge),
+        ("==", CmpOp::Eq),
+        ("=", CmpOp::Eq),
+        ("<", CmpOp::Lt),
+        (">", CmpOp::Gt),
+    ] {
         if let Some(rest) = s.strip_prefix(sym) {
             return Some((op, rest));
         }
@@ -27,15 +35,19 @@ fn op_of(s: &str) -> Option<(CmpOp, &str)> {
 /// Parse the words after `expect trace`.
 pub fn statement(st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Expect> {
     let Some(ev) = st.tokens.get(2) else {
-        diags.push(st.end_loc().diag(
-            "expect trace needs an event type",
-            "e.g. expect trace batch_retried error=NETWORK_EXCEPTION",
-        ));
+        diags.push(
+            st.end_loc()
+                .diag("expect trace needs an event type", "e.g. expect trace batch_retried error=NETWORK_EXCEPTION"),
+        );
         return None;
     };
     let Some((event, fields)) = EVENT_SCHEMA.iter().find(|(n, _)| *n == ev.text) else {
         let hint = suggest::did_you_mean(&ev.text, EVENT_SCHEMA.iter().map(|(n, _)| *n));
-        let hint = if hint.is_empty() { "event types are the trace's `type` values, e.g. batch_retried, truncated".to_string() } else { hint };
+        let hint = if hint.is_empty() {
+            "event types are the trace's `type` values, e.g. batch_retried, truncated".to_string()
+        } else {
+            hint
+        };
         diags.push(st.loc(ev).diag(format!("unknown trace event '{}'", ev.text), hint));
         return None;
     };
@@ -56,7 +68,10 @@ pub fn statement(st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Expect> {
             continue;
         }
         let Some(kv) = &t.kv else {
-            diags.push(st.loc(t).diag(format!("expected field=value, found '{}'", t.raw), format!("fields of {event}: {}", fields.join(", "))));
+            diags.push(st.loc(t).diag(
+                format!("expected field=value, found '{}'", t.raw),
+                format!("fields of {event}: {}", fields.join(", ")),
+            ));
             ok = false;
             continue;
         };

@@ -409,7 +409,6 @@ pub enum Event {
     },
 }
 
-
 /// Every event type with its fields, as they serialize (for `expect trace` checks).
 pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("action", &["line", "text"]),
@@ -426,7 +425,21 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("metadata_requested", &["producer", "to"]),
     ("metadata_updated", &["producer", "leaders"]),
     ("batch_created", &["producer", "batch", "tp"]),
-    ("batch_drained", &["producer", "batch", "tp", "reason", "records", "bytes", "attempt", "producer_id", "producer_epoch", "base_sequence"]),
+    (
+        "batch_drained",
+        &[
+            "producer",
+            "batch",
+            "tp",
+            "reason",
+            "records",
+            "bytes",
+            "attempt",
+            "producer_id",
+            "producer_epoch",
+            "base_sequence",
+        ],
+    ),
     ("request_sent", &["from", "to", "api", "corr", "batches"]),
     ("response_received", &["at", "from", "api", "corr", "errors"]),
     ("request_timed_out", &["from", "to", "corr"]),
@@ -441,7 +454,10 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("partitions_added_to_txn", &["producer", "partitions"]),
     ("txn_ending", &["producer", "commit"]),
     ("txn_ended", &["producer", "commit", "error"]),
-    ("appended", &["broker", "tp", "batch", "base_offset", "last_offset", "leader_epoch", "producer_id", "base_sequence"]),
+    (
+        "appended",
+        &["broker", "tp", "batch", "base_offset", "last_offset", "leader_epoch", "producer_id", "base_sequence"],
+    ),
     ("produce_rejected", &["broker", "tp", "batch", "error"]),
     ("duplicate_batch", &["broker", "tp", "batch", "producer_id", "base_sequence", "base_offset"]),
     ("produce_answered", &["broker", "to", "corr", "results"]),
@@ -549,7 +565,13 @@ mod tests {
 
     #[test]
     fn schema_matches_serialization() {
-        let e = Event::LeaderElected { tp: Tp::new(0, 0), leader: 2, leader_epoch: 1, isr: vec![2], kind: ElectionKind::Unclean };
+        let e = Event::LeaderElected {
+            tp: Tp::new(0, 0),
+            leader: 2,
+            leader_epoch: 1,
+            isr: vec![2],
+            kind: ElectionKind::Unclean,
+        };
         let v = serde_json::to_value(Entry { at_us: 5, event: e }).expect("serializes");
         let ty = v["type"].as_str().expect("tagged");
         let (_, fields) = EVENT_SCHEMA.iter().find(|(n, _)| *n == ty).expect("in schema");
