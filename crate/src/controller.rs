@@ -322,9 +322,10 @@ impl Controller {
         }
         let img = Rc::make_mut(&mut self.image);
         img.version += 1;
+        // Fenced brokers catch up through their heartbeat responses instead.
         for &id in &self.spec.broker_ids {
-            let inc = self.regs.get(&id).map(|r| r.incarnation);
-            ctx.send(NodeId::broker(id), inc, Msg::MetadataPush { image: self.image.clone() });
+            let Some(reg) = self.regs.get(&id).filter(|r| !r.fenced) else { continue };
+            ctx.send(NodeId::broker(id), Some(reg.incarnation), Msg::MetadataPush { image: self.image.clone() });
         }
     }
 

@@ -527,6 +527,10 @@ impl World {
         if self.txn_log.borrow().txns.values().any(|m| !m.pending_markers.is_empty()) {
             return false;
         }
+        // A broker that runs but is fenced has not rejoined yet.
+        if self.brokers.iter().any(|b| b.up && self.controller.broker_fenced(b.id)) {
+            return false;
+        }
         let image = &self.controller.image;
         for (tp, p) in image.partitions() {
             let Some(l) = p.leader else { return false };
@@ -541,7 +545,7 @@ impl World {
             }
             for &r in &p.replicas {
                 let b = &self.brokers[r as usize - 1];
-                if !b.up || self.controller.broker_fenced(r) || r == l {
+                if !b.up || r == l {
                     continue;
                 }
                 let Some(rr) = b.replicas.get(&tp) else { continue };

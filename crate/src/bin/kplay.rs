@@ -125,11 +125,9 @@ fn cmd_run(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if json {
-        println!("{}", report.to_json());
-    } else {
-        print!("{}", kplay::report::text::render(&report, opts.trace));
-    }
+    let out = if json { report.to_json() + "\n" } else { kplay::report::text::render(&report, opts.trace) };
+    // A closed pipe (`kplay run f | head`) is not an error worth a panic.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
     if report.all_expectations_held() {
         ExitCode::SUCCESS
     } else {

@@ -185,12 +185,21 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
         }
     }
     let mut out = Vec::new();
+    let mut spans: Vec<Option<Span>> = Vec::new();
     for ((kind, batch), ids) in groups {
         let story = ix.batches.get(&batch);
+        let append =
+            if kind == "lost" { story.and_then(|s| s.appends.first()) } else { story.and_then(|s| s.appends.last()) };
+        spans.push(append.map(|(t, _, off)| Span {
+            first_offset: *off,
+            last_offset: *off + ids.len() as u64 - 1,
+            first_us: *t,
+            last_us: *t,
+        }));
         let text = match kind {
             "lost" => explain_lost(world, &ix, &ids, batch, story),
             "duplicated" => explain_duplicated(&ix, batch, story),
-            "reordered" => explain_reordered(&ix, batch, story),
+            "reordered" => explain_reordered(batch, story),
             "phantom" => explain_phantom(batch, story),
             "aborted" => "§R §was written inside a transaction that was aborted; read_committed consumers skip §them."
                 .to_string(),
@@ -199,7 +208,7 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
         };
         out.push(Explanation { kind: kind.to_string(), records: ids, text });
     }
-    let mut out = merge_alike(out);
+    let mut out = merge_alike(out, spans);
     out.extend(explain_dedups(&ix, world));
     out
 }
@@ -207,9 +216,7 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
 fn first_append_phrase(ix: &Index, story: &BatchStory) -> String {
     let acks = story.producer.and_then(|p| ix.acks_by_producer.get(&p)).cloned().unwrap_or_default();
     match story.appends.first() {
-        Some((t, b, off)) => {
-            format!("{b} appended §them from offset {off} at {} and the producer was told success ({acks})", fmt_us(*t))
-        }
+        Some((_, b, _)) => format!("{b} appended §them §AT and the producer was told success ({acks})"),
         None => format!("acknowledged with {acks} but never appended by a broker (the request was lost on the way)"),
     }
 }
@@ -243,15 +250,16 @@ fn explain_lost(world: &World, ix: &Index, ids: &[u32], batch: u32, story: Optio
     for e in ix.elections.iter().filter(|e| e.at_us >= after) {
         match &e.event {
             Event::LeaderElected { tp: etp, leader: l, leader_epoch, kind, .. } if Some(*etp) == tp => {
-                let how = match kind {
-                    ElectionKind::Unclean => {
-                        "by an unclean election (unclean.leader.election.enable=true), without them"
+                let t = fmt_us(e.at_us);
+                chain.push(match kind {
+                    ElectionKind::Unclean => format!(
+                        "broker-{l}, which did not have §them, was elected leader (epoch {leader_epoch}) at {t} by an unclean election (unclean.leader.election.enable=true)"
+                    ),
+                    ElectionKind::Preferred => {
+                        format!("broker-{l} became leader again as preferred replica (epoch {leader_epoch}) at {t}")
                     }
-                    ElectionKind::Preferred => "as preferred leader",
-                    ElectionKind::Clean => "from the ISR",
-                };
-                chain
-                    .push(format!("broker-{l} was elected leader (epoch {leader_epoch}) {how} at {}", fmt_us(e.at_us)));
+                    ElectionKind::Clean => format!("broker-{l} was elected leader from the ISR (epoch {leader_epoch}) at {t}"),
+                });
             }
             Event::PartitionOffline { tp: etp, .. } if Some(*etp) == tp => {
                 chain.push(format!("the partition went offline at {}", fmt_us(e.at_us)))
@@ -314,12 +322,17 @@ fn explain_duplicated(ix: &Index, batch: u32, story: Option<&BatchStory>) -> Str
     text
 }
 
-fn explain_reordered(ix: &Index, batch: u32, story: Option<&BatchStory>) -> String {
-    let Some(s) = story else { return "§R landed after records sent later.".to_string() };
-    let mut text = format!("§R (batch {batch}) landed after records the producer sent later: ");
-    text.push_str(&attempt_fates(ix, s).join(" → "));
-    text.push_str(". With max.in.flight.requests.per.connection > 1 and no idempotence, a later batch can be written while an earlier one waits to be retried.");
-    text
+fn explain_reordered(batch: u32, story: Option<&BatchStory>) -> String {
+    let _ = batch;
+    let Some(s) = story else { return "§R landed after records the producer sent later.".to_string() };
+    let why = s.retries.first().map_or("failed".to_string(), |(_, e, _)| format!("failed with {e}"));
+    let to = s.requests.last().map_or(String::new(), |r| format!(" to {}", r.2));
+    format!(
+        "§R landed after records the producer sent later: the first attempt {why}, the retry{to} was written §AT, \
+         after batches sent later had already been written. Without idempotence a retried batch goes back to the head \
+         of its queue (batches failing together are re-queued one by one, the last failed first), and with \
+         max.in.flight.requests.per.connection > 1 later batches are not held back."
+    )
 }
 
 fn explain_phantom(batch: u32, story: Option<&BatchStory>) -> String {
@@ -371,19 +384,62 @@ fn explain_failed(world: &World, ids: &[u32], batch: u32, story: Option<&BatchSt
     format!("§R{b} failed with {class}{cause}: {why}.")
 }
 
-/// Explanations whose templates are equal become one, naming all their records.
-fn merge_alike(list: Vec<Explanation>) -> Vec<Explanation> {
-    let mut merged: Vec<Explanation> = Vec::new();
-    for e in list {
-        match merged.iter_mut().find(|m| m.kind == e.kind && m.text == e.text) {
-            Some(m) => m.records.extend(e.records),
-            None => merged.push(e),
+/// Where and when a group's records were appended, for `§AT`.
+#[derive(Clone, Copy)]
+struct Span {
+    first_offset: u64,
+    last_offset: u64,
+    first_us: Micros,
+    last_us: Micros,
+}
+
+impl Span {
+    fn join(self, o: Span) -> Span {
+        Span {
+            first_offset: self.first_offset.min(o.first_offset),
+            last_offset: self.last_offset.max(o.last_offset),
+            first_us: self.first_us.min(o.first_us),
+            last_us: self.last_us.max(o.last_us),
         }
     }
-    for m in merged.iter_mut() {
-        m.text = fill(&m.text, &m.records);
+
+    fn phrase(self) -> String {
+        let offsets = if self.first_offset == self.last_offset {
+            format!("at offset {}", self.first_offset)
+        } else {
+            format!("at offsets {}–{}", self.first_offset, self.last_offset)
+        };
+        if self.first_us == self.last_us {
+            format!("{offsets} ({})", fmt_us(self.first_us))
+        } else {
+            format!("{offsets} (between {} and {})", fmt_us(self.first_us), fmt_us(self.last_us))
+        }
+    }
+}
+
+/// Explanations whose templates are equal become one, naming all their records.
+fn merge_alike(list: Vec<Explanation>, spans: Vec<Option<Span>>) -> Vec<Explanation> {
+    let mut merged: Vec<(Explanation, Option<Span>)> = Vec::new();
+    for (e, span) in list.into_iter().zip(spans) {
+        match merged.iter_mut().find(|(m, _)| m.kind == e.kind && m.text == e.text) {
+            Some((m, s)) => {
+                m.records.extend(e.records);
+                *s = match (*s, span) {
+                    (Some(a), Some(b)) => Some(a.join(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            None => merged.push((e, span)),
+        }
     }
     merged
+        .into_iter()
+        .map(|(mut m, span)| {
+            let at = span.map_or(String::new(), Span::phrase);
+            m.text = fill(&m.text, &m.records).replace("§AT", &at);
+            m
+        })
+        .collect()
 }
 
 /// Positive explanations: retries the broker recognised as duplicates.
