@@ -176,8 +176,12 @@ impl World {
             });
         }
         for i in 0..self.producers.len() {
+            let explicit_init =
+                self.scenario.timeline.iter().any(|t| matches!(t.action, Action::Init { producer } if producer == i));
             self.with_producer(i, |p, ctx| {
-                p.init_transactions(ctx);
+                if !explicit_init {
+                    p.init_transactions(ctx);
+                }
                 p.wake_sender(ctx, 0);
             });
         }
@@ -420,6 +424,7 @@ impl World {
                 self.with_producer(producer, |p, ctx| p.add_job(ctx, i as u32, job));
             }
             Action::Flush { producer } => self.app_op(producer, i, Op::Flush),
+            Action::Init { producer } => self.app_op(producer, i, Op::Init),
             Action::Begin { producer } => self.app_op(producer, i, Op::Begin),
             Action::Commit { producer } => self.app_op(producer, i, Op::Commit),
             Action::Abort { producer } => self.app_op(producer, i, Op::Abort),
@@ -524,7 +529,8 @@ impl World {
     /// Every partition has a live leader, every live unfenced replica is in the ISR with
     /// the leader's LEO and HW, and no transaction markers are pending.
     pub fn cluster_settled(&self) -> bool {
-        if self.txn_log.borrow().txns.values().any(|m| !m.pending_markers.is_empty()) {
+        // Markers still to write, or a transaction still open (its timeout will abort it).
+        if self.txn_log.borrow().txns.values().any(|m| !m.pending_markers.is_empty() || m.is_open()) {
             return false;
         }
         // A broker that runs but is fenced has not rejoined yet.

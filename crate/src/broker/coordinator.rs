@@ -47,6 +47,13 @@ pub struct TxnMeta {
     pub pending_markers: BTreeSet<Tp>,
 }
 
+impl TxnMeta {
+    /// Ongoing or still writing markers.
+    pub fn is_open(&self) -> bool {
+        matches!(self.status, TxnStatus::Ongoing | TxnStatus::PrepareCommit | TxnStatus::PrepareAbort)
+    }
+}
+
 /// `__transaction_state`, as durable replicated state.
 #[derive(Debug, Default)]
 pub struct TxnLog {

@@ -155,6 +155,23 @@ fn offsets(base: u64, n: usize) -> String {
     }
 }
 
+/// Every batch in the final logs (read-uncommitted) that holds `record`:
+/// (producer batch id, producer id, offset).
+fn copies_of(world: &World, record: u32) -> Vec<(u32, i64, u64)> {
+    let mut out = Vec::new();
+    for (tp, _) in world.controller.image.partitions() {
+        let Some((replica, _)) = super::final_replica(world, tp, crate::config::IsolationLevel::ReadUncommitted) else {
+            continue;
+        };
+        for e in &replica.log.entries {
+            if let Some(i) = e.batch.data.records.iter().position(|&r| r == record) {
+                out.push((e.batch.data.batch_id, e.batch.data.producer_id, e.batch.base_offset + i as u64));
+            }
+        }
+    }
+    out
+}
+
 /// Every explanation for the run, anomalies first.
 pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
     let trace = world.trace.entries();
@@ -198,11 +215,10 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
         }));
         let text = match kind {
             "lost" => explain_lost(world, &ix, &ids, batch, story),
-            "duplicated" => explain_duplicated(&ix, batch, story),
+            "duplicated" => explain_duplicated(world, &ix, &ids, batch, story),
             "reordered" => explain_reordered(batch, story),
             "phantom" => explain_phantom(batch, story),
-            "aborted" => "§R §was written inside a transaction that was aborted; read_committed consumers skip §them."
-                .to_string(),
+            "aborted" => explain_aborted(world, &ids),
             "failed" => explain_failed(world, &ids, batch, story),
             _ => format!("§R had no result when the run ended at {}.", fmt_us(world.now)),
         };
@@ -313,13 +329,61 @@ fn attempt_fates(ix: &Index, s: &BatchStory) -> Vec<String> {
     out
 }
 
-fn explain_duplicated(ix: &Index, batch: u32, story: Option<&BatchStory>) -> String {
+fn explain_duplicated(world: &World, ix: &Index, ids: &[u32], batch: u32, story: Option<&BatchStory>) -> String {
+    let copies = copies_of(world, ids[0]);
+    let pids: std::collections::BTreeSet<i64> = copies.iter().map(|c| c.1).collect();
+    if pids.len() > 1 || copies.iter().any(|c| c.0 != batch) {
+        // Written by different batches: a resend by a new producer session.
+        let restarts = world.trace.entries().iter().filter(|e| matches!(e.event, Event::AppRestarted { .. })).count();
+        let list: Vec<String> = copies
+            .iter()
+            .map(|(b, pid, off)| {
+                if *pid >= 0 {
+                    format!("offset {off} (batch {b}, producer id {pid})")
+                } else {
+                    format!("offset {off} (batch {b})")
+                }
+            })
+            .collect();
+        let why = if restarts > 0 && pids.len() > 1 {
+            "the application restarted and sent §them again: a new process has a new producer id and sequences \
+             starting at 0, so the broker cannot recognise the resend; idempotence only deduplicates within one \
+             producer session"
+        } else {
+            "the application sent §them again"
+        };
+        return format!("§R §was written {} times, at {}: {why}.", copies.len(), list.join(" and "));
+    }
     let Some(s) = story else { return "§R appear more than once in the final log.".to_string() };
     let n = s.appends.len();
     let mut text = format!("§R (batch {batch}) §was written {n} times: ");
     text.push_str(&attempt_fates(ix, s).join(" → "));
     text.push_str(". Without idempotence the broker cannot tell a retry from a new batch.");
     text
+}
+
+/// Why a transaction was aborted: by the application, its timeout, or a new instance.
+fn explain_aborted(world: &World, ids: &[u32]) -> String {
+    let pid = copies_of(world, ids[0]).first().map(|c| c.1);
+    let mut cause = "the application called abortTransaction()".to_string();
+    for e in world.trace.entries() {
+        match &e.event {
+            Event::TxnTimedOut { producer_id, transactional_id } if Some(*producer_id) == pid => {
+                cause = format!(
+                    "the coordinator aborted it at {} because it stayed open longer than transaction.timeout.ms \
+                     (transactional.id {transactional_id}), and bumped the epoch, fencing the producer",
+                    fmt_us(e.at_us)
+                );
+                break;
+            }
+            Event::TxnAbortedByCoordinator { producer_id, reason, .. } if Some(*producer_id) == pid => {
+                cause = format!("the coordinator aborted it at {}: {reason}", fmt_us(e.at_us));
+                break;
+            }
+            _ => {}
+        }
+    }
+    format!("§R §was written inside a transaction that was aborted ({cause}); read_committed consumers skip §them.")
 }
 
 fn explain_reordered(batch: u32, story: Option<&BatchStory>) -> String {

@@ -33,9 +33,10 @@ pub struct SendJob {
     pub sync: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
     Flush,
+    Init,
     Begin,
     Commit,
     Abort,
@@ -359,6 +360,7 @@ impl Producer {
                 self.app.blocked = Some(Blocked::Flush { batches });
                 self.wake_sender(ctx, ctx.now);
             }
+            Op::Init => self.init_transactions(ctx),
             Op::Begin | Op::Commit | Op::Abort => self.start_txn_op(ctx, op),
         }
     }

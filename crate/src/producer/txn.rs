@@ -175,14 +175,13 @@ impl Producer {
             return true;
         }
         let needs_coordinator = self.txn.transactional() && req != TxnReq::FindCoordinator;
+        if needs_coordinator && self.txn.coordinator.is_none() {
+            // Look the coordinator up first (`maybeFindCoordinatorAndRetry`), now.
+            self.txn.queue.push_front(TxnReq::FindCoordinator);
+            return self.maybe_send_txn_request(ctx);
+        }
         let target = if needs_coordinator {
-            match self.txn.coordinator {
-                Some(c) => c,
-                None => {
-                    self.txn.queue.push_front(TxnReq::FindCoordinator);
-                    return true;
-                }
-            }
+            self.txn.coordinator.expect("known")
         } else {
             match self.least_loaded_node(ctx) {
                 Some(n) => n,
@@ -410,6 +409,16 @@ impl Producer {
                 let (pid, epoch) = self.idem.as_ref().map_or((-1, -1), |i| (i.producer_id, i.producer_epoch));
                 self.txn.txn = ctx.history.new_txn(self.index, ctx.now, pid, epoch);
                 ctx.trace(Event::TxnBegun { producer: self.node });
+            }
+            (Op::Commit | Op::Abort, Phase::InTransaction)
+                if self.txn.added.is_empty() && self.txn.pending.is_empty() =>
+            {
+                // Nothing was sent in it: Kafka completes it without an EndTxn.
+                let commit = op == Op::Commit;
+                let outcome = if commit { TxnOutcome::Committed } else { TxnOutcome::Aborted };
+                ctx.history.end_txn(self.txn.txn, ctx.now, outcome);
+                ctx.trace(Event::TxnEnded { producer: self.node, commit, error: None });
+                self.txn.phase = Phase::Ready;
             }
             (Op::Commit, Phase::InTransaction) => {
                 self.txn.phase = Phase::Committing;

@@ -155,6 +155,9 @@ pub enum Action {
     },
     /// `P flush`: producer.flush().
     Flush { producer: usize },
+    /// `P init`: initTransactions() (kplay extension). A transactional producer whose
+    /// timeline has no `init` calls it when it starts.
+    Init { producer: usize },
     /// `P begin`: beginTransaction().
     Begin { producer: usize },
     /// `P commit`: commitTransaction().

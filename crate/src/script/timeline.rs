@@ -36,7 +36,7 @@ pub const API_NAMES: &[&str] = &[
 ];
 
 pub const ACTION_WORDS: &[&str] = &["crash", "cut", "drop", "heal", "isolate", "restart"];
-const PRODUCER_VERBS: &[&str] = &["send", "flush", "begin", "commit", "abort", "restart"];
+const PRODUCER_VERBS: &[&str] = &["send", "flush", "init", "begin", "commit", "abort", "restart"];
 
 /// What pass 2 may refer to.
 pub struct Names {
@@ -355,13 +355,14 @@ fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ac
     match verb {
         Some("send") => send(n, st, p, diags),
         Some("flush") => plain(Action::Flush { producer: p }, diags),
-        Some(v @ ("begin" | "commit" | "abort")) => {
+        Some(v @ ("init" | "begin" | "commit" | "abort")) => {
             if !txn {
                 let hint = format!("set transactional.id on producer {} to use transactions", who.raw);
                 diags.push(st.loc_at(3).diag("Transactional method invoked on a non-transactional producer.", hint));
                 return None;
             }
             let a = match v {
+                "init" => Action::Init { producer: p },
                 "begin" => Action::Begin { producer: p },
                 "commit" => Action::Commit { producer: p },
                 _ => Action::Abort { producer: p },
