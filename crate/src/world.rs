@@ -10,6 +10,12 @@
 //! hear a reset after one link latency); a power loss resets nothing (peers find out by
 //! timeouts); messages to a crashed process are refused with a reset, messages to a
 //! powered-off machine vanish.
+//!
+//! TCP: a producer's connection to a broker is identified by the producer's connection
+//! generation. A message lost on it (drop rule, random loss) stalls the connection in
+//! both directions until the producer closes it; messages held by a cut are delivered at
+//! TCP's next retransmission after the link is back, unless the producer has closed that
+//! connection meanwhile.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -25,8 +31,20 @@ use crate::script::ast::{Action, CrashMode, CrashTarget, NodeRef, RunUntil, Scen
 use crate::sim::trace::Event;
 use crate::sim::{Ctx, History, Ids, Micros, Net, NodeId, Outgoing, Prng, Queue, Route, Tp, Trace};
 
+/// A producer↔broker TCP connection: (producer index, broker id, producer's generation).
+type ConnKey = (u16, u16, u32);
+
+/// A message a cut or isolation is holding back (TCP retransmits it).
+struct HeldMsg {
+    env: Envelope,
+    sent_us: Micros,
+    conn: Option<ConnKey>,
+}
+
 enum Ev {
-    Deliver(Box<Envelope>),
+    Deliver(Box<Envelope>, Option<ConnKey>),
+    /// A cut or isolation may have ended: release what TCP can now get through.
+    LinkCheck,
     Producer(u16, u32, ProducerTimer),
     Broker(u16, u32, BrokerTimer),
     Controller(ControllerTimer),
@@ -62,6 +80,9 @@ pub struct World {
     /// Messages on the wire that carry client work (anything to or from a producer, and
     /// transaction markers): a run is not idle while one is in flight.
     client_msgs_in_flight: u64,
+    /// Connections that lost a message: nothing more gets through on them.
+    dead_conns: std::collections::BTreeSet<ConnKey>,
+    held: Vec<HeldMsg>,
     pub events: u64,
     pub stopped_by_cap: bool,
     sends: Vec<Outgoing>,
@@ -153,6 +174,8 @@ impl World {
             last_trace_count: 0,
             last_change_us: 0,
             client_msgs_in_flight: 0,
+            dead_conns: std::collections::BTreeSet::new(),
+            held: Vec::new(),
             events: 0,
             stopped_by_cap: false,
             sends: Vec::new(),
@@ -258,25 +281,80 @@ impl World {
         }
     }
 
+    /// The producer connection a message travels on, if any.
+    fn conn_key(&self, env: &Envelope) -> Option<ConnKey> {
+        let (p, b) = match (self.node_kind(env.from), self.node_kind(env.to)) {
+            (NodeKind::Producer(p), NodeKind::Broker(b)) | (NodeKind::Broker(b), NodeKind::Producer(p)) => (p, b),
+            _ => return None,
+        };
+        let broker = b as u16 + 1;
+        let gen = self.producers[p].conns.get(&broker).map_or(0, |c| c.gen);
+        Some((p as u16, broker, gen))
+    }
+
+    fn trace_drop(&mut self, env: &Envelope, cause: crate::sim::DropCause) {
+        self.trace.push(
+            self.now,
+            Event::MessageDropped { from: env.from, to: env.to, api: env.msg.api(), corr: env.msg.corr(), cause },
+        );
+    }
+
     fn route(&mut self, env: Envelope) {
+        let conn = self.conn_key(&env);
+        if conn.is_some_and(|c| self.dead_conns.contains(&c)) {
+            self.trace_drop(&env, crate::sim::DropCause::Stalled);
+            return;
+        }
         match self.net.route(self.now, env.from, env.to, env.msg.api()) {
             Route::Deliver(at) => {
                 if self.is_client_traffic(&env) {
                     self.client_msgs_in_flight += 1;
                 }
-                self.queue.push(at, Ev::Deliver(Box::new(env)))
+                self.queue.push(at, Ev::Deliver(Box::new(env), conn))
             }
             Route::Dropped(cause) => {
+                if let Some(c) = conn {
+                    self.dead_conns.insert(c);
+                }
+                self.trace_drop(&env, cause);
+            }
+            Route::Held => {
                 self.trace.push(
                     self.now,
-                    Event::MessageDropped {
-                        from: env.from,
-                        to: env.to,
-                        api: env.msg.api(),
-                        corr: env.msg.corr(),
-                        cause,
-                    },
+                    Event::MessageHeld { from: env.from, to: env.to, api: env.msg.api(), corr: env.msg.corr() },
                 );
+                self.held.push(HeldMsg { env, sent_us: self.now, conn });
+                if let Some(t) = self.net.next_rule_end(self.now) {
+                    self.queue.push(t, Ev::LinkCheck);
+                }
+            }
+        }
+    }
+
+    /// Links came back (a cut ended, or `heal`): TCP's next retransmission of each held
+    /// message gets through.
+    fn release_held(&mut self) {
+        let now = self.now;
+        let held = std::mem::take(&mut self.held);
+        for h in held {
+            if !self.net.link_up(now, h.env.from, h.env.to) {
+                self.held.push(h);
+                continue;
+            }
+            let syn = matches!(h.env.msg, Msg::Connect { .. });
+            match self.net.retransmit_arrival(h.sent_us, now, h.env.from, h.env.to, syn) {
+                Some(at) => {
+                    if self.is_client_traffic(&h.env) {
+                        self.client_msgs_in_flight += 1;
+                    }
+                    self.queue.push(at, Ev::Deliver(Box::new(h.env), h.conn));
+                }
+                None => self.trace_drop(&h.env, crate::sim::DropCause::GaveUp),
+            }
+        }
+        if !self.held.is_empty() {
+            if let Some(t) = self.net.next_rule_end(now) {
+                self.queue.push(t, Ev::LinkCheck);
             }
         }
     }
@@ -305,9 +383,20 @@ impl World {
         self.route(Envelope { from: env.to, to: env.from, from_inc: 0, to_inc: Some(env.from_inc), msg: Msg::Reset });
     }
 
-    fn deliver(&mut self, env: Envelope) {
+    fn deliver(&mut self, env: Envelope, conn: Option<ConnKey>) {
         if self.is_client_traffic(&env) {
             self.client_msgs_in_flight -= 1;
+        }
+        // A request on a connection the producer has since closed never reaches the
+        // broker: the producer's TCP stack discarded it.
+        if let (Some((p, b, gen)), NodeKind::Producer(_)) = (conn, self.node_kind(env.from)) {
+            let live = self.producers[p as usize]
+                .conns
+                .get(&b)
+                .is_some_and(|c| c.gen == gen && c.state != crate::producer::network::ConnState::Disconnected);
+            if !live {
+                return;
+            }
         }
         match self.node_kind(env.to) {
             NodeKind::Controller => {
@@ -376,7 +465,8 @@ impl World {
 
     fn dispatch(&mut self, ev: Ev) {
         match ev {
-            Ev::Deliver(env) => self.deliver(*env),
+            Ev::Deliver(env, conn) => self.deliver(*env, conn),
+            Ev::LinkCheck => self.release_held(),
             Ev::Producer(i, inc, t) => {
                 if self.producers[i as usize].inc() == inc {
                     self.with_producer(i as usize, |p, ctx| p.on_timer(ctx, t));
@@ -455,12 +545,21 @@ impl World {
             Action::Cut { from, to, for_us } => {
                 let (f, t) = (self.node_of(from), self.node_of(to));
                 self.net.add_cut(f, t, for_us.map(|d| now + d));
+                if let Some(d) = for_us {
+                    self.queue.push(now + d, Ev::LinkCheck);
+                }
             }
             Action::Isolate { node, for_us } => {
                 let n = self.node_of(node);
                 self.net.add_isolate(n, for_us.map(|d| now + d));
+                if let Some(d) = for_us {
+                    self.queue.push(now + d, Ev::LinkCheck);
+                }
             }
-            Action::Heal => self.net.heal(),
+            Action::Heal => {
+                self.net.heal();
+                self.release_held();
+            }
             Action::Poll { consumer, topic } => {
                 let polled = self.consumers[consumer].poll(&self.brokers, &self.controller.image, topic as u16);
                 let name = self.consumers[consumer].name.clone();

@@ -113,8 +113,13 @@ impl Broker {
         self.delayed_fetch.clear();
         self.alter_in_flight.clear();
         self.image = None;
+        self.markers_in_flight.clear();
         for r in self.replicas.values_mut() {
             r.role = super::replica::Role::None;
+            // The in-memory HW dies with the process; what remains is the checkpoint,
+            // never above what the disk still holds.
+            r.hw = r.hw_checkpoint.min(r.log.leo);
+            r.hw_checkpoint = r.hw;
         }
     }
 

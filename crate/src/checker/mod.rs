@@ -12,6 +12,7 @@
 
 pub mod expect;
 pub mod explain;
+pub mod invariants;
 pub mod verdicts;
 
 use crate::broker::replica::Replica;

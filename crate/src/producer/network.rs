@@ -44,6 +44,8 @@ pub struct Conn {
     pub state: ConnState,
     /// Incarnation of the broker process this connection was opened to.
     pub server_inc: u32,
+    /// Connection generation: every connection attempt opens a new TCP connection.
+    pub gen: u32,
     pub in_flight: VecDeque<InFlight>,
     /// Disconnects since the last successful connection (`failedAttempts`, for the
     /// reconnect backoff).
@@ -60,6 +62,7 @@ impl Conn {
             broker,
             state: ConnState::Disconnected,
             server_inc: 0,
+            gen: 0,
             in_flight: VecDeque::new(),
             failures: 0,
             setup_failures: 0,

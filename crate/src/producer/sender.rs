@@ -587,6 +587,7 @@ impl Producer {
             return false;
         }
         let deadline_us = now + conn.setup_timeout(&self.cfg, &mut self.rng);
+        conn.gen += 1;
         conn.state = ConnState::Connecting { corr, deadline_us };
         ctx.trace(Event::Connecting { from: self.node, to: NodeId::broker(broker) });
         ctx.send(NodeId::broker(broker), None, Msg::Connect { corr });
@@ -700,8 +701,16 @@ impl Producer {
             if ready_conn {
                 consider(self.meta.next_update_at(self.cfg.retry_backoff_us, self.cfg.metadata_max_age_us));
             } else if !connecting && wants_request {
-                // Nothing to talk to yet: wake when a reconnect backoff ends.
-                consider(self.conns.values().map(|c| c.backoff_until_us).min());
+                // No node can take a request (`leastLoadedNode` finds none): wake when a
+                // reconnect backoff ends, else after reconnect.backoff.ms as Kafka's
+                // metadata updater does; a response arriving wakes us sooner.
+                let backoff_end = self
+                    .conns
+                    .values()
+                    .filter(|c| c.state == ConnState::Disconnected && c.backoff_until_us > now)
+                    .map(|c| c.backoff_until_us)
+                    .min();
+                consider(Some(backoff_end.unwrap_or(now + self.cfg.reconnect_backoff_us)));
             }
         }
         consider(self.txn.next_retry_us());

@@ -13,6 +13,13 @@
 //! probability, drawn from the network's own PRNG stream. What a lost message means to
 //! its endpoints (a request that never gets an answer, a timeout) is theirs to find out:
 //! nobody is told.
+//!
+//! TCP semantics: a message sent over a link that is cut (or isolated) is not lost: TCP
+//! keeps retransmitting it, so it is [`Route::Held`] and gets through at the first
+//! retransmission after the link is back ([`Net::retransmit_arrival`]: RTO from 200 ms,
+//! 1 s for a SYN, doubling up to 120 s; after ~15 minutes TCP gives up). A message that a
+//! drop rule or random loss takes is gone, and the kernel treats the connection it was
+//! on as stalled: TCP cannot deliver later bytes before the lost ones.
 
 use serde::Serialize;
 
@@ -37,12 +44,27 @@ pub enum DropCause {
     Isolated,
     /// Random loss (`network loss=`).
     Loss,
+    /// Sent on a connection that already lost a message: TCP cannot deliver it.
+    Stalled,
+    /// Held by a cut or isolation for longer than TCP retransmits (~15 minutes).
+    GaveUp,
 }
 
 pub enum Route {
     Deliver(Micros),
     Dropped(DropCause),
+    /// The link is down: TCP keeps retransmitting until it is back.
+    Held,
 }
+
+/// Linux `TCP_RTO_MIN`.
+const RTO_MIN_US: Micros = 200_000;
+/// Initial SYN retransmission timeout.
+const RTO_SYN_US: Micros = 1_000_000;
+/// `TCP_RTO_MAX`.
+const RTO_MAX_US: Micros = 120_000_000;
+/// About what `net.ipv4.tcp_retries2=15` allows before a connection is given up.
+const TCP_GIVE_UP_US: Micros = 924_600_000;
 
 pub struct Net {
     pub latency_us: Micros,
@@ -61,38 +83,69 @@ impl Net {
 
     /// Decide the fate of a message of Kafka API `api` sent now from `from` to `to`.
     pub fn route(&mut self, now: Micros, from: NodeId, to: NodeId, api: &str) -> Route {
-        if let Some(cause) = self.rule_verdict(now, from, to, api) {
+        if !self.link_up(now, from, to) {
+            return Route::Held;
+        }
+        if let Some(cause) = self.rule_verdict(from, to, api) {
             return Route::Dropped(cause);
         }
         if self.rng.chance_ppm(self.loss_ppm) {
             return Route::Dropped(DropCause::Loss);
         }
+        Route::Deliver(self.arrival(now, from, to))
+    }
+
+    fn arrival(&mut self, now: Micros, from: NodeId, to: NodeId) -> Micros {
         let jitter = if self.jitter_us > 0 { self.rng.below(self.jitter_us + 1) } else { 0 };
         let link = from.index() * self.n + to.index();
         let at = (now + self.latency_us + jitter).max(self.last_arrival[link]);
         self.last_arrival[link] = at;
-        Route::Deliver(at)
+        at
     }
 
-    fn rule_verdict(&mut self, now: Micros, from: NodeId, to: NodeId, msg_api: &str) -> Option<DropCause> {
+    /// A held message sent at `sent_us`, with the link up again at `now`: when does TCP's
+    /// next retransmission get it through? None when TCP has given up by now.
+    pub fn retransmit_arrival(
+        &mut self,
+        sent_us: Micros,
+        now: Micros,
+        from: NodeId,
+        to: NodeId,
+        syn: bool,
+    ) -> Option<Micros> {
+        let mut rto = if syn { RTO_SYN_US } else { RTO_MIN_US };
+        let mut t = sent_us + rto;
+        while t < now {
+            rto = (rto * 2).min(RTO_MAX_US);
+            t += rto;
+        }
+        if t - sent_us > TCP_GIVE_UP_US {
+            return None;
+        }
+        Some(self.arrival(t, from, to))
+    }
+
+    fn rule_verdict(&mut self, from: NodeId, to: NodeId, msg_api: &str) -> Option<DropCause> {
         for rule in self.rules.iter_mut() {
-            match rule {
-                Rule::Cut { from: f, to: t, until } if *f == from && *t == to && active(*until, now) => {
-                    return Some(DropCause::Cut)
-                }
-                Rule::Isolate { node, until } if (*node == from || *node == to) && active(*until, now) => {
-                    return Some(DropCause::Isolated)
-                }
-                Rule::Drop { from: f, to: t, remaining, api }
-                    if *f == from && *t == to && *remaining > 0 && api.is_none_or(|a| a == msg_api) =>
-                {
+            if let Rule::Drop { from: f, to: t, remaining, api } = rule {
+                if *f == from && *t == to && *remaining > 0 && api.is_none_or(|a| a == msg_api) {
                     *remaining -= 1;
                     return Some(DropCause::DropRule);
                 }
-                _ => {}
             }
         }
         None
+    }
+
+    /// The earliest future moment an active cut or isolation ends.
+    pub fn next_rule_end(&self, now: Micros) -> Option<Micros> {
+        self.rules
+            .iter()
+            .filter_map(|r| match r {
+                Rule::Cut { until: Some(u), .. } | Rule::Isolate { until: Some(u), .. } if *u > now => Some(*u),
+                _ => None,
+            })
+            .min()
     }
 
     /// Whether cuts and isolations let a message through right now (ignores drop counts
@@ -161,9 +214,23 @@ mod tests {
                     assert!(at >= t + 1_000 && at >= last);
                     last = at;
                 }
-                Route::Dropped(_) => panic!("no loss configured"),
+                _ => panic!("no loss or cut configured"),
             }
         }
+    }
+
+    #[test]
+    fn cut_holds_messages_until_a_retransmission_after_it_ends() {
+        let mut n = net();
+        n.add_cut(NodeId(1), NodeId(2), Some(7_000_000));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(2), "Produce"), Route::Held));
+        // Retransmissions at 0.2, 0.6, 1.4, 3.0, 6.2, 12.6 s: the first after 7 s is 12.6 s.
+        assert_eq!(n.retransmit_arrival(0, 7_000_000, NodeId(1), NodeId(2), false), Some(12_600_000 + 1_000));
+        // A SYN retransmits at 1, 3, 7 s.
+        assert_eq!(n.retransmit_arrival(0, 7_000_000, NodeId(1), NodeId(3), true), Some(7_000_000 + 1_000));
+        // After about 15 minutes TCP gives up.
+        assert_eq!(n.retransmit_arrival(0, 1_000_000_000, NodeId(1), NodeId(2), false), None);
+        assert_eq!(n.next_rule_end(0), Some(7_000_000));
     }
 
     #[test]

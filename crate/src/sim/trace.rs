@@ -96,6 +96,13 @@ pub enum Event {
         corr: Option<u32>,
         cause: DropCause,
     },
+    /// A cut or isolation holds the message back; TCP retransmits it once the link is up.
+    MessageHeld {
+        from: NodeId,
+        to: NodeId,
+        api: &'static str,
+        corr: Option<u32>,
+    },
     /// A TCP reset (connection refused or closed by a dead/restarted process).
     ConnectionReset {
         from: NodeId,
@@ -413,6 +420,7 @@ pub enum Event {
 pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("action", &["line", "text"]),
     ("message_dropped", &["from", "to", "api", "corr", "cause"]),
+    ("message_held", &["from", "to", "api", "corr"]),
     ("connection_reset", &["from", "to"]),
     ("send_blocked", &["producer", "record", "reason"]),
     ("send_failed", &["producer", "record", "error"]),

@@ -1,0 +1,88 @@
+//! Model invariants, checked while a run goes (swarm tests, `kplay swarm`).
+//!
+//! - HW ≤ LEO on every replica.
+//! - A leader's HW never moves back within one leader epoch.
+//! - The leader is in the ISR, and the ISR is a subset of the replicas.
+//! - Every offset below the leader's HW (committed) holds the same batch on every live
+//!   ISR member (checked by [`Invariants::check_logs`], which costs a log scan).
+
+use std::collections::BTreeMap;
+
+use crate::sim::Tp;
+use crate::world::World;
+
+#[derive(Default)]
+pub struct Invariants {
+    /// (broker, partition) → (leader epoch, HW) last seen while leader.
+    leader_hw: BTreeMap<(u16, Tp), (u32, u64)>,
+}
+
+impl Invariants {
+    /// The cheap checks, after any event.
+    pub fn check(&mut self, w: &World) -> Result<(), String> {
+        let image = &w.controller.image;
+        for (tp, p) in image.partitions() {
+            if let Some(l) = p.leader {
+                if !p.isr.contains(&l) {
+                    return Err(format!("{tp}: leader broker-{l} not in ISR {:?}", p.isr));
+                }
+            }
+            if let Some(r) = p.isr.iter().find(|r| !p.replicas.contains(r)) {
+                return Err(format!("{tp}: ISR member broker-{r} is not a replica {:?}", p.replicas));
+            }
+        }
+        for b in &w.brokers {
+            for (tp, r) in &b.replicas {
+                if r.hw > r.log.leo {
+                    return Err(format!("{tp} on broker-{}: HW {} > LEO {}", b.id, r.hw, r.log.leo));
+                }
+                if b.up && r.is_leader() {
+                    let key = (b.id, *tp);
+                    if let Some((epoch, hw)) = self.leader_hw.get(&key) {
+                        if *epoch == r.leader_epoch && r.hw < *hw {
+                            return Err(format!(
+                                "{tp} on broker-{}: HW moved back from {hw} to {} in leader epoch {epoch}",
+                                b.id, r.hw
+                            ));
+                        }
+                    }
+                    self.leader_hw.insert(key, (r.leader_epoch, r.hw));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Committed data is identical on every live ISR member.
+    pub fn check_logs(&self, w: &World) -> Result<(), String> {
+        for (tp, p) in w.controller.image.partitions() {
+            let Some(l) = p.leader else { continue };
+            let leader = &w.brokers[l as usize - 1];
+            let Some(lr) = leader.replicas.get(&tp).filter(|r| leader.up && r.is_leader()) else { continue };
+            let committed = lr.log.index_of(lr.hw);
+            for &m in &p.isr {
+                let b = &w.brokers[m as usize - 1];
+                if m == l || !b.up {
+                    continue;
+                }
+                let Some(fr) = b.replicas.get(&tp) else { continue };
+                for (i, le) in lr.log.entries[..committed].iter().enumerate() {
+                    let Some(fe) = fr.log.entries.get(i) else {
+                        // A follower may not have fetched the tail yet if the HW was
+                        // computed from a stale view; anything it has must match.
+                        break;
+                    };
+                    if fe.batch.base_offset != le.batch.base_offset
+                        || !std::rc::Rc::ptr_eq(&fe.batch.data, &le.batch.data)
+                    {
+                        return Err(format!(
+                            "{tp}: committed offset {} differs between leader broker-{l} and ISR member broker-{m}",
+                            le.batch.base_offset
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
