@@ -75,8 +75,6 @@ pub struct World {
     /// Source text of each timeline line, for the trace.
     lines: Vec<String>,
     actions_done: usize,
-    last_trace_count: u64,
-    pub last_change_us: Micros,
     /// Messages on the wire that carry client work (anything to or from a producer, and
     /// transaction markers): a run is not idle while one is in flight.
     client_msgs_in_flight: u64,
@@ -171,8 +169,6 @@ impl World {
             scenario: scenario.clone(),
             lines,
             actions_done: 0,
-            last_trace_count: 0,
-            last_change_us: 0,
             client_msgs_in_flight: 0,
             dead_conns: std::collections::BTreeSet::new(),
             held: Vec::new(),
@@ -449,10 +445,6 @@ impl World {
             self.events += 1;
             budget -= 1;
             self.dispatch(ev);
-            if self.trace.count() != self.last_trace_count {
-                self.last_trace_count = self.trace.count();
-                self.last_change_us = self.now;
-            }
         }
         false
     }
@@ -605,21 +597,22 @@ impl World {
 
     /// Whether `run until idle` is done before the event at `next`.
     fn idle_at(&mut self, next: Micros) -> bool {
+        if next >= MAX_IDLE_RUN_US {
+            self.stopped_by_cap = true;
+            self.now = self.now.max(MAX_IDLE_RUN_US);
+            return true;
+        }
         if self.actions_done < self.scenario.timeline.len()
             || self.client_msgs_in_flight > 0
             || self.producers.iter().any(|p| p.busy())
         {
             return false;
         }
-        if next >= MAX_IDLE_RUN_US {
-            self.stopped_by_cap = true;
-            return true;
-        }
         if self.cluster_settled() {
             return true;
         }
-        if next > self.last_change_us + QUIET_US {
-            self.now = self.now.max(self.last_change_us + QUIET_US);
+        if next > self.trace.last_progress_us + QUIET_US {
+            self.now = self.now.max(self.trace.last_progress_us + QUIET_US);
             return true;
         }
         false

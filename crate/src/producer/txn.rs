@@ -103,10 +103,14 @@ impl TxnState {
         }
     }
 
+    /// A transactional call under way. (An idempotent producer's pending InitProducerId
+    /// is not work of its own: it matters only while records wait, which the accumulator
+    /// already says.)
     pub fn busy(&self) -> bool {
-        self.in_flight.is_some()
-            || !self.queue.is_empty()
-            || matches!(self.phase, Phase::Initializing | Phase::Committing | Phase::Aborting)
+        self.transactional()
+            && (self.in_flight.is_some()
+                || !self.queue.is_empty()
+                || matches!(self.phase, Phase::Initializing | Phase::Committing | Phase::Aborting))
     }
 
     pub fn fatal(&self) -> bool {

@@ -493,6 +493,25 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("polled", &["consumer", "topic", "records"]),
 ];
 
+impl Event {
+    /// Whether the event changes something that matters to the outcome. Connection churn,
+    /// metadata lookups and messages lost on the wire repeat forever against a node that
+    /// never comes back; they do not keep an idle run going.
+    pub fn is_progress(&self) -> bool {
+        !matches!(
+            self,
+            Event::Connecting { .. }
+                | Event::Connected { .. }
+                | Event::Disconnected { .. }
+                | Event::ConnectionReset { .. }
+                | Event::MetadataRequested { .. }
+                | Event::MessageDropped { .. }
+                | Event::MessageHeld { .. }
+                | Event::Action { .. }
+        ) && !matches!(self, Event::RequestSent { api, .. } if *api != "Produce")
+    }
+}
+
 /// A client error serialized as its exception class name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientErrorName(pub ClientError);
@@ -531,15 +550,20 @@ pub struct Trace {
     entries: Vec<Entry>,
     hash: Fnv,
     count: u64,
+    /// When the last event that [`Event::is_progress`] happened.
+    pub last_progress_us: Micros,
 }
 
 impl Trace {
     /// `keep = false` records only the hash and the count (benchmarks).
     pub fn new(keep: bool) -> Trace {
-        Trace { keep, entries: Vec::new(), hash: Fnv(0xcbf2_9ce4_8422_2325), count: 0 }
+        Trace { keep, entries: Vec::new(), hash: Fnv(0xcbf2_9ce4_8422_2325), count: 0, last_progress_us: 0 }
     }
 
     pub fn push(&mut self, at_us: Micros, event: Event) {
+        if event.is_progress() {
+            self.last_progress_us = at_us;
+        }
         let entry = Entry { at_us, event };
         // Serializing a trace event cannot fail: no maps with non-string keys, no floats.
         let _ = serde_json::to_writer(&mut self.hash, &entry);
