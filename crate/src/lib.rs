@@ -20,6 +20,7 @@ pub mod report;
 pub mod run;
 pub mod script;
 pub mod sim;
+pub mod snapshot;
 pub mod swarm;
 pub mod world;
 

@@ -54,6 +54,24 @@ impl Session {
         self.done
     }
 
+    /// Run up to virtual time `t` (inclusive) in slices of `max_events`; true once the
+    /// whole run has ended (so `t` may lie beyond its end).
+    pub fn run_until(&mut self, t: crate::sim::Micros, max_events: u64) -> Option<bool> {
+        if self.done {
+            return Some(true);
+        }
+        let r = self.world.run_to(t, max_events);
+        if r == Some(true) {
+            self.done = true;
+        }
+        r
+    }
+
+    /// The cluster and producer state now.
+    pub fn snapshot(&self) -> crate::snapshot::Snapshot {
+        crate::snapshot::take(&self.world)
+    }
+
     pub fn run_to_end(&mut self) {
         while !self.step(1 << 20) {}
     }

@@ -449,6 +449,37 @@ impl World {
         false
     }
 
+    /// Run the events up to virtual time `t` (for the state at a moment). Returns
+    /// `Some(true)` when the run has ended, `Some(false)` when `t` was reached, `None`
+    /// when `max_events` ran out first (call again).
+    pub fn run_to(&mut self, t: Micros, max_events: u64) -> Option<bool> {
+        let mut budget = max_events;
+        loop {
+            match self.queue.peek_time() {
+                Some(next) if next <= t => {}
+                _ => {
+                    self.now = self.now.max(t.min(self.end_bound()));
+                    return Some(false);
+                }
+            }
+            if budget == 0 {
+                return None;
+            }
+            budget -= 1;
+            if self.run(1) {
+                return Some(true);
+            }
+        }
+    }
+
+    /// The latest time this run can reach.
+    fn end_bound(&self) -> Micros {
+        match self.scenario.run_until {
+            RunUntil::Time(end) => end,
+            RunUntil::Idle => MAX_IDLE_RUN_US,
+        }
+    }
+
     fn settle_time(&mut self, until: RunUntil) {
         if let RunUntil::Time(end) = until {
             self.now = self.now.max(end);

@@ -1,0 +1,46 @@
+//! Same scenario + same seed = byte-identical report. The golden scenario's trace hash
+//! is pinned in `tests/golden/determinism.hash`; `tests/web.rs` checks the same hash in
+//! the browser, so native and wasm runs are proven identical. Snapshots taken by
+//! replaying to a moment are identical too.
+#![cfg(not(target_arch = "wasm32"))]
+
+use kplay::{RunOptions, Session};
+
+const GOLDEN: &str = include_str!("golden/determinism.kplay");
+const GOLDEN_HASH: &str = include_str!("golden/determinism.hash");
+
+#[test]
+fn golden_scenario_has_the_pinned_trace_hash() {
+    let report = kplay::run(GOLDEN, &RunOptions::default()).expect("valid");
+    assert_eq!(report.trace_hash, GOLDEN_HASH.trim(), "the simulation changed: if on purpose, update determinism.hash");
+}
+
+#[test]
+fn reports_are_byte_identical_across_runs_and_slicings() {
+    let opts = RunOptions { records: true, trace: true, ..RunOptions::default() };
+    let one = kplay::run(GOLDEN, &opts).expect("valid").to_json();
+    // The same run stepped in small slices (as the browser does) gives the same report.
+    let mut s = Session::new(GOLDEN, opts.clone()).expect("valid");
+    while !s.step(97) {}
+    assert_eq!(one, s.report().to_json());
+}
+
+#[test]
+fn a_different_seed_gives_a_different_run() {
+    let a = kplay::run(GOLDEN, &RunOptions::default()).expect("valid");
+    let b = kplay::run(GOLDEN, &RunOptions { seed: Some(7), ..RunOptions::default() }).expect("valid");
+    assert_ne!(a.trace_hash, b.trace_hash);
+}
+
+#[test]
+fn snapshots_replay_to_the_same_state() {
+    for t in [0u64, 150_000, 310_000, 5_000_000, 13_000_000] {
+        let mut a = Session::new(GOLDEN, RunOptions::default()).expect("valid");
+        while a.run_until(t, 1000).is_none() {}
+        let mut b = Session::new(GOLDEN, RunOptions::default()).expect("valid");
+        while b.run_until(t, 7).is_none() {}
+        let (sa, sb) = (a.snapshot(), b.snapshot());
+        assert_eq!(serde_json::to_string(&sa).unwrap(), serde_json::to_string(&sb).unwrap(), "at {t}");
+        assert!(sa.at_us <= t.max(sa.at_us));
+    }
+}
