@@ -152,7 +152,8 @@ impl Accumulator {
         new_batch_id: &mut dyn FnMut() -> u32,
     ) -> Append {
         let count = meta.partition_count(topic).unwrap_or(1);
-        let available = meta.available_partitions(topic);
+        // Only the sticky partitioner needs the available partitions (and only rarely).
+        let available = if matches!(target, Target::Sticky) { meta.available_partitions(topic) } else { Vec::new() };
         let partition = match target {
             Target::Partition(p) => p,
             Target::Sticky => self.topics[topic as usize].sticky.current_or_choose(rng, &available, count),

@@ -67,10 +67,8 @@ impl Workload {
                 for part in parts {
                     match part {
                         KeyPart::Lit(s) => out.extend_from_slice(s.as_bytes()),
-                        KeyPart::Index => out.extend_from_slice(index.to_string().as_bytes()),
-                        KeyPart::IndexMod(n) => {
-                            out.extend_from_slice((index as u64 % (*n).max(1)).to_string().as_bytes())
-                        }
+                        KeyPart::Index => push_decimal(out, index as u64),
+                        KeyPart::IndexMod(n) => push_decimal(out, index as u64 % (*n).max(1)),
                     }
                 }
                 true
@@ -96,6 +94,21 @@ impl Workload {
             _ => {}
         }
     }
+}
+
+/// Append `n` in decimal without allocating.
+fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
