@@ -8,7 +8,7 @@
 
 use crate::protocol::errors::superclasses;
 use crate::report::{ClauseReport, ExpectationReport, Report};
-use crate::script::ast::{Expect, TraceExpect};
+use crate::script::ast::{CmpOp, Expect, TraceExpect};
 use crate::sim::trace::Entry;
 
 /// How many trace events match a trace expectation.
@@ -18,10 +18,20 @@ pub fn count_trace(trace: &[Entry], te: &TraceExpect) -> i64 {
         .filter(|e| {
             let Ok(v) = serde_json::to_value(e) else { return false };
             v.get("type").and_then(|t| t.as_str()) == Some(te.event.as_str())
-                && te.fields.iter().all(|(k, want)| {
-                    v.get(k).is_some_and(|got| match got {
-                        serde_json::Value::String(s) => s == want,
-                        other => other.to_string() == want.replace(' ', ""),
+                && te.fields.iter().all(|(k, op, want)| {
+                    v.get(k).is_some_and(|got| {
+                        if let (Some(g), Ok(w)) = (got.as_i64(), want.parse::<i64>()) {
+                            return op.holds(g, w);
+                        }
+                        let equal = match got {
+                            serde_json::Value::String(s) => s == want,
+                            other => other.to_string() == want.replace(' ', ""),
+                        };
+                        match op {
+                            CmpOp::Eq => equal,
+                            CmpOp::Ne => !equal,
+                            _ => false,
+                        }
                     })
                 })
         })

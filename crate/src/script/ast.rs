@@ -251,8 +251,9 @@ pub struct Expect {
 pub struct TraceExpect {
     /// Event type, as serialized (`batch_retried`, `truncated`, ...).
     pub event: String,
-    /// Field name and the value it must have (its JSON form, strings unquoted).
-    pub fields: Vec<(String, String)>,
+    /// Field name, comparison, and value (its JSON form, strings unquoted; `<`, `>`
+    /// and friends compare numbers).
+    pub fields: Vec<(String, CmpOp, String)>,
     pub op: CmpOp,
     /// Default `>= 1`.
     pub count: i64,

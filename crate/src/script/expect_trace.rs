@@ -7,7 +7,8 @@
 //! expect trace leader_elected kind=unclean count=1
 //! ```
 //! Values compare with the field's JSON form, strings unquoted: `broker=broker-1`,
-//! `leader=2`, `isr=[2,3]`.
+//! `leader=2`, `isr=[2,3]`; numeric fields also take `!=`, `<`, `<=`, `>`, `>=`
+//! (`records>=100`).
 
 use super::ast::{CmpOp, Expect, TraceExpect};
 use super::errors::Diagnostic;
@@ -67,7 +68,9 @@ pub fn statement(st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Expect> {
             }
             continue;
         }
-        let Some(kv) = &t.kv else {
+        // field OP value, split at the first operator character.
+        let raw = t.raw.as_str();
+        let Some(at) = raw.find(['=', '!', '<', '>']) else {
             diags.push(st.loc(t).diag(
                 format!("expected field=value, found '{}'", t.raw),
                 format!("fields of {event}: {}", fields.join(", ")),
@@ -75,14 +78,28 @@ pub fn statement(st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Expect> {
             ok = false;
             continue;
         };
-        if !fields.contains(&kv.key.as_str()) {
-            let hint = suggest::did_you_mean(&kv.key, fields.iter().copied());
+        let key = &raw[..at];
+        let Some((op, value)) = op_of(&raw[at..]) else {
+            diags.push(st.loc(t).diag(format!("cannot read '{raw}'"), "operators: =, !=, <, <=, >, >="));
+            ok = false;
+            continue;
+        };
+        if !fields.contains(&key) {
+            let hint = suggest::did_you_mean(key, fields.iter().copied());
             let hint = if hint.is_empty() { format!("fields of {event}: {}", fields.join(", ")) } else { hint };
-            diags.push(st.loc(t).diag(format!("{event} has no field '{}'", kv.key), hint));
+            diags.push(st.loc(t).diag(format!("{event} has no field '{key}'"), hint));
             ok = false;
             continue;
         }
-        te.fields.push((kv.key.clone(), kv.value.clone()));
+        if !matches!(op, CmpOp::Eq | CmpOp::Ne) && value.parse::<i64>().is_err() {
+            diags.push(st.loc(t).diag(
+                format!("'{raw}' compares a number: write a whole number after the operator"),
+                "e.g. records>=100",
+            ));
+            ok = false;
+            continue;
+        }
+        te.fields.push((key.to_string(), op, value.trim_matches('"').to_string()));
     }
     let text = st.tokens[1..].iter().map(|t| t.raw.as_str()).collect::<Vec<_>>().join(" ");
     ok.then_some(Expect { line: st.line, text, clauses: Vec::new(), trace: Some(te) })
