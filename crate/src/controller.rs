@@ -16,7 +16,7 @@
 //! elected cleanly when it returns. A leader change bumps the leader epoch; every change
 //! bumps the partition epoch.
 
-use std::collections::BTreeMap;
+use crate::sim::VecMap;
 use std::rc::Rc;
 
 use crate::broker::ClusterSpec;
@@ -46,7 +46,7 @@ struct Registration {
 pub struct Controller {
     spec: Rc<ClusterSpec>,
     pub image: Rc<ClusterImage>,
-    regs: BTreeMap<u16, Registration>,
+    regs: VecMap<u16, Registration>,
     /// The image changed since it was last published.
     dirty: bool,
 }
@@ -294,7 +294,7 @@ impl Controller {
     /// brokers whose share of non-preferred leaders exceeds the allowed percentage.
     fn preferred_leader_election(&mut self, ctx: &mut CCtx) {
         let pct = self.spec.broker_cfg.leader_imbalance_per_broker_percentage as usize;
-        let mut by_broker: BTreeMap<u16, (usize, Vec<Tp>)> = BTreeMap::new();
+        let mut by_broker: VecMap<u16, (usize, Vec<Tp>)> = VecMap::new();
         for (tp, p) in self.image.partitions() {
             if let Some(&pref) = p.replicas.first() {
                 let e = by_broker.entry(pref).or_default();

@@ -31,3 +31,5 @@ pub use run::{run, RunOptions, Session};
 pub fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

@@ -158,7 +158,13 @@ pub fn take(w: &World) -> Snapshot {
                                     records: d.records.to_vec(),
                                     bytes: d.size_bytes,
                                     transactional: d.transactional,
-                                    marker: d.control.map(|m| format!("{m:?}").to_uppercase()),
+                                    marker: d.control.map(|m| {
+                                        match m {
+                                            crate::protocol::Marker::Commit => "COMMIT",
+                                            crate::protocol::Marker::Abort => "ABORT",
+                                        }
+                                        .to_string()
+                                    }),
                                     aborted: d.transactional
                                         && d.control.is_none()
                                         && r.producers.is_aborted(d.producer_id, e.batch.base_offset),
@@ -237,15 +243,11 @@ pub fn take(w: &World) -> Snapshot {
                 linger_us: p.cfg.linger_us,
                 buffer_used_bytes: p.acc.pool.used_bytes,
                 buffer_total_bytes: p.acc.pool.total_bytes,
-                blocked: p
-                    .app
-                    .blocked
-                    .as_ref()
-                    .map(|b| format!("{b:?}").split_whitespace().next().unwrap_or("").to_string()),
+                blocked: p.app.blocked.as_ref().map(|b| b.name().to_string()),
                 batches,
                 connections,
                 sequences,
-                transaction: format!("{:?}", p.txn.phase),
+                transaction: p.txn.phase.name().to_string(),
             }
         })
         .collect();

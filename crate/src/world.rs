@@ -79,7 +79,7 @@ pub struct World {
     /// transaction markers): a run is not idle while one is in flight.
     client_msgs_in_flight: u64,
     /// Connections that lost a message: nothing more gets through on them.
-    dead_conns: std::collections::BTreeSet<ConnKey>,
+    dead_conns: crate::sim::VecSet<ConnKey>,
     held: Vec<HeldMsg>,
     pub events: u64,
     pub stopped_by_cap: bool,
@@ -170,7 +170,7 @@ impl World {
             lines,
             actions_done: 0,
             client_msgs_in_flight: 0,
-            dead_conns: std::collections::BTreeSet::new(),
+            dead_conns: crate::sim::VecSet::new(),
             held: Vec::new(),
             events: 0,
             stopped_by_cap: false,

@@ -42,7 +42,7 @@ impl Broker {
         self.image = Some(image.clone());
         let me = self.id;
         let tps: Vec<Tp> = self.replicas.keys().copied().collect();
-        let mut leaders_to_fetch = std::collections::BTreeSet::new();
+        let mut leaders_to_fetch = crate::sim::VecSet::new();
         for tp in tps {
             let Some(p) = image.partition(tp) else { continue };
             let r = self.replicas.get_mut(&tp).expect("listed");

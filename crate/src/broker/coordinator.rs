@@ -14,7 +14,7 @@
 //! - A stale epoch gets PRODUCER_FENCED; a transaction open longer than its
 //!   `transaction.timeout.ms` is aborted with a bumped epoch.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::{VecMap, VecSet};
 use std::rc::Rc;
 
 use super::{BCtx, Broker, BrokerTimer};
@@ -41,10 +41,10 @@ pub struct TxnMeta {
     pub epoch: i16,
     pub timeout_us: Micros,
     pub status: TxnStatus,
-    pub partitions: BTreeSet<Tp>,
+    pub partitions: VecSet<Tp>,
     pub started_us: Micros,
     /// Markers not yet written (partition → marker to write).
-    pub pending_markers: BTreeSet<Tp>,
+    pub pending_markers: VecSet<Tp>,
 }
 
 impl TxnMeta {
@@ -57,7 +57,7 @@ impl TxnMeta {
 /// `__transaction_state`, as durable replicated state.
 #[derive(Debug, Default)]
 pub struct TxnLog {
-    pub txns: BTreeMap<String, TxnMeta>,
+    pub txns: VecMap<String, TxnMeta>,
     next_producer_id: i64,
 }
 
@@ -138,9 +138,9 @@ impl Broker {
                     epoch: -1,
                     timeout_us,
                     status: TxnStatus::Empty,
-                    partitions: BTreeSet::new(),
+                    partitions: VecSet::new(),
                     started_us: 0,
-                    pending_markers: BTreeSet::new(),
+                    pending_markers: VecSet::new(),
                 },
             );
         }
@@ -286,7 +286,7 @@ impl Broker {
             };
             (meta.producer_id, meta.epoch, marker, meta.pending_markers.clone())
         };
-        let mut by_leader: BTreeMap<u16, Vec<MarkerRequest>> = BTreeMap::new();
+        let mut by_leader: VecMap<u16, Vec<MarkerRequest>> = VecMap::new();
         for tp in parts {
             let leader = self.image.as_ref().and_then(|i| i.leader(tp));
             match leader {

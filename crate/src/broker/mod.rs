@@ -22,7 +22,7 @@ pub mod producer_state;
 pub mod replica;
 pub mod storage;
 
-use std::collections::BTreeMap;
+use crate::sim::VecMap;
 use std::rc::Rc;
 
 use crate::config::{BrokerConfig, KafkaVersion, TopicConfig};
@@ -99,23 +99,23 @@ pub struct Broker {
     /// The machine has power (false after `crash mode=power` until restart).
     pub powered: bool,
     pub image: Option<Rc<ClusterImage>>,
-    pub replicas: BTreeMap<Tp, Replica>,
-    pub fetchers: BTreeMap<u16, Fetcher>,
-    pub delayed_produce: BTreeMap<u64, DelayedProduce>,
-    pub delayed_fetch: BTreeMap<u64, fetch::DelayedFetch>,
+    pub replicas: VecMap<Tp, Replica>,
+    pub fetchers: VecMap<u16, Fetcher>,
+    pub delayed_produce: VecMap<u64, DelayedProduce>,
+    pub delayed_fetch: VecMap<u64, fetch::DelayedFetch>,
     pub txn_log: Rc<std::cell::RefCell<TxnLog>>,
     /// Producer ids this broker hands out (a block of 1000 per incarnation).
     pub next_producer_id: i64,
     pub next_corr: u32,
     next_delayed: u64,
     /// (corr, tp) of AlterPartition requests in flight.
-    pub alter_in_flight: BTreeMap<u32, Tp>,
+    pub alter_in_flight: VecMap<u32, Tp>,
     /// AlterPartition correlation ids already outstanding at the previous ISR check.
-    pub alter_seen: std::collections::BTreeSet<u32>,
+    pub alter_seen: crate::sim::VecSet<u32>,
     /// Produce results this broker answered, by error (for the report's `responses`).
-    pub responses: BTreeMap<crate::protocol::Error, u64>,
+    pub responses: VecMap<crate::protocol::Error, u64>,
     /// WriteTxnMarkers in flight: corr → transactional id.
-    pub markers_in_flight: BTreeMap<u32, String>,
+    pub markers_in_flight: VecMap<u32, String>,
     pub started_us: Micros,
     /// The OS flusher has a wake-up queued (it runs while the machine has power, even
     /// when the Kafka process is down).
@@ -124,7 +124,7 @@ pub struct Broker {
 
 impl Broker {
     pub fn new(id: u16, spec: Rc<ClusterSpec>, txn_log: Rc<std::cell::RefCell<TxnLog>>) -> Broker {
-        let mut replicas = BTreeMap::new();
+        let mut replicas = VecMap::new();
         for (t, parts) in spec.assignment.iter().enumerate() {
             for (p, reps) in parts.iter().enumerate() {
                 if reps.contains(&id) {
@@ -142,17 +142,17 @@ impl Broker {
             powered: true,
             image: None,
             replicas,
-            fetchers: BTreeMap::new(),
-            delayed_produce: BTreeMap::new(),
-            delayed_fetch: BTreeMap::new(),
+            fetchers: VecMap::new(),
+            delayed_produce: VecMap::new(),
+            delayed_fetch: VecMap::new(),
             txn_log,
             next_producer_id: id as i64 * 1000,
             next_corr: 0,
             next_delayed: 0,
-            alter_in_flight: BTreeMap::new(),
-            alter_seen: std::collections::BTreeSet::new(),
-            markers_in_flight: BTreeMap::new(),
-            responses: BTreeMap::new(),
+            alter_in_flight: VecMap::new(),
+            alter_seen: crate::sim::VecSet::new(),
+            markers_in_flight: VecMap::new(),
+            responses: VecMap::new(),
             started_us: 0,
             writeback_pending: false,
         }

@@ -13,7 +13,9 @@
 //! its range and marker, give the last stable offset (LSO) and the aborted-transaction
 //! index `read_committed` consumers filter with.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sim::VecMap;
 
 use crate::protocol::{BatchData, Error, LogBatch, Marker};
 
@@ -60,7 +62,7 @@ pub enum Verdict {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProducerState {
-    pub producers: BTreeMap<i64, ProducerEntry>,
+    pub producers: VecMap<i64, ProducerEntry>,
     /// Ended transactions, in marker order.
     pub txns: Vec<TxnRange>,
 }

@@ -12,7 +12,7 @@
 //!   been caught up for `replica.lag.time.max.ms`; it may rejoin once its LEO reaches the
 //!   HW and the start of the leader's epoch.
 
-use std::collections::BTreeMap;
+use crate::sim::VecMap;
 use std::rc::Rc;
 
 use super::log::Log;
@@ -33,7 +33,7 @@ pub struct LeaderState {
     pub isr: Vec<u16>,
     /// An AlterPartition in flight: (correlation id, proposed ISR).
     pub pending: Option<(u32, Vec<u16>)>,
-    pub followers: BTreeMap<u16, FollowerView>,
+    pub followers: VecMap<u16, FollowerView>,
     /// LEO when this leader epoch began.
     pub epoch_start_offset: u64,
 }

@@ -5,7 +5,7 @@
 //! → broker-1 crashed (process) at 3s → broker-2 was elected leader (epoch 1) at 12s →
 //! broker-1 truncated offsets 120–131 when it rejoined at 14s".
 
-use std::collections::BTreeMap;
+use crate::sim::VecMap;
 
 use super::verdicts;
 use super::Judgement;
@@ -50,6 +50,18 @@ fn fill(template: &str, ids: &[u32]) -> String {
     template.replace("§R", &records_phrase(ids)).replace("§was", was).replace("§them", them)
 }
 
+fn cause_name(c: crate::sim::DropCause) -> &'static str {
+    use crate::sim::DropCause::*;
+    match c {
+        DropRule => "drop rule",
+        Cut => "cut",
+        Isolated => "isolated",
+        Loss => "random loss",
+        Stalled => "connection stalled after an earlier loss",
+        GaveUp => "TCP gave up retransmitting",
+    }
+}
+
 /// What the trace says about one producer batch.
 #[derive(Default)]
 struct BatchStory {
@@ -70,23 +82,23 @@ struct BatchStory {
 }
 
 struct Index<'a> {
-    batches: BTreeMap<u32, BatchStory>,
+    batches: VecMap<u32, BatchStory>,
     /// (producer node, corr) → what happened to the response
-    response_fate: BTreeMap<(NodeId, u32), String>,
+    response_fate: VecMap<(NodeId, u32), String>,
     truncations: Vec<&'a Entry>,
     crashes: Vec<&'a Entry>,
     elections: Vec<&'a Entry>,
-    acks_by_producer: BTreeMap<NodeId, String>,
+    acks_by_producer: VecMap<NodeId, String>,
 }
 
 fn index<'a>(world: &World, trace: &'a [Entry]) -> Index<'a> {
     let mut ix = Index {
-        batches: BTreeMap::new(),
-        response_fate: BTreeMap::new(),
+        batches: VecMap::new(),
+        response_fate: VecMap::new(),
         truncations: Vec::new(),
         crashes: Vec::new(),
         elections: Vec::new(),
-        acks_by_producer: BTreeMap::new(),
+        acks_by_producer: VecMap::new(),
     };
     for p in &world.producers {
         ix.acks_by_producer.insert(p.node, format!("acks={}", p.cfg.acks.name()));
@@ -128,8 +140,7 @@ fn index<'a>(world: &World, trace: &'a [Entry]) -> Index<'a> {
                 let what = if from.0 as usize <= world.brokers.len() { "the response" } else { "the request" };
                 ix.response_fate.insert(
                     key,
-                    format!("{what} was lost ({from} → {to}, {:?}) at {}", cause, fmt_us(t))
-                        .replace("DropRule", "drop rule"),
+                    format!("{what} was lost ({from} → {to}, {}) at {}", cause_name(*cause), fmt_us(t))
                 );
             }
             Event::RequestTimedOut { from, corr, to } => {
@@ -178,7 +189,7 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
     let ix = index(world, trace);
     let h = &world.history;
     // Group anomalous records by (kind, batch).
-    let mut groups: BTreeMap<(&'static str, u32), Vec<u32>> = BTreeMap::new();
+    let mut groups: VecMap<(&'static str, u32), Vec<u32>> = VecMap::new();
     for (id, rec) in h.records.iter().enumerate() {
         let kind = if verdicts::is_lost(h, j, id) {
             Some("lost")
@@ -331,7 +342,7 @@ fn attempt_fates(ix: &Index, s: &BatchStory) -> Vec<String> {
 
 fn explain_duplicated(world: &World, ix: &Index, ids: &[u32], batch: u32, story: Option<&BatchStory>) -> String {
     let copies = copies_of(world, ids[0]);
-    let pids: std::collections::BTreeSet<i64> = copies.iter().map(|c| c.1).collect();
+    let pids: crate::sim::VecSet<i64> = copies.iter().map(|c| c.1).collect();
     if pids.len() > 1 || copies.iter().any(|c| c.0 != batch) {
         // Written by different batches: a resend by a new producer session.
         let restarts = world.trace.entries().iter().filter(|e| matches!(e.event, Event::AppRestarted { .. })).count();

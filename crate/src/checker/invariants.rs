@@ -6,7 +6,7 @@
 //! - Every offset below the leader's HW (committed) holds the same batch on every live
 //!   ISR member (checked by [`Invariants::check_logs`], which costs a log scan).
 
-use std::collections::BTreeMap;
+use crate::sim::VecMap;
 
 use crate::sim::Tp;
 use crate::world::World;
@@ -14,7 +14,7 @@ use crate::world::World;
 #[derive(Default)]
 pub struct Invariants {
     /// (broker, partition) → (leader epoch, HW) last seen while leader.
-    leader_hw: BTreeMap<(u16, Tp), (u32, u64)>,
+    leader_hw: VecMap<(u16, Tp), (u32, u64)>,
 }
 
 impl Invariants {

@@ -13,7 +13,7 @@ use crate::broker::Broker;
 use crate::config::{ConsumerConfig, IsolationLevel};
 use crate::protocol::{ClusterImage, LogBatch};
 use crate::sim::Tp;
-use std::collections::BTreeMap;
+use crate::sim::VecMap;
 
 /// The batches a reader with `isolation` sees in `replica`'s log from `from`.
 pub fn visible<'a>(
@@ -45,12 +45,12 @@ pub fn end_offset(replica: &Replica, isolation: IsolationLevel) -> u64 {
 pub struct Consumer {
     pub name: String,
     pub config: ConsumerConfig,
-    positions: BTreeMap<Tp, u64>,
+    positions: VecMap<Tp, u64>,
 }
 
 impl Consumer {
     pub fn new(name: String, config: ConsumerConfig) -> Consumer {
-        Consumer { name, config, positions: BTreeMap::new() }
+        Consumer { name, config, positions: VecMap::new() }
     }
 
     /// Read every partition of `topic` from its leader; returns record ids in order.

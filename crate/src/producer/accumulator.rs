@@ -9,7 +9,9 @@
 //! Map: [`Accumulator::append`], [`Accumulator::ready`], [`Accumulator::drain`],
 //! [`Accumulator::expired`], [`Accumulator::reenqueue`], and the [`BufferPool`].
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sim::{VecMap, VecSet};
 
 use super::batch::{ProducerBatch, RATIO_ONE_PPM};
 use super::metadata::ClientMetadata;
@@ -82,7 +84,7 @@ pub struct Ready {
     pub next_check_us: Option<Micros>,
     pub unknown_leader: bool,
     /// Why each ready partition was ready.
-    pub reasons: BTreeMap<Tp, SealReason>,
+    pub reasons: VecMap<Tp, SealReason>,
 }
 
 /// What the idempotence / transaction state says about draining (`TransactionManager`).
@@ -94,12 +96,12 @@ pub trait DrainGuard {
 }
 
 pub struct Accumulator {
-    pub deques: BTreeMap<Tp, VecDeque<ProducerBatch>>,
+    pub deques: VecMap<Tp, VecDeque<ProducerBatch>>,
     pub topics: Vec<TopicState>,
     pub pool: BufferPool,
-    drain_index: BTreeMap<u16, usize>,
+    drain_index: VecMap<u16, usize>,
     /// Partitions with a batch in flight when `max.in.flight.requests.per.connection=1`.
-    pub muted: BTreeSet<Tp>,
+    pub muted: VecSet<Tp>,
     /// `flush()` calls in progress.
     pub flushes: u32,
     /// A transaction is committing or aborting.
@@ -110,11 +112,11 @@ impl Accumulator {
     pub fn new(cfg: &ProducerConfig, topics: usize) -> Accumulator {
         let topic = TopicState { ratio_ppm: [RATIO_ONE_PPM; 5], ..TopicState::default() };
         Accumulator {
-            deques: BTreeMap::new(),
+            deques: VecMap::new(),
             topics: vec![topic; topics],
             pool: BufferPool { total_bytes: cfg.buffer_memory_bytes, used_bytes: 0, waiting: false },
-            drain_index: BTreeMap::new(),
-            muted: BTreeSet::new(),
+            drain_index: VecMap::new(),
+            muted: VecSet::new(),
             flushes: 0,
             txn_completing: false,
         }
@@ -211,11 +213,11 @@ impl Accumulator {
     /// `RecordAccumulator.ready`: which brokers have a sendable head batch.
     pub fn ready(&mut self, cfg: &ProducerConfig, meta: &ClientMetadata, now: Micros) -> Ready {
         let mut ready =
-            Ready { nodes: Vec::new(), next_check_us: None, unknown_leader: false, reasons: BTreeMap::new() };
+            Ready { nodes: Vec::new(), next_check_us: None, unknown_leader: false, reasons: VecMap::new() };
         let exhausted = self.pool.waiting;
         let flushing = self.flushes > 0;
-        let mut topic_sizes: BTreeMap<u16, (Vec<u32>, Vec<u32>)> = BTreeMap::new();
-        let mut deque_count: BTreeMap<u16, u32> = BTreeMap::new();
+        let mut topic_sizes: VecMap<u16, (Vec<u32>, Vec<u32>)> = VecMap::new();
+        let mut deque_count: VecMap<u16, u32> = VecMap::new();
         for tp in self.deques.keys() {
             *deque_count.entry(tp.topic).or_default() += 1;
         }

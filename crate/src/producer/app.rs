@@ -9,7 +9,9 @@
 //! `RecordTooLargeException` and gives up after `max.block.ms` with `TimeoutException`
 //! (metadata) or `BufferExhaustedException` (memory).
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sim::VecSet;
 
 use super::accumulator::{Append, Target};
 use super::{PCtx, Producer};
@@ -73,9 +75,22 @@ pub enum Blocked {
     /// `send(record).get()`.
     Sync { record: u32 },
     /// `flush()`: waiting for these batches to complete.
-    Flush { batches: BTreeSet<u32> },
+    Flush { batches: VecSet<u32> },
     /// `initTransactions()`, `commitTransaction()` or `abortTransaction()`.
     Txn,
+}
+
+impl Blocked {
+    /// What the application thread is waiting for, in a word.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Blocked::Metadata { .. } => "metadata",
+            Blocked::Memory { .. } => "buffer.memory",
+            Blocked::Sync { .. } => "send().get()",
+            Blocked::Flush { .. } => "flush()",
+            Blocked::Txn => "transaction",
+        }
+    }
 }
 
 /// A record `send()` is working on (survives a block so the call can resume).
@@ -352,7 +367,7 @@ impl Producer {
         match op {
             Op::Flush => {
                 ctx.trace(Event::FlushStarted { producer: self.node });
-                let mut batches: BTreeSet<u32> = self.sent.keys().copied().collect();
+                let mut batches: VecSet<u32> = self.sent.keys().copied().collect();
                 for d in self.acc.deques.values() {
                     batches.extend(d.iter().map(|b| b.id));
                 }

@@ -12,7 +12,7 @@
 //! Sequence rewrites are returned as [`Rewrite`]s: the producer applies them to its
 //! batches wherever they are (queued for retry or in a request).
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::{VecMap, VecSet};
 
 use super::accumulator::DrainGuard;
 use super::batch::ProducerBatch;
@@ -36,7 +36,7 @@ struct Entry {
     last_acked_seq: i32,
     last_acked_offset: i64,
     /// (pid, epoch, base seq) -> (batch id, record count)
-    in_flight: BTreeMap<(i64, i16, i32), (u32, u32)>,
+    in_flight: VecMap<(i64, i16, i32), (u32, u32)>,
 }
 
 impl Entry {
@@ -59,13 +59,13 @@ pub struct Idempotence {
     pub producer_id: i64,
     pub producer_epoch: i16,
     pub state: PidState,
-    partitions: BTreeMap<Tp, Entry>,
-    unresolved: BTreeMap<Tp, i32>,
+    partitions: VecMap<Tp, Entry>,
+    unresolved: VecMap<Tp, i32>,
     pub epoch_bump_required: bool,
-    to_rewrite: BTreeSet<Tp>,
+    to_rewrite: VecSet<Tp>,
     pub transactional: bool,
     /// Partitions added to the current transaction (AddPartitionsToTxn answered).
-    pub txn_partitions: BTreeSet<Tp>,
+    pub txn_partitions: VecSet<Tp>,
 }
 
 fn increment_sequence(seq: i32, by: u32) -> i32 {
@@ -78,12 +78,12 @@ impl Idempotence {
             producer_id: -1,
             producer_epoch: -1,
             state: PidState::Uninitialized,
-            partitions: BTreeMap::new(),
-            unresolved: BTreeMap::new(),
+            partitions: VecMap::new(),
+            unresolved: VecMap::new(),
             epoch_bump_required: false,
-            to_rewrite: BTreeSet::new(),
+            to_rewrite: VecSet::new(),
             transactional,
-            txn_partitions: BTreeSet::new(),
+            txn_partitions: VecSet::new(),
         }
     }
 

@@ -6,7 +6,7 @@
 //! unknown leaders and every `metadata.max.age.ms`; refreshes are spaced by
 //! `retry.backoff.ms`.
 
-use std::collections::BTreeMap;
+use crate::sim::VecMap;
 use std::rc::Rc;
 
 use crate::protocol::ClusterImage;
@@ -18,7 +18,7 @@ pub struct ClientMetadata {
     /// `leaders[topic][partition] = (leader, leader epoch)`, image plus newer hints.
     leaders: Vec<Vec<(Option<u16>, u32)>>,
     /// Partitions led by each broker, sorted (the drain iterates these).
-    by_node: BTreeMap<u16, Vec<Tp>>,
+    by_node: VecMap<u16, Vec<Tp>>,
     pub need_update: bool,
     /// (broker, correlation id) of the outstanding MetadataRequest.
     pub in_flight: Option<(u16, u32)>,

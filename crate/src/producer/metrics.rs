@@ -2,7 +2,7 @@
 //! `KafkaProducer`, `BufferPool`). Counters are integers during the run; averages are
 //! computed once, when the report is built.
 
-use std::collections::BTreeMap;
+use crate::sim::VecMap;
 
 use crate::sim::Micros;
 
@@ -36,7 +36,7 @@ pub struct Metrics {
     pub batch_split_total: u64,
     pub outgoing_byte_total: u64,
     /// Per second of virtual time: records acknowledged, for the throughput chart.
-    pub acked_per_second: BTreeMap<u64, u64>,
+    pub acked_per_second: VecMap<u64, u64>,
 }
 
 impl Metrics {

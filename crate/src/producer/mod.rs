@@ -22,7 +22,7 @@ pub mod partitioner;
 pub mod sender;
 pub mod txn;
 
-use std::collections::BTreeMap;
+use crate::sim::VecMap;
 use std::rc::Rc;
 
 use crate::config::ProducerConfig;
@@ -134,9 +134,9 @@ pub struct Producer {
     pub app: App,
     pub meta: ClientMetadata,
     pub acc: Accumulator,
-    pub conns: BTreeMap<u16, Conn>,
+    pub conns: VecMap<u16, Conn>,
     /// Drained batches whose request is outstanding or whose result is awaited.
-    pub sent: BTreeMap<u32, ProducerBatch>,
+    pub sent: VecMap<u32, ProducerBatch>,
     pub idem: Option<Idempotence>,
     pub txn: TxnState,
     pub metrics: Metrics,
@@ -174,7 +174,7 @@ impl Producer {
             app: App::default(),
             meta: ClientMetadata::default(),
             conns,
-            sent: BTreeMap::new(),
+            sent: VecMap::new(),
             idem,
             metrics: Metrics::default(),
             next_corr: 0,

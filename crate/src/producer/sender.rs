@@ -89,7 +89,7 @@ impl Producer {
         ctx: &mut PCtx,
         node: u16,
         batches: Vec<ProducerBatch>,
-        reasons: &std::collections::BTreeMap<Tp, crate::sim::trace::SealReason>,
+        reasons: &crate::sim::VecMap<Tp, crate::sim::trace::SealReason>,
     ) {
         let corr = self.next_corr();
         let mut wire = Vec::with_capacity(batches.len());

@@ -8,7 +8,9 @@
 //! the transaction has completed. An idempotent (non-transactional) producer uses the same
 //! slot for its InitProducerId, sent to the least-loaded broker.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sim::VecSet;
 use std::rc::Rc;
 
 use super::app::{Blocked, Op};
@@ -33,6 +35,22 @@ pub enum Phase {
     Fatal(ClientError),
 }
 
+impl Phase {
+    /// Kafka's `TransactionManager.State` name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Phase::Uninitialized => "UNINITIALIZED",
+            Phase::Initializing => "INITIALIZING",
+            Phase::Ready => "READY",
+            Phase::InTransaction => "IN_TRANSACTION",
+            Phase::Committing => "COMMITTING_TRANSACTION",
+            Phase::Aborting => "ABORTING_TRANSACTION",
+            Phase::AbortableError(_) => "ABORTABLE_ERROR",
+            Phase::Fatal(_) => "FATAL_ERROR",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TxnReq {
     FindCoordinator,
@@ -48,8 +66,8 @@ pub struct TxnState {
     /// History index of the open transaction.
     pub txn: u32,
     /// Partitions added to the transaction and those waiting to be added.
-    pub added: BTreeSet<Tp>,
-    pub pending: BTreeSet<Tp>,
+    pub added: VecSet<Tp>,
+    pub pending: VecSet<Tp>,
     pub queue: VecDeque<TxnReq>,
     /// (broker, corr, request) of the outstanding request.
     pub in_flight: Option<(u16, u32, TxnReq)>,
@@ -65,8 +83,8 @@ impl TxnState {
             phase: Phase::Uninitialized,
             coordinator: None,
             txn: NO_TXN,
-            added: BTreeSet::new(),
-            pending: BTreeSet::new(),
+            added: VecSet::new(),
+            pending: VecSet::new(),
             queue: VecDeque::new(),
             in_flight: None,
             retry_at_us: None,

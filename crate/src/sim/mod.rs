@@ -13,6 +13,7 @@ pub mod node;
 pub mod prng;
 pub mod queue;
 pub mod trace;
+pub mod vecmap;
 
 pub use ctx::{Ctx, Ids, Outgoing};
 pub use history::{History, Outcome};
@@ -21,6 +22,7 @@ pub use node::{name_of, set_names, NodeId, Tp};
 pub use prng::Prng;
 pub use queue::Queue;
 pub use trace::{Event, Trace};
+pub use vecmap::{VecMap, VecSet};
 
 /// Virtual time in microseconds.
 pub type Micros = u64;
@@ -28,20 +30,24 @@ pub type Micros = u64;
 pub const MS: Micros = 1_000;
 pub const SEC: Micros = 1_000_000;
 
-/// `1.5s`, `250ms`, `40us`: a compact human form of a duration or instant.
+/// `1.5s`, `250ms`, `40us`: a compact human form of a duration or instant (seconds to
+/// the millisecond, milliseconds to the microsecond; integer arithmetic only).
 pub fn fmt_us(us: Micros) -> String {
+    fn with_fraction(whole: u64, thousandths: u64, unit: &str) -> String {
+        if thousandths == 0 {
+            return format!("{whole}{unit}");
+        }
+        let frac = format!("{thousandths:03}");
+        format!("{whole}.{}{unit}", frac.trim_end_matches('0'))
+    }
     if us == 0 {
         "0ms".to_string()
-    } else if us % SEC == 0 {
-        format!("{}s", us / SEC)
     } else if us >= SEC {
-        let s = format!("{:.3}", us as f64 / SEC as f64);
-        format!("{}s", s.trim_end_matches('0').trim_end_matches('.'))
-    } else if us % MS == 0 {
-        format!("{}ms", us / MS)
+        // Rounded to the millisecond.
+        let ms = (us + MS / 2) / MS;
+        with_fraction(ms / 1000, ms % 1000, "s")
     } else if us >= MS {
-        let s = format!("{:.3}", us as f64 / MS as f64);
-        format!("{}ms", s.trim_end_matches('0').trim_end_matches('.'))
+        with_fraction(us / MS, us % MS, "ms")
     } else {
         format!("{us}us")
     }

@@ -547,6 +547,9 @@ impl std::io::Write for Fnv {
 
 pub struct Trace {
     keep: bool,
+    /// Reused buffer for an event's JSON (the same serde_json writer reports use, so each
+    /// `Serialize` impl is compiled once).
+    buf: Vec<u8>,
     entries: Vec<Entry>,
     hash: Fnv,
     count: u64,
@@ -557,7 +560,7 @@ pub struct Trace {
 impl Trace {
     /// `keep = false` records only the hash and the count (benchmarks).
     pub fn new(keep: bool) -> Trace {
-        Trace { keep, entries: Vec::new(), hash: Fnv(0xcbf2_9ce4_8422_2325), count: 0, last_progress_us: 0 }
+        Trace { keep, buf: Vec::new(), entries: Vec::new(), hash: Fnv(0xcbf2_9ce4_8422_2325), count: 0, last_progress_us: 0 }
     }
 
     pub fn push(&mut self, at_us: Micros, event: Event) {
@@ -566,7 +569,9 @@ impl Trace {
         }
         let entry = Entry { at_us, event };
         // Serializing a trace event cannot fail: no maps with non-string keys, no floats.
-        let _ = serde_json::to_writer(&mut self.hash, &entry);
+        self.buf.clear();
+        let _ = serde_json::to_writer(&mut self.buf, &entry);
+        std::io::Write::write_all(&mut self.hash, &self.buf).ok();
         self.count += 1;
         if self.keep {
             self.entries.push(entry);

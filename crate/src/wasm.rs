@@ -1,0 +1,206 @@
+//! The browser API: the only file that touches wasm-bindgen, js-sys, web-sys,
+//! serde-wasm-bindgen and getrandom. It converts types and holds no Kafka logic.
+//!
+//! Contract with JavaScript (`www/src/engine.js` is the only importer):
+//! - User mistakes come back as data (a list of located diagnostics); only misuse of the
+//!   API itself throws. A panic is a bug; [`start`] routes it to the console with a stack.
+//! - Every value crosses as plain JSON-compatible data ([`to_js`]): objects, arrays,
+//!   numbers, strings, `null`; never `Map`s or `undefined`. `tests/web.rs` pins the shapes.
+//! - Reports have the shape of `report.d.ts` (included in the generated typings).
+//!
+//! Map:
+//! - [`start`]: runs once when the module is instantiated (panic hook).
+//! - [`version`], [`random_seed`]: small facts for the page.
+//! - [`check`]: scenario text → `Diagnostic[]` (empty when valid).
+//! - [`run`]: scenario text → `{ok: true, report}` or `{ok: false, errors}`.
+//! - [`Session`]: a run stepped in slices (progress, cancel), replayed to a moment, with
+//!   the cluster/producer [`crate::snapshot::Snapshot`] at that moment.
+//! - [`bench_scenario`]: the benchmark's scenario text (JS times the run).
+//! - [`to_js`]: the one serializer every export uses.
+
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::script::errors::Diagnostic;
+use crate::RunOptions;
+
+#[wasm_bindgen(typescript_custom_section)]
+const REPORT_TS: &'static str = include_str!("report.d.ts");
+
+/// Installs the panic hook so a Rust panic shows its message in the browser console.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+// ---------------------------------------------------------------------------------------
+// Small facts
+
+/// The crate version (`kplay::version()`).
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::version().to_string()
+}
+
+/// A fresh random seed (for a "new seed" button): the only OS randomness kplay uses; it
+/// reaches a run only by being written into the scenario's `seed` line. Throws only if
+/// the browser has no `crypto.getRandomValues`.
+#[wasm_bindgen]
+pub fn random_seed() -> Result<u32, JsError> {
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).map_err(|e| JsError::new(&format!("no randomness available: {e}")))?;
+    Ok(u32::from_le_bytes(bytes))
+}
+
+// ---------------------------------------------------------------------------------------
+// Checking and running a scenario
+
+/// Validates scenario text. Returns an array of diagnostics
+/// `{line, column, end_column, word, message, hint}` (1-based, columns in characters,
+/// sorted by position); an empty array when the scenario is valid.
+#[wasm_bindgen]
+pub fn check(text: &str) -> Result<JsValue, JsError> {
+    let diagnostics: Vec<Diagnostic> = match crate::script::parse(text) {
+        Ok(_) => Vec::new(),
+        Err(diagnostics) => diagnostics,
+    };
+    to_js(&diagnostics)
+}
+
+/// `{records?: boolean, trace?: boolean, seed?: number}`.
+#[derive(Deserialize, Default)]
+struct JsOptions {
+    #[serde(default)]
+    records: bool,
+    #[serde(default)]
+    trace: bool,
+    #[serde(default)]
+    seed: Option<f64>,
+}
+
+fn options(value: JsValue) -> Result<RunOptions, JsError> {
+    let o: JsOptions = if value.is_undefined() || value.is_null() {
+        JsOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("bad options: {e}")))?
+    };
+    Ok(RunOptions { seed: o.seed.map(|s| s as u64), records: o.records, trace: o.trace, lean: false })
+}
+
+#[derive(Serialize)]
+struct Outcome<'a> {
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a crate::Report>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a [Diagnostic]>,
+}
+
+/// Runs a scenario to its end: `{ok: true, report}` or `{ok: false, errors}`.
+#[wasm_bindgen]
+pub fn run(text: &str, options_js: JsValue) -> Result<JsValue, JsError> {
+    let opts = options(options_js)?;
+    match crate::run(text, &opts) {
+        Ok(report) => to_js(&Outcome { ok: true, report: Some(&report), errors: None }),
+        Err(errors) => to_js(&Outcome { ok: false, report: None, errors: Some(&errors) }),
+    }
+}
+
+/// A run stepped in slices, so a Web Worker can report progress and be cancelled
+/// between slices, and replayed to any moment for the scrubber.
+#[wasm_bindgen]
+pub struct Session {
+    inner: crate::Session,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Starts a run. Throws the diagnostics array when the text is invalid (call
+    /// [`check`] first to get them as data).
+    #[wasm_bindgen(constructor)]
+    pub fn new(text: &str, options_js: JsValue) -> Result<Session, JsValue> {
+        let opts = options(options_js).map_err(JsValue::from)?;
+        match crate::Session::new(text, opts) {
+            Ok(inner) => Ok(Session { inner }),
+            Err(errors) => Err(to_js(&errors).map_err(JsValue::from)?),
+        }
+    }
+
+    /// Runs up to `max_events` kernel events; true once the run has ended.
+    pub fn step(&mut self, max_events: u32) -> bool {
+        self.inner.step(max_events as u64)
+    }
+
+    /// Replays up to virtual time `t_us`: `true` when the run ended, `false` when `t_us`
+    /// was reached, `null` when `max_events` ran out first (call again).
+    pub fn run_until(&mut self, t_us: f64, max_events: u32) -> JsValue {
+        match self.inner.run_until(t_us.max(0.0) as u64, max_events as u64) {
+            Some(done) => JsValue::from_bool(done),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// Progress between 0 and 1.
+    pub fn progress(&self) -> f64 {
+        self.inner.progress_permille() as f64 / 1000.0
+    }
+
+    /// Current virtual time in microseconds.
+    pub fn now_us(&self) -> f64 {
+        self.inner.world.now as f64
+    }
+
+    pub fn done(&self) -> bool {
+        self.inner.done()
+    }
+
+    /// The report (as `run` returns it in `report`), for the state reached so far.
+    pub fn report(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.report())
+    }
+
+    /// The cluster and producer state now (`Snapshot`).
+    pub fn snapshot(&self) -> Result<JsValue, JsError> {
+        to_js(&self.inner.snapshot())
+    }
+}
+
+/// The benchmark scenario text (`records` records, 3 partitions, RF `rf`, `acks`,
+/// linger.ms=5); the page times `run` on it with `performance.now()`.
+#[wasm_bindgen]
+pub fn bench_scenario(records: u32, acks: &str, rf: u32) -> String {
+    crate::run::bench_scenario(records as u64, acks, rf, 3)
+}
+
+/// Runs a scenario in benchmark mode (trace hash only, no explanations) and returns
+/// `{records, kernel_events, trace_hash, delivered}`.
+#[wasm_bindgen]
+pub fn bench_run(text: &str) -> Result<JsValue, JsError> {
+    let opts = RunOptions { lean: true, ..RunOptions::default() };
+    let report = crate::run(text, &opts).map_err(|e| JsError::new(&format!("invalid bench scenario: {e:?}")))?;
+    #[derive(Serialize)]
+    struct Bench {
+        records: u64,
+        kernel_events: u64,
+        trace_hash: String,
+        delivered: u64,
+    }
+    to_js(&Bench {
+        records: report.summary.sent,
+        kernel_events: report.kernel_events,
+        trace_hash: report.trace_hash,
+        delivered: report.summary.delivered,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Conversion
+
+/// Converts to a plain JS value by way of JSON (`JSON.parse` of `serde_json`'s output):
+/// maps become objects, `None` becomes `null`, integers numbers. Going through one
+/// serializer keeps the module small: every serialized type is compiled once, for
+/// `serde_json`, which the trace hash needs anyway.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    let text = serde_json::to_string(value).map_err(|e| JsError::new(&format!("cannot convert to JS: {e}")))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("cannot convert to JS: JSON.parse failed"))
+}
