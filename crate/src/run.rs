@@ -3,7 +3,7 @@
 //! [`run`] does it in one call; [`Session`] steps a run in slices of kernel events so the
 //! browser can show progress and cancel.
 
-use std::collections::BTreeMap;
+use crate::sim::VecMap;
 use std::rc::Rc;
 
 use crate::checker::{self, expect, explain, verdicts};
@@ -124,8 +124,8 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
     let produce_requests = world.producers.iter().map(|p| p.metrics.produce_requests).sum();
     let batches = world.producers.iter().map(|p| p.metrics.batches_first_sent).sum();
     let summary = verdicts::summarize(&world.history, &j, produce_requests, batches);
-    let mut errors: BTreeMap<String, u64> = BTreeMap::new();
-    let mut causes: BTreeMap<String, u64> = BTreeMap::new();
+    let mut errors: VecMap<String, u64> = VecMap::new();
+    let mut causes: VecMap<String, u64> = VecMap::new();
     for r in &world.history.records {
         if let Outcome::Failed(e) = r.outcome {
             *errors.entry(e.exception().to_string()).or_default() += 1;
@@ -134,7 +134,7 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
             }
         }
     }
-    let mut responses: BTreeMap<String, u64> = BTreeMap::new();
+    let mut responses: VecMap<String, u64> = VecMap::new();
     for b in &world.brokers {
         for (e, n) in &b.responses {
             if !e.is_none() {
@@ -142,7 +142,7 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
             }
         }
     }
-    let mut consumers = BTreeMap::new();
+    let mut consumers = VecMap::new();
     for (i, c) in sc.consumers.iter().enumerate() {
         let ids: Vec<u32> = world
             .history

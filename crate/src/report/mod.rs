@@ -8,7 +8,7 @@
 
 pub mod text;
 
-use std::collections::BTreeMap;
+use crate::sim::VecMap;
 
 use serde::Serialize;
 
@@ -163,18 +163,18 @@ pub struct Report {
     /// HW, or behind a transaction still open): neither delivered nor lost.
     pub records_undecided: u64,
     /// Final send errors by the exception class the callback got.
-    pub errors: BTreeMap<String, u64>,
+    pub errors: VecMap<String, u64>,
     /// The broker error behind each failed record (the last one its batch saw).
-    pub error_causes: BTreeMap<String, u64>,
+    pub error_causes: VecMap<String, u64>,
     /// Error codes brokers answered produce requests with.
-    pub responses: BTreeMap<String, u64>,
-    pub consumers: BTreeMap<String, ConsumerReport>,
+    pub responses: VecMap<String, u64>,
+    pub consumers: VecMap<String, ConsumerReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<RecordReport>>,
     pub partitions: Vec<PartitionReport>,
     pub expectations: Vec<ExpectationReport>,
     /// Per producer, Java metric name → value.
-    pub metrics: BTreeMap<String, BTreeMap<String, f64>>,
+    pub metrics: VecMap<String, VecMap<String, f64>>,
     pub explanations: Vec<Explanation>,
     pub config: EffectiveConfig,
     /// Node names by id (0 controller, then brokers, then producers).

@@ -3,10 +3,10 @@
 //! derived by a rule), ready for the role's Kafka rules and for the report.
 //!
 //! Invariant: `entries` holds exactly the role's properties that exist in the chosen
-//! Kafka version, each with a value its validator accepts. It is a `BTreeMap`, so the
+//! Kafka version, each with a value its validator accepts. It is a `VecMap`, so the
 //! report lists properties sorted by name without any hash-order dependence.
 
-use std::collections::BTreeMap;
+use crate::sim::VecMap;
 
 use super::errors::Diagnostic;
 use super::props::{parse_value, PropDef, Role, Val};
@@ -61,7 +61,7 @@ pub struct Entry {
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub role: Role,
-    pub entries: BTreeMap<&'static str, Entry>,
+    pub entries: VecMap<&'static str, Entry>,
 }
 
 /// Properties that belong to a declaration rather than to a role's config.
@@ -86,7 +86,7 @@ impl Settings {
     /// Validates `props` against the role's table for version `v`; every problem
     /// becomes a diagnostic and the property keeps its default.
     pub fn build(role: Role, props: &[SetProp], v: KafkaVersion, diags: &mut Vec<Diagnostic>) -> Settings {
-        let mut entries = BTreeMap::new();
+        let mut entries = VecMap::new();
         for def in table(role).iter().filter(|d| d.exists_in(v)) {
             let text = default_for(role, def, v);
             // "null" defaults (transactional.id, log.flush.interval.ms, group.id) stay null.

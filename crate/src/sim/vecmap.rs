@@ -156,6 +156,18 @@ impl<'a, K, V> IntoIterator for &'a VecMap<K, V> {
     }
 }
 
+/// Serialized as a map, in key order (as `BTreeMap` is).
+impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for VecMap<K, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.items.len()))?;
+        for (k, v) in &self.items {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 /// `map.entry(k).or_default()` and friends.
 pub struct Entry<'a, K, V> {
     map: &'a mut VecMap<K, V>,
