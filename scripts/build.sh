@@ -31,14 +31,17 @@ for tool in cargo wasm-pack wasm-bindgen wasm-opt vite; do
 done
 
 # 1. The wasm package. Its inputs are the Rust sources, the manifests, the cargo config,
-#    this script and the tool versions; a checksum of all of them, stored next to the
+#    this script, the tool versions and RUSTFLAGS; a checksum of all of them, stored next to the
 #    output, tells whether the last successful build is still current.
 pkg=www/pkg
 stamp=$pkg/.kplay-build-stamp
 inputs_sum() {
   {
-    find crate Cargo.toml Cargo.lock .cargo scripts/build.sh -type f -print0 | LC_ALL=C sort -z | xargs -0 cksum
+    local paths=(crate Cargo.toml Cargo.lock scripts/build.sh) p
+    for p in .cargo build.rs rust-toolchain rust-toolchain.toml; do [ -e "$p" ] && paths+=("$p"); done
+    find "${paths[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 cksum
     rustc -V; wasm-pack --version; wasm-bindgen --version; wasm-opt --version
+    printf 'RUSTFLAGS=%s CARGO_ENCODED_RUSTFLAGS=%s\n' "${RUSTFLAGS-}" "${CARGO_ENCODED_RUSTFLAGS-}"
   } | cksum | awk '{print $1 "-" $2}'
 }
 sum=$(inputs_sum)
