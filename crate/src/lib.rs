@@ -22,6 +22,8 @@ pub mod script;
 pub mod sim;
 pub mod snapshot;
 pub mod swarm;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 pub mod world;
 
 pub use report::Report;
@@ -31,5 +33,3 @@ pub use run::{run, RunOptions, Session};
 pub fn version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
-#[cfg(target_arch = "wasm32")]
-pub mod wasm;

@@ -138,10 +138,8 @@ fn index<'a>(world: &World, trace: &'a [Entry]) -> Index<'a> {
                 // A dropped response (broker → producer) or request (producer → broker).
                 let key = if from.0 as usize <= world.brokers.len() { (*to, *c) } else { (*from, *c) };
                 let what = if from.0 as usize <= world.brokers.len() { "the response" } else { "the request" };
-                ix.response_fate.insert(
-                    key,
-                    format!("{what} was lost ({from} → {to}, {}) at {}", cause_name(*cause), fmt_us(t))
-                );
+                ix.response_fate
+                    .insert(key, format!("{what} was lost ({from} → {to}, {}) at {}", cause_name(*cause), fmt_us(t)));
             }
             Event::RequestTimedOut { from, corr, to } => {
                 ix.response_fate.entry((*from, *corr)).or_insert_with(|| format!("no answer from {to}"));

@@ -212,8 +212,7 @@ impl Accumulator {
 
     /// `RecordAccumulator.ready`: which brokers have a sendable head batch.
     pub fn ready(&mut self, cfg: &ProducerConfig, meta: &ClientMetadata, now: Micros) -> Ready {
-        let mut ready =
-            Ready { nodes: Vec::new(), next_check_us: None, unknown_leader: false, reasons: VecMap::new() };
+        let mut ready = Ready { nodes: Vec::new(), next_check_us: None, unknown_leader: false, reasons: VecMap::new() };
         let exhausted = self.pool.waiting;
         let flushing = self.flushes > 0;
         let mut topic_sizes: VecMap<u16, (Vec<u32>, Vec<u32>)> = VecMap::new();

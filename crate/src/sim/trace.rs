@@ -560,7 +560,14 @@ pub struct Trace {
 impl Trace {
     /// `keep = false` records only the hash and the count (benchmarks).
     pub fn new(keep: bool) -> Trace {
-        Trace { keep, buf: Vec::new(), entries: Vec::new(), hash: Fnv(0xcbf2_9ce4_8422_2325), count: 0, last_progress_us: 0 }
+        Trace {
+            keep,
+            buf: Vec::new(),
+            entries: Vec::new(),
+            hash: Fnv(0xcbf2_9ce4_8422_2325),
+            count: 0,
+            last_progress_us: 0,
+        }
     }
 
     pub fn push(&mut self, at_us: Micros, event: Event) {

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Runs kplay's test layers; the command fails if any layer fails.
+#
+#   scripts/test.sh                  every layer, in order: native, wasm, e2e
+#   scripts/test.sh native           1. cargo test: lib unit tests, tests/*.rs, doc tests
+#   scripts/test.sh wasm             2. wasm-pack test --headless --chrome: tests/web.rs
+#                                       (and any wasm_bindgen_test) inside Chromium
+#   scripts/test.sh e2e [FILTER]     3. build the site, serve it, run tests/e2e/*.test.mjs
+#                                       (only files whose name contains FILTER) in Chromium
+#   scripts/test.sh wasm e2e         any subset of layers
+#
+# Through npm: `npm test -- native` (npm appends the arguments to this script).
+# Expects the tools scripts/setup.sh --test installs. CHROMEDRIVER and CHROMIUM override
+# /usr/bin/chromedriver and /usr/bin/chromium. Screenshots and logs go to test-results/.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export PATH="$root/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+
+die() { printf 'test: error: %s\n' "$*" >&2; exit 1; }
+banner() { printf '\n==================== kplay test layer: %s ====================\n' "$*"; }
+need() { command -v "$1" >/dev/null || die "'$1' not found; run scripts/setup.sh --test first"; }
+
+layer_native() {
+  banner "1/3 native (cargo test: unit, integration, doc tests)"
+  need cargo
+  cargo test
+}
+
+layer_wasm() {
+  banner "2/3 wasm in the browser (wasm-pack test --headless --chrome)"
+  need wasm-pack
+  need wasm-bindgen-test-runner
+  [ -x "$CHROMEDRIVER" ] || die "chromedriver not found at $CHROMEDRIVER (set CHROMEDRIVER)"
+  [ -f webdriver.json ] || die "webdriver.json is missing (Chromium's flags for this layer)"
+  wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER"
+}
+
+layer_e2e() {
+  banner "3/3 end-to-end (build, serve, Playwright in Chromium)"
+  need node
+  [ -x "$CHROMIUM" ] || die "chromium not found at $CHROMIUM (set CHROMIUM)"
+  bash scripts/build.sh
+  mkdir -p test-results
+  local log=test-results/e2e-server.log url=""
+  PORT=0 node scripts/serve.mjs >"$log" 2>&1 &
+  server=$! # global: the EXIT trap reads it after this function has returned
+  # Stop the server whatever happens next (this layer runs in its own process).
+  trap 'kill "$server" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do
+    url=$(sed -n 's/^serve: \(http:[^ ]*\).*/\1/p' "$log")
+    [ -n "$url" ] && break
+    kill -0 "$server" 2>/dev/null || { cat "$log" >&2; die "the static server exited"; }
+    sleep 0.1
+  done
+  [ -n "$url" ] || { cat "$log" >&2; die "the static server did not start within 10 s"; }
+  echo "test: serving www/dist at $url (pid $server)"
+  node tests/e2e/run.mjs "$url" "$@"
+}
+
+# One layer: run it in this process, with set -e in force.
+if [ $# -ge 1 ]; then
+  case "$1" in
+    native | wasm) [ $# -eq 1 ] && { "layer_$1"; exit; } ;;
+    e2e) layer="$1"; shift; "layer_$layer" "$@"; exit ;;
+  esac
+fi
+
+# Several layers: each in its own process (so set -e holds inside it); go on after a
+# failure so one run shows every broken layer, then fail if any did.
+layers=("$@")
+[ ${#layers[@]} -gt 0 ] || layers=(native wasm e2e)
+for layer in "${layers[@]}"; do
+  case "$layer" in
+    native | wasm | e2e) ;;
+    *) echo "test: unknown layer '$layer' (known: native, wasm, e2e)" >&2; exit 2 ;;
+  esac
+done
+failed=()
+declare -A seconds
+for layer in "${layers[@]}"; do
+  start=$SECONDS
+  bash "$0" "$layer" || failed+=("$layer")
+  seconds[$layer]=$((SECONDS - start))
+done
+
+echo
+echo "==================== kplay tests: summary ===================="
+for layer in "${layers[@]}"; do
+  status=passed
+  for f in ${failed[@]+"${failed[@]}"}; do [ "$f" = "$layer" ] && status=FAILED; done
+  printf '  %-7s %-7s %4ss\n' "$layer" "$status" "${seconds[$layer]}"
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "test: FAILED layers: ${failed[*]}" >&2
+  exit 1
+fi
+echo "test: all layers passed"

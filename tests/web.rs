@@ -1,0 +1,268 @@
+//! Browser tests of the wasm boundary (`wasm-pack test --headless --chrome`, layer 2 of
+//! `scripts/test.sh`): the scenario parser behaves the same compiled to wasm32, and the
+//! exports of `crate/src/wasm.rs` keep the JSON shapes `www/src/engine.js` relies on.
+//! A change to a shape must change this file too, on purpose.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The contract's example from SCENARIO_LANGUAGE.md, trimmed to one of each form.
+const VALID: &str = "\
+seed 42
+brokers 3 min.insync.replicas=2
+topic orders partitions=3 replication.factor=3 replica.assignment=1:2:3,2:3:1,3:1:2
+producer app acks=all enable.idempotence=true linger.ms=5
+consumer audit isolation.level=read_committed
+network latency=1ms jitter=0ms loss=0.0
+at 0ms   app send orders count=1000 every=1ms key=user-{i%10} size=200B
+at 0ms   app send orders value=\"hello\"
+at 5ms   app flush
+at 12ms  crash leader orders/0 mode=process
+at 20ms  drop broker-1 -> app count=1
+at 20ms  cut broker-3 -> broker-1 for 40s
+at 40ms  restart broker-2
+at 50ms  heal
+at 60ms  audit poll orders
+run until 10s
+expect lost=0 duplicated=0 reordered=0
+";
+
+/// Line 4 misspells linger.ms; the diagnostic points at the property name (column 23).
+const INVALID: &str = "\
+seed 42
+brokers 3
+topic orders partitions=3 replication.factor=3
+producer app acks=all linger.m=5
+";
+
+/// The playground's default scenario must always be valid.
+const PLAYGROUND_DEFAULT: &str = include_str!("../www/src/default.kplay");
+
+#[wasm_bindgen_test]
+fn parse_accepts_the_contract_example() {
+    let scenario = kplay::script::parse(VALID).unwrap_or_else(|d| panic!("expected a valid scenario, got {d:#?}"));
+    assert_eq!(scenario.seed, 42);
+    assert_eq!(scenario.brokers, 3);
+}
+
+#[wasm_bindgen_test]
+fn parse_accepts_the_playground_default() {
+    if let Err(d) = kplay::script::parse(PLAYGROUND_DEFAULT) {
+        panic!("www/src/default.kplay is invalid: {d:#?}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn parse_locates_a_misspelled_property() {
+    let Err(diagnostics) = kplay::script::parse(INVALID) else { panic!("linger.m must be rejected") };
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    let d = &diagnostics[0];
+    assert_eq!((d.line, d.column, d.end_column), (4, 23, 31));
+    assert_eq!(d.word, "linger.m");
+    assert_eq!(d.message, "Unknown producer property 'linger.m'");
+    assert_eq!(d.hint, "did you mean linger.ms?");
+}
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &JsValue::from_str(key)).expect("Reflect.get")
+}
+
+fn check(text: &str) -> Array {
+    let value = kplay::wasm::check(text).unwrap_or_else(|_| panic!("check threw"));
+    assert!(Array::is_array(&value), "check must return an array, got {value:?}");
+    Array::from(&value)
+}
+
+#[wasm_bindgen_test]
+fn check_returns_an_empty_array_for_a_valid_scenario() {
+    assert_eq!(check(VALID).length(), 0);
+}
+
+#[wasm_bindgen_test]
+fn check_returns_plain_diagnostic_objects() {
+    let diagnostics = check(INVALID);
+    assert_eq!(diagnostics.length(), 1);
+    let d = diagnostics.get(0);
+    // A plain object (not a Map) with exactly these fields, in this order.
+    assert!(d.is_object() && !d.is_instance_of::<js_sys::Map>());
+    let keys: Vec<String> = Object::keys(&Object::from(d.clone())).iter().map(|k| k.as_string().unwrap()).collect();
+    assert_eq!(keys, ["line", "column", "end_column", "word", "message", "hint"]);
+    assert_eq!(get(&d, "line").as_f64(), Some(4.0));
+    assert_eq!(get(&d, "column").as_f64(), Some(23.0));
+    assert_eq!(get(&d, "end_column").as_f64(), Some(31.0));
+    assert_eq!(get(&d, "word").as_string().as_deref(), Some("linger.m"));
+    assert_eq!(get(&d, "message").as_string().as_deref(), Some("Unknown producer property 'linger.m'"));
+    assert_eq!(get(&d, "hint").as_string().as_deref(), Some("did you mean linger.ms?"));
+}
+
+#[wasm_bindgen_test]
+fn check_never_throws_on_garbage() {
+    for text in ["", "\n\n", "at", "at 0ms", "topic", "\u{0}\u{ffff}", "expect lost=", "brokers 3 x=\"unterminated"] {
+        check(text);
+    }
+}
+
+#[wasm_bindgen_test]
+fn version_and_random_seed() {
+    assert_eq!(kplay::wasm::version(), env!("CARGO_PKG_VERSION"));
+    let seeds: Vec<u32> =
+        (0..4).map(|_| kplay::wasm::random_seed().unwrap_or_else(|_| panic!("no randomness"))).collect();
+    assert!(seeds.iter().any(|&s| s != seeds[0]), "four equal random seeds: {seeds:?}");
+}
+
+// ---- running in the browser: determinism and the report's shape ----
+
+const GOLDEN: &str = include_str!("golden/determinism.kplay");
+const GOLDEN_HASH: &str = include_str!("golden/determinism.hash");
+
+fn keys(value: &JsValue) -> Vec<String> {
+    Object::keys(&Object::from(value.clone())).iter().map(|k| k.as_string().unwrap()).collect()
+}
+
+fn run(text: &str, options: &str) -> JsValue {
+    let opts = js_sys::JSON::parse(options).expect("options JSON");
+    kplay::wasm::run(text, opts).unwrap_or_else(|_| panic!("run threw"))
+}
+
+#[wasm_bindgen_test]
+fn golden_scenario_has_the_native_trace_hash() {
+    let out = run(GOLDEN, "{}");
+    assert_eq!(get(&out, "ok").as_bool(), Some(true));
+    let report = get(&out, "report");
+    assert_eq!(
+        get(&report, "trace_hash").as_string().as_deref(),
+        Some(GOLDEN_HASH.trim()),
+        "wasm and native runs differ"
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_stepped_session_gives_the_same_report_as_run() {
+    let mut session = kplay::wasm::Session::new(GOLDEN, JsValue::UNDEFINED).unwrap_or_else(|_| panic!("valid"));
+    let mut last = 0.0;
+    while !session.step(500) {
+        let p = session.progress();
+        assert!((0.0..=1.0).contains(&p) && p >= last, "progress {p} after {last}");
+        last = p;
+    }
+    let stepped = session.report().unwrap_or_else(|_| panic!("report"));
+    assert_eq!(get(&stepped, "trace_hash").as_string().as_deref(), Some(GOLDEN_HASH.trim()));
+}
+
+#[wasm_bindgen_test]
+fn the_report_shape_is_pinned() {
+    let out = run(VALID, "{}");
+    assert_eq!(keys(&out), ["ok", "report"], "no errors key on success");
+    let report = get(&out, "report");
+    assert_eq!(
+        keys(&report),
+        [
+            "kplay_version",
+            "seed",
+            "kafka_version",
+            "end_time_us",
+            "ended_by",
+            "trace_hash",
+            "trace_events",
+            "kernel_events",
+            "final_view",
+            "summary",
+            "records_undecided",
+            "errors",
+            "error_causes",
+            "responses",
+            "consumers",
+            "partitions",
+            "expectations",
+            "metrics",
+            "explanations",
+            "config",
+            "nodes",
+        ],
+        "records and trace are absent (not null) unless asked for"
+    );
+    assert_eq!(
+        keys(&get(&report, "summary")),
+        [
+            "sent",
+            "acked",
+            "failed",
+            "pending",
+            "delivered",
+            "lost",
+            "duplicated",
+            "reordered",
+            "phantom",
+            "aborted",
+            "produce_requests",
+            "batches",
+        ]
+    );
+    let partition = Array::from(&get(&report, "partitions")).get(0);
+    assert_eq!(
+        keys(&partition),
+        [
+            "topic",
+            "partition",
+            "leader",
+            "leader_epoch",
+            "isr",
+            "replicas",
+            "high_watermark",
+            "last_stable_offset",
+            "offline",
+            "replica_states",
+            "producers",
+        ]
+    );
+    let with = get(&run(VALID, r#"{"records": true, "trace": true}"#), "report");
+    let record = Array::from(&get(&with, "records")).get(0);
+    assert_eq!(
+        keys(&record),
+        [
+            "id",
+            "producer",
+            "key",
+            "partition",
+            "offset",
+            "result",
+            "error",
+            "outcome",
+            "reordered",
+            "copies",
+            "sent_us",
+            "result_us",
+            "batch",
+        ]
+    );
+    assert!(get(&record, "error").is_null(), "an absent error is null, not missing");
+    let event = Array::from(&get(&with, "trace")).get(0);
+    assert!(get(&event, "at_us").as_f64().is_some() && get(&event, "type").as_string().is_some());
+}
+
+#[wasm_bindgen_test]
+fn invalid_text_comes_back_as_located_errors() {
+    let out = run(INVALID, "{}");
+    assert_eq!(keys(&out), ["ok", "errors"]);
+    assert_eq!(get(&out, "ok").as_bool(), Some(false));
+    let d = Array::from(&get(&out, "errors")).get(0);
+    assert_eq!(get(&d, "line").as_f64(), Some(4.0));
+}
+
+#[wasm_bindgen_test]
+fn snapshots_at_a_moment() {
+    let mut session = kplay::wasm::Session::new(GOLDEN, JsValue::UNDEFINED).unwrap_or_else(|_| panic!("valid"));
+    while session.run_until(310_000.0, 1000).is_null() {}
+    let snap = session.snapshot().unwrap_or_else(|_| panic!("snapshot"));
+    assert_eq!(keys(&snap), ["at_us", "brokers", "partitions", "producers"]);
+    let producer = Array::from(&get(&snap, "producers")).get(0);
+    assert_eq!(get(&producer, "name").as_string().as_deref(), Some("app"));
+    let replica = Array::from(&get(&Array::from(&get(&snap, "partitions")).get(0), "replicas")).get(0);
+    for k in ["log_end_offset", "high_watermark", "last_stable_offset", "flushed_offset", "batches"] {
+        assert!(!get(&replica, k).is_undefined(), "{k}");
+    }
+}
