@@ -8,6 +8,8 @@
 //   engine.canRun         whether this build exports run(text, options)
 //   engine.run(text, o)   {ok: true, report} or {ok: false, errors}; throws if !canRun
 //   engine.randomSeed()   a fresh u32 for a new seed line
+//   engine.session(t, o)  a wasm Session: step(n), progress(), run_until(tUs, n), report(),
+//                         snapshot(), free(); throws the diagnostics array if t is invalid
 import init, * as wasm from '../pkg/kplay.js';
 
 // Written out here (not left to the generated default) so Vite sees the asset and copies
@@ -39,5 +41,6 @@ function makeEngine() {
       if (!run) throw new Error('this build of kplay has no run() export yet');
       return run(text, options);
     },
+    session: (text, options = {}) => new wasm.Session(text, options),
   });
 }

@@ -1,7 +1,7 @@
 // A minimal page over the engine: version, an editor with the default scenario, located
 // errors as you type, and a summary. The real playground UI replaces this file.
 import defaultScenario from './default.kplay?raw';
-import { loadEngine } from './engine.js';
+import { createEngine } from './engine-client.js';
 
 const $ = (id) => document.getElementById(id);
 const editor = $('scenario');
@@ -21,34 +21,43 @@ function showDiagnostics(diagnostics) {
   );
 }
 
-/** Checks the editor's text; runs it too when the engine can and the text is valid. */
-function update(engine) {
+let job = null;
+
+/** Checks the editor's text, then runs it in the worker (cancelling a run still going). */
+async function update(engine) {
   const text = editor.value;
-  const diagnostics = engine.check(text);
+  const diagnostics = await engine.check(text);
+  if (text !== editor.value) return; // edited meanwhile; a newer update follows
   showDiagnostics(diagnostics);
   status.textContent = diagnostics.length === 0 ? 'valid' : `${diagnostics.length} error(s)`;
   if (diagnostics.length > 0) {
     summary.textContent = JSON.stringify({ valid: false, errors: diagnostics.length });
-  } else if (engine.canRun) {
-    const outcome = engine.run(text, {});
+    return;
+  }
+  job?.cancel();
+  const current = engine.run(text, {}, (p) => (summary.dataset.progress = String(p)));
+  job = current;
+  try {
+    const outcome = await current.result;
     summary.textContent = outcome.ok
       ? JSON.stringify(outcome.report.summary, null, 2)
       : JSON.stringify({ valid: false, errors: outcome.errors.length });
-  } else {
-    summary.textContent = JSON.stringify({ valid: true, errors: 0 });
+  } catch (err) {
+    if (String(err.message) !== 'cancelled') throw err;
   }
 }
 
 async function main() {
   editor.value = defaultScenario;
-  const engine = await loadEngine();
-  $('version').textContent = `v${engine.version}`;
+  const engine = createEngine();
+  const { version } = await engine.ready;
+  $('version').textContent = `v${version}`;
   let timer = 0;
   editor.addEventListener('input', () => {
     clearTimeout(timer);
     timer = setTimeout(() => update(engine), 150);
   });
-  update(engine);
+  await update(engine);
   document.body.dataset.ready = 'true';
 }
 

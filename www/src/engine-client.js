@@ -1,0 +1,71 @@
+// The page's handle on kplay: every request goes to a Web Worker (worker.js), so a long
+// run never freezes the page. This is the API the playground and the widget use:
+//
+//   const engine = createEngine();
+//   await engine.ready;                        resolves to {version}
+//   await engine.check(text)                   Diagnostic[] ([] when valid)
+//   const job = engine.run(text, options, onProgress)
+//     await job.result                         {ok: true, report} | {ok: false, errors}
+//     job.cancel()                             stops the run; job.result rejects with 'cancelled'
+//   await engine.snapshotAt(text, options, tUs) Snapshot (state at virtual time tUs), or {errors}
+//   engine.randomSeed()                        a fresh u32 seed (main thread, no worker needed)
+//
+// options: {records?: boolean, trace?: boolean, seed?: number}. Report and Snapshot shapes:
+// crate/src/report.d.ts (also in the generated www/pkg/kplay.d.ts).
+import { loadEngine } from './engine.js';
+
+export function createEngine() {
+  let worker = null;
+  let nextId = 1;
+  const pending = new Map(); // id -> {resolve, reject, onProgress}
+
+  function spawn() {
+    worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    worker.onmessage = (event) => {
+      const { id, type, value, progress, message } = event.data;
+      const p = pending.get(id);
+      if (!p) return;
+      if (type === 'progress') p.onProgress?.(progress);
+      else {
+        pending.delete(id);
+        if (type === 'result') p.resolve(value);
+        else p.reject(new Error(message));
+      }
+    };
+    worker.onerror = (event) => {
+      const err = new Error(event.message || 'kplay worker failed');
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+    };
+  }
+
+  function request(msg, onProgress) {
+    if (!worker) spawn();
+    const id = nextId++;
+    const promise = new Promise((resolve, reject) => pending.set(id, { resolve, reject, onProgress }));
+    worker.postMessage({ id, ...msg });
+    return { id, promise };
+  }
+
+  /** Stops whatever the worker is doing: the worker is replaced by a fresh one. */
+  function restart(reason) {
+    worker?.terminate();
+    worker = null;
+    for (const p of pending.values()) p.reject(new Error(reason));
+    pending.clear();
+  }
+
+  const mainThread = loadEngine();
+
+  return {
+    ready: mainThread.then((e) => ({ version: e.version })),
+    check: (text) => request({ type: 'check', text }).promise,
+    run(text, options = {}, onProgress = null) {
+      const { promise } = request({ type: 'run', text, options }, onProgress);
+      return { result: promise, cancel: () => restart('cancelled') };
+    },
+    snapshotAt: (text, options, tUs) => request({ type: 'snapshot', text, options, t_us: tUs }).promise,
+    randomSeed: async () => (await mainThread).randomSeed(),
+    terminate: () => restart('terminated'),
+  };
+}

@@ -1,0 +1,72 @@
+// The Web Worker that runs kplay off the page's thread. Speaks a small message protocol
+// (see engine-client.js, its only user):
+//
+//   in:  {id, type: 'check', text}
+//        {id, type: 'run', text, options}                options: {records, trace, seed}
+//        {id, type: 'snapshot', text, options, t_us}     state at virtual time t_us
+//   out: {id, type: 'progress', progress}                 0..1, while a run goes
+//        {id, type: 'result', value}                      check: Diagnostic[]; run: {ok, report}|{ok, errors}; snapshot: Snapshot|{errors}
+//        {id, type: 'error', message}                     API misuse or a panic (a bug)
+//
+// Runs are stepped in slices so progress can be posted; cancelling is done by the client
+// terminating this worker (a slice never blocks for long, but a terminate is instant and
+// leaves no half-run state behind).
+import { loadEngine } from './engine.js';
+
+const SLICE_EVENTS = 20000;
+
+let enginePromise = null;
+const engine = () => (enginePromise ??= loadEngine());
+
+// One replay session kept for scrubbing: snapshots at increasing times continue it.
+let replay = null; // {key, session, t}
+
+function post(msg) {
+  self.postMessage(msg);
+}
+
+async function run(id, text, options) {
+  const e = await engine();
+  const errors = e.check(text);
+  if (errors.length > 0) return { ok: false, errors };
+  const session = e.session(text, options);
+  let slices = 0;
+  while (!session.step(SLICE_EVENTS)) {
+    slices += 1;
+    if (slices % 4 === 0) post({ id, type: 'progress', progress: session.progress() });
+  }
+  post({ id, type: 'progress', progress: 1 });
+  const report = session.report();
+  session.free();
+  return { ok: true, report };
+}
+
+async function snapshot(text, options, tUs) {
+  const e = await engine();
+  const errors = e.check(text);
+  if (errors.length > 0) return { errors };
+  const key = JSON.stringify([text, options]);
+  if (!replay || replay.key !== key || replay.t > tUs) {
+    replay?.session.free();
+    replay = { key, session: e.session(text, options), t: 0 };
+  }
+  while (replay.session.run_until(tUs, SLICE_EVENTS) === null) {
+    /* keep replaying */
+  }
+  replay.t = tUs;
+  return replay.session.snapshot();
+}
+
+self.onmessage = async (event) => {
+  const { id, type, text, options, t_us: tUs } = event.data;
+  try {
+    let value;
+    if (type === 'check') value = (await engine()).check(text);
+    else if (type === 'run') value = await run(id, text, options ?? {});
+    else if (type === 'snapshot') value = await snapshot(text, options ?? {}, tUs);
+    else throw new Error(`unknown request type ${type}`);
+    post({ id, type: 'result', value });
+  } catch (err) {
+    post({ id, type: 'error', message: String(err?.message ?? err) });
+  }
+};
