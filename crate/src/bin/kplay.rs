@@ -3,7 +3,8 @@
 //! ```text
 //! kplay run FILE [--json] [--records] [--trace] [--seed N]
 //! kplay check FILE
-//! kplay bench [--records N] [--acks 1|all] [--rf N]
+//! kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
+//! kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--print SEED]
 //! ```
 //! Exit codes: 0 ran and every expectation held; 1 an expectation failed; 2 the scenario
 //! is invalid (`FILE:LINE:COLUMN: error: ...` on stderr, nothing run) or bad usage.

@@ -246,7 +246,9 @@ pub fn parse_value(def: &PropDef, raw: &str, min_override: Option<i64>) -> Resul
             }
             let hint = match options.iter().find(|o| o.eq_ignore_ascii_case(text)) {
                 Some(o) => format!("Kafka compares {name} case-sensitively: write {name}={o}"),
-                None => match super::suggest::closest(text, options.iter().copied()) {
+                // A typo of a word (`snapy`) has a closest choice; a one- or two-character
+                // value (`acks=2`) is a different value, not a misspelling.
+                None => match super::suggest::closest(text, options.iter().copied()).filter(|_| text.len() >= 3) {
                     Some(o) => format!("did you mean {name}={o}?"),
                     None => format!("choose one of: {}", options.join(", ")),
                 },
