@@ -7,6 +7,28 @@
 //! (leader, follower, storage, coordinator), `controller` (KRaft), `consumer`,
 //! `world` (the kernel's driver), `checker` (verdicts, expectations, explanations),
 //! `report` (the one output type), `run` (wiring). `wasm` is the browser boundary.
+//!
+//! # Modelling choices
+//! Where kplay models Kafka more simply than Kafka is, it does so on purpose and says so:
+//! - The KRaft controller quorum is one node, `controller`, that never fails. Its
+//!   traffic crosses the simulated network (heartbeats, metadata pushes), so
+//!   `isolate broker-2` fences broker-2 after `broker.session.timeout.ms`.
+//! - The transaction coordinator's log is durable and shared (a stand-in for
+//!   `__transaction_state`, which is not a simulated topic); a transactional id's
+//!   coordinator is the first unfenced broker of its `__transaction_state` partition's
+//!   default assignment. Transactions are TV1 (no KIP-890 epoch bump
+//!   per transaction); transactional producers do not bump their own epoch (only
+//!   idempotent-only producers do, KIP-360).
+//! - Consumers read the replicas' state directly, without fetch latency.
+//! - Eligible leader replicas (KIP-966) are off, Kafka 4.0's default.
+//! - Connections are TCP: a cut or isolation holds data that retransmission delivers
+//!   after the link returns (RTO from 200 ms doubling, up to ~15 minutes); a message
+//!   lost by `drop` or `loss` on a producer-broker connection is one TCP could not
+//!   recover, so nothing more arrives on that connection until the producer gives up on
+//!   it (`request.timeout.ms`) and opens a new one.
+//! - zstd is compressed at the pure-Rust encoder's fastest level (close to level 1, not
+//!   Kafka's default 3) and lz4 with the fast compressor, so compressed sizes are close
+//!   to, not identical with, Kafka's.
 
 pub mod broker;
 pub mod checker;
