@@ -6,7 +6,7 @@
 //! batch goes back to the front (in sequence order when idempotent); memory reserved for
 //! a batch is returned only when the batch completes.
 //!
-//! Map: [`Accumulator::append`], [`Accumulator::ready`], [`Accumulator::drain`],
+//! Map: [`Accumulator::append`], [`Accumulator::ready`], [`Accumulator::drain_node`],
 //! [`Accumulator::expired`], [`Accumulator::reenqueue`], and the [`BufferPool`].
 
 use std::collections::VecDeque;
