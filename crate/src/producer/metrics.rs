@@ -22,6 +22,8 @@ pub struct Metrics {
     pub batch_uncompressed_total: u64,
     pub request_total: u64,
     pub response_total: u64,
+    /// Produce responses: the count behind `request-latency-avg`.
+    pub produce_responses: u64,
     pub request_latency_total_us: u64,
     pub request_latency_max_us: u64,
     pub records_in_requests: u64,
@@ -50,8 +52,11 @@ impl Metrics {
         self.queue_time_max_us = self.queue_time_max_us.max(queue_time_us);
     }
 
-    pub fn latency(&mut self, us: Micros) {
+    /// A produce response: `request-latency-*` are produce round trips only (Java's
+    /// `Sender.handleProduceResponse`); `response-total` counts every response.
+    pub fn produce_latency(&mut self, us: Micros) {
         self.response_total += 1;
+        self.produce_responses += 1;
         self.request_latency_total_us += us;
         self.request_latency_max_us = self.request_latency_max_us.max(us);
     }
@@ -82,7 +87,7 @@ impl Metrics {
             ("record-size-avg", avg(self.record_size_total, self.records_appended)),
             ("record-size-max", self.record_size_max as f64),
             ("records-per-request-avg", avg(self.records_in_requests, self.produce_requests)),
-            ("request-latency-avg", avg(self.request_latency_total_us, self.response_total) / 1000.0),
+            ("request-latency-avg", avg(self.request_latency_total_us, self.produce_responses) / 1000.0),
             ("request-latency-max", self.request_latency_max_us as f64 / 1000.0),
             ("request-total", self.request_total as f64),
             ("response-total", self.response_total as f64),

@@ -355,7 +355,7 @@ impl Producer {
 
     pub fn on_produce_response(&mut self, ctx: &mut PCtx, broker: u16, resp: ProduceResponse) {
         let Some(req) = self.conns.get_mut(&broker).and_then(|c| c.take(resp.corr)) else { return };
-        self.metrics.latency(ctx.now - req.sent_us);
+        self.metrics.produce_latency(ctx.now - req.sent_us);
         let ReqKind::Produce { batches } = req.kind else { return };
         let errors: Vec<(u32, Error)> = resp
             .results
@@ -642,13 +642,16 @@ impl Producer {
         let conn = self.conns.get_mut(&node).expect("ready connection");
         conn.in_flight.push_back(InFlight { corr, kind: ReqKind::Metadata, sent_us: ctx.now });
         let inc = conn.server_inc;
+        self.metrics.request_total += 1;
         ctx.trace(Event::MetadataRequested { producer: self.node, to: NodeId::broker(node) });
         ctx.send(NodeId::broker(node), Some(inc), Msg::MetadataRequest { corr });
     }
 
     pub fn on_metadata(&mut self, ctx: &mut PCtx, broker: u16, corr: u32, image: Rc<ClusterImage>) {
-        let Some(req) = self.conns.get_mut(&broker).and_then(|c| c.take(corr)) else { return };
-        self.metrics.latency(ctx.now - req.sent_us);
+        if self.conns.get_mut(&broker).and_then(|c| c.take(corr)).is_none() {
+            return;
+        }
+        self.metrics.response_total += 1;
         if self.meta.in_flight == Some((broker, corr)) {
             self.meta.in_flight = None;
         }

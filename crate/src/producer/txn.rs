@@ -276,9 +276,9 @@ impl Producer {
     }
 
     /// Take the outstanding transactional request if this response answers it.
-    fn take_txn_response(&mut self, ctx: &mut PCtx, broker: u16, corr: u32) -> Option<TxnReq> {
-        let req = self.conns.get_mut(&broker).and_then(|c| c.take(corr))?;
-        self.metrics.latency(ctx.now - req.sent_us);
+    fn take_txn_response(&mut self, _ctx: &mut PCtx, broker: u16, corr: u32) -> Option<TxnReq> {
+        self.conns.get_mut(&broker).and_then(|c| c.take(corr))?;
+        self.metrics.response_total += 1;
         match self.txn.in_flight.take() {
             Some((b, c, r)) if b == broker && c == corr => Some(r),
             other => {
