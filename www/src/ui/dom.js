@@ -1,15 +1,17 @@
 // A tiny DOM builder: h('button', {class: 'x', onclick: f, 'data-testid': 't'}, 'text', child).
-// Attributes starting with "on" become listeners; false/null/undefined attributes are
-// skipped; children may be strings, nodes, arrays, or null.
+// Attributes starting with "on" become listeners; null/undefined attributes are skipped,
+// and so is false except on data-*/aria-* attributes, which keep "true"/"false";
+// children may be strings, nodes, arrays, or null.
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs ?? {})) {
-    if (v === false || v === null || v === undefined) continue;
+    if (v === null || v === undefined || (v === false && !/^(data|aria)-/.test(k))) continue;
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
     else if (k === 'class') el.className = v;
     else if (k === 'text') el.textContent = v;
-    else el.setAttribute(k, v === true ? '' : String(v));
+    // data-* and aria-* keep booleans as "true"/"false"; other true attributes are bare.
+    else el.setAttribute(k, v === true && !/^(data|aria)-/.test(k) ? '' : String(v));
   }
   append(el, children);
   return el;

@@ -9,6 +9,7 @@
 //   app.applyEdits(edits)                apply text-model edits, then run at once
 //   app.report                           the last finished run's report (or null)
 //   app.onRun(fn)                        called with each finished report
+//   root.kplayApp                        the same object, for scripts holding only the element
 //
 // panels: any of 'editor', 'controls', 'verdict', 'records', and the view names
 // ('timeline', 'cluster', 'producer', 'charts', 'compare'). Edits re-run after a short
@@ -199,14 +200,14 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
 
   function run() {
     armed = true;
-    runButton.hidden = layout === 'page';
+    runButton.hidden = true; // from now on edits re-run by themselves
     return runner.runNow(currentText);
   }
 
   runButton.hidden = layout === 'page' || autorun;
   status.textContent = autorun ? 'loading the engine…' : 'press Run to run this scenario';
 
-  return {
+  const app = {
     getText: () => currentText,
     setText(t) {
       if (t === currentText) return run();
@@ -229,4 +230,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
       editor?.destroy();
     },
   };
+  // Scripts (and the e2e tests) reach the app from its element: el.kplayApp.getText().
+  root.kplayApp = app;
+  return app;
 }
