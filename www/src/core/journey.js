@@ -31,6 +31,7 @@ export function recordJourney(report, id) {
   const corrs = new Set();
   const offsets = []; // [{broker, offset, at_us}] where this record was appended
   const steps = [];
+  const partitionState = { electedAt: 0 }; // time of the partition's last leader election
   const add = (e, actor, kind, text) => steps.push({ at_us: e.at_us, actor, kind, text });
 
   add({ at_us: record.sent_us }, producer, 'send', `send()${record.key !== null ? ` key=${record.key}` : ''}`);
@@ -48,7 +49,7 @@ export function recordJourney(report, id) {
     } else if (corrs.size && e.corr !== undefined && corrs.has(e.corr)) {
       describeRequestEvent(e, producer, tp, add);
     } else if (tp && e.tp === tp) {
-      describePartitionEvent(e, id, offsets, add);
+      describePartitionEvent(e, id, offsets, add, partitionState);
     } else if (e.type === 'crashed' && (e.lost?.includes?.(id) || offsets.some((o) => o.broker === e.broker && o.at_us <= e.at_us))) {
       add(e, e.broker, 'fault', `${e.broker} crashed (mode=${e.mode})`);
     } else if (e.type === 'restarted' && offsets.some((o) => o.broker === e.broker && o.at_us <= e.at_us)) {
@@ -137,12 +138,14 @@ function describeRequestEvent(e, producer, tp, add) {
   }
 }
 
-function describePartitionEvent(e, id, offsets, add) {
+function describePartitionEvent(e, id, offsets, add, state) {
   const held = (broker) => offsets.find((o) => o.broker === broker);
   switch (e.type) {
     case 'replicated': {
+      // Only fetches from the leader that appended it (after an election the same offset
+      // may hold another record).
       for (const o of offsets) {
-        if (e.at_us >= o.at_us && e.from_offset <= o.offset && o.offset < e.to_offset && !held(e.broker)) {
+        if (o.at_us >= state.electedAt && e.from_offset <= o.offset && o.offset < e.to_offset && !held(e.broker)) {
           offsets.push({ broker: e.broker, offset: o.offset, at_us: e.at_us });
           add(e, e.broker, 'broker', `${e.broker} fetched it (offset ${o.offset}) from the leader`);
           break;
@@ -154,6 +157,7 @@ function describePartitionEvent(e, id, offsets, add) {
       if (e.records?.includes(id)) add(e, e.broker, 'error', `${e.broker} truncated offsets ${range(e.from_offset, e.to_offset - 1)} to match the leader: this copy is gone`);
       break;
     case 'leader_elected':
+      state.electedAt = e.at_us;
       if (offsets.length && e.at_us >= offsets[0].at_us) {
         add(e, 'controller', 'controller', `broker-${e.leader} elected leader of ${e.tp} (epoch ${e.leader_epoch}, ${e.kind}, ISR [${e.isr.join(', ')}])`);
       }

@@ -53,6 +53,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   const recordsBox = h('section', { 'aria-label': 'Records' });
   const journeyBox = h('section', { 'aria-label': 'Journey of a record' });
   const viewsBox = h('div', { class: 'kp-views', 'data-testid': 'views-root' });
+  const recordsPane = h('div', { class: 'kp-records-pane', hidden: true }, recordsBox, journeyBox);
 
   const hasViews = VIEW_NAMES.some((v) => show.has(v));
   root.classList.add('kplay', 'kp-app');
@@ -72,7 +73,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
       { class: 'kp-result-pane' },
       runbar,
       show.has('verdict') ? verdictBox : null,
-      show.has('records') ? h('div', { class: 'kp-records-pane' }, recordsBox, journeyBox) : null,
+      show.has('records') ? recordsPane : null,
     ),
     hasViews ? viewsBox : null,
   );
@@ -166,6 +167,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     requestAnimationFrame(() => {
       if (gen !== drawGeneration) return;
       controls?.setEffective(r.config);
+      recordsPane.hidden = false;
       grid.update(r);
       views?.update(r);
       for (const fn of listeners) fn(r);
@@ -180,6 +182,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     showDiagnosticsList(errors);
     editor?.showDiagnostics(errors);
     editor?.showExpectations([]);
+    recordsPane.hidden = true;
     grid.clear();
     journey.clear();
     views?.clear();
