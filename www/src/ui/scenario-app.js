@@ -65,7 +65,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
           'div',
           { class: 'kp-edit-pane' },
           show.has('editor') ? [h('div', { class: 'kp-editor-wrap' }, editorBox), diagnostics] : null,
-          show.has('controls') ? h('details', { class: 'kp-settings', open: layout === 'page' }, h('summary', {}, 'Settings'), controlsBox) : null,
+          show.has('controls') ? h('details', { class: 'kp-settings', open: layout === 'page' && !matchMedia('(max-width: 900px)').matches }, h('summary', {}, 'Settings'), controlsBox) : null,
         )
       : null,
     h(
@@ -84,7 +84,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   const controls = show.has('controls')
     ? createControls(controlsBox, { getText: () => currentText, readOnly, applyEdits: (edits) => applyEdits(edits) })
     : null;
-  const verdict = createVerdict(verdictBox, { onRecord: (id) => grid.selectId(id), onLine: (line) => editor?.goTo(line) });
+  const verdict = createVerdict(verdictBox, { onRecord: show.has('records') ? (id) => grid.selectId(id) : null, onLine: (line) => editor?.goTo(line) });
   const journey = createJourneyPanel(journeyBox);
   const grid = createRecordGrid(recordsBox, { onSelect: (id) => report && journey.show(report, id) });
   controls?.sync();

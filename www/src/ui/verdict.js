@@ -81,7 +81,7 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
             ' ',
             h('span', {}, x.text),
             ' ',
-            x.records.length ? h('button', { class: 'kp-link', type: 'button', onclick: () => onRecord?.(x.records[0]) }, `journey of record ${x.records[0]}`) : null,
+            x.records.length && onRecord ? h('button', { class: 'kp-link', type: 'button', onclick: () => onRecord?.(x.records[0]) }, `journey of record ${x.records[0]}`) : null,
           ),
         ),
       ),
