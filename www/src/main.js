@@ -24,7 +24,11 @@ function fillPresetMenu(select) {
 
 /** The preset card: what the current preset shows, whether the text was changed, related presets. */
 function renderPresetCard(card, base, text, open) {
-  if (!base) return card.replaceChildren();
+  // A text that no longer opens with the preset's first line is the user's own scenario.
+  if (!base || !text.startsWith(base.text.split('\n')[0])) {
+    delete card.dataset.preset;
+    return card.replaceChildren();
+  }
   const modified = base.text !== text;
   card.dataset.preset = base.name;
   fill(
