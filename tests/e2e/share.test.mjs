@@ -17,6 +17,7 @@ export const tests = [
       const text = await editorText(page);
       const counts = await verdictCounts(page);
       await page.getByTestId('share').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="share-url"]').value !== '');
       const link = await page.getByTestId('share-url').inputValue();
       assert.match(link, /#s=[A-Za-z0-9_-]+$/);
       // The address bar follows the text too (replaceState after edits).
