@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { applyEdits, getProp, lexLine, readModel, seedOf, setNetworkEdit, setPropEdit, setSeedEdit } from '../../www/src/core/text-model.js';
+import { applyEdits, estimateRecords, getProp, lexLine, readModel, seedOf, setNetworkEdit, setPropEdit, setSeedEdit } from '../../www/src/core/text-model.js';
 import { decodeScenario, encodeScenario } from '../../www/src/core/share.js';
 import { deliverySemantics } from '../../www/src/core/semantics.js';
 import { recordJourney } from '../../www/src/core/journey.js';
@@ -35,6 +35,8 @@ export const tests = [
       assert.equal(m.topics[0].name, 'orders');
       assert.equal(getProp(m.brokers, 'min.insync.replicas'), '2');
       assert.equal(seedOf(m), 5);
+      assert.equal(estimateRecords(TEXT), 2);
+      assert.equal(estimateRecords('at 0ms app send t count=70000\nat 1s app send t\nat 2s app flush\n'), 70001);
     },
   },
   {

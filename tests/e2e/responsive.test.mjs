@@ -55,6 +55,22 @@ export const tests = [
     },
   },
   {
+    name: 'a run of more than 50,000 records skips per-record detail; the verdict is complete',
+    async run({ page, url }) {
+      await openPlayground(page, url);
+      const before = await runNumber(page);
+      await typeScenario(page, LONG(120_000));
+      const frames = longestFrameGap(page, 1500);
+      await waitForVerdict(page, { afterRun: before, timeout: 25_000 });
+      assert.equal((await verdictCounts(page)).delivered, 120_000);
+      assert.equal(await page.getByTestId('lean-note').isVisible(), true);
+      assert.equal(await page.getByTestId('records').isVisible(), false);
+      assert.equal(await page.getByTestId('download-trace').isDisabled(), true);
+      const gap = await frames;
+      assert.ok(gap < 250, `the page froze for ${Math.round(gap)} ms`);
+    },
+  },
+  {
     name: 'an edit during a long run cancels it and runs the new text',
     async run({ page, url }) {
       await openPlayground(page, url);

@@ -108,9 +108,9 @@ async function main() {
   const fileStem = (r) => `kplay-seed${r.seed}-${r.trace_hash}`;
   $('download-report').addEventListener('click', () => app.report && downloadJson(`${fileStem(app.report)}-report.json`, app.report));
   $('download-trace').addEventListener('click', () => app.report && downloadJson(`${fileStem(app.report)}-trace.json`, app.report.trace ?? []));
-  app.onRun(() => {
+  app.onRun((report) => {
     $('download-report').disabled = false;
-    $('download-trace').disabled = false;
+    $('download-trace').disabled = !report.trace;
     document.body.dataset.ready = 'true';
   });
 

@@ -1,18 +1,30 @@
 // Runs the scenario text in the engine's Web Worker and tells the page what is going on.
 // One run at a time: a new run (an edit, after a debounce; a control change, at once)
 // cancels the one still going, and a result that arrives for an older text is dropped.
-// Runs ask for records and trace, which the record grid, the journey and the views need.
+// Runs ask for records and trace, which the record grid, the journey and the views need,
+// except runs of more than DETAIL_LIMIT records (optionsFor), which would stall the page.
 //
 //   const runner = createRunner(engine, onState)
 //   runner.schedule(text, delayMs)   run after delayMs of quiet (edits)
 //   runner.runNow(text)              run at once (control changes, presets, "Run")
 //   runner.cancel()                  stop the run in progress
-//   runner.options                   the options runs use ({records: true, trace: true})
+//   optionsFor(text)                 the options a run of text uses
 //
 // onState receives {phase, ...}: 'running' {text, progress, startedAt}; 'done' {text,
 // report, ms}; 'invalid' {text, errors}; 'cancelled' {text}; 'failed' {text, message}.
 
+import { estimateRecords } from './text-model.js';
+
 export const RUN_OPTIONS = Object.freeze({ records: true, trace: true });
+/** Above this many records a run leaves out records and trace: copying them from the
+ *  worker would stall the page (about 3.5 ms per 1000 records). */
+export const DETAIL_LIMIT = 50_000;
+const LEAN_OPTIONS = Object.freeze({ records: false, trace: false });
+
+/** The options a run of `text` uses: everything, unless it sends more than DETAIL_LIMIT records. */
+export function optionsFor(text) {
+  return estimateRecords(text) > DETAIL_LIMIT ? LEAN_OPTIONS : RUN_OPTIONS;
+}
 
 export function createRunner(engine, onState) {
   let job = null;
@@ -30,7 +42,7 @@ export function createRunner(engine, onState) {
     lastText = text;
     const startedAt = performance.now();
     onState({ phase: 'running', text, progress: 0, startedAt });
-    const current = engine.run(text, RUN_OPTIONS, (progress) => {
+    const current = engine.run(text, optionsFor(text), (progress) => {
       if (mine === generation) onState({ phase: 'running', text, progress, startedAt });
     });
     job = current;
@@ -50,7 +62,6 @@ export function createRunner(engine, onState) {
   }
 
   return {
-    options: RUN_OPTIONS,
     schedule(text, delayMs = 200) {
       clearTimeout(timer);
       timer = setTimeout(() => start(text), delayMs);

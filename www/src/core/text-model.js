@@ -176,3 +176,15 @@ export function applyEdits(text, edits) {
   for (const e of sorted) out = out.slice(0, e.from) + e.insert + out.slice(e.to);
   return out;
 }
+
+/** How many records the send lines ask for (count=N, default 1), to size a run before it starts. */
+export function estimateRecords(text) {
+  let total = 0;
+  for (const line of lexText(text)) {
+    const w = line.words;
+    if (w[0]?.raw !== 'at' || !w.some((x) => x.raw === 'send' && x.key === undefined)) continue;
+    const count = w.find((x) => x.key === 'count');
+    total += count ? Number.parseInt(count.value, 10) || 0 : 1;
+  }
+  return total;
+}

@@ -16,7 +16,7 @@
 // debounce (cancelling the previous run); control changes and setText run at once.
 import '../styles/theme.css';
 import '../styles/components.css';
-import { createRunner, RUN_OPTIONS } from '../core/runner.js';
+import { createRunner, DETAIL_LIMIT, optionsFor } from '../core/runner.js';
 import { createEditor } from '../editor/editor.js';
 import { createControls } from './controls.js';
 import { fill, h } from './dom.js';
@@ -54,6 +54,11 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   const journeyBox = h('section', { 'aria-label': 'Journey of a record' });
   const viewsBox = h('div', { class: 'kp-views', 'data-testid': 'views-root' });
   const recordsPane = h('div', { class: 'kp-records-pane', hidden: true }, recordsBox, journeyBox);
+  const leanNote = h(
+    'p',
+    { class: 'kp-muted kp-lean', hidden: true, 'data-testid': 'lean-note' },
+    `This scenario sends more than ${DETAIL_LIMIT.toLocaleString('en-US')} records: it ran without per-record results and trace (they would stall the page), so the record grid, journeys and views are off. The verdict is complete.`,
+  );
 
   const hasViews = VIEW_NAMES.some((v) => show.has(v));
   root.classList.add('kplay', 'kp-app');
@@ -74,6 +79,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
       runbar,
       show.has('verdict') ? verdictBox : null,
       show.has('records') ? recordsPane : null,
+      leanNote,
     ),
     hasViews ? viewsBox : null,
   );
@@ -99,8 +105,8 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   const api = {
     engine,
     getText: () => currentText,
-    getOptions: () => ({ ...RUN_OPTIONS }),
-    runVariant: (variant) => engine.run(variant, RUN_OPTIONS).result,
+    getOptions: () => ({ ...optionsFor(currentText) }),
+    runVariant: (variant) => engine.run(variant, optionsFor(variant)).result,
   };
 
   let pendingControlRun = false;
@@ -167,9 +173,13 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     requestAnimationFrame(() => {
       if (gen !== drawGeneration) return;
       controls?.setEffective(r.config);
-      recordsPane.hidden = false;
-      grid.update(r);
-      views?.update(r);
+      const detailed = Array.isArray(r.records) && Array.isArray(r.trace);
+      recordsPane.hidden = !detailed;
+      leanNote.hidden = detailed;
+      if (detailed) grid.update(r);
+      else grid.clear();
+      if (detailed) views?.update(r);
+      else views?.clear();
       for (const fn of listeners) fn(r);
     });
   }
@@ -183,6 +193,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     editor?.showDiagnostics(errors);
     editor?.showExpectations([]);
     recordsPane.hidden = true;
+    leanNote.hidden = true;
     grid.clear();
     journey.clear();
     views?.clear();
