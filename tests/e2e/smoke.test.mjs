@@ -55,6 +55,12 @@ export const tests = [
       });
       await openPlayground(page, sub);
       assert.match(await page.getByTestId('status').textContent(), /^ran in/);
+      // The widget too: its chunks, CSS, worker and wasm resolve relative to widget.js.
+      await page.goto(sub + 'embed.html');
+      await page.locator('#demo-acks1').scrollIntoViewIfNeeded();
+      await waitForVerdict(page, { scope: '#demo-acks1' });
+      assert.equal((await verdictCounts(page, '#demo-acks1')).lost, 16);
+      assert.ok(await page.evaluate(() => [...document.styleSheets].some((s) => s.href?.includes('/deep/sub/assets/'))), 'widget CSS loaded from the sub-path');
     },
   },
 ];
