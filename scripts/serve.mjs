@@ -6,7 +6,9 @@
 //
 // Serves files with the right MIME types (application/wasm matters: browsers only
 // stream-compile wasm served as such), gzips compressible types when the client accepts
-// it, answers only GET and HEAD, never leaves DIR, and prints the URL it listens on as
+// it, sends an ETag and answers If-None-Match with 304 (so the page's and the worker's
+// loads of the wasm module download it once), answers only GET and HEAD, never leaves
+// DIR, and prints the URL it listens on as
 // its first line of output (`serve: http://localhost:PORT/`), which the e2e layer reads.
 import { createReadStream, promises as fs } from 'node:fs';
 import { createServer } from 'node:http';
@@ -74,7 +76,15 @@ async function handle(req, res) {
     return;
   }
   const ext = extname(file).toLowerCase();
+  // A validator, as any static host sends: the page and its Web Worker both load the wasm
+  // module, and with no-cache + ETag the second load is a 304, not a second download.
+  const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache' }).end();
+    return;
+  }
   const headers = {
+    ETag: etag,
     'Content-Type': TYPES[ext] ?? 'application/octet-stream',
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',

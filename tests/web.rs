@@ -39,8 +39,9 @@ topic orders partitions=3 replication.factor=3
 producer app acks=all linger.m=5
 ";
 
-/// The playground's default scenario must always be valid.
-const PLAYGROUND_DEFAULT: &str = include_str!("../www/src/default.kplay");
+/// The playground's default scenario (the `default` preset of www/presets/index.json;
+/// tests/presets.rs checks every preset natively) must always be valid.
+const PLAYGROUND_DEFAULT: &str = include_str!("../www/presets/acks1-leader-failover.kplay");
 
 #[wasm_bindgen_test]
 fn parse_accepts_the_contract_example() {
@@ -52,7 +53,7 @@ fn parse_accepts_the_contract_example() {
 #[wasm_bindgen_test]
 fn parse_accepts_the_playground_default() {
     if let Err(d) = kplay::script::parse(PLAYGROUND_DEFAULT) {
-        panic!("www/src/default.kplay is invalid: {d:#?}");
+        panic!("www/presets/acks1-leader-failover.kplay is invalid: {d:#?}");
     }
 }
 

@@ -1,37 +1,35 @@
-// Smoke tests of the playground page through its data-testid hooks.
+// Smoke tests of the playground page through its data-testid hooks: the engine loads,
+// the default preset runs, a mistake is located, and the site works from a sub-path.
 import assert from 'node:assert/strict';
-
-/** Opens the page and waits until the engine has loaded and checked the default scenario. */
-async function openReady(page, url) {
-  const wasmResponse = page.waitForResponse((res) => res.url().endsWith('.wasm'));
-  await page.goto(url);
-  const summary = page.getByTestId('summary');
-  await page.waitForFunction(() => document.querySelector('[data-testid="summary"]')?.textContent.trim() !== '');
-  return { summary, wasm: await wasmResponse };
-}
+import { openPlayground, PRESET_INDEX, typeScenario, verdictCounts, waitForVerdict, runNumber } from './helpers.mjs';
 
 export const tests = [
   {
-    name: 'the engine loads and checks the default scenario',
+    name: 'the engine loads and runs the default preset',
     async run({ page, url }) {
-      const { summary, wasm } = await openReady(page, url);
+      const wasmResponse = page.waitForResponse((res) => res.url().endsWith('.wasm'));
+      await openPlayground(page, url);
+      const wasm = await wasmResponse;
       assert.equal(wasm.status(), 200);
       assert.equal(wasm.headers()['content-type'], 'application/wasm');
       assert.match(await page.getByTestId('version').textContent(), /^v\d+\.\d+\.\d+/);
-      assert.equal(await page.getByTestId('status').textContent(), 'valid');
+      assert.match(await page.getByTestId('status').textContent(), /^ran in \d+ ms$/);
       assert.equal(await page.locator('[data-testid="diagnostics"] li').count(), 0);
-      const shown = JSON.parse(await summary.textContent());
-      assert.equal(typeof shown, 'object');
+      assert.equal(await page.getByTestId('preset-select').inputValue(), PRESET_INDEX.default);
+      const counts = await verdictCounts(page);
+      assert.equal(Object.keys(counts).length, 8);
+      assert.ok(counts.delivered > 0);
+      assert.match(await page.getByTestId('trace-hash').textContent(), /^[0-9a-f]{16}$/);
     },
   },
   {
     name: 'a mistake is listed with its line and column',
     async run({ page, url }) {
-      await openReady(page, url);
-      const editor = page.getByTestId('scenario');
-      await editor.fill('seed 42\nbrokers 3\ntopic orders partitions=3 replication.factor=3\nproducer app acks=all linger.m=5\n');
+      await openPlayground(page, url);
+      const before = await runNumber(page);
+      await typeScenario(page, 'seed 42\nbrokers 3\ntopic orders partitions=3 replication.factor=3\nproducer app acks=all linger.m=5\n');
+      await waitForVerdict(page, { afterRun: before });
       const item = page.locator('[data-testid="diagnostics"] li').first();
-      await item.waitFor();
       assert.equal(await item.getAttribute('data-line'), '4');
       assert.equal(await item.getAttribute('data-column'), '23');
       assert.match(await item.textContent(), /^4:23: Unknown producer property 'linger\.m' \(hint: did you mean linger\.ms\?\)$/);
@@ -41,19 +39,28 @@ export const tests = [
   {
     name: 'the site works from a sub-path (relative URLs only)',
     async run({ page, url }) {
-      const html = await (await page.request.get(url)).text();
-      const absolute = [...html.matchAll(/\b(?:src|href)="([^"]*)"/g)]
-        .map((m) => m[1])
-        .filter((ref) => ref.startsWith('/') || /^[a-z]+:\/\//i.test(ref));
-      assert.deepEqual(absolute, [], 'index.html must not use absolute URLs');
+      for (const file of ['', 'embed.html']) {
+        // Example snippets inside <pre> are text, not references.
+        const html = (await (await page.request.get(url + file)).text()).replace(/<pre>[\s\S]*?<\/pre>/g, '');
+        const absolute = [...html.matchAll(/\b(?:src|href)="([^"]*)"/g)]
+          .map((m) => m[1])
+          .filter((ref) => ref.startsWith('/') || /^[a-z]+:\/\//i.test(ref));
+        assert.deepEqual(absolute, [], `${file || 'index.html'} must not use absolute URLs`);
+      }
       // Serve the same site under /deep/sub/ by mapping that prefix onto the real server.
       const sub = new URL('deep/sub/', url).href;
       await page.route(`${sub}**`, async (route) => {
         const response = await route.fetch({ url: url + route.request().url().slice(sub.length) });
         await route.fulfill({ response });
       });
-      await openReady(page, sub);
-      assert.equal(await page.getByTestId('status').textContent(), 'valid');
+      await openPlayground(page, sub);
+      assert.match(await page.getByTestId('status').textContent(), /^ran in/);
+      // The widget too: its chunks, CSS, worker and wasm resolve relative to widget.js.
+      await page.goto(sub + 'embed.html');
+      await page.locator('#demo-acks1').scrollIntoViewIfNeeded();
+      await waitForVerdict(page, { scope: '#demo-acks1' });
+      assert.equal((await verdictCounts(page, '#demo-acks1')).lost, 16);
+      assert.ok(await page.evaluate(() => [...document.styleSheets].some((s) => s.href?.includes('/deep/sub/assets/'))), 'widget CSS loaded from the sub-path');
     },
   },
 ];

@@ -1,0 +1,81 @@
+// The editor: located errors are underlined on the right line with message and hint,
+// expect lines are marked, the text is highlighted, and completion offers Kafka's
+// property names.
+import assert from 'node:assert/strict';
+import { openPlayground, runNumber, typeScenario, waitForVerdict } from './helpers.mjs';
+
+const BAD = `seed 1
+brokers 1
+topic orders
+producer app acks=1 linger.ms=5
+producer audit enable.idempotence=true acks=1
+at 0ms app send orders count=5
+`;
+
+export const tests = [
+  {
+    name: 'an error is underlined on its line with message and hint; fixing it runs again',
+    async run({ page, url }) {
+      await openPlayground(page, url);
+      let before = await runNumber(page);
+      await typeScenario(page, BAD);
+      await waitForVerdict(page, { afterRun: before });
+      assert.equal(await page.getByTestId('verdict').getAttribute('data-state'), 'invalid');
+      // The lint decoration sits in the 5th line of the editor, under acks=1 (column 38, where Kafka's rule breaks).
+      const mark = page.locator('.cm-lintRange-error').first();
+      await mark.waitFor();
+      const lineIndex = await mark.evaluate((el) => [...el.closest('.cm-content').querySelectorAll('.cm-line')].indexOf(el.closest('.cm-line')));
+      assert.equal(lineIndex, 4);
+      assert.equal(await mark.textContent(), 'acks=1');
+      assert.equal(await page.locator('.cm-lint-marker-error').count(), 1, 'one gutter marker');
+      const item = page.locator('[data-testid="diagnostics"] li').first();
+      assert.equal(await item.getAttribute('data-line'), '5');
+      assert.match(await item.textContent(), /Must set acks to all in order to use the idempotent producer/);
+      assert.match(await item.textContent(), /hint: set acks=all, or set enable\.idempotence=false/);
+      // Hovering the underline shows the same message and hint.
+      await mark.hover();
+      const tip = page.locator('.cm-tooltip-lint');
+      await tip.waitFor();
+      assert.match(await tip.textContent(), /Must set acks to all.*hint: set acks=all/s);
+      await page.screenshot({ path: 'test-results/e2e/editor-error.png' });
+      before = await runNumber(page);
+      await typeScenario(page, BAD.replace('enable.idempotence=true acks=1', 'acks=1'));
+      await waitForVerdict(page, { afterRun: before });
+      assert.equal(await page.getByTestId('verdict').getAttribute('data-state'), 'done');
+      assert.equal(await page.locator('.cm-lintRange-error').count(), 0);
+    },
+  },
+  {
+    name: 'expect lines are marked held or failed in the editor; keywords are highlighted',
+    async run({ page, url }) {
+      await openPlayground(page, url, '#preset=sync-send');
+      assert.equal(await page.locator('.cm-expect-held').count(), 2);
+      let before = await runNumber(page);
+      await page.getByTestId('control-linger.ms').fill('0');
+      await page.getByTestId('control-linger.ms').press('Enter');
+      await waitForVerdict(page, { afterRun: before });
+      assert.equal(await page.locator('.cm-expect-failed').count() + (await page.locator('.cm-expect-held').count()), 2);
+      const styled = await page.locator('.cm-line', { hasText: /^seed 1$/ }).evaluate((line) => [...line.querySelectorAll('span')].map((s) => [s.textContent, getComputedStyle(s).color]));
+      const color = Object.fromEntries(styled);
+      assert.ok(color.seed && color.seed !== color['1'], 'seed keyword and its number have their own colours');
+    },
+  },
+  {
+    name: 'completion offers producer properties with their defaults',
+    async run({ page, url }) {
+      await openPlayground(page, url, '#preset=linger-batching');
+      const line = page.locator('.cm-line', { hasText: /^producer app/ });
+      await line.click();
+      await page.keyboard.press('End');
+      await page.keyboard.type(' deliv');
+      const option = page.locator('.cm-tooltip-autocomplete li', { hasText: 'delivery.timeout.ms' });
+      await option.waitFor();
+      await page.waitForTimeout(150); // CodeMirror ignores Enter right after the list opens (interactionDelay)
+      assert.match(await page.locator('.cm-tooltip-autocomplete').textContent(), /default 120000/);
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('9000');
+      const text = await page.evaluate(() => document.querySelector('.kp-app').kplayApp.getText());
+      assert.match(text, /^producer app acks=1 linger\.ms=50 batch\.size=16384 delivery\.timeout\.ms=9000$/m);
+    },
+  },
+];

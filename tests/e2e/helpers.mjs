@@ -1,0 +1,82 @@
+// Shared steps of the e2e tests (not a test file: run.mjs only loads *.test.mjs).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+export const PRESET_INDEX = JSON.parse(readFileSync(new URL('../../www/presets/index.json', import.meta.url), 'utf8'));
+
+/** Opens the playground (optionally at a #fragment) and waits for its first verdict. */
+export async function openPlayground(page, url, fragment = '') {
+  await page.goto(url + fragment);
+  return waitForVerdict(page);
+}
+
+/**
+ * Waits until the verdict inside `scope` (a CSS selector of an ancestor, default the page)
+ * shows a finished run (done or invalid) numbered after `afterRun`; returns its run number.
+ */
+export async function waitForVerdict(page, { scope = '', afterRun = 0, timeout = 20_000 } = {}) {
+  const sel = `${scope} [data-testid="verdict"]`.trim();
+  const handle = await page.waitForFunction(
+    ({ sel, afterRun }) => {
+      const v = document.querySelector(sel);
+      return v && (v.dataset.state === 'done' || v.dataset.state === 'invalid') && Number(v.dataset.run) > afterRun && Number(v.dataset.run);
+    },
+    { sel, afterRun },
+    { timeout },
+  );
+  return handle.jsonValue();
+}
+
+/** The run counter of the verdict (0 before the first run). */
+export async function runNumber(page, scope = '') {
+  return page.evaluate((sel) => Number(document.querySelector(sel)?.dataset.run ?? 0), `${scope} [data-testid="verdict"]`.trim());
+}
+
+/** The verdict's counts as numbers: {delivered, lost, ...}. */
+export async function verdictCounts(page, scope = '') {
+  return page.evaluate((sel) => {
+    const out = {};
+    for (const el of document.querySelectorAll(`${sel} [data-testid^="verdict-"]`)) out[el.dataset.testid.slice(8)] = Number(el.dataset.value);
+    return out;
+  }, scope);
+}
+
+/** The expectation lines shown: [{line, held, text}]. */
+export async function expectations(page, scope = '') {
+  return page.evaluate(
+    (sel) => [...document.querySelectorAll(`${sel} [data-testid="expectations"] li`)].map((li) => ({ line: Number(li.dataset.line), held: li.dataset.held === 'true', text: li.textContent })),
+    scope,
+  );
+}
+
+/** The scenario text (the app's state: CodeMirror's document). */
+export async function editorText(page, scope = '') {
+  return page.evaluate((sel) => document.querySelector(sel).kplayApp.getText(), `${scope} .kp-app`.trim());
+}
+
+/** Replaces the editor's text as a user would: select all, then type (one input event). */
+export async function typeScenario(page, text, scope = '') {
+  await page.locator(`${scope} .cm-content`.trim()).first().click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+}
+
+/** `name=value` clauses with `=` of the summary expect lines of a scenario text: [[name, value]]. */
+export function summaryEquals(text) {
+  const out = [];
+  for (const line of text.split('\n')) {
+    const m = /^expect\s+(?!trace\b)(.*)$/.exec(line.trim());
+    if (!m) continue;
+    for (const clause of m[1].split(/\s+/)) {
+      const eq = /^([a-z_]+)=(\d+)$/.exec(clause);
+      if (eq) out.push([eq[1], Number(eq[2])]);
+    }
+  }
+  return out;
+}
+
+export function assertAllHeld(list, what) {
+  assert.ok(list.length > 0, `${what}: no expectations shown`);
+  const failed = list.filter((e) => !e.held);
+  assert.deepEqual(failed, [], `${what}: expectations failed`);
+}

@@ -1,0 +1,148 @@
+// Figures of the built site, measured in Chromium and printed (also written to
+// test-results/e2e/figures.json). Budgets that fail the test: wasm <= 300 KiB gzipped,
+// first load <= 600 KiB transferred. Timings are printed, not asserted (they depend on
+// the machine), except that the page must never take seconds.
+//
+//   wasm             size of the module, raw and gzip -9
+//   transfer         bytes on the wire to load the playground (gzip from scripts/serve.mjs)
+//                    and the same files at gzip -9, as a static host would serve them
+//   first verdict    navigation start -> the default preset's verdict on screen
+//   10k re-run       a control change -> the banner showing the new run, on a 10,000-record
+//                    scenario (3 partitions, RF 3, acks=all), median of 5
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { encodeScenario } from '../../www/src/core/share.js';
+import { runNumber, waitForVerdict } from './helpers.mjs';
+
+const DIST = new URL('../../www/dist/', import.meta.url);
+const KIB = 1024;
+const figures = {};
+
+const TEN_K = `# 10,000 records: the re-run timing scenario
+seed 1
+brokers 3
+topic bench partitions=3 replication.factor=3
+producer app acks=all linger.ms=5
+at 0ms app send bench count=10000 every=1us key=k{i%1000} size=100B
+expect sent=10000 lost=0
+`;
+
+const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
+const kib = (n) => `${(n / KIB).toFixed(1)} KiB`;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function save(key, value) {
+  figures[key] = value;
+  mkdirSync('test-results/e2e', { recursive: true });
+  writeFileSync('test-results/e2e/figures.json', JSON.stringify(figures, null, 2) + '\n');
+}
+
+async function verdictShownAt(page) {
+  return page.evaluate(() => Number(document.querySelector('[data-testid="verdict"]').dataset.updatedAt));
+}
+
+export const tests = [
+  {
+    name: 'sizes: wasm and everything the playground transfers',
+    async run({ page: harnessPage, url }) {
+      // A context of our own: the harness routes every request, and Playwright turns the
+      // HTTP cache off for routed contexts, which would download the wasm twice.
+      const context = await harnessPage.context().browser().newContext();
+      const page = await context.newPage();
+      const assets = readdirSync(new URL('assets/', DIST));
+      const wasmFile = assets.find((f) => f.endsWith('.wasm'));
+      const wasm = readFileSync(new URL(`assets/${wasmFile}`, DIST));
+      const seen = new Map(); // url -> {encoded, file}
+      page.on('requestfinished', async (req) => {
+        const sizes = await req.sizes().catch(() => null);
+        const res = await req.response();
+        const path = new URL(req.url()).pathname.replace(new URL(url).pathname, '');
+        const prev = seen.get(req.url());
+        seen.set(req.url(), { path, encoded: (prev?.encoded ?? 0) + (sizes?.responseBodySize ?? 0) + (sizes?.responseHeadersSize ?? 0), status: res?.status(), count: (prev?.count ?? 0) + 1 });
+      });
+      await page.goto(url);
+      await waitForVerdict(page);
+      await page.waitForTimeout(300);
+      let wire = 0;
+      let staticGz = 0;
+      const rows = [];
+      for (const { path, encoded, status, count } of seen.values()) {
+        const file = path === '' ? 'index.html' : decodeURIComponent(path);
+        let onDisk = null;
+        try {
+          onDisk = readFileSync(join(DIST.pathname, file));
+        } catch {
+          /* data: or not a file */
+        }
+        wire += encoded;
+        if (onDisk) staticGz += gz(onDisk);
+        rows.push(`${file} ×${count} (HTTP ${status}): ${kib(encoded)} on the wire${onDisk ? `, ${kib(onDisk.length)} raw, ${kib(gz(onDisk))} gzip -9` : ''}`);
+      }
+      const out = {
+        wasm_bytes: wasm.length,
+        wasm_gzip9_bytes: gz(wasm),
+        page_transfer_bytes: wire,
+        page_files_gzip9_bytes: staticGz,
+        files: rows,
+      };
+      save('sizes', out);
+      console.log(`     wasm: ${kib(wasm.length)} raw, ${kib(gz(wasm))} gzip -9`);
+      console.log(`     playground first load: ${kib(wire)} on the wire (headers included), ${kib(staticGz)} as gzip -9 files`);
+      for (const r of rows) console.log(`       ${r}`);
+      await context.close();
+      assert.ok(gz(wasm) <= 300 * KIB, `wasm ${kib(gz(wasm))} gzipped > 300 KiB`);
+      assert.ok(staticGz <= 600 * KIB, `first load ${kib(staticGz)} gzipped > 600 KiB`);
+    },
+  },
+  {
+    name: 'time from navigation to the first verdict (default preset)',
+    async run({ page, url }) {
+      const times = [];
+      for (let i = 0; i < 3; i++) {
+        // Fresh, unrouted contexts: a cold cache each time, with the HTTP cache working.
+        const context = await page.context().browser().newContext();
+        const p = await context.newPage();
+        await p.goto(url);
+        await waitForVerdict(p);
+        times.push(await verdictShownAt(p));
+        await context.close();
+      }
+      save('first_verdict_ms', { runs: times.map(Math.round), median: Math.round(median(times)) });
+      console.log(`     first verdict after ${times.map((t) => `${Math.round(t)} ms`).join(', ')} (median ${Math.round(median(times))} ms; cold context each time)`);
+      assert.ok(median(times) < 10_000);
+    },
+  },
+  {
+    name: 'time to re-run a 10,000-record scenario after a control change',
+    async run({ page, url }) {
+      await page.goto(`${url}#s=${await encodeScenario(TEN_K)}`);
+      await waitForVerdict(page, { timeout: 30_000 });
+      assert.equal(await page.getByTestId('verdict-delivered').getAttribute('data-value'), '10000');
+      const samples = [];
+      const worker = [];
+      for (const [i, value] of ['10', '5', '10', '5', '10', '5'].entries()) {
+        const before = await runNumber(page);
+        const t0 = await page.evaluate((v) => {
+          const input = document.querySelector('[data-testid="control-linger.ms"]');
+          input.value = v;
+          const t = performance.now();
+          input.dispatchEvent(new Event('change', { bubbles: true }));
+          return t;
+        }, value);
+        await waitForVerdict(page, { afterRun: before, timeout: 30_000 });
+        const ms = (await verdictShownAt(page)) - t0;
+        const ran = Number(/ran in (\d+) ms/.exec(await page.getByTestId('status').textContent())?.[1]);
+        if (i > 0) {
+          samples.push(ms);
+          worker.push(ran);
+        }
+      }
+      const out = { samples_ms: samples.map(Math.round), median_ms: Math.round(median(samples)), runner_ms: worker, target_ms: 100 };
+      save('rerun_10k', out);
+      console.log(`     10k-record re-run, control change -> banner: ${out.samples_ms.join(', ')} ms (median ${out.median_ms} ms; target 100 ms); worker round trip ${worker.join(', ')} ms`);
+      assert.ok(median(samples) < 5_000);
+    },
+  },
+];

@@ -1,0 +1,130 @@
+// Unit tests of the page's pure modules, run in Node by the e2e runner (they ignore the
+// browser page): the text model the controls edit through, share-link encoding, the
+// delivery-semantics verdict, the journey builder, and that the editor's property table
+// is generated from the simulator's.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { applyEdits, estimateRecords, getProp, lexLine, readModel, seedOf, setNetworkEdit, setPropEdit, setSeedEdit } from '../../www/src/core/text-model.js';
+import { decodeScenario, encodeScenario } from '../../www/src/core/share.js';
+import { deliverySemantics } from '../../www/src/core/semantics.js';
+import { recordJourney } from '../../www/src/core/journey.js';
+import { fmtUs } from '../../www/src/core/format.js';
+
+const TEXT = `# comment line
+seed 5
+brokers 3 min.insync.replicas=2
+topic orders partitions=1 replication.factor=3   # RF 3
+producer app acks=1 linger.ms=0 value.serializer=x
+at 0ms app send orders value="a b=c" count=2
+`;
+
+const summary = (o) => ({ sent: 10, acked: 10, failed: 0, pending: 0, delivered: 10, lost: 0, duplicated: 0, reordered: 0, phantom: 0, aborted: 0, produce_requests: 1, batches: 1, ...o });
+
+export const tests = [
+  {
+    name: 'text model: words, quotes and comments follow the kplay lexer',
+    async run() {
+      const { words, codeEnd } = lexLine('at 0ms app send orders value="a b=c # x" count=2  # trailing');
+      assert.deepEqual(words.map((w) => w.raw), ['at', '0ms', 'app', 'send', 'orders', 'value="a b=c # x"', 'count=2']);
+      assert.equal(words[5].key, 'value');
+      assert.equal(words[5].value, 'a b=c # x');
+      assert.equal(codeEnd, 'at 0ms app send orders value="a b=c # x" count=2'.length);
+      const m = readModel(TEXT);
+      assert.equal(m.producers[0].name, 'app');
+      assert.equal(m.topics[0].name, 'orders');
+      assert.equal(getProp(m.brokers, 'min.insync.replicas'), '2');
+      assert.equal(seedOf(m), 5);
+      assert.equal(estimateRecords(TEXT), 2);
+      assert.equal(estimateRecords('at 0ms app send t count=70000\nat 1s app send t\nat 2s app flush\n'), 70001);
+    },
+  },
+  {
+    name: 'text model: set, add and remove name=value keep everything else',
+    async run() {
+      const m = readModel(TEXT);
+      const replaced = applyEdits(TEXT, [setPropEdit(m.producers[0], 'acks', 'all')]);
+      assert.equal(replaced, TEXT.replace('acks=1', 'acks=all'));
+      const added = applyEdits(TEXT, [setPropEdit(m.topics[0], 'min.insync.replicas', '3')]);
+      assert.match(added, /^topic orders partitions=1 replication\.factor=3 min\.insync\.replicas=3   # RF 3$/m);
+      const removed = applyEdits(TEXT, [setPropEdit(m.producers[0], 'linger.ms', null)]);
+      assert.match(removed, /^producer app acks=1 value\.serializer=x$/m);
+      assert.equal(setPropEdit(m.producers[0], 'acks', '1'), null, 'no edit when the value is already there');
+      const quoted = applyEdits(TEXT, [setPropEdit(m.producers[0], 'transactional.id', 'a b')]);
+      assert.match(quoted, /transactional\.id="a b"/);
+    },
+  },
+  {
+    name: 'text model: seed and network lines are created when missing',
+    async run() {
+      const bare = 'brokers 1\ntopic t\nproducer p\nat 0ms p send t\n';
+      const seeded = applyEdits(bare, [setSeedEdit(readModel(bare), 99)]);
+      assert.equal(seeded, 'seed 99\n' + bare);
+      assert.equal(applyEdits(TEXT, [setSeedEdit(readModel(TEXT), 7)]), TEXT.replace('seed 5', 'seed 7'));
+      const net = applyEdits(bare, [setNetworkEdit(readModel(bare), 'latency', '5ms')]);
+      assert.equal(net, 'brokers 1\ntopic t\nproducer p\nnetwork latency=5ms\nat 0ms p send t\n');
+      const net2 = applyEdits(net, [setNetworkEdit(readModel(net), 'loss', '1%')]);
+      assert.match(net2, /^network latency=5ms loss=1%$/m);
+    },
+  },
+  {
+    name: 'share links: deflate-raw + base64url round-trips any text',
+    async run() {
+      const text = TEXT + '# ünïcødé ✓ and a long line ' + 'x'.repeat(5000) + '\n';
+      const encoded = await encodeScenario(text);
+      assert.match(encoded, /^[A-Za-z0-9_-]+$/);
+      assert.ok(encoded.length < text.length / 5, 'compressed');
+      assert.equal(await decodeScenario(encoded), text);
+    },
+  },
+  {
+    name: 'delivery semantics follow lost, duplicated and delivered',
+    async run() {
+      assert.equal(deliverySemantics(summary({})).kind, 'exactly-once');
+      assert.equal(deliverySemantics(summary({ lost: 3, delivered: 7 })).kind, 'at-most-once');
+      assert.equal(deliverySemantics(summary({ duplicated: 2 })).kind, 'at-least-once');
+      assert.equal(deliverySemantics(summary({ lost: 1, duplicated: 1 })).kind, 'none');
+      assert.equal(deliverySemantics(summary({ sent: 0, acked: 0, delivered: 0 })).label, 'none observed');
+      assert.equal(deliverySemantics(summary({ acked: 0, failed: 10, delivered: 0 })).kind, 'none-observed');
+      assert.equal(deliverySemantics(summary({ aborted: 10, delivered: 0 })).kind, 'exactly-once');
+    },
+  },
+  {
+    name: 'a record journey follows its batch through requests, appends and the callback',
+    async run() {
+      const report = {
+        records: [{ id: 0, producer: 'app', key: null, partition: 0, offset: 0, result: 'acked', error: null, outcome: 'duplicated', reordered: false, copies: [0, 5], sent_us: 0, result_us: 3000, batch: 1 }],
+        explanations: [{ kind: 'duplicated', records: [0], text: 'written twice' }],
+        trace: [
+          { at_us: 0, type: 'batch_created', producer: 'app', batch: 1, tp: 'orders-0' },
+          { at_us: 10, type: 'batch_drained', producer: 'app', batch: 1, tp: 'orders-0', reason: 'linger', records: 1, bytes: 70, attempt: 1, producer_id: -1, producer_epoch: -1, base_sequence: -1 },
+          { at_us: 10, type: 'request_sent', from: 'app', to: 'broker-1', api: 'Produce', corr: 3, batches: [1] },
+          { at_us: 20, type: 'appended', broker: 'broker-1', tp: 'orders-0', batch: 1, base_offset: 0, last_offset: 0, leader_epoch: 0, producer_id: -1, base_sequence: -1 },
+          { at_us: 30, type: 'message_dropped', from: 'broker-1', to: 'app', api: 'Produce', corr: 3, cause: 'drop_rule' },
+          { at_us: 2000, type: 'request_timed_out', from: 'app', to: 'broker-1', corr: 3 },
+          { at_us: 2000, type: 'batch_retried', producer: 'app', batch: 1, tp: 'orders-0', error: 'REQUEST_TIMED_OUT', attempt: 1, backoff_us: 100000 },
+          { at_us: 3000, type: 'batch_acked', producer: 'app', batch: 1, tp: 'orders-0', base_offset: 5, records: 1 },
+        ],
+      };
+      const j = recordJourney(report, 0);
+      const texts = j.steps.map((s) => s.text).join('\n');
+      assert.equal(j.tp, 'orders-0');
+      assert.match(texts, /Produce request corr=3 to broker-1/);
+      assert.match(texts, /broker-1 appended the batch at offsets 0/);
+      assert.match(texts, /response corr=3 broker-1 → app lost on the wire \(drop rule\)/);
+      assert.match(texts, /corr=3 timed out \(request\.timeout\.ms\)/);
+      assert.match(texts, /retry after REQUEST_TIMED_OUT/);
+      assert.match(texts, /callback: success, offset 0/);
+      assert.equal(j.explanations.length, 1);
+      assert.equal(fmtUs(9_002_000), '9.002s');
+      assert.equal(fmtUs(250), '250us');
+      assert.equal(fmtUs(58_000), '58ms');
+    },
+  },
+  {
+    name: 'www/src/editor/properties.js is generated from props_tables.rs',
+    async run() {
+      execFileSync('node', [fileURLToPath(new URL('../../scripts/gen-properties.mjs', import.meta.url)), '--check'], { stdio: 'pipe' });
+    },
+  },
+];

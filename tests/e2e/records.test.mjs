@@ -1,0 +1,61 @@
+// The record grid and a record's journey: one cell per record coloured by outcome;
+// click, keyboard or "Go to record" opens the journey (send, batch, requests, appends,
+// truncation, callback, copies).
+import assert from 'node:assert/strict';
+import { openPlayground } from './helpers.mjs';
+
+/** Clicks the cell of the record at `index` in the grid. */
+async function clickCell(page, index) {
+  const grid = page.getByTestId('record-grid');
+  const { columns, pitch } = await grid.evaluate((c) => ({ columns: Number(c.dataset.columns), pitch: Number(c.dataset.pitch) }));
+  await grid.scrollIntoViewIfNeeded();
+  await grid.click({ position: { x: (index % columns) * pitch + pitch / 2 - 1, y: Math.floor(index / columns) * pitch + pitch / 2 - 1 } });
+}
+
+export const tests = [
+  {
+    name: 'a lost record\'s journey shows the append, the crash, the election and the truncation',
+    async run({ page, url }) {
+      await openPlayground(page, url, '#preset=acks1-leader-failover');
+      const grid = page.getByTestId('record-grid');
+      await page.waitForFunction(() => document.querySelector('[data-testid="record-grid"]')?.dataset.count === '400');
+      assert.match(await page.getByTestId('legend-lost').textContent(), /lost 16/);
+      await clickCell(page, 212);
+      assert.equal(await grid.getAttribute('data-selected'), '212');
+      assert.match(await page.getByTestId('journey-title').textContent(), /Record 212\s*lost/);
+      const steps = await page.getByTestId('journey-steps').textContent();
+      assert.match(steps, /broker-1 appended the batch at offsets 212–223 \(leader epoch 0\); this record at 212/);
+      assert.doesNotMatch(steps, /fetched it/, 'no follower had it');
+      assert.match(steps, /callback: success, offset 212/);
+      assert.match(steps, /broker-1 crashed \(mode=process\)/);
+      assert.match(steps, /broker-2 elected leader of orders-0/);
+      assert.match(steps, /broker-1 truncated offsets 212–227/);
+      assert.match(await page.getByTestId('journey').textContent(), /copies in the final log\s*none/);
+      await page.screenshot({ path: 'test-results/e2e/records-journey-lost.png', fullPage: true });
+    },
+  },
+  {
+    name: 'the grid works from the keyboard, from "Go to record" and from the explanations',
+    async run({ page, url }) {
+      await openPlayground(page, url, '#preset=retries-duplicate');
+      const grid = page.getByTestId('record-grid');
+      await grid.focus();
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await grid.getAttribute('data-selected'), '0');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      assert.equal(await grid.getAttribute('data-selected'), '2');
+      assert.match(await page.getByTestId('record-status').textContent(), /^record 2 · duplicated/);
+      const steps = await page.getByTestId('journey-steps').textContent();
+      assert.match(steps, /lost on the wire \(drop rule\)/);
+      assert.match(steps, /retry after REQUEST_TIMED_OUT/);
+      await page.keyboard.press('End');
+      assert.equal(await grid.getAttribute('data-selected'), '19');
+      await page.getByTestId('record-go').fill('7');
+      await page.getByTestId('record-go').press('Enter');
+      assert.equal(await grid.getAttribute('data-selected'), '7');
+      await page.getByRole('button', { name: /journey of record 0/ }).click();
+      assert.equal(await page.getByTestId('journey').getAttribute('data-record'), '0');
+    },
+  },
+];

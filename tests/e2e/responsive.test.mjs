@@ -1,0 +1,87 @@
+// Long runs: they happen in the Web Worker, show a progress bar, can be cancelled, and
+// an edit cancels the run in progress; the page keeps drawing frames meanwhile.
+import assert from 'node:assert/strict';
+import { openPlayground, runNumber, typeScenario, verdictCounts, waitForVerdict } from './helpers.mjs';
+
+const LONG = (count) => `seed 1
+brokers 3
+topic big partitions=3 replication.factor=3
+producer app acks=all linger.ms=5
+at 0ms app send big count=${count} every=1us size=100B
+`;
+
+/** The longest gap between animation frames over `ms` (the main thread's responsiveness). */
+function longestFrameGap(page, ms) {
+  return page.evaluate(
+    (ms) =>
+      new Promise((resolve) => {
+        let last = performance.now();
+        let worst = 0;
+        const end = last + ms;
+        const tick = (now) => {
+          worst = Math.max(worst, now - last);
+          last = now;
+          if (now < end) requestAnimationFrame(tick);
+          else resolve(worst);
+        };
+        requestAnimationFrame(tick);
+      }),
+    ms,
+  );
+}
+
+export const tests = [
+  {
+    name: 'a long run shows progress, keeps the page responsive, and can be cancelled',
+    async run({ page, url }) {
+      await openPlayground(page, url);
+      await typeScenario(page, LONG(2_000_000));
+      const bar = page.getByTestId('progress');
+      await bar.waitFor({ state: 'visible', timeout: 5_000 });
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="progress"]').value) > 0, null, { timeout: 10_000 });
+      assert.match(await page.getByTestId('status').textContent(), /^running… \d+%$/);
+      const gap = await longestFrameGap(page, 600);
+      assert.ok(gap < 250, `the page froze for ${Math.round(gap)} ms during the run`);
+      await page.screenshot({ path: 'test-results/e2e/responsive-progress.png' });
+      await page.getByTestId('cancel').click();
+      assert.equal(await page.getByTestId('status').textContent(), 'cancelled');
+      assert.equal(await page.getByTestId('cancel').isDisabled(), true);
+      assert.equal(await bar.isVisible(), false);
+      // The engine still works after a cancel (a fresh worker).
+      const before = await runNumber(page);
+      await typeScenario(page, LONG(1000));
+      await waitForVerdict(page, { afterRun: before });
+      assert.equal((await verdictCounts(page)).delivered, 1000);
+    },
+  },
+  {
+    name: 'a run of more than 50,000 records skips per-record detail; the verdict is complete',
+    async run({ page, url }) {
+      await openPlayground(page, url);
+      const before = await runNumber(page);
+      await typeScenario(page, LONG(120_000));
+      const frames = longestFrameGap(page, 1500);
+      await waitForVerdict(page, { afterRun: before, timeout: 25_000 });
+      assert.equal((await verdictCounts(page)).delivered, 120_000);
+      assert.equal(await page.getByTestId('lean-note').isVisible(), true);
+      assert.equal(await page.getByTestId('records').isVisible(), false);
+      assert.equal(await page.getByTestId('download-trace').isDisabled(), true);
+      const gap = await frames;
+      assert.ok(gap < 250, `the page froze for ${Math.round(gap)} ms`);
+    },
+  },
+  {
+    name: 'an edit during a long run cancels it and runs the new text',
+    async run({ page, url }) {
+      await openPlayground(page, url);
+      const before = await runNumber(page);
+      await typeScenario(page, LONG(2_000_000));
+      await page.waitForFunction(() => document.querySelector('.kp-runbar')?.dataset.phase === 'running', null, { timeout: 5_000 });
+      await page.waitForTimeout(300);
+      await typeScenario(page, LONG(500));
+      await waitForVerdict(page, { afterRun: before });
+      assert.equal((await verdictCounts(page)).delivered, 500);
+      assert.match(await page.getByTestId('status').textContent(), /^ran in \d+ ms$/);
+    },
+  },
+];

@@ -1,0 +1,123 @@
+// Autocompletion for the scenario editor: what may come next on the current line.
+//   line start            statements (brokers, topic, producer, at, expect, ...)
+//   brokers/topic/producer/consumer/network lines   that role's Kafka properties (with
+//                         Kafka's default and a one-line description), then values of
+//                         enums and booleans after `name=`
+//   at TIME ...           producers, consumers and faults; then the actions that fit
+//   expect ...            summary fields, errors./responses., and `trace EVENT`
+import { PROPERTIES } from './properties.js';
+import { FAULT_ACTIONS, PRODUCER_ACTIONS, STATEMENTS } from './language.js';
+import { lexLine, readModel } from '../core/text-model.js';
+
+const TOPIC_OPTIONS = [
+  { name: 'partitions', default: '1', doc: 'Number of partitions.' },
+  { name: 'replication.factor', default: '1', doc: 'Replicas per partition (default.replication.factor).' },
+  { name: 'replica.assignment', default: '', doc: 'kafka-topics --replica-assignment format: 1:2:3,2:3:1' },
+];
+const NETWORK_OPTIONS = [
+  { name: 'latency', default: '1ms', doc: 'One-way delay of every message.' },
+  { name: 'jitter', default: '0ms', doc: 'Random extra delay, up to this much (seeded).' },
+  { name: 'loss', default: '0.0', doc: 'Probability that a message is lost (0.01 or 1%).' },
+];
+const SEND_OPTIONS = [
+  { name: 'count', default: '1', doc: 'How many records this send statement sends.' },
+  { name: 'every', default: '0', doc: 'Time between two sends (0: as fast as send() returns).' },
+  { name: 'key', default: 'null', doc: 'null, a literal, or a template: user-{i%10}.' },
+  { name: 'value', default: '', doc: 'The record value, quoted: value="hello".' },
+  { name: 'size', default: '', doc: 'A deterministic payload of this many bytes: size=200B.' },
+  { name: 'partition', default: '', doc: 'Explicit partition (bypasses the partitioner).' },
+];
+const SUMMARY = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'produce_requests', 'batches'];
+const TRACE_EVENTS = [
+  'batch_created', 'batch_drained', 'request_sent', 'response_received', 'request_timed_out', 'batch_retried',
+  'batch_acked', 'batch_failed', 'batch_expired', 'appended', 'produce_rejected', 'duplicate_batch', 'produce_answered',
+  'replicated', 'high_watermark', 'isr_shrink', 'isr_expand', 'truncated', 'flushed', 'writeback', 'segment_rolled',
+  'crashed', 'restarted', 'recovered', 'marker_written', 'leader_elected', 'partition_offline', 'isr_changed',
+  'broker_fenced', 'message_dropped', 'send_blocked', 'send_failed', 'producer_id_assigned', 'epoch_bumped',
+  'app_restarted', 'txn_ended', 'txn_timed_out', 'txn_aborted_by_coordinator', 'polled', 'disconnected',
+];
+const ROLE_OF = { brokers: 'broker', producer: 'producer', consumer: 'consumer' };
+
+function propOptions(list, type = 'property') {
+  return list.map((p) => ({
+    label: p.name,
+    apply: `${p.name}=`,
+    type,
+    detail: p.default ? `default ${p.default}` : undefined,
+    info: p.doc,
+  }));
+}
+
+function words(list, type, detail) {
+  return list.map((label) => ({ label, type, detail }));
+}
+
+/** @param {import('@codemirror/autocomplete').CompletionContext} context */
+export function kplayCompletions(context) {
+  const line = context.state.doc.lineAt(context.pos);
+  const before = line.text.slice(0, context.pos - line.from);
+  if (before.includes('#')) return null;
+  const current = /[\w.\-{}%]*$/.exec(before)[0];
+  const from = context.pos - current.length;
+  const prior = lexLine(before.slice(0, before.length - current.length)).words.map((w) => w.raw);
+  // After `name=`: the property's values.
+  const kv = /([\w.\-]+)=([\w\-.]*)$/.exec(before);
+  if (kv) return valueCompletions(prior[0], kv[1], context.pos - kv[2].length);
+  if (!context.explicit && current === '' && prior.length === 0) return null;
+  const options = optionsFor(prior, context.state.doc.toString());
+  return options.length ? { from, options, validFor: /^[\w.\-]*$/ } : null;
+}
+
+function optionsFor(prior, text) {
+  const first = prior[0];
+  if (!first) return words(STATEMENTS, 'keyword');
+  if (first === 'topic' && prior.length >= 2) return [...propOptions(TOPIC_OPTIONS), ...propOptions(PROPERTIES.topic)];
+  if (ROLE_OF[first] && (first === 'brokers' || prior.length >= 2)) return propOptions(PROPERTIES[ROLE_OF[first]]);
+  if (first === 'network') return propOptions(NETWORK_OPTIONS);
+  if (first === 'run') return prior.length === 1 ? words(['until'], 'keyword') : words(['idle', '10s'], 'keyword');
+  if (first === 'expect') {
+    if (prior[1] === 'trace') return prior.length === 2 ? words(TRACE_EVENTS, 'function', 'trace event') : words(['count'], 'property');
+    return [...words(SUMMARY, 'property', 'summary'), ...words(['errors.', 'responses.', 'consumers.'], 'namespace'), ...(prior.length === 1 ? words(['trace'], 'keyword') : [])];
+  }
+  if (first === 'at' && prior.length >= 2) return timelineOptions(prior.slice(2), readModel(text));
+  return [];
+}
+
+function timelineOptions(rest, model) {
+  const producers = model.producers.map((d) => d.name).filter(Boolean);
+  const consumers = model.consumers.map((d) => d.name).filter(Boolean);
+  const topics = model.topics.map((d) => d.name).filter(Boolean);
+  if (rest.length === 0) {
+    return [...words(producers, 'variable', 'producer'), ...words(consumers, 'variable', 'consumer'), ...words(FAULT_ACTIONS.filter((a) => a !== 'restart'), 'keyword', 'fault'), ...words(['restart'], 'keyword', 'restart broker-N')];
+  }
+  const [subject, verb] = rest;
+  if (producers.includes(subject)) {
+    if (rest.length === 1) return words(PRODUCER_ACTIONS, 'keyword', 'producer action');
+    if (verb === 'send') return rest.length === 2 ? words(topics, 'variable', 'topic') : [...propOptions(SEND_OPTIONS), ...words(['sync'], 'keyword', 'send().get()')];
+    if (verb === 'restart') return words(['resend=unacked'], 'property');
+    return [];
+  }
+  if (consumers.includes(subject)) return rest.length === 1 ? words(['poll'], 'keyword') : words(topics, 'variable', 'topic');
+  const brokers = Array.from({ length: Number(model.brokers?.line.words[1]?.raw) || 3 }, (_, i) => `broker-${i + 1}`);
+  const nodes = [...brokers, ...producers, 'controller'];
+  if (subject === 'crash') return rest.length === 1 ? [...words(brokers, 'variable', 'broker'), ...words(['leader'], 'keyword', 'leader TOPIC/P')] : words(['mode=process', 'mode=power'], 'property');
+  if (subject === 'restart' && rest.length === 1) return words(brokers, 'variable', 'broker');
+  if (subject === 'drop' || subject === 'cut') {
+    if (rest.length === 1 || rest.length === 3) return words(nodes, 'variable');
+    if (rest.length === 2) return words(['->'], 'keyword');
+    return subject === 'drop' ? words(['count=', 'api='], 'property') : words(['for'], 'keyword');
+  }
+  if (subject === 'isolate') return rest.length === 1 ? words(nodes, 'variable') : words(['for'], 'keyword');
+  return [];
+}
+
+function valueCompletions(first, key, from) {
+  const role = first === 'topic' ? 'topic' : ROLE_OF[first];
+  const prop = role && [...PROPERTIES[role], ...(role === 'topic' ? PROPERTIES.broker : [])].find((p) => p.name === key);
+  let values = prop?.values;
+  if (key === 'mode') values = ['process', 'power'];
+  if (key === 'resend') values = ['unacked', 'none'];
+  if (key === 'api') values = ['Produce', 'Fetch', 'Metadata', 'InitProducerId', 'FindCoordinator', 'AddPartitionsToTxn', 'EndTxn', 'WriteTxnMarkers', 'BrokerHeartbeat', 'AlterPartition', 'MetadataPush', 'Connect', 'ConnectOk'];
+  if (!values) return null;
+  return { from, options: values.map((v) => ({ label: v, type: 'constant', detail: prop && v === prop.default ? 'default' : undefined })), validFor: /^[\w\-.]*$/ };
+}

@@ -1,0 +1,250 @@
+// One scenario, live: editor (CodeMirror), settings controls, run bar (status, progress,
+// cancel), verdict banner, record grid with the journey of the picked record, and the
+// run views (www/src/views, through mountViews). Both the playground page (main.js) and
+// the <kplay-scenario> widget (widget.js) are this plus their own chrome.
+//
+//   const app = mountScenario(root, {engine, text, panels, readOnly, autorun, layout, onText})
+//   app.getText() / app.setText(text)    the scenario text (the only state)
+//   app.run()                            run now (cancelling a run in progress)
+//   app.applyEdits(edits)                apply text-model edits, then run at once
+//   app.report                           the last finished run's report (or null)
+//   app.onRun(fn)                        called with each finished report
+//   root.kplayApp                        the same object, for scripts holding only the element
+//
+// panels: any of 'editor', 'controls', 'verdict', 'records', and the view names
+// ('timeline', 'cluster', 'producer', 'charts', 'compare'). Edits re-run after a short
+// debounce (cancelling the previous run); control changes and setText run at once.
+import '../styles/theme.css';
+import '../styles/components.css';
+import { createRunner, DETAIL_LIMIT, optionsFor } from '../core/runner.js';
+import { createEditor } from '../editor/editor.js';
+import { createControls } from './controls.js';
+import { fill, h } from './dom.js';
+import { createJourneyPanel } from './journey.js';
+import { createRecordGrid } from './records.js';
+import { createVerdict } from './verdict.js';
+
+export const VIEW_NAMES = ['timeline', 'cluster', 'producer', 'charts', 'compare'];
+export const ALL_PANELS = ['editor', 'controls', 'verdict', 'records', ...VIEW_NAMES];
+const EDIT_DEBOUNCE_MS = 250;
+const SLOW_RUN_MS = 150;
+
+/**
+ * @param {HTMLElement} root
+ * @param {{engine: object, text: string, panels?: string[], readOnly?: boolean, autorun?: boolean,
+ *          layout?: 'page'|'widget', onText?: (text: string) => void}} opts
+ */
+export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnly = false, autorun = true, layout = 'page', onText }) {
+  const show = new Set(panels);
+  let currentText = text;
+  let report = null;
+  let armed = autorun; // once false, nothing runs until run() (the widget's Run button)
+  const listeners = [];
+
+  const editorBox = h('div', { class: 'kp-editor' });
+  const diagnostics = h('ul', { class: 'kp-diagnostics', 'data-testid': 'diagnostics', 'aria-label': 'Errors' });
+  const controlsBox = h('div');
+  const status = h('span', { class: 'kp-status', 'data-testid': 'status', role: 'status' }, 'loading the engine…');
+  const progress = h('progress', { class: 'kp-progress', max: 1, value: 0, 'data-testid': 'progress', 'aria-label': 'Run progress' });
+  const cancel = h('button', { type: 'button', class: 'kp-cancel', 'data-testid': 'cancel', disabled: true, onclick: () => runner.cancel() }, 'Cancel');
+  const runButton = h('button', { type: 'button', class: 'kp-run kp-primary', 'data-testid': 'run', onclick: () => run() }, 'Run');
+  const runbar = h('div', { class: 'kp-runbar', 'data-phase': 'idle' }, runButton, status, progress, cancel);
+  const verdictBox = h('section', { 'aria-label': 'Verdict' });
+  const recordsBox = h('section', { 'aria-label': 'Records' });
+  const journeyBox = h('section', { 'aria-label': 'Journey of a record' });
+  const viewsBox = h('div', { class: 'kp-views', 'data-testid': 'views-root' });
+  const recordsPane = h('div', { class: 'kp-records-pane', hidden: true }, recordsBox, journeyBox);
+  const leanNote = h(
+    'p',
+    { class: 'kp-muted kp-lean', hidden: true, 'data-testid': 'lean-note' },
+    `This scenario sends more than ${DETAIL_LIMIT.toLocaleString('en-US')} records: it ran without per-record results and trace (they would stall the page), so the record grid, journeys and views are off. The verdict is complete.`,
+  );
+
+  const hasViews = VIEW_NAMES.some((v) => show.has(v));
+  root.classList.add('kplay', 'kp-app');
+  root.dataset.layout = layout;
+  fill(
+    root,
+    show.has('editor') || show.has('controls')
+      ? h(
+          'div',
+          { class: 'kp-edit-pane' },
+          show.has('editor') ? [h('div', { class: 'kp-editor-wrap' }, editorBox), diagnostics] : null,
+          show.has('controls') ? h('details', { class: 'kp-settings', open: layout === 'page' && !matchMedia('(max-width: 900px)').matches }, h('summary', {}, 'Settings'), controlsBox) : null,
+        )
+      : null,
+    h(
+      'div',
+      { class: 'kp-result-pane' },
+      runbar,
+      show.has('verdict') ? verdictBox : null,
+      show.has('records') ? recordsPane : null,
+      leanNote,
+    ),
+    hasViews ? viewsBox : null,
+  );
+
+  const editor = show.has('editor')
+    ? createEditor(editorBox, { doc: text, readOnly, label: 'Scenario (kplay language)', onChange: (t) => textChanged(t, false) })
+    : null;
+  const controls = show.has('controls')
+    ? createControls(controlsBox, { getText: () => currentText, readOnly, applyEdits: (edits) => applyEdits(edits) })
+    : null;
+  const verdict = createVerdict(verdictBox, { onRecord: show.has('records') ? (id) => grid.selectId(id) : null, onLine: (line) => editor?.goTo(line) });
+  const journey = createJourneyPanel(journeyBox);
+  const grid = createRecordGrid(recordsBox, { onSelect: (id) => report && journey.show(report, id) });
+  controls?.sync();
+
+  let views = null;
+  if (hasViews) {
+    import('../views/index.js').then(({ mountViews }) => {
+      views = mountViews(viewsBox, api, { panels: VIEW_NAMES.filter((v) => show.has(v)) });
+      if (report) views.update(report);
+    });
+  }
+  const api = {
+    engine,
+    getText: () => currentText,
+    getOptions: () => ({ ...optionsFor(currentText) }),
+    runVariant: (variant) => engine.run(variant, optionsFor(variant)).result,
+  };
+
+  let pendingControlRun = false;
+  function applyEdits(edits) {
+    pendingControlRun = true;
+    if (editor) editor.applyEdits(edits);
+    else {
+      let t = currentText;
+      for (const e of [...edits].sort((a, b) => b.from - a.from)) t = t.slice(0, e.from) + e.insert + t.slice(e.to);
+      textChanged(t, true);
+    }
+  }
+
+  function textChanged(t, immediate) {
+    currentText = t;
+    controls?.sync();
+    onText?.(t);
+    if (!armed) return;
+    if (immediate || pendingControlRun) runner.runNow(t);
+    else runner.schedule(t, EDIT_DEBOUNCE_MS);
+    pendingControlRun = false;
+  }
+
+  let slowTimer = 0;
+  let drawGeneration = 0;
+  const runner = createRunner(engine, (s) => {
+    runbar.dataset.phase = s.phase;
+    root.dataset.phase = s.phase;
+    cancel.disabled = s.phase !== 'running';
+    if (s.phase === 'running') {
+      progress.value = s.progress;
+      if (s.progress === 0) {
+        status.textContent = 'running…';
+        clearTimeout(slowTimer);
+        delete runbar.dataset.slow;
+        slowTimer = setTimeout(() => (runbar.dataset.slow = 'true'), SLOW_RUN_MS);
+      } else status.textContent = `running… ${Math.round(s.progress * 100)}%`;
+      verdict.showMessage('running', 'running…');
+      return;
+    }
+    clearTimeout(slowTimer);
+    delete runbar.dataset.slow;
+    if (s.phase === 'done') showReport(s.report, s.ms);
+    else if (s.phase === 'invalid') showErrors(s.errors);
+    else if (s.phase === 'cancelled') {
+      status.textContent = 'cancelled';
+      verdict.showMessage('cancelled', 'run cancelled');
+    } else {
+      status.textContent = `the run failed: ${s.message}`;
+      verdict.showMessage('failed', 'the run failed (a bug in kplay; the console has details)');
+      console.error(`kplay: the run failed: ${s.message}`);
+    }
+  });
+
+  function showReport(r, ms) {
+    report = r;
+    const gen = ++drawGeneration;
+    status.textContent = `ran in ${Math.round(ms)} ms`;
+    verdict.update(r);
+    showDiagnosticsList([]);
+    editor?.showDiagnostics([]);
+    editor?.showExpectations(r.expectations);
+    // The banner first; the grid, the journey and the views on the next frame.
+    requestAnimationFrame(() => {
+      if (gen !== drawGeneration) return;
+      controls?.setEffective(r.config);
+      const detailed = Array.isArray(r.records) && Array.isArray(r.trace);
+      recordsPane.hidden = !detailed;
+      leanNote.hidden = detailed;
+      if (detailed) grid.update(r);
+      else grid.clear();
+      if (detailed) views?.update(r);
+      else views?.clear();
+      for (const fn of listeners) fn(r);
+    });
+  }
+
+  function showErrors(errors) {
+    report = null;
+    ++drawGeneration;
+    status.textContent = `${errors.length} error(s)`;
+    verdict.showInvalid(errors);
+    showDiagnosticsList(errors);
+    editor?.showDiagnostics(errors);
+    editor?.showExpectations([]);
+    recordsPane.hidden = true;
+    leanNote.hidden = true;
+    grid.clear();
+    journey.clear();
+    views?.clear();
+    controls?.setEffective(null);
+  }
+
+  function showDiagnosticsList(errors) {
+    diagnostics.replaceChildren(
+      ...errors.map((d) =>
+        h(
+          'li',
+          { 'data-line': d.line, 'data-column': d.column },
+          h('button', { type: 'button', class: 'kp-link', onclick: () => editor?.goTo(d.line, d.column) }, `${d.line}:${d.column}: ${d.message}` + (d.hint ? ` (hint: ${d.hint})` : '')),
+        ),
+      ),
+    );
+  }
+
+  function run() {
+    armed = true;
+    runButton.hidden = true; // from now on edits re-run by themselves
+    return runner.runNow(currentText);
+  }
+
+  runButton.hidden = layout === 'page' || autorun;
+  status.textContent = autorun ? 'loading the engine…' : 'press Run to run this scenario';
+
+  const app = {
+    getText: () => currentText,
+    setText(t) {
+      if (t === currentText) return run();
+      if (editor) {
+        pendingControlRun = true;
+        editor.replaceAll(t);
+      } else textChanged(t, true);
+    },
+    run,
+    /** Applies text-model edits and runs at once (like a control change). */
+    applyEdits,
+    get report() {
+      return report;
+    },
+    onRun: (fn) => listeners.push(fn),
+    editor,
+    destroy() {
+      runner.cancel();
+      views?.destroy();
+      editor?.destroy();
+    },
+  };
+  // Scripts (and the e2e tests) reach the app from its element: el.kplayApp.getText().
+  root.kplayApp = app;
+  return app;
+}

@@ -1,0 +1,144 @@
+// The verdict banner: what a run did to the records (delivered, lost, duplicated,
+// reordered, phantom, aborted, failed, pending), the delivery semantics that shows,
+// each `expect` line held or not, the errors the application saw, and the simulator's
+// plain-language explanation of each anomaly. Explanations name records; clicking one
+// opens its journey (onRecord).
+import { fmtCount, fmtUs } from '../core/format.js';
+import { deliverySemantics, OUTCOMES } from '../core/semantics.js';
+import { fill, h } from './dom.js';
+
+const KIND_LABEL = {
+  lost: 'LOST', duplicated: 'DUPLICATED', reordered: 'REORDERED', phantom: 'PHANTOM', aborted: 'ABORTED',
+  failed: 'FAILED', pending: 'PENDING', deduplicated: 'DEDUPLICATED',
+};
+
+/**
+ * @param {HTMLElement} root
+ * @param {{onRecord?: (id: number) => void, onLine?: (line: number) => void}} hooks
+ */
+export function createVerdict(root, { onRecord, onLine } = {}) {
+  root.classList.add('kp-verdict');
+  root.dataset.testid = 'verdict';
+  let runs = 0;
+
+  function render(...children) {
+    fill(root, ...children);
+  }
+
+  function counts(summary) {
+    return h(
+      'dl',
+      { class: 'kp-counts', 'data-testid': 'summary' },
+      OUTCOMES.map(({ key, label, help }) =>
+        h(
+          'div',
+          { class: 'kp-count', 'data-outcome': key, 'data-testid': `verdict-${key}`, 'data-value': summary[key], 'data-zero': summary[key] === 0, title: help },
+          h('dt', {}, label),
+          h('dd', {}, fmtCount(summary[key])),
+        ),
+      ),
+    );
+  }
+
+  function expectations(list) {
+    if (!list.length) return h('p', { class: 'kp-muted', 'data-testid': 'expectations', 'data-count': 0 }, 'No expect lines in this scenario.');
+    const held = list.filter((e) => e.held).length;
+    const all = held === list.length;
+    return h(
+      'section',
+      { class: 'kp-expectations', 'data-testid': 'expectations', 'data-all-held': all, 'data-count': list.length, 'aria-label': 'Expectations' },
+      h('h3', {}, all ? `Expectations: all ${list.length} held` : `Expectations: ${list.length - held} of ${list.length} failed`),
+      h(
+        'ul',
+        {},
+        list.map((e) =>
+          h(
+            'li',
+            { 'data-held': e.held, 'data-line': e.line, class: e.held ? 'kp-good' : 'kp-bad' },
+            h('span', { class: 'kp-mark', 'aria-label': e.held ? 'held' : 'failed' }, e.held ? '✓' : '✗'),
+            h('button', { class: 'kp-link kp-code', type: 'button', title: `line ${e.line}: show it in the editor`, onclick: () => onLine?.(e.line) }, `expect ${e.text}`),
+            e.held ? null : h('span', { class: 'kp-actual' }, ' got ', e.clauses.filter((c) => !c.held).map((c) => `${c.name}=${c.actual}`).join(', ')),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function explanations(list) {
+    if (!list.length) return null;
+    return h(
+      'section',
+      { class: 'kp-explanations', 'data-testid': 'explanations', 'aria-label': 'What happened' },
+      h('h3', {}, 'What happened'),
+      h(
+        'ul',
+        {},
+        list.map((x) =>
+          h(
+            'li',
+            { 'data-kind': x.kind },
+            h('span', { class: `kp-tag kp-tag-${x.kind}` }, KIND_LABEL[x.kind] ?? x.kind.toUpperCase()),
+            ' ',
+            h('span', {}, x.text),
+            ' ',
+            x.records.length && onRecord ? h('button', { class: 'kp-link', type: 'button', onclick: () => onRecord?.(x.records[0]) }, `journey of record ${x.records[0]}`) : null,
+          ),
+        ),
+      ),
+    );
+  }
+
+  function errorsLine(report) {
+    const entries = Object.entries(report.errors ?? {});
+    const responses = Object.entries(report.responses ?? {});
+    if (!entries.length && !responses.length) return null;
+    return h(
+      'p',
+      { class: 'kp-errors', 'data-testid': 'errors' },
+      entries.length ? ['Callbacks got: ', entries.map(([k, v]) => `${k} ×${v}`).join(', ')] : null,
+      entries.length && responses.length ? ' · ' : null,
+      responses.length ? ['brokers answered: ', responses.map(([k, v]) => `${k} ×${v}`).join(', ')] : null,
+    );
+  }
+
+  return {
+    update(report) {
+      runs += 1;
+      const s = report.summary;
+      const sem = deliverySemantics(s);
+      root.dataset.state = 'done';
+      root.dataset.run = String(runs);
+      root.dataset.semantics = sem.kind;
+      render(
+        h('div', { class: 'kp-semantics', 'data-testid': 'semantics', 'data-kind': sem.kind }, h('strong', {}, sem.label), h('span', {}, ` ${sem.detail}`)),
+        counts(s),
+        h(
+          'p',
+          { class: 'kp-meta' },
+          `sent ${fmtCount(s.sent)} · acked ${fmtCount(s.acked)} · ${fmtCount(s.produce_requests)} produce requests · ${fmtCount(s.batches)} batches · ended at ${fmtUs(report.end_time_us)} (${report.ended_by}) · Kafka ${report.kafka_version} · seed ${report.seed} · trace `,
+          h('code', { 'data-testid': 'trace-hash' }, report.trace_hash),
+        ),
+        errorsLine(report),
+        expectations(report.expectations),
+        explanations(report.explanations ?? []),
+      );
+      root.dataset.updatedAt = String(performance.now());
+    },
+    showInvalid(errors) {
+      runs += 1;
+      root.dataset.state = 'invalid';
+      root.dataset.run = String(runs);
+      delete root.dataset.semantics;
+      render(
+        h('div', { class: 'kp-semantics', 'data-kind': 'invalid', 'data-testid': 'semantics' }, h('strong', {}, 'not run'), h('span', {}, ` the scenario has ${errors.length} error${errors.length === 1 ? '' : 's'} (underlined in the editor)`)),
+        h('dl', { class: 'kp-counts', 'data-testid': 'summary' }),
+      );
+    },
+    showMessage(state, text) {
+      root.dataset.state = state;
+      const existing = root.querySelector('.kp-semantics');
+      if (state === 'running' && existing) return; // keep the last verdict visible while re-running
+      render(h('div', { class: 'kp-semantics', 'data-kind': state, 'data-testid': 'semantics' }, h('strong', {}, text)), h('dl', { class: 'kp-counts', 'data-testid': 'summary' }));
+    },
+  };
+}
