@@ -15,6 +15,12 @@ export default defineConfig({
     // The wasm module is one large asset by design; don't inline it or warn about it.
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 4096,
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        'views-test': fileURLToPath(new URL('views-test.html', import.meta.url)),
+      },
+    },
   },
   server: { port: 5173, strictPort: false },
 });
