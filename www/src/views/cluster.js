@@ -3,8 +3,9 @@
 // its leader, leader epoch and ISR; for each replica its log as cells (one per batch,
 // coloured by producer, striped when transactional, dark for COMMIT/ABORT markers, greyed
 // when aborted), with the HW, LSO, LEO and flushed markers, the dirty page-cache tail
-// above the flushed offset (hatched: lost on power loss), and the offsets truncated so far
-// (from the trace's `truncated` events) as dashed ghosts under the log.
+// above the flushed offset (hatched: lost on power loss), and the offsets lost so far (the
+// trace's `truncated` events and power losses' `crashed.lost`) as dashed ghosts under the
+// log. Markers at one offset share one label ("HW · LEO 384").
 import { el, esc, fmtList, fmtTime, producerColour, uid } from './format.js';
 import { batchProducer } from './model.js';
 
@@ -83,7 +84,7 @@ function legend(model) {
     el('span', {}, sw({}, 'kv-sw-marker'), 'COMMIT/ABORT marker'),
     el('span', {}, sw({}, 'kv-sw-aborted'), 'aborted'),
     el('span', {}, sw({}, 'kv-sw-dirty'), 'page cache only (not on disk)'),
-    el('span', {}, sw({}, 'kv-sw-trunc'), 'truncated'),
+    el('span', {}, sw({}, 'kv-sw-trunc'), 'truncated or lost'),
     el('span', { class: 'kv-legend-markers' }, mk('hw', 'HW'), mk('lso', 'LSO'), mk('leo', 'LEO'), mk('flushed', 'flushed')));
 }
 
@@ -92,18 +93,18 @@ function mk(cls, text) {
 }
 
 function partition(p, snap, model, stripW, pat, mode) {
-  const truncs = model.truncations.filter((e) => e.tp === p.tp && e.at_us <= snap.at_us);
+  const ghosts = model.ghosts.filter((g) => g.tp === p.tp && g.at_us <= snap.at_us);
   let hi = 1;
   for (const r of p.replicas) hi = Math.max(hi, r.log_end_offset);
-  for (const e of truncs) hi = Math.max(hi, e.to_offset);
+  for (const g of ghosts) hi = Math.max(hi, g.to);
   const lo = mode === 'tail' ? Math.max(0, hi - TAIL) : 0;
   const leader = p.leader == null ? el('strong', { class: 'kv-bad' }, 'OFFLINE (no leader)') : el('span', {}, 'leader ', el('strong', {}, `broker-${p.leader}`));
   return el('article', { class: 'kv-partition', dataset: { testid: 'partition', tp: p.tp } },
     el('h4', {}, el('span', { class: 'kv-tp' }, p.tp), ' · ', leader, ` · leader epoch ${p.leader_epoch} · ISR [${fmtList(p.isr)}]`),
-    el('div', { class: 'kv-replicas' }, p.replicas.map((r) => replica(p, r, snap, model, truncs, { lo, hi, w: stripW }, pat))));
+    el('div', { class: 'kv-replicas' }, p.replicas.map((r) => replica(p, r, snap, model, ghosts, { lo, hi, w: stripW }, pat))));
 }
 
-function replica(p, r, snap, model, truncs, scale, pat) {
+function replica(p, r, snap, model, ghosts, scale, pat) {
   const b = snap.brokers.find((x) => x.id === r.broker);
   const name = `broker-${r.broker}`;
   const role = r.role === 'leader' ? 'leader' : r.role.startsWith('follower') ? 'follower' : r.role;
@@ -115,7 +116,7 @@ function replica(p, r, snap, model, truncs, scale, pat) {
     b?.fenced ? el('span', { class: 'kv-badge kv-warn' }, 'fenced') : null,
   ];
   const nums = `LEO ${r.log_end_offset} · HW ${r.high_watermark} · LSO ${r.last_stable_offset} · flushed ${r.flushed_offset} · epoch ${r.leader_epoch}`;
-  const mine = truncs.filter((e) => e.broker === name);
+  const mine = ghosts.filter((g) => g.broker === name);
   const svg = strip(r, model, mine, scale, pat);
   return el('div', {
     class: `kv-replica${down ? ' kv-down' : ''}`,
@@ -126,25 +127,29 @@ function replica(p, r, snap, model, truncs, scale, pat) {
 }
 
 /** The log strip of one replica as SVG markup. */
-function strip(r, model, truncs, { lo, hi, w }, pat) {
+function strip(r, model, ghosts, { lo, hi, w }, pat) {
   const span = Math.max(1, hi - lo);
   const x = (off) => ((Math.min(hi, Math.max(lo, off)) - lo) / span) * w;
   const top = LABEL_ROWS * ROW + 2;
-  const ghostRow = truncs.length ? ROW + 4 : 0;
+  const ghostRows = placeGhosts(ghosts, (off) => ((Math.min(hi, Math.max(lo, off)) - lo) / Math.max(1, hi - lo)) * w);
+  const ghostRow = ghostRows ? ghostRows * (ROW + 1) + 4 : 0;
   const h = top + STRIP + ghostRow + 2;
   const cellPx = w / span;
   const parts = [`<svg width="${w + 2}" height="${h}" viewBox="-1 0 ${w + 2} ${h}" role="img" aria-label="log of broker-${r.broker}: LEO ${r.log_end_offset}, HW ${r.high_watermark}, flushed ${r.flushed_offset}">`];
   parts.push(`<rect class="kv-log-bg" x="0" y="${top}" width="${w}" height="${STRIP}"/>`);
-  // Batches, merged into runs when they are thinner than 2 px.
+  // Batches, merged into runs of one kind when they are thinner than 2 px.
   let run = null;
   const flush = () => {
     if (!run) return;
     const x0 = x(run.a);
     const x1 = x(run.b + 1);
     const gap = x1 - x0 > 4 ? 1 : 0;
-    parts.push(`<rect class="kv-cell ${run.cls}" x="${x0}" y="${top}" width="${Math.max(0.8, x1 - x0 - gap)}" height="${STRIP}" style="${run.fill}"><title>${esc(run.title)}</title></rect>`);
-    if (run.txn) parts.push(`<rect x="${x0}" y="${top}" width="${Math.max(0.8, x1 - x0 - gap)}" height="${STRIP}" fill="url(#${pat}-txn)" pointer-events="none"/>`);
-    if (run.text && x1 - x0 >= 12) parts.push(`<text class="kv-cell-text" x="${(x0 + x1) / 2}" y="${top + STRIP / 2 + 4}" text-anchor="middle">${run.text}</text>`);
+    const c = run.cell;
+    const title = run.n > 1 ? `offsets ${run.a}–${run.b}: ${run.n} batches${run.prod ? ` from ${run.prod}` : ''}` : cellTitle(c, run.prod);
+    parts.push(`<rect class="kv-cell ${run.cls}" x="${x0}" y="${top}" width="${Math.max(0.8, x1 - x0 - gap)}" height="${STRIP}" style="${run.fill}"><title>${esc(title)}</title></rect>`);
+    if (c.transactional && !c.marker) parts.push(`<rect x="${x0}" y="${top}" width="${Math.max(0.8, x1 - x0 - gap)}" height="${STRIP}" fill="url(#${pat}-txn)" pointer-events="none"/>`);
+    const text = c.marker ? c.marker[0] : run.n === 1 && cellPx >= 18 && c.base_offset === c.last_offset ? String(c.base_offset) : '';
+    if (text && x1 - x0 >= 12) parts.push(`<text class="kv-cell-text" x="${(x0 + x1) / 2}" y="${top + STRIP / 2 + 4}" text-anchor="middle">${text}</text>`);
     run = null;
   };
   for (const c of r.batches) {
@@ -152,20 +157,16 @@ function strip(r, model, truncs, { lo, hi, w }, pat) {
     const prod = batchProducer(model, c);
     const pi = prod == null ? -1 : model.producerIndex.get(prod) ?? 0;
     const cls = c.marker ? 'kv-marker' : c.aborted ? 'kv-aborted' : '';
-    const fill = c.marker || c.aborted || pi < 0 ? '' : `fill:${producerColour(pi)}`;
-    const key = `${cls}|${fill}|${c.transactional}`;
-    const title = c.marker
-      ? `${c.marker} marker at offset ${c.base_offset} (producer id ${c.producer_id}, leader epoch ${c.leader_epoch})`
-      : `offsets ${c.base_offset}–${c.last_offset}: batch ${c.batch}${prod ? ` from ${prod}` : ''}, ${c.records.length} records, leader epoch ${c.leader_epoch}${c.producer_id >= 0 ? `, producer id ${c.producer_id}, base sequence ${c.base_sequence}` : ''}${c.transactional ? ', transactional' : ''}${c.aborted ? ', ABORTED' : ''}`;
+    const key = `${cls}|${pi}|${c.transactional}`;
     const wide = (c.last_offset - c.base_offset + 1) * cellPx >= 4;
-    if (run && run.key === key && !wide && (x(c.last_offset + 1) - x(run.a)) < 2) {
+    if (run && run.key === key && !wide && x(c.last_offset + 1) - x(run.a) < 2) {
       run.b = c.last_offset;
-      run.title = `offsets ${run.a}–${run.b}`;
+      run.n += 1;
       continue;
     }
     flush();
-    run = { key, a: c.base_offset, b: c.last_offset, cls, fill, txn: c.transactional && !c.marker, title,
-      text: c.marker ? c.marker[0] : cellPx >= 18 && c.base_offset === c.last_offset ? String(c.base_offset) : '' };
+    const fill = c.marker || c.aborted || pi < 0 ? '' : `fill:${producerColour(pi)}`;
+    run = { key, a: c.base_offset, b: c.last_offset, n: 1, cls, fill, cell: c, prod };
     if (wide) flush();
   }
   flush();
@@ -179,16 +180,20 @@ function strip(r, model, truncs, { lo, hi, w }, pat) {
     const a = x(r.flushed_offset);
     parts.push(`<rect class="kv-dirty" data-testid="dirty" x="${a}" y="${top + STRIP - DIRTY}" width="${Math.max(1, x(r.log_end_offset) - a)}" height="${DIRTY}" fill="url(#${pat}-dirty)"><title>offsets ${r.flushed_offset}–${r.log_end_offset - 1} only in the page cache (lost on power loss)</title></rect>`);
   }
-  // Truncated offsets so far, as dashed ghosts under the log.
-  for (const e of truncs) {
-    const a = x(e.from_offset);
-    const b = x(e.to_offset);
-    const y = top + STRIP + 3;
-    const text = `✂ ${e.from_offset}–${e.to_offset - 1} truncated`;
-    const right = b + 4 + text.length * 6 < w;
-    parts.push(`<g class="kv-trunc" data-testid="truncated" data-from="${e.from_offset}" data-to="${e.to_offset}"><title>${esc(`truncated offsets ${e.from_offset}–${e.to_offset - 1} at ${fmtTime(e.at_us)} (${e.records.length} records)`)}</title><rect x="${a}" y="${y}" width="${Math.max(2, b - a)}" height="${ROW - 2}"/><text x="${right ? b + 4 : a - 4}" y="${y + ROW - 3}" text-anchor="${right ? 'start' : 'end'}">${text}</text></g>`);
+  // Offsets lost so far (truncated, or unflushed at a power loss), as ghosts under the log.
+  for (const g of ghosts) {
+    const a = x(g.from);
+    const b = x(g.to);
+    const y = top + STRIP + 3 + g.row * (ROW + 1);
+    const what = g.kind === 'truncated' ? 'truncated' : 'lost (power)';
+    const text = `${g.kind === 'truncated' ? '✂' : '⚡'} ${g.from}–${g.to - 1} ${what}`;
+    const tw = text.length * 6.2;
+    const [tx, anchor] = b - a >= tw + 8 ? [a + 4, 'start'] : b + 4 + tw < w ? [b + 4, 'start'] : [a - 4, 'end'];
+    const testid = g.kind === 'truncated' ? 'truncated' : 'lost';
+    const tip = `${g.kind === 'truncated' ? 'truncated' : 'lost on power loss (never flushed)'}: offsets ${g.from}–${g.to - 1} at ${fmtTime(g.at_us)} (${g.records} records)`;
+    parts.push(`<g class="kv-trunc" data-testid="${testid}" data-from="${g.from}" data-to="${g.to}"><title>${esc(tip)}</title><rect x="${a}" y="${y}" width="${Math.max(2, b - a)}" height="${ROW}"/><text x="${tx}" y="${y + ROW - 3}" text-anchor="${anchor}">${text}</text></g>`);
   }
-  // Markers with staggered labels.
+  // Markers; those at one offset share a label, labels too close take the other row.
   const markers = [
     ['flushed', r.flushed_offset, 'flushed'],
     ['hw', r.high_watermark, 'HW'],
@@ -196,10 +201,16 @@ function strip(r, model, truncs, { lo, hi, w }, pat) {
     ['leo', r.log_end_offset, 'LEO'],
   ].filter(([cls, v]) => cls !== 'lso' || v !== r.high_watermark);
   markers.sort((a, b) => a[1] - b[1]);
+  const groups = [];
+  for (const m of markers) {
+    const g = groups[groups.length - 1];
+    if (g && g.v === m[1]) g.members.push(m);
+    else groups.push({ v: m[1], members: [m] });
+  }
   const lastX = [-1e9, -1e9];
-  for (const [cls, v, name] of markers) {
+  for (const { v, members } of groups) {
     const mx = x(v);
-    const label = `${name} ${v}`;
+    const label = `${members.map((m) => m[2]).join(' · ')} ${v}`;
     const lw = label.length * 7; // bold 10.5px
     let row = 0;
     if (mx - lw / 2 < lastX[0] + 4) row = 1;
@@ -207,11 +218,32 @@ function strip(r, model, truncs, { lo, hi, w }, pat) {
     const lx = Math.min(Math.max(lw / 2, mx), w - lw / 2);
     lastX[row] = lx + lw / 2;
     const ly = (LABEL_ROWS - row) * ROW - 2;
-    const inView = v >= lo && v <= hi;
-    parts.push(`<g class="kv-mk-${cls}" data-testid="marker-${cls}" data-offset="${v}"${inView ? '' : ' opacity="0.5"'}><line x1="${mx}" x2="${mx}" y1="${ly + 2}" y2="${top + STRIP + 2}"/><text x="${lx}" y="${ly}" text-anchor="middle">${label}</text></g>`);
+    const dim = v >= lo && v <= hi ? '' : ' opacity="0.5"';
+    for (const [cls, , name] of members) {
+      parts.push(`<g class="kv-mk-${cls}" data-testid="marker-${cls}" data-offset="${v}"${dim}><title>${name} ${v}</title><line x1="${mx}" x2="${mx}" y1="${ly + 2}" y2="${top + STRIP + 2}"/></g>`);
+    }
+    parts.push(`<text class="kv-mk-label kv-mk-${members[members.length - 1][0]}" x="${lx}" y="${ly}" text-anchor="middle"${dim}>${label}</text>`);
   }
   parts.push('</svg>');
   return parts.join('');
+}
+
+function cellTitle(c, prod) {
+  if (c.marker) return `${c.marker} marker at offset ${c.base_offset} (producer id ${c.producer_id}, leader epoch ${c.leader_epoch})`;
+  const pid = c.producer_id >= 0 ? `, producer id ${c.producer_id}, base sequence ${c.base_sequence}` : '';
+  return `offsets ${c.base_offset}–${c.last_offset}: batch ${c.batch}${prod ? ` from ${prod}` : ''}, ${c.records.length} records, leader epoch ${c.leader_epoch}${pid}${c.transactional ? ', transactional' : ''}${c.aborted ? ', ABORTED' : ''}`;
+}
+
+/** Rows for ghosts so overlapping ranges do not cover each other; returns the row count. */
+function placeGhosts(ghosts, x) {
+  const ends = [];
+  for (const g of ghosts) {
+    let row = ends.findIndex((end) => x(g.from) > end + 90);
+    if (row < 0) row = ends.length;
+    ends[row] = x(g.to);
+    g.row = row;
+  }
+  return ends.length;
 }
 
 /** Patterns shared by every strip of this view (ids are unique per mounted view). */

@@ -1,9 +1,10 @@
 // What every view needs from a finished run, computed once per report in one pass over
 // the trace: the lanes (nodes) of the sequence diagram, the scrubber's stops (distinct
-// event times), which producer wrote each record (for colours), truncations, seal reasons
-// of batches, the batches of each request (by correlation id), broker downtime and
-// fencing intervals, milestones worth a tick on the scrubber, and an estimate of the
-// one-way network latency (for arrows whose send or arrival is not in the trace).
+// event times), which producer wrote each record (for colours), seal reasons of batches,
+// the batches of each request (by correlation id), broker downtime and fencing
+// intervals, offsets replicas lost to truncation or power loss (ghosts), milestones worth
+// a tick on the scrubber, and an estimate of the one-way network latency (for arrows
+// whose send or arrival is not in the trace).
 
 /** Event types that get a tick under the scrubber and a stop for "next milestone". */
 export const MILESTONES = new Set([
@@ -38,7 +39,7 @@ export function buildModel(report) {
   for (const r of report.records ?? []) recordProducer[r.id] = r.producer;
 
   const times = [0];
-  const truncations = [];
+  const ghosts = []; // offsets a replica lost: {at_us, broker, tp, from, to, kind, records}
   const drained = new Map(); // "producer|batch" -> [{at_us, reason, attempt, tp, records, bytes}]
   const corrBatches = new Map(); // "from|corr" -> batches
   const down = new Map(); // broker name -> [{t0, t1, mode}]
@@ -55,7 +56,7 @@ export function buildModel(report) {
     if (MILESTONES.has(e.type)) milestones.push(i);
     switch (e.type) {
       case 'truncated':
-        truncations.push(e);
+        ghosts.push({ at_us: t, broker: e.broker, tp: e.tp, from: e.from_offset, to: e.to_offset, kind: 'truncated', records: e.records.length });
         break;
       case 'batch_drained': {
         const k = `${e.producer}|${e.batch}`;
@@ -84,6 +85,7 @@ export function buildModel(report) {
       }
       case 'crashed':
         open(down, e.broker, { t0: t, t1: Infinity, mode: e.mode });
+        for (const [tp, from, to] of e.lost) ghosts.push({ at_us: t, broker: e.broker, tp, from, to, kind: 'lost', records: to - from });
         break;
       case 'restarted':
         close(down, e.broker, t);
@@ -112,7 +114,7 @@ export function buildModel(report) {
     pidProducer,
     stops: Float64Array.from(times),
     endUs: end,
-    truncations,
+    ghosts,
     drained,
     corrBatches,
     down,
