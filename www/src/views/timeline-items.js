@@ -230,8 +230,17 @@ function finish(items, ow) {
     if (it.k !== 'arrow' || it.t1 != null) continue;
     it.t1 = it.t0 + ow / 2;
     if (it.end === 'head') it.end = 'lost';
+    else if (it.end === 'cut') it.stalled = true; // held and never delivered
   }
 }
+
+/** Event types frequent enough to fold: several alike at one moment become one item. */
+const FOLDABLE = new Set([
+  'request_sent', 'produce_answered', 'response_received', 'replicated', 'high_watermark', 'appended',
+  'duplicate_batch', 'produce_rejected', 'batch_created', 'batch_drained', 'batch_acked', 'batch_retried',
+  'batch_failed', 'batch_expired', 'send_failed', 'connection_reset', 'connecting', 'connected',
+  'disconnected', 'message_dropped', 'message_held', 'flushed', 'writeback', 'became_follower',
+]);
 
 /** Same kind, lanes, times and event type: one item with a count (four retries at once). */
 function mergeIdentical(items, trace) {
@@ -246,6 +255,10 @@ function mergeIdentical(items, trace) {
       const seen = new Map();
       for (let k = i; k < j; k++) {
         const it = items[k];
+        if (!FOLDABLE.has(trace[it.ev].type)) {
+          out.push(it);
+          continue;
+        }
         const key = `${it.k}|${it.g}|${it.cls}|${it.l0}|${it.l1}|${it.t0}|${it.t1}|${it.end}|${trace[it.ev].type}`;
         const prev = seen.get(key);
         if (!prev) {

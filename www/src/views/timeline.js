@@ -11,7 +11,6 @@ import { GROUPS, buildItems, itemText } from './timeline-items.js';
 import { ZOOMS, layout } from './timeline-layout.js';
 import { inInterval } from './model.js';
 
-const GUTTER = 86;
 const HEAD = 30;
 const CHAR_PX = 6.1;
 const LABEL_PX = 12; // labels closer than this in one lane gap would overlap
@@ -28,6 +27,7 @@ export function createTimeline(parent, { onPick }) {
     win: { top: -1, h: 0 },
     lanesX: [],
     laneW: 0,
+    gutter: 86,
     width: 0,
     rendered: [],
   };
@@ -81,8 +81,10 @@ export function createTimeline(parent, { onPick }) {
   function setModel(model) {
     state.model = model;
     state.items = model ? buildItems(model) : [];
-    empty.hidden = !!model;
-    scroller.hidden = !model;
+    const hasTrace = model && model.trace.length > 0;
+    empty.textContent = model ? 'This run has no trace: run it with {trace: true} to see the timeline.' : 'No run yet.';
+    empty.hidden = !!hasTrace;
+    scroller.hidden = !hasTrace;
     buildFilters();
     relayout();
     scroller.scrollTop = 0;
@@ -130,11 +132,14 @@ export function createTimeline(parent, { onPick }) {
   /** Lane positions from the width available. */
   function geometry() {
     const lanes = shownLanes();
-    const avail = Math.max(300, scroller.clientWidth - GUTTER - 8);
-    const minLane = scroller.clientWidth < 640 || lanes.length > 4 ? 120 : 150;
-    state.laneW = Math.max(minLane, avail / lanes.length);
-    state.width = GUTTER + state.laneW * lanes.length + 8;
-    state.lanesX = new Map(lanes.map((l, k) => [l.index, GUTTER + state.laneW * (k + 0.5)]));
+    const narrow = scroller.clientWidth < 520;
+    state.gutter = narrow ? 60 : 86; // the time axis
+    const avail = Math.max(200, scroller.clientWidth - state.gutter - 8);
+    const minLane = narrow ? 110 : 120;
+    // Lanes share the width, with some extra room right of the last one for its labels.
+    state.laneW = Math.max(minLane, avail / (lanes.length + 0.4));
+    state.width = state.gutter + state.laneW * (lanes.length + 0.4);
+    state.lanesX = new Map(lanes.map((l, k) => [l.index, state.gutter + state.laneW * (k + 0.5)]));
     space.style.height = `${state.L.height}px`;
     space.style.width = `${state.width}px`;
     lanesHead.style.width = `${state.width}px`;
@@ -154,7 +159,10 @@ export function createTimeline(parent, { onPick }) {
     const view = scroller.clientHeight || 600;
     const st = Math.max(0, scroller.scrollTop - HEAD);
     const { win } = state;
-    if (win.top >= 0 && st >= win.top + view * 0.25 && st + view <= win.top + win.h - view * 0.25) return drawNow();
+    const margin = view * 0.25;
+    const topOk = st >= win.top + margin || win.top === 0;
+    const bottomOk = st + view <= win.top + win.h - margin || win.top + win.h >= L.height;
+    if (win.top >= 0 && topOk && bottomOk) return drawNow();
     win.top = Math.max(0, st - view);
     win.h = view * 3;
     svg.setAttribute('width', state.width);
@@ -198,17 +206,17 @@ export function createTimeline(parent, { onPick }) {
     for (const { t, y } of L.timesIn(top - 20, bottom)) {
       if (y - last < 15 || breaks.some((b) => Math.abs(b - y - L.rowPx / 2) < 12)) continue;
       last = y;
-      parts.push(`<text class="kv-time" x="${GUTTER - 8}" y="${y + L.rowPx / 2 + 4}" text-anchor="end">${esc(fmtTime(t))}</text>`);
+      parts.push(`<text class="kv-time" x="${state.gutter - 8}" y="${y + L.rowPx / 2 + 4}" text-anchor="end">${esc(fmtTime(t))}</text>`);
     }
     for (const b of L.breaks) {
       if (b.y < top - 20 || b.y > bottom + 20) continue;
-      parts.push(`<path class="kv-break" d="${zigzag(4, state.width - 4, b.y)}"/><text class="kv-break-label" x="${GUTTER - 8}" y="${b.y + 4}" text-anchor="end">+${esc(fmtTime(b.dt))}</text>`);
+      parts.push(`<path class="kv-break" d="${zigzag(4, state.width - 4, b.y)}"/><text class="kv-break-label" x="${state.gutter - 8}" y="${b.y + 4}" text-anchor="end">+${esc(fmtTime(b.dt))}</text>`);
     }
   }
 
   function drawItem(parts, it, i) {
     const L = state.L;
-    const x0 = it.band ? GUTTER : state.lanesX.get(it.l0);
+    const x0 = it.band ? state.gutter : state.lanesX.get(it.l0);
     const x1raw = it.band ? state.width - 8 : state.lanesX.get(it.l1);
     if (x0 === undefined || x1raw === undefined) return;
     const y0 = L.y0(it);
@@ -216,13 +224,14 @@ export function createTimeline(parent, { onPick }) {
     const title = `<title>${esc(tip)}</title>`;
     if (it.band) {
       parts.push(`<g class="kv-it kv-band kv-c-${it.cls}" data-i="${i}">${title}<line x1="${x0}" x2="${x1raw}" y1="${y0}" y2="${y0}"/>`);
-      if (L.labels) parts.push(`<text x="${x0 + 6}" y="${y0 - 3}">${esc(cut(label, state.width - GUTTER - 20))}</text>`);
+      if (L.labels) parts.push(`<text x="${x0 + 6}" y="${y0 - 3}">${esc(cut(label, state.width - state.gutter - 20))}</text>`);
       else parts.push(`<circle cx="${x0 + 3}" cy="${y0}" r="3"/>`);
       parts.push('</g>');
       return;
     }
     if (it.k === 'mark') {
-      const maxW = state.laneW - 14 + (it.l0 === lastLaneIndex() ? 40 : 0);
+      // Up to the next lifeline; right of the last one, up to the edge.
+      const maxW = it.l0 === lastLaneIndex() ? state.laneW * 0.9 - 14 : state.laneW - 14;
       parts.push(`<g class="kv-it kv-mark kv-c-${it.cls}" data-i="${i}">${title}<circle cx="${x0}" cy="${y0}" r="${L.labels ? 4 : 2.5}"/>`);
       if (L.labels && roomFor(x0 + 10, y0 + 4)) parts.push(`<text x="${x0 + 8}" y="${y0 + 4}">${esc(cut(label, maxW))}</text>`);
       parts.push('</g>');
@@ -230,7 +239,7 @@ export function createTimeline(parent, { onPick }) {
     }
     // Arrow.
     const y1 = L.y1(it);
-    const half = it.end === 'cross' || it.end === 'lost';
+    const half = it.end === 'cross' || it.end === 'lost' || it.stalled;
     const x1 = half ? x0 + (x1raw - x0) * 0.5 : x1raw;
     const dashed = it.end === 'cut' || it.est ? ' kv-dashed' : '';
     parts.push(`<g class="kv-it kv-arrow kv-c-${it.cls}${it.fault ? ' kv-fault' : ''}${dashed}" data-i="${i}" data-kind="${it.g}">${title}`);
@@ -252,7 +261,7 @@ export function createTimeline(parent, { onPick }) {
 
   /** Whether a label at (x, y) leaves the other labels in that lane gap readable. */
   function roomFor(x, y) {
-    const gap = Math.floor((x - GUTTER) / state.laneW - 0.5);
+    const gap = Math.floor((x - state.gutter) / state.laneW - 0.5);
     const cell = Math.floor(y / LABEL_PX);
     for (let c = cell - 1; c <= cell + 1; c++) {
       for (const other of state.labelYs.get(`${gap}:${c}`) ?? []) if (Math.abs(other - y) < LABEL_PX) return false;
