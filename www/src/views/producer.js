@@ -91,15 +91,21 @@ function batches(p, snap, model, counts) {
       el('td', {}, b.tp),
       el('td', {}, el('span', { class: `kv-badge kv-bs-${b.state}`, title: `attempts: ${b.attempts}` }, state)),
       el('td', { class: 'kv-num' }, fmtCount(b.records)),
-      el('td', {}, meter(fill, `${fmtBytes(b.bytes)} of batch.size ${fmtBytes(b.capacity)}`, fill >= 100 ? 'kv-full' : ''), el('span', { class: 'kv-meter-text' }, fmtBytes(b.bytes))),
-      el('td', {}, meter(agePct, `age ${fmtTime(b.age_us)} of linger.ms ${fmtTime(p.linger_us)}`, agePct >= 100 ? 'kv-ripe' : ''), el('span', { class: 'kv-meter-text' }, fmtTime(b.age_us))),
+      el('td', { class: 'kv-cell2' }, meter(fill, `${fmtBytes(b.bytes)} of batch.size ${fmtBytes(b.capacity)}`, fill >= 100 ? 'kv-full' : ''), el('span', { class: 'kv-meter-text' }, fmtBytes(b.bytes))),
+      el('td', { class: 'kv-cell2' }, meter(agePct, `age ${fmtTime(b.age_us)} of linger.ms ${fmtTime(p.linger_us)}`, agePct >= 100 ? 'kv-ripe' : ''), el('span', { class: 'kv-meter-text' }, fmtTime(b.age_us))),
       idem ? el('td', { class: 'kv-num' }, b.base_sequence >= 0 ? String(b.base_sequence) : '–') : null,
       el('td', {}, sealed));
   });
   const more = sorted.length > MAX_ROWS ? el('p', { class: 'kv-more' }, `… and ${sorted.length - MAX_ROWS} more batches`) : null;
   return el('div', { class: 'kv-batches' }, head,
     el('div', { class: 'kv-table-wrap' }, el('table', { class: 'kv-table' },
-      el('thead', {}, el('tr', {}, ['batch', 'partition', 'state', 'records', 'fill (batch.size)', 'age (linger.ms)', idem ? 'base seq' : null, 'sealed by'].filter(Boolean).map((h) => el('th', { scope: 'col' }, h)))),
+      el('thead', {}, el('tr', {}, [
+        ['batch'], ['partition'], ['state'], ['records'],
+        ['fill', `bytes against batch.size (${fmtBytes(p.batches[0].capacity)})`],
+        ['age', `time since the batch was created, against linger.ms (${fmtTime(p.linger_us)})`],
+        idem ? ['seq', 'base sequence'] : null,
+        ['sealed', 'why the batch left the accumulator (batch_drained.reason)'],
+      ].filter(Boolean).map(([h, title]) => el('th', { scope: 'col', title }, h)))),
       el('tbody', {}, rows))),
     more);
 }
@@ -122,7 +128,7 @@ function connections(p, model) {
 function sequences(p) {
   return el('div', { class: 'kv-seqs' }, el('h5', {}, 'Sequences'),
     el('div', { class: 'kv-table-wrap' }, el('table', { class: 'kv-table' },
-      el('thead', {}, el('tr', {}, ['partition', 'next sequence', 'last acked sequence', 'batches in flight'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('thead', {}, el('tr', {}, ['partition', 'next seq', 'last acked seq', 'in flight'].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, p.sequences.map(([tp, next, acked, inflight]) => el('tr', {},
         el('td', {}, tp), el('td', { class: 'kv-num' }, String(next)), el('td', { class: 'kv-num' }, acked >= 0 ? String(acked) : '–'), el('td', { class: 'kv-num' }, String(inflight))))))));
 }
