@@ -60,17 +60,17 @@ export function createCharts(section, { onPick }) {
     ], c, { y: fmtCount });
     const tps = [...data.isr.series.keys()];
     const tpSeries = tps.map((tp, i) => ({ label: tp, stroke: c.series[(i + 3) % PRODUCER_COLOURS], width: 1.5, paths: uPlot.paths.stepped({ align: 1 }) }));
-    add('isr', 'ISR size', [data.isr.x, ...tps.map((tp) => data.isr.series.get(tp))], tpSeries, c, { y: fmtCount, yMin: 0 });
-    add('lag', 'HW lag: leader LEO − HW (offsets)', [data.lag.x, ...tps.map((tp) => data.lag.series.get(tp) ?? new Array(data.lag.x.length).fill(null))], tpSeries, c, { y: fmtCount, yMin: 0 });
+    add('isr', 'ISR size', [data.isr.x, ...tps.map((tp) => data.isr.series.get(tp))], tpSeries, c, { y: fmtCount });
+    add('lag', 'HW lag: leader LEO − HW (offsets)', [data.lag.x, ...tps.map((tp) => data.lag.series.get(tp) ?? new Array(data.lag.x.length).fill(null))], tpSeries, c, { y: fmtCount });
   }
 
-  function add(id, title, values, series, c, { y, yMin }) {
+  function add(id, title, values, series, c, { y }) {
     const box = el('figure', { class: 'kv-chart', dataset: { testid: `chart-${id}` } }, el('figcaption', {}, title));
     grid.append(box);
     const opts = {
       width: width(box),
       height: HEIGHT,
-      scales: { x: { time: false }, y: yMin === 0 ? { range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)] } : { auto: true } },
+      scales: { x: { time: false }, y: { range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)] } },
       cursor: { sync: { key: syncKey }, drag: { x: true, y: false } },
       legend: { live: true },
       axes: [

@@ -30,7 +30,8 @@
 // scrubber is data-testid="view-scrubber" (shown with the timeline, cluster or producer).
 // Layout: timeline beside the cluster and producer views when the container is wide,
 // stacked when narrow (container queries in views.css); theme through --kv-* custom
-// properties (light/dark from prefers-color-scheme or <html data-theme>).
+// properties in theme.css (light/dark from prefers-color-scheme or <html data-theme>).
+import './theme.css';
 import './views.css';
 import { createClusterView } from './cluster.js';
 import { createCompare } from './compare.js';
@@ -143,13 +144,20 @@ export function mountViews(root, api, { panels } = {}) {
     scrubber?.setModel(model);
     timeline?.setModel(model);
     const t2 = performance.now();
-    charts?.setModel(model);
-    const t3 = performance.now();
     compare?.setReport(report);
     delete root.dataset.snapshotAt;
     // Start at the end (the state the verdict describes), with the diagram at its top.
     setTime(model.endUs, { scrollTimeline: false });
-    stats.update = { model_ms: t1 - t0, timeline_ms: t2 - t1, charts_ms: t3 - t2, total_ms: performance.now() - t0, events: model.trace.length };
+    stats.update = { model_ms: t1 - t0, timeline_ms: t2 - t1, total_ms: performance.now() - t0, events: model.trace.length };
+    // The charts after the first paint of the rest: they are below the fold anyway.
+    const gen = generation;
+    requestAnimationFrame(() => setTimeout(() => {
+      if (gen !== generation) return;
+      const t3 = performance.now();
+      charts?.setModel(model);
+      charts?.setNow(now);
+      if (stats.update) stats.update.charts_ms = performance.now() - t3;
+    }));
   }
 
   function clear() {
