@@ -6,7 +6,7 @@
 // bucket index, so runs with tens of thousands of events scroll smoothly. A horizontal
 // "now" line shows the scrubbed moment; what happens after it is dimmed. Clicking an
 // item moves the scrubber to its time. Zoom: the −/+ buttons, Ctrl+wheel, or -/+ keys.
-import { el, esc, fmtCount, fmtTime, uid } from './format.js';
+import { el, esc, fmtCount, fmtTime, producerColour, uid } from './format.js';
 import { GROUPS, buildItems, itemText } from './timeline-items.js';
 import { ZOOMS, layout } from './timeline-layout.js';
 import { inInterval } from './model.js';
@@ -143,10 +143,15 @@ export function createTimeline(parent, { onPick }) {
     space.style.height = `${state.L.height}px`;
     space.style.width = `${state.width}px`;
     lanesHead.style.width = `${state.width}px`;
-    lanesHead.replaceChildren(...lanes.map((l) => el('span', {
-      class: `kv-lane-name kv-lane-${l.kind}`, dataset: { testid: 'lane', name: l.name },
-      style: { left: `${state.lanesX.get(l.index) - state.laneW / 2}px`, width: `${state.laneW}px` },
-    }, l.name)));
+    lanesHead.replaceChildren(...lanes.map((l) => {
+      const span = el('span', {
+        class: `kv-lane-name kv-lane-${l.kind}`, dataset: { testid: 'lane', name: l.name },
+        style: { left: `${state.lanesX.get(l.index) - state.laneW / 2}px`, width: `${state.laneW}px` },
+      }, l.name);
+      // Producers wear the colour their batches have in the cluster view.
+      if (l.kind === 'producer') span.style.setProperty('--kv-lane', producerColour(state.model.producerIndex.get(l.name) ?? 0));
+      return span;
+    }));
   }
 
   function shownLanes() {
