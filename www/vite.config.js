@@ -1,5 +1,5 @@
 // Vite builds www/ (this folder) into www/dist with relative URLs (base './'), so the site
-// works from any sub-path of any static host. Three entries: the playground (index.html),
+// works from any sub-path of any static host. Entries: the playground (index.html),
 // the widget demo article (embed.html), and the widget itself, emitted under a stable
 // name, dist/widget.js, for other sites to load with <script type="module">. Its
 // on-demand chunks (app, CSS, engine worker, wasm) resolve relative to it. The wasm file
@@ -22,7 +22,13 @@ export default defineConfig({
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 4096,
     rollupOptions: {
-      input: { index: here('index.html'), embed: here('embed.html'), widget: here('src/widget.js') },
+      input: {
+        index: here('index.html'),
+        embed: here('embed.html'),
+        widget: here('src/widget.js'),
+        // The views' own test page (tests/e2e/views.test.mjs), built with the site, not linked.
+        'views-test': here('views-test.html'),
+      },
       output: { entryFileNames: (chunk) => (chunk.name === 'widget' ? 'widget.js' : 'assets/[name]-[hash].js') },
     },
   },

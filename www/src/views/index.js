@@ -10,7 +10,8 @@
 //               engine,          createEngine() instance (engine-client.js): snapshotAt(...)
 //               getText(),       the scenario text of the run shown (the only state)
 //               getOptions(),    the options it was run with ({records: true, trace: true, ...})
-//               runVariant(text) Promise<RunOutcome> (compare mode: run another text)
+//               runVariant(text) Promise<RunOutcome> (compare mode: run another text;
+//                                run it with the same options, trace included)
 //             }
 //     panels  which views to show, any of 'timeline', 'cluster', 'producer', 'charts',
 //             'compare' (default: all)
@@ -18,25 +19,180 @@
 //   views.clear()          no valid run (e.g. the text has errors)
 //   views.destroy()
 //
-// Every view marks itself with data-testid="view-<name>" for the end-to-end tests.
+// Optional extras (the shell may ignore them):
+//   views.setTime(tUs)     move the scrubber (e.g. to a record's send time from the grid)
+//   views.time()           the scrubbed virtual time (µs), null without a run
+//   views.stats()          timings of the last update and scrub step, for perf checks
+//   root.dataset.now / root.dataset.snapshotAt   the scrubbed time and the time of the
+//                          snapshot shown (both µs), for tests
 //
-// This first version only lists what the run produced; the full views replace it.
+// Every view marks itself with data-testid="view-<name>" for the end-to-end tests; the
+// scrubber is data-testid="view-scrubber" (shown with the timeline, cluster or producer).
+// Layout: timeline beside the cluster and producer views when the container is wide,
+// stacked when narrow (container queries in views.css); theme through --kv-* custom
+// properties in theme.css (light/dark from prefers-color-scheme or <html data-theme>).
+import './theme.css';
+import './views.css';
+import { createClusterView } from './cluster.js';
+import { createCompare } from './compare.js';
+import { el, lastAtOrBefore } from './format.js';
+import { buildModel } from './model.js';
+import { createProducerView } from './producer.js';
+import { createScrubber } from './scrubber.js';
+import { createTimeline } from './timeline.js';
+
+const ALL = ['timeline', 'cluster', 'producer', 'charts', 'compare'];
 
 export function mountViews(root, api, { panels } = {}) {
-  const shown = panels ?? ['timeline', 'cluster', 'producer', 'charts', 'compare'];
+  const shown = new Set(panels ?? ALL);
+  const has = (p) => shown.has(p);
   root.replaceChildren();
-  const note = document.createElement('p');
-  note.dataset.testid = 'views';
-  root.append(note);
+  const frame = el('div', { class: 'kv-views', dataset: { testid: 'views' } });
+  root.append(frame);
+
+  let model = null;
+  let now = null;
+  let generation = 0;
+  const stats = { update: null, scrub: null, snapshot: null };
+
+  const pick = (t) => setTime(t, { scrollTimeline: false });
+  const scrubber = has('timeline') || has('cluster') || has('producer') ? createScrubber(frame, { onChange: (t) => setTime(t, { fromScrubber: true }) }) : null;
+  const main = el('div', { class: `kv-main${has('timeline') && (has('cluster') || has('producer')) ? ' kv-two' : ''}` });
+  frame.append(main);
+  const timeline = has('timeline') ? createTimeline(main, { onPick: pick }) : null;
+  const side = has('cluster') || has('producer') ? el('div', { class: 'kv-side-col' }) : null;
+  if (side) main.append(side);
+  const cluster = has('cluster') ? createClusterView(side) : null;
+  const producer = has('producer') ? createProducerView(side) : null;
+  const snapNote = el('p', { class: 'kv-snap-note', role: 'status', 'aria-live': 'polite' });
+  side?.prepend(snapNote);
+
+  let charts = null;
+  const chartsSection = has('charts')
+    ? el('section', { class: 'kv-panel kv-charts', dataset: { testid: 'view-charts' } }, el('header', { class: 'kv-panel-head' }, el('h3', {}, 'Charts')))
+    : null;
+  if (chartsSection) {
+    frame.append(chartsSection);
+    import('./charts.js').then((m) => {
+      if (generation < 0) return; // destroyed meanwhile
+      charts = m.createCharts(chartsSection, { onPick: pick });
+      if (model) charts.setModel(model);
+      if (now != null) charts.setNow(now);
+    }).catch((err) => console.error('kplay views: cannot load the charts', err));
+  }
+  const compare = has('compare') ? createCompare(frame, api, { onPick: pick }) : null;
+
+  // ---- scrubbing: one snapshot request at a time, the latest time wins ----
+  let inflight = false;
+  let wanted = null;
+  let scrubStarted = 0;
+
+  function setTime(t, { fromScrubber = false, scrollTimeline = true } = {}) {
+    if (!model) return;
+    // The state only changes at stops: show the last one at or before t.
+    t = model.stops[Math.max(0, lastAtOrBefore(model.stops, t))];
+    now = t;
+    scrubStarted = performance.now();
+    root.dataset.now = String(t);
+    if (!fromScrubber) scrubber?.setTime(t);
+    const t0 = performance.now();
+    timeline?.setNow(t, { scroll: scrollTimeline });
+    charts?.setNow(t);
+    stats.scrub = { views_ms: performance.now() - t0 };
+    if (cluster || producer) {
+      wanted = t;
+      if (!inflight) pump();
+    }
+  }
+
+  async function pump() {
+    inflight = true;
+    while (wanted != null) {
+      const t = wanted;
+      wanted = null;
+      const gen = generation;
+      const started = performance.now();
+      let snap;
+      try {
+        snap = await api.engine.snapshotAt(api.getText(), api.getOptions(), t);
+      } catch (err) {
+        if (gen === generation) snapNote.textContent = `Cannot replay the run: ${err.message ?? err}`;
+        continue;
+      }
+      if (gen !== generation) continue;
+      if (snap.errors) {
+        snapNote.textContent = 'The scenario text changed: the state views need a new run.';
+        continue;
+      }
+      const replayed = performance.now();
+      snapNote.textContent = '';
+      cluster?.render(snap, model);
+      producer?.render(snap, model);
+      const done = performance.now();
+      stats.snapshot = { replay_ms: replayed - started, render_ms: done - replayed, scrub_to_paint_ms: done - scrubStarted, at_us: t };
+      root.dataset.snapshotAt = String(snap.at_us);
+    }
+    inflight = false;
+  }
+
+  function update(report) {
+    const t0 = performance.now();
+    generation += 1;
+    model = buildModel(report);
+    const t1 = performance.now();
+    frame.classList.remove('kv-cleared');
+    scrubber?.setModel(model);
+    timeline?.setModel(model);
+    const t2 = performance.now();
+    compare?.setReport(report);
+    delete root.dataset.snapshotAt;
+    // Start at the end (the state the verdict describes), with the diagram at its top.
+    setTime(model.endUs, { scrollTimeline: false });
+    stats.update = { model_ms: t1 - t0, timeline_ms: t2 - t1, total_ms: performance.now() - t0, events: model.trace.length };
+    // The charts after the first paint of the rest: they are below the fold anyway.
+    const gen = generation;
+    requestAnimationFrame(() => setTimeout(() => {
+      if (gen !== generation) return;
+      const t3 = performance.now();
+      charts?.setModel(model);
+      charts?.setNow(now);
+      if (stats.update) stats.update.charts_ms = performance.now() - t3;
+    }));
+  }
+
+  function clear() {
+    generation += 1;
+    model = null;
+    now = null;
+    wanted = null;
+    delete root.dataset.now;
+    delete root.dataset.snapshotAt;
+    frame.classList.add('kv-cleared');
+    scrubber?.setModel(null);
+    timeline?.setModel(null);
+    charts?.setModel(null);
+    cluster?.clear();
+    producer?.clear();
+    compare?.setReport(null);
+  }
+
+  clear();
   return {
-    update(report) {
-      note.textContent = `${report.trace?.length ?? 0} trace events; views: ${shown.join(', ')}`;
-    },
-    clear() {
-      note.textContent = '';
-    },
+    update,
+    clear,
     destroy() {
+      generation = -1;
+      model = null;
+      scrubber?.destroy();
+      timeline?.destroy();
+      charts?.destroy();
+      cluster?.destroy();
+      producer?.destroy();
+      compare?.destroy();
       root.replaceChildren();
     },
+    setTime: (t) => setTime(t),
+    time: () => now,
+    stats: () => ({ ...stats, timeline: timeline?.stats() }),
   };
 }

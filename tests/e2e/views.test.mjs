@@ -1,0 +1,277 @@
+// End-to-end tests of the run views (www/src/views) on their own test page
+// (www/views-test.html): the sequence diagram, scrubbing to a moment and the cluster and
+// producer views it shows, markers against the engine's own snapshot, charts, compare
+// mode, light and dark screenshots of every view, and the time to render and scrub a
+// 10,000-record run. Also unit tests of compare mode's text rewriting (plain Node).
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { alternativeValue, firstDivergence, withSetting } from '../../www/src/views/variant.js';
+
+const SHOTS = 'test-results/e2e';
+const VIEWS = ['timeline', 'cluster', 'producer', 'charts', 'compare'];
+
+/** Opens the views test page on a scenario and waits for the first snapshot. */
+async function open(page, url, query) {
+  await page.goto(new URL(`views-test.html?${query}`, url).href);
+  await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 25_000 });
+  const state = await page.evaluate(() => document.body.dataset.ready);
+  if (state !== 'true') throw new Error(`the test page failed: ${await page.textContent('#status')}`);
+}
+
+/** Moves the scrubber (as a user dragging it) to the last stop at or before tUs. */
+async function scrubTo(page, tUs) {
+  return page.evaluate(async (t) => {
+    const range = document.querySelector('[data-testid="scrubber"]');
+    const stops = [...new Set([0, ...window.kplayViewsTest.report.trace.map((e) => e.at_us), window.kplayViewsTest.report.end_time_us])].sort((a, b) => a - b);
+    let i = 0;
+    while (i + 1 < stops.length && stops[i + 1] <= t) i++;
+    range.value = String(i);
+    range.dispatchEvent(new Event('input', { bubbles: true }));
+    return stops[i];
+  }, tUs);
+}
+
+async function waitSnapshot(page, tUs) {
+  await page.waitForFunction((t) => document.getElementById('views').dataset.snapshotAt === String(t), tUs);
+}
+
+async function shoot(page, name) {
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+export const tests = [
+  {
+    name: 'compare mode rewrites one setting and finds the first divergence (unit)',
+    async run() {
+      const text = '# c\nseed 5\nbrokers 3\ntopic orders partitions=1\nproducer app acks=1 linger.ms=0 # fast\nat 0ms app send orders\n';
+      const acks = { role: 'producer', name: 'app', prop: 'acks', value: '1' };
+      assert.equal(alternativeValue(acks), 'all');
+      assert.equal(withSetting(text, acks, 'all').text.split('\n')[4], 'producer app acks=all linger.ms=0 # fast');
+      const lines = withSetting(text, { role: 'broker', name: 'brokers', prop: 'min.insync.replicas' }, '2').text.split('\n');
+      assert.equal(lines[2], 'brokers 3 min.insync.replicas=2');
+      assert.equal(withSetting(text, { role: 'seed', prop: 'seed' }, '9').text.split('\n')[1], 'seed 9');
+      assert.match(withSetting(text, { role: 'producer', name: 'other', prop: 'acks' }, '1').error, /no 'producer other' line/);
+      const a = [{ at_us: 0, type: 'x', n: 1 }, { at_us: 5, type: 'y', n: 2 }];
+      const b = [{ at_us: 0, type: 'x', n: 1 }, { at_us: 5, type: 'y', n: 3 }];
+      assert.deepEqual(firstDivergence(a, b), { index: 1, a: a[1], b: b[1] });
+      assert.equal(firstDivergence(a, a.slice()), null);
+      assert.equal(firstDivergence(a, a.slice(0, 1)).index, 1);
+    },
+  },
+  {
+    name: 'the timeline draws lifelines and arrows for a leader failover',
+    async run({ page, url }) {
+      await open(page, url, 'scenario=acks1_leader_failover_loss');
+      const lanes = await page.locator('[data-testid="lane"]').evaluateAll((ls) => ls.map((l) => l.dataset.name));
+      assert.deepEqual(lanes, ['app', 'broker-1', 'broker-2', 'broker-3']);
+      assert.ok((await page.locator('.kv-lifeline').count()) >= 4, 'a lifeline per node');
+      assert.ok((await page.locator('.kv-arrow[data-kind="produce"]').count()) > 5, 'Produce arrows');
+      assert.ok((await page.locator('.kv-band').count()) >= 1, 'the scenario action as a band');
+      await page.getByTestId('view-timeline').screenshot({ path: `${SHOTS}/view-timeline-light.png` });
+      // Scrolling on to the crash draws it; zooming out keeps the diagram drawn.
+      await page.evaluate(() => window.kplayViewsTest.views.setTime(60000));
+      await page.locator('.kv-c-crash').first().waitFor();
+      await page.getByRole('button', { name: 'Zoom out' }).click();
+      assert.ok((await page.locator('.kv-arrow').count()) > 0);
+      // Clicking an event moves the scrubber to its time.
+      const arrow = page.locator('.kv-arrow[data-kind="produce"]').first();
+      await arrow.locator('line.kv-hit').dispatchEvent('click');
+      const now = Number(await page.locator('#views').getAttribute('data-now'));
+      assert.ok(now > 0 && now < 60000, `clicked a Produce arrow before the crash, scrubbed to ${now}`);
+    },
+  },
+  {
+    name: 'scrubbing past the crash shows the broker down and the new leader',
+    async run({ page, url }) {
+      await open(page, url, 'scenario=acks1_leader_failover_loss');
+      const t = await scrubTo(page, 9_100_000);
+      await waitSnapshot(page, t);
+      const b1 = page.locator('[data-testid="broker-state"][data-broker="broker-1"]');
+      assert.equal(await b1.getAttribute('data-state'), 'down');
+      assert.match(await page.locator('[data-testid="partition"][data-tp="orders-0"] h4').textContent(), /leader broker-2 · leader epoch 1/);
+      const leader = page.locator('[data-testid="replica"][data-tp="orders-0"][data-role="leader"]');
+      assert.equal(await leader.getAttribute('data-broker'), 'broker-2');
+      assert.equal(await page.locator('[data-testid="lane"][data-name="broker-1"]').getAttribute('data-state'), 'down');
+      // Keyboard: the slider steps one moment at a time.
+      const before = await page.getByTestId('scrub-time').getAttribute('data-us');
+      await page.getByTestId('scrubber').focus();
+      await page.keyboard.press('ArrowRight');
+      const after = await page.getByTestId('scrub-time').getAttribute('data-us');
+      assert.ok(Number(after) > Number(before), `ArrowRight moved from ${before} to ${after}`);
+      // After the restart broker-1 is back, a follower that truncated what broker-2 lacks.
+      const t2 = await scrubTo(page, 16_000_000);
+      await waitSnapshot(page, t2);
+      assert.equal(await b1.getAttribute('data-state'), 'fenced');
+      const trunc = page.locator('[data-testid="replica"][data-broker="broker-1"] [data-testid="truncated"]');
+      assert.equal(await trunc.getAttribute('data-from'), '212');
+      assert.equal(await trunc.getAttribute('data-to'), '228');
+      await page.getByTestId('view-cluster').screenshot({ path: `${SHOTS}/view-cluster-after-failover.png` });
+    },
+  },
+  {
+    name: 'the cluster view shows HW, LEO, LSO and flushed markers as the snapshot has them',
+    async run({ page, url }) {
+      await open(page, url, 'scenario=power_loss_with_flush_messages_1');
+      for (const at of [3_000_000, null]) {
+        const t = at == null ? await page.evaluate(() => window.kplayViewsTest.report.end_time_us) : await scrubTo(page, at);
+        if (at == null) await page.getByTestId('scrub-end').click();
+        await waitSnapshot(page, t);
+        const snap = await page.evaluate(async (tt) => {
+          const k = window.kplayViewsTest;
+          return k.engine.snapshotAt(k.text, k.options, tt);
+        }, t);
+        let checked = 0;
+        for (const p of snap.partitions) {
+          for (const r of p.replicas) {
+            const row = page.locator(`[data-testid="replica"][data-tp="${p.tp}"][data-broker="broker-${r.broker}"]`);
+            const want = { leo: r.log_end_offset, hw: r.high_watermark, lso: r.last_stable_offset, flushed: r.flushed_offset };
+            for (const [k, v] of Object.entries(want)) assert.equal(await row.getAttribute(`data-${k}`), String(v), `${p.tp} broker-${r.broker} ${k}`);
+            for (const [k, v] of Object.entries({ hw: r.high_watermark, leo: r.log_end_offset, flushed: r.flushed_offset })) {
+              const m = row.locator(`[data-testid="marker-${k}"]`);
+              assert.equal(await m.getAttribute('data-offset'), String(v), `${k} marker`);
+              assert.match(await m.textContent(), new RegExp(`\\b${v}$`));
+            }
+            assert.equal(await row.locator('[data-testid="dirty"]').count(), r.flushed_offset < r.log_end_offset ? 1 : 0, 'dirty page-cache tail');
+            checked += 1;
+          }
+        }
+        assert.ok(checked >= 1);
+      }
+      await page.getByTestId('view-cluster').screenshot({ path: `${SHOTS}/view-cluster-light.png` });
+    },
+  },
+  {
+    name: 'the producer view shows accumulator batches, the buffer pool and connections',
+    async run({ page, url }) {
+      await open(page, url, 'scenario=buffer_full_max_block');
+      const t = await page.evaluate(() => window.kplayViewsTest.report.trace.find((e) => e.type === 'send_blocked' && e.reason === 'buffer_memory').at_us);
+      const at = await scrubTo(page, t);
+      await waitSnapshot(page, at);
+      const rows = page.locator('[data-testid="producer"][data-name="app"] [data-testid="batch"]');
+      assert.ok((await rows.count()) > 0, 'batches listed');
+      const states = new Set(await rows.evaluateAll((rs) => rs.map((r) => r.dataset.state)));
+      assert.ok([...states].every((s) => ['open', 'full', 'retry', 'in_flight'].includes(s)), [...states].join());
+      assert.match(await page.getByTestId('blocked').textContent(), /blocked on buffer\.memory/);
+      assert.ok(Number(await page.getByTestId('buffer-pool').getAttribute('aria-valuenow')) > 90, 'buffer.memory nearly used up');
+      assert.ok((await page.locator('[data-testid="connection"]').count()) >= 1);
+      await page.getByTestId('view-producer').screenshot({ path: `${SHOTS}/view-producer-light.png` });
+    },
+  },
+  {
+    name: 'the charts render a canvas per chart and follow the scrubber',
+    async run({ page, url }) {
+      await open(page, url, 'scenario=acks1_leader_failover_loss');
+      const charts = page.getByTestId('view-charts');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="view-charts"] canvas').length >= 6);
+      for (const id of ['throughput', 'latency', 'records', 'retries', 'isr', 'lag']) {
+        assert.equal(await charts.getByTestId(`chart-${id}`).locator('canvas').count(), 1, id);
+      }
+      assert.match(await charts.locator('.kv-chart-note').textContent(), /p50 4 ms/);
+      await charts.screenshot({ path: `${SHOTS}/view-charts-light.png` });
+    },
+  },
+  {
+    name: 'compare mode shows both verdicts and the first divergence of acks=1 vs acks=all',
+    async run({ page, url }) {
+      await open(page, url, 'scenario=acks1_leader_failover_loss');
+      const compare = page.getByTestId('view-compare');
+      assert.equal(await compare.getByTestId('compare-value').inputValue(), 'all', 'acks=all pre-filled');
+      await compare.getByTestId('compare-run').click();
+      const div = compare.getByTestId('first-divergence');
+      await div.locator('h4').waitFor();
+      assert.match(await div.textContent(), /First divergence at/);
+      const index = Number(await div.getAttribute('data-index'));
+      const { a, b } = await page.evaluate(async () => {
+        const k = window.kplayViewsTest;
+        const variant = await k.engine.run(k.text.replace('producer app acks=1', 'producer app acks=all'), k.options).result;
+        return { a: k.report.trace, b: variant.report.trace };
+      });
+      assert.equal(index, firstDivergence(a, b).index);
+      assert.match(await compare.getByTestId('compare-verdict-a').textContent(), /16 acknowledged records lost/);
+      assert.match(await compare.getByTestId('compare-verdict-b').textContent(), /no acknowledged record lost/);
+      assert.ok((await compare.locator('[data-testid="compare-summary"] tr.kv-diff').count()) >= 2);
+      await compare.getByTestId('compare-goto').click();
+      assert.equal(await page.locator('#views').getAttribute('data-now'), await div.getAttribute('data-us'));
+      await compare.screenshot({ path: `${SHOTS}/view-compare-light.png` });
+    },
+  },
+  {
+    name: 'every view in the dark theme, and stacked at phone width',
+    async run({ page, url }) {
+      await open(page, url, 'scenario=txn_abort_read_committed&theme=dark');
+      const bg = await page.evaluate(() => getComputedStyle(document.querySelector('.kv-panel')).backgroundColor);
+      assert.equal(bg, 'rgb(26, 31, 38)', 'dark panel background');
+      // acks=1 is invalid with a transactional.id: compare another seed instead.
+      await page.getByTestId('compare-setting').selectOption('seed');
+      await page.getByTestId('compare-run').click();
+      await page.getByTestId('first-divergence').locator('h4, p').first().waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="view-charts"] canvas').length >= 6);
+      for (const v of VIEWS) await page.getByTestId(`view-${v}`).screenshot({ path: `${SHOTS}/view-${v}-dark.png` });
+      await page.setViewportSize({ width: 390, height: 800 });
+      await page.waitForTimeout(200);
+      const boxes = await Promise.all(['view-timeline', 'view-cluster'].map((id) => page.getByTestId(id).boundingBox()));
+      assert.ok(boxes[1].y > boxes[0].y + boxes[0].height - 1, 'cluster below the timeline at phone width');
+      await shoot(page, 'views-phone-dark');
+    },
+  },
+  {
+    name: 'clear() and update() follow the contract',
+    async run({ page, url }) {
+      await open(page, url, 'scenario=linger_batches_records&panels=timeline,cluster');
+      assert.equal(await page.getByTestId('view-producer').count(), 0, 'only the panels asked for');
+      assert.equal(await page.getByTestId('view-charts').count(), 0);
+      await page.evaluate(() => window.kplayViewsTest.views.clear());
+      assert.ok(await page.getByTestId('scrubber').isDisabled());
+      assert.equal(await page.locator('#views').getAttribute('data-now'), null);
+      await page.evaluate(() => window.kplayViewsTest.views.update(window.kplayViewsTest.report));
+      await page.waitForFunction(() => document.getElementById('views').dataset.snapshotAt);
+      assert.ok((await page.locator('.kv-arrow').count()) > 0);
+      await page.evaluate(() => window.kplayViewsTest.views.destroy());
+      assert.equal(await page.locator('#views').innerHTML(), '');
+    },
+  },
+  {
+    name: 'a 10,000-record run renders and scrubs quickly',
+    async run({ page, url }) {
+      await open(page, url, 'big=10000');
+      const f = await page.evaluate(async () => {
+        const k = window.kplayViewsTest;
+        const snapAt = () => new Promise((resolve) => {
+          const root = document.getElementById('views');
+          const mo = new MutationObserver(() => { mo.disconnect(); resolve(); });
+          mo.observe(root, { attributes: true, attributeFilter: ['data-snapshot-at'] });
+        });
+        const out = { events: k.report.trace.length, run_ms: k.timings.run_ms, update: k.timings.update, first_snapshot_ms: k.timings.first_snapshot_ms };
+        // A second update of the same report (warm).
+        let t = performance.now();
+        k.views.update(k.report);
+        out.update_again_ms = performance.now() - t;
+        await snapAt();
+        // Scrub steps: a jump back (replays from 0), then single steps forward (incremental).
+        const range = document.querySelector('[data-testid="scrubber"]');
+        const step = async (i) => {
+          const t0 = performance.now();
+          range.value = String(i);
+          const done = snapAt();
+          range.dispatchEvent(new Event('input', { bubbles: true }));
+          await done;
+          return performance.now() - t0;
+        };
+        const mid = Math.floor(Number(range.max) / 2);
+        out.scrub_back_ms = await step(mid);
+        const fwd = [];
+        for (let i = 1; i <= 5; i++) fwd.push(await step(mid + i));
+        out.scrub_forward_ms = fwd.reduce((a, b) => a + b) / fwd.length;
+        out.timeline = k.views.stats().timeline;
+        return out;
+      });
+      console.log(`     perf: ${JSON.stringify(f)}`);
+      assert.ok(f.events > 50_000);
+      assert.ok(f.update.total_ms < 3000, `update took ${f.update.total_ms} ms`);
+      assert.ok(f.scrub_forward_ms < 1000, `a forward scrub step took ${f.scrub_forward_ms} ms`);
+      assert.ok(f.timeline.drawn < 2000, 'only the visible window is drawn');
+      await page.getByTestId('view-timeline').screenshot({ path: `${SHOTS}/view-timeline-10000-records.png` });
+    },
+  },
+];

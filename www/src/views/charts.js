@@ -1,0 +1,180 @@
+// The charts view (uPlot, loaded on demand): throughput, Produce request latency
+// percentiles, records per request, retries and failures, ISR size and HW lag per
+// partition over virtual time (data: series.js). Cursors are synced across the charts;
+// drag to zoom a time range, double-click to reset; a click moves the scrubber. The
+// scrubbed moment is a vertical line on every chart. Colours come from the views' CSS
+// custom properties, so charts are re-created when the theme changes.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { el, fmtCount, fmtTime, PRODUCER_COLOURS } from './format.js';
+import { buildSeries } from './series.js';
+
+const HEIGHT = 150;
+const SERIES_COLOURS = ['--kv-p0', '--kv-p1', '--kv-p2', '--kv-p3', '--kv-p4', '--kv-p5', '--kv-p6', '--kv-p7'];
+
+export function createCharts(section, { onPick }) {
+  const note = el('p', { class: 'kv-chart-note' });
+  const grid = el('div', { class: 'kv-chart-grid' });
+  section.append(note, grid);
+  let model = null;
+  let data = null;
+  let plots = [];
+  let now = null;
+  const syncKey = `kv-${Math.random().toString(36).slice(2)}`;
+
+  const ro = new ResizeObserver(() => {
+    for (const { u, box } of plots) u.setSize({ width: width(box), height: HEIGHT });
+  });
+  ro.observe(grid);
+  const stopTheme = onThemeChange(() => model && draw());
+
+  function setModel(m) {
+    model = m;
+    data = m ? buildSeries(m) : null;
+    draw();
+  }
+
+  function draw() {
+    for (const p of plots) p.u.destroy();
+    plots = [];
+    grid.replaceChildren();
+    if (!model) {
+      note.textContent = 'No run yet.';
+      return;
+    }
+    const c = colours(section);
+    const s = data.latencyStats;
+    note.textContent = `Buckets of ${fmtTime(data.bucketUs)}. Request latency: ${s ? `p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, p99 ${ms(s.p99)}, max ${ms(s.max)} over ${fmtCount(s.count)} Produce requests` : 'no Produce responses'}. Drag to zoom, double-click to reset, click to move the scrubber.`;
+    const x = data.x;
+    const prodSeries = model.producers.map((p, i) => ({ label: p, stroke: c.series[i % PRODUCER_COLOURS], width: 1.5 }));
+    add('throughput', 'Throughput (acked records/s)', [x, ...model.producers.map((p) => data.throughput.get(p))], prodSeries, c, { y: fmtCount });
+    add('latency', 'Produce request latency (ms)', [x, data.latency.p50, data.latency.p99, data.latency.max], [
+      { label: 'p50', stroke: c.accent, width: 1.5, points: dots(c.accent) },
+      { label: 'p99', stroke: c.warn, width: 1.5, points: dots(c.warn) },
+      { label: 'max', stroke: c.bad, width: 1, dash: [4, 3], points: dots(c.bad) },
+    ], c, { y: (v) => `${v}` });
+    add('records', 'Records per Produce request', [x, data.recordsPerRequest], [{ label: 'avg', stroke: c.ok, width: 1.5, points: dots(c.ok) }], c, { y: fmtCount });
+    add('retries', 'Retries and failed batches', [x, data.retries, data.failures], [
+      { label: 'batch_retried', stroke: c.warn, fill: c.warnFill, width: 1, paths: uPlot.paths.bars({ size: [0.9, 8] }) },
+      { label: 'failed/expired', stroke: c.bad, fill: c.badFill, width: 1, paths: uPlot.paths.bars({ size: [0.9, 8] }) },
+    ], c, { y: fmtCount });
+    const tps = [...data.isr.series.keys()];
+    const tpSeries = tps.map((tp, i) => ({ label: tp, stroke: c.series[(i + 3) % PRODUCER_COLOURS], width: 1.5, paths: uPlot.paths.stepped({ align: 1 }) }));
+    add('isr', 'ISR size', [data.isr.x, ...tps.map((tp) => data.isr.series.get(tp))], tpSeries, c, { y: fmtCount });
+    add('lag', 'HW lag: leader LEO − HW (offsets)', [data.lag.x, ...tps.map((tp) => data.lag.series.get(tp) ?? new Array(data.lag.x.length).fill(null))], tpSeries, c, { y: fmtCount });
+  }
+
+  function add(id, title, values, series, c, { y }) {
+    const box = el('figure', { class: 'kv-chart', dataset: { testid: `chart-${id}` } }, el('figcaption', {}, title));
+    grid.append(box);
+    const opts = {
+      width: width(box),
+      height: HEIGHT,
+      scales: { x: { time: false }, y: { range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)] } },
+      cursor: { sync: { key: syncKey }, drag: { x: true, y: false } },
+      legend: { live: true },
+      axes: [
+        axis(c, (u, vals) => vals.map((v) => (v === 0 ? '0' : fmtTime(Math.round(v * 1e6))))),
+        axis(c, (u, vals) => vals.map((v) => (v == null ? '' : y(Math.round(v * 100) / 100))), 52),
+      ],
+      series: [{ label: 'time', value: (u, v) => (v == null ? '–' : fmtTime(Math.round(v * 1e6))) }, ...series],
+      hooks: { draw: [(u) => drawNow(u, c)] },
+    };
+    const u = new uPlot(opts, values, box);
+    let down = null;
+    u.over.addEventListener('mousedown', (e) => { down = [e.clientX, e.clientY]; });
+    u.over.addEventListener('click', (e) => {
+      if (!down || Math.abs(e.clientX - down[0]) > 3) return;
+      const v = u.posToVal(u.cursor.left, 'x');
+      if (Number.isFinite(v)) onPick(Math.max(0, Math.round(v * 1e6)));
+    });
+    plots.push({ u, box });
+  }
+
+  function drawNow(u, c) {
+    if (now == null) return;
+    const xPos = u.valToPos(now / 1e6, 'x', true);
+    if (xPos < u.bbox.left || xPos > u.bbox.left + u.bbox.width) return;
+    const { ctx } = u;
+    ctx.save();
+    ctx.strokeStyle = c.now;
+    ctx.lineWidth = 1.5 * devicePixelRatio;
+    ctx.beginPath();
+    ctx.moveTo(xPos, u.bbox.top);
+    ctx.lineTo(xPos, u.bbox.top + u.bbox.height);
+    ctx.stroke();
+    ctx.restore();
+  }
+
+  return {
+    setModel,
+    setNow(t) {
+      now = t;
+      for (const { u } of plots) u.redraw(false, false);
+    },
+    destroy() {
+      ro.disconnect();
+      stopTheme();
+      for (const p of plots) p.u.destroy();
+      plots = [];
+    },
+  };
+}
+
+/** Buckets with data drawn as dots, so isolated buckets show between empty ones. */
+function dots(colour) {
+  return { show: true, size: 4, stroke: colour, fill: colour };
+}
+
+function width(box) {
+  return Math.max(220, Math.floor(box.clientWidth || 320));
+}
+
+function ms(v) {
+  return `${Math.round(v * 1000) / 1000} ms`;
+}
+
+function axis(c, values, size) {
+  return {
+    stroke: c.muted,
+    font: '11px system-ui, sans-serif',
+    grid: { stroke: c.grid, width: 1 },
+    ticks: { stroke: c.grid, width: 1, size: 4 },
+    values,
+    ...(size ? { size } : {}),
+  };
+}
+
+/** Resolves the views' CSS custom properties to colours the canvas can use. */
+function colours(node) {
+  const cs = getComputedStyle(node);
+  const v = (name) => cs.getPropertyValue(name).trim() || '#888';
+  const alpha = (col, a) => {
+    const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(col);
+    return m ? `rgba(${parseInt(m[1], 16)}, ${parseInt(m[2], 16)}, ${parseInt(m[3], 16)}, ${a})` : col;
+  };
+  return {
+    series: SERIES_COLOURS.map(v),
+    accent: v('--kv-accent'),
+    ok: v('--kv-ok'),
+    warn: v('--kv-warn'),
+    bad: v('--kv-bad'),
+    warnFill: alpha(v('--kv-warn'), 0.45),
+    badFill: alpha(v('--kv-bad'), 0.45),
+    muted: v('--kv-muted'),
+    grid: v('--kv-grid'),
+    now: v('--kv-now'),
+  };
+}
+
+/** Calls fn when the page theme changes (data-theme on <html> or the OS preference). */
+export function onThemeChange(fn) {
+  const mo = new MutationObserver(fn);
+  mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'class'] });
+  const mq = matchMedia('(prefers-color-scheme: dark)');
+  mq.addEventListener('change', fn);
+  return () => {
+    mo.disconnect();
+    mq.removeEventListener('change', fn);
+  };
+}

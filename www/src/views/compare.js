@@ -1,0 +1,172 @@
+// Compare mode: the same scenario with one setting changed, side by side. A small form
+// picks a setting (every producer, consumer, topic and broker property of the run, and
+// the seed; acks is pre-selected with its alternative, acks=1 <-> acks=all) and a new
+// value; "Run both" runs the variant through api.runVariant(text) and shows the two
+// verdicts (expectations, summary numbers with differences highlighted, errors) and
+// the first trace event where the runs diverge, with both versions and a button that
+// moves the scrubber there.
+import { el, fmtCount, fmtEvent, fmtTime, uid } from './format.js';
+import { SUMMARY_FIELDS, alternativeValue, defaultSetting, differingFields, firstDivergence, settingsOf, suggestions, withSetting } from './variant.js';
+
+export function createCompare(parent, api, { onPick }) {
+  let report = null;
+  let settings = [];
+  let running = 0;
+  const ids = { setting: uid('cmp-setting'), value: uid('cmp-value'), list: uid('cmp-list') };
+  const select = el('select', { id: ids.setting, class: 'kv-select', dataset: { testid: 'compare-setting' } });
+  const value = el('input', { id: ids.value, class: 'kv-input', list: ids.list, autocomplete: 'off', spellcheck: false, dataset: { testid: 'compare-value' } });
+  const datalist = el('datalist', { id: ids.list });
+  const current = el('span', { class: 'kv-muted' });
+  const runBtn = el('button', { type: 'submit', class: 'kv-btn kv-primary', dataset: { testid: 'compare-run' } }, 'Run both');
+  const status = el('p', { class: 'kv-status', role: 'status', 'aria-live': 'polite' });
+  const result = el('div', { class: 'kv-compare-result', dataset: { testid: 'compare-result' } });
+  const form = el('form', { class: 'kv-compare-form' },
+    el('label', { for: ids.setting }, 'Setting'), select,
+    el('label', { for: ids.value }, 'New value'), el('span', { class: 'kv-value-wrap' }, value, current), datalist,
+    runBtn);
+  const root = el('section', { class: 'kv-panel kv-compare', dataset: { testid: 'view-compare' } },
+    el('header', { class: 'kv-panel-head' }, el('h3', {}, 'Compare'),
+      el('p', { class: 'kv-muted kv-head-note' }, 'The same scenario with one setting changed, side by side.')),
+    form, status, result);
+  parent.append(root);
+
+  select.addEventListener('change', () => pick(settings.find((s) => s.key === select.value)));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    run();
+  });
+
+  function setReport(r) {
+    const keep = select.value;
+    report = r;
+    running += 1; // a run still going belongs to the previous report
+    result.replaceChildren();
+    status.textContent = '';
+    settings = r ? settingsOf(r) : [];
+    const groups = new Map();
+    for (const s of settings) {
+      const g = s.role === 'seed' ? 'scenario' : `${s.role} ${s.name}`;
+      if (!groups.has(g)) groups.set(g, []);
+      groups.get(g).push(s);
+    }
+    select.replaceChildren(...[...groups].map(([g, list]) => el('optgroup', { label: g },
+      list.map((s) => el('option', { value: s.key }, `${s.prop} = ${s.value}${s.source === 'default' ? ' (default)' : s.source === 'derived' ? ' (derived)' : ''}`)))));
+    runBtn.disabled = !r;
+    const chosen = settings.find((s) => s.key === keep) ?? defaultSetting(settings);
+    if (chosen) pick(chosen, chosen.key === keep ? value.value : null);
+  }
+
+  function pick(s, keepValue = null) {
+    if (!s) return;
+    select.value = s.key;
+    current.textContent = `now ${s.value}`;
+    value.value = keepValue ?? alternativeValue(s);
+    datalist.replaceChildren(...suggestions(s).map((v) => el('option', { value: v })));
+  }
+
+  async function run() {
+    const s = settings.find((x) => x.key === select.value);
+    const v = value.value.trim();
+    if (!report || !s) return;
+    if (!v) {
+      status.textContent = 'Enter a value to compare with.';
+      value.focus();
+      return;
+    }
+    const changed = withSetting(api.getText(), s, v);
+    if (changed.error) {
+      status.textContent = `Cannot change ${s.prop}: ${changed.error}.`;
+      return;
+    }
+    const ticket = ++running;
+    const base = report;
+    runBtn.disabled = true;
+    status.textContent = `Running with ${s.prop}=${v}…`;
+    let outcome;
+    try {
+      outcome = await api.runVariant(changed.text);
+    } catch (err) {
+      if (ticket === running) status.textContent = `The variant did not run: ${err.message ?? err}`;
+      runBtn.disabled = false;
+      return;
+    }
+    if (ticket !== running) return;
+    runBtn.disabled = false;
+    if (!outcome.ok) {
+      status.textContent = `${s.prop}=${v} makes the scenario invalid: ${outcome.errors.map((d) => `${d.line}:${d.column}: ${d.message}${d.hint ? ` (${d.hint})` : ''}`).join('; ')}`;
+      return;
+    }
+    status.textContent = '';
+    show(base, outcome.report, s, v);
+  }
+
+  function show(a, b, s, v) {
+    const nameA = `${s.prop}=${s.value}`;
+    const nameB = `${s.prop}=${v}`;
+    const div = a.trace && b.trace ? firstDivergence(a.trace, b.trace) : undefined;
+    result.replaceChildren(
+      el('div', { class: 'kv-compare-cols' }, verdict('A', nameA, 'this run', a), verdict('B', nameB, 'variant', b)),
+      summaryTable(a, b, nameA, nameB),
+      divergence(div, nameA, nameB, a, b));
+  }
+
+  function divergence(div, nameA, nameB, a, b) {
+    const box = el('div', { class: 'kv-divergence', dataset: { testid: 'first-divergence' } });
+    if (div === undefined) return box.append(el('p', {}, 'Traces are needed to find the first divergence (run with trace: true).')), box;
+    if (div === null) return box.append(el('p', {}, `The two runs are identical event for event (${fmtCount(a.trace.length)} trace events): ${nameA} and ${nameB} make no difference here.`)), box;
+    const t = (div.a ?? div.b).at_us;
+    box.dataset.index = String(div.index);
+    box.dataset.us = String(t);
+    const fields = differingFields(div.a, div.b);
+    const context = a.trace.slice(Math.max(0, div.index - 2), div.index);
+    box.append(
+      el('h4', {}, `First divergence at ${fmtTime(t)} (trace event ${fmtCount(div.index + 1)})`),
+      context.length ? el('div', { class: 'kv-context' }, el('span', { class: 'kv-muted' }, 'both runs, just before:'),
+        context.map((e) => el('code', {}, `${fmtTime(e.at_us)}  ${fmtEvent(e)}`))) : null,
+      side('A', nameA, div.a, fields, a),
+      side('B', nameB, div.b, fields, b),
+      el('button', { type: 'button', class: 'kv-btn', dataset: { testid: 'compare-goto' }, onclick: () => onPick(t) }, `Show ${fmtTime(t)} in the timeline`));
+    return box;
+  }
+
+  return {
+    element: root,
+    setReport,
+    destroy() {
+      running += 1;
+      root.remove();
+    },
+  };
+}
+
+function verdict(tag, name, what, r) {
+  const exp = r.expectations ?? [];
+  const failed = exp.filter((e) => !e.held);
+  const s = r.summary;
+  const headline = s.lost ? `${fmtCount(s.lost)} acknowledged records lost` : s.duplicated ? `${fmtCount(s.duplicated)} duplicates` : s.failed ? `${fmtCount(s.failed)} sends failed` : 'no acknowledged record lost';
+  return el('div', { class: `kv-verdict ${s.lost || s.duplicated ? 'kv-verdict-bad' : 'kv-verdict-ok'}`, dataset: { testid: `compare-verdict-${tag.toLowerCase()}` } },
+    el('h4', {}, el('span', { class: 'kv-tag' }, tag), ` ${name} `, el('span', { class: 'kv-muted' }, `(${what})`)),
+    el('p', { class: 'kv-headline' }, headline),
+    exp.length ? el('p', {}, failed.length ? `${failed.length} of ${exp.length} expectations failed: ${failed.map((e) => `line ${e.line} expect ${e.text}`).join('; ')}` : `all ${exp.length} expectations held`) : null,
+    Object.keys(r.errors ?? {}).length ? el('p', {}, `errors: ${Object.entries(r.errors).map(([k, n]) => `${k} ×${n}`).join(', ')}`) : null,
+    (r.explanations ?? []).length ? el('ul', { class: 'kv-explanations' }, r.explanations.slice(0, 3).map((x) => el('li', {}, x.text))) : null);
+}
+
+function summaryTable(a, b, nameA, nameB) {
+  return el('div', { class: 'kv-table-wrap' }, el('table', { class: 'kv-table kv-compare-table', dataset: { testid: 'compare-summary' } },
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, ''), el('th', { scope: 'col' }, `A ${nameA}`), el('th', { scope: 'col' }, `B ${nameB}`))),
+    el('tbody', {}, SUMMARY_FIELDS.map((f) => {
+      const va = a.summary[f];
+      const vb = b.summary[f];
+      return el('tr', { class: va !== vb ? 'kv-diff' : '' }, el('th', { scope: 'row' }, f), el('td', { class: 'kv-num' }, fmtCount(va)), el('td', { class: 'kv-num' }, fmtCount(vb)));
+    }))));
+}
+
+function side(tag, name, e, fields, r) {
+  const body = !e
+    ? el('code', {}, `(no more events: this run ended at ${fmtTime(r.end_time_us)})`)
+    : el('code', {}, `${fmtTime(e.at_us)}  `, el('strong', {}, e.type),
+      Object.entries(e).filter(([k]) => k !== 'type' && k !== 'at_us').map(([k, v]) =>
+        el('span', { class: fields && fields.includes(k) ? 'kv-field kv-diff' : 'kv-field' }, ` ${k}=${typeof v === 'object' && v !== null ? JSON.stringify(v) : v}`)));
+  return el('div', { class: `kv-side ${fields ? '' : 'kv-diff-all'}` }, el('span', { class: 'kv-tag' }, tag), ' ', el('span', { class: 'kv-muted' }, name), body);
+}

@@ -1,0 +1,186 @@
+// The words of the sequence diagram: a short label (drawn beside a mark or along an
+// arrow) and a longer tooltip for each item, in Kafka's vocabulary, made from the item's
+// trace event(s) only when the item is drawn, then cached on the item.
+import { fmtBytes, fmtList, fmtTime } from './format.js';
+import { sealReason } from './model.js';
+
+export function itemText(it, model) {
+  if (it.text) return it.text;
+  const e = model.trace[it.ev];
+  let [label, title] = describe(e, it, model);
+  title ??= label;
+  if (it.fault != null) {
+    const f = model.trace[it.fault];
+    if (f.type === 'message_held') {
+      label += ' · held';
+      title += '\nheld: the link is down; TCP retransmits once it is back';
+    } else {
+      label += ` · ✕ ${f.cause}`;
+      title += `\ndropped on the wire (${f.cause.replace('_', ' ')})`;
+    }
+  } else if (it.end === 'lost') {
+    title += '\nnever arrived (the connection closed or the node went down)';
+  }
+  title = `${fmtTime(e.at_us)} · ${title}`;
+  if (it.more) {
+    for (const k of it.more) {
+      const [l, t] = describe(model.trace[k], it, model);
+      title += `\n${fmtTime(model.trace[k].at_us)} · ${t ?? l}`;
+    }
+    if (it.n > it.more.length + 1) title += `\n… ${it.n - it.more.length - 1} more`;
+    label += ` ×${it.n}`;
+  }
+  it.text = { label, title };
+  return it.text;
+}
+
+function describe(e, it, model) {
+  const lanes = model.lanes;
+  switch (e.type) {
+    case 'action':
+      return [`L${e.line}  ${e.text}`, `scenario line ${e.line}: ${e.text}`];
+    case 'request_sent': {
+      if (e.api !== 'Produce') return [`${e.api} corr=${e.corr}`, `${e.api} request corr=${e.corr} ${e.from} → ${e.to}`];
+      const what = e.batches.map((b) => {
+        const d = sealReason(model, e.from, b, e.at_us);
+        return `batch ${b}${d ? ` (${d.tp}, ${d.records} records, ${fmtBytes(d.bytes)})` : ''}`;
+      });
+      const one = e.batches.length === 1 ? `batch ${e.batches[0]}` : `${e.batches.length} batches`;
+      return [`Produce corr=${e.corr} · ${one}`, `Produce request corr=${e.corr} ${e.from} → ${e.to}\n${what.join('\n')}`];
+    }
+    case 'produce_answered': {
+      const errs = [...new Set(e.results.filter((x) => x[1] !== 'NONE').map((x) => x[1]))];
+      const label = errs.length ? `resp corr=${e.corr} · ${errs.join(', ')}` : `resp corr=${e.corr} · ${e.results.map((x) => `${x[0]}@${x[2]}`).join(' ')}`;
+      return [label, `Produce response corr=${e.corr} ${e.broker} → ${e.to}\n${e.results.map((x) => `${x[0]}: ${x[1]}, base offset ${x[2]}`).join('\n')}`];
+    }
+    case 'response_received':
+      return [`resp corr=${e.corr}`, `Produce response corr=${e.corr} received by ${e.at}`];
+    case 'message_dropped':
+    case 'message_held':
+      return [`${e.api}${e.corr != null ? ` corr=${e.corr}` : ''}`, `${e.api} ${e.from} → ${e.to}`];
+    case 'connection_reset':
+      return ['RST', `TCP reset ${e.from} → ${e.to} (connection refused or closed)`];
+    case 'replicated': {
+      const r = range(e.from_offset, e.to_offset - 1);
+      return [`Fetch ${e.tp} ${r}`, `${e.broker} replicated ${e.tp} offsets ${r} from ${lanes[it.l0]?.name ?? 'the leader'} (its LEO is now ${e.to_offset})`];
+    }
+    case 'metadata_requested':
+      return ['Metadata', `Metadata request ${e.producer} → ${e.to}`];
+    case 'metadata_updated': {
+      const txt = e.leaders.map(([tp, l, ep]) => `${tp}: ${l == null ? 'no leader' : `broker-${l}`} e${ep}`).join(', ');
+      return [`Metadata · ${txt}`, `Metadata response: ${txt}`];
+    }
+    case 'producer_id_assigned':
+      return [`InitProducerId · producer id ${e.producer_id} epoch ${e.producer_epoch}`, null];
+    case 'epoch_bumped':
+      return [`epoch bump → ${e.producer_epoch}`, `producer id ${e.producer_id} epoch bumped to ${e.producer_epoch}: ${e.reason}`];
+    case 'partitions_added_to_txn':
+      return [`AddPartitionsToTxn · ${e.partitions.join(', ')}`, null];
+    case 'txn_ended':
+      return [`EndTxn · ${e.commit ? 'committed' : 'aborted'}${e.error ? `: ${e.error}` : ''}`, null];
+    case 'appended': {
+      const r = range(e.base_offset, e.last_offset);
+      return [`append ${e.tp} ${r} e${e.leader_epoch}`,
+        `${e.broker} appended batch ${e.batch} to ${e.tp} at offsets ${r} (leader epoch ${e.leader_epoch}${e.producer_id >= 0 ? `, producer id ${e.producer_id}, base sequence ${e.base_sequence}` : ''})`];
+    }
+    case 'produce_rejected':
+      return [`reject ${e.tp} batch ${e.batch}: ${e.error}`, `${e.broker} refused batch ${e.batch} for ${e.tp}: ${e.error} (nothing written)`];
+    case 'duplicate_batch':
+      return [`duplicate ${e.tp} seq ${e.base_sequence} → offset ${e.base_offset}`,
+        `${e.broker} found batch ${e.batch} (producer id ${e.producer_id}, base sequence ${e.base_sequence}) in its producer-state cache: nothing written, original offset ${e.base_offset} answered`];
+    case 'request_timed_out':
+      return [`request.timeout.ms: corr=${e.corr} → ${e.to}`, `request.timeout.ms passed for corr=${e.corr} to ${e.to}: the connection is closed and its requests fail`];
+    case 'high_watermark':
+      return [`HW ${e.tp} → ${e.high_watermark}`, `${e.broker}: the high watermark of ${e.tp} is now ${e.high_watermark}`];
+    case 'crashed': {
+      const lost = e.lost.map(([tp, a, b]) => `${tp} ${range(a, b - 1)}`).join(', ');
+      return e.mode === 'power'
+        ? [`⚡ power loss${lost ? ` · lost ${lost}` : ''}`, `${e.broker} lost power: only flushed (fsynced or written back) data survives${lost ? `; lost ${lost}` : ''}`]
+        : ['✖ process crash', `${e.broker} process crashed: its page cache survives`];
+    }
+    case 'restarted':
+      return ['↻ restart', `${e.broker} restarted`];
+    case 'app_restarted':
+      return [`↻ app restart (resent ${e.resent})`, `${e.producer} restarted as a new producer instance; resent ${e.resent} records`];
+    case 'recovered':
+      return [`recovered ${e.tp} LEO ${e.log_end_offset}${e.torn_bytes ? ` (torn ${fmtBytes(e.torn_bytes)})` : ''}`, `${e.broker} recovered ${e.tp}: log end offset ${e.log_end_offset}, torn tail ${fmtBytes(e.torn_bytes)}`];
+    case 'truncated': {
+      const r = range(e.from_offset, e.to_offset - 1);
+      return [`✂ truncate ${e.tp} ${r}`, `${e.broker} truncated ${e.tp} offsets ${r} (${e.records.length} records: ${e.records.slice(0, 12).join(', ')}${e.records.length > 12 ? ', …' : ''})`];
+    }
+    case 'flushed':
+      return [`fsync ${e.tp} → ${e.to_offset} (${e.reason.replace('_', ' ')})`, `${e.broker} fsynced ${e.tp} up to offset ${e.to_offset} (${e.reason.replace('_', ' ')})`];
+    case 'writeback':
+      return [`writeback ${e.tp} → ${e.durable_offset}`, `the OS wrote back dirty pages of ${e.tp} on ${e.broker}: data below ${e.durable_offset} survives power loss`];
+    case 'segment_rolled':
+      return [`roll ${e.tp} @${e.base_offset}`, `${e.broker} rolled a new segment of ${e.tp} at base offset ${e.base_offset} (the old one is fsynced)`];
+    case 'became_leader':
+      return [`leader ${e.tp} e${e.leader_epoch}`, `${e.broker} became leader of ${e.tp} (leader epoch ${e.leader_epoch}, LEO ${e.log_end_offset})`];
+    case 'became_follower':
+      return [`follower ${e.tp} of broker-${e.leader} e${e.leader_epoch}`, null];
+    case 'isr_shrink':
+      return [`ISR shrink ${e.tp} −${fmtList(e.removed)} → [${fmtList(e.isr)}]`, `${e.broker} removed ${fmtList(e.removed)} from the ISR of ${e.tp}: ISR [${fmtList(e.isr)}]`];
+    case 'isr_expand':
+      return [`ISR expand ${e.tp} +${fmtList(e.added)} → [${fmtList(e.isr)}]`, null];
+    case 'leader_elected':
+      return [`⚑ ${e.tp}: broker-${e.leader} elected leader (${e.kind}) · epoch ${e.leader_epoch} · ISR [${fmtList(e.isr)}]`,
+        `the controller elected broker-${e.leader} leader of ${e.tp}: ${e.kind} election, leader epoch ${e.leader_epoch}, ISR [${fmtList(e.isr)}]`];
+    case 'partition_offline':
+      return [`${e.tp} OFFLINE: no eligible leader · epoch ${e.leader_epoch} · ISR [${fmtList(e.isr)}]`, null];
+    case 'isr_changed':
+      return [`${e.tp} ISR → [${fmtList(e.isr)}] (partition epoch ${e.partition_epoch})`, null];
+    case 'broker_fenced':
+      return [`broker-${e.broker} fenced: ${e.reason}`, null];
+    case 'broker_unfenced':
+      return [`broker-${e.broker} unfenced`, null];
+    case 'batch_created':
+      return [`batch ${e.batch} created ${e.tp}`, null];
+    case 'batch_drained':
+      return [`drain batch ${e.batch} ${e.tp} (${e.reason.replaceAll('_', ' ')}) ${e.records} rec ${fmtBytes(e.bytes)}`,
+        `batch ${e.batch} for ${e.tp} left the accumulator: ${e.reason.replaceAll('_', ' ')}; ${e.records} records, ${fmtBytes(e.bytes)}, attempt ${e.attempt}${e.producer_id >= 0 ? `, producer id ${e.producer_id} epoch ${e.producer_epoch} base sequence ${e.base_sequence}` : ''}`];
+    case 'batch_acked':
+      return [`ack batch ${e.batch} ${e.tp}@${e.base_offset} (${e.records})`, null];
+    case 'batch_retried':
+      return [`retry batch ${e.batch} ${e.tp}: ${e.error}`, `batch ${e.batch} (${e.tp}) will be retried after ${e.error}: attempt ${e.attempt}, backoff ${fmtTime(e.backoff_us)}`];
+    case 'batch_failed':
+      return [`batch ${e.batch} failed: ${e.error}`, `batch ${e.batch} (${e.tp}, ${e.records} records) failed: ${e.error}`];
+    case 'batch_expired':
+      return [`delivery.timeout.ms: batch ${e.batch} expired`, `delivery.timeout.ms passed for batch ${e.batch} (${e.tp}, ${e.records} records) while ${e.in === 'accumulator' ? 'in the accumulator' : 'in flight'}`];
+    case 'late_response_ignored':
+      return [`late response ignored: batch ${e.batch} ${e.error}`, null];
+    case 'send_blocked': {
+      const on = e.reason === 'buffer_memory' ? 'buffer.memory' : e.reason;
+      return [`send() blocked on ${on}`, `send() of record ${e.record} blocks waiting for ${on}`];
+    }
+    case 'send_failed':
+      return [`send() failed record ${e.record}: ${e.error}`, null];
+    case 'flush_started':
+      return ['flush()', null];
+    case 'flush_completed':
+      return ['flush() returned', null];
+    case 'connecting':
+      return [`connecting → ${e.to}`, null];
+    case 'connected':
+      return [`connected → ${e.to}`, null];
+    case 'disconnected':
+      return [`disconnected ${e.to}${e.cancelled_requests ? ` (${e.cancelled_requests} requests failed)` : ''}`, null];
+    case 'txn_begun':
+      return ['beginTransaction()', null];
+    case 'txn_ending':
+      return [e.commit ? 'commitTransaction()' : 'abortTransaction()', null];
+    case 'marker_written':
+      return [`${e.marker} marker ${e.tp}@${e.offset}`, `${e.broker} wrote a ${e.marker} control batch to ${e.tp} at offset ${e.offset} (producer id ${e.producer_id})`];
+    case 'txn_timed_out':
+      return [`transaction.timeout.ms: ${e.transactional_id} timed out`, null];
+    case 'txn_aborted_by_coordinator':
+      return [`coordinator aborted ${e.transactional_id}: ${e.reason}`, null];
+    case 'polled':
+      return [`${e.consumer} poll ${e.topic} → ${e.records} records`, null];
+    default:
+      return [e.type, null];
+  }
+}
+
+function range(a, b) {
+  return a === b ? `${a}` : b < a ? `${a}–` : `${a}–${b}`;
+}

@@ -1,0 +1,112 @@
+// Compare mode's logic, without DOM: the settings a run can vary (from the report's
+// effective config, plus the seed), the scenario text with one setting changed (the
+// declaration line edited in place, comments kept), a suggested alternative value
+// (acks=1 <-> acks=all, booleans flipped), and the first trace event where two runs
+// differ.
+
+/** Every setting of the run: {key, role, name, prop, value, source}. */
+export function settingsOf(report) {
+  const out = [{ key: 'seed', role: 'seed', name: '', prop: 'seed', value: String(report.seed), source: 'set' }];
+  for (const r of report.config?.roles ?? []) {
+    for (const s of r.settings) {
+      out.push({ key: `${r.role}:${r.name}:${s.name}`, role: r.role, name: r.name, prop: s.name, value: s.value, source: s.source });
+    }
+  }
+  return out;
+}
+
+/** The setting compare mode starts with: the first producer's acks, else the seed. */
+export function defaultSetting(settings) {
+  return settings.find((s) => s.role === 'producer' && s.prop === 'acks') ?? settings[0];
+}
+
+/** A value worth comparing against: acks=1 <-> all, true <-> false, another seed. */
+export function alternativeValue(setting) {
+  const v = setting.value;
+  if (setting.prop === 'acks') return v === '1' ? 'all' : v === '0' ? '1' : '1';
+  if (v === 'true') return 'false';
+  if (v === 'false') return 'true';
+  if (setting.prop === 'seed') return String((Number(v) || 0) + 1);
+  return '';
+}
+
+/** Values to suggest for a property (datalist). */
+export function suggestions(setting) {
+  if (setting.prop === 'acks') return ['0', '1', 'all'];
+  if (setting.value === 'true' || setting.value === 'false') return ['true', 'false'];
+  if (setting.prop === 'compression.type') return ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+  if (setting.prop === 'isolation.level') return ['read_committed', 'read_uncommitted'];
+  return [];
+}
+
+const DECL = { producer: 'producer', consumer: 'consumer', topic: 'topic', broker: 'brokers' };
+
+/**
+ * The scenario text with one setting changed: {text} or {error}. The setting's declaration
+ * line gets `prop=value` (replacing an existing `prop=...`), before any comment.
+ */
+export function withSetting(text, setting, value) {
+  const v = /[\s#"]/.test(value) ? `"${value.replaceAll('"', '')}"` : value;
+  const lines = text.split('\n');
+  if (setting.role === 'seed') {
+    const i = lines.findIndex((l) => /^\s*seed\s/.test(l));
+    if (i < 0) return { text: `seed ${v}\n${text}` };
+    const [code, comment] = splitComment(lines[i]);
+    lines[i] = code.replace(/^(\s*seed\s+)\S+/, `$1${v}`) + comment;
+    return { text: lines.join('\n') };
+  }
+  const word = DECL[setting.role];
+  if (!word) return { error: `cannot change ${setting.role} settings` };
+  const head = setting.role === 'broker' ? new RegExp(`^\\s*${word}\\s`) : new RegExp(`^\\s*${word}\\s+${escapeRe(setting.name)}(\\s|$)`);
+  const i = lines.findIndex((l) => head.test(splitComment(l)[0]));
+  if (i < 0) return { error: `no '${word}${setting.role === 'broker' ? '' : ` ${setting.name}`}' line in the scenario` };
+  const [code, comment] = splitComment(lines[i]);
+  const prop = new RegExp(`(^|\\s)${escapeRe(setting.prop)}=("[^"]*"|\\S*)`);
+  const body = code.replace(/\s+$/, '');
+  const changed = prop.test(body) ? body.replace(prop, `$1${setting.prop}=${v}`) : `${body} ${setting.prop}=${v}`;
+  lines[i] = comment ? `${changed} ${comment.trimStart()}` : changed;
+  return { text: lines.join('\n') };
+}
+
+/** [code, comment]: the comment starts at the first # outside double quotes. */
+function splitComment(line) {
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '"') quoted = !quoted;
+    else if (line[i] === '#' && !quoted) return [line.slice(0, i), line.slice(i)];
+  }
+  return [line, ''];
+}
+
+function escapeRe(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The first index at which two traces differ: {index, a, b} (a or b undefined when one
+ * trace is a prefix of the other), or null when they are identical.
+ */
+export function firstDivergence(ta, tb) {
+  const n = Math.min(ta.length, tb.length);
+  for (let i = 0; i < n; i++) {
+    if (!sameEvent(ta[i], tb[i])) return { index: i, a: ta[i], b: tb[i] };
+  }
+  if (ta.length === tb.length) return null;
+  return { index: n, a: ta[n], b: tb[n] };
+}
+
+function sameEvent(x, y) {
+  if (x === y) return true;
+  if (x.at_us !== y.at_us || x.type !== y.type) return false;
+  return JSON.stringify(x) === JSON.stringify(y);
+}
+
+/** Field names whose values differ between two events (all fields if the types differ). */
+export function differingFields(a, b) {
+  if (!a || !b || a.type !== b.type) return null;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+
+/** The summary fields compare mode shows, in order. */
+export const SUMMARY_FIELDS = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'produce_requests', 'batches'];
