@@ -1,5 +1,5 @@
-//! The browser API: the only file that touches wasm-bindgen, js-sys, web-sys,
-//! serde-wasm-bindgen and getrandom. It converts types and holds no Kafka logic.
+//! The browser API: the only file that touches wasm-bindgen, js-sys, web-sys and
+//! getrandom. It converts types and holds no Kafka logic.
 //!
 //! Contract with JavaScript (`www/src/engine.js` is the only importer):
 //! - User mistakes come back as data (a list of located diagnostics); only misuse of the
@@ -18,7 +18,7 @@
 //! - [`bench_scenario`]: the benchmark's scenario text (JS times the run).
 //! - [`to_js`]: the one serializer every export uses.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::script::errors::Diagnostic;
@@ -67,24 +67,35 @@ pub fn check(text: &str) -> Result<JsValue, JsError> {
     to_js(&diagnostics)
 }
 
-/// `{records?: boolean, trace?: boolean, seed?: number}`.
-#[derive(Deserialize, Default)]
-struct JsOptions {
-    #[serde(default)]
-    records: bool,
-    #[serde(default)]
-    trace: bool,
-    #[serde(default)]
-    seed: Option<f64>,
-}
-
+/// `{records?: boolean, trace?: boolean, seed?: number}`, read field by field with
+/// `Reflect`: a serde `Deserialize` impl would pull float formatting (for its error
+/// messages) into the module.
 fn options(value: JsValue) -> Result<RunOptions, JsError> {
-    let o: JsOptions = if value.is_undefined() || value.is_null() {
-        JsOptions::default()
-    } else {
-        serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("bad options: {e}")))?
+    let mut opts = RunOptions::default();
+    if value.is_undefined() || value.is_null() {
+        return Ok(opts);
+    }
+    if !value.is_object() {
+        return Err(JsError::new("bad options: expected an object {records?, trace?, seed?}"));
+    }
+    let field = |name: &str| js_sys::Reflect::get(&value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    let flag = |name: &str| -> Result<bool, JsError> {
+        let v = field(name);
+        if v.is_undefined() || v.is_null() {
+            return Ok(false);
+        }
+        v.as_bool().ok_or_else(|| JsError::new(&format!("bad options: {name} must be a boolean")))
     };
-    Ok(RunOptions { seed: o.seed.map(|s| s as u64), records: o.records, trace: o.trace, lean: false })
+    opts.records = flag("records")?;
+    opts.trace = flag("trace")?;
+    let seed = field("seed");
+    if !(seed.is_undefined() || seed.is_null()) {
+        match seed.as_f64() {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9007199254740991.0 => opts.seed = Some(n as u64),
+            _ => return Err(JsError::new("bad options: seed must be a whole number from 0 to 2^53-1")),
+        }
+    }
+    Ok(opts)
 }
 
 #[derive(Serialize)]
