@@ -2,17 +2,18 @@
 // run never freezes the page. This is the API the playground and the widget use:
 //
 //   const engine = createEngine();
-//   await engine.ready;                        resolves to {version}
+//   await engine.ready;                        resolves to {version} once the worker has the engine
 //   await engine.check(text)                   Diagnostic[] ([] when valid)
 //   const job = engine.run(text, options, onProgress)
 //     await job.result                         {ok: true, report} | {ok: false, errors}
 //     job.cancel()                             stops the run; job.result rejects with 'cancelled'
 //   await engine.snapshotAt(text, options, tUs) Snapshot (state at virtual time tUs), or {errors}
-//   engine.randomSeed()                        a fresh u32 seed (main thread, no worker needed)
+//   await engine.randomSeed()                  a fresh u32 seed (the engine's random_seed)
 //
 // options: {records?: boolean, trace?: boolean, seed?: number}. Report and Snapshot shapes:
 // crate/src/report.d.ts (also in the generated www/pkg/kplay.d.ts).
-import { loadEngine } from './engine.js';
+//
+// The wasm module is loaded in the worker only: the page itself never compiles it.
 
 export function createEngine() {
   let worker = null;
@@ -55,17 +56,27 @@ export function createEngine() {
     pending.clear();
   }
 
-  const mainThread = loadEngine();
+  // Asked at once, so the worker starts loading the wasm before the first run. A cancel
+  // that replaces the worker meanwhile just means asking the new one.
+  const ready = (async () => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await request({ type: 'version' }).promise;
+      } catch (err) {
+        if (attempt >= 3 || !/^(cancelled|terminated)$/.test(err.message)) throw err;
+      }
+    }
+  })();
 
   return {
-    ready: mainThread.then((e) => ({ version: e.version })),
+    ready,
     check: (text) => request({ type: 'check', text }).promise,
     run(text, options = {}, onProgress = null) {
       const { promise } = request({ type: 'run', text, options }, onProgress);
       return { result: promise, cancel: () => restart('cancelled') };
     },
     snapshotAt: (text, options, tUs) => request({ type: 'snapshot', text, options, t_us: tUs }).promise,
-    randomSeed: async () => (await mainThread).randomSeed(),
+    randomSeed: () => request({ type: 'seed' }).promise,
     terminate: () => restart('terminated'),
   };
 }

@@ -1,7 +1,9 @@
 // The Web Worker that runs kplay off the page's thread. Speaks a small message protocol
 // (see engine-client.js, its only user):
 //
-//   in:  {id, type: 'check', text}
+//   in:  {id, type: 'version'}                           → {version}
+//        {id, type: 'seed'}                              → a fresh u32 (getrandom)
+//        {id, type: 'check', text}
 //        {id, type: 'run', text, options}                options: {records, trace, seed}
 //        {id, type: 'snapshot', text, options, t_us}     state at virtual time t_us
 //   out: {id, type: 'progress', progress}                 0..1, while a run goes
@@ -61,7 +63,9 @@ self.onmessage = async (event) => {
   const { id, type, text, options, t_us: tUs } = event.data;
   try {
     let value;
-    if (type === 'check') value = (await engine()).check(text);
+    if (type === 'version') value = { version: (await engine()).version };
+    else if (type === 'seed') value = (await engine()).randomSeed();
+    else if (type === 'check') value = (await engine()).check(text);
     else if (type === 'run') value = await run(id, text, options ?? {});
     else if (type === 'snapshot') value = await snapshot(text, options ?? {}, tUs);
     else throw new Error(`unknown request type ${type}`);
