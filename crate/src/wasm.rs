@@ -64,7 +64,8 @@ pub fn check(text: &str) -> Result<JsValue, JsError> {
         Ok(_) => Vec::new(),
         Err(diagnostics) => diagnostics,
     };
-    to_js(&diagnostics)
+    // Called on every keystroke: the few diagnostics go straight to JS objects.
+    serde_wasm_bindgen::to_value(&diagnostics).map_err(|e| JsError::new(&format!("cannot convert to JS: {e}")))
 }
 
 /// `{records?: boolean, trace?: boolean, seed?: number}`, read field by field with
