@@ -45,6 +45,9 @@ fn every_fixture_holds_its_expectations() {
             let got: Vec<String> = e.clauses.iter().map(|c| format!("{}={}", c.name, c.actual)).collect();
             failures.push(format!("{name}:{}: expect {} (got {})", e.line, e.text, got.join(", ")));
         }
+        if report.ended_by == "cap" {
+            failures.push(format!("{name}: never went idle: the run hit the 24-hour cap"));
+        }
         for note in headers(&text, "expect-note") {
             if !report.config.notes.iter().any(|n| n.contains(note)) {
                 failures.push(format!("{name}: no configuration note mentions '{note}': {:?}", report.config.notes));

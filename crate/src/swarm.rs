@@ -1,7 +1,7 @@
 //! Swarm testing in TigerBeetle's style: many seeds, each a random fault schedule written
 //! as scenario text, a fault phase then a heal-and-settle phase, model invariants checked
-//! throughout and a guarantee checked at the end. A failure hands back the scenario text,
-//! so `kplay run` reproduces it exactly.
+//! throughout, the cluster required to settle after the heal, and a guarantee checked at
+//! the end. A failure hands back the scenario text, so `kplay run` reproduces it exactly.
 //!
 //! Guarantees (what Kafka promises under these settings):
 //! - [`Guarantee::Durability`]: acks=all, min.insync.replicas=2, RF 3, clean elections, and
@@ -133,6 +133,18 @@ pub fn run_one(seed: u64, g: Guarantee) -> Result<u64, (String, String)> {
         if done {
             break;
         }
+    }
+    // Liveness: once healed, the cluster settles (every replica back in the ISR, caught up)
+    // and the run ends by itself, well before the 24-hour cap.
+    if session.world.stopped_by_cap || !session.world.cluster_settled() {
+        return Err((
+            text,
+            format!(
+                "liveness broken: the cluster never settled after the heal (run ended at {}{})",
+                crate::sim::fmt_us(session.world.now),
+                if session.world.stopped_by_cap { ", the 24-hour cap" } else { "" }
+            ),
+        ));
     }
     let report = session.report();
     for e in report.expectations.iter().filter(|e| !e.held) {

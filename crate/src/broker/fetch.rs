@@ -182,7 +182,9 @@ impl Broker {
             .map(|r| FetchPartition {
                 tp: r.tp,
                 fetch_offset: r.log.leo,
-                last_fetched_epoch: r.log.last_batch_epoch(),
+                // `PartitionFetchState.lastFetchedEpoch`: the latest epoch of the leader-epoch
+                // cache (batches appended from the leader keep the two equal).
+                last_fetched_epoch: r.log.latest_epoch(),
                 current_leader_epoch: r.leader_epoch,
             })
             .collect();
@@ -318,6 +320,7 @@ impl Broker {
         let Some(r) = self.replicas.get_mut(&tp) else { return };
         let old_leo = r.log.leo;
         if offset >= old_leo {
+            r.log.truncate_epochs_from_end();
             return;
         }
         let removed = r.log.truncate_to(offset);

@@ -84,9 +84,7 @@ impl Log {
 
     /// Append a batch whose offsets and epoch are already set.
     pub fn append(&mut self, batch: LogBatch, now: Micros) {
-        if self.epochs.last().is_none_or(|e| e.0 < batch.leader_epoch) {
-            self.epochs.push((batch.leader_epoch, batch.base_offset));
-        }
+        self.assign(batch.leader_epoch, batch.base_offset);
         let size = batch.data.size_bytes as u64;
         self.leo = batch.next_offset();
         self.entries.push(Entry { batch, pos: self.end_pos, append_us: now });
@@ -155,9 +153,7 @@ impl Log {
         let removed: Vec<Entry> = self.entries.drain(idx..).collect();
         self.leo = self.entries.last().map_or(self.segments.first().map_or(0, |s| s.0), |e| e.batch.next_offset());
         self.end_pos = self.entries.last().map_or(0, |e| e.end_pos());
-        // LeaderEpochFileCache.truncateFromEnd: drop epochs that start at or past the LEO.
-        let leo = self.leo;
-        self.epochs.retain(|e| e.1 < leo);
+        self.truncate_epochs_from_end();
         self.segments.retain(|s| s.1 < self.end_pos || s.1 == 0);
         if self.segments.is_empty() {
             self.segments.push((0, 0));
@@ -169,11 +165,6 @@ impl Log {
 
     pub fn latest_epoch(&self) -> Option<u32> {
         self.epochs.last().map(|e| e.0)
-    }
-
-    /// Epoch of the last batch (`lastFetchedEpoch`).
-    pub fn last_batch_epoch(&self) -> Option<u32> {
-        self.entries.last().map(|e| e.batch.leader_epoch)
     }
 
     /// `LeaderEpochFileCache.endOffsetFor`: (epoch found, end offset) for `requested`.
@@ -191,9 +182,30 @@ impl Log {
 
     /// Record a new leader epoch starting at the LEO (`makeLeader`).
     pub fn assign_epoch(&mut self, epoch: u32) {
-        if self.epochs.last().is_none_or(|e| e.0 < epoch) {
-            self.epochs.push((epoch, self.leo));
+        self.assign(epoch, self.leo);
+    }
+
+    /// `LeaderEpochFileCache.assign`: a no-op for the latest epoch at or after its start;
+    /// otherwise entries from the end whose epoch or start offset is not below the new
+    /// one's are removed first (`maybeTruncateNonMonotonicEntries`), so the cache stays
+    /// monotonic.
+    fn assign(&mut self, epoch: u32, start_offset: u64) {
+        if self.epochs.last().is_some_and(|&(e, start)| e == epoch && start_offset >= start) {
+            return;
         }
+        while self.epochs.last().is_some_and(|&(e, start)| e >= epoch || start >= start_offset) {
+            self.epochs.pop();
+        }
+        self.epochs.push((epoch, start_offset));
+    }
+
+    /// `LeaderEpochFileCache.truncateFromEnd(logEndOffset)`: drop epochs that start at or
+    /// past the LEO. A truncation that removes no batch still does this (`UnifiedLog.truncateTo`):
+    /// a broker that became leader and appended nothing before losing the leadership holds
+    /// an epoch entry at its LEO that the new leader never had.
+    pub fn truncate_epochs_from_end(&mut self) {
+        let leo = self.leo;
+        self.epochs.retain(|e| e.1 < leo);
     }
 
     /// Batches from `offset` up to `max_bytes` (at least one batch if any).
@@ -238,6 +250,28 @@ mod tests {
                 uncompressed_bytes: size,
             }),
         }
+    }
+
+    #[test]
+    fn leader_epoch_cache_follows_kafka_assign_and_truncate_from_end() {
+        let mut log = Log::new();
+        log.assign_epoch(0);
+        log.append(batch(0, 7, 700, 0), 0);
+        // Elected in epoch 1 at LEO 7, then nothing appended.
+        log.assign_epoch(1);
+        assert_eq!(log.epochs, vec![(0, 0), (1, 7)]);
+        assert_eq!(log.end_offset_for_epoch(0), Some((0, 7)));
+        // A truncation to the LEO removes no batch but trims the entry at the LEO.
+        assert!(log.truncate_to(7).is_empty());
+        assert_eq!(log.epochs, vec![(0, 0)]);
+        assert_eq!(log.latest_epoch(), Some(0));
+        // Re-assigning the latest epoch later is a no-op; an older epoch after a newer one
+        // removes the non-monotonic entries first.
+        log.append(batch(7, 3, 300, 0), 1);
+        assert_eq!(log.epochs, vec![(0, 0)]);
+        log.assign_epoch(2);
+        log.append(batch(10, 1, 100, 1), 2);
+        assert_eq!(log.epochs, vec![(0, 0), (1, 10)]);
     }
 
     #[test]
