@@ -224,7 +224,7 @@ impl World {
         };
         f(p, &mut ctx);
         let (node, inc) = (p.node, p.inc());
-        for (at, t) in std::mem::take(&mut self.ptimers) {
+        for (at, t) in self.ptimers.drain(..) {
             self.queue.push(at, Ev::Producer(i as u16, inc, t));
         }
         self.flush_sends(node, inc);
@@ -245,7 +245,7 @@ impl World {
         };
         f(b, &mut ctx);
         let (node, inc, id) = (b.node, b.inc, b.id);
-        for (at, t) in std::mem::take(&mut self.btimers) {
+        for (at, t) in self.btimers.drain(..) {
             self.queue.push(at, Ev::Broker(id, inc, t));
         }
         self.flush_sends(node, inc);
@@ -264,7 +264,7 @@ impl World {
             timers: &mut self.ctimers,
         };
         f(&mut self.controller, &mut ctx);
-        for (at, t) in std::mem::take(&mut self.ctimers) {
+        for (at, t) in self.ctimers.drain(..) {
             self.queue.push(at, Ev::Controller(t));
         }
         self.flush_sends(NodeId::CONTROLLER, 0);
@@ -272,8 +272,13 @@ impl World {
 
     /// Route what a node sent through the network.
     fn flush_sends(&mut self, from: NodeId, from_inc: u32) {
-        for out in std::mem::take(&mut self.sends) {
+        // Drained out of a taken buffer whose capacity is given back: no allocation per event.
+        let mut sends = std::mem::take(&mut self.sends);
+        for out in sends.drain(..) {
             self.route(Envelope { from, to: out.to, from_inc, to_inc: out.to_inc, msg: out.msg });
+        }
+        if self.sends.is_empty() {
+            self.sends = sends;
         }
     }
 

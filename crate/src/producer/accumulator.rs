@@ -69,12 +69,15 @@ pub enum Append {
         tp: Tp,
         batch: u32,
         new_batch: bool,
+        /// Kafka's `batchIsFull`: more than one batch queued, or the last one full.
         batch_full: bool,
+        /// The partition's head batch may have become ready: a batch was created, or the
+        /// only batch filled up. When the record went to a tail batch behind a waiting
+        /// head, readiness is exactly as the sender's last pass saw it.
+        head_changed: bool,
     },
     /// A new batch is needed and `buffer.memory` cannot supply `bytes` now.
-    NeedMemory {
-        bytes: u32,
-    },
+    NeedMemory { bytes: u32 },
 }
 
 /// Result of a readiness check (`ReadyCheckResult`).
@@ -106,6 +109,11 @@ pub struct Accumulator {
     pub flushes: u32,
     /// A transaction is committing or aborting.
     pub txn_completing: bool,
+    /// Reused by `ready` (deques per topic; `(topic, queue size, partition)`), which runs
+    /// on every sender wake-up and so must not allocate.
+    scratch_counts: Vec<u32>,
+    scratch_queues: Vec<(u16, u32, u32)>,
+    scratch_stats: Vec<(u32, u32)>,
 }
 
 impl Accumulator {
@@ -119,6 +127,9 @@ impl Accumulator {
             muted: VecSet::new(),
             flushes: 0,
             txn_completing: false,
+            scratch_counts: Vec::new(),
+            scratch_queues: Vec::new(),
+            scratch_stats: Vec::new(),
         }
     }
 
@@ -169,9 +180,11 @@ impl Accumulator {
             if !last.drained {
                 if let Some(grew) = last.try_append(record, now, key_len, value_len, codec, ratio) {
                     let batch = last.id;
-                    let batch_full = dq.len() > 1 || dq.back().is_some_and(|b| b.is_full(codec, ratio));
+                    let last_full = dq.back().is_some_and(|b| b.is_full(codec, ratio));
+                    let batch_full = dq.len() > 1 || last_full;
+                    let head_changed = dq.len() == 1 && last_full;
                     self.after_append(cfg, rng, tp, target, grew, &available, count);
-                    return Append::Done { tp, batch, new_batch: false, batch_full };
+                    return Append::Done { tp, batch, new_batch: false, batch_full, head_changed };
                 }
             }
         }
@@ -187,7 +200,7 @@ impl Accumulator {
         dq.push_back(batch);
         let batch_full = dq.len() > 1 || dq.back().is_some_and(|b| b.is_full(codec, ratio));
         self.after_append(cfg, rng, tp, target, grew, &available, count);
-        Append::Done { tp, batch: id, new_batch: true, batch_full }
+        Append::Done { tp, batch: id, new_batch: true, batch_full, head_changed: true }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -215,19 +228,20 @@ impl Accumulator {
         let mut ready = Ready { nodes: Vec::new(), next_check_us: None, unknown_leader: false, reasons: VecMap::new() };
         let exhausted = self.pool.waiting;
         let flushing = self.flushes > 0;
-        let mut topic_sizes: VecMap<u16, (Vec<u32>, Vec<u32>)> = VecMap::new();
-        let mut deque_count: VecMap<u16, u32> = VecMap::new();
+        let deque_count = &mut self.scratch_counts;
+        deque_count.clear();
+        deque_count.resize(self.topics.len(), 0);
         for tp in self.deques.keys() {
-            *deque_count.entry(tp.topic).or_default() += 1;
+            deque_count[tp.topic as usize] += 1;
         }
+        let queues = &mut self.scratch_queues;
+        queues.clear();
         for (tp, dq) in self.deques.iter_mut() {
             let leader = meta.leader(*tp);
             let stats = cfg.partitioner_adaptive
-                && deque_count[&tp.topic] >= meta.partition_count(tp.topic).unwrap_or(u32::MAX);
+                && deque_count[tp.topic as usize] >= meta.partition_count(tp.topic).unwrap_or(u32::MAX);
             if leader.is_some() && stats {
-                let e = topic_sizes.entry(tp.topic).or_default();
-                e.0.push(dq.len() as u32);
-                e.1.push(tp.partition);
+                queues.push((tp.topic, dq.len() as u32, tp.partition));
             }
             let Some(head) = dq.front_mut() else { continue };
             let Some(leader) = leader else {
@@ -272,8 +286,19 @@ impl Accumulator {
                 }
             }
         }
-        for (topic, (sizes, ids)) in topic_sizes {
-            self.topics[topic as usize].sticky.update_load_stats(&sizes, &ids);
+        // Every topic with batches gets its statistics updated, and cleared when it has
+        // none (Kafka passes null queue sizes). Deques are ordered by (topic, partition),
+        // so each topic's queues are contiguous.
+        let mut rest = &self.scratch_queues[..];
+        for (topic, state) in self.topics.iter_mut().enumerate() {
+            if self.scratch_counts[topic] == 0 {
+                continue;
+            }
+            let n = rest.iter().take_while(|q| q.0 as usize == topic).count();
+            self.scratch_stats.clear();
+            self.scratch_stats.extend(rest[..n].iter().map(|&(_, size, partition)| (size, partition)));
+            state.sticky.update_load_stats(&self.scratch_stats);
+            rest = &rest[n..];
         }
         ready.nodes.sort_unstable();
         ready

@@ -306,7 +306,7 @@ impl Producer {
                 self.app.blocked = Some(Blocked::Memory { record: s.record, since_us: now, deadline_us });
                 self.wake_sender(ctx, now);
             }
-            Append::Done { tp, batch, new_batch, batch_full } => {
+            Append::Done { tp, batch, new_batch, batch_full, head_changed } => {
                 if self.acc.pool.waiting {
                     if let Some(Blocked::Memory { since_us, .. }) = self.app.blocked {
                         self.metrics.bufferpool_wait_time_total_us += now - since_us;
@@ -315,7 +315,12 @@ impl Producer {
                 }
                 self.app.blocked = None;
                 self.appended(ctx, s, tp, batch, new_batch);
-                if batch_full || new_batch {
+                // `if (result.batchIsFull || result.newBatchCreated) sender.wakeup()`. While
+                // batches queue up behind an in-flight limit, Kafka wakes the sender on every
+                // append and the sender finds nothing new to do: the head batch is as its
+                // last pass saw it, and every deadline it depends on has its own wake-up.
+                // kplay skips those empty passes (one per record under backlog).
+                if (batch_full || new_batch) && head_changed {
                     self.wake_sender(ctx, now);
                 }
             }

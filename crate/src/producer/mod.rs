@@ -211,9 +211,13 @@ impl Producer {
     pub fn on_timer(&mut self, ctx: &mut PCtx, timer: ProducerTimer) {
         match timer {
             ProducerTimer::Sender => {
-                if self.sender_wake_us == Some(ctx.now) {
-                    self.sender_wake_us = None;
+                // One poll deadline at a time, as the sender thread has: a timer that an
+                // earlier wake-up superseded is stale (that pass scheduled its own next
+                // wake-up), and running it would add a pass Kafka never makes.
+                if self.sender_wake_us != Some(ctx.now) {
+                    return;
                 }
+                self.sender_wake_us = None;
                 self.run_sender(ctx);
             }
             ProducerTimer::App => {

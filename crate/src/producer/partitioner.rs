@@ -20,17 +20,19 @@ pub struct Sticky {
     pub current: Option<u32>,
     /// Bytes appended to it since it was chosen.
     pub produced_bytes: u64,
-    /// Adaptive load statistics: (cumulative frequency table, partition ids).
-    pub load: Option<(Vec<u32>, Vec<u32>)>,
+    /// Adaptive load statistics: a cumulative frequency table and the partition id of each
+    /// entry; both empty when there are none. Refilled in place on every readiness check.
+    pub load_cumulative: Vec<u32>,
+    pub load_ids: Vec<u32>,
 }
 
 impl Sticky {
     /// `BuiltInPartitioner.nextPartition`.
     pub fn next_partition(&self, rng: &mut Prng, available: &[u32], partition_count: u32) -> u32 {
         let random = to_positive(rng.next_positive_i32()) as u32;
-        match &self.load {
-            Some((cumulative, ids)) if !cumulative.is_empty() => {
-                let total = *cumulative.last().unwrap_or(&1);
+        let (cumulative, ids) = (&self.load_cumulative, &self.load_ids);
+        match cumulative.last() {
+            Some(&total) if !ids.is_empty() => {
                 let weighted = random % total.max(1);
                 // Arrays.binarySearch then abs(result + 1): the first entry > weighted.
                 let idx = cumulative.partition_point(|&c| c <= weighted).min(ids.len() - 1);
@@ -71,24 +73,27 @@ impl Sticky {
         }
     }
 
-    /// `BuiltInPartitioner.updatePartitionLoadStats`: queue sizes of every partition.
-    pub fn update_load_stats(&mut self, queue_sizes: &[u32], partition_ids: &[u32]) {
-        if queue_sizes.len() < 2 {
-            self.load = None;
+    /// Whether adaptive load statistics are in force.
+    pub fn has_load_stats(&self) -> bool {
+        !self.load_cumulative.is_empty()
+    }
+
+    /// `BuiltInPartitioner.updatePartitionLoadStats`: `(queue size, partition id)` of every
+    /// partition with a known leader. No statistics with fewer than two partitions or
+    /// when all queues are equally long.
+    pub fn update_load_stats(&mut self, queues: &[(u32, u32)]) {
+        self.load_cumulative.clear();
+        self.load_ids.clear();
+        let max = queues.iter().map(|&(q, _)| q).max().unwrap_or(0);
+        if queues.len() < 2 || queues.iter().all(|&(q, _)| q == max) {
             return;
         }
-        let max = *queue_sizes.iter().max().unwrap_or(&0);
-        if queue_sizes.iter().all(|&q| q == max) {
-            self.load = None;
-            return;
-        }
-        let mut cumulative = Vec::with_capacity(queue_sizes.len());
         let mut sum = 0u32;
-        for &q in queue_sizes {
+        for &(q, id) in queues {
             sum += max + 1 - q;
-            cumulative.push(sum);
+            self.load_cumulative.push(sum);
+            self.load_ids.push(id);
         }
-        self.load = Some((cumulative, partition_ids.to_vec()));
     }
 }
 
@@ -132,13 +137,13 @@ mod tests {
     fn adaptive_weights_favour_short_queues() {
         let mut rng = Prng::new(5);
         let mut s = Sticky::default();
-        s.update_load_stats(&[5, 0, 5], &[0, 1, 2]);
+        s.update_load_stats(&[(5, 0), (0, 1), (5, 2)]);
         let picks: Vec<u32> = (0..1000).map(|_| s.next_partition(&mut rng, &[0, 1, 2], 3)).collect();
         let ones = picks.iter().filter(|&&p| p == 1).count();
         // weights 1, 6, 1
         assert!(ones > 650 && ones < 850, "{ones}");
-        s.update_load_stats(&[2, 2, 2], &[0, 1, 2]);
-        assert!(s.load.is_none());
+        s.update_load_stats(&[(2, 0), (2, 1), (2, 2)]);
+        assert!(!s.has_load_stats());
     }
 
     #[test]
