@@ -44,3 +44,20 @@ fn snapshots_replay_to_the_same_state() {
         assert!(sa.at_us <= t.max(sa.at_us));
     }
 }
+
+#[test]
+fn progress_follows_the_records_of_a_single_send_statement() {
+    // Every record is sent by one statement at 0ms: the timeline alone would say "90%"
+    // at once. Progress follows the records' callbacks instead, and never goes back.
+    let text = "brokers 1\ntopic t\nproducer app acks=1\nat 0ms app send t count=400 sync\n";
+    let mut s = Session::new(text, RunOptions::default()).expect("valid");
+    let (mut last, mut seen_middle) = (0, false);
+    while !s.step(50) {
+        let p = s.progress_permille();
+        assert!(p >= last, "progress went back from {last} to {p}");
+        seen_middle |= (300..=600).contains(&p);
+        last = p;
+    }
+    assert!(seen_middle, "progress never passed through the middle (last {last})");
+    assert_eq!(s.progress_permille(), 1000);
+}

@@ -696,8 +696,21 @@ impl World {
         match self.scenario.run_until {
             RunUntil::Time(end) if end > 0 => ((self.now.min(end) as u128 * 1000) / end as u128) as u32,
             _ => {
+                // Up to 90% while the timeline plays out and the records sent so far get
+                // their callbacks (whichever is further behind); settling takes the rest.
                 let last = self.scenario.timeline.last().map_or(1, |t| t.at_us.max(1));
-                ((self.now.min(last) as u128 * 900) / last as u128) as u32
+                let by_time = (self.now.min(last) as u128 * 900) / last as u128;
+                let planned: u64 = self
+                    .scenario
+                    .timeline
+                    .iter()
+                    .map(|t| if let Action::Send { count, .. } = t.action { count } else { 0 })
+                    .sum();
+                let by_records = match planned {
+                    0 => 900,
+                    n => (self.history.completed.min(n) as u128 * 900) / n as u128,
+                };
+                by_time.min(by_records) as u32
             }
         }
     }

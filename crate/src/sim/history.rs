@@ -86,6 +86,8 @@ pub struct History {
     pub txns: Vec<TxnRec>,
     pub polls: Vec<PollRec>,
     app_seq: Vec<u32>,
+    /// Records whose callback has run (for a run's progress).
+    pub completed: u64,
 }
 
 impl History {
@@ -115,6 +117,7 @@ impl History {
         if r.outcome == Outcome::Pending {
             r.outcome = outcome;
             r.result_us = at;
+            self.completed += 1;
         }
     }
 
@@ -125,6 +128,7 @@ impl History {
             r.outcome = Outcome::Failed(error);
             r.result_us = at;
             r.cause = cause;
+            self.completed += 1;
         }
     }
 
