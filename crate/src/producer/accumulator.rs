@@ -297,7 +297,7 @@ impl Accumulator {
             let n = rest.iter().take_while(|q| q.0 as usize == topic).count();
             self.scratch_stats.clear();
             self.scratch_stats.extend(rest[..n].iter().map(|&(_, size, partition)| (size, partition)));
-            state.sticky.update_load_stats(&self.scratch_stats);
+            state.sticky.update_load_stats(&self.scratch_stats, self.scratch_counts[topic]);
             rest = &rest[n..];
         }
         ready.nodes.sort_unstable();

@@ -79,13 +79,15 @@ impl Sticky {
     }
 
     /// `BuiltInPartitioner.updatePartitionLoadStats`: `(queue size, partition id)` of every
-    /// partition with a known leader. No statistics with fewer than two partitions or
-    /// when all queues are equally long.
-    pub fn update_load_stats(&mut self, queues: &[(u32, u32)]) {
+    /// partition with a known leader, out of `deques` partitions with a deque. No
+    /// statistics with fewer than two deques or no partition with a leader, nor when every
+    /// deque has a leader and all queues are equally long.
+    pub fn update_load_stats(&mut self, queues: &[(u32, u32)], deques: u32) {
         self.load_cumulative.clear();
         self.load_ids.clear();
         let max = queues.iter().map(|&(q, _)| q).max().unwrap_or(0);
-        if queues.len() < 2 || queues.iter().all(|&(q, _)| q == max) {
+        let all_equal = queues.iter().all(|&(q, _)| q == max);
+        if queues.is_empty() || deques < 2 || (all_equal && queues.len() as u32 == deques) {
             return;
         }
         let mut sum = 0u32;
@@ -137,13 +139,17 @@ mod tests {
     fn adaptive_weights_favour_short_queues() {
         let mut rng = Prng::new(5);
         let mut s = Sticky::default();
-        s.update_load_stats(&[(5, 0), (0, 1), (5, 2)]);
+        s.update_load_stats(&[(5, 0), (0, 1), (5, 2)], 3);
         let picks: Vec<u32> = (0..1000).map(|_| s.next_partition(&mut rng, &[0, 1, 2], 3)).collect();
         let ones = picks.iter().filter(|&&p| p == 1).count();
         // weights 1, 6, 1
         assert!(ones > 650 && ones < 850, "{ones}");
-        s.update_load_stats(&[(2, 0), (2, 1), (2, 2)]);
+        s.update_load_stats(&[(2, 0), (2, 1), (2, 2)], 3);
         assert!(!s.has_load_stats());
+        // Equal queues, but partition 2 has no leader: Kafka keeps weighting the others.
+        s.update_load_stats(&[(2, 0), (2, 1)], 3);
+        assert!(s.has_load_stats());
+        assert!((0..100).all(|_| s.next_partition(&mut rng, &[0, 1], 3) < 2));
     }
 
     #[test]
