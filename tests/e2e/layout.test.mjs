@@ -29,12 +29,16 @@ export const tests = [
       await page.screenshot({ path: `${SHOTS}/layout-laptop-light.png`, fullPage: true });
       const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       const light = await bg();
+      // The run views take the toggle's theme too (their palette is separate from the shell's).
+      const viewsBg = () => page.evaluate(() => getComputedStyle(document.querySelector('[data-testid="views"]')).getPropertyValue('--kv-bg').trim());
+      const viewsLight = await viewsBg();
       const toggle = page.getByTestId('theme-toggle');
       assert.equal(await toggle.getAttribute('data-mode'), 'auto');
       await toggle.click(); // light
       await toggle.click(); // dark
       assert.equal(await toggle.getAttribute('data-mode'), 'dark');
       assert.notEqual(await bg(), light);
+      assert.notEqual(await viewsBg(), viewsLight, 'the run views stayed light under the dark toggle');
       await page.screenshot({ path: `${SHOTS}/layout-laptop-dark.png`, fullPage: true });
       // The choice survives a reload.
       await page.reload();

@@ -22,6 +22,8 @@
 // the built folder works from any sub-path of any static host, offline. The page must
 // serve the folder from its own origin (browsers only start Web Workers same-origin).
 
+import { applyTheme } from './ui/theme.js';
+
 const DEFAULT_PANELS = ['editor', 'verdict', 'records'];
 const PLAYGROUND = import.meta.env?.DEV ? '../index.html' : './index.html';
 
@@ -40,7 +42,7 @@ class KplayScenario extends HTMLElement {
     this.started = true;
     const inline = this.textContent;
     this.classList.add('kplay-theme');
-    if (this.getAttribute('theme')) this.dataset.theme = this.getAttribute('theme');
+    applyTheme(this, this.getAttribute('theme'));
     const height = this.getAttribute('height');
     if (height) this.style.setProperty('--kp-editor-height', /^\d+$/.test(height) ? `${height}px` : height);
     this.style.display = 'block';

@@ -194,7 +194,6 @@ export function createRecordGrid(root, { onSelect }) {
   });
   new ResizeObserver(() => records.length && draw()).observe(scroller);
   const redraw = () => records.length && draw();
-  window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', redraw);
   document.addEventListener('kplay-theme', redraw);
 
   return {

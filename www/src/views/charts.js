@@ -167,14 +167,9 @@ function colours(node) {
   };
 }
 
-/** Calls fn when the page theme changes (data-theme on <html> or the OS preference). */
+/** Calls fn when the page theme changes (data-theme on any element; ui/theme.js turns OS preference changes into one). */
 export function onThemeChange(fn) {
   const mo = new MutationObserver(fn);
-  mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'class'] });
-  const mq = matchMedia('(prefers-color-scheme: dark)');
-  mq.addEventListener('change', fn);
-  return () => {
-    mo.disconnect();
-    mq.removeEventListener('change', fn);
-  };
+  mo.observe(document.documentElement, { attributes: true, subtree: true, attributeFilter: ['data-theme'] });
+  return () => mo.disconnect();
 }

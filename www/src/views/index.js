@@ -30,7 +30,7 @@
 // scrubber is data-testid="view-scrubber" (shown with the timeline, cluster or producer).
 // Layout: timeline beside the cluster and producer views when the container is wide,
 // stacked when narrow (container queries in views.css); theme through --kv-* custom
-// properties in theme.css (light/dark from prefers-color-scheme or <html data-theme>).
+// properties in theme.css (dark inside any element with data-theme="dark").
 import './theme.css';
 import './views.css';
 import { createClusterView } from './cluster.js';

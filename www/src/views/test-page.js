@@ -11,6 +11,7 @@
 // window.kplayViewsTest = {views, report, text, options, timings} for the end-to-end tests;
 // body[data-ready] is set once the first snapshot is drawn (or on failure, with the error
 // in #status).
+import { applyTheme } from '../ui/theme.js';
 import { createEngine } from '../engine-client.js';
 import { mountViews } from './index.js';
 
@@ -24,11 +25,9 @@ const status = document.getElementById('status');
 const picker = document.getElementById('fixture');
 const themeBtn = document.getElementById('theme');
 
-if (params.get('theme')) document.documentElement.dataset.theme = params.get('theme');
+applyTheme(document.documentElement, params.get('theme'));
 themeBtn.addEventListener('click', () => {
-  const dark = document.documentElement.dataset.theme === 'dark'
-    || (!document.documentElement.dataset.theme && matchMedia('(prefers-color-scheme: dark)').matches);
-  document.documentElement.dataset.theme = dark ? 'light' : 'dark';
+  applyTheme(document.documentElement, document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark');
 });
 
 /** A scenario with `n` records, one per Produce request, and a leader crash half way. */
