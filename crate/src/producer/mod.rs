@@ -218,7 +218,14 @@ impl Producer {
                     return;
                 }
                 self.sender_wake_us = None;
+                let completed = ctx.history.completed;
                 self.run_sender(ctx);
+                // A pass can complete what the application thread waits for without any
+                // response arriving (acks=0 sends complete once written; batches expire):
+                // `send().get()`, `flush()` and a `send()` waiting for memory return then.
+                if self.app.blocked.is_some() && ctx.history.completed != completed {
+                    self.run_app(ctx);
+                }
             }
             ProducerTimer::App => {
                 if self.app_wake_us == Some(ctx.now) {
