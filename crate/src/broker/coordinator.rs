@@ -24,6 +24,8 @@ use crate::sim::{Micros, NodeId, Tp};
 
 /// `transaction.state.log.num.partitions`.
 pub const TXN_STATE_PARTITIONS: i32 = 50;
+/// How long unwritten transaction markers wait before the coordinator sends them again.
+const MARKER_RETRY_US: Micros = 100_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TxnStatus {
@@ -298,7 +300,7 @@ impl Broker {
                     coordinator_epoch: 0,
                 }),
                 None => {
-                    ctx.timer(ctx.now + 100_000, BrokerTimer::MarkerRetry);
+                    self.schedule_marker_retry(ctx);
                 }
             }
         }
@@ -382,7 +384,16 @@ impl Broker {
             }
         }
         if retry {
-            ctx.timer(ctx.now + 100_000, BrokerTimer::MarkerRetry);
+            self.schedule_marker_retry(ctx);
+        }
+    }
+
+    /// One retry of every pending marker 100 ms from now, unless one is already due.
+    fn schedule_marker_retry(&mut self, ctx: &mut BCtx) {
+        if self.marker_retry_at_us.is_none() {
+            let at = ctx.now + MARKER_RETRY_US;
+            self.marker_retry_at_us = Some(at);
+            ctx.timer(at, BrokerTimer::MarkerRetry);
         }
     }
 

@@ -116,6 +116,10 @@ pub struct Broker {
     pub responses: VecMap<crate::protocol::Error, u64>,
     /// WriteTxnMarkers in flight: corr → transactional id.
     pub markers_in_flight: VecMap<u32, String>,
+    /// When the one pending marker retry runs (markers for partitions without a leader,
+    /// or answered with an error, are retried together: Kafka's marker channel keeps them
+    /// queued and drains the queue on its send thread's next pass).
+    pub marker_retry_at_us: Option<Micros>,
     pub started_us: Micros,
     /// The OS flusher has a wake-up queued (it runs while the machine has power, even
     /// when the Kafka process is down).
@@ -152,6 +156,7 @@ impl Broker {
             alter_in_flight: VecMap::new(),
             alter_seen: crate::sim::VecSet::new(),
             markers_in_flight: VecMap::new(),
+            marker_retry_at_us: None,
             responses: VecMap::new(),
             started_us: 0,
             writeback_pending: false,
@@ -240,7 +245,12 @@ impl Broker {
             BrokerTimer::Fetcher(leader) => self.maybe_fetch(ctx, leader),
             BrokerTimer::FetchTimeout(leader, corr) => self.fetch_timed_out(ctx, leader, corr),
             BrokerTimer::TxnAbortCheck => self.txn_abort_check(ctx),
-            BrokerTimer::MarkerRetry => self.retry_markers(ctx),
+            BrokerTimer::MarkerRetry => {
+                if self.marker_retry_at_us == Some(ctx.now) {
+                    self.marker_retry_at_us = None;
+                    self.retry_markers(ctx);
+                }
+            }
         }
     }
 

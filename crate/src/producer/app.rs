@@ -76,8 +76,9 @@ pub enum Blocked {
     Sync { record: u32 },
     /// `flush()`: waiting for these batches to complete.
     Flush { batches: VecSet<u32> },
-    /// `initTransactions()`, `commitTransaction()` or `abortTransaction()`.
-    Txn,
+    /// `initTransactions()`, `commitTransaction()` or `abortTransaction()`: each waits
+    /// up to `max.block.ms` (`TransactionalRequestResult.await`).
+    Txn { call: TxnCall, deadline_us: Micros },
 }
 
 impl Blocked {
@@ -88,7 +89,33 @@ impl Blocked {
             Blocked::Memory { .. } => "buffer.memory",
             Blocked::Sync { .. } => "send().get()",
             Blocked::Flush { .. } => "flush()",
-            Blocked::Txn => "transaction",
+            Blocked::Txn { .. } => "transaction",
+        }
+    }
+}
+
+/// A blocking transactional call of the application.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TxnCall {
+    InitTransactions,
+    CommitTransaction,
+    AbortTransaction,
+}
+
+impl TxnCall {
+    /// The Java method's name.
+    pub fn method(self) -> &'static str {
+        match self {
+            TxnCall::InitTransactions => "initTransactions",
+            TxnCall::CommitTransaction => "commitTransaction",
+            TxnCall::AbortTransaction => "abortTransaction",
+        }
+    }
+    /// The request handler the call awaits (`TransactionalRequestResult` operation name).
+    pub fn awaits(self) -> &'static str {
+        match self {
+            TxnCall::InitTransactions => "InitProducerId",
+            TxnCall::CommitTransaction | TxnCall::AbortTransaction => "EndTxn",
         }
     }
 }
@@ -220,7 +247,17 @@ impl Producer {
                     false
                 }
             }
-            Some(Blocked::Txn) => self.resume_txn_op(ctx),
+            Some(Blocked::Txn { call, deadline_us }) => {
+                if self.resume_txn_op(ctx) {
+                    return true;
+                }
+                if ctx.now >= deadline_us {
+                    self.txn_call_timed_out(ctx, call);
+                    return true;
+                }
+                self.wake_app(ctx, deadline_us);
+                false
+            }
         }
     }
 

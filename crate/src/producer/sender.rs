@@ -19,6 +19,10 @@ use crate::protocol::{BatchData, ClientError, ClusterImage, Error, Msg, ProduceR
 use crate::sim::trace::{ClientErrorName, Event, ExpiredIn};
 use crate::sim::{Micros, NodeId, Outcome, Tp};
 
+/// Sender passes run back to back in one kernel event before the rest continue as a
+/// new event at the same instant.
+const PASSES_PER_WAKE: u32 = 64;
+
 impl Producer {
     /// `Sender.runOnce`.
     pub fn run_sender(&mut self, ctx: &mut PCtx) {
@@ -38,11 +42,31 @@ impl Producer {
         }
         if self.txn.fatal() {
             self.abort_all_batches(ctx);
-        } else if !self.maybe_send_txn_request(ctx) {
-            for _ in 0..64 {
-                if !self.send_producer_data(ctx) {
+        } else if self.maybe_send_txn_request(ctx) {
+            // `maybeSendAndPollTransactionalRequest` returned true: this pass sends no
+            // produce data and expires nothing; the thread polls for `retry.backoff.ms`
+            // (a response, a connection or a timeout wakes it sooner).
+            self.maybe_update_metadata(ctx);
+            self.schedule_txn_wait(ctx);
+            return;
+        } else {
+            // Kafka's sender polls with a zero timeout while any node has ready data, so
+            // passes follow each other at once until every ready batch is out or every
+            // connection is at its in-flight limit. With acks=0 a request leaves the
+            // in-flight queue as soon as it is written, so a burst drains completely.
+            // A slice of passes runs here; if data is still going out, the next slice runs
+            // at the same instant as a new kernel event, so other nodes' events interleave.
+            let mut more = false;
+            for _ in 0..PASSES_PER_WAKE {
+                more = self.send_producer_data(ctx);
+                if !more {
                     break;
                 }
+            }
+            if more {
+                self.maybe_update_metadata(ctx);
+                self.wake_sender(ctx, ctx.now);
+                return;
             }
         }
         self.maybe_update_metadata(ctx);
@@ -721,6 +745,32 @@ impl Producer {
         if let Some(t) = next {
             self.wake_sender(ctx, t.max(now + 1));
         }
+    }
+
+    /// The next pass while a transactional request occupies the sender: after
+    /// `retry.backoff.ms` (`client.poll(retryBackoffMs)`), at a retry's backoff end, or when a
+    /// connection attempt or request times out, whichever is first; responses and
+    /// connections wake it sooner through `on_message`.
+    fn schedule_txn_wait(&mut self, ctx: &mut PCtx) {
+        let now = ctx.now;
+        let mut next = now.saturating_add(self.cfg.retry_backoff_us.max(1));
+        let mut consider = |t: Micros| {
+            if t > now {
+                next = next.min(t);
+            }
+        };
+        if let Some(t) = self.txn.next_retry_us() {
+            consider(t);
+        }
+        for c in self.conns.values() {
+            if let Some(t) = c.next_request_deadline(&self.cfg) {
+                consider(t);
+            }
+            if let ConnState::Connecting { deadline_us, .. } = c.state {
+                consider(deadline_us);
+            }
+        }
+        self.wake_sender(ctx, next);
     }
 
     fn idem_needs_pid(&self) -> bool {

@@ -13,12 +13,12 @@ use std::collections::VecDeque;
 use crate::sim::VecSet;
 use std::rc::Rc;
 
-use super::app::{Blocked, Op};
-use super::network::{InFlight, ReqKind};
+use super::app::{Blocked, Op, TxnCall};
+use super::network::{ConnState, InFlight, ReqKind};
 use super::{PCtx, Producer};
 use crate::protocol::{ClientError, Error, Msg};
 use crate::sim::history::{TxnOutcome, NO_TXN};
-use crate::sim::trace::Event;
+use crate::sim::trace::{ClientErrorName, Event};
 use crate::sim::{Micros, NodeId, Tp};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,6 +72,9 @@ pub struct TxnState {
     /// (broker, corr, request) of the outstanding request.
     pub in_flight: Option<(u16, u32, TxnReq)>,
     pub retry_at_us: Option<Micros>,
+    /// The node a transactional request waits to connect to, and since when
+    /// (`awaitNodeReady`).
+    pub awaiting: Option<(u16, Micros)>,
     /// Result of the last commit/abort for the blocked application call.
     pub op_result: Option<Result<(), ClientError>>,
 }
@@ -88,6 +91,7 @@ impl TxnState {
             queue: VecDeque::new(),
             in_flight: None,
             retry_at_us: None,
+            awaiting: None,
             op_result: None,
         }
     }
@@ -212,9 +216,33 @@ impl Producer {
         };
         let ready = self.conns.get(&target).is_some_and(|c| c.is_ready());
         if !ready {
+            // `awaitNodeReady`: connect and wait up to request.timeout.ms. A connection that
+            // failed (refused, reset, setup timeout) or a wait that ran out gives up on this
+            // node: a coordinator is looked up again (`maybeFindCoordinatorAndRetry`).
+            let now = ctx.now;
+            let failed = match self.txn.awaiting {
+                Some((b, since)) if b == target => {
+                    self.conns.get(&target).is_some_and(|c| c.state == ConnState::Disconnected)
+                        || now >= since.saturating_add(self.cfg.request_timeout_us)
+                }
+                _ => {
+                    self.txn.awaiting = Some((target, now));
+                    false
+                }
+            };
+            if failed {
+                self.txn.awaiting = None;
+                if needs_coordinator {
+                    self.txn.coordinator = None;
+                    self.txn.queue.push_front(TxnReq::FindCoordinator);
+                }
+                self.txn.retry_at_us = Some(now.saturating_add(self.cfg.retry_backoff_us));
+                return true;
+            }
             self.maybe_connect(ctx, target);
             return true;
         }
+        self.txn.awaiting = None;
         self.txn.queue.pop_front();
         self.txn.retry_at_us = None;
         let corr = self.next_corr();
@@ -417,7 +445,7 @@ impl Producer {
             idem.state = super::idempotence::PidState::Initializing;
         }
         self.txn.queue.push_back(TxnReq::InitProducerId);
-        self.app.blocked = Some(Blocked::Txn);
+        self.block_on_txn_call(ctx, TxnCall::InitTransactions);
         self.wake_sender(ctx, ctx.now);
     }
 
@@ -447,7 +475,7 @@ impl Producer {
                 self.acc.txn_completing = true;
                 self.txn.queue.push_back(TxnReq::EndTxn { commit: true });
                 ctx.trace(Event::TxnEnding { producer: self.node, commit: true });
-                self.app.blocked = Some(Blocked::Txn);
+                self.block_on_txn_call(ctx, TxnCall::CommitTransaction);
                 self.wake_sender(ctx, ctx.now);
             }
             (Op::Abort, Phase::InTransaction | Phase::AbortableError(_)) => {
@@ -456,13 +484,38 @@ impl Producer {
                 self.txn.queue.retain(|r| !matches!(r, TxnReq::EndTxn { .. }));
                 self.txn.queue.push_back(TxnReq::EndTxn { commit: false });
                 ctx.trace(Event::TxnEnding { producer: self.node, commit: false });
-                self.app.blocked = Some(Blocked::Txn);
+                self.block_on_txn_call(ctx, TxnCall::AbortTransaction);
                 self.wake_sender(ctx, ctx.now);
             }
             // Anything else is an IllegalStateException / KafkaException in the application;
             // the thread carries on with its next statement.
             _ => {}
         }
+    }
+
+    fn block_on_txn_call(&mut self, ctx: &mut PCtx, call: TxnCall) {
+        let deadline_us = ctx.now.saturating_add(self.cfg.max_block_us);
+        self.app.blocked = Some(Blocked::Txn { call, deadline_us });
+        self.wake_app(ctx, deadline_us);
+    }
+
+    /// `TransactionalRequestResult.await` gave up after `max.block.ms`: the call throws
+    /// `TimeoutException` ("Timeout expired after Nms while awaiting InitProducerId") and
+    /// the application goes on; the request itself stays queued or in flight, so a later
+    /// call finds its result (`handleCachedTransactionRequestResult`).
+    pub fn txn_call_timed_out(&mut self, ctx: &mut PCtx, call: TxnCall) {
+        self.app.blocked = None;
+        self.acc.txn_completing = false;
+        ctx.trace(Event::TxnCallFailed {
+            producer: self.node,
+            call: call.method(),
+            error: ClientErrorName(ClientError::Timeout),
+            message: format!(
+                "Timeout expired after {}ms while awaiting {}",
+                self.cfg.max_block_us / 1000,
+                call.awaits()
+            ),
+        });
     }
 
     /// Whether a blocked transactional call has returned.

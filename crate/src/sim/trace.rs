@@ -255,6 +255,15 @@ pub enum Event {
         commit: bool,
         error: Option<Error>,
     },
+    /// A blocking transactional call (`initTransactions`, `commitTransaction`,
+    /// `abortTransaction`) threw to the application: `TimeoutException` after
+    /// `max.block.ms`, with Kafka's message.
+    TxnCallFailed {
+        producer: NodeId,
+        call: &'static str,
+        error: ClientErrorName,
+        message: String,
+    },
 
     // ---- broker ----
     /// The leader appended a batch.
@@ -462,6 +471,7 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("partitions_added_to_txn", &["producer", "partitions"]),
     ("txn_ending", &["producer", "commit"]),
     ("txn_ended", &["producer", "commit", "error"]),
+    ("txn_call_failed", &["producer", "call", "error", "message"]),
     (
         "appended",
         &["broker", "tp", "batch", "base_offset", "last_offset", "leader_epoch", "producer_id", "base_sequence"],
