@@ -46,6 +46,18 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
+# 1b. For the lint layer: rustfmt and clippy (rustup components of the same toolchain).
+if [ "$want_browser" = 1 ]; then
+  for comp in rustfmt clippy; do
+    bin=$([ "$comp" = clippy ] && echo cargo-clippy || echo rustfmt)
+    if ! command -v "$bin" >/dev/null; then
+      command -v rustup >/dev/null || die "$comp is missing and rustup is not available" "install the $comp component for your toolchain"
+      say "installing Rust component $comp"
+      rustup component add "$comp"
+    fi
+  done
+fi
+
 # 2. wasm-bindgen-cli at exactly the version the crate links (Cargo.lock).
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 [ -n "$bindgen_version" ] || die "could not read the wasm-bindgen version from Cargo.lock"

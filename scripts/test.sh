@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs kplay's test layers; the command fails if any layer fails.
 #
-#   scripts/test.sh                  every layer, in order: native, wasm, e2e
+#   scripts/test.sh                  every layer, in order: lint, native, wasm, e2e
+#   scripts/test.sh lint             0. cargo fmt --check; clippy -D warnings, native and wasm32
 #   scripts/test.sh native           1. cargo test: lib unit tests, tests/*.rs, doc tests
 #   scripts/test.sh wasm             2. wasm-pack test --headless --chrome: tests/web.rs
 #                                       (and any wasm_bindgen_test) inside Chromium
@@ -23,6 +24,14 @@ export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 die() { printf 'test: error: %s\n' "$*" >&2; exit 1; }
 banner() { printf '\n==================== kplay test layer: %s ====================\n' "$*"; }
 need() { command -v "$1" >/dev/null || die "'$1' not found; run scripts/setup.sh --test first"; }
+
+layer_lint() {
+  banner "0/3 lint (cargo fmt --check, clippy -D warnings for native and wasm32)"
+  need cargo
+  cargo fmt --all -- --check
+  cargo clippy --all-targets --quiet -- -D warnings
+  cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
+}
 
 layer_native() {
   banner "1/3 native (cargo test: unit, integration, doc tests)"
@@ -64,7 +73,7 @@ layer_e2e() {
 # One layer: run it in this process, with set -e in force.
 if [ $# -ge 1 ]; then
   case "$1" in
-    native | wasm) [ $# -eq 1 ] && { "layer_$1"; exit; } ;;
+    lint | native | wasm) [ $# -eq 1 ] && { "layer_$1"; exit; } ;;
     e2e) layer="$1"; shift; "layer_$layer" "$@"; exit ;;
   esac
 fi
@@ -72,11 +81,11 @@ fi
 # Several layers: each in its own process (so set -e holds inside it); go on after a
 # failure so one run shows every broken layer, then fail if any did.
 layers=("$@")
-[ ${#layers[@]} -gt 0 ] || layers=(native wasm e2e)
+[ ${#layers[@]} -gt 0 ] || layers=(lint native wasm e2e)
 for layer in "${layers[@]}"; do
   case "$layer" in
-    native | wasm | e2e) ;;
-    *) echo "test: unknown layer '$layer' (known: native, wasm, e2e)" >&2; exit 2 ;;
+    lint | native | wasm | e2e) ;;
+    *) echo "test: unknown layer '$layer' (known: lint, native, wasm, e2e)" >&2; exit 2 ;;
   esac
 done
 failed=()

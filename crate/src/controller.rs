@@ -226,8 +226,9 @@ impl Controller {
             None
         };
         let mut next = p.clone();
-        if kind == ElectionKind::Unclean && leader.is_some() && leader != p.leader {
-            next.isr = vec![leader.expect("some")];
+        let new_unclean_leader = leader.filter(|_| kind == ElectionKind::Unclean && leader != p.leader);
+        if let Some(l) = new_unclean_leader {
+            next.isr = vec![l];
         } else if !target_isr.is_empty() {
             next.isr = target_isr;
         }

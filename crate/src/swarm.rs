@@ -125,7 +125,7 @@ pub fn run_one(seed: u64, g: Guarantee) -> Result<u64, (String, String)> {
         if let Err(e) = inv.check(&session.world) {
             return Err((text, format!("invariant broken at {}: {e}", crate::sim::fmt_us(session.world.now))));
         }
-        if steps % 1024 == 0 || done {
+        if steps.is_multiple_of(1024) || done {
             if let Err(e) = inv.check_logs(&session.world) {
                 return Err((text, format!("invariant broken at {}: {e}", crate::sim::fmt_us(session.world.now))));
             }
@@ -147,7 +147,7 @@ pub fn run_one(seed: u64, g: Guarantee) -> Result<u64, (String, String)> {
         ));
     }
     let report = session.report();
-    for e in report.expectations.iter().filter(|e| !e.held) {
+    if let Some(e) = report.expectations.iter().find(|e| !e.held) {
         let got: Vec<String> = e.clauses.iter().map(|c| format!("{}={}", c.name, c.actual)).collect();
         let why: Vec<String> = report.explanations.iter().take(3).map(|x| x.text.clone()).collect();
         return Err((

@@ -12,7 +12,7 @@
 //! becomes min(leader HW, own LEO), and the next fetch goes out at once; errors back off
 //! `replica.fetch.backoff.ms`, silence times out after `replica.socket.timeout.ms`.
 
-use super::{BCtx, Broker, BrokerTimer, Fetcher};
+use super::{BCtx, Broker, BrokerTimer};
 use crate::protocol::{Error, FetchPartition, FetchPartitionResponse, FetchRequest, FetchResponse, Msg};
 use crate::sim::trace::Event;
 use crate::sim::{Micros, NodeId, Tp};
@@ -219,7 +219,7 @@ impl Broker {
 
     fn fetch_failed(&mut self, ctx: &mut BCtx, leader: u16) {
         let backoff = self.cfg().replica_fetch_backoff_us;
-        let f = self.fetchers.entry(leader).or_insert_with(Fetcher::default);
+        let f = self.fetchers.entry(leader).or_default();
         f.in_flight = None;
         f.backoff_until_us = ctx.now + backoff;
         ctx.timer(f.backoff_until_us, BrokerTimer::Fetcher(leader));

@@ -25,7 +25,7 @@ pub fn count_trace(trace: &[Entry], te: &TraceExpect) -> i64 {
                         }
                         let equal = match got {
                             serde_json::Value::String(s) => s == want,
-                            other => other.to_string() == want.replace(' ', ""),
+                            other => *other == want.replace(' ', ""),
                         };
                         match op {
                             CmpOp::Eq => equal,

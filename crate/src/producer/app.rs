@@ -205,7 +205,7 @@ impl Producer {
                     self.start_send(ctx, record, topic, partition, false);
                 }
                 Job::Op { op, .. } => {
-                    let op = op.clone();
+                    let op = *op;
                     self.app.jobs.remove(i);
                     self.run_op(ctx, op);
                 }

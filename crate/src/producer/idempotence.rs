@@ -28,7 +28,7 @@ pub enum PidState {
     Ready,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 struct Entry {
     producer_id: i64,
     producer_epoch: i16,
@@ -39,9 +39,17 @@ struct Entry {
     in_flight: VecMap<(i64, i16, i32), (u32, u32)>,
 }
 
-impl Entry {
-    fn new() -> Entry {
-        Entry { producer_id: -1, producer_epoch: -1, last_acked_seq: -1, last_acked_offset: -1, ..Default::default() }
+/// A partition's state before anything was sent: no producer id, epoch, ack or offset.
+impl Default for Entry {
+    fn default() -> Entry {
+        Entry {
+            producer_id: -1,
+            producer_epoch: -1,
+            next_seq: 0,
+            last_acked_seq: -1,
+            last_acked_offset: -1,
+            in_flight: VecMap::new(),
+        }
     }
 }
 
@@ -88,7 +96,7 @@ impl Idempotence {
     }
 
     fn entry(&mut self, tp: Tp) -> &mut Entry {
-        self.partitions.entry(tp).or_insert_with(Entry::new)
+        self.partitions.entry(tp).or_default()
     }
 
     pub fn has_pid(&self) -> bool {

@@ -237,7 +237,10 @@ impl Producer {
     }
 
     pub fn on_message(&mut self, ctx: &mut PCtx, env: Envelope) {
-        let Some(broker) = u16::try_from(env.from.0).ok().filter(|b| self.conns.contains_key(b)) else { return };
+        let broker = env.from.0;
+        if !self.conns.contains_key(&broker) {
+            return;
+        }
         match env.msg {
             Msg::ConnectOk { corr } => self.on_connected(ctx, broker, corr, env.from_inc),
             Msg::Reset => self.on_reset(ctx, broker),
