@@ -25,7 +25,8 @@ pub fn count_trace(trace: &[Entry], te: &TraceExpect) -> i64 {
                         }
                         let equal = match got {
                             serde_json::Value::String(s) => s == want,
-                            other => *other == want.replace(' ', ""),
+                            // Arrays and objects compare by their compact JSON text.
+                            other => other.to_string().as_str() == want.replace(' ', "").as_str(),
                         };
                         match op {
                             CmpOp::Eq => equal,
