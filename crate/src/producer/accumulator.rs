@@ -167,40 +167,78 @@ impl Accumulator {
         let count = meta.partition_count(topic).unwrap_or(1);
         // Only the sticky partitioner needs the available partitions (and only rarely).
         let available = if matches!(target, Target::Sticky) { meta.available_partitions(topic) } else { Vec::new() };
-        let partition = match target {
-            Target::Partition(p) => p,
-            Target::Sticky => self.topics[topic as usize].sticky.current_or_choose(rng, &available, count),
-        };
-        let tp = Tp::new(topic, partition);
         let ratio = self.ratio(topic, cfg);
         let codec = cfg.compression;
-        let dq = self.deques.entry(tp).or_default();
-        // tryAppend to the last batch.
-        if let Some(last) = dq.back_mut() {
-            if !last.drained {
-                if let Some(grew) = last.try_append(record, now, key_len, value_len, codec, ratio) {
-                    let batch = last.id;
-                    let last_full = dq.back().is_some_and(|b| b.is_full(codec, ratio));
-                    let batch_full = dq.len() > 1 || last_full;
-                    let head_changed = dq.len() == 1 && last_full;
-                    self.after_append(cfg, rng, tp, target, grew, &available, count);
-                    return Append::Done { tp, batch, new_batch: false, batch_full, head_changed };
+        // Kafka's append loop: pick the partition, and (sticky) switch first if every batch
+        // of it is full and batch.size bytes went to it (`partitionChanged`); tryAppend to
+        // its last batch; if that fails (the batch closes), check for a switch again before
+        // creating a new batch. A switch restarts the loop on the new partition.
+        let mut switches = 0;
+        let tp = loop {
+            let partition = match target {
+                Target::Partition(p) => p,
+                Target::Sticky => self.topics[topic as usize].sticky.current_or_choose(rng, &available, count),
+            };
+            let tp = Tp::new(topic, partition);
+            if self.sticky_switched_before_append(cfg, rng, tp, target, &available, count) && switches < count {
+                switches += 1;
+                continue;
+            }
+            let dq = self.deques.entry(tp).or_default();
+            if let Some(last) = dq.back_mut() {
+                if !last.drained {
+                    if let Some(grew) = last.try_append(record, now, key_len, value_len, codec, ratio) {
+                        let batch = last.id;
+                        let last_full = dq.back().is_some_and(|b| b.is_full(codec, ratio));
+                        let batch_full = dq.len() > 1 || last_full;
+                        let head_changed = dq.len() == 1 && last_full;
+                        self.after_append(cfg, rng, tp, target, grew, &available, count);
+                        return Append::Done { tp, batch, new_batch: false, batch_full, head_changed };
+                    }
                 }
             }
-        }
+            if self.sticky_switched_before_append(cfg, rng, tp, target, &available, count) && switches < count {
+                switches += 1;
+                continue;
+            }
+            break tp;
+        };
         // A new batch: reserve max(batch.size, upper bound) from the pool.
         let size = cfg.batch_size_bytes.max(1).max(upper_bound);
         if !self.pool.try_allocate(size) {
             return Append::NeedMemory { bytes: size };
         }
         let mut batch = ProducerBatch::new(new_batch_id(), tp, now, size, size, txn);
-        let grew = batch.try_append(record, now, key_len, value_len, codec, ratio).unwrap_or(0);
+        // `appendNewBatch`: the partitioner counts the new batch's whole estimated size,
+        // its 61-byte header included.
+        let grew =
+            batch.try_append(record, now, key_len, value_len, codec, ratio).map_or(0, |_| batch.estimated_bytes(codec, ratio));
         let id = batch.id;
         let dq = self.deques.entry(tp).or_default();
         dq.push_back(batch);
         let batch_full = dq.len() > 1 || dq.back().is_some_and(|b| b.is_full(codec, ratio));
         self.after_append(cfg, rng, tp, target, grew, &available, count);
         Append::Done { tp, batch: id, new_batch: true, batch_full, head_changed: true }
+    }
+
+    /// `RecordAccumulator.partitionChanged` for the sticky partitioner: when every batch of
+    /// the partition is full (or it has none), a switch held back by a non-full batch
+    /// happens now. True when the sticky partition changed.
+    fn sticky_switched_before_append(
+        &mut self,
+        cfg: &ProducerConfig,
+        rng: &mut crate::sim::Prng,
+        tp: Tp,
+        target: Target,
+        available: &[u32],
+        count: u32,
+    ) -> bool {
+        if !matches!(target, Target::Sticky) {
+            return false;
+        }
+        let ratio = self.ratio(tp.topic, cfg);
+        let all_full = self.deques.get(&tp).and_then(|d| d.back()).is_none_or(|b| b.is_full(cfg.compression, ratio));
+        all_full && self.topics[tp.topic as usize].sticky.update(rng, 0, cfg.batch_size_bytes, true, available, count)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -219,7 +257,7 @@ impl Accumulator {
             // allBatchesFull: only the last batch can be incomplete.
             let all_full =
                 self.deques.get(&tp).and_then(|d| d.back()).is_none_or(|b| b.is_full(cfg.compression, ratio));
-            self.topics[tp.topic as usize].sticky.update(rng, grew, cfg.batch_size_bytes, all_full, available, count);
+            let _ = self.topics[tp.topic as usize].sticky.update(rng, grew, cfg.batch_size_bytes, all_full, available, count);
         }
     }
 

@@ -344,6 +344,16 @@ impl Producer {
                 self.wake_sender(ctx, now);
             }
             Append::Done { tp, batch, new_batch, batch_full, head_changed } => {
+                let switches = std::mem::take(&mut self.acc.topics[s.topic as usize].sticky.switches);
+                for (from, to, produced_bytes) in switches {
+                    ctx.trace(Event::StickyPartitionSwitched {
+                        producer: self.node,
+                        topic: self.workload.topic_names[s.topic as usize].clone(),
+                        from,
+                        to,
+                        produced_bytes,
+                    });
+                }
                 if self.acc.pool.waiting {
                     if let Some(Blocked::Memory { since_us, .. }) = self.app.blocked {
                         self.metrics.bufferpool_wait_time_total_us += now - since_us;

@@ -24,6 +24,8 @@ pub struct Sticky {
     /// entry; both empty when there are none. Refilled in place on every readiness check.
     pub load_cumulative: Vec<u32>,
     pub load_ids: Vec<u32>,
+    /// Switches since the caller last took them: (from, to, bytes produced to `from`).
+    pub switches: Vec<(u32, u32, u64)>,
 }
 
 impl Sticky {
@@ -54,7 +56,11 @@ impl Sticky {
         p
     }
 
-    /// `BuiltInPartitioner.updatePartitionInfo` after an append of `appended_bytes`.
+    /// `BuiltInPartitioner.updatePartitionInfo` after an append of `appended_bytes` (the
+    /// growth of the batch's estimated size; a new batch counts its 61-byte header too).
+    /// Returns true when it switched to a new sticky partition. Called with 0 bytes and
+    /// `enable_switch` before an append when every batch of the partition is full
+    /// (`RecordAccumulator.partitionChanged`), which completes a switch held back earlier.
     pub fn update(
         &mut self,
         rng: &mut Prng,
@@ -63,14 +69,19 @@ impl Sticky {
         enable_switch: bool,
         available: &[u32],
         partition_count: u32,
-    ) {
+    ) -> bool {
         self.produced_bytes += appended_bytes as u64;
         let sticky_batch_size = batch_size.max(1) as u64;
         if self.produced_bytes >= sticky_batch_size * 2 || (self.produced_bytes >= sticky_batch_size && enable_switch) {
             let next = self.next_partition(rng, available, partition_count);
+            if let Some(from) = self.current {
+                self.switches.push((from, next, self.produced_bytes));
+            }
             self.current = Some(next);
             self.produced_bytes = 0;
+            return true;
         }
+        false
     }
 
     /// Whether adaptive load statistics are in force.

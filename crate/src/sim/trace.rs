@@ -158,6 +158,15 @@ pub enum Event {
         batch: u32,
         tp: Tp,
     },
+    /// The uniform sticky partitioner moved null-key records of `topic` to a new partition
+    /// after `produced_bytes` (batch headers included) went to the old one.
+    StickyPartitionSwitched {
+        producer: NodeId,
+        topic: String,
+        from: u32,
+        to: u32,
+        produced_bytes: u64,
+    },
     BatchDrained {
         producer: NodeId,
         batch: u32,
@@ -442,6 +451,7 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("metadata_requested", &["producer", "to"]),
     ("metadata_updated", &["producer", "leaders"]),
     ("batch_created", &["producer", "batch", "tp"]),
+    ("sticky_partition_switched", &["producer", "topic", "from", "to", "produced_bytes"]),
     (
         "batch_drained",
         &[
