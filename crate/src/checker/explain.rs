@@ -452,6 +452,10 @@ fn explain_failed(world: &World, ids: &[u32], batch: u32, story: Option<&BatchSt
         ClientError::ProducerFenced => "a newer producer with the same transactional.id fenced this one".into(),
         ClientError::IllegalState => "send() was called outside a transaction on a transactional producer".into(),
         ClientError::Kafka => "the producer was already in an error state".into(),
+        ClientError::IllegalArgument => {
+            "send() threw it: a new batch needs max(batch.size, the record's size) bytes, more than all of buffer.memory"
+                .into()
+        }
     };
     let b = if batch > 0 { format!(" (batch {batch})") } else { String::new() };
     format!("§R{b} failed with {class}{cause}: {why}.")

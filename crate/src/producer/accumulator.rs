@@ -78,6 +78,9 @@ pub enum Append {
     },
     /// A new batch is needed and `buffer.memory` cannot supply `bytes` now.
     NeedMemory { bytes: u32 },
+    /// A new batch needs more than all of `buffer.memory`: `BufferPool.allocate` throws
+    /// `IllegalArgumentException` at once.
+    ExceedsPool { bytes: u32, total: u64 },
 }
 
 /// Result of a readiness check (`ReadyCheckResult`).
@@ -205,6 +208,9 @@ impl Accumulator {
         };
         // A new batch: reserve max(batch.size, upper bound) from the pool.
         let size = cfg.batch_size_bytes.max(1).max(upper_bound);
+        if size as u64 > self.pool.total_bytes {
+            return Append::ExceedsPool { bytes: size, total: self.pool.total_bytes };
+        }
         if !self.pool.try_allocate(size) {
             return Append::NeedMemory { bytes: size };
         }

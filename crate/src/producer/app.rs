@@ -330,6 +330,11 @@ impl Producer {
             &mut || ids.batch(),
         );
         match result {
+            Append::ExceedsPool { bytes, total } => {
+                let message =
+                    format!("Attempt to allocate {bytes} bytes, but there is a hard limit of {total} on memory allocations.");
+                self.fail_send_with(ctx, s.record, ClientError::IllegalArgument, Some(message));
+            }
             Append::NeedMemory { .. } => {
                 if !matches!(self.app.blocked, Some(Blocked::Memory { .. })) {
                     ctx.trace(Event::SendBlocked {
@@ -391,11 +396,19 @@ impl Producer {
     }
 
     fn fail_send(&mut self, ctx: &mut PCtx, record: u32, error: ClientError) {
+        self.fail_send_with(ctx, record, error, None);
+    }
+
+    /// `send()` fails: an `ApiException` goes to the callback and counts in
+    /// `record-error-total`; anything else is thrown by `send()` itself and counts nowhere.
+    fn fail_send_with(&mut self, ctx: &mut PCtx, record: u32, error: ClientError, message: Option<String>) {
         self.app.in_send = None;
         self.app.blocked = None;
-        self.metrics.record_error_total += 1;
+        if !error.thrown_by_send() {
+            self.metrics.record_error_total += 1;
+        }
         ctx.history.complete(record, ctx.now, Outcome::Failed(error));
-        ctx.trace(Event::SendFailed { producer: self.node, record, error: ClientErrorName(error) });
+        ctx.trace(Event::SendFailed { producer: self.node, record, error: ClientErrorName(error), message });
     }
 
     fn send_timed_out(&mut self, ctx: &mut PCtx, record: u32) {

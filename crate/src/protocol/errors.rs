@@ -98,6 +98,10 @@ pub enum ClientError {
     /// A call made in the wrong state, e.g. `send()` outside a transaction on a
     /// transactional producer (`IllegalStateException`).
     IllegalState,
+    /// `send()` threw `IllegalArgumentException`: a new batch needs more than all of
+    /// `buffer.memory` (`BufferPool.allocate`: "Attempt to allocate N bytes, but there is a
+    /// hard limit of M on memory allocations.").
+    IllegalArgument,
 }
 
 impl ClientError {
@@ -111,7 +115,14 @@ impl ClientError {
             ClientError::ProducerFenced => "ProducerFencedException",
             ClientError::Kafka => "KafkaException",
             ClientError::IllegalState => "IllegalStateException",
+            ClientError::IllegalArgument => "IllegalArgumentException",
         }
+    }
+
+    /// Whether `send()` throws it to the caller instead of handing it to the callback
+    /// (not an `ApiException`): Kafka counts such records in no error metric.
+    pub fn thrown_by_send(self) -> bool {
+        matches!(self, ClientError::IllegalArgument | ClientError::IllegalState)
     }
 }
 
@@ -136,7 +147,7 @@ pub fn superclasses(class: &str) -> &'static [&'static str] {
         | "KafkaStorageException"
         | "FencedLeaderEpochException" => &["InvalidMetadataException", "RetriableException", "ApiException"],
         "UnknownProducerIdException" => &["OutOfOrderSequenceException", "ApiException"],
-        "" => &[],
+        "" | "IllegalStateException" | "IllegalArgumentException" | "KafkaException" => &[],
         _ => &["ApiException"],
     }
 }

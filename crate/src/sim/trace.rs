@@ -119,6 +119,9 @@ pub enum Event {
         producer: NodeId,
         record: u32,
         error: ClientErrorName,
+        /// Kafka's message, where it says more than the class.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
     },
     FlushStarted {
         producer: NodeId,
@@ -441,7 +444,7 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("message_held", &["from", "to", "api", "corr"]),
     ("connection_reset", &["from", "to"]),
     ("send_blocked", &["producer", "record", "reason"]),
-    ("send_failed", &["producer", "record", "error"]),
+    ("send_failed", &["producer", "record", "error", "message"]),
     ("flush_started", &["producer"]),
     ("flush_completed", &["producer"]),
     ("app_restarted", &["producer", "resent"]),
