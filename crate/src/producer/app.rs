@@ -273,8 +273,11 @@ impl Producer {
             self.fail_send(ctx, s.record, err);
             return;
         }
-        // waitOnMetadata
-        let Some(count) = self.meta.partition_count(s.topic) else {
+        // waitOnMetadata: until the topic is known and, for an explicit partition, until
+        // the metadata has that partition (a partition beyond the topic's count is waited
+        // for up to max.block.ms like an unknown topic, since Kafka 2.2, KAFKA-6833).
+        let known = self.meta.partition_count(s.topic).filter(|&n| s.partition.is_none_or(|p| p < n));
+        let Some(count) = known else {
             if !matches!(self.app.blocked, Some(Blocked::Metadata { .. })) {
                 ctx.trace(Event::SendBlocked { producer: self.node, record: s.record, reason: BlockReason::Metadata });
             }
@@ -412,15 +415,21 @@ impl Producer {
     }
 
     fn send_timed_out(&mut self, ctx: &mut PCtx, record: u32) {
-        let err = match self.app.blocked {
+        let max_block_ms = self.cfg.max_block_us / 1000;
+        let (err, message) = match self.app.blocked {
             Some(Blocked::Memory { .. }) => {
                 self.acc.pool.waiting = false;
                 self.metrics.buffer_exhausted_total += 1;
-                ClientError::BufferExhausted
+                (ClientError::BufferExhausted, None)
             }
-            _ => ClientError::Timeout,
+            _ => {
+                // `awaitUpdate` ran out of time: Kafka says the topic is missing even when
+                // only the requested partition is.
+                let topic = &self.workload.topic_names[ctx.history.record(record).topic as usize];
+                (ClientError::Timeout, Some(format!("Topic {topic} not present in metadata after {max_block_ms} ms.")))
+            }
         };
-        self.fail_send(ctx, record, err);
+        self.fail_send_with(ctx, record, err, message);
     }
 
     /// Whether a batch is still queued or awaiting its result.

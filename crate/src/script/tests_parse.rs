@@ -259,8 +259,8 @@ fn timeline_errors_are_precise() {
         ("invalid time '5'", "a time needs a unit: write 5ms (or 5s, 5us, ...)")
     );
     assert_eq!(
-        e("at 0ms p send t partition=2").message,
-        "Invalid partition given with record: 2 is not in the range [0...2)."
+        e("at 0ms p send t partition=-1").message,
+        "Invalid partition: -1. Partition number should always be non-negative or null."
     );
     assert_eq!(e("at 0ms p begin").message, "Transactional method invoked on a non-transactional producer.");
     assert!(e("at 0ms c send t").message.contains("is a consumer"));

@@ -436,12 +436,15 @@ fn send(n: &Names, st: &Stmt, producer: usize, diags: &mut Vec<Diagnostic>) -> O
     })
 }
 
-fn partition(v: &str, loc: &Loc, count: u32, diags: &mut Vec<Diagnostic>) -> Option<u32> {
+/// An explicit partition. One beyond the topic's partitions is valid (Kafka since 2.2:
+/// `send()` waits up to max.block.ms for metadata that has it, then the callback gets
+/// TimeoutException); a negative one is refused by `ProducerRecord`'s constructor.
+fn partition(v: &str, loc: &Loc, _count: u32, diags: &mut Vec<Diagnostic>) -> Option<u32> {
     match v.parse::<u32>() {
-        Ok(p) if p < count => Some(p),
-        Ok(p) => {
-            let msg = format!("Invalid partition given with record: {p} is not in the range [0...{count}).");
-            diags.push(loc.diag(msg, format!("the topic has {count} partition(s), numbered from 0")));
+        Ok(p) => Some(p),
+        Err(_) if v.starts_with('-') && v[1..].bytes().all(|b| b.is_ascii_digit()) && v.len() > 1 => {
+            let msg = format!("Invalid partition: {v}. Partition number should always be non-negative or null.");
+            diags.push(loc.diag(msg, "partitions are numbered from 0"));
             None
         }
         Err(_) => {
