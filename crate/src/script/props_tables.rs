@@ -16,8 +16,9 @@
 //! - broker `replica.lag.time.max.ms`: 30000 from 2.5 (KIP-537), 10000 before.
 //! - broker `transaction.abort.timed.out.transaction.cleanup.interval.ms`: 10000 from
 //!   2.5, 60000 before.
-//! - `log.segment.bytes` / `segment.bytes` minimum: 1048576 from 4.0 (KIP-1030), 14
-//!   (`LegacyRecord.RECORD_OVERHEAD_V0`) before.
+//! - `log.segment.bytes` minimum: 1048576 from 4.0 (KIP-1030, KAFKA-16368), 14
+//!   (`LegacyRecord.RECORD_OVERHEAD_V0`) before; topic `segment.bytes`: 1048576 from 4.1
+//!   (KAFKA-19080: 4.0.0 left the topic's at 14).
 
 use super::props::{Java, PropDef, Role, Ty, Unit};
 use crate::config::KafkaVersion;
@@ -153,7 +154,7 @@ pub static TOPIC: &[PropDef] = &[
         num(Int, Bytes, Some(14), None),
         "1073741824",
         (2, 0),
-        "Segment size; falls back to log.segment.bytes (minimum 1 MiB from Kafka 4.0).",
+        "Segment size; falls back to log.segment.bytes (minimum 1 MiB from Kafka 4.1; 4.0 raised only the broker's log.segment.bytes).",
     ),
     p(
         "unclean.leader.election.enable",
@@ -201,7 +202,10 @@ pub fn default_for(role: Role, def: &PropDef, v: KafkaVersion) -> &'static str {
 /// A version-dependent lower bound replacing the table's, if any.
 pub fn min_for(role: Role, def: &PropDef, v: KafkaVersion) -> Option<i64> {
     match (role, def.name) {
-        (Role::Broker, "log.segment.bytes") | (Role::Topic, "segment.bytes") if v.at_least(4, 0) => Some(1_048_576),
+        // KAFKA-16368 (4.0.0) raised only the broker's minimum; the topic's followed in 4.1
+        // (KAFKA-19080, which added internal.segment.bytes for tests).
+        (Role::Broker, "log.segment.bytes") if v.at_least(4, 0) => Some(1_048_576),
+        (Role::Topic, "segment.bytes") if v.at_least(4, 1) => Some(1_048_576),
         _ => None,
     }
 }

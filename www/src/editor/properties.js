@@ -399,7 +399,7 @@ export const PROPERTIES = {
   {
    "name": "segment.bytes",
    "default": "1073741824",
-   "doc": "Segment size; falls back to log.segment.bytes (minimum 1 MiB from Kafka 4.0).",
+   "doc": "Segment size; falls back to log.segment.bytes (minimum 1 MiB from Kafka 4.1; 4.0 raised only the broker's log.segment.bytes).",
    "unit": "bytes"
   },
   {
