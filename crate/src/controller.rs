@@ -28,7 +28,8 @@ use crate::sim::{Ctx, Micros, NodeId, Tp};
 pub enum ControllerTimer {
     /// Check broker `.0`'s session: fence it unless a heartbeat came after `.1`.
     Session(u16, Micros),
-    /// `leader.imbalance.check.interval.seconds`.
+    /// `maybeBalancePartitionLeaders`, scheduled `leader.imbalance.check.interval.seconds`
+    /// after an imbalance was seen (10 ms after a run that hit its election cap).
     LeaderImbalance,
 }
 
@@ -49,7 +50,17 @@ pub struct Controller {
     regs: VecMap<u16, Registration>,
     /// The image changed since it was last published.
     dirty: bool,
+    /// When the pending leader-balancing run is due (`imbalancedScheduled == SCHEDULED`).
+    balance_at_us: Option<Micros>,
+    /// The last run hit `MAX_ELECTIONS_PER_IMBALANCE`: the next one is 10 ms away
+    /// (`IMMEDIATELY`) instead of a whole interval (`DEFERRED`).
+    balance_immediately: bool,
 }
+
+/// `ReplicationControlManager.MAX_ELECTIONS_PER_IMBALANCE`.
+const MAX_ELECTIONS_PER_IMBALANCE: usize = 1_000;
+/// The delay of an `IMMEDIATELY` rescheduled balancing run.
+const BALANCE_IMMEDIATELY_US: Micros = 10_000;
 
 impl Controller {
     /// The cluster as it stands at time 0: every broker registered and unfenced, each
@@ -77,14 +88,18 @@ impl Controller {
             .iter()
             .map(|&id| (id, Registration { incarnation: 0, last_heartbeat_us: 0, fenced: false, catch_up_version: 0 }))
             .collect();
-        Controller { image: Rc::new(ClusterImage { version: 1, brokers, topics }), regs, spec, dirty: false }
+        Controller {
+            image: Rc::new(ClusterImage { version: 1, brokers, topics }),
+            regs,
+            spec,
+            dirty: false,
+            balance_at_us: None,
+            balance_immediately: false,
+        }
     }
 
     pub fn start(&mut self, ctx: &mut CCtx) {
         let cfg = &self.spec.broker_cfg;
-        if cfg.auto_leader_rebalance_enable {
-            ctx.timer(ctx.now + cfg.leader_imbalance_check_interval_us, ControllerTimer::LeaderImbalance);
-        }
         for &id in &self.spec.broker_ids {
             ctx.timer(ctx.now + cfg.broker_session_timeout_us, ControllerTimer::Session(id, 0));
         }
@@ -101,6 +116,7 @@ impl Controller {
             }
             _ => {}
         }
+        self.maybe_schedule_balance(ctx);
     }
 
     pub fn on_timer(&mut self, ctx: &mut CCtx, timer: ControllerTimer) {
@@ -116,11 +132,34 @@ impl Controller {
                 }
             }
             ControllerTimer::LeaderImbalance => {
-                self.preferred_leader_election(ctx);
-                let cfg = &self.spec.broker_cfg;
-                ctx.timer(ctx.now + cfg.leader_imbalance_check_interval_us, ControllerTimer::LeaderImbalance);
+                if self.balance_at_us == Some(ctx.now) {
+                    self.balance_at_us = None;
+                    let elections = self.balance_partition_leaders(ctx);
+                    self.balance_immediately = elections >= MAX_ELECTIONS_PER_IMBALANCE;
+                }
             }
         }
+        self.maybe_schedule_balance(ctx);
+    }
+
+    /// `QuorumController.maybeScheduleNextBalancePartitionLeaders`, after every event: with
+    /// `auto.leader.rebalance.enable`, a partition whose leader is not its preferred
+    /// replica (leaderless ones included) schedules one balancing run, an interval from
+    /// now. KRaft has no per-broker threshold: one such partition is enough
+    /// (`leader.imbalance.per.broker.percentage` is read only by the ZooKeeper controller).
+    fn maybe_schedule_balance(&mut self, ctx: &mut CCtx) {
+        let cfg = &self.spec.broker_cfg;
+        if self.balance_at_us.is_some() || !cfg.auto_leader_rebalance_enable {
+            return;
+        }
+        let imbalanced = self.image.partitions().any(|(_, p)| p.leader != p.replicas.first().copied());
+        if !imbalanced {
+            return;
+        }
+        let delay = if self.balance_immediately { BALANCE_IMMEDIATELY_US } else { cfg.leader_imbalance_check_interval_us };
+        let at = ctx.now.saturating_add(delay);
+        self.balance_at_us = Some(at);
+        ctx.timer(at, ControllerTimer::LeaderImbalance);
     }
 
     fn heartbeat(&mut self, ctx: &mut CCtx, from: NodeId, from_inc: u32, broker: u16, incarnation: u32, version: u64) {
@@ -291,29 +330,30 @@ impl Controller {
         Error::None
     }
 
-    /// `auto.leader.rebalance.enable`: move leadership back to preferred replicas on
-    /// brokers whose share of non-preferred leaders exceeds the allowed percentage.
-    fn preferred_leader_election(&mut self, ctx: &mut CCtx) {
-        let pct = self.spec.broker_cfg.leader_imbalance_per_broker_percentage as usize;
-        let mut by_broker: VecMap<u16, (usize, Vec<Tp>)> = VecMap::new();
-        for (tp, p) in self.image.partitions() {
-            if let Some(&pref) = p.replicas.first() {
-                let e = by_broker.entry(pref).or_default();
-                e.0 += 1;
-                if p.leader != Some(pref) {
-                    e.1.push(tp);
-                }
+    /// `ReplicationControlManager.maybeBalancePartitionLeaders`: a preferred election
+    /// (`PartitionChangeBuilder` with `Election.PREFERRED`) for each imbalanced partition,
+    /// at most `MAX_ELECTIONS_PER_IMBALANCE` changes per run. Returns the changes made.
+    fn balance_partition_leaders(&mut self, ctx: &mut CCtx) -> usize {
+        let imbalanced: Vec<Tp> = self
+            .image
+            .partitions()
+            .filter(|(_, p)| p.leader != p.replicas.first().copied())
+            .map(|(tp, _)| tp)
+            .collect();
+        let mut changes = 0;
+        for tp in imbalanced {
+            if changes >= MAX_ELECTIONS_PER_IMBALANCE {
+                break;
             }
-        }
-        for (_, (total, off)) in by_broker {
-            if total > 0 && off.len() * 100 > pct * total {
-                for tp in off {
-                    let isr = self.image.partition(tp).map(|p| p.isr.clone()).unwrap_or_default();
-                    self.change_partition(ctx, tp, isr, None, None, true);
-                }
+            let before = self.image.partition(tp).map(|p| p.partition_epoch);
+            let isr = self.image.partition(tp).map(|p| p.isr.clone()).unwrap_or_default();
+            self.change_partition(ctx, tp, isr, None, None, true);
+            if self.image.partition(tp).map(|p| p.partition_epoch) != before {
+                changes += 1;
             }
         }
         self.publish(ctx);
+        changes
     }
 
     /// A new image version, pushed to every broker (when anything changed).

@@ -8,7 +8,7 @@
 //! ```
 //! Values compare with the field's JSON form, strings unquoted: `broker=broker-1`,
 //! `leader=2`, `isr=[2,3]`; numeric fields also take `!=`, `<`, `<=`, `>`, `>=`
-//! (`records>=100`).
+//! (`records>=100`). `at` compares when the event happened, with a unit: `at>=50s`.
 
 use super::ast::{CmpOp, Expect, TraceExpect};
 use super::errors::Diagnostic;
@@ -84,6 +84,20 @@ pub fn statement(st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Expect> {
             ok = false;
             continue;
         };
+        if key == "at" {
+            // When the event happened: `at>=50s`, `at<1.5s` (any event has it).
+            match super::units::parse_duration_us(value) {
+                Ok(us) => te.fields.push(("at_us".to_string(), op, us.to_string())),
+                Err(_) => {
+                    diags.push(st.loc(t).diag(
+                        format!("'{raw}': at compares a time"),
+                        "write a duration with a unit, e.g. at>=50s or at<250ms",
+                    ));
+                    ok = false;
+                }
+            }
+            continue;
+        }
         if !fields.contains(&key) {
             let hint = suggest::did_you_mean(key, fields.iter().copied());
             let hint = if hint.is_empty() { format!("fields of {event}: {}", fields.join(", ")) } else { hint };

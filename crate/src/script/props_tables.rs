@@ -78,12 +78,12 @@ pub static PRODUCER: &[PropDef] = &[
 ];
 
 pub static BROKER: &[PropDef] = &[
-    p("auto.leader.rebalance.enable", Ty::Bool, "true", (2, 0), "The controller moves leadership back to preferred leaders when imbalance exceeds leader.imbalance.per.broker.percentage."),
+    p("auto.leader.rebalance.enable", Ty::Bool, "true", (2, 0), "The KRaft controller moves leadership back to preferred replicas, leader.imbalance.check.interval.seconds after it sees a partition led by another replica."),
     p("broker.heartbeat.interval.ms", kplay(Int, Ms, 1), "2000", (2, 8), "KRaft: how often a broker heartbeats to the controller."),
     p("broker.session.timeout.ms", kplay(Int, Ms, 1), "9000", (2, 8), "KRaft: a broker without a heartbeat for this long is fenced and loses its leaderships."),
     p("default.replication.factor", kplay(Int, Plain, 1), "1", (2, 0), "Replication factor of a topic line without replication.factor."),
     p("leader.imbalance.check.interval.seconds", num(Long, Seconds, Some(1), None), "300", (2, 0), "How often the controller checks leader imbalance."),
-    p("leader.imbalance.per.broker.percentage", kplay(Int, Plain, 0), "10", (2, 0), "Allowed share of non-preferred leaders per broker before a rebalance."),
+    p("leader.imbalance.per.broker.percentage", kplay(Int, Plain, 0), "10", (2, 0), "Read only by the ZooKeeper controller (removed in 4.0); KRaft ignores it."),
     p("log.flush.interval.messages", num(Long, Plain, Some(1), None), "9223372036854775807", (2, 0), "fsync after this many messages (offset difference); default never."),
     p("log.flush.interval.ms", kplay(Long, Ms, 0), "null", (2, 0), "fsync a log whose last flush is this old; null falls back to log.flush.scheduler.interval.ms."),
     p("log.flush.scheduler.interval.ms", kplay(Long, Ms, 0), "9223372036854775807", (2, 0), "How often the flusher checks logs; default never."),

@@ -61,6 +61,9 @@ pub fn check_broker(s: &Settings, notes: &mut Vec<String>, diags: &mut Vec<Diagn
     if s.get("broker.session.timeout.ms").is_some() && hb >= session {
         notes.push(format!("brokers: broker.heartbeat.interval.ms={hb} is not below broker.session.timeout.ms={session}: the controller will fence brokers between their heartbeats"));
     }
+    if s.get("leader.imbalance.per.broker.percentage").is_some() {
+        notes.push("brokers: leader.imbalance.per.broker.percentage has no effect: only the ZooKeeper controller read it; the KRaft controller balances as soon as one partition's leader is not its preferred replica".to_string());
+    }
 }
 
 pub fn broker_config(s: &Settings) -> BrokerConfig {

@@ -205,7 +205,7 @@ export const PROPERTIES = {
   {
    "name": "auto.leader.rebalance.enable",
    "default": "true",
-   "doc": "The controller moves leadership back to preferred leaders when imbalance exceeds leader.imbalance.per.broker.percentage.",
+   "doc": "The KRaft controller moves leadership back to preferred replicas, leader.imbalance.check.interval.seconds after it sees a partition led by another replica.",
    "values": [
     "true",
     "false"
@@ -236,7 +236,7 @@ export const PROPERTIES = {
   {
    "name": "leader.imbalance.per.broker.percentage",
    "default": "10",
-   "doc": "Allowed share of non-preferred leaders per broker before a rebalance."
+   "doc": "Read only by the ZooKeeper controller (removed in 4.0); KRaft ignores it."
   },
   {
    "name": "log.flush.interval.messages",
