@@ -166,6 +166,19 @@ impl Controller {
         let now = ctx.now;
         let session = self.spec.broker_cfg.broker_session_timeout_us;
         let Some(reg) = self.regs.get(&broker) else { return };
+        if reg.incarnation != incarnation && !reg.fenced && reg.last_heartbeat_us.saturating_add(session) >= now {
+            // `registerBroker`: the old incarnation's session is still valid
+            // (`BrokerHeartbeatManager.hasValidSession`), so the new one is refused until it
+            // expires, broker.session.timeout.ms after the last heartbeat.
+            let error = Error::DuplicateBrokerRegistration;
+            ctx.trace(Event::RegistrationRejected {
+                broker,
+                error,
+                message: "Another broker is registered with that broker id.".into(),
+            });
+            ctx.send(from, Some(from_inc), Msg::BrokerHeartbeatResponse { fenced: true, image: None, error });
+            return;
+        }
         if reg.incarnation != incarnation {
             // A new process: the previous one shut down uncleanly.
             self.fence(ctx, broker, "it restarted (unclean shutdown): a new incarnation registered", true);
@@ -184,7 +197,7 @@ impl Controller {
         }
         let fenced = self.regs[&broker].fenced;
         let image = (version < self.image.version).then(|| self.image.clone());
-        ctx.send(from, Some(from_inc), Msg::BrokerHeartbeatResponse { fenced, image });
+        ctx.send(from, Some(from_inc), Msg::BrokerHeartbeatResponse { fenced, image, error: Error::None });
     }
 
     fn set_broker(&mut self, id: u16, f: impl FnOnce(&mut BrokerImage)) {

@@ -12,7 +12,7 @@ use super::replica::{FollowerView, LeaderState, Role};
 use super::{BCtx, Broker, BrokerTimer};
 use crate::protocol::{ClusterImage, Error, Msg};
 use crate::sim::trace::Event;
-use crate::sim::{NodeId, Tp};
+use crate::sim::{Micros, NodeId, Tp};
 
 impl Broker {
     pub fn send_heartbeat(&mut self, ctx: &mut BCtx) {
@@ -25,13 +25,48 @@ impl Broker {
             None,
             Msg::BrokerHeartbeat { broker: self.id, incarnation: self.inc, metadata_version: version },
         );
-        ctx.timer(ctx.now + self.cfg().broker_heartbeat_interval_us, BrokerTimer::Heartbeat);
+        let next = ctx.now + self.cfg().broker_heartbeat_interval_us;
+        self.schedule_heartbeat(ctx, next);
     }
 
-    pub fn handle_heartbeat_response(&mut self, ctx: &mut BCtx, _fenced: bool, image: Option<Rc<ClusterImage>>) {
+    /// The one pending heartbeat is due at `at` (an earlier schedule is superseded).
+    pub fn schedule_heartbeat(&mut self, ctx: &mut BCtx, at: Micros) {
+        self.heartbeat_at_us = Some(at);
+        ctx.timer(at, BrokerTimer::Heartbeat);
+    }
+
+    pub fn handle_heartbeat_response(
+        &mut self,
+        ctx: &mut BCtx,
+        _fenced: bool,
+        image: Option<Rc<ClusterImage>>,
+        error: Error,
+    ) {
+        if error == Error::DuplicateBrokerRegistration {
+            // `BrokerLifecycleManager.scheduleNextCommunicationAfterFailure`:
+            // ExponentialBackoff(100 ms, 2, broker.session.timeout.ms, 2% jitter).
+            let backoff = self.registration_backoff_us(ctx.seed);
+            self.registration_failures += 1;
+            self.schedule_heartbeat(ctx, ctx.now + backoff);
+            return;
+        }
+        self.registration_failures = 0;
         if let Some(image) = image {
             self.apply_image(ctx, image);
         }
+    }
+
+    /// The wait before registration attempt `registration_failures + 1`.
+    fn registration_backoff_us(&self, seed: u64) -> Micros {
+        let max = self.cfg().broker_session_timeout_us;
+        let base = 100_000u64.saturating_mul(1u64 << self.registration_failures.min(40)).min(max);
+        // ±2%, drawn from a stream of its own so no other draw moves.
+        let mut rng = crate::sim::Prng::new(seed).fork(&format!(
+            "broker-{}/registration/{}/{}",
+            self.id, self.inc, self.registration_failures
+        ));
+        let factor_ppm = 980_000 + rng.below(40_001);
+        (base as u128 * factor_ppm as u128 / 1_000_000).min(max as u128) as Micros
     }
 
     /// A new metadata image: act on every partition this broker holds.

@@ -120,6 +120,10 @@ pub struct Broker {
     /// or answered with an error, are retried together: Kafka's marker channel keeps them
     /// queued and drains the queue on its send thread's next pass).
     pub marker_retry_at_us: Option<Micros>,
+    /// When the next heartbeat (a registration, for a new incarnation) goes out.
+    pub heartbeat_at_us: Option<Micros>,
+    /// Registrations of this incarnation the controller refused in a row.
+    pub registration_failures: u32,
     pub started_us: Micros,
     /// The OS flusher has a wake-up queued (it runs while the machine has power, even
     /// when the Kafka process is down).
@@ -157,6 +161,8 @@ impl Broker {
             alter_seen: crate::sim::VecSet::new(),
             markers_in_flight: VecMap::new(),
             marker_retry_at_us: None,
+            heartbeat_at_us: None,
+            registration_failures: 0,
             responses: VecMap::new(),
             started_us: 0,
             writeback_pending: false,
@@ -181,7 +187,8 @@ impl Broker {
     pub fn start(&mut self, ctx: &mut BCtx) {
         self.started_us = ctx.now;
         let cfg = self.cfg().clone();
-        ctx.timer(ctx.now, BrokerTimer::Heartbeat);
+        self.registration_failures = 0;
+        self.schedule_heartbeat(ctx, ctx.now);
         ctx.timer(ctx.now + cfg.replica_lag_time_max_us / 2, BrokerTimer::IsrExpiration);
         ctx.timer(ctx.now + cfg.hw_checkpoint_interval_us, BrokerTimer::HwCheckpoint);
         ctx.timer(ctx.now + cfg.log_initial_task_delay_us, BrokerTimer::LogFlusher);
@@ -206,7 +213,9 @@ impl Broker {
             Msg::FetchResponse(resp) => self.handle_fetch_response(ctx, from, resp),
             Msg::Reset => self.handle_reset(ctx, from),
             Msg::MetadataPush { image } => self.apply_image(ctx, image),
-            Msg::BrokerHeartbeatResponse { fenced, image } => self.handle_heartbeat_response(ctx, fenced, image),
+            Msg::BrokerHeartbeatResponse { fenced, image, error } => {
+                self.handle_heartbeat_response(ctx, fenced, image, error)
+            }
             Msg::AlterPartitionResponse { corr, tp, error } => {
                 self.handle_alter_partition_response(ctx, corr, tp, error)
             }
@@ -235,7 +244,11 @@ impl Broker {
 
     pub fn on_timer(&mut self, ctx: &mut BCtx, timer: BrokerTimer) {
         match timer {
-            BrokerTimer::Heartbeat => self.send_heartbeat(ctx),
+            BrokerTimer::Heartbeat => {
+                if self.heartbeat_at_us == Some(ctx.now) {
+                    self.send_heartbeat(ctx);
+                }
+            }
             BrokerTimer::IsrExpiration => self.isr_expiration(ctx),
             BrokerTimer::Writeback => self.writeback(ctx),
             BrokerTimer::HwCheckpoint => self.hw_checkpoint(ctx),

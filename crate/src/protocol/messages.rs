@@ -256,6 +256,8 @@ pub enum Msg {
     BrokerHeartbeatResponse {
         fenced: bool,
         image: Option<Rc<ClusterImage>>,
+        /// A new incarnation's registration was refused (`DUPLICATE_BROKER_REGISTRATION`).
+        error: Error,
     },
     AlterPartition {
         corr: Corr,

@@ -399,6 +399,14 @@ pub enum Event {
         broker: u16,
         reason: String,
     },
+    /// A restarted broker's registration was refused: the old incarnation's session is
+    /// still valid (`ClusterControlManager.registerBroker`). The broker tries again after
+    /// an exponential backoff (100 ms doubling, at most broker.session.timeout.ms).
+    RegistrationRejected {
+        broker: u16,
+        error: Error,
+        message: String,
+    },
     BrokerUnfenced {
         broker: u16,
     },
@@ -507,6 +515,7 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("became_leader", &["broker", "tp", "leader_epoch", "log_end_offset"]),
     ("became_follower", &["broker", "tp", "leader", "leader_epoch"]),
     ("broker_fenced", &["broker", "reason"]),
+    ("registration_rejected", &["broker", "error", "message"]),
     ("broker_unfenced", &["broker"]),
     ("leader_elected", &["tp", "leader", "leader_epoch", "isr", "kind"]),
     ("partition_offline", &["tp", "leader_epoch", "isr"]),
