@@ -93,13 +93,36 @@ impl CompressionType {
     }
 }
 
-/// `partitioner.class`: kplay models Kafka's built-in choices.
+/// `partitioner.class`: kplay models Kafka's built-in choices, per release.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum PartitionerKind {
-    /// `partitioner.class` unset (null): murmur2 for keys, uniform sticky for null keys.
+    /// 3.3+ with `partitioner.class` unset (null): murmur2 for keys, the uniform sticky
+    /// partitioner of the accumulator (KIP-794) for null keys.
     BuiltIn,
-    /// `org.apache.kafka.clients.producer.RoundRobinPartitioner`.
-    RoundRobin,
+    /// `org.apache.kafka.clients.producer.RoundRobinPartitioner` (2.4+). Before 4.0 a
+    /// record that needs a new batch asks it twice (KAFKA-17632), skipping a partition.
+    RoundRobin {
+        skew: bool,
+    },
+    /// `DefaultPartitioner` with its `StickyPartitionCache` (KIP-480): the default from 2.4
+    /// to 3.2, and `partitioner.class=...internals.DefaultPartitioner` (deprecated) until
+    /// 3.9. Null keys stick to a partition until a new batch is needed, then move to a
+    /// different random available partition; keys use murmur2. `UniformStickyPartitioner`
+    /// is the same with keys ignored.
+    StickyCache {
+        ignore_keys: bool,
+    },
+    /// The 2.0–2.3 `DefaultPartitioner`: null keys round-robin over available partitions
+    /// from a random start; keys use murmur2.
+    Legacy,
+}
+
+impl PartitionerKind {
+    /// Kafka's `abortOnNewBatch`: a configured partitioner class is told about new
+    /// batches (`onNewBatch`) and asked again (KIP-480, 2.4+).
+    pub fn aborts_on_new_batch(self) -> bool {
+        matches!(self, PartitionerKind::StickyCache { .. } | PartitionerKind::RoundRobin { skew: true })
+    }
 }
 
 /// `isolation.level`.

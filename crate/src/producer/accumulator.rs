@@ -54,6 +54,10 @@ pub struct TopicState {
     /// Compression-ratio estimate per codec (`CompressionRatioEstimator`), ppm.
     pub ratio_ppm: [u64; 5],
     pub round_robin: u32,
+    /// `StickyPartitionCache` of the KIP-480 `DefaultPartitioner` (2.4–3.9).
+    pub sticky_cache: Option<u32>,
+    /// The 2.0–2.3 `DefaultPartitioner`'s counter (random start).
+    pub legacy_counter: Option<i32>,
 }
 
 /// Where an append should go.
@@ -81,6 +85,9 @@ pub enum Append {
     /// A new batch needs more than all of `buffer.memory`: `BufferPool.allocate` throws
     /// `IllegalArgumentException` at once.
     ExceedsPool { bytes: u32, total: u64 },
+    /// `abortOnNewBatch`: the record needs a new batch on `partition`; a configured
+    /// partitioner is told (`onNewBatch`) and asked again before the real append.
+    AbortForNewBatch { partition: u32 },
 }
 
 /// Result of a readiness check (`ReadyCheckResult`).
@@ -165,6 +172,7 @@ impl Accumulator {
         upper_bound: u32,
         now: Micros,
         txn: u32,
+        abort_on_new_batch: bool,
         new_batch_id: &mut dyn FnMut() -> u32,
     ) -> Append {
         let count = meta.partition_count(topic).unwrap_or(1);
@@ -206,6 +214,9 @@ impl Accumulator {
             }
             break tp;
         };
+        if abort_on_new_batch {
+            return Append::AbortForNewBatch { partition: tp.partition };
+        }
         // A new batch: reserve max(batch.size, upper bound) from the pool.
         let size = cfg.batch_size_bytes.max(1).max(upper_bound);
         if size as u64 > self.pool.total_bytes {

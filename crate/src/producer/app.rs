@@ -128,6 +128,12 @@ pub struct InSend {
     pub partition: Option<u32>,
     pub sync: bool,
     pub started_us: Micros,
+    /// The partition a configured partitioner chose (asked once per record, as
+    /// `KafkaProducer.doSend` does; a `send()` blocked on memory resumes with it).
+    pub chosen: Option<u32>,
+    /// The accumulator already said a new batch is needed (`abortForNewBatch`) and the
+    /// partitioner was asked again: the next append creates the batch.
+    pub aborted: bool,
 }
 
 #[derive(Default, Debug)]
@@ -262,7 +268,8 @@ impl Producer {
     }
 
     fn start_send(&mut self, ctx: &mut PCtx, record: u32, topic: u16, partition: Option<u32>, sync: bool) {
-        self.app.in_send = Some(InSend { record, topic, partition, sync, started_us: ctx.now });
+        self.app.in_send =
+            Some(InSend { record, topic, partition, sync, started_us: ctx.now, chosen: None, aborted: false });
         self.continue_send(ctx);
     }
 
@@ -293,18 +300,13 @@ impl Producer {
         let has_key = self.workload.key_into(stmt, index, &mut self.key_buf);
         let key_len = has_key.then_some(self.key_buf.len() as u32);
         let value_len = Some(self.workload.value_len(stmt));
-        let target = match s.partition {
+        let target = match s.chosen {
             Some(p) => Target::Partition(p),
-            None if self.cfg.partitioner == PartitionerKind::RoundRobin => {
-                let avail = self.meta.available_partitions(s.topic);
-                let t = &mut self.acc.topics[s.topic as usize];
-                Target::Partition(super::partitioner::round_robin(&mut t.round_robin, &avail, count))
-            }
-            None if has_key && !self.cfg.partitioner_ignore_keys => {
-                Target::Partition(super::partitioner::keyed(&self.key_buf, count))
-            }
-            None => Target::Sticky,
+            None => self.choose_partition(&s, has_key, count),
         };
+        if let (Target::Partition(p), Some(in_send)) = (target, self.app.in_send.as_mut()) {
+            in_send.chosen = Some(p);
+        }
         let upper = record_upper_bound(key_len, value_len);
         if upper > self.cfg.max_request_size_bytes || upper as u64 > self.cfg.buffer_memory_bytes {
             self.fail_send(ctx, s.record, ClientError::RecordTooLarge);
@@ -330,9 +332,26 @@ impl Producer {
             upper,
             now,
             txn,
+            self.cfg.partitioner.aborts_on_new_batch() && !s.aborted,
             &mut || ids.batch(),
         );
         match result {
+            Append::AbortForNewBatch { partition } => {
+                // `partitioner.onNewBatch(topic, cluster, prevPartition)`, then `partition()`
+                // again; a skewed RoundRobinPartitioner (before 4.0) advances its counter.
+                if let PartitionerKind::StickyCache { .. } = self.cfg.partitioner {
+                    let avail = self.meta.available_partitions(s.topic);
+                    let t = &mut self.acc.topics[s.topic as usize];
+                    super::partitioner::sticky_cache_next(&mut t.sticky_cache, Some(partition), &mut self.rng, &avail, count);
+                }
+                let again = InSend { chosen: None, aborted: true, ..s.clone() };
+                let p = match self.choose_partition(&again, has_key, count) {
+                    Target::Partition(p) => p,
+                    Target::Sticky => partition,
+                };
+                self.app.in_send = Some(InSend { chosen: Some(p), ..again });
+                self.continue_send(ctx);
+            }
             Append::ExceedsPool { bytes, total } => {
                 let message =
                     format!("Attempt to allocate {bytes} bytes, but there is a hard limit of {total} on memory allocations.");
@@ -379,6 +398,41 @@ impl Producer {
                     self.wake_sender(ctx, now);
                 }
             }
+        }
+    }
+
+    /// `KafkaProducer.partition`: an explicit partition, else the configured partitioner,
+    /// else murmur2 for a key (unless `partitioner.ignore.keys`), else the accumulator's
+    /// uniform sticky partitioner.
+    fn choose_partition(&mut self, s: &InSend, has_key: bool, count: u32) -> Target {
+        use super::partitioner as part;
+        if let Some(p) = s.partition {
+            return Target::Partition(p);
+        }
+        let keyed = || Target::Partition(part::keyed(&self.key_buf, count));
+        match self.cfg.partitioner {
+            PartitionerKind::RoundRobin { .. } => {
+                let avail = self.meta.available_partitions(s.topic);
+                let t = &mut self.acc.topics[s.topic as usize];
+                Target::Partition(part::round_robin(&mut t.round_robin, &avail, count))
+            }
+            PartitionerKind::StickyCache { ignore_keys } if !has_key || ignore_keys => {
+                let avail = self.meta.available_partitions(s.topic);
+                let t = &mut self.acc.topics[s.topic as usize];
+                // `StickyPartitionCache.partition`: the cached partition, else a first pick.
+                Target::Partition(match t.sticky_cache {
+                    Some(p) => p,
+                    None => part::sticky_cache_next(&mut t.sticky_cache, None, &mut self.rng, &avail, count),
+                })
+            }
+            PartitionerKind::Legacy if !has_key => {
+                let avail = self.meta.available_partitions(s.topic);
+                let t = &mut self.acc.topics[s.topic as usize];
+                Target::Partition(part::legacy_round_robin(&mut t.legacy_counter, &mut self.rng, &avail, count))
+            }
+            PartitionerKind::StickyCache { .. } | PartitionerKind::Legacy => keyed(),
+            PartitionerKind::BuiltIn if has_key && !self.cfg.partitioner_ignore_keys => keyed(),
+            PartitionerKind::BuiltIn => Target::Sticky,
         }
     }
 

@@ -115,6 +115,40 @@ pub fn keyed(key: &[u8], partition_count: u32) -> u32 {
     partition_for_key(key, partition_count)
 }
 
+/// `StickyPartitionCache.nextPartition(topic, cluster, prevPartition)` (KIP-480): when the
+/// cached partition is `prev` (or none is cached), move to a random available partition
+/// other than the old one (if there are two or more); otherwise keep the cache.
+pub fn sticky_cache_next(cache: &mut Option<u32>, prev: Option<u32>, rng: &mut Prng, available: &[u32], count: u32) -> u32 {
+    let old = *cache;
+    if old.is_none() || old == prev {
+        let next = match available.len() {
+            0 => to_positive(rng.next_positive_i32()) as u32 % count.max(1),
+            1 => available[0],
+            n => loop {
+                let p = available[to_positive(rng.next_positive_i32()) as usize % n];
+                if Some(p) != old {
+                    break p;
+                }
+            },
+        };
+        *cache = Some(next);
+    }
+    cache.unwrap_or(0)
+}
+
+/// The 2.0–2.3 `DefaultPartitioner` for null keys: a per-topic counter that starts at a
+/// random int, over available partitions (all if none).
+pub fn legacy_round_robin(counter: &mut Option<i32>, rng: &mut Prng, available: &[u32], count: u32) -> u32 {
+    let c = counter.get_or_insert_with(|| rng.next_u64() as i32);
+    let next = to_positive(*c) as u32;
+    *c = c.wrapping_add(1);
+    if !available.is_empty() {
+        available[next as usize % available.len()]
+    } else {
+        next % count.max(1)
+    }
+}
+
 /// `RoundRobinPartitioner`: a per-topic counter over available partitions (all if none).
 pub fn round_robin(counter: &mut u32, available: &[u32], partition_count: u32) -> u32 {
     let next = to_positive(*counter as i32) as u32;
@@ -161,6 +195,33 @@ mod tests {
         s.update_load_stats(&[(2, 0), (2, 1)], 3);
         assert!(s.has_load_stats());
         assert!((0..100).all(|_| s.next_partition(&mut rng, &[0, 1], 3) < 2));
+    }
+
+    #[test]
+    fn sticky_cache_moves_to_another_partition_on_a_new_batch() {
+        let mut rng = Prng::new(9);
+        let mut cache = None;
+        let first = sticky_cache_next(&mut cache, None, &mut rng, &[0, 1, 2], 3);
+        assert_eq!(cache, Some(first));
+        // Another partition's new batch does not move it.
+        assert_eq!(sticky_cache_next(&mut cache, Some((first + 1) % 3), &mut rng, &[0, 1, 2], 3), first);
+        for _ in 0..50 {
+            let prev = cache.unwrap();
+            let next = sticky_cache_next(&mut cache, Some(prev), &mut rng, &[0, 1, 2], 3);
+            assert_ne!(next, prev, "never the same partition again with two or more available");
+        }
+        let mut one = Some(4);
+        assert_eq!(sticky_cache_next(&mut one, Some(4), &mut rng, &[4], 6), 4);
+    }
+
+    #[test]
+    fn legacy_round_robin_starts_at_random_then_cycles() {
+        let mut rng = Prng::new(3);
+        let mut counter = None;
+        let got: Vec<u32> = (0..6).map(|_| legacy_round_robin(&mut counter, &mut rng, &[0, 1, 2], 3)).collect();
+        for w in got.windows(2) {
+            assert_eq!(w[1], (w[0] + 1) % 3);
+        }
     }
 
     #[test]

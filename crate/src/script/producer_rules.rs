@@ -20,7 +20,7 @@
 
 use super::errors::Diagnostic;
 use super::props::Val;
-use super::props_tables::ROUND_ROBIN;
+use super::props_tables::{DEFAULT_PARTITIONER, ROUND_ROBIN, UNIFORM_STICKY};
 use super::settings::{Loc, Settings};
 use crate::config::{Acks, CompressionType, KafkaVersion, PartitionerKind, ProducerConfig};
 
@@ -67,6 +67,7 @@ pub fn resolve(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, diags: &
     }
     let delivery_ms = delivery_timeout(cx, s, notes, diags);
     backoffs(cx, s, notes);
+    partitioner_rules(cx, s, notes, diags);
     if !s.is_set("client.id") {
         let id = match s.str("transactional.id") {
             Some(t) => format!("producer-{t}"),
@@ -74,7 +75,54 @@ pub fn resolve(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, diags: &
         };
         s.derive("client.id", Val::Str(id));
     }
-    typed(s, delivery_ms)
+    let mut c = typed(s, delivery_ms);
+    c.partitioner = partitioner_kind(s, cx.version);
+    c
+}
+
+/// Which partitioner classes a release has: RoundRobinPartitioner and
+/// UniformStickyPartitioner from 2.4 (KIP-480); DefaultPartitioner and
+/// UniformStickyPartitioner removed in 4.0 (KAFKA-18262), deprecated from 3.3 (KIP-794).
+fn partitioner_rules(cx: &Ctx<'_>, s: &Settings, notes: &mut Vec<String>, diags: &mut Vec<Diagnostic>) {
+    let Some(class) = s.str("partitioner.class") else { return };
+    let v = cx.version;
+    let short = class.rsplit('.').next().unwrap_or(class);
+    let missing = match class {
+        DEFAULT_PARTITIONER | UNIFORM_STICKY if v.at_least(4, 0) => Some(format!(
+            "{short} was removed in Kafka 4.0 (KAFKA-18262): leave partitioner.class unset for the built-in partitioner{}, or write kafka 3.9",
+            if class == UNIFORM_STICKY { " and set partitioner.ignore.keys=true" } else { "" }
+        )),
+        ROUND_ROBIN | UNIFORM_STICKY if !v.at_least(2, 4) => {
+            Some(format!("{short} arrived in Kafka 2.4 (KIP-480); write kafka 2.4 or later"))
+        }
+        _ => None,
+    };
+    if let Some(hint) = missing {
+        let loc = s.loc("partitioner.class").unwrap_or(cx.at);
+        diags.push(loc.diag(
+            format!("Invalid value {class} for configuration partitioner.class: Class {class} could not be found."),
+            hint,
+        ));
+        return;
+    }
+    if v.at_least(3, 3) && class == DEFAULT_PARTITIONER {
+        notes.push(format!("producer {}: DefaultPartitioner is deprecated.  Please clear partitioner.class configuration setting to get the default partitioning behavior (Kafka logs this at WARN; kplay models its sticky partition cache)", cx.name));
+    }
+    if v.at_least(3, 3) && class == UNIFORM_STICKY {
+        notes.push(format!("producer {}: UniformStickyPartitioner is deprecated.  Please clear partitioner.class configuration setting and set partitioner.ignore.keys to 'true' to get the uniform sticky partitioning behavior (Kafka logs this at WARN)", cx.name));
+    }
+}
+
+/// The partitioner a producer runs, from `partitioner.class` and the release.
+fn partitioner_kind(s: &Settings, v: KafkaVersion) -> PartitionerKind {
+    match s.str("partitioner.class") {
+        Some(ROUND_ROBIN) => PartitionerKind::RoundRobin { skew: !v.at_least(4, 0) },
+        Some(DEFAULT_PARTITIONER) if v.at_least(2, 4) => PartitionerKind::StickyCache { ignore_keys: false },
+        Some(UNIFORM_STICKY) => PartitionerKind::StickyCache { ignore_keys: true },
+        _ if v.at_least(3, 3) => PartitionerKind::BuiltIn,
+        _ if v.at_least(2, 4) => PartitionerKind::StickyCache { ignore_keys: false },
+        _ => PartitionerKind::Legacy,
+    }
 }
 
 fn at<'a>(cx: &'a Ctx<'_>, s: &'a Settings, name: &str) -> &'a Loc {
@@ -283,11 +331,7 @@ fn typed(s: &Settings, delivery_ms: i64) -> ProducerConfig {
         max_request_size_bytes: u32_of(s.int("max.request.size", 1_048_576)),
         compression,
         compression_level: i32::try_from(level).unwrap_or(d.compression_level),
-        partitioner: if s.str("partitioner.class") == Some(ROUND_ROBIN) {
-            PartitionerKind::RoundRobin
-        } else {
-            PartitionerKind::BuiltIn
-        },
+        partitioner: PartitionerKind::BuiltIn,
         partitioner_ignore_keys: s.bool("partitioner.ignore.keys", false),
         // Before 3.3 (KIP-794) the sticky partitioner was not adaptive.
         partitioner_adaptive: s.bool("partitioner.adaptive.partitioning.enable", false),

@@ -42,6 +42,8 @@ const SERIALIZERS: &[(&str, &str)] = &[
     ("org.apache.kafka.common.serialization.StringSerializer", "StringSerializer"),
 ];
 pub const ROUND_ROBIN: &str = "org.apache.kafka.clients.producer.RoundRobinPartitioner";
+pub const DEFAULT_PARTITIONER: &str = "org.apache.kafka.clients.producer.internals.DefaultPartitioner";
+pub const UNIFORM_STICKY: &str = "org.apache.kafka.clients.producer.UniformStickyPartitioner";
 
 pub static PRODUCER: &[PropDef] = &[
     p("acks", Ty::Enum(&["all", "-1", "0", "1"]), "all", (2, 0), "How many replicas must have the batch before the leader answers: 0 (no answer), 1 (leader only), all/-1 (the whole ISR)."),
@@ -62,7 +64,7 @@ pub static PRODUCER: &[PropDef] = &[
     p("metadata.max.age.ms", num(Long, Ms, Some(0), None), "300000", (2, 0), "Metadata is refreshed at least this often."),
     p("partitioner.adaptive.partitioning.enable", Ty::Bool, "true", (3, 3), "Sticky partitioner favours partitions with shorter queues (KIP-794)."),
     p("partitioner.availability.timeout.ms", num(Long, Ms, Some(0), None), "0", (3, 3), "Skip partitions whose leader could not take data for this long; 0 disables (KIP-794)."),
-    p("partitioner.class", Ty::Class(&[(ROUND_ROBIN, "")]), "null", (2, 0), "null = built-in (murmur2 for keys, sticky for null keys); or org.apache.kafka.clients.producer.RoundRobinPartitioner."),
+    p("partitioner.class", Ty::Class(&[(ROUND_ROBIN, ""), (DEFAULT_PARTITIONER, ""), (UNIFORM_STICKY, "")]), "null", (2, 0), "null = built-in (murmur2 for keys, sticky for null keys); or RoundRobinPartitioner; DefaultPartitioner and UniformStickyPartitioner until 3.9 (removed in 4.0)."),
     p("partitioner.ignore.keys", Ty::Bool, "false", (3, 3), "Use the sticky partitioner even for keyed records (KIP-794)."),
     p("reconnect.backoff.max.ms", num(Long, Ms, Some(0), None), "1000", (2, 0), "Upper bound of the exponential reconnect backoff."),
     p("reconnect.backoff.ms", num(Long, Ms, Some(0), None), "50", (2, 0), "Wait before reconnecting to a broker."),

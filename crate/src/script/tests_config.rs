@@ -209,7 +209,7 @@ fn producer_typed_values() {
     let s = ok("producer app compression.type=zstd compression.zstd.level=7 partitioner.class=org.apache.kafka.clients.producer.RoundRobinPartitioner partitioner.ignore.keys=true key.serializer=StringSerializer buffer.memory=64MiB linger.ms=250 max.block.ms=1m");
     let c = &s.producers[0].config;
     assert_eq!((c.compression, c.compression_level), (CompressionType::Zstd, 7));
-    assert_eq!(c.partitioner, PartitionerKind::RoundRobin);
+    assert_eq!(c.partitioner, PartitionerKind::RoundRobin { skew: false });
     assert!(c.partitioner_ignore_keys);
     assert_eq!(c.buffer_memory_bytes, 64 << 20);
     assert_eq!(c.max_block_us, 60_000_000);

@@ -126,7 +126,7 @@ export const PROPERTIES = {
   {
    "name": "partitioner.class",
    "default": "null",
-   "doc": "null = built-in (murmur2 for keys, sticky for null keys); or org.apache.kafka.clients.producer.RoundRobinPartitioner."
+   "doc": "null = built-in (murmur2 for keys, sticky for null keys); or RoundRobinPartitioner; DefaultPartitioner and UniformStickyPartitioner until 3.9 (removed in 4.0)."
   },
   {
    "name": "partitioner.ignore.keys",
