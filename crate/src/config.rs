@@ -101,17 +101,13 @@ pub enum PartitionerKind {
     BuiltIn,
     /// `org.apache.kafka.clients.producer.RoundRobinPartitioner` (2.4+). Before 4.0 a
     /// record that needs a new batch asks it twice (KAFKA-17632), skipping a partition.
-    RoundRobin {
-        skew: bool,
-    },
+    RoundRobin { skew: bool },
     /// `DefaultPartitioner` with its `StickyPartitionCache` (KIP-480): the default from 2.4
     /// to 3.2, and `partitioner.class=...internals.DefaultPartitioner` (deprecated) until
     /// 3.9. Null keys stick to a partition until a new batch is needed, then move to a
     /// different random available partition; keys use murmur2. `UniformStickyPartitioner`
     /// is the same with keys ignored.
-    StickyCache {
-        ignore_keys: bool,
-    },
+    StickyCache { ignore_keys: bool },
     /// The 2.0–2.3 `DefaultPartitioner`: null keys round-robin over available partitions
     /// from a random start; keys use murmur2.
     Legacy,

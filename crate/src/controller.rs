@@ -156,7 +156,8 @@ impl Controller {
         if !imbalanced {
             return;
         }
-        let delay = if self.balance_immediately { BALANCE_IMMEDIATELY_US } else { cfg.leader_imbalance_check_interval_us };
+        let delay =
+            if self.balance_immediately { BALANCE_IMMEDIATELY_US } else { cfg.leader_imbalance_check_interval_us };
         let at = ctx.now.saturating_add(delay);
         self.balance_at_us = Some(at);
         ctx.timer(at, ControllerTimer::LeaderImbalance);

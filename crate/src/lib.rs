@@ -16,9 +16,12 @@
 //! - The transaction coordinator's log is durable and shared (a stand-in for
 //!   `__transaction_state`, which is not a simulated topic); a transactional id's
 //!   coordinator is the first unfenced broker of its `__transaction_state` partition's
-//!   default assignment. Transactions are TV1 (no KIP-890 epoch bump
-//!   per transaction); transactional producers do not bump their own epoch (only
-//!   idempotent-only producers do, KIP-360).
+//!   default assignment. Transaction version 2 (KIP-890 part 2) is the 4.0 default:
+//!   partition leaders add partitions to transactions, EndTxn bumps the epoch;
+//!   `features transaction.version=0` (or any `kafka 3.x`) gives the older protocol,
+//!   without KIP-890 part 1's partition verification. Transactional producers do not
+//!   bump their own epoch after an abortable error (only idempotent-only producers do,
+//!   KIP-360).
 //! - Consumers read the replicas' state directly, without fetch latency.
 //! - Eligible leader replicas (KIP-966) are off, Kafka 4.0's default.
 //! - Connections are TCP: a cut or isolation holds data that retransmission delivers

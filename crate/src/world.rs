@@ -96,6 +96,7 @@ impl World {
         let broker_ids: Vec<u16> = (1..=sc.brokers).collect();
         let spec = Rc::new(ClusterSpec {
             version: sc.kafka,
+            features: sc.features,
             broker_cfg: sc.broker_config.clone(),
             broker_ids: broker_ids.clone(),
             topic_names: sc.topics.iter().map(|t| t.name.clone()).collect(),
@@ -123,7 +124,7 @@ impl World {
             .enumerate()
             .map(|(i, p)| {
                 let node = NodeId(1 + sc.brokers + i as u16);
-                Producer::new(
+                let mut producer = Producer::new(
                     i as u16,
                     node,
                     p.name.clone(),
@@ -131,7 +132,9 @@ impl World {
                     broker_ids.clone(),
                     workload.clone(),
                     root.fork(&format!("producer/{}", p.name)),
-                )
+                );
+                producer.txn.v2 = sc.features.transaction_v2();
+                producer
             })
             .collect();
         let consumers = sc.consumers.iter().map(|c| Consumer::new(c.name.clone(), c.config.clone())).collect();

@@ -61,10 +61,8 @@ impl Broker {
         let max = self.cfg().broker_session_timeout_us;
         let base = 100_000u64.saturating_mul(1u64 << self.registration_failures.min(40)).min(max);
         // ±2%, drawn from a stream of its own so no other draw moves.
-        let mut rng = crate::sim::Prng::new(seed).fork(&format!(
-            "broker-{}/registration/{}/{}",
-            self.id, self.inc, self.registration_failures
-        ));
+        let mut rng = crate::sim::Prng::new(seed)
+            .fork(&format!("broker-{}/registration/{}/{}", self.id, self.inc, self.registration_failures));
         let factor_ppm = 980_000 + rng.below(40_001);
         (base as u128 * factor_ppm as u128 / 1_000_000).min(max as u128) as Micros
     }

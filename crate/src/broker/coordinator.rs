@@ -1,4 +1,4 @@
-//! The transaction coordinator (`TransactionCoordinator`, transaction version 1).
+//! The transaction coordinator (`TransactionCoordinator`), transaction versions 0/1 and 2.
 //!
 //! The coordinator of a transactional id is the leader of `__transaction_state`
 //! partition `abs(hashCode(id)) % 50`. kplay does not simulate that topic's data: its
@@ -13,6 +13,11 @@
 //!   completes once all markers are written.
 //! - A stale epoch gets PRODUCER_FENCED; a transaction open longer than its
 //!   `transaction.timeout.ms` is aborted with a bumped epoch.
+//! - Transaction version 2 (KIP-890, the default of a new 4.0 cluster): EndTxn bumps the
+//!   epoch (`prepareAbortOrCommit`), markers carry the new epoch and the response hands it
+//!   to the producer for its next transaction; a retried EndTxn is recognised by its epoch
+//!   being one less. Partitions are added by the partition leaders (AddPartitionsToTxn
+//!   from a broker, verifyOnly=false), not by the client.
 
 use crate::sim::{VecMap, VecSet};
 use std::rc::Rc;
@@ -210,26 +215,36 @@ impl Broker {
         epoch: i16,
         partitions: Vec<Tp>,
     ) {
-        let error = match self.check_txn_client(&tid, pid, epoch) {
-            Err(e) => e,
-            Ok(()) => {
-                let mut log = self.txn_log.borrow_mut();
-                let meta = log.txns.get_mut(&*tid).expect("checked");
-                match meta.status {
-                    TxnStatus::PrepareCommit | TxnStatus::PrepareAbort => Error::ConcurrentTransactions,
-                    _ => {
-                        if meta.status != TxnStatus::Ongoing {
-                            meta.status = TxnStatus::Ongoing;
-                            meta.started_us = ctx.now;
-                            meta.partitions.clear();
-                        }
-                        meta.partitions.extend(partitions);
-                        Error::None
-                    }
-                }
-            }
-        };
+        let error = self.add_partitions_to_txn(ctx, &tid, pid, epoch, partitions);
         ctx.send(from, Some(inc), Msg::AddPartitionsToTxnResponse { corr, error });
+    }
+
+    /// `handleAddPartitionsToTransaction`, from a client (TV1) or a partition leader (TV2).
+    pub fn add_partitions_to_txn(
+        &mut self,
+        ctx: &mut BCtx,
+        tid: &str,
+        pid: i64,
+        epoch: i16,
+        partitions: Vec<Tp>,
+    ) -> Error {
+        if let Err(e) = self.check_txn_client(tid, pid, epoch) {
+            return e;
+        }
+        let mut log = self.txn_log.borrow_mut();
+        let meta = log.txns.get_mut(tid).expect("checked");
+        match meta.status {
+            TxnStatus::PrepareCommit | TxnStatus::PrepareAbort => Error::ConcurrentTransactions,
+            _ => {
+                if meta.status != TxnStatus::Ongoing {
+                    meta.status = TxnStatus::Ongoing;
+                    meta.started_us = ctx.now;
+                    meta.partitions.clear();
+                }
+                meta.partitions.extend(partitions);
+                Error::None
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -244,6 +259,17 @@ impl Broker {
         epoch: i16,
         commit: bool,
     ) {
+        let v2 = self.spec.features.transaction_v2();
+        if v2 {
+            if let Some((error, pid2, epoch2)) = self.end_txn_v2_retry(&tid, pid, epoch, commit) {
+                ctx.send(
+                    from,
+                    Some(inc),
+                    Msg::EndTxnResponse { corr, error, producer_id: pid2, producer_epoch: epoch2 },
+                );
+                return;
+            }
+        }
         let error = match self.check_txn_client(&tid, pid, epoch) {
             Err(e) => e,
             Ok(()) => {
@@ -251,6 +277,11 @@ impl Broker {
                 let meta = log.txns.get_mut(&*tid).expect("checked");
                 match (meta.status, commit) {
                     (TxnStatus::Ongoing, _) => {
+                        if v2 {
+                            // `prepareAbortOrCommit` with TV2: the epoch moves on now, and
+                            // the markers are written with it.
+                            meta.epoch += 1;
+                        }
                         Self::prepare_end(meta, commit);
                         Error::None
                     }
@@ -262,10 +293,38 @@ impl Broker {
                 }
             }
         };
-        ctx.send(from, Some(inc), Msg::EndTxnResponse { corr, error });
+        let (producer_id, producer_epoch) = match (v2, error) {
+            (true, Error::None) => {
+                let log = self.txn_log.borrow();
+                log.txns.get(&*tid).map_or((-1, -1), |m| (m.producer_id, m.epoch))
+            }
+            _ => (-1, -1),
+        };
+        ctx.send(from, Some(inc), Msg::EndTxnResponse { corr, error, producer_id, producer_epoch });
         if error == Error::None {
             self.send_markers(ctx, &tid);
         }
+    }
+
+    /// TV2 `endTransaction` for a transaction that already ended: a retry of the EndTxn
+    /// that ended it (the request's epoch is one less than the coordinator's) succeeds
+    /// again with the current epoch; the other outcome is INVALID_TXN_STATE. None when the
+    /// request is not such a retry.
+    fn end_txn_v2_retry(&self, tid: &str, pid: i64, epoch: i16, commit: bool) -> Option<(Error, i64, i16)> {
+        if self.coordinator_for(tid) != Some(self.id) {
+            return None;
+        }
+        let log = self.txn_log.borrow();
+        let meta = log.txns.get(tid)?;
+        if meta.producer_id != pid || meta.epoch != epoch.checked_add(1)? {
+            return None;
+        }
+        let same = match meta.status {
+            TxnStatus::PrepareCommit | TxnStatus::CompleteCommit => commit,
+            TxnStatus::PrepareAbort | TxnStatus::CompleteAbort => !commit,
+            _ => return None,
+        };
+        Some(if same { (Error::None, meta.producer_id, meta.epoch) } else { (Error::InvalidTxnState, -1, -1) })
     }
 
     fn prepare_end(meta: &mut TxnMeta, commit: bool) {

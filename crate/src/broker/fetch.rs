@@ -233,6 +233,7 @@ impl Broker {
 
     /// A TCP reset from a peer: a fetch session toward it fails.
     pub fn handle_reset(&mut self, ctx: &mut BCtx, from: NodeId) {
+        self.txn_adds_lost(ctx, from.0);
         let leader = from.0;
         if self.fetchers.get(&leader).is_some_and(|f| f.in_flight.is_some()) {
             self.fetch_failed(ctx, leader);

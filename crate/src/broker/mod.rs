@@ -21,12 +21,13 @@ pub mod produce;
 pub mod producer_state;
 pub mod replica;
 pub mod storage;
+pub mod txn_add;
 
 use crate::sim::VecMap;
 use std::rc::Rc;
 
 use crate::config::{BrokerConfig, KafkaVersion, TopicConfig};
-use crate::protocol::{ClusterImage, Envelope, Msg};
+use crate::protocol::{ClusterImage, Envelope, Error, Msg};
 use crate::sim::{Ctx, Micros, NodeId, Tp};
 
 use coordinator::TxnLog;
@@ -37,6 +38,8 @@ use replica::Replica;
 #[derive(Debug)]
 pub struct ClusterSpec {
     pub version: KafkaVersion,
+    /// Finalized feature levels (`transaction.version`, `eligible.leader.replicas.version`).
+    pub features: crate::script::ast::Features,
     pub broker_cfg: BrokerConfig,
     pub broker_ids: Vec<u16>,
     pub topic_names: Vec<String>,
@@ -77,6 +80,10 @@ pub enum BrokerTimer {
     TxnAbortCheck,
     /// Coordinator: resend markers that could not be written.
     MarkerRetry,
+    /// TV2: a produce waiting for the coordinator to add its partitions timed out.
+    TxnAddTimeout(u32),
+    /// TV2: ask the coordinator again after CONCURRENT_TRANSACTIONS.
+    TxnAddRetry(u32),
 }
 
 pub type BCtx<'a> = Ctx<'a, BrokerTimer>;
@@ -102,6 +109,8 @@ pub struct Broker {
     pub replicas: VecMap<Tp, Replica>,
     pub fetchers: VecMap<u16, Fetcher>,
     pub delayed_produce: VecMap<u64, DelayedProduce>,
+    /// TV2: produce requests waiting for AddPartitionsToTxn answers, by correlation id.
+    pub parked_produce: VecMap<u32, txn_add::ParkedProduce>,
     pub delayed_fetch: VecMap<u64, fetch::DelayedFetch>,
     pub txn_log: Rc<std::cell::RefCell<TxnLog>>,
     /// Producer ids this broker hands out (a block of 1000 per incarnation).
@@ -152,6 +161,7 @@ impl Broker {
             replicas,
             fetchers: VecMap::new(),
             delayed_produce: VecMap::new(),
+            parked_produce: VecMap::new(),
             delayed_fetch: VecMap::new(),
             txn_log,
             next_producer_id: id as i64 * 1000,
@@ -238,6 +248,7 @@ impl Broker {
             }
             Msg::WriteTxnMarkers { corr, markers } => self.handle_write_markers(ctx, from, from_inc, corr, markers),
             Msg::WriteTxnMarkersResponse { corr, results } => self.handle_write_markers_response(ctx, corr, results),
+            Msg::AddPartitionsToTxnResponse { corr, error } => self.txn_add_answered(ctx, corr, error),
             _ => {}
         }
     }
@@ -258,6 +269,8 @@ impl Broker {
             BrokerTimer::Fetcher(leader) => self.maybe_fetch(ctx, leader),
             BrokerTimer::FetchTimeout(leader, corr) => self.fetch_timed_out(ctx, leader, corr),
             BrokerTimer::TxnAbortCheck => self.txn_abort_check(ctx),
+            BrokerTimer::TxnAddTimeout(corr) => self.txn_add_answered(ctx, corr, Error::RequestTimedOut),
+            BrokerTimer::TxnAddRetry(corr) => self.txn_add_retry(ctx, corr),
             BrokerTimer::MarkerRetry => {
                 if self.marker_retry_at_us == Some(ctx.now) {
                     self.marker_retry_at_us = None;

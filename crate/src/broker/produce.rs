@@ -40,10 +40,33 @@ pub struct DelayedProduce {
 
 impl Broker {
     pub fn handle_produce(&mut self, ctx: &mut BCtx, from: NodeId, from_inc: u32, req: ProduceRequest) {
+        // Transaction version 2: a transactional batch's partition joins the transaction
+        // through the coordinator first (the request waits for the answer).
+        if let Some(req) = self.maybe_add_partitions_first(ctx, from, from_inc, req) {
+            self.produce_now(ctx, from, from_inc, req, &[]);
+        }
+    }
+
+    /// Append each batch and answer as `acks` says; `presets` are partitions already
+    /// answered with an error (their batch is not appended).
+    pub fn produce_now(
+        &mut self,
+        ctx: &mut BCtx,
+        from: NodeId,
+        from_inc: u32,
+        req: ProduceRequest,
+        presets: &[(Tp, Error)],
+    ) {
         let mut parts = Vec::with_capacity(req.batches.len());
         let mut any_error = false;
         for (tp, data) in req.batches {
-            let result = self.append_client_batch(ctx, tp, data, req.acks);
+            let result = match presets.iter().find(|(p, _)| *p == tp) {
+                Some(&(_, e)) => {
+                    ctx.trace(Event::ProduceRejected { broker: self.node, tp, batch: data.batch_id, error: e });
+                    Err(e)
+                }
+                None => self.append_client_batch(ctx, tp, data, req.acks),
+            };
             match result {
                 Ok((base, last)) => {
                     parts.push(PendingPart { tp, required: last + 1, base_offset: base as i64, result: None })

@@ -110,6 +110,7 @@ impl Broker {
         });
         self.fetchers.clear();
         self.delayed_produce.clear();
+        self.parked_produce.clear();
         self.delayed_fetch.clear();
         self.alter_in_flight.clear();
         self.image = None;

@@ -228,8 +228,9 @@ impl Accumulator {
         let mut batch = ProducerBatch::new(new_batch_id(), tp, now, size, size, txn);
         // `appendNewBatch`: the partitioner counts the new batch's whole estimated size,
         // its 61-byte header included.
-        let grew =
-            batch.try_append(record, now, key_len, value_len, codec, ratio).map_or(0, |_| batch.estimated_bytes(codec, ratio));
+        let grew = batch
+            .try_append(record, now, key_len, value_len, codec, ratio)
+            .map_or(0, |_| batch.estimated_bytes(codec, ratio));
         let id = batch.id;
         let dq = self.deques.entry(tp).or_default();
         dq.push_back(batch);
@@ -274,7 +275,14 @@ impl Accumulator {
             // allBatchesFull: only the last batch can be incomplete.
             let all_full =
                 self.deques.get(&tp).and_then(|d| d.back()).is_none_or(|b| b.is_full(cfg.compression, ratio));
-            let _ = self.topics[tp.topic as usize].sticky.update(rng, grew, cfg.batch_size_bytes, all_full, available, count);
+            let _ = self.topics[tp.topic as usize].sticky.update(
+                rng,
+                grew,
+                cfg.batch_size_bytes,
+                all_full,
+                available,
+                count,
+            );
         }
     }
 

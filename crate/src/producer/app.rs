@@ -342,7 +342,13 @@ impl Producer {
                 if let PartitionerKind::StickyCache { .. } = self.cfg.partitioner {
                     let avail = self.meta.available_partitions(s.topic);
                     let t = &mut self.acc.topics[s.topic as usize];
-                    super::partitioner::sticky_cache_next(&mut t.sticky_cache, Some(partition), &mut self.rng, &avail, count);
+                    super::partitioner::sticky_cache_next(
+                        &mut t.sticky_cache,
+                        Some(partition),
+                        &mut self.rng,
+                        &avail,
+                        count,
+                    );
                 }
                 let again = InSend { chosen: None, aborted: true, ..s.clone() };
                 let p = match self.choose_partition(&again, has_key, count) {
@@ -353,8 +359,9 @@ impl Producer {
                 self.continue_send(ctx);
             }
             Append::ExceedsPool { bytes, total } => {
-                let message =
-                    format!("Attempt to allocate {bytes} bytes, but there is a hard limit of {total} on memory allocations.");
+                let message = format!(
+                    "Attempt to allocate {bytes} bytes, but there is a hard limit of {total} on memory allocations."
+                );
                 self.fail_send_with(ctx, s.record, ClientError::IllegalArgument, Some(message));
             }
             Append::NeedMemory { .. } => {
@@ -446,7 +453,11 @@ impl Producer {
         if new_batch {
             ctx.trace(Event::BatchCreated { producer: self.node, batch, tp });
         }
-        self.txn.maybe_add_partition(tp);
+        if self.txn.maybe_add_partition(tp) {
+            if let Some(idem) = &mut self.idem {
+                idem.txn_partitions.insert(tp);
+            }
+        }
         if s.sync {
             self.app.blocked = Some(Blocked::Sync { record: s.record });
         }

@@ -253,7 +253,9 @@ impl Producer {
                 self.on_find_coordinator(ctx, broker, corr, error, coordinator)
             }
             Msg::AddPartitionsToTxnResponse { corr, error } => self.on_add_partitions(ctx, broker, corr, error),
-            Msg::EndTxnResponse { corr, error } => self.on_end_txn(ctx, broker, corr, error),
+            Msg::EndTxnResponse { corr, error, producer_id, producer_epoch } => {
+                self.on_end_txn(ctx, broker, corr, error, producer_id, producer_epoch)
+            }
             _ => {}
         }
         self.run_sender(ctx);
@@ -278,7 +280,9 @@ impl Producer {
         self.conns = self.bootstrap.iter().map(|&b| (b, Conn::new(b))).collect();
         self.sent.clear();
         self.idem = self.cfg.enable_idempotence.then(|| Idempotence::new(self.cfg.transactional_id.is_some()));
+        let v2 = self.txn.v2;
         self.txn = TxnState::new(self.cfg.transactional_id.clone());
+        self.txn.v2 = v2;
         self.app.blocked = None;
         self.app.in_send = None;
         self.sender_wake_us = None;

@@ -118,7 +118,13 @@ pub fn keyed(key: &[u8], partition_count: u32) -> u32 {
 /// `StickyPartitionCache.nextPartition(topic, cluster, prevPartition)` (KIP-480): when the
 /// cached partition is `prev` (or none is cached), move to a random available partition
 /// other than the old one (if there are two or more); otherwise keep the cache.
-pub fn sticky_cache_next(cache: &mut Option<u32>, prev: Option<u32>, rng: &mut Prng, available: &[u32], count: u32) -> u32 {
+pub fn sticky_cache_next(
+    cache: &mut Option<u32>,
+    prev: Option<u32>,
+    rng: &mut Prng,
+    available: &[u32],
+    count: u32,
+) -> u32 {
     let old = *cache;
     if old.is_none() || old == prev {
         let next = match available.len() {

@@ -72,6 +72,9 @@ pub struct TxnState {
     /// (broker, corr, request) of the outstanding request.
     pub in_flight: Option<(u16, u32, TxnReq)>,
     pub retry_at_us: Option<Micros>,
+    /// Transaction version 2 (the cluster finalized `transaction.version=2` and the client
+    /// is 4.0+): no AddPartitionsToTxn from the client, an epoch bump per transaction.
+    pub v2: bool,
     /// The node a transactional request waits to connect to, and since when
     /// (`awaitNodeReady`).
     pub awaiting: Option<(u16, Micros)>,
@@ -91,6 +94,7 @@ impl TxnState {
             queue: VecDeque::new(),
             in_flight: None,
             retry_at_us: None,
+            v2: false,
             awaiting: None,
             op_result: None,
         }
@@ -119,10 +123,19 @@ impl TxnState {
         }
     }
 
-    pub fn maybe_add_partition(&mut self, tp: Tp) {
-        if self.transactional() && !self.added.contains(&tp) {
-            self.pending.insert(tp);
+    /// `maybeAddPartition`: TV1 queues an AddPartitionsToTxn; TV2 only records the
+    /// partition (the leader adds it when the first batch arrives). True when the
+    /// partition joined the transaction at once (TV2).
+    pub fn maybe_add_partition(&mut self, tp: Tp) -> bool {
+        if !self.transactional() || self.added.contains(&tp) {
+            return false;
         }
+        if self.v2 {
+            self.added.insert(tp);
+            return true;
+        }
+        self.pending.insert(tp);
+        false
     }
 
     /// A transactional call under way. (An idempotent producer's pending InitProducerId
@@ -398,11 +411,26 @@ impl Producer {
         }
     }
 
-    pub fn on_end_txn(&mut self, ctx: &mut PCtx, broker: u16, corr: u32, error: Error) {
+    pub fn on_end_txn(&mut self, ctx: &mut PCtx, broker: u16, corr: u32, error: Error, pid: i64, epoch: i16) {
         let Some(req) = self.take_txn_response(ctx, broker, corr) else { return };
         let TxnReq::EndTxn { commit } = req else { return };
         match error {
             Error::None => {
+                if pid >= 0 {
+                    // EndTxn v5 (transaction version 2): the next transaction runs under the
+                    // epoch the coordinator bumped to, with sequences from 0.
+                    if let Some(idem) = &mut self.idem {
+                        idem.reset_sequences();
+                        idem.set_pid(pid, epoch);
+                    }
+                    ctx.trace(Event::EpochBumped {
+                        producer: self.node,
+                        producer_id: pid,
+                        producer_epoch: epoch,
+                        reason: "EndTxn: transaction version 2 bumps the epoch after every transaction (KIP-890)"
+                            .into(),
+                    });
+                }
                 let outcome = if commit { TxnOutcome::Committed } else { TxnOutcome::Aborted };
                 ctx.history.end_txn(self.txn.txn, ctx.now, outcome);
                 ctx.trace(Event::TxnEnded { producer: self.node, commit, error: None });

@@ -233,6 +233,10 @@ pub enum Msg {
     EndTxnResponse {
         corr: Corr,
         error: Error,
+        /// EndTxn v5+ (transaction version 2): the producer id and the epoch the
+        /// coordinator bumped to for the next transaction; -1 under TV0/TV1.
+        producer_id: i64,
+        producer_epoch: i16,
     },
 
     // ---- broker <-> broker ----

@@ -24,6 +24,8 @@ pub struct Scenario {
     /// `brokers N ...`; default 1 broker with default config when absent.
     pub brokers: u16,
     pub broker_config: BrokerConfig,
+    /// `features NAME=LEVEL ...`: the cluster's finalized feature levels.
+    pub features: Features,
     pub topics: Vec<TopicDecl>,
     pub producers: Vec<ProducerDecl>,
     pub consumers: Vec<ConsumerDecl>,
@@ -35,6 +37,29 @@ pub struct Scenario {
     /// Every configuration, resolved, with where each value came from; and the notes
     /// Kafka would have logged while resolving it (implicit idempotence disabled, ...).
     pub effective: EffectiveConfig,
+}
+
+/// Finalized feature levels (`kafka-features.sh`), kplay extension `features`:
+/// `features transaction.version=1 eligible.leader.replicas.version=1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Features {
+    /// `transaction.version`: 2 (KIP-890 part 2: an epoch bump per transaction, partitions
+    /// added by the leaders) is the default of a new Kafka 4.0 cluster; 0 before 4.0.
+    pub transaction_version: u8,
+    /// `eligible.leader.replicas.version`: 1 enables KIP-966 ELR (off by default in 4.0).
+    pub eligible_leader_replicas_version: u8,
+}
+
+impl Features {
+    pub fn defaults(v: KafkaVersion) -> Features {
+        Features { transaction_version: if v.at_least(4, 0) { 2 } else { 0 }, eligible_leader_replicas_version: 0 }
+    }
+    pub fn transaction_v2(self) -> bool {
+        self.transaction_version >= 2
+    }
+    pub fn elr(self) -> bool {
+        self.eligible_leader_replicas_version >= 1
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -4,8 +4,8 @@
 //! Forms: `seed N` · `kafka X.Y[.Z]` · `brokers N [prop=value ...]` ·
 //! `topic NAME [partitions=N] [replication.factor=N] [replica.assignment=1:2,2:1] [prop=value ...]` ·
 //! `producer NAME [prop=value ...]` · `consumer NAME [prop=value ...]` ·
-//! `network [latency=D] [jitter=D] [loss=P]` · `run until D|idle`.
-//! `seed`, `kafka`, `brokers`, `network` and `run` may appear at most once.
+//! `network [latency=D] [jitter=D] [loss=P]` · `features NAME=LEVEL ...` · `run until D|idle`.
+//! `seed`, `kafka`, `brokers`, `network`, `features` and `run` may appear at most once.
 
 use super::ast::{NetworkDecl, RunUntil};
 use super::errors::Diagnostic;
@@ -50,6 +50,7 @@ pub struct Raw {
     pub producers: Vec<RawClient>,
     pub consumers: Vec<RawClient>,
     pub network: Option<(NetworkDecl, Loc)>,
+    pub features: Option<(Vec<SetProp>, Loc)>,
     pub run: Option<(RunUntil, Loc)>,
 }
 
@@ -87,6 +88,19 @@ pub fn statement(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         "topic" => topic(raw, st, diags),
         "producer" | "consumer" => client(raw, st, kw == "producer", diags),
         "network" if once(raw.network.is_some(), diags) => network(raw, st, diags),
+        "features" if once(raw.features.is_some(), diags) => {
+            let mut props = Vec::new();
+            for t in &st.tokens[1..] {
+                match set_prop(st, t) {
+                    Some(p) => props.push(p),
+                    None => diags.push(st.loc(t).diag(
+                        format!("expected NAME=LEVEL, found '{}'", t.raw),
+                        "write features transaction.version=2 eligible.leader.replicas.version=1",
+                    )),
+                }
+            }
+            raw.features = Some((props, at));
+        }
         "run" if once(raw.run.is_some(), diags) => run(raw, st, diags),
         _ => {}
     }

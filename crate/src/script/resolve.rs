@@ -11,13 +11,14 @@
 //! one after every n partitions. With 3 brokers and RF 3: p0 = 1,2,3; p1 = 2,3,1;
 //! p2 = 3,1,2; p3 = 1,3,2. Broker ids are 1-based (`broker-1` is index 0).
 
-use super::ast::{ConsumerDecl, ProducerDecl, RunUntil, Scenario, TopicDecl};
+use super::ast::{ConsumerDecl, Features, ProducerDecl, RunUntil, Scenario, TopicDecl};
 use super::decls::{Raw, RawTopic};
 use super::errors::Diagnostic;
 use super::producer_rules::{self, acks_of};
 use super::props::Role;
 use super::server_rules as server;
 use super::settings::Settings;
+use super::suggest;
 use crate::config::{EffectiveConfig, KafkaVersion};
 
 /// Kafka's rack-unaware assignment with start index 0 and shift 0 (see module docs).
@@ -94,11 +95,13 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
         consumers.push(ConsumerDecl { name: c.name.clone(), config: server::consumer_config(&cset) });
     }
 
+    let features = features(raw, v, &mut notes, diags);
     Scenario {
         seed: raw.seed.as_ref().map(|(s, _)| *s).unwrap_or(1),
         kafka: v,
         brokers: count,
         broker_config,
+        features,
         topics,
         producers,
         consumers,
@@ -108,6 +111,55 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
         expects: vec![],
         effective: EffectiveConfig { kafka_version: v.to_string(), roles, notes },
     }
+}
+
+/// `features NAME=LEVEL ...` against what release `v` supports (`kafka-features.sh`):
+/// `transaction.version` 0 to 2 and `eligible.leader.replicas.version` 0 to 1 need
+/// metadata.version 4.0 (Kafka 4.0).
+fn features(raw: &Raw, v: KafkaVersion, notes: &mut Vec<String>, diags: &mut Vec<Diagnostic>) -> Features {
+    let mut f = Features::defaults(v);
+    let Some((props, _)) = &raw.features else { return f };
+    const KNOWN: &[(&str, u8)] = &[("transaction.version", 2), ("eligible.leader.replicas.version", 1)];
+    for p in props {
+        let Some(&(name, max)) = KNOWN.iter().find(|(n, _)| *n == p.name) else {
+            let hint = suggest::did_you_mean(&p.name, KNOWN.iter().map(|(n, _)| *n));
+            let hint = if hint.is_empty() {
+                "kplay models transaction.version and eligible.leader.replicas.version".to_string()
+            } else {
+                hint
+            };
+            diags.push(p.key.diag(format!("unknown feature '{}'", p.name), hint));
+            continue;
+        };
+        let level = match p.value.parse::<u8>() {
+            Ok(l) if l <= max => l,
+            _ => {
+                diags.push(p.val.diag(
+                    format!("Invalid feature level {} for {name}", p.value),
+                    format!("{name} takes a level from 0 to {max}"),
+                ));
+                continue;
+            }
+        };
+        if level > 0 && !v.at_least(4, 0) {
+            diags.push(p.val.diag(
+                format!("{name}={level} needs metadata.version 4.0 (Kafka 4.0); Kafka {v} has no such feature level"),
+                format!("write kafka 4.0, or drop {name}"),
+            ));
+            continue;
+        }
+        match name {
+            "transaction.version" => f.transaction_version = level,
+            _ => f.eligible_leader_replicas_version = level,
+        }
+    }
+    if f != Features::defaults(v) {
+        notes.push(format!(
+            "Finalized features: transaction.version={}, eligible.leader.replicas.version={}.",
+            f.transaction_version, f.eligible_leader_replicas_version
+        ));
+    }
+    f
 }
 
 fn defaults_note(v: KafkaVersion, declared: bool) -> String {

@@ -270,6 +270,14 @@ pub enum Event {
     /// A blocking transactional call (`initTransactions`, `commitTransaction`,
     /// `abortTransaction`) threw to the application: `TimeoutException` after
     /// `max.block.ms`, with Kafka's message.
+    /// TV2: a partition leader asked the coordinator to add `tp` to the transaction of
+    /// `transactional_id` before appending its first batch; `error` is the answer.
+    PartitionAddedToTxn {
+        broker: NodeId,
+        tp: Tp,
+        transactional_id: String,
+        error: Error,
+    },
     TxnCallFailed {
         producer: NodeId,
         call: &'static str,
@@ -493,6 +501,7 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("txn_ending", &["producer", "commit"]),
     ("txn_ended", &["producer", "commit", "error"]),
     ("txn_call_failed", &["producer", "call", "error", "message"]),
+    ("partition_added_to_txn", &["broker", "tp", "transactional_id", "error"]),
     (
         "appended",
         &["broker", "tp", "batch", "base_offset", "last_offset", "leader_epoch", "producer_id", "base_sequence"],
