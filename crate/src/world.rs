@@ -42,7 +42,9 @@ struct HeldMsg {
 }
 
 enum Ev {
-    Deliver(Box<Envelope>, Option<ConnKey>),
+    /// A message arrives; `late` ones (a `delay` rule) were already on their way and
+    /// reach the receiver even if the sender closed that connection meanwhile.
+    Deliver(Box<Envelope>, Option<ConnKey>, bool),
     /// A cut or isolation may have ended: release what TCP can now get through.
     LinkCheck,
     Producer(u16, u32, ProducerTimer),
@@ -145,6 +147,19 @@ impl World {
             sc.network.loss_ppm,
             root.fork("network"),
         );
+        let mut net = net;
+        for &(from, to, n) in &sc.links {
+            let id = |r: NodeRef| match r {
+                NodeRef::Broker(b) => NodeId::broker(b),
+                NodeRef::Producer(p) => NodeId(1 + sc.brokers + p as u16),
+                NodeRef::Controller => NodeId::CONTROLLER,
+            };
+            net.set_link(
+                id(from),
+                id(to),
+                crate::sim::LinkParams { latency_us: n.latency_us, jitter_us: n.jitter_us, loss_ppm: n.loss_ppm },
+            );
+        }
         let src_lines: Vec<&str> = source.lines().collect();
         let lines = sc
             .timeline
@@ -314,7 +329,23 @@ impl World {
                 if self.is_client_traffic(&env) {
                     self.client_msgs_in_flight += 1;
                 }
-                self.queue.push(at, Ev::Deliver(Box::new(env), conn))
+                self.queue.push(at, Ev::Deliver(Box::new(env), conn, false))
+            }
+            Route::Delayed(at) => {
+                self.trace.push(
+                    self.now,
+                    Event::MessageDelayed {
+                        from: env.from,
+                        to: env.to,
+                        api: env.msg.api(),
+                        corr: env.msg.corr(),
+                        arrives_us: at,
+                    },
+                );
+                if self.is_client_traffic(&env) {
+                    self.client_msgs_in_flight += 1;
+                }
+                self.queue.push(at, Ev::Deliver(Box::new(env), conn, true))
             }
             Route::Dropped(cause) => {
                 if let Some(c) = conn {
@@ -351,7 +382,7 @@ impl World {
                     if self.is_client_traffic(&h.env) {
                         self.client_msgs_in_flight += 1;
                     }
-                    self.queue.push(at, Ev::Deliver(Box::new(h.env), h.conn));
+                    self.queue.push(at, Ev::Deliver(Box::new(h.env), h.conn, false));
                 }
                 None => self.trace_drop(&h.env, crate::sim::DropCause::GaveUp),
             }
@@ -387,13 +418,14 @@ impl World {
         self.route(Envelope { from: env.to, to: env.from, from_inc: 0, to_inc: Some(env.from_inc), msg: Msg::Reset });
     }
 
-    fn deliver(&mut self, env: Envelope, conn: Option<ConnKey>) {
+    fn deliver(&mut self, env: Envelope, conn: Option<ConnKey>, late: bool) {
         if self.is_client_traffic(&env) {
             self.client_msgs_in_flight -= 1;
         }
         // A request on a connection the producer has since closed never reaches the
-        // broker: the producer's TCP stack discarded it.
-        if let (Some((p, b, gen)), NodeKind::Producer(_)) = (conn, self.node_kind(env.from)) {
+        // broker: the producer's TCP stack discarded it (unless it was already on its way
+        // and only late).
+        if let (Some((p, b, gen)), NodeKind::Producer(_), false) = (conn, self.node_kind(env.from), late) {
             let live = self.producers[p as usize]
                 .conns
                 .get(&b)
@@ -496,7 +528,7 @@ impl World {
 
     fn dispatch(&mut self, ev: Ev) {
         match ev {
-            Ev::Deliver(env, conn) => self.deliver(*env, conn),
+            Ev::Deliver(env, conn, late) => self.deliver(*env, conn, late),
             Ev::LinkCheck => self.release_held(),
             Ev::Producer(i, inc, t) => {
                 if self.producers[i as usize].inc() == inc {
@@ -572,6 +604,10 @@ impl World {
             Action::Drop { from, to, count, api } => {
                 let (f, t) = (self.node_of(from), self.node_of(to));
                 self.net.add_drop(f, t, count, api);
+            }
+            Action::Delay { from, to, by_us, count, api } => {
+                let (f, t) = (self.node_of(from), self.node_of(to));
+                self.net.add_delay(f, t, by_us, count, api);
             }
             Action::Cut { from, to, for_us } => {
                 let (f, t) = (self.node_of(from), self.node_of(to));

@@ -285,6 +285,15 @@ impl Broker {
                         Self::prepare_end(meta, commit);
                         Error::None
                     }
+                    // TV2's empty abort (KAFKA-18464): the producer sent records but no
+                    // leader added a partition (none of them arrived); the coordinator bumps
+                    // the epoch, so a late one is fenced, and completes the abort at once.
+                    (TxnStatus::Empty | TxnStatus::CompleteCommit | TxnStatus::CompleteAbort, false) if v2 => {
+                        meta.epoch += 1;
+                        meta.status = TxnStatus::CompleteAbort;
+                        meta.partitions.clear();
+                        Error::None
+                    }
                     (TxnStatus::CompleteCommit, true) | (TxnStatus::CompleteAbort, false) => Error::None,
                     (TxnStatus::PrepareCommit, true) | (TxnStatus::PrepareAbort, false) => {
                         Error::ConcurrentTransactions

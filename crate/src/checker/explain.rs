@@ -79,6 +79,8 @@ struct BatchStory {
     failed: Option<(Micros, String)>,
     acked: Option<(Micros, i64)>,
     rejected: Vec<(Micros, NodeId, String)>,
+    /// A request carrying it was delayed: (sent, arrived).
+    delayed: Option<(Micros, Micros)>,
 }
 
 struct Index<'a> {
@@ -133,6 +135,17 @@ fn index<'a>(world: &World, trace: &'a [Entry]) -> Index<'a> {
             }
             Event::ProduceRejected { broker, batch, error, .. } => {
                 ix.batches.entry(*batch).or_default().rejected.push((t, *broker, error.name().to_string()))
+            }
+            Event::MessageDelayed { from, api: "Produce", corr: Some(c), arrives_us, .. } => {
+                let carried: Vec<u32> = ix
+                    .batches
+                    .iter()
+                    .filter(|(_, s)| s.producer == Some(*from) && s.requests.iter().any(|r| r.1 == *c))
+                    .map(|(b, _)| *b)
+                    .collect();
+                for b in carried {
+                    ix.batches.entry(b).or_default().delayed = Some((t, *arrives_us));
+                }
             }
             Event::MessageDropped { from, to, api: "Produce", corr: Some(c), cause } => {
                 // A dropped response (broker → producer) or request (producer → broker).
@@ -398,6 +411,13 @@ fn explain_aborted(world: &World, ids: &[u32]) -> String {
 fn explain_reordered(batch: u32, story: Option<&BatchStory>) -> String {
     let _ = batch;
     let Some(s) = story else { return "§R landed after records the producer sent later.".to_string() };
+    if let Some((sent, arrived)) = s.delayed.filter(|_| s.retries.is_empty()) {
+        return format!(
+            "§R landed after records the producer sent later: its request, sent at {}, was delayed on the way and reached the broker at {}, after requests sent later, and was written §AT. Without idempotence the broker appends whatever arrives; with it, the later batches would have been refused (OUT_OF_ORDER_SEQUENCE_NUMBER) and retried in sequence order.",
+            fmt_us(sent),
+            fmt_us(arrived)
+        );
+    }
     let why = s.retries.first().map_or("failed".to_string(), |(_, e, _)| format!("failed with {e}"));
     let to = s.requests.last().map_or(String::new(), |r| format!(" to {}", r.2));
     format!(

@@ -30,6 +30,9 @@ pub struct Scenario {
     pub producers: Vec<ProducerDecl>,
     pub consumers: Vec<ConsumerDecl>,
     pub network: NetworkDecl,
+    /// `network link A -> B latency=... jitter=... loss=...`: per-link overrides (the
+    /// figures not given are the `network` line's).
+    pub links: Vec<(NodeRef, NodeRef, NetworkDecl)>,
     /// Timeline entries, sorted by time with file order kept for equal times.
     pub timeline: Vec<Timed>,
     pub run_until: RunUntil,
@@ -198,6 +201,9 @@ pub enum Action {
     /// `drop A -> B [count=N] [api=Produce]`: lose the next N messages on that directed
     /// link (with `api=`, kplay extension: the next N messages of that Kafka API).
     Drop { from: NodeRef, to: NodeRef, count: u32, api: Option<&'static str> },
+    /// `delay A -> B by=D [count=N] [api=X]`: the next N messages (default 1) on that
+    /// directed link arrive D late, overtaken by later ones.
+    Delay { from: NodeRef, to: NodeRef, by_us: Micros, count: u32, api: Option<&'static str> },
     /// `cut A -> B [for D]`: the directed link is down (for D, or until `heal`).
     Cut { from: NodeRef, to: NodeRef, for_us: Option<Micros> },
     /// `isolate NODE [for D]`: every link to and from the node is down.

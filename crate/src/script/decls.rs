@@ -51,6 +51,8 @@ pub struct Raw {
     pub consumers: Vec<RawClient>,
     pub network: Option<(NetworkDecl, Loc)>,
     pub features: Option<(Vec<SetProp>, Loc)>,
+    /// `network link A -> B ...` lines, resolved once node names are known.
+    pub links: Vec<Stmt>,
     pub run: Option<(RunUntil, Loc)>,
 }
 
@@ -87,6 +89,7 @@ pub fn statement(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         "brokers" if once(raw.brokers.is_some(), diags) => brokers(raw, st, diags),
         "topic" => topic(raw, st, diags),
         "producer" | "consumer" => client(raw, st, kw == "producer", diags),
+        "network" if st.tokens.get(1).is_some_and(|t| t.raw == "link") => raw.links.push(st.clone()),
         "network" if once(raw.network.is_some(), diags) => network(raw, st, diags),
         "features" if once(raw.features.is_some(), diags) => {
             let mut props = Vec::new();
@@ -334,8 +337,14 @@ fn duration_error(text: &str, e: &UnitError) -> String {
 }
 
 fn network(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
-    let mut n = NetworkDecl::default();
-    for t in &st.tokens[1..] {
+    let n = network_options(st, 1, NetworkDecl::default(), diags);
+    raw.network = Some((n, st.loc(&st.tokens[0])));
+}
+
+/// `latency=D jitter=D loss=P` from token `from` on, over `base`.
+pub fn network_options(st: &Stmt, from: usize, base: NetworkDecl, diags: &mut Vec<Diagnostic>) -> NetworkDecl {
+    let mut n = base;
+    for t in &st.tokens[from..] {
         let Some(p) = expect_prop(st, t, "network option", diags) else { continue };
         match p.name.as_str() {
             "latency" | "jitter" => match units::parse_duration_us(&p.value) {
@@ -361,7 +370,7 @@ fn network(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
-    raw.network = Some((n, st.loc(&st.tokens[0])));
+    n
 }
 
 fn run(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {

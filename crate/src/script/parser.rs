@@ -80,6 +80,11 @@ pub fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     }
     let mut scenario = resolve::resolve(&raw, &mut diags);
     let names = timeline::Names::new(&scenario, &raw);
+    for st in &raw.links {
+        if let Some(link) = network_link(&names, st, scenario.network, &mut diags) {
+            scenario.links.push(link);
+        }
+    }
     for st in &later {
         if st.tokens[0].raw == "at" {
             if let Some(t) = timeline::statement(&names, st, &mut diags) {
@@ -101,6 +106,31 @@ pub fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
         diags.sort_by_key(|d| (d.line, d.column));
         Err(diags)
     }
+}
+
+/// `network link A -> B [latency=D] [jitter=D] [loss=P]`.
+fn network_link(
+    names: &timeline::Names,
+    st: &Stmt,
+    base: super::ast::NetworkDecl,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(super::ast::NodeRef, super::ast::NodeRef, super::ast::NetworkDecl)> {
+    let from = names.node(st, 2, diags);
+    if !st.tokens.get(3).is_some_and(|t| t.is_arrow()) {
+        diags.push(
+            st.loc_at(3)
+                .diag("network link needs a direction: A -> B", "write network link broker-2 -> broker-1 latency=40ms"),
+        );
+        return None;
+    }
+    let to = names.node(st, 4, diags);
+    let params = decls::network_options(st, 5, base, diags);
+    let (from, to) = (from?, to?);
+    if from == to {
+        diags.push(st.loc_at(4).diag("a link needs two different nodes", "name the node at the other end"));
+        return None;
+    }
+    Some((from, to, params))
 }
 
 fn unknown_keyword(st: &Stmt, raw: &decls::Raw, diags: &mut Vec<Diagnostic>) {

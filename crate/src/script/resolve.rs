@@ -106,6 +106,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
         producers,
         consumers,
         network: raw.network.as_ref().map(|(n, _)| *n).unwrap_or_default(),
+        links: vec![],
         timeline: vec![],
         run_until: raw.run.as_ref().map(|(r, _)| *r).unwrap_or(RunUntil::Idle),
         expects: vec![],

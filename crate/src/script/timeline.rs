@@ -3,7 +3,8 @@
 //! Actions: `P send TOPIC [count=N] [every=D] [key=K] [value="..."|size=N] [partition=N] [sync]`,
 //! `P flush|begin|commit|abort`, `P restart [resend=unacked]`, `C poll TOPIC`,
 //! `crash broker-N|leader TOPIC/P [mode=process|power]`, `restart broker-N`,
-//! `drop A -> B [count=N]`, `cut A -> B [for D]`, `isolate NODE [for D]`, `heal`.
+//! `drop A -> B [count=N]`, `delay A -> B by=D [count=N]`, `cut A -> B [for D]`,
+//! `isolate NODE [for D]`, `heal`.
 //! Nodes are `broker-N`, a declared producer, or `controller`. Option parsing and key
 //! templates live in `timeline_opts`.
 
@@ -35,7 +36,7 @@ pub const API_NAMES: &[&str] = &[
     "ConnectOk",
 ];
 
-pub const ACTION_WORDS: &[&str] = &["crash", "cut", "drop", "heal", "isolate", "restart"];
+pub const ACTION_WORDS: &[&str] = &["crash", "cut", "delay", "drop", "heal", "isolate", "restart"];
 const PRODUCER_VERBS: &[&str] = &["send", "flush", "init", "begin", "commit", "abort", "restart"];
 
 /// What pass 2 may refer to.
@@ -91,7 +92,7 @@ impl Names {
     }
 
     /// A network node: `broker-N`, a producer, or `controller`.
-    fn node(&self, st: &Stmt, i: usize, diags: &mut Vec<Diagnostic>) -> Option<NodeRef> {
+    pub fn node(&self, st: &Stmt, i: usize, diags: &mut Vec<Diagnostic>) -> Option<NodeRef> {
         let Some(t) = st.tokens.get(i) else {
             diags.push(st.end_loc().diag("missing node name", "name broker-N, a producer, or controller"));
             return None;
@@ -178,7 +179,7 @@ fn action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
                 }
             }
         }
-        "drop" | "cut" => link(n, st, t.raw == "drop", diags),
+        "drop" | "cut" | "delay" => link(n, st, t.raw.as_str(), diags),
         "isolate" => {
             let node = n.node(st, 3, diags);
             let opts = Opts::parse(st, 4, &["for"], &[], diags);
@@ -264,8 +265,7 @@ fn leader_of(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<CrashT
     }
 }
 
-fn link(n: &Names, st: &Stmt, drop: bool, diags: &mut Vec<Diagnostic>) -> Option<Action> {
-    let verb = if drop { "drop" } else { "cut" };
+fn link(n: &Names, st: &Stmt, verb: &str, diags: &mut Vec<Diagnostic>) -> Option<Action> {
     let from = n.node(st, 3, diags);
     if !st.tokens.get(4).is_some_and(|t| t.is_arrow()) {
         diags.push(
@@ -286,21 +286,22 @@ fn link(n: &Names, st: &Stmt, drop: bool, diags: &mut Vec<Diagnostic>) -> Option
         ));
         return None;
     }
-    if drop {
+    if verb == "delay" {
+        let opts = Opts::parse(st, 6, &["by", "count", "api"], &[], diags);
+        let count = opts.count_u32("count", 1, diags);
+        let by = opts.duration_opt("by", diags);
+        let api = api_opt(&opts, diags);
+        if opts.get("by").is_none() {
+            diags.push(st.end_loc().diag("delay needs by=DURATION", "write delay app -> broker-1 by=200ms"));
+            return None;
+        }
+        opts.finish(diags)?;
+        return Some(Action::Delay { from, to, by_us: by??, count: count?, api: api? });
+    }
+    if verb == "drop" {
         let opts = Opts::parse(st, 6, &["count", "api"], &[], diags);
         let count = opts.count_u32("count", 1, diags);
-        let api = match opts.get("api") {
-            None => Some(None),
-            Some((v, loc)) => match API_NAMES.iter().find(|a| **a == v.as_str()) {
-                Some(a) => Some(Some(*a)),
-                None => {
-                    let hint = super::suggest::did_you_mean(v, API_NAMES.iter().copied());
-                    let hint = if hint.is_empty() { format!("APIs: {}", API_NAMES.join(", ")) } else { hint };
-                    diags.push(loc.diag(format!("unknown API '{v}'"), hint));
-                    None
-                }
-            },
-        };
+        let api = api_opt(&opts, diags);
         opts.finish(diags)?;
         Some(Action::Drop { from, to, count: count?, api: api? })
     } else {
@@ -308,6 +309,22 @@ fn link(n: &Names, st: &Stmt, drop: bool, diags: &mut Vec<Diagnostic>) -> Option
         let for_us = opts.duration_opt("for", diags);
         opts.finish(diags)?;
         Some(Action::Cut { from, to, for_us: for_us? })
+    }
+}
+
+/// `api=NAME` on drop and delay: one Kafka API.
+fn api_opt(opts: &Opts, diags: &mut Vec<Diagnostic>) -> Option<Option<&'static str>> {
+    match opts.get("api") {
+        None => Some(None),
+        Some((v, loc)) => match API_NAMES.iter().find(|a| **a == v.as_str()) {
+            Some(a) => Some(Some(*a)),
+            None => {
+                let hint = super::suggest::did_you_mean(v, API_NAMES.iter().copied());
+                let hint = if hint.is_empty() { format!("APIs: {}", API_NAMES.join(", ")) } else { hint };
+                diags.push(loc.diag(format!("unknown API '{v}'"), hint));
+                None
+            }
+        },
     }
 }
 

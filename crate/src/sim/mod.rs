@@ -17,7 +17,7 @@ pub mod vecmap;
 
 pub use ctx::{Ctx, Ids, Outgoing};
 pub use history::{History, Outcome};
-pub use net::{DropCause, Net, Route};
+pub use net::{DropCause, LinkParams, Net, Route};
 pub use node::{name_of, set_names, NodeId, Tp};
 pub use prng::Prng;
 pub use queue::Queue;

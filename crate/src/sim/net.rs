@@ -8,6 +8,13 @@
 //!   it survives `heal`.
 //! - `Cut` takes a directed link down until a time (or until `heal`).
 //! - `Isolate` takes every link to and from a node down until a time (or until `heal`).
+//! - `Delay { by, count }` makes the next `count` messages on that link arrive `by` later
+//!   than they would. A delayed message does not hold back the ones after it: it stands
+//!   for a request that reaches the broker late (a slow path, a request stuck in a
+//!   queue, an old connection), which later traffic can overtake (KIP-890's late write).
+//!
+//! `network link A -> B latency= jitter= loss=` overrides the network's figures for one
+//! directed link.
 //!
 //! After the rules, random loss (`network loss=`) drops a message with the configured
 //! probability, drawn from the network's own PRNG stream. What a lost message means to
@@ -30,6 +37,15 @@ enum Rule {
     Drop { from: NodeId, to: NodeId, remaining: u32, api: Option<&'static str> },
     Cut { from: NodeId, to: NodeId, until: Option<Micros> },
     Isolate { node: NodeId, until: Option<Micros> },
+    Delay { from: NodeId, to: NodeId, remaining: u32, by_us: Micros, api: Option<&'static str> },
+}
+
+/// One directed link's latency, jitter and loss (a `network link` override).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LinkParams {
+    pub latency_us: Micros,
+    pub jitter_us: Micros,
+    pub loss_ppm: u32,
 }
 
 /// Why a message never arrived.
@@ -52,6 +68,8 @@ pub enum DropCause {
 
 pub enum Route {
     Deliver(Micros),
+    /// A `delay` rule took it: it arrives at this (late) time, out of order.
+    Delayed(Micros),
     Dropped(DropCause),
     /// The link is down: TCP keeps retransmitting until it is back.
     Held,
@@ -74,11 +92,36 @@ pub struct Net {
     n: usize,
     last_arrival: Vec<Micros>,
     rules: Vec<Rule>,
+    /// `network link` overrides, by directed link.
+    links: Vec<(NodeId, NodeId, LinkParams)>,
 }
 
 impl Net {
     pub fn new(nodes: usize, latency_us: Micros, jitter_us: Micros, loss_ppm: u32, rng: Prng) -> Net {
-        Net { latency_us, jitter_us, loss_ppm, rng, n: nodes, last_arrival: vec![0; nodes * nodes], rules: Vec::new() }
+        Net {
+            latency_us,
+            jitter_us,
+            loss_ppm,
+            rng,
+            n: nodes,
+            last_arrival: vec![0; nodes * nodes],
+            rules: Vec::new(),
+            links: Vec::new(),
+        }
+    }
+
+    /// `network link FROM -> TO ...`: this directed link's own figures.
+    pub fn set_link(&mut self, from: NodeId, to: NodeId, params: LinkParams) {
+        self.links.retain(|(f, t, _)| !(*f == from && *t == to));
+        self.links.push((from, to, params));
+    }
+
+    fn params(&self, from: NodeId, to: NodeId) -> LinkParams {
+        self.links.iter().find(|(f, t, _)| *f == from && *t == to).map(|(_, _, p)| *p).unwrap_or(LinkParams {
+            latency_us: self.latency_us,
+            jitter_us: self.jitter_us,
+            loss_ppm: self.loss_ppm,
+        })
     }
 
     /// Decide the fate of a message of Kafka API `api` sent now from `from` to `to`.
@@ -89,18 +132,41 @@ impl Net {
         if let Some(cause) = self.rule_verdict(from, to, api) {
             return Route::Dropped(cause);
         }
-        if self.rng.chance_ppm(self.loss_ppm) {
+        let params = self.params(from, to);
+        if self.rng.chance_ppm(params.loss_ppm) {
             return Route::Dropped(DropCause::Loss);
+        }
+        if let Some(by) = self.delay_verdict(from, to, api) {
+            let jitter = if params.jitter_us > 0 { self.rng.below(params.jitter_us + 1) } else { 0 };
+            return Route::Delayed(now.saturating_add(params.latency_us).saturating_add(jitter).saturating_add(by));
         }
         Route::Deliver(self.arrival(now, from, to))
     }
 
     fn arrival(&mut self, now: Micros, from: NodeId, to: NodeId) -> Micros {
-        let jitter = if self.jitter_us > 0 { self.rng.below(self.jitter_us + 1) } else { 0 };
+        let params = self.params(from, to);
+        let jitter = if params.jitter_us > 0 { self.rng.below(params.jitter_us + 1) } else { 0 };
         let link = from.index() * self.n + to.index();
-        let at = (now + self.latency_us + jitter).max(self.last_arrival[link]);
+        let at = now.saturating_add(params.latency_us).saturating_add(jitter).max(self.last_arrival[link]);
         self.last_arrival[link] = at;
         at
+    }
+
+    /// A `delay` rule matching this message, which it then uses up.
+    fn delay_verdict(&mut self, from: NodeId, to: NodeId, msg_api: &str) -> Option<Micros> {
+        for rule in self.rules.iter_mut() {
+            if let Rule::Delay { from: f, to: t, remaining, by_us, api } = rule {
+                if *f == from && *t == to && *remaining > 0 && api.is_none_or(|a| a == msg_api) {
+                    *remaining -= 1;
+                    return Some(*by_us);
+                }
+            }
+        }
+        None
+    }
+
+    pub fn add_delay(&mut self, from: NodeId, to: NodeId, by_us: Micros, count: u32, api: Option<&'static str>) {
+        self.rules.push(Rule::Delay { from, to, remaining: count, by_us, api });
     }
 
     /// A held message sent at `sent_us`, with the link up again at `now`: when does TCP's
@@ -154,7 +220,7 @@ impl Net {
         !self.rules.iter().any(|r| match r {
             Rule::Cut { from: f, to: t, until } => *f == from && *t == to && active(*until, now),
             Rule::Isolate { node, until } => (*node == from || *node == to) && active(*until, now),
-            Rule::Drop { .. } => false,
+            Rule::Drop { .. } | Rule::Delay { .. } => false,
         })
     }
 
@@ -170,15 +236,15 @@ impl Net {
         self.rules.push(Rule::Isolate { node, until });
     }
 
-    /// `heal`: every cut and isolation ends now; pending drop counts stay.
+    /// `heal`: every cut and isolation ends now; pending drop and delay counts stay.
     pub fn heal(&mut self) {
-        self.rules.retain(|r| matches!(r, Rule::Drop { .. }));
+        self.rules.retain(|r| matches!(r, Rule::Drop { .. } | Rule::Delay { .. }));
     }
 
     /// Forget rules that can no longer fire.
     pub fn expire(&mut self, now: Micros) {
         self.rules.retain(|r| match r {
-            Rule::Drop { remaining, .. } => *remaining > 0,
+            Rule::Drop { remaining, .. } | Rule::Delay { remaining, .. } => *remaining > 0,
             Rule::Cut { until, .. } | Rule::Isolate { until, .. } => active(*until, now),
         });
     }
@@ -187,7 +253,7 @@ impl Net {
     pub fn partitioned(&self, now: Micros) -> bool {
         self.rules.iter().any(|r| match r {
             Rule::Cut { until, .. } | Rule::Isolate { until, .. } => active(*until, now),
-            Rule::Drop { .. } => false,
+            Rule::Drop { .. } | Rule::Delay { .. } => false,
         })
     }
 }
@@ -241,6 +307,24 @@ mod tests {
         assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce"), Route::Dropped(DropCause::DropRule)));
         assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce"), Route::Dropped(DropCause::DropRule)));
         assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce"), Route::Deliver(_)));
+    }
+
+    #[test]
+    fn delayed_messages_arrive_late_and_are_overtaken() {
+        let mut n = net();
+        n.add_delay(NodeId(1), NodeId(2), 50_000, 1, None);
+        let Route::Delayed(late) = n.route(0, NodeId(1), NodeId(2), "Produce") else { panic!("delayed") };
+        assert_eq!(late, 51_000);
+        let Route::Deliver(next) = n.route(10, NodeId(1), NodeId(2), "Produce") else { panic!("on time") };
+        assert!(next < late, "the next message overtakes the delayed one");
+    }
+
+    #[test]
+    fn link_overrides_apply_to_one_direction() {
+        let mut n = net();
+        n.set_link(NodeId(2), NodeId(1), LinkParams { latency_us: 40_000, jitter_us: 0, loss_ppm: 0 });
+        assert!(matches!(n.route(0, NodeId(2), NodeId(1), "Fetch"), Route::Deliver(40_000)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(2), "Fetch"), Route::Deliver(1_000)));
     }
 
     #[test]

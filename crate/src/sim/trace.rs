@@ -103,6 +103,15 @@ pub enum Event {
         api: &'static str,
         corr: Option<u32>,
     },
+    /// A `delay` rule holds the message back: it arrives at `arrives_us`, after messages
+    /// sent later on the same link.
+    MessageDelayed {
+        from: NodeId,
+        to: NodeId,
+        api: &'static str,
+        corr: Option<u32>,
+        arrives_us: Micros,
+    },
     /// A TCP reset (connection refused or closed by a dead/restarted process).
     ConnectionReset {
         from: NodeId,
@@ -458,6 +467,7 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("action", &["line", "text"]),
     ("message_dropped", &["from", "to", "api", "corr", "cause"]),
     ("message_held", &["from", "to", "api", "corr"]),
+    ("message_delayed", &["from", "to", "api", "corr", "arrives_us"]),
     ("connection_reset", &["from", "to"]),
     ("send_blocked", &["producer", "record", "reason"]),
     ("send_failed", &["producer", "record", "error", "message"]),
@@ -548,6 +558,7 @@ impl Event {
                 | Event::MetadataRequested { .. }
                 | Event::MessageDropped { .. }
                 | Event::MessageHeld { .. }
+                | Event::MessageDelayed { .. }
                 | Event::Action { .. }
         ) && !matches!(self, Event::RequestSent { api, .. } if *api != "Produce")
     }
