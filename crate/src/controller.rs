@@ -35,6 +35,14 @@ pub enum ControllerTimer {
 
 pub type CCtx<'a> = Ctx<'a, ControllerTimer>;
 
+/// What a BrokerHeartbeat says.
+struct Heartbeat {
+    incarnation: u32,
+    version: u64,
+    want_shutdown: bool,
+    clean_restart: bool,
+}
+
 #[derive(Clone, Debug)]
 struct Registration {
     incarnation: u32,
@@ -42,6 +50,8 @@ struct Registration {
     fenced: bool,
     /// Metadata version the broker must reach to be unfenced.
     catch_up_version: u64,
+    /// In controlled shutdown (`inControlledShutdown`): not an acceptable leader or ISR member.
+    in_controlled_shutdown: bool,
 }
 
 pub struct Controller {
@@ -86,7 +96,16 @@ impl Controller {
         let regs = spec
             .broker_ids
             .iter()
-            .map(|&id| (id, Registration { incarnation: 0, last_heartbeat_us: 0, fenced: false, catch_up_version: 0 }))
+            .map(|&id| {
+                let reg = Registration {
+                    incarnation: 0,
+                    last_heartbeat_us: 0,
+                    fenced: false,
+                    catch_up_version: 0,
+                    in_controlled_shutdown: false,
+                };
+                (id, reg)
+            })
             .collect();
         Controller {
             image: Rc::new(ClusterImage { version: 1, brokers, topics }),
@@ -107,8 +126,9 @@ impl Controller {
 
     pub fn on_message(&mut self, ctx: &mut CCtx, from: NodeId, from_inc: u32, msg: Msg) {
         match msg {
-            Msg::BrokerHeartbeat { broker, incarnation, metadata_version } => {
-                self.heartbeat(ctx, from, from_inc, broker, incarnation, metadata_version)
+            Msg::BrokerHeartbeat { broker, incarnation, metadata_version, want_shutdown, clean_restart } => {
+                let hb = Heartbeat { incarnation, version: metadata_version, want_shutdown, clean_restart };
+                self.heartbeat(ctx, from, from_inc, broker, hb)
             }
             Msg::AlterPartition { corr, tp, leader, leader_epoch, partition_epoch, new_isr } => {
                 let error = self.alter_partition(ctx, tp, leader, leader_epoch, partition_epoch, new_isr);
@@ -163,7 +183,8 @@ impl Controller {
         ctx.timer(at, ControllerTimer::LeaderImbalance);
     }
 
-    fn heartbeat(&mut self, ctx: &mut CCtx, from: NodeId, from_inc: u32, broker: u16, incarnation: u32, version: u64) {
+    fn heartbeat(&mut self, ctx: &mut CCtx, from: NodeId, from_inc: u32, broker: u16, hb: Heartbeat) {
+        let Heartbeat { incarnation, version, want_shutdown, clean_restart } = hb;
         let now = ctx.now;
         let session = self.spec.broker_cfg.broker_session_timeout_us;
         let Some(reg) = self.regs.get(&broker) else { return };
@@ -177,12 +198,22 @@ impl Controller {
                 error,
                 message: "Another broker is registered with that broker id.".into(),
             });
-            ctx.send(from, Some(from_inc), Msg::BrokerHeartbeatResponse { fenced: true, image: None, error });
+            let resp = Msg::BrokerHeartbeatResponse { fenced: true, image: None, error, should_shutdown: false };
+            ctx.send(from, Some(from_inc), resp);
             return;
         }
         if reg.incarnation != incarnation {
-            // A new process: the previous one shut down uncleanly.
-            self.fence(ctx, broker, "it restarted (unclean shutdown): a new incarnation registered", true);
+            // A new process. After a clean shutdown it was fenced then and registers as
+            // is; otherwise the previous process shut down uncleanly.
+            let reason = if clean_restart {
+                "it restarted after a controlled shutdown"
+            } else {
+                "it restarted (unclean shutdown): a new incarnation registered"
+            };
+            self.fence(ctx, broker, reason, !clean_restart);
+            if let Some(r) = self.regs.get_mut(&broker) {
+                r.in_controlled_shutdown = false;
+            }
             let reg = self.regs.get_mut(&broker).expect("registered");
             reg.incarnation = incarnation;
             self.set_broker(broker, |b| b.incarnation = incarnation);
@@ -196,9 +227,48 @@ impl Controller {
         if reg.fenced && version >= reg.catch_up_version {
             self.unfence(ctx, broker);
         }
+        let should_shutdown = want_shutdown && self.controlled_shutdown(ctx, broker);
         let fenced = self.regs[&broker].fenced;
         let image = (version < self.image.version).then(|| self.image.clone());
-        ctx.send(from, Some(from_inc), Msg::BrokerHeartbeatResponse { fenced, image, error: Error::None });
+        let resp = Msg::BrokerHeartbeatResponse { fenced, image, error: Error::None, should_shutdown };
+        ctx.send(from, Some(from_inc), resp);
+    }
+
+    /// `BrokerHeartbeatManager.calculateNextBrokerState` with `wantShutDown`: the first
+    /// such heartbeat puts the broker in controlled shutdown, taking it out of every ISR
+    /// and moving its leaderships (`handleBrokerInControlledShutdown`); the shutdown is
+    /// approved (and the broker fenced) once it leads nothing, at once if it led nothing.
+    fn controlled_shutdown(&mut self, ctx: &mut CCtx, broker: u16) -> bool {
+        let Some(reg) = self.regs.get(&broker) else { return true };
+        if reg.fenced {
+            return true;
+        }
+        let leads = |c: &Controller| c.image.partitions().any(|(_, p)| p.leader == Some(broker));
+        if !reg.in_controlled_shutdown {
+            let had_leaderships = leads(self);
+            if let Some(r) = self.regs.get_mut(&broker) {
+                r.in_controlled_shutdown = true;
+            }
+            let tps: Vec<Tp> =
+                self.image.partitions().filter(|(_, p)| p.isr.contains(&broker)).map(|(tp, _)| tp).collect();
+            for tp in tps {
+                let isr: Vec<u16> = self
+                    .image
+                    .partition(tp)
+                    .map(|p| p.isr.iter().copied().filter(|&r| r != broker).collect())
+                    .unwrap_or_default();
+                self.change_partition(ctx, tp, isr, Some(broker), None, false);
+            }
+            self.publish(ctx);
+            if had_leaderships {
+                return false;
+            }
+        }
+        if leads(self) {
+            return false;
+        }
+        self.fence(ctx, broker, "controlled shutdown", false);
+        true
     }
 
     fn set_broker(&mut self, id: u16, f: impl FnOnce(&mut BrokerImage)) {
@@ -211,7 +281,8 @@ impl Controller {
     }
 
     fn acceptable(&self, r: u16, exclude: Option<u16>, add: Option<u16>) -> bool {
-        Some(r) != exclude && (Some(r) == add || self.regs.get(&r).is_some_and(|g| !g.fenced))
+        Some(r) != exclude
+            && (Some(r) == add || self.regs.get(&r).is_some_and(|g| !g.fenced && !g.in_controlled_shutdown))
     }
 
     /// `handleBrokerFenced` (and `handleBrokerUncleanShutdown`).
@@ -330,7 +401,8 @@ impl Controller {
         if partition_epoch != p.partition_epoch {
             return Error::InvalidUpdateVersion;
         }
-        if new_isr.iter().any(|&r| !p.isr.contains(&r) && self.regs.get(&r).is_none_or(|g| g.fenced)) {
+        let ineligible = |g: &Registration| g.fenced || g.in_controlled_shutdown;
+        if new_isr.iter().any(|&r| !p.isr.contains(&r) && self.regs.get(&r).is_none_or(ineligible)) {
             return Error::IneligibleReplica;
         }
         let mut next = p;

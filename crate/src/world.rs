@@ -249,6 +249,7 @@ impl World {
     }
 
     fn with_broker(&mut self, i: usize, f: impl FnOnce(&mut Broker, &mut BCtx)) {
+        let was_up = self.brokers[i].up;
         let b = &mut self.brokers[i];
         let mut ctx = Ctx {
             now: self.now,
@@ -262,11 +263,30 @@ impl World {
             timers: &mut self.btimers,
         };
         f(b, &mut ctx);
-        let (node, inc, id) = (b.node, b.inc, b.id);
+        let (node, inc, id, powered, up) = (b.node, b.inc, b.id, b.powered, b.up);
         for (at, t) in self.btimers.drain(..) {
             self.queue.push(at, Ev::Broker(id, inc, t));
         }
         self.flush_sends(node, inc);
+        if was_up && !up && powered {
+            self.close_sockets_of(id);
+        }
+    }
+
+    /// A broker process stopped on a machine that still runs (a process crash, the end of
+    /// a controlled shutdown): the OS closes its sockets and every peer hears a reset.
+    fn close_sockets_of(&mut self, id: u16) {
+        let from = NodeId::broker(id);
+        let peers: Vec<(NodeId, u32)> = self
+            .brokers
+            .iter()
+            .filter(|b| b.id != id && b.up)
+            .map(|b| (b.node, b.inc))
+            .chain(self.producers.iter().map(|p| (p.node, p.inc())))
+            .collect();
+        for (to, inc) in peers {
+            self.route(Envelope { from, to, from_inc: 0, to_inc: Some(inc), msg: Msg::Reset });
+        }
     }
 
     fn with_controller(&mut self, f: impl FnOnce(&mut Controller, &mut CCtx)) {
@@ -577,6 +597,7 @@ impl World {
                 self.with_producer(producer, |p, ctx| p.add_job(ctx, i as u32, job));
             }
             Action::Flush { producer } => self.app_op(producer, i, Op::Flush),
+            Action::Close { producer, timeout_us } => self.app_op(producer, i, Op::Close(timeout_us)),
             Action::Init { producer } => self.app_op(producer, i, Op::Init),
             Action::Begin { producer } => self.app_op(producer, i, Op::Begin),
             Action::Commit { producer } => self.app_op(producer, i, Op::Commit),
@@ -594,6 +615,9 @@ impl World {
                 if let Some(id) = id {
                     self.crash_broker(id, mode);
                 }
+            }
+            Action::Shutdown { broker } => {
+                self.with_broker(broker as usize - 1, |b, ctx| b.begin_controlled_shutdown(ctx));
             }
             Action::RestartBroker { broker } => {
                 let idx = broker as usize - 1;
@@ -649,25 +673,14 @@ impl World {
 
     fn crash_broker(&mut self, id: u16, mode: CrashMode) {
         let idx = id as usize - 1;
-        if !self.brokers[idx].up {
+        let power = mode == CrashMode::Power;
+        // A process already down can still lose its machine's power (and page cache).
+        let b = &self.brokers[idx];
+        if !(b.up || power && b.powered) {
             return;
         }
-        let power = mode == CrashMode::Power;
+        // A process crash closes its sockets (`with_broker` sends the resets).
         self.with_broker(idx, |b, ctx| b.crash(ctx, power));
-        if !power {
-            // The OS closes the dead process's sockets: every peer hears a reset.
-            let from = NodeId::broker(id);
-            let peers: Vec<(NodeId, u32)> = self
-                .brokers
-                .iter()
-                .filter(|b| b.id != id && b.up)
-                .map(|b| (b.node, b.inc))
-                .chain(self.producers.iter().map(|p| (p.node, p.inc())))
-                .collect();
-            for (to, inc) in peers {
-                self.route(Envelope { from, to, from_inc: 0, to_inc: Some(inc), msg: Msg::Reset });
-            }
-        }
     }
 
     /// Whether `run until idle` is done before the event at `next`.

@@ -23,7 +23,13 @@ impl Broker {
         ctx.send(
             NodeId::CONTROLLER,
             None,
-            Msg::BrokerHeartbeat { broker: self.id, incarnation: self.inc, metadata_version: version },
+            Msg::BrokerHeartbeat {
+                broker: self.id,
+                incarnation: self.inc,
+                metadata_version: version,
+                want_shutdown: self.shutdown_deadline_us.is_some(),
+                clean_restart: self.clean_restart,
+            },
         );
         let next = ctx.now + self.cfg().broker_heartbeat_interval_us;
         self.schedule_heartbeat(ctx, next);
@@ -51,6 +57,7 @@ impl Broker {
             return;
         }
         self.registration_failures = 0;
+        self.clean_restart = false;
         if let Some(image) = image {
             self.apply_image(ctx, image);
         }

@@ -20,6 +20,7 @@ pub mod log;
 pub mod produce;
 pub mod producer_state;
 pub mod replica;
+pub mod shutdown;
 pub mod storage;
 pub mod txn_add;
 
@@ -84,6 +85,8 @@ pub enum BrokerTimer {
     TxnAddTimeout(u32),
     /// TV2: ask the coordinator again after CONCURRENT_TRANSACTIONS.
     TxnAddRetry(u32),
+    /// A controlled shutdown got no approval in time.
+    ShutdownTimeout,
 }
 
 pub type BCtx<'a> = Ctx<'a, BrokerTimer>;
@@ -133,6 +136,12 @@ pub struct Broker {
     pub heartbeat_at_us: Option<Micros>,
     /// Registrations of this incarnation the controller refused in a row.
     pub registration_failures: u32,
+    /// In controlled shutdown until this deadline.
+    pub shutdown_deadline_us: Option<Micros>,
+    /// `.kafka_cleanshutdown` is on disk (the last stop was a controlled shutdown).
+    pub clean_shutdown_marker: bool,
+    /// This incarnation started from a clean shutdown and has not registered yet.
+    pub clean_restart: bool,
     pub started_us: Micros,
     /// The OS flusher has a wake-up queued (it runs while the machine has power, even
     /// when the Kafka process is down).
@@ -173,6 +182,9 @@ impl Broker {
             marker_retry_at_us: None,
             heartbeat_at_us: None,
             registration_failures: 0,
+            shutdown_deadline_us: None,
+            clean_shutdown_marker: false,
+            clean_restart: false,
             responses: VecMap::new(),
             started_us: 0,
             writeback_pending: false,
@@ -223,8 +235,9 @@ impl Broker {
             Msg::FetchResponse(resp) => self.handle_fetch_response(ctx, from, resp),
             Msg::Reset => self.handle_reset(ctx, from),
             Msg::MetadataPush { image } => self.apply_image(ctx, image),
-            Msg::BrokerHeartbeatResponse { fenced, image, error } => {
-                self.handle_heartbeat_response(ctx, fenced, image, error)
+            Msg::BrokerHeartbeatResponse { fenced, image, error, should_shutdown } => {
+                self.handle_heartbeat_response(ctx, fenced, image, error);
+                self.shutdown_answered(ctx, should_shutdown);
             }
             Msg::AlterPartitionResponse { corr, tp, error } => {
                 self.handle_alter_partition_response(ctx, corr, tp, error)
@@ -271,6 +284,7 @@ impl Broker {
             BrokerTimer::TxnAbortCheck => self.txn_abort_check(ctx),
             BrokerTimer::TxnAddTimeout(corr) => self.txn_add_answered(ctx, corr, Error::RequestTimedOut),
             BrokerTimer::TxnAddRetry(corr) => self.txn_add_retry(ctx, corr),
+            BrokerTimer::ShutdownTimeout => self.shutdown_timed_out(ctx),
             BrokerTimer::MarkerRetry => {
                 if self.marker_retry_at_us == Some(ctx.now) {
                     self.marker_retry_at_us = None;

@@ -93,7 +93,6 @@ impl Broker {
     /// The broker dies. A process crash keeps the page cache (every appended byte); a
     /// power loss keeps only durable bytes. Volatile state is dropped either way.
     pub fn crash(&mut self, ctx: &mut BCtx, power: bool) {
-        self.up = false;
         let mut lost = Vec::new();
         if power {
             self.powered = false;
@@ -108,6 +107,15 @@ impl Broker {
             mode: if power { CrashKind::Power } else { CrashKind::Process },
             lost,
         });
+        self.stop_process(ctx);
+    }
+
+    /// The process is gone: volatile state is dropped; what is on disk (and in the OS
+    /// page cache, while the machine has power) stays.
+    pub fn stop_process(&mut self, _ctx: &mut BCtx) {
+        self.up = false;
+        self.shutdown_deadline_us = None;
+        self.clean_restart = false;
         self.fetchers.clear();
         self.delayed_produce.clear();
         self.parked_produce.clear();
@@ -132,13 +140,21 @@ impl Broker {
         self.inc += 1;
         self.next_producer_id = (self.id as i64 + 1000 * self.inc as i64) * 1000;
         let node = self.node;
+        let clean = std::mem::take(&mut self.clean_shutdown_marker);
+        self.clean_restart = clean;
+        if clean {
+            ctx.trace(Event::RecoverySkipped { broker: node, logs: self.replicas.len() as u32 });
+        }
         for (tp, r) in self.replicas.iter_mut() {
             // Recovery rebuilds indexes, the epoch cache and producer state from the log;
-            // the HW restarts from its checkpoint (never above the recovered LEO).
+            // the HW restarts from its checkpoint (never above the recovered LEO). After a
+            // clean shutdown the same state is loaded from snapshots, nothing re-validated.
             r.producers = super::producer_state::ProducerState::rebuild(r.log.entries.iter().map(|e| &e.batch));
             r.hw = r.hw_checkpoint.min(r.log.leo);
             r.in_isr = false;
-            ctx.trace(Event::Recovered { broker: node, tp: *tp, log_end_offset: r.log.leo, torn_bytes: 0 });
+            if !clean {
+                ctx.trace(Event::Recovered { broker: node, tp: *tp, log_end_offset: r.log.leo, torn_bytes: 0 });
+            }
         }
         ctx.trace(Event::Restarted { broker: node });
         self.start(ctx);

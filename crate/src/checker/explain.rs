@@ -471,7 +471,17 @@ fn explain_failed(world: &World, ids: &[u32], batch: u32, story: Option<&BatchSt
         ClientError::TransactionAborted => "the transaction was aborted before the batch was sent".into(),
         ClientError::ProducerFenced => "a newer producer with the same transactional.id fenced this one".into(),
         ClientError::IllegalState => "send() was called outside a transaction on a transactional producer".into(),
-        ClientError::Kafka => "the producer was already in an error state".into(),
+        ClientError::Kafka => {
+            let node = world.producers[rec.producer as usize].node;
+            let forced = world.trace.entries().iter().any(|e| {
+                e.at_us == rec.result_us && matches!(&e.event, Event::Closed { producer, forced: true, .. } if *producer == node)
+            });
+            if forced {
+                "close() ran out of its timeout and forced the close (\"Producer is closed forcefully.\")".into()
+            } else {
+                "the producer was already in an error state".into()
+            }
+        }
         ClientError::IllegalArgument => {
             "send() threw it: a new batch needs max(batch.size, the record's size) bytes, more than all of buffer.memory"
                 .into()

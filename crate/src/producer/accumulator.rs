@@ -119,6 +119,8 @@ pub struct Accumulator {
     pub flushes: u32,
     /// A transaction is committing or aborting.
     pub txn_completing: bool,
+    /// `close()` was called: every batch is sendable now.
+    pub closed: bool,
     /// Reused by `ready` (deques per topic; `(topic, queue size, partition)`), which runs
     /// on every sender wake-up and so must not allocate.
     scratch_counts: Vec<u32>,
@@ -137,6 +139,7 @@ impl Accumulator {
             muted: VecSet::new(),
             flushes: 0,
             txn_completing: false,
+            closed: false,
             scratch_counts: Vec::new(),
             scratch_queues: Vec::new(),
             scratch_stats: Vec::new(),
@@ -335,6 +338,8 @@ impl Accumulator {
                 Some(SealReason::MemoryExhausted)
             } else if self.txn_completing {
                 Some(SealReason::TxnCompleting)
+            } else if self.closed {
+                Some(SealReason::Close)
             } else {
                 None
             };

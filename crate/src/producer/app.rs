@@ -38,6 +38,8 @@ pub struct SendJob {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
     Flush,
+    /// `close(timeout)`; None is `close()` (no limit).
+    Close(Option<Micros>),
     Init,
     Begin,
     Commit,
@@ -76,6 +78,8 @@ pub enum Blocked {
     Sync { record: u32 },
     /// `flush()`: waiting for these batches to complete.
     Flush { batches: VecSet<u32> },
+    /// `close(timeout)`: until everything is sent and answered, or the deadline.
+    Close { deadline_us: Option<Micros> },
     /// `initTransactions()`, `commitTransaction()` or `abortTransaction()`: each waits
     /// up to `max.block.ms` (`TransactionalRequestResult.await`).
     Txn { call: TxnCall, deadline_us: Micros },
@@ -90,6 +94,7 @@ impl Blocked {
             Blocked::Sync { .. } => "send().get()",
             Blocked::Flush { .. } => "flush()",
             Blocked::Txn { .. } => "transaction",
+            Blocked::Close { .. } => "close()",
         }
     }
 }
@@ -253,6 +258,20 @@ impl Producer {
                     false
                 }
             }
+            Some(Blocked::Close { deadline_us }) => {
+                if !self.has_work_to_close() {
+                    self.finish_close(ctx, false);
+                    return true;
+                }
+                if let Some(d) = deadline_us {
+                    if ctx.now >= d {
+                        self.finish_close(ctx, true);
+                        return true;
+                    }
+                    self.wake_app(ctx, d);
+                }
+                false
+            }
             Some(Blocked::Txn { call, deadline_us }) => {
                 if self.resume_txn_op(ctx) {
                     return true;
@@ -276,6 +295,12 @@ impl Producer {
     /// `KafkaProducer.doSend` for the record in `app.in_send`; blocks or completes it.
     fn continue_send(&mut self, ctx: &mut PCtx) {
         let Some(s) = self.app.in_send.clone() else { return };
+        if self.closed {
+            // `throwIfProducerClosed`: thrown by send(), no callback.
+            let message = "Cannot perform operation after producer has been closed".to_string();
+            self.fail_send_with(ctx, s.record, ClientError::IllegalState, Some(message));
+            return;
+        }
         if let Some(err) = self.txn.send_error(self.cfg.transactional_id.is_some()) {
             self.fail_send(ctx, s.record, err);
             return;
@@ -514,7 +539,10 @@ impl Producer {
                 self.app.blocked = Some(Blocked::Flush { batches });
                 self.wake_sender(ctx, ctx.now);
             }
+            Op::Close(timeout_us) => self.start_close(ctx, timeout_us),
+            Op::Init if self.closed => {}
             Op::Init => self.init_transactions(ctx),
+            Op::Begin | Op::Commit | Op::Abort if self.closed => {}
             Op::Begin | Op::Commit | Op::Abort => self.start_txn_op(ctx, op),
         }
     }

@@ -14,6 +14,7 @@
 pub mod accumulator;
 pub mod app;
 pub mod batch;
+pub mod close;
 pub mod idempotence;
 pub mod metadata;
 pub mod metrics;
@@ -145,6 +146,8 @@ pub struct Producer {
     inc: u32,
     sender_wake_us: Option<Micros>,
     app_wake_us: Option<Micros>,
+    /// `close()` completed: nothing more is sent; `send()` throws.
+    pub closed: bool,
     key_buf: Vec<u8>,
 }
 
@@ -181,6 +184,7 @@ impl Producer {
             inc: 0,
             sender_wake_us: None,
             app_wake_us: None,
+            closed: false,
             key_buf: Vec::new(),
         }
     }
@@ -237,6 +241,9 @@ impl Producer {
     }
 
     pub fn on_message(&mut self, ctx: &mut PCtx, env: Envelope) {
+        if self.closed {
+            return;
+        }
         let broker = env.from.0;
         if !self.conns.contains_key(&broker) {
             return;
@@ -287,6 +294,7 @@ impl Producer {
         self.app.in_send = None;
         self.sender_wake_us = None;
         self.app_wake_us = None;
+        self.closed = false;
         let mut resent = Vec::new();
         if resend_unacked {
             resent = ctx
@@ -310,6 +318,9 @@ impl Producer {
     /// Whether the producer still has work: records to send or waiting for results,
     /// or a transaction operation under way.
     pub fn busy(&self) -> bool {
+        if self.closed {
+            return self.app.busy();
+        }
         self.app.busy() || !self.acc.is_empty() || !self.sent.is_empty() || self.txn.busy()
     }
 }

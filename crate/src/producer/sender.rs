@@ -26,6 +26,9 @@ const PASSES_PER_WAKE: u32 = 64;
 impl Producer {
     /// `Sender.runOnce`.
     pub fn run_sender(&mut self, ctx: &mut PCtx) {
+        if self.closed {
+            return;
+        }
         self.handle_timeouts(ctx);
         if let Some(idem) = &mut self.idem {
             idem.resolve_sequences();

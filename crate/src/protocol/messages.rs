@@ -256,12 +256,18 @@ pub enum Msg {
         broker: u16,
         incarnation: u32,
         metadata_version: u64,
+        /// `wantShutDown`: the broker is in controlled shutdown.
+        want_shutdown: bool,
+        /// A new incarnation after a clean shutdown (its `previousBrokerEpoch` matches).
+        clean_restart: bool,
     },
     BrokerHeartbeatResponse {
         fenced: bool,
         image: Option<Rc<ClusterImage>>,
         /// A new incarnation's registration was refused (`DUPLICATE_BROKER_REGISTRATION`).
         error: Error,
+        /// `shouldShutDown`: the controlled shutdown is approved (the broker leads nothing).
+        should_shutdown: bool,
     },
     AlterPartition {
         corr: Corr,

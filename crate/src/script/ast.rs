@@ -183,6 +183,9 @@ pub enum Action {
     },
     /// `P flush`: producer.flush().
     Flush { producer: usize },
+    /// `P close [timeout=D]`: producer.close(timeout); without timeout, close() waits
+    /// for everything to be sent and answered.
+    Close { producer: usize, timeout_us: Option<Micros> },
     /// `P init`: initTransactions() (kplay extension). A transactional producer whose
     /// timeline has no `init` calls it when it starts.
     Init { producer: usize },
@@ -196,6 +199,9 @@ pub enum Action {
     RestartApp { producer: usize, resend_unacked: bool },
     /// `crash broker-N|leader T/P [mode=process|power]` (default process).
     Crash { target: CrashTarget, mode: CrashMode },
+    /// `shutdown broker-N`: a controlled shutdown (leadership moves away first, logs are
+    /// flushed, a clean-shutdown marker lets the restart skip recovery).
+    Shutdown { broker: u16 },
     /// `restart broker-N`.
     RestartBroker { broker: u16 },
     /// `drop A -> B [count=N] [api=Produce]`: lose the next N messages on that directed

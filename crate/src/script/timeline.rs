@@ -36,8 +36,8 @@ pub const API_NAMES: &[&str] = &[
     "ConnectOk",
 ];
 
-pub const ACTION_WORDS: &[&str] = &["crash", "cut", "delay", "drop", "heal", "isolate", "restart"];
-const PRODUCER_VERBS: &[&str] = &["send", "flush", "init", "begin", "commit", "abort", "restart"];
+pub const ACTION_WORDS: &[&str] = &["crash", "cut", "delay", "drop", "heal", "isolate", "restart", "shutdown"];
+const PRODUCER_VERBS: &[&str] = &["send", "flush", "close", "init", "begin", "commit", "abort", "restart"];
 
 /// What pass 2 may refer to.
 pub struct Names {
@@ -180,6 +180,30 @@ fn action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
             }
         }
         "drop" | "cut" | "delay" => link(n, st, t.raw.as_str(), diags),
+        "shutdown" => {
+            let node = n.node(st, 3, diags)?;
+            Opts::parse(st, 4, &[], &[], diags).finish(diags)?;
+            match node {
+                NodeRef::Broker(b) => Some(Action::Shutdown { broker: b }),
+                NodeRef::Producer(p) => {
+                    let name = &n.producers[p].0;
+                    diags.push(
+                        st.loc_at(3).diag(
+                            "shutdown takes a broker",
+                            format!("to close the producer, write at TIME {name} close"),
+                        ),
+                    );
+                    None
+                }
+                NodeRef::Controller => {
+                    diags.push(
+                        st.loc_at(3)
+                            .diag("kplay cannot shut the controller down", "shut a broker down: shutdown broker-N"),
+                    );
+                    None
+                }
+            }
+        }
         "isolate" => {
             let node = n.node(st, 3, diags);
             let opts = Opts::parse(st, 4, &["for"], &[], diags);
@@ -372,6 +396,12 @@ fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ac
     match verb {
         Some("send") => send(n, st, p, diags),
         Some("flush") => plain(Action::Flush { producer: p }, diags),
+        Some("close") => {
+            let opts = Opts::parse(st, 4, &["timeout"], &[], diags);
+            let timeout = opts.duration_opt("timeout", diags);
+            opts.finish(diags)?;
+            Some(Action::Close { producer: p, timeout_us: timeout? })
+        }
         Some(v @ ("init" | "begin" | "commit" | "abort")) => {
             if !txn {
                 let hint = format!("set transactional.id on producer {} to use transactions", who.raw);

@@ -28,6 +28,8 @@ pub enum SealReason {
     MemoryExhausted,
     /// A transaction is committing or aborting.
     TxnCompleting,
+    /// `close()`: the accumulator is closed, everything in it may go (`closed`).
+    Close,
     /// A retried batch whose backoff ended.
     Retry,
     /// Not ready itself, but drained with another ready partition on the same broker.
@@ -77,6 +79,8 @@ pub enum FlushReason {
     Interval,
     /// Segment roll fsyncs the old segment.
     SegmentRoll,
+    /// A controlled shutdown flushes every log before the process stops.
+    Shutdown,
 }
 
 /// One event. Node fields are names when serialized; partitions print as `topic-p`.
@@ -276,6 +280,20 @@ pub enum Event {
         commit: bool,
         error: Option<Error>,
     },
+    /// `producer.close(timeout)` began: the accumulator takes no more records and the
+    /// sender sends what it holds (and aborts an open transaction).
+    CloseStarted {
+        producer: NodeId,
+        /// None for `close()` (Long.MAX_VALUE).
+        timeout_us: Option<Micros>,
+    },
+    /// The producer is closed. `forced`: the timeout passed (or was 0) and `failed`
+    /// records failed with "Producer is closed forcefully.".
+    Closed {
+        producer: NodeId,
+        forced: bool,
+        failed: u32,
+    },
     /// A blocking transactional call (`initTransactions`, `commitTransaction`,
     /// `abortTransaction`) threw to the application: `TimeoutException` after
     /// `max.block.ms`, with Kafka's message.
@@ -390,6 +408,23 @@ pub enum Event {
         tp: Tp,
         log_end_offset: u64,
         torn_bytes: u32,
+    },
+    /// `shutdown broker-N` began: the broker asks the controller to move its leaderships.
+    ShutdownStarted {
+        broker: NodeId,
+    },
+    /// The controller approved the controlled shutdown; logs are flushed, the clean
+    /// shutdown marker is written and the process stops.
+    ShutDown {
+        broker: NodeId,
+        /// The controller never answered within 5 minutes: the broker stopped anyway.
+        approved: bool,
+    },
+    /// A restart found the clean shutdown marker and skipped log recovery
+    /// ("Skipping recovery of N logs ... since clean shutdown file was found").
+    RecoverySkipped {
+        broker: NodeId,
+        logs: u32,
     },
     MarkerWritten {
         broker: NodeId,
@@ -511,6 +546,8 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("txn_ending", &["producer", "commit"]),
     ("txn_ended", &["producer", "commit", "error"]),
     ("txn_call_failed", &["producer", "call", "error", "message"]),
+    ("close_started", &["producer", "timeout_us"]),
+    ("closed", &["producer", "forced", "failed"]),
     ("partition_added_to_txn", &["broker", "tp", "transactional_id", "error"]),
     (
         "appended",
@@ -530,6 +567,9 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("crashed", &["broker", "mode", "lost"]),
     ("restarted", &["broker"]),
     ("recovered", &["broker", "tp", "log_end_offset", "torn_bytes"]),
+    ("shutdown_started", &["broker"]),
+    ("shut_down", &["broker", "approved"]),
+    ("recovery_skipped", &["broker", "logs"]),
     ("marker_written", &["broker", "tp", "marker", "offset", "producer_id"]),
     ("became_leader", &["broker", "tp", "leader_epoch", "log_end_offset"]),
     ("became_follower", &["broker", "tp", "leader", "leader_epoch"]),

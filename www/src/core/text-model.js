@@ -67,7 +67,7 @@ export function lexText(text) {
   return lines;
 }
 
-const DECLARATIONS = new Set(['seed', 'kafka', 'brokers', 'topic', 'producer', 'consumer', 'network', 'run']);
+const DECLARATIONS = new Set(['seed', 'kafka', 'brokers', 'topic', 'producer', 'consumer', 'network', 'features', 'run']);
 
 /**
  * The declarations of a scenario: the lines the controls can edit.
@@ -92,7 +92,8 @@ export function readModel(text) {
     else if (first.raw === 'consumer') model.consumers.push(decl);
     else if (first.raw === 'seed') model.seed ??= decl;
     else if (first.raw === 'brokers') model.brokers ??= decl;
-    else if (first.raw === 'network') model.network ??= decl;
+    // `network link A -> B ...` overrides one link; the controls edit the `network` line.
+    else if (first.raw === 'network' && line.words[1]?.raw !== 'link') model.network ??= decl;
   }
   return model;
 }

@@ -35,6 +35,12 @@ const TRACE_EVENTS = [
   'crashed', 'restarted', 'recovered', 'marker_written', 'leader_elected', 'partition_offline', 'isr_changed',
   'broker_fenced', 'message_dropped', 'send_blocked', 'send_failed', 'producer_id_assigned', 'epoch_bumped',
   'app_restarted', 'txn_ended', 'txn_timed_out', 'txn_aborted_by_coordinator', 'polled', 'disconnected',
+  'sticky_partition_switched', 'message_delayed', 'registration_rejected', 'partition_added_to_txn', 'txn_call_failed',
+  'close_started', 'closed', 'shutdown_started', 'shut_down', 'recovery_skipped',
+];
+const FEATURES = [
+  { name: 'transaction.version', default: '2', doc: 'KIP-890 transactions: 2 (4.0 default) adds partitions at the leaders and bumps the epoch per transaction; 0 is the older protocol.' },
+  { name: 'eligible.leader.replicas.version', default: '0', doc: 'KIP-966 eligible leader replicas: 1 enables them (off by default in 4.0).' },
 ];
 const ROLE_OF = { brokers: 'broker', producer: 'producer', consumer: 'consumer' };
 
@@ -73,7 +79,16 @@ function optionsFor(prior, text) {
   if (!first) return words(STATEMENTS, 'keyword');
   if (first === 'topic' && prior.length >= 2) return [...propOptions(TOPIC_OPTIONS), ...propOptions(PROPERTIES.topic)];
   if (ROLE_OF[first] && (first === 'brokers' || prior.length >= 2)) return propOptions(PROPERTIES[ROLE_OF[first]]);
-  if (first === 'network') return propOptions(NETWORK_OPTIONS);
+  if (first === 'network') {
+    if (prior[1] !== 'link') return [...propOptions(NETWORK_OPTIONS), ...(prior.length === 1 ? words(['link'], 'keyword', 'network link A -> B') : [])];
+    const model = readModel(text);
+    const n = Number(model.brokers?.line.words[1]?.raw) || 3;
+    const nodes = [...Array.from({ length: n }, (_, i) => `broker-${i + 1}`), ...model.producers.map((d) => d.name).filter(Boolean), 'controller'];
+    if (prior.length === 2 || prior.length === 4) return words(nodes, 'variable');
+    if (prior.length === 3) return words(['->'], 'keyword');
+    return propOptions(NETWORK_OPTIONS);
+  }
+  if (first === 'features') return propOptions(FEATURES);
   if (first === 'run') return prior.length === 1 ? words(['until'], 'keyword') : words(['idle', '10s'], 'keyword');
   if (first === 'expect') {
     if (prior[1] === 'trace') return prior.length === 2 ? words(TRACE_EVENTS, 'function', 'trace event') : words(['count'], 'property');
@@ -95,16 +110,18 @@ function timelineOptions(rest, model) {
     if (rest.length === 1) return words(PRODUCER_ACTIONS, 'keyword', 'producer action');
     if (verb === 'send') return rest.length === 2 ? words(topics, 'variable', 'topic') : [...propOptions(SEND_OPTIONS), ...words(['sync'], 'keyword', 'send().get()')];
     if (verb === 'restart') return words(['resend=unacked'], 'property');
+    if (verb === 'close') return words(['timeout='], 'property');
     return [];
   }
   if (consumers.includes(subject)) return rest.length === 1 ? words(['poll'], 'keyword') : words(topics, 'variable', 'topic');
   const brokers = Array.from({ length: Number(model.brokers?.line.words[1]?.raw) || 3 }, (_, i) => `broker-${i + 1}`);
   const nodes = [...brokers, ...producers, 'controller'];
   if (subject === 'crash') return rest.length === 1 ? [...words(brokers, 'variable', 'broker'), ...words(['leader'], 'keyword', 'leader TOPIC/P')] : words(['mode=process', 'mode=power'], 'property');
-  if (subject === 'restart' && rest.length === 1) return words(brokers, 'variable', 'broker');
-  if (subject === 'drop' || subject === 'cut') {
+  if ((subject === 'restart' || subject === 'shutdown') && rest.length === 1) return words(brokers, 'variable', 'broker');
+  if (subject === 'drop' || subject === 'cut' || subject === 'delay') {
     if (rest.length === 1 || rest.length === 3) return words(nodes, 'variable');
     if (rest.length === 2) return words(['->'], 'keyword');
+    if (subject === 'delay') return words(['by=', 'count=', 'api='], 'property');
     return subject === 'drop' ? words(['count=', 'api='], 'property') : words(['for'], 'keyword');
   }
   if (subject === 'isolate') return rest.length === 1 ? words(nodes, 'variable') : words(['for'], 'keyword');

@@ -12,11 +12,11 @@
 import { HighlightStyle, StreamLanguage, syntaxHighlighting } from '@codemirror/language';
 import { tags as t } from '@lezer/highlight';
 
-export const STATEMENTS = ['seed', 'kafka', 'brokers', 'topic', 'producer', 'consumer', 'network', 'at', 'run', 'expect'];
-export const PRODUCER_ACTIONS = ['send', 'flush', 'init', 'begin', 'commit', 'abort', 'restart'];
-export const FAULT_ACTIONS = ['crash', 'restart', 'drop', 'cut', 'isolate', 'heal'];
+export const STATEMENTS = ['seed', 'kafka', 'brokers', 'topic', 'producer', 'consumer', 'network', 'features', 'at', 'run', 'expect'];
+export const PRODUCER_ACTIONS = ['send', 'flush', 'close', 'init', 'begin', 'commit', 'abort', 'restart'];
+export const FAULT_ACTIONS = ['crash', 'restart', 'shutdown', 'drop', 'delay', 'cut', 'isolate', 'heal'];
 const ACTIONS = new Set([...PRODUCER_ACTIONS, ...FAULT_ACTIONS, 'poll']);
-const KEYWORDS = new Set(['until', 'idle', 'for', 'sync', 'trace', 'leader']);
+const KEYWORDS = new Set(['until', 'idle', 'for', 'sync', 'trace', 'leader', 'link']);
 const ATOMS = new Set(['all', 'true', 'false', 'none', 'null', 'process', 'power', 'unacked', 'read_committed', 'read_uncommitted', 'gzip', 'snappy', 'lz4', 'zstd']);
 const NUMBER = /^-?\d+(?:\.\d+)?(?:us|µs|ms|s|m|h|B|KiB|MiB|GiB|KB|MB|GB|%)?(?![\w.])/;
 const OPERATOR = /^(?:<=|>=|!=|->|=|<|>)/;
