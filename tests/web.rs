@@ -238,6 +238,8 @@ fn the_report_shape_is_pinned() {
             "sent_us",
             "result_us",
             "batch",
+            "timestamp",
+            "timestamp_type",
         ]
     );
     assert!(get(&record, "error").is_null(), "an absent error is null, not missing");

@@ -68,8 +68,10 @@ impl Acks {
 }
 
 /// `compression.type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum CompressionType {
+    #[default]
     None,
     Gzip,
     Snappy,
@@ -333,6 +335,15 @@ pub struct TopicConfig {
     pub segment_bytes: u64,
     /// `max.message.bytes` (topic, else `message.max.bytes`), default 1048588.
     pub max_message_bytes: u32,
+    /// `compression.type` (topic, else broker): None for `producer` (the default), else
+    /// the codec the leader recompresses other codecs into (`uncompressed` is `None` codec).
+    pub compression: Option<CompressionType>,
+    /// `message.timestamp.type=LogAppendTime` (default CreateTime).
+    pub log_append_time: bool,
+    /// `message.timestamp.before.max.ms`, default Long.MAX_VALUE.
+    pub timestamp_before_max_ms: i64,
+    /// `message.timestamp.after.max.ms`, default 3600000 (4.0; Long.MAX_VALUE before).
+    pub timestamp_after_max_ms: i64,
 }
 
 impl Default for TopicConfig {
@@ -351,6 +362,10 @@ impl TopicConfig {
             flush_us: b.log_flush_interval_us.or(b.log_flush_scheduler_interval_us),
             segment_bytes: b.log_segment_bytes,
             max_message_bytes: b.message_max_bytes,
+            compression: None,
+            log_append_time: false,
+            timestamp_before_max_ms: i64::MAX,
+            timestamp_after_max_ms: 3_600_000,
         }
     }
 }

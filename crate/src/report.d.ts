@@ -49,6 +49,9 @@ export interface RecordReport {
   sent_us: number;
   result_us: number | null;
   batch: number | null;
+  /** ms since 1970: the CreateTime, or the LogAppendTime on such topics. */
+  timestamp: number;
+  timestamp_type: 'CreateTime' | 'LogAppendTime';
 }
 
 export interface ReplicaReport {

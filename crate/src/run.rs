@@ -204,6 +204,18 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
 
 fn record_reports(world: &World, j: &checker::Judgement) -> Vec<RecordReport> {
     let mut key = Vec::new();
+    // LogAppendTime stamps, from the batches of the final logs.
+    let mut appended_at: Vec<Option<i64>> = vec![None; world.history.records.len()];
+    for (tp, _) in world.controller.image.partitions() {
+        let Some((replica, _)) = checker::final_replica(world, tp, IsolationLevel::ReadUncommitted) else { continue };
+        for e in replica.log.entries.iter().filter(|e| e.batch.data.meta.log_append_time) {
+            for &r in e.batch.data.records.iter() {
+                if let Some(slot) = appended_at.get_mut(r as usize) {
+                    *slot = Some(e.batch.data.meta.max_timestamp_ms);
+                }
+            }
+        }
+    }
     world
         .history
         .records
@@ -231,6 +243,8 @@ fn record_reports(world: &World, j: &checker::Judgement) -> Vec<RecordReport> {
                 sent_us: r.sent_us,
                 result_us: (r.outcome != Outcome::Pending).then_some(r.result_us),
                 batch: (r.batch != 0).then_some(r.batch),
+                timestamp: appended_at[id].unwrap_or(r.timestamp_ms),
+                timestamp_type: if appended_at[id].is_some() { "LogAppendTime" } else { "CreateTime" },
             }
         })
         .collect()

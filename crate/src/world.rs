@@ -96,6 +96,25 @@ impl World {
         let sc = &scenario;
         let root = Prng::new(sc.seed);
         let broker_ids: Vec<u16> = (1..=sc.brokers).collect();
+        let mut workload = Workload {
+            seed: sc.seed,
+            epoch_ms: sc.epoch_ms,
+            sends: vec![None; sc.timeline.len()],
+            topic_names: sc.topics.iter().map(|t| t.name.clone()).collect(),
+        };
+        for (i, t) in sc.timeline.iter().enumerate() {
+            if let Action::Send { topic, key, value, headers, timestamp_ms, .. } = &t.action {
+                workload.sends[i] = Some(crate::producer::SendSpec {
+                    topic: *topic as u16,
+                    key: key.clone(),
+                    value: value.clone(),
+                    headers: headers.clone(),
+                    headers_size: crate::format::headers_size(headers),
+                    timestamp_ms: *timestamp_ms,
+                });
+            }
+        }
+        let workload = Rc::new(workload);
         let spec = Rc::new(ClusterSpec {
             version: sc.kafka,
             features: sc.features,
@@ -104,6 +123,7 @@ impl World {
             topic_names: sc.topics.iter().map(|t| t.name.clone()).collect(),
             topic_cfgs: sc.topics.iter().map(|t| Rc::new(t.config.clone())).collect(),
             assignment: sc.topics.iter().map(|t| t.assignment.clone()).collect(),
+            workload: workload.clone(),
         });
         let mut names = vec!["controller".to_string()];
         names.extend(broker_ids.iter().map(|b| format!("broker-{b}")));
@@ -111,15 +131,6 @@ impl World {
         crate::sim::set_names(names.clone(), spec.topic_names.clone());
         let txn_log = Rc::new(RefCell::new(TxnLog::default()));
         let brokers = broker_ids.iter().map(|&id| Broker::new(id, spec.clone(), txn_log.clone())).collect();
-        let mut workload =
-            Workload { seed: sc.seed, sends: vec![None; sc.timeline.len()], topic_names: spec.topic_names.clone() };
-        for (i, t) in sc.timeline.iter().enumerate() {
-            if let Action::Send { topic, key, value, .. } = &t.action {
-                workload.sends[i] =
-                    Some(crate::producer::SendSpec { topic: *topic as u16, key: key.clone(), value: value.clone() });
-            }
-        }
-        let workload = Rc::new(workload);
         let producers = sc
             .producers
             .iter()

@@ -408,6 +408,7 @@ impl Broker {
                             // 61-byte header + one control record (4-byte key, 6-byte value).
                             size_bytes: 61 + 18,
                             uncompressed_bytes: 61 + 18,
+                            meta: Default::default(),
                         });
                         let batch = LogBatch { base_offset: r.log.leo, leader_epoch: r.leader_epoch, data };
                         ctx.trace(Event::MarkerWritten {

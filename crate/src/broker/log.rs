@@ -248,6 +248,7 @@ mod tests {
                 records: (0..n).collect::<Vec<u32>>().into(),
                 size_bytes: size,
                 uncompressed_bytes: size,
+                meta: Default::default(),
             }),
         }
     }

@@ -23,6 +23,7 @@ pub mod replica;
 pub mod shutdown;
 pub mod storage;
 pub mod txn_add;
+pub mod validate;
 
 use crate::sim::VecMap;
 use std::rc::Rc;
@@ -47,6 +48,9 @@ pub struct ClusterSpec {
     pub topic_cfgs: Vec<Rc<TopicConfig>>,
     /// `assignment[topic][partition]` = replica list, preferred leader first.
     pub assignment: Vec<Vec<Vec<u16>>>,
+    /// The records' contents (a leader that recompresses a batch needs its bytes) and
+    /// the wall-clock epoch (LogAppendTime, timestamp checks).
+    pub workload: Rc<crate::producer::Workload>,
 }
 
 impl ClusterSpec {

@@ -130,12 +130,37 @@ impl Broker {
             Some(Error::NotEnoughReplicas)
         } else if data.size_bytes > replica.cfg.max_message_bytes {
             Some(Error::MessageTooLarge)
-        } else if data.size_bytes as u64 > replica.cfg.segment_bytes {
-            Some(Error::RecordListTooLarge)
         } else {
             None
         };
         if let Some(e) = error {
+            ctx.trace(Event::ProduceRejected { broker: self.node, tp, batch: data.batch_id, error: e });
+            return Err(e);
+        }
+        // LogValidator: timestamps, the topic's codec, then the segment size.
+        let (codec_in, bytes_in) = (data.meta.codec, data.size_bytes);
+        let data = match super::validate::validate_batch(&self.spec, &replica.cfg, ctx.history, ctx.now, data) {
+            Ok(d) => {
+                if d.meta.codec != codec_in {
+                    ctx.trace(Event::Recompressed {
+                        broker: self.node,
+                        tp,
+                        batch: d.batch_id,
+                        from: codec_in,
+                        to: d.meta.codec,
+                        bytes_before: bytes_in,
+                        bytes_after: d.size_bytes,
+                    });
+                }
+                d
+            }
+            Err(e) => {
+                ctx.trace(Event::ProduceRejected { broker: self.node, tp, batch: 0, error: e });
+                return Err(e);
+            }
+        };
+        if data.size_bytes as u64 > replica.cfg.segment_bytes {
+            let e = Error::RecordListTooLarge;
             ctx.trace(Event::ProduceRejected { broker: self.node, tp, batch: data.batch_id, error: e });
             return Err(e);
         }

@@ -202,6 +202,7 @@ mod tests {
                 records: (0..n).collect::<Vec<u32>>().into(),
                 size_bytes: 100,
                 uncompressed_bytes: 100,
+                meta: Default::default(),
             }),
         }
     }

@@ -10,4 +10,4 @@ pub mod murmur2;
 pub mod payload;
 pub mod size;
 
-pub use size::{record_size, record_upper_bound, RECORD_BATCH_OVERHEAD};
+pub use size::{headers_size, record_size, record_upper_bound, Shape, RECORD_BATCH_OVERHEAD};

@@ -170,8 +170,8 @@ impl Accumulator {
         topic: u16,
         target: Target,
         record: u32,
-        key_len: Option<u32>,
-        value_len: Option<u32>,
+        ts_ms: i64,
+        shape: crate::format::Shape,
         upper_bound: u32,
         now: Micros,
         txn: u32,
@@ -201,7 +201,7 @@ impl Accumulator {
             let dq = self.deques.entry(tp).or_default();
             if let Some(last) = dq.back_mut() {
                 if !last.drained {
-                    if let Some(grew) = last.try_append(record, now, key_len, value_len, codec, ratio) {
+                    if let Some(grew) = last.try_append(record, now, ts_ms, shape, codec, ratio) {
                         let batch = last.id;
                         let last_full = dq.back().is_some_and(|b| b.is_full(codec, ratio));
                         let batch_full = dq.len() > 1 || last_full;
@@ -232,7 +232,7 @@ impl Accumulator {
         // `appendNewBatch`: the partitioner counts the new batch's whole estimated size,
         // its 61-byte header included.
         let grew = batch
-            .try_append(record, now, key_len, value_len, codec, ratio)
+            .try_append(record, now, ts_ms, shape, codec, ratio)
             .map_or(0, |_| batch.estimated_bytes(codec, ratio));
         let id = batch.id;
         let dq = self.deques.entry(tp).or_default();

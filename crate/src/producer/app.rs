@@ -194,12 +194,13 @@ impl Producer {
                         index: index as u32,
                         app_seq: 0,
                         sent_us: ctx.now,
+                        timestamp_ms: self.workload.create_time_ms(stmt, ctx.now),
                         result_us: 0,
                         outcome: Outcome::Pending,
                         txn: NO_TXN,
                         batch: 0,
                         sends: 1,
-                        value_bytes: self.workload.value_len(stmt),
+                        value_bytes: self.workload.value_len(stmt).unwrap_or(0),
                         cause: None,
                     });
                     self.start_send(ctx, record, topic, partition, sync);
@@ -209,9 +210,11 @@ impl Producer {
                         self.app.jobs.remove(i);
                         continue;
                     };
+                    let stamp = |stmt| self.workload.create_time_ms(stmt, ctx.now);
                     let rec = ctx.history.record_mut(record);
                     rec.sends += 1;
                     rec.sent_us = ctx.now;
+                    rec.timestamp_ms = stamp(rec.stmt);
                     let (topic, partition) = (rec.topic, None);
                     self.start_send(ctx, record, topic, partition, false);
                 }
@@ -324,7 +327,8 @@ impl Producer {
         let (stmt, index) = (rec.stmt, rec.index);
         let has_key = self.workload.key_into(stmt, index, &mut self.key_buf);
         let key_len = has_key.then_some(self.key_buf.len() as u32);
-        let value_len = Some(self.workload.value_len(stmt));
+        let shape = self.workload.shape(stmt, key_len);
+        let ts_ms = ctx.history.record(s.record).timestamp_ms;
         let target = match s.chosen {
             Some(p) => Target::Partition(p),
             None => self.choose_partition(&s, has_key, count),
@@ -332,7 +336,7 @@ impl Producer {
         if let (Target::Partition(p), Some(in_send)) = (target, self.app.in_send.as_mut()) {
             in_send.chosen = Some(p);
         }
-        let upper = record_upper_bound(key_len, value_len);
+        let upper = record_upper_bound(shape);
         if upper > self.cfg.max_request_size_bytes || upper as u64 > self.cfg.buffer_memory_bytes {
             self.fail_send(ctx, s.record, ClientError::RecordTooLarge);
             return;
@@ -352,8 +356,8 @@ impl Producer {
             s.topic,
             target,
             s.record,
-            key_len,
-            value_len,
+            ts_ms,
+            shape,
             upper,
             now,
             txn,

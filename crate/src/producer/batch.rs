@@ -12,7 +12,7 @@
 use std::rc::Rc;
 
 use crate::config::CompressionType;
-use crate::format::size::{record_size, RECORD_BATCH_OVERHEAD};
+use crate::format::size::{record_size, Shape, RECORD_BATCH_OVERHEAD};
 use crate::protocol::BatchData;
 use crate::sim::trace::SealReason;
 use crate::sim::{Micros, Tp};
@@ -133,9 +133,9 @@ impl ProducerBatch {
     }
 
     /// The exact size the next record would take in this batch.
-    pub fn next_record_size(&self, ts_ms: i64, key_len: Option<u32>, value_len: Option<u32>) -> u32 {
-        let ts_delta = if self.records.is_empty() { 0 } else { ts_ms - self.base_ts_ms };
-        record_size(self.records.len() as u32, ts_delta, key_len, value_len)
+    pub fn next_record_size(&self, ts_ms: i64, shape: Shape) -> u32 {
+        let ts_delta = if self.records.is_empty() { 0 } else { ts_ms.saturating_sub(self.base_ts_ms) };
+        record_size(self.records.len() as u32, ts_delta, shape)
     }
 
     /// `ProducerBatch.tryAppend`: append if there is room; returns the bytes the batch's
@@ -144,25 +144,24 @@ impl ProducerBatch {
         &mut self,
         record: u32,
         now: Micros,
-        key_len: Option<u32>,
-        value_len: Option<u32>,
+        ts_ms: i64,
+        shape: Shape,
         codec: CompressionType,
         ratio_ppm: u64,
     ) -> Option<u32> {
-        let ts_ms = (now / 1000) as i64;
         if self.records.is_empty() {
             self.base_ts_ms = ts_ms;
         }
-        let size = self.next_record_size(ts_ms, key_len, value_len);
+        let size = self.next_record_size(ts_ms, shape);
         let before = self.estimated_bytes(codec, ratio_ppm);
-        let has_room =
-            !self.is_full(codec, ratio_ppm) && (self.records.is_empty() || self.write_limit >= before + size);
+        let has_room = !self.is_full(codec, ratio_ppm)
+            && (self.records.is_empty() || self.write_limit as u64 >= before as u64 + size as u64);
         if !has_room {
             self.closed = true;
             return None;
         }
         self.records.push(record);
-        self.records_bytes += size;
+        self.records_bytes = self.records_bytes.saturating_add(size);
         self.last_append_us = now;
         Some(self.estimated_bytes(codec, ratio_ppm) - before)
     }

@@ -46,12 +46,19 @@ pub struct SendSpec {
     pub topic: u16,
     pub key: KeySpec,
     pub value: ValueSpec,
+    pub headers: Vec<(String, Option<String>)>,
+    /// `headers_size(headers)`, computed once.
+    pub headers_size: u32,
+    /// `timestamp=`: every record's CreateTime.
+    pub timestamp_ms: Option<i64>,
 }
 
 /// The run's workload, shared by every producer (records are regenerated from it).
 #[derive(Debug, Default)]
 pub struct Workload {
     pub seed: u64,
+    /// Virtual time 0 as wall-clock milliseconds (`seed N epoch=`).
+    pub epoch_ms: i64,
     /// By timeline index; None for statements that are not sends.
     pub sends: Vec<Option<SendSpec>>,
     pub topic_names: Vec<String>,
@@ -77,11 +84,31 @@ impl Workload {
         }
     }
 
-    pub fn value_len(&self, stmt: u32) -> u32 {
+    /// The value's length; None for a tombstone (`value=null`).
+    pub fn value_len(&self, stmt: u32) -> Option<u32> {
         match self.sends.get(stmt as usize) {
-            Some(Some(SendSpec { value: ValueSpec::Literal(s), .. })) => s.len() as u32,
-            Some(Some(SendSpec { value: ValueSpec::Size(n), .. })) => *n,
-            _ => 0,
+            Some(Some(SendSpec { value: ValueSpec::Literal(s), .. })) => Some(s.len() as u32),
+            Some(Some(SendSpec { value: ValueSpec::Size(n), .. })) => Some(*n),
+            Some(Some(SendSpec { value: ValueSpec::Null, .. })) => None,
+            _ => Some(0),
+        }
+    }
+
+    /// The size-relevant shape of a record of statement `stmt` with this key length.
+    pub fn shape(&self, stmt: u32, key_len: Option<u32>) -> crate::format::Shape {
+        let headers = self.sends.get(stmt as usize).and_then(|s| s.as_ref()).map_or(1, |s| s.headers_size);
+        crate::format::Shape { key: key_len, value: self.value_len(stmt), headers }
+    }
+
+    pub fn headers(&self, stmt: u32) -> &[(String, Option<String>)] {
+        self.sends.get(stmt as usize).and_then(|s| s.as_ref()).map_or(&[], |s| s.headers.as_slice())
+    }
+
+    /// A record's CreateTime: the statement's `timestamp=`, else the send time.
+    pub fn create_time_ms(&self, stmt: u32, sent_us: Micros) -> i64 {
+        match self.sends.get(stmt as usize).and_then(|s| s.as_ref()).and_then(|s| s.timestamp_ms) {
+            Some(ms) => ms,
+            None => self.epoch_ms.saturating_add((sent_us / 1000) as i64),
         }
     }
 
@@ -93,6 +120,25 @@ impl Workload {
                 crate::format::payload::write_value(out, self.seed, record, *n)
             }
             _ => {}
+        }
+    }
+}
+
+impl Workload {
+    /// Encode `records` as a batch holds them (`DefaultRecord.writeTo`, offset deltas from
+    /// 0, timestamp deltas from `base_ts_ms`): the bytes a codec compresses.
+    pub fn encode_records(&self, history: &crate::sim::History, records: &[u32], base_ts_ms: i64, out: &mut Vec<u8>) {
+        let mut key = Vec::new();
+        let mut value = Vec::new();
+        for (i, &r) in records.iter().enumerate() {
+            let rec = history.record(r);
+            let has_key = self.key_into(rec.stmt, rec.index, &mut key);
+            value.clear();
+            self.value_into(rec.stmt, r, &mut value);
+            let is_value = self.value_len(rec.stmt).is_some();
+            let ts_delta = rec.timestamp_ms.saturating_sub(base_ts_ms);
+            let (k, v) = (has_key.then_some(&key[..]), is_value.then_some(&value[..]));
+            crate::format::size::write_record(out, i as u32, ts_delta, k, v, self.headers(rec.stmt));
         }
     }
 }

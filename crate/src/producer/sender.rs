@@ -14,8 +14,8 @@ use super::idempotence::{NoGuard, Rewrite};
 use super::network::{exp_backoff, ConnState, InFlight, ReqKind};
 use super::{PCtx, Producer};
 use crate::config::{Acks, CompressionType};
-use crate::format::size::{write_record, RECORD_BATCH_OVERHEAD};
-use crate::protocol::{BatchData, ClientError, ClusterImage, Error, Msg, ProduceRequest, ProduceResponse};
+use crate::format::size::RECORD_BATCH_OVERHEAD;
+use crate::protocol::{BatchData, BatchMeta, ClientError, ClusterImage, Error, Msg, ProduceRequest, ProduceResponse};
 use crate::sim::trace::{ClientErrorName, Event, ExpiredIn};
 use crate::sim::{Micros, NodeId, Outcome, Tp};
 
@@ -204,16 +204,7 @@ impl Producer {
             RECORD_BATCH_OVERHEAD + batch.records_bytes
         } else {
             let mut raw = Vec::with_capacity(batch.records_bytes as usize);
-            let mut key = Vec::new();
-            let mut value = Vec::new();
-            for (i, &r) in batch.records.iter().enumerate() {
-                let rec = ctx.history.record(r);
-                let has_key = self.workload.key_into(rec.stmt, rec.index, &mut key);
-                value.clear();
-                self.workload.value_into(rec.stmt, r, &mut value);
-                let ts_delta = (rec.sent_us / 1000) as i64 - batch.base_ts_ms;
-                write_record(&mut raw, i as u32, ts_delta, has_key.then_some(&key[..]), Some(&value));
-            }
+            self.workload.encode_records(ctx.history, &batch.records, batch.base_ts_ms, &mut raw);
             let compressed = crate::format::compress::compressed_size(codec, self.cfg.compression_level, &raw);
             if !raw.is_empty() {
                 let observed = compressed as u64 * super::batch::RATIO_ONE_PPM / raw.len() as u64;
@@ -231,6 +222,13 @@ impl Producer {
             records: Rc::from(batch.records.as_slice()),
             size_bytes: size,
             uncompressed_bytes: RECORD_BATCH_OVERHEAD + batch.records_bytes,
+            meta: BatchMeta {
+                codec,
+                base_timestamp_ms: batch.base_ts_ms,
+                min_timestamp_ms: batch.records.iter().map(|&r| ctx.history.record(r).timestamp_ms).min().unwrap_or(0),
+                max_timestamp_ms: batch.records.iter().map(|&r| ctx.history.record(r).timestamp_ms).max().unwrap_or(0),
+                log_append_time: false,
+            },
         }));
     }
 
@@ -488,12 +486,11 @@ impl Producer {
         for &r in &batch.records {
             let rec = ctx.history.record(r);
             let has_key = self.workload.key_into(rec.stmt, rec.index, &mut key);
-            let key_len = has_key.then_some(key.len() as u32);
-            let value_len = Some(self.workload.value_len(rec.stmt));
+            let shape = self.workload.shape(rec.stmt, has_key.then_some(key.len() as u32));
+            let ts_ms = rec.timestamp_ms;
             let codec = self.cfg.compression;
             let ratio = self.acc.ratio(batch.tp.topic, &self.cfg);
-            let fits =
-                pieces.last_mut().and_then(|p| p.try_append(r, batch.created_us, key_len, value_len, codec, ratio));
+            let fits = pieces.last_mut().and_then(|p| p.try_append(r, batch.created_us, ts_ms, shape, codec, ratio));
             if fits.is_none() {
                 let mut p = ProducerBatch::new(
                     ctx.ids.batch(),
@@ -503,7 +500,7 @@ impl Producer {
                     0,
                     batch.txn,
                 );
-                p.try_append(r, batch.created_us, key_len, value_len, codec, ratio);
+                p.try_append(r, batch.created_us, ts_ms, shape, codec, ratio);
                 p.created_us = batch.created_us;
                 pieces.push(p);
             }

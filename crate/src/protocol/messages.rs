@@ -36,7 +36,7 @@ pub enum Marker {
 }
 
 /// One record batch as it is on the wire and in every log that holds it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct BatchData {
     /// kplay's id for the producer batch (for tracing); 0 for control batches.
     pub batch_id: u32,
@@ -54,6 +54,22 @@ pub struct BatchData {
     pub size_bytes: u32,
     /// Uncompressed size of the records (for metrics).
     pub uncompressed_bytes: u32,
+    /// Codec and timestamps of the batch header.
+    pub meta: BatchMeta,
+}
+
+/// The batch header's codec (attributes bits 0-2) and timestamps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BatchMeta {
+    pub codec: crate::config::CompressionType,
+    /// `baseTimestamp`: the first record's timestamp (ms since 1970).
+    pub base_timestamp_ms: i64,
+    /// The smallest and largest record timestamps (CreateTime), for timestamp checks.
+    pub min_timestamp_ms: i64,
+    /// `maxTimestamp`: the largest CreateTime, or the broker's LogAppendTime.
+    pub max_timestamp_ms: i64,
+    /// The timestamp type bit: the leader stamped `maxTimestamp` (LogAppendTime).
+    pub log_append_time: bool,
 }
 
 impl BatchData {

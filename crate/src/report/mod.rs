@@ -73,6 +73,11 @@ pub struct RecordReport {
     pub result_us: Option<u64>,
     /// The producer batch that last carried it.
     pub batch: Option<u32>,
+    /// Its timestamp as a consumer reads it (ms since 1970): the producer's CreateTime,
+    /// or the leader's LogAppendTime on such topics.
+    pub timestamp: i64,
+    /// `CreateTime` or `LogAppendTime`.
+    pub timestamp_type: &'static str,
 }
 
 #[derive(Clone, Debug, Serialize)]

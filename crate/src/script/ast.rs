@@ -19,6 +19,10 @@ pub type Micros = u64;
 pub struct Scenario {
     /// `seed N`; default 1.
     pub seed: u64,
+    /// `seed N epoch=MS`: the wall-clock time of virtual time 0, in ms since 1970; a
+    /// record's CreateTime (without `timestamp=`) and LogAppendTime count from it.
+    /// Default 1700000000000.
+    pub epoch_ms: i64,
     /// `kafka X.Y[.Z]`; default 4.0, the line whose defaults kplay models first.
     pub kafka: KafkaVersion,
     /// `brokers N ...`; default 1 broker with default config when absent.
@@ -162,6 +166,8 @@ pub enum KeyPart {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ValueSpec {
+    /// `value=null`: a tombstone (null value).
+    Null,
     /// `value="..."`: these bytes (UTF-8).
     Literal(String),
     /// `size=N`: a deterministic JSON-like payload of exactly N bytes (default 100).
@@ -180,6 +186,10 @@ pub enum Action {
         value: ValueSpec,
         partition: Option<u32>,
         sync: bool,
+        /// `headers=k1:v1,k2:v2` (`k` alone: a null value).
+        headers: Vec<(String, Option<String>)>,
+        /// `timestamp=MS`: the records' CreateTime (else the send time).
+        timestamp_ms: Option<i64>,
     },
     /// `P flush`: producer.flush().
     Flush { producer: usize },

@@ -44,6 +44,8 @@ pub struct RawClient {
 #[derive(Clone, Debug, Default)]
 pub struct Raw {
     pub seed: Option<(u64, Loc)>,
+    /// `seed N epoch=MS`: the wall-clock time (ms since 1970) of virtual time 0.
+    pub epoch_ms: Option<i64>,
     pub kafka: Option<(KafkaVersion, Loc)>,
     pub brokers: Option<(RawBrokers, Loc)>,
     pub topics: Vec<RawTopic>,
@@ -67,17 +69,7 @@ pub fn statement(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         !seen
     };
     match kw {
-        "seed" if once(raw.seed.is_some(), diags) => {
-            if let Some(n) = single_arg(st, "a number: seed 42", diags) {
-                match n.raw.parse::<u64>() {
-                    Ok(v) => raw.seed = Some((v, at)),
-                    Err(_) => diags.push(st.loc(n).diag(
-                        format!("invalid seed '{}'", n.raw),
-                        "the seed is a whole number from 0 to 18446744073709551615",
-                    )),
-                }
-            }
-        }
+        "seed" if once(raw.seed.is_some(), diags) => seed(raw, st, at, diags),
         "kafka" if once(raw.kafka.is_some(), diags) => {
             if let Some(n) = single_arg(st, "a version: kafka 3.9", diags) {
                 match version(&n.raw) {
@@ -106,6 +98,36 @@ pub fn statement(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         }
         "run" if once(raw.run.is_some(), diags) => run(raw, st, diags),
         _ => {}
+    }
+}
+
+/// `seed N [epoch=MS]`.
+fn seed(raw: &mut Raw, st: &Stmt, at: Loc, diags: &mut Vec<Diagnostic>) {
+    let Some(n) = st.tokens.get(1) else {
+        diags.push(st.end_loc().diag("seed needs a number: seed 42", "write seed 42"));
+        return;
+    };
+    match n.raw.parse::<u64>() {
+        Ok(v) => raw.seed = Some((v, at)),
+        Err(_) => diags.push(
+            st.loc(n)
+                .diag(format!("invalid seed '{}'", n.raw), "the seed is a whole number from 0 to 18446744073709551615"),
+        ),
+    }
+    for t in &st.tokens[2..] {
+        match set_prop(st, t) {
+            Some(p) if p.name == "epoch" => match p.value.parse::<i64>() {
+                Ok(ms) if ms >= 0 => raw.epoch_ms = Some(ms),
+                _ => diags.push(p.val.diag(
+                    format!("invalid epoch '{}'", p.value),
+                    "epoch is milliseconds since 1970-01-01, e.g. epoch=1700000000000",
+                )),
+            },
+            Some(p) => diags.push(p.key.diag(format!("unknown seed option '{}'", p.name), "seed takes epoch=MS")),
+            None => diags.push(
+                st.loc(t).diag(format!("unexpected '{}' after seed", t.raw), "write seed 42 epoch=1700000000000"),
+            ),
+        }
     }
 }
 

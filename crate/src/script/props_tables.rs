@@ -16,6 +16,8 @@
 //! - broker `replica.lag.time.max.ms`: 30000 from 2.5 (KIP-537), 10000 before.
 //! - broker `transaction.abort.timed.out.transaction.cleanup.interval.ms`: 10000 from
 //!   2.5, 60000 before.
+//! - `(log.)message.timestamp.after.max.ms`: 3600000 from 4.0 (KIP-1030), Long.MAX_VALUE
+//!   before.
 //! - `log.segment.bytes` minimum: 1048576 from 4.0 (KIP-1030, KAFKA-16368), 14
 //!   (`LegacyRecord.RECORD_OVERHEAD_V0`) before; topic `segment.bytes`: 1048576 from 4.1
 //!   (KAFKA-19080: 4.0.0 left the topic's at 14).
@@ -83,6 +85,7 @@ pub static BROKER: &[PropDef] = &[
     p("auto.leader.rebalance.enable", Ty::Bool, "true", (2, 0), "The KRaft controller moves leadership back to preferred replicas, leader.imbalance.check.interval.seconds after it sees a partition led by another replica."),
     p("broker.heartbeat.interval.ms", kplay(Int, Ms, 1), "2000", (2, 8), "KRaft: how often a broker heartbeats to the controller."),
     p("broker.session.timeout.ms", kplay(Int, Ms, 1), "9000", (2, 8), "KRaft: a broker without a heartbeat for this long is fenced and loses its leaderships."),
+    p("compression.type", Ty::Enum(&["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"]), "producer", (2, 0), "Topics' default codec: producer keeps the producer's; another one makes the leader recompress each batch."),
     p("default.replication.factor", kplay(Int, Plain, 1), "1", (2, 0), "Replication factor of a topic line without replication.factor."),
     p("leader.imbalance.check.interval.seconds", num(Long, Seconds, Some(1), None), "300", (2, 0), "How often the controller checks leader imbalance."),
     p("leader.imbalance.per.broker.percentage", kplay(Int, Plain, 0), "10", (2, 0), "Read only by the ZooKeeper controller (removed in 4.0); KRaft ignores it."),
@@ -90,6 +93,9 @@ pub static BROKER: &[PropDef] = &[
     p("log.flush.interval.ms", kplay(Long, Ms, 0), "null", (2, 0), "fsync a log whose last flush is this old; null falls back to log.flush.scheduler.interval.ms."),
     p("log.flush.scheduler.interval.ms", kplay(Long, Ms, 0), "9223372036854775807", (2, 0), "How often the flusher checks logs; default never."),
     p("log.initial.task.delay.ms", kplay(Long, Ms, 0), "30000", (2, 0), "Delay before the first run of the log tasks, the log flusher among them."),
+    p("log.message.timestamp.after.max.ms", num(Long, Ms, Some(0), None), "3600000", (3, 6), "A CreateTime further than this in the future is refused (INVALID_TIMESTAMP); 3600000 from 4.0, unlimited before (KIP-937, KIP-1030)."),
+    p("log.message.timestamp.before.max.ms", num(Long, Ms, Some(0), None), "9223372036854775807", (3, 6), "A CreateTime older than this is refused (INVALID_TIMESTAMP) (KIP-937)."),
+    p("log.message.timestamp.type", Ty::Enum(&["CreateTime", "LogAppendTime"]), "CreateTime", (2, 0), "CreateTime keeps the producer's timestamps; LogAppendTime makes the leader stamp each batch."),
     p("log.segment.bytes", num(Int, Bytes, Some(14), None), "1073741824", (2, 0), "Segment size; a roll flushes the old segment (minimum 1 MiB from Kafka 4.0)."),
     p("message.max.bytes", num(Int, Bytes, Some(0), None), "1048588", (2, 0), "Largest record batch the broker accepts (MESSAGE_TOO_LARGE beyond)."),
     p("min.insync.replicas", num(Int, Plain, Some(1), None), "1", (2, 0), "acks=all writes need at least this many in-sync replicas (else NOT_ENOUGH_REPLICAS)."),
@@ -117,6 +123,13 @@ pub static TOPIC: &[PropDef] = &[
         "Accepted; kplay never deletes or compacts (no effect).",
     ),
     p(
+        "compression.type",
+        Ty::Enum(&["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"]),
+        "producer",
+        (2, 0),
+        "producer keeps each batch's codec; any other value makes the leader recompress batches of another codec (uncompressed: none).",
+    ),
+    p(
         "flush.messages",
         num(Long, Plain, Some(1), None),
         "9223372036854775807",
@@ -136,6 +149,27 @@ pub static TOPIC: &[PropDef] = &[
         "1048588",
         (2, 0),
         "Largest record batch this topic accepts; falls back to message.max.bytes.",
+    ),
+    p(
+        "message.timestamp.after.max.ms",
+        num(Long, Ms, Some(0), None),
+        "3600000",
+        (3, 6),
+        "A record whose CreateTime is further than this in the future fails the batch with INVALID_TIMESTAMP (3600000 from 4.0, unlimited before).",
+    ),
+    p(
+        "message.timestamp.before.max.ms",
+        num(Long, Ms, Some(0), None),
+        "9223372036854775807",
+        (3, 6),
+        "A record whose CreateTime is older than this fails the batch with INVALID_TIMESTAMP.",
+    ),
+    p(
+        "message.timestamp.type",
+        Ty::Enum(&["CreateTime", "LogAppendTime"]),
+        "CreateTime",
+        (2, 0),
+        "CreateTime keeps the producer's timestamps; LogAppendTime makes the leader stamp each batch with its clock.",
     ),
     p(
         "min.insync.replicas",
@@ -197,6 +231,11 @@ pub fn default_for(role: Role, def: &PropDef, v: KafkaVersion) -> &'static str {
         (Role::Producer, "retries") if !v.at_least(2, 1) => "0",
         (Role::Broker, "replica.lag.time.max.ms") if !v.at_least(2, 5) => "10000",
         (Role::Broker, "transaction.abort.timed.out.transaction.cleanup.interval.ms") if !v.at_least(2, 5) => "60000",
+        (Role::Broker, "log.message.timestamp.after.max.ms") | (Role::Topic, "message.timestamp.after.max.ms")
+            if !v.at_least(4, 0) =>
+        {
+            "9223372036854775807"
+        }
         _ => def.default,
     }
 }

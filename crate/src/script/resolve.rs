@@ -42,6 +42,9 @@ pub fn assign(partitions: u32, rf: u16, brokers: u16) -> Vec<Vec<u16>> {
     out
 }
 
+/// Virtual time 0 as wall-clock time (2023-11-14T22:13:20Z), unless `seed N epoch=`.
+pub const DEFAULT_EPOCH_MS: i64 = 1_700_000_000_000;
+
 /// Resolves everything but the timeline and the expectations.
 pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
     let v = raw.kafka.as_ref().map(|(v, _)| *v).unwrap_or(KafkaVersion::DEFAULT);
@@ -98,6 +101,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
     let features = features(raw, v, &mut notes, diags);
     Scenario {
         seed: raw.seed.as_ref().map(|(s, _)| *s).unwrap_or(1),
+        epoch_ms: raw.epoch_ms.unwrap_or(DEFAULT_EPOCH_MS),
         kafka: v,
         brokers: count,
         broker_config,

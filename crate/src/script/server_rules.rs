@@ -14,7 +14,7 @@ use super::errors::Diagnostic;
 use super::producer_rules::ms_to_us;
 use super::props::Val;
 use super::settings::Settings;
-use crate::config::{BrokerConfig, ConsumerConfig, IsolationLevel, KafkaVersion, Source, TopicConfig};
+use crate::config::{BrokerConfig, CompressionType, ConsumerConfig, IsolationLevel, KafkaVersion, Source, TopicConfig};
 
 fn u16_of(n: i64) -> u16 {
     u16::try_from(n.max(0)).unwrap_or(u16::MAX)
@@ -104,7 +104,11 @@ pub fn broker_config(s: &Settings) -> BrokerConfig {
 
 /// Fills unset topic configs from the broker line (Kafka's topic → broker fallback).
 pub fn inherit_topic(t: &mut Settings, b: &Settings) {
-    const MAP: [(&str, &str); 5] = [
+    const MAP: [(&str, &str); 9] = [
+        ("compression.type", "compression.type"),
+        ("message.timestamp.after.max.ms", "log.message.timestamp.after.max.ms"),
+        ("message.timestamp.before.max.ms", "log.message.timestamp.before.max.ms"),
+        ("message.timestamp.type", "log.message.timestamp.type"),
         ("flush.messages", "log.flush.interval.messages"),
         ("max.message.bytes", "message.max.bytes"),
         ("min.insync.replicas", "min.insync.replicas"),
@@ -156,6 +160,17 @@ pub fn topic_config(t: &Settings) -> TopicConfig {
         flush_us: never_or_us(t.int("flush.ms", i64::MAX)),
         segment_bytes: u64_of(t.int("segment.bytes", 1_073_741_824)),
         max_message_bytes: u32_of(t.int("max.message.bytes", 1_048_588)),
+        compression: match t.str("compression.type").unwrap_or("producer") {
+            "uncompressed" => Some(CompressionType::None),
+            "gzip" => Some(CompressionType::Gzip),
+            "snappy" => Some(CompressionType::Snappy),
+            "lz4" => Some(CompressionType::Lz4),
+            "zstd" => Some(CompressionType::Zstd),
+            _ => None,
+        },
+        log_append_time: t.str("message.timestamp.type") == Some("LogAppendTime"),
+        timestamp_before_max_ms: t.int("message.timestamp.before.max.ms", i64::MAX),
+        timestamp_after_max_ms: t.int("message.timestamp.after.max.ms", i64::MAX),
     }
 }
 

@@ -96,9 +96,38 @@ fn timeline_is_sorted_stably_with_lines() {
             key: KeySpec::Template(vec![KeyPart::Lit("user-".into()), KeyPart::IndexMod(10)]),
             value: ValueSpec::Size(200),
             partition: None,
-            sync: false
+            sync: false,
+            headers: vec![],
+            timestamp_ms: None,
         }
     );
+}
+
+#[test]
+fn records_with_headers_timestamps_and_tombstones() {
+    let s = crate::script::parse(
+        "seed 3 epoch=1600000000000\nproducer p\ntopic t\nat 0ms p send t key=k value=null headers=trace:abc,region:eu,gone timestamp=1700000000123\nat 0ms p send t value=\"null\"",
+    )
+    .expect("valid");
+    assert_eq!(s.epoch_ms, 1_600_000_000_000);
+    match &s.timeline[0].action {
+        Action::Send { value, headers, timestamp_ms, .. } => {
+            assert_eq!(*value, ValueSpec::Null);
+            assert_eq!(
+                *headers,
+                vec![
+                    ("trace".to_string(), Some("abc".to_string())),
+                    ("region".to_string(), Some("eu".to_string())),
+                    ("gone".to_string(), None)
+                ]
+            );
+            assert_eq!(*timestamp_ms, Some(1_700_000_000_123));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(&s.timeline[1].action, Action::Send { value: ValueSpec::Literal(v), .. } if v == "null"));
+    let bad = crate::script::parse("producer p\ntopic t\nat 0ms p send t timestamp=-5").unwrap_err();
+    assert_eq!(bad[0].message, "Invalid timestamp: -5. Timestamp should always be non-negative or null.");
 }
 
 #[test]

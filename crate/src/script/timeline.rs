@@ -452,7 +452,13 @@ fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ac
 
 fn send(n: &Names, st: &Stmt, producer: usize, diags: &mut Vec<Diagnostic>) -> Option<Action> {
     let topic = n.topic(st, 4, diags);
-    let opts = Opts::parse(st, 5, &["count", "every", "key", "value", "size", "partition"], &["sync"], diags);
+    let opts = Opts::parse(
+        st,
+        5,
+        &["count", "every", "key", "value", "size", "partition", "headers", "timestamp"],
+        &["sync"],
+        diags,
+    );
     let count = opts.count_u64("count", 1, diags);
     let every_us = opts.duration_opt("every", diags).map(|d| d.unwrap_or(0));
     let key = opts.key(diags);
@@ -461,6 +467,7 @@ fn send(n: &Names, st: &Stmt, producer: usize, diags: &mut Vec<Diagnostic>) -> O
             diags.push(loc.diag("value and size are mutually exclusive", "give either value=\"...\" or size=N"));
             None
         }
+        (Some((v, _)), None) if v == "null" && !opts.quoted("value") => Some(ValueSpec::Null),
         (Some((v, _)), None) => Some(ValueSpec::Literal(v.clone())),
         (None, _) => opts.size(diags).map(ValueSpec::Size),
     };
@@ -470,8 +477,34 @@ fn send(n: &Names, st: &Stmt, producer: usize, diags: &mut Vec<Diagnostic>) -> O
         (None, _) => Some(None),
     };
     let sync = opts.flag("sync");
+    let headers = match opts.get("headers") {
+        None => Some(Vec::new()),
+        Some((v, loc)) => headers(v, loc, diags),
+    };
+    let timestamp_ms = match opts.get("timestamp") {
+        None => Some(None),
+        Some((v, loc)) => match v.parse::<i64>() {
+            Ok(ms) if ms >= 0 => Some(Some(ms)),
+            Ok(ms) => {
+                diags.push(loc.diag(
+                    format!("Invalid timestamp: {ms}. Timestamp should always be non-negative or null."),
+                    "a timestamp is milliseconds since 1970-01-01, e.g. timestamp=1700000000000",
+                ));
+                None
+            }
+            Err(_) => {
+                diags.push(loc.diag(
+                    format!("invalid timestamp '{v}'"),
+                    "a timestamp is milliseconds since 1970-01-01, e.g. timestamp=1700000000000",
+                ));
+                None
+            }
+        },
+    };
     opts.finish(diags)?;
     Some(Action::Send {
+        headers: headers?,
+        timestamp_ms: timestamp_ms?,
         producer,
         topic: topic?,
         count: count?,
@@ -481,6 +514,27 @@ fn send(n: &Names, st: &Stmt, producer: usize, diags: &mut Vec<Diagnostic>) -> O
         partition: partition?,
         sync,
     })
+}
+
+/// `headers=k1:v1,k2:v2`: each header a key and, after the first `:`, a value; a key
+/// with no `:` has a null value.
+fn headers(v: &str, loc: &Loc, diags: &mut Vec<Diagnostic>) -> Option<Vec<(String, Option<String>)>> {
+    let mut out = Vec::new();
+    for part in v.split(',') {
+        let (k, val) = match part.split_once(':') {
+            Some((k, val)) => (k, Some(val.to_string())),
+            None => (part, None),
+        };
+        if k.is_empty() {
+            diags.push(loc.diag(
+                format!("header '{part}' has no key"),
+                "write headers=KEY:VALUE,KEY:VALUE (a KEY alone has a null value)",
+            ));
+            return None;
+        }
+        out.push((k.to_string(), val));
+    }
+    Some(out)
 }
 
 /// An explicit partition. One beyond the topic's partitions is valid (Kafka since 2.2:

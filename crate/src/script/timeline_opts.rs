@@ -98,6 +98,10 @@ impl Opts {
     pub fn get(&self, name: &str) -> Option<(&String, &Loc)> {
         self.opts.iter().find(|o| o.name == name).map(|o| (&o.value, &o.at))
     }
+    /// Whether the option's value was written in double quotes.
+    pub fn quoted(&self, name: &str) -> bool {
+        self.opts.iter().any(|o| o.name == name && o.quoted)
+    }
     pub fn flag(&self, name: &str) -> bool {
         self.flags.iter().any(|f| f == name)
     }

@@ -39,6 +39,8 @@ pub struct RecordRec {
     /// Order in which the application sent it (per producer), for reordering.
     pub app_seq: u32,
     pub sent_us: Micros,
+    /// Its CreateTime (ms since 1970): `timestamp=`, else the time `send()` was called.
+    pub timestamp_ms: i64,
     pub result_us: Micros,
     pub outcome: Outcome,
     /// The transaction it was sent in ([`NO_TXN`] if none).

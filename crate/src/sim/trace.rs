@@ -325,6 +325,17 @@ pub enum Event {
         base_sequence: i32,
     },
     /// The leader refused a batch (nothing written).
+    /// The topic's `compression.type` differs from the batch's codec: the leader rebuilt
+    /// the batch in the topic's codec before appending it.
+    Recompressed {
+        broker: NodeId,
+        tp: Tp,
+        batch: u32,
+        from: crate::config::CompressionType,
+        to: crate::config::CompressionType,
+        bytes_before: u32,
+        bytes_after: u32,
+    },
     ProduceRejected {
         broker: NodeId,
         tp: Tp,
@@ -554,6 +565,7 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
         &["broker", "tp", "batch", "base_offset", "last_offset", "leader_epoch", "producer_id", "base_sequence"],
     ),
     ("produce_rejected", &["broker", "tp", "batch", "error"]),
+    ("recompressed", &["broker", "tp", "batch", "from", "to", "bytes_before", "bytes_after"]),
     ("duplicate_batch", &["broker", "tp", "batch", "producer_id", "base_sequence", "base_offset"]),
     ("produce_answered", &["broker", "to", "corr", "results"]),
     ("replicated", &["broker", "tp", "from_offset", "to_offset"]),

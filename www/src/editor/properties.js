@@ -224,6 +224,19 @@ export const PROPERTIES = {
    "unit": "ms"
   },
   {
+   "name": "compression.type",
+   "default": "producer",
+   "doc": "Topics' default codec: producer keeps the producer's; another one makes the leader recompress each batch.",
+   "values": [
+    "uncompressed",
+    "zstd",
+    "lz4",
+    "snappy",
+    "gzip",
+    "producer"
+   ]
+  },
+  {
    "name": "default.replication.factor",
    "default": "1",
    "doc": "Replication factor of a topic line without replication.factor."
@@ -260,6 +273,27 @@ export const PROPERTIES = {
    "default": "30000",
    "doc": "Delay before the first run of the log tasks, the log flusher among them.",
    "unit": "ms"
+  },
+  {
+   "name": "log.message.timestamp.after.max.ms",
+   "default": "3600000",
+   "doc": "A CreateTime further than this in the future is refused (INVALID_TIMESTAMP); 3600000 from 4.0, unlimited before (KIP-937, KIP-1030).",
+   "unit": "ms"
+  },
+  {
+   "name": "log.message.timestamp.before.max.ms",
+   "default": "9223372036854775807",
+   "doc": "A CreateTime older than this is refused (INVALID_TIMESTAMP) (KIP-937).",
+   "unit": "ms"
+  },
+  {
+   "name": "log.message.timestamp.type",
+   "default": "CreateTime",
+   "doc": "CreateTime keeps the producer's timestamps; LogAppendTime makes the leader stamp each batch.",
+   "values": [
+    "CreateTime",
+    "LogAppendTime"
+   ]
   },
   {
    "name": "log.segment.bytes",
@@ -369,6 +403,19 @@ export const PROPERTIES = {
    ]
   },
   {
+   "name": "compression.type",
+   "default": "producer",
+   "doc": "producer keeps each batch's codec; any other value makes the leader recompress batches of another codec (uncompressed: none).",
+   "values": [
+    "uncompressed",
+    "zstd",
+    "lz4",
+    "snappy",
+    "gzip",
+    "producer"
+   ]
+  },
+  {
    "name": "flush.messages",
    "default": "9223372036854775807",
    "doc": "fsync after this many messages; falls back to log.flush.interval.messages."
@@ -384,6 +431,27 @@ export const PROPERTIES = {
    "default": "1048588",
    "doc": "Largest record batch this topic accepts; falls back to message.max.bytes.",
    "unit": "bytes"
+  },
+  {
+   "name": "message.timestamp.after.max.ms",
+   "default": "3600000",
+   "doc": "A record whose CreateTime is further than this in the future fails the batch with INVALID_TIMESTAMP (3600000 from 4.0, unlimited before).",
+   "unit": "ms"
+  },
+  {
+   "name": "message.timestamp.before.max.ms",
+   "default": "9223372036854775807",
+   "doc": "A record whose CreateTime is older than this fails the batch with INVALID_TIMESTAMP.",
+   "unit": "ms"
+  },
+  {
+   "name": "message.timestamp.type",
+   "default": "CreateTime",
+   "doc": "CreateTime keeps the producer's timestamps; LogAppendTime makes the leader stamp each batch with its clock.",
+   "values": [
+    "CreateTime",
+    "LogAppendTime"
+   ]
   },
   {
    "name": "min.insync.replicas",

@@ -1,0 +1,75 @@
+//! The leader's `LogValidator` on a client batch, after the size checks: timestamps and
+//! the topic's `compression.type`.
+//!
+//! - CreateTime topics refuse a batch with a record whose timestamp is more than
+//!   `message.timestamp.before.max.ms` in the past or `message.timestamp.after.max.ms`
+//!   in the future of the broker's clock: INVALID_TIMESTAMP for the whole batch.
+//! - LogAppendTime topics stamp the batch: its `maxTimestamp` becomes the broker's clock
+//!   and the timestamp type bit says so; producers' timestamps are not checked.
+//! - A topic codec other than `producer` that differs from the batch's makes the leader
+//!   rebuild the batch in it (`buildRecordsAndAssignOffsets`): producer id, epoch,
+//!   sequence and the records are kept, the size is that of the new compressed bytes
+//!   (compressed for real, at the codec's default level), and the new size is checked
+//!   against `max.message.bytes` again (MESSAGE_TOO_LARGE).
+//!
+//! The broker's clock is the scenario's epoch plus virtual time.
+
+use std::rc::Rc;
+
+use super::ClusterSpec;
+use crate::config::{CompressionType, TopicConfig};
+use crate::format::size::RECORD_BATCH_OVERHEAD;
+use crate::protocol::{BatchData, Error};
+use crate::sim::{History, Micros};
+
+/// The broker's wall clock in ms.
+pub fn now_ms(spec: &ClusterSpec, now: Micros) -> i64 {
+    spec.workload.epoch_ms.saturating_add((now / 1000) as i64)
+}
+
+/// The batch as it will be written, or the error that refuses it.
+pub fn validate_batch(
+    spec: &ClusterSpec,
+    cfg: &TopicConfig,
+    history: &History,
+    now: Micros,
+    data: Rc<BatchData>,
+) -> Result<Rc<BatchData>, Error> {
+    if data.control.is_some() || data.records.is_empty() {
+        return Ok(data);
+    }
+    let clock = now_ms(spec, now);
+    if !cfg.log_append_time {
+        let too_old = clock.saturating_sub(data.meta.min_timestamp_ms) > cfg.timestamp_before_max_ms;
+        let too_new = data.meta.max_timestamp_ms.saturating_sub(clock) > cfg.timestamp_after_max_ms;
+        if too_old || too_new {
+            return Err(Error::InvalidTimestamp);
+        }
+    }
+    let recompress = cfg.compression.filter(|&c| c != data.meta.codec);
+    if !cfg.log_append_time && recompress.is_none() {
+        return Ok(data);
+    }
+    let mut out = (*data).clone();
+    if cfg.log_append_time {
+        out.meta.max_timestamp_ms = clock;
+        out.meta.log_append_time = true;
+    }
+    if let Some(codec) = recompress {
+        let mut raw = Vec::new();
+        spec.workload.encode_records(history, &data.records, data.meta.base_timestamp_ms, &mut raw);
+        let level = match codec {
+            CompressionType::Lz4 => 9,
+            CompressionType::Zstd => 3,
+            _ => -1,
+        };
+        let compressed = crate::format::compress::compressed_size(codec, level, &raw);
+        out.meta.codec = codec;
+        out.size_bytes = RECORD_BATCH_OVERHEAD.saturating_add(compressed);
+        out.uncompressed_bytes = RECORD_BATCH_OVERHEAD.saturating_add(raw.len() as u32);
+        if out.size_bytes > cfg.max_message_bytes {
+            return Err(Error::MessageTooLarge);
+        }
+    }
+    Ok(Rc::new(out))
+}
