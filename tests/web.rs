@@ -212,6 +212,7 @@ fn the_report_shape_is_pinned() {
             "leader",
             "leader_epoch",
             "isr",
+            "elr",
             "replicas",
             "high_watermark",
             "last_stable_offset",

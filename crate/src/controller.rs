@@ -89,6 +89,8 @@ impl Controller {
                         partition_epoch: 0,
                         replicas: reps.clone(),
                         isr: reps.clone(),
+                        elr: Vec::new(),
+                        last_known_elr: Vec::new(),
                     })
                     .collect()
             })
@@ -211,6 +213,9 @@ impl Controller {
                 "it restarted (unclean shutdown): a new incarnation registered"
             };
             self.fence(ctx, broker, reason, !clean_restart);
+            if !clean_restart {
+                self.drop_from_elr(broker);
+            }
             if let Some(r) = self.regs.get_mut(&broker) {
                 r.in_controlled_shutdown = false;
             }
@@ -334,7 +339,11 @@ impl Controller {
     ) {
         let Some(p) = self.image.partition(tp).cloned() else { return };
         let unclean_allowed = self.spec.topic_cfgs[tp.topic as usize].unclean_leader_election_enable;
-        let valid = |r: u16| target_isr.contains(&r) && self.acceptable(r, exclude, add);
+        let elr_on = self.spec.features.elr();
+        let (elr, last_known) = self.target_elr(tp, &p, &target_isr);
+        // `isValidNewLeader`: in the target ISR, or (ISR empty, ELR on) in the target ELR.
+        let in_elr = |r: u16| elr_on && target_isr.is_empty() && elr.contains(&r);
+        let valid = |r: u16| (target_isr.contains(&r) || in_elr(r)) && self.acceptable(r, exclude, add);
         let mut kind = ElectionKind::Clean;
         let leader = if preferred && p.replicas.first().is_some_and(|&r| valid(r)) {
             kind = ElectionKind::Preferred;
@@ -342,6 +351,18 @@ impl Controller {
         } else if p.leader.is_some_and(valid) {
             p.leader
         } else if let Some(r) = p.replicas.iter().copied().find(|&r| valid(r)) {
+            if in_elr(r) {
+                kind = ElectionKind::Elr;
+            }
+            Some(r)
+        } else if let Some(&r) = last_known
+            .first()
+            .filter(|_| elr_on && target_isr.is_empty() && elr.is_empty() && last_known.len() == 1)
+            .filter(|&&r| self.acceptable(r, exclude, add))
+        {
+            // `canElectLastKnownLeader` (kplay requires it to be unfenced, as fixed by
+            // KAFKA-19522; 4.0.0 did not check).
+            kind = ElectionKind::LastKnownLeader;
             Some(r)
         } else if unclean_allowed {
             kind = ElectionKind::Unclean;
@@ -350,11 +371,29 @@ impl Controller {
             None
         };
         let mut next = p.clone();
-        let new_unclean_leader = leader.filter(|_| kind == ElectionKind::Unclean && leader != p.leader);
+        next.elr = elr;
+        next.last_known_elr = last_known;
+        let new_unclean_leader = leader
+            .filter(|_| matches!(kind, ElectionKind::Unclean | ElectionKind::LastKnownLeader) && leader != p.leader);
         if let Some(l) = new_unclean_leader {
             next.isr = vec![l];
-        } else if !target_isr.is_empty() {
+            next.elr.clear();
+            next.last_known_elr.clear();
+        } else if let Some(l) = leader.filter(|_| kind == ElectionKind::Elr) {
+            // An ELR member leads: the ISR is it alone, and it leaves the ELR.
+            next.isr = vec![l];
+            next.elr.retain(|&r| r != l);
+        } else if !target_isr.is_empty() || elr_on {
+            // Without ELR the last ISR member is never removed; with it the ISR may empty.
             next.isr = target_isr;
+        }
+        // `maybeUpdateLastKnownLeader`: the leader before the ISR first became empty,
+        // forgotten once the partition has a leader again.
+        if elr_on && next.isr.is_empty() && p.last_known_elr.is_empty() {
+            next.last_known_elr = p.leader.into_iter().collect();
+        }
+        if leader.is_some() {
+            next.last_known_elr.clear();
         }
         next.leader = leader;
         if next.leader != p.leader {
@@ -385,6 +424,40 @@ impl Controller {
         self.dirty = true;
     }
 
+    /// `PartitionChangeBuilder.maybePopulateTargetElr`: with ELR on, replicas leaving an
+    /// ISR that is (or becomes) smaller than min.insync.replicas join the ELR; an ISR of at
+    /// least min.insync.replicas clears it. Returns (ELR, last known ELR).
+    fn target_elr(&self, tp: Tp, p: &PartitionImage, target_isr: &[u16]) -> (Vec<u16>, Vec<u16>) {
+        if !self.spec.features.elr() {
+            return (Vec::new(), Vec::new());
+        }
+        let min_isr = (self.spec.topic_cfgs[tp.topic as usize].min_insync_replicas as usize).min(p.replicas.len());
+        if target_isr.len() >= min_isr {
+            return (Vec::new(), Vec::new());
+        }
+        let mut elr: Vec<u16> = Vec::new();
+        for &r in p.elr.iter().chain(p.isr.iter()) {
+            if !target_isr.contains(&r) && !elr.contains(&r) {
+                elr.push(r);
+            }
+        }
+        elr.sort_unstable_by_key(|r| p.replicas.iter().position(|x| x == r));
+        (elr, p.last_known_elr.clone())
+    }
+
+    /// `handleBrokerUncleanShutdown` with ELR: a broker that restarted after an unclean
+    /// shutdown may miss data, so it leaves every ELR.
+    fn drop_from_elr(&mut self, broker: u16) {
+        let tps: Vec<Tp> = self.image.partitions().filter(|(_, p)| p.elr.contains(&broker)).map(|(tp, _)| tp).collect();
+        for tp in tps {
+            let img = Rc::make_mut(&mut self.image);
+            let p = &mut img.topics[tp.topic as usize][tp.partition as usize];
+            p.elr.retain(|&r| r != broker);
+            p.partition_epoch += 1;
+            self.dirty = true;
+        }
+    }
+
     fn alter_partition(
         &mut self,
         ctx: &mut CCtx,
@@ -405,8 +478,11 @@ impl Controller {
         if new_isr.iter().any(|&r| !p.isr.contains(&r) && self.regs.get(&r).is_none_or(ineligible)) {
             return Error::IneligibleReplica;
         }
+        let (elr, last_known) = self.target_elr(tp, &p, &new_isr);
         let mut next = p;
         next.isr = new_isr;
+        next.elr = elr;
+        next.last_known_elr = last_known;
         next.partition_epoch += 1;
         ctx.trace(Event::IsrChanged { tp, isr: next.isr.clone(), partition_epoch: next.partition_epoch });
         let img = Rc::make_mut(&mut self.image);

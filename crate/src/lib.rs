@@ -23,7 +23,10 @@
 //!   bump their own epoch after an abortable error (only idempotent-only producers do,
 //!   KIP-360).
 //! - Consumers read the replicas' state directly, without fetch latency.
-//! - Eligible leader replicas (KIP-966) are off, Kafka 4.0's default.
+//! - Eligible leader replicas (KIP-966) are off, Kafka 4.0's default; `features
+//!   eligible.leader.replicas.version=1` turns them on (the ELR, clean election from it,
+//!   the last known leader). kplay does not elect a fenced last known leader (4.0.0 did,
+//!   KAFKA-19522), nor model the cluster-level min.insync.replicas that ELR brings.
 //! - Connections are TCP: a cut or isolation holds data that retransmission delivers
 //!   after the link returns (RTO from 200 ms doubling, up to ~15 minutes); a message
 //!   lost by `drop` or `loss` on a producer-broker connection is one TCP could not

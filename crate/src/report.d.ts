@@ -78,6 +78,8 @@ export interface PartitionReport {
   leader: number | null;
   leader_epoch: number;
   isr: number[];
+  /** Eligible leader replicas (KIP-966); empty unless the feature is on. */
+  elr: number[];
   replicas: number[];
   high_watermark: number;
   last_stable_offset: number;

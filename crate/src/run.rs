@@ -302,6 +302,7 @@ fn partition_reports(world: &World) -> Vec<PartitionReport> {
                 leader: p.leader,
                 leader_epoch: p.leader_epoch,
                 isr: p.isr.clone(),
+                elr: p.elr.clone(),
                 replicas: p.replicas.clone(),
                 high_watermark: leader_replica.map_or(0, |r| r.hw),
                 last_stable_offset: leader_replica.map_or(0, |r| r.last_stable_offset()),

@@ -297,6 +297,12 @@ fn explain_lost(world: &World, ix: &Index, ids: &[u32], batch: u32, story: Optio
                         format!("broker-{l} became leader again as preferred replica (epoch {leader_epoch}) at {t}")
                     }
                     ElectionKind::Clean => format!("broker-{l} was elected leader from the ISR (epoch {leader_epoch}) at {t}"),
+                    ElectionKind::Elr => format!(
+                        "broker-{l} was elected leader from the eligible leader replicas (the ISR was empty; KIP-966) (epoch {leader_epoch}) at {t}"
+                    ),
+                    ElectionKind::LastKnownLeader => format!(
+                        "broker-{l}, the last known leader, was elected with the ISR and ELR empty (KIP-966) (epoch {leader_epoch}) at {t}"
+                    ),
                 });
             }
             Event::PartitionOffline { tp: etp, .. } if Some(*etp) == tp => {

@@ -18,6 +18,12 @@ pub struct PartitionImage {
     /// Assignment order; the first is the preferred leader.
     pub replicas: Vec<u16>,
     pub isr: Vec<u16>,
+    /// Eligible leader replicas (KIP-966; only with `eligible.leader.replicas.version=1`):
+    /// replicas that left the ISR while it was under min.insync.replicas, so hold
+    /// everything below the high watermark.
+    pub elr: Vec<u16>,
+    /// The leader before the ISR became empty (KIP-966 `lastKnownElr`).
+    pub last_known_elr: Vec<u16>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -112,6 +112,8 @@ pub struct PartitionReport {
     pub leader: Option<u16>,
     pub leader_epoch: u32,
     pub isr: Vec<u16>,
+    /// Eligible leader replicas (KIP-966), empty unless `eligible.leader.replicas.version=1`.
+    pub elr: Vec<u16>,
     pub replicas: Vec<u16>,
     pub high_watermark: u64,
     pub last_stable_offset: u64,

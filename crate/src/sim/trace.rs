@@ -68,6 +68,12 @@ pub enum ElectionKind {
     Unclean,
     /// Leadership moved back to the preferred replica.
     Preferred,
+    /// The ISR was empty and an eligible leader replica (KIP-966) was chosen: clean, it
+    /// has everything below the high watermark.
+    Elr,
+    /// ISR and ELR empty: the last known leader was chosen (KIP-966), as an unclean
+    /// election in recovery.
+    LastKnownLeader,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
