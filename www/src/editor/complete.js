@@ -26,6 +26,8 @@ const SEND_OPTIONS = [
   { name: 'value', default: '', doc: 'The record value, quoted: value="hello".' },
   { name: 'size', default: '', doc: 'A deterministic payload of this many bytes: size=200B.' },
   { name: 'partition', default: '', doc: 'Explicit partition (bypasses the partitioner).' },
+  { name: 'headers', default: '', doc: 'Record headers: headers=trace:abc,region:eu (a key alone has a null value).' },
+  { name: 'timestamp', default: '', doc: 'CreateTime in ms since 1970 (else the send time; seed N epoch= sets time 0).' },
 ];
 const SUMMARY = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'produce_requests', 'batches'];
 const TRACE_EVENTS = [
