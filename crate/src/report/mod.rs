@@ -6,6 +6,7 @@
 //! identity (seed, versions, trace hash), the explanations, the effective configuration
 //! and, on request, the trace. Optional sections are absent (not null) when not asked for.
 
+pub mod perf;
 pub mod text;
 
 use crate::sim::VecMap;

@@ -128,6 +128,7 @@ pub struct PropDef {
     /// First Kafka release (major, minor) that has this property.
     pub since: (u16, u16),
     /// One-line description; says so when kplay accepts the property without modelling it.
+    #[cfg(not(target_arch = "wasm32"))]
     pub doc: &'static str,
 }
 
@@ -356,7 +357,14 @@ mod tests {
         Ty::Num { java, unit, min, max: None, kplay_min: false }
     }
     fn def(name: &'static str, ty: Ty) -> PropDef {
-        PropDef { name, ty, default: "0", since: (2, 0), doc: "" }
+        PropDef {
+            name,
+            ty,
+            default: "0",
+            since: (2, 0),
+            #[cfg(not(target_arch = "wasm32"))]
+            doc: "",
+        }
     }
 
     #[test]

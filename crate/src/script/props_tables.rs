@@ -32,8 +32,19 @@ const fn num(java: Java, unit: Unit, min: Option<i64>, max: Option<i64>) -> Ty {
 const fn kplay(java: Java, unit: Unit, min: i64) -> Ty {
     Ty::Num { java, unit, min: Some(min), max: None, kplay_min: true }
 }
+/// The one-line description is for the editor (`scripts/gen-properties.mjs` reads it from
+/// this file) and the native CLI; the wasm module, which never shows it, leaves it out.
 const fn p(name: &'static str, ty: Ty, default: &'static str, since: (u16, u16), doc: &'static str) -> PropDef {
-    PropDef { name, ty, default, since, doc }
+    #[cfg(target_arch = "wasm32")]
+    let _ = doc;
+    PropDef {
+        name,
+        ty,
+        default,
+        since,
+        #[cfg(not(target_arch = "wasm32"))]
+        doc,
+    }
 }
 
 use Java::{Int, Long};

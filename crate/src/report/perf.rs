@@ -1,0 +1,150 @@
+//! The figures `kafka-producer-perf-test` prints, per producer and in total.
+//!
+//! As `ProducerPerformance` measures them (tools/.../ProducerPerformance.java): a record's
+//! latency runs from the `send()` call to its callback; only successful sends count;
+//! throughput is records (and payload bytes: values only, MiB) over the busy window, from
+//! the first `send()` to the last successful callback (the idle tail after it is not in
+//! the window); percentiles are the sorted sample at index `(int)(p × n)`, without
+//! interpolation. Where the tool truncates latencies to whole milliseconds, kplay keeps
+//! its microsecond resolution (ms with three decimals), since simulated clusters are
+//! often faster than a millisecond.
+
+use serde::Serialize;
+
+use crate::sim::history::History;
+use crate::sim::{Micros, Outcome};
+
+/// Latency figures in milliseconds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Latency {
+    pub avg: f64,
+    pub max: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub p999: f64,
+}
+
+/// One producer's (or all producers') figures.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Figures {
+    /// Records whose send succeeded.
+    pub records: u64,
+    pub records_per_sec: f64,
+    pub mb_per_sec: f64,
+    pub latency_ms: Latency,
+    /// The busy window, from the first send() to the last successful callback.
+    pub window_us: Micros,
+}
+
+impl Figures {
+    /// `kafka-producer-perf-test`'s final line.
+    pub fn line(&self) -> String {
+        let l = &self.latency_ms;
+        format!(
+            "{} records sent, {:.1} records/sec ({:.2} MB/sec), {:.2} ms avg latency, {:.2} ms max latency, \
+             {} ms 50th, {} ms 95th, {} ms 99th, {} ms 99.9th.",
+            self.records,
+            self.records_per_sec,
+            self.mb_per_sec,
+            l.avg,
+            l.max,
+            trim(l.p50),
+            trim(l.p95),
+            trim(l.p99),
+            trim(l.p999)
+        )
+    }
+}
+
+fn trim(ms: f64) -> String {
+    let s = format!("{ms:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The figures of the records `keep` selects (by producer index).
+pub fn figures(history: &History, keep: impl Fn(u16) -> bool) -> Figures {
+    let mut lat: Vec<Micros> = Vec::new();
+    let mut bytes = 0u64;
+    let mut first_send = Micros::MAX;
+    let mut last_ack = 0;
+    for r in history.records.iter().filter(|r| keep(r.producer)) {
+        first_send = first_send.min(r.sent_us);
+        if let Outcome::Acked { .. } = r.outcome {
+            lat.push(r.result_us.saturating_sub(r.sent_us));
+            bytes += r.value_bytes as u64;
+            last_ack = last_ack.max(r.result_us);
+        }
+    }
+    if lat.is_empty() {
+        return Figures::default();
+    }
+    // A window of zero (everything at one instant) counts as one microsecond.
+    let window_us = last_ack.saturating_sub(first_send).max(1);
+    let secs = window_us as f64 / 1e6;
+    lat.sort_unstable();
+    let n = lat.len();
+    let ms = |us: Micros| us as f64 / 1000.0;
+    let at = |p_permille: usize| ms(lat[(p_permille * n / 1000).min(n - 1)]);
+    let total: u128 = lat.iter().map(|&l| l as u128).sum();
+    Figures {
+        records: n as u64,
+        records_per_sec: n as f64 / secs,
+        mb_per_sec: bytes as f64 / (1024.0 * 1024.0) / secs,
+        latency_ms: Latency {
+            avg: total as f64 / n as f64 / 1000.0,
+            max: ms(lat[n - 1]),
+            p50: at(500),
+            p95: at(950),
+            p99: at(990),
+            p999: at(999),
+        },
+        window_us,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::history::{RecordRec, NO_PARTITION, NO_TXN};
+
+    fn rec(producer: u16, sent_us: Micros, result_us: Micros, acked: bool) -> RecordRec {
+        RecordRec {
+            producer,
+            topic: 0,
+            partition: NO_PARTITION,
+            stmt: 0,
+            index: 0,
+            app_seq: 0,
+            sent_us,
+            timestamp_ms: 0,
+            result_us,
+            outcome: if acked { Outcome::Acked { offset: 0 } } else { Outcome::Pending },
+            txn: NO_TXN,
+            batch: 0,
+            sends: 1,
+            value_bytes: 1024 * 1024,
+            cause: None,
+        }
+    }
+
+    #[test]
+    fn throughput_over_the_busy_window_and_percentiles_without_interpolation() {
+        let mut h = History::default();
+        // 10 records sent 0..9 ms, each acked 1..10 ms later: latencies 1..10 ms.
+        for i in 0..10u64 {
+            h.records.push(rec(0, i * 1000, i * 1000 + (i + 1) * 1000, true));
+        }
+        h.records.push(rec(1, 0, 0, false));
+        let f = figures(&h, |p| p == 0);
+        assert_eq!(f.records, 10);
+        assert_eq!(f.window_us, 19_000, "first send 0 ms, last callback 19 ms");
+        assert!((f.records_per_sec - 10.0 / 0.019).abs() < 1e-6);
+        assert!((f.mb_per_sec - 10.0 / 0.019).abs() < 1e-6, "1 MiB payload each");
+        assert_eq!(f.latency_ms.p50, 6.0, "index (int)(0.5 × 10) = 5 → the 6th value");
+        assert_eq!(f.latency_ms.max, 10.0);
+        assert_eq!(f.latency_ms.avg, 5.5);
+        assert_eq!(figures(&h, |p| p == 1), Figures::default(), "no successful send, no figures");
+        assert!(f.line().starts_with("10 records sent, 526.3 records/sec (526.32 MB/sec), 5.50 ms avg latency"));
+    }
+}
