@@ -6,6 +6,7 @@
 //! the scenario seed; nothing reads the wall clock or iterates a hash map. Given the same
 //! scenario and seed, a run is the same sequence of events, natively and in wasm.
 
+pub mod cost;
 pub mod ctx;
 pub mod history;
 pub mod net;
