@@ -172,6 +172,7 @@ fn the_report_shape_is_pinned() {
             "kernel_events",
             "final_view",
             "summary",
+            "guarantee",
             "records_undecided",
             "errors",
             "error_causes",
@@ -201,6 +202,26 @@ fn the_report_shape_is_pinned() {
             "aborted",
             "produce_requests",
             "batches",
+        ]
+    );
+    let guarantee = get(&report, "guarantee");
+    assert_eq!(keys(&guarantee), ["promised", "reasons", "observed"], "by_producer only with several producers");
+    assert_eq!(get(&guarantee, "promised").as_string().as_deref(), Some("exactly-once-per-session"));
+    let reason = Array::from(&get(&guarantee, "reasons")).get(0);
+    assert_eq!(keys(&reason), ["property", "holds", "settings", "text", "holds_under", "fails_under"]);
+    assert_eq!(
+        keys(&get(&guarantee, "observed")),
+        [
+            "clean",
+            "lost",
+            "duplicated",
+            "reordered",
+            "phantom",
+            "duplicated_across_sessions",
+            "reordered_across_sessions",
+            "breaks_promise",
+            "broken_by",
+            "text",
         ]
     );
     let partition = Array::from(&get(&report, "partitions")).get(0);
@@ -243,6 +264,18 @@ fn the_report_shape_is_pinned() {
     assert!(get(&record, "error").is_null(), "an absent error is null, not missing");
     let event = Array::from(&get(&with, "trace")).get(0);
     assert!(get(&event, "at_us").as_f64().is_some() && get(&event, "type").as_string().is_some());
+}
+
+#[wasm_bindgen_test]
+fn a_clean_acks_0_run_is_observed_clean_and_promised_at_most_once() {
+    let text = "brokers 1\ntopic t partitions=1\nproducer app acks=0\nproducer safe\n\
+                at 0ms app send t count=5\nat 0ms safe send t count=5\n";
+    let guarantee = get(&get(&run(text, "{}"), "report"), "guarantee");
+    assert_eq!(get(&guarantee, "promised").as_string().as_deref(), Some("at-most-once"));
+    assert_eq!(get(&get(&guarantee, "observed"), "clean").as_bool(), Some(true));
+    let by = get(&guarantee, "by_producer");
+    assert_eq!(keys(&by), ["app", "safe"]);
+    assert_eq!(keys(&get(&by, "app")), ["promised", "reasons", "observed"]);
 }
 
 #[wasm_bindgen_test]

@@ -26,6 +26,51 @@ export interface Summary {
   batches: number;
 }
 
+/** What a configuration promises (crate/src/checker/guarantee). */
+export type Level =
+  | 'none' | 'at-most-once' | 'at-least-once' | 'exactly-once-per-session' | 'exactly-once-transactional';
+
+/** A kind of fault the reasons and the survival card name. */
+export type FaultKind =
+  | 'message-loss' | 'leader-crash' | 'follower-crash' | 'two-brokers-down' | 'power-loss-one'
+  | 'power-loss-all' | 'leader-isolated' | 'producer-restart' | 'unclean-election' | 'lone-leader-power-loss';
+
+export interface Reason {
+  property: 'durability' | 'no-duplicates' | 'ordering' | 'across-sessions';
+  /** Holds under Kafka's design fault model (one broker failing at a time, lost messages). */
+  holds: boolean;
+  /** The deciding settings as Kafka spells them, e.g. `acks=1`. */
+  settings: string[];
+  text: string;
+  holds_under: FaultKind[];
+  fails_under: FaultKind[];
+}
+
+/** What the run showed, judged against the promise. */
+export interface Observed {
+  clean: boolean;
+  lost: number;
+  duplicated: number;
+  reordered: number;
+  phantom: number;
+  duplicated_across_sessions: number;
+  reordered_across_sessions: number;
+  breaks_promise: boolean;
+  broken_by: ('lost' | 'duplicated' | 'reordered')[];
+  text: string;
+}
+
+export interface ProducerGuarantee {
+  promised: Level;
+  reasons: Reason[];
+  observed: Observed;
+}
+
+export interface Guarantee extends ProducerGuarantee {
+  /** Present only when the scenario declares several producers. */
+  by_producer?: Record<string, ProducerGuarantee>;
+}
+
 export interface ConsumerReport {
   isolation_level: 'read_committed' | 'read_uncommitted';
   records: number;
@@ -140,6 +185,7 @@ export interface Report {
   kernel_events: number;
   final_view: 'read_committed' | 'read_uncommitted';
   summary: Summary;
+  guarantee: Guarantee;
   records_undecided: number;
   errors: Record<string, number>;
   error_causes: Record<string, number>;

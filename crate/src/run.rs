@@ -6,7 +6,7 @@
 use crate::sim::VecMap;
 use std::rc::Rc;
 
-use crate::checker::{self, expect, explain, verdicts};
+use crate::checker::{self, expect, explain, guarantee, verdicts};
 use crate::config::IsolationLevel;
 use crate::report::{ConsumerReport, PartitionReport, ProducerStateReport, RecordReport, ReplicaReport, Report};
 use crate::script::ast::{RunUntil, Scenario};
@@ -178,6 +178,7 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
         kernel_events: world.events,
         final_view: isolation.name().to_string(),
         summary,
+        guarantee: guarantee::guarantee(sc, guarantee::observe(&world.history, &j, sc.producers.len())),
         records_undecided: undecided as u64,
         errors,
         error_causes: causes,
