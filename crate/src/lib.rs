@@ -7,7 +7,8 @@
 //! (leader, follower, storage, coordinator), `controller` (KRaft), `consumer`,
 //! `world` (the kernel's driver), `checker` (verdicts, expectations, explanations),
 //! `report` (the one output type), `run` (wiring), `search` (fault-schedule search,
-//! shrinking and the survival card). `wasm` is the browser boundary.
+//! shrinking and the survival card), `sweep` (a scenario over setting values × seeds).
+//! `wasm` is the browser boundary.
 //!
 //! # Modelling choices
 //! Where kplay models Kafka more simply than Kafka is, it does so on purpose and says so:
@@ -46,6 +47,7 @@ pub mod search;
 pub mod sim;
 pub mod snapshot;
 pub mod swarm;
+pub mod sweep;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 pub mod world;

@@ -15,11 +15,17 @@ fn usage_error(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// A mistake in an option's value: the message alone, exit code 2.
+fn value_error(msg: &str) -> ExitCode {
+    eprintln!("kplay: {msg}");
+    ExitCode::from(2)
+}
+
 fn number(flag: &str, v: Option<&String>) -> Result<u64, ExitCode> {
     match v.map(|s| s.parse::<u64>()) {
         Some(Ok(n)) => Ok(n),
-        Some(Err(_)) => Err(usage_error(&format!("{flag} needs a whole number, got '{}'", v.unwrap()))),
-        None => Err(usage_error(&format!("{flag} needs a whole number"))),
+        Some(Err(_)) => Err(value_error(&format!("{flag} needs a whole number, got '{}'", v.map_or("", |s| s)))),
+        None => Err(value_error(&format!("{flag} needs a whole number"))),
     }
 }
 
@@ -60,14 +66,14 @@ fn parse_search(args: &[String]) -> Result<SearchArgs, ExitCode> {
             }
             "--faults" => {
                 let list = v.ok_or_else(|| usage_error("--faults needs a list such as crash,power,drop"))?;
-                a.opts.source = Source::Ops(FaultOp::parse_list(list).map_err(|e| usage_error(&e))?);
+                a.opts.source = Source::Ops(FaultOp::parse_list(list).map_err(|e| value_error(&e))?);
                 i += 1;
             }
             "--kind" => {
                 let name = v.map(String::as_str).unwrap_or("");
                 let k = FaultKind::from_name(name).ok_or_else(|| {
                     let known: Vec<&str> = FaultKind::ALL.iter().map(|k| k.name()).collect();
-                    usage_error(&format!("unknown fault kind '{name}' (known: {})", known.join(", ")))
+                    value_error(&format!("unknown fault kind '{name}' (known: {})", known.join(", ")))
                 })?;
                 a.opts.source = Source::Kind(k);
                 i += 1;
@@ -77,12 +83,12 @@ fn parse_search(args: &[String]) -> Result<SearchArgs, ExitCode> {
                 let mut t = Vec::new();
                 for name in list.split(',').filter(|s| !s.is_empty()) {
                     let Some(&v) = VERDICTS.iter().find(|&&x| x == name) else {
-                        return Err(usage_error(&format!("--target takes lost, duplicated, reordered; got '{name}'")));
+                        return Err(value_error(&format!("--target takes lost, duplicated, reordered; got '{name}'")));
                     };
                     t.push(v);
                 }
                 if t.is_empty() {
-                    return Err(usage_error("--target needs a list such as lost,duplicated"));
+                    return Err(value_error("--target needs a list such as lost,duplicated"));
                 }
                 a.opts.targets = Targets::Verdicts(t);
                 i += 1;
@@ -228,8 +234,97 @@ fn print_card(a: &SearchArgs, text: &str) -> ExitCode {
 }
 
 pub fn cmd_sweep(args: &[String]) -> ExitCode {
-    let _ = args;
-    usage_error("sweep is not available yet")
+    use kplay::sweep::{Setting, Sweep};
+    let (mut file, mut settings, mut seeds, mut json) = (None, Vec::new(), 1u64, false);
+    let mut i = 0;
+    while i < args.len() {
+        let v = args.get(i + 1);
+        match args[i].as_str() {
+            "--json" => json = true,
+            "--set" => {
+                match Setting::parse(v.map(String::as_str).unwrap_or("")) {
+                    Ok(s) => settings.push(s),
+                    Err(e) => return value_error(&e),
+                }
+                i += 1;
+            }
+            "--seeds" => {
+                seeds = match number("--seeds", v) {
+                    Ok(0) => return value_error("--seeds needs at least 1"),
+                    Ok(n) => n,
+                    Err(c) => return c,
+                };
+                i += 1;
+            }
+            x if x.starts_with("--") => return usage_error(&format!("unknown option {x}")),
+            x if file.is_none() => file = Some(x.to_string()),
+            x => return usage_error(&format!("one scenario file at a time (got '{x}' too)")),
+        }
+        i += 1;
+    }
+    let Some(file) = file else { return usage_error("sweep needs a scenario file") };
+    let text = match load(&file) {
+        Ok(t) => t,
+        Err(c) => return c,
+    };
+    let t0 = Instant::now();
+    let mut sweep = match Sweep::new(&text, settings, seeds) {
+        Ok(s) => s,
+        Err(e) => return value_error(&e),
+    };
+    while !sweep.step(16) {}
+    let report = sweep.report();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        return ExitCode::SUCCESS;
+    }
+    let heads: Vec<String> = report.settings.clone();
+    let widths: Vec<usize> = heads
+        .iter()
+        .map(|h| report.rows.iter().map(|r| r.values.get(h).map_or(0, |v| v.len())).max().unwrap_or(0).max(h.len()))
+        .collect();
+    let cells = |f: &dyn Fn(&String) -> String| -> String {
+        heads.iter().zip(&widths).map(|(h, &w)| format!("{:<w$}  ", f(h))).collect()
+    };
+    let head = cells(&|h: &String| h.clone())
+        + "  seed     sent    acked     lost      dup  reorder  phantom   failed  promised";
+    println!("kplay sweep {file}: {} row(s)\n{head}", report.rows.len());
+    for r in &report.rows {
+        let vals = cells(&|h: &String| r.values.get(h).cloned().unwrap_or_default());
+        match (&r.summary, &r.error) {
+            (Some(s), _) => println!(
+                "{vals}{:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  {}{}",
+                r.seed,
+                s.sent,
+                s.acked,
+                s.lost,
+                s.duplicated,
+                s.reordered,
+                s.phantom,
+                s.failed,
+                r.promised.map_or("", |l| l.name()),
+                if r.breaks_promise { " (broken)" } else { "" }
+            ),
+            (None, e) => println!("{vals}{:>6}  invalid: {}", r.seed, e.as_deref().unwrap_or("")),
+        }
+    }
+    if report.seeds.len() > 1 {
+        println!("\nmean rates per record sent over {} seeds:", report.seeds.len());
+        for c in &report.combinations {
+            let vals: Vec<String> = c.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            println!(
+                "  {:<40} lost {:.4}  duplicated {:.4}  reordered {:.4}  broke the promise in {} of {}",
+                vals.join(" "),
+                c.rates.lost,
+                c.rates.duplicated,
+                c.rates.reordered,
+                c.broke_promise,
+                c.runs
+            );
+        }
+    }
+    println!("({} runs in {:.2} s)", report.rows.len(), t0.elapsed().as_secs_f64());
+    ExitCode::SUCCESS
 }
 
 /// Scenarios `kplay bench search` measures: (name, text).

@@ -137,13 +137,13 @@ impl Search {
     }
 
     /// A shrinker for the counterexample found, if any.
-    pub fn shrinker(&self) -> Option<shrink::Shrinker<'_>> {
+    pub fn shrinker(&self) -> Option<shrink::Shrinker> {
         let (_, c, v) = self.found.as_ref()?;
-        Some(shrink::Shrinker::new(&self.base, self.opts.targets.clone(), c.clone(), v.clone()))
+        Some(shrink::Shrinker::new(self.base.clone(), self.opts.targets.clone(), c.clone(), v.clone()))
     }
 
     /// The counterexample once `shrinker` is done: its text, verified by a full run.
-    pub fn counterexample(&self, s: &shrink::Shrinker<'_>) -> Option<Counterexample> {
+    pub fn counterexample(&self, s: &shrink::Shrinker) -> Option<Counterexample> {
         let (index, original, _) = self.found.as_ref()?;
         let b = &self.base;
         let records = |c: &Candidate| b.records(&c.counts);

@@ -23,8 +23,8 @@ use super::faults::{Op, Target};
 pub const MAX_RUNS: u64 = 1_500;
 const PHASES: usize = 5;
 
-pub struct Shrinker<'a> {
-    base: &'a Base,
+pub struct Shrinker {
+    base: Base,
     targets: Targets,
     pub current: Candidate,
     pub violation: Violation,
@@ -68,8 +68,9 @@ fn simpler(x: u64, allow_zero: bool) -> Vec<u64> {
     out
 }
 
-impl<'a> Shrinker<'a> {
-    pub fn new(base: &'a Base, targets: Targets, current: Candidate, violation: Violation) -> Shrinker<'a> {
+impl Shrinker {
+    /// Shrinks `current` (which shows `violation`) over its own copy of `base`.
+    pub fn new(base: Base, targets: Targets, current: Candidate, violation: Violation) -> Shrinker {
         let goal = violation.goal();
         let mut s = Shrinker {
             base,
