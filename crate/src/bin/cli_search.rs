@@ -158,7 +158,13 @@ pub fn cmd_search(args: &[String]) -> ExitCode {
                 report.ran,
                 searched,
                 rate,
-                if report.unsettled > 0 { format!(", {} never settled", report.unsettled) } else { String::new() }
+                match report.first_unsettled {
+                    Some(i) => format!(
+                        ", {} never settled, the first schedule {i}: a simulator liveness problem",
+                        report.unsettled
+                    ),
+                    None => String::new(),
+                }
             ),
             Some(cx) => {
                 println!(

@@ -112,6 +112,18 @@ impl Base {
         Ok(Base { scenario, header, brokers_line, workload, checked, skipped })
     }
 
+    /// The event budget of one candidate run, from the fault-free run's events.
+    pub fn max_events(&self) -> u64 {
+        let text = self.render(&self.candidate(), &[], &[]);
+        let opts = crate::RunOptions { unhashed: true, ..crate::RunOptions::default() };
+        let mut session = match crate::Session::new(&text, opts) {
+            Ok(s) => s,
+            Err(_) => return super::check::budget(0),
+        };
+        session.step(super::check::budget(0));
+        super::check::budget(session.world.events)
+    }
+
     /// The file's workload with no faults, on its own cluster.
     pub fn candidate(&self) -> Candidate {
         Candidate {

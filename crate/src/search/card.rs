@@ -54,6 +54,7 @@ pub struct CardSearch {
     per_row: u64,
     row: usize,
     next: u64,
+    max_events: u64,
     pub card: Card,
 }
 
@@ -94,13 +95,15 @@ impl CardSearch {
                 promise_allows: allowed(&base, kind),
             })
             .collect();
-        let promised = super::Search::new(text, super::SearchOptions::default())?.promised();
+        let promised = guarantee::promised(&base.scenario);
+        let max_events = base.max_events();
         Ok(CardSearch {
             base,
             seed,
             per_row,
             row: 0,
             next: 0,
+            max_events,
             card: Card { seed, schedules_per_row: per_row, promised, rows },
         })
     }
@@ -139,7 +142,8 @@ impl CardSearch {
             c.faults = faults;
             row.schedules += 1;
             let text = self.base.render(&c, &[], &[]);
-            let Some((v, _)) = check::run(&text, &Targets::Verdicts(check::VERDICTS.to_vec())) else { continue };
+            let targets = Targets::Verdicts(check::VERDICTS.to_vec());
+            let Some((v, _)) = check::run(&text, &targets, self.max_events) else { continue };
             let found =
                 [(&mut row.lost, v.lost), (&mut row.duplicated, v.duplicated), (&mut row.reordered, v.reordered)];
             for (name, (slot, count)) in check::VERDICTS.iter().zip(found) {

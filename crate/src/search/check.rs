@@ -117,10 +117,25 @@ pub fn judge(report: &Report, targets: &Targets) -> Violation {
     }
 }
 
-/// Runs scenario text (unhashed: no trace kept or hashed, no explanations) and judges it. `None` when
-/// the text does not parse, which a generator bug would cause.
-pub fn run(text: &str, targets: &Targets) -> Option<(Violation, u64)> {
+/// Runs scenario text (unhashed: no trace kept or hashed, no explanations) for at most
+/// `max_events` kernel events, and judges it. A run that has not ended by then (or hit
+/// the 24-hour cap) is unsettled: judged as it stands, never a violation. `None` when the
+/// text does not parse, which a generator bug would cause.
+pub fn run(text: &str, targets: &Targets, max_events: u64) -> Option<(Violation, u64)> {
     let opts = RunOptions { unhashed: true, ..RunOptions::default() };
-    let report = crate::run(text, &opts).ok()?;
-    Some((judge(&report, targets), report.kernel_events))
+    let mut session = crate::Session::new(text, opts).ok()?;
+    let ended = session.step(max_events);
+    let report = session.report();
+    let mut v = judge(&report, targets);
+    if !ended || v.unsettled {
+        v = Violation { unsettled: true, ..Violation::default() };
+    }
+    Some((v, report.kernel_events))
+}
+
+/// The event budget of one candidate run: generous against the fault-free run's
+/// `baseline` events (faults add retries, elections and idle waits), so only a run that
+/// never settles reaches it.
+pub fn budget(baseline: u64) -> u64 {
+    baseline.saturating_mul(50).max(100_000)
 }

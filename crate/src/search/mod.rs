@@ -74,6 +74,10 @@ pub struct Search {
     pub kernel_events: u64,
     /// Runs that never settled (hit the 24-hour cap); not counted as violations.
     pub unsettled: u64,
+    /// The first schedule that never settled, to reproduce it.
+    pub first_unsettled: Option<u64>,
+    /// Kernel events one candidate run may take ([`check::budget`]).
+    pub max_events: u64,
     /// Whether the source applies to this cluster (a card row may not).
     pub applicable: bool,
     pub found: Option<(u64, Candidate, Violation)>,
@@ -83,18 +87,23 @@ impl Search {
     pub fn new(text: &str, opts: SearchOptions) -> Result<Search, Vec<Diagnostic>> {
         let base = Base::new(text)?;
         let next = opts.start;
-        Ok(Search { base, opts, next, ran: 0, kernel_events: 0, unsettled: 0, applicable: true, found: None })
+        let max_events = base.max_events();
+        Ok(Search {
+            base,
+            opts,
+            next,
+            ran: 0,
+            kernel_events: 0,
+            unsettled: 0,
+            first_unsettled: None,
+            max_events,
+            applicable: true,
+            found: None,
+        })
     }
 
     pub fn promised(&self) -> Level {
-        let sc = &self.base.scenario;
-        let promises: Vec<_> = (0..sc.producers.len()).map(|p| crate::checker::guarantee::promise(sc, p)).collect();
-        let idempotent = sc.producers.iter().all(|p| p.config.enable_idempotence);
-        if promises.is_empty() {
-            Level::None
-        } else {
-            crate::checker::guarantee::combined(&promises, idempotent)
-        }
+        crate::checker::guarantee::promised(&self.base.scenario)
     }
 
     /// Schedule `i` (`None` when the source does not apply to this cluster).
@@ -126,9 +135,12 @@ impl Search {
             };
             let text = self.base.render(&c, &[], &[]);
             self.ran += 1;
-            let Some((v, events)) = check::run(&text, &self.opts.targets) else { continue };
+            let Some((v, events)) = check::run(&text, &self.opts.targets, self.max_events) else { continue };
             self.kernel_events += events;
-            self.unsettled += v.unsettled as u64;
+            if v.unsettled {
+                self.unsettled += 1;
+                self.first_unsettled = self.first_unsettled.or(Some(i));
+            }
             if v.any() {
                 self.found = Some((i, c, v));
             }
@@ -206,6 +218,7 @@ impl Search {
             checked_expectations: self.base.checked.clone(),
             skipped_expectations: self.base.skipped.clone(),
             unsettled: self.unsettled,
+            first_unsettled: self.first_unsettled,
             counterexample,
         }
     }
@@ -273,7 +286,9 @@ pub struct SearchReport {
     pub targets: Vec<String>,
     pub checked_expectations: Vec<String>,
     pub skipped_expectations: Vec<String>,
+    /// Schedules whose run never settled (a simulator liveness problem to report).
     pub unsettled: u64,
+    pub first_unsettled: Option<u64>,
     pub counterexample: Option<Counterexample>,
 }
 

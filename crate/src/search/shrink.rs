@@ -34,6 +34,7 @@ pub struct Shrinker {
     queue: Vec<Candidate>,
     changed: bool,
     pub runs: u64,
+    max_events: u64,
     done: bool,
 }
 
@@ -72,6 +73,7 @@ impl Shrinker {
     /// Shrinks `current` (which shows `violation`) over its own copy of `base`.
     pub fn new(base: Base, targets: Targets, current: Candidate, violation: Violation) -> Shrinker {
         let goal = violation.goal();
+        let max_events = base.max_events();
         let mut s = Shrinker {
             base,
             targets,
@@ -82,6 +84,7 @@ impl Shrinker {
             queue: Vec::new(),
             changed: false,
             runs: 0,
+            max_events,
             done: false,
         };
         s.queue = s.moves();
@@ -103,7 +106,7 @@ impl Shrinker {
             budget -= 1;
             self.runs += 1;
             let text = self.base.render(&c, &[], &[]);
-            if let Some((v, _)) = check::run(&text, &self.targets) {
+            if let Some((v, _)) = check::run(&text, &self.targets, self.max_events) {
                 if self.goal.met_by(&v) {
                     self.current = c;
                     self.violation = v;
@@ -242,4 +245,34 @@ fn simpler_ops(op: &Op) -> Vec<Op> {
         Op::Restart { .. } => {}
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_simpler_value_costs_less_so_shrinking_ends() {
+        for x in [0u64, 1, 7, 10, 45, 1234, 1500, 18_718, 57_722, 1_509_045] {
+            for y in simpler(x, true) {
+                assert!(cost(y) < cost(x), "{y} is not simpler than {x}");
+            }
+        }
+        assert_eq!(simpler(18_718, false)[..2], [10_000, 20_000], "the roundest first, the smaller of equals");
+        assert!(simpler(1000, false).iter().all(|&y| y < 1000), "a round value only gets smaller");
+        assert!(simpler(0, true).is_empty());
+    }
+
+    #[test]
+    fn a_leader_crash_can_become_a_named_broker_and_a_power_loss_a_process_crash() {
+        let op = Op::Crash {
+            target: Target::LeaderOf { topic: "t".into(), partition: 0, replicas: vec![2, 3] },
+            power: true,
+            down_ms: 4000,
+        };
+        let v = simpler_ops(&op);
+        assert!(v.contains(&Op::Crash { target: Target::Broker(2), power: true, down_ms: 4000 }));
+        assert!(v.iter().any(|o| matches!(o, Op::Crash { power: false, target: Target::LeaderOf { .. }, .. })));
+        assert!(v.iter().any(|o| matches!(o, Op::Crash { down_ms: 2000, .. })));
+    }
 }

@@ -290,6 +290,17 @@ pub fn combined(promises: &[Promise], idempotent: bool) -> Level {
     )
 }
 
+/// What the whole configuration of `scenario` promises (the weakest producer's).
+pub fn promised(scenario: &Scenario) -> Level {
+    let promises: Vec<Promise> = (0..scenario.producers.len()).map(|p| promise(scenario, p)).collect();
+    let idempotent = scenario.producers.iter().all(|p| p.config.enable_idempotence);
+    if promises.is_empty() {
+        Level::None
+    } else {
+        combined(&promises, idempotent)
+    }
+}
+
 /// The report's `guarantee` section for one producer.
 #[derive(Clone, Debug, Serialize)]
 pub struct ProducerGuarantee {
