@@ -341,6 +341,7 @@ fn a_stepped_search_finds_shrinks_and_reports_a_counterexample() {
             "checked_expectations",
             "skipped_expectations",
             "unsettled",
+            "first_unsettled",
             "counterexample",
         ]
     );

@@ -337,7 +337,9 @@ export interface SearchReport {
   targets: string[];
   checked_expectations: string[];
   skipped_expectations: string[];
+  /** Schedules whose run never settled (a simulator liveness problem), and the first. */
   unsettled: number;
+  first_unsettled: number | null;
   counterexample: Counterexample | null;
 }
 
