@@ -301,8 +301,9 @@ fn snapshots_at_a_moment() {
     }
 }
 
-// ---- search, survival card and sweep: stepped, with pinned shapes ----
+// ---- search, survival card and sweep (feature search-api, the second package) ----
 
+#[cfg(feature = "search-api")]
 const UNSAFE: &str = "\
 brokers 3
 topic orders partitions=1 replication.factor=3
@@ -312,10 +313,12 @@ at 0ms app send orders count=100 every=1ms
 expect lost=0
 ";
 
+#[cfg(feature = "search-api")]
 fn options(json: &str) -> JsValue {
     js_sys::JSON::parse(json).expect("options JSON")
 }
 
+#[cfg(feature = "search-api")]
 #[wasm_bindgen_test]
 fn a_stepped_search_finds_shrinks_and_reports_a_counterexample() {
     let mut s = kplay::wasm::Search::new(UNSAFE, options(r#"{"schedules": 200, "seed": 1, "faults": "crash"}"#))
@@ -355,6 +358,7 @@ fn a_stepped_search_finds_shrinks_and_reports_a_counterexample() {
     assert!(lost > 0.0, "{text}");
 }
 
+#[cfg(feature = "search-api")]
 #[wasm_bindgen_test]
 fn search_options_are_checked() {
     for bad in [r#"{"schedules": -1}"#, r#"{"faults": "meteor"}"#, r#"{"kind": "meteor"}"#, r#"{"targets": "x"}"#] {
@@ -364,6 +368,7 @@ fn search_options_are_checked() {
     assert!(Array::is_array(&err), "diagnostics are thrown as an array");
 }
 
+#[cfg(feature = "search-api")]
 #[wasm_bindgen_test]
 fn the_card_and_the_sweep_have_pinned_shapes() {
     let mut card = kplay::wasm::Card::new(UNSAFE, options(r#"{"schedules": 2}"#)).unwrap_or_else(|_| panic!("valid"));

@@ -140,6 +140,11 @@ impl FaultKind {
         }
     }
 
+    /// This kind's bit in a [`Faults`] set.
+    pub const fn bit(self) -> Faults {
+        1 << self as u16
+    }
+
     /// Inside the design fault model the level is judged against.
     pub fn in_design_model(self) -> bool {
         !matches!(self, FaultKind::PowerLossAll | FaultKind::ProducerRestart)
@@ -174,17 +179,21 @@ pub struct Reason {
     pub fails_under: Vec<FaultKind>,
 }
 
+/// A set of fault kinds, one bit each ([`FaultKind::bit`]).
+pub type Faults = u16;
+
 impl Reason {
-    fn new(property: Property, settings: Vec<String>, text: impl Into<String>, fails: &[FaultKind]) -> Reason {
-        let mut fails_under: Vec<FaultKind> = fails.to_vec();
-        fails_under.sort();
-        fails_under.dedup();
-        let holds_under = FaultKind::ALL.into_iter().filter(|k| !fails_under.contains(k)).collect();
+    /// A rule's verdict: `fails` is the set of kinds it fails under; it holds when none
+    /// of them is in the design fault model (for across-sessions: when a producer restart
+    /// is not among them).
+    fn new(property: Property, settings: Vec<String>, text: impl Into<String>, fails: Faults) -> Reason {
+        let pick = |want: bool| FaultKind::ALL.into_iter().filter(|k| (fails & k.bit() != 0) == want).collect();
+        let fails_under: Vec<FaultKind> = pick(true);
         let holds = match property {
-            Property::AcrossSessions => !fails_under.contains(&FaultKind::ProducerRestart),
+            Property::AcrossSessions => fails & FaultKind::ProducerRestart.bit() == 0,
             _ => !fails_under.iter().any(|k| k.in_design_model()),
         };
-        Reason { property, holds, settings, text: text.into(), holds_under, fails_under }
+        Reason { property, holds, settings, text: text.into(), holds_under: pick(false), fails_under }
     }
 }
 
@@ -202,11 +211,13 @@ impl Promise {
 
     /// The fault kinds under which property `p` may fail (any rule).
     pub fn fails_under(&self, p: Property) -> Vec<FaultKind> {
-        let mut v: Vec<FaultKind> =
-            self.reasons.iter().filter(|r| r.property == p).flat_map(|r| r.fails_under.iter().copied()).collect();
-        v.sort();
-        v.dedup();
-        v
+        let mask = self
+            .reasons
+            .iter()
+            .filter(|r| r.property == p)
+            .flat_map(|r| r.fails_under.iter())
+            .fold(0, |m, k| m | k.bit());
+        FaultKind::ALL.into_iter().filter(|k| mask & k.bit() != 0).collect()
     }
 }
 
@@ -252,8 +263,8 @@ pub fn promise(scenario: &Scenario, p: usize) -> Promise {
         }
     }
     let derived = idempotence_derived(scenario, &scenario.producers[p].name);
-    reasons.extend(rules::duplicates(cfg, derived));
-    reasons.extend(rules::ordering(cfg, derived));
+    reasons.push(rules::duplicates(cfg, derived));
+    reasons.push(rules::ordering(cfg, derived));
     reasons.push(rules::sessions(cfg, read_committed));
     let holds = |prop| reasons.iter().filter(|r: &&Reason| r.property == prop).all(|r| r.holds);
     let promised = level_of(
