@@ -88,7 +88,7 @@ export const tests = [
       assert.equal(observedOutcome(summary({ sent: 0, acked: 0, delivered: 0 })).kind, 'nothing-sent');
       assert.equal(observedOutcome(summary({ acked: 0, failed: 10, delivered: 0 })).kind, 'unresolved');
       assert.equal(observedOutcome(summary({ aborted: 10, delivered: 0 })).kind, 'clean');
-      for (const s of [{}, { lost: 1 }, { duplicated: 1 }]) assert.doesNotMatch(JSON.stringify(observedOutcome(summary(s))), /once/);
+      for (const s of [{}, { lost: 1 }, { duplicated: 1 }]) assert.doesNotMatch(JSON.stringify(observedOutcome(summary(s))), /(exactly|at-most|at-least)-once/);
     },
   },
   {

@@ -72,7 +72,7 @@ export const tests = [
       assert.equal(await page.locator('#from-src .cm-content').count(), 0, 'no editor panel');
       // Without an editor the controls still edit the text.
       const before = await runNumber(page, '#from-src');
-      await page.locator('#from-src summary').click();
+      await page.locator('#from-src summary', { hasText: 'Settings' }).click();
       await page.locator('#from-src [data-testid="control-acks"]').selectOption('0');
       await waitForVerdict(page, { scope: '#from-src', afterRun: before });
       assert.match(await page.evaluate(() => document.querySelector('#from-src .kp-app').kplayApp.getText()), /^producer app acks=0$/m);
