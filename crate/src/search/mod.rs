@@ -117,6 +117,12 @@ impl Search {
         Some(c)
     }
 
+    /// Lowers the number of schedules to `n` (another worker failed at index `n`, so only
+    /// smaller indices can still matter).
+    pub fn limit(&mut self, n: u64) {
+        self.opts.schedules = self.opts.schedules.min(n);
+    }
+
     pub fn finished(&self) -> bool {
         self.found.is_some() || !self.applicable || self.next >= self.opts.schedules
     }

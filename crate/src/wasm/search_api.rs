@@ -107,6 +107,12 @@ impl Search {
         }
     }
 
+    /// Stops before index `n` (another worker failed there): only smaller indices can
+    /// still be the first failing one.
+    pub fn limit(&mut self, n: f64) {
+        self.inner.limit(n.max(0.0) as u64);
+    }
+
     /// `{ran, found, shrink_runs}`: schedules run by this worker, the failing index (or
     /// null), shrink runs so far.
     pub fn progress(&self) -> Result<JsValue, JsError> {
