@@ -66,7 +66,14 @@ fn parse_search(args: &[String]) -> Result<SearchArgs, ExitCode> {
             }
             "--faults" => {
                 let list = v.ok_or_else(|| usage_error("--faults needs a list such as crash,power,drop"))?;
-                a.opts.source = Source::Ops(FaultOp::parse_list(list).map_err(|e| value_error(&e))?);
+                let (ops, unsupported) = FaultOp::parse_list(list).map_err(|e| value_error(&e))?;
+                if !unsupported.is_empty() {
+                    eprintln!(
+                        "kplay: note: {} not in the scenario language yet; searching without",
+                        unsupported.join(", ")
+                    );
+                }
+                a.opts.source = Source::Ops(ops);
                 i += 1;
             }
             "--kind" => {

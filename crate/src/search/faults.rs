@@ -3,7 +3,8 @@
 //! [`FaultOp`] names the primitive kinds `--faults` chooses from (`crash`, `power`,
 //! `isolate`, `cut`, `drop`, `delay`, `restart`); the list is open: a kind whose
 //! statement the scenario language does not parse yet (`delay` until the language has
-//! it) is reported as unsupported by [`FaultOp::supported`], which asks the parser itself.
+//! it) is left out with a note ([`FaultOp::supported`] asks the parser itself), and
+//! joins the search by itself once the language has it.
 //! [`Fault`] is one injected fault with its time and parameters; [`Fault::render`] writes
 //! its lines (`at 120ms crash leader orders/0 mode=power` and the matching restarts).
 //! Generators live in `generate` (the general search) and `targeted` (the card's rows).
@@ -76,27 +77,33 @@ impl FaultOp {
         crate::script::parse(&text).is_ok()
     }
 
-    /// Parses a `--faults` list (`crash,power,drop`); an unknown or unsupported name is an
-    /// error naming the known ones.
-    pub fn parse_list(list: &str) -> Result<Vec<FaultOp>, String> {
+    /// Parses a `--faults` list (`crash,power,drop`): the kinds the language supports, and
+    /// the names of those it does not parse yet (left out, so the contract's full list
+    /// works today). An unknown name, or nothing supported, is an error.
+    pub fn parse_list(list: &str) -> Result<(Vec<FaultOp>, Vec<&'static str>), String> {
         let mut out = Vec::new();
+        let mut unsupported = Vec::new();
         for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let op = FaultOp::from_name(name).ok_or_else(|| {
                 let known: Vec<&str> = FaultOp::ALL.iter().map(|o| o.name()).collect();
                 format!("unknown fault kind '{name}' (known: {})", known.join(", "))
             })?;
             if !op.supported() {
-                return Err(format!("fault kind '{name}' is not in the scenario language yet"));
-            }
-            if !out.contains(&op) {
+                if !unsupported.contains(&op.name()) {
+                    unsupported.push(op.name());
+                }
+            } else if !out.contains(&op) {
                 out.push(op);
             }
         }
         if out.is_empty() {
-            return Err("no fault kinds given".into());
+            return Err(match unsupported.is_empty() {
+                true => "no fault kinds given".into(),
+                false => format!("no fault kind the scenario language has yet ({} is not)", unsupported.join(", ")),
+            });
         }
         out.sort();
-        Ok(out)
+        Ok((out, unsupported))
     }
 
     /// Every kind the language supports today.

@@ -48,7 +48,8 @@ fn search_options(value: &JsValue) -> Result<crate::search::SearchOptions, JsErr
     o.start = whole(value, "start")?.unwrap_or(0);
     o.stride = whole(value, "stride")?.unwrap_or(1).max(1);
     if let Some(f) = text_field(value, "faults")? {
-        o.source = Source::Ops(FaultOp::parse_list(&f).map_err(|e| JsError::new(&format!("bad options: {e}")))?);
+        let (ops, _) = FaultOp::parse_list(&f).map_err(|e| JsError::new(&format!("bad options: {e}")))?;
+        o.source = Source::Ops(ops);
     }
     if let Some(k) = text_field(value, "kind")? {
         let kind = crate::checker::guarantee::FaultKind::from_name(&k)
