@@ -212,7 +212,9 @@ pub fn targeted(rng: &mut Prng, base: &Base, kind: FaultKind, counts: &[u64]) ->
         }
         FaultKind::UncleanElection | FaultKind::LoneLeaderPowerLoss if !followers.is_empty() => {
             // Every follower's fetches cut beyond replica.lag.time.max.ms (plus the ISR
-            // check's half interval), then the leader dies while the cut lasts.
+            // check's half interval), then the leader dies while the cut lasts: any time
+            // after the lag limit, so also while the ISR shrink is still pending and while
+            // records acknowledged before the cut are still dirty in the page cache.
             let shrunk_ms = lag_ms + lag_ms / 2 + 1;
             let for_ms = shrunk_ms + rng.range_inclusive(5_000, 30_000);
             let mut v: Vec<Fault> = followers
@@ -222,7 +224,7 @@ pub fn targeted(rng: &mut Prng, base: &Base, kind: FaultKind, counts: &[u64]) ->
                     op: Op::Cut { from: format!("broker-{f}"), to: format!("broker-{leader}"), for_ms },
                 })
                 .collect();
-            let dies = at_ms + shrunk_ms + rng.below(for_ms - shrunk_ms);
+            let dies = at_ms + lag_ms + rng.below(for_ms - lag_ms);
             let power = kind == FaultKind::LoneLeaderPowerLoss;
             v.push(crash(leader, power, dies, for_ms - (dies - at_ms) + rng.range_inclusive(500, 10_000)));
             v
