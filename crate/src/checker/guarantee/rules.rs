@@ -112,8 +112,9 @@ pub fn durability(cfg: &ProducerConfig, topic: &TopicDecl, label: Option<&str>) 
              replica, at least min.insync.replicas brokers, so one broker failing cannot take it; with fewer \
              in sync the leader refuses the write (NotEnoughReplicasException). Kafka 4.0 leaves eligible \
              leader replicas (KIP-966) off, so a leader left alone in the ISR that loses power before the OS \
-             wrote back records acknowledged just before its followers fell behind can still lose them; \
-             kplay's writeback and ISR timers make that window close before it opens",
+             wrote back records acknowledged just before its followers fell behind can still lose them \
+             (in kplay the writeback and ISR-check timers start together, which closes that window unless \
+             a restart shifts them)",
             0,
         )
     }];
