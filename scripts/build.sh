@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds the static site: the release wasm package, then the Vite bundle.
 #
-#   scripts/build.sh           build www/pkg (wasm) if its inputs changed, then www/dist
-#   scripts/build.sh --force   rebuild the wasm package even if it looks up to date
+#   scripts/build.sh           build www/pkg and www/pkg-search (wasm) if their inputs
+#                              changed, then www/dist
+#   scripts/build.sh --force   rebuild the wasm packages even if they look up to date
 #
-# Output: www/pkg/kplay.js + kplay_bg.wasm (wasm-pack, --target web), and www/dist/, a
+# Output: www/pkg/kplay.js + kplay_bg.wasm (wasm-pack, --target web), the playground's
+# module; www/pkg-search/ the same built with the `search-api` feature (search, survival
+# card, sweep), which the page loads only when asked to; and www/dist/, a
 # self-contained site with relative URLs that works from any sub-path of a static host.
 # Tools come from ~/.cargo/bin (wasm-pack, wasm-bindgen) and node_modules/.bin (vite, and
 # wasm-opt from the npm package binaryen, which wasm-pack picks up from PATH so it never
@@ -33,8 +36,6 @@ done
 # 1. The wasm package. Its inputs are the Rust sources, the manifests, the cargo config,
 #    this script, the tool versions and RUSTFLAGS; a checksum of all of them, stored next to the
 #    output, tells whether the last successful build is still current.
-pkg=www/pkg
-stamp=$pkg/.kplay-build-stamp
 inputs_sum() {
   {
     local paths=(crate Cargo.toml Cargo.lock scripts/build.sh) p
@@ -45,21 +46,28 @@ inputs_sum() {
   } | cksum | awk '{print $1 "-" $2}'
 }
 sum=$(inputs_sum)
-if [ "$force" = 0 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] \
-  && [ -f "$pkg/kplay.js" ] && [ -f "$pkg/kplay_bg.wasm" ]; then
-  say "wasm package $pkg is up to date (inputs unchanged; --force rebuilds)"
-else
-  say "wasm-pack build --release --target web -> $pkg/kplay.js, kplay_bg.wasm (wasm-opt: $(command -v wasm-opt))"
-  rm -f "$stamp"
-  # opt-level 2 (not the native 3): about as fast in wasm and ~10% smaller.
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=2 wasm-pack --log-level warn build --release --target web --out-dir "$pkg" --out-name kplay \
-    || die "wasm-pack build failed"
-  [ -f "$pkg/kplay_bg.wasm" ] || die "wasm-pack did not produce $pkg/kplay_bg.wasm"
-  echo "$sum" > "$stamp"
-fi
-wasm_bytes=$(wc -c < "$pkg/kplay_bg.wasm")
-wasm_gz=$(gzip -9 -c "$pkg/kplay_bg.wasm" | wc -c)
-say "kplay_bg.wasm: $wasm_bytes bytes ($wasm_gz gzipped)"
+# wasm_package DIR [FEATURES]: builds one package unless its stamp says it is current.
+wasm_package() {
+  local pkg=$1 features=${2-} stamp=$1/.kplay-build-stamp
+  if [ "$force" = 0 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] \
+    && [ -f "$pkg/kplay.js" ] && [ -f "$pkg/kplay_bg.wasm" ]; then
+    say "wasm package $pkg is up to date (inputs unchanged; --force rebuilds)"
+  else
+    say "wasm-pack build --release --target web ${features:+--features $features }-> $pkg/kplay.js, kplay_bg.wasm (wasm-opt: $(command -v wasm-opt))"
+    rm -f "$stamp"
+    # opt-level 2 (not the native 3): about as fast in wasm and ~10% smaller.
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=2 wasm-pack --log-level warn build --release --target web --out-dir "$pkg" --out-name kplay \
+      ${features:+--features "$features"} || die "wasm-pack build failed"
+    [ -f "$pkg/kplay_bg.wasm" ] || die "wasm-pack did not produce $pkg/kplay_bg.wasm"
+    echo "$sum" > "$stamp"
+  fi
+  local wasm_bytes wasm_gz
+  wasm_bytes=$(wc -c < "$pkg/kplay_bg.wasm")
+  wasm_gz=$(gzip -9 -c "$pkg/kplay_bg.wasm" | wc -c)
+  say "$pkg/kplay_bg.wasm: $wasm_bytes bytes ($wasm_gz gzipped)"
+}
+wasm_package www/pkg
+wasm_package www/pkg-search search-api
 
 # 2. The site. Always rebuilt: it takes about a second.
 say "vite build www -> www/dist (base ./)"

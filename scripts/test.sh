@@ -3,6 +3,7 @@
 #
 #   scripts/test.sh                  every layer, in order: lint, native, wasm, e2e
 #   scripts/test.sh lint             0. cargo fmt --check; clippy -D warnings, native and wasm32
+#                                       (wasm32 with and without the search-api feature)
 #   scripts/test.sh native           1. cargo test: lib unit tests, tests/*.rs, doc tests
 #   scripts/test.sh wasm             2. wasm-pack test --headless --chrome: tests/web.rs
 #                                       (and any wasm_bindgen_test) inside Chromium
@@ -31,6 +32,7 @@ layer_lint() {
   cargo fmt --all -- --check
   cargo clippy --all-targets --quiet -- -D warnings
   cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
+  cargo clippy --all-targets --quiet --target wasm32-unknown-unknown --features search-api -- -D warnings
 }
 
 layer_native() {
@@ -45,7 +47,8 @@ layer_wasm() {
   need wasm-bindgen-test-runner
   [ -x "$CHROMEDRIVER" ] || die "chromedriver not found at $CHROMEDRIVER (set CHROMEDRIVER)"
   [ -f webdriver.json ] || die "webdriver.json is missing (Chromium's flags for this layer)"
-  wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER"
+  # With search-api: the second package's exports (search, card, sweep) are tested too.
+  wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" --features search-api
 }
 
 layer_e2e() {

@@ -172,6 +172,7 @@ fn the_report_shape_is_pinned() {
             "kernel_events",
             "final_view",
             "summary",
+            "guarantee",
             "records_undecided",
             "errors",
             "error_causes",
@@ -201,6 +202,26 @@ fn the_report_shape_is_pinned() {
             "aborted",
             "produce_requests",
             "batches",
+        ]
+    );
+    let guarantee = get(&report, "guarantee");
+    assert_eq!(keys(&guarantee), ["promised", "reasons", "observed"], "by_producer only with several producers");
+    assert_eq!(get(&guarantee, "promised").as_string().as_deref(), Some("exactly-once-per-session"));
+    let reason = Array::from(&get(&guarantee, "reasons")).get(0);
+    assert_eq!(keys(&reason), ["property", "holds", "settings", "text", "holds_under", "fails_under"]);
+    assert_eq!(
+        keys(&get(&guarantee, "observed")),
+        [
+            "clean",
+            "lost",
+            "duplicated",
+            "reordered",
+            "phantom",
+            "duplicated_across_sessions",
+            "reordered_across_sessions",
+            "breaks_promise",
+            "broken_by",
+            "text",
         ]
     );
     let partition = Array::from(&get(&report, "partitions")).get(0);
@@ -249,6 +270,18 @@ fn the_report_shape_is_pinned() {
 }
 
 #[wasm_bindgen_test]
+fn a_clean_acks_0_run_is_observed_clean_and_promised_at_most_once() {
+    let text = "brokers 1\ntopic t partitions=1\nproducer app acks=0\nproducer safe\n\
+                at 0ms app send t count=5\nat 0ms safe send t count=5\n";
+    let guarantee = get(&get(&run(text, "{}"), "report"), "guarantee");
+    assert_eq!(get(&guarantee, "promised").as_string().as_deref(), Some("at-most-once"));
+    assert_eq!(get(&get(&guarantee, "observed"), "clean").as_bool(), Some(true));
+    let by = get(&guarantee, "by_producer");
+    assert_eq!(keys(&by), ["app", "safe"]);
+    assert_eq!(keys(&get(&by, "app")), ["promised", "reasons", "observed"]);
+}
+
+#[wasm_bindgen_test]
 fn invalid_text_comes_back_as_located_errors() {
     let out = run(INVALID, "{}");
     assert_eq!(keys(&out), ["ok", "errors"]);
@@ -269,4 +302,99 @@ fn snapshots_at_a_moment() {
     for k in ["log_end_offset", "high_watermark", "last_stable_offset", "flushed_offset", "batches"] {
         assert!(!get(&replica, k).is_undefined(), "{k}");
     }
+}
+
+// ---- search, survival card and sweep (feature search-api, the second package) ----
+
+#[cfg(feature = "search-api")]
+const UNSAFE: &str = "\
+brokers 3
+topic orders partitions=1 replication.factor=3
+producer app acks=1 linger.ms=0
+network latency=2ms
+at 0ms app send orders count=100 every=1ms
+expect lost=0
+";
+
+#[cfg(feature = "search-api")]
+fn options(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("options JSON")
+}
+
+#[cfg(feature = "search-api")]
+#[wasm_bindgen_test]
+fn a_stepped_search_finds_shrinks_and_reports_a_counterexample() {
+    let mut s = kplay::wasm::Search::new(UNSAFE, options(r#"{"schedules": 200, "seed": 1, "faults": "crash"}"#))
+        .unwrap_or_else(|_| panic!("valid"));
+    let mut steps = 0;
+    while !s.step(4) {
+        steps += 1;
+        assert!(steps < 10_000, "the search never ended");
+    }
+    let progress = s.progress().unwrap_or_else(|_| panic!("progress"));
+    assert_eq!(keys(&progress), ["ran", "found", "shrink_runs"]);
+    let report = s.report().unwrap_or_else(|_| panic!("report"));
+    assert_eq!(
+        keys(&report),
+        [
+            "seed",
+            "schedules",
+            "ran",
+            "survived",
+            "faults",
+            "promised",
+            "targets",
+            "checked_expectations",
+            "skipped_expectations",
+            "unsettled",
+            "first_unsettled",
+            "counterexample",
+        ]
+    );
+    let cx = get(&report, "counterexample");
+    assert_eq!(keys(&cx), ["schedule", "violation", "text", "original", "verified", "shrink", "explanations"]);
+    assert_eq!(get(&cx, "verified").as_bool(), Some(true));
+    // The counterexample's own run (through the same API) shows the loss.
+    let text = get(&cx, "text").as_string().expect("text");
+    let rerun = get(&run(&text, "{}"), "report");
+    let lost = get(&get(&rerun, "summary"), "lost").as_f64().expect("lost");
+    assert!(lost > 0.0, "{text}");
+}
+
+#[cfg(feature = "search-api")]
+#[wasm_bindgen_test]
+fn search_options_are_checked() {
+    for bad in [r#"{"schedules": -1}"#, r#"{"faults": "meteor"}"#, r#"{"kind": "meteor"}"#, r#"{"targets": "x"}"#] {
+        assert!(kplay::wasm::Search::new(UNSAFE, options(bad)).is_err(), "{bad}");
+    }
+    let err = kplay::wasm::Search::new(INVALID, JsValue::UNDEFINED).err().expect("invalid text throws");
+    assert!(Array::is_array(&err), "diagnostics are thrown as an array");
+}
+
+#[cfg(feature = "search-api")]
+#[wasm_bindgen_test]
+fn the_card_and_the_sweep_have_pinned_shapes() {
+    let mut card = kplay::wasm::Card::new(UNSAFE, options(r#"{"schedules": 2}"#)).unwrap_or_else(|_| panic!("valid"));
+    while !card.step(5) {}
+    assert_eq!(card.progress(), 1.0);
+    let c = card.report().unwrap_or_else(|_| panic!("card"));
+    assert_eq!(keys(&c), ["seed", "schedules_per_row", "promised", "rows"]);
+    let rows = Array::from(&get(&c, "rows"));
+    assert_eq!(rows.length(), 10);
+    assert_eq!(
+        keys(&rows.get(0)),
+        ["kind", "description", "applicable", "schedules", "lost", "duplicated", "reordered", "promise_allows"]
+    );
+    let mut sweep = kplay::wasm::Sweep::new(UNSAFE, vec!["acks=1,all".into()], 1).unwrap_or_else(|_| panic!("valid"));
+    while !sweep.step(1) {}
+    let r = sweep.report().unwrap_or_else(|_| panic!("sweep"));
+    assert_eq!(keys(&r), ["settings", "seeds", "rows", "combinations"]);
+    let row = Array::from(&get(&r, "rows")).get(1);
+    assert_eq!(
+        keys(&row),
+        ["values", "seed", "error", "summary", "rates", "promised", "breaks_promise", "end_time_us", "metrics", "perf",]
+    );
+    assert!(get(&row, "perf").is_null(), "perf is null until the speed model exists");
+    assert_eq!(get(&get(&row, "values"), "acks").as_string().as_deref(), Some("all"));
+    assert!(kplay::wasm::Sweep::new(UNSAFE, vec!["ack=1".into()], 1).is_err(), "an unknown property throws");
 }

@@ -6,7 +6,9 @@
 //! format sizes, murmur2, payloads, codecs), `producer` (the Java client), `broker`
 //! (leader, follower, storage, coordinator), `controller` (KRaft), `consumer`,
 //! `world` (the kernel's driver), `checker` (verdicts, expectations, explanations),
-//! `report` (the one output type), `run` (wiring). `wasm` is the browser boundary.
+//! `report` (the one output type), `run` (wiring), `search` (fault-schedule search,
+//! shrinking and the survival card), `sweep` (a scenario over setting values × seeds).
+//! `wasm` is the browser boundary.
 //!
 //! # Modelling choices
 //! Where kplay models Kafka more simply than Kafka is, it does so on purpose and says so:
@@ -47,9 +49,11 @@ pub mod protocol;
 pub mod report;
 pub mod run;
 pub mod script;
+pub mod search;
 pub mod sim;
 pub mod snapshot;
 pub mod swarm;
+pub mod sweep;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 pub mod world;

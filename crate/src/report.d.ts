@@ -26,6 +26,51 @@ export interface Summary {
   batches: number;
 }
 
+/** What a configuration promises (crate/src/checker/guarantee). */
+export type Level =
+  | 'none' | 'at-most-once' | 'at-least-once' | 'exactly-once-per-session' | 'exactly-once-transactional';
+
+/** A kind of fault the reasons and the survival card name. */
+export type FaultKind =
+  | 'message-loss' | 'leader-crash' | 'follower-crash' | 'two-brokers-down' | 'power-loss-one'
+  | 'power-loss-all' | 'leader-isolated' | 'producer-restart' | 'unclean-election' | 'lone-leader-power-loss';
+
+export interface Reason {
+  property: 'durability' | 'no-duplicates' | 'ordering' | 'across-sessions';
+  /** Holds under Kafka's design fault model (one broker failing at a time, lost messages). */
+  holds: boolean;
+  /** The deciding settings as Kafka spells them, e.g. `acks=1`. */
+  settings: string[];
+  text: string;
+  holds_under: FaultKind[];
+  fails_under: FaultKind[];
+}
+
+/** What the run showed, judged against the promise. */
+export interface Observed {
+  clean: boolean;
+  lost: number;
+  duplicated: number;
+  reordered: number;
+  phantom: number;
+  duplicated_across_sessions: number;
+  reordered_across_sessions: number;
+  breaks_promise: boolean;
+  broken_by: ('lost' | 'duplicated' | 'reordered')[];
+  text: string;
+}
+
+export interface ProducerGuarantee {
+  promised: Level;
+  reasons: Reason[];
+  observed: Observed;
+}
+
+export interface Guarantee extends ProducerGuarantee {
+  /** Present only when the scenario declares several producers. */
+  by_producer?: Record<string, ProducerGuarantee>;
+}
+
 export interface ConsumerReport {
   isolation_level: 'read_committed' | 'read_uncommitted';
   records: number;
@@ -145,6 +190,7 @@ export interface Report {
   kernel_events: number;
   final_view: 'read_committed' | 'read_uncommitted';
   summary: Summary;
+  guarantee: Guarantee;
   records_undecided: number;
   errors: Record<string, number>;
   error_causes: Record<string, number>;
@@ -229,4 +275,138 @@ export interface Snapshot {
   brokers: { id: number; up: boolean; powered: boolean; fenced: boolean }[];
   partitions: PartitionView[];
   producers: ProducerView[];
+}
+
+// ---- search, survival card, sweep (crate/src/search, crate/src/sweep.rs) ----
+
+/** Options of `new Search(text, options)`. */
+export interface SearchOptions {
+  /** Schedules to try (indices 0..schedules), default 1000. */
+  schedules?: number;
+  seed?: number;
+  /** Fault kinds, comma-separated: crash, power, isolate, cut, drop, delay, restart. */
+  faults?: string;
+  /** One survival-card row's episode instead of general schedules. */
+  kind?: FaultKind;
+  /** Verdicts to look for, comma-separated (default: what the promise excludes). */
+  targets?: string;
+  /** This worker's first index and step, to split a search over workers. */
+  start?: number;
+  stride?: number;
+}
+
+export interface SearchProgress {
+  ran: number;
+  found: number | null;
+  shrink_runs: number;
+}
+
+export interface Violation {
+  verdicts: ('lost' | 'duplicated' | 'reordered')[];
+  expectations: string[];
+  breaks_promise: boolean;
+  lost: number;
+  duplicated: number;
+  reordered: number;
+  unsettled: boolean;
+}
+
+export interface ShrinkStats {
+  runs: number;
+  faults_before: number;
+  faults_after: number;
+  records_before: number;
+  records_after: number;
+  brokers_before: number;
+  brokers_after: number;
+}
+
+export interface Counterexample {
+  schedule: number;
+  violation: Violation;
+  /** The shrunk scenario; its expect line fails when run. */
+  text: string;
+  original: string;
+  verified: boolean;
+  shrink: ShrinkStats;
+  explanations: string[];
+}
+
+export interface SearchReport {
+  seed: number;
+  schedules: number;
+  ran: number;
+  survived: number;
+  faults: string[];
+  promised: Level;
+  targets: string[];
+  checked_expectations: string[];
+  skipped_expectations: string[];
+  /** Schedules whose run never settled (a simulator liveness problem), and the first. */
+  unsettled: number;
+  first_unsettled: number | null;
+  counterexample: Counterexample | null;
+}
+
+export interface Finding {
+  schedule: number;
+  count: number;
+  text: string;
+}
+
+export interface CardRow {
+  kind: FaultKind;
+  description: string;
+  applicable: boolean;
+  schedules: number;
+  lost: Finding | null;
+  duplicated: Finding | null;
+  reordered: Finding | null;
+  /** Verdicts the promise's reasons say may happen under this kind. */
+  promise_allows: ('lost' | 'duplicated' | 'reordered')[];
+}
+
+export interface Card {
+  seed: number;
+  schedules_per_row: number;
+  promised: Level;
+  rows: CardRow[];
+}
+
+export interface Rates {
+  lost: number;
+  duplicated: number;
+  reordered: number;
+  phantom: number;
+  failed: number;
+}
+
+export interface SweepRow {
+  values: Record<string, string>;
+  seed: number;
+  error: string | null;
+  summary: Summary | null;
+  rates: Rates | null;
+  promised: Level | null;
+  breaks_promise: boolean;
+  end_time_us: number;
+  metrics: Record<string, Record<string, number>>;
+  /** Throughput and latency once the speed model exists; null until then. */
+  perf: unknown | null;
+}
+
+export interface Combination {
+  values: Record<string, string>;
+  runs: number;
+  errors: number;
+  rates: Rates;
+  promised: Level | null;
+  broke_promise: number;
+}
+
+export interface SweepReport {
+  settings: string[];
+  seeds: number[];
+  rows: SweepRow[];
+  combinations: Combination[];
 }

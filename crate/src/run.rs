@@ -6,7 +6,7 @@
 use crate::sim::VecMap;
 use std::rc::Rc;
 
-use crate::checker::{self, expect, explain, verdicts};
+use crate::checker::{self, expect, explain, guarantee, verdicts};
 use crate::config::IsolationLevel;
 use crate::report::{ConsumerReport, PartitionReport, ProducerStateReport, RecordReport, ReplicaReport, Report};
 use crate::script::ast::{RunUntil, Scenario};
@@ -24,6 +24,8 @@ pub struct RunOptions {
     pub trace: bool,
     /// Benchmark mode: keep only the trace hash (no events, no explanations).
     pub lean: bool,
+    /// Search mode: lean, and not even the trace hash (`trace_hash` reads `unhashed`).
+    pub unhashed: bool,
 }
 
 pub struct Session {
@@ -42,7 +44,10 @@ impl Session {
     }
 
     pub fn from_scenario(scenario: Scenario, text: &str, opts: RunOptions) -> Session {
-        let world = World::new(Rc::new(scenario), text, !opts.lean);
+        let mut world = World::new(Rc::new(scenario), text, !opts.lean && !opts.unhashed);
+        if opts.unhashed {
+            world.trace.stop_hashing();
+        }
         Session { world, opts, done: false }
     }
 
@@ -178,6 +183,7 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
         kernel_events: world.events,
         final_view: isolation.name().to_string(),
         summary,
+        guarantee: guarantee::guarantee(sc, guarantee::observe(&world.history, &j, sc.producers.len())),
         records_undecided: undecided as u64,
         errors,
         error_causes: causes,
@@ -191,7 +197,7 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
             .iter()
             .map(|p| (p.name.clone(), p.metrics.named().into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
             .collect(),
-        explanations: if opts.lean { Vec::new() } else { explain::explain(world, &j) },
+        explanations: if opts.lean || opts.unhashed { Vec::new() } else { explain::explain(world, &j) },
         config: sc.effective.clone(),
         nodes: (0..(1 + world.brokers.len() + world.producers.len()))
             .map(|i| crate::sim::name_of(crate::sim::NodeId(i as u16)))

@@ -16,6 +16,10 @@
 //! - [`Session`]: a run stepped in slices (progress, cancel), replayed to a moment, with
 //!   the cluster/producer [`crate::snapshot::Snapshot`] at that moment.
 //! - [`bench_scenario`]: the benchmark's scenario text (JS times the run).
+//! - `Search`, `Card`, `Sweep` (feature `search-api`, in `wasm/search_api.rs`): `kplay
+//!   search`, `search --card` and `sweep`, each stepped in slices so Web Workers can
+//!   share the work, report progress and cancel; built into the second package
+//!   (www/pkg-search) so the playground's module stays small.
 //! - [`to_js`]: the one serializer every export uses.
 
 use serde::Serialize;
@@ -204,6 +208,14 @@ pub fn bench_run(text: &str) -> Result<JsValue, JsError> {
         delivered: report.summary.delivered,
     })
 }
+
+// ---------------------------------------------------------------------------------------
+// Search, survival card, sweep
+
+#[cfg(feature = "search-api")]
+mod search_api;
+#[cfg(feature = "search-api")]
+pub use search_api::{Card, Search, Sweep};
 
 // ---------------------------------------------------------------------------------------
 // Conversion

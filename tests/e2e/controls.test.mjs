@@ -9,7 +9,8 @@ export const tests = [
     async run({ page, url }) {
       await openPlayground(page, url, '#preset=acks1-leader-failover');
       assert.equal((await verdictCounts(page)).lost, 16);
-      assert.equal(await page.getByTestId('semantics').getAttribute('data-kind'), 'at-most-once');
+      assert.equal(await page.getByTestId('semantics').getAttribute('data-kind'), 'lost');
+      assert.equal(await page.getByTestId('promise').getAttribute('data-level'), 'none');
       const control = page.getByTestId('control-acks');
       assert.equal(await control.inputValue(), '1');
       const before = await runNumber(page);
@@ -20,7 +21,9 @@ export const tests = [
       const counts = await verdictCounts(page);
       assert.equal(counts.lost, 0);
       assert.equal(counts.delivered, 400);
-      assert.equal(await page.getByTestId('semantics').getAttribute('data-kind'), 'exactly-once');
+      assert.equal(await page.getByTestId('semantics').getAttribute('data-kind'), 'clean');
+      // A clean run, but min.insync.replicas=1 still promises no durability.
+      assert.equal(await page.getByTestId('promise').getAttribute('data-level'), 'at-most-once');
       // The preset's own expectation (lost=16) now fails, in red, and the preset card says "modified".
       const held = await expectations(page);
       assert.equal(held.find((e) => e.line === 14).held, false);

@@ -3,7 +3,8 @@
 // first load <= 600 KiB transferred. Timings are printed, not asserted (they depend on
 // the machine), except that the page must never take seconds.
 //
-//   wasm             size of the module, raw and gzip -9
+//   wasm             size of the playground's module, raw and gzip -9 (the search-api
+//                    package, fetched only for searches and sweeps, is printed too)
 //   transfer         bytes on the wire to load the playground (gzip from scripts/serve.mjs)
 //                    and the same files at gzip -9, as a static host would serve them
 //   first verdict    navigation start -> the default preset's verdict on screen
@@ -52,8 +53,7 @@ export const tests = [
       const context = await harnessPage.context().browser().newContext();
       const page = await context.newPage();
       const assets = readdirSync(new URL('assets/', DIST));
-      const wasmFile = assets.find((f) => f.endsWith('.wasm'));
-      const wasm = readFileSync(new URL(`assets/${wasmFile}`, DIST));
+      const wasmFiles = assets.filter((f) => f.endsWith('.wasm'));
       const seen = new Map(); // url -> {encoded, file}
       page.on('requestfinished', async (req) => {
         const sizes = await req.sizes().catch(() => null);
@@ -65,6 +65,14 @@ export const tests = [
       await page.goto(url);
       await waitForVerdict(page);
       await page.waitForTimeout(300);
+      // The playground's module is the one the first load fetched; the other, with the
+      // search-api exports, loads only when a search or sweep starts.
+      const fetched = [...seen.values()].map((s) => s.path);
+      const wasmFile = wasmFiles.find((f) => fetched.some((p) => p.endsWith(f)));
+      assert.ok(wasmFile, `no wasm fetched on first load (${wasmFiles})`);
+      assert.equal(wasmFiles.length, 2, `two wasm packages in dist: ${wasmFiles}`);
+      const wasm = readFileSync(new URL(`assets/${wasmFile}`, DIST));
+      const searchWasm = readFileSync(new URL(`assets/${wasmFiles.find((f) => f !== wasmFile)}`, DIST));
       let wire = 0;
       let staticGz = 0;
       const rows = [];
@@ -83,12 +91,14 @@ export const tests = [
       const out = {
         wasm_bytes: wasm.length,
         wasm_gzip9_bytes: gz(wasm),
+        search_wasm_gzip9_bytes: gz(searchWasm),
         page_transfer_bytes: wire,
         page_files_gzip9_bytes: staticGz,
         files: rows,
       };
       save('sizes', out);
       console.log(`     wasm: ${kib(wasm.length)} raw, ${kib(gz(wasm))} gzip -9`);
+      console.log(`     search wasm (on demand): ${kib(searchWasm.length)} raw, ${kib(gz(searchWasm))} gzip -9`);
       console.log(`     playground first load: ${kib(wire)} on the wire (headers included), ${kib(staticGz)} as gzip -9 files`);
       for (const r of rows) console.log(`       ${r}`);
       await context.close();

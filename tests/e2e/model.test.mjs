@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { applyEdits, estimateRecords, getProp, lexLine, readModel, seedOf, setNetworkEdit, setPropEdit, setSeedEdit } from '../../www/src/core/text-model.js';
 import { decodeScenario, encodeScenario } from '../../www/src/core/share.js';
-import { deliverySemantics } from '../../www/src/core/semantics.js';
+import { observedOutcome, promiseOf } from '../../www/src/core/semantics.js';
 import { recordJourney } from '../../www/src/core/journey.js';
 import { fmtUs } from '../../www/src/core/format.js';
 
@@ -78,15 +78,32 @@ export const tests = [
     },
   },
   {
-    name: 'delivery semantics follow lost, duplicated and delivered',
+    name: 'the observed outcome describes the run, never a guarantee',
     async run() {
-      assert.equal(deliverySemantics(summary({})).kind, 'exactly-once');
-      assert.equal(deliverySemantics(summary({ lost: 3, delivered: 7 })).kind, 'at-most-once');
-      assert.equal(deliverySemantics(summary({ duplicated: 2 })).kind, 'at-least-once');
-      assert.equal(deliverySemantics(summary({ lost: 1, duplicated: 1 })).kind, 'none');
-      assert.equal(deliverySemantics(summary({ sent: 0, acked: 0, delivered: 0 })).label, 'none observed');
-      assert.equal(deliverySemantics(summary({ acked: 0, failed: 10, delivered: 0 })).kind, 'none-observed');
-      assert.equal(deliverySemantics(summary({ aborted: 10, delivered: 0 })).kind, 'exactly-once');
+      assert.equal(observedOutcome(summary({})).kind, 'clean');
+      assert.equal(observedOutcome(summary({ lost: 3, delivered: 7 })).kind, 'lost');
+      assert.equal(observedOutcome(summary({ duplicated: 2 })).kind, 'duplicated');
+      assert.equal(observedOutcome(summary({ reordered: 2 })).kind, 'reordered');
+      assert.equal(observedOutcome(summary({ lost: 1, duplicated: 1 })).kind, 'lost-and-duplicated');
+      assert.equal(observedOutcome(summary({ sent: 0, acked: 0, delivered: 0 })).kind, 'nothing-sent');
+      assert.equal(observedOutcome(summary({ acked: 0, failed: 10, delivered: 0 })).kind, 'unresolved');
+      assert.equal(observedOutcome(summary({ aborted: 10, delivered: 0 })).kind, 'clean');
+      for (const s of [{}, { lost: 1 }, { duplicated: 1 }]) assert.doesNotMatch(JSON.stringify(observedOutcome(summary(s))), /(exactly|at-most|at-least)-once/);
+    },
+  },
+  {
+    name: 'the promise names the failing settings and whether the run broke it',
+    async run() {
+      const reason = (holds, settings, fails) => ({ property: 'durability', holds, settings, text: '', holds_under: [], fails_under: fails });
+      const observed = (broken) => ({ breaks_promise: broken.length > 0, broken_by: broken });
+      const g = { promised: 'at-most-once', reasons: [reason(false, ['acks=0'], ['leader-crash']), reason(true, ['x'], [])], observed: observed([]) };
+      const p = promiseOf(g);
+      assert.equal(p.level, 'at-most-once');
+      assert.deepEqual(p.failing, ['acks=0']);
+      assert.match(p.detail, /acks=0/);
+      const broken = promiseOf({ ...g, promised: 'at-least-once', observed: observed(['lost']) });
+      assert.equal(broken.broken, true);
+      assert.match(broken.detail, /broke it \(lost\)/);
     },
   },
   {

@@ -44,7 +44,7 @@ export const tests = [
       assert.equal(await editorText(page), text('idempotence-dedup'));
       assert.equal((await verdictCounts(page)).duplicated, 0);
       assert.match(page.url(), /#preset=idempotence-dedup$/);
-      assert.equal(await page.getByTestId('semantics').getAttribute('data-kind'), 'exactly-once');
+      assert.equal(await page.getByTestId('semantics').getAttribute('data-kind'), 'clean');
     },
   },
   ...perPreset,

@@ -23,6 +23,21 @@ export const tests = [
     },
   },
   {
+    name: 'a clean acks=0 run is called clean and promised at-most-once, never exactly-once',
+    async run({ page, url }) {
+      await openPlayground(page, url);
+      const before = await runNumber(page);
+      await typeScenario(page, 'brokers 1\ntopic orders partitions=1\nproducer app acks=0\nat 0ms app send orders count=10\n');
+      await waitForVerdict(page, { afterRun: before });
+      assert.equal((await verdictCounts(page)).delivered, 10);
+      assert.equal(await page.getByTestId('semantics').getAttribute('data-kind'), 'clean');
+      const promise = page.getByTestId('promise');
+      assert.equal(await promise.getAttribute('data-level'), 'at-most-once');
+      assert.match(await promise.textContent(), /acks=0/);
+      assert.doesNotMatch(await page.getByTestId('verdict').textContent(), /exactly-once/);
+    },
+  },
+  {
     name: 'a mistake is listed with its line and column',
     async run({ page, url }) {
       await openPlayground(page, url);

@@ -1,5 +1,6 @@
 // The <kplay-scenario> widget: the demo article renders both embeds and they run; an
-// embed can be edited; the src attribute works; "Open in the playground" reproduces it.
+// embed can be edited; the src attribute works; "Open in the playground" reproduces it;
+// a widget with the stress panel searches and opens its counterexample.
 import assert from 'node:assert/strict';
 import { editorText, runNumber, typeScenario, verdictCounts, waitForVerdict } from './helpers.mjs';
 
@@ -72,10 +73,32 @@ export const tests = [
       assert.equal(await page.locator('#from-src .cm-content').count(), 0, 'no editor panel');
       // Without an editor the controls still edit the text.
       const before = await runNumber(page, '#from-src');
-      await page.locator('#from-src summary').click();
+      await page.locator('#from-src summary', { hasText: 'Settings' }).click();
       await page.locator('#from-src [data-testid="control-acks"]').selectOption('0');
       await waitForVerdict(page, { scope: '#from-src', afterRun: before });
       assert.match(await page.evaluate(() => document.querySelector('#from-src .kp-app').kplayApp.getText()), /^producer app acks=0$/m);
+    },
+  },
+  {
+    name: 'a widget with the stress panel searches and opens the counterexample in its editor',
+    async run({ page, url }) {
+      await page.goto(url + 'embed.html');
+      await page.evaluate(() => {
+        const el = document.createElement('kplay-scenario');
+        el.id = 'stressed';
+        el.setAttribute('panels', 'editor verdict stress');
+        el.setAttribute('autorun', '');
+        el.textContent = 'brokers 3\ntopic orders partitions=1 replication.factor=3\nproducer app acks=1 linger.ms=0\nat 0ms app send orders count=100 every=1ms\nexpect lost=0\n';
+        document.body.prepend(el);
+      });
+      await waitForVerdict(page, { scope: '#stressed' });
+      const before = await runNumber(page, '#stressed');
+      await page.locator('#stressed [data-testid="stress-schedules"]').selectOption('200');
+      await page.locator('#stressed [data-testid="stress"]').click();
+      await page.waitForFunction(() => document.querySelector('#stressed [data-testid="stress-panel"]')?.dataset.outcome === 'found', null, { timeout: 25_000 });
+      await waitForVerdict(page, { scope: '#stressed', afterRun: before });
+      assert.match(await editorText(page, '#stressed'), /^# kplay search --seed 1: schedule \d+ /m);
+      assert.ok((await verdictCounts(page, '#stressed')).lost > 0);
     },
   },
 ];

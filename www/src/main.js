@@ -51,10 +51,13 @@ async function main() {
   const text = wanted.text ?? base.text;
 
   let urlTimer = 0;
+  const hash = new URLSearchParams(location.hash.slice(1));
   const app = mountScenario($('scenario-app'), {
     engine,
     text,
     layout: 'page',
+    // A sweep link: `#s=...&sweep=acks=0,1,all|broker.min.insync.replicas=1,2&seeds=2`.
+    sweep: hash.has('sweep') ? { sets: hash.get('sweep').split('|').filter((x) => x.includes('=')), seeds: Number(hash.get('seeds')) || 1 } : null,
     onText(t) {
       syncPreset(t);
       clearTimeout(urlTimer);

@@ -5,9 +5,17 @@
 //! kplay check FILE
 //! kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
 //! kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--print SEED]
+//! kplay search FILE [--schedules N] [--faults crash,power,...] [--kind KIND] [--target lost,...] [--seed S] [--json]
+//! kplay search FILE --card [--schedules N] [--seed S] [--json]
+//! kplay sweep FILE --set NAME=V1,V2,... [--set ...] [--seeds N] [--json]
 //! ```
+//! `search` exits 1 when it found a schedule that breaks the promise (or a safety expect
+//! line) and prints it shrunk; 0 when every schedule held. Its subcommands live in
+//! `cli_search.rs`.
 //! Exit codes: 0 ran and every expectation held; 1 an expectation failed; 2 the scenario
 //! is invalid (`FILE:LINE:COLUMN: error: ...` on stderr, nothing run) or bad usage.
+
+mod cli_search;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -15,11 +23,16 @@ use std::time::Instant;
 use kplay::report::Report;
 use kplay::RunOptions;
 
-const USAGE: &str = "usage:
+pub(crate) const USAGE: &str = "usage:
   kplay run FILE [--json] [--records] [--trace] [--seed N]
   kplay check FILE
   kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
   kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--print SEED]
+  kplay search FILE [--schedules N] [--faults crash,power,isolate,cut,drop,delay,restart]
+               [--kind FAULT-KIND] [--target lost,duplicated,reordered] [--seed S] [--json]
+  kplay search FILE --card [--schedules N] [--seed S] [--json]
+  kplay sweep FILE --set NAME=V1,V2,... [--set ...] [--seeds N] [--json]
+  kplay bench search [FILE]
   kplay version";
 
 fn main() -> ExitCode {
@@ -27,8 +40,11 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("run") => cmd_run(&args[1..]),
         Some("check") => cmd_check(&args[1..]),
+        Some("bench") if args.get(1).map(String::as_str) == Some("search") => cli_search::bench_search(&args[2..]),
         Some("bench") => cmd_bench(&args[1..]),
         Some("swarm") => cmd_swarm(&args[1..]),
+        Some("search") => cli_search::cmd_search(&args[1..]),
+        Some("sweep") => cli_search::cmd_sweep(&args[1..]),
         Some("version" | "--version" | "-V") => {
             println!("kplay {}", kplay::version());
             ExitCode::SUCCESS
@@ -44,7 +60,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn read(file: &str) -> Result<String, ExitCode> {
+pub(crate) fn read(file: &str) -> Result<String, ExitCode> {
     let bytes = if file == "-" {
         let mut b = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).map(|_| b)

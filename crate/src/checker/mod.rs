@@ -8,10 +8,12 @@
 //! election would pick when it comes back (the first ISR member), as its disk holds it.
 //!
 //! Map: [`judge`] (copies and verdict inputs per record), `verdicts` (the summary
-//! rules), `expect` (expectation clauses), `explain` (plain-language causes).
+//! rules), `expect` (expectation clauses), `explain` (plain-language causes), `guarantee`
+//! (what the configuration promises, and whether the run kept it).
 
 pub mod expect;
 pub mod explain;
+pub mod guarantee;
 pub mod invariants;
 pub mod verdicts;
 

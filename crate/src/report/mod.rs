@@ -3,7 +3,7 @@
 //!
 //! Field names follow the scenario-language contract (`summary`, `errors`, `responses`,
 //! `consumers`, `records`, `partitions`, `expectations`, `metrics`); kplay adds the run's
-//! identity (seed, versions, trace hash), the explanations, the effective configuration
+//! identity (seed, versions, trace hash), the promise (`guarantee`), the explanations, the effective configuration
 //! and, on request, the trace. Optional sections are absent (not null) when not asked for.
 
 pub mod perf;
@@ -13,6 +13,7 @@ use crate::sim::VecMap;
 
 use serde::Serialize;
 
+use crate::checker::guarantee::Guarantee;
 use crate::config::EffectiveConfig;
 use crate::sim::trace::Entry;
 
@@ -167,6 +168,9 @@ pub struct Report {
     /// The isolation level the final log is read with for `delivered`/`lost`.
     pub final_view: String,
     pub summary: Summary,
+    /// What the effective configuration promises (`none` ... `exactly-once-transactional`,
+    /// with reasons) and what this run observed against it.
+    pub guarantee: Guarantee,
     /// Records in the leader's log that no consumer may read yet at the end (above the
     /// HW, or behind a transaction still open): neither delivered nor lost.
     pub records_undecided: u64,

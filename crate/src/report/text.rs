@@ -6,6 +6,29 @@ use super::Report;
 use crate::config::Source;
 use crate::sim::fmt_us;
 
+/// The promise line, its reasons, and what the run observed against it.
+fn render_guarantee(o: &mut String, r: &Report) {
+    let g = &r.guarantee;
+    let _ = writeln!(o, "\npromise:   {}", g.promised.name());
+    if let Some(bp) = &g.by_producer {
+        for (name, p) in bp {
+            let _ = writeln!(o, "  {name}: {} (observed: {})", p.promised.name(), p.observed.text);
+        }
+    }
+    for reason in &g.reasons {
+        let mark = if reason.holds { "holds" } else { "FAILS" };
+        let prop = serde_json::to_value(reason.property).ok();
+        let prop = prop.as_ref().and_then(|v| v.as_str()).unwrap_or("");
+        let fails: Vec<&str> = reason.fails_under.iter().map(|k| k.name()).collect();
+        let _ = write!(o, "  {mark:<5} {prop}: {}", reason.text);
+        if !fails.is_empty() {
+            let _ = write!(o, " [fails under: {}]", fails.join(", "));
+        }
+        let _ = writeln!(o);
+    }
+    let _ = writeln!(o, "observed:  {}", g.observed.text);
+}
+
 /// Summary, what happened and why, partitions, expectations, configuration changes.
 pub fn render(r: &Report, with_trace: bool) -> String {
     let mut o = String::new();
@@ -32,6 +55,7 @@ pub fn render(r: &Report, with_trace: bool) -> String {
         "  produce requests {}   batches {}   (final view: {})",
         s.produce_requests, s.batches, r.final_view
     );
+    render_guarantee(&mut o, r);
     if r.records_undecided > 0 {
         let _ = writeln!(
             o,

@@ -657,6 +657,9 @@ impl std::io::Write for Fnv {
 
 pub struct Trace {
     keep: bool,
+    /// Whether events are hashed (a search's many runs skip it: it is a quarter of a
+    /// small run's time and nothing there reads the hash).
+    hashing: bool,
     /// Reused buffer for an event's JSON (the same serde_json writer reports use, so each
     /// `Serialize` impl is compiled once).
     buf: Vec<u8>,
@@ -672,6 +675,7 @@ impl Trace {
     pub fn new(keep: bool) -> Trace {
         Trace {
             keep,
+            hashing: true,
             buf: Vec::new(),
             entries: Vec::new(),
             hash: Fnv(0xcbf2_9ce4_8422_2325),
@@ -685,10 +689,12 @@ impl Trace {
             self.last_progress_us = at_us;
         }
         let entry = Entry { at_us, event };
-        // Serializing a trace event cannot fail: no maps with non-string keys, no floats.
-        self.buf.clear();
-        let _ = serde_json::to_writer(&mut self.buf, &entry);
-        std::io::Write::write_all(&mut self.hash, &self.buf).ok();
+        if self.hashing {
+            // Serializing a trace event cannot fail: no maps with non-string keys, no floats.
+            self.buf.clear();
+            let _ = serde_json::to_writer(&mut self.buf, &entry);
+            std::io::Write::write_all(&mut self.hash, &self.buf).ok();
+        }
         self.count += 1;
         if self.keep {
             self.entries.push(entry);
@@ -703,8 +709,17 @@ impl Trace {
         self.entries
     }
 
+    /// Stops hashing events (the hash then reads `unhashed`); for runs whose hash no one
+    /// reads, such as a search's.
+    pub fn stop_hashing(&mut self) {
+        self.hashing = false;
+    }
+
     /// The stable hash of every event so far, as 16 hex digits.
     pub fn hash_hex(&self) -> String {
+        if !self.hashing {
+            return "unhashed".into();
+        }
         format!("{:016x}", self.hash.0)
     }
 

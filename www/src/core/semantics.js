@@ -1,13 +1,17 @@
-// What a run's summary means for delivery guarantees, in the words people use about
-// Kafka producers. Pure functions over report.summary (see crate/src/report.d.ts).
+// What a run means, kept apart from what its configuration promises. Pure functions over
+// report.summary and report.guarantee (see crate/src/report.d.ts).
 //
-//   at-most-once    acknowledged records were lost (and none duplicated)
-//   at-least-once   duplicates (or phantom writes) appeared and nothing acknowledged was lost
-//   exactly-once    neither, and every record sent was delivered once (aborted
-//                   transactional records count as correctly not delivered)
-//   none            records were both lost and duplicated
-// When nothing was sent, or sends failed/pend without loss or duplicates, no delivery
-// guarantee was exercised end to end and the verdict says so.
+// observed (this run only, never named after a guarantee: a clean acks=0 run proves
+// nothing about acks=0):
+//   clean                nothing acknowledged lost, nothing duplicated or reordered, every
+//                        record delivered once (aborted transactional records count as
+//                        correctly not delivered)
+//   lost / duplicated / reordered / lost-and-duplicated   what went wrong
+//   unresolved           nothing lost or duplicated, but sends failed or had no result
+//   nothing-sent
+// promised (the configuration, from the report's guarantee section): none, at-most-once,
+// at-least-once, exactly-once-per-session, exactly-once-transactional, with reasons and
+// whether this run broke it.
 
 /** The outcome counts of the banner, in display order, with Kafka-flavoured descriptions. */
 export const OUTCOMES = [
@@ -21,44 +25,59 @@ export const OUTCOMES = [
   { key: 'pending', label: 'pending', help: 'sends with no result when the run ended' },
 ];
 
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
 /**
+ * What this run showed, in words that describe the run and never a guarantee.
  * @param {import('../../../crate/src/report.d.ts').Summary} s
- * @returns {{kind: 'at-most-once'|'at-least-once'|'exactly-once'|'none'|'none-observed', label: string, detail: string}}
+ * @returns {{kind: 'clean'|'lost'|'duplicated'|'reordered'|'lost-and-duplicated'|'unresolved'|'nothing-sent', label: string, detail: string}}
  */
-export function deliverySemantics(s) {
+export function observedOutcome(s) {
   const lossy = s.lost > 0;
-  const dupes = s.duplicated > 0 || s.phantom > 0;
-  if (s.sent === 0) {
-    return { kind: 'none-observed', label: 'none observed', detail: 'nothing was sent' };
-  }
-  if (lossy && dupes) {
-    return {
-      kind: 'none',
-      label: 'no guarantee held',
-      detail: `${s.lost} acknowledged record(s) lost and ${s.duplicated + s.phantom} extra or phantom cop(ies) written`,
-    };
-  }
-  if (lossy) {
-    return { kind: 'at-most-once', label: 'at-most-once', detail: `${s.lost} acknowledged record(s) lost, none duplicated` };
-  }
-  if (dupes) {
-    const parts = [];
-    if (s.duplicated) parts.push(`${s.duplicated} duplicate cop${s.duplicated === 1 ? 'y' : 'ies'}`);
-    if (s.phantom) parts.push(`${s.phantom} phantom write(s) (failed sends that were written anyway)`);
-    return { kind: 'at-least-once', label: 'at-least-once', detail: `${parts.join(' and ')}, nothing acknowledged lost` };
-  }
+  const dupes = s.duplicated > 0;
+  if (s.sent === 0) return { kind: 'nothing-sent', label: 'nothing sent', detail: 'no record was sent' };
+  const parts = [];
+  if (lossy) parts.push(`${plural(s.lost, 'acknowledged record', 'acknowledged records')} lost`);
+  if (dupes) parts.push(plural(s.duplicated, 'duplicate copy', 'duplicate copies'));
+  if (s.reordered) parts.push(plural(s.reordered, 'record reordered', 'records reordered'));
+  if (s.phantom) parts.push(`${plural(s.phantom, 'failed send', 'failed sends')} written anyway (phantom)`);
+  if (lossy && dupes) return { kind: 'lost-and-duplicated', label: 'lost and duplicated', detail: parts.join(', ') };
+  if (lossy) return { kind: 'lost', label: 'lost records', detail: parts.join(', ') };
+  if (dupes) return { kind: 'duplicated', label: 'duplicates', detail: parts.join(', ') };
+  if (s.reordered) return { kind: 'reordered', label: 'reordered', detail: parts.join(', ') };
   const unresolved = s.failed + s.pending;
   if (unresolved === 0 && s.delivered + s.aborted === s.sent) {
     const txn = s.aborted ? ` (${s.aborted} aborted in a transaction, correctly not delivered)` : '';
-    return { kind: 'exactly-once', label: 'exactly-once', detail: `every record delivered once${txn}` };
+    const ph = s.phantom ? `; ${parts.join(', ')}` : '';
+    return { kind: 'clean', label: 'clean run', detail: `every record delivered once, in order${txn}${ph}` };
   }
-  const parts = [];
-  if (s.failed) parts.push(`${s.failed} send(s) failed and the application was told`);
+  if (s.failed) parts.push(`${plural(s.failed, 'send', 'sends')} failed and the application was told`);
   if (s.pending) parts.push(`${s.pending} had no result when the run ended`);
-  if (s.delivered + s.aborted + unresolved !== s.sent) parts.push(`${s.sent - s.delivered - s.aborted - unresolved} not in the final log`);
-  return {
-    kind: 'none-observed',
-    label: 'nothing lost or duplicated',
-    detail: `no acknowledged record lost, none duplicated; ${parts.join('; ')}`,
-  };
+  const missing = s.sent - s.delivered - s.aborted - unresolved;
+  if (missing > 0) parts.push(`${missing} not in the final log`);
+  return { kind: 'unresolved', label: 'nothing lost or duplicated', detail: parts.join('; ') };
+}
+
+const LEVEL_LABEL = {
+  none: 'no guarantee',
+  'at-most-once': 'at-most-once',
+  'at-least-once': 'at-least-once',
+  'exactly-once-per-session': 'exactly-once per producer session',
+  'exactly-once-transactional': 'exactly-once with transactions',
+};
+
+/**
+ * What the configuration promises (report.guarantee), apart from the run.
+ * @param {import('../../../crate/src/report.d.ts').Guarantee} g
+ * @returns {{level: string, label: string, broken: boolean, failing: string[], detail: string}}
+ */
+export function promiseOf(g) {
+  // Across sessions fails for every producer without transactions: not a flaw worth a
+  // headline, the level's name says it.
+  const failing = [...new Set(g.reasons.filter((r) => !r.holds && r.property !== 'across-sessions').flatMap((r) => r.settings))];
+  const caveats = [...new Set(g.reasons.flatMap((r) => r.fails_under))];
+  let detail = failing.length ? `because of ${failing.join(', ')}` : 'under one broker failing at a time and lost messages';
+  if (!failing.length && caveats.length) detail += `; not under ${caveats.join(', ')}`;
+  if (g.observed.breaks_promise) detail = `this run broke it (${g.observed.broken_by.join(', ')}); ${detail}`;
+  return { level: g.promised, label: LEVEL_LABEL[g.promised] ?? g.promised, broken: g.observed.breaks_promise, failing, detail };
 }

@@ -3,7 +3,7 @@
 // run views (www/src/views, through mountViews). Both the playground page (main.js) and
 // the <kplay-scenario> widget (widget.js) are this plus their own chrome.
 //
-//   const app = mountScenario(root, {engine, text, panels, readOnly, autorun, layout, onText})
+//   const app = mountScenario(root, {engine, text, panels, readOnly, autorun, layout, onText, sweep})
 //   app.getText() / app.setText(text)    the scenario text (the only state)
 //   app.run()                            run now (cancelling a run in progress)
 //   app.applyEdits(edits)                apply text-model edits, then run at once
@@ -11,9 +11,12 @@
 //   app.onRun(fn)                        called with each finished report
 //   root.kplayApp                        the same object, for scripts holding only the element
 //
-// panels: any of 'editor', 'controls', 'verdict', 'records', and the view names
+// panels: any of 'editor', 'controls', 'verdict', 'records', 'stress' (search for the
+// schedule that breaks the promise, and the survival card), 'sweep', and the view names
 // ('timeline', 'cluster', 'producer', 'charts', 'compare'). Edits re-run after a short
 // debounce (cancelling the previous run); control changes and setText run at once.
+// sweep: {sets, seeds} to fill the sweep panel with and run after the first run (a
+// sweep link).
 import '../styles/theme.css';
 import '../styles/components.css';
 import { createRunner, DETAIL_LIMIT, optionsFor } from '../core/runner.js';
@@ -25,7 +28,7 @@ import { createRecordGrid } from './records.js';
 import { createVerdict } from './verdict.js';
 
 export const VIEW_NAMES = ['timeline', 'cluster', 'producer', 'charts', 'compare'];
-export const ALL_PANELS = ['editor', 'controls', 'verdict', 'records', ...VIEW_NAMES];
+export const ALL_PANELS = ['editor', 'controls', 'verdict', 'stress', 'records', ...VIEW_NAMES, 'sweep'];
 const EDIT_DEBOUNCE_MS = 250;
 const SLOW_RUN_MS = 150;
 
@@ -34,7 +37,7 @@ const SLOW_RUN_MS = 150;
  * @param {{engine: object, text: string, panels?: string[], readOnly?: boolean, autorun?: boolean,
  *          layout?: 'page'|'widget', onText?: (text: string) => void}} opts
  */
-export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnly = false, autorun = true, layout = 'page', onText }) {
+export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnly = false, autorun = true, layout = 'page', onText, sweep = null }) {
   const show = new Set(panels);
   let currentText = text;
   let report = null;
@@ -53,6 +56,8 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   const recordsBox = h('section', { 'aria-label': 'Records' });
   const journeyBox = h('section', { 'aria-label': 'Journey of a record' });
   const viewsBox = h('div', { class: 'kp-views', 'data-testid': 'views-root' });
+  const stressBox = h('section', { 'aria-label': 'Stress this configuration' });
+  const sweepBox = h('section', { 'aria-label': 'Sweep' });
   const recordsPane = h('div', { class: 'kp-records-pane', hidden: true }, recordsBox, journeyBox);
   const leanNote = h(
     'p',
@@ -78,10 +83,12 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
       { class: 'kp-result-pane' },
       runbar,
       show.has('verdict') ? verdictBox : null,
+      show.has('stress') && !readOnly ? stressBox : null,
       show.has('records') ? recordsPane : null,
       leanNote,
     ),
     hasViews ? viewsBox : null,
+    show.has('sweep') ? sweepBox : null,
   );
 
   const editor = show.has('editor')
@@ -100,6 +107,24 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     import('../views/index.js').then(({ mountViews }) => {
       views = mountViews(viewsBox, api, { panels: VIEW_NAMES.filter((v) => show.has(v)) });
       if (report) views.update(report);
+    });
+  }
+  // Search and sweeps load their own code (and the larger wasm package) on demand.
+  let stress = null;
+  let sweeper = null;
+  if (show.has('stress') && !readOnly) {
+    import('./stress.js').then(({ createStressPanel }) => {
+      stress = createStressPanel(stressBox, { getText: () => currentText, setText: (t) => app.setText(t), getReport: () => report });
+    });
+  }
+  let sweepPending = sweep?.sets?.length ? sweep : null;
+  if (show.has('sweep')) {
+    import('./sweep.js').then(({ createSweepPanel }) => {
+      sweeper = createSweepPanel(sweepBox, { getText: () => currentText, initial: sweep });
+      if (sweepPending && report) {
+        sweepPending = null;
+        sweeper.run();
+      }
     });
   }
   const api = {
@@ -181,6 +206,11 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
       if (detailed) views?.update(r);
       else views?.clear();
       for (const fn of listeners) fn(r);
+      stress?.refresh();
+      if (sweepPending && sweeper) {
+        sweepPending = null;
+        sweeper.run();
+      }
     });
   }
 
@@ -240,6 +270,8 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     editor,
     destroy() {
       runner.cancel();
+      stress?.cancel();
+      sweeper?.cancel();
       views?.destroy();
       editor?.destroy();
     },

@@ -1,10 +1,12 @@
-// The verdict banner: what a run did to the records (delivered, lost, duplicated,
-// reordered, phantom, aborted, failed, pending), the delivery semantics that shows,
+// The verdict banner: what the configuration promises (report.guarantee, with its
+// reasons), kept apart from what this run did to the records (delivered, lost,
+// duplicated, reordered, phantom, aborted, failed, pending; a clean run is "clean", never
+// "exactly-once": one run proves no guarantee),
 // each `expect` line held or not, the errors the application saw, and the simulator's
 // plain-language explanation of each anomaly. Explanations name records; clicking one
 // opens its journey (onRecord).
 import { fmtCount, fmtUs } from '../core/format.js';
-import { deliverySemantics, OUTCOMES } from '../core/semantics.js';
+import { observedOutcome, OUTCOMES, promiseOf } from '../core/semantics.js';
 import { fill, h } from './dom.js';
 
 const KIND_LABEL = {
@@ -88,6 +90,36 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
     );
   }
 
+  function promise(g) {
+    if (!g) return null;
+    const p = promiseOf(g);
+    return h(
+      'div',
+      { class: 'kp-promise', 'data-testid': 'promise', 'data-level': p.level, 'data-broken': p.broken },
+      h('span', { class: 'kp-label' }, 'promised '),
+      h('strong', {}, p.label),
+      h('span', {}, ` ${p.detail}`),
+      h(
+        'details',
+        { class: 'kp-reasons' },
+        h('summary', {}, 'why'),
+        h(
+          'ul',
+          { 'data-testid': 'reasons' },
+          g.reasons.map((r) =>
+            h(
+              'li',
+              { 'data-holds': r.holds, 'data-property': r.property, class: r.holds ? 'kp-good' : 'kp-bad' },
+              h('span', { class: 'kp-mark' }, r.holds ? '✓' : '✗'),
+              ` ${r.property}: ${r.text}`,
+              r.fails_under.length ? h('span', { class: 'kp-muted' }, ` (fails under: ${r.fails_under.join(', ')})`) : null,
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
   function errorsLine(report) {
     const entries = Object.entries(report.errors ?? {});
     const responses = Object.entries(report.responses ?? {});
@@ -105,12 +137,13 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
     update(report) {
       runs += 1;
       const s = report.summary;
-      const sem = deliverySemantics(s);
+      const sem = observedOutcome(s);
       root.dataset.state = 'done';
       root.dataset.run = String(runs);
       root.dataset.semantics = sem.kind;
       render(
-        h('div', { class: 'kp-semantics', 'data-testid': 'semantics', 'data-kind': sem.kind }, h('strong', {}, sem.label), h('span', {}, ` ${sem.detail}`)),
+        promise(report.guarantee),
+        h('div', { class: 'kp-semantics', 'data-testid': 'semantics', 'data-kind': sem.kind }, h('span', { class: 'kp-label' }, 'this run '), h('strong', {}, sem.label), h('span', {}, ` ${sem.detail}`)),
         counts(s),
         h(
           'p',

@@ -1,0 +1,309 @@
+//! Sweeps: one scenario run for every combination of setting values, times seeds, one
+//! row each with the outcome (lost, duplicated, reordered, phantom, failed and their
+//! rates), the promise, the producer metrics and a `perf` slot for the speed model.
+//!
+//! A setting is a Kafka property name applied to a role's declaration lines:
+//! - `NAME` (no prefix) or `producer.NAME`: every `producer` line (`acks`, `linger.ms`);
+//! - `broker.NAME`: the `brokers` line (`broker.min.insync.replicas`), added as
+//!   `brokers 1 ...` when the file has none;
+//! - `topic.NAME`: every `topic` line (`topic.replication.factor`, `topic.flush.messages`);
+//! - `consumer.NAME`: every `consumer` line (`consumer.isolation.level`).
+//!
+//! Seeds: the file's seed, then seed+1, ... (`seeds` of them). Rates are per record sent.
+//! An unknown property or a value Kafka rejects outright is an error before anything runs
+//! ([`Sweep::new`]); a combination that breaks one of Kafka's cross-property rules (an
+//! explicit `enable.idempotence=true` with `acks=1`) is a row with that error.
+//! [`Sweep`] is stepwise (one run per step unit) for Web Workers.
+
+use serde::Serialize;
+
+use crate::checker::guarantee::Level;
+use crate::report::Summary;
+use crate::search::edit;
+use crate::sim::VecMap;
+use crate::RunOptions;
+
+/// One `--set NAME=V1,V2,...`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Setting {
+    /// As given (`acks`, `broker.min.insync.replicas`).
+    pub name: String,
+    /// The declaration keyword it applies to (`producer`, `brokers`, `topic`, `consumer`).
+    pub role: &'static str,
+    /// The Kafka property name.
+    pub property: String,
+    pub values: Vec<String>,
+}
+
+impl Setting {
+    /// Parses `NAME=V1,V2,...`.
+    pub fn parse(arg: &str) -> Result<Setting, String> {
+        let (name, values) = arg.split_once('=').ok_or_else(|| format!("--set needs NAME=V1,V2,... (got '{arg}')"))?;
+        let values: Vec<String> = values.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+        if name.is_empty() || values.is_empty() {
+            return Err(format!("--set needs NAME=V1,V2,... (got '{arg}')"));
+        }
+        let (role, property) = match name.split_once('.') {
+            Some(("broker", p)) => ("brokers", p),
+            Some(("topic", p)) => ("topic", p),
+            Some(("consumer", p)) => ("consumer", p),
+            Some(("producer", p)) => ("producer", p),
+            _ => ("producer", name),
+        };
+        Ok(Setting { name: name.to_string(), role, property: property.to_string(), values })
+    }
+}
+
+/// `text` with `property=value` set on every declaration line of `role`.
+pub fn apply(text: &str, role: &str, property: &str, value: &str) -> String {
+    let mut found = false;
+    let mut out: Vec<String> = text
+        .split('\n')
+        .map(|line| {
+            let mut words = edit::words(line);
+            if words.first().map(String::as_str) != Some(role) {
+                return line.to_string();
+            }
+            found = true;
+            edit::set_option(&mut words, property, value);
+            edit::join(&words)
+        })
+        .collect();
+    if !found && role == "brokers" {
+        out.insert(0, format!("brokers 1 {property}={}", edit::quote(value)));
+    }
+    out.join("\n")
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Rates {
+    pub lost: f64,
+    pub duplicated: f64,
+    pub reordered: f64,
+    pub phantom: f64,
+    pub failed: f64,
+}
+
+impl Rates {
+    fn of(s: &Summary) -> Rates {
+        let per = |n: u64| if s.sent == 0 { 0.0 } else { n as f64 / s.sent as f64 };
+        Rates {
+            lost: per(s.lost),
+            duplicated: per(s.duplicated),
+            reordered: per(s.reordered),
+            phantom: per(s.phantom),
+            failed: per(s.failed),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SweepRow {
+    /// Setting name → value for this row.
+    pub values: VecMap<String, String>,
+    pub seed: u64,
+    /// The configuration error, when Kafka's rules reject this combination.
+    pub error: Option<String>,
+    pub summary: Option<Summary>,
+    pub rates: Option<Rates>,
+    pub promised: Option<Level>,
+    pub breaks_promise: bool,
+    pub end_time_us: u64,
+    /// Producer metrics under their Java names, per producer.
+    pub metrics: VecMap<String, VecMap<String, f64>>,
+    /// Throughput and latency once the speed model reports them (`perf` of the report);
+    /// null until then.
+    pub perf: Option<serde_json::Value>,
+}
+
+/// Per combination: the mean rates over its seeds.
+#[derive(Clone, Debug, Serialize)]
+pub struct Combination {
+    pub values: VecMap<String, String>,
+    pub runs: u64,
+    pub errors: u64,
+    pub rates: Rates,
+    pub promised: Option<Level>,
+    pub broke_promise: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SweepReport {
+    pub settings: Vec<String>,
+    pub seeds: Vec<u64>,
+    pub rows: Vec<SweepRow>,
+    pub combinations: Vec<Combination>,
+}
+
+pub struct Sweep {
+    text: String,
+    settings: Vec<Setting>,
+    seeds: Vec<u64>,
+    combos: Vec<Vec<usize>>,
+    next: usize,
+    pub rows: Vec<SweepRow>,
+}
+
+fn combinations(settings: &[Setting]) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new()];
+    for s in settings {
+        out = out.into_iter().flat_map(|c| (0..s.values.len()).map(move |i| [c.clone(), vec![i]].concat())).collect();
+    }
+    out
+}
+
+impl Sweep {
+    /// Checks every setting and value against the file before anything runs.
+    pub fn new(text: &str, settings: Vec<Setting>, seeds: u64) -> Result<Sweep, String> {
+        let base = crate::script::parse(text).map_err(|d| format!("the scenario is invalid: {}", d[0].message))?;
+        if settings.is_empty() {
+            return Err("sweep needs at least one --set NAME=V1,V2,...".into());
+        }
+        for s in &settings {
+            for v in &s.values {
+                if let Err(diags) = crate::script::parse(&apply(text, s.role, &s.property, v)) {
+                    let direct = diags
+                        .iter()
+                        .find(|d| d.message.starts_with("Unknown") || d.message.starts_with("Invalid value"));
+                    if let Some(d) = direct {
+                        let hint = if d.hint.is_empty() { String::new() } else { format!(" ({})", d.hint) };
+                        return Err(format!("--set {}={v}: {}{hint}", s.name, d.message));
+                    }
+                }
+            }
+        }
+        let seeds = (0..seeds.max(1)).map(|k| base.seed.wrapping_add(k)).collect();
+        Ok(Sweep {
+            text: text.to_string(),
+            combos: combinations(&settings),
+            settings,
+            seeds,
+            next: 0,
+            rows: Vec::new(),
+        })
+    }
+
+    pub fn total(&self) -> usize {
+        self.combos.len() * self.seeds.len()
+    }
+
+    pub fn done(&self) -> bool {
+        self.next >= self.total()
+    }
+
+    /// Runs up to `max` rows; true once every row ran.
+    pub fn step(&mut self, max: u64) -> bool {
+        for _ in 0..max {
+            if self.done() {
+                break;
+            }
+            let (c, k) = (self.next / self.seeds.len(), self.next % self.seeds.len());
+            self.next += 1;
+            let mut text = self.text.clone();
+            let mut values = VecMap::new();
+            for (s, &i) in self.settings.iter().zip(&self.combos[c]) {
+                text = apply(&text, s.role, &s.property, &s.values[i]);
+                values.insert(s.name.clone(), s.values[i].clone());
+            }
+            let seed = self.seeds[k];
+            let opts = RunOptions { seed: Some(seed), unhashed: true, ..RunOptions::default() };
+            let mut row = SweepRow {
+                values,
+                seed,
+                error: None,
+                summary: None,
+                rates: None,
+                promised: None,
+                breaks_promise: false,
+                end_time_us: 0,
+                metrics: VecMap::new(),
+                perf: None,
+            };
+            match crate::run(&text, &opts) {
+                Ok(r) => {
+                    row.rates = Some(Rates::of(&r.summary));
+                    row.promised = Some(r.guarantee.promised);
+                    row.breaks_promise = r.guarantee.broken();
+                    row.end_time_us = r.end_time_us;
+                    row.metrics = r.metrics;
+                    row.summary = Some(r.summary);
+                }
+                Err(d) => {
+                    row.error =
+                        d.first().map(|d| format!("line {}: {} {}", d.line, d.message, d.hint).trim().to_string())
+                }
+            }
+            self.rows.push(row);
+        }
+        self.done()
+    }
+
+    pub fn report(&self) -> SweepReport {
+        let combinations = self
+            .rows
+            .chunks(self.seeds.len())
+            .map(|rows| {
+                let ok: Vec<&Rates> = rows.iter().filter_map(|r| r.rates.as_ref()).collect();
+                let mean = |f: fn(&Rates) -> f64| {
+                    if ok.is_empty() {
+                        0.0
+                    } else {
+                        ok.iter().map(|r| f(r)).sum::<f64>() / ok.len() as f64
+                    }
+                };
+                Combination {
+                    values: rows[0].values.clone(),
+                    runs: rows.len() as u64,
+                    errors: rows.iter().filter(|r| r.error.is_some()).count() as u64,
+                    rates: Rates {
+                        lost: mean(|r| r.lost),
+                        duplicated: mean(|r| r.duplicated),
+                        reordered: mean(|r| r.reordered),
+                        phantom: mean(|r| r.phantom),
+                        failed: mean(|r| r.failed),
+                    },
+                    promised: rows.iter().find_map(|r| r.promised),
+                    broke_promise: rows.iter().filter(|r| r.breaks_promise).count() as u64,
+                }
+            })
+            .collect();
+        SweepReport {
+            settings: self.settings.iter().map(|s| s.name.clone()).collect(),
+            seeds: self.seeds.clone(),
+            rows: self.rows.clone(),
+            combinations,
+        }
+    }
+}
+
+/// A whole sweep in one call.
+pub fn sweep(text: &str, settings: Vec<Setting>, seeds: u64) -> Result<SweepReport, String> {
+    let mut s = Sweep::new(text, settings, seeds)?;
+    while !s.step(16) {}
+    Ok(s.report())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_name_their_role() {
+        let s = Setting::parse("broker.min.insync.replicas=1,2").expect("valid");
+        assert_eq!((s.role, s.property.as_str(), s.values.len()), ("brokers", "min.insync.replicas", 2));
+        assert_eq!(Setting::parse("acks=0,1,all").expect("valid").role, "producer");
+        assert_eq!(Setting::parse("topic.flush.messages=1").expect("valid").role, "topic");
+        assert!(Setting::parse("acks").is_err() && Setting::parse("acks=").is_err());
+    }
+
+    #[test]
+    fn apply_sets_every_line_of_the_role() {
+        let text = "topic a partitions=1\ntopic b partitions=2 flush.messages=9\nproducer p acks=1 # x\n";
+        let out = apply(text, "topic", "flush.messages", "1");
+        assert_eq!(
+            out,
+            "topic a partitions=1 flush.messages=1\ntopic b partitions=2 flush.messages=1\nproducer p acks=1 # x\n"
+        );
+        assert!(apply(text, "brokers", "min.insync.replicas", "2").starts_with("brokers 1 min.insync.replicas=2\n"));
+    }
+}

@@ -1,0 +1,119 @@
+//! The `kplay` binary's `search`, `search --card` and `sweep`: exit codes, the printed
+//! counterexample, the JSON shapes, and clear errors for bad input (exit 2).
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::{Command, Output};
+
+fn kplay(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kplay")).args(args).output().expect("kplay runs")
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/search/{name}.kplay", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn search_exits_1_and_prints_a_counterexample_that_kplay_run_fails_on() {
+    let o = kplay(&["search", &fixture("acks1_failover"), "--schedules", "200"]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("promised none") && out.contains("verified by running it again"), "{out}");
+    let text = out.split("its expect line fails) ---\n").nth(1).expect("counterexample").split("\n---").next().unwrap();
+    let path = std::env::temp_dir().join(format!("kplay-cli-cx-{}.kplay", std::process::id()));
+    std::fs::write(&path, text).expect("write");
+    let run = kplay(&["run", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(run.status.code(), Some(1), "the counterexample's expect line fails:\n{text}\n{}", stdout(&run));
+    assert!(stdout(&run).contains("FAIL"), "{}", stdout(&run));
+}
+
+#[test]
+fn search_exits_0_when_every_schedule_holds_and_json_is_stable() {
+    let o = kplay(&["search", &fixture("safe_min_isr_2"), "--schedules", "40", "--seed", "3"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("40 of 40 schedules survived"), "{}", stdout(&o));
+    let a = kplay(&["search", &fixture("safe_min_isr_2"), "--schedules", "40", "--seed", "3", "--json"]);
+    let b = kplay(&["search", &fixture("safe_min_isr_2"), "--schedules", "40", "--seed", "3", "--json"]);
+    assert_eq!(stdout(&a), stdout(&b), "the JSON is deterministic (no timings)");
+    let v: serde_json::Value = serde_json::from_slice(&a.stdout).expect("json");
+    assert_eq!(v["survived"], 40);
+    assert!(v["counterexample"].is_null());
+}
+
+#[test]
+fn bad_input_is_a_clear_error_with_exit_2() {
+    let file = fixture("acks1_failover");
+    for (args, message) in [
+        (vec!["search", &file, "--schedules", "many"], "--schedules needs a whole number, got 'many'"),
+        (vec!["search", &file, "--faults", "crash,meteor"], "unknown fault kind 'meteor'"),
+        (vec!["search", &file, "--kind", "fire"], "unknown fault kind 'fire'"),
+        (vec!["search", &file, "--target", "slow"], "--target takes lost, duplicated, reordered"),
+        (vec!["search"], "search needs a scenario file"),
+        (vec!["search", "/nonexistent.kplay"], "cannot read /nonexistent.kplay"),
+        (vec!["sweep", &file, "--set", "ack=0,1"], "Unknown producer property 'ack' (did you mean acks?)"),
+        (vec!["sweep", &file, "--set", "acks=2"], "Invalid value 2 for configuration acks"),
+        (vec!["sweep", &file, "--set", "acks"], "--set needs NAME=V1,V2,..."),
+        (vec!["sweep", &file, "--set", "acks=1", "--seeds", "0"], "--seeds needs at least 1"),
+        (vec!["sweep", &file], "sweep needs at least one --set"),
+    ] {
+        let o = kplay(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{args:?}: expected '{message}' in:\n{}", stderr(&o));
+    }
+}
+
+#[test]
+fn an_invalid_scenario_is_reported_located() {
+    let path = std::env::temp_dir().join(format!("kplay-cli-bad-{}.kplay", std::process::id()));
+    std::fs::write(&path, "brokers 1\ntopic t\nproducer app linger.m=5\n").expect("write");
+    let o = kplay(&["search", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains(":3:14: error: Unknown producer property 'linger.m'"), "{}", stderr(&o));
+}
+
+#[test]
+fn sweep_prints_one_row_per_combination_and_seed() {
+    let o = kplay(&[
+        "sweep",
+        &fixture("acks1_failover"),
+        "--set",
+        "acks=0,1,all",
+        "--set",
+        "broker.min.insync.replicas=1,2",
+        "--seeds",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let rows = v["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 3 * 2 * 2);
+    assert_eq!(v["combinations"].as_array().unwrap().len(), 6);
+    // The settings really reached the run: acks=all with min ISR 2 promises exactly-once.
+    let safest = rows.iter().find(|r| r["values"]["acks"] == "all" && r["values"]["broker.min.insync.replicas"] == "2");
+    assert_eq!(safest.expect("row")["promised"], "exactly-once-per-session");
+    let acks0 = rows.iter().find(|r| r["values"]["acks"] == "0").expect("row");
+    assert_eq!(acks0["promised"], "at-most-once");
+    assert!(acks0["perf"].is_null());
+}
+
+#[test]
+fn the_card_prints_a_row_per_fault_kind() {
+    let o = kplay(&["search", &fixture("acks1_failover"), "--card", "--schedules", "5"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for kind in ["leader-crash", "follower-crash", "two-brokers-down", "power-loss-all", "unclean-election"] {
+        assert!(out.lines().any(|l| l.trim_start().starts_with(kind)), "{kind} missing:\n{out}");
+    }
+    let leader = out.lines().find(|l| l.trim_start().starts_with("leader-crash")).unwrap();
+    assert!(leader.contains("YES"), "acks=1 loses on a leader crash: {leader}");
+}
