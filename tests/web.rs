@@ -173,6 +173,7 @@ fn the_report_shape_is_pinned() {
             "final_view",
             "summary",
             "guarantee",
+            "perf",
             "records_undecided",
             "errors",
             "error_causes",
@@ -203,6 +204,13 @@ fn the_report_shape_is_pinned() {
             "produce_requests",
             "batches",
         ]
+    );
+    let perf = get(&get(&report, "perf"), "total");
+    assert_eq!(keys(&perf), ["records", "records_per_sec", "mb_per_sec", "latency_ms", "window_us"]);
+    assert_eq!(
+        keys(&get(&perf, "latency_ms")),
+        ["avg", "max", "p50", "p95", "p99", "p999"],
+        "kafka-producer-perf-test's latency figures"
     );
     let guarantee = get(&report, "guarantee");
     assert_eq!(keys(&guarantee), ["promised", "reasons", "observed"], "by_producer only with several producers");

@@ -136,9 +136,21 @@ export interface PartitionReport {
 export interface ClauseReport {
   name: string;
   op: string;
+  /** In `unit`'s scale: plain, microseconds ("us") or thousandths ("milli"). */
   expected: number;
   actual: number;
   held: boolean;
+  unit: '' | 'us' | 'milli';
+}
+
+/** Throughput over the busy window (first send() to last successful callback) and
+ * send()-to-callback latency of successful sends, in ms. */
+export interface PerfFigures {
+  records: number;
+  records_per_sec: number;
+  mb_per_sec: number;
+  latency_ms: { avg: number; max: number; p50: number; p95: number; p99: number; p999: number };
+  window_us: number;
 }
 
 export interface ExpectationReport {
@@ -191,6 +203,8 @@ export interface Report {
   final_view: 'read_committed' | 'read_uncommitted';
   summary: Summary;
   guarantee: Guarantee;
+  /** kafka-producer-perf-test's figures: all producers, and each one. */
+  perf: { total: PerfFigures; by_producer: Record<string, PerfFigures> };
   records_undecided: number;
   errors: Record<string, number>;
   error_causes: Record<string, number>;

@@ -67,6 +67,8 @@ pub fn lookup(report: &Report, name: &str) -> i64 {
                 by_class + report.error_causes.get(x).copied().unwrap_or(0)
             } else if let Some(x) = name.strip_prefix("responses.") {
                 report.responses.get(x).copied().unwrap_or(0)
+            } else if let Some(v) = perf_value(report, name) {
+                return v;
             } else if let Some(rest) = name.strip_prefix("consumers.") {
                 let cname = rest.strip_suffix(".records").unwrap_or(rest);
                 report.consumers.get(cname).map_or(0, |c| c.records)
@@ -76,6 +78,27 @@ pub fn lookup(report: &Report, name: &str) -> i64 {
         }
     };
     v.min(i64::MAX as u64) as i64
+}
+
+/// A speed figure or producer metric, in its clause unit's scale (µs, thousandths).
+fn perf_value(report: &Report, name: &str) -> Option<i64> {
+    let t = &report.perf.total;
+    let us = |ms: f64| (ms * 1000.0).round() as i64;
+    Some(match name {
+        "records_per_sec" => t.records_per_sec.floor() as i64,
+        "mb_per_sec" => (t.mb_per_sec * 1000.0).round() as i64,
+        "latency_avg" => us(t.latency_ms.avg),
+        "latency_max" => us(t.latency_ms.max),
+        "latency_p50" => us(t.latency_ms.p50),
+        "latency_p95" => us(t.latency_ms.p95),
+        "latency_p99" => us(t.latency_ms.p99),
+        "latency_p999" => us(t.latency_ms.p999),
+        _ => {
+            let (producer, metric) = name.strip_prefix("metrics.")?.split_once('.')?;
+            let v = report.metrics.get(producer).and_then(|m| m.get(metric)).copied().unwrap_or(0.0);
+            (v * 1000.0).round() as i64
+        }
+    })
 }
 
 pub fn evaluate(report: &Report, expects: &[Expect], trace: &[Entry]) -> Vec<ExpectationReport> {
@@ -91,6 +114,7 @@ pub fn evaluate(report: &Report, expects: &[Expect], trace: &[Entry]) -> Vec<Exp
                     expected: te.count,
                     actual,
                     held,
+                    unit: "",
                 };
                 return ExpectationReport { line: e.line, text: e.text.clone(), held, clauses: vec![clause] };
             }
@@ -105,6 +129,7 @@ pub fn evaluate(report: &Report, expects: &[Expect], trace: &[Entry]) -> Vec<Exp
                         expected: c.value,
                         actual,
                         held: c.op.holds(actual, c.value),
+                        unit: c.unit.name(),
                     }
                 })
                 .collect();

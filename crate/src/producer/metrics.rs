@@ -6,6 +6,29 @@ use crate::sim::VecMap;
 
 use crate::sim::Micros;
 
+/// The metric names [`Metrics::named`] gives, in its order.
+pub const NAMES: &[&str] = &[
+    "batch-size-avg",
+    "batch-size-max",
+    "batch-split-total",
+    "buffer-exhausted-total",
+    "bufferpool-wait-time-ns-total",
+    "compression-rate-avg",
+    "outgoing-byte-total",
+    "record-error-total",
+    "record-queue-time-avg",
+    "record-queue-time-max",
+    "record-retry-total",
+    "record-send-total",
+    "record-size-avg",
+    "record-size-max",
+    "records-per-request-avg",
+    "request-latency-avg",
+    "request-latency-max",
+    "request-total",
+    "response-total",
+];
+
 #[derive(Clone, Debug, Default)]
 pub struct Metrics {
     /// Records in batches put into produce requests (retries count again): `record-send-total`.
@@ -92,5 +115,14 @@ impl Metrics {
             ("request-total", self.request_total as f64),
             ("response-total", self.response_total as f64),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_list_every_named_metric() {
+        let named: Vec<&str> = super::Metrics::default().named().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(named, super::NAMES);
     }
 }

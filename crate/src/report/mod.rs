@@ -138,9 +138,33 @@ pub struct ExpectationReport {
 pub struct ClauseReport {
     pub name: String,
     pub op: String,
+    /// In `unit`'s scale: plain (""), microseconds ("us") or thousandths ("milli").
     pub expected: i64,
     pub actual: i64,
     pub held: bool,
+    pub unit: &'static str,
+}
+
+impl ClauseReport {
+    /// A value of this clause as written: `20ms`, `4.5`, `12`.
+    pub fn show(&self, v: i64) -> String {
+        match self.unit {
+            "us" => crate::sim::fmt_us(v.max(0) as u64),
+            "milli" => {
+                let s = format!("{}.{:03}", v / 1000, (v % 1000).abs());
+                s.trim_end_matches('0').trim_end_matches('.').to_string()
+            }
+            _ => v.to_string(),
+        }
+    }
+}
+
+/// The speed figures, as `kafka-producer-perf-test` prints them: all producers together
+/// and each one.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Perf {
+    pub total: perf::Figures,
+    pub by_producer: VecMap<String, perf::Figures>,
 }
 
 /// A plain-language account of one anomaly, for a set of records.
@@ -171,6 +195,8 @@ pub struct Report {
     /// What the effective configuration promises (`none` ... `exactly-once-transactional`,
     /// with reasons) and what this run observed against it.
     pub guarantee: Guarantee,
+    /// Throughput and latency, per producer and in total (`kafka-producer-perf-test`'s figures).
+    pub perf: Perf,
     /// Records in the leader's log that no consumer may read yet at the end (above the
     /// HW, or behind a transaction still open): neither delivered nor lost.
     pub records_undecided: u64,

@@ -6,6 +6,26 @@ use super::Report;
 use crate::config::Source;
 use crate::sim::fmt_us;
 
+/// `kafka-producer-perf-test`'s line, per producer (and in total when there are several).
+fn render_perf(o: &mut String, r: &Report) {
+    if r.perf.total.records == 0 {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "
+perf:"
+    );
+    if r.perf.by_producer.len() > 1 {
+        let _ = writeln!(o, "  total: {}", r.perf.total.line());
+    }
+    for (name, f) in &r.perf.by_producer {
+        if f.records > 0 {
+            let _ = writeln!(o, "  {name}: {}", f.line());
+        }
+    }
+}
+
 /// The promise line, its reasons, and what the run observed against it.
 fn render_guarantee(o: &mut String, r: &Report) {
     let g = &r.guarantee;
@@ -55,6 +75,7 @@ pub fn render(r: &Report, with_trace: bool) -> String {
         "  produce requests {}   batches {}   (final view: {})",
         s.produce_requests, s.batches, r.final_view
     );
+    render_perf(&mut o, r);
     render_guarantee(&mut o, r);
     if r.records_undecided > 0 {
         let _ = writeln!(
@@ -118,8 +139,12 @@ pub fn render(r: &Report, with_trace: bool) -> String {
             let mark = if e.held { "ok  " } else { "FAIL" };
             let _ = write!(o, "  {mark} line {}: expect {}", e.line, e.text);
             if !e.held {
-                let actual: Vec<String> =
-                    e.clauses.iter().filter(|c| !c.held).map(|c| format!("{} is {}", c.name, c.actual)).collect();
+                let actual: Vec<String> = e
+                    .clauses
+                    .iter()
+                    .filter(|c| !c.held)
+                    .map(|c| format!("{} is {}", c.name, c.show(c.actual)))
+                    .collect();
                 let _ = write!(o, "   ({})", actual.join(", "));
             }
             let _ = writeln!(o);

@@ -278,9 +278,33 @@ pub struct Clause {
     /// `lost`, `errors.NOT_ENOUGH_REPLICAS`, `responses.REQUEST_TIMED_OUT`, ...
     pub name: String,
     pub op: CmpOp,
+    /// The value, in `unit`'s integer scale.
     pub value: i64,
+    pub unit: ClauseUnit,
     /// Column (1-based) where the clause starts, for the report and the editor.
     pub column: u32,
+}
+
+/// How a clause's value is written and kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClauseUnit {
+    /// A whole number (`lost=0`, `records_per_sec>=50000`).
+    Count,
+    /// A duration with a unit, kept in microseconds (`latency_p99<=20ms`).
+    Micros,
+    /// A decimal number, kept in thousandths (`mb_per_sec>=4.5`, `metrics.app.batch-size-avg>1000`).
+    Milli,
+}
+
+impl ClauseUnit {
+    /// The name the report gives the scale (`""`, `"us"`, `"milli"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ClauseUnit::Count => "",
+            ClauseUnit::Micros => "us",
+            ClauseUnit::Milli => "milli",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,14 +6,72 @@
 //!
 //! Names: the report's summary fields; `errors.NAME` (the exception class a send
 //! callback saw, any identifier); `responses.NAME` (a protocol error name from Kafka's
-//! `Errors` enum); `consumers.NAME.records` for a declared consumer (kplay extension).
+//! `Errors` enum); `consumers.NAME.records` for a declared consumer (kplay extension);
+//! the speed figures of all producers (`records_per_sec`, `mb_per_sec` and the latencies
+//! `latency_avg`, `latency_max`, `latency_p50`, `latency_p95`, `latency_p99`,
+//! `latency_p999`, durations with a unit: `latency_p99<=20ms`) and `metrics.PRODUCER.NAME`
+//! for any Java producer metric (decimals allowed, as for `mb_per_sec`).
 
-use super::ast::{Clause, CmpOp, Expect};
+use super::ast::{Clause, ClauseUnit, CmpOp, Expect};
 use super::errors::Diagnostic;
 use super::parser::Stmt;
 use super::settings::Loc;
 use super::suggest;
 use super::timeline::Names;
+
+/// The speed figures of `report.perf.total` that expectations name.
+pub const PERF: &[&str] = &[
+    "records_per_sec",
+    "mb_per_sec",
+    "latency_avg",
+    "latency_max",
+    "latency_p50",
+    "latency_p95",
+    "latency_p99",
+    "latency_p999",
+];
+
+/// The scale a name's value is written in.
+pub fn unit_of(name: &str) -> ClauseUnit {
+    if name.starts_with("latency_") {
+        ClauseUnit::Micros
+    } else if name == "mb_per_sec" || name.starts_with("metrics.") {
+        ClauseUnit::Milli
+    } else {
+        ClauseUnit::Count
+    }
+}
+
+/// Parses a clause's value in `unit`.
+fn parse_value(text: &str, unit: ClauseUnit) -> Result<i64, String> {
+    match unit {
+        ClauseUnit::Count => text.parse::<i64>().map_err(|_| "values are whole numbers: lost=0, failed>10".to_string()),
+        ClauseUnit::Micros => super::units::parse_duration_us(text)
+            .ok()
+            .and_then(|us| i64::try_from(us).ok())
+            .ok_or_else(|| "a latency is a duration with a unit: latency_p99<=20ms, latency_avg<1.5ms".to_string()),
+        ClauseUnit::Milli => {
+            let (neg, body) = match text.strip_prefix('-') {
+                Some(b) => (true, b),
+                None => (false, text),
+            };
+            let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+            let ok = !int.is_empty()
+                && int.bytes().all(|b| b.is_ascii_digit())
+                && frac.len() <= 3
+                && frac.bytes().all(|b| b.is_ascii_digit());
+            let v = ok
+                .then(|| {
+                    let i: i64 = int.parse().ok()?;
+                    let f: i64 = format!("{frac:0<3}").parse().ok()?;
+                    i.checked_mul(1000)?.checked_add(f)
+                })
+                .flatten()
+                .ok_or_else(|| "a number with at most three decimals: mb_per_sec>=4.5".to_string())?;
+            Ok(if neg { -v } else { v })
+        }
+    }
+}
 
 pub const SUMMARY: &[&str] = &[
     "sent",
@@ -204,25 +262,25 @@ pub fn statement(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ex
             i += 1;
         }
         let v0 = i;
-        if i < limit && chars[i] == '-' {
-            i += 1;
-        }
-        while i < limit && chars[i].is_ascii_digit() {
-            i += 1;
-        }
-        let text: String = chars[v0..i].iter().collect();
-        let value = if i < limit && !chars[i].is_whitespace() { None } else { text.parse::<i64>().ok() };
-        let Some(value) = value else {
-            let j = skip_word(i);
-            diags.push(at(v0, j).diag(
-                format!("expected a whole number after {name}{}", op.symbol()),
-                "values are whole numbers: lost=0, failed>10",
-            ));
-            ok = false;
-            i = j;
-            continue;
+        let j = skip_word(i);
+        let text: String = chars[v0..j].iter().collect();
+        let unit = unit_of(&name);
+        let value = match parse_value(&text, unit) {
+            Ok(v) => v,
+            Err(hint) => {
+                let what = match unit {
+                    ClauseUnit::Count => "a whole number",
+                    ClauseUnit::Micros => "a duration",
+                    ClauseUnit::Milli => "a number",
+                };
+                diags.push(at(v0, j.max(v0 + 1)).diag(format!("expected {what} after {name}{}", op.symbol()), hint));
+                ok = false;
+                i = j;
+                continue;
+            }
         };
-        clauses.push(Clause { name, op, value, column: col(c0) });
+        i = j;
+        clauses.push(Clause { name, op, value, unit, column: col(c0) });
     }
     if clauses.is_empty() && ok {
         diags.push(st.end_loc().diag("expect needs at least one clause", "write expect lost=0 duplicated=0"));
@@ -233,7 +291,30 @@ pub fn statement(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ex
 }
 
 fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
-    if SUMMARY.contains(&name) {
+    if SUMMARY.contains(&name) || PERF.contains(&name) {
+        return Ok(());
+    }
+    if let Some(rest) = name.strip_prefix("metrics.") {
+        let Some((p, metric)) = rest.split_once('.') else {
+            return Err((
+                format!("unknown name '{name}'"),
+                "write metrics.PRODUCER.METRIC, e.g. metrics.app.record-retry-total".into(),
+            ));
+        };
+        if !n.producers.iter().any(|(x, _)| x == p) {
+            let hint = suggest::did_you_mean(p, n.producers.iter().map(|(x, _)| x.as_str()));
+            return Err((
+                format!("unknown producer '{p}'"),
+                if hint.is_empty() { "declare it: producer NAME".into() } else { hint },
+            ));
+        }
+        if !crate::producer::metrics::NAMES.contains(&metric) {
+            let hint = suggest::did_you_mean(metric, crate::producer::metrics::NAMES.iter().copied());
+            return Err((
+                format!("unknown producer metric '{metric}'"),
+                if hint.is_empty() { format!("metrics: {}", crate::producer::metrics::NAMES.join(", ")) } else { hint },
+            ));
+        }
         return Ok(());
     }
     if let Some(x) = name.strip_prefix("errors.") {
@@ -269,9 +350,13 @@ fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
             if hint.is_empty() { "declare it: consumer NAME".into() } else { hint },
         ));
     }
-    let hint = match suggest::closest(name, SUMMARY.iter().copied()) {
+    let hint = match suggest::closest(name, SUMMARY.iter().chain(PERF).copied()) {
         Some(s) => format!("did you mean {s}?"),
-        None => format!("names: {}, errors.NAME, responses.NAME, consumers.NAME.records", SUMMARY.join(", ")),
+        None => format!(
+            "names: {}, {}, errors.NAME, responses.NAME, consumers.NAME.records, metrics.PRODUCER.NAME",
+            SUMMARY.join(", "),
+            PERF.join(", ")
+        ),
     };
     Err((format!("unknown expectation name '{name}'"), hint))
 }

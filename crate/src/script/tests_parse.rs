@@ -71,7 +71,16 @@ fn the_whole_contract_parses() {
     assert_eq!(s.timeline.len(), 16);
     assert_eq!(s.expects.len(), 2);
     assert_eq!(s.expects[0].text, "lost=0 duplicated = 0 reordered=0");
-    assert_eq!(s.expects[0].clauses[1], Clause { name: "duplicated".into(), op: CmpOp::Eq, value: 0, column: 15 });
+    assert_eq!(
+        s.expects[0].clauses[1],
+        Clause {
+            name: "duplicated".into(),
+            op: CmpOp::Eq,
+            value: 0,
+            unit: crate::script::ast::ClauseUnit::Count,
+            column: 15
+        }
+    );
     assert_eq!(s.expects[1].clauses[3].value, -1);
     assert_eq!(s.expects[1].clauses[3].op, CmpOp::Ne);
 }

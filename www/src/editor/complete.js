@@ -29,7 +29,8 @@ const SEND_OPTIONS = [
   { name: 'headers', default: '', doc: 'Record headers: headers=trace:abc,region:eu (a key alone has a null value).' },
   { name: 'timestamp', default: '', doc: 'CreateTime in ms since 1970 (else the send time; seed N epoch= sets time 0).' },
 ];
-const SUMMARY = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'produce_requests', 'batches'];
+const SUMMARY = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'produce_requests', 'batches', 'undecided'];
+const PERF = ['records_per_sec', 'mb_per_sec', 'latency_avg', 'latency_max', 'latency_p50', 'latency_p95', 'latency_p99', 'latency_p999'];
 const TRACE_EVENTS = [
   'batch_created', 'batch_drained', 'request_sent', 'response_received', 'request_timed_out', 'batch_retried',
   'batch_acked', 'batch_failed', 'batch_expired', 'appended', 'produce_rejected', 'duplicate_batch', 'produce_answered',
@@ -94,7 +95,7 @@ function optionsFor(prior, text) {
   if (first === 'run') return prior.length === 1 ? words(['until'], 'keyword') : words(['idle', '10s'], 'keyword');
   if (first === 'expect') {
     if (prior[1] === 'trace') return prior.length === 2 ? words(TRACE_EVENTS, 'function', 'trace event') : words(['count'], 'property');
-    return [...words(SUMMARY, 'property', 'summary'), ...words(['errors.', 'responses.', 'consumers.'], 'namespace'), ...(prior.length === 1 ? words(['trace'], 'keyword') : [])];
+    return [...words(SUMMARY, 'property', 'summary'), ...words(PERF, 'property', 'speed'), ...words(['errors.', 'responses.', 'consumers.', 'metrics.'], 'namespace'), ...(prior.length === 1 ? words(['trace'], 'keyword') : [])];
   }
   if (first === 'at' && prior.length >= 2) return timelineOptions(prior.slice(2), readModel(text));
   return [];

@@ -9,6 +9,13 @@ import { fmtCount, fmtUs } from '../core/format.js';
 import { observedOutcome, OUTCOMES, promiseOf } from '../core/semantics.js';
 import { fill, h } from './dom.js';
 
+/** A clause value as written: latencies are kept in microseconds, decimals in thousandths. */
+function clauseValue(c, v) {
+  if (c.unit === 'us') return fmtUs(v);
+  if (c.unit === 'milli') return String(v / 1000);
+  return String(v);
+}
+
 const KIND_LABEL = {
   lost: 'LOST', duplicated: 'DUPLICATED', reordered: 'REORDERED', phantom: 'PHANTOM', aborted: 'ABORTED',
   failed: 'FAILED', pending: 'PENDING', deduplicated: 'DEDUPLICATED',
@@ -59,7 +66,7 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
             { 'data-held': e.held, 'data-line': e.line, class: e.held ? 'kp-good' : 'kp-bad' },
             h('span', { class: 'kp-mark', 'aria-label': e.held ? 'held' : 'failed' }, e.held ? '✓' : '✗'),
             h('button', { class: 'kp-link kp-code', type: 'button', title: `line ${e.line}: show it in the editor`, onclick: () => onLine?.(e.line) }, `expect ${e.text}`),
-            e.held ? null : h('span', { class: 'kp-actual' }, ' got ', e.clauses.filter((c) => !c.held).map((c) => `${c.name}=${c.actual}`).join(', ')),
+            e.held ? null : h('span', { class: 'kp-actual' }, ' got ', e.clauses.filter((c) => !c.held).map((c) => `${c.name}=${clauseValue(c, c.actual)}`).join(', ')),
           ),
         ),
       ),
