@@ -197,6 +197,45 @@ pub fn parse_ppm(text: &str) -> Result<u32, UnitError> {
     u32::try_from(v).map_err(|_| UnitError::Overflow)
 }
 
+/// A duration in nanoseconds (`500ns`, `1.5us`, `4ms`, `1s`), for the cost model's
+/// per-record and per-request figures; a bare `0` is accepted.
+pub fn parse_duration_ns(text: &str) -> Result<u64, UnitError> {
+    if text.starts_with('-') {
+        return Err(UnitError::Negative);
+    }
+    let (num, unit) = split_number(text);
+    let d = parse_decimal(num)?;
+    if unit.is_empty() {
+        return if d.int == 0 && d.frac.bytes().all(|b| b == b'0') { Ok(0) } else { Err(UnitError::Malformed) };
+    }
+    let mult = match unit {
+        "ns" => 1,
+        "us" | "µs" => 1_000,
+        "ms" => 1_000_000,
+        "s" => 1_000_000_000,
+        _ => return Err(UnitError::UnknownUnit(unit.to_string())),
+    };
+    scale(&d, mult, "nanoseconds")
+}
+
+/// A bandwidth in bits per second (`100Mbit`, `1Gbit`, `2.5Gbit`, `10Gbit`, `800kbit`).
+pub fn parse_bandwidth_bps(text: &str) -> Result<u64, UnitError> {
+    if text.starts_with('-') {
+        return Err(UnitError::Negative);
+    }
+    let (num, unit) = split_number(text);
+    let d = parse_decimal(num)?;
+    let mult = match unit {
+        "bit" | "bps" => 1,
+        "kbit" | "Kbit" => 1_000,
+        "Mbit" => 1_000_000,
+        "Gbit" => 1_000_000_000,
+        "" => return Err(UnitError::Malformed),
+        _ => return Err(UnitError::UnknownUnit(unit.to_string())),
+    };
+    scale(&d, mult, "bits per second")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,43 +300,4 @@ mod tests {
         assert_eq!(parse_ppm("0.0000001"), Err(UnitError::NotWhole { unit: "parts per million" }));
         assert_eq!(parse_ppm("-0.1"), Err(UnitError::Negative));
     }
-}
-
-/// A duration in nanoseconds (`500ns`, `1.5us`, `4ms`, `1s`), for the cost model's
-/// per-record and per-request figures; a bare `0` is accepted.
-pub fn parse_duration_ns(text: &str) -> Result<u64, UnitError> {
-    if text.starts_with('-') {
-        return Err(UnitError::Negative);
-    }
-    let (num, unit) = split_number(text);
-    let d = parse_decimal(num)?;
-    if unit.is_empty() {
-        return if d.int == 0 && d.frac.bytes().all(|b| b == b'0') { Ok(0) } else { Err(UnitError::Malformed) };
-    }
-    let mult = match unit {
-        "ns" => 1,
-        "us" | "µs" => 1_000,
-        "ms" => 1_000_000,
-        "s" => 1_000_000_000,
-        _ => return Err(UnitError::UnknownUnit(unit.to_string())),
-    };
-    scale(&d, mult, "nanoseconds")
-}
-
-/// A bandwidth in bits per second (`100Mbit`, `1Gbit`, `2.5Gbit`, `10Gbit`, `800kbit`).
-pub fn parse_bandwidth_bps(text: &str) -> Result<u64, UnitError> {
-    if text.starts_with('-') {
-        return Err(UnitError::Negative);
-    }
-    let (num, unit) = split_number(text);
-    let d = parse_decimal(num)?;
-    let mult = match unit {
-        "bit" | "bps" => 1,
-        "kbit" | "Kbit" => 1_000,
-        "Mbit" => 1_000_000,
-        "Gbit" => 1_000_000_000,
-        "" => return Err(UnitError::Malformed),
-        _ => return Err(UnitError::UnknownUnit(unit.to_string())),
-    };
-    scale(&d, mult, "bits per second")
 }
