@@ -30,6 +30,8 @@ pub struct Scenario {
     pub broker_config: BrokerConfig,
     /// `features NAME=LEVEL ...`: the cluster's finalized feature levels.
     pub features: Features,
+    /// `hardware NAME=VALUE ...`: the cost model (`sim::cost`), defaults otherwise.
+    pub hardware: crate::sim::cost::Hardware,
     pub topics: Vec<TopicDecl>,
     pub producers: Vec<ProducerDecl>,
     pub consumers: Vec<ConsumerDecl>,

@@ -53,6 +53,8 @@ pub struct Raw {
     pub consumers: Vec<RawClient>,
     pub network: Option<(NetworkDecl, Loc)>,
     pub features: Option<(Vec<SetProp>, Loc)>,
+    /// `hardware NAME=VALUE ...`: the cost model's parameters.
+    pub hardware: Option<(Vec<SetProp>, Loc)>,
     /// `network link A -> B ...` lines, resolved once node names are known.
     pub links: Vec<Stmt>,
     pub run: Option<(RunUntil, Loc)>,
@@ -83,6 +85,22 @@ pub fn statement(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         "producer" | "consumer" => client(raw, st, kw == "producer", diags),
         "network" if st.tokens.get(1).is_some_and(|t| t.raw == "link") => raw.links.push(st.clone()),
         "network" if once(raw.network.is_some(), diags) => network(raw, st, diags),
+        "hardware" if once(raw.hardware.is_some(), diags) => {
+            let props = st.tokens[1..]
+                .iter()
+                .filter_map(|t| {
+                    let p = set_prop(st, t);
+                    if p.is_none() {
+                        diags.push(st.loc(t).diag(
+                            format!("expected NAME=VALUE, found '{}'", t.raw),
+                            "write hardware network.bandwidth=1Gbit disk=hdd",
+                        ));
+                    }
+                    p
+                })
+                .collect();
+            raw.hardware = Some((props, at));
+        }
         "features" if once(raw.features.is_some(), diags) => {
             let mut props = Vec::new();
             for t in &st.tokens[1..] {

@@ -17,6 +17,7 @@ pub mod decls;
 pub mod errors;
 pub mod expect;
 pub mod expect_trace;
+pub mod hardware;
 pub mod lexer;
 pub mod parser;
 pub mod producer_rules;

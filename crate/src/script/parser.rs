@@ -13,8 +13,10 @@ use super::settings::Loc;
 use super::{decls, expect, resolve, suggest, timeline};
 
 /// Statement keywords, in the order suggestions prefer them.
-pub const KEYWORDS: &[&str] =
-    &["at", "brokers", "consumer", "expect", "features", "kafka", "network", "producer", "run", "seed", "topic"];
+pub const KEYWORDS: &[&str] = &[
+    "at", "brokers", "consumer", "expect", "features", "hardware", "kafka", "network", "producer", "run", "seed",
+    "topic",
+];
 
 /// One non-empty line.
 #[derive(Clone, Debug)]
@@ -72,7 +74,8 @@ pub fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
         let first = st.tokens[0].raw.clone();
         match first.as_str() {
             "at" | "expect" => later.push(st),
-            "seed" | "kafka" | "brokers" | "topic" | "producer" | "consumer" | "network" | "features" | "run" => {
+            "seed" | "kafka" | "brokers" | "topic" | "producer" | "consumer" | "network" | "features" | "hardware"
+            | "run" => {
                 decls::statement(&mut raw, &st, &mut diags);
             }
             _ => unknown_keyword(&st, &raw, &mut diags),

@@ -99,6 +99,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
     }
 
     let features = features(raw, v, &mut notes, diags);
+    let hardware = super::hardware::resolve(raw.hardware.as_ref().map(|(p, _)| p.as_slice()).unwrap_or(&[]), diags);
     Scenario {
         seed: raw.seed.as_ref().map(|(s, _)| *s).unwrap_or(1),
         epoch_ms: raw.epoch_ms.unwrap_or(DEFAULT_EPOCH_MS),
@@ -106,6 +107,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
         brokers: count,
         broker_config,
         features,
+        hardware,
         topics,
         producers,
         consumers,

@@ -289,3 +289,24 @@ fn consumers_and_transaction_timeout_note() {
     let s = ok("brokers 1 transaction.max.timeout.ms=1000\nproducer p transactional.id=x transaction.timeout.ms=5000");
     assert!(notes(&s).contains("INVALID_TRANSACTION_TIMEOUT"));
 }
+
+#[test]
+fn hardware_line_sets_the_cost_model() {
+    use crate::sim::cost::Disk;
+    let s = ok("hardware network.bandwidth=1Gbit disk=hdd disks=6 producer.record.cost=1us broker.byte.cost=0.5ns compression.gzip=20MB");
+    let hw = &s.hardware;
+    assert_eq!(hw.network_bandwidth_bps, 1_000_000_000);
+    assert_eq!(hw.disk, Disk::Hdd);
+    assert_eq!(hw.disk_bandwidth_bytes_per_sec, 137_000_000, "disk=hdd brings its bandwidth");
+    assert_eq!(hw.disk_fsync_ns, 4_000_000);
+    assert_eq!(hw.disks, 6);
+    assert_eq!(hw.producer_record_ns, 1_000);
+    assert_eq!(hw.broker_ns_per_kb, 500);
+    assert_eq!(hw.compress_bytes_per_sec[1], 20_000_000);
+    assert_eq!(ok("hardware disk=ssd disk.fsync=1ms").hardware.disk_fsync_ns, 1_000_000, "an explicit figure wins");
+    let d = one_err("hardware network.bandwith=1Gbit");
+    assert_eq!(d.message, "unknown hardware parameter 'network.bandwith'");
+    assert_eq!(d.hint, "did you mean network.bandwidth?");
+    assert!(one_err("hardware network.bandwidth=1GB").hint.contains("bit/s"));
+    assert!(one_err("hardware disk=tape").message.contains("unknown disk"));
+}

@@ -111,6 +111,13 @@ pub const HARDWARE_NAMES: &[&str] = &[
 ];
 
 impl Hardware {
+    /// `disk=`: the disk kind and its default bandwidth and fsync time.
+    pub fn set_disk(&mut self, d: Disk) {
+        self.disk = d;
+        self.disk_bandwidth_bytes_per_sec = Hardware::disk_bandwidth(d);
+        self.disk_fsync_ns = Hardware::disk_fsync(d);
+    }
+
     fn disk_bandwidth(d: Disk) -> u64 {
         match d {
             Disk::Hdd => 137 * MB,
