@@ -96,6 +96,7 @@ impl World {
         let sc = &scenario;
         let root = Prng::new(sc.seed);
         let broker_ids: Vec<u16> = (1..=sc.brokers).collect();
+        let hardware = Rc::new(sc.hardware.clone());
         let mut workload = Workload {
             seed: sc.seed,
             epoch_ms: sc.epoch_ms,
@@ -147,6 +148,7 @@ impl World {
                     root.fork(&format!("producer/{}", p.name)),
                 );
                 producer.txn.v2 = sc.features.transaction_v2();
+                producer.hw = hardware.clone();
                 producer
             })
             .collect();

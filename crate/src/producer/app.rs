@@ -145,6 +145,9 @@ pub struct InSend {
 pub struct App {
     /// Jobs in timeline order; each knows when its next step is due.
     pub jobs: Vec<(u32, Job)>,
+    /// The thread is busy inside `send()` until then (ns of virtual time): serializing,
+    /// partitioning, appending and compressing cost CPU (`sim::cost`).
+    pub busy_until_ns: u64,
     pub blocked: Option<Blocked>,
     pub in_send: Option<InSend>,
 }
@@ -173,7 +176,7 @@ impl Producer {
                 return;
             }
             let Some(i) = self.app.next_job() else { return };
-            let due = self.app.jobs[i].1.due_us();
+            let due = self.app.jobs[i].1.due_us().max(crate::sim::cost::ns_to_us(self.app.busy_until_ns));
             if due > ctx.now {
                 self.wake_app(ctx, due);
                 return;
@@ -186,6 +189,7 @@ impl Producer {
                     if job.next >= job.count {
                         self.app.jobs.remove(i);
                     }
+                    self.pay_for_send(ctx.now, stmt, index as u32);
                     let record = ctx.history.new_record(RecordRec {
                         producer: self.index,
                         topic,
@@ -210,6 +214,8 @@ impl Producer {
                         self.app.jobs.remove(i);
                         continue;
                     };
+                    let (stmt, index) = (ctx.history.record(record).stmt, ctx.history.record(record).index);
+                    self.pay_for_send(ctx.now, stmt, index);
                     let stamp = |stmt| self.workload.create_time_ms(stmt, ctx.now);
                     let rec = ctx.history.record_mut(record);
                     rec.sends += 1;
@@ -435,6 +441,16 @@ impl Producer {
                 }
             }
         }
+    }
+
+    /// The CPU one `send()` costs the application thread: per record and per byte, and
+    /// the compression of its bytes (Kafka compresses as records are appended).
+    fn pay_for_send(&mut self, now: Micros, stmt: u32, index: u32) {
+        let has_key = self.workload.key_into(stmt, index, &mut self.key_buf);
+        let shape = self.workload.shape(stmt, has_key.then_some(self.key_buf.len() as u32));
+        let bytes = u64::from(shape.key.unwrap_or(0)) + u64::from(shape.value.unwrap_or(0)) + u64::from(shape.headers);
+        let cost = self.hw.producer_send_ns(bytes, self.cfg.compression.attribute_bits() as usize);
+        self.app.busy_until_ns = self.app.busy_until_ns.max(now.saturating_mul(1000)).saturating_add(cost);
     }
 
     /// `KafkaProducer.partition`: an explicit partition, else the configured partitioner,

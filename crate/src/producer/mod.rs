@@ -177,6 +177,8 @@ pub struct Producer {
     /// Bootstrap servers: every broker id.
     pub bootstrap: Vec<u16>,
     pub workload: Rc<Workload>,
+    /// The cost model (`hardware` line).
+    pub hw: Rc<crate::sim::cost::Hardware>,
     pub rng: Prng,
     pub app: App,
     pub meta: ClientMetadata,
@@ -194,6 +196,8 @@ pub struct Producer {
     app_wake_us: Option<Micros>,
     /// `close()` completed: nothing more is sent; `send()` throws.
     pub closed: bool,
+    /// The sender thread builds requests until then (ns of virtual time, `sim::cost`).
+    pub sender_busy_until_ns: u64,
     key_buf: Vec<u8>,
 }
 
@@ -219,6 +223,7 @@ impl Producer {
             cfg,
             bootstrap,
             workload,
+            hw: Rc::new(crate::sim::cost::Hardware::default()),
             rng,
             app: App::default(),
             meta: ClientMetadata::default(),
@@ -231,6 +236,7 @@ impl Producer {
             sender_wake_us: None,
             app_wake_us: None,
             closed: false,
+            sender_busy_until_ns: 0,
             key_buf: Vec::new(),
         }
     }

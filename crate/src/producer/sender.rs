@@ -29,6 +29,12 @@ impl Producer {
         if self.closed {
             return;
         }
+        // The sender thread is still building its last requests (`sim::cost`).
+        let free_us = crate::sim::cost::ns_to_us(self.sender_busy_until_ns);
+        if free_us > ctx.now {
+            self.wake_sender(ctx, free_us);
+            return;
+        }
         self.handle_timeouts(ctx);
         if let Some(idem) = &mut self.idem {
             idem.resolve_sequences();
@@ -166,6 +172,8 @@ impl Producer {
             ids.push(batch.id);
             self.sent.insert(batch.id, batch);
         }
+        let cost = self.hw.producer_request_ns + self.hw.producer_batch_ns * ids.len() as u64;
+        self.sender_busy_until_ns = self.sender_busy_until_ns.max(ctx.now.saturating_mul(1000)).saturating_add(cost);
         self.metrics.request_total += 1;
         self.metrics.produce_requests += 1;
         self.metrics.records_in_requests += records as u64;

@@ -85,6 +85,16 @@ pub fn resolve(props: &[SetProp], diags: &mut Vec<Diagnostic>) -> Hardware {
                     hw.producer_ns_per_kb = v;
                 }
             }
+            "producer.request.cost" => {
+                if let Some(v) = ns(diags) {
+                    hw.producer_request_ns = v;
+                }
+            }
+            "producer.batch.cost" => {
+                if let Some(v) = ns(diags) {
+                    hw.producer_batch_ns = v;
+                }
+            }
             "broker.request.cost" => {
                 if let Some(v) = ns(diags) {
                     hw.broker_request_ns = v;

@@ -14,6 +14,8 @@
 //! | `disks` | count (JBOD) | 1 | Kreps 2014: six per broker |
 //! | `producer.record.cost` | ns per `send()` (serialize, partition, append) | 500ns | single-thread kafka-producer-perf-test: at most 1.0-1.2 us per 100-byte record on 2014-2019 machines, network included |
 //! | `producer.byte.cost` | ns per record byte in `send()` | 0.25ns | memcpy ~16 GB/s (lzbench 2.0.1, EPYC 9554), several copies |
+//! | `producer.request.cost` | ns per produce request on the sender thread | 10us | no published figure; the sender's drain, request building and `poll` (KAFKA-20917 measures `ready()` growing with partitions) |
+//! | `producer.batch.cost` | ns per batch drained (close, CRC) | 1us | as above |
 //! | `broker.request.cost` | ns per request on a request handler thread | 20us | no published figure; bounded by Kreps 2014 (NIC-bound at ~3.3k batches/s per broker) |
 //! | `broker.batch.cost` | ns per batch (validation, producer state, append) | 2us | as above |
 //! | `broker.byte.cost` | ns per byte (CRC32C, copy into the page cache) | 0.5ns | CRC32C at several GB/s, memcpy 16 GB/s |
@@ -21,7 +23,8 @@
 //! | `decompression.{gzip,snappy,lz4,zstd}` | bytes/s per core | 340MB, 1070MB, 3700MB, 1200MB | same |
 //!
 //! Where time goes: a producer's application thread pays the record and byte costs in
-//! `send()` (compression too: Kafka compresses as records are appended); a host's NIC
+//! `send()` (compression too: Kafka compresses as records are appended), its sender
+//! thread the request and batch costs of every produce request it builds; a host's NIC
 //! sends one message at a time, at its bandwidth, in each direction (TCP/IP framing: 1538
 //! bytes on the wire per 1448 of payload); a broker's request handler threads
 //! (`num.io.threads`) take requests one connection at a time (Kafka mutes a connection
@@ -58,6 +61,8 @@ pub struct Hardware {
     pub producer_record_ns: u64,
     /// Nanoseconds per 1000 bytes (so fractions of a nanosecond per byte stay integers).
     pub producer_ns_per_kb: u64,
+    pub producer_request_ns: u64,
+    pub producer_batch_ns: u64,
     pub broker_request_ns: u64,
     pub broker_batch_ns: u64,
     pub broker_ns_per_kb: u64,
@@ -79,6 +84,8 @@ impl Default for Hardware {
             disks: 1,
             producer_record_ns: 500,
             producer_ns_per_kb: 250,
+            producer_request_ns: 10_000,
+            producer_batch_ns: 1_000,
             broker_request_ns: 20_000,
             broker_batch_ns: 2_000,
             broker_ns_per_kb: 500,
@@ -97,6 +104,8 @@ pub const HARDWARE_NAMES: &[&str] = &[
     "disks",
     "producer.record.cost",
     "producer.byte.cost",
+    "producer.request.cost",
+    "producer.batch.cost",
     "broker.request.cost",
     "broker.batch.cost",
     "broker.byte.cost",
