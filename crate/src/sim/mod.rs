@@ -66,4 +66,12 @@ mod tests {
         assert_eq!(fmt_us(250), "250us");
         assert_eq!(fmt_us(1_250), "1.25ms");
     }
+
+    /// Cargo.toml's dev profile (which `cargo test` uses) keeps overflow checks on, so
+    /// every test layer catches an arithmetic wrap as a panic.
+    #[test]
+    fn tests_run_with_overflow_checks() {
+        let wrapped = std::panic::catch_unwind(|| std::hint::black_box(u64::MAX) + std::hint::black_box(1u64));
+        assert!(wrapped.is_err(), "overflow checks are off in the test profile");
+    }
 }
