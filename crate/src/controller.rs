@@ -22,7 +22,7 @@ use std::rc::Rc;
 use crate::broker::ClusterSpec;
 use crate::protocol::{BrokerImage, ClusterImage, Error, Msg, PartitionImage};
 use crate::sim::trace::{ElectionKind, Event};
-use crate::sim::{Ctx, Micros, NodeId, Tp};
+use crate::sim::{later, Ctx, Micros, NodeId, Tp};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ControllerTimer {
@@ -83,10 +83,10 @@ impl Controller {
     pub fn start(&mut self, ctx: &mut CCtx) {
         let cfg = &self.spec.broker_cfg;
         if cfg.auto_leader_rebalance_enable {
-            ctx.timer(ctx.now + cfg.leader_imbalance_check_interval_us, ControllerTimer::LeaderImbalance);
+            ctx.timer(later(ctx.now, cfg.leader_imbalance_check_interval_us), ControllerTimer::LeaderImbalance);
         }
         for &id in &self.spec.broker_ids {
-            ctx.timer(ctx.now + cfg.broker_session_timeout_us, ControllerTimer::Session(id, 0));
+            ctx.timer(later(ctx.now, cfg.broker_session_timeout_us), ControllerTimer::Session(id, 0));
         }
     }
 
@@ -118,7 +118,7 @@ impl Controller {
             ControllerTimer::LeaderImbalance => {
                 self.preferred_leader_election(ctx);
                 let cfg = &self.spec.broker_cfg;
-                ctx.timer(ctx.now + cfg.leader_imbalance_check_interval_us, ControllerTimer::LeaderImbalance);
+                ctx.timer(later(ctx.now, cfg.leader_imbalance_check_interval_us), ControllerTimer::LeaderImbalance);
             }
         }
     }
@@ -139,7 +139,7 @@ impl Controller {
         }
         let reg = self.regs.get_mut(&broker).expect("registered");
         reg.last_heartbeat_us = now;
-        ctx.timer(now + session, ControllerTimer::Session(broker, now));
+        ctx.timer(later(now, session), ControllerTimer::Session(broker, now));
         if reg.fenced && version >= reg.catch_up_version {
             self.unfence(ctx, broker);
         }

@@ -29,7 +29,7 @@ use crate::producer::{PCtx, Producer, ProducerTimer, Workload};
 use crate::protocol::{Envelope, Msg};
 use crate::script::ast::{Action, CrashMode, CrashTarget, NodeRef, RunUntil, Scenario};
 use crate::sim::trace::Event;
-use crate::sim::{Ctx, History, Ids, Micros, Net, NodeId, Outgoing, Prng, Queue, Route, Tp, Trace};
+use crate::sim::{later, Ctx, History, Ids, Micros, Net, NodeId, Outgoing, Prng, Queue, Route, Tp, Trace};
 
 /// A producer↔broker TCP connection: (producer index, broker id, producer's generation).
 type ConnKey = (u16, u16, u32);
@@ -572,16 +572,16 @@ impl World {
             }
             Action::Cut { from, to, for_us } => {
                 let (f, t) = (self.node_of(from), self.node_of(to));
-                self.net.add_cut(f, t, for_us.map(|d| now + d));
+                self.net.add_cut(f, t, for_us.map(|d| later(now, d)));
                 if let Some(d) = for_us {
-                    self.queue.push(now + d, Ev::LinkCheck);
+                    self.queue.push(later(now, d), Ev::LinkCheck);
                 }
             }
             Action::Isolate { node, for_us } => {
                 let n = self.node_of(node);
-                self.net.add_isolate(n, for_us.map(|d| now + d));
+                self.net.add_isolate(n, for_us.map(|d| later(now, d)));
                 if let Some(d) = for_us {
-                    self.queue.push(now + d, Ev::LinkCheck);
+                    self.queue.push(later(now, d), Ev::LinkCheck);
                 }
             }
             Action::Heal => {
@@ -647,8 +647,9 @@ impl World {
         if self.cluster_settled() {
             return true;
         }
-        if next > self.trace.last_progress_us + QUIET_US {
-            self.now = self.now.max(self.trace.last_progress_us + QUIET_US);
+        let quiet_end = later(self.trace.last_progress_us, QUIET_US);
+        if next > quiet_end {
+            self.now = self.now.max(quiet_end);
             return true;
         }
         false

@@ -12,7 +12,7 @@ use super::replica::{FollowerView, LeaderState, Role};
 use super::{BCtx, Broker, BrokerTimer};
 use crate::protocol::{ClusterImage, Error, Msg};
 use crate::sim::trace::Event;
-use crate::sim::{NodeId, Tp};
+use crate::sim::{later, NodeId, Tp};
 
 impl Broker {
     pub fn send_heartbeat(&mut self, ctx: &mut BCtx) {
@@ -25,7 +25,7 @@ impl Broker {
             None,
             Msg::BrokerHeartbeat { broker: self.id, incarnation: self.inc, metadata_version: version },
         );
-        ctx.timer(ctx.now + self.cfg().broker_heartbeat_interval_us, BrokerTimer::Heartbeat);
+        ctx.timer(later(ctx.now, self.cfg().broker_heartbeat_interval_us), BrokerTimer::Heartbeat);
     }
 
     pub fn handle_heartbeat_response(&mut self, ctx: &mut BCtx, _fenced: bool, image: Option<Rc<ClusterImage>>) {
@@ -193,7 +193,7 @@ impl Broker {
             }
         }
         self.alter_seen = self.alter_in_flight.keys().copied().collect();
-        ctx.timer(now + lag / 2, BrokerTimer::IsrExpiration);
+        ctx.timer(later(now, lag / 2), BrokerTimer::IsrExpiration);
     }
 
     /// `maybeExpandIsr` after a follower's fetch.

@@ -20,7 +20,7 @@ use std::rc::Rc;
 use super::{BCtx, Broker, BrokerTimer};
 use crate::protocol::{BatchData, Error, LogBatch, Marker, MarkerRequest, Msg};
 use crate::sim::trace::Event;
-use crate::sim::{Micros, NodeId, Tp};
+use crate::sim::{later, Micros, NodeId, Tp};
 
 /// `transaction.state.log.num.partitions`.
 pub const TXN_STATE_PARTITIONS: i32 = 50;
@@ -391,7 +391,7 @@ impl Broker {
     /// One retry of every pending marker 100 ms from now, unless one is already due.
     fn schedule_marker_retry(&mut self, ctx: &mut BCtx) {
         if self.marker_retry_at_us.is_none() {
-            let at = ctx.now + MARKER_RETRY_US;
+            let at = later(ctx.now, MARKER_RETRY_US);
             self.marker_retry_at_us = Some(at);
             ctx.timer(at, BrokerTimer::MarkerRetry);
         }
@@ -425,7 +425,7 @@ impl Broker {
                 .iter()
                 .filter(|(id, m)| {
                     m.status == TxnStatus::Ongoing
-                        && m.started_us + m.timeout_us < now
+                        && later(m.started_us, m.timeout_us) < now
                         && self.coordinator_for(id) == Some(self.id)
                 })
                 .map(|(id, _)| id.clone())
@@ -442,7 +442,7 @@ impl Broker {
             self.send_markers(ctx, &tid);
         }
         self.retry_markers(ctx);
-        ctx.timer(now + self.cfg().transaction_abort_cleanup_interval_us, BrokerTimer::TxnAbortCheck);
+        ctx.timer(later(now, self.cfg().transaction_abort_cleanup_interval_us), BrokerTimer::TxnAbortCheck);
     }
 }
 

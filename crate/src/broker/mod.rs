@@ -27,7 +27,7 @@ use std::rc::Rc;
 
 use crate::config::{BrokerConfig, KafkaVersion, TopicConfig};
 use crate::protocol::{ClusterImage, Envelope, Msg};
-use crate::sim::{Ctx, Micros, NodeId, Tp};
+use crate::sim::{later, Ctx, Micros, NodeId, Tp};
 
 use coordinator::TxnLog;
 use produce::DelayedProduce;
@@ -182,10 +182,10 @@ impl Broker {
         self.started_us = ctx.now;
         let cfg = self.cfg().clone();
         ctx.timer(ctx.now, BrokerTimer::Heartbeat);
-        ctx.timer(ctx.now + cfg.replica_lag_time_max_us / 2, BrokerTimer::IsrExpiration);
-        ctx.timer(ctx.now + cfg.hw_checkpoint_interval_us, BrokerTimer::HwCheckpoint);
-        ctx.timer(ctx.now + cfg.log_initial_task_delay_us, BrokerTimer::LogFlusher);
-        ctx.timer(ctx.now + cfg.transaction_abort_cleanup_interval_us, BrokerTimer::TxnAbortCheck);
+        ctx.timer(later(ctx.now, cfg.replica_lag_time_max_us / 2), BrokerTimer::IsrExpiration);
+        ctx.timer(later(ctx.now, cfg.hw_checkpoint_interval_us), BrokerTimer::HwCheckpoint);
+        ctx.timer(later(ctx.now, cfg.log_initial_task_delay_us), BrokerTimer::LogFlusher);
+        ctx.timer(later(ctx.now, cfg.transaction_abort_cleanup_interval_us), BrokerTimer::TxnAbortCheck);
         if !self.writeback_pending {
             self.schedule_writeback(ctx);
         }

@@ -4,6 +4,10 @@
 //! A record is: length (varint), attributes (1), timestampDelta (varlong), offsetDelta
 //! (varint), key length (varint, -1 for null) + key, value length (varint) + value,
 //! header count (varint) + headers. Varints are zig-zag protobuf varints.
+//!
+//! Sums saturate at `u32::MAX`: `size=4294967295` is a value no batch can hold, and its
+//! upper bound must stay above any `max.request.size` (a Java INT) so `send()` refuses it
+//! with `RecordTooLargeException`, as Kafka does, instead of wrapping to a small size.
 
 /// `DefaultRecordBatch.RECORD_BATCH_OVERHEAD`: the v2 batch header.
 pub const RECORD_BATCH_OVERHEAD: u32 = 61;
@@ -35,31 +39,31 @@ pub fn varlong_size(v: i64) -> u32 {
 fn field_size(len: Option<u32>) -> u32 {
     match len {
         None => 1, // varint(-1)
-        Some(n) => varint_size(n as i32) + n,
+        Some(n) => varint_size(n as i32).saturating_add(n),
     }
 }
 
 /// `DefaultRecord.sizeInBytes`: the exact size of one record with no headers.
 pub fn record_size(offset_delta: u32, timestamp_delta_ms: i64, key_len: Option<u32>, value_len: Option<u32>) -> u32 {
     let body = record_body_size(offset_delta, timestamp_delta_ms, key_len, value_len);
-    body + varint_size(body as i32)
+    body.saturating_add(varint_size(body as i32))
 }
 
 /// The record body: everything after the leading length varint.
 fn record_body_size(offset_delta: u32, timestamp_delta_ms: i64, key_len: Option<u32>, value_len: Option<u32>) -> u32 {
-    1 // attributes
-        + varlong_size(timestamp_delta_ms)
-        + varint_size(offset_delta as i32)
-        + field_size(key_len)
-        + field_size(value_len)
-        + varint_size(0) // header count
+    // attributes (1), then the deltas, key, value and the header count (0).
+    (1 + varlong_size(timestamp_delta_ms) + varint_size(offset_delta as i32) + varint_size(0))
+        .saturating_add(field_size(key_len))
+        .saturating_add(field_size(value_len))
 }
 
 /// `DefaultRecordBatch.estimateBatchSizeUpperBound` for a single record with no headers:
 /// what `send()` checks against `max.request.size` and `buffer.memory`, and what a new
 /// batch allocates when the record is bigger than `batch.size`.
 pub fn record_upper_bound(key_len: Option<u32>, value_len: Option<u32>) -> u32 {
-    RECORD_BATCH_OVERHEAD + MAX_RECORD_OVERHEAD + field_size(key_len) + field_size(value_len) + varint_size(0)
+    (RECORD_BATCH_OVERHEAD + MAX_RECORD_OVERHEAD + varint_size(0))
+        .saturating_add(field_size(key_len))
+        .saturating_add(field_size(value_len))
 }
 
 #[cfg(test)]
@@ -89,6 +93,9 @@ mod tests {
         assert_eq!(record_size(64, 0, Some(6), Some(10)), 24);
         assert_eq!(record_size(0, 64, Some(6), Some(10)), 24);
         assert_eq!(record_upper_bound(None, Some(100)), 61 + 21 + 1 + 102 + 1);
+        // The largest size= value saturates (it must not wrap below max.request.size).
+        assert_eq!(record_upper_bound(None, Some(u32::MAX)), u32::MAX);
+        assert_eq!(record_size(0, 0, Some(3), Some(u32::MAX)), u32::MAX);
     }
 }
 

@@ -17,7 +17,7 @@ use crate::config::{Acks, CompressionType};
 use crate::format::size::{write_record, RECORD_BATCH_OVERHEAD};
 use crate::protocol::{BatchData, ClientError, ClusterImage, Error, Msg, ProduceRequest, ProduceResponse};
 use crate::sim::trace::{ClientErrorName, Event, ExpiredIn};
-use crate::sim::{Micros, NodeId, Outcome, Tp};
+use crate::sim::{later, Micros, NodeId, Outcome, Tp};
 
 /// Sender passes run back to back in one kernel event before the rest continue as a
 /// new event at the same instant.
@@ -198,7 +198,7 @@ impl Producer {
     fn close_batch(&mut self, ctx: &mut PCtx, batch: &mut ProducerBatch) {
         let codec = self.cfg.compression;
         let size = if codec == CompressionType::None {
-            RECORD_BATCH_OVERHEAD + batch.records_bytes
+            RECORD_BATCH_OVERHEAD.saturating_add(batch.records_bytes)
         } else {
             let mut raw = Vec::with_capacity(batch.records_bytes as usize);
             let mut key = Vec::new();
@@ -216,7 +216,7 @@ impl Producer {
                 let observed = compressed as u64 * super::batch::RATIO_ONE_PPM / raw.len() as u64;
                 self.acc.observe_ratio(batch.tp.topic, &self.cfg, observed);
             }
-            RECORD_BATCH_OVERHEAD + compressed
+            RECORD_BATCH_OVERHEAD.saturating_add(compressed)
         };
         batch.wire = Some(Rc::new(BatchData {
             batch_id: batch.id,
@@ -227,7 +227,7 @@ impl Producer {
             control: None,
             records: Rc::from(batch.records.as_slice()),
             size_bytes: size,
-            uncompressed_bytes: RECORD_BATCH_OVERHEAD + batch.records_bytes,
+            uncompressed_bytes: RECORD_BATCH_OVERHEAD.saturating_add(batch.records_bytes),
         }));
     }
 
@@ -610,7 +610,7 @@ impl Producer {
         if !conn.can_connect(now) {
             return false;
         }
-        let deadline_us = now + conn.setup_timeout(&self.cfg, &mut self.rng);
+        let deadline_us = later(now, conn.setup_timeout(&self.cfg, &mut self.rng));
         conn.gen += 1;
         conn.state = ConnState::Connecting { corr, deadline_us };
         ctx.trace(Event::Connecting { from: self.node, to: NodeId::broker(broker) });
@@ -703,7 +703,7 @@ impl Producer {
             for node in &ready.nodes {
                 if let Some(c) = self.conns.get(node) {
                     if c.state == ConnState::Disconnected {
-                        consider(Some(c.backoff_until_us.max(now + 1)));
+                        consider(Some(c.backoff_until_us.max(later(now, 1))));
                     }
                 }
             }
@@ -711,7 +711,7 @@ impl Producer {
         consider(self.acc.next_expiry_us(&self.cfg));
         for b in self.sent.values() {
             if !b.done {
-                consider(Some(b.created_us + self.cfg.delivery_timeout_us));
+                consider(Some(later(b.created_us, self.cfg.delivery_timeout_us)));
             }
         }
         for c in self.conns.values() {
@@ -737,13 +737,13 @@ impl Producer {
                     .filter(|c| c.state == ConnState::Disconnected && c.backoff_until_us > now)
                     .map(|c| c.backoff_until_us)
                     .min();
-                consider(Some(backoff_end.unwrap_or(now + self.cfg.reconnect_backoff_us)));
+                consider(Some(backoff_end.unwrap_or(later(now, self.cfg.reconnect_backoff_us))));
             }
         }
         consider(self.txn.next_retry_us());
         // Whatever was due now has just been done: the next pass is strictly later.
         if let Some(t) = next {
-            self.wake_sender(ctx, t.max(now + 1));
+            self.wake_sender(ctx, t.max(later(now, 1)));
         }
     }
 

@@ -23,7 +23,7 @@
 
 use serde::Serialize;
 
-use super::{Micros, NodeId, Prng};
+use super::{later, Micros, NodeId, Prng};
 
 #[derive(Clone, Debug)]
 enum Rule {
@@ -96,9 +96,9 @@ impl Net {
     }
 
     fn arrival(&mut self, now: Micros, from: NodeId, to: NodeId) -> Micros {
-        let jitter = if self.jitter_us > 0 { self.rng.below(self.jitter_us + 1) } else { 0 };
+        let jitter = if self.jitter_us > 0 { self.rng.below(self.jitter_us.saturating_add(1)) } else { 0 };
         let link = from.index() * self.n + to.index();
-        let at = (now + self.latency_us + jitter).max(self.last_arrival[link]);
+        let at = later(later(now, self.latency_us), jitter).max(self.last_arrival[link]);
         self.last_arrival[link] = at;
         at
     }
@@ -114,10 +114,10 @@ impl Net {
         syn: bool,
     ) -> Option<Micros> {
         let mut rto = if syn { RTO_SYN_US } else { RTO_MIN_US };
-        let mut t = sent_us + rto;
+        let mut t = later(sent_us, rto);
         while t < now {
             rto = (rto * 2).min(RTO_MAX_US);
-            t += rto;
+            t = later(t, rto);
         }
         if t - sent_us > TCP_GIVE_UP_US {
             return None;
