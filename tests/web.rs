@@ -167,6 +167,7 @@ fn the_report_shape_is_pinned() {
             "kafka_version",
             "end_time_us",
             "ended_by",
+            "notes",
             "trace_hash",
             "trace_events",
             "kernel_events",

@@ -1,6 +1,6 @@
 //! kplay: a deterministic simulator of Kafka's produce path.
 //!
-//! Map: `script` (the scenario language → [`script::ast::Scenario`]), `config` (typed
+//! Map: `budget` (the limits every run ends within), `script` (the scenario language → [`script::ast::Scenario`]), `config` (typed
 //! configs with Kafka's defaults), `sim` (the deterministic kernel: time, events, PRNG,
 //! network, trace, history), `protocol` (messages and error codes), `format` (record
 //! format sizes, murmur2, payloads, codecs), `producer` (the Java client), `broker`
@@ -31,6 +31,7 @@
 //!   to, not identical with, Kafka's.
 
 pub mod broker;
+pub mod budget;
 pub mod checker;
 pub mod config;
 pub mod consumer;

@@ -134,7 +134,12 @@ export interface Report {
   seed: number;
   kafka_version: string;
   end_time_us: number;
-  ended_by: 'idle' | 'time' | 'cap';
+  /** 'cap': an idle run reached the 24 h virtual-time budget; 'budget': another budget
+   *  (records, kernel events, trace volume, bytes compressed) stopped it: see notes. */
+  ended_by: 'idle' | 'time' | 'cap' | 'budget';
+  /** How the run ended, when there is something to say: the budget that stopped it with
+   *  its numbers, timeline lines that never ran because the run ended first. */
+  notes: string[];
   trace_hash: string;
   trace_events: number;
   kernel_events: number;

@@ -188,8 +188,7 @@ pub fn bench_scenario(records: u32, acks: &str, rf: u32) -> String {
 /// `{records, kernel_events, trace_hash, delivered}`.
 #[wasm_bindgen]
 pub fn bench_run(text: &str) -> Result<JsValue, JsError> {
-    let opts = RunOptions { lean: true, ..RunOptions::default() };
-    let report = crate::run(text, &opts).map_err(|e| JsError::new(&format!("invalid bench scenario: {e:?}")))?;
+    let report = crate::run::run_bench(text).map_err(|e| JsError::new(&format!("invalid bench scenario: {e:?}")))?;
     #[derive(Serialize)]
     struct Bench {
         records: u64,

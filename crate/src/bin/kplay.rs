@@ -211,9 +211,8 @@ fn cmd_bench(args: &[String]) -> ExitCode {
         i += 2;
     }
     let text = kplay::run::bench_scenario(records, &acks, rf, partitions);
-    let opts = RunOptions { lean: true, ..RunOptions::default() };
     let start = Instant::now();
-    let report = match kplay::run(&text, &opts) {
+    let report = match kplay::run::run_bench(&text) {
         Ok(r) => r,
         Err(d) => {
             eprintln!("bench scenario invalid: {:?}", d);

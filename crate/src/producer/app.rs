@@ -199,7 +199,7 @@ impl Producer {
                         continue;
                     };
                     let rec = ctx.history.record_mut(record);
-                    rec.sends += 1;
+                    rec.sends = rec.sends.saturating_add(1);
                     rec.sent_us = ctx.now;
                     let (topic, partition) = (rec.topic, None);
                     self.start_send(ctx, record, topic, partition, false);

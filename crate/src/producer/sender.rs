@@ -194,10 +194,12 @@ impl Producer {
         }
     }
 
-    /// `ProducerBatch.close`: build the wire form (compressing real bytes).
+    /// `ProducerBatch.close`: build the wire form (compressing real bytes, unless that
+    /// would exceed the bytes-compressed budget: then the run stops after this event and
+    /// the batch keeps its uncompressed size).
     fn close_batch(&mut self, ctx: &mut PCtx, batch: &mut ProducerBatch) {
         let codec = self.cfg.compression;
-        let size = if codec == CompressionType::None {
+        let size = if codec == CompressionType::None || !ctx.history.may_compress(u64::from(batch.records_bytes)) {
             RECORD_BATCH_OVERHEAD.saturating_add(batch.records_bytes)
         } else {
             let mut raw = Vec::with_capacity(batch.records_bytes as usize);

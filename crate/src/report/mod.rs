@@ -150,8 +150,12 @@ pub struct Report {
     pub kafka_version: String,
     /// Virtual time when the run ended.
     pub end_time_us: u64,
-    /// `idle`, `time` (run until T) or `cap` (the 24 h limit of an idle run).
+    /// `idle`, `time` (run until T), `cap` (an idle run reached the 24 h virtual-time
+    /// budget) or `budget` (the run used up another budget: see `notes`).
     pub ended_by: String,
+    /// How the run ended, when there is something to say: the budget that stopped it
+    /// (with its numbers), and timeline lines that never ran because the run ended first.
+    pub notes: Vec<String>,
     /// FNV-1a over every trace event: equal runs have equal hashes.
     pub trace_hash: String,
     pub trace_events: u64,

@@ -6,6 +6,10 @@
 //! `producer NAME [prop=value ...]` · `consumer NAME [prop=value ...]` ·
 //! `network [latency=D] [jitter=D] [loss=P]` · `run until D|idle`.
 //! `seed`, `kafka`, `brokers`, `network` and `run` may appear at most once.
+//!
+//! Budgets checked here (`crate::budget`): the broker count, partitions per topic, the
+//! number of producers and consumers, and the length of `run until`. Name lookups use
+//! ordered maps, so reading N declarations is O(N log N), not O(N²).
 
 use super::ast::{NetworkDecl, RunUntil};
 use super::errors::Diagnostic;
@@ -14,7 +18,9 @@ use super::settings::{Loc, SetProp};
 use super::suggest;
 use super::timeline::ACTION_WORDS;
 use super::units::{self, UnitError};
+use crate::budget::{group, Budgets};
 use crate::config::KafkaVersion;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
 pub struct RawBrokers {
@@ -43,6 +49,8 @@ pub struct RawClient {
 
 #[derive(Clone, Debug, Default)]
 pub struct Raw {
+    /// The limits the scenario is checked against.
+    pub budgets: Budgets,
     pub seed: Option<(u64, Loc)>,
     pub kafka: Option<(KafkaVersion, Loc)>,
     pub brokers: Option<(RawBrokers, Loc)>,
@@ -51,6 +59,16 @@ pub struct Raw {
     pub consumers: Vec<RawClient>,
     pub network: Option<(NetworkDecl, Loc)>,
     pub run: Option<(RunUntil, Loc)>,
+    /// Declared topic names (index into `topics`).
+    pub topic_index: BTreeMap<String, usize>,
+    /// Declared producer and consumer names: (is a producer, index, line).
+    pub client_index: BTreeMap<String, (bool, usize, u32)>,
+}
+
+impl Raw {
+    pub fn is_client(&self, name: &str) -> bool {
+        self.client_index.contains_key(name)
+    }
 }
 
 /// Reads one declaration line into `raw`.
@@ -155,11 +173,14 @@ fn brokers(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
     let at = st.loc(&st.tokens[0]);
     let count = match st.tokens.get(1) {
         Some(t) if t.kv.is_none() => match t.raw.parse::<u16>() {
-            Ok(n) if (1..=99).contains(&n) => n,
+            Ok(n) if (1..=raw.budgets.brokers).contains(&n) => n,
             _ => {
                 diags.push(st.loc(t).diag(
                     format!("invalid broker count '{}'", t.raw),
-                    "brokers takes a count from 1 to 99: brokers 3",
+                    format!(
+                        "brokers takes a count from 1 to {} (kplay's topology budget): brokers 3",
+                        raw.budgets.brokers
+                    ),
                 ));
                 1
             }
@@ -204,18 +225,19 @@ fn topic(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         diags.push(at.diag(msg, "topic names use letters, digits, '.', '_' and '-'"));
         return;
     }
-    if raw.topics.iter().any(|t| t.name == name) {
+    if raw.topic_index.contains_key(&name) {
         diags.push(at.diag(format!("Topic '{name}' already exists."), "declare each topic once"));
         return;
     }
+    let max_partitions = raw.budgets.partitions_per_topic;
     let mut t = RawTopic { name, at, partitions: None, replication_factor: None, assignment: None, props: vec![] };
     for tok in &st.tokens[2..] {
         let Some(p) = expect_prop(st, tok, "topic option or config", diags) else { continue };
         match p.name.as_str() {
             "partitions" => match p.value.parse::<u32>() {
-                Ok(n) if (1..=10_000).contains(&n) => t.partitions = Some((n, p.whole.clone())),
+                Ok(n) if (1..=max_partitions).contains(&n) => t.partitions = Some((n, p.whole.clone())),
                 Ok(0) => diags.push(p.val.diag("Number of partitions must be larger than 0.", "write partitions=1 or more")),
-                _ => diags.push(p.val.diag(format!("invalid partition count '{}'", p.value), "partitions takes a whole number from 1 to 10000")),
+                _ => diags.push(p.val.diag(format!("invalid partition count '{}'", p.value), format!("partitions takes a whole number from 1 to {max_partitions} (kplay's topology budget)"))),
             },
             "replication.factor" => match p.value.parse::<i64>() {
                 Ok(n) if n <= 0 => diags.push(p.val.diag("Replication factor must be larger than 0.", "write replication.factor=1 or more")),
@@ -229,6 +251,7 @@ fn topic(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
             _ => t.props.push(p),
         }
     }
+    raw.topic_index.insert(t.name.clone(), raw.topics.len());
     raw.topics.push(t);
 }
 
@@ -293,26 +316,25 @@ fn client(raw: &mut Raw, st: &Stmt, producer: bool, diags: &mut Vec<Diagnostic>)
         ));
         return;
     }
-    if let Some(prev) = raw
-        .producers
-        .iter()
-        .map(|c| ("producer", c))
-        .chain(raw.consumers.iter().map(|c| ("consumer", c)))
-        .find(|(_, c)| c.name == name)
-    {
+    if let Some(&(was_producer, _, line)) = raw.client_index.get(&name) {
+        let prev = if was_producer { "producer" } else { "consumer" };
         diags.push(at.diag(
-            format!("'{name}' is already declared as a {} on line {}", prev.0, prev.1.at.line),
+            format!("'{name}' is already declared as a {prev} on line {line}"),
             "give each producer and consumer its own name",
         ));
         return;
     }
-    let props = st.tokens[2..].iter().filter_map(|t| expect_prop(st, t, &format!("{kind} property"), diags)).collect();
-    let c = RawClient { name, at, props };
-    if producer {
-        raw.producers.push(c)
-    } else {
-        raw.consumers.push(c)
+    let limit = raw.budgets.clients;
+    if raw.client_index.len() as u64 == limit {
+        diags.push(at.diag(
+            format!("{kind} {name} is one more than kplay's budget of {} producers and consumers", group(limit)),
+            format!("declare at most {} producers and consumers in all (kplay's topology budget)", group(limit)),
+        ));
     }
+    let props = st.tokens[2..].iter().filter_map(|t| expect_prop(st, t, &format!("{kind} property"), diags)).collect();
+    let list = if producer { &mut raw.producers } else { &mut raw.consumers };
+    raw.client_index.insert(name.clone(), (producer, list.len(), st.line));
+    list.push(RawClient { name, at, props });
 }
 
 fn duration_error(text: &str, e: &UnitError) -> String {
@@ -367,6 +389,14 @@ fn run(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         RunUntil::Idle
     } else {
         match units::parse_duration_us(&t.raw) {
+            Ok(us) if us > raw.budgets.virtual_time_us => {
+                let max = crate::budget::duration_text(raw.budgets.virtual_time_us);
+                diags.push(st.loc(t).diag(
+                    format!("run until {} is longer than kplay's virtual-time budget of {max}", t.raw),
+                    format!("a run may last at most {max} of virtual time: write run until {max} or less, or run until idle"),
+                ));
+                return;
+            }
             Ok(us) => RunUntil::Time(us),
             Err(e) => {
                 diags.push(st.loc(t).diag(format!("invalid run time '{}'", t.raw), duration_error(&t.raw, &e)));

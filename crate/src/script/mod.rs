@@ -31,8 +31,6 @@ pub mod timeline_opts;
 pub mod units;
 
 #[cfg(test)]
-#[cfg(test)]
-#[cfg(test)]
 mod tests_config;
 #[cfg(test)]
 mod tests_fuzz;
@@ -43,4 +41,9 @@ mod tests_parse;
 /// validated and resolved; otherwise all diagnostics come back, sorted by position.
 pub fn parse(text: &str) -> Result<ast::Scenario, Vec<errors::Diagnostic>> {
     parser::parse(text)
+}
+
+/// [`parse`] against other budgets than the defaults (`kplay bench` raises them).
+pub fn parse_with(text: &str, budgets: &crate::budget::Budgets) -> Result<ast::Scenario, Vec<errors::Diagnostic>> {
+    parser::parse_with(text, budgets)
 }

@@ -5,12 +5,19 @@
 //! Pass 2 reads `at` and `expect` lines, whose names refer to declarations. A bad line
 //! never stops the parse: each problem becomes a [`Diagnostic`] and parsing goes on,
 //! so the user sees all mistakes at once, sorted by position.
+//!
+//! The whole parse is O(N log N) in the number of lines: names resolve through ordered
+//! maps, never by scanning the declarations (the page re-checks on every keystroke).
+//! Budgets (`crate::budget`) are checked where they are written: the records budget on
+//! the send line whose `count=` takes the total over it.
 
+use super::ast::Action;
 use super::ast::Scenario;
 use super::errors::Diagnostic;
 use super::lexer::{lex_line, Token};
 use super::settings::Loc;
 use super::{decls, expect, resolve, suggest, timeline};
+use crate::budget::{group, Budgets};
 
 /// Statement keywords, in the order suggestions prefer them.
 pub const KEYWORDS: &[&str] =
@@ -45,8 +52,13 @@ fn line_no(i: usize) -> u32 {
     u32::try_from(i + 1).unwrap_or(u32::MAX)
 }
 
-/// Parses a whole scenario; see the module docs.
+/// Parses a whole scenario against the default budgets; see the module docs.
 pub fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    parse_with(text, &Budgets::default())
+}
+
+/// Parses a whole scenario against `budgets`.
+pub fn parse_with(text: &str, budgets: &Budgets) -> Result<Scenario, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut stmts = Vec::new();
     for (i, raw) in text.split('\n').enumerate() {
@@ -66,7 +78,7 @@ pub fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
             stmts.push(Stmt { line, tokens: lexed.tokens, text: raw.to_string(), code_end: lexed.code_end });
         }
     }
-    let mut raw = decls::Raw::default();
+    let mut raw = decls::Raw { budgets: *budgets, ..decls::Raw::default() };
     let mut later = Vec::new();
     for st in stmts {
         let first = st.tokens[0].raw.clone();
@@ -80,9 +92,14 @@ pub fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     }
     let mut scenario = resolve::resolve(&raw, &mut diags);
     let names = timeline::Names::new(&scenario, &raw);
+    let mut records = 0u64;
     for st in &later {
         if st.tokens[0].raw == "at" {
             if let Some(t) = timeline::statement(&names, st, &mut diags) {
+                if let Action::Send { count, .. } = t.action {
+                    records_budget(st, records, count, budgets.records, &mut diags);
+                    records = records.saturating_add(count);
+                }
                 scenario.timeline.push(t);
             }
         } else if let Some(e) = if st.tokens.get(1).is_some_and(|t| t.text == "trace") {
@@ -103,10 +120,38 @@ pub fn parse(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     }
 }
 
+/// The records budget: the send line whose count takes the total over it is the error.
+fn records_budget(st: &Stmt, before: u64, count: u64, limit: u64, diags: &mut Vec<Diagnostic>) {
+    let total = before.saturating_add(count);
+    if before > limit || total <= limit {
+        return;
+    }
+    let at = match st.tokens.iter().find(|t| t.kv.as_ref().is_some_and(|kv| kv.key == "count")) {
+        Some(t) => st.loc(t),
+        None => st.loc_at(3),
+    };
+    let message = if before == 0 {
+        format!("{} records is over kplay's budget of {} records per run", group(count), group(limit))
+    } else {
+        format!(
+            "this send takes the scenario to {} records in all, over kplay's budget of {} records per run",
+            group(total),
+            group(limit)
+        )
+    };
+    diags.push(at.diag(
+        message,
+        format!(
+            "send at most {} records in all (the budget bounds a run's memory; kplay bench measures bigger runs)",
+            group(limit)
+        ),
+    ));
+}
+
 fn unknown_keyword(st: &Stmt, raw: &decls::Raw, diags: &mut Vec<Diagnostic>) {
     let t = &st.tokens[0];
     let word = t.raw.as_str();
-    let is_client = raw.producers.iter().chain(&raw.consumers).any(|c| c.name == word);
+    let is_client = raw.is_client(word);
     let is_action = timeline::ACTION_WORDS.contains(&word);
     let hint = if is_client || is_action {
         format!("timeline lines start with at TIME: at 0ms {}", st.text.trim())

@@ -15,6 +15,7 @@ use super::settings::Loc;
 use super::suggest;
 use super::timeline_opts::{duration_hint, Opts};
 use super::units;
+use std::collections::BTreeMap;
 
 /// Words that start a fault action (and so cannot name a producer or consumer).
 /// Message kinds a `drop ... api=` rule can single out (Kafka API names, plus the TCP
@@ -38,7 +39,8 @@ pub const API_NAMES: &[&str] = &[
 pub const ACTION_WORDS: &[&str] = &["crash", "cut", "drop", "heal", "isolate", "restart"];
 const PRODUCER_VERBS: &[&str] = &["send", "flush", "init", "begin", "commit", "abort", "restart"];
 
-/// What pass 2 may refer to.
+/// What pass 2 may refer to. Lookups by name go through ordered maps, so checking N
+/// timeline lines against M declarations costs O(N log M).
 pub struct Names {
     /// Producer name and whether it has a transactional.id.
     pub producers: Vec<(String, bool)>,
@@ -46,37 +48,63 @@ pub struct Names {
     /// Topic name and partition count.
     pub topics: Vec<(String, u32)>,
     pub brokers: u16,
+    pub budgets: crate::budget::Budgets,
+    producer_index: BTreeMap<String, usize>,
+    consumer_index: BTreeMap<String, usize>,
+    topic_index: BTreeMap<String, usize>,
 }
 
 impl Names {
     pub fn new(s: &Scenario, raw: &Raw) -> Names {
-        let mut producers: Vec<(String, bool)> =
-            s.producers.iter().map(|p| (p.name.clone(), p.config.transactional_id.is_some())).collect();
-        // Keep producers whose config failed, so their actions are still checked.
-        for p in &raw.producers {
-            if !producers.iter().any(|(n, _)| *n == p.name) {
-                producers.push((p.name.clone(), p.props.iter().any(|x| x.name == "transactional.id")));
+        // Every declared producer, in declaration order (the scenario's indexes), also
+        // those whose config failed, so their actions are still checked.
+        let producers: Vec<(String, bool)> = raw
+            .producers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let txn = match s.producers.get(i) {
+                    Some(d) => d.config.transactional_id.is_some(),
+                    None => p.props.iter().any(|x| x.name == "transactional.id"),
+                };
+                (p.name.clone(), txn)
+            })
+            .collect();
+        let consumers: Vec<String> = s.consumers.iter().map(|c| c.name.clone()).collect();
+        let topics: Vec<(String, u32)> = s.topics.iter().map(|t| (t.name.clone(), t.partitions)).collect();
+        let index = |names: &mut dyn Iterator<Item = &String>| {
+            let mut m = BTreeMap::new();
+            for (i, n) in names.enumerate() {
+                m.entry(n.clone()).or_insert(i);
             }
-        }
+            m
+        };
         Names {
+            producer_index: index(&mut producers.iter().map(|(n, _)| n)),
+            consumer_index: index(&mut consumers.iter()),
+            topic_index: index(&mut topics.iter().map(|(n, _)| n)),
             producers,
-            consumers: s.consumers.iter().map(|c| c.name.clone()).collect(),
-            topics: s.topics.iter().map(|t| (t.name.clone(), t.partitions)).collect(),
+            consumers,
+            topics,
             brokers: s.brokers,
+            budgets: raw.budgets,
         }
     }
     fn producer(&self, name: &str) -> Option<usize> {
-        self.producers.iter().position(|(n, _)| n == name)
+        self.producer_index.get(name).copied()
     }
     fn consumer(&self, name: &str) -> Option<usize> {
-        self.consumers.iter().position(|n| n == name)
+        self.consumer_index.get(name).copied()
+    }
+    pub fn topic_named(&self, name: &str) -> Option<usize> {
+        self.topic_index.get(name).copied()
     }
     pub fn topic(&self, st: &Stmt, i: usize, diags: &mut Vec<Diagnostic>) -> Option<usize> {
         let Some(t) = st.tokens.get(i) else {
             diags.push(st.end_loc().diag("missing topic name", "name a declared topic"));
             return None;
         };
-        let found = self.topics.iter().position(|(n, _)| *n == t.text);
+        let found = self.topic_named(&t.text);
         if found.is_none() {
             let hint = match suggest::closest(&t.text, self.topics.iter().map(|(n, _)| n.as_str())) {
                 Some(c) => format!("did you mean {c}?"),
@@ -140,6 +168,14 @@ pub fn statement(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ti
         return None;
     };
     let at_us = match units::parse_duration_us(&tt.raw) {
+        Ok(us) if us > n.budgets.virtual_time_us => {
+            let max = crate::budget::duration_text(n.budgets.virtual_time_us);
+            diags.push(st.loc(tt).diag(
+                format!("at {} is past kplay's virtual-time budget of {max}: it could never run", tt.raw),
+                format!("schedule actions at {max} or earlier (a run lasts at most {max} of virtual time)"),
+            ));
+            None
+        }
         Ok(us) => Some(us),
         Err(e) => {
             diags.push(st.loc(tt).diag(format!("invalid time '{}'", tt.raw), duration_hint(&tt.raw, &e)));
@@ -246,7 +282,7 @@ fn leader_of(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<CrashT
         );
         return None;
     };
-    let Some(ti) = n.topics.iter().position(|(name, _)| name == topic) else {
+    let Some(ti) = n.topic_named(topic) else {
         let hint = suggest::did_you_mean(topic, n.topics.iter().map(|(x, _)| x.as_str()));
         diags.push(st.loc(t).diag(format!("unknown topic '{topic}'"), hint));
         return None;

@@ -423,6 +423,14 @@ pub enum Event {
         topic: String,
         records: u32,
     },
+
+    // ---- kernel ----
+    /// The run used up one of its budgets (`crate::budget`) and stops here.
+    RunStopped {
+        budget: &'static str,
+        limit: u64,
+        used: u64,
+    },
 }
 
 /// Every event type with its fields, as they serialize (for `expect trace` checks).
@@ -501,6 +509,7 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("txn_timed_out", &["transactional_id", "producer_id"]),
     ("txn_aborted_by_coordinator", &["transactional_id", "producer_id", "reason"]),
     ("polled", &["consumer", "topic", "records"]),
+    ("run_stopped", &["budget", "limit", "used"]),
 ];
 
 impl Event {
@@ -563,6 +572,8 @@ pub struct Trace {
     entries: Vec<Entry>,
     hash: Fnv,
     count: u64,
+    /// JSON bytes of every event so far (the trace-volume budget).
+    bytes: u64,
     /// When the last event that [`Event::is_progress`] happened.
     pub last_progress_us: Micros,
 }
@@ -576,6 +587,7 @@ impl Trace {
             entries: Vec::new(),
             hash: Fnv(0xcbf2_9ce4_8422_2325),
             count: 0,
+            bytes: 0,
             last_progress_us: 0,
         }
     }
@@ -590,6 +602,7 @@ impl Trace {
         let _ = serde_json::to_writer(&mut self.buf, &entry);
         std::io::Write::write_all(&mut self.hash, &self.buf).ok();
         self.count += 1;
+        self.bytes += self.buf.len() as u64;
         if self.keep {
             self.entries.push(entry);
         }
@@ -610,6 +623,11 @@ impl Trace {
 
     pub fn count(&self) -> u64 {
         self.count
+    }
+
+    /// The trace's volume: JSON bytes of every event, kept or not.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
     }
 }
 

@@ -88,6 +88,8 @@ impl World {
                 let name = self.consumers[consumer].name.clone();
                 let topic_name = self.spec.topic_names[topic].clone();
                 self.trace.push(now, Event::Polled { consumer: name, topic: topic_name, records: polled.len() as u32 });
+                // Each record a poll returns is kept in the history: the events budget pays for it.
+                self.work += polled.len() as u64;
                 self.history.polls.push(crate::sim::history::PollRec {
                     consumer: consumer as u16,
                     topic: topic as u16,

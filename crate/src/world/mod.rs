@@ -31,10 +31,11 @@ use std::rc::Rc;
 
 use crate::broker::coordinator::TxnLog;
 use crate::broker::{BCtx, Broker, BrokerTimer, ClusterSpec};
+use crate::budget::{Budgets, Exceeded};
 use crate::consumer::Consumer;
 use crate::controller::{CCtx, Controller, ControllerTimer};
 use crate::producer::{PCtx, Producer, ProducerTimer, Workload};
-use crate::protocol::Envelope;
+use crate::protocol::{Envelope, Msg};
 use crate::script::ast::{Action, RunUntil, Scenario};
 use crate::sim::{Ctx, History, Ids, Micros, Net, NodeId, Outgoing, Prng, Queue, Trace};
 
@@ -89,7 +90,13 @@ pub struct World {
     dead_conns: crate::sim::VecSet<ConnKey>,
     held: Vec<HeldMsg>,
     pub events: u64,
+    /// The work the events budget counts: each event, plus the partitions a replica
+    /// fetch carries and the records a poll returns (see `crate::budget`).
+    pub work: u64,
     pub stopped_by_cap: bool,
+    pub budgets: Budgets,
+    /// The budget that stopped the run, if one did.
+    pub stopped: Option<Exceeded>,
     sends: Vec<Outgoing>,
     ptimers: Vec<(Micros, ProducerTimer)>,
     btimers: Vec<(Micros, BrokerTimer)>,
@@ -97,7 +104,7 @@ pub struct World {
 }
 
 impl World {
-    pub fn new(scenario: Rc<Scenario>, source: &str, keep_trace: bool) -> World {
+    pub fn new(scenario: Rc<Scenario>, source: &str, keep_trace: bool, budgets: Budgets) -> World {
         let sc = &scenario;
         let root = Prng::new(sc.seed);
         let broker_ids: Vec<u16> = (1..=sc.brokers).collect();
@@ -180,12 +187,16 @@ impl World {
             dead_conns: crate::sim::VecSet::new(),
             held: Vec::new(),
             events: 0,
+            work: 0,
             stopped_by_cap: false,
+            budgets,
+            stopped: None,
             sends: Vec::new(),
             ptimers: Vec::new(),
             btimers: Vec::new(),
             ctimers: Vec::new(),
         };
+        w.history.compressed_limit = budgets.compressed_bytes;
         w.boot();
         w
     }
@@ -201,11 +212,15 @@ impl World {
                 b.apply_image(ctx, img);
             });
         }
-        for i in 0..self.producers.len() {
-            let explicit_init =
-                self.scenario.timeline.iter().any(|t| matches!(t.action, Action::Init { producer } if producer == i));
+        let mut explicit_init = vec![false; self.producers.len()];
+        for t in &self.scenario.timeline {
+            if let Action::Init { producer } = t.action {
+                explicit_init[producer] = true;
+            }
+        }
+        for (i, explicit) in explicit_init.into_iter().enumerate() {
             self.with_producer(i, |p, ctx| {
-                if !explicit_init {
+                if !explicit {
                     p.init_transactions(ctx);
                 }
                 p.wake_sender(ctx, 0);
@@ -291,7 +306,11 @@ impl World {
 
     /// Run until the scenario's end condition. Returns false if stopped by `max_events`
     /// (call again to continue: the playground steps a run in slices).
+    /// A run that used up a budget stops before its next event (see `crate::budget`).
     pub fn run(&mut self, max_events: u64) -> bool {
+        if self.stopped.is_some() {
+            return true;
+        }
         let until = self.scenario.run_until;
         let mut budget = max_events;
         while budget > 0 {
@@ -307,9 +326,13 @@ impl World {
             } else if self.idle_at(t) {
                 return true;
             }
+            if self.over_budget() {
+                return true;
+            }
             let (t, ev) = self.queue.pop().expect("peeked");
             self.now = t;
             self.events += 1;
+            self.work += 1 + weight(&ev);
             budget -= 1;
             self.dispatch(ev);
         }
@@ -375,6 +398,19 @@ impl World {
                 self.run_action(i as usize);
             }
         }
+    }
+}
+
+/// What an event costs beyond itself, for the events budget: a replica fetch request or
+/// response touches every partition it carries.
+fn weight(ev: &Ev) -> u64 {
+    match ev {
+        Ev::Deliver(env, _) => match &env.msg {
+            Msg::Fetch(req) => req.partitions.len() as u64,
+            Msg::FetchResponse(resp) => resp.partitions.len() as u64,
+            _ => 0,
+        },
+        _ => 0,
     }
 }
 

@@ -1,12 +1,44 @@
 //! When a run is over: `run until idle` ends once every action has run, no client work
 //! is in flight and the cluster has settled (or stopped changing for `QUIET_US`), and
-//! never later than the virtual-time budget; progress for a stepped run.
+//! never later than the virtual-time budget; a run that uses up one of its budgets
+//! stops (`crate::budget`); progress for a stepped run.
 
 use super::{World, MAX_IDLE_RUN_US, QUIET_US};
+use crate::budget::{Budget, Exceeded};
 use crate::script::ast::{Action, RunUntil};
+use crate::sim::trace::Event;
 use crate::sim::{later, Micros};
 
 impl World {
+    /// Timeline entries (indexes) the run never reached: actions run in timeline order,
+    /// so these are the ones after the last that ran.
+    pub fn unrun_actions(&self) -> std::ops::Range<usize> {
+        self.actions_done..self.scenario.timeline.len()
+    }
+
+    /// Timeline entry `i` as written (comment removed).
+    pub fn action_text(&self, i: usize) -> &str {
+        &self.lines[i]
+    }
+
+    /// Whether a budget is used up; if so the run stops here, saying so in the trace.
+    /// O(1): called before every event.
+    pub(super) fn over_budget(&mut self) -> bool {
+        let b = &self.budgets;
+        let used = [
+            (Budget::Events, self.work, b.events),
+            (Budget::Records, self.history.records.len() as u64, b.records),
+            (Budget::TraceBytes, self.trace.bytes(), b.trace_bytes),
+            (Budget::CompressedBytes, self.history.compressed_bytes, b.compressed_bytes),
+        ];
+        let Some((budget, used, limit)) = used.into_iter().find(|(_, used, limit)| used > limit) else {
+            return false;
+        };
+        self.stopped = Some(Exceeded { budget, limit, used, at_us: self.now });
+        self.trace.push(self.now, Event::RunStopped { budget: budget.name(), limit, used });
+        true
+    }
+
     /// Whether `run until idle` is done before the event at `next`.
     pub(super) fn idle_at(&mut self, next: Micros) -> bool {
         if next >= MAX_IDLE_RUN_US {
