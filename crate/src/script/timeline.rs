@@ -15,6 +15,7 @@ use super::settings::Loc;
 use super::suggest;
 use super::timeline_opts::{duration_hint, Opts};
 use super::units;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 /// Words that start a fault action (and so cannot name a producer or consumer).
@@ -52,7 +53,14 @@ pub struct Names {
     producer_index: BTreeMap<String, usize>,
     consumer_index: BTreeMap<String, usize>,
     topic_index: BTreeMap<String, usize>,
+    /// "Did you mean" searches among declared names so far (see [`Names::closest`]).
+    searches: Cell<u32>,
 }
+
+/// Searches for a close declared name cost O(declarations) each; after this many in one
+/// parse, hints stop offering names, so a file full of misspelt names still parses in
+/// near-linear time.
+const NAME_SEARCHES: u32 = 64;
 
 impl Names {
     pub fn new(s: &Scenario, raw: &Raw) -> Names {
@@ -88,7 +96,22 @@ impl Names {
             topics,
             brokers: s.brokers,
             budgets: raw.budgets,
+            searches: Cell::new(0),
         }
+    }
+
+    /// The declared name closest to `word` among `cands()`, while searches remain.
+    pub fn closest<'a, I: IntoIterator<Item = &'a str>>(
+        &self,
+        word: &str,
+        cands: impl FnOnce() -> I,
+    ) -> Option<&'a str> {
+        let n = self.searches.get();
+        if n >= NAME_SEARCHES {
+            return None;
+        }
+        self.searches.set(n + 1);
+        suggest::closest(word, cands())
     }
     fn producer(&self, name: &str) -> Option<usize> {
         self.producer_index.get(name).copied()
@@ -106,7 +129,7 @@ impl Names {
         };
         let found = self.topic_named(&t.text);
         if found.is_none() {
-            let hint = match suggest::closest(&t.text, self.topics.iter().map(|(n, _)| n.as_str())) {
+            let hint = match self.closest(&t.text, || self.topics.iter().map(|(n, _)| n.as_str())) {
                 Some(c) => format!("did you mean {c}?"),
                 None => format!("declare it first: topic {} partitions=1", t.text),
             };
@@ -115,6 +138,9 @@ impl Names {
         found
     }
     fn broker_names(&self) -> Vec<String> {
+        if self.searches.get() >= NAME_SEARCHES {
+            return Vec::new();
+        }
         (1..=self.brokers).map(|i| format!("broker-{i}")).collect()
     }
 
@@ -146,14 +172,17 @@ impl Names {
         let hint = if self.consumer(w).is_some() {
             format!("{w} is a consumer; network faults apply to brokers, producers and the controller")
         } else {
-            let mut cands = self.broker_names();
-            cands.extend(self.producers.iter().map(|(n, _)| n.clone()));
-            cands.push("controller".into());
-            let h = suggest::did_you_mean(w, cands.iter().map(String::as_str));
-            if h.is_empty() {
-                "name broker-N, a declared producer, or controller".into()
-            } else {
-                h
+            let brokers = self.broker_names();
+            let cands = || {
+                brokers
+                    .iter()
+                    .map(String::as_str)
+                    .chain(self.producers.iter().map(|(n, _)| n.as_str()))
+                    .chain(["controller"])
+            };
+            match self.closest(w, cands) {
+                Some(c) => format!("did you mean {c}?"),
+                None => "name broker-N, a declared producer, or controller".into(),
             }
         };
         diags.push(st.loc(t).diag(format!("unknown node '{w}'"), hint));
@@ -283,7 +312,10 @@ fn leader_of(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<CrashT
         return None;
     };
     let Some(ti) = n.topic_named(topic) else {
-        let hint = suggest::did_you_mean(topic, n.topics.iter().map(|(x, _)| x.as_str()));
+        let hint = match n.closest(topic, || n.topics.iter().map(|(x, _)| x.as_str())) {
+            Some(c) => format!("did you mean {c}/{part}?"),
+            None => format!("declare it first: topic {topic} partitions=1"),
+        };
         diags.push(st.loc(t).diag(format!("unknown topic '{topic}'"), hint));
         return None;
     };
@@ -374,14 +406,18 @@ fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ac
         };
     }
     let Some(p) = n.producer(&who.raw) else {
-        let mut cands: Vec<&str> =
-            n.producers.iter().map(|(x, _)| x.as_str()).chain(n.consumers.iter().map(String::as_str)).collect();
-        cands.extend(ACTION_WORDS);
-        let hint = suggest::did_you_mean(&who.raw, cands);
-        let hint = if hint.is_empty() {
-            "an action starts with a producer, a consumer, or crash/restart/drop/cut/isolate/heal".into()
-        } else {
-            hint
+        let cands = || {
+            n.producers
+                .iter()
+                .map(|(x, _)| x.as_str())
+                .chain(n.consumers.iter().map(String::as_str))
+                .chain(ACTION_WORDS.iter().copied())
+        };
+        // After the name searches run out, action words are still offered.
+        let hint = match n.closest(&who.raw, cands).or_else(|| suggest::closest(&who.raw, ACTION_WORDS.iter().copied()))
+        {
+            Some(c) => format!("did you mean {c}?"),
+            None => "an action starts with a producer, a consumer, or crash/restart/drop/cut/isolate/heal".into(),
         };
         diags.push(st.loc(who).diag(format!("unknown producer, consumer or action '{}'", who.raw), hint));
         return None;
