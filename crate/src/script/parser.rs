@@ -65,11 +65,13 @@ pub fn parse_with(text: &str, budgets: &Budgets) -> Result<Scenario, Vec<Diagnos
         let lexed = lex_line(raw);
         let line = line_no(i);
         for e in &lexed.errors {
+            // The offending word: the unterminated string, from its quote to the line's end.
+            let word: String = raw.chars().skip(e.col as usize - 1).collect::<String>().trim_end().to_string();
             diags.push(Diagnostic {
                 line,
                 column: e.col,
                 end_column: e.end.max(e.col),
-                word: String::new(),
+                word,
                 message: e.message.clone(),
                 hint: e.hint.clone(),
             });
@@ -115,8 +117,29 @@ pub fn parse_with(text: &str, budgets: &Budgets) -> Result<Scenario, Vec<Diagnos
     if diags.is_empty() {
         Ok(scenario)
     } else {
+        name_missing_words(text, &mut diags);
         diags.sort_by_key(|d| (d.line, d.column));
         Err(diags)
+    }
+}
+
+/// Every diagnostic names an offending word. One about something missing (`topic`
+/// with no name, `linger.ms=` with no value) is placed at the end of what is there; it
+/// takes the word it follows or stands in, and underlines that word.
+fn name_missing_words(text: &str, diags: &mut [Diagnostic]) {
+    if diags.iter().all(|d| !d.word.is_empty()) {
+        return;
+    }
+    let lines: Vec<&str> = text.split('\n').collect();
+    for d in diags.iter_mut().filter(|d| d.word.is_empty()) {
+        let Some(line) = lines.get(d.line as usize - 1) else { continue };
+        let tokens = lex_line(line).tokens;
+        let covering = tokens.iter().find(|t| t.col <= d.column && d.column < t.end);
+        let before = || tokens.iter().rev().find(|t| t.col < d.column).or(tokens.first());
+        let Some(t) = covering.or_else(before) else { continue };
+        d.word = t.raw.clone();
+        d.column = t.col;
+        d.end_column = t.end.max(t.col);
     }
 }
 
