@@ -131,7 +131,9 @@ export interface TraceEntry {
 
 export interface Report {
   kplay_version: string;
-  seed: number;
+  /** A number up to 2^53 - 1 (Number.MAX_SAFE_INTEGER); above that a string of its
+   *  digits, so the seed stays exact in JavaScript. */
+  seed: number | string;
   kafka_version: string;
   end_time_us: number;
   /** 'cap': an idle run reached the 24 h virtual-time budget; 'budget': another budget

@@ -143,9 +143,25 @@ pub struct Explanation {
     pub text: String,
 }
 
+/// JavaScript's largest exact integer (`Number.MAX_SAFE_INTEGER`, 2^53 - 1).
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// A seed as JSON: a number up to 2^53 - 1, above that a string of its digits, so it
+/// stays exact in JavaScript (the page, its file names) and in any JSON reader that
+/// reads numbers as doubles. The same text natively and in wasm.
+fn seed_json<S: serde::Serializer>(seed: &u64, s: S) -> Result<S::Ok, S::Error> {
+    if *seed <= MAX_SAFE_INTEGER {
+        s.serialize_u64(*seed)
+    } else {
+        s.collect_str(seed)
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub kplay_version: String,
+    /// A number, or a string above 2^53 - 1 (see [`MAX_SAFE_INTEGER`]).
+    #[serde(serialize_with = "seed_json")]
     pub seed: u64,
     pub kafka_version: String,
     /// Virtual time when the run ended.
