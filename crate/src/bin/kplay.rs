@@ -4,7 +4,7 @@
 //! kplay run FILE [--json] [--records] [--trace] [--seed N]
 //! kplay check FILE
 //! kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
-//! kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--print SEED]
+//! kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--unsafe] [--print SEED]
 //! ```
 //! Exit codes: 0 ran and every expectation held; 1 an expectation failed; 2 the scenario
 //! is invalid (`FILE:LINE:COLUMN: error: ...` on stderr, nothing run) or bad usage.
@@ -19,7 +19,7 @@ const USAGE: &str = "usage:
   kplay run FILE [--json] [--records] [--trace] [--seed N]
   kplay check FILE
   kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
-  kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--print SEED]
+  kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--unsafe] [--print SEED]
   kplay version";
 
 fn main() -> ExitCode {
@@ -146,10 +146,16 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
     let mut start = 1u64;
     let mut g = Guarantee::Durability;
     let mut print = None;
+    let mut unsafe_settings = false;
     let mut i = 0;
     while i < args.len() {
         let v = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
+            "--unsafe" => {
+                unsafe_settings = true;
+                i += 1;
+                continue;
+            }
             "--seeds" => seeds = v.parse().unwrap_or(seeds),
             "--start" => start = v.parse().unwrap_or(start),
             "--guarantee" => {
@@ -175,17 +181,50 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let t0 = Instant::now();
-    let mut events = 0u64;
+    if unsafe_settings {
+        return negative_control(g, start..start + seeds, t0);
+    }
+    let (mut events, mut most) = (0u64, 0u64);
     for seed in start..start + seeds {
         match run_one(seed, g) {
-            Ok(e) => events += e,
+            Ok(e) => {
+                events += e;
+                most = most.max(e);
+            }
             Err((text, why)) => {
                 eprintln!("seed {seed} failed: {why}\n--- scenario ---\n{text}");
                 return ExitCode::from(1);
             }
         }
     }
-    println!("{seeds} {g:?} schedules clean in {:.1} s ({} kernel events)", t0.elapsed().as_secs_f64(), events);
+    println!(
+        "{seeds} {g:?} schedules clean in {:.1} s ({events} kernel events, at most {most} in one schedule; budget {})",
+        t0.elapsed().as_secs_f64(),
+        kplay::swarm::EVENT_BUDGET
+    );
+    ExitCode::SUCCESS
+}
+
+/// `kplay swarm --unsafe`: the same schedules with acks=1, no idempotence and unclean
+/// elections must break the guarantee; exits 1 if none does (a blind checker).
+fn negative_control(g: kplay::swarm::Guarantee, seeds: std::ops::Range<u64>, t0: Instant) -> ExitCode {
+    let n = seeds.end - seeds.start;
+    let t = kplay::swarm::negative_control(g, seeds);
+    println!(
+        "{n} {g:?} schedules with unsafe settings in {:.1} s: {} broke the guarantee, {} broke a model invariant, {} liveness, {} clean",
+        t0.elapsed().as_secs_f64(),
+        t.guarantee,
+        t.invariant,
+        t.liveness,
+        t.clean
+    );
+    if let Some((seed, why)) = &t.example {
+        println!("  e.g. seed {seed}: {why}");
+    }
+    if t.guarantee == 0 || t.invalid > 0 {
+        eprintln!("kplay: the checker saw no broken guarantee under unsafe settings (or a schedule was invalid)");
+        return ExitCode::from(1);
+    }
     ExitCode::SUCCESS
 }
 
