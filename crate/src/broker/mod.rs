@@ -77,6 +77,9 @@ pub enum BrokerTimer {
     TxnAbortCheck,
     /// Coordinator: resend markers that could not be written.
     MarkerRetry,
+    /// Coordinator: the WriteTxnMarkers request with this correlation id got no answer
+    /// within the broker's `request.timeout.ms`.
+    MarkerTimeout(u32),
 }
 
 pub type BCtx<'a> = Ctx<'a, BrokerTimer>;
@@ -116,6 +119,8 @@ pub struct Broker {
     pub responses: VecMap<crate::protocol::Error, u64>,
     /// WriteTxnMarkers in flight: corr → transactional id.
     pub markers_in_flight: VecMap<u32, String>,
+    /// The partition leader each marker request in flight went to.
+    pub marker_targets: VecMap<u32, u16>,
     /// When the one pending marker retry runs (markers for partitions without a leader,
     /// or answered with an error, are retried together: Kafka's marker channel keeps them
     /// queued and drains the queue on its send thread's next pass).
@@ -156,6 +161,7 @@ impl Broker {
             alter_in_flight: VecMap::new(),
             alter_seen: crate::sim::VecSet::new(),
             markers_in_flight: VecMap::new(),
+            marker_targets: VecMap::new(),
             marker_retry_at_us: None,
             responses: VecMap::new(),
             started_us: 0,
@@ -245,6 +251,7 @@ impl Broker {
             BrokerTimer::Fetcher(leader) => self.maybe_fetch(ctx, leader),
             BrokerTimer::FetchTimeout(leader, corr) => self.fetch_timed_out(ctx, leader, corr),
             BrokerTimer::TxnAbortCheck => self.txn_abort_check(ctx),
+            BrokerTimer::MarkerTimeout(corr) => self.marker_request_timed_out(ctx, corr),
             BrokerTimer::MarkerRetry => {
                 if self.marker_retry_at_us == Some(ctx.now) {
                     self.marker_retry_at_us = None;
