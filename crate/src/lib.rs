@@ -6,7 +6,9 @@
 //! format sizes, murmur2, payloads, codecs), `producer` (the Java client), `broker`
 //! (leader, follower, storage, coordinator), `controller` (KRaft), `consumer`,
 //! `world` (the kernel's driver), `checker` (verdicts, expectations, explanations),
-//! `report` (the one output type), `run` (wiring). `wasm` is the browser boundary.
+//! `report` (the one output type), `run` (wiring), `swarm` and `fuzz` (generated
+//! schedules and scenarios that test the simulator itself). `wasm` is the browser
+//! boundary.
 //!
 //! # Modelling choices
 //! Where kplay models Kafka more simply than Kafka is, it does so on purpose and says so:
@@ -37,6 +39,7 @@ pub mod config;
 pub mod consumer;
 pub mod controller;
 pub mod format;
+pub mod fuzz;
 pub mod producer;
 pub mod protocol;
 pub mod report;

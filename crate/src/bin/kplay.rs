@@ -5,6 +5,7 @@
 //! kplay check FILE
 //! kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
 //! kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--unsafe] [--print SEED]
+//! kplay fuzz [--scenarios N] [--start S] [--print SEED]
 //! ```
 //! Exit codes: 0 ran and every expectation held; 1 an expectation failed; 2 the scenario
 //! is invalid (`FILE:LINE:COLUMN: error: ...` on stderr, nothing run) or bad usage.
@@ -20,6 +21,7 @@ const USAGE: &str = "usage:
   kplay check FILE
   kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
   kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--unsafe] [--print SEED]
+  kplay fuzz [--scenarios N] [--start S] [--print SEED]
   kplay version";
 
 fn main() -> ExitCode {
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Some("check") => cmd_check(&args[1..]),
         Some("bench") => cmd_bench(&args[1..]),
         Some("swarm") => cmd_swarm(&args[1..]),
+        Some("fuzz") => cmd_fuzz(&args[1..]),
         Some("version" | "--version" | "-V") => {
             println!("kplay {}", kplay::version());
             ExitCode::SUCCESS
@@ -226,6 +229,72 @@ fn negative_control(g: kplay::swarm::Guarantee, seeds: std::ops::Range<u64>, t0:
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+/// `kplay fuzz`: generated valid scenarios must each end by themselves within the fuzz
+/// event budget, without a panic (build with `--profile fuzz` to catch wraps and keep
+/// going after a panic). Prints the first failure's scenario; exit 1 on any failure.
+fn cmd_fuzz(args: &[String]) -> ExitCode {
+    use kplay::fuzz::{check, scenario, Outcome};
+    let (mut n, mut start, mut print) = (1000u64, 1u64, None);
+    let mut i = 0;
+    while i < args.len() {
+        let v = args.get(i + 1).cloned().unwrap_or_default();
+        match args[i].as_str() {
+            "--scenarios" => n = v.parse().unwrap_or(n),
+            "--start" => start = v.parse().unwrap_or(start),
+            "--print" => print = v.parse().ok(),
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+        i += 2;
+    }
+    if let Some(seed) = print {
+        print!("{}", scenario(seed));
+        return ExitCode::SUCCESS;
+    }
+    let t0 = Instant::now();
+    let (mut events, mut most, mut slowest, mut failures) = (0u64, (0u64, 0u64), (0.0f64, 0u64), 0u64);
+    for seed in start..start + n {
+        let text = scenario(seed);
+        let t = Instant::now();
+        let outcome = std::panic::catch_unwind(|| check(&text));
+        let secs = t.elapsed().as_secs_f64();
+        if secs > slowest.0 {
+            slowest = (secs, seed);
+        }
+        let why = match outcome {
+            Ok(Outcome::Ended { events: e, .. }) => {
+                events += e;
+                most = most.max((e, seed));
+                continue;
+            }
+            Ok(Outcome::Invalid(d)) => format!("the generator wrote an invalid scenario: {d}"),
+            Ok(Outcome::Unbounded(why)) => format!("the run did not end by itself: {why}"),
+            Err(_) => "panic (message above)".to_string(),
+        };
+        failures += 1;
+        eprintln!(
+            "fuzz scenario {seed} failed: {why}
+--- scenario ---
+{text}"
+        );
+    }
+    println!(
+        "{n} generated scenarios in {:.1} s: {failures} failed; {events} kernel events, at most {} (scenario {}); slowest {:.2} s (scenario {})",
+        t0.elapsed().as_secs_f64(),
+        most.0,
+        most.1,
+        slowest.0,
+        slowest.1
+    );
+    if failures > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// `kplay bench`: records and events per second for a large run, with peak memory.
