@@ -46,6 +46,7 @@ fn the_generator_is_deterministic_and_covers_the_language() {
         "crash leader",
         "restart broker-",
         "resend=unacked",
+        "pause broker-",
         "drop ",
         "api=Produce",
         "cut ",

@@ -1,7 +1,7 @@
 //! A generated-scenario fuzz of the runner: valid scenario texts, drawn from one seed
 //! each, that mix every declaration, producer setting and timeline action kplay has
-//! (transactions, compression, restarts, crashes, power loss, drops, cuts, isolations,
-//! polls), now and then at Kafka-valid extremes (`linger.ms=Long.MAX_VALUE`,
+//! (transactions, compression, restarts, crashes, power loss, pauses, drops, cuts,
+//! isolations, polls), now and then at Kafka-valid extremes (`linger.ms=Long.MAX_VALUE`,
 //! `size=4294967295`, `every=18446744073709s`, `for 18446744073709551615us`, huge network
 //! latency). A scenario either ends with `run until T` (at most ten minutes) or heals
 //! every fault and runs until idle; extremes that keep work pending for ever (a record
@@ -276,7 +276,7 @@ fn fault(g: &mut Gen, at: u64) -> (String, u64) {
             format!("broker-{}", r.range_inclusive(1, g.brokers))
         }
     };
-    match r.below(7) {
+    match r.below(8) {
         0 => {
             let mode = if r.chance_ppm(300_000) { " mode=power" } else { "" };
             (format!("at {at}ms crash broker-{broker}{mode}\nat {}ms restart broker-{broker}", at + d), at + d)
@@ -306,6 +306,7 @@ fn fault(g: &mut Gen, at: u64) -> (String, u64) {
         }
         4 => (format!("at {at}ms isolate broker-{broker} for {dur}"), at + d),
         5 => (format!("at {at}ms heal"), at),
+        6 => (format!("at {at}ms pause broker-{broker} for {d}ms"), at + d),
         _ => (format!("at {at}ms restart broker-{broker}"), at),
     }
 }

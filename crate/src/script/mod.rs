@@ -9,7 +9,7 @@
 //! - [`settings`]: one role's validated properties with their sources.
 //! - [`producer_rules`], [`server_rules`]: Kafka's cross-property rules and typed configs.
 //! - [`parser`] (driver), [`decls`] (pass 1), [`resolve`] (cluster, topics, configs),
-//!   [`timeline`] + [`timeline_opts`] and [`expect`] (pass 2).
+//!   [`timeline`] + [`timeline_faults`] + [`timeline_opts`] and [`expect`] (pass 2).
 //!
 //! Nothing here panics on user input: every mistake becomes a located diagnostic.
 pub mod ast;
@@ -27,6 +27,7 @@ pub mod server_rules;
 pub mod settings;
 pub mod suggest;
 pub mod timeline;
+pub mod timeline_faults;
 pub mod timeline_opts;
 pub mod units;
 

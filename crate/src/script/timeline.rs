@@ -3,11 +3,12 @@
 //! Actions: `P send TOPIC [count=N] [every=D] [key=K] [value="..."|size=N] [partition=N] [sync]`,
 //! `P flush|begin|commit|abort`, `P restart [resend=unacked]`, `C poll TOPIC`,
 //! `crash broker-N|leader TOPIC/P [mode=process|power]`, `restart broker-N`,
-//! `drop A -> B [count=N]`, `cut A -> B [for D]`, `isolate NODE [for D]`, `heal`.
-//! Nodes are `broker-N`, a declared producer, or `controller`. Option parsing and key
-//! templates live in `timeline_opts`.
+//! `drop A -> B [count=N]`, `cut A -> B [for D]`, `isolate NODE [for D]`, `heal`,
+//! `pause broker-N for D`. Nodes are `broker-N`, a declared producer, or `controller`.
+//! Fault actions are read in `timeline_faults`; option parsing and key templates live in
+//! `timeline_opts`.
 
-use super::ast::{Action, CrashMode, CrashTarget, NodeRef, Scenario, Timed, ValueSpec};
+use super::ast::{Action, NodeRef, Scenario, Timed, ValueSpec};
 use super::decls::Raw;
 use super::errors::Diagnostic;
 use super::parser::Stmt;
@@ -37,7 +38,7 @@ pub const API_NAMES: &[&str] = &[
     "ConnectOk",
 ];
 
-pub const ACTION_WORDS: &[&str] = &["crash", "cut", "drop", "heal", "isolate", "restart"];
+pub const ACTION_WORDS: &[&str] = &["crash", "cut", "drop", "heal", "isolate", "pause", "restart"];
 const PRODUCER_VERBS: &[&str] = &["send", "flush", "init", "begin", "commit", "abort", "restart"];
 
 /// What pass 2 may refer to. Lookups by name go through ordered maps, so checking N
@@ -113,7 +114,7 @@ impl Names {
         self.searches.set(n + 1);
         suggest::closest(word, cands())
     }
-    fn producer(&self, name: &str) -> Option<usize> {
+    pub(super) fn producer(&self, name: &str) -> Option<usize> {
         self.producer_index.get(name).copied()
     }
     fn consumer(&self, name: &str) -> Option<usize> {
@@ -145,7 +146,7 @@ impl Names {
     }
 
     /// A network node: `broker-N`, a producer, or `controller`.
-    fn node(&self, st: &Stmt, i: usize, diags: &mut Vec<Diagnostic>) -> Option<NodeRef> {
+    pub(super) fn node(&self, st: &Stmt, i: usize, diags: &mut Vec<Diagnostic>) -> Option<NodeRef> {
         let Some(t) = st.tokens.get(i) else {
             diags.push(st.end_loc().diag("missing node name", "name broker-N, a producer, or controller"));
             return None;
@@ -211,172 +212,15 @@ pub fn statement(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ti
             None
         }
     };
-    let action = action(n, st, diags);
+    let action = match st.tokens.get(2).map(|t| t.raw.as_str()) {
+        Some(w) if ACTION_WORDS.contains(&w) => super::timeline_faults::action(n, st, diags),
+        Some(_) => client_action(n, st, diags),
+        None => {
+            diags.push(st.end_loc().diag("missing action", "e.g. app send orders, crash broker-1, heal"));
+            None
+        }
+    };
     Some(Timed { at_us: at_us?, line: st.line, action: action? })
-}
-
-fn action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
-    let Some(t) = st.tokens.get(2) else {
-        diags.push(st.end_loc().diag("missing action", "e.g. app send orders, crash broker-1, heal"));
-        return None;
-    };
-    match t.raw.as_str() {
-        "crash" => crash(n, st, diags),
-        "restart" => {
-            let node = n.node(st, 3, diags)?;
-            Opts::parse(st, 4, &[], &[], diags).finish(diags)?;
-            match node {
-                NodeRef::Broker(b) => Some(Action::RestartBroker { broker: b }),
-                NodeRef::Producer(p) => {
-                    let name = &n.producers[p].0;
-                    diags.push(st.loc_at(3).diag(
-                        "restart takes a broker",
-                        format!("to restart the producer, write at TIME {name} restart"),
-                    ));
-                    None
-                }
-                NodeRef::Controller => {
-                    diags.push(
-                        st.loc_at(3).diag("kplay cannot restart the controller", "restart a broker: restart broker-N"),
-                    );
-                    None
-                }
-            }
-        }
-        "drop" | "cut" => link(n, st, t.raw == "drop", diags),
-        "isolate" => {
-            let node = n.node(st, 3, diags);
-            let opts = Opts::parse(st, 4, &["for"], &[], diags);
-            let for_us = opts.duration_opt("for", diags);
-            opts.finish(diags)?;
-            Some(Action::Isolate { node: node?, for_us: for_us? })
-        }
-        "heal" => {
-            Opts::parse(st, 3, &[], &[], diags).finish(diags)?;
-            Some(Action::Heal)
-        }
-        _ => client_action(n, st, diags),
-    }
-}
-
-fn crash(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
-    let (target, next) = if st.tokens.get(3).is_some_and(|t| t.raw == "leader") {
-        (leader_of(n, st, diags), 5)
-    } else {
-        let target = match n.node(st, 3, diags)? {
-            NodeRef::Broker(b) => Some(CrashTarget::Broker(b)),
-            NodeRef::Producer(p) => {
-                let name = &n.producers[p].0;
-                diags.push(st.loc_at(3).diag(
-                    "crash takes broker-N or leader TOPIC/P",
-                    format!("to kill and restart the producer, write at TIME {name} restart"),
-                ));
-                None
-            }
-            NodeRef::Controller => {
-                diags.push(st.loc_at(3).diag(
-                    "kplay cannot crash the controller",
-                    "crash a broker: crash broker-N or crash leader TOPIC/P",
-                ));
-                None
-            }
-        };
-        (target, 4)
-    };
-    let opts = Opts::parse(st, next, &["mode"], &[], diags);
-    let mode = match opts.get("mode") {
-        None => Some(CrashMode::Process),
-        Some((v, _)) if v == "process" => Some(CrashMode::Process),
-        Some((v, _)) if v == "power" => Some(CrashMode::Power),
-        Some((v, loc)) => {
-            diags.push(loc.diag(
-                format!("unknown crash mode '{v}'"),
-                "mode=process (page cache survives) or mode=power (only flushed data survives)",
-            ));
-            None
-        }
-    };
-    opts.finish(diags)?;
-    Some(Action::Crash { target: target?, mode: mode? })
-}
-
-fn leader_of(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<CrashTarget> {
-    let Some(t) = st.tokens.get(4) else {
-        diags.push(st.end_loc().diag("crash leader needs TOPIC/PARTITION", "write crash leader orders/0"));
-        return None;
-    };
-    let Some((topic, part)) = t.text.rsplit_once('/') else {
-        diags.push(
-            st.loc(t).diag(format!("expected TOPIC/PARTITION, found '{}'", t.raw), "write crash leader orders/0"),
-        );
-        return None;
-    };
-    let Some(ti) = n.topic_named(topic) else {
-        let hint = match n.closest(topic, || n.topics.iter().map(|(x, _)| x.as_str())) {
-            Some(c) => format!("did you mean {c}/{part}?"),
-            None => format!("declare it first: topic {topic} partitions=1"),
-        };
-        diags.push(st.loc(t).diag(format!("unknown topic '{topic}'"), hint));
-        return None;
-    };
-    let count = n.topics[ti].1;
-    match part.parse::<u32>() {
-        Ok(p) if p < count => Some(CrashTarget::LeaderOf { topic: ti, partition: p }),
-        _ => {
-            diags.push(st.loc(t).diag(
-                format!("topic {topic} has no partition '{part}'"),
-                format!("partitions are numbered 0 to {}", count.saturating_sub(1)),
-            ));
-            None
-        }
-    }
-}
-
-fn link(n: &Names, st: &Stmt, drop: bool, diags: &mut Vec<Diagnostic>) -> Option<Action> {
-    let verb = if drop { "drop" } else { "cut" };
-    let from = n.node(st, 3, diags);
-    if !st.tokens.get(4).is_some_and(|t| t.is_arrow()) {
-        diags.push(
-            st.loc_at(4).diag(format!("{verb} needs a direction: A -> B"), format!("write {verb} broker-1 -> app")),
-        );
-        return None;
-    }
-    let to = n.node(st, 5, diags);
-    let (from, to) = (from?, to?);
-    if from == to {
-        diags.push(st.loc_at(5).diag("a link needs two different nodes", "name the node at the other end"));
-        return None;
-    }
-    if !matches!(from, NodeRef::Broker(_)) && !matches!(to, NodeRef::Broker(_)) {
-        diags.push(st.loc_at(5).diag(
-            "no such link: producers and the controller talk only to brokers",
-            "one end of the link must be a broker",
-        ));
-        return None;
-    }
-    if drop {
-        let opts = Opts::parse(st, 6, &["count", "api"], &[], diags);
-        let count = opts.count_u32("count", 1, diags);
-        let api = match opts.get("api") {
-            None => Some(None),
-            Some((v, loc)) => match API_NAMES.iter().find(|a| **a == v.as_str()) {
-                Some(a) => Some(Some(*a)),
-                None => {
-                    let hint = super::suggest::did_you_mean(v, API_NAMES.iter().copied());
-                    let hint = if hint.is_empty() { format!("APIs: {}", API_NAMES.join(", ")) } else { hint };
-                    diags.push(loc.diag(format!("unknown API '{v}'"), hint));
-                    None
-                }
-            },
-        };
-        opts.finish(diags)?;
-        Some(Action::Drop { from, to, count: count?, api: api? })
-    } else {
-        let opts = Opts::parse(st, 6, &["for"], &[], diags);
-        let for_us = opts.duration_opt("for", diags);
-        opts.finish(diags)?;
-        Some(Action::Cut { from, to, for_us: for_us? })
-    }
 }
 
 fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {

@@ -356,6 +356,16 @@ pub enum Event {
     Restarted {
         broker: NodeId,
     },
+    /// The broker process stopped (`pause broker-N for D`, a long GC pause) until `until_us`.
+    Paused {
+        broker: NodeId,
+        until_us: Micros,
+    },
+    /// The paused process carries on; `waiting` messages and timers waited for it.
+    Resumed {
+        broker: NodeId,
+        waiting: u32,
+    },
     Recovered {
         broker: NodeId,
         tp: Tp,
@@ -497,6 +507,8 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("segment_rolled", &["broker", "tp", "base_offset"]),
     ("crashed", &["broker", "mode", "lost"]),
     ("restarted", &["broker"]),
+    ("paused", &["broker", "until_us"]),
+    ("resumed", &["broker", "waiting"]),
     ("recovered", &["broker", "tp", "log_end_offset", "torn_bytes"]),
     ("marker_written", &["broker", "tp", "marker", "offset", "producer_id"]),
     ("became_leader", &["broker", "tp", "leader_epoch", "log_end_offset"]),

@@ -1,6 +1,6 @@
 //! The scenario's timeline actions as the kernel carries them out: sends and other
-//! application calls go to producers, faults (crash, restart, drop, cut, isolate, heal)
-//! to the brokers and the network, polls to consumers.
+//! application calls go to producers, faults (crash, restart, pause, drop, cut,
+//! isolate, heal) to the brokers and the network, polls to consumers.
 
 use super::{Ev, World};
 use crate::producer::app::{Job, Op, SendJob};
@@ -79,6 +79,7 @@ impl World {
                     self.queue.push(later(now, d), Ev::LinkCheck);
                 }
             }
+            Action::Pause { broker, for_us } => self.pause_broker(broker, for_us),
             Action::Heal => {
                 self.net.heal();
                 self.release_held();
@@ -112,6 +113,7 @@ impl World {
         }
         let power = mode == CrashMode::Power;
         self.with_broker(idx, |b, ctx| b.crash(ctx, power));
+        self.end_pause_by_crash(id);
         if !power {
             // The OS closes the dead process's sockets: every peer hears a reset.
             let from = NodeId::broker(id);

@@ -9,7 +9,8 @@
 //! Faults the kernel owns: a broker process crash resets every connection to it (peers
 //! hear a reset after one link latency); a power loss resets nothing (peers find out by
 //! timeouts); messages to a crashed process are refused with a reset, messages to a
-//! powered-off machine vanish.
+//! powered-off machine vanish; a paused process (`pause`) holds what reaches it and
+//! handles it all when it resumes.
 //!
 //! TCP: a producer's connection to a broker is identified by the producer's connection
 //! generation. A message lost on it (drop rule, random loss) stalls the connection in
@@ -19,10 +20,11 @@
 
 //!
 //! Map: this file (the state, boot, node contexts, the event loop), [`wire`] (routing,
-//! held messages, delivery), [`actions`] (the timeline's actions and faults), [`settle`]
-//! (when a run is over, progress).
+//! held messages, delivery), [`actions`] (the timeline's actions and faults), [`pause`]
+//! (a stalled broker process), [`settle`] (when a run is over, budgets, progress).
 
 mod actions;
+mod pause;
 mod settle;
 mod wire;
 
@@ -57,13 +59,13 @@ enum Ev {
     Broker(u16, u32, BrokerTimer),
     Controller(ControllerTimer),
     Action(u32),
+    /// A paused broker's pause ends (broker id, pause generation).
+    Resume(u16, u32),
 }
 
 /// How long an idle run keeps going after the last change when the cluster cannot settle
 /// (a replica cut off for good, an offline partition).
 pub const QUIET_US: Micros = 60_000_000;
-/// The longest `run until idle` may last.
-pub const MAX_IDLE_RUN_US: Micros = 24 * 3600 * 1_000_000;
 
 pub struct World {
     pub now: Micros,
@@ -89,6 +91,9 @@ pub struct World {
     /// Connections that lost a message: nothing more gets through on them.
     dead_conns: crate::sim::VecSet<ConnKey>,
     held: Vec<HeldMsg>,
+    /// Paused brokers (by id) and what waits for them.
+    paused: crate::sim::VecMap<u16, pause::Paused>,
+    pause_gen: u32,
     pub events: u64,
     /// The work the events budget counts: each event, plus the partitions a replica
     /// fetch carries and the records a poll returns (see `crate::budget`).
@@ -186,6 +191,8 @@ impl World {
             client_msgs_in_flight: 0,
             dead_conns: crate::sim::VecSet::new(),
             held: Vec::new(),
+            paused: crate::sim::VecMap::new(),
+            pause_gen: 0,
             events: 0,
             work: 0,
             stopped_by_cap: false,
@@ -366,7 +373,7 @@ impl World {
     fn end_bound(&self) -> Micros {
         match self.scenario.run_until {
             RunUntil::Time(end) => end,
-            RunUntil::Idle => MAX_IDLE_RUN_US,
+            RunUntil::Idle => self.budgets.virtual_time_us,
         }
     }
 
@@ -377,6 +384,7 @@ impl World {
     }
 
     fn dispatch(&mut self, ev: Ev) {
+        let Some(ev) = self.hold_if_paused(ev) else { return };
         match ev {
             Ev::Deliver(env, conn) => self.deliver(*env, conn),
             Ev::LinkCheck => self.release_held(),
@@ -397,6 +405,7 @@ impl World {
                 self.actions_done += 1;
                 self.run_action(i as usize);
             }
+            Ev::Resume(id, gen) => self.resume_broker(id, gen),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! never later than the virtual-time budget; a run that uses up one of its budgets
 //! stops (`crate::budget`); progress for a stepped run.
 
-use super::{World, MAX_IDLE_RUN_US, QUIET_US};
+use super::{World, QUIET_US};
 use crate::budget::{Budget, Exceeded};
 use crate::script::ast::{Action, RunUntil};
 use crate::sim::trace::Event;
@@ -41,13 +41,15 @@ impl World {
 
     /// Whether `run until idle` is done before the event at `next`.
     pub(super) fn idle_at(&mut self, next: Micros) -> bool {
-        if next >= MAX_IDLE_RUN_US {
+        let cap = self.budgets.virtual_time_us;
+        if next >= cap {
             self.stopped_by_cap = true;
-            self.now = self.now.max(MAX_IDLE_RUN_US);
+            self.now = self.now.max(cap);
             return true;
         }
         if self.actions_done < self.scenario.timeline.len()
             || self.client_msgs_in_flight > 0
+            || !self.paused.is_empty()
             || self.producers.iter().any(|p| p.busy())
         {
             return false;
@@ -66,6 +68,10 @@ impl World {
     /// Every partition has a live leader, every live unfenced replica is in the ISR with
     /// the leader's LEO and HW, and no transaction markers are pending.
     pub fn cluster_settled(&self) -> bool {
+        // A paused broker has not caught up with anything yet.
+        if !self.paused.is_empty() {
+            return false;
+        }
         // Markers still to write, or a transaction still open (its timeout will abort it).
         if self.txn_log.borrow().txns.values().any(|m| !m.pending_markers.is_empty() || m.is_open()) {
             return false;

@@ -35,6 +35,7 @@ const TRACE_EVENTS = [
   'crashed', 'restarted', 'recovered', 'marker_written', 'leader_elected', 'partition_offline', 'isr_changed',
   'broker_fenced', 'message_dropped', 'send_blocked', 'send_failed', 'producer_id_assigned', 'epoch_bumped',
   'app_restarted', 'txn_ended', 'txn_timed_out', 'txn_aborted_by_coordinator', 'polled', 'disconnected',
+  'paused', 'resumed', 'run_stopped',
 ];
 const ROLE_OF = { brokers: 'broker', producer: 'producer', consumer: 'consumer' };
 
@@ -108,6 +109,7 @@ function timelineOptions(rest, model) {
     return subject === 'drop' ? words(['count=', 'api='], 'property') : words(['for'], 'keyword');
   }
   if (subject === 'isolate') return rest.length === 1 ? words(nodes, 'variable') : words(['for'], 'keyword');
+  if (subject === 'pause') return rest.length === 1 ? words(brokers, 'variable', 'broker') : words(['for'], 'keyword', 'for 15s (a GC pause)');
   return [];
 }
 

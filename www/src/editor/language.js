@@ -14,7 +14,7 @@ import { tags as t } from '@lezer/highlight';
 
 export const STATEMENTS = ['seed', 'kafka', 'brokers', 'topic', 'producer', 'consumer', 'network', 'at', 'run', 'expect'];
 export const PRODUCER_ACTIONS = ['send', 'flush', 'init', 'begin', 'commit', 'abort', 'restart'];
-export const FAULT_ACTIONS = ['crash', 'restart', 'drop', 'cut', 'isolate', 'heal'];
+export const FAULT_ACTIONS = ['crash', 'restart', 'pause', 'drop', 'cut', 'isolate', 'heal'];
 const ACTIONS = new Set([...PRODUCER_ACTIONS, ...FAULT_ACTIONS, 'poll']);
 const KEYWORDS = new Set(['until', 'idle', 'for', 'sync', 'trace', 'leader']);
 const ATOMS = new Set(['all', 'true', 'false', 'none', 'null', 'process', 'power', 'unacked', 'read_committed', 'read_uncommitted', 'gzip', 'snappy', 'lz4', 'zstd']);
