@@ -256,7 +256,7 @@ fn cmd_fuzz(args: &[String]) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let t0 = Instant::now();
-    let (mut events, mut most, mut slowest, mut failures) = (0u64, (0u64, 0u64), (0.0f64, 0u64), 0u64);
+    let (mut events, mut most, mut slowest, mut failures, mut long) = (0u64, (0u64, 0u64), (0.0f64, 0u64), 0u64, 0u64);
     for seed in start..start + n {
         let text = scenario(seed);
         let t = Instant::now();
@@ -271,8 +271,12 @@ fn cmd_fuzz(args: &[String]) -> ExitCode {
                 most = most.max((e, seed));
                 continue;
             }
+            Ok(Outcome::Long(_)) => {
+                long += 1;
+                continue;
+            }
             Ok(Outcome::Invalid(d)) => format!("the generator wrote an invalid scenario: {d}"),
-            Ok(Outcome::Unbounded(why)) => format!("the run did not end by itself: {why}"),
+            Ok(Outcome::BusyLoop(why)) => format!("busy loop: {why}"),
             Err(_) => "panic (message above)".to_string(),
         };
         failures += 1;
@@ -283,7 +287,7 @@ fn cmd_fuzz(args: &[String]) -> ExitCode {
         );
     }
     println!(
-        "{n} generated scenarios in {:.1} s: {failures} failed; {events} kernel events, at most {} (scenario {}); slowest {:.2} s (scenario {})",
+        "{n} generated scenarios in {:.1} s: {failures} failed, {long} ran for hours (stopped by a budget or the cap); {events} kernel events, at most {} (scenario {}) among those that ended; slowest {:.2} s (scenario {})",
         t0.elapsed().as_secs_f64(),
         most.0,
         most.1,
