@@ -94,3 +94,14 @@ fn pause_lines_are_checked() {
     let diags = kplay::script::parse("producer pause\n").expect_err("reserved");
     assert!(diags[0].message.contains("cannot name a producer"), "{diags:?}");
 }
+
+#[test]
+fn the_snapshot_shows_a_paused_broker() {
+    let mut s =
+        kplay::Session::new(&format!("{BASE}at 1s pause broker-2 for 5s\n"), RunOptions::default()).expect("valid");
+    while s.run_until(3_000_000, 1000).is_none() {}
+    let paused: Vec<bool> = s.snapshot().brokers.iter().map(|b| b.paused).collect();
+    assert_eq!(paused, [false, true, false]);
+    while s.run_until(7_000_000, 1000).is_none() {}
+    assert!(s.snapshot().brokers.iter().all(|b| !b.paused && b.up));
+}

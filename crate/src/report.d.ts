@@ -228,7 +228,7 @@ export interface ProducerView {
 
 export interface Snapshot {
   at_us: number;
-  brokers: { id: number; up: boolean; powered: boolean; fenced: boolean }[];
+  brokers: { id: number; up: boolean; powered: boolean; fenced: boolean; paused: boolean }[];
   partitions: PartitionView[];
   producers: ProducerView[];
 }

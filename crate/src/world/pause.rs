@@ -32,6 +32,11 @@ pub(super) struct Paused {
 }
 
 impl World {
+    /// Whether broker `id`'s process is paused now.
+    pub fn is_paused(&self, id: u16) -> bool {
+        self.paused.contains_key(&id)
+    }
+
     /// `pause broker-N for D`; a broker that is down or already paused is left alone.
     pub(super) fn pause_broker(&mut self, id: u16, for_us: Micros) {
         let idx = id as usize - 1;
