@@ -105,3 +105,16 @@ fn the_snapshot_shows_a_paused_broker() {
     while s.run_until(7_000_000, 1000).is_none() {}
     assert!(s.snapshot().brokers.iter().all(|b| !b.paused && b.up));
 }
+
+/// With acks=1 the resumed zombie acknowledges, then truncates: the explanation says why.
+#[test]
+fn the_zombies_lost_acks_are_explained() {
+    let text = include_str!("scenarios/paused_leader_acks1_zombie_loss.kplay");
+    let report = kplay::run(text, &RunOptions::default()).expect("valid");
+    let lost = report.explanations.iter().find(|x| x.kind == "lost").expect("a loss");
+    assert!(
+        lost.text.contains("broker-1 had been paused from 2s to 17s (a GC pause) and broker-2 had been elected in its place (epoch 1) at 9.001s: it appended them as a zombie leader"),
+        "{}",
+        lost.text
+    );
+}
