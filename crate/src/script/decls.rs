@@ -8,8 +8,8 @@
 //! `seed`, `kafka`, `brokers`, `network` and `run` may appear at most once.
 //!
 //! Budgets checked here (`crate::budget`): the broker count, partitions per topic, the
-//! number of producers and consumers, and the length of `run until`. Name lookups use
-//! ordered maps, so reading N declarations is O(N log N), not O(N²).
+//! length of `run until`. Repeated names and the producers-and-consumers budget are
+//! checked after this pass by `names::dedupe`, in O(N log N) for N declarations.
 
 use super::ast::{NetworkDecl, RunUntil};
 use super::errors::Diagnostic;
@@ -18,9 +18,8 @@ use super::settings::{Loc, SetProp};
 use super::suggest;
 use super::timeline::ACTION_WORDS;
 use super::units::{self, UnitError};
-use crate::budget::{group, Budgets};
+use crate::budget::Budgets;
 use crate::config::KafkaVersion;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
 pub struct RawBrokers {
@@ -59,15 +58,13 @@ pub struct Raw {
     pub consumers: Vec<RawClient>,
     pub network: Option<(NetworkDecl, Loc)>,
     pub run: Option<(RunUntil, Loc)>,
-    /// Declared topic names (index into `topics`).
-    pub topic_index: BTreeMap<String, usize>,
-    /// Declared producer and consumer names: (is a producer, index, line).
-    pub client_index: BTreeMap<String, (bool, usize, u32)>,
+    /// Producer and consumer names (filled by `names::dedupe` after this pass).
+    pub clients: super::names::NameIndex,
 }
 
 impl Raw {
     pub fn is_client(&self, name: &str) -> bool {
-        self.client_index.contains_key(name)
+        self.clients.get(name).is_some()
     }
 }
 
@@ -225,10 +222,6 @@ fn topic(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         diags.push(at.diag(msg, "topic names use letters, digits, '.', '_' and '-'"));
         return;
     }
-    if raw.topic_index.contains_key(&name) {
-        diags.push(at.diag(format!("Topic '{name}' already exists."), "declare each topic once"));
-        return;
-    }
     let max_partitions = raw.budgets.partitions_per_topic;
     let mut t = RawTopic { name, at, partitions: None, replication_factor: None, assignment: None, props: vec![] };
     for tok in &st.tokens[2..] {
@@ -251,7 +244,6 @@ fn topic(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
             _ => t.props.push(p),
         }
     }
-    raw.topic_index.insert(t.name.clone(), raw.topics.len());
     raw.topics.push(t);
 }
 
@@ -316,24 +308,8 @@ fn client(raw: &mut Raw, st: &Stmt, producer: bool, diags: &mut Vec<Diagnostic>)
         ));
         return;
     }
-    if let Some(&(was_producer, _, line)) = raw.client_index.get(&name) {
-        let prev = if was_producer { "producer" } else { "consumer" };
-        diags.push(at.diag(
-            format!("'{name}' is already declared as a {prev} on line {line}"),
-            "give each producer and consumer its own name",
-        ));
-        return;
-    }
-    let limit = raw.budgets.clients;
-    if raw.client_index.len() as u64 == limit {
-        diags.push(at.diag(
-            format!("{kind} {name} is one more than kplay's budget of {} producers and consumers", group(limit)),
-            format!("declare at most {} producers and consumers in all (kplay's topology budget)", group(limit)),
-        ));
-    }
     let props = st.tokens[2..].iter().filter_map(|t| expect_prop(st, t, &format!("{kind} property"), diags)).collect();
     let list = if producer { &mut raw.producers } else { &mut raw.consumers };
-    raw.client_index.insert(name.clone(), (producer, list.len(), st.line));
     list.push(RawClient { name, at, props });
 }
 

@@ -8,7 +8,8 @@
 //! - [`props`], [`props_tables`]: Kafka property types, validators, defaults per version.
 //! - [`settings`]: one role's validated properties with their sources.
 //! - [`producer_rules`], [`server_rules`]: Kafka's cross-property rules and typed configs.
-//! - [`parser`] (driver), [`decls`] (pass 1), [`resolve`] (cluster, topics, configs),
+//! - [`parser`] (driver), [`decls`] (pass 1), [`names`] (repeated names, name lookups),
+//!   [`resolve`] (cluster, topics, configs),
 //!   [`timeline`] + [`timeline_faults`] + [`timeline_opts`] and [`expect`] (pass 2).
 //!
 //! Nothing here panics on user input: every mistake becomes a located diagnostic.
@@ -18,6 +19,7 @@ pub mod errors;
 pub mod expect;
 pub mod expect_trace;
 pub mod lexer;
+pub mod names;
 pub mod parser;
 pub mod producer_rules;
 pub mod props;

@@ -6,8 +6,9 @@
 //! never stops the parse: each problem becomes a [`Diagnostic`] and parsing goes on,
 //! so the user sees all mistakes at once, sorted by position.
 //!
-//! The whole parse is O(N log N) in the number of lines: names resolve through ordered
-//! maps, never by scanning the declarations (the page re-checks on every keystroke).
+//! The whole parse is O(N log N) in the number of lines: names resolve by bisecting
+//! sorted indexes (`names`), never by scanning the declarations (the page re-checks on
+//! every keystroke).
 //! Budgets (`crate::budget`) are checked where they are written: the records budget on
 //! the send line whose `count=` takes the total over it.
 
@@ -81,7 +82,7 @@ pub fn parse_with(text: &str, budgets: &Budgets) -> Result<Scenario, Vec<Diagnos
         }
     }
     let mut raw = decls::Raw { budgets: *budgets, ..decls::Raw::default() };
-    let mut later = Vec::new();
+    let (mut later, mut unknown) = (Vec::new(), Vec::new());
     for st in stmts {
         let first = st.tokens[0].raw.clone();
         match first.as_str() {
@@ -89,8 +90,12 @@ pub fn parse_with(text: &str, budgets: &Budgets) -> Result<Scenario, Vec<Diagnos
             "seed" | "kafka" | "brokers" | "topic" | "producer" | "consumer" | "network" | "run" => {
                 decls::statement(&mut raw, &st, &mut diags);
             }
-            _ => unknown_keyword(&st, &raw, &mut diags),
+            _ => unknown.push(st),
         }
+    }
+    super::names::dedupe(&mut raw, &mut diags);
+    for st in &unknown {
+        unknown_keyword(st, &raw, &mut diags);
     }
     let mut scenario = resolve::resolve(&raw, &mut diags);
     let names = timeline::Names::new(&scenario, &raw);

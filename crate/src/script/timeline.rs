@@ -11,13 +11,13 @@
 use super::ast::{Action, NodeRef, Scenario, Timed, ValueSpec};
 use super::decls::Raw;
 use super::errors::Diagnostic;
+use super::names::NameIndex;
 use super::parser::Stmt;
 use super::settings::Loc;
 use super::suggest;
 use super::timeline_opts::{duration_hint, Opts};
 use super::units;
 use std::cell::Cell;
-use std::collections::BTreeMap;
 
 /// Words that start a fault action (and so cannot name a producer or consumer).
 /// Message kinds a `drop ... api=` rule can single out (Kafka API names, plus the TCP
@@ -41,7 +41,7 @@ pub const API_NAMES: &[&str] = &[
 pub const ACTION_WORDS: &[&str] = &["crash", "cut", "drop", "heal", "isolate", "pause", "restart"];
 const PRODUCER_VERBS: &[&str] = &["send", "flush", "init", "begin", "commit", "abort", "restart"];
 
-/// What pass 2 may refer to. Lookups by name go through ordered maps, so checking N
+/// What pass 2 may refer to. Lookups by name bisect sorted indexes, so checking N
 /// timeline lines against M declarations costs O(N log M).
 pub struct Names {
     /// Producer name and whether it has a transactional.id.
@@ -51,9 +51,9 @@ pub struct Names {
     pub topics: Vec<(String, u32)>,
     pub brokers: u16,
     pub budgets: crate::budget::Budgets,
-    producer_index: BTreeMap<String, usize>,
-    consumer_index: BTreeMap<String, usize>,
-    topic_index: BTreeMap<String, usize>,
+    producer_index: NameIndex,
+    consumer_index: NameIndex,
+    topic_index: NameIndex,
     /// "Did you mean" searches among declared names so far (see [`Names::closest`]).
     searches: Cell<u32>,
 }
@@ -81,17 +81,10 @@ impl Names {
             .collect();
         let consumers: Vec<String> = s.consumers.iter().map(|c| c.name.clone()).collect();
         let topics: Vec<(String, u32)> = s.topics.iter().map(|t| (t.name.clone(), t.partitions)).collect();
-        let index = |names: &mut dyn Iterator<Item = &String>| {
-            let mut m = BTreeMap::new();
-            for (i, n) in names.enumerate() {
-                m.entry(n.clone()).or_insert(i);
-            }
-            m
-        };
         Names {
-            producer_index: index(&mut producers.iter().map(|(n, _)| n)),
-            consumer_index: index(&mut consumers.iter()),
-            topic_index: index(&mut topics.iter().map(|(n, _)| n)),
+            producer_index: NameIndex::new(producers.iter().map(|(n, _)| n.as_str())),
+            consumer_index: NameIndex::new(consumers.iter().map(String::as_str)),
+            topic_index: NameIndex::new(topics.iter().map(|(n, _)| n.as_str())),
             producers,
             consumers,
             topics,
@@ -115,13 +108,13 @@ impl Names {
         suggest::closest(word, cands())
     }
     pub(super) fn producer(&self, name: &str) -> Option<usize> {
-        self.producer_index.get(name).copied()
+        self.producer_index.get(name)
     }
     fn consumer(&self, name: &str) -> Option<usize> {
-        self.consumer_index.get(name).copied()
+        self.consumer_index.get(name)
     }
     pub fn topic_named(&self, name: &str) -> Option<usize> {
-        self.topic_index.get(name).copied()
+        self.topic_index.get(name)
     }
     pub fn topic(&self, st: &Stmt, i: usize, diags: &mut Vec<Diagnostic>) -> Option<usize> {
         let Some(t) = st.tokens.get(i) else {
