@@ -178,7 +178,10 @@ fn mutations_of_a_valid_scenario_never_panic() {
                     c.remove(i);
                 }
                 1 => c.insert(i, "= ->{}\"#\n0é-9.%".chars().nth(rng.below(16)).unwrap_or('x')),
-                _ => c.swap(i, rng.below(chars.len())),
+                _ => {
+                    let j = rng.below(c.len());
+                    c.swap(i, j);
+                }
             }
         }
         check(&c.into_iter().collect::<String>());
