@@ -5,6 +5,9 @@
 #   scripts/test.sh lint             0. cargo fmt --check; clippy -D warnings, native and wasm32
 #                                       (wasm32 with and without the search-api feature)
 #   scripts/test.sh native           1. cargo test: lib unit tests, tests/*.rs, doc tests
+#                                       (dev profile: overflow checks on; the fuzzers and
+#                                       the swarm run bounded, KPLAY_FUZZ_CASES,
+#                                       KPLAY_FUZZ_SCENARIOS, KPLAY_SWARM_SEEDS run longer)
 #   scripts/test.sh wasm             2. wasm-pack test --headless --chrome: tests/web.rs
 #                                       (and any wasm_bindgen_test) inside Chromium
 #   scripts/test.sh e2e [FILTER]     3. build the site, serve it, run tests/e2e/*.test.mjs

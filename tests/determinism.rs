@@ -61,3 +61,24 @@ fn progress_follows_the_records_of_a_single_send_statement() {
     assert!(seen_middle, "progress never passed through the middle (last {last})");
     assert_eq!(s.progress_permille(), 1000);
 }
+
+/// Seeds above 2^53 - 1 (JavaScript's largest exact integer) are written as strings, so
+/// the page and its file names keep them exact; smaller seeds stay numbers.
+#[test]
+fn big_seeds_cross_as_strings() {
+    let text = "producer app\ntopic t\nat 0ms app send t count=3\n";
+    for (seed, json) in [
+        (42u64, "42"),
+        ((1 << 53) - 1, "9007199254740991"),
+        (1 << 53, "\"9007199254740992\""),
+        (u64::MAX, "\"18446744073709551615\""),
+    ] {
+        let opts = kplay::RunOptions { seed: Some(seed), ..Default::default() };
+        let report = kplay::run(text, &opts).expect("valid");
+        let v: serde_json::Value = serde_json::from_str(&report.to_json()).expect("json");
+        assert_eq!(v["seed"].to_string(), json, "seed {seed}");
+        assert_eq!(report.seed, seed);
+    }
+    let from_text = kplay::run(&format!("seed 18446744073709551615\n{text}"), &Default::default()).expect("valid");
+    assert!(from_text.to_json().contains("\"seed\": \"18446744073709551615\""));
+}

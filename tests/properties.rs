@@ -97,7 +97,7 @@ fn random_scenarios_run_deterministically() {
         let b = kplay::run(&text, &opts).expect("valid");
         assert_eq!(a.trace_hash, b.trace_hash, "case {case}: trace differs\n{text}");
         assert_eq!(a.to_json(), b.to_json(), "case {case}: report differs\n{text}");
-        assert!(a.end_time_us <= kplay::world::MAX_IDLE_RUN_US, "case {case}: did not end\n{text}");
+        assert!(a.end_time_us <= kplay::budget::Budgets::default().virtual_time_us, "case {case}: did not end\n{text}");
     }
 }
 

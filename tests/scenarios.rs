@@ -3,7 +3,9 @@
 //! named after a phenomenon shows the event that causes it). Files under
 //! `tests/scenarios/invalid/` must be rejected with the located diagnostic their
 //! `# expect-error LINE:COLUMN text` header names (and `# expect-hint text`). A
-//! `# expect-note text` header requires a configuration note containing the text.
+//! `# expect-note text` header requires a note containing the text: one of the
+//! configuration notes or one of the run's notes (budgets, lines that never ran). The
+//! default budgets must leave every fixture room: none may end by a budget or the cap.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
@@ -45,12 +47,13 @@ fn every_fixture_holds_its_expectations() {
             let got: Vec<String> = e.clauses.iter().map(|c| format!("{}={}", c.name, c.actual)).collect();
             failures.push(format!("{name}:{}: expect {} (got {})", e.line, e.text, got.join(", ")));
         }
-        if report.ended_by == "cap" {
-            failures.push(format!("{name}: never went idle: the run hit the 24-hour cap"));
+        if report.ended_by == "cap" || report.ended_by == "budget" {
+            failures.push(format!("{name}: ended by {}: {:?}", report.ended_by, report.notes));
         }
         for note in headers(&text, "expect-note") {
-            if !report.config.notes.iter().any(|n| n.contains(note)) {
-                failures.push(format!("{name}: no configuration note mentions '{note}': {:?}", report.config.notes));
+            if !report.config.notes.iter().chain(&report.notes).any(|n| n.contains(note)) {
+                failures
+                    .push(format!("{name}: no note mentions '{note}': {:?} {:?}", report.config.notes, report.notes));
             }
         }
     }

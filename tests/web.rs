@@ -167,6 +167,7 @@ fn the_report_shape_is_pinned() {
             "kafka_version",
             "end_time_us",
             "ended_by",
+            "notes",
             "trace_hash",
             "trace_events",
             "kernel_events",
@@ -405,4 +406,35 @@ fn the_card_and_the_sweep_have_pinned_shapes() {
     assert!(get(&row, "perf").is_null(), "perf is null until the speed model exists");
     assert_eq!(get(&get(&row, "values"), "acks").as_string().as_deref(), Some("all"));
     assert!(kplay::wasm::Sweep::new(UNSAFE, vec!["ack=1".into()], 1).is_err(), "an unknown property throws");
+}
+
+#[wasm_bindgen_test]
+fn seeds_above_2_pow_53_cross_as_strings_both_ways() {
+    let body = "producer app\ntopic t\nat 0ms app send t count=3\n";
+    let report = get(&run(&format!("seed 18446744073709551615\n{body}"), "{}"), "report");
+    assert_eq!(get(&report, "seed").as_string().as_deref(), Some("18446744073709551615"));
+    let report = get(&run(body, r#"{"seed": "9007199254740993"}"#), "report");
+    assert_eq!(get(&report, "seed").as_string().as_deref(), Some("9007199254740993"), "exact, not rounded");
+    let report = get(&run(body, r#"{"seed": 7}"#), "report");
+    assert_eq!(get(&report, "seed").as_f64(), Some(7.0), "small seeds stay numbers");
+    for bad in [r#"{"seed": "12x"}"#, r#"{"seed": "18446744073709551616"}"#, r#"{"seed": 9007199254740993}"#] {
+        let opts = js_sys::JSON::parse(bad).expect("options JSON");
+        assert!(kplay::wasm::run(body, opts).is_err(), "{bad} must be refused");
+    }
+}
+
+#[wasm_bindgen_test]
+fn budgets_and_notes_come_back_as_natively() {
+    // count=4000000000 used to panic with "capacity overflow" in wasm; now a located error.
+    let out = run("producer app\ntopic t\nat 0ms app send t count=4000000000\n", "{}");
+    assert_eq!(get(&out, "ok").as_bool(), Some(false));
+    let d = Array::from(&get(&out, "errors")).get(0);
+    assert_eq!((get(&d, "line").as_f64(), get(&d, "column").as_f64()), (Some(3.0), Some(19.0)));
+    assert_eq!(get(&d, "word").as_string().as_deref(), Some("count=4000000000"));
+    let text = "producer app\ntopic t\nat 0ms app send t\nat 2s app flush\nrun until 1s\n";
+    let report = get(&run(text, "{}"), "report");
+    let native = kplay::run(text, &kplay::RunOptions::default()).expect("valid");
+    let notes = Array::from(&get(&report, "notes"));
+    assert_eq!(notes.length() as usize, native.notes.len());
+    assert_eq!(notes.get(0).as_string().as_deref(), Some(native.notes[0].as_str()));
 }

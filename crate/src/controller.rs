@@ -22,7 +22,7 @@ use std::rc::Rc;
 use crate::broker::ClusterSpec;
 use crate::protocol::{BrokerImage, ClusterImage, Error, Msg, PartitionImage};
 use crate::sim::trace::{ElectionKind, Event};
-use crate::sim::{Ctx, Micros, NodeId, Tp};
+use crate::sim::{later, Ctx, Micros, NodeId, Tp};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ControllerTimer {
@@ -122,7 +122,7 @@ impl Controller {
     pub fn start(&mut self, ctx: &mut CCtx) {
         let cfg = &self.spec.broker_cfg;
         for &id in &self.spec.broker_ids {
-            ctx.timer(ctx.now + cfg.broker_session_timeout_us, ControllerTimer::Session(id, 0));
+            ctx.timer(later(ctx.now, cfg.broker_session_timeout_us), ControllerTimer::Session(id, 0));
         }
     }
 
@@ -228,7 +228,7 @@ impl Controller {
         }
         let reg = self.regs.get_mut(&broker).expect("registered");
         reg.last_heartbeat_us = now;
-        ctx.timer(now + session, ControllerTimer::Session(broker, now));
+        ctx.timer(later(now, session), ControllerTimer::Session(broker, now));
         if reg.fenced && version >= reg.catch_up_version {
             self.unfence(ctx, broker);
         }

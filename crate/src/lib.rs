@@ -1,14 +1,15 @@
 //! kplay: a deterministic simulator of Kafka's produce path.
 //!
-//! Map: `script` (the scenario language → [`script::ast::Scenario`]), `config` (typed
+//! Map: `budget` (the limits every run ends within), `script` (the scenario language → [`script::ast::Scenario`]), `config` (typed
 //! configs with Kafka's defaults), `sim` (the deterministic kernel: time, events, PRNG,
 //! network, trace, history), `protocol` (messages and error codes), `format` (record
 //! format sizes, murmur2, payloads, codecs), `producer` (the Java client), `broker`
 //! (leader, follower, storage, coordinator), `controller` (KRaft), `consumer`,
 //! `world` (the kernel's driver), `checker` (verdicts, expectations, explanations),
 //! `report` (the one output type), `run` (wiring), `search` (fault-schedule search,
-//! shrinking and the survival card), `sweep` (a scenario over setting values × seeds).
-//! `wasm` is the browser boundary.
+//! shrinking and the survival card), `sweep` (a scenario over setting values × seeds),
+//! `swarm` and `fuzz` (generated schedules and scenarios that test the simulator
+//! itself). `wasm` is the browser boundary.
 //!
 //! # Modelling choices
 //! Where kplay models Kafka more simply than Kafka is, it does so on purpose and says so:
@@ -39,11 +40,13 @@
 //!   to, not identical with, Kafka's.
 
 pub mod broker;
+pub mod budget;
 pub mod checker;
 pub mod config;
 pub mod consumer;
 pub mod controller;
 pub mod format;
+pub mod fuzz;
 pub mod producer;
 pub mod protocol;
 pub mod report;

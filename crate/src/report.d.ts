@@ -193,10 +193,17 @@ export interface TraceEntry {
 
 export interface Report {
   kplay_version: string;
-  seed: number;
+  /** A number up to 2^53 - 1 (Number.MAX_SAFE_INTEGER); above that a string of its
+   *  digits, so the seed stays exact in JavaScript. */
+  seed: number | string;
   kafka_version: string;
   end_time_us: number;
-  ended_by: 'idle' | 'time' | 'cap';
+  /** 'cap': an idle run reached the 24 h virtual-time budget; 'budget': another budget
+   *  (records, kernel events, trace volume, bytes compressed) stopped it: see notes. */
+  ended_by: 'idle' | 'time' | 'cap' | 'budget';
+  /** How the run ended, when there is something to say: the budget that stopped it with
+   *  its numbers, timeline lines that never ran because the run ended first. */
+  notes: string[];
   trace_hash: string;
   trace_events: number;
   kernel_events: number;
@@ -286,7 +293,7 @@ export interface ProducerView {
 
 export interface Snapshot {
   at_us: number;
-  brokers: { id: number; up: boolean; powered: boolean; fenced: boolean }[];
+  brokers: { id: number; up: boolean; powered: boolean; fenced: boolean; paused: boolean }[];
   partitions: PartitionView[];
   producers: ProducerView[];
 }

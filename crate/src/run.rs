@@ -1,11 +1,14 @@
 //! Wiring: scenario text → [`World`] → checker → [`Report`].
 //!
 //! [`run`] does it in one call; [`Session`] steps a run in slices of kernel events so the
-//! browser can show progress and cancel.
+//! browser can show progress and cancel. Every run is held to its [`Budgets`]: the parse
+//! checks what it can up front, the kernel stops a run that uses one up, and the report's
+//! `notes` say so (and list timeline lines that never ran because the run ended first).
 
 use crate::sim::VecMap;
 use std::rc::Rc;
 
+use crate::budget::Budgets;
 use crate::checker::{self, expect, explain, guarantee, verdicts};
 use crate::config::IsolationLevel;
 use crate::report::{ConsumerReport, PartitionReport, ProducerStateReport, RecordReport, ReplicaReport, Report};
@@ -26,6 +29,8 @@ pub struct RunOptions {
     pub lean: bool,
     /// Search mode: lean, and not even the trace hash (`trace_hash` reads `unhashed`).
     pub unhashed: bool,
+    /// The limits the run is held to (default: the documented budgets).
+    pub budgets: Budgets,
 }
 
 pub struct Session {
@@ -36,7 +41,7 @@ pub struct Session {
 
 impl Session {
     pub fn new(text: &str, opts: RunOptions) -> Result<Session, Vec<Diagnostic>> {
-        let mut scenario = crate::script::parse(text)?;
+        let mut scenario = crate::script::parse_with(text, &opts.budgets)?;
         if let Some(seed) = opts.seed {
             scenario.seed = seed;
         }
@@ -44,7 +49,7 @@ impl Session {
     }
 
     pub fn from_scenario(scenario: Scenario, text: &str, opts: RunOptions) -> Session {
-        let mut world = World::new(Rc::new(scenario), text, !opts.lean && !opts.unhashed);
+        let mut world = World::new(Rc::new(scenario), text, !opts.lean && !opts.unhashed, opts.budgets);
         if opts.unhashed {
             world.trace.stop_hashing();
         }
@@ -172,12 +177,8 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
         seed: world.seed,
         kafka_version: sc.kafka.to_string(),
         end_time_us: world.now,
-        ended_by: match (world.stopped_by_cap, sc.run_until) {
-            (true, _) => "cap",
-            (false, RunUntil::Time(_)) => "time",
-            (false, RunUntil::Idle) => "idle",
-        }
-        .to_string(),
+        ended_by: ended_by(world).to_string(),
+        notes: notes(world),
         trace_hash: world.trace.hash_hex(),
         trace_events: world.trace.count(),
         kernel_events: world.events,
@@ -215,6 +216,53 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
     };
     report.expectations = expect::evaluate(&report, &sc.expects, world.trace.entries());
     report
+}
+
+fn ended_by(world: &World) -> &'static str {
+    match (world.stopped.is_some(), world.stopped_by_cap, world.scenario.run_until) {
+        (true, _, _) => "budget",
+        (false, true, _) => "cap",
+        (false, false, RunUntil::Time(_)) => "time",
+        (false, false, RunUntil::Idle) => "idle",
+    }
+}
+
+/// What the report should say about how the run ended: a budget it used up, the
+/// virtual-time cap of an idle run, and timeline lines it never reached.
+fn notes(world: &World) -> Vec<String> {
+    let mut notes = Vec::new();
+    let end = crate::sim::fmt_us(world.now);
+    let why = if let Some(e) = &world.stopped {
+        notes.push(e.note());
+        format!("the run stopped at {end} (the {} budget)", e.budget.name())
+    } else if world.stopped_by_cap {
+        let cap = crate::budget::duration_text(world.budgets.virtual_time_us);
+        notes.push(format!(
+            "The run stopped at {cap}, kplay's virtual-time budget: an idle run that has not settled by then ends there."
+        ));
+        format!("the run stopped at {cap}")
+    } else {
+        match world.scenario.run_until {
+            RunUntil::Time(t) => format!("the run ended at {end} (run until {})", crate::sim::fmt_us(t)),
+            RunUntil::Idle => format!("the run ended at {end}"),
+        }
+    };
+    let unrun = world.unrun_actions();
+    if !unrun.is_empty() {
+        const SHOWN: usize = 5;
+        let list: Vec<String> = unrun
+            .clone()
+            .take(SHOWN)
+            .map(|i| format!("line {} ({})", world.scenario.timeline[i].line, world.action_text(i)))
+            .collect();
+        let more = if unrun.len() > SHOWN { format!(", and {} more", unrun.len() - SHOWN) } else { String::new() };
+        let (what, they) = match unrun.len() {
+            1 => ("1 timeline line".to_string(), "it was"),
+            n => (format!("{n} timeline lines"), "they were"),
+        };
+        notes.push(format!("{what} never ran: {why} before {they} due: {}{more}.", list.join(", ")));
+    }
+    notes
 }
 
 fn record_reports(world: &World, j: &checker::Judgement) -> Vec<RecordReport> {
@@ -327,6 +375,22 @@ fn partition_reports(world: &World) -> Vec<PartitionReport> {
             }
         })
         .collect()
+}
+
+/// Runs a benchmark scenario in lean mode (trace hash only, no explanations), with the
+/// budgets raised for the records it sends ([`Budgets::for_bench`]).
+pub fn run_bench(text: &str) -> Result<Report, Vec<Diagnostic>> {
+    let unbounded = Budgets { records: u64::MAX, ..Budgets::default() };
+    let scenario = crate::script::parse_with(text, &unbounded)?;
+    let records = scenario
+        .timeline
+        .iter()
+        .map(|t| if let crate::script::ast::Action::Send { count, .. } = t.action { count } else { 0 })
+        .fold(0u64, u64::saturating_add);
+    let opts = RunOptions { lean: true, budgets: Budgets::for_bench(records), ..RunOptions::default() };
+    let mut session = Session::from_scenario(scenario, text, opts);
+    session.run_to_end();
+    Ok(session.report())
 }
 
 /// The benchmark scenario: `records` records as fast as `send()` returns, 3 partitions by

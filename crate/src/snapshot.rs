@@ -98,6 +98,8 @@ pub struct BrokerView {
     pub up: bool,
     pub powered: bool,
     pub fenced: bool,
+    /// The process is stalled (`pause broker-N for D`).
+    pub paused: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -256,7 +258,13 @@ pub fn take(w: &World) -> Snapshot {
         brokers: w
             .brokers
             .iter()
-            .map(|b| BrokerView { id: b.id, up: b.up, powered: b.powered, fenced: w.controller.broker_fenced(b.id) })
+            .map(|b| BrokerView {
+                id: b.id,
+                up: b.up,
+                powered: b.powered,
+                fenced: w.controller.broker_fenced(b.id),
+                paused: w.is_paused(b.id),
+            })
             .collect(),
         partitions,
         producers,

@@ -10,10 +10,48 @@
 //! - [`Guarantee::ExactlyOnce`]: an idempotent producer, acks=all, min ISR 2, RF 3, any
 //!   schedule of dropped requests and responses and single-broker process crashes: no
 //!   duplicate, no reordering, no acknowledged loss.
+//!
+//! Every schedule runs within an event budget ([`EVENT_BUDGET`]), as TigerBeetle's VOPR
+//! runs a seed within a timeout: a schedule that uses it up is a liveness failure.
+//!
+//! The negative control ([`Settings::Unsafe`]): the same schedules with the settings
+//! Kafka's guarantees rest on turned off (acks=1, enable.idempotence=false,
+//! unclean.leader.election.enable=true) must show violations, so a checker that stopped
+//! seeing anything would be caught.
 
+use crate::budget::Budgets;
 use crate::checker::invariants::Invariants;
 use crate::run::{RunOptions, Session};
 use crate::sim::Prng;
+
+/// Kernel events one schedule may take: 40 times what the largest clean schedule of
+/// 20,000 per guarantee takes (about 12,000).
+pub const EVENT_BUDGET: u64 = 500_000;
+
+/// The configuration a schedule runs with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settings {
+    /// What the guarantee needs (acks=all, idempotence, clean elections).
+    Safe,
+    /// The negative control: acks=1, enable.idempotence=false,
+    /// unclean.leader.election.enable=true.
+    Unsafe,
+}
+
+/// How one schedule went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Kernel events run.
+    Clean(u64),
+    /// The expect line (the guarantee) failed.
+    Guarantee(String),
+    /// A model invariant broke while running.
+    Invariant(String),
+    /// The run did not end by itself: event budget, 24-hour cap, or no settling.
+    Liveness(String),
+    /// The generated text did not parse (a generator bug).
+    Invalid(String),
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Guarantee {
@@ -27,8 +65,13 @@ fn pick<'a>(rng: &mut Prng, xs: &[&'a str]) -> &'a str {
     xs[rng.below(xs.len() as u64) as usize]
 }
 
-/// A random scenario for `seed` under `g`.
+/// A random scenario for `seed` under `g` with the settings the guarantee needs.
 pub fn scenario(seed: u64, g: Guarantee) -> String {
+    scenario_with(seed, g, Settings::Safe)
+}
+
+/// The same schedule as [`scenario`], with `settings`.
+pub fn scenario_with(seed: u64, g: Guarantee, settings: Settings) -> String {
     let mut rng = Prng::new(seed).fork("swarm");
     let partitions = rng.range_inclusive(1, 3);
     let records = rng.range_inclusive(50, 250);
@@ -36,10 +79,14 @@ pub fn scenario(seed: u64, g: Guarantee) -> String {
     let linger = rng.range_inclusive(0, 20);
     let in_flight = rng.range_inclusive(1, 5);
     let span_ms = records * every_ms;
+    let (broker_extra, producer_acks) = match settings {
+        Settings::Safe => ("", "acks=all"),
+        Settings::Unsafe => (" unclean.leader.election.enable=true", "acks=1 enable.idempotence=false"),
+    };
     let mut s = format!(
-        "# swarm seed {seed} ({g:?})\nseed {seed}\nbrokers 3 min.insync.replicas=2\n\
+        "# swarm seed {seed} ({g:?}, {settings:?})\nseed {seed}\nbrokers 3 min.insync.replicas=2{broker_extra}\n\
          topic t partitions={partitions} replication.factor=3\n\
-         producer app acks=all linger.ms={linger} max.in.flight.requests.per.connection={in_flight}\n\
+         producer app {producer_acks} linger.ms={linger} max.in.flight.requests.per.connection={in_flight}\n\
          at 0ms app send t count={records} every={every_ms}ms key=k{{i%7}}\n"
     );
     let mut end_ms = span_ms + 1000;
@@ -113,47 +160,91 @@ pub fn scenario(seed: u64, g: Guarantee) -> String {
 /// Run one seed; on failure, the scenario text and what went wrong.
 pub fn run_one(seed: u64, g: Guarantee) -> Result<u64, (String, String)> {
     let text = scenario(seed, g);
-    let mut session = match Session::new(&text, RunOptions::default()) {
+    match check(&text) {
+        Verdict::Clean(events) => Ok(events),
+        Verdict::Guarantee(why) | Verdict::Invariant(why) | Verdict::Liveness(why) | Verdict::Invalid(why) => {
+            Err((text, why))
+        }
+    }
+}
+
+/// Runs a generated scenario text: model invariants after every event, the cluster
+/// settled at the end within [`EVENT_BUDGET`], then its expect line (the guarantee).
+pub fn check(text: &str) -> Verdict {
+    let budgets = Budgets { events: EVENT_BUDGET, ..Budgets::default() };
+    let mut session = match Session::new(text, RunOptions { budgets, ..RunOptions::default() }) {
         Ok(s) => s,
-        Err(d) => return Err((text, format!("generated scenario is invalid: {:?}", d))),
+        Err(d) => return Verdict::Invalid(format!("generated scenario is invalid: {:?}", d)),
     };
     let mut inv = Invariants::default();
     let mut steps = 0u64;
     loop {
         let done = session.step(1);
         steps += 1;
-        if let Err(e) = inv.check(&session.world) {
-            return Err((text, format!("invariant broken at {}: {e}", crate::sim::fmt_us(session.world.now))));
-        }
-        if steps.is_multiple_of(1024) || done {
-            if let Err(e) = inv.check_logs(&session.world) {
-                return Err((text, format!("invariant broken at {}: {e}", crate::sim::fmt_us(session.world.now))));
-            }
+        let broken = inv
+            .check(&session.world)
+            .err()
+            .or_else(|| (steps.is_multiple_of(1024) || done).then(|| inv.check_logs(&session.world).err()).flatten());
+        if let Some(e) = broken {
+            return Verdict::Invariant(format!("invariant broken at {}: {e}", crate::sim::fmt_us(session.world.now)));
         }
         if done {
             break;
         }
     }
+    let w = &session.world;
+    if let Some(e) = &w.stopped {
+        return Verdict::Liveness(format!("liveness broken: the schedule exceeded its event budget ({})", e.note()));
+    }
     // Liveness: once healed, the cluster settles (every replica back in the ISR, caught up)
     // and the run ends by itself, well before the 24-hour cap.
-    if session.world.stopped_by_cap || !session.world.cluster_settled() {
-        return Err((
-            text,
-            format!(
-                "liveness broken: the cluster never settled after the heal (run ended at {}{})",
-                crate::sim::fmt_us(session.world.now),
-                if session.world.stopped_by_cap { ", the 24-hour cap" } else { "" }
-            ),
+    if w.stopped_by_cap || !w.cluster_settled() {
+        return Verdict::Liveness(format!(
+            "liveness broken: the cluster never settled after the heal (run ended at {}{})",
+            crate::sim::fmt_us(w.now),
+            if w.stopped_by_cap { ", the 24-hour cap" } else { "" }
         ));
     }
     let report = session.report();
     if let Some(e) = report.expectations.iter().find(|e| !e.held) {
         let got: Vec<String> = e.clauses.iter().map(|c| format!("{}={}", c.name, c.actual)).collect();
         let why: Vec<String> = report.explanations.iter().take(3).map(|x| x.text.clone()).collect();
-        return Err((
-            text,
-            format!("guarantee broken: expect {} (got {}); {}", e.text, got.join(", "), why.join(" | ")),
+        return Verdict::Guarantee(format!(
+            "guarantee broken: expect {} (got {}); {}",
+            e.text,
+            got.join(", "),
+            why.join(" | ")
         ));
     }
-    Ok(session.world.events)
+    Verdict::Clean(w.events)
+}
+
+/// What the negative control saw over a range of seeds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub clean: u64,
+    pub guarantee: u64,
+    pub invariant: u64,
+    pub liveness: u64,
+    pub invalid: u64,
+    /// One schedule that broke the guarantee (seed, why), to show.
+    pub example: Option<(u64, String)>,
+}
+
+/// Runs `seeds` with [`Settings::Unsafe`] and counts what the checker saw.
+pub fn negative_control(g: Guarantee, seeds: std::ops::Range<u64>) -> Tally {
+    let mut t = Tally::default();
+    for seed in seeds {
+        match check(&scenario_with(seed, g, Settings::Unsafe)) {
+            Verdict::Clean(_) => t.clean += 1,
+            Verdict::Guarantee(why) => {
+                t.guarantee += 1;
+                t.example.get_or_insert((seed, why));
+            }
+            Verdict::Invariant(_) => t.invariant += 1,
+            Verdict::Liveness(_) => t.liveness += 1,
+            Verdict::Invalid(_) => t.invalid += 1,
+        }
+    }
+    t
 }

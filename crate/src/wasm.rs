@@ -72,9 +72,10 @@ pub fn check(text: &str) -> Result<JsValue, JsError> {
     serde_wasm_bindgen::to_value(&diagnostics).map_err(|e| JsError::new(&format!("cannot convert to JS: {e}")))
 }
 
-/// `{records?: boolean, trace?: boolean, seed?: number}`, read field by field with
-/// `Reflect`: a serde `Deserialize` impl would pull float formatting (for its error
-/// messages) into the module.
+/// `{records?: boolean, trace?: boolean, seed?: number | string}`, read field by field
+/// with `Reflect`: a serde `Deserialize` impl would pull float formatting (for its error
+/// messages) into the module. A seed above 2^53 - 1 must cross as a string of digits
+/// (a JS number cannot hold it exactly); reports hand such seeds back as strings too.
 fn options(value: JsValue) -> Result<RunOptions, JsError> {
     let mut opts = RunOptions::default();
     if value.is_undefined() || value.is_null() {
@@ -95,10 +96,18 @@ fn options(value: JsValue) -> Result<RunOptions, JsError> {
     opts.trace = flag("trace")?;
     let seed = field("seed");
     if !(seed.is_undefined() || seed.is_null()) {
-        match seed.as_f64() {
-            Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9007199254740991.0 => opts.seed = Some(n as u64),
-            _ => return Err(JsError::new("bad options: seed must be a whole number from 0 to 2^53-1")),
-        }
+        let max_safe = crate::report::MAX_SAFE_INTEGER as f64;
+        opts.seed = Some(match (seed.as_f64(), seed.as_string()) {
+            (Some(n), _) if n >= 0.0 && n.fract() == 0.0 && n <= max_safe => n as u64,
+            (_, Some(text)) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
+                text.parse::<u64>().map_err(|_| JsError::new("bad options: seed must be at most 18446744073709551615"))?
+            }
+            _ => {
+                return Err(JsError::new(
+                    "bad options: seed must be a whole number from 0 to 2^53-1, or a string of digits up to 18446744073709551615",
+                ))
+            }
+        });
     }
     Ok(opts)
 }
@@ -192,8 +201,7 @@ pub fn bench_scenario(records: u32, acks: &str, rf: u32) -> String {
 /// `{records, kernel_events, trace_hash, delivered}`.
 #[wasm_bindgen]
 pub fn bench_run(text: &str) -> Result<JsValue, JsError> {
-    let opts = RunOptions { lean: true, ..RunOptions::default() };
-    let report = crate::run(text, &opts).map_err(|e| JsError::new(&format!("invalid bench scenario: {e:?}")))?;
+    let report = crate::run::run_bench(text).map_err(|e| JsError::new(&format!("invalid bench scenario: {e:?}")))?;
     #[derive(Serialize)]
     struct Bench {
         records: u64,

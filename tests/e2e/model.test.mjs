@@ -35,6 +35,7 @@ export const tests = [
       assert.equal(m.topics[0].name, 'orders');
       assert.equal(getProp(m.brokers, 'min.insync.replicas'), '2');
       assert.equal(seedOf(m), 5);
+      assert.equal(seedOf(readModel('seed 18446744073709551615\n')), '18446744073709551615', 'above 2^53 - 1 the digits are kept');
       assert.equal(estimateRecords(TEXT), 2);
       assert.equal(estimateRecords('at 0ms app send t count=70000\nat 1s app send t\nat 2s app flush\n'), 70001);
     },

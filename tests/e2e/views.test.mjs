@@ -51,6 +51,10 @@ export const tests = [
       const lines = withSetting(text, { role: 'broker', name: 'brokers', prop: 'min.insync.replicas' }, '2').text.split('\n');
       assert.equal(lines[2], 'brokers 3 min.insync.replicas=2');
       assert.equal(withSetting(text, { role: 'seed', prop: 'seed' }, '9').text.split('\n')[1], 'seed 9');
+      // Seeds above 2^53 - 1 come as strings and step exactly (wrapping at 2^64).
+      assert.equal(alternativeValue({ role: 'seed', prop: 'seed', value: '9007199254740993' }), '9007199254740994');
+      assert.equal(alternativeValue({ role: 'seed', prop: 'seed', value: '18446744073709551615' }), '0');
+      assert.equal(alternativeValue({ role: 'seed', prop: 'seed', value: '41' }), '42');
       assert.match(withSetting(text, { role: 'producer', name: 'other', prop: 'acks' }, '1').error, /no 'producer other' line/);
       const a = [{ at_us: 0, type: 'x', n: 1 }, { at_us: 5, type: 'y', n: 2 }];
       const b = [{ at_us: 0, type: 'x', n: 1 }, { at_us: 5, type: 'y', n: 3 }];

@@ -10,7 +10,8 @@
 //   await engine.snapshotAt(text, options, tUs) Snapshot (state at virtual time tUs), or {errors}
 //   await engine.randomSeed()                  a fresh u32 seed (the engine's random_seed)
 //
-// options: {records?: boolean, trace?: boolean, seed?: number}. Report and Snapshot shapes:
+// options: {records?: boolean, trace?: boolean, seed?: number | string} (a seed above 2^53 - 1
+// as a string of digits; reports give such seeds back as strings). Report and Snapshot shapes:
 // crate/src/report.d.ts (also in the generated www/pkg/kplay.d.ts).
 //
 // The wasm module is loaded in the worker only: the page itself never compiles it.

@@ -4,7 +4,8 @@
 //! kplay run FILE [--json] [--records] [--trace] [--seed N]
 //! kplay check FILE
 //! kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
-//! kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--print SEED]
+//! kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--unsafe] [--print SEED]
+//! kplay fuzz [--scenarios N] [--start S] [--print SEED]
 //! kplay search FILE [--schedules N] [--faults crash,power,...] [--kind KIND] [--target lost,...] [--seed S] [--json]
 //! kplay search FILE --card [--schedules N] [--seed S] [--json]
 //! kplay sweep FILE --set NAME=V1,V2,... [--set ...] [--seeds N] [--json]
@@ -27,7 +28,8 @@ pub(crate) const USAGE: &str = "usage:
   kplay run FILE [--json] [--records] [--trace] [--seed N]
   kplay check FILE
   kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
-  kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--print SEED]
+  kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--unsafe] [--print SEED]
+  kplay fuzz [--scenarios N] [--start S] [--print SEED]
   kplay search FILE [--schedules N] [--faults crash,power,isolate,cut,drop,delay,restart]
                [--kind FAULT-KIND] [--target lost,duplicated,reordered] [--seed S] [--json]
   kplay search FILE --card [--schedules N] [--seed S] [--json]
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Some("swarm") => cmd_swarm(&args[1..]),
         Some("search") => cli_search::cmd_search(&args[1..]),
         Some("sweep") => cli_search::cmd_sweep(&args[1..]),
+        Some("fuzz") => cmd_fuzz(&args[1..]),
         Some("version" | "--version" | "-V") => {
             println!("kplay {}", kplay::version());
             ExitCode::SUCCESS
@@ -162,10 +165,16 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
     let mut start = 1u64;
     let mut g = Guarantee::Durability;
     let mut print = None;
+    let mut unsafe_settings = false;
     let mut i = 0;
     while i < args.len() {
         let v = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
+            "--unsafe" => {
+                unsafe_settings = true;
+                i += 1;
+                continue;
+            }
             "--seeds" => seeds = v.parse().unwrap_or(seeds),
             "--start" => start = v.parse().unwrap_or(start),
             "--guarantee" => {
@@ -191,18 +200,121 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let t0 = Instant::now();
-    let mut events = 0u64;
+    if unsafe_settings {
+        return negative_control(g, start..start + seeds, t0);
+    }
+    let (mut events, mut most) = (0u64, 0u64);
     for seed in start..start + seeds {
         match run_one(seed, g) {
-            Ok(e) => events += e,
+            Ok(e) => {
+                events += e;
+                most = most.max(e);
+            }
             Err((text, why)) => {
                 eprintln!("seed {seed} failed: {why}\n--- scenario ---\n{text}");
                 return ExitCode::from(1);
             }
         }
     }
-    println!("{seeds} {g:?} schedules clean in {:.1} s ({} kernel events)", t0.elapsed().as_secs_f64(), events);
+    println!(
+        "{seeds} {g:?} schedules clean in {:.1} s ({events} kernel events, at most {most} in one schedule; budget {})",
+        t0.elapsed().as_secs_f64(),
+        kplay::swarm::EVENT_BUDGET
+    );
     ExitCode::SUCCESS
+}
+
+/// `kplay swarm --unsafe`: the same schedules with acks=1, no idempotence and unclean
+/// elections must break the guarantee; exits 1 if none does (a blind checker).
+fn negative_control(g: kplay::swarm::Guarantee, seeds: std::ops::Range<u64>, t0: Instant) -> ExitCode {
+    let n = seeds.end - seeds.start;
+    let t = kplay::swarm::negative_control(g, seeds);
+    println!(
+        "{n} {g:?} schedules with unsafe settings in {:.1} s: {} broke the guarantee, {} broke a model invariant, {} liveness, {} clean",
+        t0.elapsed().as_secs_f64(),
+        t.guarantee,
+        t.invariant,
+        t.liveness,
+        t.clean
+    );
+    if let Some((seed, why)) = &t.example {
+        println!("  e.g. seed {seed}: {why}");
+    }
+    if t.guarantee == 0 || t.invalid > 0 {
+        eprintln!("kplay: the checker saw no broken guarantee under unsafe settings (or a schedule was invalid)");
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}
+
+/// `kplay fuzz`: generated valid scenarios must each end by themselves within the fuzz
+/// event budget, without a panic (build with `--profile fuzz` to catch wraps and keep
+/// going after a panic). Prints the first failure's scenario; exit 1 on any failure.
+fn cmd_fuzz(args: &[String]) -> ExitCode {
+    use kplay::fuzz::{check, scenario, Outcome};
+    let (mut n, mut start, mut print) = (1000u64, 1u64, None);
+    let mut i = 0;
+    while i < args.len() {
+        let v = args.get(i + 1).cloned().unwrap_or_default();
+        match args[i].as_str() {
+            "--scenarios" => n = v.parse().unwrap_or(n),
+            "--start" => start = v.parse().unwrap_or(start),
+            "--print" => print = v.parse().ok(),
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+        i += 2;
+    }
+    if let Some(seed) = print {
+        print!("{}", scenario(seed));
+        return ExitCode::SUCCESS;
+    }
+    let t0 = Instant::now();
+    let (mut events, mut most, mut slowest, mut failures, mut long) = (0u64, (0u64, 0u64), (0.0f64, 0u64), 0u64, 0u64);
+    for seed in start..start + n {
+        let text = scenario(seed);
+        let t = Instant::now();
+        let outcome = std::panic::catch_unwind(|| check(&text));
+        let secs = t.elapsed().as_secs_f64();
+        if secs > slowest.0 {
+            slowest = (secs, seed);
+        }
+        let why = match outcome {
+            Ok(Outcome::Ended { events: e, .. }) => {
+                events += e;
+                most = most.max((e, seed));
+                continue;
+            }
+            Ok(Outcome::Long(_)) => {
+                long += 1;
+                continue;
+            }
+            Ok(Outcome::Invalid(d)) => format!("the generator wrote an invalid scenario: {d}"),
+            Ok(Outcome::BusyLoop(why)) => format!("busy loop: {why}"),
+            Err(_) => "panic (message above)".to_string(),
+        };
+        failures += 1;
+        eprintln!(
+            "fuzz scenario {seed} failed: {why}
+--- scenario ---
+{text}"
+        );
+    }
+    println!(
+        "{n} generated scenarios in {:.1} s: {failures} failed, {long} ran for hours (stopped by a budget or the cap); {events} kernel events, at most {} (scenario {}) among those that ended; slowest {:.2} s (scenario {})",
+        t0.elapsed().as_secs_f64(),
+        most.0,
+        most.1,
+        slowest.0,
+        slowest.1
+    );
+    if failures > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// `kplay bench`: records and events per second for a large run, with peak memory.
@@ -227,9 +339,8 @@ fn cmd_bench(args: &[String]) -> ExitCode {
         i += 2;
     }
     let text = kplay::run::bench_scenario(records, &acks, rf, partitions);
-    let opts = RunOptions { lean: true, ..RunOptions::default() };
     let start = Instant::now();
-    let report = match kplay::run(&text, &opts) {
+    let report = match kplay::run::run_bench(&text) {
         Ok(r) => r,
         Err(d) => {
             eprintln!("bench scenario invalid: {:?}", d);

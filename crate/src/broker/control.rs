@@ -12,7 +12,7 @@ use super::replica::{FollowerView, LeaderState, Role};
 use super::{BCtx, Broker, BrokerTimer};
 use crate::protocol::{ClusterImage, Error, Msg};
 use crate::sim::trace::Event;
-use crate::sim::{Micros, NodeId, Tp};
+use crate::sim::{later, Micros, NodeId, Tp};
 
 impl Broker {
     pub fn send_heartbeat(&mut self, ctx: &mut BCtx) {
@@ -31,7 +31,7 @@ impl Broker {
                 clean_restart: self.clean_restart,
             },
         );
-        let next = ctx.now + self.cfg().broker_heartbeat_interval_us;
+        let next = later(ctx.now, self.cfg().broker_heartbeat_interval_us);
         self.schedule_heartbeat(ctx, next);
     }
 
@@ -53,7 +53,7 @@ impl Broker {
             // ExponentialBackoff(100 ms, 2, broker.session.timeout.ms, 2% jitter).
             let backoff = self.registration_backoff_us(ctx.seed);
             self.registration_failures += 1;
-            self.schedule_heartbeat(ctx, ctx.now + backoff);
+            self.schedule_heartbeat(ctx, later(ctx.now, backoff));
             return;
         }
         self.registration_failures = 0;
@@ -233,7 +233,7 @@ impl Broker {
             }
         }
         self.alter_seen = self.alter_in_flight.keys().copied().collect();
-        ctx.timer(now + lag / 2, BrokerTimer::IsrExpiration);
+        ctx.timer(later(now, lag / 2), BrokerTimer::IsrExpiration);
     }
 
     /// `maybeExpandIsr` after a follower's fetch.

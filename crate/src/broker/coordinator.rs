@@ -10,7 +10,9 @@
 //!   old instance) and answers CONCURRENT_TRANSACTIONS, so the client retries.
 //! - AddPartitionsToTxn makes the transaction Ongoing; EndTxn writes PrepareCommit or
 //!   PrepareAbort, answers, then sends WriteTxnMarkers to every partition leader and
-//!   completes once all markers are written.
+//!   completes once all markers are written. A marker request unanswered within the
+//!   broker's `request.timeout.ms` (lost on the way, or its answer lost) is sent again,
+//!   as `TransactionMarkerChannelManager` re-enqueues markers on a disconnect.
 //! - A stale epoch gets PRODUCER_FENCED; a transaction open longer than its
 //!   `transaction.timeout.ms` is aborted with a bumped epoch.
 //! - Transaction version 2 (KIP-890, the default of a new 4.0 cluster): EndTxn bumps the
@@ -25,12 +27,14 @@ use std::rc::Rc;
 use super::{BCtx, Broker, BrokerTimer};
 use crate::protocol::{BatchData, Error, LogBatch, Marker, MarkerRequest, Msg};
 use crate::sim::trace::Event;
-use crate::sim::{Micros, NodeId, Tp};
+use crate::sim::{later, Micros, NodeId, Tp};
 
 /// `transaction.state.log.num.partitions`.
 pub const TXN_STATE_PARTITIONS: i32 = 50;
 /// How long unwritten transaction markers wait before the coordinator sends them again.
 const MARKER_RETRY_US: Micros = 100_000;
+/// The broker's `request.timeout.ms` (default 30 s), which bounds a marker request.
+const MARKER_REQUEST_TIMEOUT_US: Micros = 30_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TxnStatus {
@@ -377,6 +381,8 @@ impl Broker {
             self.markers_in_flight.insert(corr, tid.to_string());
             let to_inc = self.incarnation_of(leader);
             ctx.send(NodeId::broker(leader), to_inc, Msg::WriteTxnMarkers { corr, markers });
+            ctx.timer(later(ctx.now, MARKER_REQUEST_TIMEOUT_US), BrokerTimer::MarkerTimeout(corr));
+            self.marker_targets.insert(corr, leader);
         }
     }
 
@@ -432,6 +438,7 @@ impl Broker {
     }
 
     pub fn handle_write_markers_response(&mut self, ctx: &mut BCtx, corr: u32, results: Vec<(Tp, Error)>) {
+        self.marker_targets.remove(&corr);
         let Some(tid) = self.markers_in_flight.remove(&corr) else { return };
         let mut retry = false;
         {
@@ -457,10 +464,20 @@ impl Broker {
         }
     }
 
+    /// A marker request got no answer in time: forget it and send its markers again.
+    pub fn marker_request_timed_out(&mut self, ctx: &mut BCtx, corr: u32) {
+        if self.markers_in_flight.remove(&corr).is_none() {
+            return;
+        }
+        let to = self.marker_targets.remove(&corr).map_or(self.node, NodeId::broker);
+        ctx.trace(Event::RequestTimedOut { from: self.node, to, corr });
+        self.schedule_marker_retry(ctx);
+    }
+
     /// One retry of every pending marker 100 ms from now, unless one is already due.
     fn schedule_marker_retry(&mut self, ctx: &mut BCtx) {
         if self.marker_retry_at_us.is_none() {
-            let at = ctx.now + MARKER_RETRY_US;
+            let at = later(ctx.now, MARKER_RETRY_US);
             self.marker_retry_at_us = Some(at);
             ctx.timer(at, BrokerTimer::MarkerRetry);
         }
@@ -494,7 +511,7 @@ impl Broker {
                 .iter()
                 .filter(|(id, m)| {
                     m.status == TxnStatus::Ongoing
-                        && m.started_us + m.timeout_us < now
+                        && later(m.started_us, m.timeout_us) < now
                         && self.coordinator_for(id) == Some(self.id)
                 })
                 .map(|(id, _)| id.clone())
@@ -511,7 +528,7 @@ impl Broker {
             self.send_markers(ctx, &tid);
         }
         self.retry_markers(ctx);
-        ctx.timer(now + self.cfg().transaction_abort_cleanup_interval_us, BrokerTimer::TxnAbortCheck);
+        ctx.timer(later(now, self.cfg().transaction_abort_cleanup_interval_us), BrokerTimer::TxnAbortCheck);
     }
 }
 

@@ -15,7 +15,7 @@
 use super::{BCtx, Broker, BrokerTimer};
 use crate::protocol::{Error, FetchPartition, FetchPartitionResponse, FetchRequest, FetchResponse, Msg};
 use crate::sim::trace::Event;
-use crate::sim::{Micros, NodeId, Tp};
+use crate::sim::{later, Micros, NodeId, Tp};
 
 /// The leader does not know the follower's epoch: truncate to the high watermark.
 pub const UNDEFINED_EPOCH: (u32, u64) = (u32::MAX, u64::MAX);
@@ -39,7 +39,7 @@ impl Broker {
             self.respond_fetch(ctx, from, from_inc, req.corr, parts);
         } else {
             let id = self.delayed_id();
-            let deadline_us = ctx.now + req.max_wait_us;
+            let deadline_us = later(ctx.now, req.max_wait_us);
             self.delayed_fetch.insert(id, DelayedFetch { follower: from, follower_inc: from_inc, req, deadline_us });
             ctx.timer(deadline_us, BrokerTimer::FetchWait(id));
         }
@@ -214,14 +214,14 @@ impl Broker {
             max_bytes: cfg.replica_fetch_response_max_bytes,
         };
         ctx.send(NodeId::broker(leader), to_inc, Msg::Fetch(req));
-        ctx.timer(ctx.now + cfg.replica_socket_timeout_us, BrokerTimer::FetchTimeout(leader, corr));
+        ctx.timer(later(ctx.now, cfg.replica_socket_timeout_us), BrokerTimer::FetchTimeout(leader, corr));
     }
 
     fn fetch_failed(&mut self, ctx: &mut BCtx, leader: u16) {
         let backoff = self.cfg().replica_fetch_backoff_us;
         let f = self.fetchers.entry(leader).or_default();
         f.in_flight = None;
-        f.backoff_until_us = ctx.now + backoff;
+        f.backoff_until_us = later(ctx.now, backoff);
         ctx.timer(f.backoff_until_us, BrokerTimer::Fetcher(leader));
     }
 

@@ -30,7 +30,7 @@ use std::rc::Rc;
 
 use crate::config::{BrokerConfig, KafkaVersion, TopicConfig};
 use crate::protocol::{ClusterImage, Envelope, Error, Msg};
-use crate::sim::{Ctx, Micros, NodeId, Tp};
+use crate::sim::{later, Ctx, Micros, NodeId, Tp};
 
 use coordinator::TxnLog;
 use produce::DelayedProduce;
@@ -91,6 +91,9 @@ pub enum BrokerTimer {
     TxnAddRetry(u32),
     /// A controlled shutdown got no approval in time.
     ShutdownTimeout,
+    /// Coordinator: the WriteTxnMarkers request with this correlation id got no answer
+    /// within the broker's `request.timeout.ms`.
+    MarkerTimeout(u32),
 }
 
 pub type BCtx<'a> = Ctx<'a, BrokerTimer>;
@@ -132,6 +135,8 @@ pub struct Broker {
     pub responses: VecMap<crate::protocol::Error, u64>,
     /// WriteTxnMarkers in flight: corr → transactional id.
     pub markers_in_flight: VecMap<u32, String>,
+    /// The partition leader each marker request in flight went to.
+    pub marker_targets: VecMap<u32, u16>,
     /// When the one pending marker retry runs (markers for partitions without a leader,
     /// or answered with an error, are retried together: Kafka's marker channel keeps them
     /// queued and drains the queue on its send thread's next pass).
@@ -183,6 +188,7 @@ impl Broker {
             alter_in_flight: VecMap::new(),
             alter_seen: crate::sim::VecSet::new(),
             markers_in_flight: VecMap::new(),
+            marker_targets: VecMap::new(),
             marker_retry_at_us: None,
             heartbeat_at_us: None,
             registration_failures: 0,
@@ -215,10 +221,10 @@ impl Broker {
         let cfg = self.cfg().clone();
         self.registration_failures = 0;
         self.schedule_heartbeat(ctx, ctx.now);
-        ctx.timer(ctx.now + cfg.replica_lag_time_max_us / 2, BrokerTimer::IsrExpiration);
-        ctx.timer(ctx.now + cfg.hw_checkpoint_interval_us, BrokerTimer::HwCheckpoint);
-        ctx.timer(ctx.now + cfg.log_initial_task_delay_us, BrokerTimer::LogFlusher);
-        ctx.timer(ctx.now + cfg.transaction_abort_cleanup_interval_us, BrokerTimer::TxnAbortCheck);
+        ctx.timer(later(ctx.now, cfg.replica_lag_time_max_us / 2), BrokerTimer::IsrExpiration);
+        ctx.timer(later(ctx.now, cfg.hw_checkpoint_interval_us), BrokerTimer::HwCheckpoint);
+        ctx.timer(later(ctx.now, cfg.log_initial_task_delay_us), BrokerTimer::LogFlusher);
+        ctx.timer(later(ctx.now, cfg.transaction_abort_cleanup_interval_us), BrokerTimer::TxnAbortCheck);
         if !self.writeback_pending {
             self.schedule_writeback(ctx);
         }
@@ -273,7 +279,9 @@ impl Broker {
     pub fn on_timer(&mut self, ctx: &mut BCtx, timer: BrokerTimer) {
         match timer {
             BrokerTimer::Heartbeat => {
-                if self.heartbeat_at_us == Some(ctx.now) {
+                // `<=`: a paused broker handles its overdue timers late (`world::pause`).
+                if self.heartbeat_at_us.is_some_and(|t| t <= ctx.now) {
+                    self.heartbeat_at_us = None;
                     self.send_heartbeat(ctx);
                 }
             }
@@ -289,8 +297,9 @@ impl Broker {
             BrokerTimer::TxnAddTimeout(corr) => self.txn_add_answered(ctx, corr, Error::RequestTimedOut),
             BrokerTimer::TxnAddRetry(corr) => self.txn_add_retry(ctx, corr),
             BrokerTimer::ShutdownTimeout => self.shutdown_timed_out(ctx),
+            BrokerTimer::MarkerTimeout(corr) => self.marker_request_timed_out(ctx, corr),
             BrokerTimer::MarkerRetry => {
-                if self.marker_retry_at_us == Some(ctx.now) {
+                if self.marker_retry_at_us.is_some_and(|t| t <= ctx.now) {
                     self.marker_retry_at_us = None;
                     self.retry_markers(ctx);
                 }

@@ -18,7 +18,7 @@ use super::producer_state::Verdict;
 use super::{BCtx, Broker, BrokerTimer};
 use crate::protocol::{BatchData, Error, LogBatch, Msg, PartitionProduceResult, ProduceRequest, ProduceResponse};
 use crate::sim::trace::Event;
-use crate::sim::{Micros, NodeId, Tp};
+use crate::sim::{later, Micros, NodeId, Tp};
 
 #[derive(Clone, Debug)]
 pub struct PendingPart {
@@ -100,7 +100,7 @@ impl Broker {
                     self.respond_produce(ctx, from, from_inc, req.corr, &parts);
                 } else {
                     let id = self.delayed_id();
-                    let deadline_us = ctx.now + req.timeout_us;
+                    let deadline_us = later(ctx.now, req.timeout_us);
                     self.delayed_produce.insert(
                         id,
                         DelayedProduce { client: from, client_inc: from_inc, corr: req.corr, deadline_us, parts },

@@ -12,7 +12,7 @@
 
 use super::{BCtx, Broker, BrokerTimer};
 use crate::sim::trace::{Event, FlushReason};
-use crate::sim::Micros;
+use crate::sim::{later, Micros};
 
 /// How long the broker waits for the controller's approval (`shutdown(Duration.ofMinutes(5))`).
 const APPROVAL_TIMEOUT_US: Micros = 300_000_000;
@@ -26,7 +26,7 @@ impl Broker {
             return;
         }
         ctx.trace(Event::ShutdownStarted { broker: self.node });
-        let deadline = ctx.now + APPROVAL_TIMEOUT_US;
+        let deadline = later(ctx.now, APPROVAL_TIMEOUT_US);
         self.shutdown_deadline_us = Some(deadline);
         ctx.timer(deadline, BrokerTimer::ShutdownTimeout);
         self.schedule_heartbeat(ctx, ctx.now);
@@ -40,14 +40,14 @@ impl Broker {
         if should_shutdown {
             self.finish_shutdown(ctx, true);
         } else {
-            self.schedule_heartbeat(ctx, ctx.now + PENDING_HEARTBEAT_US);
+            self.schedule_heartbeat(ctx, later(ctx.now, PENDING_HEARTBEAT_US));
         }
     }
 
     /// No approval within 5 minutes: "Timed out waiting for the controller to approve
     /// controlled shutdown"; the broker shuts down anyway.
     pub fn shutdown_timed_out(&mut self, ctx: &mut BCtx) {
-        if self.shutdown_deadline_us == Some(ctx.now) {
+        if self.shutdown_deadline_us.is_some_and(|t| t <= ctx.now) {
             self.finish_shutdown(ctx, false);
         }
     }

@@ -14,7 +14,7 @@
 use super::{BCtx, Broker, BrokerTimer};
 use crate::protocol::LogBatch;
 use crate::sim::trace::{CrashKind, Event, FlushReason};
-use crate::sim::Tp;
+use crate::sim::{later, Tp};
 
 impl Broker {
     /// Append to the local log (leader or follower), rolling and flushing as configured.
@@ -42,7 +42,7 @@ impl Broker {
         let interval = self.cfg().dirty_writeback_centisecs as u64 * 10_000;
         if interval > 0 {
             self.writeback_pending = true;
-            ctx.timer(ctx.now + interval, BrokerTimer::Writeback);
+            ctx.timer(later(ctx.now, interval), BrokerTimer::Writeback);
         }
     }
 
@@ -67,7 +67,7 @@ impl Broker {
         for r in self.replicas.values_mut() {
             r.hw_checkpoint = r.hw;
         }
-        ctx.timer(ctx.now + self.cfg().hw_checkpoint_interval_us, BrokerTimer::HwCheckpoint);
+        ctx.timer(later(ctx.now, self.cfg().hw_checkpoint_interval_us), BrokerTimer::HwCheckpoint);
     }
 
     /// `LogManager.flushDirtyLogs`: fsync logs whose last flush is `flush.ms` old.
@@ -86,7 +86,7 @@ impl Broker {
             }
         }
         if let Some(interval) = self.cfg().log_flush_scheduler_interval_us {
-            ctx.timer(now + interval, BrokerTimer::LogFlusher);
+            ctx.timer(later(now, interval), BrokerTimer::LogFlusher);
         }
     }
 
@@ -123,6 +123,7 @@ impl Broker {
         self.alter_in_flight.clear();
         self.image = None;
         self.markers_in_flight.clear();
+        self.marker_targets.clear();
         self.marker_retry_at_us = None;
         for r in self.replicas.values_mut() {
             r.role = super::replica::Role::None;

@@ -15,7 +15,7 @@
 use super::{BCtx, Broker, BrokerTimer};
 use crate::protocol::{Error, Msg, ProduceRequest};
 use crate::sim::trace::Event;
-use crate::sim::{Micros, NodeId, Tp};
+use crate::sim::{later, Micros, NodeId, Tp};
 
 /// `add.partitions.to.txn.retry.backoff.ms`.
 const RETRY_BACKOFF_US: Micros = 20_000;
@@ -121,8 +121,9 @@ impl Broker {
     pub fn txn_add_answered(&mut self, ctx: &mut BCtx, corr: u32, error: Error) {
         let Some(p) = self.parked_produce.remove(&corr) else { return };
         let tid = p.req.transactional_id.clone().unwrap_or_else(|| std::rc::Rc::from(""));
-        if error == Error::ConcurrentTransactions && ctx.now + RETRY_BACKOFF_US <= p.since_us + RETRY_MAX_US {
-            let at = ctx.now + RETRY_BACKOFF_US;
+        if error == Error::ConcurrentTransactions && later(ctx.now, RETRY_BACKOFF_US) <= later(p.since_us, RETRY_MAX_US)
+        {
+            let at = later(ctx.now, RETRY_BACKOFF_US);
             self.parked_produce.insert(corr, p);
             ctx.timer(at, BrokerTimer::TxnAddRetry(corr));
             return;

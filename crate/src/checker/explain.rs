@@ -90,6 +90,8 @@ struct Index<'a> {
     truncations: Vec<&'a Entry>,
     crashes: Vec<&'a Entry>,
     elections: Vec<&'a Entry>,
+    /// (broker, paused at, resumes at).
+    pauses: Vec<(NodeId, u64, u64)>,
     acks_by_producer: VecMap<NodeId, String>,
 }
 
@@ -100,6 +102,7 @@ fn index<'a>(world: &World, trace: &'a [Entry]) -> Index<'a> {
         truncations: Vec::new(),
         crashes: Vec::new(),
         elections: Vec::new(),
+        pauses: Vec::new(),
         acks_by_producer: VecMap::new(),
     };
     for p in &world.producers {
@@ -160,6 +163,7 @@ fn index<'a>(world: &World, trace: &'a [Entry]) -> Index<'a> {
                 v.push_str(&format!("; the request timed out at {} (request.timeout.ms)", fmt_us(t)));
             }
             Event::Truncated { .. } => ix.truncations.push(e),
+            Event::Paused { broker, until_us } => ix.pauses.push((*broker, t, *until_us)),
             Event::Crashed { .. } => ix.crashes.push(e),
             Event::LeaderElected { .. } | Event::PartitionOffline { .. } => ix.elections.push(e),
             _ => {}
@@ -251,6 +255,24 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
     out
 }
 
+/// Why a leader appended after it had been replaced: it was paused (a GC pause) and did
+/// not know of the election that happened meanwhile.
+fn zombie_append(ix: &Index, leader: Option<NodeId>, tp: Option<Tp>, at: u64) -> Option<String> {
+    let &(broker, from, until) = ix.pauses.iter().find(|p| Some(p.0) == leader && p.1 <= at && at <= p.2)?;
+    let elected = ix.elections.iter().filter(|e| (from..=at).contains(&e.at_us)).find_map(|e| match &e.event {
+        Event::LeaderElected { tp: etp, leader, leader_epoch, .. } if Some(*etp) == tp => Some(format!(
+            " and broker-{leader} had been elected in its place (epoch {leader_epoch}) at {}",
+            fmt_us(e.at_us)
+        )),
+        _ => None,
+    })?;
+    Some(format!(
+        "{broker} had been paused from {} to {} (a GC pause){elected}: it appended §them as a zombie leader",
+        fmt_us(from),
+        fmt_us(until)
+    ))
+}
+
 fn first_append_phrase(ix: &Index, story: &BatchStory) -> String {
     let acks = story.producer.and_then(|p| ix.acks_by_producer.get(&p)).cloned().unwrap_or_default();
     match story.appends.first() {
@@ -267,6 +289,7 @@ fn explain_lost(world: &World, ix: &Index, ids: &[u32], batch: u32, story: Optio
     let after = s.appends.first().map_or(0, |a| a.0);
     let leader = s.appends.first().map(|a| a.1);
     let tp = s.tp;
+    chain.extend(zombie_append(ix, leader, tp, after));
     for e in ix.crashes.iter().filter(|e| e.at_us >= after) {
         if let Event::Crashed { broker, mode, lost } = &e.event {
             if Some(*broker) == leader {

@@ -5,6 +5,10 @@
 //! (varint), key length (varint, -1 for null) + key, value length (varint) + value,
 //! header count (varint) + headers, each a key length (varint) + key and a value length
 //! (varint, -1 for null) + value. Varints are zig-zag protobuf varints.
+//!
+//! Sums saturate at `u32::MAX`: `size=4294967295` is a value no batch can hold, and its
+//! upper bound must stay above any `max.request.size` (a Java INT) so `send()` refuses it
+//! with `RecordTooLargeException`, as Kafka does, instead of wrapping to a small size.
 
 /// `DefaultRecordBatch.RECORD_BATCH_OVERHEAD`: the v2 batch header.
 pub const RECORD_BATCH_OVERHEAD: u32 = 61;
@@ -45,7 +49,9 @@ fn field_size(len: Option<u32>) -> u32 {
 pub fn headers_size<K: AsRef<[u8]>, V: AsRef<[u8]>>(headers: &[(K, Option<V>)]) -> u32 {
     let mut n = varint_size(headers.len() as i32);
     for (k, v) in headers {
-        n += field_size(Some(k.as_ref().len() as u32)) + field_size(v.as_ref().map(|v| v.as_ref().len() as u32));
+        n = n
+            .saturating_add(field_size(Some(k.as_ref().len() as u32)))
+            .saturating_add(field_size(v.as_ref().map(|v| v.as_ref().len() as u32)));
     }
     n
 }
@@ -118,6 +124,9 @@ mod tests {
         assert_eq!(record_size(64, 0, Shape::new(Some(6), Some(10))), 24);
         assert_eq!(record_size(0, 64, Shape::new(Some(6), Some(10))), 24);
         assert_eq!(record_upper_bound(Shape::new(None, Some(100))), 61 + 21 + 1 + 102 + 1);
+        // The largest size= value saturates (it must not wrap below max.request.size).
+        assert_eq!(record_upper_bound(Shape::new(None, Some(u32::MAX))), u32::MAX);
+        assert_eq!(record_size(0, 0, Shape::new(Some(3), Some(u32::MAX))), u32::MAX);
         // A tombstone's null value is one byte (varint -1).
         // attributes, ts delta, offset delta 1 each; key 1+2; null value 1; no headers 1; length 1.
         assert_eq!(record_size(0, 0, Shape::new(Some(2), None)), 1 + 1 + 1 + 3 + 1 + 1 + 1);

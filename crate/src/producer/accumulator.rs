@@ -18,7 +18,7 @@ use super::metadata::ClientMetadata;
 use super::partitioner::Sticky;
 use crate::config::ProducerConfig;
 use crate::sim::trace::SealReason;
-use crate::sim::{Micros, Tp};
+use crate::sim::{later, Micros, Tp};
 
 /// `buffer.memory`: bytes reserved by open and in-flight batches.
 #[derive(Debug)]
@@ -349,7 +349,7 @@ impl Accumulator {
                     ready.reasons.insert(*tp, r);
                 }
                 _ => {
-                    let at = now + time_to_wait.saturating_sub(waited);
+                    let at = later(now, time_to_wait.saturating_sub(waited));
                     ready.next_check_us = Some(ready.next_check_us.map_or(at, |t: Micros| t.min(at)));
                 }
             }
@@ -436,7 +436,7 @@ impl Accumulator {
 
     /// Earliest delivery-timeout expiry among head batches.
     pub fn next_expiry_us(&self, cfg: &ProducerConfig) -> Option<Micros> {
-        self.deques.values().filter_map(|d| d.front()).map(|b| b.created_us + cfg.delivery_timeout_us).min()
+        self.deques.values().filter_map(|d| d.front()).map(|b| later(b.created_us, cfg.delivery_timeout_us)).min()
     }
 
     /// `reenqueue`: back to the front for a retry; in sequence order when idempotent.

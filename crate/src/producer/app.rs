@@ -20,7 +20,7 @@ use crate::format::size::record_upper_bound;
 use crate::protocol::ClientError;
 use crate::sim::history::{RecordRec, NO_PARTITION, NO_TXN};
 use crate::sim::trace::{BlockReason, ClientErrorName, Event};
-use crate::sim::{Micros, Outcome, Tp};
+use crate::sim::{later, Micros, Outcome, Tp};
 
 /// A send statement being worked through.
 #[derive(Clone, Debug)]
@@ -60,7 +60,7 @@ pub enum Job {
 impl Job {
     fn due_us(&self) -> Micros {
         match self {
-            Job::Send(s) => s.start_us + s.next * s.every_us,
+            Job::Send(s) => later(s.start_us, s.next.saturating_mul(s.every_us)),
             Job::Resend(_) => 0,
             Job::Op { at_us, .. } => *at_us,
         }
@@ -218,7 +218,7 @@ impl Producer {
                     self.pay_for_send(ctx.now, stmt, index);
                     let stamp = |stmt| self.workload.create_time_ms(stmt, ctx.now);
                     let rec = ctx.history.record_mut(record);
-                    rec.sends += 1;
+                    rec.sends = rec.sends.saturating_add(1);
                     rec.sent_us = ctx.now;
                     rec.timestamp_ms = stamp(rec.stmt);
                     let (topic, partition) = (rec.topic, None);
@@ -323,7 +323,7 @@ impl Producer {
                 ctx.trace(Event::SendBlocked { producer: self.node, record: s.record, reason: BlockReason::Metadata });
             }
             self.meta.need_update = true;
-            let deadline_us = s.started_us + self.cfg.max_block_us;
+            let deadline_us = later(s.started_us, self.cfg.max_block_us);
             self.app.blocked = Some(Blocked::Metadata { record: s.record, since_us: s.started_us, deadline_us });
             self.wake_app(ctx, deadline_us);
             self.wake_sender(ctx, ctx.now);
@@ -407,7 +407,7 @@ impl Producer {
                         reason: BlockReason::BufferMemory,
                     });
                 }
-                let deadline_us = s.started_us + self.cfg.max_block_us;
+                let deadline_us = later(s.started_us, self.cfg.max_block_us);
                 self.acc.pool.waiting = true;
                 self.app.blocked = Some(Blocked::Memory { record: s.record, since_us: now, deadline_us });
                 self.wake_sender(ctx, now);

@@ -111,11 +111,11 @@ impl ProducerBatch {
     /// `MemoryRecordsBuilder.estimatedBytesWritten`.
     pub fn estimated_bytes(&self, codec: CompressionType, ratio_ppm: u64) -> u32 {
         if codec == CompressionType::None {
-            RECORD_BATCH_OVERHEAD + self.records_bytes
+            RECORD_BATCH_OVERHEAD.saturating_add(self.records_bytes)
         } else {
             // uncompressed * ratio * 1.05
-            let est = self.records_bytes as u64 * ratio_ppm * 105 / 100 / RATIO_ONE_PPM;
-            RECORD_BATCH_OVERHEAD + est as u32
+            let est = u128::from(self.records_bytes) * u128::from(ratio_ppm) * 105 / 100 / u128::from(RATIO_ONE_PPM);
+            RECORD_BATCH_OVERHEAD.saturating_add(u32::try_from(est).unwrap_or(u32::MAX))
         }
     }
 
@@ -155,7 +155,7 @@ impl ProducerBatch {
         let size = self.next_record_size(ts_ms, shape);
         let before = self.estimated_bytes(codec, ratio_ppm);
         let has_room = !self.is_full(codec, ratio_ppm)
-            && (self.records.is_empty() || self.write_limit as u64 >= before as u64 + size as u64);
+            && (self.records.is_empty() || self.write_limit >= before.saturating_add(size));
         if !has_room {
             self.closed = true;
             return None;
@@ -163,7 +163,7 @@ impl ProducerBatch {
         self.records.push(record);
         self.records_bytes = self.records_bytes.saturating_add(size);
         self.last_append_us = now;
-        Some(self.estimated_bytes(codec, ratio_ppm) - before)
+        Some(self.estimated_bytes(codec, ratio_ppm).saturating_sub(before))
     }
 
     /// `waitedTimeMs`: how long since creation or the last re-enqueue.

@@ -10,7 +10,7 @@ use crate::sim::VecMap;
 use std::rc::Rc;
 
 use crate::protocol::ClusterImage;
-use crate::sim::{Micros, Tp};
+use crate::sim::{later, Micros, Tp};
 
 #[derive(Default)]
 pub struct ClientMetadata {
@@ -121,9 +121,9 @@ impl ClientMetadata {
             return None;
         }
         if self.need_update || !self.known() {
-            Some(self.last_attempt_us.map_or(0, |t| t + backoff_us))
+            Some(self.last_attempt_us.map_or(0, |t| later(t, backoff_us)))
         } else {
-            Some(self.last_success_us + max_age_us)
+            Some(later(self.last_success_us, max_age_us))
         }
     }
 }

@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 
 use crate::config::ProducerConfig;
 use crate::protocol::Corr;
-use crate::sim::{Micros, Prng};
+use crate::sim::{later, Micros, Prng};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConnState {
@@ -86,7 +86,7 @@ impl Conn {
 
     /// The request whose `request.timeout.ms` ends first.
     pub fn next_request_deadline(&self, cfg: &ProducerConfig) -> Option<Micros> {
-        self.in_flight.iter().map(|r| r.sent_us + cfg.request_timeout_us).min()
+        self.in_flight.iter().map(|r| later(r.sent_us, cfg.request_timeout_us)).min()
     }
 
     /// Take the in-flight request with this correlation id.
@@ -103,7 +103,7 @@ impl Conn {
             self.setup_failures += 1;
         }
         self.backoff_until_us =
-            now + exp_backoff(cfg.reconnect_backoff_us, cfg.reconnect_backoff_max_us, self.failures, rng);
+            later(now, exp_backoff(cfg.reconnect_backoff_us, cfg.reconnect_backoff_max_us, self.failures, rng));
         self.failures += 1;
         self.state = ConnState::Disconnected;
         self.in_flight.drain(..).collect()

@@ -17,7 +17,7 @@ use crate::config::{Acks, CompressionType};
 use crate::format::size::RECORD_BATCH_OVERHEAD;
 use crate::protocol::{BatchData, BatchMeta, ClientError, ClusterImage, Error, Msg, ProduceRequest, ProduceResponse};
 use crate::sim::trace::{ClientErrorName, Event, ExpiredIn};
-use crate::sim::{Micros, NodeId, Outcome, Tp};
+use crate::sim::{later, Micros, NodeId, Outcome, Tp};
 
 /// Sender passes run back to back in one kernel event before the rest continue as a
 /// new event at the same instant.
@@ -205,11 +205,13 @@ impl Producer {
         }
     }
 
-    /// `ProducerBatch.close`: build the wire form (compressing real bytes).
+    /// `ProducerBatch.close`: build the wire form (compressing real bytes, unless that
+    /// would exceed the bytes-compressed budget: then the run stops after this event and
+    /// the batch keeps its uncompressed size).
     fn close_batch(&mut self, ctx: &mut PCtx, batch: &mut ProducerBatch) {
         let codec = self.cfg.compression;
-        let size = if codec == CompressionType::None {
-            RECORD_BATCH_OVERHEAD + batch.records_bytes
+        let size = if codec == CompressionType::None || !ctx.history.may_compress(u64::from(batch.records_bytes)) {
+            RECORD_BATCH_OVERHEAD.saturating_add(batch.records_bytes)
         } else {
             let mut raw = Vec::with_capacity(batch.records_bytes as usize);
             self.workload.encode_records(ctx.history, &batch.records, batch.base_ts_ms, &mut raw);
@@ -218,7 +220,7 @@ impl Producer {
                 let observed = compressed as u64 * super::batch::RATIO_ONE_PPM / raw.len() as u64;
                 self.acc.observe_ratio(batch.tp.topic, &self.cfg, observed);
             }
-            RECORD_BATCH_OVERHEAD + compressed
+            RECORD_BATCH_OVERHEAD.saturating_add(compressed)
         };
         batch.wire = Some(Rc::new(BatchData {
             batch_id: batch.id,
@@ -229,7 +231,7 @@ impl Producer {
             control: None,
             records: Rc::from(batch.records.as_slice()),
             size_bytes: size,
-            uncompressed_bytes: RECORD_BATCH_OVERHEAD + batch.records_bytes,
+            uncompressed_bytes: RECORD_BATCH_OVERHEAD.saturating_add(batch.records_bytes),
             meta: BatchMeta {
                 codec,
                 base_timestamp_ms: batch.base_ts_ms,
@@ -618,7 +620,7 @@ impl Producer {
         if !conn.can_connect(now) {
             return false;
         }
-        let deadline_us = now + conn.setup_timeout(&self.cfg, &mut self.rng);
+        let deadline_us = later(now, conn.setup_timeout(&self.cfg, &mut self.rng));
         conn.gen += 1;
         conn.state = ConnState::Connecting { corr, deadline_us };
         ctx.trace(Event::Connecting { from: self.node, to: NodeId::broker(broker) });
@@ -711,7 +713,7 @@ impl Producer {
             for node in &ready.nodes {
                 if let Some(c) = self.conns.get(node) {
                     if c.state == ConnState::Disconnected {
-                        consider(Some(c.backoff_until_us.max(now + 1)));
+                        consider(Some(c.backoff_until_us.max(later(now, 1))));
                     }
                 }
             }
@@ -719,7 +721,7 @@ impl Producer {
         consider(self.acc.next_expiry_us(&self.cfg));
         for b in self.sent.values() {
             if !b.done {
-                consider(Some(b.created_us + self.cfg.delivery_timeout_us));
+                consider(Some(later(b.created_us, self.cfg.delivery_timeout_us)));
             }
         }
         for c in self.conns.values() {
@@ -745,13 +747,13 @@ impl Producer {
                     .filter(|c| c.state == ConnState::Disconnected && c.backoff_until_us > now)
                     .map(|c| c.backoff_until_us)
                     .min();
-                consider(Some(backoff_end.unwrap_or(now + self.cfg.reconnect_backoff_us)));
+                consider(Some(backoff_end.unwrap_or(later(now, self.cfg.reconnect_backoff_us))));
             }
         }
         consider(self.txn.next_retry_us());
         // Whatever was due now has just been done: the next pass is strictly later.
         if let Some(t) = next {
-            self.wake_sender(ctx, t.max(now + 1));
+            self.wake_sender(ctx, t.max(later(now, 1)));
         }
     }
 

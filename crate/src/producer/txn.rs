@@ -19,7 +19,7 @@ use super::{PCtx, Producer};
 use crate::protocol::{ClientError, Error, Msg};
 use crate::sim::history::{TxnOutcome, NO_TXN};
 use crate::sim::trace::{ClientErrorName, Event};
-use crate::sim::{Micros, NodeId, Tp};
+use crate::sim::{later, Micros, NodeId, Tp};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
@@ -335,7 +335,7 @@ impl Producer {
         if find_coordinator && self.txn.transactional() {
             self.txn.coordinator = None;
         }
-        self.txn.retry_at_us = Some(ctx.now + self.cfg.retry_backoff_us);
+        self.txn.retry_at_us = Some(later(ctx.now, self.cfg.retry_backoff_us));
     }
 
     /// A transactional request was lost with its connection.

@@ -176,15 +176,35 @@ pub struct Explanation {
     pub text: String,
 }
 
+/// JavaScript's largest exact integer (`Number.MAX_SAFE_INTEGER`, 2^53 - 1).
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// A seed as JSON: a number up to 2^53 - 1, above that a string of its digits, so it
+/// stays exact in JavaScript (the page, its file names) and in any JSON reader that
+/// reads numbers as doubles. The same text natively and in wasm.
+fn seed_json<S: serde::Serializer>(seed: &u64, s: S) -> Result<S::Ok, S::Error> {
+    if *seed <= MAX_SAFE_INTEGER {
+        s.serialize_u64(*seed)
+    } else {
+        s.collect_str(seed)
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub kplay_version: String,
+    /// A number, or a string above 2^53 - 1 (see [`MAX_SAFE_INTEGER`]).
+    #[serde(serialize_with = "seed_json")]
     pub seed: u64,
     pub kafka_version: String,
     /// Virtual time when the run ended.
     pub end_time_us: u64,
-    /// `idle`, `time` (run until T) or `cap` (the 24 h limit of an idle run).
+    /// `idle`, `time` (run until T), `cap` (an idle run reached the 24 h virtual-time
+    /// budget) or `budget` (the run used up another budget: see `notes`).
     pub ended_by: String,
+    /// How the run ended, when there is something to say: the budget that stopped it
+    /// (with its numbers), and timeline lines that never ran because the run ended first.
+    pub notes: Vec<String>,
     /// FNV-1a over every trace event: equal runs have equal hashes.
     pub trace_hash: String,
     pub trace_events: u64,

@@ -62,6 +62,9 @@ pub fn render(r: &Report, with_trace: bool) -> String {
         r.ended_by,
         r.trace_hash
     );
+    for note in &r.notes {
+        let _ = writeln!(o, "note: {note}");
+    }
     let s = &r.summary;
     let _ = writeln!(o);
     let _ = writeln!(o, "  sent {}   acked {}   failed {}   pending {}", s.sent, s.acked, s.failed, s.pending);

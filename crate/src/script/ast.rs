@@ -228,6 +228,9 @@ pub enum Action {
     Isolate { node: NodeRef, for_us: Option<Micros> },
     /// `heal`: every cut and isolation ends now.
     Heal,
+    /// `pause broker-N for D`: the broker process stops handling anything for D (a long
+    /// GC pause); what reaches it waits, then it carries on (kplay extension).
+    Pause { broker: u16, for_us: Micros },
     /// `C poll TOPIC`: the consumer reads what it may see now.
     Poll { consumer: usize, topic: usize },
 }

@@ -6,6 +6,10 @@
 //! `producer NAME [prop=value ...]` · `consumer NAME [prop=value ...]` ·
 //! `network [latency=D] [jitter=D] [loss=P]` · `features NAME=LEVEL ...` · `run until D|idle`.
 //! `seed`, `kafka`, `brokers`, `network`, `features` and `run` may appear at most once.
+//!
+//! Budgets checked here (`crate::budget`): the broker count, partitions per topic, the
+//! length of `run until`. Repeated names and the producers-and-consumers budget are
+//! checked after this pass by `names::dedupe`, in O(N log N) for N declarations.
 
 use super::ast::{NetworkDecl, RunUntil};
 use super::errors::Diagnostic;
@@ -14,6 +18,7 @@ use super::settings::{Loc, SetProp};
 use super::suggest;
 use super::timeline::ACTION_WORDS;
 use super::units::{self, UnitError};
+use crate::budget::Budgets;
 use crate::config::KafkaVersion;
 
 #[derive(Clone, Debug)]
@@ -43,6 +48,8 @@ pub struct RawClient {
 
 #[derive(Clone, Debug, Default)]
 pub struct Raw {
+    /// The limits the scenario is checked against.
+    pub budgets: Budgets,
     pub seed: Option<(u64, Loc)>,
     /// `seed N epoch=MS`: the wall-clock time (ms since 1970) of virtual time 0.
     pub epoch_ms: Option<i64>,
@@ -58,6 +65,14 @@ pub struct Raw {
     /// `network link A -> B ...` lines, resolved once node names are known.
     pub links: Vec<Stmt>,
     pub run: Option<(RunUntil, Loc)>,
+    /// Producer and consumer names (filled by `names::dedupe` after this pass).
+    pub clients: super::names::NameIndex,
+}
+
+impl Raw {
+    pub fn is_client(&self, name: &str) -> bool {
+        self.clients.get(name).is_some()
+    }
 }
 
 /// Reads one declaration line into `raw`.
@@ -212,11 +227,14 @@ fn brokers(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
     let at = st.loc(&st.tokens[0]);
     let count = match st.tokens.get(1) {
         Some(t) if t.kv.is_none() => match t.raw.parse::<u16>() {
-            Ok(n) if (1..=99).contains(&n) => n,
+            Ok(n) if (1..=raw.budgets.brokers).contains(&n) => n,
             _ => {
                 diags.push(st.loc(t).diag(
                     format!("invalid broker count '{}'", t.raw),
-                    "brokers takes a count from 1 to 99: brokers 3",
+                    format!(
+                        "brokers takes a count from 1 to {} (kplay's topology budget): brokers 3",
+                        raw.budgets.brokers
+                    ),
                 ));
                 1
             }
@@ -261,18 +279,15 @@ fn topic(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         diags.push(at.diag(msg, "topic names use letters, digits, '.', '_' and '-'"));
         return;
     }
-    if raw.topics.iter().any(|t| t.name == name) {
-        diags.push(at.diag(format!("Topic '{name}' already exists."), "declare each topic once"));
-        return;
-    }
+    let max_partitions = raw.budgets.partitions_per_topic;
     let mut t = RawTopic { name, at, partitions: None, replication_factor: None, assignment: None, props: vec![] };
     for tok in &st.tokens[2..] {
         let Some(p) = expect_prop(st, tok, "topic option or config", diags) else { continue };
         match p.name.as_str() {
             "partitions" => match p.value.parse::<u32>() {
-                Ok(n) if (1..=10_000).contains(&n) => t.partitions = Some((n, p.whole.clone())),
+                Ok(n) if (1..=max_partitions).contains(&n) => t.partitions = Some((n, p.whole.clone())),
                 Ok(0) => diags.push(p.val.diag("Number of partitions must be larger than 0.", "write partitions=1 or more")),
-                _ => diags.push(p.val.diag(format!("invalid partition count '{}'", p.value), "partitions takes a whole number from 1 to 10000")),
+                _ => diags.push(p.val.diag(format!("invalid partition count '{}'", p.value), format!("partitions takes a whole number from 1 to {max_partitions} (kplay's topology budget)"))),
             },
             "replication.factor" => match p.value.parse::<i64>() {
                 Ok(n) if n <= 0 => diags.push(p.val.diag("Replication factor must be larger than 0.", "write replication.factor=1 or more")),
@@ -350,26 +365,9 @@ fn client(raw: &mut Raw, st: &Stmt, producer: bool, diags: &mut Vec<Diagnostic>)
         ));
         return;
     }
-    if let Some(prev) = raw
-        .producers
-        .iter()
-        .map(|c| ("producer", c))
-        .chain(raw.consumers.iter().map(|c| ("consumer", c)))
-        .find(|(_, c)| c.name == name)
-    {
-        diags.push(at.diag(
-            format!("'{name}' is already declared as a {} on line {}", prev.0, prev.1.at.line),
-            "give each producer and consumer its own name",
-        ));
-        return;
-    }
     let props = st.tokens[2..].iter().filter_map(|t| expect_prop(st, t, &format!("{kind} property"), diags)).collect();
-    let c = RawClient { name, at, props };
-    if producer {
-        raw.producers.push(c)
-    } else {
-        raw.consumers.push(c)
-    }
+    let list = if producer { &mut raw.producers } else { &mut raw.consumers };
+    list.push(RawClient { name, at, props });
 }
 
 fn duration_error(text: &str, e: &UnitError) -> String {
@@ -430,6 +428,14 @@ fn run(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         RunUntil::Idle
     } else {
         match units::parse_duration_us(&t.raw) {
+            Ok(us) if us > raw.budgets.virtual_time_us => {
+                let max = crate::budget::duration_text(raw.budgets.virtual_time_us);
+                diags.push(st.loc(t).diag(
+                    format!("run until {} is longer than kplay's virtual-time budget of {max}", t.raw),
+                    format!("a run may last at most {max} of virtual time: write run until {max} or less, or run until idle"),
+                ));
+                return;
+            }
             Ok(us) => RunUntil::Time(us),
             Err(e) => {
                 diags.push(st.loc(t).diag(format!("invalid run time '{}'", t.raw), duration_error(&t.raw, &e)));

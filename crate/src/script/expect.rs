@@ -344,11 +344,11 @@ fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
         if n.consumers.iter().any(|x| x == c) {
             return Ok(());
         }
-        let hint = suggest::did_you_mean(c, n.consumers.iter().map(String::as_str));
-        return Err((
-            format!("unknown consumer '{c}'"),
-            if hint.is_empty() { "declare it: consumer NAME".into() } else { hint },
-        ));
+        let hint = match n.closest(c, || n.consumers.iter().map(String::as_str)) {
+            Some(x) => format!("did you mean consumers.{x}.records?"),
+            None => format!("declare it: consumer {c}"),
+        };
+        return Err((format!("unknown consumer '{c}'"), hint));
     }
     let hint = match suggest::closest(name, SUMMARY.iter().chain(PERF).copied()) {
         Some(s) => format!("did you mean {s}?"),

@@ -10,6 +10,10 @@
 //! `(first + 1 + (shift + j - 1) % (n - 1)) % n`, where `shift` starts at 0 and grows by
 //! one after every n partitions. With 3 brokers and RF 3: p0 = 1,2,3; p1 = 2,3,1;
 //! p2 = 3,1,2; p3 = 1,3,2. Broker ids are 1-based (`broker-1` is index 0).
+//!
+//! Budgets: replicas (partitions × replication factor, over all topics) are counted
+//! before any placement is built, so a topology over budget costs nothing to reject;
+//! clients past the producers-and-consumers budget (already diagnosed) are not resolved.
 
 use super::ast::{ConsumerDecl, Features, ProducerDecl, RunUntil, Scenario, TopicDecl};
 use super::decls::{Raw, RawTopic};
@@ -19,6 +23,7 @@ use super::props::Role;
 use super::server_rules as server;
 use super::settings::Settings;
 use super::suggest;
+use crate::budget::group;
 use crate::config::{EffectiveConfig, KafkaVersion};
 
 /// Kafka's rack-unaware assignment with start index 0 and shift 0 (see module docs).
@@ -61,10 +66,12 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
     roles.push(bset.role_config("brokers", |_, _| None));
 
     let mut topics = vec![];
+    let mut replicas = 0u64;
     for t in &raw.topics {
         let mut tset = Settings::build(Role::Topic, &t.props, v, diags);
         server::inherit_topic(&mut tset, &bset);
-        let (partitions, rf, assignment) = placement(t, &bset, count, diags);
+        let over = replica_budget(t, &bset, count, raw.budgets.replicas, &mut replicas, diags);
+        let (partitions, rf, assignment) = if over { (1, 1, vec![vec![1]]) } else { placement(t, &bset, count, diags) };
         notes.extend(server::min_isr_note(&t.name, &tset, rf, v));
         roles.push(tset.role_config(&t.name, |_, _| None));
         let config = server::topic_config(&tset);
@@ -72,7 +79,8 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
     }
 
     let mut producers = vec![];
-    for (index, p) in raw.producers.iter().enumerate() {
+    let clients = usize::try_from(raw.budgets.clients).unwrap_or(usize::MAX);
+    for (index, p) in raw.producers.iter().enumerate().take(clients) {
         let mut pset = Settings::build(Role::Producer, &p.props, v, diags);
         let cx = producer_rules::Ctx { name: &p.name, index, version: v, at: &p.at };
         let config = producer_rules::resolve(&cx, &mut pset, &mut notes, diags);
@@ -92,7 +100,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
     }
 
     let mut consumers = vec![];
-    for c in &raw.consumers {
+    for c in raw.consumers.iter().take(clients.saturating_sub(producers.len())) {
         let cset = Settings::build(Role::Consumer, &c.props, v, diags);
         roles.push(cset.role_config(&c.name, |_, _| None));
         consumers.push(ConsumerDecl { name: c.name.clone(), config: server::consumer_config(&cset) });
@@ -183,6 +191,50 @@ fn defaults_note(v: KafkaVersion, declared: bool) -> String {
     format!(
         "Defaults are those of Kafka {v}{from}: producer linger.ms={linger}, acks={acks}, enable.idempotence={idem}."
     )
+}
+
+/// Adds the topic's replicas to `total`; true (with a diagnostic on the topic line) when
+/// that takes the total over the budget. Nothing is placed for such a topic.
+fn replica_budget(
+    t: &RawTopic,
+    b: &Settings,
+    brokers: u16,
+    limit: u64,
+    total: &mut u64,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let partitions = match (&t.assignment, &t.partitions) {
+        (Some((lists, _)), _) => lists.len() as u64,
+        (None, Some((p, _))) => u64::from(*p),
+        (None, None) => 1,
+    };
+    let rf = match (&t.assignment, &t.replication_factor) {
+        (Some((lists, _)), _) => lists.first().map_or(1, Vec::len) as u64,
+        (None, Some((rf, _))) => u64::from(*rf),
+        (None, None) => u64::try_from(b.int("default.replication.factor", 1)).unwrap_or(1),
+    }
+    .clamp(1, u64::from(brokers.max(1)));
+    let before = *total;
+    *total = total.saturating_add(partitions * rf);
+    if before > limit || *total <= limit {
+        return false;
+    }
+    let loc = t.partitions.as_ref().map_or(&t.at, |(_, loc)| loc);
+    let all = if before == 0 { String::new() } else { format!(", {} in all", group(*total)) };
+    diags.push(loc.diag(
+        format!(
+            "topic {} holds {} replicas ({} partitions × replication factor {rf}){all}: over kplay's budget of {} replicas",
+            t.name,
+            group(partitions * rf),
+            group(partitions),
+            group(limit)
+        ),
+        format!(
+            "use fewer partitions or a smaller replication.factor: all topics together may hold {} replicas (kplay's topology budget)",
+            group(limit)
+        ),
+    ));
+    true
 }
 
 /// Partition count, replication factor and replica lists of a topic.

@@ -165,6 +165,31 @@ impl Settings {
     }
 }
 
+/// A few of the role's properties, for hints that have nothing closer to offer.
+fn examples(role: Role) -> &'static str {
+    match role {
+        Role::Producer => "acks, linger.ms, batch.size, enable.idempotence, retries, transactional.id",
+        Role::Broker => "min.insync.replicas, unclean.leader.election.enable, log.flush.interval.messages",
+        Role::Topic => "min.insync.replicas, unclean.leader.election.enable, flush.messages, segment.bytes",
+        Role::Consumer => "isolation.level",
+    }
+}
+
+/// Where a word that is no Kafka property belongs, when it is one of kplay's own.
+fn kplay_word_hint(role: Role, name: &str) -> Option<String> {
+    let s = match name {
+        "count" | "every" | "key" | "value" | "size" | "partition" | "sync" | "resend" | "mode" | "api" | "for" => {
+            format!("{name}= is an option of a timeline action (at 0ms app send TOPIC count=10 every=1ms ...), not a {} property", role.name())
+        }
+        "latency" | "jitter" | "loss" => format!("{name}= goes on the network line: network {name}=..."),
+        "lost" | "duplicated" | "reordered" | "failed" | "acked" | "sent" | "delivered" | "pending" => {
+            format!("{name} is a report field: check it with expect {name}=0")
+        }
+        _ => return None,
+    };
+    Some(s)
+}
+
 fn unknown(role: Role, prop: &SetProp, v: KafkaVersion) -> Diagnostic {
     let name = prop.name.as_str();
     let message = if name.is_empty() {
@@ -172,14 +197,26 @@ fn unknown(role: Role, prop: &SetProp, v: KafkaVersion) -> Diagnostic {
     } else {
         format!("Unknown {} property '{}'", role.name(), name)
     };
-    let hint = if let Some(def) = table(role).iter().find(|d| d.name == name) {
+    let hint = if name.is_empty() {
+        format!("write name=value without spaces around '=': {} properties include {}", role.name(), examples(role))
+    } else if let Some(h) = kplay_word_hint(role, name) {
+        h
+    } else if let Some(def) = table(role).iter().find(|d| d.name == name) {
         format!("{name} does not exist in Kafka {v}: it was added in {}.{}", def.since.0, def.since.1)
     } else if let Some(h) = misplaced_hint(role, name) {
         h
     } else {
         let others: Vec<Role> = roles_having(name).into_iter().filter(|r| *r != role).collect();
         if others.is_empty() {
-            suggest::did_you_mean(name, table(role).iter().filter(|d| d.exists_in(v)).map(|d| d.name))
+            match suggest::closest(name, table(role).iter().filter(|d| d.exists_in(v)).map(|d| d.name)) {
+                Some(c) => format!("did you mean {c}?"),
+                None => format!(
+                    "not a Kafka {} property (kplay knows Kafka {v}'s); {} properties include {}",
+                    role.name(),
+                    role.name(),
+                    examples(role)
+                ),
+            }
         } else {
             let kinds: Vec<&str> = others.iter().map(|r| r.name()).collect();
             let lines: Vec<&str> = others.iter().map(|r| r.line()).collect();

@@ -2,7 +2,9 @@
 //!
 //! A small xorshift PRNG (fixed seeds, so failures reproduce) generates random byte
 //! strings, random mixes of scenario words, and mutations of a valid scenario; every
-//! result must be `Ok` or a list of diagnostics with sane positions.
+//! result must be `Ok` or a list of diagnostics with sane positions, each naming its
+//! offending word and saying how to fix it (a hint). Each generator runs 3,000 cases;
+//! `KPLAY_FUZZ_CASES=N` runs N (the long mode).
 
 use super::parse;
 
@@ -113,6 +115,10 @@ at 0ms app begin\nat 0ms app send orders count=10 key=k{i%3} value=\"v\"\nat 1ms
 at 2ms crash leader orders/1 mode=power\nat 3ms drop broker-1 -> app count=2\nat 9ms audit poll orders\n\
 run until 1s\nexpect lost=0 consumers.audit.records>=0\n";
 
+fn cases() -> usize {
+    std::env::var("KPLAY_FUZZ_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(3_000)
+}
+
 fn check(text: &str) {
     let lines = u32::try_from(text.split('\n').count()).unwrap_or(u32::MAX);
     match parse(text) {
@@ -123,6 +129,8 @@ fn check(text: &str) {
                 assert!(d.line >= 1 && d.line <= lines, "{d:?} in {text:?}");
                 assert!(d.column >= 1 && d.end_column >= d.column, "{d:?} in {text:?}");
                 assert!(!d.message.is_empty());
+                assert!(!d.hint.is_empty(), "no hint: {d:?} in {text:?}");
+                assert!(!d.word.is_empty(), "no word: {d:?} in {text:?}");
             }
         }
     }
@@ -131,7 +139,7 @@ fn check(text: &str) {
 #[test]
 fn random_bytes_never_panic() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    for _ in 0..3_000 {
+    for _ in 0..cases() {
         let len = rng.below(200);
         let bytes: Vec<u8> = (0..len).map(|_| (rng.next() & 0xff) as u8).collect();
         check(&String::from_utf8_lossy(&bytes));
@@ -144,7 +152,7 @@ fn random_bytes_never_panic() {
 #[test]
 fn random_word_salad_never_panics() {
     let mut rng = Rng(42);
-    for _ in 0..3_000 {
+    for _ in 0..cases() {
         let mut text = String::new();
         for _ in 0..rng.below(40) {
             text.push_str(WORDS[rng.below(WORDS.len())]);
@@ -161,7 +169,7 @@ fn mutations_of_a_valid_scenario_never_panic() {
     assert!(parse(VALID).is_ok(), "{:?}", parse(VALID).err());
     let chars: Vec<char> = VALID.chars().collect();
     let mut rng = Rng(7);
-    for _ in 0..3_000 {
+    for _ in 0..cases() {
         let mut c = chars.clone();
         for _ in 0..1 + rng.below(4) {
             let i = rng.below(c.len());
@@ -170,7 +178,10 @@ fn mutations_of_a_valid_scenario_never_panic() {
                     c.remove(i);
                 }
                 1 => c.insert(i, "= ->{}\"#\n0é-9.%".chars().nth(rng.below(16)).unwrap_or('x')),
-                _ => c.swap(i, rng.below(chars.len())),
+                _ => {
+                    let j = rng.below(c.len());
+                    c.swap(i, j);
+                }
             }
         }
         check(&c.into_iter().collect::<String>());
@@ -233,6 +244,28 @@ fn weird_inputs() {
         "expect \u{feff}lost=0",
         "x\u{2028}y",
     ] {
+        check(text);
+    }
+}
+
+/// The cases the issue named: each comes back with its word and a hint.
+#[test]
+fn every_diagnostic_names_its_word_and_a_fix() {
+    let cases = [
+        ("producer app zzzz=1", "zzzz", "producer properties include acks"),
+        ("producer app =1", "=1", "write name=value without spaces around '='"),
+        ("producer app\nat 0ms app send nope", "nope", "declare it first: topic nope partitions=1"),
+        ("producer app\ntopic t\nat 0ms app send t value=\"abc", "\"abc", "close the string"),
+        ("producer app linger.ms=", "linger.ms=", "linger.ms"),
+        ("topic", "topic", "write topic NAME"),
+        ("topic t flush.mss=1", "flush.mss", "did you mean flush.ms?"),
+        ("producer app count=3", "count", "option of a timeline action"),
+    ];
+    for (text, word, hint) in cases {
+        let diags = parse(text).expect_err(text);
+        let d = &diags[0];
+        assert_eq!(d.word, word, "{text:?}: {d:?}");
+        assert!(d.hint.contains(hint), "{text:?}: {d:?}");
         check(text);
     }
 }

@@ -4,18 +4,20 @@
 //! `P flush|begin|commit|abort`, `P restart [resend=unacked]`, `C poll TOPIC`,
 //! `crash broker-N|leader TOPIC/P [mode=process|power]`, `restart broker-N`,
 //! `drop A -> B [count=N]`, `delay A -> B by=D [count=N]`, `cut A -> B [for D]`,
-//! `isolate NODE [for D]`, `heal`.
-//! Nodes are `broker-N`, a declared producer, or `controller`. Option parsing and key
-//! templates live in `timeline_opts`.
+//! `isolate NODE [for D]`, `heal`, `shutdown broker-N`, `pause broker-N for D`.
+//! Nodes are `broker-N`, a declared producer, or `controller`. Fault actions are read in
+//! `timeline_faults`; option parsing and key templates live in `timeline_opts`.
 
-use super::ast::{Action, CrashMode, CrashTarget, NodeRef, Scenario, Timed, ValueSpec};
+use super::ast::{Action, NodeRef, Scenario, Timed, ValueSpec};
 use super::decls::Raw;
 use super::errors::Diagnostic;
+use super::names::NameIndex;
 use super::parser::Stmt;
 use super::settings::Loc;
 use super::suggest;
 use super::timeline_opts::{duration_hint, Opts};
 use super::units;
+use std::cell::Cell;
 
 /// Words that start a fault action (and so cannot name a producer or consumer).
 /// Message kinds a `drop ... api=` rule can single out (Kafka API names, plus the TCP
@@ -36,10 +38,11 @@ pub const API_NAMES: &[&str] = &[
     "ConnectOk",
 ];
 
-pub const ACTION_WORDS: &[&str] = &["crash", "cut", "delay", "drop", "heal", "isolate", "restart", "shutdown"];
+pub const ACTION_WORDS: &[&str] = &["crash", "cut", "delay", "drop", "heal", "isolate", "pause", "restart", "shutdown"];
 const PRODUCER_VERBS: &[&str] = &["send", "flush", "close", "init", "begin", "commit", "abort", "restart"];
 
-/// What pass 2 may refer to.
+/// What pass 2 may refer to. Lookups by name bisect sorted indexes, so checking N
+/// timeline lines against M declarations costs O(N log M).
 pub struct Names {
     /// Producer name and whether it has a transactional.id.
     pub producers: Vec<(String, bool)>,
@@ -47,39 +50,80 @@ pub struct Names {
     /// Topic name and partition count.
     pub topics: Vec<(String, u32)>,
     pub brokers: u16,
+    pub budgets: crate::budget::Budgets,
+    producer_index: NameIndex,
+    consumer_index: NameIndex,
+    topic_index: NameIndex,
+    /// "Did you mean" searches among declared names so far (see [`Names::closest`]).
+    searches: Cell<u32>,
 }
+
+/// Searches for a close declared name cost O(declarations) each; after this many in one
+/// parse, hints stop offering names, so a file full of misspelt names still parses in
+/// near-linear time.
+const NAME_SEARCHES: u32 = 64;
 
 impl Names {
     pub fn new(s: &Scenario, raw: &Raw) -> Names {
-        let mut producers: Vec<(String, bool)> =
-            s.producers.iter().map(|p| (p.name.clone(), p.config.transactional_id.is_some())).collect();
-        // Keep producers whose config failed, so their actions are still checked.
-        for p in &raw.producers {
-            if !producers.iter().any(|(n, _)| *n == p.name) {
-                producers.push((p.name.clone(), p.props.iter().any(|x| x.name == "transactional.id")));
-            }
-        }
+        // Every declared producer, in declaration order (the scenario's indexes), also
+        // those whose config failed, so their actions are still checked.
+        let producers: Vec<(String, bool)> = raw
+            .producers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let txn = match s.producers.get(i) {
+                    Some(d) => d.config.transactional_id.is_some(),
+                    None => p.props.iter().any(|x| x.name == "transactional.id"),
+                };
+                (p.name.clone(), txn)
+            })
+            .collect();
+        let consumers: Vec<String> = s.consumers.iter().map(|c| c.name.clone()).collect();
+        let topics: Vec<(String, u32)> = s.topics.iter().map(|t| (t.name.clone(), t.partitions)).collect();
         Names {
+            producer_index: NameIndex::new(producers.iter().map(|(n, _)| n.as_str())),
+            consumer_index: NameIndex::new(consumers.iter().map(String::as_str)),
+            topic_index: NameIndex::new(topics.iter().map(|(n, _)| n.as_str())),
             producers,
-            consumers: s.consumers.iter().map(|c| c.name.clone()).collect(),
-            topics: s.topics.iter().map(|t| (t.name.clone(), t.partitions)).collect(),
+            consumers,
+            topics,
             brokers: s.brokers,
+            budgets: raw.budgets,
+            searches: Cell::new(0),
         }
     }
-    fn producer(&self, name: &str) -> Option<usize> {
-        self.producers.iter().position(|(n, _)| n == name)
+
+    /// The declared name closest to `word` among `cands()`, while searches remain.
+    pub fn closest<'a, I: IntoIterator<Item = &'a str>>(
+        &self,
+        word: &str,
+        cands: impl FnOnce() -> I,
+    ) -> Option<&'a str> {
+        let n = self.searches.get();
+        if n >= NAME_SEARCHES {
+            return None;
+        }
+        self.searches.set(n + 1);
+        suggest::closest(word, cands())
+    }
+    pub(super) fn producer(&self, name: &str) -> Option<usize> {
+        self.producer_index.get(name)
     }
     fn consumer(&self, name: &str) -> Option<usize> {
-        self.consumers.iter().position(|n| n == name)
+        self.consumer_index.get(name)
+    }
+    pub fn topic_named(&self, name: &str) -> Option<usize> {
+        self.topic_index.get(name)
     }
     pub fn topic(&self, st: &Stmt, i: usize, diags: &mut Vec<Diagnostic>) -> Option<usize> {
         let Some(t) = st.tokens.get(i) else {
             diags.push(st.end_loc().diag("missing topic name", "name a declared topic"));
             return None;
         };
-        let found = self.topics.iter().position(|(n, _)| *n == t.text);
+        let found = self.topic_named(&t.text);
         if found.is_none() {
-            let hint = match suggest::closest(&t.text, self.topics.iter().map(|(n, _)| n.as_str())) {
+            let hint = match self.closest(&t.text, || self.topics.iter().map(|(n, _)| n.as_str())) {
                 Some(c) => format!("did you mean {c}?"),
                 None => format!("declare it first: topic {} partitions=1", t.text),
             };
@@ -88,11 +132,14 @@ impl Names {
         found
     }
     fn broker_names(&self) -> Vec<String> {
+        if self.searches.get() >= NAME_SEARCHES {
+            return Vec::new();
+        }
         (1..=self.brokers).map(|i| format!("broker-{i}")).collect()
     }
 
     /// A network node: `broker-N`, a producer, or `controller`.
-    pub fn node(&self, st: &Stmt, i: usize, diags: &mut Vec<Diagnostic>) -> Option<NodeRef> {
+    pub(super) fn node(&self, st: &Stmt, i: usize, diags: &mut Vec<Diagnostic>) -> Option<NodeRef> {
         let Some(t) = st.tokens.get(i) else {
             diags.push(st.end_loc().diag("missing node name", "name broker-N, a producer, or controller"));
             return None;
@@ -119,14 +166,17 @@ impl Names {
         let hint = if self.consumer(w).is_some() {
             format!("{w} is a consumer; network faults apply to brokers, producers and the controller")
         } else {
-            let mut cands = self.broker_names();
-            cands.extend(self.producers.iter().map(|(n, _)| n.clone()));
-            cands.push("controller".into());
-            let h = suggest::did_you_mean(w, cands.iter().map(String::as_str));
-            if h.is_empty() {
-                "name broker-N, a declared producer, or controller".into()
-            } else {
-                h
+            let brokers = self.broker_names();
+            let cands = || {
+                brokers
+                    .iter()
+                    .map(String::as_str)
+                    .chain(self.producers.iter().map(|(n, _)| n.as_str()))
+                    .chain(["controller"])
+            };
+            match self.closest(w, cands) {
+                Some(c) => format!("did you mean {c}?"),
+                None => "name broker-N, a declared producer, or controller".into(),
             }
         };
         diags.push(st.loc(t).diag(format!("unknown node '{w}'"), hint));
@@ -141,215 +191,29 @@ pub fn statement(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ti
         return None;
     };
     let at_us = match units::parse_duration_us(&tt.raw) {
+        Ok(us) if us > n.budgets.virtual_time_us => {
+            let max = crate::budget::duration_text(n.budgets.virtual_time_us);
+            diags.push(st.loc(tt).diag(
+                format!("at {} is past kplay's virtual-time budget of {max}: it could never run", tt.raw),
+                format!("schedule actions at {max} or earlier (a run lasts at most {max} of virtual time)"),
+            ));
+            None
+        }
         Ok(us) => Some(us),
         Err(e) => {
             diags.push(st.loc(tt).diag(format!("invalid time '{}'", tt.raw), duration_hint(&tt.raw, &e)));
             None
         }
     };
-    let action = action(n, st, diags);
+    let action = match st.tokens.get(2).map(|t| t.raw.as_str()) {
+        Some(w) if ACTION_WORDS.contains(&w) => super::timeline_faults::action(n, st, diags),
+        Some(_) => client_action(n, st, diags),
+        None => {
+            diags.push(st.end_loc().diag("missing action", "e.g. app send orders, crash broker-1, heal"));
+            None
+        }
+    };
     Some(Timed { at_us: at_us?, line: st.line, action: action? })
-}
-
-fn action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
-    let Some(t) = st.tokens.get(2) else {
-        diags.push(st.end_loc().diag("missing action", "e.g. app send orders, crash broker-1, heal"));
-        return None;
-    };
-    match t.raw.as_str() {
-        "crash" => crash(n, st, diags),
-        "restart" => {
-            let node = n.node(st, 3, diags)?;
-            Opts::parse(st, 4, &[], &[], diags).finish(diags)?;
-            match node {
-                NodeRef::Broker(b) => Some(Action::RestartBroker { broker: b }),
-                NodeRef::Producer(p) => {
-                    let name = &n.producers[p].0;
-                    diags.push(st.loc_at(3).diag(
-                        "restart takes a broker",
-                        format!("to restart the producer, write at TIME {name} restart"),
-                    ));
-                    None
-                }
-                NodeRef::Controller => {
-                    diags.push(
-                        st.loc_at(3).diag("kplay cannot restart the controller", "restart a broker: restart broker-N"),
-                    );
-                    None
-                }
-            }
-        }
-        "drop" | "cut" | "delay" => link(n, st, t.raw.as_str(), diags),
-        "shutdown" => {
-            let node = n.node(st, 3, diags)?;
-            Opts::parse(st, 4, &[], &[], diags).finish(diags)?;
-            match node {
-                NodeRef::Broker(b) => Some(Action::Shutdown { broker: b }),
-                NodeRef::Producer(p) => {
-                    let name = &n.producers[p].0;
-                    diags.push(
-                        st.loc_at(3).diag(
-                            "shutdown takes a broker",
-                            format!("to close the producer, write at TIME {name} close"),
-                        ),
-                    );
-                    None
-                }
-                NodeRef::Controller => {
-                    diags.push(
-                        st.loc_at(3)
-                            .diag("kplay cannot shut the controller down", "shut a broker down: shutdown broker-N"),
-                    );
-                    None
-                }
-            }
-        }
-        "isolate" => {
-            let node = n.node(st, 3, diags);
-            let opts = Opts::parse(st, 4, &["for"], &[], diags);
-            let for_us = opts.duration_opt("for", diags);
-            opts.finish(diags)?;
-            Some(Action::Isolate { node: node?, for_us: for_us? })
-        }
-        "heal" => {
-            Opts::parse(st, 3, &[], &[], diags).finish(diags)?;
-            Some(Action::Heal)
-        }
-        _ => client_action(n, st, diags),
-    }
-}
-
-fn crash(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
-    let (target, next) = if st.tokens.get(3).is_some_and(|t| t.raw == "leader") {
-        (leader_of(n, st, diags), 5)
-    } else {
-        let target = match n.node(st, 3, diags)? {
-            NodeRef::Broker(b) => Some(CrashTarget::Broker(b)),
-            NodeRef::Producer(p) => {
-                let name = &n.producers[p].0;
-                diags.push(st.loc_at(3).diag(
-                    "crash takes broker-N or leader TOPIC/P",
-                    format!("to kill and restart the producer, write at TIME {name} restart"),
-                ));
-                None
-            }
-            NodeRef::Controller => {
-                diags.push(st.loc_at(3).diag(
-                    "kplay cannot crash the controller",
-                    "crash a broker: crash broker-N or crash leader TOPIC/P",
-                ));
-                None
-            }
-        };
-        (target, 4)
-    };
-    let opts = Opts::parse(st, next, &["mode"], &[], diags);
-    let mode = match opts.get("mode") {
-        None => Some(CrashMode::Process),
-        Some((v, _)) if v == "process" => Some(CrashMode::Process),
-        Some((v, _)) if v == "power" => Some(CrashMode::Power),
-        Some((v, loc)) => {
-            diags.push(loc.diag(
-                format!("unknown crash mode '{v}'"),
-                "mode=process (page cache survives) or mode=power (only flushed data survives)",
-            ));
-            None
-        }
-    };
-    opts.finish(diags)?;
-    Some(Action::Crash { target: target?, mode: mode? })
-}
-
-fn leader_of(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<CrashTarget> {
-    let Some(t) = st.tokens.get(4) else {
-        diags.push(st.end_loc().diag("crash leader needs TOPIC/PARTITION", "write crash leader orders/0"));
-        return None;
-    };
-    let Some((topic, part)) = t.text.rsplit_once('/') else {
-        diags.push(
-            st.loc(t).diag(format!("expected TOPIC/PARTITION, found '{}'", t.raw), "write crash leader orders/0"),
-        );
-        return None;
-    };
-    let Some(ti) = n.topics.iter().position(|(name, _)| name == topic) else {
-        let hint = suggest::did_you_mean(topic, n.topics.iter().map(|(x, _)| x.as_str()));
-        diags.push(st.loc(t).diag(format!("unknown topic '{topic}'"), hint));
-        return None;
-    };
-    let count = n.topics[ti].1;
-    match part.parse::<u32>() {
-        Ok(p) if p < count => Some(CrashTarget::LeaderOf { topic: ti, partition: p }),
-        _ => {
-            diags.push(st.loc(t).diag(
-                format!("topic {topic} has no partition '{part}'"),
-                format!("partitions are numbered 0 to {}", count.saturating_sub(1)),
-            ));
-            None
-        }
-    }
-}
-
-fn link(n: &Names, st: &Stmt, verb: &str, diags: &mut Vec<Diagnostic>) -> Option<Action> {
-    let from = n.node(st, 3, diags);
-    if !st.tokens.get(4).is_some_and(|t| t.is_arrow()) {
-        diags.push(
-            st.loc_at(4).diag(format!("{verb} needs a direction: A -> B"), format!("write {verb} broker-1 -> app")),
-        );
-        return None;
-    }
-    let to = n.node(st, 5, diags);
-    let (from, to) = (from?, to?);
-    if from == to {
-        diags.push(st.loc_at(5).diag("a link needs two different nodes", "name the node at the other end"));
-        return None;
-    }
-    if !matches!(from, NodeRef::Broker(_)) && !matches!(to, NodeRef::Broker(_)) {
-        diags.push(st.loc_at(5).diag(
-            "no such link: producers and the controller talk only to brokers",
-            "one end of the link must be a broker",
-        ));
-        return None;
-    }
-    if verb == "delay" {
-        let opts = Opts::parse(st, 6, &["by", "count", "api"], &[], diags);
-        let count = opts.count_u32("count", 1, diags);
-        let by = opts.duration_opt("by", diags);
-        let api = api_opt(&opts, diags);
-        if opts.get("by").is_none() {
-            diags.push(st.end_loc().diag("delay needs by=DURATION", "write delay app -> broker-1 by=200ms"));
-            return None;
-        }
-        opts.finish(diags)?;
-        return Some(Action::Delay { from, to, by_us: by??, count: count?, api: api? });
-    }
-    if verb == "drop" {
-        let opts = Opts::parse(st, 6, &["count", "api"], &[], diags);
-        let count = opts.count_u32("count", 1, diags);
-        let api = api_opt(&opts, diags);
-        opts.finish(diags)?;
-        Some(Action::Drop { from, to, count: count?, api: api? })
-    } else {
-        let opts = Opts::parse(st, 6, &["for"], &[], diags);
-        let for_us = opts.duration_opt("for", diags);
-        opts.finish(diags)?;
-        Some(Action::Cut { from, to, for_us: for_us? })
-    }
-}
-
-/// `api=NAME` on drop and delay: one Kafka API.
-fn api_opt(opts: &Opts, diags: &mut Vec<Diagnostic>) -> Option<Option<&'static str>> {
-    match opts.get("api") {
-        None => Some(None),
-        Some((v, loc)) => match API_NAMES.iter().find(|a| **a == v.as_str()) {
-            Some(a) => Some(Some(*a)),
-            None => {
-                let hint = super::suggest::did_you_mean(v, API_NAMES.iter().copied());
-                let hint = if hint.is_empty() { format!("APIs: {}", API_NAMES.join(", ")) } else { hint };
-                diags.push(loc.diag(format!("unknown API '{v}'"), hint));
-                None
-            }
-        },
-    }
 }
 
 fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
@@ -379,14 +243,18 @@ fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ac
         };
     }
     let Some(p) = n.producer(&who.raw) else {
-        let mut cands: Vec<&str> =
-            n.producers.iter().map(|(x, _)| x.as_str()).chain(n.consumers.iter().map(String::as_str)).collect();
-        cands.extend(ACTION_WORDS);
-        let hint = suggest::did_you_mean(&who.raw, cands);
-        let hint = if hint.is_empty() {
-            "an action starts with a producer, a consumer, or crash/restart/drop/cut/isolate/heal".into()
-        } else {
-            hint
+        let cands = || {
+            n.producers
+                .iter()
+                .map(|(x, _)| x.as_str())
+                .chain(n.consumers.iter().map(String::as_str))
+                .chain(ACTION_WORDS.iter().copied())
+        };
+        // After the name searches run out, action words are still offered.
+        let hint = match n.closest(&who.raw, cands).or_else(|| suggest::closest(&who.raw, ACTION_WORDS.iter().copied()))
+        {
+            Some(c) => format!("did you mean {c}?"),
+            None => "an action starts with a producer, a consumer, or crash/restart/drop/cut/isolate/heal".into(),
         };
         diags.push(st.loc(who).diag(format!("unknown producer, consumer or action '{}'", who.raw), hint));
         return None;

@@ -90,6 +90,10 @@ pub struct History {
     app_seq: Vec<u32>,
     /// Records whose callback has run (for a run's progress).
     pub completed: u64,
+    /// Record bytes producers have compressed (real bytes are built for compression).
+    pub compressed_bytes: u64,
+    /// The bytes-compressed budget (`crate::budget`); the kernel sets it.
+    pub compressed_limit: u64,
 }
 
 impl History {
@@ -103,6 +107,13 @@ impl History {
         self.app_seq[p] += 1;
         self.records.push(rec);
         (self.records.len() - 1) as u32
+    }
+
+    /// Whether `bytes` more may be compressed within the budget; counts them either way
+    /// (a run over the budget stops before its next event).
+    pub fn may_compress(&mut self, bytes: u64) -> bool {
+        self.compressed_bytes = self.compressed_bytes.saturating_add(bytes);
+        self.compressed_bytes <= self.compressed_limit
     }
 
     pub fn record(&self, id: u32) -> &RecordRec {

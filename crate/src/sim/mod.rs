@@ -28,6 +28,14 @@ pub use vecmap::{VecMap, VecSet};
 /// Virtual time in microseconds.
 pub type Micros = u64;
 
+/// `t + d`, saturating at the end of time. Kafka-valid durations reach `u64::MAX` µs
+/// (`linger.ms=9223372036854775807`, `cut ... for 18446744073709551615us`): a deadline
+/// that far away must stay in the future, never wrap into the past. A kernel event at
+/// `u64::MAX` never runs, since every run ends within its virtual-time budget.
+pub fn later(t: Micros, d: Micros) -> Micros {
+    t.saturating_add(d)
+}
+
 pub const MS: Micros = 1_000;
 pub const SEC: Micros = 1_000_000;
 
@@ -45,7 +53,7 @@ pub fn fmt_us(us: Micros) -> String {
         "0ms".to_string()
     } else if us >= SEC {
         // Rounded to the millisecond.
-        let ms = (us + MS / 2) / MS;
+        let ms = us.saturating_add(MS / 2) / MS;
         with_fraction(ms / 1000, ms % 1000, "s")
     } else if us >= MS {
         with_fraction(us / MS, us % MS, "ms")
@@ -66,5 +74,13 @@ mod tests {
         assert_eq!(fmt_us(30_120 * MS), "30.12s");
         assert_eq!(fmt_us(250), "250us");
         assert_eq!(fmt_us(1_250), "1.25ms");
+    }
+
+    /// Cargo.toml's dev profile (which `cargo test` uses) keeps overflow checks on, so
+    /// every test layer catches an arithmetic wrap as a panic.
+    #[test]
+    fn tests_run_with_overflow_checks() {
+        let wrapped = std::panic::catch_unwind(|| std::hint::black_box(u64::MAX) + std::hint::black_box(1u64));
+        assert!(wrapped.is_err(), "overflow checks are off in the test profile");
     }
 }

@@ -30,7 +30,7 @@
 
 use serde::Serialize;
 
-use super::{Micros, NodeId, Prng};
+use super::{later, Micros, NodeId, Prng};
 
 #[derive(Clone, Debug)]
 enum Rule {
@@ -137,17 +137,17 @@ impl Net {
             return Route::Dropped(DropCause::Loss);
         }
         if let Some(by) = self.delay_verdict(from, to, api) {
-            let jitter = if params.jitter_us > 0 { self.rng.below(params.jitter_us + 1) } else { 0 };
-            return Route::Delayed(now.saturating_add(params.latency_us).saturating_add(jitter).saturating_add(by));
+            let jitter = if params.jitter_us > 0 { self.rng.below(params.jitter_us.saturating_add(1)) } else { 0 };
+            return Route::Delayed(later(later(later(now, params.latency_us), jitter), by));
         }
         Route::Deliver(self.arrival(now, from, to))
     }
 
     fn arrival(&mut self, now: Micros, from: NodeId, to: NodeId) -> Micros {
         let params = self.params(from, to);
-        let jitter = if params.jitter_us > 0 { self.rng.below(params.jitter_us + 1) } else { 0 };
+        let jitter = if params.jitter_us > 0 { self.rng.below(params.jitter_us.saturating_add(1)) } else { 0 };
         let link = from.index() * self.n + to.index();
-        let at = now.saturating_add(params.latency_us).saturating_add(jitter).max(self.last_arrival[link]);
+        let at = later(later(now, params.latency_us), jitter).max(self.last_arrival[link]);
         self.last_arrival[link] = at;
         at
     }
@@ -180,10 +180,10 @@ impl Net {
         syn: bool,
     ) -> Option<Micros> {
         let mut rto = if syn { RTO_SYN_US } else { RTO_MIN_US };
-        let mut t = sent_us + rto;
+        let mut t = later(sent_us, rto);
         while t < now {
             rto = (rto * 2).min(RTO_MAX_US);
-            t += rto;
+            t = later(t, rto);
         }
         if t - sent_us > TCP_GIVE_UP_US {
             return None;

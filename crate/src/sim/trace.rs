@@ -420,6 +420,16 @@ pub enum Event {
     Restarted {
         broker: NodeId,
     },
+    /// The broker process stopped (`pause broker-N for D`, a long GC pause) until `until_us`.
+    Paused {
+        broker: NodeId,
+        until_us: Micros,
+    },
+    /// The paused process carries on; `waiting` messages and timers waited for it.
+    Resumed {
+        broker: NodeId,
+        waiting: u32,
+    },
     Recovered {
         broker: NodeId,
         tp: Tp,
@@ -512,6 +522,14 @@ pub enum Event {
         topic: String,
         records: u32,
     },
+
+    // ---- kernel ----
+    /// The run used up one of its budgets (`crate::budget`) and stops here.
+    RunStopped {
+        budget: &'static str,
+        limit: u64,
+        used: u64,
+    },
 }
 
 /// Every event type with its fields, as they serialize (for `expect trace` checks).
@@ -584,6 +602,8 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("segment_rolled", &["broker", "tp", "base_offset"]),
     ("crashed", &["broker", "mode", "lost"]),
     ("restarted", &["broker"]),
+    ("paused", &["broker", "until_us"]),
+    ("resumed", &["broker", "waiting"]),
     ("recovered", &["broker", "tp", "log_end_offset", "torn_bytes"]),
     ("shutdown_started", &["broker"]),
     ("shut_down", &["broker", "approved"]),
@@ -600,6 +620,7 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("txn_timed_out", &["transactional_id", "producer_id"]),
     ("txn_aborted_by_coordinator", &["transactional_id", "producer_id", "reason"]),
     ("polled", &["consumer", "topic", "records"]),
+    ("run_stopped", &["budget", "limit", "used"]),
 ];
 
 impl Event {
@@ -666,6 +687,8 @@ pub struct Trace {
     entries: Vec<Entry>,
     hash: Fnv,
     count: u64,
+    /// JSON bytes of every event so far (the trace-volume budget).
+    bytes: u64,
     /// When the last event that [`Event::is_progress`] happened.
     pub last_progress_us: Micros,
 }
@@ -680,6 +703,7 @@ impl Trace {
             entries: Vec::new(),
             hash: Fnv(0xcbf2_9ce4_8422_2325),
             count: 0,
+            bytes: 0,
             last_progress_us: 0,
         }
     }
@@ -696,6 +720,7 @@ impl Trace {
             std::io::Write::write_all(&mut self.hash, &self.buf).ok();
         }
         self.count += 1;
+        self.bytes += self.buf.len() as u64;
         if self.keep {
             self.entries.push(entry);
         }
@@ -725,6 +750,11 @@ impl Trace {
 
     pub fn count(&self) -> u64 {
         self.count
+    }
+
+    /// The trace's volume: JSON bytes of every event, kept or not.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
     }
 }
 

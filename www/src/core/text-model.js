@@ -153,7 +153,9 @@ export function setSeedEdit(model, seed) {
 /** The seed the text declares (1, the default, when none). */
 export function seedOf(model) {
   const v = model.seed?.line.words[1]?.raw;
-  return v && /^\d+$/.test(v) ? Number(v) : 1;
+  if (!v || !/^\d+$/.test(v)) return 1;
+  // Above 2^53 - 1 a JS number would round: keep the digits (as reports do).
+  return Number.isSafeInteger(Number(v)) ? Number(v) : v;
 }
 
 /**

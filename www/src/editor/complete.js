@@ -40,6 +40,7 @@ const TRACE_EVENTS = [
   'app_restarted', 'txn_ended', 'txn_timed_out', 'txn_aborted_by_coordinator', 'polled', 'disconnected',
   'sticky_partition_switched', 'message_delayed', 'registration_rejected', 'partition_added_to_txn', 'txn_call_failed',
   'close_started', 'closed', 'shutdown_started', 'shut_down', 'recovery_skipped',
+  'paused', 'resumed', 'run_stopped',
 ];
 const FEATURES = [
   { name: 'transaction.version', default: '2', doc: 'KIP-890 transactions: 2 (4.0 default) adds partitions at the leaders and bumps the epoch per transaction; 0 is the older protocol.' },
@@ -128,6 +129,7 @@ function timelineOptions(rest, model) {
     return subject === 'drop' ? words(['count=', 'api='], 'property') : words(['for'], 'keyword');
   }
   if (subject === 'isolate') return rest.length === 1 ? words(nodes, 'variable') : words(['for'], 'keyword');
+  if (subject === 'pause') return rest.length === 1 ? words(brokers, 'variable', 'broker') : words(['for'], 'keyword', 'for 15s (a GC pause)');
   return [];
 }
 

@@ -12,9 +12,9 @@
 import { HighlightStyle, StreamLanguage, syntaxHighlighting } from '@codemirror/language';
 import { tags as t } from '@lezer/highlight';
 
-export const STATEMENTS = ['seed', 'kafka', 'brokers', 'topic', 'producer', 'consumer', 'network', 'features', 'at', 'run', 'expect'];
+export const STATEMENTS = ['seed', 'kafka', 'brokers', 'topic', 'producer', 'consumer', 'network', 'features', 'hardware', 'at', 'run', 'expect'];
 export const PRODUCER_ACTIONS = ['send', 'flush', 'close', 'init', 'begin', 'commit', 'abort', 'restart'];
-export const FAULT_ACTIONS = ['crash', 'restart', 'shutdown', 'drop', 'delay', 'cut', 'isolate', 'heal'];
+export const FAULT_ACTIONS = ['crash', 'restart', 'shutdown', 'pause', 'drop', 'delay', 'cut', 'isolate', 'heal'];
 const ACTIONS = new Set([...PRODUCER_ACTIONS, ...FAULT_ACTIONS, 'poll']);
 const KEYWORDS = new Set(['until', 'idle', 'for', 'sync', 'trace', 'leader', 'link']);
 const ATOMS = new Set(['all', 'true', 'false', 'none', 'null', 'process', 'power', 'unacked', 'read_committed', 'read_uncommitted', 'gzip', 'snappy', 'lz4', 'zstd']);

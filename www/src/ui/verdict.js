@@ -1,8 +1,9 @@
 // The verdict banner: what the configuration promises (report.guarantee, with its
 // reasons), kept apart from what this run did to the records (delivered, lost,
 // duplicated, reordered, phantom, aborted, failed, pending; a clean run is "clean", never
-// "exactly-once": one run proves no guarantee),
-// each `expect` line held or not, the errors the application saw, and the simulator's
+// "exactly-once": one run proves no guarantee), how the run ended when there is something
+// to say (report.notes: a budget that stopped it, timeline lines it never reached), each
+// `expect` line held or not, the errors the application saw, and the simulator's
 // plain-language explanation of each anomaly. Explanations name records; clicking one
 // opens its journey (onRecord).
 import { fmtCount, fmtUs } from '../core/format.js';
@@ -127,6 +128,16 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
     );
   }
 
+  function runNotes(report) {
+    const notes = report.notes ?? [];
+    if (!notes.length) return null;
+    return h(
+      'ul',
+      { class: 'kp-notes', 'data-testid': 'run-notes', 'data-ended-by': report.ended_by, 'aria-label': 'How the run ended' },
+      notes.map((n) => h('li', {}, n)),
+    );
+  }
+
   function errorsLine(report) {
     const entries = Object.entries(report.errors ?? {});
     const responses = Object.entries(report.responses ?? {});
@@ -148,6 +159,7 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
       root.dataset.state = 'done';
       root.dataset.run = String(runs);
       root.dataset.semantics = sem.kind;
+      root.dataset.endedBy = report.ended_by;
       render(
         promise(report.guarantee),
         h('div', { class: 'kp-semantics', 'data-testid': 'semantics', 'data-kind': sem.kind }, h('span', { class: 'kp-label' }, 'this run '), h('strong', {}, sem.label), h('span', {}, ` ${sem.detail}`)),
@@ -158,6 +170,7 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
           `sent ${fmtCount(s.sent)} · acked ${fmtCount(s.acked)} · ${fmtCount(s.produce_requests)} produce requests · ${fmtCount(s.batches)} batches · ended at ${fmtUs(report.end_time_us)} (${report.ended_by}) · Kafka ${report.kafka_version} · seed ${report.seed} · trace `,
           h('code', { 'data-testid': 'trace-hash' }, report.trace_hash),
         ),
+        runNotes(report),
         errorsLine(report),
         expectations(report.expectations),
         explanations(report.explanations ?? []),

@@ -1,6 +1,6 @@
 // The cluster view at the scrubbed moment (a Snapshot replayed by the engine): each
-// broker's state (up, down after a process crash, powered off, fenced); for each partition
-// its leader, leader epoch and ISR; for each replica its log as cells (one per batch,
+// broker's state (up, down after a process crash, powered off, paused, fenced); for each
+// partition its leader, leader epoch and ISR; for each replica its log as cells (one per batch,
 // coloured by producer, striped when transactional, dark for COMMIT/ABORT markers, greyed
 // when aborted), with the HW, LSO, LEO and flushed markers, the dirty page-cache tail
 // above the flushed offset (hatched: lost on power loss), and the offsets lost so far (the
@@ -68,8 +68,8 @@ export function createClusterView(parent) {
 function brokers(snap, model) {
   return el('ul', { class: 'kv-brokers', 'aria-label': 'Brokers' }, snap.brokers.map((b) => {
     const name = `broker-${b.id}`;
-    const st = !b.powered ? 'powered-off' : !b.up ? 'down' : b.fenced ? 'fenced' : 'up';
-    const text = { 'powered-off': 'powered off', down: 'down (process crashed)', fenced: 'fenced', up: 'up' }[st];
+    const st = !b.powered ? 'powered-off' : !b.up ? 'down' : b.paused ? 'paused' : b.fenced ? 'fenced' : 'up';
+    const text = { 'powered-off': 'powered off', down: 'down (process crashed)', paused: 'paused (GC pause)', fenced: 'fenced', up: 'up' }[st];
     const fencedToo = b.fenced && st !== 'fenced' ? ', fenced' : '';
     return el('li', { class: `kv-broker kv-st-${st}`, dataset: { testid: 'broker-state', broker: name, state: st } },
       el('span', { class: 'kv-dot', 'aria-hidden': 'true' }), el('strong', {}, name), ` ${text}${fencedToo}`);

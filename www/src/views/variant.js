@@ -20,13 +20,22 @@ export function defaultSetting(settings) {
   return settings.find((s) => s.role === 'producer' && s.prop === 'acks') ?? settings[0];
 }
 
+/** The seed after `v`, exact for any u64 (seeds above 2^53 - 1 arrive as strings). */
+export function nextSeed(v) {
+  try {
+    return String((BigInt(v) + 1n) % (1n << 64n));
+  } catch {
+    return '1';
+  }
+}
+
 /** A value worth comparing against: acks=1 <-> all, true <-> false, another seed. */
 export function alternativeValue(setting) {
   const v = setting.value;
   if (setting.prop === 'acks') return v === '1' ? 'all' : v === '0' ? '1' : '1';
   if (v === 'true') return 'false';
   if (v === 'false') return 'true';
-  if (setting.prop === 'seed') return String((Number(v) || 0) + 1);
+  if (setting.prop === 'seed') return nextSeed(v);
   return '';
 }
 

@@ -1,0 +1,170 @@
+//! Declared names, looked up in O(log N): a sorted vector searched by bisection, built
+//! once per parse. It is sorted by a small heapsort on (name, position): neither
+//! `BTreeMap` nor the standard library's sorts, whose instantiations for this one type
+//! would cost the wasm module more than the rest of this file.
+//!
+//! [`NameIndex`] maps a name to its first declaration. [`dedupe`] runs after pass 1: it
+//! drops every topic, producer or consumer declared a second time (one diagnostic each,
+//! naming the first) and applies the producers-and-consumers budget in file order, so
+//! N declarations cost O(N log N) whatever their names.
+
+use super::decls::{Raw, RawClient};
+use super::errors::Diagnostic;
+use crate::budget::group;
+
+/// Names → the index of their first occurrence.
+#[derive(Clone, Debug, Default)]
+pub struct NameIndex(Vec<(String, u32)>);
+
+impl NameIndex {
+    pub fn new<'a>(names: impl Iterator<Item = &'a str>) -> NameIndex {
+        let mut v = sorted(names);
+        v.dedup_by(|later, first| later.0 == first.0);
+        NameIndex(v)
+    }
+
+    pub fn get(&self, name: &str) -> Option<usize> {
+        self.0.binary_search_by(|(n, _)| n.as_str().cmp(name)).ok().map(|i| self.0[i].1 as usize)
+    }
+}
+
+/// (name, index) sorted by name, then index: equal names keep their order.
+fn sorted<'a>(names: impl Iterator<Item = &'a str>) -> Vec<(String, u32)> {
+    let mut v: Vec<(String, u32)> =
+        names.enumerate().map(|(i, n)| (n.to_string(), u32::try_from(i).unwrap_or(u32::MAX))).collect();
+    heapsort(&mut v);
+    v
+}
+
+/// In place, O(n log n), in ascending (name, index) order.
+fn heapsort(v: &mut [(String, u32)]) {
+    fn sift_down(v: &mut [(String, u32)], mut root: usize, end: usize) {
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= end {
+                return;
+            }
+            if child + 1 < end && v[child] < v[child + 1] {
+                child += 1;
+            }
+            if v[root] >= v[child] {
+                return;
+            }
+            v.swap(root, child);
+            root = child;
+        }
+    }
+    for start in (0..v.len() / 2).rev() {
+        sift_down(v, start, v.len());
+    }
+    for end in (1..v.len()).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end);
+    }
+}
+
+/// For each position in `names`, the position of the first equal name when it is a
+/// repeat (`None` for first occurrences).
+fn repeats<'a>(names: impl Iterator<Item = &'a str>) -> Vec<Option<usize>> {
+    let v = sorted(names);
+    let mut out = vec![None; v.len()];
+    for group in v.chunk_by(|a, b| a.0 == b.0) {
+        for (_, i) in &group[1..] {
+            out[*i as usize] = Some(group[0].1 as usize);
+        }
+    }
+    out
+}
+
+/// Drops repeated declarations and the clients past the budget; fills `raw`'s indexes.
+pub fn dedupe(raw: &mut Raw, diags: &mut Vec<Diagnostic>) {
+    let repeated = repeats(raw.topics.iter().map(|t| t.name.as_str()));
+    for (t, _) in raw.topics.iter().zip(&repeated).filter(|(_, r)| r.is_some()) {
+        diags.push(t.at.diag(format!("Topic '{}' already exists.", t.name), "declare each topic once"));
+    }
+    let mut r = repeated.into_iter();
+    raw.topics.retain(|_| r.next().flatten().is_none());
+
+    // Producers and consumers share one namespace, in file order: each list is in file
+    // order already, so a merge by line gives (is a producer, index) in file order.
+    let (np, nc) = (raw.producers.len(), raw.consumers.len());
+    let mut order: Vec<(bool, usize)> = Vec::with_capacity(np + nc);
+    let (mut p, mut c) = (0, 0);
+    while p < np || c < nc {
+        let producer_first = c == nc || (p < np && raw.producers[p].at.line < raw.consumers[c].at.line);
+        order.push(if producer_first { (true, p) } else { (false, c) });
+        if producer_first {
+            p += 1;
+        } else {
+            c += 1;
+        }
+    }
+
+    let kind = |producer: bool| if producer { "producer" } else { "consumer" };
+    let repeated = repeats(order.iter().map(|&o| at(raw, o).name.as_str()));
+    let mut keep = vec![true; order.len()];
+    for (k, first) in repeated.iter().enumerate() {
+        let Some(first) = *first else { continue };
+        let (c, f) = (at(raw, order[k]), at(raw, order[first]));
+        diags.push(c.at.diag(
+            format!("'{}' is already declared as a {} on line {}", c.name, kind(order[first].0), f.at.line),
+            "give each producer and consumer its own name",
+        ));
+        keep[k] = false;
+    }
+    let limit = usize::try_from(raw.budgets.clients).unwrap_or(usize::MAX);
+    if let Some(over) = (0..order.len()).filter(|&k| keep[k]).nth(limit) {
+        let c = at(raw, order[over]);
+        let n = group(limit as u64);
+        diags.push(c.at.diag(
+            format!(
+                "{} {} is one more than kplay's budget of {n} producers and consumers",
+                kind(order[over].0),
+                c.name
+            ),
+            format!("declare at most {n} producers and consumers in all (kplay's topology budget)"),
+        ));
+    }
+    let (mut keep_p, mut keep_c) = (vec![true; np], vec![true; nc]);
+    for (k, &(producer, i)) in order.iter().enumerate() {
+        if !keep[k] {
+            if producer {
+                keep_p[i] = false;
+            } else {
+                keep_c[i] = false;
+            }
+        }
+    }
+    let mut k = keep_p.into_iter();
+    raw.producers.retain(|_| k.next().unwrap_or(true));
+    let mut k = keep_c.into_iter();
+    raw.consumers.retain(|_| k.next().unwrap_or(true));
+    raw.clients = NameIndex::new(raw.producers.iter().chain(&raw.consumers).map(|c| c.name.as_str()));
+}
+
+/// The declaration at (is a producer, index).
+fn at(raw: &Raw, (producer, i): (bool, usize)) -> &RawClient {
+    if producer {
+        &raw.producers[i]
+    } else {
+        &raw.consumers[i]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_occurrences_and_repeats() {
+        let names = ["b", "a", "b", "c", "a", "b"];
+        let ix = NameIndex::new(names.iter().copied());
+        assert_eq!((ix.get("a"), ix.get("b"), ix.get("c"), ix.get("d")), (Some(1), Some(0), Some(3), None));
+        assert_eq!(repeats(names.iter().copied()), [None, None, Some(0), None, Some(1), Some(0)]);
+        let mut v: Vec<(String, u32)> = (0..200u32).map(|i| (format!("n{}", (i * 7919) % 61), i)).collect();
+        let mut w = v.clone();
+        heapsort(&mut v);
+        w.sort();
+        assert_eq!(v, w);
+    }
+}

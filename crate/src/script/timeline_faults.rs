@@ -1,0 +1,246 @@
+//! Fault actions of the timeline: `crash broker-N|leader TOPIC/P [mode=process|power]`,
+//! `restart broker-N`, `shutdown broker-N` (a controlled shutdown),
+//! `drop A -> B [count=N] [api=API]`, `delay A -> B by=D [count=N] [api=API]`,
+//! `cut A -> B [for D]`, `isolate NODE [for D]`, `heal`, and `pause broker-N for D` (a
+//! stalled broker process, as in a long garbage-collection pause: see `world::pause`).
+
+use super::ast::{Action, CrashMode, CrashTarget, NodeRef};
+use super::errors::Diagnostic;
+use super::parser::Stmt;
+use super::timeline::{Names, API_NAMES};
+use super::timeline_opts::Opts;
+
+/// Reads the fault action of an `at` line (its third word is an action word).
+pub fn action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
+    let t = st.tokens.get(2)?;
+    match t.raw.as_str() {
+        "crash" => crash(n, st, diags),
+        "restart" => {
+            let node = n.node(st, 3, diags)?;
+            Opts::parse(st, 4, &[], &[], diags).finish(diags)?;
+            match node {
+                NodeRef::Broker(b) => Some(Action::RestartBroker { broker: b }),
+                NodeRef::Producer(p) => {
+                    let name = &n.producers[p].0;
+                    diags.push(st.loc_at(3).diag(
+                        "restart takes a broker",
+                        format!("to restart the producer, write at TIME {name} restart"),
+                    ));
+                    None
+                }
+                NodeRef::Controller => {
+                    diags.push(
+                        st.loc_at(3).diag("kplay cannot restart the controller", "restart a broker: restart broker-N"),
+                    );
+                    None
+                }
+            }
+        }
+        "drop" | "cut" | "delay" => link(n, st, t.raw.as_str(), diags),
+        "shutdown" => {
+            let node = n.node(st, 3, diags)?;
+            Opts::parse(st, 4, &[], &[], diags).finish(diags)?;
+            match node {
+                NodeRef::Broker(b) => Some(Action::Shutdown { broker: b }),
+                NodeRef::Producer(p) => {
+                    let name = &n.producers[p].0;
+                    diags.push(
+                        st.loc_at(3).diag(
+                            "shutdown takes a broker",
+                            format!("to close the producer, write at TIME {name} close"),
+                        ),
+                    );
+                    None
+                }
+                NodeRef::Controller => {
+                    diags.push(
+                        st.loc_at(3)
+                            .diag("kplay cannot shut the controller down", "shut a broker down: shutdown broker-N"),
+                    );
+                    None
+                }
+            }
+        }
+        "isolate" => {
+            let node = n.node(st, 3, diags);
+            let opts = Opts::parse(st, 4, &["for"], &[], diags);
+            let for_us = opts.duration_opt("for", diags);
+            opts.finish(diags)?;
+            Some(Action::Isolate { node: node?, for_us: for_us? })
+        }
+        "heal" => {
+            Opts::parse(st, 3, &[], &[], diags).finish(diags)?;
+            Some(Action::Heal)
+        }
+        _ => pause(n, st, diags),
+    }
+}
+
+fn crash(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
+    let (target, next) = if st.tokens.get(3).is_some_and(|t| t.raw == "leader") {
+        (leader_of(n, st, diags), 5)
+    } else {
+        let target = match n.node(st, 3, diags)? {
+            NodeRef::Broker(b) => Some(CrashTarget::Broker(b)),
+            NodeRef::Producer(p) => {
+                let name = &n.producers[p].0;
+                diags.push(st.loc_at(3).diag(
+                    "crash takes broker-N or leader TOPIC/P",
+                    format!("to kill and restart the producer, write at TIME {name} restart"),
+                ));
+                None
+            }
+            NodeRef::Controller => {
+                diags.push(st.loc_at(3).diag(
+                    "kplay cannot crash the controller",
+                    "crash a broker: crash broker-N or crash leader TOPIC/P",
+                ));
+                None
+            }
+        };
+        (target, 4)
+    };
+    let opts = Opts::parse(st, next, &["mode"], &[], diags);
+    let mode = match opts.get("mode") {
+        None => Some(CrashMode::Process),
+        Some((v, _)) if v == "process" => Some(CrashMode::Process),
+        Some((v, _)) if v == "power" => Some(CrashMode::Power),
+        Some((v, loc)) => {
+            diags.push(loc.diag(
+                format!("unknown crash mode '{v}'"),
+                "mode=process (page cache survives) or mode=power (only flushed data survives)",
+            ));
+            None
+        }
+    };
+    opts.finish(diags)?;
+    Some(Action::Crash { target: target?, mode: mode? })
+}
+
+fn leader_of(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<CrashTarget> {
+    let Some(t) = st.tokens.get(4) else {
+        diags.push(st.end_loc().diag("crash leader needs TOPIC/PARTITION", "write crash leader orders/0"));
+        return None;
+    };
+    let Some((topic, part)) = t.text.rsplit_once('/') else {
+        diags.push(
+            st.loc(t).diag(format!("expected TOPIC/PARTITION, found '{}'", t.raw), "write crash leader orders/0"),
+        );
+        return None;
+    };
+    let Some(ti) = n.topic_named(topic) else {
+        let hint = match n.closest(topic, || n.topics.iter().map(|(x, _)| x.as_str())) {
+            Some(c) => format!("did you mean {c}/{part}?"),
+            None => format!("declare it first: topic {topic} partitions=1"),
+        };
+        diags.push(st.loc(t).diag(format!("unknown topic '{topic}'"), hint));
+        return None;
+    };
+    let count = n.topics[ti].1;
+    match part.parse::<u32>() {
+        Ok(p) if p < count => Some(CrashTarget::LeaderOf { topic: ti, partition: p }),
+        _ => {
+            diags.push(st.loc(t).diag(
+                format!("topic {topic} has no partition '{part}'"),
+                format!("partitions are numbered 0 to {}", count.saturating_sub(1)),
+            ));
+            None
+        }
+    }
+}
+
+fn link(n: &Names, st: &Stmt, verb: &str, diags: &mut Vec<Diagnostic>) -> Option<Action> {
+    let from = n.node(st, 3, diags);
+    if !st.tokens.get(4).is_some_and(|t| t.is_arrow()) {
+        diags.push(
+            st.loc_at(4).diag(format!("{verb} needs a direction: A -> B"), format!("write {verb} broker-1 -> app")),
+        );
+        return None;
+    }
+    let to = n.node(st, 5, diags);
+    let (from, to) = (from?, to?);
+    if from == to {
+        diags.push(st.loc_at(5).diag("a link needs two different nodes", "name the node at the other end"));
+        return None;
+    }
+    if !matches!(from, NodeRef::Broker(_)) && !matches!(to, NodeRef::Broker(_)) {
+        diags.push(st.loc_at(5).diag(
+            "no such link: producers and the controller talk only to brokers",
+            "one end of the link must be a broker",
+        ));
+        return None;
+    }
+    if verb == "delay" {
+        let opts = Opts::parse(st, 6, &["by", "count", "api"], &[], diags);
+        let count = opts.count_u32("count", 1, diags);
+        let by = opts.duration_opt("by", diags);
+        let api = api_opt(&opts, diags);
+        if opts.get("by").is_none() {
+            diags.push(st.end_loc().diag("delay needs by=DURATION", "write delay app -> broker-1 by=200ms"));
+            return None;
+        }
+        opts.finish(diags)?;
+        return Some(Action::Delay { from, to, by_us: by??, count: count?, api: api? });
+    }
+    if verb == "drop" {
+        let opts = Opts::parse(st, 6, &["count", "api"], &[], diags);
+        let count = opts.count_u32("count", 1, diags);
+        let api = api_opt(&opts, diags);
+        opts.finish(diags)?;
+        Some(Action::Drop { from, to, count: count?, api: api? })
+    } else {
+        let opts = Opts::parse(st, 6, &["for"], &[], diags);
+        let for_us = opts.duration_opt("for", diags);
+        opts.finish(diags)?;
+        Some(Action::Cut { from, to, for_us: for_us? })
+    }
+}
+
+/// `api=NAME` on drop and delay: one Kafka API.
+fn api_opt(opts: &Opts, diags: &mut Vec<Diagnostic>) -> Option<Option<&'static str>> {
+    match opts.get("api") {
+        None => Some(None),
+        Some((v, loc)) => match API_NAMES.iter().find(|a| **a == v.as_str()) {
+            Some(a) => Some(Some(*a)),
+            None => {
+                let hint = super::suggest::did_you_mean(v, API_NAMES.iter().copied());
+                let hint = if hint.is_empty() { format!("APIs: {}", API_NAMES.join(", ")) } else { hint };
+                diags.push(loc.diag(format!("unknown API '{v}'"), hint));
+                None
+            }
+        },
+    }
+}
+
+/// `pause broker-N for D`: only a broker process stalls, and only for a while.
+fn pause(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
+    let node = n.node(st, 3, diags);
+    let opts = Opts::parse(st, 4, &["for"], &[], diags);
+    let for_us = opts.duration_opt("for", diags);
+    opts.finish(diags)?;
+    let broker = match node? {
+        NodeRef::Broker(b) => b,
+        NodeRef::Producer(p) => {
+            let name = &n.producers[p].0;
+            diags.push(st.loc_at(3).diag(
+                "pause takes a broker",
+                format!("kplay pauses broker processes (a long GC pause); to restart the producer, write at TIME {name} restart"),
+            ));
+            return None;
+        }
+        NodeRef::Controller => {
+            diags.push(st.loc_at(3).diag("kplay's controller never pauses", "pause a broker: pause broker-N for 15s"));
+            return None;
+        }
+    };
+    match for_us? {
+        Some(for_us) => Some(Action::Pause { broker, for_us }),
+        None => {
+            diags.push(st.loc_at(3).diag(
+                format!("pause broker-{broker} needs a duration"),
+                format!("a pause ends by itself: write pause broker-{broker} for 15s"),
+            ));
+            None
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! When a run is over: `run until idle` ends once every action has run, no client work
+//! is in flight and the cluster has settled (or stopped changing for `QUIET_US`), and
+//! never later than the virtual-time budget; a run that uses up one of its budgets
+//! stops (`crate::budget`); progress for a stepped run.
+
+use super::{World, QUIET_US};
+use crate::budget::{Budget, Exceeded};
+use crate::script::ast::{Action, RunUntil};
+use crate::sim::trace::Event;
+use crate::sim::{later, Micros};
+
+impl World {
+    /// Timeline entries (indexes) the run never reached: actions run in timeline order,
+    /// so these are the ones after the last that ran.
+    pub fn unrun_actions(&self) -> std::ops::Range<usize> {
+        self.actions_done..self.scenario.timeline.len()
+    }
+
+    /// Timeline entry `i` as written (comment removed).
+    pub fn action_text(&self, i: usize) -> &str {
+        &self.lines[i]
+    }
+
+    /// Whether a budget is used up; if so the run stops here, saying so in the trace.
+    /// O(1): called before every event.
+    pub(super) fn over_budget(&mut self) -> bool {
+        let b = &self.budgets;
+        let used = [
+            (Budget::Events, self.work, b.events),
+            (Budget::Records, self.history.records.len() as u64, b.records),
+            (Budget::TraceBytes, self.trace.bytes(), b.trace_bytes),
+            (Budget::CompressedBytes, self.history.compressed_bytes, b.compressed_bytes),
+        ];
+        let Some((budget, used, limit)) = used.into_iter().find(|(_, used, limit)| used > limit) else {
+            return false;
+        };
+        self.stopped = Some(Exceeded { budget, limit, used, at_us: self.now });
+        self.trace.push(self.now, Event::RunStopped { budget: budget.name(), limit, used });
+        true
+    }
+
+    /// Whether `run until idle` is done before the event at `next`.
+    pub(super) fn idle_at(&mut self, next: Micros) -> bool {
+        let cap = self.budgets.virtual_time_us;
+        if next >= cap {
+            self.stopped_by_cap = true;
+            self.now = self.now.max(cap);
+            return true;
+        }
+        if self.actions_done < self.scenario.timeline.len()
+            || self.client_msgs_in_flight > 0
+            || !self.paused.is_empty()
+            || self.producers.iter().any(|p| p.busy())
+        {
+            return false;
+        }
+        if self.cluster_settled() {
+            return true;
+        }
+        let quiet_end = later(self.trace.last_progress_us, QUIET_US);
+        if next > quiet_end {
+            self.now = self.now.max(quiet_end);
+            return true;
+        }
+        false
+    }
+
+    /// Every partition has a live leader, every live unfenced replica is in the ISR with
+    /// the leader's LEO and HW, and no transaction markers are pending.
+    pub fn cluster_settled(&self) -> bool {
+        // A paused broker has not caught up with anything yet.
+        if !self.paused.is_empty() {
+            return false;
+        }
+        // Markers still to write, or a transaction still open (its timeout will abort it).
+        if self.txn_log.borrow().txns.values().any(|m| !m.pending_markers.is_empty() || m.is_open()) {
+            return false;
+        }
+        // A broker that runs but is fenced has not rejoined yet.
+        if self.brokers.iter().any(|b| b.up && self.controller.broker_fenced(b.id)) {
+            return false;
+        }
+        let image = &self.controller.image;
+        for (tp, p) in image.partitions() {
+            let Some(l) = p.leader else { return false };
+            let leader = &self.brokers[l as usize - 1];
+            let Some(lr) = leader.replicas.get(&tp) else { return false };
+            if !leader.up
+                || !lr.is_leader()
+                || lr.hw != lr.log.leo
+                || lr.leader_state().is_some_and(|s| s.isr.len() != p.isr.len())
+            {
+                return false;
+            }
+            for &r in &p.replicas {
+                let b = &self.brokers[r as usize - 1];
+                if !b.up || r == l {
+                    continue;
+                }
+                let Some(rr) = b.replicas.get(&tp) else { continue };
+                if !p.isr.contains(&r) || rr.log.leo != lr.log.leo || rr.hw != lr.hw {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Progress for a stepped run, in parts per thousand (by virtual time when bounded).
+    pub fn progress_permille(&self) -> u32 {
+        match self.scenario.run_until {
+            RunUntil::Time(end) if end > 0 => ((self.now.min(end) as u128 * 1000) / end as u128) as u32,
+            _ => {
+                // Up to 90% while the timeline plays out and the records sent so far get
+                // their callbacks (whichever is further behind); settling takes the rest.
+                let last = self.scenario.timeline.last().map_or(1, |t| t.at_us.max(1));
+                let by_time = (self.now.min(last) as u128 * 900) / last as u128;
+                let planned: u64 = self
+                    .scenario
+                    .timeline
+                    .iter()
+                    .map(|t| if let Action::Send { count, .. } = t.action { count } else { 0 })
+                    .sum();
+                let by_records = match planned {
+                    0 => 900,
+                    n => (self.history.completed.min(n) as u128 * 900) / n as u128,
+                };
+                by_time.min(by_records) as u32
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! The kernel's network side: routing what nodes send through the links' fault rules,
+//! holding what a cut or isolation stops (TCP retransmits it when the link returns),
+//! and delivering messages to the node they are for (a TCP reset when its process is
+//! gone, a discard when the producer has closed that connection).
+
+use super::{ConnKey, Ev, HeldMsg, NodeKind, World};
+use crate::protocol::{Envelope, Msg};
+use crate::sim::trace::Event;
+use crate::sim::{NodeId, Route};
+
+impl World {
+    /// The producer connection a message travels on, if any.
+    pub(super) fn conn_key(&self, env: &Envelope) -> Option<ConnKey> {
+        let (p, b) = match (self.node_kind(env.from), self.node_kind(env.to)) {
+            (NodeKind::Producer(p), NodeKind::Broker(b)) | (NodeKind::Broker(b), NodeKind::Producer(p)) => (p, b),
+            _ => return None,
+        };
+        let broker = b as u16 + 1;
+        let gen = self.producers[p].conns.get(&broker).map_or(0, |c| c.gen);
+        Some((p as u16, broker, gen))
+    }
+
+    pub(super) fn trace_drop(&mut self, env: &Envelope, cause: crate::sim::DropCause) {
+        self.trace.push(
+            self.now,
+            Event::MessageDropped { from: env.from, to: env.to, api: env.msg.api(), corr: env.msg.corr(), cause },
+        );
+    }
+
+    pub(super) fn route(&mut self, env: Envelope) {
+        let conn = self.conn_key(&env);
+        if conn.is_some_and(|c| self.dead_conns.contains(&c)) {
+            self.trace_drop(&env, crate::sim::DropCause::Stalled);
+            return;
+        }
+        match self.net.route(self.now, env.from, env.to, env.msg.api()) {
+            Route::Deliver(at) => {
+                if self.is_client_traffic(&env) {
+                    self.client_msgs_in_flight += 1;
+                }
+                self.queue.push(at, Ev::Deliver(Box::new(env), conn, false))
+            }
+            Route::Delayed(at) => {
+                self.trace.push(
+                    self.now,
+                    Event::MessageDelayed {
+                        from: env.from,
+                        to: env.to,
+                        api: env.msg.api(),
+                        corr: env.msg.corr(),
+                        arrives_us: at,
+                    },
+                );
+                if self.is_client_traffic(&env) {
+                    self.client_msgs_in_flight += 1;
+                }
+                self.queue.push(at, Ev::Deliver(Box::new(env), conn, true))
+            }
+            Route::Dropped(cause) => {
+                if let Some(c) = conn {
+                    self.dead_conns.insert(c);
+                }
+                self.trace_drop(&env, cause);
+            }
+            Route::Held => {
+                self.trace.push(
+                    self.now,
+                    Event::MessageHeld { from: env.from, to: env.to, api: env.msg.api(), corr: env.msg.corr() },
+                );
+                self.held.push(HeldMsg { env, sent_us: self.now, conn });
+                if let Some(t) = self.net.next_rule_end(self.now) {
+                    self.queue.push(t, Ev::LinkCheck);
+                }
+            }
+        }
+    }
+
+    /// Links came back (a cut ended, or `heal`): TCP's next retransmission of each held
+    /// message gets through.
+    pub(super) fn release_held(&mut self) {
+        let now = self.now;
+        let held = std::mem::take(&mut self.held);
+        for h in held {
+            if !self.net.link_up(now, h.env.from, h.env.to) {
+                self.held.push(h);
+                continue;
+            }
+            let syn = matches!(h.env.msg, Msg::Connect { .. });
+            match self.net.retransmit_arrival(h.sent_us, now, h.env.from, h.env.to, syn) {
+                Some(at) => {
+                    if self.is_client_traffic(&h.env) {
+                        self.client_msgs_in_flight += 1;
+                    }
+                    self.queue.push(at, Ev::Deliver(Box::new(h.env), h.conn, false));
+                }
+                None => self.trace_drop(&h.env, crate::sim::DropCause::GaveUp),
+            }
+        }
+        if !self.held.is_empty() {
+            if let Some(t) = self.net.next_rule_end(now) {
+                self.queue.push(t, Ev::LinkCheck);
+            }
+        }
+    }
+
+    pub(super) fn is_client_traffic(&self, env: &Envelope) -> bool {
+        matches!(self.node_kind(env.from), NodeKind::Producer(_))
+            || matches!(self.node_kind(env.to), NodeKind::Producer(_))
+            || matches!(env.msg, Msg::WriteTxnMarkers { .. } | Msg::WriteTxnMarkersResponse { .. })
+    }
+
+    pub(super) fn node_kind(&self, id: NodeId) -> NodeKind {
+        let b = self.brokers.len() as u16;
+        match id.0 {
+            0 => NodeKind::Controller,
+            n if n <= b => NodeKind::Broker(n as usize - 1),
+            n => NodeKind::Producer((n - b - 1) as usize),
+        }
+    }
+
+    /// A TCP reset from `from` (whose machine is up) back to the sender of `env`.
+    pub(super) fn reset_back(&mut self, env: &Envelope) {
+        if matches!(env.msg, Msg::Reset) {
+            return;
+        }
+        self.trace.push(self.now, Event::ConnectionReset { from: env.to, to: env.from });
+        self.route(Envelope { from: env.to, to: env.from, from_inc: 0, to_inc: Some(env.from_inc), msg: Msg::Reset });
+    }
+
+    pub(super) fn deliver(&mut self, env: Envelope, conn: Option<ConnKey>, late: bool) {
+        if self.is_client_traffic(&env) {
+            self.client_msgs_in_flight -= 1;
+        }
+        // A request on a connection the producer has since closed never reaches the
+        // broker: the producer's TCP stack discarded it (unless it was already on its way
+        // and only late).
+        if let (Some((p, b, gen)), NodeKind::Producer(_), false) = (conn, self.node_kind(env.from), late) {
+            let live = self.producers[p as usize]
+                .conns
+                .get(&b)
+                .is_some_and(|c| c.gen == gen && c.state != crate::producer::network::ConnState::Disconnected);
+            if !live {
+                return;
+            }
+        }
+        match self.node_kind(env.to) {
+            NodeKind::Controller => {
+                let (from, inc) = (env.from, env.from_inc);
+                self.with_controller(|c, ctx| c.on_message(ctx, from, inc, env.msg));
+            }
+            NodeKind::Broker(i) => {
+                let b = &self.brokers[i];
+                if !b.up {
+                    if b.powered {
+                        self.reset_back(&env);
+                    }
+                    return;
+                }
+                if env.to_inc.is_some_and(|inc| inc != b.inc) {
+                    self.reset_back(&env);
+                    return;
+                }
+                self.with_broker(i, |b, ctx| b.on_message(ctx, env));
+            }
+            NodeKind::Producer(i) => {
+                if env.to_inc.is_some_and(|inc| inc != self.producers[i].inc()) {
+                    return;
+                }
+                self.with_producer(i, |p, ctx| p.on_message(ctx, env));
+            }
+        }
+    }
+}
