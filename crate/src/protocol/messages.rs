@@ -342,6 +342,36 @@ impl Msg {
         )
     }
 
+    /// Bytes on the wire (the request or response as Kafka frames it, approximately:
+    /// a fixed header, per-partition framing, and the record batches themselves), which
+    /// the NICs' bandwidth turns into time (`sim::net`).
+    pub fn wire_bytes(&self) -> u64 {
+        const HEADER: u64 = 40;
+        const PARTITION: u64 = 30;
+        let batches = |n: usize, bytes: u64| HEADER + n as u64 * PARTITION + bytes;
+        match self {
+            Msg::Produce(r) => {
+                batches(r.batches.len(), r.batches.iter().map(|(_, b)| u64::from(b.size_bytes)).sum::<u64>())
+            }
+            Msg::ProduceResponse(r) => batches(r.results.len(), 0),
+            Msg::Fetch(r) => batches(r.partitions.len(), 0),
+            Msg::FetchResponse(r) => r
+                .partitions
+                .iter()
+                .map(|p| PARTITION + p.batches.iter().map(|b| u64::from(b.data.size_bytes)).sum::<u64>())
+                .sum::<u64>()
+                .saturating_add(HEADER),
+            Msg::WriteTxnMarkers { markers, .. } => batches(markers.len(), 0),
+            Msg::MetadataResponse { image, .. } | Msg::MetadataPush { image } => {
+                let partitions: usize = image.topics.iter().map(Vec::len).sum();
+                HEADER + image.brokers.len() as u64 * PARTITION + partitions as u64 * PARTITION
+            }
+            // A SYN, a reset: a bare TCP segment.
+            Msg::Connect { .. } | Msg::ConnectOk { .. } | Msg::Reset => 0,
+            _ => HEADER * 2,
+        }
+    }
+
     /// The correlation id, when the message has one.
     pub fn corr(&self) -> Option<Corr> {
         Some(match self {

@@ -144,9 +144,7 @@ impl Hardware {
 
     /// Time a NIC needs to put `bytes` of payload on the wire, TCP/IP framing included.
     pub fn nic_ns(&self, bytes: u64) -> u64 {
-        let segments = bytes.div_ceil(1448).max(1);
-        let wire_bits = (bytes + segments * 90) * 8;
-        div_ceil_u128(wire_bits as u128 * 1_000_000_000, self.network_bandwidth_bps.max(1) as u128)
+        nic_ns(self.network_bandwidth_bps, bytes)
     }
 
     /// `send()` of one record of `bytes` (uncompressed), compressing with `codec` bits.
@@ -175,6 +173,15 @@ impl Hardware {
         self.disk_fsync_ns
             + div_ceil_u128(dirty as u128 * 1_000_000_000, self.disk_bandwidth_bytes_per_sec.max(1) as u128)
     }
+}
+
+/// Time a NIC of `bandwidth_bps` needs to put `bytes` of payload on the wire: TCP/IP
+/// framing included (MTU 1500 with TCP timestamps: 1448 bytes of payload per segment,
+/// 1538 bytes on the wire with Ethernet's preamble, header, FCS and gap).
+pub fn nic_ns(bandwidth_bps: u64, bytes: u64) -> u64 {
+    let segments = bytes.div_ceil(1448).max(1);
+    let wire_bits = (u128::from(bytes) + u128::from(segments) * 90) * 8;
+    div_ceil_u128(wire_bits * 1_000_000_000, u128::from(bandwidth_bps.max(1)))
 }
 
 fn div_ceil_u128(a: u128, b: u128) -> u64 {

@@ -16,6 +16,13 @@
 //! `network link A -> B latency= jitter= loss=` overrides the network's figures for one
 //! directed link.
 //!
+//! Bandwidth (`hardware network.bandwidth=`, see `sim::cost`): every host has one NIC,
+//! full duplex. A message of `Msg::wire_bytes` first waits for its sender's NIC to be
+//! free and takes the serialization time to leave; it then travels the link's latency;
+//! at the receiver it cannot arrive faster than that NIC can take bytes in, so messages
+//! from many senders to one host queue there (FIFO on each side). Replication and
+//! produce traffic share the same NICs. Held (cut) and delayed messages skip the NICs.
+//!
 //! After the rules, random loss (`network loss=`) drops a message with the configured
 //! probability, drawn from the network's own PRNG stream. What a lost message means to
 //! its endpoints (a request that never gets an answer, a timeout) is theirs to find out:
@@ -94,6 +101,12 @@ pub struct Net {
     rules: Vec<Rule>,
     /// `network link` overrides, by directed link.
     links: Vec<(NodeId, NodeId, LinkParams)>,
+    /// Every NIC's bandwidth in bit/s (0: unlimited, messages take no time to send).
+    bandwidth_bps: u64,
+    /// When each node's NIC finishes sending what it was given (ns).
+    egress_free_ns: Vec<u64>,
+    /// When each node's NIC finishes receiving what is on its way to it (ns).
+    ingress_free_ns: Vec<u64>,
 }
 
 impl Net {
@@ -107,7 +120,15 @@ impl Net {
             last_arrival: vec![0; nodes * nodes],
             rules: Vec::new(),
             links: Vec::new(),
+            bandwidth_bps: 0,
+            egress_free_ns: vec![0; nodes],
+            ingress_free_ns: vec![0; nodes],
         }
+    }
+
+    /// Every host's NIC bandwidth (bit/s; 0 for none).
+    pub fn set_bandwidth(&mut self, bps: u64) {
+        self.bandwidth_bps = bps;
     }
 
     /// `network link FROM -> TO ...`: this directed link's own figures.
@@ -124,8 +145,9 @@ impl Net {
         })
     }
 
-    /// Decide the fate of a message of Kafka API `api` sent now from `from` to `to`.
-    pub fn route(&mut self, now: Micros, from: NodeId, to: NodeId, api: &str) -> Route {
+    /// Decide the fate of a message of Kafka API `api` and `bytes` on the wire sent now
+    /// from `from` to `to`.
+    pub fn route(&mut self, now: Micros, from: NodeId, to: NodeId, api: &str, bytes: u64) -> Route {
         if !self.link_up(now, from, to) {
             return Route::Held;
         }
@@ -140,14 +162,27 @@ impl Net {
             let jitter = if params.jitter_us > 0 { self.rng.below(params.jitter_us.saturating_add(1)) } else { 0 };
             return Route::Delayed(later(later(later(now, params.latency_us), jitter), by));
         }
-        Route::Deliver(self.arrival(now, from, to))
+        Route::Deliver(self.arrival(now, from, to, bytes))
     }
 
-    fn arrival(&mut self, now: Micros, from: NodeId, to: NodeId) -> Micros {
+    fn arrival(&mut self, now: Micros, from: NodeId, to: NodeId, bytes: u64) -> Micros {
         let params = self.params(from, to);
         let jitter = if params.jitter_us > 0 { self.rng.below(params.jitter_us.saturating_add(1)) } else { 0 };
         let link = from.index() * self.n + to.index();
-        let at = later(later(now, params.latency_us), jitter).max(self.last_arrival[link]);
+        let travel = later(params.latency_us, jitter);
+        let at = if self.bandwidth_bps == 0 || bytes == 0 {
+            later(now, travel)
+        } else {
+            let wire = super::cost::nic_ns(self.bandwidth_bps, bytes);
+            let (f, t) = (from.index(), to.index());
+            let sent = now.saturating_mul(1000).max(self.egress_free_ns[f]).saturating_add(wire);
+            self.egress_free_ns[f] = sent;
+            let arrived =
+                sent.saturating_add(travel.saturating_mul(1000)).max(self.ingress_free_ns[t].saturating_add(wire));
+            self.ingress_free_ns[t] = arrived;
+            arrived.div_ceil(1000)
+        };
+        let at = at.max(self.last_arrival[link]);
         self.last_arrival[link] = at;
         at
     }
@@ -188,7 +223,7 @@ impl Net {
         if t - sent_us > TCP_GIVE_UP_US {
             return None;
         }
-        Some(self.arrival(t, from, to))
+        Some(self.arrival(t, from, to, 0))
     }
 
     fn rule_verdict(&mut self, from: NodeId, to: NodeId, msg_api: &str) -> Option<DropCause> {
@@ -275,7 +310,7 @@ mod tests {
         let mut n = Net::new(3, 1_000, 500, 0, Prng::new(9));
         let mut last = 0;
         for t in 0..200 {
-            match n.route(t, NodeId(1), NodeId(2), "Produce") {
+            match n.route(t, NodeId(1), NodeId(2), "Produce", 100) {
                 Route::Deliver(at) => {
                     assert!(at >= t + 1_000 && at >= last);
                     last = at;
@@ -289,7 +324,7 @@ mod tests {
     fn cut_holds_messages_until_a_retransmission_after_it_ends() {
         let mut n = net();
         n.add_cut(NodeId(1), NodeId(2), Some(7_000_000));
-        assert!(matches!(n.route(0, NodeId(1), NodeId(2), "Produce"), Route::Held));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(2), "Produce", 100), Route::Held));
         // Retransmissions at 0.2, 0.6, 1.4, 3.0, 6.2, 12.6 s: the first after 7 s is 12.6 s.
         assert_eq!(n.retransmit_arrival(0, 7_000_000, NodeId(1), NodeId(2), false), Some(12_600_000 + 1_000));
         // A SYN retransmits at 1, 3, 7 s.
@@ -303,19 +338,19 @@ mod tests {
     fn drop_rule_counts_and_is_directed() {
         let mut n = net();
         n.add_drop(NodeId(1), NodeId(3), 2, None);
-        assert!(matches!(n.route(0, NodeId(3), NodeId(1), "Produce"), Route::Deliver(_)));
-        assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce"), Route::Dropped(DropCause::DropRule)));
-        assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce"), Route::Dropped(DropCause::DropRule)));
-        assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce"), Route::Deliver(_)));
+        assert!(matches!(n.route(0, NodeId(3), NodeId(1), "Produce", 100), Route::Deliver(_)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce", 100), Route::Dropped(DropCause::DropRule)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce", 100), Route::Dropped(DropCause::DropRule)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce", 100), Route::Deliver(_)));
     }
 
     #[test]
     fn delayed_messages_arrive_late_and_are_overtaken() {
         let mut n = net();
         n.add_delay(NodeId(1), NodeId(2), 50_000, 1, None);
-        let Route::Delayed(late) = n.route(0, NodeId(1), NodeId(2), "Produce") else { panic!("delayed") };
+        let Route::Delayed(late) = n.route(0, NodeId(1), NodeId(2), "Produce", 100) else { panic!("delayed") };
         assert_eq!(late, 51_000);
-        let Route::Deliver(next) = n.route(10, NodeId(1), NodeId(2), "Produce") else { panic!("on time") };
+        let Route::Deliver(next) = n.route(10, NodeId(1), NodeId(2), "Produce", 100) else { panic!("on time") };
         assert!(next < late, "the next message overtakes the delayed one");
     }
 
@@ -323,8 +358,8 @@ mod tests {
     fn link_overrides_apply_to_one_direction() {
         let mut n = net();
         n.set_link(NodeId(2), NodeId(1), LinkParams { latency_us: 40_000, jitter_us: 0, loss_ppm: 0 });
-        assert!(matches!(n.route(0, NodeId(2), NodeId(1), "Fetch"), Route::Deliver(40_000)));
-        assert!(matches!(n.route(0, NodeId(1), NodeId(2), "Fetch"), Route::Deliver(1_000)));
+        assert!(matches!(n.route(0, NodeId(2), NodeId(1), "Fetch", 100), Route::Deliver(40_000)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(2), "Fetch", 100), Route::Deliver(1_000)));
     }
 
     #[test]
@@ -338,5 +373,24 @@ mod tests {
         assert!(!n.link_up(500, NodeId(0), NodeId(3)));
         n.heal();
         assert!(n.link_up(500, NodeId(0), NodeId(3)));
+    }
+
+    #[test]
+    fn bandwidth_serializes_on_the_sender_and_queues_at_the_receiver() {
+        // 1 Gbit/s, 1 ms latency: 1 MiB takes 8.89 ms on the wire (framing included).
+        let mut n = net();
+        n.set_bandwidth(1_000_000_000);
+        let wire_us = crate::sim::cost::nic_ns(1_000_000_000, 1 << 20).div_ceil(1000);
+        let Route::Deliver(a) = n.route(0, NodeId(1), NodeId(2), "Produce", 1 << 20) else { panic!("deliver") };
+        assert_eq!(a, wire_us + 1_000);
+        // A second message from the same host waits for the NIC: it leaves after the first.
+        let Route::Deliver(b) = n.route(0, NodeId(1), NodeId(3), "Produce", 1 << 20) else { panic!("deliver") };
+        assert_eq!(b, 2 * wire_us + 1_000);
+        // From another host to node 2: its own NIC is free, node 2's is busy until `a`.
+        let Route::Deliver(c) = n.route(0, NodeId(3), NodeId(2), "Produce", 1 << 20) else { panic!("deliver") };
+        assert!(c >= a + wire_us - 1, "queued behind the first at the receiver: {c} vs {a}");
+        // Without bandwidth, size is free.
+        let mut free = net();
+        assert!(matches!(free.route(0, NodeId(1), NodeId(2), "Produce", 1 << 20), Route::Deliver(1_000)));
     }
 }

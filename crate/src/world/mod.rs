@@ -161,6 +161,7 @@ impl World {
             sc.network.loss_ppm,
             root.fork("network"),
         );
+        net.set_bandwidth(sc.hardware.network_bandwidth_bps);
         for &(from, to, n) in &sc.links {
             let id = |r: NodeRef| match r {
                 NodeRef::Broker(b) => NodeId::broker(b),

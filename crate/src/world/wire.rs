@@ -33,7 +33,7 @@ impl World {
             self.trace_drop(&env, crate::sim::DropCause::Stalled);
             return;
         }
-        match self.net.route(self.now, env.from, env.to, env.msg.api()) {
+        match self.net.route(self.now, env.from, env.to, env.msg.api(), env.msg.wire_bytes()) {
             Route::Deliver(at) => {
                 if self.is_client_traffic(&env) {
                     self.client_msgs_in_flight += 1;
