@@ -282,6 +282,8 @@ pub struct BrokerConfig {
     pub leader_imbalance_check_interval_us: Micros,
     /// `leader.imbalance.per.broker.percentage`, default 10.
     pub leader_imbalance_per_broker_percentage: u32,
+    /// `num.io.threads`, default 8: request handler threads.
+    pub num_io_threads: u32,
     /// OS: `vm.dirty_writeback_centisecs`, default 500 (the flusher wakes every 5 s).
     pub dirty_writeback_centisecs: u32,
     /// OS: `vm.dirty_expire_centisecs`, default 3000 (pages dirty for 30 s are written).
@@ -314,6 +316,7 @@ impl Default for BrokerConfig {
             auto_leader_rebalance_enable: true,
             leader_imbalance_check_interval_us: 300_000_000,
             leader_imbalance_per_broker_percentage: 10,
+            num_io_threads: 8,
             dirty_writeback_centisecs: 500,
             dirty_expire_centisecs: 3000,
         }

@@ -185,14 +185,12 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
         final_view: isolation.name().to_string(),
         summary,
         guarantee: guarantee::guarantee(sc, guarantee::observe(&world.history, &j, sc.producers.len())),
-        perf: crate::report::Perf {
-            total: crate::report::perf::figures(&world.history, |_| true),
-            by_producer: sc
-                .producers
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.name.clone(), crate::report::perf::figures(&world.history, |x| x as usize == i)))
-                .collect(),
+        perf: {
+            let (total, each) = crate::report::perf::figures_all(&world.history, sc.producers.len());
+            crate::report::Perf {
+                total,
+                by_producer: sc.producers.iter().zip(each).map(|(p, f)| (p.name.clone(), f)).collect(),
+            }
         },
         records_undecided: undecided as u64,
         errors,

@@ -131,6 +131,9 @@ pub struct Broker {
     pub alter_in_flight: VecMap<u32, Tp>,
     /// AlterPartition correlation ids already outstanding at the previous ISR check.
     pub alter_seen: crate::sim::VecSet<u32>,
+    /// fsyncs made by what the broker is handling now, and the dirty bytes they wrote
+    /// (the world turns them into the handler's time, see `world::handle`).
+    pub fsync_work: (u32, u64),
     /// Produce results this broker answered, by error (for the report's `responses`).
     pub responses: VecMap<crate::protocol::Error, u64>,
     /// WriteTxnMarkers in flight: corr → transactional id.
@@ -195,6 +198,7 @@ impl Broker {
             shutdown_deadline_us: None,
             clean_shutdown_marker: false,
             clean_restart: false,
+            fsync_work: (0, 0),
             responses: VecMap::new(),
             started_us: 0,
             writeback_pending: false,

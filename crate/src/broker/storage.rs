@@ -24,6 +24,8 @@ impl Broker {
         let Some(r) = self.replicas.get_mut(&tp) else { return };
         let size = batch.data.size_bytes as u64;
         if r.log.should_roll(size, r.cfg.segment_bytes) {
+            // Kafka flushes the old segment on its scheduler thread (`UnifiedLog.roll`
+            // schedules `flushUptoOffsetExclusive`): the appending thread does not wait.
             r.log.roll(now);
             let base = r.log.leo;
             ctx.trace(Event::SegmentRolled { broker: node, tp, base_offset: base });
@@ -32,6 +34,9 @@ impl Broker {
         r.producers.apply(&batch);
         r.log.append(batch, now);
         if r.log.unflushed_messages() >= r.cfg.flush_messages {
+            // The appending thread fsyncs: it waits for the dirty bytes to reach the disk.
+            self.fsync_work.0 += 1;
+            self.fsync_work.1 += r.log.end_pos.saturating_sub(r.log.durable_pos);
             let leo = r.log.leo;
             r.log.flush_to(leo, now);
             ctx.trace(Event::Flushed { broker: node, tp, to_offset: leo, reason: FlushReason::Messages });

@@ -62,51 +62,129 @@ fn trim(ms: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// The figures of the records `keep` selects (by producer index).
-pub fn figures(history: &History, keep: impl Fn(u16) -> bool) -> Figures {
-    let mut lat: Vec<Micros> = Vec::new();
-    let mut bytes = 0u64;
-    let mut first_send = Micros::MAX;
-    let mut last_ack = 0;
-    for r in history.records.iter().filter(|r| keep(r.producer)) {
-        first_send = first_send.min(r.sent_us);
-        if let Outcome::Acked { .. } = r.outcome {
-            lat.push(r.result_us.saturating_sub(r.sent_us));
-            bytes += r.value_bytes as u64;
-            last_ack = last_ack.max(r.result_us);
+/// What one producer's (or all producers') successful sends add up to.
+#[derive(Default)]
+struct Sample {
+    lat: Vec<Micros>,
+    bytes: u64,
+    first_send: Option<Micros>,
+    last_ack: Micros,
+}
+
+impl Sample {
+    fn merge(&mut self, o: &Sample) {
+        self.lat.extend_from_slice(&o.lat);
+        self.bytes += o.bytes;
+        self.first_send = match (self.first_send, o.first_send) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_ack = self.last_ack.max(o.last_ack);
+    }
+
+    fn figures(mut self) -> Figures {
+        let (n, Some(first_send)) = (self.lat.len(), self.first_send) else { return Figures::default() };
+        if n == 0 {
+            return Figures::default();
+        }
+        // A window of zero (everything at one instant) counts as one microsecond.
+        let window_us = self.last_ack.saturating_sub(first_send).max(1);
+        let secs = window_us as f64 / 1e6;
+        let total: u128 = self.lat.iter().map(|&l| l as u128).sum();
+        let ms = |us: Micros| us as f64 / 1000.0;
+        // The sorted sample's entries at (int)(p × n), without sorting it all: select the
+        // largest index first, then each smaller one within what lies below it.
+        let idx = |p_permille: usize| (p_permille * n / 1000).min(n - 1);
+        let mut picks = [0 as Micros; 4];
+        let mut end = n;
+        for (k, p) in [999, 990, 950, 500].into_iter().enumerate() {
+            let i = idx(p);
+            if i < end {
+                let (_, v, _) = self.lat[..end].select_nth_unstable(i);
+                picks[k] = *v;
+                end = i;
+            } else {
+                picks[k] = self.lat[i];
+            }
+        }
+        let max = self.lat.iter().copied().max().unwrap_or(0);
+        Figures {
+            records: n as u64,
+            records_per_sec: n as f64 / secs,
+            mb_per_sec: self.bytes as f64 / (1024.0 * 1024.0) / secs,
+            latency_ms: Latency {
+                avg: total as f64 / n as f64 / 1000.0,
+                max: ms(max),
+                p50: ms(picks[3]),
+                p95: ms(picks[2]),
+                p99: ms(picks[1]),
+                p999: ms(picks[0]),
+            },
+            window_us,
         }
     }
-    if lat.is_empty() {
-        return Figures::default();
+}
+
+/// The figures in total and for each of `producers` producers (by index), in one pass.
+pub fn figures_all(history: &History, producers: usize) -> (Figures, Vec<Figures>) {
+    let mut each: Vec<Sample> = (0..producers).map(|_| Sample::default()).collect();
+    for r in &history.records {
+        let Some(s) = each.get_mut(r.producer as usize) else { continue };
+        s.first_send = Some(s.first_send.map_or(r.sent_us, |f| f.min(r.sent_us)));
+        if let Outcome::Acked { .. } = r.outcome {
+            s.lat.push(r.result_us.saturating_sub(r.sent_us));
+            s.bytes += r.value_bytes as u64;
+            s.last_ack = s.last_ack.max(r.result_us);
+        }
     }
-    // A window of zero (everything at one instant) counts as one microsecond.
-    let window_us = last_ack.saturating_sub(first_send).max(1);
-    let secs = window_us as f64 / 1e6;
-    lat.sort_unstable();
-    let n = lat.len();
-    let ms = |us: Micros| us as f64 / 1000.0;
-    let at = |p_permille: usize| ms(lat[(p_permille * n / 1000).min(n - 1)]);
-    let total: u128 = lat.iter().map(|&l| l as u128).sum();
-    Figures {
-        records: n as u64,
-        records_per_sec: n as f64 / secs,
-        mb_per_sec: bytes as f64 / (1024.0 * 1024.0) / secs,
-        latency_ms: Latency {
-            avg: total as f64 / n as f64 / 1000.0,
-            max: ms(lat[n - 1]),
-            p50: at(500),
-            p95: at(950),
-            p99: at(990),
-            p999: at(999),
-        },
-        window_us,
+    if producers == 1 {
+        let one = each.pop().expect("one").figures();
+        return (one.clone(), vec![one]);
     }
+    let mut total = Sample::default();
+    for s in &each {
+        total.merge(s);
+    }
+    (total.figures(), each.into_iter().map(Sample::figures).collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::history::{RecordRec, NO_PARTITION, NO_TXN};
+
+    /// The figures of the records `keep` selects, the plain way (a full sort).
+    fn figures(history: &History, keep: impl Fn(u16) -> bool) -> Figures {
+        let recs: Vec<&RecordRec> = history.records.iter().filter(|r| keep(r.producer)).collect();
+        let acked: Vec<&&RecordRec> = recs.iter().filter(|r| matches!(r.outcome, Outcome::Acked { .. })).collect();
+        if acked.is_empty() {
+            return Figures::default();
+        }
+        let mut lat: Vec<Micros> = acked.iter().map(|r| r.result_us - r.sent_us).collect();
+        lat.sort_unstable();
+        let n = lat.len();
+        let first = recs.iter().map(|r| r.sent_us).min().unwrap_or(0);
+        let last = acked.iter().map(|r| r.result_us).max().unwrap_or(0);
+        let window_us = (last - first).max(1);
+        let secs = window_us as f64 / 1e6;
+        let bytes: u64 = acked.iter().map(|r| r.value_bytes as u64).sum();
+        let ms = |us: Micros| us as f64 / 1000.0;
+        let at = |p: usize| ms(lat[(p * n / 1000).min(n - 1)]);
+        Figures {
+            records: n as u64,
+            records_per_sec: n as f64 / secs,
+            mb_per_sec: bytes as f64 / (1024.0 * 1024.0) / secs,
+            latency_ms: Latency {
+                avg: lat.iter().map(|&l| l as u128).sum::<u128>() as f64 / n as f64 / 1000.0,
+                max: ms(lat[n - 1]),
+                p50: at(500),
+                p95: at(950),
+                p99: at(990),
+                p999: at(999),
+            },
+            window_us,
+        }
+    }
 
     fn rec(producer: u16, sent_us: Micros, result_us: Micros, acked: bool) -> RecordRec {
         RecordRec {
@@ -136,7 +214,8 @@ mod tests {
             h.records.push(rec(0, i * 1000, i * 1000 + (i + 1) * 1000, true));
         }
         h.records.push(rec(1, 0, 0, false));
-        let f = figures(&h, |p| p == 0);
+        let f = figures_all(&h, 2).1[0].clone();
+        assert_eq!(f, figures(&h, |p| p == 0));
         assert_eq!(f.records, 10);
         assert_eq!(f.window_us, 19_000, "first send 0 ms, last callback 19 ms");
         assert!((f.records_per_sec - 10.0 / 0.019).abs() < 1e-6);
@@ -144,7 +223,33 @@ mod tests {
         assert_eq!(f.latency_ms.p50, 6.0, "index (int)(0.5 × 10) = 5 → the 6th value");
         assert_eq!(f.latency_ms.max, 10.0);
         assert_eq!(f.latency_ms.avg, 5.5);
-        assert_eq!(figures(&h, |p| p == 1), Figures::default(), "no successful send, no figures");
+        assert_eq!(figures_all(&h, 2).1[1], Figures::default(), "no successful send, no figures");
         assert!(f.line().starts_with("10 records sent, 526.3 records/sec (526.32 MB/sec), 5.50 ms avg latency"));
+    }
+
+    #[test]
+    fn one_pass_figures_match_per_producer_figures() {
+        let mut h = History::default();
+        for i in 0..1000u64 {
+            let p = (i % 3) as u16;
+            h.records.push(rec(p, i * 7, i * 7 + (i * 7919) % 5000 + 1, i % 11 != 0));
+        }
+        let (total, each) = figures_all(&h, 3);
+        assert_eq!(total, figures(&h, |_| true));
+        for (p, f) in each.iter().enumerate() {
+            assert_eq!(*f, figures(&h, |x| x as usize == p));
+        }
+        // The percentiles are those of the fully sorted sample.
+        let mut lat: Vec<u64> = h
+            .records
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Acked { .. }))
+            .map(|r| r.result_us - r.sent_us)
+            .collect();
+        lat.sort_unstable();
+        let n = lat.len();
+        assert_eq!(total.latency_ms.p95, lat[950 * n / 1000] as f64 / 1000.0);
+        assert_eq!(total.latency_ms.p50, lat[500 * n / 1000] as f64 / 1000.0);
+        assert_eq!(total.latency_ms.p999, lat[999 * n / 1000] as f64 / 1000.0);
     }
 }

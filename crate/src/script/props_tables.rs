@@ -110,6 +110,8 @@ pub static BROKER: &[PropDef] = &[
     p("log.segment.bytes", num(Int, Bytes, Some(14), None), "1073741824", (2, 0), "Segment size; a roll flushes the old segment (minimum 1 MiB from Kafka 4.0)."),
     p("message.max.bytes", num(Int, Bytes, Some(0), None), "1048588", (2, 0), "Largest record batch the broker accepts (MESSAGE_TOO_LARGE beyond)."),
     p("min.insync.replicas", num(Int, Plain, Some(1), None), "1", (2, 0), "acks=all writes need at least this many in-sync replicas (else NOT_ENOUGH_REPLICAS)."),
+    p("num.io.threads", num(Int, Plain, Some(1), None), "8", (2, 0), "Request handler threads: each handles one request at a time (its CPU cost, fsyncs), one per connection (see hardware)."),
+    p("num.network.threads", num(Int, Plain, Some(1), None), "3", (2, 0), "Network threads reading and writing sockets; accepted, not modelled (kplay's NIC model stands for them)."),
     p("replica.fetch.backoff.ms", num(Int, Ms, Some(0), None), "1000", (2, 0), "A follower waits this long after a fetch error."),
     p("replica.fetch.max.bytes", num(Int, Bytes, Some(0), None), "1048576", (2, 0), "Bytes a follower fetch asks per partition."),
     p("replica.fetch.min.bytes", kplay(Int, Bytes, 0), "1", (2, 0), "A follower fetch waits for at least this many bytes (up to replica.fetch.wait.max.ms)."),

@@ -95,6 +95,7 @@ pub fn broker_config(s: &Settings) -> BrokerConfig {
         leader_imbalance_check_interval_us: u64_of(s.int("leader.imbalance.check.interval.seconds", 300))
             .saturating_mul(1_000_000),
         leader_imbalance_per_broker_percentage: u32_of(s.int("leader.imbalance.per.broker.percentage", 10)),
+        num_io_threads: u32_of(s.int("num.io.threads", 8)),
         dirty_writeback_centisecs: u32_of(
             s.int("vm.dirty_writeback_centisecs", i64::from(d.dirty_writeback_centisecs)),
         ),

@@ -168,6 +168,14 @@ impl Hardware {
         ns
     }
 
+    /// `count` fsyncs that wrote `dirty` bytes in all.
+    pub fn fsyncs_ns(&self, count: u32, dirty: u64) -> u64 {
+        if count == 0 {
+            return 0;
+        }
+        (u64::from(count) - 1).saturating_mul(self.disk_fsync_ns).saturating_add(self.fsync_ns(dirty))
+    }
+
     /// An fsync of `dirty` bytes on one of the broker's disks.
     pub fn fsync_ns(&self, dirty: u64) -> u64 {
         self.disk_fsync_ns

@@ -24,6 +24,7 @@
 //! (a stalled broker process), [`settle`] (when a run is over, budgets, progress).
 
 mod actions;
+mod handle;
 mod pause;
 mod settle;
 mod wire;
@@ -63,6 +64,9 @@ enum Ev {
     Action(u32),
     /// A paused broker's pause ends (broker id, pause generation).
     Resume(u16, u32),
+    /// A broker's request handler pool may take a waiting request (broker id,
+    /// incarnation): a handler is free or a connection unmuted.
+    Handlers(u16, u32),
 }
 
 /// How long an idle run keeps going after the last change when the cluster cannot settle
@@ -96,6 +100,15 @@ pub struct World {
     /// Paused brokers (by id) and what waits for them.
     paused: crate::sim::VecMap<u16, pause::Paused>,
     pause_gen: u32,
+    /// Each broker's request handler pool (`world::handle`).
+    handlers: Vec<handle::Handlers>,
+    /// The request a broker is handling: (start, cost) in ns; and when it was done.
+    handling: Option<(u64, u64)>,
+    handled_done_ns: u64,
+    /// When what is being sent now leaves (a handler's results leave when it is done).
+    depart_us: Option<Micros>,
+    /// `run_to`'s moment: nothing may run ahead past it.
+    horizon: Micros,
     pub events: u64,
     /// The work the events budget counts: each event, plus the partitions a replica
     /// fetch carries and the records a poll returns (see `crate::budget`).
@@ -204,6 +217,11 @@ impl World {
             held: Vec::new(),
             paused: crate::sim::VecMap::new(),
             pause_gen: 0,
+            handlers: (0..sc.brokers).map(|_| handle::Handlers::new(sc.broker_config.num_io_threads)).collect(),
+            handling: None,
+            handled_done_ns: 0,
+            depart_us: None,
+            horizon: Micros::MAX,
             events: 0,
             work: 0,
             stopped_by_cap: false,
@@ -250,6 +268,17 @@ impl World {
     }
 
     fn with_producer(&mut self, i: usize, f: impl FnOnce(&mut Producer, &mut PCtx)) {
+        self.producer_step(i, f);
+        let (node, inc) = (self.producers[i].node, self.producers[i].inc());
+        for (at, t) in self.ptimers.drain(..) {
+            self.queue.push(at, Ev::Producer(i as u16, inc, t));
+        }
+        self.flush_sends(node, inc);
+    }
+
+    /// Runs `f` on producer `i`; what it sends and the timers it sets stay in
+    /// `self.sends` and `self.ptimers`.
+    fn producer_step(&mut self, i: usize, f: impl FnOnce(&mut Producer, &mut PCtx)) {
         let p = &mut self.producers[i];
         let mut ctx = Ctx {
             now: self.now,
@@ -263,11 +292,6 @@ impl World {
             timers: &mut self.ptimers,
         };
         f(p, &mut ctx);
-        let (node, inc) = (p.node, p.inc());
-        for (at, t) in self.ptimers.drain(..) {
-            self.queue.push(at, Ev::Producer(i as u16, inc, t));
-        }
-        self.flush_sends(node, inc);
     }
 
     fn with_broker(&mut self, i: usize, f: impl FnOnce(&mut Broker, &mut BCtx)) {
@@ -286,10 +310,22 @@ impl World {
         };
         f(b, &mut ctx);
         let (node, inc, id, powered, up) = (b.node, b.inc, b.id, b.powered, b.up);
+        let (fsyncs, dirty) = std::mem::take(&mut b.fsync_work);
         for (at, t) in self.btimers.drain(..) {
             self.queue.push(at, Ev::Broker(id, inc, t));
         }
+        if let Some((start_ns, cost_ns)) = self.handling.take() {
+            let hw = &self.scenario.hardware;
+            let fsync_ns = hw.fsyncs_ns(fsyncs, dirty);
+            let done = start_ns.saturating_add(cost_ns).saturating_add(fsync_ns);
+            self.handled_done_ns = done;
+            self.depart_us = Some(crate::sim::cost::ns_to_us(done).max(self.now));
+        }
         self.flush_sends(node, inc);
+        self.depart_us = None;
+        if was_up && !up {
+            self.handlers[i].reset();
+        }
         if was_up && !up && powered {
             self.close_sockets_of(id);
         }
@@ -377,6 +413,44 @@ impl World {
         false
     }
 
+    /// The application thread's turn (`ProducerTimer::App`). Its next step runs at once
+    /// when it is the run's very next event: a producer sending a burst pays `send()`'s
+    /// cost per record, so it wakes every microsecond or two, and when nothing else
+    /// happens meanwhile the queue would only hand the same wake-up straight back. Each
+    /// step still counts as a kernel event (reports stay byte-identical); it stops at
+    /// anything else due first (ties included), at the run's end or a `run_to` moment,
+    /// at a budget, and whenever the step sent something or set another timer.
+    fn producer_app(&mut self, i: usize) {
+        loop {
+            self.producer_step(i, |p, ctx| p.on_timer(ctx, ProducerTimer::App));
+            let ahead = match (&self.ptimers[..], self.sends.is_empty()) {
+                ([(at, ProducerTimer::App)], true) => Some(*at),
+                _ => None,
+            };
+            let Some(at) = ahead.filter(|&at| self.may_run_ahead(i, at)) else { break };
+            self.ptimers.clear();
+            self.now = at;
+            self.events += 1;
+            self.work += 1;
+        }
+        let (node, inc) = (self.producers[i].node, self.producers[i].inc());
+        for (at, t) in self.ptimers.drain(..) {
+            self.queue.push(at, Ev::Producer(i as u16, inc, t));
+        }
+        self.flush_sends(node, inc);
+    }
+
+    fn may_run_ahead(&mut self, i: usize, at: Micros) -> bool {
+        let end = match self.scenario.run_until {
+            RunUntil::Time(end) => end,
+            RunUntil::Idle => self.budgets.virtual_time_us.saturating_sub(1),
+        };
+        let next = self.queue.peek_time().unwrap_or(Micros::MAX);
+        // The run loop checks the budgets before each event: so does this (last, since
+        // a budget found used up stops the run as it would there).
+        at < next && at <= end && at <= self.horizon && self.producers[i].busy() && !self.over_budget()
+    }
+
     /// Run the events up to virtual time `t` (for the state at a moment). Returns
     /// `Some(true)` when the run has ended, `Some(false)` when `t` was reached, `None`
     /// when `max_events` ran out first (call again).
@@ -394,7 +468,10 @@ impl World {
                 return None;
             }
             budget -= 1;
-            if self.run(1) {
+            self.horizon = t;
+            let ended = self.run(1);
+            self.horizon = Micros::MAX;
+            if ended {
                 return Some(true);
             }
         }
@@ -421,7 +498,11 @@ impl World {
             Ev::LinkCheck => self.release_held(),
             Ev::Producer(i, inc, t) => {
                 if self.producers[i as usize].inc() == inc {
-                    self.with_producer(i as usize, |p, ctx| p.on_timer(ctx, t));
+                    if t == ProducerTimer::App {
+                        self.producer_app(i as usize);
+                    } else {
+                        self.with_producer(i as usize, |p, ctx| p.on_timer(ctx, t));
+                    }
                 }
             }
             Ev::Broker(id, inc, t) => {
@@ -437,6 +518,7 @@ impl World {
                 self.run_action(i as usize);
             }
             Ev::Resume(id, gen) => self.resume_broker(id, gen),
+            Ev::Handlers(id, inc) => self.handlers_wake(id, inc),
         }
     }
 }

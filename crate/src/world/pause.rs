@@ -62,6 +62,7 @@ impl World {
                 _ => None,
             },
             Ev::Broker(id, _, t) if *t != BrokerTimer::Writeback => Some(*id),
+            Ev::Handlers(id, _) => Some(*id),
             _ => None,
         };
         let Some(p) = broker.and_then(|b| self.paused.get_mut(&b)) else { return Some(ev) };

@@ -51,6 +51,7 @@ impl World {
             || self.client_msgs_in_flight > 0
             || !self.paused.is_empty()
             || self.producers.iter().any(|p| p.busy())
+            || self.handlers_busy()
         {
             return false;
         }

@@ -20,6 +20,14 @@ impl World {
         Some((p as u16, broker, gen))
     }
 
+    /// Whether the producer still has this connection open.
+    pub(super) fn conn_live(&self, (p, b, gen): ConnKey) -> bool {
+        self.producers[p as usize]
+            .conns
+            .get(&b)
+            .is_some_and(|c| c.gen == gen && c.state != crate::producer::network::ConnState::Disconnected)
+    }
+
     pub(super) fn trace_drop(&mut self, env: &Envelope, cause: crate::sim::DropCause) {
         self.trace.push(
             self.now,
@@ -29,11 +37,15 @@ impl World {
 
     pub(super) fn route(&mut self, env: Envelope) {
         let conn = self.conn_key(&env);
+        let depart = self.depart_us.unwrap_or(self.now);
+        if matches!(self.node_kind(env.to), NodeKind::Producer(_)) {
+            self.note_response(&env, conn, depart);
+        }
         if conn.is_some_and(|c| self.dead_conns.contains(&c)) {
             self.trace_drop(&env, crate::sim::DropCause::Stalled);
             return;
         }
-        match self.net.route(self.now, env.from, env.to, env.msg.api(), env.msg.wire_bytes()) {
+        match self.net.route(depart, env.from, env.to, env.msg.api(), env.msg.wire_bytes()) {
             Route::Deliver(at) => {
                 if self.is_client_traffic(&env) {
                     self.client_msgs_in_flight += 1;
@@ -134,12 +146,8 @@ impl World {
         // A request on a connection the producer has since closed never reaches the
         // broker: the producer's TCP stack discarded it (unless it was already on its way
         // and only late).
-        if let (Some((p, b, gen)), NodeKind::Producer(_), false) = (conn, self.node_kind(env.from), late) {
-            let live = self.producers[p as usize]
-                .conns
-                .get(&b)
-                .is_some_and(|c| c.gen == gen && c.state != crate::producer::network::ConnState::Disconnected);
-            if !live {
+        if let (Some(c), NodeKind::Producer(_), false) = (conn, self.node_kind(env.from), late) {
+            if !self.conn_live(c) {
                 return;
             }
         }
@@ -160,7 +168,9 @@ impl World {
                     self.reset_back(&env);
                     return;
                 }
-                self.with_broker(i, |b, ctx| b.on_message(ctx, env));
+                // A late request stands for one on an old connection or a slow path: the
+                // broker reads it whatever the producer's connection does now.
+                self.broker_receives(i, env, if late { None } else { conn });
             }
             NodeKind::Producer(i) => {
                 if env.to_inc.is_some_and(|inc| inc != self.producers[i].inc()) {

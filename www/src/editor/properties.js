@@ -313,6 +313,16 @@ export const PROPERTIES = {
    "doc": "acks=all writes need at least this many in-sync replicas (else NOT_ENOUGH_REPLICAS)."
   },
   {
+   "name": "num.io.threads",
+   "default": "8",
+   "doc": "Request handler threads: each handles one request at a time (its CPU cost, fsyncs), one per connection (see hardware)."
+  },
+  {
+   "name": "num.network.threads",
+   "default": "3",
+   "doc": "Network threads reading and writing sockets; accepted, not modelled (kplay's NIC model stands for them)."
+  },
+  {
    "name": "replica.fetch.backoff.ms",
    "default": "1000",
    "doc": "A follower waits this long after a fetch error.",
