@@ -82,9 +82,12 @@ pub fn lookup(report: &Report, name: &str) -> i64 {
 
 /// A speed figure or producer metric, in its clause unit's scale (µs, thousandths).
 fn perf_value(report: &Report, name: &str) -> Option<i64> {
-    let t = &report.perf.total;
+    let (t, figure) = match name.strip_prefix("perf.").and_then(|r| r.split_once('.')) {
+        Some((producer, figure)) => (report.perf.by_producer.get(producer)?, figure),
+        None => (&report.perf.total, name),
+    };
     let us = |ms: f64| (ms * 1000.0).round() as i64;
-    Some(match name {
+    Some(match figure {
         "records_per_sec" => t.records_per_sec.floor() as i64,
         "mb_per_sec" => (t.mb_per_sec * 1000.0).round() as i64,
         "latency_avg" => us(t.latency_ms.avg),

@@ -9,8 +9,10 @@
 //! `Errors` enum); `consumers.NAME.records` for a declared consumer (kplay extension);
 //! the speed figures of all producers (`records_per_sec`, `mb_per_sec` and the latencies
 //! `latency_avg`, `latency_max`, `latency_p50`, `latency_p95`, `latency_p99`,
-//! `latency_p999`, durations with a unit: `latency_p99<=20ms`) and `metrics.PRODUCER.NAME`
-//! for any Java producer metric (decimals allowed, as for `mb_per_sec`).
+//! `latency_p999`, durations with a unit: `latency_p99<=20ms`); one producer's figures as
+//! `perf.PRODUCER.FIGURE` (kplay extension: `perf.app.records_per_sec>=50000`); and
+//! `metrics.PRODUCER.NAME` for any Java producer metric (decimals allowed, as for
+//! `mb_per_sec`).
 
 use super::ast::{Clause, ClauseUnit, CmpOp, Expect};
 use super::errors::Diagnostic;
@@ -33,9 +35,10 @@ pub const PERF: &[&str] = &[
 
 /// The scale a name's value is written in.
 pub fn unit_of(name: &str) -> ClauseUnit {
-    if name.starts_with("latency_") {
+    let figure = name.strip_prefix("perf.").and_then(|r| r.split_once('.')).map_or(name, |(_, f)| f);
+    if figure.starts_with("latency_") {
         ClauseUnit::Micros
-    } else if name == "mb_per_sec" || name.starts_with("metrics.") {
+    } else if figure == "mb_per_sec" || name.starts_with("metrics.") {
         ClauseUnit::Milli
     } else {
         ClauseUnit::Count
@@ -317,6 +320,26 @@ fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
         }
         return Ok(());
     }
+    if let Some(rest) = name.strip_prefix("perf.") {
+        let Some((p, figure)) = rest.split_once('.') else {
+            return Err((format!("unknown name '{name}'"), "write perf.PRODUCER.FIGURE, e.g. perf.app.records_per_sec".into()));
+        };
+        if !n.producers.iter().any(|(x, _)| x == p) {
+            let hint = suggest::did_you_mean(p, n.producers.iter().map(|(x, _)| x.as_str()));
+            return Err((
+                format!("unknown producer '{p}'"),
+                if hint.is_empty() { "declare it: producer NAME".into() } else { hint },
+            ));
+        }
+        if !PERF.contains(&figure) {
+            let hint = match suggest::closest(figure, PERF.iter().copied()) {
+                Some(f) => format!("did you mean perf.{p}.{f}?"),
+                None => format!("figures: {}", PERF.join(", ")),
+            };
+            return Err((format!("unknown speed figure '{figure}'"), hint));
+        }
+        return Ok(());
+    }
     if let Some(x) = name.strip_prefix("errors.") {
         if !x.is_empty() && x.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$') {
             return Ok(());
@@ -353,7 +376,7 @@ fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
     let hint = match suggest::closest(name, SUMMARY.iter().chain(PERF).copied()) {
         Some(s) => format!("did you mean {s}?"),
         None => format!(
-            "names: {}, {}, errors.NAME, responses.NAME, consumers.NAME.records, metrics.PRODUCER.NAME",
+            "names: {}, {}, perf.PRODUCER.FIGURE, errors.NAME, responses.NAME, consumers.NAME.records, metrics.PRODUCER.NAME",
             SUMMARY.join(", "),
             PERF.join(", ")
         ),

@@ -58,10 +58,10 @@ pub fn check_broker(s: &Settings, notes: &mut Vec<String>, diags: &mut Vec<Diagn
     }
     let hb = s.int("broker.heartbeat.interval.ms", 2_000);
     let session = s.int("broker.session.timeout.ms", 9_000);
-    if s.get("broker.session.timeout.ms").is_some() && hb >= session {
+    if (s.is_set("broker.session.timeout.ms") || s.is_set("broker.heartbeat.interval.ms")) && hb >= session {
         notes.push(format!("brokers: broker.heartbeat.interval.ms={hb} is not below broker.session.timeout.ms={session}: the controller will fence brokers between their heartbeats"));
     }
-    if s.get("leader.imbalance.per.broker.percentage").is_some() {
+    if s.is_set("leader.imbalance.per.broker.percentage") {
         notes.push("brokers: leader.imbalance.per.broker.percentage has no effect: only the ZooKeeper controller read it; the KRaft controller balances as soon as one partition's leader is not its preferred replica".to_string());
     }
 }

@@ -310,3 +310,13 @@ fn hardware_line_sets_the_cost_model() {
     assert!(one_err("hardware network.bandwidth=1GB").hint.contains("bit/s"));
     assert!(one_err("hardware disk=tape").message.contains("unknown disk"));
 }
+
+#[test]
+fn broker_notes_name_only_what_the_scenario_set() {
+    // Kafka's defaults (present in every Settings) never trigger a note about a setting.
+    let s = ok("brokers 3 min.insync.replicas=2\ntopic t replication.factor=3");
+    assert!(!notes(&s).contains("leader.imbalance.per.broker.percentage"), "{}", notes(&s));
+    assert!(!notes(&s).contains("broker.heartbeat.interval.ms"), "{}", notes(&s));
+    let s = ok("brokers 3 leader.imbalance.per.broker.percentage=20\ntopic t");
+    assert!(notes(&s).contains("leader.imbalance.per.broker.percentage has no effect"), "{}", notes(&s));
+}
