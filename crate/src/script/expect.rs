@@ -322,7 +322,10 @@ fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
     }
     if let Some(rest) = name.strip_prefix("perf.") {
         let Some((p, figure)) = rest.split_once('.') else {
-            return Err((format!("unknown name '{name}'"), "write perf.PRODUCER.FIGURE, e.g. perf.app.records_per_sec".into()));
+            return Err((
+                format!("unknown name '{name}'"),
+                "write perf.PRODUCER.FIGURE, e.g. perf.app.records_per_sec".into(),
+            ));
         };
         if !n.producers.iter().any(|(x, _)| x == p) {
             let hint = suggest::did_you_mean(p, n.producers.iter().map(|(x, _)| x.as_str()));
