@@ -195,6 +195,18 @@ export const tests = [
       assert.match(await compare.getByTestId('compare-verdict-a').textContent(), /16 acknowledged records lost/);
       assert.match(await compare.getByTestId('compare-verdict-b').textContent(), /no acknowledged record lost/);
       assert.ok((await compare.locator('[data-testid="compare-summary"] tr.kv-diff').count()) >= 2);
+      // The speed table: B's change against A, coloured by direction (more records/s is
+      // better, more latency worse), from the two reports' perf figures.
+      const speed = compare.getByTestId('compare-speed');
+      assert.equal(await speed.locator('tbody tr').count(), 6);
+      const perf = await page.evaluate(async () => {
+        const k = window.kplayViewsTest;
+        const variant = await k.engine.run(k.text.replace('producer app acks=1', 'producer app acks=all'), k.options).result;
+        return { a: k.report.perf.total, b: variant.report.perf.total };
+      });
+      const want = (va, vb, sense) => (Math.abs((vb - va) / va) < 0.01 ? 'same' : Math.sign(vb - va) === sense ? 'better' : 'worse');
+      assert.equal(await speed.locator('tbody tr').nth(0).getAttribute('data-dir'), want(perf.a.records_per_sec, perf.b.records_per_sec, 1));
+      assert.equal(await speed.locator('tbody tr').nth(2).getAttribute('data-dir'), want(perf.a.latency_ms.avg, perf.b.latency_ms.avg, -1));
       await compare.getByTestId('compare-goto').click();
       assert.equal(await page.locator('#views').getAttribute('data-now'), await div.getAttribute('data-us'));
       await compare.screenshot({ path: `${SHOTS}/view-compare-light.png` });

@@ -107,6 +107,7 @@ export function createCompare(parent, api, { onPick }) {
     result.replaceChildren(
       el('div', { class: 'kv-compare-cols' }, verdict('A', nameA, 'this run', a), verdict('B', nameB, 'variant', b)),
       summaryTable(a, b, nameA, nameB),
+      speedTable(a, b, nameA, nameB),
       divergence(div, nameA, nameB, a, b));
   }
 
@@ -160,6 +161,47 @@ function summaryTable(a, b, nameA, nameB) {
       const vb = b.summary[f];
       return el('tr', { class: va !== vb ? 'kv-diff' : '' }, el('th', { scope: 'row' }, f), el('td', { class: 'kv-num' }, fmtCount(va)), el('td', { class: 'kv-num' }, fmtCount(vb)));
     }))));
+}
+
+// kafka-producer-perf-test's figures of both runs (all producers), with B's change
+// against A coloured by direction: more records/s or MB/s is better, less latency is.
+const SPEED_FIELDS = [
+  ['records/s', (p) => p.records_per_sec, 1, (v) => fmtCount(Math.round(v))],
+  ['MB/s', (p) => p.mb_per_sec, 1, (v) => v.toFixed(2)],
+  ['latency avg', (p) => p.latency_ms.avg, -1, fmtMs],
+  ['latency p50', (p) => p.latency_ms.p50, -1, fmtMs],
+  ['latency p99', (p) => p.latency_ms.p99, -1, fmtMs],
+  ['latency max', (p) => p.latency_ms.max, -1, fmtMs],
+];
+
+function fmtMs(v) {
+  return `${v < 10 ? v.toFixed(3) : v.toFixed(1)} ms`;
+}
+
+export function speedRows(a, b) {
+  const pa = a.perf?.total;
+  const pb = b.perf?.total;
+  if (!pa || !pb || !pa.records || !pb.records) return [];
+  return SPEED_FIELDS.map(([name, get, sense, fmt]) => {
+    const va = get(pa);
+    const vb = get(pb);
+    const change = va === 0 ? (vb === 0 ? 0 : Infinity) : (vb - va) / va;
+    // Within 1%: the same (integer time makes tiny differences noise, not a finding).
+    const dir = Math.abs(change) < 0.01 ? 'same' : Math.sign(change) === sense ? 'better' : 'worse';
+    return { name, a: fmt(va), b: fmt(vb), change, dir };
+  });
+}
+
+function speedTable(a, b, nameA, nameB) {
+  const rows = speedRows(a, b);
+  if (!rows.length) return null;
+  const pct = (c) => (Number.isFinite(c) ? `${c > 0 ? '+' : ''}${(c * 100).toFixed(Math.abs(c) < 0.1 ? 1 : 0)}%` : 'new');
+  return el('div', { class: 'kv-table-wrap' }, el('table', { class: 'kv-table kv-compare-table kv-speed-table', dataset: { testid: 'compare-speed' } },
+    el('caption', {}, 'Speed (kafka-producer-perf-test figures, all producers, over the busy window)'),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, ''), el('th', { scope: 'col' }, `A ${nameA}`), el('th', { scope: 'col' }, `B ${nameB}`), el('th', { scope: 'col' }, 'B vs A'))),
+    el('tbody', {}, rows.map((r) => el('tr', { class: `kv-speed-${r.dir}`, dataset: { dir: r.dir } },
+      el('th', { scope: 'row' }, r.name), el('td', { class: 'kv-num' }, r.a), el('td', { class: 'kv-num' }, r.b),
+      el('td', { class: 'kv-num' }, r.dir === 'same' ? 'same' : `${pct(r.change)} ${r.dir}`))))));
 }
 
 function side(tag, name, e, fields, r) {
