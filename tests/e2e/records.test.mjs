@@ -20,16 +20,16 @@ export const tests = [
       const grid = page.getByTestId('record-grid');
       await page.waitForFunction(() => document.querySelector('[data-testid="record-grid"]')?.dataset.count === '400');
       assert.match(await page.getByTestId('legend-lost').textContent(), /lost 16/);
-      await clickCell(page, 212);
-      assert.equal(await grid.getAttribute('data-selected'), '212');
-      assert.match(await page.getByTestId('journey-title').textContent(), /Record 212\s*lost/);
+      await clickCell(page, 215);
+      assert.equal(await grid.getAttribute('data-selected'), '215');
+      assert.match(await page.getByTestId('journey-title').textContent(), /Record 215\s*lost/);
       const steps = await page.getByTestId('journey-steps').textContent();
-      assert.match(steps, /broker-1 appended the batch at offsets 212–223 \(leader epoch 0\); this record at 212/);
+      assert.match(steps, /broker-1 appended the batch at offsets 215–226 \(leader epoch 0\); this record at 215/);
       assert.doesNotMatch(steps, /fetched it/, 'no follower had it');
-      assert.match(steps, /callback: success, offset 212/);
+      assert.match(steps, /callback: success, offset 215/);
       assert.match(steps, /broker-1 crashed \(mode=process\)/);
       assert.match(steps, /broker-2 elected leader of orders-0/);
-      assert.match(steps, /broker-1 truncated offsets 212–227/);
+      assert.match(steps, /broker-1 truncated offsets 215–230/);
       assert.match(await page.getByTestId('journey').textContent(), /copies in the final log\s*none/);
       await page.screenshot({ path: 'test-results/e2e/records-journey-lost.png', fullPage: true });
     },

@@ -98,7 +98,10 @@ export const tests = [
       await page.waitForFunction(() => document.querySelector('#stressed [data-testid="stress-panel"]')?.dataset.outcome === 'found', null, { timeout: 25_000 });
       await waitForVerdict(page, { scope: '#stressed', afterRun: before });
       assert.match(await editorText(page, '#stressed'), /^# kplay search --seed 1: schedule \d+ /m);
-      assert.ok((await verdictCounts(page, '#stressed')).lost > 0);
+      // acks=1 without idempotence: the search finds a loss or a reordering (whichever
+      // schedule comes first); the counterexample in the editor shows it again.
+      const v = await verdictCounts(page, '#stressed');
+      assert.ok(v.lost > 0 || v.reordered > 0 || v.duplicated > 0, JSON.stringify(v));
     },
   },
 ];
