@@ -293,6 +293,15 @@ pub fn statement(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ex
     ok.then_some(Expect { line: st.line, text, clauses, trace: None })
 }
 
+/// A declared producer, or the error naming it.
+fn known_producer(n: &Names, p: &str) -> Result<(), (String, String)> {
+    if n.producers.iter().any(|(x, _)| x == p) {
+        return Ok(());
+    }
+    let hint = suggest::did_you_mean(p, n.producers.iter().map(|(x, _)| x.as_str()));
+    Err((format!("unknown producer '{p}'"), if hint.is_empty() { "declare it: producer NAME".into() } else { hint }))
+}
+
 fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
     if SUMMARY.contains(&name) || PERF.contains(&name) {
         return Ok(());
@@ -304,13 +313,7 @@ fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
                 "write metrics.PRODUCER.METRIC, e.g. metrics.app.record-retry-total".into(),
             ));
         };
-        if !n.producers.iter().any(|(x, _)| x == p) {
-            let hint = suggest::did_you_mean(p, n.producers.iter().map(|(x, _)| x.as_str()));
-            return Err((
-                format!("unknown producer '{p}'"),
-                if hint.is_empty() { "declare it: producer NAME".into() } else { hint },
-            ));
-        }
+        known_producer(n, p)?;
         if !crate::producer::metrics::NAMES.contains(&metric) {
             let hint = suggest::did_you_mean(metric, crate::producer::metrics::NAMES.iter().copied());
             return Err((
@@ -327,13 +330,7 @@ fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
                 "write perf.PRODUCER.FIGURE, e.g. perf.app.records_per_sec".into(),
             ));
         };
-        if !n.producers.iter().any(|(x, _)| x == p) {
-            let hint = suggest::did_you_mean(p, n.producers.iter().map(|(x, _)| x.as_str()));
-            return Err((
-                format!("unknown producer '{p}'"),
-                if hint.is_empty() { "declare it: producer NAME".into() } else { hint },
-            ));
-        }
+        known_producer(n, p)?;
         if !PERF.contains(&figure) {
             let hint = match suggest::closest(figure, PERF.iter().copied()) {
                 Some(f) => format!("did you mean perf.{p}.{f}?"),

@@ -40,8 +40,6 @@ mod tests_config;
 mod tests_fuzz;
 #[cfg(test)]
 mod tests_parse;
-#[cfg(test)]
-mod tests_scale;
 
 /// Parses a scenario. On success every name is resolved and every configuration is
 /// validated and resolved; otherwise all diagnostics come back, sorted by position.

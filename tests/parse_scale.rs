@@ -7,9 +7,11 @@
 //! honest on a loaded machine, where absolute times are not (160,000 producer lines used to take 44 s in release; `kplay check` on
 //! them takes 0.7 s now).
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::time::{Duration, Instant};
 
-use super::parse;
+use kplay::script::parse;
 
 /// This thread's CPU time so far, if the OS says.
 fn cpu_time() -> Option<Duration> {
