@@ -110,6 +110,12 @@ impl World {
     /// handler, or handle it now.
     pub(super) fn broker_receives(&mut self, i: usize, env: Envelope, conn: Option<ConnKey>) {
         if !is_pool_request(&env.msg) {
+            if !matches!(env.msg, Msg::FetchResponse(_)) {
+                // The controller's answers, read on the broker's own threads at no cost
+                // the model counts.
+                self.with_broker(i, |b, ctx| b.on_message(ctx, env));
+                return;
+            }
             // A fetch response on the replica fetcher thread: it pays for what it appends
             // before it sends anything (its next fetch).
             let cost = self.request_cost_ns(&env.msg);

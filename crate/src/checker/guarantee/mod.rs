@@ -264,7 +264,14 @@ pub fn promise(scenario: &Scenario, p: usize) -> Promise {
     }
     let derived = idempotence_derived(scenario, &scenario.producers[p].name);
     reasons.push(rules::duplicates(cfg, derived));
-    reasons.push(rules::ordering(cfg, derived));
+    // The faults that can take acknowledged records from the log take the producer state
+    // that came with them.
+    let log_loss = reasons
+        .iter()
+        .filter(|r| r.property == Property::Durability)
+        .flat_map(|r| r.fails_under.iter())
+        .fold(0, |m, k| m | k.bit());
+    reasons.push(rules::ordering(cfg, derived, log_loss));
     reasons.push(rules::sessions(cfg, read_committed));
     let holds = |prop| reasons.iter().filter(|r: &&Reason| r.property == prop).all(|r| r.holds);
     let promised = level_of(

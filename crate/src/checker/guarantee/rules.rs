@@ -41,6 +41,12 @@ const RETRIES: Faults = LEADER_LOSS | set(&[MessageLoss, ProducerRestart]);
 /// ISR shrinks: REQUEST_TIMED_OUT or NOT_ENOUGH_REPLICAS_AFTER_APPEND, then a retry.
 const RETRIES_ACKS_ALL: Faults = RETRIES | FollowerCrash.bit();
 const RESTART: Faults = ProducerRestart.bit();
+/// Faults after which the new leader's producer state may not hold a producer's last
+/// sequence, when they take acknowledged records from the log (every replica lost power,
+/// or the leader's successor never had the batches):
+/// `ProducerAppendInfo.checkSequence` accepts any first sequence from a producer it has
+/// no entry for, so a batch sent after a lost one lands before the lost one's retry.
+const STATE_LOSS: Faults = set(&[PowerLossAll, LoneLeaderPowerLoss, UncleanElection]);
 
 fn setting(name: &str, value: impl std::fmt::Display) -> String {
     format!("{name}={value}")
@@ -191,7 +197,9 @@ pub fn duplicates(cfg: &ProducerConfig, idem_derived: bool) -> Reason {
 }
 
 /// Records land in the order their producer sent them, per partition, within a session.
-pub fn ordering(cfg: &ProducerConfig, idem_derived: bool) -> Reason {
+/// `log_loss`: the faults under which the durability rules say acknowledged records can
+/// leave the log.
+pub fn ordering(cfg: &ProducerConfig, idem_derived: bool, log_loss: Faults) -> Reason {
     let r = |settings: Vec<String>, text: &str, fails: Faults| Reason::new(Property::Ordering, settings, text, fails);
     let in_flight = setting("max.in.flight.requests.per.connection", cfg.max_in_flight);
     if cfg.acks == Acks::Zero {
@@ -200,8 +208,11 @@ pub fn ordering(cfg: &ProducerConfig, idem_derived: bool) -> Reason {
         r(
             vec![idempotence_setting(cfg, idem_derived), in_flight],
             "idempotence keeps order with up to 5 requests in flight: the leader rejects a batch whose \
-             sequence leaves a gap (OUT_OF_ORDER_SEQUENCE_NUMBER) and the producer resends in sequence order",
-            if cfg.transactional_id.is_some() { 0 } else { RESTART },
+             sequence leaves a gap (OUT_OF_ORDER_SEQUENCE_NUMBER) and the producer resends in sequence order; \
+             but a leader whose log (and so its producer state) lost the producer's last batches, after a \
+             power loss or an unclean election, has no sequence to check against and accepts a later batch \
+             before the retry of a lost one",
+            (STATE_LOSS & log_loss) | if cfg.transactional_id.is_some() { 0 } else { RESTART },
         )
     } else if cfg.retries == 0 {
         r(vec!["retries=0".into()], "retries=0: nothing is retried, so nothing overtakes", RESTART)

@@ -204,3 +204,23 @@ fn the_level_is_never_safer_than_the_settings() {
     }
     assert!(checked > 100, "only {checked} valid configurations");
 }
+
+#[test]
+fn idempotent_ordering_fails_only_where_the_log_and_its_producer_state_can_be_lost() {
+    // min.insync.replicas=1: a lone leader's power loss takes the tail of the log and the
+    // producer state it rebuilt from it; the next leader accepts any first sequence.
+    let p = promise_of("", "replication.factor=3", "acks=all");
+    let o = reason(&p, Property::Ordering);
+    assert!(!o.holds && o.fails_under.contains(&LoneLeaderPowerLoss), "{o:?}");
+    assert!(o.fails_under.contains(&PowerLossAll) && !o.fails_under.contains(&UncleanElection), "{o:?}");
+    // Unclean election enabled: an out-of-sync leader has no entry for the producer.
+    let p = promise_of("unclean.leader.election.enable=true min.insync.replicas=2", "replication.factor=3", "acks=all");
+    assert!(reason(&p, Property::Ordering).fails_under.contains(&UncleanElection));
+    // min.insync.replicas=2 and an fsync per message: nothing takes the state.
+    let p = promise_of("min.insync.replicas=2 log.flush.interval.messages=1", "replication.factor=3", "acks=all");
+    assert_eq!(p.fails_under(Property::Ordering), vec![ProducerRestart]);
+    // min.insync.replicas=2 with Kafka's flush defaults: only the correlated power loss, outside the design model.
+    let p = promise_of("min.insync.replicas=2", "replication.factor=3", "acks=all");
+    assert_eq!(p.fails_under(Property::Ordering), vec![PowerLossAll, ProducerRestart]);
+    assert!(p.holds(Property::Ordering));
+}
