@@ -103,7 +103,25 @@ fn sweep_prints_one_row_per_combination_and_seed() {
     assert_eq!(safest.expect("row")["promised"], "exactly-once-per-session");
     let acks0 = rows.iter().find(|r| r["values"]["acks"] == "0").expect("row");
     assert_eq!(acks0["promised"], "at-most-once");
-    assert!(acks0["perf"].is_null());
+    // Every valid row carries its speed figures, and the settings move them: acks=0 answers
+    // from the socket, acks=all waits for the followers.
+    let mean_p99 = |acks: &str| {
+        let c =
+            v["combinations"].as_array().unwrap().iter().find(|c| c["values"]["acks"] == acks).expect("combination");
+        c["speed"]["latency_p99_ms"].as_f64().expect("speed")
+    };
+    assert!(acks0["perf"]["records"].as_u64().expect("perf") > 0, "{}", acks0["perf"]);
+    assert!(mean_p99("0") < mean_p99("all"), "acks=0 p99 {} vs acks=all {}", mean_p99("0"), mean_p99("all"));
+}
+
+#[test]
+fn sweep_text_shows_throughput_and_latency() {
+    let o = kplay(&["sweep", &fixture("acks1_failover"), "--set", "linger.ms=0,20", "--seeds", "2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("records/s  p99 ms"), "{out}");
+    let line = out.lines().find(|l| l.trim_start().starts_with("linger.ms=20")).expect("combination line");
+    assert!(line.contains(" records/sec (") && line.contains(" MB/sec), p99 "), "{line}");
 }
 
 #[test]

@@ -412,8 +412,8 @@ export interface SweepRow {
   breaks_promise: boolean;
   end_time_us: number;
   metrics: Record<string, Record<string, number>>;
-  /** Throughput and latency once the speed model exists; null until then. */
-  perf: unknown | null;
+  /** The run's speed figures (the report's perf.total); null when the row is invalid. */
+  perf: PerfFigures | null;
 }
 
 export interface Combination {
@@ -423,6 +423,15 @@ export interface Combination {
   rates: Rates;
   promised: Level | null;
   broke_promise: number;
+  /** Mean speed over the combination's runs that acknowledged records. */
+  speed: SweepSpeed | null;
+}
+
+export interface SweepSpeed {
+  records_per_sec: number;
+  mb_per_sec: number;
+  latency_avg_ms: number;
+  latency_p99_ms: number;
 }
 
 export interface SweepReport {

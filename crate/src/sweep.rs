@@ -1,6 +1,8 @@
 //! Sweeps: one scenario run for every combination of setting values, times seeds, one
 //! row each with the outcome (lost, duplicated, reordered, phantom, failed and their
-//! rates), the promise, the producer metrics and a `perf` slot for the speed model.
+//! rates), the promise, the producer metrics and the speed figures (`perf`: records/s,
+//! MB/s and send()-to-callback latency of all producers together, as the report's
+//! `perf.total`); a combination has the mean of its seeds' rates and speed.
 //!
 //! A setting is a Kafka property name applied to a role's declaration lines:
 //! - `NAME` (no prefix) or `producer.NAME`: every `producer` line (`acks`, `linger.ms`);
@@ -111,9 +113,8 @@ pub struct SweepRow {
     pub end_time_us: u64,
     /// Producer metrics under their Java names, per producer.
     pub metrics: VecMap<String, VecMap<String, f64>>,
-    /// Throughput and latency once the speed model reports them (`perf` of the report);
-    /// null until then.
-    pub perf: Option<serde_json::Value>,
+    /// The run's speed figures (the report's `perf.total`); null when the row is invalid.
+    pub perf: Option<crate::report::perf::Figures>,
 }
 
 /// Per combination: the mean rates over its seeds.
@@ -125,6 +126,35 @@ pub struct Combination {
     pub rates: Rates,
     pub promised: Option<Level>,
     pub broke_promise: u64,
+    /// The mean speed over its valid runs; null when none was valid or none acked a record.
+    pub speed: Option<Speed>,
+}
+
+/// A combination's mean speed figures over its seeds (runs that acknowledged records).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Speed {
+    pub records_per_sec: f64,
+    pub mb_per_sec: f64,
+    pub latency_avg_ms: f64,
+    pub latency_p99_ms: f64,
+}
+
+impl Speed {
+    fn mean(rows: &[SweepRow]) -> Option<Speed> {
+        let ok: Vec<&crate::report::perf::Figures> =
+            rows.iter().filter_map(|r| r.perf.as_ref()).filter(|f| f.records > 0).collect();
+        if ok.is_empty() {
+            return None;
+        }
+        let mean =
+            |f: &dyn Fn(&crate::report::perf::Figures) -> f64| ok.iter().map(|p| f(p)).sum::<f64>() / ok.len() as f64;
+        Some(Speed {
+            records_per_sec: mean(&|p| p.records_per_sec),
+            mb_per_sec: mean(&|p| p.mb_per_sec),
+            latency_avg_ms: mean(&|p| p.latency_ms.avg),
+            latency_p99_ms: mean(&|p| p.latency_ms.p99),
+        })
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -226,6 +256,7 @@ impl Sweep {
                     row.breaks_promise = r.guarantee.broken();
                     row.end_time_us = r.end_time_us;
                     row.metrics = r.metrics;
+                    row.perf = Some(r.perf.total);
                     row.summary = Some(r.summary);
                 }
                 Err(d) => {
@@ -264,6 +295,7 @@ impl Sweep {
                     },
                     promised: rows.iter().find_map(|r| r.promised),
                     broke_promise: rows.iter().filter(|r| r.breaks_promise).count() as u64,
+                    speed: Speed::mean(rows),
                 }
             })
             .collect();

@@ -128,6 +128,10 @@ export const tests = [
       );
       assert.deepEqual(rates.map((r) => r[0]), ['acks=0', 'acks=1', 'acks=all']);
       assert.ok(rates[1][1] === 0 && rates[2][1] === 0, 'no fault in the file: nothing lost');
+      // Each combination's speed: acks=all waits for the followers, so its p99 is above acks=0's.
+      const p99 = await page.locator('[data-testid="sweep-table"] [data-speed="latency_p99_ms"]').evaluateAll((cells) => cells.map((c) => Number(c.dataset.value)));
+      assert.ok(p99.every((v) => v > 0), `p99 per combination: ${p99}`);
+      assert.ok(p99[0] < p99[2], `acks=0 p99 ${p99[0]} ms < acks=all ${p99[2]} ms`);
       await page.screenshot({ path: 'test-results/e2e/sweep.png', fullPage: true });
       // The link carries the scenario and the sweep; opening it runs the same sweep.
       const href = await page.getByTestId('sweep-link').getAttribute('href');

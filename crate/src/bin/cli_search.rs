@@ -300,13 +300,13 @@ pub fn cmd_sweep(args: &[String]) -> ExitCode {
         heads.iter().zip(&widths).map(|(h, &w)| format!("{:<w$}  ", f(h))).collect()
     };
     let head = cells(&|h: &String| h.clone())
-        + "  seed     sent    acked     lost      dup  reorder  phantom   failed  promised";
+        + "  seed     sent    acked     lost      dup  reorder  phantom   failed    records/s  p99 ms  promised";
     println!("kplay sweep {file}: {} row(s)\n{head}", report.rows.len());
     for r in &report.rows {
         let vals = cells(&|h: &String| r.values.get(h).cloned().unwrap_or_default());
         match (&r.summary, &r.error) {
             (Some(s), _) => println!(
-                "{vals}{:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}  {}{}",
+                "{vals}{:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>12} {:>7}  {}{}",
                 r.seed,
                 s.sent,
                 s.acked,
@@ -315,6 +315,8 @@ pub fn cmd_sweep(args: &[String]) -> ExitCode {
                 s.reordered,
                 s.phantom,
                 s.failed,
+                r.perf.as_ref().filter(|p| p.records > 0).map_or("-".into(), |p| format!("{:.1}", p.records_per_sec)),
+                r.perf.as_ref().filter(|p| p.records > 0).map_or("-".into(), |p| format!("{:.3}", p.latency_ms.p99)),
                 r.promised.map_or("", |l| l.name()),
                 if r.breaks_promise { " (broken)" } else { "" }
             ),
@@ -322,11 +324,17 @@ pub fn cmd_sweep(args: &[String]) -> ExitCode {
         }
     }
     if report.seeds.len() > 1 {
-        println!("\nmean rates per record sent over {} seeds:", report.seeds.len());
+        println!("\nmean rates per record sent and mean speed over {} seeds:", report.seeds.len());
         for c in &report.combinations {
             let vals: Vec<String> = c.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let speed = c.speed.as_ref().map_or(String::new(), |s| {
+                format!(
+                    "  {:.1} records/sec ({:.2} MB/sec), p99 {:.3} ms",
+                    s.records_per_sec, s.mb_per_sec, s.latency_p99_ms
+                )
+            });
             println!(
-                "  {:<40} lost {:.4}  duplicated {:.4}  reordered {:.4}  broke the promise in {} of {}",
+                "  {:<40} lost {:.4}  duplicated {:.4}  reordered {:.4}  broke the promise in {} of {}{speed}",
                 vals.join(" "),
                 c.rates.lost,
                 c.rates.duplicated,

@@ -1,7 +1,7 @@
 // The sweep panel: one or two settings over values × seeds (`kplay sweep`), run in a Web
 // Worker (search-client.js) with progress and Cancel, plotted with uPlot (loss,
 // duplication and reordering rates per record sent, one point per combination) and
-// tabled. Setting names are Kafka's: `acks` (every producer), `broker.NAME`,
+// tabled with each combination's mean speed (records/s, p99 send()-to-callback latency). Setting names are Kafka's: `acks` (every producer), `broker.NAME`,
 // `topic.NAME`, `consumer.NAME`. The sweep is part of the URL (`&sweep=...&seeds=N`
 // after the scenario), so a link reproduces it; opening such a link fills the panel and
 // runs it.
@@ -117,7 +117,7 @@ export function createSweepPanel(root, { getText, initial = null }) {
       h(
         'table',
         { class: 'kp-card-table' },
-        h('thead', {}, h('tr', {}, [...sweep.settings, 'runs', 'lost', 'duplicated', 'reordered', 'promised', 'broke it'].map((t) => h('th', {}, t)))),
+        h('thead', {}, h('tr', {}, [...sweep.settings, 'runs', 'lost', 'duplicated', 'reordered', 'records/s', 'p99 latency', 'promised', 'broke it'].map((t) => h('th', {}, t)))),
         h(
           'tbody',
           {},
@@ -128,6 +128,8 @@ export function createSweepPanel(root, { getText, initial = null }) {
               sweep.settings.map((s) => h('td', {}, c.values[s])),
               h('td', {}, c.errors ? `${c.runs} (${c.errors} invalid)` : String(c.runs)),
               RATES.map((r) => h('td', { 'data-rate': r.key, 'data-value': c.rates[r.key] }, pct(c.rates[r.key]))),
+              h('td', { 'data-speed': 'records_per_sec', 'data-value': c.speed?.records_per_sec ?? '' }, c.speed ? fmtRate(c.speed.records_per_sec) : '—'),
+              h('td', { 'data-speed': 'latency_p99_ms', 'data-value': c.speed?.latency_p99_ms ?? '' }, c.speed ? `${c.speed.latency_p99_ms.toFixed(2)} ms` : '—'),
               h('td', {}, c.promised ?? '—'),
               h('td', {}, `${c.broke_promise} of ${c.runs}`),
             ),
@@ -170,4 +172,8 @@ export function createSweepPanel(root, { getText, initial = null }) {
 
 function pct(x) {
   return x === null || x === undefined ? '—' : `${(x * 100).toFixed(x && x < 0.01 ? 2 : 1)}%`;
+}
+
+function fmtRate(x) {
+  return x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e4 ? `${Math.round(x / 1e3)}k` : String(Math.round(x));
 }
