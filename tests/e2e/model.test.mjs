@@ -10,6 +10,7 @@ import { decodeScenario, encodeScenario } from '../../www/src/core/share.js';
 import { observedOutcome, promiseOf } from '../../www/src/core/semantics.js';
 import { recordJourney } from '../../www/src/core/journey.js';
 import { fmtUs } from '../../www/src/core/format.js';
+import { activity, recordLatency } from '../../www/src/views/series.js';
 
 const TEXT = `# comment line
 seed 5
@@ -22,6 +23,29 @@ at 0ms app send orders value="a b=c" count=2
 const summary = (o) => ({ sent: 10, acked: 10, failed: 0, pending: 0, delivered: 10, lost: 0, duplicated: 0, reordered: 0, phantom: 0, aborted: 0, produce_requests: 1, batches: 1, ...o });
 
 export const tests = [
+  {
+    name: 'charts: per-record latency by send time, failures apart, the slowest of each group kept',
+    async run() {
+      const rec = (id, sent, res, result = 'acked') => ({ id, sent_us: sent, result_us: res, result });
+      const r = recordLatency([rec(1, 2000, 7000), rec(0, 1000, 3000), rec(2, 3000, 90000, 'failed'), rec(3, 4000, null, 'pending')], 100000);
+      assert.deepEqual([...r.x], [0, 0.001, 0.002, 0.003, 0.1], 'sorted by send time, padded to the run');
+      assert.deepEqual(r.acked, [null, 2, 5, null, null]);
+      assert.deepEqual(r.failed, [null, null, null, 87, null]);
+      assert.equal(r.count, 3);
+      // 13,000 records: groups of 3, each shown by its slowest record, so a spike survives.
+      const many = Array.from({ length: 13000 }, (_, i) => rec(i, i * 10, i * 10 + (i === 7777 ? 50000 : 1000)));
+      const m = recordLatency(many, 200000);
+      assert.equal(m.sampled, 3);
+      assert.equal(m.x.length, Math.ceil(13000 / 3) + 2);
+      assert.equal(Math.max(...m.acked.filter((v) => v != null)), 50);
+      assert.equal(m.x[m.acked.indexOf(50)], 0.07777, 'the spike at its own send time');
+      // The activity window: first send to last callback, 5% margin (at least 1 ms); the
+      // faults when nothing was sent.
+      assert.deepEqual(activity([rec(0, 100000, 300000)], [{ t: 9_000_000 }], 10_000_000), [90000, 310000]);
+      assert.deepEqual(activity([], [{ t: 2_000_000 }, { t: 4_000_000 }], 10_000_000), [1_900_000, 4_100_000]);
+      assert.deepEqual(activity([], [], 5000), [0, 5000]);
+    },
+  },
   {
     name: 'text model: words, quotes and comments follow the kplay lexer',
     async run() {

@@ -167,12 +167,30 @@ export const tests = [
     async run({ page, url }) {
       await open(page, url, 'scenario=acks1_leader_failover_loss');
       const charts = page.getByTestId('view-charts');
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid="view-charts"] canvas').length >= 6);
-      for (const id of ['throughput', 'latency', 'records', 'retries', 'isr', 'lag']) {
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="view-charts"] canvas').length >= 7);
+      for (const id of ['throughput', 'record-latency', 'latency', 'records', 'retries', 'isr', 'lag']) {
         assert.equal(await charts.getByTestId(`chart-${id}`).locator('canvas').count(), 1, id);
       }
-      assert.match(await charts.locator('.kv-chart-note').textContent(), /p50 4(\.\d+)? ms/);
+      const note = await charts.locator('.kv-chart-note').textContent();
+      assert.match(note, /p50 4(\.\d+)? ms/);
+      // The fault statements are marked (crash broker-1, restart broker-1), and every chart
+      // opens on the same window: the records' activity, first send to last callback (the
+      // restart at 15 s is after it).
+      const { faults, first, last } = await page.evaluate(() => {
+        const r = window.kplayViewsTest.report;
+        const faults = r.trace.filter((e) => e.type === 'action' && /^at \S+ (crash|restart) /.test(e.text)).length;
+        return { faults, first: Math.min(...r.records.map((x) => x.sent_us)), last: Math.max(...r.records.map((x) => x.result_us ?? 0)) };
+      });
+      assert.ok(faults >= 2 && note.includes(`Dashed lines: ${faults} faults.`), note);
+      await page.waitForFunction(() => document.querySelector('[data-testid="chart-lag"]')?.dataset.to);
+      const ranges = await charts.locator('figure.kv-chart').evaluateAll((fs) => fs.map((f) => [Number(f.dataset.from), Number(f.dataset.to)]));
+      assert.equal(new Set(ranges.map((r) => r.join())).size, 1, `one window on every chart: ${JSON.stringify(ranges)}`);
+      assert.ok(ranges[0][0] <= first && ranges[0][1] >= last && ranges[0][1] < 15e6, `${ranges[0]} covers ${first}..${last}`);
+      assert.match(note, /Zoomed to the records' activity \(.*, 1 fault after it\)/);
       await charts.screenshot({ path: `${SHOTS}/view-charts-light.png` });
+      // A double-click shows the whole run on every chart.
+      await charts.getByTestId('chart-throughput').locator('.u-over').dblclick();
+      await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="view-charts"] figure.kv-chart')].every((f) => Number(f.dataset.to) > 15e6));
     },
   },
   {
@@ -222,7 +240,7 @@ export const tests = [
       await page.getByTestId('compare-setting').selectOption('seed');
       await page.getByTestId('compare-run').click();
       await page.getByTestId('first-divergence').locator('h4, p').first().waitFor();
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid="view-charts"] canvas').length >= 6);
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="view-charts"] canvas').length >= 7);
       for (const v of VIEWS) await page.getByTestId(`view-${v}`).screenshot({ path: `${SHOTS}/view-${v}-dark.png` });
       await page.setViewportSize({ width: 390, height: 800 });
       await page.waitForTimeout(200);

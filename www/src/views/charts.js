@@ -1,9 +1,11 @@
-// The charts view (uPlot, loaded on demand): throughput, Produce request latency
-// percentiles, records per request, retries and failures, ISR size and HW lag per
-// partition over virtual time (data: series.js). Cursors are synced across the charts;
-// drag to zoom a time range, double-click to reset; a click moves the scrubber. The
-// scrubbed moment is a vertical line on every chart. Colours come from the views' CSS
-// custom properties, so charts are re-created when the theme changes.
+// The charts view (uPlot, loaded on demand): throughput, each record's send()-to-callback
+// latency, Produce request latency percentiles, records per request, retries and
+// failures, ISR size and HW lag per partition over virtual time (data: series.js). The
+// charts open zoomed to the records' activity (first send() to last callback); drag to
+// zoom a time range, double-click for the whole run (every chart follows); a click moves
+// the scrubber. The scrubbed moment is a vertical line on every chart and each fault
+// statement a dashed, labelled one. Colours come from the views' CSS custom properties,
+// so charts are re-created when the theme changes.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { el, fmtCount, fmtTime, PRODUCER_COLOURS } from './format.js';
@@ -20,6 +22,7 @@ export function createCharts(section, { onPick }) {
   let data = null;
   let plots = [];
   let now = null;
+  let view = null; // the initial x range, seconds: the activity window or the whole run
   const syncKey = `kv-${Math.random().toString(36).slice(2)}`;
 
   const ro = new ResizeObserver(() => {
@@ -44,10 +47,18 @@ export function createCharts(section, { onPick }) {
     }
     const c = colours(section);
     const s = data.latencyStats;
-    note.textContent = `Buckets of ${fmtTime(data.bucketUs)}. Request latency: ${s ? `p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, p99 ${ms(s.p99)}, max ${ms(s.max)} over ${fmtCount(s.count)} Produce requests` : 'no Produce responses'}. Drag to zoom, double-click to reset, click to move the scrubber.`;
+    const [from, to] = data.activity;
+    const zoomed = to - from < 0.9 * model.endUs;
+    const rl = data.recordLatency;
+    note.textContent = `Buckets of ${fmtTime(data.bucketUs)}. Request latency: ${s ? `p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, p99 ${ms(s.p99)}, max ${ms(s.max)} over ${fmtCount(s.count)} Produce requests` : 'no Produce responses'}.${rl.sampled > 1 ? ` Record latency: the slowest of every ${fmtCount(rl.sampled)} records.` : ''}${data.faults.length ? ` Dashed lines: ${data.faults.length === 1 ? 'the fault' : `${data.faults.length} faults`}.` : ''} ${zoomed ? `Zoomed to the records' activity (${fmtTime(Math.round(from))} to ${fmtTime(Math.round(to))}${outside(data.faults, from, to)}); double-click for the whole run` : 'Double-click resets the zoom'}; drag to zoom, click to move the scrubber.`;
+    view = zoomed ? [from / 1e6, to / 1e6] : [0, model.endUs / 1e6];
     const x = data.x;
     const prodSeries = model.producers.map((p, i) => ({ label: p, stroke: c.series[i % PRODUCER_COLOURS], width: 1.5 }));
     add('throughput', 'Throughput (acked records/s)', [x, ...model.producers.map((p) => data.throughput.get(p))], prodSeries, c, { y: fmtCount });
+    add('record-latency', 'Record latency, send() to callback (ms)', [rl.x, rl.acked, rl.failed], [
+      { label: 'acked', stroke: c.accent, width: 0, paths: () => null, points: { show: true, size: 3, stroke: c.accent, fill: c.accent } },
+      { label: 'failed', stroke: c.bad, width: 0, paths: () => null, points: { show: true, size: 4, stroke: c.bad, fill: c.bad } },
+    ], c, { y: (v) => `${v}` });
     add('latency', 'Produce request latency (ms)', [x, data.latency.p50, data.latency.p99, data.latency.max], [
       { label: 'p50', stroke: c.accent, width: 1.5, points: dots(c.accent) },
       { label: 'p99', stroke: c.warn, width: 1.5, points: dots(c.warn) },
@@ -78,9 +89,14 @@ export function createCharts(section, { onPick }) {
         axis(c, (u, vals) => vals.map((v) => (v == null ? '' : y(Math.round(v * 100) / 100))), 52),
       ],
       series: [{ label: 'time', value: (u, v) => (v == null ? '–' : fmtTime(Math.round(v * 1e6))) }, ...series],
-      hooks: { draw: [(u) => drawNow(u, c)] },
+      hooks: {
+        draw: [(u) => drawFaults(u, c), (u) => drawNow(u, c)],
+        // Drag zoom and double-click reach every chart through the cursor sync.
+        setScale: [(u, key) => key === 'x' && noteRange(u)],
+      },
     };
     const u = new uPlot(opts, values, box);
+    u.setScale('x', { min: view[0], max: view[1] });
     let down = null;
     u.over.addEventListener('mousedown', (e) => { down = [e.clientX, e.clientY]; });
     u.over.addEventListener('click', (e) => {
@@ -89,6 +105,47 @@ export function createCharts(section, { onPick }) {
       if (Number.isFinite(v)) onPick(Math.max(0, Math.round(v * 1e6)));
     });
     plots.push({ u, box });
+  }
+
+  /** The x range a chart shows, on its figure (for tests and tools). */
+  function noteRange(u) {
+    const box = u.root.parentElement;
+    if (!box || u.scales.x.min == null) return;
+    box.dataset.from = String(Math.round(u.scales.x.min * 1e6));
+    box.dataset.to = String(Math.round(u.scales.x.max * 1e6));
+  }
+
+  /** Each fault statement: a dashed line with its text, on every chart. */
+  function drawFaults(u, c) {
+    if (!data?.faults.length) return;
+    const { ctx } = u;
+    const dpr = devicePixelRatio;
+    ctx.save();
+    ctx.strokeStyle = c.bad;
+    ctx.fillStyle = c.bad;
+    ctx.lineWidth = dpr;
+    ctx.setLineDash([4 * dpr, 3 * dpr]);
+    ctx.font = `${10 * dpr}px system-ui, sans-serif`;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
+    let lastLabel = -Infinity;
+    for (const f of data.faults) {
+      const xPos = u.valToPos(f.t / 1e6, 'x', true);
+      if (xPos < u.bbox.left || xPos > u.bbox.left + u.bbox.width) continue;
+      ctx.beginPath();
+      ctx.moveTo(xPos, u.bbox.top);
+      ctx.lineTo(xPos, u.bbox.top + u.bbox.height);
+      ctx.stroke();
+      // Labels only where they do not overlap the previous one.
+      if (xPos - lastLabel > 90 * dpr) {
+        const text = f.label.length > 24 ? `${f.label.slice(0, 23)}…` : f.label;
+        const w = ctx.measureText(text).width;
+        const right = xPos + 3 * dpr + w > u.bbox.left + u.bbox.width;
+        ctx.fillText(text, right ? xPos - 3 * dpr - w : xPos + 3 * dpr, u.bbox.top + 10 * dpr);
+        lastLabel = xPos;
+      }
+    }
+    ctx.restore();
   }
 
   function drawNow(u, c) {
@@ -119,6 +176,14 @@ export function createCharts(section, { onPick }) {
       plots = [];
     },
   };
+}
+
+/** ", 2 faults after it" when fault statements fall outside the window. */
+function outside(faults, from, to) {
+  const before = faults.filter((f) => f.t < from).length;
+  const after = faults.filter((f) => f.t > to).length;
+  const n = (k) => (k === 1 ? '1 fault' : `${k} faults`);
+  return [before && `, ${n(before)} before it`, after && `, ${n(after)} after it`].filter(Boolean).join('');
 }
 
 /** Buckets with data drawn as dots, so isolated buckets show between empty ones. */

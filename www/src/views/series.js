@@ -10,9 +10,21 @@
 //   lag                 HW lag per partition: the leader's LEO minus its HW (appended,
 //                       replicated, truncated, recovered, high_watermark, became_leader)
 //
+//   recordLatency       each record's send()-to-callback latency at its send() time (the
+//                       figure kafka-producer-perf-test reports): acked and failed sends,
+//                       at most MAX_RECORD_POINTS points (the slowest of each run of
+//                       records kept, so spikes survive)
+//   faults              the scenario's fault statements (crash, restart, cut, isolate,
+//                       heal, drop, delay, pause, shutdown, a client's restart or crash)
+//                       as {t, label, line}: a marker on every time axis
+//   activity            [from, to] in µs: the first send() to the last callback, the
+//                       window the charts open zoomed to
+//
 // Buckets are sized from where the acks happen (a burst of 60 ms in a 17 s run gets 1 ms
 // buckets), capped at MAX_BUCKETS over the whole run. x values are seconds (uPlot's unit).
 const MAX_BUCKETS = 4000;
+const MAX_RECORD_POINTS = 6000;
+const FAULT = /^at\s+\S+\s+(?:(?:crash|restart|drop|cut|isolate|heal|delay|pause|shutdown)\b|\S+\s+(?:restart|crash|pause|close)\b)/;
 const MAX_STEP_POINTS = 4000;
 const NICE = [1, 2, 5];
 
@@ -35,6 +47,7 @@ export function buildSeries(model) {
   const sent = new Map(); // "from|to|corr" -> t
   const batchRecords = new Map(); // "producer|batch" -> records
 
+  const faults = [];
   const isrSteps = new Map(); // tp -> [[t, size]]
   const lagSteps = new Map(); // tp -> [[t, lag]]
   const logs = new Map(); // tp -> {leader, leo: Map(broker -> LEO), hw: Map(broker -> HW)}
@@ -56,6 +69,9 @@ export function buildSeries(model) {
   for (const e of trace) {
     const t = e.at_us;
     switch (e.type) {
+      case 'action':
+        if (FAULT.test(e.text)) faults.push({ t, label: e.text.replace(/^at\s+\S+\s+/, ''), line: e.line });
+        break;
       case 'batch_acked': {
         const s = throughput.get(e.producer);
         if (s) s[b(t)] += e.records * perSec;
@@ -154,7 +170,59 @@ export function buildSeries(model) {
     failures,
     isr: steps(isrSteps, endUs),
     lag: steps(lagSteps, endUs),
+    recordLatency: recordLatency(model.report.records ?? [], endUs),
+    faults,
+    activity: activity(model.report.records ?? [], faults, endUs),
   };
+}
+
+/** Per-record send()-to-callback latency (ms) by send time (s): acked and failed sends. */
+export function recordLatency(records, endUs) {
+  const done = records.filter((r) => r.result_us != null && r.result !== 'pending').sort((a, b) => a.sent_us - b.sent_us || a.id - b.id);
+  const k = Math.max(1, Math.ceil(done.length / MAX_RECORD_POINTS));
+  const n = Math.ceil(done.length / k);
+  // Empty points at 0 and at the end of the run, so the x extent is the run's, as on the
+  // other charts.
+  const x = new Float64Array(n + 2);
+  const acked = new Array(n + 2).fill(null);
+  const failed = new Array(n + 2).fill(null);
+  x[n + 1] = Math.max(endUs, done.length ? done[done.length - 1].sent_us : 0) / 1e6;
+  for (let i = 0; i < n; i++) {
+    // The slowest record of each group of k stands for it (and where it was sent).
+    let slow = null;
+    let slowFailed = null;
+    for (let j = i * k; j < Math.min(done.length, (i + 1) * k); j++) {
+      const r = done[j];
+      const lat = (r.result_us - r.sent_us) / 1000;
+      if (r.result === 'acked') {
+        if (!slow || lat > slow[1]) slow = [r.sent_us, lat];
+      } else if (!slowFailed || lat > slowFailed[1]) slowFailed = [r.sent_us, lat];
+    }
+    x[i + 1] = (slow ?? slowFailed)[0] / 1e6;
+    acked[i + 1] = slow ? slow[1] : null;
+    failed[i + 1] = slowFailed ? slowFailed[1] : null;
+  }
+  return { x, acked, failed, sampled: k > 1 ? k : 1, count: done.length };
+}
+
+/** The window the records' activity spans: first send() to last callback, with a margin
+ * (the faults, when no record was sent). */
+export function activity(records, faults, endUs) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of records) {
+    lo = Math.min(lo, r.sent_us);
+    hi = Math.max(hi, r.result_us ?? r.sent_us);
+  }
+  if (!records.length) {
+    for (const f of faults) {
+      lo = Math.min(lo, f.t);
+      hi = Math.max(hi, f.t);
+    }
+  }
+  if (!Number.isFinite(lo)) return [0, endUs];
+  const margin = Math.max(1000, (hi - lo) * 0.05);
+  return [Math.max(0, lo - margin), Math.min(endUs, hi + margin)];
 }
 
 function step(map, tp, t, v) {
