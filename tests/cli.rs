@@ -63,6 +63,12 @@ fn bad_input_is_a_clear_error_with_exit_2() {
         (vec!["sweep", &file, "--set", "acks"], "--set needs NAME=V1,V2,..."),
         (vec!["sweep", &file, "--set", "acks=1", "--seeds", "0"], "--seeds needs at least 1"),
         (vec!["sweep", &file], "sweep needs at least one --set"),
+        // A number that is not one is an error, never a silent default.
+        (vec!["swarm", "--seeds", "abc"], "--seeds needs a whole number, got 'abc'"),
+        (vec!["swarm", "--start", "-1"], "--start needs a whole number, got '-1'"),
+        (vec!["fuzz", "--scenarios"], "--scenarios needs a whole number"),
+        (vec!["bench", "--records", "1e6"], "--records needs a whole number, got '1e6'"),
+        (vec!["bench", "--rf", "99999999999"], "--rf is too large"),
     ] {
         let o = kplay(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));

@@ -16,12 +16,12 @@ fn usage_error(msg: &str) -> ExitCode {
 }
 
 /// A mistake in an option's value: the message alone, exit code 2.
-fn value_error(msg: &str) -> ExitCode {
+pub(crate) fn value_error(msg: &str) -> ExitCode {
     eprintln!("kplay: {msg}");
     ExitCode::from(2)
 }
 
-fn number(flag: &str, v: Option<&String>) -> Result<u64, ExitCode> {
+pub(crate) fn number(flag: &str, v: Option<&String>) -> Result<u64, ExitCode> {
     match v.map(|s| s.parse::<u64>()) {
         Some(Ok(n)) => Ok(n),
         Some(Err(_)) => Err(value_error(&format!("{flag} needs a whole number, got '{}'", v.map_or("", |s| s)))),

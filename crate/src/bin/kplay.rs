@@ -157,6 +157,11 @@ fn cmd_run(args: &[String]) -> ExitCode {
     }
 }
 
+/// A flag's whole-number value, or exit code 2 with a message naming the flag.
+fn whole(flag: &str, v: &str) -> Result<u64, ExitCode> {
+    cli_search::number(flag, (!v.is_empty()).then(|| v.to_string()).as_ref())
+}
+
 /// `kplay swarm`: run seeds of random fault schedules; print the first failure's
 /// scenario (or, with `--print SEED`, just that seed's scenario).
 fn cmd_swarm(args: &[String]) -> ExitCode {
@@ -175,8 +180,14 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
                 i += 1;
                 continue;
             }
-            "--seeds" => seeds = v.parse().unwrap_or(seeds),
-            "--start" => start = v.parse().unwrap_or(start),
+            "--seeds" => match whole("--seeds", &v) {
+                Ok(n) => seeds = n,
+                Err(c) => return c,
+            },
+            "--start" => match whole("--start", &v) {
+                Ok(n) => start = n,
+                Err(c) => return c,
+            },
             "--guarantee" => {
                 g = match v.as_str() {
                     "durability" => Guarantee::Durability,
@@ -187,7 +198,10 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
                     }
                 }
             }
-            "--print" => print = Some(v.parse().unwrap_or(1)),
+            "--print" => match whole("--print", &v) {
+                Ok(n) => print = Some(n),
+                Err(c) => return c,
+            },
             _ => {
                 eprintln!("{USAGE}");
                 return ExitCode::from(2);
@@ -257,9 +271,18 @@ fn cmd_fuzz(args: &[String]) -> ExitCode {
     while i < args.len() {
         let v = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
-            "--scenarios" => n = v.parse().unwrap_or(n),
-            "--start" => start = v.parse().unwrap_or(start),
-            "--print" => print = v.parse().ok(),
+            "--scenarios" => match whole("--scenarios", &v) {
+                Ok(k) => n = k,
+                Err(c) => return c,
+            },
+            "--start" => match whole("--start", &v) {
+                Ok(k) => start = k,
+                Err(c) => return c,
+            },
+            "--print" => match whole("--print", &v) {
+                Ok(k) => print = Some(k),
+                Err(c) => return c,
+            },
             _ => {
                 eprintln!("{USAGE}");
                 return ExitCode::from(2);
@@ -327,10 +350,21 @@ fn cmd_bench(args: &[String]) -> ExitCode {
     while i < args.len() {
         let v = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
-            "--records" => records = v.parse().unwrap_or(records),
+            "--records" => match whole("--records", &v) {
+                Ok(n) => records = n,
+                Err(c) => return c,
+            },
             "--acks" => acks = v,
-            "--rf" => rf = v.parse().unwrap_or(rf),
-            "--partitions" => partitions = v.parse().unwrap_or(partitions),
+            "--rf" => match whole("--rf", &v).map(u32::try_from) {
+                Ok(Ok(n)) => rf = n,
+                Ok(Err(_)) => return cli_search::value_error("--rf is too large"),
+                Err(c) => return c,
+            },
+            "--partitions" => match whole("--partitions", &v).map(u32::try_from) {
+                Ok(Ok(n)) => partitions = n,
+                Ok(Err(_)) => return cli_search::value_error("--partitions is too large"),
+                Err(c) => return c,
+            },
             _ => {
                 eprintln!("{USAGE}");
                 return ExitCode::from(2);
