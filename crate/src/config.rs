@@ -288,6 +288,10 @@ pub struct BrokerConfig {
     pub dirty_writeback_centisecs: u32,
     /// OS: `vm.dirty_expire_centisecs`, default 3000 (pages dirty for 30 s are written).
     pub dirty_expire_centisecs: u32,
+    /// OS: `vm.dirty_background_ratio`, default 10 (percent of the page cache).
+    pub dirty_background_ratio: u32,
+    /// OS: `vm.dirty_ratio`, default 20 (percent of the page cache).
+    pub dirty_ratio: u32,
 }
 
 impl Default for BrokerConfig {
@@ -319,6 +323,8 @@ impl Default for BrokerConfig {
             num_io_threads: 8,
             dirty_writeback_centisecs: 500,
             dirty_expire_centisecs: 3000,
+            dirty_background_ratio: 10,
+            dirty_ratio: 20,
         }
     }
 }

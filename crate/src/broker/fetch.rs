@@ -110,6 +110,11 @@ impl Broker {
         let batches = if *budget > 0 { r.log.read(fp.fetch_offset, max_bytes.min(*budget)) } else { Vec::new() };
         let bytes: u64 = batches.iter().map(|b| b.data.size_bytes as u64).sum();
         *budget = budget.saturating_sub(bytes);
+        let (hw, from) = (r.hw, batches.first().map(|b| b.base_offset));
+        if let Some(from) = from {
+            self.read_cost(tp, from, bytes);
+        }
+        let Some(r) = self.replicas.get(&tp) else { return empty(Error::NotLeaderOrFollower, hw) };
         FetchPartitionResponse { tp, error: Error::None, high_watermark: r.hw, diverging_epoch: None, batches }
     }
 

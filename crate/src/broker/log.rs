@@ -47,6 +47,9 @@ pub struct Log {
     pub recovery_point: u64,
     /// Byte position below which the data is on disk (fsync or OS writeback).
     pub durable_pos: u64,
+    /// Byte position below which the page cache no longer holds the log (evicted; only
+    /// durable bytes are evicted, so never above `durable_pos`).
+    pub cache_pos: u64,
     pub last_flush_us: Micros,
 }
 
@@ -160,6 +163,7 @@ impl Log {
         }
         self.recovery_point = self.recovery_point.min(self.leo);
         self.durable_pos = self.durable_pos.min(self.end_pos);
+        self.cache_pos = self.cache_pos.min(self.durable_pos);
         removed
     }
 
@@ -221,6 +225,13 @@ impl Log {
             out.push(e.batch.clone());
         }
         out
+    }
+
+    /// When the batch holding byte position `pos` was appended (the log's end: now-ish, as
+    /// late as possible).
+    pub fn append_us_at(&self, pos: u64) -> Micros {
+        let i = self.entries.partition_point(|e| e.end_pos() <= pos);
+        self.entries.get(i).map_or(Micros::MAX, |e| e.append_us)
     }
 
     pub fn bytes_after(&self, offset: u64) -> u64 {

@@ -51,6 +51,8 @@ pub struct ClusterSpec {
     /// The records' contents (a leader that recompresses a batch needs its bytes) and
     /// the wall-clock epoch (LogAppendTime, timestamp checks).
     pub workload: Rc<crate::producer::Workload>,
+    /// The cost model (the page cache's size, the disks).
+    pub hardware: Rc<crate::sim::cost::Hardware>,
 }
 
 impl ClusterSpec {
@@ -134,6 +136,14 @@ pub struct Broker {
     /// fsyncs made by what the broker is handling now, and the dirty bytes they wrote
     /// (the world turns them into the handler's time, see `world::handle`).
     pub fsync_work: (u32, u64),
+    /// Time what the broker is handling now waits for its disks besides fsyncs: reads of
+    /// bytes evicted from the page cache, an append throttled at `vm.dirty_ratio`.
+    pub disk_wait_ns: u64,
+    /// Up to when the OS's background writeback has been accounted (see `storage`).
+    pub disk_at_us: Micros,
+    /// Bytes ever appended on this host (an upper bound of what is dirty or cached: below
+    /// the thresholds the page cache model has nothing to do).
+    pub written_bytes: u64,
     /// Produce results this broker answered, by error (for the report's `responses`).
     pub responses: VecMap<crate::protocol::Error, u64>,
     /// WriteTxnMarkers in flight: corr → transactional id.
@@ -199,6 +209,9 @@ impl Broker {
             clean_shutdown_marker: false,
             clean_restart: false,
             fsync_work: (0, 0),
+            disk_wait_ns: 0,
+            disk_at_us: 0,
+            written_bytes: 0,
             responses: VecMap::new(),
             started_us: 0,
             writeback_pending: false,

@@ -10,6 +10,12 @@
 //! - The OS flusher wakes every `vm.dirty_writeback_centisecs` and writes pages dirty
 //!   for longer than `vm.dirty_expire_centisecs`; it keeps running while the Kafka process
 //!   is down after a process crash, and stops with the power.
+//! - The page cache (`hardware page.cache`, per host): while more than
+//!   `vm.dirty_background_ratio` percent of it is dirty the OS writes the oldest dirty bytes
+//!   back continuously at the disks' bandwidth (accounted lazily, whenever storage is
+//!   touched); an append past `vm.dirty_ratio` percent waits until the disks have written
+//!   the excess; a full cache evicts its oldest clean bytes, which a later fetch reads from
+//!   disk. A power loss empties the cache.
 
 use super::{BCtx, Broker, BrokerTimer};
 use crate::protocol::LogBatch;
@@ -17,12 +23,128 @@ use crate::sim::trace::{CrashKind, Event, FlushReason};
 use crate::sim::{later, Tp};
 
 impl Broker {
+    /// (background, limit): the dirty bytes at which the OS starts writing back on its own,
+    /// and at which writers wait. As Linux does, a background ratio at or above the dirty
+    /// ratio counts as half of it.
+    fn dirty_thresholds(&self) -> (u64, u64) {
+        let cache = self.spec.hardware.page_cache_bytes;
+        let (bg, ratio) = (u64::from(self.cfg().dirty_background_ratio), u64::from(self.cfg().dirty_ratio));
+        let bg = if bg >= ratio { ratio / 2 } else { bg };
+        (cache / 100 * bg, cache / 100 * ratio)
+    }
+
+    fn dirty_bytes(&self) -> u64 {
+        self.replicas.values().map(|r| r.log.end_pos - r.log.durable_pos).sum()
+    }
+
+    /// The OS's background writeback since it was last accounted: while more than the
+    /// background threshold is dirty, the disks write the oldest dirty bytes.
+    pub fn background_writeback(&mut self, ctx: &mut BCtx) {
+        let now = ctx.now;
+        let since = self.disk_at_us;
+        self.disk_at_us = since.max(now);
+        let (bg, _) = self.dirty_thresholds();
+        if !self.powered || self.written_bytes <= bg || now <= since {
+            return;
+        }
+        let rate = self.spec.hardware.disks_bytes_per_sec();
+        let mut budget = u64::try_from(u128::from(now - since) * u128::from(rate) / 1_000_000).unwrap_or(u64::MAX);
+        let node = self.node;
+        while budget > 0 {
+            let dirty = self.dirty_bytes();
+            if dirty <= bg {
+                break;
+            }
+            let oldest = self
+                .replicas
+                .iter_mut()
+                .filter(|(_, r)| r.log.durable_pos < r.log.end_pos)
+                .min_by_key(|(_, r)| r.log.append_us_at(r.log.durable_pos));
+            let Some((tp, r)) = oldest else { break };
+            let n = budget.min(dirty - bg).min(r.log.end_pos - r.log.durable_pos);
+            let before = r.log.durable_offset();
+            r.log.durable_pos += n;
+            budget -= n;
+            let after = r.log.durable_offset();
+            if after > before {
+                ctx.trace(Event::Writeback { broker: node, tp: *tp, durable_offset: after });
+            }
+        }
+    }
+
+    /// After an append: wait for the disks past `vm.dirty_ratio`, evict when the cache is full.
+    fn page_cache_pressure(&mut self, ctx: &mut BCtx) {
+        let cache = self.spec.hardware.page_cache_bytes;
+        let (_, limit) = self.dirty_thresholds();
+        if self.written_bytes <= limit.min(cache) {
+            return;
+        }
+        let dirty = self.dirty_bytes();
+        if dirty > limit {
+            // The appending thread sleeps in balance_dirty_pages while the disks write the
+            // excess, oldest first.
+            let excess = dirty - limit;
+            let wait = self.spec.hardware.disks_ns(excess);
+            self.disk_wait_ns = self.disk_wait_ns.saturating_add(wait);
+            self.disk_at_us = self.disk_at_us.max(ctx.now).saturating_add(crate::sim::cost::ns_to_us(wait));
+            let mut left = excess;
+            let node = self.node;
+            while left > 0 {
+                let oldest = self
+                    .replicas
+                    .iter_mut()
+                    .filter(|(_, r)| r.log.durable_pos < r.log.end_pos)
+                    .min_by_key(|(_, r)| r.log.append_us_at(r.log.durable_pos));
+                let Some((tp, r)) = oldest else { break };
+                let n = left.min(r.log.end_pos - r.log.durable_pos);
+                let before = r.log.durable_offset();
+                r.log.durable_pos += n;
+                left -= n;
+                let after = r.log.durable_offset();
+                if after > before {
+                    ctx.trace(Event::Writeback { broker: node, tp: *tp, durable_offset: after });
+                }
+            }
+        }
+        let mut cached: u64 = self.replicas.values().map(|r| r.log.end_pos - r.log.cache_pos).sum();
+        while cached > cache {
+            // The oldest clean bytes go first.
+            let oldest = self
+                .replicas
+                .values_mut()
+                .filter(|r| r.log.cache_pos < r.log.durable_pos)
+                .min_by_key(|r| r.log.append_us_at(r.log.cache_pos));
+            let Some(r) = oldest else { break };
+            let n = (cached - cache).min(r.log.durable_pos - r.log.cache_pos);
+            r.log.cache_pos += n;
+            cached -= n;
+        }
+    }
+
+    /// A fetch reads `tp` from `offset` for `bytes`: what the page cache no longer holds
+    /// comes from disk, and the fetch waits for it.
+    pub fn read_cost(&mut self, tp: Tp, offset: u64, bytes: u64) {
+        let Some(r) = self.replicas.get(&tp) else { return };
+        let pos = r.log.pos_of(offset);
+        let evicted = r.log.cache_pos.min(pos.saturating_add(bytes)).saturating_sub(pos);
+        if evicted > 0 {
+            self.disk_wait_ns = self.disk_wait_ns.saturating_add(self.spec.hardware.disk_read_ns(evicted));
+        }
+    }
+
     /// Append to the local log (leader or follower), rolling and flushing as configured.
     pub fn append_local(&mut self, ctx: &mut BCtx, tp: Tp, batch: LogBatch) {
+        self.background_writeback(ctx);
+        self.append_to_log(ctx, tp, batch);
+        self.page_cache_pressure(ctx);
+    }
+
+    fn append_to_log(&mut self, ctx: &mut BCtx, tp: Tp, batch: LogBatch) {
         let now = ctx.now;
         let node = self.node;
         let Some(r) = self.replicas.get_mut(&tp) else { return };
         let size = batch.data.size_bytes as u64;
+        self.written_bytes = self.written_bytes.saturating_add(size);
         if r.log.should_roll(size, r.cfg.segment_bytes) {
             // Kafka flushes the old segment on its scheduler thread (`UnifiedLog.roll`
             // schedules `flushUptoOffsetExclusive`): the appending thread does not wait.
@@ -57,6 +179,7 @@ impl Broker {
         if !self.powered {
             return;
         }
+        self.background_writeback(ctx);
         let expire_us = self.cfg().dirty_expire_centisecs as u64 * 10_000;
         let node = self.node;
         for (tp, r) in self.replicas.iter_mut() {
@@ -100,11 +223,14 @@ impl Broker {
     pub fn crash(&mut self, ctx: &mut BCtx, power: bool) {
         let mut lost = Vec::new();
         if power {
+            self.background_writeback(ctx);
             self.powered = false;
             for (tp, r) in self.replicas.iter_mut() {
                 if let Some((from, to, _torn)) = r.log.lose_unflushed() {
                     lost.push((*tp, from, to));
                 }
+                // The page cache is gone: everything is read from disk from now on.
+                r.log.cache_pos = r.log.end_pos;
             }
         }
         ctx.trace(Event::Crashed {

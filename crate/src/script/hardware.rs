@@ -2,7 +2,8 @@
 //! unit: bandwidths in bit/s (`network.bandwidth=1Gbit`), rates in bytes per second
 //! (`disk.bandwidth=137MB`, `compression.gzip=25MB`), times (`disk.fsync=4ms`,
 //! `broker.request.cost=20us`, `producer.record.cost=500ns`), `disk=hdd|ssd|nvme` (which
-//! also sets the disk's bandwidth and fsync time unless they are given) and `disks=N`.
+//! also sets the disk's bandwidth and fsync time unless they are given), `disks=N` and
+//! `page.cache=SIZE` (bytes of page cache per broker host).
 
 use super::errors::Diagnostic;
 use super::settings::SetProp;
@@ -75,6 +76,15 @@ pub fn resolve(props: &[SetProp], diags: &mut Vec<Diagnostic>) -> Hardware {
                 Ok(n) if (1..=64).contains(&n) => hw.disks = n,
                 _ => diags.push(p.val.diag(format!("invalid disks '{}'", p.value), "disks is a count from 1 to 64")),
             },
+            "page.cache" => {
+                match units::parse_size_bytes(&p.value) {
+                    Ok(v) if v >= 1_000_000 => hw.page_cache_bytes = u64::try_from(v).unwrap_or(u64::MAX),
+                    _ => diags.push(p.val.diag(
+                        format!("invalid page.cache '{}'", p.value),
+                        "a size of at least 1MB, e.g. 512MB or 58GB",
+                    )),
+                }
+            }
             "producer.record.cost" => {
                 if let Some(v) = ns(diags) {
                     hw.producer_record_ns = v;

@@ -123,7 +123,9 @@ pub static BROKER: &[PropDef] = &[
     p("transaction.abort.timed.out.transaction.cleanup.interval.ms", num(Int, Ms, Some(1), None), "10000", (2, 0), "How often the coordinator aborts transactions past their timeout."),
     p("transaction.max.timeout.ms", num(Int, Ms, Some(1), None), "900000", (2, 0), "Largest transaction.timeout.ms a producer may ask for (else INVALID_TRANSACTION_TIMEOUT)."),
     p("unclean.leader.election.enable", Ty::Bool, "false", (2, 0), "Allow an out-of-sync replica to become leader when no ISR member is alive (acked data may be lost)."),
+    p("vm.dirty_background_ratio", num(Int, Plain, Some(0), Some(100)), "10", (2, 0), "Linux sysctl, not Kafka (kplay extension): percent of the page cache dirty before the kernel writes back continuously."),
     p("vm.dirty_expire_centisecs", kplay(Int, Centisecs, 0), "3000", (2, 0), "Linux sysctl, not Kafka (kplay extension): dirty page-cache data older than this is written back."),
+    p("vm.dirty_ratio", num(Int, Plain, Some(0), Some(100)), "20", (2, 0), "Linux sysctl, not Kafka (kplay extension): percent of the page cache dirty at which writers wait for the disk."),
     p("vm.dirty_writeback_centisecs", kplay(Int, Centisecs, 1), "500", (2, 0), "Linux sysctl, not Kafka (kplay extension): how often the kernel flusher wakes."),
 ];
 

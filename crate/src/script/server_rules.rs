@@ -100,6 +100,8 @@ pub fn broker_config(s: &Settings) -> BrokerConfig {
             s.int("vm.dirty_writeback_centisecs", i64::from(d.dirty_writeback_centisecs)),
         ),
         dirty_expire_centisecs: u32_of(s.int("vm.dirty_expire_centisecs", i64::from(d.dirty_expire_centisecs))),
+        dirty_background_ratio: u32_of(s.int("vm.dirty_background_ratio", i64::from(d.dirty_background_ratio))),
+        dirty_ratio: u32_of(s.int("vm.dirty_ratio", i64::from(d.dirty_ratio))),
     }
 }
 

@@ -12,6 +12,7 @@
 //! | `disk.bandwidth` | bytes/s sequential write | nvme 1000MB, ssd 500MB, hdd 137MB | NVMe at ~1 GB/s per drive (Vanlightly 2023, Kafka on i3en); SATA SSD near its 600 MB/s link; 7200 rpm SATA: 822 MB/s over six disks (Kreps 2014) |
 //! | `disk.fsync` | time per fsync | nvme 30us, ssd 60us, hdd 4ms | enterprise NVMe/SSD with power-loss protection: 12-58 us (smalldatum 2026); 7200 rpm: half a rotation (4.17 ms) |
 //! | `disks` | count (JBOD) | 1 | Kreps 2014: six per broker |
+//! | `page.cache` | bytes of page cache per broker host for log data | 58GB | a 64 GB broker (Confluent's production sizing) less a 6 GB heap (Kafka's documented `-Xmx6g`) |
 //! | `producer.record.cost` | ns per `send()` (serialize, partition, append) | 500ns | single-thread kafka-producer-perf-test: at most 1.0-1.2 us per 100-byte record on 2014-2019 machines, network included |
 //! | `producer.byte.cost` | ns per record byte in `send()` | 0.25ns | memcpy ~16 GB/s (lzbench 2.0.1, EPYC 9554), several copies |
 //! | `producer.request.cost` | ns per produce request on the sender thread | 10us | no published figure; the sender's drain, request building and `poll` (KAFKA-20917 measures `ready()` growing with partitions) |
@@ -30,6 +31,15 @@
 //! (`num.io.threads`) take requests one connection at a time (Kafka mutes a connection
 //! until its response is sent), each paying the request, batch and byte costs (and the
 //! decompression a compressed batch needs for validation); an fsync waits for the disk.
+//!
+//! The page cache (per broker host, `page.cache`): appends land in it dirty; the OS writes
+//! dirty bytes back when they are `vm.dirty_expire_centisecs` old, and continuously at
+//! the disks' bandwidth while more than `vm.dirty_background_ratio` percent of the cache
+//! is dirty; an append that takes the dirty bytes past `vm.dirty_ratio` percent waits
+//! until the disks have written the excess (`balance_dirty_pages`, simplified to a hard
+//! limit). When the cache is full, the oldest clean bytes are evicted; a fetch that reads
+//! evicted bytes waits for the disk (its access time, `disk.fsync`, plus the bytes at its
+//! bandwidth). Bytes read from disk are not cached again.
 
 use super::Micros;
 
@@ -58,6 +68,7 @@ pub struct Hardware {
     pub disk_bandwidth_bytes_per_sec: u64,
     pub disk_fsync_ns: u64,
     pub disks: u32,
+    pub page_cache_bytes: u64,
     pub producer_record_ns: u64,
     /// Nanoseconds per 1000 bytes (so fractions of a nanosecond per byte stay integers).
     pub producer_ns_per_kb: u64,
@@ -82,6 +93,7 @@ impl Default for Hardware {
             disk_bandwidth_bytes_per_sec: Hardware::disk_bandwidth(disk),
             disk_fsync_ns: Hardware::disk_fsync(disk),
             disks: 1,
+            page_cache_bytes: 58 * 1000 * MB,
             producer_record_ns: 500,
             producer_ns_per_kb: 250,
             producer_request_ns: 10_000,
@@ -102,6 +114,7 @@ pub const HARDWARE_NAMES: &[&str] = &[
     "disk.bandwidth",
     "disk.fsync",
     "disks",
+    "page.cache",
     "producer.record.cost",
     "producer.byte.cost",
     "producer.request.cost",
@@ -166,6 +179,23 @@ impl Hardware {
             }
         }
         ns
+    }
+
+    /// Bytes per second all of a broker's disks write or read together (JBOD: logs spread
+    /// over them).
+    pub fn disks_bytes_per_sec(&self) -> u64 {
+        self.disk_bandwidth_bytes_per_sec.saturating_mul(u64::from(self.disks.max(1))).max(1)
+    }
+
+    /// Time the disks need to write (or read) `bytes` at their combined bandwidth.
+    pub fn disks_ns(&self, bytes: u64) -> u64 {
+        div_ceil_u128(bytes as u128 * 1_000_000_000, self.disks_bytes_per_sec() as u128)
+    }
+
+    /// A read of `bytes` that are no longer in the page cache.
+    pub fn disk_read_ns(&self, bytes: u64) -> u64 {
+        self.disk_fsync_ns
+            + div_ceil_u128(bytes as u128 * 1_000_000_000, self.disk_bandwidth_bytes_per_sec.max(1) as u128)
     }
 
     /// `count` fsyncs that wrote `dirty` bytes in all.

@@ -139,6 +139,7 @@ impl World {
             topic_cfgs: sc.topics.iter().map(|t| Rc::new(t.config.clone())).collect(),
             assignment: sc.topics.iter().map(|t| t.assignment.clone()).collect(),
             workload: workload.clone(),
+            hardware: hardware.clone(),
         });
         let mut names = vec!["controller".to_string()];
         names.extend(broker_ids.iter().map(|b| format!("broker-{b}")));
@@ -311,12 +312,13 @@ impl World {
         f(b, &mut ctx);
         let (node, inc, id, powered, up) = (b.node, b.inc, b.id, b.powered, b.up);
         let (fsyncs, dirty) = std::mem::take(&mut b.fsync_work);
+        let disk_wait_ns = std::mem::take(&mut b.disk_wait_ns);
         for (at, t) in self.btimers.drain(..) {
             self.queue.push(at, Ev::Broker(id, inc, t));
         }
         if let Some((start_ns, cost_ns)) = self.handling.take() {
             let hw = &self.scenario.hardware;
-            let fsync_ns = hw.fsyncs_ns(fsyncs, dirty);
+            let fsync_ns = hw.fsyncs_ns(fsyncs, dirty).saturating_add(disk_wait_ns);
             let done = start_ns.saturating_add(cost_ns).saturating_add(fsync_ns);
             self.handled_done_ns = done;
             self.depart_us = Some(crate::sim::cost::ns_to_us(done).max(self.now));

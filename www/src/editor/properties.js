@@ -392,9 +392,19 @@ export const PROPERTIES = {
    ]
   },
   {
+   "name": "vm.dirty_background_ratio",
+   "default": "10",
+   "doc": "Linux sysctl, not Kafka (kplay extension): percent of the page cache dirty before the kernel writes back continuously."
+  },
+  {
    "name": "vm.dirty_expire_centisecs",
    "default": "3000",
    "doc": "Linux sysctl, not Kafka (kplay extension): dirty page-cache data older than this is written back."
+  },
+  {
+   "name": "vm.dirty_ratio",
+   "default": "20",
+   "doc": "Linux sysctl, not Kafka (kplay extension): percent of the page cache dirty at which writers wait for the disk."
   },
   {
    "name": "vm.dirty_writeback_centisecs",
