@@ -5,15 +5,53 @@
 // on-demand chunks (app, CSS, engine worker, wasm) resolve relative to it. The wasm file
 // is emitted as a hashed asset because www/src/engine.js references it with
 // new URL(..., import.meta.url).
+//
+// Every built page carries a strict Content-Security-Policy (a meta tag, added by the
+// `csp` plugin below): scripts only from the site itself, plus the exact inline scripts
+// of that page by hash (the pre-paint theme line), WebAssembly compilation
+// ('wasm-unsafe-eval') and nothing else: no eval, no inline handlers, no other origin.
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
+/** The policy for a page whose inline scripts are `inline` (their exact text). */
+export function contentSecurityPolicy(inline = []) {
+  const hashes = inline.map((s) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`);
+  return [
+    "default-src 'self'",
+    ["script-src 'self' 'wasm-unsafe-eval'", ...hashes].join(' '),
+    // CodeMirror and uPlot set styles from script; no inline script can be added by that.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+const csp = {
+  name: 'kplay-csp',
+  apply: 'build',
+  transformIndexHtml: {
+    order: 'post',
+    handler(html) {
+      const inline = [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+      const meta = `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(inline)}" />`;
+      return html.replace(/(<meta charset="utf-8" \/>)/, `$1\n    ${meta}`);
+    },
+  },
+};
+
 export default defineConfig({
   root: here('.'),
   base: './',
   publicDir: false,
+  plugins: [csp],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -7,7 +7,8 @@
 //
 // A test file exports `tests`: an array of `{ name, run }`, where `run({ page, url })` is
 // async and throws on failure. Each test gets a fresh browser context; it fails if it
-// throws, or if the page logs a console error, throws an uncaught error, gets an HTTP
+// throws, or if the page logs a console error (other than those the test lists in
+// `expectConsole`), throws an uncaught error, gets an HTTP
 // error, or asks for anything outside the served origin (no CDN, no network). Every test
 // leaves a screenshot in test-results/e2e/. Exit code: 0 when all pass, 1 otherwise.
 import { mkdir, readdir } from 'node:fs/promises';
@@ -90,7 +91,10 @@ async function runOne(test, name) {
   page.setDefaultTimeout(15_000);
   const problems = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+    // A test may name console errors it provokes on purpose (`expectConsole: [RegExp]`).
+    if (msg.type() === 'error' && !(test.expectConsole ?? []).some((re) => re.test(msg.text()))) {
+      problems.push(`console error: ${msg.text()}`);
+    }
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('response', (res) => {
