@@ -26,7 +26,8 @@ export function contentSecurityPolicy(inline = []) {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    // blob: a widget's src= may name a Blob URL the page made.
+    "connect-src 'self' blob:",
     "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",

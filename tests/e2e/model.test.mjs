@@ -95,11 +95,25 @@ export const tests = [
   {
     name: 'share links: deflate-raw + base64url round-trips any text',
     async run() {
-      const text = TEXT + '# ünïcødé ✓ and a long line ' + 'x'.repeat(5000) + '\n';
+      const text = TEXT + '# ünïcødé ✓ and a long line ' + 'x'.repeat(3000) + '\n';
       const encoded = await encodeScenario(text);
       assert.match(encoded, /^[A-Za-z0-9_-]+$/);
       assert.ok(encoded.length < text.length / 5, 'compressed');
       assert.equal(await decodeScenario(encoded), text);
+    },
+  },
+  {
+    name: 'share links: a damaged or oversized link is an error that says why, read no further than the cap',
+    async run() {
+      const reason = async (encoded) => decodeScenario(encoded).then(() => 'decoded', (e) => e.message);
+      // A 3 KB link that inflates to 10 MB: refused at 256 KiB.
+      const bomb = await encodeScenario('at 0ms app send t\n'.repeat(600_000));
+      assert.ok(bomb.length < 40_000, `${bomb.length} characters`);
+      assert.match(await reason(bomb), /more than 256 KiB of text/);
+      assert.match(await reason(await encodeScenario(TEXT + 'x'.repeat(5000))), /line 7 is longer than 4000 characters/);
+      const good = await encodeScenario(TEXT);
+      assert.match(await reason(good.slice(0, (Math.floor(good.length / 4) - 1) * 4)), /compressed data is damaged/);
+      assert.match(await reason('%%%'), /not base64url/);
     },
   },
   {

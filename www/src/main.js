@@ -2,11 +2,19 @@
 // presets menu and card, share link, report and trace downloads, new seed, theme. The
 // URL is the state: it opens `#s=<compressed text>` (a share link) or `#preset=NAME` /
 // `?preset=NAME`, and every edit rewrites `#s=` in place (history.replaceState).
+//
+// The user's text is never lost: every edit is also kept locally (drafts.js: this tab's
+// last text survives a reload even before the URL caught up; the page's last text opens
+// again in a new tab without a link). Opening a preset pushes a history entry, so Back
+// brings the previous text back; a link or preset that replaces an edited draft says so
+// and offers it back; a damaged link, an oversized one or an unknown preset name is a
+// notice saying what was wrong, never a silent default.
 import './styles/page.css';
 import { createEngine } from './engine-client.js';
 import { downloadJson } from './core/download.js';
 import { DEFAULT_PRESET, GROUPS, presetByName, PRESETS, presetOfText } from './core/presets.js';
 import { encodeScenario, readLocation, shareUrl } from './core/share.js';
+import { createDrafts } from './core/drafts.js';
 import { readModel, setSeedEdit } from './core/text-model.js';
 import { fill, h } from './ui/dom.js';
 import { mountScenario } from './ui/scenario-app.js';
@@ -42,13 +50,50 @@ function renderPresetCard(card, base, text, open) {
   );
 }
 
+/** The notice under the top bar: a message and optional actions ({label, run, testid}). */
+function showNotice(kind, message, actions = []) {
+  const box = $('notice');
+  box.dataset.kind = kind;
+  box.hidden = false;
+  fill(
+    box,
+    h('span', {}, message),
+    actions.map((a) =>
+      h('button', { type: 'button', 'data-testid': a.testid, onclick: () => { box.hidden = true; a.run(); } }, a.label),
+    ),
+    h('button', { type: 'button', class: 'notice-close', 'aria-label': 'Dismiss', 'data-testid': 'notice-close', onclick: () => (box.hidden = true) }, '×'),
+  );
+}
+
+/** What the page opens with: the link's text, a preset, this tab's draft after a reload,
+ * the page's last draft, or the default preset; and what to tell the user about it. */
+function chooseStart(wanted, drafts) {
+  const reload = performance.getEntriesByType?.('navigation')?.[0]?.type === 'reload';
+  const tab = drafts.tab();
+  const last = drafts.last();
+  const fallback = () =>
+    last != null ? { text: last, note: presetOfText(last) ? null : 'last' } : { text: presetByName(DEFAULT_PRESET).text };
+  // A reload keeps what this tab showed, even edits the URL had not caught up with.
+  if (reload && tab != null) return { text: tab };
+  if (wanted.text !== undefined) return { text: wanted.text, replaced: last != null && last !== wanted.text ? last : null };
+  if (wanted.preset) {
+    const p = presetByName(wanted.preset);
+    if (!p) return { ...fallback(), problem: `There is no preset named "${wanted.preset}".` };
+    return { text: p.text, replaced: last != null && last !== p.text && !presetOfText(last) ? last : null };
+  }
+  if (wanted.broken) return { ...fallback(), problem: `The scenario in this link could not be read: ${wanted.broken}.` };
+  return fallback();
+}
+
 async function main() {
   initTheme($('theme'));
   fillPresetMenu($('preset'));
   const engine = createEngine();
+  const drafts = createDrafts(location.pathname);
   const wanted = await readLocation();
-  let base = (wanted.preset && presetByName(wanted.preset)) || (wanted.text === undefined ? presetByName(DEFAULT_PRESET) : presetOfText(wanted.text));
-  const text = wanted.text ?? base.text;
+  const start = chooseStart(wanted, drafts);
+  const text = start.text;
+  let base = presetOfText(text) ?? (wanted.preset && presetByName(wanted.preset)) ?? presetByName(DEFAULT_PRESET);
 
   let urlTimer = 0;
   const hash = new URLSearchParams(location.hash.slice(1));
@@ -60,13 +105,22 @@ async function main() {
     sweep: hash.has('sweep') ? { sets: hash.get('sweep').split('|').filter((x) => x.includes('=')), seeds: Number(hash.get('seeds')) || 1 } : null,
     onText(t) {
       syncPreset(t);
+      drafts.save(t);
       clearTimeout(urlTimer);
-      urlTimer = setTimeout(async () => {
-        const encoded = await encodeScenario(t);
-        if (t === app.getText()) history.replaceState(null, '', `${location.pathname}#s=${encoded}`);
-      }, URL_DEBOUNCE_MS);
+      urlTimer = setTimeout(writeUrl, URL_DEBOUNCE_MS);
     },
   });
+
+  /** The address bar catches up with the text (#s=...), unless it already shows it. */
+  async function writeUrl() {
+    clearTimeout(urlTimer);
+    const t = app.getText();
+    const encoded = await encodeScenario(t);
+    const current = await readLocation();
+    if (t === app.getText() && current.text !== t && !(current.preset && presetByName(current.preset)?.text === t)) {
+      history.replaceState(null, '', `${location.pathname}#s=${encoded}`);
+    }
+  }
 
   function syncPreset(t) {
     const exact = presetOfText(t);
@@ -75,21 +129,32 @@ async function main() {
     renderPresetCard($('preset-card'), base, t, openPreset);
   }
 
-  function openPreset(name) {
+  /** Opens a preset in a new history entry: Back returns to the text before it. */
+  async function openPreset(name) {
     const p = presetByName(name);
     if (!p) return;
+    if (p.text !== app.getText()) {
+      await writeUrl();
+      history.pushState(null, '', `${location.pathname}#preset=${p.name}`);
+    }
     base = p;
     app.setText(p.text);
-    clearTimeout(urlTimer);
-    history.replaceState(null, '', `${location.pathname}#preset=${p.name}`);
     syncPreset(p.text);
   }
 
   $('preset').addEventListener('change', (e) => e.target.value && openPreset(e.target.value));
   window.addEventListener('hashchange', async () => {
     const loc = await readLocation();
-    if (loc.text !== undefined && loc.text !== app.getText()) app.setText(loc.text);
-    else if (loc.preset) openPreset(loc.preset);
+    if (loc.text !== undefined) {
+      if (loc.text !== app.getText()) app.setText(loc.text);
+    } else if (loc.preset) {
+      const p = presetByName(loc.preset);
+      if (!p) showNotice('problem', `There is no preset named "${loc.preset}".`);
+      else if (p.text !== app.getText()) {
+        base = p;
+        app.setText(p.text);
+      }
+    } else if (loc.broken) showNotice('problem', `The scenario in this link could not be read: ${loc.broken}.`);
   });
 
   $('share').addEventListener('click', async () => {
@@ -120,7 +185,17 @@ async function main() {
   syncPreset(text);
   const { version } = await engine.ready;
   $('version').textContent = `v${version}`;
-  if (wanted.broken) console.warn('kplay: the link in the address bar is damaged; showing the default preset');
+  const restore = (t) => ({ label: 'Open your last scenario', testid: 'notice-restore', run: () => app.setText(t) });
+  if (start.problem) {
+    showNotice('problem', `${start.problem} ${start.text === drafts.last() ? 'Showing your last scenario instead.' : 'Showing the default preset instead.'}`);
+  } else if (start.replaced != null) {
+    showNotice('info', 'This link replaced the scenario you were editing here.', [restore(start.replaced)]);
+  } else if (start.note === 'last') {
+    showNotice('info', 'Your last scenario on this page, as you left it.', [
+      { label: 'Open the default preset', testid: 'notice-default', run: () => openPreset(DEFAULT_PRESET) },
+    ]);
+  }
+  drafts.save(text);
   await app.run();
 }
 
