@@ -2,7 +2,7 @@
 // expect lines are marked, the text is highlighted, and completion offers Kafka's
 // property names.
 import assert from 'node:assert/strict';
-import { openPlayground, runNumber, typeScenario, waitForVerdict } from './helpers.mjs';
+import { editorText, openPlayground, PRESET_INDEX, runNumber, typeScenario, verdictCounts, waitForVerdict } from './helpers.mjs';
 
 const BAD = `seed 1
 brokers 1
@@ -43,6 +43,46 @@ export const tests = [
       await waitForVerdict(page, { afterRun: before });
       assert.equal(await page.getByTestId('verdict').getAttribute('data-state'), 'done');
       assert.equal(await page.locator('.cm-lintRange-error').count(), 0);
+    },
+  },
+  {
+    name: 'a typo keeps the last good run on screen, marked stale, until the text is valid again',
+    async run({ page, url }) {
+      await openPlayground(page, url);
+      const hash = await page.getByTestId('trace-hash').textContent();
+      const counts = await verdictCounts(page);
+      const box = await page.getByTestId('verdict').boundingBox();
+      let before = await runNumber(page);
+      const text = await editorText(page);
+      await typeScenario(page, text.replace(/^producer (\S+)/m, 'producer $1 lnger.ms=5'));
+      await waitForVerdict(page, { afterRun: before });
+      const verdict = page.getByTestId('verdict');
+      assert.equal(await verdict.getAttribute('data-state'), 'invalid');
+      assert.equal(await verdict.getAttribute('data-stale'), 'true');
+      assert.match(await page.getByTestId('stale-note').textContent(), /not run: the scenario has 1 error .* the last run, from the last valid text/);
+      // The last run's verdict, grid and views stay (no wipe, no jump of the layout).
+      assert.equal(await page.getByTestId('trace-hash').textContent(), hash);
+      assert.deepEqual(await verdictCounts(page), counts);
+      assert.equal(await page.locator('.kp-records-pane').isHidden(), false);
+      const after = await verdict.boundingBox();
+      assert.ok(Math.abs(after.y - box.y) < 2 && after.height >= box.height, `${JSON.stringify(box)} -> ${JSON.stringify(after)}`);
+      assert.equal(await page.locator('[data-testid="diagnostics"] li').count(), 1);
+      before = await runNumber(page);
+      await typeScenario(page, text);
+      await waitForVerdict(page, { afterRun: before });
+      assert.equal(await verdict.getAttribute('data-stale'), null);
+      assert.equal(await page.getByTestId('stale-note').count(), 0);
+      assert.equal(await page.getByTestId('trace-hash').textContent(), hash);
+      // Another scenario that is invalid (a preset teaching an error) keeps nothing stale:
+      // the last run was of a different text.
+      const broken = PRESET_INDEX.presets.find((p) => p.error).name;
+      before = await runNumber(page);
+      await page.getByTestId('preset-select').selectOption(broken);
+      await waitForVerdict(page, { afterRun: before });
+      assert.equal(await verdict.getAttribute('data-state'), 'invalid');
+      assert.equal(await verdict.getAttribute('data-stale'), null);
+      assert.equal(await page.getByTestId('trace-hash').count(), 0);
+      assert.equal(await page.locator('.kp-records-pane').isHidden(), true);
     },
   },
   {

@@ -7,7 +7,8 @@
 //   app.getText() / app.setText(text)    the scenario text (the only state)
 //   app.run()                            run now (cancelling a run in progress)
 //   app.applyEdits(edits)                apply text-model edits, then run at once
-//   app.report                           the last finished run's report (or null)
+//   app.report                           the last finished run's report (or null); while
+//                                        the text is invalid, the last good one (stale)
 //   app.onRun(fn)                        called with each finished report
 //   root.kplayApp                        the same object, for scripts holding only the element
 //
@@ -135,6 +136,9 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   };
 
   let pendingControlRun = false;
+  // The whole text was replaced (a preset, a link, Back): an invalid result then shows no
+  // stale run, since the last run belonged to another scenario.
+  let replaced = false;
   function applyEdits(edits) {
     pendingControlRun = true;
     if (editor) editor.applyEdits(edits);
@@ -188,6 +192,8 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
 
   function showReport(r, ms) {
     report = r;
+    replaced = false;
+    delete root.dataset.stale;
     const gen = ++drawGeneration;
     status.textContent = `ran in ${Math.round(ms)} ms`;
     verdict.update(r);
@@ -215,13 +221,21 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   }
 
   function showErrors(errors) {
-    report = null;
     ++drawGeneration;
     status.textContent = `${errors.length} error(s)`;
-    verdict.showInvalid(errors);
+    // A typo while editing keeps the last good run on screen, dimmed, until the text is
+    // valid again: it must not wipe the verdict, the grid, the journey and the views.
+    const keepLast = report !== null && !replaced;
+    verdict.showInvalid(errors, { keepLast });
     showDiagnosticsList(errors);
     editor?.showDiagnostics(errors);
     editor?.showExpectations([]);
+    if (keepLast) {
+      root.dataset.stale = 'true';
+      return;
+    }
+    report = null;
+    delete root.dataset.stale;
     recordsPane.hidden = true;
     leanNote.hidden = true;
     grid.clear();
@@ -255,6 +269,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     getText: () => currentText,
     setText(t) {
       if (t === currentText) return run();
+      replaced = true;
       if (editor) {
         pendingControlRun = true;
         editor.replaceAll(t);

@@ -154,6 +154,7 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
   return {
     update(report) {
       runs += 1;
+      delete root.dataset.stale;
       const s = report.summary;
       const sem = observedOutcome(s);
       root.dataset.state = 'done';
@@ -177,18 +178,32 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
       );
       root.dataset.updatedAt = String(performance.now());
     },
-    showInvalid(errors) {
+    /** `keepLast`: the last run's verdict stays below a "not run" note, marked stale. */
+    showInvalid(errors, { keepLast = false } = {}) {
       runs += 1;
       root.dataset.state = 'invalid';
       root.dataset.run = String(runs);
+      const what = `the scenario has ${errors.length} error${errors.length === 1 ? '' : 's'} (underlined in the editor)`;
+      if (keepLast && root.dataset.semantics) {
+        // A typo while editing: the last good run stays, marked stale, at the same place.
+        root.dataset.stale = 'true';
+        root.querySelector('.kp-stale-note')?.remove();
+        root.prepend(h('p', { class: 'kp-stale-note', 'data-testid': 'stale-note', role: 'status' }, h('strong', {}, 'not run: '), `${what}; below is the last run, from the last valid text.`));
+        return;
+      }
+      delete root.dataset.stale;
       delete root.dataset.semantics;
       render(
-        h('div', { class: 'kp-semantics', 'data-kind': 'invalid', 'data-testid': 'semantics' }, h('strong', {}, 'not run'), h('span', {}, ` the scenario has ${errors.length} error${errors.length === 1 ? '' : 's'} (underlined in the editor)`)),
+        h('div', { class: 'kp-semantics', 'data-kind': 'invalid', 'data-testid': 'semantics' }, h('strong', {}, 'not run'), h('span', {}, ` ${what}`)),
         h('dl', { class: 'kp-counts', 'data-testid': 'summary' }),
       );
     },
     showMessage(state, text) {
       root.dataset.state = state;
+      if (state !== 'running') {
+        delete root.dataset.stale;
+        delete root.dataset.semantics;
+      }
       const existing = root.querySelector('.kp-semantics');
       if (state === 'running' && existing) return; // keep the last verdict visible while re-running
       render(h('div', { class: 'kp-semantics', 'data-kind': state, 'data-testid': 'semantics' }, h('strong', {}, text)), h('dl', { class: 'kp-counts', 'data-testid': 'summary' }));
