@@ -36,6 +36,21 @@ function longestFrameGap(page, ms) {
 
 export const tests = [
   {
+    name: 'Cancel shows for a run whose progress stays at 0%',
+    async run({ page, url }) {
+      await openPlayground(page, url);
+      // The timeline ends at 20 h, so the 75 s of sends are under 0.1% of it: progress reads 0
+      // for the whole burst, and every update says so.
+      await typeScenario(page, 'brokers 1\ntopic t partitions=1\nproducer app acks=1 linger.ms=0\nat 0ms app send t count=150000 every=500us\nat 20h app flush\n');
+      const cancel = page.getByTestId('cancel');
+      await cancel.waitFor({ state: 'visible', timeout: 3_000 });
+      assert.equal(await page.getByTestId('progress').getAttribute('value'), '0');
+      assert.equal(await page.getByTestId('status').textContent(), 'running…');
+      await cancel.click();
+      assert.equal(await page.getByTestId('status').textContent(), 'cancelled');
+    },
+  },
+  {
     name: 'a long run shows progress, keeps the page responsive, and can be cancelled',
     async run({ page, url }) {
       await openPlayground(page, url);

@@ -160,6 +160,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   }
 
   let slowTimer = 0;
+  let slowFor = null; // the run (its startedAt) the slow timer was started for
   let drawGeneration = 0;
   const runner = createRunner(engine, (s) => {
     runbar.dataset.phase = s.phase;
@@ -167,16 +168,20 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     cancel.disabled = s.phase !== 'running';
     if (s.phase === 'running') {
       progress.value = s.progress;
-      if (s.progress === 0) {
-        status.textContent = 'running…';
+      // Progress and Cancel show once a run has taken SLOW_RUN_MS, counted from its start
+      // (updates that still say 0% must not restart the count).
+      if (slowFor !== s.startedAt) {
+        slowFor = s.startedAt;
         clearTimeout(slowTimer);
         delete runbar.dataset.slow;
         slowTimer = setTimeout(() => (runbar.dataset.slow = 'true'), SLOW_RUN_MS);
-      } else status.textContent = `running… ${Math.round(s.progress * 100)}%`;
+      }
+      status.textContent = s.progress === 0 ? 'running…' : `running… ${Math.round(s.progress * 100)}%`;
       verdict.showMessage('running', 'running…');
       return;
     }
     clearTimeout(slowTimer);
+    slowFor = null;
     delete runbar.dataset.slow;
     if (s.phase === 'done') showReport(s.report, s.ms);
     else if (s.phase === 'invalid') showErrors(s.errors);
