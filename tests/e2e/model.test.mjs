@@ -24,6 +24,15 @@ const summary = (o) => ({ sent: 10, acked: 10, failed: 0, pending: 0, delivered:
 
 export const tests = [
   {
+    name: 'widget.js imports outside a browser (server-side rendering) without throwing',
+    async run() {
+      const widget = await import('../../www/src/widget.js');
+      assert.equal(typeof globalThis.customElements, 'undefined', 'Node has no custom elements');
+      assert.deepEqual(widget.parsePanels('editor, verdict tmeline'), { panels: ['editor', 'verdict'], unknown: ['tmeline'] });
+      assert.equal(widget.dedent('\n    a\n      b\n'), 'a\n  b\n');
+    },
+  },
+  {
     name: 'charts: per-record latency by send time, failures apart, the slowest of each group kept',
     async run() {
       const rec = (id, sent, res, result = 'acked') => ({ id, sent_us: sent, result_us: res, result });

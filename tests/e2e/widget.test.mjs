@@ -104,4 +104,81 @@ export const tests = [
       assert.ok(v.lost > 0 || v.reordered > 0 || v.duplicated > 0, JSON.stringify(v));
     },
   },
+  {
+    name: 'a script type=text/kplay child is read as raw text, once: moving the element keeps its text and edits',
+    async run({ page, url }) {
+      await page.goto(url + 'embed.html');
+      await page.evaluate(() => {
+        const el = document.createElement('kplay-scenario');
+        el.id = 'raw';
+        el.setAttribute('panels', 'verdict');
+        el.innerHTML = '<script type="text/kplay">\n    brokers 1\n    topic t\n    producer app acks=1\n    at 0ms app send t value="<b>x</b>" count=2\n  <' + '/script>';
+        document.body.prepend(el);
+      });
+      await page.waitForFunction(() => document.querySelector('#raw').text !== null && document.querySelector('#raw .kp-app'));
+      assert.equal(await page.evaluate(() => document.querySelector('#raw').text), 'brokers 1\ntopic t\nproducer app acks=1\nat 0ms app send t value="<b>x</b>" count=2\n');
+      // Events and the run() method: kplay-run carries the report.
+      const delivered = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const el = document.querySelector('#raw');
+            el.addEventListener('kplay-run', (e) => resolve(e.detail.report.summary.delivered), { once: true });
+            el.run();
+          }),
+      );
+      assert.equal(delivered, 2);
+      assert.equal(await page.evaluate(() => document.querySelector('#raw').report.summary.delivered), 2);
+      // A new text (as a script would set it) fires kplay-change; moving the element keeps it.
+      const changed = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const el = document.querySelector('#raw');
+            el.addEventListener('kplay-change', (e) => resolve(e.detail.text), { once: true });
+            el.text = el.text.replace('count=2', 'count=3');
+          }),
+      );
+      assert.match(changed, /count=3/);
+      await page.evaluate(() => document.body.append(document.querySelector('#raw')));
+      await page.waitForFunction(() => document.querySelector('#raw .kp-app'));
+      assert.match(await page.evaluate(() => document.querySelector('#raw').text), /value="<b>x<\/b>" count=3/);
+    },
+  },
+  {
+    name: 'attribute changes re-mount the widget; an unknown panel name is an error event',
+    async run({ page, url }) {
+      await page.goto(url + 'embed.html');
+      await page.evaluate(() => {
+        const el = document.createElement('kplay-scenario');
+        el.id = 'attrs';
+        el.setAttribute('preset', 'sync-send');
+        el.setAttribute('panels', 'verdict');
+        el.setAttribute('autorun', '');
+        document.body.prepend(el);
+      });
+      await waitForVerdict(page, { scope: '#attrs' });
+      const first = await page.evaluate(() => document.querySelector('#attrs').text);
+      // panels: the text stays, the records panel appears.
+      await page.evaluate(() => document.querySelector('#attrs').setAttribute('panels', 'verdict records'));
+      await page.locator('#attrs [data-testid="records"]').waitFor();
+      assert.equal(await page.evaluate(() => document.querySelector('#attrs').text), first);
+      // theme: at once, no re-mount.
+      await page.evaluate(() => document.querySelector('#attrs').setAttribute('theme', 'dark'));
+      assert.equal(await page.locator('#attrs').getAttribute('data-theme'), 'dark');
+      // preset: a new scenario.
+      await page.evaluate(() => document.querySelector('#attrs').setAttribute('preset', 'txn-commit'));
+      await page.waitForFunction((t) => document.querySelector('#attrs').text && document.querySelector('#attrs').text !== t, first);
+      assert.match(await page.evaluate(() => document.querySelector('#attrs').text), /transactional\.id/);
+      // An unknown panel: a message in the widget and a kplay-error event.
+      const message = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const el = document.querySelector('#attrs');
+            el.addEventListener('kplay-error', (e) => resolve(e.detail.message), { once: true });
+            el.setAttribute('panels', 'verdict tmeline');
+          }),
+      );
+      assert.match(message, /unknown panel name 'tmeline'/);
+      assert.match(await page.locator('#attrs [data-testid="widget-error"]').textContent(), /unknown panel name 'tmeline'/);
+    },
+  },
 ];

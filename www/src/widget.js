@@ -7,24 +7,46 @@
 //     brokers 3 ...                      (the scenario as the element's text)
 //   </kplay-scenario>
 //
-// Attributes (read when the element connects):
+//   <kplay-scenario autorun>
+//     <script type="text/kplay">           (raw text: `value=<b>x</b>` stays literal)
+//       brokers 3 ...
+//     </script>
+//   </kplay-scenario>
+//
+// Attributes (a change re-mounts the widget with the current text kept, except preset
+// and src, which load their scenario; theme applies at once):
 //   preset    a preset name (www/presets/index.json)   src   a URL of a .kplay file
-//             (otherwise the element's text content, dedented, is the scenario)
-//   panels    comma/space list of editor, controls, verdict, records, timeline,
-//             cluster, producer, charts, compare (default: editor,verdict,records)
+//             (otherwise the scenario is the content of a child <script type="text/kplay">
+//             or <template>, or the element's text content, dedented; read once, when
+//             the element first connects, so moving it keeps its text and edits)
+//   panels    comma/space list of editor, controls, verdict, stress, records, timeline,
+//             cluster, producer, charts, compare, sweep (default: editor,verdict,records);
+//             an unknown name is an error shown in the widget
 //   height    the editor's height (CSS length; a bare number means pixels)
 //   readonly  the text cannot be edited        autorun  run as soon as it scrolls into view
 //             (otherwise a Run button)
 //   theme     light or dark (default: the reader's prefers-color-scheme)
+//
+// Properties and events: `el.text` (get or set the scenario text; a set text runs once
+// the widget runs, as an edit does), `el.report` (the last
+// run's report, or null), `el.run()` (a promise of the run); events `kplay-run` (detail:
+// {report}), `kplay-change` (detail: {text}) and `kplay-error` (detail: {message}) bubble
+// from the element. Importing this module where there is no DOM (a docs generator's
+// server-side rendering) defines nothing and throws nothing.
 //
 // This file stays small: the app, its CSS (injected by Vite's loader next to this
 // file's chunks), the engine and the presets load on demand, relative to this module, so
 // the built folder works from any sub-path of any static host, offline. The page must
 // serve the folder from its own origin (browsers only start Web Workers same-origin).
 
-import { applyTheme } from './ui/theme.js';
-
 const DEFAULT_PANELS = ['editor', 'verdict', 'records'];
+const KNOWN_PANELS = ['editor', 'controls', 'verdict', 'stress', 'records', 'timeline', 'cluster', 'producer', 'charts', 'compare', 'sweep'];
+
+/** The panel names of a `panels` attribute, and the unknown ones. */
+export function parsePanels(attr) {
+  const names = (attr ?? '').split(/[\s,]+/).filter(Boolean);
+  return { panels: names.filter((n) => KNOWN_PANELS.includes(n)), unknown: names.filter((n) => !KNOWN_PANELS.includes(n)) };
+}
 const PLAYGROUND = import.meta.env?.DEV ? '../index.html' : './index.html';
 
 /** Removes the common indentation and the blank lines around inline scenario text. */
@@ -36,27 +58,67 @@ export function dedent(text) {
   return lines.map((l) => l.slice(Number.isFinite(indent) ? indent : 0)).join('\n') + '\n';
 }
 
-class KplayScenario extends HTMLElement {
+/** The inline scenario of a fresh element: a <script type="text/kplay"> or <template>
+ * child as raw text, else its text content. */
+export function inlineText(el) {
+  const script = el.querySelector(':scope > script[type="text/kplay"]');
+  if (script) return script.textContent;
+  const template = el.querySelector(':scope > template');
+  if (template) return template.content.textContent;
+  return el.textContent;
+}
+
+// Outside a browser (server-side rendering) there is no HTMLElement to extend.
+const Base = globalThis.HTMLElement ?? class {};
+
+class KplayScenario extends Base {
+  static get observedAttributes() {
+    return ['preset', 'src', 'panels', 'theme', 'readonly', 'height'];
+  }
+
   async connectedCallback() {
     if (this.started) return;
     this.started = true;
-    const inline = this.textContent;
+    // Read once: later connections (the element moved) keep the text it had.
+    this.source ??= inlineText(this);
     this.classList.add('kplay-theme');
+    const { applyTheme } = await import('./ui/theme.js');
     applyTheme(this, this.getAttribute('theme'));
+    await this.mount();
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (!this.started || old === value) return;
+    if (name === 'theme') return import('./ui/theme.js').then(({ applyTheme }) => applyTheme(this, value));
+    // preset and src name a new scenario; the others keep the text as it is now.
+    this.mount({ fresh: name === 'preset' || name === 'src' });
+  }
+
+  /** (Re)builds the widget from the attributes and the current text (`fresh`: from the
+   * preset, src or inline source instead). */
+  async mount({ fresh = false } = {}) {
+    const generation = (this.generation = (this.generation ?? 0) + 1);
+    const keep = fresh ? null : (this.app?.getText() ?? this.current);
+    this.teardown();
     const height = this.getAttribute('height');
     if (height) this.style.setProperty('--kp-editor-height', /^\d+$/.test(height) ? `${height}px` : height);
+    else this.style.removeProperty('--kp-editor-height');
     this.style.display = 'block';
     const box = document.createElement('div');
     box.className = 'kp-widget-loading';
     box.textContent = 'Loading kplay…';
     this.replaceChildren(box);
     try {
+      const { panels, unknown } = parsePanels(this.getAttribute('panels'));
+      if (unknown.length) {
+        throw new Error(`unknown panel name${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')} (panels: ${KNOWN_PANELS.join(', ')})`);
+      }
       const [{ mountScenario }, { createEngine }, text] = await Promise.all([
         import('./ui/scenario-app.js'),
         import('./engine-client.js'),
-        this.scenarioText(inline),
+        keep ?? this.scenarioText(this.source ?? ''),
       ]);
-      const panels = (this.getAttribute('panels') ?? '').split(/[\s,]+/).filter(Boolean);
+      if (generation !== this.generation) return;
       this.engine = createEngine();
       const host = document.createElement('div');
       this.replaceChildren(host, this.footer());
@@ -67,21 +129,58 @@ class KplayScenario extends HTMLElement {
         readOnly: this.hasAttribute('readonly'),
         autorun: false,
         layout: 'widget',
-        onText: () => this.updateLink(),
+        onText: (t) => {
+          this.current = t;
+          this.updateLink();
+          this.dispatchEvent(new CustomEvent('kplay-change', { bubbles: true, detail: { text: t } }));
+        },
       });
+      this.current = text;
+      this.app.onRun((report) => this.dispatchEvent(new CustomEvent('kplay-run', { bubbles: true, detail: { report } })));
       this.updateLink();
-      if (this.hasAttribute('autorun')) this.runWhenVisible();
+      if (this.hasAttribute('autorun') || this.armed) this.runWhenVisible();
     } catch (err) {
-      box.textContent = `kplay could not load this scenario: ${err.message ?? err}`;
-      console.error(err);
+      const message = err.message ?? String(err);
+      box.textContent = `kplay could not load this scenario: ${message}`;
+      box.dataset.testid = 'widget-error';
+      this.dispatchEvent(new CustomEvent('kplay-error', { bubbles: true, detail: { message } }));
+      console.warn(`kplay: ${message}`);
     }
   }
 
-  disconnectedCallback() {
+  teardown() {
     this.observer?.disconnect();
     this.app?.destroy();
     this.engine?.terminate();
+    this.app = null;
+    this.engine = null;
+  }
+
+  disconnectedCallback() {
+    this.current = this.app?.getText() ?? this.current;
+    this.teardown();
     this.started = false;
+  }
+
+  /** The scenario text (setting it runs it, as an edit would). */
+  get text() {
+    return this.app?.getText() ?? this.current ?? null;
+  }
+
+  set text(t) {
+    this.current = t;
+    if (this.app) this.app.setText(t);
+  }
+
+  /** The last finished run's report, or null. */
+  get report() {
+    return this.app?.report ?? null;
+  }
+
+  /** Runs the scenario now (and from then on after every edit). */
+  run() {
+    this.armed = true;
+    return this.app ? this.app.run() : Promise.resolve();
   }
 
   /** The scenario: a preset, a fetched file, or the element's own text. */
@@ -115,19 +214,21 @@ class KplayScenario extends HTMLElement {
   }
 
   async updateLink() {
+    const { app, link } = this;
+    if (!app) return;
     const { encodeScenario } = await import('./core/share.js');
-    const text = this.app.getText();
+    const text = app.getText();
     const encoded = await encodeScenario(text);
-    if (text === this.app.getText()) this.link.href = `${new URL(PLAYGROUND, import.meta.url).href}#s=${encoded}`;
+    if (app === this.app && text === app.getText()) link.href = `${new URL(PLAYGROUND, import.meta.url).href}#s=${encoded}`;
   }
 
   runWhenVisible() {
-    if (!('IntersectionObserver' in window)) return this.app.run();
+    if (!('IntersectionObserver' in window)) return this.app?.run();
     this.observer = new IntersectionObserver(
       (entries) => {
         if (entries.some((e) => e.isIntersecting)) {
           this.observer.disconnect();
-          this.app.run();
+          this.app?.run();
         }
       },
       { rootMargin: '200px' },
@@ -136,4 +237,4 @@ class KplayScenario extends HTMLElement {
   }
 }
 
-if (!customElements.get('kplay-scenario')) customElements.define('kplay-scenario', KplayScenario);
+if (globalThis.customElements && !customElements.get('kplay-scenario')) customElements.define('kplay-scenario', KplayScenario);
