@@ -64,6 +64,8 @@ export default defineConfig({
       input: {
         index: here('index.html'),
         embed: here('embed.html'),
+        // The iframe embed, for hosts that cannot serve kplay from their own origin.
+        frame: here('frame.html'),
         widget: here('src/widget.js'),
         // The views' own test page (tests/e2e/views.test.mjs), built with the site, not linked.
         'views-test': here('views-test.html'),

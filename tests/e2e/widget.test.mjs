@@ -181,4 +181,39 @@ export const tests = [
       assert.match(await page.locator('#attrs [data-testid="widget-error"]').textContent(), /unknown panel name 'tmeline'/);
     },
   },
+  {
+    name: 'the iframe embed shows a preset or a share link, configured by its fragment',
+    async run({ page, url }) {
+      const { encodeScenario } = await import('../../www/src/core/share.js');
+      const text = 'brokers 1\ntopic t\nproducer app acks=1\nat 0ms app send t count=4\n';
+      await page.goto(url + 'embed.html');
+      await page.evaluate(
+        ([a, b]) => {
+          for (const [id, src] of [['f1', a], ['f2', b]]) {
+            const f = document.createElement('iframe');
+            f.id = id;
+            f.src = src;
+            f.style.cssText = 'width: 900px; height: 600px';
+            document.body.prepend(f);
+          }
+        },
+        [`${url}frame.html#preset=sync-send&panels=verdict&autorun`, `${url}frame.html#s=${await encodeScenario(text)}&panels=verdict,records&autorun&theme=dark`],
+      );
+      const done = (frame) => frame.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.dataset.state === 'done', null, { timeout: 20_000 });
+      const frameOf = async (re) => {
+        for (;;) {
+          const f = page.frames().find((fr) => re.test(fr.url()));
+          if (f) return f;
+          await page.waitForTimeout(50);
+        }
+      };
+      const [f1, f2] = await Promise.all([frameOf(/frame\.html#preset/), frameOf(/frame\.html#s=/)]);
+      await Promise.all([done(f1), done(f2)]);
+      assert.match(await f1.evaluate(() => document.querySelector('kplay-scenario').text), /^# /);
+      assert.equal(await f2.evaluate(() => document.querySelector('kplay-scenario').text), text);
+      assert.equal(await f2.evaluate(() => document.querySelector('[data-testid="verdict-delivered"]').dataset.value), '4');
+      assert.equal(await f2.locator('kplay-scenario').getAttribute('data-theme'), 'dark');
+      assert.equal(await f2.locator('[data-testid="records"]').count(), 1);
+    },
+  },
 ];
