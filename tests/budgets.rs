@@ -3,6 +3,7 @@
 //! that uses a budget up stops there, says which budget and the numbers in its notes
 //! and its trace (`run_stopped`), and still reports what happened until then; the stop
 //! falls on the same event however the run is sliced.
+#![allow(clippy::disallowed_methods)] // measures real time on purpose (clippy.toml keeps it out of the core)
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::time::Instant;
