@@ -141,3 +141,36 @@ fn the_card_prints_a_row_per_fault_kind() {
     let leader = out.lines().find(|l| l.trim_start().starts_with("leader-crash")).unwrap();
     assert!(leader.contains("YES"), "acks=1 loses on a leader crash: {leader}");
 }
+
+#[test]
+fn check_and_run_give_located_errors_as_json_and_each_command_has_help() {
+    let path = std::env::temp_dir().join(format!("kplay-cli-json-{}.kplay", std::process::id()));
+    std::fs::write(&path, "brokers 1\ntopic t\nproducer app linger.m=5\n").expect("write");
+    let file = path.to_str().unwrap().to_string();
+    for args in [vec!["check", &file, "--json"], vec!["run", &file, "--json"]] {
+        let o = kplay(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let v: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {}", stdout(&o)));
+        let e = &v["errors"][0];
+        assert_eq!((e["line"].as_u64(), e["column"].as_u64()), (Some(3), Some(14)), "{v}");
+        assert_eq!(e["word"], "linger.m");
+        assert!(e["hint"].as_str().unwrap_or("").contains("linger.ms"), "{v}");
+    }
+    std::fs::write(&path, "brokers 1\ntopic t\nproducer app\nat 0ms app send t\nexpect sent=1\n").expect("write");
+    let o = kplay(&["check", &file, "--json"]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(
+        (v["ok"].as_bool(), v["timeline_statements"].as_u64(), v["expectations"].as_u64()),
+        (Some(true), Some(1), Some(1))
+    );
+    for cmd in ["run", "check", "search", "sweep", "bench", "swarm", "fuzz"] {
+        let o = kplay(&[cmd, "--help"]);
+        assert_eq!(o.status.code(), Some(0), "{cmd} --help");
+        let out = stdout(&o);
+        assert!(out.starts_with("usage:\n  kplay ") && out.contains(&format!("kplay {cmd}")), "{cmd}: {out}");
+        assert!(!out.contains("kplay version"), "only {cmd}'s lines: {out}");
+    }
+}

@@ -7,7 +7,6 @@
 //! honest on a loaded machine, where absolute times are not (160,000 producer lines used to take 44 s in release; `kplay check` on
 //! them takes 0.7 s now).
 #![allow(clippy::disallowed_methods)] // measures real time on purpose (clippy.toml keeps it out of the core)
-
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::time::{Duration, Instant};

@@ -403,7 +403,12 @@ fn the_card_and_the_sweep_have_pinned_shapes() {
         keys(&row),
         ["values", "seed", "error", "summary", "rates", "promised", "breaks_promise", "end_time_us", "metrics", "perf",]
     );
-    assert!(get(&row, "perf").is_null(), "perf is null until the speed model exists");
+    // Each row carries its run's speed figures; each combination their mean.
+    let perf = get(&row, "perf");
+    assert_eq!(keys(&perf), ["records", "records_per_sec", "mb_per_sec", "latency_ms", "window_us"]);
+    assert!(get(&perf, "records_per_sec").as_f64().is_some_and(|v| v > 0.0));
+    let combo = Array::from(&get(&r, "combinations")).get(1);
+    assert_eq!(keys(&get(&combo, "speed")), ["records_per_sec", "mb_per_sec", "latency_avg_ms", "latency_p99_ms"]);
     assert_eq!(get(&get(&row, "values"), "acks").as_string().as_deref(), Some("all"));
     assert!(kplay::wasm::Sweep::new(UNSAFE, vec!["ack=1".into()], 1).is_err(), "an unknown property throws");
 }

@@ -50,7 +50,10 @@ pub fn version() -> String {
 /// reaches a run only by being written into the scenario's `seed` line. Throws only if
 /// the browser has no `crypto.getRandomValues`.
 #[wasm_bindgen]
-#[allow(clippy::disallowed_methods, reason = "a fresh seed for the user to write into the scenario, never read by a run")]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "a fresh seed for the user to write into the scenario, never read by a run"
+)]
 pub fn random_seed() -> Result<u32, JsError> {
     let mut bytes = [0u8; 4];
     getrandom::fill(&mut bytes).map_err(|e| JsError::new(&format!("no randomness available: {e}")))?;

@@ -30,7 +30,7 @@ use kplay::RunOptions;
 
 pub(crate) const USAGE: &str = "usage:
   kplay run FILE [--json] [--records] [--trace] [--seed N]
-  kplay check FILE
+  kplay check FILE [--json]
   kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
   kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--unsafe] [--print SEED]
   kplay fuzz [--scenarios N] [--start S] [--print SEED]
@@ -41,8 +41,43 @@ pub(crate) const USAGE: &str = "usage:
   kplay bench search [FILE]
   kplay version";
 
+/// What each command does, for `kplay COMMAND --help`.
+const ABOUT: &[(&str, &str)] = &[
+    ("run", "Runs a scenario (FILE, or - for stdin) and prints its report: text, or JSON with --json (--records and --trace add per-record results and the trace). Exit 0 when every expect line held, 1 when one failed, 2 for an invalid scenario (with --json the located errors come as JSON on stdout)."),
+    ("check", "Checks a scenario without running it: every located error with its hint, or a one-line summary. With --json: {file, ok, errors: [{line, column, end_column, word, message, hint}], timeline_statements, expectations}. Exit 0 when valid, 2 otherwise."),
+    ("bench", "Measures a large run: records and kernel events per second, peak memory. `bench search` measures the fault-schedule search."),
+    ("swarm", "Runs seeds of random fault schedules against a guarantee and prints the first failing seed's scenario."),
+    ("fuzz", "Generates valid scenarios and checks each ends within its budgets without a panic."),
+    ("search", "Searches fault schedules for one that breaks the configuration's promise (or an expect line); prints it shrunk. Exit 1 when found, 0 when every schedule held. --card: the survival card, one targeted search per fault kind."),
+    ("sweep", "Runs the scenario for every combination of --set values (and seeds): outcomes, rates, the promise and speed figures per row and per combination."),
+];
+
+/// `kplay COMMAND --help`: that command's usage lines and what it does.
+fn command_help(cmd: &str) -> Option<String> {
+    let (_, about) = ABOUT.iter().find(|(c, _)| *c == cmd)?;
+    let prefix = format!("kplay {cmd}");
+    let mut lines = Vec::new();
+    let mut keep = false;
+    for l in USAGE.lines().skip(1) {
+        let t = l.trim_start();
+        if t.starts_with("kplay ") {
+            keep = t == prefix || t.starts_with(&format!("{prefix} "));
+        }
+        if keep {
+            lines.push(l.to_string());
+        }
+    }
+    Some(format!("usage:\n{}\n\n{about}", lines.join("\n")))
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let (Some(cmd), true) = (args.first(), args.iter().skip(1).any(|a| a == "--help" || a == "-h")) {
+        if let Some(help) = command_help(cmd) {
+            println!("{help}");
+            return ExitCode::SUCCESS;
+        }
+    }
     match args.first().map(String::as_str) {
         Some("run") => cmd_run(&args[1..]),
         Some("check") => cmd_check(&args[1..]),
@@ -84,7 +119,12 @@ pub(crate) fn read(file: &str) -> Result<String, ExitCode> {
 }
 
 fn cmd_check(args: &[String]) -> ExitCode {
-    let Some(file) = args.first() else {
+    let json = args.iter().any(|a| a == "--json");
+    if let Some(a) = args.iter().find(|a| a.starts_with("--") && *a != "--json") {
+        eprintln!("kplay: unknown option {a}\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    let Some(file) = args.iter().find(|a| !a.starts_with("--")) else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
@@ -92,7 +132,19 @@ fn cmd_check(args: &[String]) -> ExitCode {
         Ok(t) => t,
         Err(c) => return c,
     };
-    match kplay::script::parse(&text) {
+    let parsed = kplay::script::parse(&text);
+    if json {
+        let (ok, errors, timeline, expects) = match &parsed {
+            Ok(sc) => (true, Vec::new(), sc.timeline.len(), sc.expects.len()),
+            Err(d) => (false, d.clone(), 0, 0),
+        };
+        let v = serde_json::json!({
+            "file": file, "ok": ok, "errors": errors, "timeline_statements": timeline, "expectations": expects,
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return if ok { ExitCode::SUCCESS } else { ExitCode::from(2) };
+    }
+    match parsed {
         Ok(sc) => {
             println!("{file}: ok ({} timeline statements, {} expectations)", sc.timeline.len(), sc.expects.len());
             ExitCode::SUCCESS
@@ -145,6 +197,11 @@ fn cmd_run(args: &[String]) -> ExitCode {
     let report = match kplay::run(&text, &opts) {
         Ok(r) => r,
         Err(diags) => {
+            if json {
+                // Scripts asked for JSON: they get the located errors as JSON too.
+                let v = serde_json::json!({ "file": file, "errors": diags });
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            }
             for d in diags {
                 eprintln!("{}", d.render(&file));
             }
