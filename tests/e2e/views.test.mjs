@@ -213,6 +213,14 @@ export const tests = [
       assert.match(await compare.getByTestId('compare-verdict-a').textContent(), /16 acknowledged records lost/);
       assert.match(await compare.getByTestId('compare-verdict-b').textContent(), /no acknowledged record lost/);
       assert.ok((await compare.locator('[data-testid="compare-summary"] tr.kv-diff').count()) >= 2);
+      // Fewer lost records is better, and said so.
+      assert.equal(await compare.locator('[data-testid="compare-summary"] tr', { hasText: /^lost/ }).getAttribute('data-dir'), 'better');
+      // acks=all brings enable.idempotence with it (Kafka's rules): the comparison says so,
+      // from the two reports' effective configurations.
+      const implied = compare.getByTestId('compare-implied');
+      assert.match(await implied.textContent(), /Changing acks changes \d+ more settings? with it/);
+      assert.match(await implied.locator('li[data-setting="acks"]').textContent(), /acks 1 → all/);
+      assert.match(await implied.locator('li[data-setting="enable.idempotence"]').textContent(), /enable\.idempotence false → true/);
       // The speed table: B's change against A, coloured by direction (more records/s is
       // better, more latency worse), from the two reports' perf figures.
       const speed = compare.getByTestId('compare-speed');

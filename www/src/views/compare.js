@@ -2,11 +2,12 @@
 // picks a setting (every producer, consumer, topic and broker property of the run, and
 // the seed; acks is pre-selected with its alternative, acks=1 <-> acks=all) and a new
 // value; "Run both" runs the variant through api.runVariant(text) and shows the two
-// verdicts (expectations, summary numbers with differences highlighted, errors) and
+// verdicts (every setting the change implies, expectations, summary numbers with
+// differences coloured better or worse, errors) and
 // the first trace event where the runs diverge, with both versions and a button that
 // moves the scrubber there.
 import { el, fmtCount, fmtEvent, fmtTime, uid } from './format.js';
-import { SUMMARY_FIELDS, alternativeValue, defaultSetting, differingFields, firstDivergence, settingsOf, suggestions, withSetting } from './variant.js';
+import { SUMMARY_FIELDS, SUMMARY_SENSE, alternativeValue, defaultSetting, differingFields, firstDivergence, impliedChanges, settingsOf, suggestions, withSetting } from './variant.js';
 
 export function createCompare(parent, api, { onPick }) {
   let report = null;
@@ -105,6 +106,7 @@ export function createCompare(parent, api, { onPick }) {
     const nameB = `${s.prop}=${v}`;
     const div = a.trace && b.trace ? firstDivergence(a.trace, b.trace) : undefined;
     result.replaceChildren(
+      implied(a, b, s),
       el('div', { class: 'kv-compare-cols' }, verdict('A', nameA, 'this run', a), verdict('B', nameB, 'variant', b)),
       summaryTable(a, b, nameA, nameB),
       speedTable(a, b, nameA, nameB),
@@ -153,13 +155,29 @@ function verdict(tag, name, what, r) {
     (r.explanations ?? []).length ? el('ul', { class: 'kv-explanations' }, r.explanations.slice(0, 3).map((x) => el('li', {}, x.text))) : null);
 }
 
+/** Every setting the change made different, the implied ones marked (acks=all also turns
+ * on idempotence; a version line changes many defaults). */
+function implied(a, b, s) {
+  const changes = impliedChanges(a, b);
+  if (!changes.length) return null;
+  const others = changes.filter((c) => c.setting !== s.prop);
+  return el('div', { class: 'kv-implied', dataset: { testid: 'compare-implied', count: String(changes.length) } },
+    el('p', {}, others.length
+      ? `Changing ${s.prop} changes ${others.length} more setting${others.length === 1 ? '' : 's'} with it (Kafka's rules and defaults):`
+      : `B differs from A in ${s.prop} alone.`),
+    el('ul', {}, changes.map((c) => el('li', { dataset: { setting: c.setting, derived: String(c.derived) } },
+      el('code', {}, `${c.role} ${c.name}: ${c.setting} ${c.from} → ${c.to}`), c.derived ? el('span', { class: 'kv-muted' }, ' (derived)') : null))));
+}
+
 function summaryTable(a, b, nameA, nameB) {
   return el('div', { class: 'kv-table-wrap' }, el('table', { class: 'kv-table kv-compare-table', dataset: { testid: 'compare-summary' } },
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, ''), el('th', { scope: 'col' }, `A ${nameA}`), el('th', { scope: 'col' }, `B ${nameB}`))),
     el('tbody', {}, SUMMARY_FIELDS.map((f) => {
       const va = a.summary[f];
       const vb = b.summary[f];
-      return el('tr', { class: va !== vb ? 'kv-diff' : '' }, el('th', { scope: 'row' }, f), el('td', { class: 'kv-num' }, fmtCount(va)), el('td', { class: 'kv-num' }, fmtCount(vb)));
+      const sense = SUMMARY_SENSE[f] ?? 0;
+      const dir = va === vb ? 'same' : sense === 0 ? 'changed' : Math.sign(vb - va) === sense ? 'better' : 'worse';
+      return el('tr', { class: `${va !== vb ? 'kv-diff' : ''} kv-dir-${dir}`.trim(), dataset: { dir } }, el('th', { scope: 'row' }, f), el('td', { class: 'kv-num' }, fmtCount(va)), el('td', { class: 'kv-num' }, fmtCount(vb)));
     }))));
 }
 

@@ -119,3 +119,30 @@ export function differingFields(a, b) {
 
 /** The summary fields compare mode shows, in order. */
 export const SUMMARY_FIELDS = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'produce_requests', 'batches'];
+
+/** Every effective setting that differs between two runs' configurations (the one the
+ * user changed and those Kafka's rules changed with it, like enable.idempotence following
+ * acks): [{role, name, setting, from, to, derived}] in the reports' order. */
+export function impliedChanges(a, b) {
+  const index = (report) => {
+    const m = new Map();
+    for (const r of report?.config?.roles ?? []) for (const s of r.settings) m.set(`${r.role}\u0000${r.name}\u0000${s.name}`, { role: r.role, name: r.name, s });
+    return m;
+  };
+  const ia = index(a);
+  const ib = index(b);
+  const out = [];
+  for (const [k, x] of ib) {
+    const before = ia.get(k)?.s.value ?? '(unset)';
+    if (before !== x.s.value) out.push({ role: x.role, name: x.name, setting: x.s.name, from: before, to: x.s.value, derived: x.s.source === 'derived' });
+  }
+  for (const [k, x] of ia) {
+    if (!ib.has(k)) out.push({ role: x.role, name: x.name, setting: x.s.name, from: x.s.value, to: '(unset)', derived: false });
+  }
+  return out;
+}
+
+/** Which way a change of a summary figure goes: fewer losses, duplicates, reorderings,
+ * phantoms, failures or undecided records is better; more delivered is better. */
+export const SUMMARY_SENSE = { delivered: 1, acked: 1, lost: -1, duplicated: -1, reordered: -1, phantom: -1, failed: -1, pending: -1 };
+
