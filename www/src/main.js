@@ -17,7 +17,6 @@ import { encodeScenario, readLocation, shareUrl } from './core/share.js';
 import { createDrafts } from './core/drafts.js';
 import { readModel, setSeedEdit } from './core/text-model.js';
 import { fill, h } from './ui/dom.js';
-import { mountScenario } from './ui/scenario-app.js';
 import { initTheme } from './ui/theme.js';
 
 const $ = (id) => document.getElementById(id);
@@ -86,9 +85,12 @@ function chooseStart(wanted, drafts) {
 }
 
 async function main() {
+  // The engine's worker (and its wasm download and compile) starts first; the app's code
+  // (the editor and the views, most of the JavaScript) loads meanwhile.
+  const engine = createEngine();
+  const appCode = import('./ui/scenario-app.js');
   initTheme($('theme'));
   fillPresetMenu($('preset'));
-  const engine = createEngine();
   const drafts = createDrafts(location.pathname);
   const wanted = await readLocation();
   const start = chooseStart(wanted, drafts);
@@ -97,6 +99,7 @@ async function main() {
 
   let urlTimer = 0;
   const hash = new URLSearchParams(location.hash.slice(1));
+  const { mountScenario } = await appCode;
   const app = mountScenario($('scenario-app'), {
     engine,
     text,
