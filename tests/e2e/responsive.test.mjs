@@ -87,6 +87,12 @@ export const tests = [
       assert.equal(await page.getByTestId('download-trace').isDisabled(), true);
       const gap = await frames;
       assert.ok(gap < 250, `the page froze for ${Math.round(gap)} ms`);
+      // Six-digit figures fit their cards (no overflow), in the page's narrowest layout too.
+      for (const width of [1100, 390]) {
+        await page.setViewportSize({ width, height: 800 });
+        const overflow = await page.locator('[data-testid^="verdict-"] dd').evaluateAll((dds) => dds.filter((d) => d.scrollWidth > d.clientWidth + 1).map((d) => d.textContent));
+        assert.deepEqual(overflow, [], `figures overflowing their cards at ${width}px`);
+      }
     },
   },
   {

@@ -44,7 +44,8 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
           'div',
           { class: 'kp-count', 'data-outcome': key, 'data-testid': `verdict-${key}`, 'data-value': summary[key], 'data-zero': summary[key] === 0, title: help },
           h('dt', {}, label),
-          h('dd', {}, fmtCount(summary[key])),
+          // Long figures (1,000,000) step down a size so they fit the card.
+          h('dd', { class: countSize(fmtCount(summary[key])) }, fmtCount(summary[key])),
         ),
       ),
     );
@@ -209,4 +210,8 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
       render(h('div', { class: 'kp-semantics', 'data-kind': state, 'data-testid': 'semantics' }, h('strong', {}, text)), h('dl', { class: 'kp-counts', 'data-testid': 'summary' }));
     },
   };
+}
+
+function countSize(text) {
+  return text.length >= 11 ? 'kp-count-xlong' : text.length >= 7 ? 'kp-count-long' : '';
 }
