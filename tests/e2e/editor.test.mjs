@@ -86,6 +86,26 @@ export const tests = [
     },
   },
   {
+    name: 'after an edit each count that moved says what it was; a new scenario starts afresh',
+    async run({ page, url }) {
+      await openPlayground(page, url, `#preset=${PRESET_INDEX.default}`);
+      const lost = (await verdictCounts(page)).lost;
+      assert.ok(lost > 0, 'the default preset loses records');
+      let before = await runNumber(page);
+      await page.getByTestId('control-acks').selectOption('all');
+      await waitForVerdict(page, { afterRun: before });
+      const card = page.getByTestId('verdict-lost');
+      assert.equal(await card.getAttribute('data-value'), '0');
+      assert.equal(await card.getAttribute('data-was'), String(lost));
+      assert.equal(await card.getByTestId('was').textContent(), `was ${lost}`);
+      assert.equal(await page.getByTestId('verdict-pending').getAttribute('data-was'), null, 'unchanged counts say nothing');
+      before = await runNumber(page);
+      await page.getByTestId('preset-select').selectOption('sync-send');
+      await waitForVerdict(page, { afterRun: before });
+      assert.equal(await page.locator('[data-testid="verdict"] [data-testid="was"]').count(), 0);
+    },
+  },
+  {
     name: 'expect lines are marked held or failed in the editor; keywords are highlighted',
     async run({ page, url }) {
       await openPlayground(page, url, '#preset=sync-send');

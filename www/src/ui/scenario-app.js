@@ -196,12 +196,13 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   });
 
   function showReport(r, ms) {
+    const fresh = replaced;
     report = r;
     replaced = false;
     delete root.dataset.stale;
     const gen = ++drawGeneration;
     status.textContent = `ran in ${Math.round(ms)} ms`;
-    verdict.update(r);
+    verdict.update(r, { fresh });
     showDiagnosticsList([]);
     editor?.showDiagnostics([]);
     editor?.showExpectations(r.expectations);

@@ -1,7 +1,8 @@
 // The verdict banner: what the configuration promises (report.guarantee, with its
 // reasons), kept apart from what this run did to the records (delivered, lost,
 // duplicated, reordered, phantom, aborted, failed, pending; a clean run is "clean", never
-// "exactly-once": one run proves no guarantee), how the run ended when there is something
+// "exactly-once": one run proves no guarantee; after an edit each count that moved says
+// what it was), how the run ended when there is something
 // to say (report.notes: a budget that stopped it, timeline lines it never reached), each
 // `expect` line held or not, the errors the application saw, and the simulator's
 // plain-language explanation of each anomaly. Explanations name records; clicking one
@@ -35,19 +36,23 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
     fill(root, ...children);
   }
 
-  function counts(summary) {
+  /** The counts; where `before` (the previous run of the same scenario, edited) had
+   * another figure, the card says what it was. */
+  function counts(summary, before) {
     return h(
       'dl',
       { class: 'kp-counts', 'data-testid': 'summary' },
-      OUTCOMES.map(({ key, label, help }) =>
-        h(
+      OUTCOMES.map(({ key, label, help }) => {
+        const was = before && before[key] !== summary[key] ? before[key] : null;
+        return h(
           'div',
-          { class: 'kp-count', 'data-outcome': key, 'data-testid': `verdict-${key}`, 'data-value': summary[key], 'data-zero': summary[key] === 0, title: help },
+          { class: 'kp-count', 'data-outcome': key, 'data-testid': `verdict-${key}`, 'data-value': summary[key], 'data-zero': summary[key] === 0, 'data-was': was ?? undefined, title: help },
           h('dt', {}, label),
           // Long figures (1,000,000) step down a size so they fit the card.
           h('dd', { class: countSize(fmtCount(summary[key])) }, fmtCount(summary[key])),
-        ),
-      ),
+          was !== null ? h('span', { class: 'kp-was', 'data-testid': 'was' }, `was ${fmtCount(was)}`) : null,
+        );
+      }),
     );
   }
 
@@ -152,10 +157,14 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
     );
   }
 
+  let lastSummary = null;
   return {
-    update(report) {
+    /** `fresh`: a new scenario (a preset, a link), not an edit of the last one: no "was". */
+    update(report, { fresh = false } = {}) {
       runs += 1;
       delete root.dataset.stale;
+      const before = fresh ? null : lastSummary;
+      lastSummary = report.summary;
       const s = report.summary;
       const sem = observedOutcome(s);
       root.dataset.state = 'done';
@@ -165,7 +174,7 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
       render(
         promise(report.guarantee),
         h('div', { class: 'kp-semantics', 'data-testid': 'semantics', 'data-kind': sem.kind }, h('span', { class: 'kp-label' }, 'this run '), h('strong', {}, sem.label), h('span', {}, ` ${sem.detail}`)),
-        counts(s),
+        counts(s, before),
         h(
           'p',
           { class: 'kp-meta' },
