@@ -105,10 +105,12 @@ export const tests = [
       // 300 KiB until the second engine pass (transactions v2, ELR, controlled shutdown,
       // record headers and timestamps, late messages, the promise) grew the module ~7%;
       // 330 KiB until the cost model (hardware table, NICs, request handling), run budgets
-      // and `pause` grew it ~4% more. Measured alternatives: wasm-opt -Oz saves <0.1%;
+      // and `pause` grew it ~4% more; 360 KiB until the page cache model and the tables of
+      // every Kafka property kplay accepts without modelling (consumer groups, retention,
+      // compaction) added ~2.5%. Measured alternatives: wasm-opt -Oz saves <0.1%;
       // opt-level "s" saves 12% but halves the engine's speed, which the 10k-record
       // re-run budget needs more. The whole first load keeps its 600 KiB budget.
-      assert.ok(gz(wasm) <= 360 * KIB, `wasm ${kib(gz(wasm))} gzipped > 360 KiB`);
+      assert.ok(gz(wasm) <= 372 * KIB, `wasm ${kib(gz(wasm))} gzipped > 372 KiB`);
       assert.ok(staticGz <= 600 * KIB, `first load ${kib(staticGz)} gzipped > 600 KiB`);
     },
   },

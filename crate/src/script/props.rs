@@ -115,6 +115,8 @@ pub enum Ty {
     },
     /// A class name, from the classes kplay models: (full name, short name).
     Class(&'static [(&'static str, &'static str)]),
+    /// A DOUBLE with Kafka's `Range.between(0, 1)` (`min.cleanable.dirty.ratio`).
+    Ratio,
 }
 
 /// One property of one role.
@@ -127,6 +129,10 @@ pub struct PropDef {
     pub default: &'static str,
     /// First Kafka release (major, minor) that has this property.
     pub since: (u16, u16),
+    /// kplay models it; false for properties accepted (Kafka has them) without an effect
+    /// yet, whose description starts "Accepted; no effect in kplay yet". A scenario that
+    /// sets one gets a note saying so.
+    pub modelled: bool,
     /// One-line description; says so when kplay accepts the property without modelling it.
     #[cfg(not(target_arch = "wasm32"))]
     pub doc: &'static str,
@@ -227,6 +233,22 @@ pub fn parse_value(def: &PropDef, raw: &str, min_override: Option<i64>) -> Resul
             };
             Err(invalid(name, &n.to_string(), &why, format!("{name} takes a level from {min} to {max}")))
         }
+        // Kafka's `Range.between(0, 1)` on a DOUBLE, with its wording.
+        Ty::Ratio => match text.parse::<f64>() {
+            Ok(x) if x < 0.0 => {
+                Err(invalid(name, raw, "Value must be at least 0", format!("{name} is a ratio from 0 to 1")))
+            }
+            Ok(x) if x > 1.0 => {
+                Err(invalid(name, raw, "Value must be no more than 1", format!("{name} is a ratio from 0 to 1")))
+            }
+            Ok(_) => Ok(Val::Str(text.to_string())),
+            Err(_) => Err(invalid(
+                name,
+                raw,
+                "Not a number of type DOUBLE",
+                format!("{name} is a number from 0 to 1, e.g. 0.5"),
+            )),
+        },
         Ty::Bool => {
             if text.eq_ignore_ascii_case("true") {
                 Ok(Val::Bool(true))
@@ -362,6 +384,7 @@ mod tests {
             ty,
             default: "0",
             since: (2, 0),
+            modelled: true,
             #[cfg(not(target_arch = "wasm32"))]
             doc: "",
         }

@@ -42,13 +42,47 @@ const fn p(name: &'static str, ty: Ty, default: &'static str, since: (u16, u16),
         ty,
         default,
         since,
+        modelled: !starts_with(doc, "Accepted; no effect in kplay yet"),
         #[cfg(not(target_arch = "wasm32"))]
         doc,
     }
 }
 
+const fn starts_with(s: &str, prefix: &str) -> bool {
+    let (s, p) = (s.as_bytes(), prefix.as_bytes());
+    if s.len() < p.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < p.len() {
+        if s[i] != p[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 use Java::{Int, Long};
 use Unit::{Bytes, Centisecs, Ms, Plain, Seconds};
+
+const DESERIALIZERS: &[(&str, &str)] = &[
+    ("org.apache.kafka.common.serialization.ByteArrayDeserializer", "ByteArrayDeserializer"),
+    ("org.apache.kafka.common.serialization.StringDeserializer", "StringDeserializer"),
+];
+
+/// `partition.assignment.strategy`: the assignors' class names, and kplay's short names
+/// for them (the language contract's `range`, `roundrobin`, `sticky`, `cooperative-sticky`).
+const ASSIGNORS: &[&str] = &[
+    "org.apache.kafka.clients.consumer.RangeAssignor",
+    "org.apache.kafka.clients.consumer.RoundRobinAssignor",
+    "org.apache.kafka.clients.consumer.StickyAssignor",
+    "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
+    "range",
+    "roundrobin",
+    "sticky",
+    "cooperative-sticky",
+];
 
 const SERIALIZERS: &[(&str, &str)] = &[
     ("org.apache.kafka.common.serialization.ByteArraySerializer", "ByteArraySerializer"),
@@ -93,25 +127,54 @@ pub static PRODUCER: &[PropDef] = &[
 ];
 
 pub static BROKER: &[PropDef] = &[
+    p("auto.create.topics.enable", Ty::Bool, "true", (2, 0), "Accepted; no effect in kplay yet (topics are declared by topic lines)."),
     p("auto.leader.rebalance.enable", Ty::Bool, "true", (2, 0), "The KRaft controller moves leadership back to preferred replicas, leader.imbalance.check.interval.seconds after it sees a partition led by another replica."),
     p("broker.heartbeat.interval.ms", kplay(Int, Ms, 1), "2000", (2, 8), "KRaft: how often a broker heartbeats to the controller."),
     p("broker.session.timeout.ms", kplay(Int, Ms, 1), "9000", (2, 8), "KRaft: a broker without a heartbeat for this long is fenced and loses its leaderships."),
     p("compression.type", Ty::Enum(&["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"]), "producer", (2, 0), "Topics' default codec: producer keeps the producer's; another one makes the leader recompress each batch."),
     p("default.replication.factor", kplay(Int, Plain, 1), "1", (2, 0), "Replication factor of a topic line without replication.factor."),
+    p("delete.topic.enable", Ty::Bool, "true", (2, 0), "Accepted; no effect in kplay yet (kplay does not model it)."),
+    p("group.consumer.heartbeat.interval.ms", num(Int, Ms, Some(1), None), "5000", (3, 7), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("group.consumer.session.timeout.ms", num(Int, Ms, Some(1), None), "45000", (3, 7), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("group.initial.rebalance.delay.ms", num(Int, Ms, None, None), "3000", (2, 0), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("group.max.session.timeout.ms", num(Int, Ms, None, None), "1800000", (2, 0), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("group.max.size", num(Int, Plain, Some(1), None), "2147483647", (2, 2), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("group.min.session.timeout.ms", num(Int, Ms, None, None), "6000", (2, 0), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
     p("leader.imbalance.check.interval.seconds", num(Long, Seconds, Some(1), None), "300", (2, 0), "How often the controller checks leader imbalance."),
     p("leader.imbalance.per.broker.percentage", kplay(Int, Plain, 0), "10", (2, 0), "Read only by the ZooKeeper controller (removed in 4.0); KRaft ignores it."),
+    p("log.cleaner.backoff.ms", num(Long, Ms, Some(0), None), "15000", (2, 0), "Accepted; no effect in kplay yet (compaction is not modelled)."),
+    p("log.cleaner.delete.retention.ms", num(Long, Ms, Some(0), None), "86400000", (2, 0), "Accepted; no effect in kplay yet (compaction is not modelled)."),
+    p("log.cleaner.enable", Ty::Bool, "true", (2, 0), "Accepted; no effect in kplay yet (compaction is not modelled)."),
+    p("log.cleaner.min.cleanable.ratio", Ty::Ratio, "0.5", (2, 0), "Accepted; no effect in kplay yet (compaction is not modelled)."),
+    p("log.cleaner.min.compaction.lag.ms", num(Long, Ms, Some(0), None), "0", (2, 0), "Accepted; no effect in kplay yet (compaction is not modelled)."),
+    p("log.cleaner.threads", num(Int, Plain, Some(0), None), "1", (2, 0), "Accepted; no effect in kplay yet (compaction is not modelled)."),
+    p("log.cleanup.policy", Ty::List(&["compact", "delete"]), "delete", (2, 0), "Accepted; no effect in kplay yet (retention and segment deletion are not modelled)."),
     p("log.flush.interval.messages", num(Long, Plain, Some(1), None), "9223372036854775807", (2, 0), "fsync after this many messages (offset difference); default never."),
     p("log.flush.interval.ms", kplay(Long, Ms, 0), "null", (2, 0), "fsync a log whose last flush is this old; null falls back to log.flush.scheduler.interval.ms."),
     p("log.flush.scheduler.interval.ms", kplay(Long, Ms, 0), "9223372036854775807", (2, 0), "How often the flusher checks logs; default never."),
+    p("log.index.interval.bytes", num(Int, Bytes, Some(0), None), "4096", (2, 0), "Accepted; no effect in kplay yet (offset and time indexes are not modelled)."),
     p("log.initial.task.delay.ms", kplay(Long, Ms, 0), "30000", (2, 0), "Delay before the first run of the log tasks, the log flusher among them."),
     p("log.message.timestamp.after.max.ms", num(Long, Ms, Some(0), None), "3600000", (3, 6), "A CreateTime further than this in the future is refused (INVALID_TIMESTAMP); 3600000 from 4.0, unlimited before (KIP-937, KIP-1030)."),
     p("log.message.timestamp.before.max.ms", num(Long, Ms, Some(0), None), "9223372036854775807", (3, 6), "A CreateTime older than this is refused (INVALID_TIMESTAMP) (KIP-937)."),
     p("log.message.timestamp.type", Ty::Enum(&["CreateTime", "LogAppendTime"]), "CreateTime", (2, 0), "CreateTime keeps the producer's timestamps; LogAppendTime makes the leader stamp each batch."),
+    p("log.retention.bytes", num(Long, Bytes, None, None), "-1", (2, 0), "Accepted; no effect in kplay yet (retention and segment deletion are not modelled)."),
+    p("log.retention.check.interval.ms", num(Long, Ms, Some(1), None), "300000", (2, 0), "Accepted; no effect in kplay yet (retention and segment deletion are not modelled)."),
+    p("log.retention.hours", num(Int, Plain, None, None), "168", (2, 0), "Accepted; no effect in kplay yet (retention and segment deletion are not modelled)."),
+    p("log.retention.minutes", num(Int, Plain, None, None), "null", (2, 0), "Accepted; no effect in kplay yet (retention and segment deletion are not modelled)."),
+    p("log.retention.ms", num(Long, Ms, None, None), "null", (2, 0), "Accepted; no effect in kplay yet (retention and segment deletion are not modelled)."),
+    p("log.roll.hours", num(Int, Plain, Some(1), None), "168", (2, 0), "Accepted; no effect in kplay yet (time-based segment rolls are not modelled)."),
+    p("log.roll.ms", num(Long, Ms, None, None), "null", (2, 0), "Accepted; no effect in kplay yet (time-based segment rolls are not modelled)."),
     p("log.segment.bytes", num(Int, Bytes, Some(14), None), "1073741824", (2, 0), "Segment size; a roll flushes the old segment (minimum 1 MiB from Kafka 4.0)."),
     p("message.max.bytes", num(Int, Bytes, Some(0), None), "1048588", (2, 0), "Largest record batch the broker accepts (MESSAGE_TOO_LARGE beyond)."),
     p("min.insync.replicas", num(Int, Plain, Some(1), None), "1", (2, 0), "acks=all writes need at least this many in-sync replicas (else NOT_ENOUGH_REPLICAS)."),
     p("num.io.threads", num(Int, Plain, Some(1), None), "8", (2, 0), "Request handler threads: each handles one request at a time (its CPU cost, fsyncs), one per connection (see hardware)."),
     p("num.network.threads", num(Int, Plain, Some(1), None), "3", (2, 0), "Network threads reading and writing sockets; accepted, not modelled (kplay's NIC model stands for them)."),
+    p("num.partitions", num(Int, Plain, Some(1), None), "1", (2, 0), "Accepted; no effect in kplay yet (topics are declared by topic lines with their partitions)."),
+    p("num.replica.fetchers", num(Int, Plain, None, None), "1", (2, 0), "Accepted; no effect in kplay yet (one fetcher per leader broker, as with the default)."),
+    p("offsets.commit.timeout.ms", num(Int, Ms, Some(1), None), "5000", (2, 0), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("offsets.retention.minutes", num(Int, Plain, Some(1), None), "10080", (2, 0), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("offsets.topic.num.partitions", num(Int, Plain, Some(1), None), "50", (2, 0), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("offsets.topic.replication.factor", num(Int, Plain, Some(1), Some(32767)), "3", (2, 0), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
     p("replica.fetch.backoff.ms", num(Int, Ms, Some(0), None), "1000", (2, 0), "A follower waits this long after a fetch error."),
     p("replica.fetch.max.bytes", num(Int, Bytes, Some(0), None), "1048576", (2, 0), "Bytes a follower fetch asks per partition."),
     p("replica.fetch.min.bytes", kplay(Int, Bytes, 0), "1", (2, 0), "A follower fetch waits for at least this many bytes (up to replica.fetch.wait.max.ms)."),
@@ -122,6 +185,9 @@ pub static BROKER: &[PropDef] = &[
     p("replica.socket.timeout.ms", kplay(Int, Ms, 0), "30000", (2, 0), "Socket timeout of follower fetches; must be >= replica.fetch.wait.max.ms."),
     p("transaction.abort.timed.out.transaction.cleanup.interval.ms", num(Int, Ms, Some(1), None), "10000", (2, 0), "How often the coordinator aborts transactions past their timeout."),
     p("transaction.max.timeout.ms", num(Int, Ms, Some(1), None), "900000", (2, 0), "Largest transaction.timeout.ms a producer may ask for (else INVALID_TRANSACTION_TIMEOUT)."),
+    p("transaction.state.log.min.isr", num(Int, Plain, Some(1), None), "2", (2, 0), "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay)."),
+    p("transaction.state.log.num.partitions", num(Int, Plain, Some(1), None), "50", (2, 0), "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay)."),
+    p("transaction.state.log.replication.factor", num(Int, Plain, Some(1), Some(32767)), "3", (2, 0), "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay)."),
     p("unclean.leader.election.enable", Ty::Bool, "false", (2, 0), "Allow an out-of-sync replica to become leader when no ISR member is alive (acked data may be lost)."),
     p("vm.dirty_background_ratio", num(Int, Plain, Some(0), Some(100)), "10", (2, 0), "Linux sysctl, not Kafka (kplay extension): percent of the page cache dirty before the kernel writes back continuously."),
     p("vm.dirty_expire_centisecs", kplay(Int, Centisecs, 0), "3000", (2, 0), "Linux sysctl, not Kafka (kplay extension): dirty page-cache data older than this is written back."),
@@ -135,8 +201,10 @@ pub static TOPIC: &[PropDef] = &[
         Ty::List(&["compact", "delete"]),
         "delete",
         (2, 0),
-        "Accepted; kplay never deletes or compacts (no effect).",
+        "Accepted; no effect in kplay yet (retention and compaction are not modelled).",
     ),
+    p("compression.gzip.level", Ty::Level { min: 1, max: 9, or: Some(-1) }, "-1", (3, 8), "Accepted; no effect in kplay yet (a topic that recompresses uses the codec's default level)."),
+    p("compression.lz4.level", Ty::Level { min: 1, max: 17, or: None }, "9", (3, 8), "Accepted; no effect in kplay yet (a topic that recompresses uses the codec's default level)."),
     p(
         "compression.type",
         Ty::Enum(&["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"]),
@@ -144,6 +212,9 @@ pub static TOPIC: &[PropDef] = &[
         (2, 0),
         "producer keeps each batch's codec; any other value makes the leader recompress batches of another codec (uncompressed: none).",
     ),
+    p("compression.zstd.level", Ty::Level { min: -131072, max: 22, or: None }, "3", (3, 8), "Accepted; no effect in kplay yet (a topic that recompresses uses the codec's default level)."),
+    p("delete.retention.ms", num(Long, Ms, Some(0), None), "86400000", (2, 0), "Accepted; no effect in kplay yet (compaction is not modelled)."),
+    p("file.delete.delay.ms", num(Long, Ms, Some(0), None), "60000", (2, 0), "Accepted; no effect in kplay yet (retention and segment deletion are not modelled)."),
     p(
         "flush.messages",
         num(Long, Plain, Some(1), None),
@@ -158,6 +229,8 @@ pub static TOPIC: &[PropDef] = &[
         (2, 0),
         "fsync when the last flush is this old; falls back to log.flush.interval.ms.",
     ),
+    p("index.interval.bytes", num(Int, Bytes, Some(0), None), "4096", (2, 0), "Accepted; no effect in kplay yet (offset and time indexes are not modelled)."),
+    p("max.compaction.lag.ms", num(Long, Ms, Some(1), None), "9223372036854775807", (2, 3), "Accepted; no effect in kplay yet (compaction is not modelled)."),
     p(
         "max.message.bytes",
         num(Int, Bytes, Some(0), None),
@@ -186,6 +259,8 @@ pub static TOPIC: &[PropDef] = &[
         (2, 0),
         "CreateTime keeps the producer's timestamps; LogAppendTime makes the leader stamp each batch with its clock.",
     ),
+    p("min.cleanable.dirty.ratio", Ty::Ratio, "0.5", (2, 0), "Accepted; no effect in kplay yet (compaction is not modelled)."),
+    p("min.compaction.lag.ms", num(Long, Ms, Some(0), None), "0", (2, 0), "Accepted; no effect in kplay yet (compaction is not modelled)."),
     p(
         "min.insync.replicas",
         num(Int, Plain, Some(1), None),
@@ -193,12 +268,14 @@ pub static TOPIC: &[PropDef] = &[
         (2, 0),
         "acks=all writes need this many in-sync replicas; may exceed the replication factor (then they always fail).",
     ),
+    p("preallocate", Ty::Bool, "false", (2, 0), "Accepted; no effect in kplay yet (kplay does not model it)."),
+    p("retention.bytes", num(Long, Bytes, None, None), "-1", (2, 0), "Accepted; no effect in kplay yet (retention and segment deletion are not modelled)."),
     p(
         "retention.ms",
         num(Long, Ms, Some(-1), None),
         "604800000",
         (2, 0),
-        "Accepted; kplay never deletes data (no effect).",
+        "Accepted; no effect in kplay yet (retention and segment deletion are not modelled).",
     ),
     p(
         "segment.bytes",
@@ -207,6 +284,9 @@ pub static TOPIC: &[PropDef] = &[
         (2, 0),
         "Segment size; falls back to log.segment.bytes (minimum 1 MiB from Kafka 4.1; 4.0 raised only the broker's log.segment.bytes).",
     ),
+    p("segment.index.bytes", num(Int, Bytes, Some(4), None), "10485760", (2, 0), "Accepted; no effect in kplay yet (offset and time indexes are not modelled)."),
+    p("segment.jitter.ms", num(Long, Ms, Some(0), None), "0", (2, 0), "Accepted; no effect in kplay yet (time-based segment rolls are not modelled)."),
+    p("segment.ms", num(Long, Ms, Some(1), None), "604800000", (2, 0), "Accepted; no effect in kplay yet (time-based segment rolls are not modelled)."),
     p(
         "unclean.leader.election.enable",
         Ty::Bool,
@@ -217,10 +297,41 @@ pub static TOPIC: &[PropDef] = &[
 ];
 
 pub static CONSUMER: &[PropDef] = &[
+    p("allow.auto.create.topics", Ty::Bool, "true", (2, 3), "Accepted; no effect in kplay yet (kplay does not model it)."),
+    p("auto.commit.interval.ms", num(Int, Ms, Some(0), None), "5000", (2, 0), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
     p("auto.offset.reset", Ty::Enum(&["latest", "earliest", "none"]), "latest", (2, 0), "Accepted; kplay consumers read every partition from offset 0 (no effect)."),
+    p("bootstrap.servers", Ty::Str { non_empty: false }, "", (2, 0), "Accepted; no effect in kplay yet (every client knows the cluster)."),
+    p("check.crcs", Ty::Bool, "true", (2, 0), "Accepted; no effect in kplay yet (kplay does not model it)."),
     p("client.id", Ty::Str { non_empty: false }, "", (2, 0), "Accepted (no effect)."),
-    p("group.id", Ty::Str { non_empty: false }, "null", (2, 0), "Accepted; kplay consumers do not join groups (no effect)."),
+    p("client.rack", Ty::Str { non_empty: false }, "", (2, 4), "Accepted; no effect in kplay yet (kplay does not model it)."),
+    p("connections.max.idle.ms", num(Long, Ms, None, None), "540000", (2, 0), "Accepted; no effect in kplay yet (kplay does not model it)."),
+    p("default.api.timeout.ms", num(Int, Ms, Some(0), None), "60000", (2, 0), "Accepted; no effect in kplay yet (kplay does not model it)."),
+    p("enable.auto.commit", Ty::Bool, "true", (2, 0), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("exclude.internal.topics", Ty::Bool, "true", (2, 0), "Accepted; no effect in kplay yet (kplay does not model it)."),
+    p("fetch.max.bytes", num(Int, Bytes, Some(0), None), "52428800", (2, 0), "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests)."),
+    p("fetch.max.wait.ms", num(Int, Ms, Some(0), None), "500", (2, 0), "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests)."),
+    p("fetch.min.bytes", num(Int, Bytes, Some(0), None), "1", (2, 0), "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests)."),
+    p("group.id", Ty::Str { non_empty: false }, "null", (2, 0), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("group.instance.id", Ty::Str { non_empty: false }, "null", (2, 3), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("group.protocol", Ty::Enum(&["classic", "consumer"]), "classic", (3, 7), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("group.remote.assignor", Ty::Str { non_empty: false }, "null", (3, 7), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("heartbeat.interval.ms", num(Int, Ms, None, None), "3000", (2, 0), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
     p("isolation.level", Ty::Enum(&["read_committed", "read_uncommitted"]), "read_uncommitted", (2, 0), "read_uncommitted reads up to the high watermark; read_committed up to the last stable offset, without aborted data."),
+    p("key.deserializer", Ty::Class(DESERIALIZERS), "org.apache.kafka.common.serialization.StringDeserializer", (2, 0), "Accepted; no effect in kplay yet (kplay keys are UTF-8 text)."),
+    p("max.partition.fetch.bytes", num(Int, Bytes, Some(0), None), "1048576", (2, 0), "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests)."),
+    p("max.poll.interval.ms", num(Int, Ms, Some(1), None), "300000", (2, 0), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("max.poll.records", num(Int, Plain, Some(1), None), "500", (2, 0), "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests)."),
+    p("metadata.max.age.ms", num(Long, Ms, Some(0), None), "300000", (2, 0), "Accepted; no effect in kplay yet (kplay does not model it)."),
+    p("partition.assignment.strategy", Ty::List(ASSIGNORS), "org.apache.kafka.clients.consumer.RangeAssignor,org.apache.kafka.clients.consumer.CooperativeStickyAssignor", (2, 0), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("receive.buffer.bytes", num(Int, Bytes, Some(-1), None), "65536", (2, 0), "Accepted; no effect in kplay yet (kplay does not model it)."),
+    p("reconnect.backoff.max.ms", num(Long, Ms, Some(0), None), "1000", (2, 0), "Accepted; no effect in kplay yet (kplay does not model it)."),
+    p("reconnect.backoff.ms", num(Long, Ms, Some(0), None), "50", (2, 0), "Accepted; no effect in kplay yet (kplay does not model it)."),
+    p("request.timeout.ms", num(Int, Ms, Some(0), None), "30000", (2, 0), "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests)."),
+    p("retry.backoff.max.ms", num(Long, Ms, Some(0), None), "1000", (3, 7), "Accepted; no effect in kplay yet (kplay does not model it)."),
+    p("retry.backoff.ms", num(Long, Ms, Some(0), None), "100", (2, 0), "Accepted; no effect in kplay yet (kplay does not model it)."),
+    p("send.buffer.bytes", num(Int, Bytes, Some(-1), None), "131072", (2, 0), "Accepted; no effect in kplay yet (kplay does not model it)."),
+    p("session.timeout.ms", num(Int, Ms, None, None), "45000", (2, 0), "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."),
+    p("value.deserializer", Ty::Class(DESERIALIZERS), "org.apache.kafka.common.serialization.StringDeserializer", (2, 0), "Accepted; no effect in kplay yet (kplay values are bytes)."),
 ];
 
 /// The table of a role.

@@ -62,6 +62,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
     };
     let bset = Settings::build(Role::Broker, bprops, v, diags);
     server::check_broker(&bset, &mut notes, diags);
+    unmodelled_notes("brokers", &bset, &mut notes);
     let broker_config = server::broker_config(&bset);
     roles.push(bset.role_config("brokers", |_, _| None));
 
@@ -69,6 +70,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
     let mut replicas = 0u64;
     for t in &raw.topics {
         let mut tset = Settings::build(Role::Topic, &t.props, v, diags);
+        unmodelled_notes(&format!("topic {}", t.name), &tset, &mut notes);
         server::inherit_topic(&mut tset, &bset);
         let over = replica_budget(t, &bset, count, raw.budgets.replicas, &mut replicas, diags);
         let (partitions, rf, assignment) = if over { (1, 1, vec![vec![1]]) } else { placement(t, &bset, count, diags) };
@@ -102,6 +104,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
     let mut consumers = vec![];
     for c in raw.consumers.iter().take(clients.saturating_sub(producers.len())) {
         let cset = Settings::build(Role::Consumer, &c.props, v, diags);
+        unmodelled_notes(&format!("consumer {}", c.name), &cset, &mut notes);
         roles.push(cset.role_config(&c.name, |_, _| None));
         consumers.push(ConsumerDecl { name: c.name.clone(), config: server::consumer_config(&cset) });
     }
@@ -287,6 +290,27 @@ fn placement(t: &RawTopic, b: &Settings, brokers: u16, diags: &mut Vec<Diagnosti
     }
     let assignment = assign(partitions, rf.min(brokers), brokers);
     (partitions, rf, assignment)
+}
+
+/// A note for each property the scenario set that Kafka has and kplay accepts without
+/// modelling it yet (`PropDef::modelled`): the run does not reflect it.
+fn unmodelled_notes(who: &str, s: &Settings, notes: &mut Vec<String>) {
+    let unmodelled: Vec<&str> = s
+        .entries
+        .iter()
+        .filter(|(_, e)| e.source == crate::config::Source::Set && !e.def.modelled)
+        .map(|(name, _)| *name)
+        .collect();
+    if !unmodelled.is_empty() {
+        notes.push(format!(
+            "{who}: {} {} accepted as Kafka has {}, but kplay does not model {} yet: the run does not reflect {}",
+            unmodelled.join(", "),
+            if unmodelled.len() == 1 { "is" } else { "are" },
+            if unmodelled.len() == 1 { "it" } else { "them" },
+            if unmodelled.len() == 1 { "it" } else { "them" },
+            if unmodelled.len() == 1 { "it" } else { "them" },
+        ));
+    }
 }
 
 #[cfg(test)]

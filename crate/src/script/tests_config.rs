@@ -320,3 +320,48 @@ fn broker_notes_name_only_what_the_scenario_set() {
     let s = ok("brokers 3 leader.imbalance.per.broker.percentage=20\ntopic t");
     assert!(notes(&s).contains("leader.imbalance.per.broker.percentage has no effect"), "{}", notes(&s));
 }
+
+#[test]
+fn kafka_properties_kplay_does_not_model_are_accepted_with_a_note_and_validated() {
+    // Consumer groups, retention and compaction are Kafka's; kplay accepts their
+    // properties (never "not a Kafka property") and says the run does not reflect them.
+    let s = ok("brokers 1 log.retention.hours=1 group.initial.rebalance.delay.ms=0\n\
+                topic t segment.ms=1000 retention.bytes=5000 cleanup.policy=compact,delete min.cleanable.dirty.ratio=0.1\n\
+                producer app\n\
+                consumer c group.id=g partition.assignment.strategy=cooperative-sticky session.timeout.ms=10000\n\
+                at 0ms app send t\n");
+    let n = notes(&s);
+    assert!(n.contains("brokers: group.initial.rebalance.delay.ms, log.retention.hours are accepted as Kafka has them, but kplay does not model them yet"), "{n}");
+    assert!(
+        n.contains("topic t: cleanup.policy, min.cleanable.dirty.ratio, retention.bytes, segment.ms are accepted"),
+        "{n}"
+    );
+    assert!(n.contains("consumer c: group.id, partition.assignment.strategy, session.timeout.ms are accepted"), "{n}");
+    // Kafka's validators and wording still apply.
+    for (text, message) in [
+        (
+            "topic t min.cleanable.dirty.ratio=1.5\n",
+            "Invalid value 1.5 for configuration min.cleanable.dirty.ratio: Value must be no more than 1",
+        ),
+        (
+            "topic t min.cleanable.dirty.ratio=half\n",
+            "Invalid value half for configuration min.cleanable.dirty.ratio: Not a number of type DOUBLE",
+        ),
+        ("topic t segment.ms=0\n", "Invalid value 0 for configuration segment.ms: Value must be at least 1"),
+        (
+            "consumer c partition.assignment.strategy=fair\n",
+            "Invalid value fair for configuration partition.assignment.strategy",
+        ),
+        (
+            "consumer c group.protocol=new\n",
+            "Invalid value new for configuration group.protocol: String must be one of: classic, consumer",
+        ),
+        (
+            "consumer c max.poll.records=0\n",
+            "Invalid value 0 for configuration max.poll.records: Value must be at least 1",
+        ),
+    ] {
+        let d = crate::script::parse(&format!("{text}producer app\n")).expect_err(text);
+        assert!(d.iter().any(|d| d.message.starts_with(message)), "{text}: {d:?}");
+    }
+}

@@ -203,6 +203,15 @@ export const PROPERTIES = {
  ],
  "broker": [
   {
+   "name": "auto.create.topics.enable",
+   "default": "true",
+   "doc": "Accepted; no effect in kplay yet (topics are declared by topic lines).",
+   "values": [
+    "true",
+    "false"
+   ]
+  },
+  {
    "name": "auto.leader.rebalance.enable",
    "default": "true",
    "doc": "The KRaft controller moves leadership back to preferred replicas, leader.imbalance.check.interval.seconds after it sees a partition led by another replica.",
@@ -242,6 +251,50 @@ export const PROPERTIES = {
    "doc": "Replication factor of a topic line without replication.factor."
   },
   {
+   "name": "delete.topic.enable",
+   "default": "true",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "values": [
+    "true",
+    "false"
+   ]
+  },
+  {
+   "name": "group.consumer.heartbeat.interval.ms",
+   "default": "5000",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "unit": "ms"
+  },
+  {
+   "name": "group.consumer.session.timeout.ms",
+   "default": "45000",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "unit": "ms"
+  },
+  {
+   "name": "group.initial.rebalance.delay.ms",
+   "default": "3000",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "unit": "ms"
+  },
+  {
+   "name": "group.max.session.timeout.ms",
+   "default": "1800000",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "unit": "ms"
+  },
+  {
+   "name": "group.max.size",
+   "default": "2147483647",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+  },
+  {
+   "name": "group.min.session.timeout.ms",
+   "default": "6000",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "unit": "ms"
+  },
+  {
    "name": "leader.imbalance.check.interval.seconds",
    "default": "300",
    "doc": "How often the controller checks leader imbalance."
@@ -250,6 +303,52 @@ export const PROPERTIES = {
    "name": "leader.imbalance.per.broker.percentage",
    "default": "10",
    "doc": "Read only by the ZooKeeper controller (removed in 4.0); KRaft ignores it."
+  },
+  {
+   "name": "log.cleaner.backoff.ms",
+   "default": "15000",
+   "doc": "Accepted; no effect in kplay yet (compaction is not modelled).",
+   "unit": "ms"
+  },
+  {
+   "name": "log.cleaner.delete.retention.ms",
+   "default": "86400000",
+   "doc": "Accepted; no effect in kplay yet (compaction is not modelled).",
+   "unit": "ms"
+  },
+  {
+   "name": "log.cleaner.enable",
+   "default": "true",
+   "doc": "Accepted; no effect in kplay yet (compaction is not modelled).",
+   "values": [
+    "true",
+    "false"
+   ]
+  },
+  {
+   "name": "log.cleaner.min.cleanable.ratio",
+   "default": "0.5",
+   "doc": "Accepted; no effect in kplay yet (compaction is not modelled)."
+  },
+  {
+   "name": "log.cleaner.min.compaction.lag.ms",
+   "default": "0",
+   "doc": "Accepted; no effect in kplay yet (compaction is not modelled).",
+   "unit": "ms"
+  },
+  {
+   "name": "log.cleaner.threads",
+   "default": "1",
+   "doc": "Accepted; no effect in kplay yet (compaction is not modelled)."
+  },
+  {
+   "name": "log.cleanup.policy",
+   "default": "delete",
+   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled).",
+   "values": [
+    "compact",
+    "delete"
+   ]
   },
   {
    "name": "log.flush.interval.messages",
@@ -267,6 +366,12 @@ export const PROPERTIES = {
    "default": "9223372036854775807",
    "doc": "How often the flusher checks logs; default never.",
    "unit": "ms"
+  },
+  {
+   "name": "log.index.interval.bytes",
+   "default": "4096",
+   "doc": "Accepted; no effect in kplay yet (offset and time indexes are not modelled).",
+   "unit": "bytes"
   },
   {
    "name": "log.initial.task.delay.ms",
@@ -296,6 +401,45 @@ export const PROPERTIES = {
    ]
   },
   {
+   "name": "log.retention.bytes",
+   "default": "-1",
+   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled).",
+   "unit": "bytes"
+  },
+  {
+   "name": "log.retention.check.interval.ms",
+   "default": "300000",
+   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled).",
+   "unit": "ms"
+  },
+  {
+   "name": "log.retention.hours",
+   "default": "168",
+   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled)."
+  },
+  {
+   "name": "log.retention.minutes",
+   "default": "null",
+   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled)."
+  },
+  {
+   "name": "log.retention.ms",
+   "default": "null",
+   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled).",
+   "unit": "ms"
+  },
+  {
+   "name": "log.roll.hours",
+   "default": "168",
+   "doc": "Accepted; no effect in kplay yet (time-based segment rolls are not modelled)."
+  },
+  {
+   "name": "log.roll.ms",
+   "default": "null",
+   "doc": "Accepted; no effect in kplay yet (time-based segment rolls are not modelled).",
+   "unit": "ms"
+  },
+  {
    "name": "log.segment.bytes",
    "default": "1073741824",
    "doc": "Segment size; a roll flushes the old segment (minimum 1 MiB from Kafka 4.0).",
@@ -321,6 +465,37 @@ export const PROPERTIES = {
    "name": "num.network.threads",
    "default": "3",
    "doc": "Network threads reading and writing sockets; accepted, not modelled (kplay's NIC model stands for them)."
+  },
+  {
+   "name": "num.partitions",
+   "default": "1",
+   "doc": "Accepted; no effect in kplay yet (topics are declared by topic lines with their partitions)."
+  },
+  {
+   "name": "num.replica.fetchers",
+   "default": "1",
+   "doc": "Accepted; no effect in kplay yet (one fetcher per leader broker, as with the default)."
+  },
+  {
+   "name": "offsets.commit.timeout.ms",
+   "default": "5000",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "unit": "ms"
+  },
+  {
+   "name": "offsets.retention.minutes",
+   "default": "10080",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+  },
+  {
+   "name": "offsets.topic.num.partitions",
+   "default": "50",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+  },
+  {
+   "name": "offsets.topic.replication.factor",
+   "default": "3",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
   },
   {
    "name": "replica.fetch.backoff.ms",
@@ -383,6 +558,21 @@ export const PROPERTIES = {
    "unit": "ms"
   },
   {
+   "name": "transaction.state.log.min.isr",
+   "default": "2",
+   "doc": "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay)."
+  },
+  {
+   "name": "transaction.state.log.num.partitions",
+   "default": "50",
+   "doc": "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay)."
+  },
+  {
+   "name": "transaction.state.log.replication.factor",
+   "default": "3",
+   "doc": "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay)."
+  },
+  {
    "name": "unclean.leader.election.enable",
    "default": "false",
    "doc": "Allow an out-of-sync replica to become leader when no ISR member is alive (acked data may be lost).",
@@ -416,11 +606,21 @@ export const PROPERTIES = {
   {
    "name": "cleanup.policy",
    "default": "delete",
-   "doc": "Accepted; kplay never deletes or compacts (no effect).",
+   "doc": "Accepted; no effect in kplay yet (retention and compaction are not modelled).",
    "values": [
     "compact",
     "delete"
    ]
+  },
+  {
+   "name": "compression.gzip.level",
+   "default": "-1",
+   "doc": "Accepted; no effect in kplay yet (a topic that recompresses uses the codec's default level)."
+  },
+  {
+   "name": "compression.lz4.level",
+   "default": "9",
+   "doc": "Accepted; no effect in kplay yet (a topic that recompresses uses the codec's default level)."
   },
   {
    "name": "compression.type",
@@ -436,6 +636,23 @@ export const PROPERTIES = {
    ]
   },
   {
+   "name": "compression.zstd.level",
+   "default": "3",
+   "doc": "Accepted; no effect in kplay yet (a topic that recompresses uses the codec's default level)."
+  },
+  {
+   "name": "delete.retention.ms",
+   "default": "86400000",
+   "doc": "Accepted; no effect in kplay yet (compaction is not modelled).",
+   "unit": "ms"
+  },
+  {
+   "name": "file.delete.delay.ms",
+   "default": "60000",
+   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled).",
+   "unit": "ms"
+  },
+  {
    "name": "flush.messages",
    "default": "9223372036854775807",
    "doc": "fsync after this many messages; falls back to log.flush.interval.messages."
@@ -444,6 +661,18 @@ export const PROPERTIES = {
    "name": "flush.ms",
    "default": "9223372036854775807",
    "doc": "fsync when the last flush is this old; falls back to log.flush.interval.ms.",
+   "unit": "ms"
+  },
+  {
+   "name": "index.interval.bytes",
+   "default": "4096",
+   "doc": "Accepted; no effect in kplay yet (offset and time indexes are not modelled).",
+   "unit": "bytes"
+  },
+  {
+   "name": "max.compaction.lag.ms",
+   "default": "9223372036854775807",
+   "doc": "Accepted; no effect in kplay yet (compaction is not modelled).",
    "unit": "ms"
   },
   {
@@ -474,14 +703,40 @@ export const PROPERTIES = {
    ]
   },
   {
+   "name": "min.cleanable.dirty.ratio",
+   "default": "0.5",
+   "doc": "Accepted; no effect in kplay yet (compaction is not modelled)."
+  },
+  {
+   "name": "min.compaction.lag.ms",
+   "default": "0",
+   "doc": "Accepted; no effect in kplay yet (compaction is not modelled).",
+   "unit": "ms"
+  },
+  {
    "name": "min.insync.replicas",
    "default": "1",
    "doc": "acks=all writes need this many in-sync replicas; may exceed the replication factor (then they always fail)."
   },
   {
+   "name": "preallocate",
+   "default": "false",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "values": [
+    "true",
+    "false"
+   ]
+  },
+  {
+   "name": "retention.bytes",
+   "default": "-1",
+   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled).",
+   "unit": "bytes"
+  },
+  {
    "name": "retention.ms",
    "default": "604800000",
-   "doc": "Accepted; kplay never deletes data (no effect).",
+   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled).",
    "unit": "ms"
   },
   {
@@ -489,6 +744,24 @@ export const PROPERTIES = {
    "default": "1073741824",
    "doc": "Segment size; falls back to log.segment.bytes (minimum 1 MiB from Kafka 4.1; 4.0 raised only the broker's log.segment.bytes).",
    "unit": "bytes"
+  },
+  {
+   "name": "segment.index.bytes",
+   "default": "10485760",
+   "doc": "Accepted; no effect in kplay yet (offset and time indexes are not modelled).",
+   "unit": "bytes"
+  },
+  {
+   "name": "segment.jitter.ms",
+   "default": "0",
+   "doc": "Accepted; no effect in kplay yet (time-based segment rolls are not modelled).",
+   "unit": "ms"
+  },
+  {
+   "name": "segment.ms",
+   "default": "604800000",
+   "doc": "Accepted; no effect in kplay yet (time-based segment rolls are not modelled).",
+   "unit": "ms"
   },
   {
    "name": "unclean.leader.election.enable",
@@ -502,6 +775,21 @@ export const PROPERTIES = {
  ],
  "consumer": [
   {
+   "name": "allow.auto.create.topics",
+   "default": "true",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "values": [
+    "true",
+    "false"
+   ]
+  },
+  {
+   "name": "auto.commit.interval.ms",
+   "default": "5000",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "unit": "ms"
+  },
+  {
    "name": "auto.offset.reset",
    "default": "latest",
    "doc": "Accepted; kplay consumers read every partition from offset 0 (no effect).",
@@ -512,14 +800,106 @@ export const PROPERTIES = {
    ]
   },
   {
+   "name": "bootstrap.servers",
+   "default": "",
+   "doc": "Accepted; no effect in kplay yet (every client knows the cluster)."
+  },
+  {
+   "name": "check.crcs",
+   "default": "true",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "values": [
+    "true",
+    "false"
+   ]
+  },
+  {
    "name": "client.id",
    "default": "",
    "doc": "Accepted (no effect)."
   },
   {
+   "name": "client.rack",
+   "default": "",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it)."
+  },
+  {
+   "name": "connections.max.idle.ms",
+   "default": "540000",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "unit": "ms"
+  },
+  {
+   "name": "default.api.timeout.ms",
+   "default": "60000",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "unit": "ms"
+  },
+  {
+   "name": "enable.auto.commit",
+   "default": "true",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "values": [
+    "true",
+    "false"
+   ]
+  },
+  {
+   "name": "exclude.internal.topics",
+   "default": "true",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "values": [
+    "true",
+    "false"
+   ]
+  },
+  {
+   "name": "fetch.max.bytes",
+   "default": "52428800",
+   "doc": "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests).",
+   "unit": "bytes"
+  },
+  {
+   "name": "fetch.max.wait.ms",
+   "default": "500",
+   "doc": "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests).",
+   "unit": "ms"
+  },
+  {
+   "name": "fetch.min.bytes",
+   "default": "1",
+   "doc": "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests).",
+   "unit": "bytes"
+  },
+  {
    "name": "group.id",
    "default": "null",
-   "doc": "Accepted; kplay consumers do not join groups (no effect)."
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+  },
+  {
+   "name": "group.instance.id",
+   "default": "null",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+  },
+  {
+   "name": "group.protocol",
+   "default": "classic",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "values": [
+    "classic",
+    "consumer"
+   ]
+  },
+  {
+   "name": "group.remote.assignor",
+   "default": "null",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+  },
+  {
+   "name": "heartbeat.interval.ms",
+   "default": "3000",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "unit": "ms"
   },
   {
    "name": "isolation.level",
@@ -529,6 +909,92 @@ export const PROPERTIES = {
     "read_committed",
     "read_uncommitted"
    ]
+  },
+  {
+   "name": "key.deserializer",
+   "default": "org.apache.kafka.common.serialization.StringDeserializer",
+   "doc": "Accepted; no effect in kplay yet (kplay keys are UTF-8 text)."
+  },
+  {
+   "name": "max.partition.fetch.bytes",
+   "default": "1048576",
+   "doc": "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests).",
+   "unit": "bytes"
+  },
+  {
+   "name": "max.poll.interval.ms",
+   "default": "300000",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "unit": "ms"
+  },
+  {
+   "name": "max.poll.records",
+   "default": "500",
+   "doc": "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests)."
+  },
+  {
+   "name": "metadata.max.age.ms",
+   "default": "300000",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "unit": "ms"
+  },
+  {
+   "name": "partition.assignment.strategy",
+   "default": "org.apache.kafka.clients.consumer.RangeAssignor,org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+  },
+  {
+   "name": "receive.buffer.bytes",
+   "default": "65536",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "unit": "bytes"
+  },
+  {
+   "name": "reconnect.backoff.max.ms",
+   "default": "1000",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "unit": "ms"
+  },
+  {
+   "name": "reconnect.backoff.ms",
+   "default": "50",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "unit": "ms"
+  },
+  {
+   "name": "request.timeout.ms",
+   "default": "30000",
+   "doc": "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests).",
+   "unit": "ms"
+  },
+  {
+   "name": "retry.backoff.max.ms",
+   "default": "1000",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "unit": "ms"
+  },
+  {
+   "name": "retry.backoff.ms",
+   "default": "100",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "unit": "ms"
+  },
+  {
+   "name": "send.buffer.bytes",
+   "default": "131072",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "unit": "bytes"
+  },
+  {
+   "name": "session.timeout.ms",
+   "default": "45000",
+   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "unit": "ms"
+  },
+  {
+   "name": "value.deserializer",
+   "default": "org.apache.kafka.common.serialization.StringDeserializer",
+   "doc": "Accepted; no effect in kplay yet (kplay values are bytes)."
   }
  ]
 };
