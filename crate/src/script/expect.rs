@@ -373,6 +373,13 @@ fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
         };
         return Err((format!("unknown consumer '{c}'"), hint));
     }
+    if matches!(name, "reprocessed" | "skipped" | "pipeline_lost" | "pipeline_duplicated") {
+        let what = if name.starts_with("pipeline") { "exactly-once pipelines" } else { "consumer groups" };
+        return Err((
+            format!("{name} is a verdict on {what}, which kplay does not model yet"),
+            "expect on what the producers' records became: lost, duplicated, reordered, consumers.NAME.records".into(),
+        ));
+    }
     let hint = match suggest::closest(name, SUMMARY.iter().chain(PERF).copied()) {
         Some(s) => format!("did you mean {s}?"),
         None => format!(

@@ -212,6 +212,13 @@ fn records_budget(st: &Stmt, before: u64, count: u64, limit: u64, diags: &mut Ve
 fn unknown_keyword(st: &Stmt, raw: &decls::Raw, diags: &mut Vec<Diagnostic>) {
     let t = &st.tokens[0];
     let word = t.raw.as_str();
+    if word == "pipeline" {
+        diags.push(st.loc(t).diag(
+            "pipeline: kplay does not model consume-transform-produce pipelines yet",
+            "a producer with a transactional.id shows the produce side of exactly-once; consumers read with isolation.level=read_committed",
+        ));
+        return;
+    }
     let is_client = raw.is_client(word);
     let is_action = timeline::ACTION_WORDS.contains(&word);
     let hint = if is_client || is_action {

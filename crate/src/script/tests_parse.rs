@@ -356,3 +356,26 @@ fn all_errors_are_collected_and_sorted() {
     let rendered = d[1].render("x.kplay");
     assert_eq!(rendered, "x.kplay:2:12: error: Unknown producer property 'linger.m'\n  hint: did you mean linger.ms?");
 }
+
+#[test]
+fn consumer_group_and_pipeline_forms_say_they_are_not_modelled_yet() {
+    let text = "brokers 1\ntopic t\nproducer app\nconsumer c1 group.id=g\n\
+                pipeline etl from=t to=t group.id=etl transactional.id=etl-1\n\
+                at 0ms c1 subscribe t\nat 0ms c1 poll every=100ms\nat 1s c1 commit sync\nat 0ms app send t\n\
+                expect reprocessed=0 pipeline_lost=0\n";
+    let d = crate::script::parse(text).expect_err("not modelled");
+    let says = |line: u32, msg: &str| {
+        assert!(d.iter().any(|x| x.line == line && x.message.contains(msg)), "line {line}: {msg}\n{d:#?}");
+    };
+    says(5, "pipeline: kplay does not model consume-transform-produce pipelines yet");
+    says(6, "subscribe needs consumer groups, which kplay does not model yet");
+    says(7, "a poll loop needs consumer groups");
+    says(8, "commit needs consumer groups");
+    says(10, "reprocessed is a verdict on consumer groups, which kplay does not model yet");
+    says(10, "pipeline_lost is a verdict on exactly-once pipelines");
+    // The form kplay has still works.
+    assert!(crate::script::parse(
+        "brokers 1\ntopic t\nproducer app\nconsumer c1\nat 0ms app send t\nat 1s c1 poll t\n"
+    )
+    .is_ok());
+}

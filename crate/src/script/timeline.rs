@@ -220,6 +220,16 @@ fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ac
     let who = &st.tokens[2];
     let verb = st.tokens.get(3).map(|t| t.raw.as_str());
     if let Some(c) = n.consumer(&who.raw) {
+        // The language's consumer-group forms (version 2): honest about what is missing.
+        let poll_loop = verb == Some("poll") && st.tokens.get(4).is_none_or(|t| t.raw.contains('='));
+        if poll_loop || matches!(verb, Some("subscribe" | "commit" | "close" | "pause" | "seek" | "unsubscribe")) {
+            let what = if poll_loop { "a poll loop" } else { verb.unwrap_or("") };
+            diags.push(st.loc_at(3).diag(
+                format!("{what} needs consumer groups, which kplay does not model yet"),
+                format!("for now a consumer reads what it may see at a moment: at TIME {} poll TOPIC", who.raw),
+            ));
+            return None;
+        }
         return match verb {
             Some("poll") => {
                 let topic = n.topic(st, 4, diags);
