@@ -82,3 +82,24 @@ fn big_seeds_cross_as_strings() {
     let from_text = kplay::run(&format!("seed 18446744073709551615\n{text}"), &Default::default()).expect("valid");
     assert!(from_text.to_json().contains("\"seed\": \"18446744073709551615\""));
 }
+
+#[test]
+fn a_report_keeps_its_own_names_when_another_run_comes_between() {
+    // Two scenarios with different topic and producer names, run one after the other in
+    // the same thread: the first report must still print its own names afterwards.
+    let a = kplay::run(
+        "brokers 1\ntopic orders\nproducer app\nat 0ms app send orders count=2\n",
+        &kplay::RunOptions { trace: true, ..Default::default() },
+    )
+    .expect("valid");
+    let first = a.to_json();
+    let _b = kplay::run(
+        "brokers 2\ntopic payments\nproducer billing\nat 0ms billing send payments count=2\n",
+        &kplay::RunOptions { trace: true, ..Default::default() },
+    )
+    .expect("valid");
+    assert_eq!(a.to_json(), first, "serializing the first report again gives the same bytes");
+    assert!(first.contains("\"orders-0\"") && !first.contains("payments"));
+    let text = kplay::report::text::render(&a, true);
+    assert!(text.contains("orders-0") && !text.contains("payments") && !text.contains("billing"), "{text}");
+}

@@ -79,7 +79,7 @@ impl Session {
 
     /// The cluster and producer state now.
     pub fn snapshot(&self) -> crate::snapshot::Snapshot {
-        crate::snapshot::take(&self.world)
+        crate::sim::with_names(&self.world.names, || crate::snapshot::take(&self.world))
     }
 
     pub fn run_to_end(&mut self) {
@@ -100,7 +100,7 @@ impl Session {
     }
 
     pub fn report(&self) -> Report {
-        build_report(&self.world, &self.opts)
+        crate::sim::with_names(&self.world.names, || build_report(&self.world, &self.opts))
     }
 }
 
@@ -173,6 +173,8 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
     let undecided =
         (0..world.history.records.len()).filter(|&i| j.copies[i] == 0 && j.undecided[i] && !j.aborted[i]).count();
     let mut report = Report {
+        names: crate::sim::NameScope(world.names.clone()),
+        names_end: crate::sim::NameScopeEnd,
         kplay_version: crate::version().to_string(),
         seed: world.seed,
         kafka_version: sc.kafka.to_string(),

@@ -190,7 +190,8 @@ impl Session {
 
     /// The cluster and producer state now (`Snapshot`).
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
-        to_js(&self.inner.snapshot())
+        // Serialized with this session's names installed (another session may have run since).
+        crate::sim::with_names(&self.inner.world.names, || to_js(&self.inner.snapshot()))
     }
 }
 

@@ -192,6 +192,9 @@ fn seed_json<S: serde::Serializer>(seed: &u64, s: S) -> Result<S::Ok, S::Error> 
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
+    /// The run's names, installed while the report serializes (adds no key).
+    #[serde(flatten)]
+    pub names: crate::sim::NameScope,
     pub kplay_version: String,
     /// A number, or a string above 2^53 - 1 (see [`MAX_SAFE_INTEGER`]).
     #[serde(serialize_with = "seed_json")]
@@ -239,6 +242,9 @@ pub struct Report {
     pub nodes: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<Vec<Entry>>,
+    /// Puts back the names that were installed before the report serialized.
+    #[serde(flatten)]
+    pub names_end: crate::sim::NameScopeEnd,
 }
 
 impl Report {

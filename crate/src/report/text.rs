@@ -51,6 +51,10 @@ fn render_guarantee(o: &mut String, r: &Report) {
 
 /// Summary, what happened and why, partitions, expectations, configuration changes.
 pub fn render(r: &Report, with_trace: bool) -> String {
+    crate::sim::with_names(&r.names.0, || render_with_names(r, with_trace))
+}
+
+fn render_with_names(r: &Report, with_trace: bool) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,

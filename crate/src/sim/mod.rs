@@ -19,7 +19,7 @@ pub mod vecmap;
 pub use ctx::{Ctx, Ids, Outgoing};
 pub use history::{History, Outcome};
 pub use net::{DropCause, LinkParams, Net, Route};
-pub use node::{name_of, set_names, NodeId, Tp};
+pub use node::{install, name_of, with_names, NameScope, NameScopeEnd, NameTable, NodeId, Tp};
 pub use prng::Prng;
 pub use queue::Queue;
 pub use trace::{Event, Trace};

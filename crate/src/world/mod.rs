@@ -88,6 +88,8 @@ pub struct World {
     pub consumers: Vec<Consumer>,
     pub txn_log: Rc<RefCell<TxnLog>>,
     pub scenario: Rc<Scenario>,
+    /// This run's node and topic names (installed whenever it steps: `sim::node`).
+    pub names: Rc<crate::sim::NameTable>,
     /// Source text of each timeline line, for the trace.
     lines: Vec<String>,
     actions_done: usize,
@@ -144,7 +146,8 @@ impl World {
         let mut names = vec!["controller".to_string()];
         names.extend(broker_ids.iter().map(|b| format!("broker-{b}")));
         names.extend(sc.producers.iter().map(|p| p.name.clone()));
-        crate::sim::set_names(names.clone(), spec.topic_names.clone());
+        let name_table = Rc::new(crate::sim::NameTable { nodes: names.clone(), topics: spec.topic_names.clone() });
+        crate::sim::install(&name_table);
         let txn_log = Rc::new(RefCell::new(TxnLog::default()));
         let brokers = broker_ids.iter().map(|&id| Broker::new(id, spec.clone(), txn_log.clone())).collect();
         let producers = sc
@@ -211,6 +214,7 @@ impl World {
             consumers,
             txn_log,
             scenario: scenario.clone(),
+            names: name_table,
             lines,
             actions_done: 0,
             client_msgs_in_flight: 0,
@@ -387,6 +391,8 @@ impl World {
         if self.stopped.is_some() {
             return true;
         }
+        // The trace hash serializes events as they happen: with this run's names.
+        crate::sim::install(&self.names);
         let until = self.scenario.run_until;
         let mut budget = max_events;
         while budget > 0 {
