@@ -223,6 +223,16 @@ fn whole(flag: &str, v: &str) -> Result<u64, ExitCode> {
     cli_search::number(flag, (!v.is_empty()).then(|| v.to_string()).as_ref())
 }
 
+/// `whole`, returning the exit code from the calling command on a bad value.
+macro_rules! whole_or_exit {
+    ($flag:literal, $v:expr) => {
+        match whole($flag, &$v) {
+            Ok(n) => n,
+            Err(c) => return c,
+        }
+    };
+}
+
 /// `kplay swarm`: run seeds of random fault schedules; print the first failure's
 /// scenario (or, with `--print SEED`, just that seed's scenario).
 fn cmd_swarm(args: &[String]) -> ExitCode {
@@ -241,14 +251,8 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
                 i += 1;
                 continue;
             }
-            "--seeds" => match whole("--seeds", &v) {
-                Ok(n) => seeds = n,
-                Err(c) => return c,
-            },
-            "--start" => match whole("--start", &v) {
-                Ok(n) => start = n,
-                Err(c) => return c,
-            },
+            "--seeds" => seeds = whole_or_exit!("--seeds", v),
+            "--start" => start = whole_or_exit!("--start", v),
             "--guarantee" => {
                 g = match v.as_str() {
                     "durability" => Guarantee::Durability,
@@ -259,10 +263,7 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
                     }
                 }
             }
-            "--print" => match whole("--print", &v) {
-                Ok(n) => print = Some(n),
-                Err(c) => return c,
-            },
+            "--print" => print = Some(whole_or_exit!("--print", v)),
             _ => {
                 eprintln!("{USAGE}");
                 return ExitCode::from(2);
@@ -332,18 +333,9 @@ fn cmd_fuzz(args: &[String]) -> ExitCode {
     while i < args.len() {
         let v = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
-            "--scenarios" => match whole("--scenarios", &v) {
-                Ok(k) => n = k,
-                Err(c) => return c,
-            },
-            "--start" => match whole("--start", &v) {
-                Ok(k) => start = k,
-                Err(c) => return c,
-            },
-            "--print" => match whole("--print", &v) {
-                Ok(k) => print = Some(k),
-                Err(c) => return c,
-            },
+            "--scenarios" => n = whole_or_exit!("--scenarios", v),
+            "--start" => start = whole_or_exit!("--start", v),
+            "--print" => print = Some(whole_or_exit!("--print", v)),
             _ => {
                 eprintln!("{USAGE}");
                 return ExitCode::from(2);
@@ -411,10 +403,7 @@ fn cmd_bench(args: &[String]) -> ExitCode {
     while i < args.len() {
         let v = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
-            "--records" => match whole("--records", &v) {
-                Ok(n) => records = n,
-                Err(c) => return c,
-            },
+            "--records" => records = whole_or_exit!("--records", v),
             "--acks" => acks = v,
             "--rf" => match whole("--rf", &v).map(u32::try_from) {
                 Ok(Ok(n)) => rf = n,

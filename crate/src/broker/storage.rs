@@ -48,23 +48,27 @@ impl Broker {
             return;
         }
         let rate = self.spec.hardware.disks_bytes_per_sec();
-        let mut budget = u64::try_from(u128::from(now - since) * u128::from(rate) / 1_000_000).unwrap_or(u64::MAX);
+        let budget = u64::try_from(u128::from(now - since) * u128::from(rate) / 1_000_000).unwrap_or(u64::MAX);
+        let over = self.dirty_bytes().saturating_sub(bg);
+        self.write_oldest_dirty(ctx, budget.min(over));
+    }
+
+    /// The disks write `bytes` of the host's oldest dirty data, across its logs (a
+    /// `writeback` event where a log's durable offset moves).
+    fn write_oldest_dirty(&mut self, ctx: &mut BCtx, bytes: u64) {
         let node = self.node;
-        while budget > 0 {
-            let dirty = self.dirty_bytes();
-            if dirty <= bg {
-                break;
-            }
+        let mut left = bytes;
+        while left > 0 {
             let oldest = self
                 .replicas
                 .iter_mut()
                 .filter(|(_, r)| r.log.durable_pos < r.log.end_pos)
                 .min_by_key(|(_, r)| r.log.append_us_at(r.log.durable_pos));
             let Some((tp, r)) = oldest else { break };
-            let n = budget.min(dirty - bg).min(r.log.end_pos - r.log.durable_pos);
+            let n = left.min(r.log.end_pos - r.log.durable_pos);
             let before = r.log.durable_offset();
             r.log.durable_pos += n;
-            budget -= n;
+            left -= n;
             let after = r.log.durable_offset();
             if after > before {
                 ctx.trace(Event::Writeback { broker: node, tp: *tp, durable_offset: after });
@@ -87,24 +91,7 @@ impl Broker {
             let wait = self.spec.hardware.disks_ns(excess);
             self.disk_wait_ns = self.disk_wait_ns.saturating_add(wait);
             self.disk_at_us = self.disk_at_us.max(ctx.now).saturating_add(crate::sim::cost::ns_to_us(wait));
-            let mut left = excess;
-            let node = self.node;
-            while left > 0 {
-                let oldest = self
-                    .replicas
-                    .iter_mut()
-                    .filter(|(_, r)| r.log.durable_pos < r.log.end_pos)
-                    .min_by_key(|(_, r)| r.log.append_us_at(r.log.durable_pos));
-                let Some((tp, r)) = oldest else { break };
-                let n = left.min(r.log.end_pos - r.log.durable_pos);
-                let before = r.log.durable_offset();
-                r.log.durable_pos += n;
-                left -= n;
-                let after = r.log.durable_offset();
-                if after > before {
-                    ctx.trace(Event::Writeback { broker: node, tp: *tp, durable_offset: after });
-                }
-            }
+            self.write_oldest_dirty(ctx, excess);
         }
         let mut cached: u64 = self.replicas.values().map(|r| r.log.end_pos - r.log.cache_pos).sum();
         while cached > cache {
