@@ -264,6 +264,12 @@ pub struct BrokerConfig {
     pub log_initial_task_delay_us: Micros,
     /// `log.segment.bytes`, default 1073741824.
     pub log_segment_bytes: u64,
+    /// `log.retention.check.interval.ms`, default 300000: the retention task's period.
+    pub log_retention_check_interval_us: Micros,
+    /// `log.cleaner.enable`, default true.
+    pub log_cleaner_enable: bool,
+    /// `log.cleaner.backoff.ms`, default 15000: the cleaner's sleep when nothing is cleanable.
+    pub log_cleaner_backoff_us: Micros,
     /// `message.max.bytes`, default 1048588.
     pub message_max_bytes: u32,
     /// `broker.session.timeout.ms` (controller), default 9000.
@@ -311,6 +317,9 @@ impl Default for BrokerConfig {
             log_flush_scheduler_interval_us: None,
             log_initial_task_delay_us: 30_000_000,
             log_segment_bytes: 1_073_741_824,
+            log_retention_check_interval_us: 300_000_000,
+            log_cleaner_enable: true,
+            log_cleaner_backoff_us: 15_000_000,
             message_max_bytes: 1_048_588,
             broker_session_timeout_us: 9_000_000,
             broker_heartbeat_interval_us: 2_000_000,
@@ -330,7 +339,7 @@ impl Default for BrokerConfig {
 }
 
 /// Topic configuration with broker-level fallbacks already applied (effective values).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TopicConfig {
     /// `min.insync.replicas` (topic, else broker), default 1.
     pub min_insync_replicas: u16,
@@ -342,6 +351,30 @@ pub struct TopicConfig {
     pub flush_us: Option<Micros>,
     /// `segment.bytes` (topic, else `log.segment.bytes`), default 1073741824.
     pub segment_bytes: u64,
+    /// `segment.ms` (else `log.roll.ms` / `log.roll.hours`), default 604800000.
+    pub segment_ms: i64,
+    /// `segment.jitter.ms` (else `log.roll.jitter.ms` / `log.roll.jitter.hours`), default 0.
+    pub segment_jitter_ms: i64,
+    /// `segment.index.bytes` (else `log.index.size.max.bytes`), default 10485760.
+    pub segment_index_bytes: u64,
+    /// `index.interval.bytes` (else `log.index.interval.bytes`), default 4096.
+    pub index_interval_bytes: u64,
+    /// `retention.ms` (else `log.retention.ms` / `.minutes` / `.hours`), default
+    /// 604800000; negative: no time limit.
+    pub retention_ms: i64,
+    /// `retention.bytes` (else `log.retention.bytes`), default -1 (no size limit).
+    pub retention_bytes: i64,
+    /// `cleanup.policy` contains `delete` (default) / `compact`.
+    pub cleanup_delete: bool,
+    pub cleanup_compact: bool,
+    /// `min.cleanable.dirty.ratio` (else `log.cleaner.min.cleanable.ratio`), default 0.5.
+    pub min_cleanable_dirty_ratio: f64,
+    /// `delete.retention.ms` (else `log.cleaner.delete.retention.ms`), default 86400000.
+    pub delete_retention_ms: i64,
+    /// `min.compaction.lag.ms` (else `log.cleaner.min.compaction.lag.ms`), default 0.
+    pub min_compaction_lag_ms: i64,
+    /// `max.compaction.lag.ms` (else `log.cleaner.max.compaction.lag.ms`), default Long.MAX_VALUE.
+    pub max_compaction_lag_ms: i64,
     /// `max.message.bytes` (topic, else `message.max.bytes`), default 1048588.
     pub max_message_bytes: u32,
     /// `compression.type` (topic, else broker): None for `producer` (the default), else
@@ -362,6 +395,17 @@ impl Default for TopicConfig {
 }
 
 impl TopicConfig {
+    /// What decides this topic's segment rolls.
+    pub fn roll(&self) -> crate::broker::log::RollConfig {
+        crate::broker::log::RollConfig {
+            segment_bytes: self.segment_bytes,
+            segment_ms: self.segment_ms,
+            segment_jitter_ms: self.segment_jitter_ms,
+            segment_index_bytes: self.segment_index_bytes,
+            index_interval_bytes: self.index_interval_bytes,
+        }
+    }
+
     /// A topic with no overrides: every value from the broker's config.
     pub fn from_broker(b: &BrokerConfig) -> Self {
         TopicConfig {
@@ -370,6 +414,18 @@ impl TopicConfig {
             flush_messages: b.log_flush_interval_messages,
             flush_us: b.log_flush_interval_us.or(b.log_flush_scheduler_interval_us),
             segment_bytes: b.log_segment_bytes,
+            segment_ms: 604_800_000,
+            segment_jitter_ms: 0,
+            segment_index_bytes: 10_485_760,
+            index_interval_bytes: 4096,
+            retention_ms: 604_800_000,
+            retention_bytes: -1,
+            cleanup_delete: true,
+            cleanup_compact: false,
+            min_cleanable_dirty_ratio: 0.5,
+            delete_retention_ms: 86_400_000,
+            min_compaction_lag_ms: 0,
+            max_compaction_lag_ms: i64::MAX,
             max_message_bytes: b.message_max_bytes,
             compression: None,
             log_append_time: false,
@@ -379,9 +435,20 @@ impl TopicConfig {
     }
 }
 
+/// `auto.offset.reset`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum AutoOffsetReset {
+    #[default]
+    Latest,
+    Earliest,
+    None,
+}
+
 /// Consumer configuration, effective values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsumerConfig {
+    /// `auto.offset.reset`, default latest.
+    pub auto_offset_reset: AutoOffsetReset,
     /// `isolation.level`, default read_uncommitted.
     pub isolation_level: IsolationLevel,
     /// Whether the scenario set `isolation.level` itself.
@@ -390,7 +457,11 @@ pub struct ConsumerConfig {
 
 impl Default for ConsumerConfig {
     fn default() -> Self {
-        ConsumerConfig { isolation_level: IsolationLevel::ReadUncommitted, isolation_level_explicit: false }
+        ConsumerConfig {
+            auto_offset_reset: AutoOffsetReset::Latest,
+            isolation_level: IsolationLevel::ReadUncommitted,
+            isolation_level_explicit: false,
+        }
     }
 }
 

@@ -327,6 +327,7 @@ fn partition_reports(world: &World) -> Vec<PartitionReport> {
                     let r = broker.replicas.get(&tp)?;
                     Some(ReplicaReport {
                         broker: b,
+                        log_start_offset: r.log.log_start_offset,
                         log_end_offset: r.log.leo,
                         flushed_offset: r.log.durable_offset(),
                         recovery_point: r.log.recovery_point,
@@ -337,6 +338,7 @@ fn partition_reports(world: &World) -> Vec<PartitionReport> {
                             crate::broker::replica::Role::None => "none".into(),
                         },
                         down: !broker.up,
+                        segments: crate::report::segments(&r.log),
                     })
                 })
                 .collect();

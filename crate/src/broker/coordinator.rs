@@ -414,7 +414,17 @@ impl Broker {
                             // 61-byte header + one control record (4-byte key, 6-byte value).
                             size_bytes: 61 + 18,
                             uncompressed_bytes: 61 + 18,
-                            meta: Default::default(),
+                            // The leader stamps the marker with its clock.
+                            meta: {
+                                let now_ms = super::validate::now_ms(&self.spec, ctx.now);
+                                crate::protocol::BatchMeta {
+                                    base_timestamp_ms: now_ms,
+                                    min_timestamp_ms: now_ms,
+                                    max_timestamp_ms: now_ms,
+                                    ..Default::default()
+                                }
+                            },
+                            cleaned: None,
                         });
                         let batch = LogBatch { base_offset: r.log.leo, leader_epoch: r.leader_epoch, data };
                         ctx.trace(Event::MarkerWritten {

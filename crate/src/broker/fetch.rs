@@ -69,23 +69,25 @@ impl Broker {
         budget: &mut u64,
     ) -> FetchPartitionResponse {
         let tp = fp.tp;
-        let empty = |error: Error, hw: u64| FetchPartitionResponse {
+        let empty = |error: Error, hw: u64, log_start_offset: u64| FetchPartitionResponse {
             tp,
             error,
             high_watermark: hw,
             diverging_epoch: None,
+            log_start_offset,
             batches: Vec::new(),
         };
         let max_bytes = self.cfg().replica_fetch_max_bytes as u64;
-        let Some(r) = self.replicas.get_mut(&tp) else { return empty(Error::NotLeaderOrFollower, 0) };
+        let Some(r) = self.replicas.get_mut(&tp) else { return empty(Error::NotLeaderOrFollower, 0, 0) };
+        let start = r.log.log_start_offset;
         if !r.is_leader() {
-            return empty(Error::NotLeaderOrFollower, r.hw);
+            return empty(Error::NotLeaderOrFollower, r.hw, start);
         }
         if fp.current_leader_epoch < r.leader_epoch {
-            return empty(Error::FencedLeaderEpoch, r.hw);
+            return empty(Error::FencedLeaderEpoch, r.hw, start);
         }
         if fp.current_leader_epoch > r.leader_epoch {
-            return empty(Error::UnknownLeaderEpoch, r.hw);
+            return empty(Error::UnknownLeaderEpoch, r.hw, start);
         }
         if let Some(last_epoch) = fp.last_fetched_epoch {
             let diverging = match r.log.end_offset_for_epoch(last_epoch) {
@@ -99,12 +101,13 @@ impl Broker {
                     error: Error::None,
                     high_watermark: r.hw,
                     diverging_epoch: diverging,
+                    log_start_offset: start,
                     batches: Vec::new(),
                 };
             }
         }
-        if fp.fetch_offset > r.log.leo {
-            return empty(Error::OffsetOutOfRange, r.hw);
+        if fp.fetch_offset > r.log.leo || fp.fetch_offset < start {
+            return empty(Error::OffsetOutOfRange, r.hw, start);
         }
         let _ = (follower, &ctx);
         let batches = if *budget > 0 { r.log.read(fp.fetch_offset, max_bytes.min(*budget)) } else { Vec::new() };
@@ -114,8 +117,15 @@ impl Broker {
         if let Some(from) = from {
             self.read_cost(tp, from, bytes);
         }
-        let Some(r) = self.replicas.get(&tp) else { return empty(Error::NotLeaderOrFollower, hw) };
-        FetchPartitionResponse { tp, error: Error::None, high_watermark: r.hw, diverging_epoch: None, batches }
+        let Some(r) = self.replicas.get(&tp) else { return empty(Error::NotLeaderOrFollower, hw, start) };
+        FetchPartitionResponse {
+            tp,
+            error: Error::None,
+            high_watermark: r.hw,
+            diverging_epoch: None,
+            log_start_offset: r.log.log_start_offset,
+            batches,
+        }
     }
 
     /// `updateFollowerFetchState`: a valid fetch tells the leader the follower's LEO.
@@ -262,7 +272,13 @@ impl Broker {
             }
             if part.error != Error::None {
                 if part.error == Error::OffsetOutOfRange {
-                    self.truncate_follower(ctx, tp, part.high_watermark);
+                    let leo = self.replicas.get(&tp).map_or(0, |r| r.log.leo);
+                    if leo < part.log_start_offset {
+                        // `fetchOffsetAndTruncate`: the leader's log starts past ours.
+                        self.truncate_fully_and_start_at(ctx, tp, part.log_start_offset);
+                    } else {
+                        self.truncate_follower(ctx, tp, part.high_watermark);
+                    }
                 }
                 failed = true;
                 continue;
@@ -276,7 +292,8 @@ impl Broker {
             let mut appended = false;
             for b in part.batches {
                 let r = self.replicas.get(&tp).expect("follows");
-                if b.base_offset != r.log.leo {
+                // A compacted leader log may skip offsets between batches.
+                if b.base_offset < r.log.leo {
                     continue;
                 }
                 self.append_local(ctx, tp, b);
@@ -290,6 +307,13 @@ impl Broker {
             if hw > r.hw {
                 r.hw = hw;
                 ctx.trace(Event::HighWatermark { broker: self.node, tp, high_watermark: hw });
+            }
+            // `maybeIncrementLogStartOffset(leaderLogStartOffset, LeaderOffsetIncremented)`;
+            // the segments below it go at the next retention check.
+            let start = part.log_start_offset.min(r.hw);
+            if start > r.log.log_start_offset {
+                r.log.log_start_offset = start;
+                ctx.trace(Event::LogStartOffsetIncremented { broker: self.node, tp, log_start_offset: start });
             }
         }
         if failed {
@@ -318,6 +342,28 @@ impl Broker {
             _ => return,
         };
         self.maybe_fetch(ctx, leader);
+    }
+
+    /// `truncateFullyAndStartAt`: every segment goes, the log restarts empty at `offset`.
+    pub fn truncate_fully_and_start_at(&mut self, ctx: &mut BCtx, tp: Tp, offset: u64) {
+        let node = self.node;
+        let now = ctx.now;
+        let Some(r) = self.replicas.get_mut(&tp) else { return };
+        let (old_start, old_leo) = (r.log.log_start_offset, r.log.leo);
+        let removed = std::mem::take(&mut r.log.entries);
+        let pos = r.log.end_pos;
+        r.log.segments = vec![super::log::Segment::new(offset, pos, now, 0)];
+        r.log.leo = offset;
+        r.log.log_start_offset = offset;
+        r.log.recovery_point = offset;
+        r.log.cleaner_checkpoint = offset;
+        r.log.epochs.clear();
+        r.producers = super::producer_state::ProducerState::default();
+        r.hw = offset;
+        r.hw_checkpoint = offset;
+        let records: Vec<u32> = removed.iter().flat_map(|e| e.batch.data.records.iter().copied()).collect();
+        ctx.trace(Event::Truncated { broker: node, tp, from_offset: old_start, to_offset: old_leo, records });
+        ctx.trace(Event::LogStartOffsetIncremented { broker: node, tp, log_start_offset: offset });
     }
 
     /// Truncate a follower's log to `offset`, naming what was removed.

@@ -14,6 +14,7 @@
 //! bytes below `durable_pos` only, and recovery truncates at the first incomplete batch.
 
 use crate::protocol::LogBatch;
+
 use crate::sim::Micros;
 
 /// The OS page size.
@@ -33,16 +34,143 @@ impl Entry {
     }
 }
 
+/// One segment: a `.log` file with its offset and time indexes (`LogSegment`).
+#[derive(Clone, Debug)]
+pub struct Segment {
+    pub base_offset: u64,
+    /// Byte position of its first batch in the partition's log (across segments).
+    pub start_pos: u64,
+    /// When the file was created (`created`, for `segment.ms` without timestamps).
+    pub created_us: Micros,
+    /// `rollingBasedTimestamp`: the first batch's max timestamp.
+    pub first_batch_ts_ms: Option<i64>,
+    /// `maxTimestampSoFar`: -1 while the segment holds no batch.
+    pub max_timestamp_ms: i64,
+    /// `shallowOffsetOfMaxTimestampSoFar`: the last offset of the batch holding it.
+    pub max_timestamp_offset: u64,
+    /// Offset index entries: (offset, position in the segment), one per
+    /// `index.interval.bytes` appended.
+    pub offset_index: Vec<(u64, u32)>,
+    /// Time index entries: (max timestamp so far, its batch's offset), appended with the
+    /// offset index when the timestamp grew.
+    pub time_index: Vec<(i64, u64)>,
+    pub bytes_since_last_index_entry: u64,
+    /// The file's last modification (µs): the cleaner's horizons read it.
+    pub last_modified_us: Micros,
+    /// `rollJitterMs`, drawn when the segment is created.
+    pub roll_jitter_ms: i64,
+}
+
+impl Segment {
+    pub fn new(base_offset: u64, start_pos: u64, now: Micros, roll_jitter_ms: i64) -> Segment {
+        Segment {
+            base_offset,
+            start_pos,
+            created_us: now,
+            first_batch_ts_ms: None,
+            max_timestamp_ms: -1,
+            max_timestamp_offset: base_offset,
+            offset_index: Vec::new(),
+            time_index: Vec::new(),
+            bytes_since_last_index_entry: 0,
+            last_modified_us: now,
+            roll_jitter_ms,
+        }
+    }
+
+    /// `largestTimestamp`: the max timestamp, else the file's last modification (ms).
+    pub fn largest_timestamp_ms(&self, epoch_ms: i64) -> i64 {
+        if self.max_timestamp_ms >= 0 {
+            self.max_timestamp_ms
+        } else {
+            epoch_ms.saturating_add((self.last_modified_us / 1000) as i64)
+        }
+    }
+
+    /// `LogSegment.append`: index entries every `index.interval.bytes`.
+    pub fn on_append(&mut self, batch: &LogBatch, pos: u64, now: Micros, index_interval_bytes: u64) {
+        let size = u64::from(batch.data.size_bytes);
+        let ts = batch.data.meta.max_timestamp_ms;
+        let relative = (pos - self.start_pos) as u32;
+        if relative == 0 {
+            self.first_batch_ts_ms = Some(ts);
+        }
+        if ts > self.max_timestamp_ms {
+            self.max_timestamp_ms = ts;
+            self.max_timestamp_offset = batch.last_offset();
+        }
+        if self.bytes_since_last_index_entry > index_interval_bytes {
+            self.offset_index.push((batch.last_offset(), relative));
+            if self.time_index.last().is_none_or(|&(t, _)| self.max_timestamp_ms > t) {
+                self.time_index.push((self.max_timestamp_ms, self.max_timestamp_offset));
+            }
+            self.bytes_since_last_index_entry = 0;
+        }
+        self.bytes_since_last_index_entry += size;
+        self.last_modified_us = now;
+    }
+}
+
+/// What decides a roll (`RollParams` and the topic's index settings).
+#[derive(Clone, Copy, Debug)]
+pub struct RollConfig {
+    pub segment_bytes: u64,
+    /// `segment.ms`.
+    pub segment_ms: i64,
+    /// `segment.jitter.ms`.
+    pub segment_jitter_ms: i64,
+    /// `segment.index.bytes`: the index files' size, hence their capacity.
+    pub segment_index_bytes: u64,
+    pub index_interval_bytes: u64,
+}
+
+impl Default for RollConfig {
+    fn default() -> Self {
+        RollConfig {
+            segment_bytes: 1_073_741_824,
+            segment_ms: 604_800_000,
+            segment_jitter_ms: 0,
+            segment_index_bytes: 10_485_760,
+            index_interval_bytes: 4096,
+        }
+    }
+}
+
+/// Why a segment rolled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RollReason {
+    /// `segment.bytes` would be exceeded.
+    Size,
+    /// `segment.ms` (less the jitter) has passed since the segment's first timestamp.
+    Time,
+    /// The offset or time index is full (`segment.index.bytes`).
+    IndexFull,
+    /// The batch's offsets are too far from the base offset for a relative offset.
+    OffsetOverflow,
+    /// Retention deletes every segment: a new one first (`deleteSegments`).
+    Retention,
+}
+
+/// Why records left a log other than by truncation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GoneBy {
+    Retention,
+    Compaction,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Log {
     pub entries: Vec<Entry>,
     /// Log end offset.
     pub leo: u64,
     pub end_pos: u64,
+    /// `logStartOffset`: the first offset a reader may fetch.
+    pub log_start_offset: u64,
     /// Leader-epoch cache: (epoch, start offset), ascending.
     pub epochs: Vec<(u32, u64)>,
-    /// Segments: (base offset, start position); the last is the active segment.
-    pub segments: Vec<(u64, u64)>,
+    /// Segments, oldest first; the last is the active segment.
+    pub segments: Vec<Segment>,
     /// Offset below which Kafka has fsynced the log.
     pub recovery_point: u64,
     /// Byte position below which the data is on disk (fsync or OS writeback).
@@ -51,11 +179,15 @@ pub struct Log {
     /// durable bytes are evicted, so never above `durable_pos`).
     pub cache_pos: u64,
     pub last_flush_us: Micros,
+    /// The cleaner's checkpoint (`cleaner-offset-checkpoint`): the first dirty offset.
+    pub cleaner_checkpoint: u64,
+    /// Records retention or the cleaner removed from this log: (record, offset, why).
+    pub gone: Vec<(u32, u64, GoneBy)>,
 }
 
 impl Log {
     pub fn new() -> Log {
-        Log { segments: vec![(0, 0)], ..Log::default() }
+        Log { segments: vec![Segment::new(0, 0, 0, 0)], ..Log::default() }
     }
 
     /// Index of the first entry whose last offset is >= `offset`.
@@ -68,29 +200,87 @@ impl Log {
         self.entries.get(self.index_of(offset)).map_or(self.end_pos, |e| e.pos)
     }
 
+    pub fn active(&self) -> &Segment {
+        self.segments.last().expect("a log always has a segment")
+    }
+
     pub fn active_segment_bytes(&self) -> u64 {
-        self.end_pos - self.segments.last().map_or(0, |s| s.1)
+        self.end_pos - self.active().start_pos
     }
 
-    /// Whether appending `bytes` must roll the segment first (`LogSegment.shouldRoll`).
-    pub fn should_roll(&self, bytes: u64, segment_bytes: u64) -> bool {
-        let active = self.active_segment_bytes();
-        active > 0 && active > segment_bytes.saturating_sub(bytes)
+    /// Bytes of segment `i`.
+    pub fn segment_bytes(&self, i: usize) -> u64 {
+        let end = self.segments.get(i + 1).map_or(self.end_pos, |s| s.start_pos);
+        end - self.segments[i].start_pos
     }
 
-    /// Roll: a new active segment at the LEO. Kafka then fsyncs the old segment, so the
-    /// recovery point moves to the new base offset.
-    pub fn roll(&mut self, now: Micros) {
-        self.segments.push((self.leo, self.end_pos));
-        self.flush_to(self.leo, now);
+    /// Bytes of every segment (`UnifiedLog.size`).
+    pub fn size(&self) -> u64 {
+        self.end_pos - self.segments.first().map_or(self.end_pos, |s| s.start_pos)
+    }
+
+    /// The upper bound (exclusive) of segment `i`'s offsets: the next base offset or the LEO.
+    pub fn segment_end_offset(&self, i: usize) -> u64 {
+        self.segments.get(i + 1).map_or(self.leo, |s| s.base_offset)
+    }
+
+    /// Whether appending `batch` must roll the segment first (`LogSegment.shouldRoll`).
+    pub fn should_roll(&self, batch: &LogBatch, cfg: &RollConfig, now: Micros) -> Option<RollReason> {
+        let seg = self.active();
+        let size = self.active_segment_bytes();
+        let bytes = u64::from(batch.data.size_bytes);
+        if size > cfg.segment_bytes.saturating_sub(bytes) {
+            return Some(RollReason::Size);
+        }
+        let waited = match seg.first_batch_ts_ms {
+            Some(ts) if ts >= 0 => batch.data.meta.max_timestamp_ms.saturating_sub(ts),
+            _ => ((now / 1000) as i64).saturating_sub((seg.created_us / 1000) as i64),
+        };
+        if size > 0 && waited > cfg.segment_ms.saturating_sub(seg.roll_jitter_ms) {
+            return Some(RollReason::Time);
+        }
+        let offset_max = (cfg.segment_index_bytes / 8) as usize;
+        let time_max = (cfg.segment_index_bytes / 12) as usize;
+        if seg.offset_index.len() >= offset_max || seg.time_index.len() >= time_max.saturating_sub(1) {
+            return Some(RollReason::IndexFull);
+        }
+        if batch.last_offset().saturating_sub(seg.base_offset) > i32::MAX as u64 {
+            return Some(RollReason::OffsetOverflow);
+        }
+        None
+    }
+
+    /// Roll: a new active segment at `base` (the next batch's first offset). Kafka then
+    /// fsyncs the old segment, so the recovery point moves to the new base offset.
+    pub fn roll(&mut self, base: u64, now: Micros, cfg: &RollConfig) {
+        let jitter = if cfg.segment_jitter_ms > 0 {
+            // `LogConfig.randomSegmentJitter`, drawn deterministically per segment.
+            let h = crate::format::key_hash(&base.to_le_bytes()) ^ now;
+            (h % cfg.segment_jitter_ms.min(cfg.segment_ms).max(1) as u64) as i64
+        } else {
+            0
+        };
+        if self.active_segment_bytes() == 0 && self.segments.len() > 1 {
+            // An empty active segment is replaced, as `LocalLog.roll` deletes it.
+            self.segments.pop();
+        } else if self.active_segment_bytes() == 0 {
+            self.segments.clear();
+        }
+        self.segments.push(Segment::new(base, self.end_pos, now, jitter));
+        let leo = self.leo;
+        self.flush_to(leo, now);
     }
 
     /// Append a batch whose offsets and epoch are already set.
-    pub fn append(&mut self, batch: LogBatch, now: Micros) {
+    pub fn append(&mut self, batch: LogBatch, now: Micros, index_interval_bytes: u64) {
         self.assign(batch.leader_epoch, batch.base_offset);
         let size = batch.data.size_bytes as u64;
+        let pos = self.end_pos;
+        if let Some(seg) = self.segments.last_mut() {
+            seg.on_append(&batch, pos, now, index_interval_bytes);
+        }
         self.leo = batch.next_offset();
-        self.entries.push(Entry { batch, pos: self.end_pos, append_us: now });
+        self.entries.push(Entry { batch, pos, append_us: now });
         self.end_pos += size;
     }
 
@@ -154,16 +344,49 @@ impl Log {
     pub fn truncate_to(&mut self, offset: u64) -> Vec<Entry> {
         let idx = self.index_of(offset);
         let removed: Vec<Entry> = self.entries.drain(idx..).collect();
-        self.leo = self.entries.last().map_or(self.segments.first().map_or(0, |s| s.0), |e| e.batch.next_offset());
-        self.end_pos = self.entries.last().map_or(0, |e| e.end_pos());
+        match self.entries.last() {
+            Some(e) => {
+                self.leo = e.batch.next_offset();
+                self.end_pos = e.end_pos();
+            }
+            None => {
+                // Nothing left: below the log start offset this is
+                // `truncateFullyAndStartAt(offset)`.
+                self.leo = offset.min(self.log_start_offset).min(self.leo);
+                self.log_start_offset = self.leo;
+                self.end_pos = self.segments.first().map_or(0, |s| s.start_pos);
+            }
+        }
         self.truncate_epochs_from_end();
-        self.segments.retain(|s| s.1 < self.end_pos || s.1 == 0);
+        // `LocalLog.truncateTo`: segments wholly above the new end go; the one holding it
+        // is cut, with its indexes.
+        let (end_pos, leo) = (self.end_pos, self.leo);
+        let first_created = self.segments.first().map_or(0, |s| s.created_us);
+        self.segments.retain(|s| s.start_pos < end_pos || (s.start_pos == end_pos && s.base_offset <= leo));
+        while self.segments.len() > 1
+            && self.segments.last().is_some_and(|s| s.start_pos == end_pos)
+            && self.segments[self.segments.len() - 2].start_pos == end_pos
+        {
+            self.segments.remove(self.segments.len() - 2);
+        }
         if self.segments.is_empty() {
-            self.segments.push((0, 0));
+            self.segments.push(Segment::new(leo, end_pos, first_created, 0));
+        }
+        let start = self.active().start_pos;
+        let max_ts =
+            self.entries.iter().rev().take_while(|e| e.pos >= start).map(|e| e.batch.data.meta.max_timestamp_ms).max();
+        if let Some(seg) = self.segments.last_mut() {
+            seg.offset_index.retain(|&(o, _)| o < leo);
+            seg.time_index.retain(|&(_, o)| o < leo);
+            seg.max_timestamp_ms = max_ts.unwrap_or(-1);
+            if max_ts.is_none() {
+                seg.first_batch_ts_ms = None;
+            }
         }
         self.recovery_point = self.recovery_point.min(self.leo);
         self.durable_pos = self.durable_pos.min(self.end_pos);
         self.cache_pos = self.cache_pos.min(self.durable_pos);
+        self.cleaner_checkpoint = self.cleaner_checkpoint.min(self.leo);
         removed
     }
 
@@ -260,6 +483,7 @@ mod tests {
                 size_bytes: size,
                 uncompressed_bytes: size,
                 meta: Default::default(),
+                cleaned: None,
             }),
         }
     }
@@ -268,7 +492,7 @@ mod tests {
     fn leader_epoch_cache_follows_kafka_assign_and_truncate_from_end() {
         let mut log = Log::new();
         log.assign_epoch(0);
-        log.append(batch(0, 7, 700, 0), 0);
+        log.append(batch(0, 7, 700, 0), 0, 4096);
         // Elected in epoch 1 at LEO 7, then nothing appended.
         log.assign_epoch(1);
         assert_eq!(log.epochs, vec![(0, 0), (1, 7)]);
@@ -279,20 +503,20 @@ mod tests {
         assert_eq!(log.latest_epoch(), Some(0));
         // Re-assigning the latest epoch later is a no-op; an older epoch after a newer one
         // removes the non-monotonic entries first.
-        log.append(batch(7, 3, 300, 0), 1);
+        log.append(batch(7, 3, 300, 0), 1, 4096);
         assert_eq!(log.epochs, vec![(0, 0)]);
         log.assign_epoch(2);
-        log.append(batch(10, 1, 100, 1), 2);
+        log.append(batch(10, 1, 100, 1), 2, 4096);
         assert_eq!(log.epochs, vec![(0, 0), (1, 10)]);
     }
 
     #[test]
     fn power_loss_keeps_flushed_prefix_and_cuts_torn_batch() {
         let mut log = Log::new();
-        log.append(batch(0, 10, 1000, 0), 0);
-        log.append(batch(10, 10, 1000, 0), 1);
+        log.append(batch(0, 10, 1000, 0), 0, 4096);
+        log.append(batch(10, 10, 1000, 0), 1, 4096);
         log.flush_to(10, 2);
-        log.append(batch(20, 10, 1000, 0), 3);
+        log.append(batch(20, 10, 1000, 0), 3, 4096);
         assert_eq!(log.durable_offset(), 10);
         let lost = log.lose_unflushed();
         assert_eq!(lost, Some((10, 30, 0)));
@@ -302,8 +526,8 @@ mod tests {
     #[test]
     fn writeback_writes_whole_pages_and_tears_the_next_batch() {
         let mut log = Log::new();
-        log.append(batch(0, 10, 3000, 0), 0);
-        log.append(batch(10, 10, 3000, 0), 40_000_000);
+        log.append(batch(0, 10, 3000, 0), 0, 4096);
+        log.append(batch(10, 10, 3000, 0), 40_000_000, 4096);
         // At 35 s only the first batch has been dirty for 30 s; its page run ends at 4096,
         // which carries 1096 bytes of the second batch.
         assert_eq!(log.writeback(35_000_000, 30_000_000), Some(10));
@@ -314,8 +538,8 @@ mod tests {
     #[test]
     fn epoch_end_offsets_follow_kafka() {
         let mut log = Log::new();
-        log.append(batch(0, 5, 100, 1), 0);
-        log.append(batch(5, 5, 100, 3), 0);
+        log.append(batch(0, 5, 100, 1), 0, 4096);
+        log.append(batch(5, 5, 100, 3), 0, 4096);
         assert_eq!(log.end_offset_for_epoch(3), Some((3, 10)));
         assert_eq!(log.end_offset_for_epoch(2), Some((1, 5)));
         assert_eq!(log.end_offset_for_epoch(0), Some((0, 0)));
@@ -328,9 +552,10 @@ mod tests {
     #[test]
     fn roll_fsyncs_the_old_segment() {
         let mut log = Log::new();
-        log.append(batch(0, 10, 600, 0), 0);
-        assert!(log.should_roll(600, 1000));
-        log.roll(1);
+        log.append(batch(0, 10, 600, 0), 0, 4096);
+        let cfg = RollConfig { segment_bytes: 1000, ..RollConfig::default() };
+        assert_eq!(log.should_roll(&batch(10, 10, 600, 0), &cfg, 1), Some(RollReason::Size));
+        log.roll(10, 1, &cfg);
         assert_eq!(log.recovery_point, 10);
         assert_eq!(log.segments.len(), 2);
     }

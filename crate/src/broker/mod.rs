@@ -13,6 +13,7 @@
 //! cache and the HW checkpoint. Everything else (roles, ISR views, parked requests,
 //! fetch sessions) starts afresh with a new incarnation.
 
+pub mod cleaner;
 pub mod control;
 pub mod coordinator;
 pub mod fetch;
@@ -20,6 +21,7 @@ pub mod log;
 pub mod produce;
 pub mod producer_state;
 pub mod replica;
+pub mod retention;
 pub mod shutdown;
 pub mod storage;
 pub mod txn_add;
@@ -75,6 +77,11 @@ pub enum BrokerTimer {
     /// `kafka-log-flusher`: first at `log.initial.task.delay.ms`, then every
     /// `log.flush.scheduler.interval.ms`.
     LogFlusher,
+    /// `kafka-log-retention`: first at `log.initial.task.delay.ms`, then every
+    /// `log.retention.check.interval.ms`.
+    LogRetention,
+    /// The log cleaner thread wakes.
+    LogCleaner,
     /// A parked acks=all produce reached its timeout.
     ProduceTimeout(u64),
     /// A parked fetch reached `replica.fetch.wait.max.ms`.
@@ -241,6 +248,10 @@ impl Broker {
         ctx.timer(later(ctx.now, cfg.replica_lag_time_max_us / 2), BrokerTimer::IsrExpiration);
         ctx.timer(later(ctx.now, cfg.hw_checkpoint_interval_us), BrokerTimer::HwCheckpoint);
         ctx.timer(later(ctx.now, cfg.log_initial_task_delay_us), BrokerTimer::LogFlusher);
+        ctx.timer(later(ctx.now, cfg.log_initial_task_delay_us), BrokerTimer::LogRetention);
+        if self.spec.topic_cfgs.iter().any(|t| t.cleanup_compact) {
+            ctx.timer(ctx.now, BrokerTimer::LogCleaner);
+        }
         ctx.timer(later(ctx.now, cfg.transaction_abort_cleanup_interval_us), BrokerTimer::TxnAbortCheck);
         if !self.writeback_pending {
             self.schedule_writeback(ctx);
@@ -306,6 +317,8 @@ impl Broker {
             BrokerTimer::Writeback => self.writeback(ctx),
             BrokerTimer::HwCheckpoint => self.hw_checkpoint(ctx),
             BrokerTimer::LogFlusher => self.log_flusher(ctx),
+            BrokerTimer::LogRetention => self.retention_task(ctx),
+            BrokerTimer::LogCleaner => self.log_cleaner(ctx),
             BrokerTimer::ProduceTimeout(id) => self.produce_timeout(ctx, id),
             BrokerTimer::FetchWait(id) => self.fetch_wait_expired(ctx, id),
             BrokerTimer::Fetcher(leader) => self.maybe_fetch(ctx, leader),

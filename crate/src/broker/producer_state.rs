@@ -203,6 +203,7 @@ mod tests {
                 size_bytes: 100,
                 uncompressed_bytes: 100,
                 meta: Default::default(),
+                cleaned: None,
             }),
         }
     }

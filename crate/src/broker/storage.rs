@@ -132,16 +132,18 @@ impl Broker {
         let Some(r) = self.replicas.get_mut(&tp) else { return };
         let size = batch.data.size_bytes as u64;
         self.written_bytes = self.written_bytes.saturating_add(size);
-        if r.log.should_roll(size, r.cfg.segment_bytes) {
+        let roll = r.cfg.roll();
+        if let Some(reason) = r.log.should_roll(&batch, &roll, now) {
             // Kafka flushes the old segment on its scheduler thread (`UnifiedLog.roll`
             // schedules `flushUptoOffsetExclusive`): the appending thread does not wait.
-            r.log.roll(now);
-            let base = r.log.leo;
-            ctx.trace(Event::SegmentRolled { broker: node, tp, base_offset: base });
-            ctx.trace(Event::Flushed { broker: node, tp, to_offset: base, reason: FlushReason::SegmentRoll });
+            let base = batch.base_offset;
+            r.log.roll(base, now, &roll);
+            ctx.trace(Event::SegmentRolled { broker: node, tp, base_offset: base, reason });
+            let leo = r.log.leo;
+            ctx.trace(Event::Flushed { broker: node, tp, to_offset: leo, reason: FlushReason::SegmentRoll });
         }
         r.producers.apply(&batch);
-        r.log.append(batch, now);
+        r.log.append(batch, now, roll.index_interval_bytes);
         if r.log.unflushed_messages() >= r.cfg.flush_messages {
             // The appending thread fsyncs: it waits for the dirty bytes to reach the disk.
             self.fsync_work.0 += 1;

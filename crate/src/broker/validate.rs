@@ -1,6 +1,8 @@
-//! The leader's `LogValidator` on a client batch, after the size checks: timestamps and
-//! the topic's `compression.type`.
+//! The leader's `LogValidator` on a client batch, after the size checks: keys,
+//! timestamps and the topic's `compression.type`.
 //!
+//! - A compacted topic (`cleanup.policy` with `compact`) refuses a record without a key:
+//!   INVALID_RECORD ("Compacted topic cannot accept message without key") for the batch.
 //! - CreateTime topics refuse a batch with a record whose timestamp is more than
 //!   `message.timestamp.before.max.ms` in the past or `message.timestamp.after.max.ms`
 //!   in the future of the broker's clock: INVALID_TIMESTAMP for the whole batch.
@@ -37,6 +39,9 @@ pub fn validate_batch(
 ) -> Result<Rc<BatchData>, Error> {
     if data.control.is_some() || data.records.is_empty() {
         return Ok(data);
+    }
+    if cfg.cleanup_compact && data.records.iter().any(|&r| history.record(r).key.is_none()) {
+        return Err(Error::InvalidRecord);
     }
     let clock = now_ms(spec, now);
     if !cfg.log_append_time {

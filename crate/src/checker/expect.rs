@@ -53,6 +53,8 @@ pub fn lookup(report: &Report, name: &str) -> i64 {
         "reordered" => s.reordered,
         "phantom" => s.phantom,
         "aborted" => s.aborted,
+        "deleted" => s.deleted,
+        "compacted" => s.compacted,
         "produce_requests" => s.produce_requests,
         "batches" => s.batches,
         "undecided" => report.records_undecided,

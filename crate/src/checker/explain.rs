@@ -216,6 +216,10 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
             Some("reordered")
         } else if j.aborted[id] && j.copies[id] == 0 {
             Some("aborted")
+        } else if j.deleted[id] && j.copies[id] == 0 {
+            Some("deleted")
+        } else if j.compacted[id] && j.copies[id] == 0 {
+            Some("compacted")
         } else if matches!(rec.outcome, Outcome::Failed(_)) {
             Some("failed")
         } else if rec.outcome == Outcome::Pending && j.copies[id] == 0 {
@@ -245,6 +249,8 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
             "reordered" => explain_reordered(batch, story),
             "phantom" => explain_phantom(batch, story),
             "aborted" => explain_aborted(world, &ids),
+            "deleted" => explain_deleted(world, &ids),
+            "compacted" => explain_compacted(world, &ids),
             "failed" => explain_failed(world, &ids, batch, story),
             _ => format!("§R had no result when the run ended at {}.", fmt_us(world.now)),
         };
@@ -435,6 +441,89 @@ fn explain_aborted(world: &World, ids: &[u32]) -> String {
         }
     }
     format!("§R §was written inside a transaction that was aborted ({cause}); read_committed consumers skip §them.")
+}
+
+/// Where a removed record sat: (topic-partition, offset), from a replica's log.
+fn gone_at(world: &World, id: u32) -> Option<(Tp, u64)> {
+    world
+        .brokers
+        .iter()
+        .find_map(|b| b.replicas.iter().find_map(|(tp, r)| r.log.gone.iter().find(|g| g.0 == id).map(|g| (*tp, g.1))))
+}
+
+fn explain_deleted(world: &World, ids: &[u32]) -> String {
+    let Some((tp, offset)) = gone_at(world, ids[0]) else {
+        return "§R §was deleted by retention (below the log start offset).".to_string();
+    };
+    let cfg = &world.spec.topic_cfgs[tp.topic as usize];
+    let first = world.trace.entries().iter().find_map(|e| match &e.event {
+        Event::SegmentsDeleted { broker, tp: t, reason, from_offset, log_start_offset, .. }
+            if *t == tp && *from_offset <= offset && offset < *log_start_offset =>
+        {
+            Some((e.at_us, *broker, *reason, *log_start_offset))
+        }
+        _ => None,
+    });
+    let Some((at, broker, reason, start)) = first else {
+        return format!("§R §was below the log start offset of {tp} (retention deleted {}); not lost.", "its segment");
+    };
+    let why = match reason {
+        crate::sim::trace::DeletionReason::RetentionMs => {
+            format!("its newest record was older than retention.ms={}", cfg.retention_ms)
+        }
+        crate::sim::trace::DeletionReason::RetentionBytes => {
+            format!("the log was larger than retention.bytes={}", cfg.retention_bytes)
+        }
+        crate::sim::trace::DeletionReason::LogStartOffset => "it lay below the leader's log start offset".to_string(),
+    };
+    format!(
+        "§R: the retention task on {} deleted {tp}'s oldest segments at {} ({why}); the log start offset moved to {start}. Deleted by design, not lost: a consumer that had not read §them by then never will.",
+        crate::sim::name_of(broker),
+        fmt_us(at)
+    )
+}
+
+fn explain_compacted(world: &World, ids: &[u32]) -> String {
+    let Some((tp, offset)) = gone_at(world, ids[0]) else {
+        return "§R §was removed by the log cleaner.".to_string();
+    };
+    let rec = &world.history.records[ids[0] as usize];
+    let tombstone = rec.shape.value.is_none();
+    let mut covering = world.trace.entries().iter().filter_map(|e| match &e.event {
+        Event::LogCleaned { broker, tp: t, end_offset, tombstones_removed, .. }
+            if *t == tp && offset < *end_offset && (!tombstone || *tombstones_removed > 0) =>
+        {
+            Some((e.at_us, *broker))
+        }
+        _ => None,
+    });
+    // A superseded value went at the first cleaning past it; a tombstone at the last.
+    let cleaned = if tombstone { covering.next_back() } else { covering.next() };
+    let when = cleaned.map_or(String::new(), |(at, b)| format!(" on {} at {}", crate::sim::name_of(b), fmt_us(at)));
+    let later = world
+        .history
+        .records
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| *i as u32 != ids[0] && r.key.is_some() && r.key == rec.key && r.topic == rec.topic)
+        .filter_map(|(_, r)| match r.outcome {
+            Outcome::Acked { offset: o } if o > offset as i64 && r.partition == tp.partition => Some(o),
+            _ => None,
+        })
+        .min();
+    let cfg = &world.spec.topic_cfgs[tp.topic as usize];
+    match (tombstone, later) {
+        (true, None) => format!(
+            "§R: a tombstone; the log cleaner kept it for delete.retention.ms={} after it first saw it, then removed it{when}. Removed by design, not lost.",
+            cfg.delete_retention_ms
+        ),
+        (_, Some(_)) => format!(
+            "§R: the log cleaner{when} compacted {tp}: later records with the same key supersede §them, and compaction keeps only the latest value per key. Removed by design, not lost."
+        ),
+        (false, None) => format!(
+            "§R: the log cleaner{when} compacted {tp} and removed §them (a later tombstone for the key deleted it). Removed by design, not lost."
+        ),
+    }
 }
 
 fn explain_reordered(batch: u32, story: Option<&BatchStory>) -> String {

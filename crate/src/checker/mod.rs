@@ -36,6 +36,11 @@ pub struct Judgement {
     /// In the leader's log but not (yet) readable: above the HW, or behind an open
     /// transaction (above the LSO).
     pub undecided: Vec<bool>,
+    /// Gone from the final log by retention: its offset is below the log start offset.
+    pub deleted: Vec<bool>,
+    /// Gone from the final log by compaction: the cleaner removed it (a later record has
+    /// its key, or it was a tombstone past `delete.retention.ms`).
+    pub compacted: Vec<bool>,
 }
 
 /// The replica the final view reads, and where reading stops.
@@ -69,6 +74,8 @@ pub fn judge(world: &World, isolation: IsolationLevel, with_offsets: bool) -> Ju
         reordered: vec![false; n],
         aborted: vec![false; n],
         undecided: vec![false; n],
+        deleted: vec![false; n],
+        compacted: vec![false; n],
     };
     let producers = world.scenario.producers.len();
     for (tp, _) in world.controller.image.partitions() {
@@ -83,6 +90,7 @@ pub fn judge(world: &World, isolation: IsolationLevel, with_offsets: bool) -> Ju
             let aborted = b.data.transactional && replica.producers.is_aborted(b.data.producer_id, b.base_offset);
             let readable = b.last_offset() < end && !(aborted && isolation == IsolationLevel::ReadCommitted);
             for (i, &r) in b.data.records.iter().enumerate() {
+                let offset = b.base_offset + b.data.offset_delta(i);
                 let r = r as usize;
                 if r >= n {
                     continue;
@@ -106,10 +114,58 @@ pub fn judge(world: &World, isolation: IsolationLevel, with_offsets: bool) -> Ju
                 }
                 j.copies[r] = j.copies[r].saturating_add(1);
                 if let Some(offsets) = j.offsets.as_mut() {
-                    offsets[r].push(b.base_offset + i as u64);
+                    offsets[r].push(offset);
                 }
             }
         }
     }
+    mark_gone(world, &mut j);
     j
+}
+
+/// Records retention or the cleaner removed, found in any replica's log of their
+/// partition, that the final log no longer holds for that reason: below its log start
+/// offset (deleted), or where its batch was compacted or removed by the cleaner
+/// (compacted). A record that is gone because a truncation removed it stays lost.
+fn mark_gone(world: &World, j: &mut Judgement) {
+    use crate::broker::log::GoneBy;
+    let n = j.copies.len();
+    for (tp, p) in world.controller.image.partitions() {
+        let Some((fin, _)) = final_replica(world, tp, j.isolation) else { continue };
+        let log = &fin.log;
+        for &b in &p.replicas {
+            let Some(r) = world.brokers.get(b as usize - 1).and_then(|br| br.replicas.get(&tp)) else { continue };
+            for &(rec, offset, by) in &r.log.gone {
+                let id = rec as usize;
+                if id >= n || j.copies[id] > 0 || j.deleted[id] || j.compacted[id] {
+                    continue;
+                }
+                if offset < log.log_start_offset {
+                    j.deleted[id] = true;
+                    continue;
+                }
+                if offset >= log.leo {
+                    continue;
+                }
+                let covering = log.entries.get(log.index_of(offset)).filter(|e| e.batch.base_offset <= offset);
+                let cleaned_here = match covering {
+                    None => true,
+                    Some(e) => e.batch.data.cleaned.is_some() && !e.batch.data.records.contains(&rec),
+                };
+                if cleaned_here && (by == GoneBy::Compaction || covering.is_none()) {
+                    let txn = world.history.records[id].txn;
+                    let aborted = world
+                        .history
+                        .txns
+                        .get(txn as usize)
+                        .is_some_and(|t| t.outcome == crate::sim::history::TxnOutcome::Aborted);
+                    if aborted {
+                        j.aborted[id] = true;
+                    } else {
+                        j.compacted[id] = true;
+                    }
+                }
+            }
+        }
+    }
 }

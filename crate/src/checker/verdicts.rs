@@ -18,6 +18,10 @@ pub fn outcome(history: &History, j: &Judgement, id: usize) -> &'static str {
         "delivered"
     } else if j.aborted[id] {
         "aborted"
+    } else if j.deleted[id] {
+        "deleted"
+    } else if j.compacted[id] {
+        "compacted"
     } else if j.undecided[id] {
         "undecided"
     } else if is_lost(history, j, id) {
@@ -37,6 +41,8 @@ pub fn is_lost(history: &History, j: &Judgement, id: usize) -> bool {
         && j.copies[id] == 0
         && !j.aborted[id]
         && !j.undecided[id]
+        && !j.deleted[id]
+        && !j.compacted[id]
 }
 
 /// Duplicated: extra copies (copies - 1). Smallest scenario: idempotence off, the
@@ -69,6 +75,8 @@ pub fn summarize(history: &History, j: &Judgement, produce_requests: u64, batche
         s.reordered += j.reordered[id] as u64;
         s.phantom += is_phantom(history, j, id) as u64;
         s.aborted += (j.aborted[id] && j.copies[id] == 0) as u64;
+        s.deleted += (j.deleted[id] && j.copies[id] == 0) as u64;
+        s.compacted += (j.compacted[id] && j.copies[id] == 0) as u64;
     }
     s
 }

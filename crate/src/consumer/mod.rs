@@ -3,14 +3,19 @@
 //! A consumer reads from the partition's current leader: up to the high watermark with
 //! `isolation.level=read_uncommitted` (the default), up to the last stable offset with
 //! `read_committed`, which also drops batches of aborted transactions and never returns
-//! control records. Each poll continues from the consumer's position; a position beyond
-//! what the leader now has (after an unclean election) resets to the end
-//! (`auto.offset.reset=latest`). Polls are instantaneous reads: the fetch round trip is
-//! not simulated.
+//! control records. A consumer starts each partition at the log start offset (it is
+//! assigned the partitions and seeks to the beginning, without a group); each poll
+//! continues from its position. A position the leader's log no longer covers gets
+//! `OFFSET_OUT_OF_RANGE` and follows `auto.offset.reset`: below the log start offset
+//! (retention deleted the segments) `latest` (the default) jumps to the end, skipping
+//! what lay between, `earliest` goes to the log start offset, and `none` reads nothing
+//! (the application gets `OffsetOutOfRangeException`); beyond the leader's end (after an
+//! unclean election) it resets the same way. Polls are instantaneous reads: the fetch
+//! round trip is not simulated.
 
 use crate::broker::replica::Replica;
 use crate::broker::Broker;
-use crate::config::{ConsumerConfig, IsolationLevel};
+use crate::config::{AutoOffsetReset, ConsumerConfig, IsolationLevel};
 use crate::protocol::{ClusterImage, LogBatch};
 use crate::sim::Tp;
 use crate::sim::VecMap;
@@ -42,6 +47,16 @@ pub fn end_offset(replica: &Replica, isolation: IsolationLevel) -> u64 {
     }
 }
 
+/// A position the log no longer covered (`OFFSET_OUT_OF_RANGE`) and where
+/// `auto.offset.reset` moved it (None: `none`, the poll threw).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reset {
+    pub tp: Tp,
+    pub position: u64,
+    pub log_start_offset: u64,
+    pub reset_to: Option<u64>,
+}
+
 pub struct Consumer {
     pub name: String,
     pub config: ConsumerConfig,
@@ -53,25 +68,37 @@ impl Consumer {
         Consumer { name, config, positions: VecMap::new() }
     }
 
-    /// Read every partition of `topic` from its leader; returns record ids in order.
-    pub fn poll(&mut self, brokers: &[Broker], image: &ClusterImage, topic: u16) -> Vec<u32> {
+    /// Read every partition of `topic` from its leader; returns record ids in order, and
+    /// each position reset (`OFFSET_OUT_OF_RANGE`).
+    pub fn poll(&mut self, brokers: &[Broker], image: &ClusterImage, topic: u16) -> (Vec<u32>, Vec<Reset>) {
         let iso = self.config.isolation_level;
         let mut out = Vec::new();
+        let mut resets = Vec::new();
         for p in 0..image.partition_count(topic) {
             let tp = Tp::new(topic, p);
             let Some(leader) = image.leader(tp) else { continue };
             let b = &brokers[leader as usize - 1];
             let Some(r) = b.replicas.get(&tp).filter(|r| b.up && r.is_leader()) else { continue };
             let end = end_offset(r, iso);
-            let pos = self.positions.entry(tp).or_insert(0);
-            if *pos > r.log.leo {
-                *pos = end;
+            let start = r.log.log_start_offset;
+            let pos = self.positions.entry(tp).or_insert(start);
+            if *pos > r.log.leo || *pos < start {
+                let reset_to = match self.config.auto_offset_reset {
+                    AutoOffsetReset::Latest => Some(end),
+                    AutoOffsetReset::Earliest => Some(start),
+                    AutoOffsetReset::None => None,
+                };
+                resets.push(Reset { tp, position: *pos, log_start_offset: start, reset_to });
+                match reset_to {
+                    Some(to) => *pos = to,
+                    None => continue,
+                }
             }
             for batch in visible(r, *pos, iso) {
                 out.extend(batch.data.records.iter().copied());
             }
             *pos = (*pos).max(end);
         }
-        out
+        (out, resets)
     }
 }

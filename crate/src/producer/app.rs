@@ -205,6 +205,8 @@ impl Producer {
                         batch: 0,
                         sends: 1,
                         value_bytes: self.workload.value_len(stmt).unwrap_or(0),
+                        key: None,
+                        shape: crate::format::size::Shape::new(None, None),
                         cause: None,
                     });
                     self.start_send(ctx, record, topic, partition, sync);
@@ -334,7 +336,10 @@ impl Producer {
         let has_key = self.workload.key_into(stmt, index, &mut self.key_buf);
         let key_len = has_key.then_some(self.key_buf.len() as u32);
         let shape = self.workload.shape(stmt, key_len);
-        let ts_ms = ctx.history.record(s.record).timestamp_ms;
+        let rec = ctx.history.record_mut(s.record);
+        rec.key = has_key.then(|| crate::format::key_hash(&self.key_buf));
+        rec.shape = shape;
+        let ts_ms = rec.timestamp_ms;
         let target = match s.chosen {
             Some(p) => Target::Partition(p),
             None => self.choose_partition(&s, has_key, count),

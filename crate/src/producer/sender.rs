@@ -239,6 +239,7 @@ impl Producer {
                 max_timestamp_ms: batch.records.iter().map(|&r| ctx.history.record(r).timestamp_ms).max().unwrap_or(0),
                 log_append_time: false,
             },
+            cleaned: None,
         }));
     }
 
@@ -260,6 +261,7 @@ impl Producer {
                         producer_epoch: rw.producer_epoch,
                         base_sequence: rw.base_sequence,
                         records: w.records.clone(),
+                        cleaned: None,
                         ..**w
                     }));
                 }

@@ -51,6 +51,7 @@ errors! {
     ConcurrentTransactions = 51, "CONCURRENT_TRANSACTIONS", "ConcurrentTransactionsException", true, false;
     KafkaStorageError = 56, "KAFKA_STORAGE_ERROR", "KafkaStorageException", true, true;
     UnknownProducerId = 59, "UNKNOWN_PRODUCER_ID", "UnknownProducerIdException", false, false;
+    InvalidRecord = 87, "INVALID_RECORD", "InvalidRecordException", false, false;
     DuplicateBrokerRegistration = 101, "DUPLICATE_BROKER_REGISTRATION", "DuplicateBrokerRegistrationException", false, false;
     FencedLeaderEpoch = 74, "FENCED_LEADER_EPOCH", "FencedLeaderEpochException", true, true;
     UnknownLeaderEpoch = 75, "UNKNOWN_LEADER_EPOCH", "UnknownLeaderEpochException", true, false;

@@ -56,6 +56,21 @@ pub struct BatchData {
     pub uncompressed_bytes: u32,
     /// Codec and timestamps of the batch header.
     pub meta: BatchMeta,
+    /// Set when the log cleaner rewrote the batch (None for a batch as produced).
+    pub cleaned: Option<Rc<Cleaned>>,
+}
+
+/// What the log cleaner left of a batch (`MemoryRecords.filterTo`): the retained records
+/// keep their offsets, and the batch keeps its base offset and `lastOffsetDelta`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cleaned {
+    /// `lastOffsetDelta + 1`: the offsets the batch spans, as produced.
+    pub span: u32,
+    /// The offset delta of each retained record, in `records` order.
+    pub deltas: Box<[u32]>,
+    /// `deleteHorizonMs` (KIP-534): set when the cleaner first kept a tombstone or an
+    /// abort marker of this batch; after it, the cleaner removes them.
+    pub delete_horizon_ms: Option<i64>,
 }
 
 /// The batch header's codec (attributes bits 0-2) and timestamps.
@@ -77,9 +92,22 @@ impl BatchData {
     pub fn offset_count(&self) -> u64 {
         if self.control.is_some() {
             1
+        } else if let Some(c) = &self.cleaned {
+            u64::from(c.span)
         } else {
             self.records.len() as u64
         }
+    }
+    /// The offset delta of the `i`-th record.
+    pub fn offset_delta(&self, i: usize) -> u64 {
+        match &self.cleaned {
+            Some(c) => c.deltas.get(i).map_or(i as u64, |&d| u64::from(d)),
+            None => i as u64,
+        }
+    }
+    /// Each record with its offset, for a batch at `base`.
+    pub fn record_offsets(&self, base: u64) -> impl Iterator<Item = (u32, u64)> + '_ {
+        self.records.iter().enumerate().map(move |(i, &r)| (r, base + self.offset_delta(i)))
     }
     pub fn last_sequence(&self) -> i32 {
         if self.base_sequence < 0 {
@@ -163,6 +191,8 @@ pub struct FetchPartitionResponse {
     pub high_watermark: u64,
     /// Set when the follower's log diverged: truncate to at most this (epoch, end offset).
     pub diverging_epoch: Option<(u32, u64)>,
+    /// The leader's log start offset (followers move theirs up to it).
+    pub log_start_offset: u64,
     pub batches: Vec<LogBatch>,
 }
 

@@ -39,6 +39,11 @@ pub struct Summary {
     pub phantom: u64,
     /// Records written inside transactions that were aborted.
     pub aborted: u64,
+    /// Records retention removed (below the log start offset): gone by design, not lost.
+    pub deleted: u64,
+    /// Records the log cleaner removed (a later record has the key, or an expired
+    /// tombstone): gone by design, not lost.
+    pub compacted: u64,
     /// ProduceRequests the producers sent.
     pub produce_requests: u64,
     /// Distinct producer batches sent.
@@ -82,9 +87,34 @@ pub struct RecordReport {
     pub timestamp_type: &'static str,
 }
 
+/// One segment of a replica's log, as `ls -l` and `vmtouch` would show its files.
+#[derive(Clone, Debug, Serialize)]
+pub struct SegmentReport {
+    pub base_offset: u64,
+    /// The next segment's base offset, or the LEO for the active segment.
+    pub end_offset: u64,
+    /// Bytes of the `.log` file.
+    pub size: u64,
+    /// The whole file is on disk (fsync or OS writeback).
+    pub flushed: bool,
+    /// Bytes of it on disk; the rest is only in the page cache.
+    pub flushed_bytes: u64,
+    /// Bytes of it the page cache holds.
+    pub cached_bytes: u64,
+    pub batches: u32,
+    pub records: u32,
+    pub offset_index_entries: u32,
+    pub time_index_entries: u32,
+    /// `largestTimestamp` (ms), -1 when empty.
+    pub largest_timestamp: i64,
+    pub active: bool,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ReplicaReport {
     pub broker: u16,
+    /// `logStartOffset`: retention deleted everything below it.
+    pub log_start_offset: u64,
     pub log_end_offset: u64,
     /// Offset below which the replica's log is on disk (fsync or OS writeback).
     pub flushed_offset: u64,
@@ -94,6 +124,7 @@ pub struct ReplicaReport {
     pub role: String,
     /// The broker process is down.
     pub down: bool,
+    pub segments: Vec<SegmentReport>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -255,4 +286,35 @@ impl Report {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
+}
+
+/// The segments of `log`, oldest first.
+pub fn segments(log: &crate::broker::log::Log) -> Vec<SegmentReport> {
+    let n = log.segments.len();
+    (0..n)
+        .map(|i| {
+            let s = &log.segments[i];
+            let end_pos = log.segments.get(i + 1).map_or(log.end_pos, |x| x.start_pos);
+            let clamp = |p: u64| p.clamp(s.start_pos, end_pos) - s.start_pos;
+            let size = end_pos - s.start_pos;
+            let flushed_bytes = clamp(log.durable_pos);
+            let lo = log.entries.partition_point(|e| e.pos < s.start_pos);
+            let hi = log.entries.partition_point(|e| e.pos < end_pos);
+            let entries = &log.entries[lo..hi];
+            SegmentReport {
+                base_offset: s.base_offset,
+                end_offset: log.segment_end_offset(i),
+                size,
+                flushed: flushed_bytes == size,
+                flushed_bytes,
+                cached_bytes: size - clamp(log.cache_pos),
+                batches: entries.len() as u32,
+                records: entries.iter().map(|e| e.batch.data.records.len() as u32).sum(),
+                offset_index_entries: s.offset_index.len() as u32,
+                time_index_entries: s.time_index.len() as u32,
+                largest_timestamp: s.max_timestamp_ms,
+                active: i + 1 == n,
+            }
+        })
+        .collect()
 }

@@ -202,6 +202,8 @@ mod tests {
             batch: 0,
             sends: 1,
             value_bytes: 1024 * 1024,
+            key: None,
+            shape: crate::format::Shape::new(None, Some(1024 * 1024)),
             cause: None,
         }
     }

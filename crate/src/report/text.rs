@@ -77,6 +77,9 @@ fn render_with_names(r: &Report, with_trace: bool) -> String {
         "  delivered {}   lost {}   duplicated {}   reordered {}   phantom {}   aborted {}",
         s.delivered, s.lost, s.duplicated, s.reordered, s.phantom, s.aborted
     );
+    if s.deleted > 0 || s.compacted > 0 {
+        let _ = writeln!(o, "  deleted by retention {}   removed by compaction {}", s.deleted, s.compacted);
+    }
     let _ = writeln!(
         o,
         "  produce requests {}   batches {}   (final view: {})",

@@ -87,6 +87,8 @@ pub const SUMMARY: &[&str] = &[
     "reordered",
     "phantom",
     "aborted",
+    "deleted",
+    "compacted",
     "produce_requests",
     "batches",
     "undecided",

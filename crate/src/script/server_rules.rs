@@ -14,7 +14,9 @@ use super::errors::Diagnostic;
 use super::producer_rules::ms_to_us;
 use super::props::Val;
 use super::settings::Settings;
-use crate::config::{BrokerConfig, CompressionType, ConsumerConfig, IsolationLevel, KafkaVersion, Source, TopicConfig};
+use crate::config::{
+    AutoOffsetReset, BrokerConfig, CompressionType, ConsumerConfig, IsolationLevel, KafkaVersion, Source, TopicConfig,
+};
 
 fn u16_of(n: i64) -> u16 {
     u16::try_from(n.max(0)).unwrap_or(u16::MAX)
@@ -83,6 +85,9 @@ pub fn broker_config(s: &Settings) -> BrokerConfig {
         log_flush_scheduler_interval_us: never_or_us(s.int("log.flush.scheduler.interval.ms", i64::MAX)),
         log_initial_task_delay_us: ms_to_us(s.int("log.initial.task.delay.ms", 30_000)),
         log_segment_bytes: u64_of(s.int("log.segment.bytes", 1_073_741_824)),
+        log_retention_check_interval_us: ms_to_us(s.int("log.retention.check.interval.ms", 300_000)),
+        log_cleaner_enable: s.bool("log.cleaner.enable", true),
+        log_cleaner_backoff_us: ms_to_us(s.int("log.cleaner.backoff.ms", 15_000)),
         message_max_bytes: u32_of(s.int("message.max.bytes", 1_048_588)),
         broker_session_timeout_us: ms_to_us(s.int("broker.session.timeout.ms", 9_000)),
         broker_heartbeat_interval_us: ms_to_us(s.int("broker.heartbeat.interval.ms", 2_000)),
@@ -107,16 +112,25 @@ pub fn broker_config(s: &Settings) -> BrokerConfig {
 
 /// Fills unset topic configs from the broker line (Kafka's topic → broker fallback).
 pub fn inherit_topic(t: &mut Settings, b: &Settings) {
-    const MAP: [(&str, &str); 9] = [
+    const MAP: [(&str, &str); 18] = [
+        ("cleanup.policy", "log.cleanup.policy"),
         ("compression.type", "compression.type"),
+        ("delete.retention.ms", "log.cleaner.delete.retention.ms"),
+        ("index.interval.bytes", "log.index.interval.bytes"),
+        ("max.compaction.lag.ms", "log.cleaner.max.compaction.lag.ms"),
         ("message.timestamp.after.max.ms", "log.message.timestamp.after.max.ms"),
         ("message.timestamp.before.max.ms", "log.message.timestamp.before.max.ms"),
         ("message.timestamp.type", "log.message.timestamp.type"),
         ("flush.messages", "log.flush.interval.messages"),
         ("max.message.bytes", "message.max.bytes"),
+        ("min.cleanable.dirty.ratio", "log.cleaner.min.cleanable.ratio"),
+        ("min.compaction.lag.ms", "log.cleaner.min.compaction.lag.ms"),
         ("min.insync.replicas", "min.insync.replicas"),
+        ("retention.bytes", "log.retention.bytes"),
         ("segment.bytes", "log.segment.bytes"),
+        ("segment.index.bytes", "log.index.size.max.bytes"),
         ("unclean.leader.election.enable", "unclean.leader.election.enable"),
+        ("file.delete.delay.ms", "log.segment.delete.delay.ms"),
     ];
     for (topic_name, broker_name) in MAP {
         if t.is_set(topic_name) {
@@ -138,6 +152,28 @@ pub fn inherit_topic(t: &mut Settings, b: &Settings) {
             if e.source != Source::Default {
                 t.derive("flush.ms", e.val.clone());
             }
+        }
+    }
+    // Kafka's synonyms in unit order (`ServerTopicConfigSynonyms`): the first set wins.
+    let synonyms: [(&str, &[(&str, i64)]); 3] = [
+        (
+            "retention.ms",
+            &[("log.retention.ms", 1), ("log.retention.minutes", 60_000), ("log.retention.hours", 3_600_000)],
+        ),
+        ("segment.ms", &[("log.roll.ms", 1), ("log.roll.hours", 3_600_000)]),
+        ("segment.jitter.ms", &[("log.roll.jitter.ms", 1), ("log.roll.jitter.hours", 3_600_000)]),
+    ];
+    for (topic_name, sources) in synonyms {
+        if t.is_set(topic_name) {
+            continue;
+        }
+        let found = sources.iter().find_map(|&(name, unit)| {
+            b.entries.get(name).filter(|e| e.source != Source::Default).and_then(|e| e.val.as_int()).map(|v| (v, unit))
+        });
+        if let Some((v, unit)) = found {
+            // A negative retention means no limit in every unit (-1 minutes is -1 ms).
+            let ms = if v < 0 { -1 } else { v.saturating_mul(unit) };
+            t.derive(topic_name, Val::Int(ms));
         }
     }
 }
@@ -162,6 +198,21 @@ pub fn topic_config(t: &Settings) -> TopicConfig {
         flush_messages: u64_of(t.int("flush.messages", i64::MAX)),
         flush_us: never_or_us(t.int("flush.ms", i64::MAX)),
         segment_bytes: u64_of(t.int("segment.bytes", 1_073_741_824)),
+        segment_ms: t.int("segment.ms", 604_800_000),
+        segment_jitter_ms: t.int("segment.jitter.ms", 0),
+        segment_index_bytes: u64_of(t.int("segment.index.bytes", 10_485_760)),
+        index_interval_bytes: u64_of(t.int("index.interval.bytes", 4096)),
+        retention_ms: t.int("retention.ms", 604_800_000),
+        retention_bytes: t.int("retention.bytes", -1),
+        cleanup_delete: cleanup_policy(t).0,
+        cleanup_compact: cleanup_policy(t).1,
+        min_cleanable_dirty_ratio: t
+            .str("min.cleanable.dirty.ratio")
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.5),
+        delete_retention_ms: t.int("delete.retention.ms", 86_400_000),
+        min_compaction_lag_ms: t.int("min.compaction.lag.ms", 0),
+        max_compaction_lag_ms: t.int("max.compaction.lag.ms", i64::MAX),
         max_message_bytes: u32_of(t.int("max.message.bytes", 1_048_588)),
         compression: match t.str("compression.type").unwrap_or("producer") {
             "uncompressed" => Some(CompressionType::None),
@@ -177,10 +228,24 @@ pub fn topic_config(t: &Settings) -> TopicConfig {
     }
 }
 
+/// `cleanup.policy`: (delete, compact). An empty list is neither (Kafka 4.0 allows it:
+/// infinite retention, no compaction).
+pub fn cleanup_policy(t: &Settings) -> (bool, bool) {
+    match t.str("cleanup.policy") {
+        Some(v) => (v.split(',').any(|i| i.trim() == "delete"), v.split(',').any(|i| i.trim() == "compact")),
+        None => (true, false),
+    }
+}
+
 pub fn consumer_config(c: &Settings) -> ConsumerConfig {
     let level = match c.str("isolation.level") {
         Some("read_committed") => IsolationLevel::ReadCommitted,
         _ => IsolationLevel::ReadUncommitted,
     };
-    ConsumerConfig { isolation_level: level, isolation_level_explicit: c.is_set("isolation.level") }
+    let auto_offset_reset = match c.str("auto.offset.reset") {
+        Some("earliest") => AutoOffsetReset::Earliest,
+        Some("none") => AutoOffsetReset::None,
+        _ => AutoOffsetReset::Latest,
+    };
+    ConsumerConfig { auto_offset_reset, isolation_level: level, isolation_level_explicit: c.is_set("isolation.level") }
 }

@@ -51,6 +51,12 @@ pub struct RecordRec {
     pub sends: u8,
     /// Serialized size of key and value, for the record view.
     pub value_bytes: u32,
+    /// Its key's identity (a 64-bit hash of the serialized key; None: a null key), which
+    /// the log cleaner compacts by, as Kafka's offset map does with an MD5 of the key.
+    pub key: Option<u64>,
+    /// Key and value lengths (a null value is a tombstone) and header bytes: what its
+    /// size in a batch depends on.
+    pub shape: crate::format::size::Shape,
     /// For a failed record: the last broker error its batch saw (the cause behind a
     /// `TimeoutException` after retries, for instance).
     pub cause: Option<crate::protocol::Error>,

@@ -89,6 +89,18 @@ pub enum FlushReason {
     Shutdown,
 }
 
+/// `SegmentDeletionReason`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeletionReason {
+    /// `retention.ms`: the segment's largest timestamp is older.
+    RetentionMs,
+    /// `retention.bytes`: the log is larger.
+    RetentionBytes,
+    /// Below the log start offset (a follower following its leader's).
+    LogStartOffset,
+}
+
 /// One event. Node fields are names when serialized; partitions print as `topic-p`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -411,6 +423,41 @@ pub enum Event {
         broker: NodeId,
         tp: Tp,
         base_offset: u64,
+        reason: crate::broker::log::RollReason,
+    },
+    /// The retention task (or the cleaner, for `compact,delete`) deleted whole segments
+    /// below the high watermark; the log start offset moved to `log_start_offset`.
+    SegmentsDeleted {
+        broker: NodeId,
+        tp: Tp,
+        reason: DeletionReason,
+        segments: u32,
+        /// Base offset of the first deleted segment.
+        from_offset: u64,
+        log_start_offset: u64,
+        bytes: u64,
+        records: u32,
+    },
+    /// A follower moved its log start offset up to its leader's (`LeaderOffsetIncremented`).
+    LogStartOffsetIncremented {
+        broker: NodeId,
+        tp: Tp,
+        log_start_offset: u64,
+    },
+    /// The log cleaner compacted `[first offset, end_offset)` of a replica's log: records
+    /// with a later value for their key, tombstones past `delete.retention.ms` and aborted
+    /// transactions' data are gone.
+    LogCleaned {
+        broker: NodeId,
+        tp: Tp,
+        first_dirty_offset: u64,
+        end_offset: u64,
+        /// Dirty bytes / (clean + dirty bytes) when chosen.
+        dirty_ratio_pct: u32,
+        records_removed: u32,
+        tombstones_removed: u32,
+        bytes_before: u64,
+        bytes_after: u64,
     },
     Crashed {
         broker: NodeId,
@@ -522,6 +569,16 @@ pub enum Event {
         topic: String,
         records: u32,
     },
+    /// A consumer's position was outside the leader's log (`OFFSET_OUT_OF_RANGE`), below
+    /// the log start offset or past the end; `auto.offset.reset` moved it to `reset_to`
+    /// (null: `none`, the poll threw `OffsetOutOfRangeException`).
+    OffsetOutOfRange {
+        consumer: String,
+        tp: Tp,
+        position: u64,
+        log_start_offset: u64,
+        reset_to: Option<u64>,
+    },
 
     // ---- kernel ----
     /// The run used up one of its budgets (`crate::budget`) and stops here.
@@ -599,7 +656,26 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("truncated", &["broker", "tp", "from_offset", "to_offset", "records"]),
     ("flushed", &["broker", "tp", "to_offset", "reason"]),
     ("writeback", &["broker", "tp", "durable_offset"]),
-    ("segment_rolled", &["broker", "tp", "base_offset"]),
+    ("segment_rolled", &["broker", "tp", "base_offset", "reason"]),
+    (
+        "segments_deleted",
+        &["broker", "tp", "reason", "segments", "from_offset", "log_start_offset", "bytes", "records"],
+    ),
+    ("log_start_offset_incremented", &["broker", "tp", "log_start_offset"]),
+    (
+        "log_cleaned",
+        &[
+            "broker",
+            "tp",
+            "first_dirty_offset",
+            "end_offset",
+            "dirty_ratio_pct",
+            "records_removed",
+            "tombstones_removed",
+            "bytes_before",
+            "bytes_after",
+        ],
+    ),
     ("crashed", &["broker", "mode", "lost"]),
     ("restarted", &["broker"]),
     ("paused", &["broker", "until_us"]),
@@ -620,6 +696,7 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("txn_timed_out", &["transactional_id", "producer_id"]),
     ("txn_aborted_by_coordinator", &["transactional_id", "producer_id", "reason"]),
     ("polled", &["consumer", "topic", "records"]),
+    ("offset_out_of_range", &["consumer", "tp", "position", "log_start_offset", "reset_to"]),
     ("run_stopped", &["budget", "limit", "used"]),
 ];
 

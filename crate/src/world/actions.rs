@@ -92,9 +92,22 @@ impl World {
                 self.release_held();
             }
             Action::Poll { consumer, topic } => {
-                let polled = self.consumers[consumer].poll(&self.brokers, &self.controller.image, topic as u16);
+                let (polled, resets) =
+                    self.consumers[consumer].poll(&self.brokers, &self.controller.image, topic as u16);
                 let name = self.consumers[consumer].name.clone();
                 let topic_name = self.spec.topic_names[topic].clone();
+                for r in resets {
+                    self.trace.push(
+                        now,
+                        Event::OffsetOutOfRange {
+                            consumer: name.clone(),
+                            tp: r.tp,
+                            position: r.position,
+                            log_start_offset: r.log_start_offset,
+                            reset_to: r.reset_to,
+                        },
+                    );
+                }
                 self.trace.push(now, Event::Polled { consumer: name, topic: topic_name, records: polled.len() as u32 });
                 // Each record a poll returns is kept in the history: the events budget pays for it.
                 self.work += polled.len() as u64;

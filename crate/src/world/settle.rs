@@ -77,6 +77,10 @@ impl World {
         if self.txn_log.borrow().txns.values().any(|m| !m.pending_markers.is_empty() || m.is_open()) {
             return false;
         }
+        // A log the cleaner would compact now: its next wake (log.cleaner.backoff.ms) is near.
+        if self.brokers.iter().any(|b| b.cleaning_pending(self.now)) {
+            return false;
+        }
         // A broker that runs but is fenced has not rejoined yet.
         if self.brokers.iter().any(|b| b.up && self.controller.broker_fenced(b.id)) {
             return false;

@@ -307,33 +307,39 @@ export const PROPERTIES = {
   {
    "name": "log.cleaner.backoff.ms",
    "default": "15000",
-   "doc": "Accepted; no effect in kplay yet (compaction is not modelled).",
+   "doc": "How long the cleaner thread sleeps when no log is cleanable.",
    "unit": "ms"
   },
   {
    "name": "log.cleaner.delete.retention.ms",
    "default": "86400000",
-   "doc": "Accepted; no effect in kplay yet (compaction is not modelled).",
+   "doc": "Default for delete.retention.ms.",
    "unit": "ms"
   },
   {
    "name": "log.cleaner.enable",
    "default": "true",
-   "doc": "Accepted; no effect in kplay yet (compaction is not modelled).",
+   "doc": "Whether the brokers run the log cleaner (compaction).",
    "values": [
     "true",
     "false"
    ]
   },
   {
+   "name": "log.cleaner.max.compaction.lag.ms",
+   "default": "9223372036854775807",
+   "doc": "Default for max.compaction.lag.ms.",
+   "unit": "ms"
+  },
+  {
    "name": "log.cleaner.min.cleanable.ratio",
    "default": "0.5",
-   "doc": "Accepted; no effect in kplay yet (compaction is not modelled)."
+   "doc": "Default for min.cleanable.dirty.ratio."
   },
   {
    "name": "log.cleaner.min.compaction.lag.ms",
    "default": "0",
-   "doc": "Accepted; no effect in kplay yet (compaction is not modelled).",
+   "doc": "Default for min.compaction.lag.ms.",
    "unit": "ms"
   },
   {
@@ -344,7 +350,7 @@ export const PROPERTIES = {
   {
    "name": "log.cleanup.policy",
    "default": "delete",
-   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled).",
+   "doc": "Default for cleanup.policy.",
    "values": [
     "compact",
     "delete"
@@ -370,7 +376,13 @@ export const PROPERTIES = {
   {
    "name": "log.index.interval.bytes",
    "default": "4096",
-   "doc": "Accepted; no effect in kplay yet (offset and time indexes are not modelled).",
+   "doc": "Default for index.interval.bytes.",
+   "unit": "bytes"
+  },
+  {
+   "name": "log.index.size.max.bytes",
+   "default": "10485760",
+   "doc": "Default for segment.index.bytes.",
    "unit": "bytes"
   },
   {
@@ -403,40 +415,51 @@ export const PROPERTIES = {
   {
    "name": "log.retention.bytes",
    "default": "-1",
-   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled).",
+   "doc": "Default for retention.bytes.",
    "unit": "bytes"
   },
   {
    "name": "log.retention.check.interval.ms",
    "default": "300000",
-   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled).",
+   "doc": "How often the retention task deletes segments (first run at log.initial.task.delay.ms).",
    "unit": "ms"
   },
   {
    "name": "log.retention.hours",
    "default": "168",
-   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled)."
+   "doc": "Default for retention.ms, when log.retention.ms and log.retention.minutes are unset."
   },
   {
    "name": "log.retention.minutes",
    "default": "null",
-   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled)."
+   "doc": "Default for retention.ms, when log.retention.ms is unset."
   },
   {
    "name": "log.retention.ms",
    "default": "null",
-   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled).",
+   "doc": "Default for retention.ms.",
    "unit": "ms"
   },
   {
    "name": "log.roll.hours",
    "default": "168",
-   "doc": "Accepted; no effect in kplay yet (time-based segment rolls are not modelled)."
+   "doc": "Default for segment.ms, when log.roll.ms is unset."
+  },
+  {
+   "name": "log.roll.jitter.hours",
+   "default": "0",
+   "doc": "Default for segment.jitter.ms, when log.roll.jitter.ms is unset."
+  },
+  {
+   "name": "log.roll.jitter.ms",
+   "default": "null",
+   "doc": "Default for segment.jitter.ms.",
+   "unit": "ms"
   },
   {
    "name": "log.roll.ms",
    "default": "null",
-   "doc": "Accepted; no effect in kplay yet (time-based segment rolls are not modelled).",
+   "doc": "Default for segment.ms.",
    "unit": "ms"
   },
   {
@@ -444,6 +467,12 @@ export const PROPERTIES = {
    "default": "1073741824",
    "doc": "Segment size; a roll flushes the old segment (minimum 1 MiB from Kafka 4.0).",
    "unit": "bytes"
+  },
+  {
+   "name": "log.segment.delete.delay.ms",
+   "default": "60000",
+   "doc": "Accepted; no effect in kplay yet (a deleted segment's file is removed at once; offsets move at deletion either way).",
+   "unit": "ms"
   },
   {
    "name": "message.max.bytes",
@@ -606,7 +635,7 @@ export const PROPERTIES = {
   {
    "name": "cleanup.policy",
    "default": "delete",
-   "doc": "Accepted; no effect in kplay yet (retention and compaction are not modelled).",
+   "doc": "delete: retention deletes old segments; compact: the log cleaner keeps the latest record per key; both, or neither (empty).",
    "values": [
     "compact",
     "delete"
@@ -643,7 +672,7 @@ export const PROPERTIES = {
   {
    "name": "delete.retention.ms",
    "default": "86400000",
-   "doc": "Accepted; no effect in kplay yet (compaction is not modelled).",
+   "doc": "How long the cleaner keeps tombstones and abort markers after it first saw them (their batch's delete horizon).",
    "unit": "ms"
   },
   {
@@ -666,13 +695,13 @@ export const PROPERTIES = {
   {
    "name": "index.interval.bytes",
    "default": "4096",
-   "doc": "Accepted; no effect in kplay yet (offset and time indexes are not modelled).",
+   "doc": "Bytes appended between offset and time index entries.",
    "unit": "bytes"
   },
   {
    "name": "max.compaction.lag.ms",
    "default": "9223372036854775807",
-   "doc": "Accepted; no effect in kplay yet (compaction is not modelled).",
+   "doc": "A dirty segment older than this is compacted even below min.cleanable.dirty.ratio.",
    "unit": "ms"
   },
   {
@@ -705,12 +734,12 @@ export const PROPERTIES = {
   {
    "name": "min.cleanable.dirty.ratio",
    "default": "0.5",
-   "doc": "Accepted; no effect in kplay yet (compaction is not modelled)."
+   "doc": "The cleaner cleans a log once its dirty bytes exceed this share of the log."
   },
   {
    "name": "min.compaction.lag.ms",
    "default": "0",
-   "doc": "Accepted; no effect in kplay yet (compaction is not modelled).",
+   "doc": "Segments with records newer than this are not compacted yet.",
    "unit": "ms"
   },
   {
@@ -730,13 +759,13 @@ export const PROPERTIES = {
   {
    "name": "retention.bytes",
    "default": "-1",
-   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled).",
+   "doc": "Retention deletes the oldest segments while the log stays at or above this size (-1: no limit).",
    "unit": "bytes"
   },
   {
    "name": "retention.ms",
    "default": "604800000",
-   "doc": "Accepted; no effect in kplay yet (retention and segment deletion are not modelled).",
+   "doc": "Retention deletes segments whose newest record is older than this (-1: no limit); never above the high watermark.",
    "unit": "ms"
   },
   {
@@ -748,19 +777,19 @@ export const PROPERTIES = {
   {
    "name": "segment.index.bytes",
    "default": "10485760",
-   "doc": "Accepted; no effect in kplay yet (offset and time indexes are not modelled).",
+   "doc": "Index file size: a segment rolls when its offset (8-byte entries) or time index (12-byte entries) is full.",
    "unit": "bytes"
   },
   {
    "name": "segment.jitter.ms",
    "default": "0",
-   "doc": "Accepted; no effect in kplay yet (time-based segment rolls are not modelled).",
+   "doc": "A random amount (0 to this) subtracted from segment.ms for each segment.",
    "unit": "ms"
   },
   {
    "name": "segment.ms",
    "default": "604800000",
-   "doc": "Accepted; no effect in kplay yet (time-based segment rolls are not modelled).",
+   "doc": "A segment rolls when its first record is older than this (by record timestamps).",
    "unit": "ms"
   },
   {
@@ -792,7 +821,7 @@ export const PROPERTIES = {
   {
    "name": "auto.offset.reset",
    "default": "latest",
-   "doc": "Accepted; kplay consumers read every partition from offset 0 (no effect).",
+   "doc": "Where a position the log no longer covers (OFFSET_OUT_OF_RANGE) resets: latest skips to the end, earliest to the log start offset, none reads nothing. kplay consumers start at the log start offset.",
    "values": [
     "latest",
     "earliest",
