@@ -22,6 +22,10 @@ export interface Summary {
   reordered: number;
   phantom: number;
   aborted: number;
+  /** Records retention deleted (below the log start offset): not lost. */
+  deleted: number;
+  /** Records the log cleaner removed: not lost. */
+  compacted: number;
   produce_requests: number;
   batches: number;
 }
@@ -78,7 +82,7 @@ export interface ConsumerReport {
 }
 
 export type RecordOutcome =
-  | 'delivered' | 'lost' | 'duplicated' | 'phantom' | 'aborted' | 'failed' | 'pending' | 'undecided';
+  | 'delivered' | 'lost' | 'duplicated' | 'phantom' | 'aborted' | 'deleted' | 'compacted' | 'failed' | 'pending' | 'undecided';
 
 export interface RecordReport {
   id: number;
@@ -99,14 +103,38 @@ export interface RecordReport {
   timestamp_type: 'CreateTime' | 'LogAppendTime';
 }
 
+/** One segment file of a replica's log. */
+export interface SegmentReport {
+  base_offset: number;
+  /** The next segment's base offset, or the LEO for the active segment. */
+  end_offset: number;
+  /** Bytes of the .log file. */
+  size: number;
+  /** The whole file is on disk. */
+  flushed: boolean;
+  flushed_bytes: number;
+  /** Bytes the page cache holds. */
+  cached_bytes: number;
+  batches: number;
+  records: number;
+  offset_index_entries: number;
+  time_index_entries: number;
+  /** ms since 1970, -1 when empty. */
+  largest_timestamp: number;
+  active: boolean;
+}
+
 export interface ReplicaReport {
   broker: number;
+  /** logStartOffset: retention deleted everything below it. */
+  log_start_offset: number;
   log_end_offset: number;
   flushed_offset: number;
   recovery_point: number;
   high_watermark: number;
   role: string;
   down: boolean;
+  segments: SegmentReport[];
 }
 
 export interface ProducerStateReport {
@@ -161,7 +189,7 @@ export interface ExpectationReport {
 }
 
 export interface Explanation {
-  kind: 'lost' | 'duplicated' | 'reordered' | 'phantom' | 'aborted' | 'failed' | 'pending' | 'deduplicated';
+  kind: 'lost' | 'duplicated' | 'reordered' | 'phantom' | 'aborted' | 'deleted' | 'compacted' | 'failed' | 'pending' | 'deduplicated';
   records: number[];
   text: string;
 }
@@ -241,6 +269,13 @@ export interface BatchCell {
   transactional: boolean;
   marker: 'COMMIT' | 'ABORT' | null;
   aborted: boolean;
+  producer_epoch: number;
+  /** Byte position in the partition's log. */
+  position: number;
+  /** maxTimestamp, ms since 1970. */
+  max_timestamp: number;
+  /** Rewritten by the log cleaner. */
+  cleaned: boolean;
 }
 
 export interface ReplicaView {
@@ -254,6 +289,8 @@ export interface ReplicaView {
   flushed_offset: number;
   recovery_point: number;
   in_isr: boolean;
+  log_start_offset: number;
+  segments: SegmentReport[];
   batches: BatchCell[];
 }
 

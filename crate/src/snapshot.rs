@@ -26,6 +26,13 @@ pub struct BatchCell {
     pub marker: Option<String>,
     /// Inside a transaction that was aborted.
     pub aborted: bool,
+    pub producer_epoch: i16,
+    /// Byte position in the partition's log (`position` in kafka-dump-log).
+    pub position: u64,
+    /// `maxTimestamp` (ms since 1970).
+    pub max_timestamp: i64,
+    /// Rewritten by the log cleaner (records removed, offsets kept).
+    pub cleaned: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -41,6 +48,10 @@ pub struct ReplicaView {
     pub flushed_offset: u64,
     pub recovery_point: u64,
     pub in_isr: bool,
+    /// `logStartOffset`: retention deleted what lies below it.
+    pub log_start_offset: u64,
+    /// The segment files, oldest first, with their flushed and page-cache bytes.
+    pub segments: Vec<crate::report::SegmentReport>,
     pub batches: Vec<BatchCell>,
 }
 
@@ -144,6 +155,8 @@ pub fn take(w: &World) -> Snapshot {
                         flushed_offset: r.log.durable_offset(),
                         recovery_point: r.log.recovery_point,
                         in_isr: p.isr.contains(&b),
+                        log_start_offset: r.log.log_start_offset,
+                        segments: crate::report::segments(&r.log),
                         batches: r
                             .log
                             .entries
@@ -170,6 +183,10 @@ pub fn take(w: &World) -> Snapshot {
                                     aborted: d.transactional
                                         && d.control.is_none()
                                         && r.producers.is_aborted(d.producer_id, e.batch.base_offset),
+                                    producer_epoch: d.producer_epoch,
+                                    position: e.pos,
+                                    max_timestamp: d.meta.max_timestamp_ms,
+                                    cleaned: d.cleaned.is_some(),
                                 }
                             })
                             .collect(),

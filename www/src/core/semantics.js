@@ -4,8 +4,9 @@
 // observed (this run only, never named after a guarantee: a clean acks=0 run proves
 // nothing about acks=0):
 //   clean                nothing acknowledged lost, nothing duplicated or reordered, every
-//                        record delivered once (aborted transactional records count as
-//                        correctly not delivered)
+//                        record delivered once (aborted transactional records, and records
+//                        retention deleted or the cleaner compacted, count as correctly
+//                        not delivered)
 //   lost / duplicated / reordered / lost-and-duplicated   what went wrong
 //   unresolved           nothing lost or duplicated, but sends failed or had no result
 //   nothing-sent
@@ -21,6 +22,8 @@ export const OUTCOMES = [
   { key: 'reordered', label: 'reordered', help: 'records that landed after a record the same producer sent later to the same partition' },
   { key: 'phantom', label: 'phantom', help: 'records whose send failed but which are in the final log anyway' },
   { key: 'aborted', label: 'aborted', help: 'records written inside an aborted transaction' },
+  { key: 'deleted', label: 'deleted', help: 'records retention deleted (below the log start offset): gone by design, not lost', optional: true },
+  { key: 'compacted', label: 'compacted', help: 'records the log cleaner removed (a later value of the key, or an expired tombstone): gone by design, not lost', optional: true },
   { key: 'failed', label: 'failed', help: 'sends whose callback got an exception' },
   { key: 'pending', label: 'pending', help: 'sends with no result when the run ended' },
 ];
@@ -46,14 +49,19 @@ export function observedOutcome(s) {
   if (dupes) return { kind: 'duplicated', label: 'duplicates', detail: parts.join(', ') };
   if (s.reordered) return { kind: 'reordered', label: 'reordered', detail: parts.join(', ') };
   const unresolved = s.failed + s.pending;
-  if (unresolved === 0 && s.delivered + s.aborted === s.sent) {
-    const txn = s.aborted ? ` (${s.aborted} aborted in a transaction, correctly not delivered)` : '';
+  const removed = (s.deleted ?? 0) + (s.compacted ?? 0);
+  if (unresolved === 0 && s.delivered + s.aborted + removed === s.sent) {
+    const gone = [];
+    if (s.aborted) gone.push(`${s.aborted} aborted in a transaction, correctly not delivered`);
+    if (s.deleted) gone.push(`${s.deleted} deleted by retention`);
+    if (s.compacted) gone.push(`${s.compacted} removed by compaction`);
+    const txn = gone.length ? ` (${gone.join('; ')})` : '';
     const ph = s.phantom ? `; ${parts.join(', ')}` : '';
     return { kind: 'clean', label: 'clean run', detail: `every record delivered once, in order${txn}${ph}` };
   }
   if (s.failed) parts.push(`${plural(s.failed, 'send', 'sends')} failed and the application was told`);
   if (s.pending) parts.push(`${s.pending} had no result when the run ended`);
-  const missing = s.sent - s.delivered - s.aborted - unresolved;
+  const missing = s.sent - s.delivered - s.aborted - removed - unresolved;
   if (missing > 0) parts.push(`${missing} not in the final log`);
   return { kind: 'unresolved', label: 'nothing lost or duplicated', detail: parts.join('; ') };
 }

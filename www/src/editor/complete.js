@@ -29,12 +29,12 @@ const SEND_OPTIONS = [
   { name: 'headers', default: '', doc: 'Record headers: headers=trace:abc,region:eu (a key alone has a null value).' },
   { name: 'timestamp', default: '', doc: 'CreateTime in ms since 1970 (else the send time; seed N epoch= sets time 0).' },
 ];
-const SUMMARY = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'produce_requests', 'batches', 'undecided'];
+const SUMMARY = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'deleted', 'compacted', 'produce_requests', 'batches', 'undecided'];
 const PERF = ['records_per_sec', 'mb_per_sec', 'latency_avg', 'latency_max', 'latency_p50', 'latency_p95', 'latency_p99', 'latency_p999'];
 const TRACE_EVENTS = [
   'batch_created', 'batch_drained', 'request_sent', 'response_received', 'request_timed_out', 'batch_retried',
   'batch_acked', 'batch_failed', 'batch_expired', 'appended', 'produce_rejected', 'duplicate_batch', 'produce_answered',
-  'replicated', 'high_watermark', 'isr_shrink', 'isr_expand', 'truncated', 'flushed', 'writeback', 'segment_rolled',
+  'replicated', 'high_watermark', 'isr_shrink', 'isr_expand', 'truncated', 'flushed', 'writeback', 'segment_rolled', 'segments_deleted', 'log_start_offset_incremented', 'log_cleaned', 'offset_out_of_range',
   'crashed', 'restarted', 'recovered', 'marker_written', 'leader_elected', 'partition_offline', 'isr_changed',
   'broker_fenced', 'message_dropped', 'send_blocked', 'send_failed', 'producer_id_assigned', 'epoch_bumped',
   'app_restarted', 'txn_ended', 'txn_timed_out', 'txn_aborted_by_coordinator', 'polled', 'disconnected',

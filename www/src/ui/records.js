@@ -16,6 +16,8 @@ export const CATEGORIES = [
   { key: 'lost', label: 'lost' },
   { key: 'phantom', label: 'phantom' },
   { key: 'aborted', label: 'aborted' },
+  { key: 'deleted', label: 'deleted' },
+  { key: 'compacted', label: 'compacted' },
   { key: 'failed', label: 'failed' },
   { key: 'pending', label: 'pending' },
   { key: 'undecided', label: 'undecided' },

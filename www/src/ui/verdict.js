@@ -42,7 +42,7 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
     return h(
       'dl',
       { class: 'kp-counts', 'data-testid': 'summary' },
-      OUTCOMES.map(({ key, label, help }) => {
+      OUTCOMES.filter(({ key, optional }) => !optional || summary[key] > 0 || (before && before[key] > 0)).map(({ key, label, help }) => {
         const was = before && before[key] !== summary[key] ? before[key] : null;
         return h(
           'div',

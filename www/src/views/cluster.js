@@ -5,8 +5,12 @@
 // when aborted), with the HW, LSO, LEO and flushed markers, the dirty page-cache tail
 // above the flushed offset (hatched: lost on power loss), and the offsets lost so far (the
 // trace's `truncated` events and power losses' `crashed.lost`) as dashed ghosts under the
-// log. Markers at one offset share one label ("HW · LEO 384").
-import { el, esc, fmtList, fmtTime, producerColour, uid } from './format.js';
+// log. Markers at one offset share one label ("HW · LEO 384"). Under the log, the segment
+// files (the log view): each one spans its offsets, filled by how much of it is on disk
+// (solid), only in the page cache (hatched) or evicted from the cache (pale), as vmtouch
+// would show it; below the log start offset, what retention deleted. Each replica's
+// "segments" list opens a kafka-dump-log-style listing of a segment's batches.
+import { el, esc, fmtBytes, fmtList, fmtTime, producerColour, uid } from './format.js';
 import { batchProducer } from './model.js';
 
 const LABEL_ROWS = 2;
@@ -15,6 +19,7 @@ const STRIP = 22;
 const TAIL = 64;
 const NARROW_PX = 500;
 const DIRTY = 6;
+const SEG = 14;
 
 export function createClusterView(parent) {
   const pat = uid('pat');
@@ -85,7 +90,9 @@ function legend(model) {
     el('span', {}, sw({}, 'kv-sw-aborted'), 'aborted'),
     el('span', {}, sw({}, 'kv-sw-dirty'), 'page cache only (not on disk)'),
     el('span', {}, sw({}, 'kv-sw-trunc'), 'truncated or lost'),
-    el('span', { class: 'kv-legend-markers' }, mk('hw', 'HW'), mk('lso', 'LSO'), mk('leo', 'LEO'), mk('flushed', 'flushed')));
+    el('span', {}, sw({}, 'kv-sw-deleted'), 'deleted by retention'),
+    el('span', {}, sw({}, 'kv-sw-seg'), 'segment files (bottom bar: on disk / page cache only; pale: evicted)'),
+    el('span', { class: 'kv-legend-markers' }, mk('hw', 'HW'), mk('lso', 'LSO'), mk('leo', 'LEO'), mk('flushed', 'flushed'), mk('start', 'log start')));
 }
 
 function mk(cls, text) {
@@ -115,7 +122,8 @@ function replica(p, r, snap, model, ghosts, scale, pat) {
     down ? el('span', { class: 'kv-badge kv-bad' }, b.powered ? 'down' : 'powered off') : null,
     b?.fenced ? el('span', { class: 'kv-badge kv-warn' }, 'fenced') : null,
   ];
-  const nums = `LEO ${r.log_end_offset} · HW ${r.high_watermark} · LSO ${r.last_stable_offset} · flushed ${r.flushed_offset} · epoch ${r.leader_epoch}`;
+  const start = r.log_start_offset > 0 ? `start ${r.log_start_offset} · ` : '';
+  const nums = `${start}LEO ${r.log_end_offset} · HW ${r.high_watermark} · LSO ${r.last_stable_offset} · flushed ${r.flushed_offset} · epoch ${r.leader_epoch}`;
   const mine = ghosts.filter((g) => g.broker === name);
   const svg = strip(r, model, mine, scale, pat);
   return el('div', {
@@ -123,7 +131,44 @@ function replica(p, r, snap, model, ghosts, scale, pat) {
     dataset: { testid: 'replica', tp: p.tp, broker: name, leo: r.log_end_offset, hw: r.high_watermark, lso: r.last_stable_offset, flushed: r.flushed_offset, role, isr: String(r.in_isr) },
   },
   el('div', { class: 'kv-replica-label' }, el('strong', {}, name), ' ', badges, el('div', { class: 'kv-nums' }, nums)),
-  el('div', { class: 'kv-strip', innerHTML: svg, title: r.role }));
+  el('div', { class: 'kv-strip', innerHTML: svg, title: r.role }),
+  files(r, model));
+}
+
+/** The replica's segment files as a list; opening one lists its batches as
+ * kafka-dump-log --print-data-log would (without the CRC: kplay keeps no record bytes). */
+function files(r, model) {
+  const segs = r.segments ?? [];
+  const list = el('ol', { class: 'kv-files' });
+  const box = el('details', { class: 'kv-files-box', dataset: { testid: 'segments', count: segs.length } },
+    el('summary', {}, `${segs.length} segment${segs.length === 1 ? '' : 's'}`), list);
+  box.addEventListener('toggle', () => {
+    if (!box.open || list.childElementCount) return;
+    for (const seg of segs) {
+      const dump = el('pre', { class: 'kv-dump', dataset: { testid: 'dump' } });
+      const item = el('details', { class: 'kv-file', dataset: { testid: 'segment-file', base: seg.base_offset } },
+        el('summary', {}, `${String(seg.base_offset).padStart(20, '0')}.log · ${fmtBytes(seg.size)} · ${seg.batches} batches${seg.active ? ' · active' : ''} · disk ${fmtBytes(seg.flushed_bytes)} · cache ${fmtBytes(seg.cached_bytes)}`),
+        dump);
+      item.addEventListener('toggle', () => {
+        if (item.open && !dump.textContent) dump.textContent = dumpLog(r, seg, model);
+      });
+      list.append(el('li', {}, item));
+    }
+  });
+  return box;
+}
+
+function dumpLog(r, seg, model) {
+  const lines = [`Dumping ${String(seg.base_offset).padStart(20, '0')}.log`, `Log starting offset: ${seg.base_offset}`];
+  const first = r.segments.indexOf(seg);
+  const startPos = r.batches.find((b) => b.base_offset >= seg.base_offset)?.position ?? 0;
+  for (const b of r.batches) {
+    if (b.base_offset < seg.base_offset || b.base_offset >= seg.end_offset) continue;
+    const prod = batchProducer(model, b);
+    lines.push(`baseOffset: ${b.base_offset} lastOffset: ${b.last_offset} count: ${b.marker ? 1 : b.records.length} baseSequence: ${b.base_sequence} lastSequence: ${b.base_sequence < 0 ? -1 : b.base_sequence + b.last_offset - b.base_offset} producerId: ${b.producer_id} producerEpoch: ${b.producer_epoch} partitionLeaderEpoch: ${b.leader_epoch} isTransactional: ${b.transactional} isControl: ${!!b.marker} position: ${b.position - startPos} CreateTime: ${b.max_timestamp} size: ${b.bytes}${b.marker ? ` endTxnMarker: ${b.marker}` : ''}${b.cleaned ? ' (compacted)' : ''}${b.aborted ? ' (aborted)' : ''}${prod ? ` · ${prod}` : ''}`);
+  }
+  if (first >= 0 && lines.length === 2) lines.push('(empty)');
+  return lines.join('\n');
 }
 
 /** The log strip of one replica as SVG markup. */
@@ -133,7 +178,8 @@ function strip(r, model, ghosts, { lo, hi, w }, pat) {
   const top = LABEL_ROWS * ROW + 2;
   const ghostRows = placeGhosts(ghosts, (off) => ((Math.min(hi, Math.max(lo, off)) - lo) / Math.max(1, hi - lo)) * w);
   const ghostRow = ghostRows ? ghostRows * (ROW + 1) + 4 : 0;
-  const h = top + STRIP + ghostRow + 2;
+  const segTop = top + STRIP + ghostRow + 3;
+  const h = segTop + SEG + 2;
   const cellPx = w / span;
   const parts = [`<svg width="${w + 2}" height="${h}" viewBox="-1 0 ${w + 2} ${h}" role="img" aria-label="log of broker-${r.broker}: LEO ${r.log_end_offset}, HW ${r.high_watermark}, flushed ${r.flushed_offset}">`];
   parts.push(`<rect class="kv-log-bg" x="0" y="${top}" width="${w}" height="${STRIP}"/>`);
@@ -193,13 +239,37 @@ function strip(r, model, ghosts, { lo, hi, w }, pat) {
     const tip = `${g.kind === 'truncated' ? 'truncated' : 'lost on power loss (never flushed)'}: offsets ${g.from}–${g.to - 1} at ${fmtTime(g.at_us)} (${g.records} records)`;
     parts.push(`<g class="kv-trunc" data-testid="${testid}" data-from="${g.from}" data-to="${g.to}"><title>${esc(tip)}</title><rect x="${a}" y="${y}" width="${Math.max(2, b - a)}" height="${ROW}"/><text x="${tx}" y="${y + ROW - 3}" text-anchor="${anchor}">${text}</text></g>`);
   }
+  // Deleted by retention: below the log start offset.
+  if (r.log_start_offset > lo) {
+    const b = x(r.log_start_offset);
+    parts.push(`<rect class="kv-deleted" data-testid="deleted" x="0" y="${top}" width="${Math.max(1, b)}" height="${STRIP}" fill="url(#${pat}-deleted)"><title>offsets ${lo}–${r.log_start_offset - 1}: deleted by retention (below the log start offset ${r.log_start_offset})</title></rect>`);
+  }
+  // The segment files, with what of each is on disk, only in the page cache, or evicted.
+  for (const seg of r.segments ?? []) {
+    if (seg.end_offset < lo || seg.base_offset > hi) continue;
+    const a = x(seg.base_offset);
+    const b = Math.max(a + 2, x(seg.end_offset));
+    const wSeg = Math.max(1, b - a - 1);
+    const size = Math.max(1, seg.size);
+    const onDisk = (seg.flushed_bytes / size) * wSeg;
+    const evicted = ((seg.size - seg.cached_bytes) / size) * wSeg;
+    const tip = `segment ${seg.base_offset}${seg.active ? ' (active)' : ''}: offsets ${seg.base_offset}–${seg.end_offset - 1}, ${fmtBytes(seg.size)}, ${seg.batches} batches, ${seg.records} records; on disk ${fmtBytes(seg.flushed_bytes)}, page cache ${fmtBytes(seg.cached_bytes)}; index entries ${seg.offset_index_entries} offset / ${seg.time_index_entries} time`;
+    parts.push(`<g class="kv-seg${seg.active ? ' kv-seg-active' : ''}" data-testid="segment" data-base="${seg.base_offset}" data-size="${seg.size}" data-flushed="${seg.flushed_bytes}" data-cached="${seg.cached_bytes}"><title>${esc(tip)}</title>`
+      + `<rect class="kv-seg-box" x="${a}" y="${segTop}" width="${wSeg}" height="${SEG}"/>`
+      + (onDisk > 0 ? `<rect class="kv-seg-disk" x="${a}" y="${segTop + SEG - 4}" width="${onDisk}" height="4"/>` : '')
+      + (wSeg - onDisk > 0.5 && seg.size > seg.flushed_bytes ? `<rect x="${a + onDisk}" y="${segTop + SEG - 4}" width="${wSeg - onDisk}" height="4" fill="url(#${pat}-dirty)"/>` : '')
+      + (evicted > 0.5 ? `<rect class="kv-seg-evicted" x="${a}" y="${segTop}" width="${evicted}" height="${SEG - 4}"/>` : '')
+      + (wSeg > 46 ? `<text class="kv-seg-text" x="${a + 3}" y="${segTop + SEG - 6}">${seg.base_offset} · ${fmtBytes(seg.size)}</text>` : '')
+      + '</g>');
+  }
   // Markers; those at one offset share a label, labels too close take the other row.
   const markers = [
     ['flushed', r.flushed_offset, 'flushed'],
     ['hw', r.high_watermark, 'HW'],
     ['lso', r.last_stable_offset, 'LSO'],
     ['leo', r.log_end_offset, 'LEO'],
-  ].filter(([cls, v]) => cls !== 'lso' || v !== r.high_watermark);
+    ['start', r.log_start_offset, 'start'],
+  ].filter(([cls, v]) => (cls !== 'lso' || v !== r.high_watermark) && (cls !== 'start' || v > 0));
   markers.sort((a, b) => a[1] - b[1]);
   const groups = [];
   for (const m of markers) {
@@ -252,6 +322,7 @@ function defs(pat) {
   node.innerHTML = `<svg width="0" height="0"><defs>
     <pattern id="${pat}-txn" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="2.2" height="6" class="kv-pat-txn"/></pattern>
     <pattern id="${pat}-dirty" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="2" height="4" class="kv-pat-dirty"/></pattern>
+    <pattern id="${pat}-deleted" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="1.2" height="5" class="kv-pat-deleted"/></pattern>
   </defs></svg>`;
   return node;
 }

@@ -55,6 +55,9 @@ const MARKS = {
   flushed: ['storage', 'flush', 'broker'],
   writeback: ['storage', 'flush', 'broker'],
   segment_rolled: ['storage', 'info', 'broker'],
+  segments_deleted: ['storage', 'truncate', 'broker'],
+  log_start_offset_incremented: ['storage', 'info', 'broker'],
+  log_cleaned: ['storage', 'flush', 'broker'],
   became_leader: ['cluster', 'leader', 'broker'],
   became_follower: ['cluster', 'info', 'broker'],
   isr_shrink: ['cluster', 'warn', 'broker'],
@@ -84,6 +87,7 @@ const MARKS = {
   txn_timed_out: ['txn', 'error', null],
   txn_aborted_by_coordinator: ['txn', 'error', null],
   polled: ['consumers', 'info', 'consumer'],
+  offset_out_of_range: ['consumers', 'warn', 'consumer'],
 };
 
 export function buildItems(model) {

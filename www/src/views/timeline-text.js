@@ -4,6 +4,19 @@
 import { fmtBytes, fmtList, fmtTime } from './format.js';
 import { sealReason } from './model.js';
 
+const ROLL_REASON = {
+  size: 'segment.bytes reached',
+  time: 'segment.ms passed',
+  index_full: 'index full',
+  offset_overflow: 'offset overflow',
+  retention: 'retention deletes every segment',
+};
+const DELETE_REASON = {
+  retention_ms: 'retention.ms',
+  retention_bytes: 'retention.bytes',
+  log_start_offset: "the leader's log start offset",
+};
+
 export function itemText(it, model) {
   if (it.text) return it.text;
   const e = model.trace[it.ev];
@@ -113,7 +126,13 @@ function describe(e, it, model) {
     case 'writeback':
       return [`writeback ${e.tp} → ${e.durable_offset}`, `the OS wrote back dirty pages of ${e.tp} on ${e.broker}: data below ${e.durable_offset} survives power loss`];
     case 'segment_rolled':
-      return [`roll ${e.tp} @${e.base_offset}`, `${e.broker} rolled a new segment of ${e.tp} at base offset ${e.base_offset} (the old one is fsynced)`];
+      return [`roll ${e.tp} @${e.base_offset} (${ROLL_REASON[e.reason] || e.reason})`, `${e.broker} rolled a new segment of ${e.tp} at base offset ${e.base_offset}: ${ROLL_REASON[e.reason] || e.reason} (the old one is fsynced)`];
+    case 'segments_deleted':
+      return [`🗑 ${e.tp} −${e.segments} segment${e.segments === 1 ? '' : 's'} → start ${e.log_start_offset}`, `${e.broker} deleted ${e.segments} segment${e.segments === 1 ? '' : 's'} of ${e.tp} (offsets ${e.from_offset}–${e.log_start_offset - 1}, ${fmtBytes(e.bytes)}, ${e.records} records) by ${DELETE_REASON[e.reason] || e.reason}; the log start offset is now ${e.log_start_offset}`];
+    case 'log_start_offset_incremented':
+      return [`${e.tp} log start → ${e.log_start_offset}`, `${e.broker} moved the log start offset of ${e.tp} to ${e.log_start_offset}, following its leader`];
+    case 'log_cleaned':
+      return [`🧹 clean ${e.tp} ${e.first_dirty_offset}–${e.end_offset - 1} −${e.records_removed}`, `the log cleaner on ${e.broker} compacted ${e.tp} up to offset ${e.end_offset} (dirty ratio ${e.dirty_ratio_pct}%): ${e.records_removed} records removed (${e.tombstones_removed} tombstones), ${fmtBytes(e.bytes_before)} → ${fmtBytes(e.bytes_after)}`];
     case 'became_leader':
       return [`leader ${e.tp} e${e.leader_epoch}`, `${e.broker} became leader of ${e.tp} (leader epoch ${e.leader_epoch}, LEO ${e.log_end_offset})`];
     case 'became_follower':
@@ -174,6 +193,8 @@ function describe(e, it, model) {
       return [`transaction.timeout.ms: ${e.transactional_id} timed out`, null];
     case 'txn_aborted_by_coordinator':
       return [`coordinator aborted ${e.transactional_id}: ${e.reason}`, null];
+    case 'offset_out_of_range':
+      return [`OFFSET_OUT_OF_RANGE ${e.tp} @${e.position}`, `${e.consumer}'s position ${e.position} in ${e.tp} is outside the log (log start offset ${e.log_start_offset}): auto.offset.reset ${e.reset_to === null ? 'is none, the poll fails' : `moves it to ${e.reset_to}`}`];
     case 'polled':
       return [`${e.consumer} poll ${e.topic} → ${e.records} records`, null];
     default:

@@ -118,7 +118,7 @@ export function differingFields(a, b) {
 }
 
 /** The summary fields compare mode shows, in order. */
-export const SUMMARY_FIELDS = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'produce_requests', 'batches'];
+export const SUMMARY_FIELDS = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'deleted', 'compacted', 'produce_requests', 'batches'];
 
 /** Every effective setting that differs between two runs' configurations (the one the
  * user changed and those Kafka's rules changed with it, like enable.idempotence following
