@@ -25,7 +25,8 @@
 //!   without KIP-890 part 1's partition verification. Transactional producers do not
 //!   bump their own epoch after an abortable error (only idempotent-only producers do,
 //!   KIP-360).
-//! - Consumers read the replicas' state directly, without fetch latency.
+//! - Consumers read the replicas' state directly, without fetch latency, starting at the
+//!   log start offset (assign and seek to the beginning, no group).
 //! - Eligible leader replicas (KIP-966) are off, Kafka 4.0's default; `features
 //!   eligible.leader.replicas.version=1` turns them on (the ELR, clean election from it,
 //!   the last known leader). kplay does not elect a fenced last known leader (4.0.0 did,
@@ -35,6 +36,14 @@
 //!   lost by `drop` or `loss` on a producer-broker connection is one TCP could not
 //!   recover, so nothing more arrives on that connection until the producer gives up on
 //!   it (`request.timeout.ms`) and opens a new one.
+//! - The log cleaner's offset map holds every key of the dirty range (Kafka's
+//!   `log.cleaner.dedupe.buffer.size` can force several passes), cleaning takes no time
+//!   and is not throttled (`log.cleaner.io.max.bytes.per.second`), and one cleaner
+//!   thread runs per broker. A deleted segment's offsets go at once (as in Kafka); its
+//!   file's delayed removal (`file.delete.delay.ms`) is not modelled. Producer-state
+//!   snapshots are not: a restarted broker rebuilds producer state from what its log
+//!   still holds, so producers whose batches retention or compaction removed are
+//!   unknown to it.
 //! - zstd is compressed at the pure-Rust encoder's fastest level (close to level 1, not
 //!   Kafka's default 3) and lz4 with the fast compressor, so compressed sizes are close
 //!   to, not identical with, Kafka's.

@@ -136,6 +136,11 @@ export const tests = [
       assert.equal(observedOutcome(summary({ sent: 0, acked: 0, delivered: 0 })).kind, 'nothing-sent');
       assert.equal(observedOutcome(summary({ acked: 0, failed: 10, delivered: 0 })).kind, 'unresolved');
       assert.equal(observedOutcome(summary({ aborted: 10, delivered: 0 })).kind, 'clean');
+      // Deleted by retention or removed by compaction is gone by design, not lost.
+      const gone = observedOutcome(summary({ deleted: 6, compacted: 3, delivered: 1 }));
+      assert.equal(gone.kind, 'clean');
+      assert.match(gone.detail, /6 deleted by retention; 3 removed by compaction/);
+      assert.equal(observedOutcome(summary({ deleted: 6, delivered: 1 })).kind, 'unresolved', 'three records unaccounted for');
       for (const s of [{}, { lost: 1 }, { duplicated: 1 }]) assert.doesNotMatch(JSON.stringify(observedOutcome(summary(s))), /(exactly|at-most|at-least)-once/);
     },
   },

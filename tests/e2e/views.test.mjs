@@ -42,6 +42,33 @@ async function shoot(page, name) {
 
 export const tests = [
   {
+    name: 'the log on disk: segment files under each log, deleted offsets, the log start offset and a kafka-dump-log listing',
+    async run({ page, url }) {
+      await open(page, url, 'scenario=retention_ms_deletes_what_a_slow_consumer_needed&panels=cluster');
+      const report = await page.evaluate(() => window.kplayViewsTest.report);
+      const t = await scrubTo(page, report.end_time_us);
+      await waitSnapshot(page, t);
+      const leader = page.locator('[data-testid="replica"][data-broker="broker-1"]');
+      // The engine's own final state: every segment of broker-1's log is drawn with its
+      // size and on-disk bytes, and the offsets below the log start offset are marked deleted.
+      const want = report.partitions[0].replica_states.find((r) => r.broker === 1);
+      assert.ok(want.log_start_offset > 0, 'retention moved the log start offset');
+      const segs = await leader.locator('[data-testid="segment"]').evaluateAll((gs) => gs.map((g) => ({ base: Number(g.dataset.base), size: Number(g.dataset.size), flushed: Number(g.dataset.flushed) })));
+      assert.deepEqual(segs, want.segments.map((s) => ({ base: s.base_offset, size: s.size, flushed: s.flushed_bytes })));
+      assert.equal(await leader.locator('[data-testid="deleted"]').count(), 1);
+      assert.equal(Number(await leader.locator('[data-testid="marker-start"]').getAttribute('data-offset')), want.log_start_offset);
+      // The segment list opens a dump of a segment's batches.
+      await leader.locator('[data-testid="segments"] > summary').click();
+      const file = leader.locator('[data-testid="segment-file"]').first();
+      await file.locator('summary').click();
+      const dump = await file.locator('[data-testid="dump"]').textContent();
+      assert.match(dump, new RegExp(`^Dumping 0*${want.segments[0].base_offset}\\.log`));
+      assert.match(dump, new RegExp(`baseOffset: ${want.segments[0].base_offset} lastOffset: \\d+ count: 1 .* producerId: \\d+ producerEpoch: 0 .* isTransactional: false isControl: false position: 0 `));
+      await mkdir(SHOTS, { recursive: true });
+      await page.getByTestId('view-cluster').screenshot({ path: `${SHOTS}/view-cluster-log-on-disk.png` });
+    },
+  },
+  {
     name: 'compare mode rewrites one setting and finds the first divergence (unit)',
     async run() {
       const text = '# c\nseed 5\nbrokers 3\ntopic orders partitions=1\nproducer app acks=1 linger.ms=0 # fast\nat 0ms app send orders\n';

@@ -4,7 +4,7 @@
 //! - A leader's HW never moves back within one leader epoch.
 //! - The leader is in the ISR, and the ISR is a subset of the replicas.
 //! - Every offset below the leader's HW (committed) holds the same batch on every live
-//!   ISR member (checked by [`Invariants::check_logs`], which costs a log scan).
+//!   ISR member, where both still hold it as written (not deleted or compacted) (checked by [`Invariants::check_logs`], which costs a log scan).
 
 use crate::sim::VecMap;
 
@@ -66,12 +66,20 @@ impl Invariants {
                     continue;
                 }
                 let Some(fr) = b.replicas.get(&tp) else { continue };
-                for (i, le) in lr.log.entries[..committed].iter().enumerate() {
-                    let Some(fe) = fr.log.entries.get(i) else {
+                // Retention and the cleaner work on each replica on their own schedule:
+                // compare the batches both hold as written, offset by offset.
+                let start = fr.log.log_start_offset.max(lr.log.log_start_offset);
+                for le in lr.log.entries[..committed].iter().filter(|e| e.batch.base_offset >= start) {
+                    let Some(fe) = fr.log.entries.get(fr.log.index_of(le.batch.base_offset)) else {
                         // A follower may not have fetched the tail yet if the HW was
                         // computed from a stale view; anything it has must match.
                         break;
                     };
+                    let compacted_away = fe.batch.base_offset != le.batch.base_offset
+                        && fr.log.cleaner_checkpoint > le.batch.base_offset;
+                    if le.batch.data.cleaned.is_some() || fe.batch.data.cleaned.is_some() || compacted_away {
+                        continue;
+                    }
                     if fe.batch.base_offset != le.batch.base_offset
                         || !std::rc::Rc::ptr_eq(&fe.batch.data, &le.batch.data)
                     {

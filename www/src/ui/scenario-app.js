@@ -113,20 +113,33 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   // Search and sweeps load their own code (and the larger wasm package) on demand.
   let stress = null;
   let sweeper = null;
-  if (show.has('stress') && !readOnly) {
-    import('./stress.js').then(({ createStressPanel }) => {
-      stress = createStressPanel(stressBox, { getText: () => currentText, setText: (t) => app.setText(t), getReport: () => report });
-    });
+  // They load once the first verdict is shown and the page is idle (a shared sweep link
+  // loads its panel at once): the first verdict does not wait for them.
+  let panelsRequested = false;
+  function loadPanels() {
+    if (panelsRequested) return;
+    panelsRequested = true;
+    if (show.has('stress') && !readOnly) {
+      import('./stress.js').then(({ createStressPanel }) => {
+        stress = createStressPanel(stressBox, { getText: () => currentText, setText: (t) => app.setText(t), getReport: () => report });
+      });
+    }
+    if (show.has('sweep')) {
+      import('./sweep.js').then(({ createSweepPanel }) => {
+        sweeper = createSweepPanel(sweepBox, { getText: () => currentText, initial: sweep });
+        if (sweepPending && report) {
+          sweepPending = null;
+          sweeper.run();
+        }
+      });
+    }
   }
   let sweepPending = sweep?.sets?.length ? sweep : null;
-  if (show.has('sweep')) {
-    import('./sweep.js').then(({ createSweepPanel }) => {
-      sweeper = createSweepPanel(sweepBox, { getText: () => currentText, initial: sweep });
-      if (sweepPending && report) {
-        sweepPending = null;
-        sweeper.run();
-      }
-    });
+  if (sweepPending) loadPanels();
+  /** `fn` when the main thread is idle (or shortly, without idle callbacks). */
+  function whenIdle(fn) {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => fn(), { timeout: 1500 });
+    else setTimeout(fn, 200);
   }
   const api = {
     engine,
@@ -183,6 +196,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     clearTimeout(slowTimer);
     slowFor = null;
     delete runbar.dataset.slow;
+    if (!panelsRequested) whenIdle(loadPanels);
     if (s.phase === 'done') showReport(s.report, s.ms);
     else if (s.phase === 'invalid') showErrors(s.errors);
     else if (s.phase === 'cancelled') {

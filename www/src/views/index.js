@@ -71,14 +71,20 @@ export function mountViews(root, api, { panels } = {}) {
   const chartsSection = has('charts')
     ? el('section', { class: 'kv-panel kv-charts', dataset: { testid: 'view-charts' } }, el('header', { class: 'kv-panel-head' }, el('h3', {}, 'Charts')))
     : null;
-  if (chartsSection) {
-    frame.append(chartsSection);
-    import('./charts.js').then((m) => {
-      if (generation < 0) return; // destroyed meanwhile
-      charts = m.createCharts(chartsSection, { onPick: pick });
-      if (model) charts.setModel(model);
-      if (now != null) charts.setNow(now);
-    }).catch((err) => console.error('kplay views: cannot load the charts', err));
+  if (chartsSection) frame.append(chartsSection);
+  // The charts' code (and uPlot) loads once the first report is drawn and the page is
+  // idle: the first verdict does not wait for it.
+  let chartsRequested = false;
+  function loadCharts() {
+    if (!chartsSection || chartsRequested) return;
+    chartsRequested = true;
+    whenIdle(() =>
+      import('./charts.js').then((m) => {
+        if (generation < 0) return; // destroyed meanwhile
+        charts = m.createCharts(chartsSection, { onPick: pick });
+        if (model) charts.setModel(model);
+        if (now != null) charts.setNow(now);
+      }).catch((err) => console.error('kplay views: cannot load the charts', err)));
   }
   const compare = has('compare') ? createCompare(frame, api, { onPick: pick }) : null;
 
@@ -136,6 +142,7 @@ export function mountViews(root, api, { panels } = {}) {
   }
 
   function update(report) {
+    loadCharts();
     const t0 = performance.now();
     generation += 1;
     model = buildModel(report);
@@ -195,4 +202,11 @@ export function mountViews(root, api, { panels } = {}) {
     time: () => now,
     stats: () => ({ ...stats, timeline: timeline?.stats() }),
   };
+}
+
+/** Run `fn` when the main thread is idle (or after a short delay where the browser has
+ * no idle callbacks). */
+export function whenIdle(fn) {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(() => fn(), { timeout: 1500 });
+  else setTimeout(fn, 200);
 }
