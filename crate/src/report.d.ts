@@ -78,6 +78,8 @@ export interface Guarantee extends ProducerGuarantee {
 export interface ConsumerReport {
   isolation_level: 'read_committed' | 'read_uncommitted';
   records: number;
+  /** Records it will never read: OFFSET_OUT_OF_RANGE and auto.offset.reset moved it past them. */
+  skipped: number;
   ids: number[];
 }
 
@@ -122,6 +124,14 @@ export interface SegmentReport {
   /** ms since 1970, -1 when empty. */
   largest_timestamp: number;
   active: boolean;
+}
+
+/** A segment in the log view: the report's figures and its index files. */
+export interface SegmentView extends SegmentReport {
+  /** .index entries: [offset, position in the segment]. */
+  offset_index: [number, number][];
+  /** .timeindex entries: [timestamp, offset]. */
+  time_index: [number, number][];
 }
 
 export interface ReplicaReport {
@@ -290,7 +300,7 @@ export interface ReplicaView {
   recovery_point: number;
   in_isr: boolean;
   log_start_offset: number;
-  segments: SegmentReport[];
+  segments: SegmentView[];
   batches: BatchCell[];
 }
 

@@ -166,6 +166,7 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
             ConsumerReport {
                 isolation_level: c.config.isolation_level.name().to_string(),
                 records: ids.len() as u64,
+                skipped: world.consumers.get(i).map_or(0, |x| x.skipped),
                 ids,
             },
         );

@@ -35,6 +35,17 @@ pub struct BatchCell {
     pub cleaned: bool,
 }
 
+/// A segment as the log view shows it: the report's figures and the index files.
+#[derive(Clone, Debug, Serialize)]
+pub struct SegmentView {
+    #[serde(flatten)]
+    pub file: crate::report::SegmentReport,
+    /// `.index`: (offset, position in the segment).
+    pub offset_index: Vec<(u64, u32)>,
+    /// `.timeindex`: (timestamp, offset).
+    pub time_index: Vec<(i64, u64)>,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ReplicaView {
     pub broker: u16,
@@ -50,8 +61,9 @@ pub struct ReplicaView {
     pub in_isr: bool,
     /// `logStartOffset`: retention deleted what lies below it.
     pub log_start_offset: u64,
-    /// The segment files, oldest first, with their flushed and page-cache bytes.
-    pub segments: Vec<crate::report::SegmentReport>,
+    /// The segment files, oldest first, with their flushed and page-cache bytes and
+    /// their index entries.
+    pub segments: Vec<SegmentView>,
     pub batches: Vec<BatchCell>,
 }
 
@@ -156,7 +168,15 @@ pub fn take(w: &World) -> Snapshot {
                         recovery_point: r.log.recovery_point,
                         in_isr: p.isr.contains(&b),
                         log_start_offset: r.log.log_start_offset,
-                        segments: crate::report::segments(&r.log),
+                        segments: crate::report::segments(&r.log)
+                            .into_iter()
+                            .zip(&r.log.segments)
+                            .map(|(file, seg)| SegmentView {
+                                file,
+                                offset_index: seg.offset_index.clone(),
+                                time_index: seg.time_index.clone(),
+                            })
+                            .collect(),
                         batches: r
                             .log
                             .entries

@@ -64,6 +64,11 @@ export const tests = [
       const dump = await file.locator('[data-testid="dump"]').textContent();
       assert.match(dump, new RegExp(`^Dumping 0*${want.segments[0].base_offset}\\.log`));
       assert.match(dump, new RegExp(`baseOffset: ${want.segments[0].base_offset} lastOffset: \\d+ count: 1 .* producerId: \\d+ producerEpoch: 0 .* isTransactional: false isControl: false position: 0 `));
+      // Its offset index, one entry per index.interval.bytes, as the report counts them.
+      const entries = want.segments[0].offset_index_entries;
+      assert.ok(entries > 0, 'a 5,000-byte segment has an offset index entry');
+      assert.match(dump, new RegExp(`\\.index \\(${entries} entries`));
+      assert.equal((dump.match(/^offset: \d+ position: \d+$/gm) ?? []).length, entries);
       await mkdir(SHOTS, { recursive: true });
       await page.getByTestId('view-cluster').screenshot({ path: `${SHOTS}/view-cluster-log-on-disk.png` });
     },

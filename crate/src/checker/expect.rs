@@ -72,8 +72,13 @@ pub fn lookup(report: &Report, name: &str) -> i64 {
             } else if let Some(v) = perf_value(report, name) {
                 return v;
             } else if let Some(rest) = name.strip_prefix("consumers.") {
-                let cname = rest.strip_suffix(".records").unwrap_or(rest);
-                report.consumers.get(cname).map_or(0, |c| c.records)
+                match rest.strip_suffix(".skipped") {
+                    Some(cname) => report.consumers.get(cname).map_or(0, |c| c.skipped),
+                    None => {
+                        let cname = rest.strip_suffix(".records").unwrap_or(rest);
+                        report.consumers.get(cname).map_or(0, |c| c.records)
+                    }
+                }
             } else {
                 0
             }

@@ -39,6 +39,24 @@ pub fn visible<'a>(
     })
 }
 
+/// Records at offsets `[from, to)` of `replica`'s partition: those retention deleted (the
+/// log's record of what it removed) and those the log still holds.
+fn skipped_between(replica: &Replica, from: u64, to: u64) -> u32 {
+    let gone = replica
+        .log
+        .gone
+        .iter()
+        .filter(|g| g.2 == crate::broker::log::GoneBy::Retention && g.1 >= from && g.1 < to)
+        .count();
+    let held: usize = replica.log.entries[replica.log.index_of(from)..]
+        .iter()
+        .take_while(|e| e.batch.base_offset < to)
+        .filter(|e| e.batch.data.control.is_none())
+        .map(|e| e.batch.data.record_offsets(e.batch.base_offset).filter(|&(_, o)| o >= from && o < to).count())
+        .sum();
+    (gone + held) as u32
+}
+
 /// The offset a reader with `isolation` reads up to.
 pub fn end_offset(replica: &Replica, isolation: IsolationLevel) -> u64 {
     match isolation {
@@ -55,17 +73,22 @@ pub struct Reset {
     pub position: u64,
     pub log_start_offset: u64,
     pub reset_to: Option<u64>,
+    /// Records between the old and the new position the consumer will never read: those
+    /// retention deleted below the log start offset, and those `latest` jumped over.
+    pub skipped: u32,
 }
 
 pub struct Consumer {
     pub name: String,
     pub config: ConsumerConfig,
     positions: VecMap<Tp, u64>,
+    /// Records its position resets passed over (see [`Reset::skipped`]).
+    pub skipped: u64,
 }
 
 impl Consumer {
     pub fn new(name: String, config: ConsumerConfig) -> Consumer {
-        Consumer { name, config, positions: VecMap::new() }
+        Consumer { name, config, positions: VecMap::new(), skipped: 0 }
     }
 
     /// Read every partition of `topic` from its leader; returns record ids in order, and
@@ -88,7 +111,12 @@ impl Consumer {
                     AutoOffsetReset::Earliest => Some(start),
                     AutoOffsetReset::None => None,
                 };
-                resets.push(Reset { tp, position: *pos, log_start_offset: start, reset_to });
+                let skipped = match reset_to {
+                    Some(to) if *pos < to => skipped_between(r, *pos, to),
+                    _ => 0,
+                };
+                self.skipped += u64::from(skipped);
+                resets.push(Reset { tp, position: *pos, log_start_offset: start, reset_to, skipped });
                 match reset_to {
                     Some(to) => *pos = to,
                     None => continue,

@@ -55,6 +55,9 @@ pub struct ConsumerReport {
     pub isolation_level: String,
     /// Records its polls returned (with repeats, as delivered).
     pub records: u64,
+    /// Records it will never read: its position fell below the log start offset
+    /// (OFFSET_OUT_OF_RANGE) and `auto.offset.reset` moved it past them.
+    pub skipped: u64,
     pub ids: Vec<u32>,
 }
 

@@ -119,7 +119,12 @@ fn render_with_names(r: &Report, with_trace: bool) -> String {
     if !r.consumers.is_empty() {
         let _ = writeln!(o, "\nconsumers:");
         for (name, c) in &r.consumers {
-            let _ = writeln!(o, "  {name} ({}): {} records", c.isolation_level, c.records);
+            let skipped = if c.skipped > 0 {
+                format!(", skipped {} (OFFSET_OUT_OF_RANGE, auto.offset.reset)", c.skipped)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(o, "  {name} ({}): {} records{skipped}", c.isolation_level, c.records);
         }
     }
     let _ = writeln!(o, "\npartitions:");

@@ -363,8 +363,11 @@ fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
         return Err((format!("unknown protocol error '{x}'"), hint));
     }
     if let Some(rest) = name.strip_prefix("consumers.") {
-        let Some(c) = rest.strip_suffix(".records") else {
-            return Err((format!("unknown name '{name}'"), "write consumers.NAME.records".into()));
+        let Some(c) = rest.strip_suffix(".records").or_else(|| rest.strip_suffix(".skipped")) else {
+            return Err((
+                format!("unknown name '{name}'"),
+                "write consumers.NAME.records or consumers.NAME.skipped".into(),
+            ));
         };
         if n.consumers.iter().any(|x| x == c) {
             return Ok(());

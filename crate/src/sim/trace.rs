@@ -578,6 +578,8 @@ pub enum Event {
         position: u64,
         log_start_offset: u64,
         reset_to: Option<u64>,
+        /// Records the consumer will never read because of it.
+        skipped: u32,
     },
 
     // ---- kernel ----
@@ -696,7 +698,7 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("txn_timed_out", &["transactional_id", "producer_id"]),
     ("txn_aborted_by_coordinator", &["transactional_id", "producer_id", "reason"]),
     ("polled", &["consumer", "topic", "records"]),
-    ("offset_out_of_range", &["consumer", "tp", "position", "log_start_offset", "reset_to"]),
+    ("offset_out_of_range", &["consumer", "tp", "position", "log_start_offset", "reset_to", "skipped"]),
     ("run_stopped", &["budget", "limit", "used"]),
 ];
 

@@ -105,6 +105,7 @@ impl World {
                             position: r.position,
                             log_start_offset: r.log_start_offset,
                             reset_to: r.reset_to,
+                            skipped: r.skipped,
                         },
                     );
                 }

@@ -168,6 +168,12 @@ function dumpLog(r, seg, model) {
     lines.push(`baseOffset: ${b.base_offset} lastOffset: ${b.last_offset} count: ${b.marker ? 1 : b.records.length} baseSequence: ${b.base_sequence} lastSequence: ${b.base_sequence < 0 ? -1 : b.base_sequence + b.last_offset - b.base_offset} producerId: ${b.producer_id} producerEpoch: ${b.producer_epoch} partitionLeaderEpoch: ${b.leader_epoch} isTransactional: ${b.transactional} isControl: ${!!b.marker} position: ${b.position - startPos} CreateTime: ${b.max_timestamp} size: ${b.bytes}${b.marker ? ` endTxnMarker: ${b.marker}` : ''}${b.cleaned ? ' (compacted)' : ''}${b.aborted ? ' (aborted)' : ''}${prod ? ` · ${prod}` : ''}`);
   }
   if (first >= 0 && lines.length === 2) lines.push('(empty)');
+  const idx = seg.offset_index ?? [];
+  lines.push('', `Dumping ${String(seg.base_offset).padStart(20, '0')}.index (${idx.length} entries, one per index.interval.bytes)`);
+  for (const [offset, position] of idx) lines.push(`offset: ${offset} position: ${position}`);
+  const tidx = seg.time_index ?? [];
+  lines.push('', `Dumping ${String(seg.base_offset).padStart(20, '0')}.timeindex (${tidx.length} entries)`);
+  for (const [ts, offset] of tidx) lines.push(`timestamp: ${ts} offset: ${offset}`);
   return lines.join('\n');
 }
 
