@@ -14,6 +14,33 @@ async function clickCell(page, index) {
 
 export const tests = [
   {
+    name: 'picking a record highlights its batch in the timeline and the cluster view at its append; a journey step moves the views there',
+    async run({ page, url }) {
+      await openPlayground(page, url, '#preset=acks1-leader-failover');
+      await page.waitForFunction(() => document.querySelector('[data-testid="record-grid"]')?.dataset.count === '400');
+      await page.waitForFunction(() => document.querySelector('[data-testid="view-timeline"] .kv-it'));
+      await clickCell(page, 215);
+      const root = page.getByTestId('views-root');
+      await page.waitForFunction(() => document.querySelector('[data-testid="views-root"][data-focus="215"]'));
+      // Scrubbed to the batch's append on broker-1, where the cluster view outlines the
+      // batch holding record 215 (it is truncated later: lost).
+      const at = await root.getAttribute('data-now');
+      await page.waitForFunction((t) => document.querySelector('[data-testid="views-root"]')?.dataset.snapshotAt === t, at);
+      const outlined = page.locator('[data-testid="replica"][data-broker="broker-1"] .kv-cell.kv-focus');
+      assert.equal(await outlined.count(), 1, 'the batch with record 215 is outlined on the leader');
+      assert.match(await outlined.getAttribute('data-records'), /(^| )215( |$)/);
+      assert.ok(await page.locator('[data-testid="view-timeline"] .kv-it.kv-focus').count() > 0, 'its request and append are highlighted in the timeline');
+      // A journey step's time moves the views to that moment.
+      const steps = page.getByTestId('journey-steps').locator('li');
+      const last = steps.last();
+      const lastAt = await last.getAttribute('data-at');
+      await last.locator('time button').click();
+      await page.waitForFunction((a) => document.querySelector('[data-testid="views-root"]')?.dataset.now !== a, at);
+      const now = Number(await root.getAttribute('data-now'));
+      assert.ok(now <= Number(lastAt) && now !== Number(at), `views moved to the step (${now} for ${lastAt})`);
+    },
+  },
+  {
     name: 'a lost record\'s journey shows the append, the crash, the election and the truncation',
     async run({ page, url }) {
       await openPlayground(page, url, '#preset=acks1-leader-failover');

@@ -1,11 +1,16 @@
 // The journey panel: one record from send() to its copies in the final log, as a list
 // of timed steps (core/journey.js builds them from the report's trace), with the
-// simulator's explanation when the record is part of an anomaly.
+// simulator's explanation when the record is part of an anomaly. Each step's time is a
+// link: the run views move to that moment.
 import { fmtUs } from '../core/format.js';
 import { recordJourney } from '../core/journey.js';
 import { fill, h } from './dom.js';
 
-export function createJourneyPanel(root) {
+/**
+ * @param {HTMLElement} root
+ * @param {{onStep?: (atUs: number) => void}} [hooks] a step's time, clicked
+ */
+export function createJourneyPanel(root, { onStep } = {}) {
   root.classList.add('kp-journey');
   root.dataset.testid = 'journey';
   const empty = () => root.replaceChildren(h('p', { class: 'kp-muted' }, 'Pick a record in the grid to follow its journey.'));
@@ -36,7 +41,15 @@ export function createJourneyPanel(root) {
         h(
           'ol',
           { class: 'kp-steps', 'data-testid': 'journey-steps', 'aria-label': `Journey of record ${id}` },
-          j.steps.map((s) => h('li', { 'data-kind': s.kind }, h('time', {}, fmtUs(s.at_us)), h('span', { class: 'kp-actor' }, s.actor), h('span', { class: 'kp-step' }, s.text))),
+          j.steps.map((s) =>
+            h(
+              'li',
+              { 'data-kind': s.kind, 'data-at': s.at_us },
+              h('time', {}, onStep ? h('button', { class: 'kp-link kp-step-time', type: 'button', title: 'show this moment in the timeline and the cluster view', onclick: () => onStep(s.at_us) }, fmtUs(s.at_us)) : fmtUs(s.at_us)),
+              h('span', { class: 'kp-actor' }, s.actor),
+              h('span', { class: 'kp-step' }, s.text),
+            ),
+          ),
         ),
       );
     },

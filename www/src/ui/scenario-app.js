@@ -99,8 +99,21 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     ? createControls(controlsBox, { getText: () => currentText, readOnly, applyEdits: (edits) => applyEdits(edits) })
     : null;
   const verdict = createVerdict(verdictBox, { onRecord: show.has('records') ? (id) => grid.selectId(id) : null, onLine: (line) => editor?.goTo(line) });
-  const journey = createJourneyPanel(journeyBox);
-  const grid = createRecordGrid(recordsBox, { onSelect: (id) => report && journey.show(report, id) });
+  const journey = createJourneyPanel(journeyBox, {
+    onStep: (t) => {
+      if (!views) return;
+      views.setTime(t);
+      viewsBox.scrollIntoView?.({ block: 'nearest' });
+    },
+  });
+  const grid = createRecordGrid(recordsBox, {
+    onSelect: (id) => {
+      if (!report) return;
+      journey.show(report, id);
+      // The views follow the record: its batch highlighted, scrubbed to its append.
+      views?.focusRecord(id, id == null ? null : momentOf(report, id));
+    },
+  });
   controls?.sync();
 
   let views = null;
@@ -136,6 +149,14 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   }
   let sweepPending = sweep?.sets?.length ? sweep : null;
   if (sweepPending) loadPanels();
+  /** When record `id` is worth seeing: its batch's first append, else its result, else its send. */
+  function momentOf(r, id) {
+    const rec = r.records?.[id];
+    if (!rec) return null;
+    const e = rec.batch == null ? null : r.trace?.find((x) => x.type === 'appended' && x.batch === rec.batch);
+    return e?.at_us ?? rec.result_us ?? rec.sent_us;
+  }
+
   /** `fn` when the main thread is idle (or shortly, without idle callbacks). */
   function whenIdle(fn) {
     if (typeof requestIdleCallback === 'function') requestIdleCallback(() => fn(), { timeout: 1500 });

@@ -39,6 +39,7 @@ export function createClusterView(parent) {
   const ro = new ResizeObserver(() => last && body.clientWidth !== lastWidth && render(...last));
   ro.observe(body);
 
+  let focus = null;
   function render(snap, model) {
     last = [snap, model];
     const width = body.clientWidth || 600;
@@ -53,11 +54,23 @@ export function createClusterView(parent) {
       legend(model),
       ...snap.partitions.map((p) => partition(p, snap, model, stripW, pat, window_.value)),
     );
+    markFocus();
+  }
+
+  /** Outline the batches that hold the focused record, on every replica. */
+  function markFocus() {
+    for (const n of body.querySelectorAll('.kv-focus')) n.classList.remove('kv-focus');
+    if (focus == null) return;
+    for (const n of body.querySelectorAll(`[data-records~="${focus}"]`)) n.classList.add('kv-focus');
   }
 
   return {
     element: root,
     render,
+    setFocus(id) {
+      focus = id;
+      markFocus();
+    },
     clear() {
       last = null;
       at.textContent = '';
@@ -198,7 +211,8 @@ function strip(r, model, ghosts, { lo, hi, w }, pat) {
     const gap = x1 - x0 > 4 ? 1 : 0;
     const c = run.cell;
     const title = run.n > 1 ? `offsets ${run.a}–${run.b}: ${run.n} batches${run.prod ? ` from ${run.prod}` : ''}` : cellTitle(c, run.prod);
-    parts.push(`<rect class="kv-cell ${run.cls}" x="${x0}" y="${top}" width="${Math.max(0.8, x1 - x0 - gap)}" height="${STRIP}" style="${run.fill}"><title>${esc(title)}</title></rect>`);
+    const ids = run.ids.length <= 64 ? ` data-records="${run.ids.join(' ')}"` : '';
+    parts.push(`<rect class="kv-cell ${run.cls}" x="${x0}" y="${top}" width="${Math.max(0.8, x1 - x0 - gap)}" height="${STRIP}" style="${run.fill}"${ids}><title>${esc(title)}</title></rect>`);
     if (c.transactional && !c.marker) parts.push(`<rect x="${x0}" y="${top}" width="${Math.max(0.8, x1 - x0 - gap)}" height="${STRIP}" fill="url(#${pat}-txn)" pointer-events="none"/>`);
     const text = c.marker ? c.marker[0] : run.n === 1 && cellPx >= 18 && c.base_offset === c.last_offset ? String(c.base_offset) : '';
     if (text && x1 - x0 >= 12) parts.push(`<text class="kv-cell-text" x="${(x0 + x1) / 2}" y="${top + STRIP / 2 + 4}" text-anchor="middle">${text}</text>`);
@@ -214,11 +228,12 @@ function strip(r, model, ghosts, { lo, hi, w }, pat) {
     if (run && run.key === key && !wide && x(c.last_offset + 1) - x(run.a) < 2) {
       run.b = c.last_offset;
       run.n += 1;
+      if (run.ids.length <= 64) run.ids.push(...c.records);
       continue;
     }
     flush();
     const fill = c.marker || c.aborted || pi < 0 ? '' : `fill:${producerColour(pi)}`;
-    run = { key, a: c.base_offset, b: c.last_offset, n: 1, cls, fill, cell: c, prod };
+    run = { key, a: c.base_offset, b: c.last_offset, n: 1, cls, fill, cell: c, prod, ids: [...c.records] };
     if (wide) flush();
   }
   flush();

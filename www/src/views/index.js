@@ -146,6 +146,9 @@ export function mountViews(root, api, { panels } = {}) {
     const t0 = performance.now();
     generation += 1;
     model = buildModel(report);
+    timeline?.setFocus(null);
+    cluster?.setFocus(null);
+    delete root.dataset.focus;
     const t1 = performance.now();
     frame.classList.remove('kv-cleared');
     scrubber?.setModel(model);
@@ -199,6 +202,16 @@ export function mountViews(root, api, { panels } = {}) {
       root.replaceChildren();
     },
     setTime: (t) => setTime(t),
+    /** Follow one record: highlight it in the timeline and the cluster view, and scrub to
+     * `t` (the moment worth seeing, e.g. its append) when given. null clears. */
+    focusRecord(id, t = null) {
+      const rec = id == null ? null : model?.report?.records?.[id];
+      const focus = rec ? { id, batch: rec.batch } : null;
+      root.dataset.focus = focus ? String(id) : '';
+      timeline?.setFocus(focus);
+      cluster?.setFocus(focus ? id : null);
+      if (t != null) setTime(t, { scrollTimeline: true });
+    },
     time: () => now,
     stats: () => ({ ...stats, timeline: timeline?.stats() }),
   };

@@ -219,8 +219,20 @@ export function createTimeline(parent, { onPick }) {
     }
   }
 
+  /** Whether item `it` is about the focused record's batch (its request, append, ack...). */
+  function focused(it) {
+    const f = state.focus;
+    if (!f) return false;
+    const e = state.model.trace[it.ev];
+    if (!e) return false;
+    if (e.batch === f.batch && f.batch != null) return true;
+    if (Array.isArray(e.batches) && e.batches.includes(f.batch)) return true;
+    return e.record === f.id;
+  }
+
   function drawItem(parts, it, i) {
     const L = state.L;
+    const hl = focused(it) ? ' kv-focus' : '';
     const x0 = it.band ? state.gutter : state.lanesX.get(it.l0);
     const x1raw = it.band ? state.width - 8 : state.lanesX.get(it.l1);
     if (x0 === undefined || x1raw === undefined) return;
@@ -228,7 +240,7 @@ export function createTimeline(parent, { onPick }) {
     const { label, title: tip } = itemText(it, state.model);
     const title = `<title>${esc(tip)}</title>`;
     if (it.band) {
-      parts.push(`<g class="kv-it kv-band kv-c-${it.cls}" data-i="${i}">${title}<line x1="${x0}" x2="${x1raw}" y1="${y0}" y2="${y0}"/>`);
+      parts.push(`<g class="kv-it kv-band kv-c-${it.cls}${hl}" data-i="${i}">${title}<line x1="${x0}" x2="${x1raw}" y1="${y0}" y2="${y0}"/>`);
       if (L.labels) parts.push(`<text x="${x0 + 6}" y="${y0 - 3}">${esc(cut(label, state.width - state.gutter - 20))}</text>`);
       else parts.push(`<circle cx="${x0 + 3}" cy="${y0}" r="3"/>`);
       parts.push('</g>');
@@ -237,7 +249,7 @@ export function createTimeline(parent, { onPick }) {
     if (it.k === 'mark') {
       // Up to the next lifeline; right of the last one, up to the edge.
       const maxW = it.l0 === lastLaneIndex() ? state.laneW * 0.9 - 14 : state.laneW - 14;
-      parts.push(`<g class="kv-it kv-mark kv-c-${it.cls}" data-i="${i}">${title}<circle cx="${x0}" cy="${y0}" r="${L.labels ? 4 : 2.5}"/>`);
+      parts.push(`<g class="kv-it kv-mark kv-c-${it.cls}${hl}" data-i="${i}">${title}<circle cx="${x0}" cy="${y0}" r="${L.labels ? 4 : 2.5}"/>`);
       if (L.labels && roomFor(x0 + 10, y0 + 4)) parts.push(`<text x="${x0 + 8}" y="${y0 + 4}">${esc(cut(label, maxW))}</text>`);
       parts.push('</g>');
       return;
@@ -247,7 +259,7 @@ export function createTimeline(parent, { onPick }) {
     const half = it.end === 'cross' || it.end === 'lost' || it.stalled;
     const x1 = half ? x0 + (x1raw - x0) * 0.5 : x1raw;
     const dashed = it.end === 'cut' || it.est ? ' kv-dashed' : '';
-    parts.push(`<g class="kv-it kv-arrow kv-c-${it.cls}${it.fault ? ' kv-fault' : ''}${dashed}" data-i="${i}" data-kind="${it.g}">${title}`);
+    parts.push(`<g class="kv-it kv-arrow kv-c-${it.cls}${it.fault ? ' kv-fault' : ''}${dashed}${hl}" data-i="${i}" data-kind="${it.g}">${title}`);
     parts.push(`<line class="kv-hit" x1="${x0}" y1="${y0}" x2="${x1}" y2="${y1}"/><line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y1}"/>`);
     parts.push(endGlyph(it.end, x0, y0, x1, y1));
     if (L.labels) {
@@ -318,6 +330,11 @@ export function createTimeline(parent, { onPick }) {
     element: root,
     setModel,
     setNow,
+    /** Highlight what concerns one record (its batch's requests, appends, acks); null clears. */
+    setFocus(focus) {
+      state.focus = focus;
+      schedule(false);
+    },
     /** For tests and the perf figures: how many items exist / are drawn now. */
     stats: () => ({ items: state.items.length, visible: state.L?.visible.length ?? 0, drawn: state.rendered.length, height: state.L?.height ?? 0 }),
     destroy() {
