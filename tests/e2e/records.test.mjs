@@ -2,7 +2,7 @@
 // click, keyboard or "Go to record" opens the journey (send, batch, requests, appends,
 // truncation, callback, copies).
 import assert from 'node:assert/strict';
-import { openPlayground } from './helpers.mjs';
+import { editorText, openPlayground, runNumber, waitForVerdict } from './helpers.mjs';
 
 /** Clicks the cell of the record at `index` in the grid. */
 async function clickCell(page, index) {
@@ -13,6 +13,38 @@ async function clickCell(page, index) {
 }
 
 export const tests = [
+  {
+    name: 'faults by pointing: the cluster view writes the fault line at the scrubbed moment into the text, and the run has it',
+    async run({ page, url }) {
+      await openPlayground(page, url, '#preset=acks-all-min-isr');
+      await page.waitForFunction(() => document.querySelector('[data-testid="views-root"]')?.dataset.snapshotAt);
+      const before = await editorText(page);
+      // Scrub to the first stop at or after 1 s with the scrubber's own control.
+      const at = await page.evaluate(() => {
+        const range = document.querySelector('[data-testid="scrubber"]');
+        range.value = '1';
+        range.dispatchEvent(new Event('input', { bubbles: true }));
+        return document.querySelector('[data-testid="views-root"]').dataset.now;
+      });
+      await page.waitForFunction((t) => document.querySelector('[data-testid="views-root"]')?.dataset.snapshotAt === t, at);
+      const runs = await runNumber(page);
+      await page.getByTestId('fault-broker').selectOption('broker-3');
+      await page.getByTestId('fault-power-off').click();
+      const t = Number(at);
+      const atText = t % 1000 === 0 ? `${t / 1000}ms` : `${t}us`;
+      const line = `at ${atText} crash broker-3 mode=power`;
+      await page.waitForFunction((l) => document.querySelector('.kp-app').kplayApp.getText().includes(l), line);
+      const after = await editorText(page);
+      assert.equal(after.split('\n').length, before.split('\n').length + 1, 'one line added');
+      const lines = after.split('\n');
+      const i = lines.indexOf(line);
+      assert.ok(i > 0, `the line is in the text: ${line}`);
+      assert.ok(!lines.slice(i + 1).some((l) => /^\s*at\s/.test(l)), 'after the last timeline line');
+      await waitForVerdict(page, { afterRun: runs });
+      const crash = await page.evaluate(() => document.querySelector('.kp-app').kplayApp.report.trace.find((e) => e.type === 'crashed'));
+      assert.deepEqual([crash?.broker, crash?.mode, crash?.at_us], ['broker-3', 'power', t], 'the new run powers broker-3 off at the scrubbed moment');
+    },
+  },
   {
     name: 'picking a record highlights its batch in the timeline and the cluster view at its append; a journey step moves the views there',
     async run({ page, url }) {

@@ -149,6 +149,18 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   }
   let sweepPending = sweep?.sets?.length ? sweep : null;
   if (sweepPending) loadPanels();
+  /** `text` with `line` after its last `at ...` line (or at the end). */
+  function withTimelineLine(text, line) {
+    const lines = text.split('\n');
+    let last = -1;
+    lines.forEach((l, i) => {
+      if (/^\s*at\s/.test(l)) last = i;
+    });
+    if (last < 0) return `${text.replace(/\n*$/, '')}\n${line}\n`;
+    lines.splice(last + 1, 0, line);
+    return lines.join('\n');
+  }
+
   /** When record `id` is worth seeing: its batch's first append, else its result, else its send. */
   function momentOf(r, id) {
     const rec = r.records?.[id];
@@ -167,6 +179,8 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     getText: () => currentText,
     getOptions: () => ({ ...optionsFor(currentText) }),
     runVariant: (variant) => engine.run(variant, optionsFor(variant)).result,
+    // Faults by pointing (the cluster view): the line goes after the last timeline line.
+    addTimelineLine: readOnly ? undefined : (line) => app.setText(withTimelineLine(currentText, line)),
   };
 
   let pendingControlRun = false;

@@ -21,7 +21,17 @@ const NARROW_PX = 500;
 const DIRTY = 6;
 const SEG = 14;
 
-export function createClusterView(parent) {
+/** `at` time text for a scrubbed moment: whole milliseconds when exact, else µs. */
+export function atText(us) {
+  return us % 1000 === 0 ? `${us / 1000}ms` : `${us}us`;
+}
+
+/**
+ * @param {HTMLElement} parent
+ * @param {{onFault?: (line: string) => void}} [hooks] write a fault's timeline line into
+ *   the scenario (faults by pointing; the text stays the only state)
+ */
+export function createClusterView(parent, { onFault } = {}) {
   const pat = uid('pat');
   const window_ = el('select', { class: 'kv-select', 'aria-label': 'Offsets shown' },
     el('option', { value: 'all' }, 'all offsets'),
@@ -51,6 +61,7 @@ export function createClusterView(parent) {
     const stripW = Math.max(160, width - (narrow ? 8 : 202));
     body.replaceChildren(
       brokers(snap, model),
+      onFault ? faults(snap, onFault) : null,
       legend(model),
       ...snap.partitions.map((p) => partition(p, snap, model, stripW, pat, window_.value)),
     );
@@ -92,6 +103,24 @@ function brokers(snap, model) {
     return el('li', { class: `kv-broker kv-st-${st}`, dataset: { testid: 'broker-state', broker: name, state: st } },
       el('span', { class: 'kv-dot', 'aria-hidden': 'true' }), el('strong', {}, name), ` ${text}${fencedToo}`);
   }));
+}
+
+/** Faults by pointing: pick a broker and an action; the line goes into the scenario at
+ * the scrubbed moment and the run starts again. */
+function faults(snap, onFault) {
+  const at = atText(snap.at_us);
+  const pick = el('select', { class: 'kv-select', 'aria-label': 'Broker', dataset: { testid: 'fault-broker' } },
+    snap.brokers.map((b) => el('option', { value: `broker-${b.id}` }, `broker-${b.id}`)));
+  const act = (label, build, title) =>
+    el('button', { class: 'kv-btn', type: 'button', title, dataset: { testid: `fault-${label.replace(/\s+/g, '-')}` }, onclick: () => onFault(`at ${at} ${build(pick.value)}`) }, label);
+  return el('div', { class: 'kv-faults', role: 'group', 'aria-label': `Add a fault at ${at}` },
+    el('span', { class: 'kv-faults-label' }, `Add at ${fmtTime(snap.at_us)}:`),
+    pick,
+    act('crash', (b) => `crash ${b}`, 'the process dies; the page cache survives'),
+    act('power off', (b) => `crash ${b} mode=power`, 'the machine loses power: what is only in the page cache is gone'),
+    act('restart', (b) => `restart ${b}`, 'the broker starts again and recovers its logs'),
+    act('isolate 10s', (b) => `isolate ${b} for 10s`, 'every link to and from the broker is down for 10 s'),
+    act('shutdown', (b) => `shutdown ${b}`, 'controlled shutdown: leadership moves away first, logs are flushed'));
 }
 
 function legend(model) {

@@ -62,7 +62,7 @@ export function mountViews(root, api, { panels } = {}) {
   const timeline = has('timeline') ? createTimeline(main, { onPick: pick }) : null;
   const side = has('cluster') || has('producer') ? el('div', { class: 'kv-side-col' }) : null;
   if (side) main.append(side);
-  const cluster = has('cluster') ? createClusterView(side) : null;
+  const cluster = has('cluster') ? createClusterView(side, { onFault: api.addTimelineLine ? (line) => api.addTimelineLine(line) : undefined }) : null;
   const producer = has('producer') ? createProducerView(side) : null;
   const snapNote = el('p', { class: 'kv-snap-note', role: 'status', 'aria-live': 'polite' });
   side?.prepend(snapNote);
