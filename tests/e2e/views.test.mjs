@@ -231,6 +231,16 @@ export const tests = [
       await open(page, url, 'scenario=acks1_leader_failover_loss');
       const compare = page.getByTestId('view-compare');
       assert.equal(await compare.getByTestId('compare-value').inputValue(), 'all', 'acks=all pre-filled');
+      // The setting list: what the scenario set first in each node's group; a filter narrows it.
+      const firstApp = await compare.locator('optgroup[label="producer app"] option').first().textContent();
+      assert.match(firstApp, /^acks = 1$/, 'set in the scenario, so listed first');
+      const all = Number(await compare.getByTestId('compare-setting').getAttribute('data-count'));
+      await compare.getByTestId('compare-filter').fill('app linger');
+      const options = await compare.locator('[data-testid="compare-setting"] option').allTextContents();
+      assert.ok(options.length >= 1 && options.length < all && options.every((o) => o.startsWith('linger.ms')), options.join(' | '));
+      await compare.getByTestId('compare-filter').fill('');
+      await compare.getByTestId('compare-setting').selectOption({ label: 'acks = 1' });
+      await compare.getByTestId('compare-value').fill('all');
       await compare.getByTestId('compare-run').click();
       const div = compare.getByTestId('first-divergence');
       await div.locator('h4').waitFor();

@@ -15,6 +15,7 @@ export function createCompare(parent, api, { onPick }) {
   let running = 0;
   const ids = { setting: uid('cmp-setting'), value: uid('cmp-value'), list: uid('cmp-list') };
   const select = el('select', { id: ids.setting, class: 'kv-select', dataset: { testid: 'compare-setting' } });
+  const filter = el('input', { type: 'search', class: 'kv-input kv-filter', placeholder: 'filter settings', 'aria-label': 'Filter the settings', autocomplete: 'off', spellcheck: false, dataset: { testid: 'compare-filter' } });
   const value = el('input', { id: ids.value, class: 'kv-input', list: ids.list, autocomplete: 'off', spellcheck: false, dataset: { testid: 'compare-value' } });
   const datalist = el('datalist', { id: ids.list });
   const current = el('span', { class: 'kv-muted' });
@@ -22,7 +23,7 @@ export function createCompare(parent, api, { onPick }) {
   const status = el('p', { class: 'kv-status', role: 'status', 'aria-live': 'polite' });
   const result = el('div', { class: 'kv-compare-result', dataset: { testid: 'compare-result' } });
   const form = el('form', { class: 'kv-compare-form' },
-    el('label', { for: ids.setting }, 'Setting'), select,
+    el('label', { for: ids.setting }, 'Setting'), filter, select,
     el('label', { for: ids.value }, 'New value'), el('span', { class: 'kv-value-wrap' }, value, current), datalist,
     runBtn);
   const root = el('section', { class: 'kv-panel kv-compare', dataset: { testid: 'view-compare' } },
@@ -32,6 +33,7 @@ export function createCompare(parent, api, { onPick }) {
   parent.append(root);
 
   select.addEventListener('change', () => pick(settings.find((s) => s.key === select.value)));
+  filter.addEventListener('input', () => fillSelect(select.value));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     run();
@@ -44,17 +46,32 @@ export function createCompare(parent, api, { onPick }) {
     result.replaceChildren();
     status.textContent = '';
     settings = r ? settingsOf(r) : [];
+    fillSelect(keep);
+    runBtn.disabled = !r;
+    const chosen = settings.find((s) => s.key === keep) ?? defaultSetting(settings);
+    if (chosen) pick(chosen, chosen.key === keep ? value.value : null);
+  }
+
+  /** The options: per node, the settings the scenario set or Kafka's rules derived first,
+   * then the defaults, each part alphabetical; only those matching the filter (name or
+   * value), keeping `keep` selected when it is still listed. */
+  function fillSelect(keep) {
+    const words = filter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const matches = (s) => words.every((w) => `${s.role} ${s.name} ${s.prop}=${s.value}`.toLowerCase().includes(w));
+    const rank = (s) => (s.source === 'set' ? 0 : s.source === 'derived' ? 1 : 2);
     const groups = new Map();
-    for (const s of settings) {
+    for (const s of settings.filter(matches)) {
       const g = s.role === 'seed' ? 'scenario' : `${s.role} ${s.name}`;
       if (!groups.has(g)) groups.set(g, []);
       groups.get(g).push(s);
     }
+    for (const list of groups.values()) list.sort((a, b) => rank(a) - rank(b) || a.prop.localeCompare(b.prop));
     select.replaceChildren(...[...groups].map(([g, list]) => el('optgroup', { label: g },
       list.map((s) => el('option', { value: s.key }, `${s.prop} = ${s.value}${s.source === 'default' ? ' (default)' : s.source === 'derived' ? ' (derived)' : ''}`)))));
-    runBtn.disabled = !r;
-    const chosen = settings.find((s) => s.key === keep) ?? defaultSetting(settings);
-    if (chosen) pick(chosen, chosen.key === keep ? value.value : null);
+    const shown = settings.filter(matches);
+    select.dataset.count = String(shown.length);
+    if (shown.some((s) => s.key === keep)) select.value = keep;
+    else if (shown.length) pick(shown.find((s) => s.key === select.value) ?? shown[0]);
   }
 
   function pick(s, keepValue = null) {
