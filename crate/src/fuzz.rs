@@ -1,7 +1,7 @@
 //! A generated-scenario fuzz of the runner: valid scenario texts, drawn from one seed
 //! each, that mix every declaration, producer setting and timeline action kplay has
 //! (transactions, compression, restarts, crashes, power loss, pauses, drops, cuts,
-//! isolations, polls), now and then at Kafka-valid extremes (`linger.ms=Long.MAX_VALUE`,
+//! isolations, polls, small segments, retention and compaction), now and then at Kafka-valid extremes (`linger.ms=Long.MAX_VALUE`,
 //! `size=4294967295`, `every=18446744073709s`, `for 18446744073709551615us`, huge network
 //! latency). A scenario either ends with `run until T` (at most ten minutes) or heals
 //! every fault and runs until idle; extremes that keep work pending for ever (a record
@@ -82,6 +82,21 @@ pub fn scenario(seed: u64) -> String {
         }
         if g.r.chance_ppm(150_000) {
             line.push_str(pick(&mut g.r, &[" flush.messages=1", " segment.bytes=1048576", " flush.ms=50"]));
+        } else if g.r.chance_ppm(250_000) {
+            // The log on disk: small segments, rolls by time and by full indexes,
+            // retention by time and size, compaction (keyless sends then fail).
+            line.push_str(pick(
+                &mut g.r,
+                &[
+                    " segment.bytes=2000",
+                    " segment.ms=500",
+                    " segment.bytes=3000 retention.ms=2000",
+                    " segment.bytes=2000 retention.bytes=5000",
+                    " cleanup.policy=compact segment.ms=300 min.cleanable.dirty.ratio=0.1 delete.retention.ms=1000",
+                    " cleanup.policy=compact,delete segment.bytes=1500 retention.ms=3000 min.compaction.lag.ms=200",
+                    " segment.index.bytes=64 index.interval.bytes=100",
+                ],
+            ));
         }
         s.push_str(&line);
         s.push('\n');
@@ -132,6 +147,9 @@ fn broker_props(r: &mut Prng, brokers: u64) -> String {
     }
     if r.chance_ppm(100_000) {
         p.push_str(" log.flush.interval.messages=1");
+    }
+    if r.chance_ppm(200_000) {
+        p.push_str(" log.retention.check.interval.ms=1000 log.cleaner.backoff.ms=500");
     }
     p
 }

@@ -39,7 +39,7 @@ use crate::sim::history::History;
 use crate::sim::trace::Event;
 use crate::sim::{later, Micros, Tp, VecMap};
 
-/// `LogToClean`: a compacted log's cleanable range and its dirtiness.
+/// `LogToClean`: a compacted log's cleanable range (whole segments) and its dirtiness.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ToClean {
     pub first_dirty_offset: u64,
@@ -118,7 +118,9 @@ pub fn to_clean(r: &Replica, now: Micros, epoch_ms: i64) -> Option<ToClean> {
     let need_compaction_now = earliest.is_some_and(|t| t < now_ms.saturating_sub(max_lag));
     let t = ToClean {
         first_dirty_offset: first_dirty,
-        first_uncleanable_offset: uncleanable,
+        // `LogToClean.firstUncleanableOffset`: the base offset of the segment holding the
+        // uncleanable offset (whole segments are cleaned).
+        first_uncleanable_offset,
         clean_bytes,
         cleanable_bytes,
         need_compaction_now,
@@ -202,8 +204,18 @@ pub fn clean(r: &mut Replica, t: &ToClean, now: Micros, epoch_ms: i64, history: 
     while i < seg_count {
         let mut j = i + 1;
         let mut size = log.segment_bytes(i);
-        while j < seg_count && size + log.segment_bytes(j) <= r.cfg.segment_bytes {
+        // `groupSegmentsBySize`: the log bytes and both indexes' bytes must fit.
+        let index_bytes =
+            |k: usize| (log.segments[k].offset_index.len() as u64 * 8, log.segments[k].time_index.len() as u64 * 12);
+        let (mut oi, mut ti) = index_bytes(i);
+        while j < seg_count
+            && size + log.segment_bytes(j) <= r.cfg.segment_bytes
+            && oi + index_bytes(j).0 <= r.cfg.segment_index_bytes
+            && ti + index_bytes(j).1 <= r.cfg.segment_index_bytes
+        {
             size += log.segment_bytes(j);
+            oi += index_bytes(j).0;
+            ti += index_bytes(j).1;
             j += 1;
         }
         groups.push((i, j));
@@ -300,7 +312,16 @@ pub fn clean(r: &mut Replica, t: &ToClean, now: Micros, epoch_ms: i64, history: 
                 let ids: Vec<u32> = kept.iter().map(|k| k.0).collect();
                 let deltas: Vec<u32> = kept.iter().map(|k| (k.1 - b.base_offset) as u32).collect();
                 let size = rebuilt_size(data, &kept, b.base_offset, history);
-                Entry { batch: rebatch(b, &ids, &deltas, new_horizon, size), ..e.clone() }
+                let mut batch = rebatch(b, &ids, &deltas, new_horizon, size);
+                // `buildRetainedRecordsInto`: the max timestamp of the records kept (a
+                // LogAppendTime batch keeps its stamp).
+                if !data.meta.log_append_time {
+                    if let Some(max) = kept.iter().map(|&(rec, _)| history.record(rec).timestamp_ms).max() {
+                        let d = Rc::make_mut(&mut batch.data);
+                        d.meta.max_timestamp_ms = max;
+                    }
+                }
+                Entry { batch, ..e.clone() }
             };
             push_entry(&mut seg, &mut kept_entries, entry, &mut pos, last_modified, r.cfg.index_interval_bytes);
         }

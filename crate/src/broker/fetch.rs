@@ -13,12 +13,9 @@
 //! `replica.fetch.backoff.ms`, silence times out after `replica.socket.timeout.ms`.
 
 use super::{BCtx, Broker, BrokerTimer};
-use crate::protocol::{Error, FetchPartition, FetchPartitionResponse, FetchRequest, FetchResponse, Msg};
+use crate::protocol::{Error, FetchPartition, FetchPartitionResponse, FetchRequest, FetchResponse, LogBatch, Msg};
 use crate::sim::trace::Event;
 use crate::sim::{later, Micros, NodeId, Tp};
-
-/// The leader does not know the follower's epoch: truncate to the high watermark.
-pub const UNDEFINED_EPOCH: (u32, u64) = (u32::MAX, u64::MAX);
 
 #[derive(Clone, Debug)]
 pub struct DelayedFetch {
@@ -69,30 +66,39 @@ impl Broker {
         budget: &mut u64,
     ) -> FetchPartitionResponse {
         let tp = fp.tp;
-        let empty = |error: Error, hw: u64, log_start_offset: u64| FetchPartitionResponse {
+        let empty = |error: Error, hw: u64, log_start_offset: u64, log_end_offset: u64| FetchPartitionResponse {
             tp,
             error,
             high_watermark: hw,
             diverging_epoch: None,
             log_start_offset,
+            log_end_offset,
             batches: Vec::new(),
         };
         let max_bytes = self.cfg().replica_fetch_max_bytes as u64;
-        let Some(r) = self.replicas.get_mut(&tp) else { return empty(Error::NotLeaderOrFollower, 0, 0) };
-        let start = r.log.log_start_offset;
+        let Some(r) = self.replicas.get_mut(&tp) else { return empty(Error::NotLeaderOrFollower, 0, 0, 0) };
+        let (start, leo) = (r.log.log_start_offset, r.log.leo);
         if !r.is_leader() {
-            return empty(Error::NotLeaderOrFollower, r.hw, start);
+            return empty(Error::NotLeaderOrFollower, r.hw, start, leo);
         }
         if fp.current_leader_epoch < r.leader_epoch {
-            return empty(Error::FencedLeaderEpoch, r.hw, start);
+            return empty(Error::FencedLeaderEpoch, r.hw, start, leo);
         }
         if fp.current_leader_epoch > r.leader_epoch {
-            return empty(Error::UnknownLeaderEpoch, r.hw, start);
+            return empty(Error::UnknownLeaderEpoch, r.hw, start, leo);
         }
         if let Some(last_epoch) = fp.last_fetched_epoch {
-            let diverging = match r.log.end_offset_for_epoch(last_epoch) {
-                None => Some(UNDEFINED_EPOCH),
-                Some((epoch, end)) if epoch < last_epoch || end < fp.fetch_offset => Some((epoch, end)),
+            // `Partition.readRecords`: an epoch the leader cannot place, or (KAFKA-12856)
+            // an offset below the log start offset, is OFFSET_OUT_OF_RANGE before any
+            // divergence check.
+            let Some(end) = r.log.end_offset_for_epoch(last_epoch) else {
+                return empty(Error::OffsetOutOfRange, r.hw, start, leo);
+            };
+            if fp.fetch_offset < start {
+                return empty(Error::OffsetOutOfRange, r.hw, start, leo);
+            }
+            let diverging = match end {
+                (epoch, end) if epoch < last_epoch || end < fp.fetch_offset => Some((epoch, end)),
                 _ => None,
             };
             if diverging.is_some() {
@@ -102,12 +108,13 @@ impl Broker {
                     high_watermark: r.hw,
                     diverging_epoch: diverging,
                     log_start_offset: start,
+                    log_end_offset: leo,
                     batches: Vec::new(),
                 };
             }
         }
-        if fp.fetch_offset > r.log.leo || fp.fetch_offset < start {
-            return empty(Error::OffsetOutOfRange, r.hw, start);
+        if fp.fetch_offset > leo || fp.fetch_offset < start {
+            return empty(Error::OffsetOutOfRange, r.hw, start, leo);
         }
         let _ = (follower, &ctx);
         let batches = if *budget > 0 { r.log.read(fp.fetch_offset, max_bytes.min(*budget)) } else { Vec::new() };
@@ -117,13 +124,14 @@ impl Broker {
         if let Some(from) = from {
             self.read_cost(tp, from, bytes);
         }
-        let Some(r) = self.replicas.get(&tp) else { return empty(Error::NotLeaderOrFollower, hw, start) };
+        let Some(r) = self.replicas.get(&tp) else { return empty(Error::NotLeaderOrFollower, hw, start, leo) };
         FetchPartitionResponse {
             tp,
             error: Error::None,
             high_watermark: r.hw,
             diverging_epoch: None,
             log_start_offset: r.log.log_start_offset,
+            log_end_offset: r.log.leo,
             batches,
         }
     }
@@ -270,16 +278,21 @@ impl Broker {
             if !follows {
                 continue;
             }
-            if part.error != Error::None {
-                if part.error == Error::OffsetOutOfRange {
-                    let leo = self.replicas.get(&tp).map_or(0, |r| r.log.leo);
-                    if leo < part.log_start_offset {
-                        // `fetchOffsetAndTruncate`: the leader's log starts past ours.
-                        self.truncate_fully_and_start_at(ctx, tp, part.log_start_offset);
-                    } else {
-                        self.truncate_follower(ctx, tp, part.high_watermark);
-                    }
+            if part.error == Error::OffsetOutOfRange {
+                // `handleOutOfRangeError` / `fetchOffsetAndTruncate` (the leader's end and
+                // start offsets come from ListOffsets, answered here with the fetch): a
+                // leader log that ends below ours truncates ours to its end; one that
+                // starts past ours restarts ours at its start. Handled, the partition is
+                // fetched again at once.
+                let leo = self.replicas.get(&tp).map_or(0, |r| r.log.leo);
+                if part.log_end_offset < leo {
+                    self.truncate_follower(ctx, tp, part.log_end_offset);
+                } else if leo < part.log_start_offset {
+                    self.truncate_fully_and_start_at(ctx, tp, part.log_start_offset);
                 }
+                continue;
+            }
+            if part.error != Error::None {
                 failed = true;
                 continue;
             }
@@ -289,22 +302,20 @@ impl Broker {
             }
             let r = self.replicas.get_mut(&tp).expect("follows");
             let start = r.log.leo;
-            let mut appended = false;
-            for b in part.batches {
-                let r = self.replicas.get(&tp).expect("follows");
-                // A compacted leader log may skip offsets between batches.
-                if b.base_offset < r.log.leo {
-                    continue;
-                }
-                self.append_local(ctx, tp, b);
-                appended = true;
-            }
+            // A compacted leader log may skip offsets between batches; the fetched
+            // batches are appended in one write, as `appendRecordsToFollowerOrFutureReplica`.
+            let leo = self.replicas.get(&tp).map_or(0, |r| r.log.leo);
+            let fresh: Vec<LogBatch> = part.batches.into_iter().skip_while(|b| b.base_offset < leo).collect();
+            let appended = !fresh.is_empty();
+            self.append_local_chunk(ctx, tp, fresh);
             let r = self.replicas.get_mut(&tp).expect("follows");
             if appended {
                 ctx.trace(Event::Replicated { broker: self.node, tp, from_offset: start, to_offset: r.log.leo });
             }
-            let hw = part.high_watermark.min(r.log.leo);
-            if hw > r.hw {
+            // `maybeUpdateHighWatermark`: the leader's HW, within [log start, LEO], even
+            // when that is lower than the follower's (a new leader whose HW lags).
+            let hw = part.high_watermark.min(r.log.leo).max(r.log.log_start_offset);
+            if hw != r.hw {
                 r.hw = hw;
                 ctx.trace(Event::HighWatermark { broker: self.node, tp, high_watermark: hw });
             }
@@ -327,14 +338,10 @@ impl Broker {
     fn truncate_on_divergence(&mut self, ctx: &mut BCtx, tp: Tp, div: (u32, u64)) {
         let Some(r) = self.replicas.get(&tp) else { return };
         let leo = r.log.leo;
-        let target = if div == UNDEFINED_EPOCH {
-            r.hw.min(leo)
-        } else {
-            match r.log.end_offset_for_epoch(div.0) {
-                Some((epoch, end)) if epoch != div.0 => end.min(leo),
-                Some((_, end)) => end.min(div.1).min(leo),
-                None => div.1.min(leo),
-            }
+        let target = match r.log.end_offset_for_epoch(div.0) {
+            Some((epoch, end)) if epoch != div.0 => end.min(leo),
+            Some((_, end)) => end.min(div.1).min(leo),
+            None => div.1.min(leo),
         };
         self.truncate_follower(ctx, tp, target);
         let leader = match self.replicas.get(&tp).map(|r| r.role.clone()) {

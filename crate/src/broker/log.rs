@@ -87,20 +87,38 @@ impl Segment {
         }
     }
 
-    /// `LogSegment.append`: index entries every `index.interval.bytes`.
+    /// `LogSegment.append` for one batch.
     pub fn on_append(&mut self, batch: &LogBatch, pos: u64, now: Micros, index_interval_bytes: u64) {
         let size = u64::from(batch.data.size_bytes);
         let ts = batch.data.meta.max_timestamp_ms;
+        self.on_append_chunk(batch.last_offset(), ts, batch.last_offset(), pos, size, now, index_interval_bytes);
+    }
+
+    /// `LogSegment.append(largestOffset, largestTimestampMs, shallowOffsetOfMaxTimestamp,
+    /// records)`: `size` bytes at `pos` (a leader's one batch, or a follower's whole fetched
+    /// chunk); an offset and a time index entry once more than `index.interval.bytes` were
+    /// appended since the last.
+    #[allow(clippy::too_many_arguments)]
+    pub fn on_append_chunk(
+        &mut self,
+        largest_offset: u64,
+        largest_ts: i64,
+        ts_offset: u64,
+        pos: u64,
+        size: u64,
+        now: Micros,
+        index_interval_bytes: u64,
+    ) {
         let relative = (pos - self.start_pos) as u32;
         if relative == 0 {
-            self.first_batch_ts_ms = Some(ts);
+            self.first_batch_ts_ms = Some(largest_ts);
         }
-        if ts > self.max_timestamp_ms {
-            self.max_timestamp_ms = ts;
-            self.max_timestamp_offset = batch.last_offset();
+        if largest_ts > self.max_timestamp_ms {
+            self.max_timestamp_ms = largest_ts;
+            self.max_timestamp_offset = ts_offset;
         }
         if self.bytes_since_last_index_entry > index_interval_bytes {
-            self.offset_index.push((batch.last_offset(), relative));
+            self.offset_index.push((largest_offset, relative));
             if self.time_index.last().is_none_or(|&(t, _)| self.max_timestamp_ms > t) {
                 self.time_index.push((self.max_timestamp_ms, self.max_timestamp_offset));
             }
@@ -226,14 +244,32 @@ impl Log {
 
     /// Whether appending `batch` must roll the segment first (`LogSegment.shouldRoll`).
     pub fn should_roll(&self, batch: &LogBatch, cfg: &RollConfig, now: Micros) -> Option<RollReason> {
+        self.should_roll_chunk(
+            u64::from(batch.data.size_bytes),
+            batch.data.meta.max_timestamp_ms,
+            batch.last_offset(),
+            cfg,
+            now,
+        )
+    }
+
+    /// `LogSegment.shouldRoll(RollParams)` for an append of `bytes` whose largest
+    /// timestamp is `max_ts` and last offset `last_offset`.
+    pub fn should_roll_chunk(
+        &self,
+        bytes: u64,
+        max_ts: i64,
+        last_offset: u64,
+        cfg: &RollConfig,
+        now: Micros,
+    ) -> Option<RollReason> {
         let seg = self.active();
         let size = self.active_segment_bytes();
-        let bytes = u64::from(batch.data.size_bytes);
         if size > cfg.segment_bytes.saturating_sub(bytes) {
             return Some(RollReason::Size);
         }
         let waited = match seg.first_batch_ts_ms {
-            Some(ts) if ts >= 0 => batch.data.meta.max_timestamp_ms.saturating_sub(ts),
+            Some(ts) if ts >= 0 => max_ts.saturating_sub(ts),
             _ => ((now / 1000) as i64).saturating_sub((seg.created_us / 1000) as i64),
         };
         if size > 0 && waited > cfg.segment_ms.saturating_sub(seg.roll_jitter_ms) {
@@ -244,7 +280,7 @@ impl Log {
         if seg.offset_index.len() >= offset_max || seg.time_index.len() >= time_max.saturating_sub(1) {
             return Some(RollReason::IndexFull);
         }
-        if batch.last_offset().saturating_sub(seg.base_offset) > i32::MAX as u64 {
+        if last_offset.saturating_sub(seg.base_offset) > i32::MAX as u64 {
             return Some(RollReason::OffsetOverflow);
         }
         None
@@ -273,15 +309,34 @@ impl Log {
 
     /// Append a batch whose offsets and epoch are already set.
     pub fn append(&mut self, batch: LogBatch, now: Micros, index_interval_bytes: u64) {
-        self.assign(batch.leader_epoch, batch.base_offset);
-        let size = batch.data.size_bytes as u64;
-        let pos = self.end_pos;
-        if let Some(seg) = self.segments.last_mut() {
-            seg.on_append(&batch, pos, now, index_interval_bytes);
+        self.append_chunk(vec![batch], now, index_interval_bytes);
+    }
+
+    /// Append batches in one write (`UnifiedLog.append`: a follower appends a fetched
+    /// partition's batches together), the segment's indexes updated once.
+    pub fn append_chunk(&mut self, batches: Vec<LogBatch>, now: Micros, index_interval_bytes: u64) {
+        let Some(last) = batches.last() else { return };
+        let largest_offset = last.last_offset();
+        let (mut max_ts, mut ts_offset) = (i64::MIN, largest_offset);
+        for b in &batches {
+            if b.data.meta.max_timestamp_ms > max_ts {
+                max_ts = b.data.meta.max_timestamp_ms;
+                ts_offset = b.last_offset();
+            }
         }
-        self.leo = batch.next_offset();
-        self.entries.push(Entry { batch, pos, append_us: now });
-        self.end_pos += size;
+        let start = self.end_pos;
+        for batch in batches {
+            self.assign(batch.leader_epoch, batch.base_offset);
+            let size = batch.data.size_bytes as u64;
+            self.leo = batch.next_offset();
+            let pos = self.end_pos;
+            self.entries.push(Entry { batch, pos, append_us: now });
+            self.end_pos += size;
+        }
+        let size = self.end_pos - start;
+        if let Some(seg) = self.segments.last_mut() {
+            seg.on_append_chunk(largest_offset, max_ts, ts_offset, start, size, now, index_interval_bytes);
+        }
     }
 
     /// fsync up to `offset`: bytes before it are durable, the recovery point moves.

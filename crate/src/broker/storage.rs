@@ -119,31 +119,43 @@ impl Broker {
         }
     }
 
-    /// Append to the local log (leader or follower), rolling and flushing as configured.
+    /// Append to the local log (a leader's batch), rolling and flushing as configured.
     pub fn append_local(&mut self, ctx: &mut BCtx, tp: Tp, batch: LogBatch) {
+        self.append_local_chunk(ctx, tp, vec![batch]);
+    }
+
+    /// Append batches in one write: a follower appends a fetched partition's batches
+    /// together (one roll check with their total size, one index update).
+    pub fn append_local_chunk(&mut self, ctx: &mut BCtx, tp: Tp, batches: Vec<LogBatch>) {
+        if batches.is_empty() {
+            return;
+        }
         self.background_writeback(ctx);
-        self.append_to_log(ctx, tp, batch);
+        self.append_to_log(ctx, tp, batches);
         self.page_cache_pressure(ctx);
     }
 
-    fn append_to_log(&mut self, ctx: &mut BCtx, tp: Tp, batch: LogBatch) {
+    fn append_to_log(&mut self, ctx: &mut BCtx, tp: Tp, batches: Vec<LogBatch>) {
         let now = ctx.now;
         let node = self.node;
         let Some(r) = self.replicas.get_mut(&tp) else { return };
-        let size = batch.data.size_bytes as u64;
+        let size: u64 = batches.iter().map(|b| b.data.size_bytes as u64).sum();
         self.written_bytes = self.written_bytes.saturating_add(size);
         let roll = r.cfg.roll();
-        if let Some(reason) = r.log.should_roll(&batch, &roll, now) {
+        let max_ts = batches.iter().map(|b| b.data.meta.max_timestamp_ms).max().unwrap_or(-1);
+        let (first, last) = (batches[0].base_offset, batches[batches.len() - 1].last_offset());
+        if let Some(reason) = r.log.should_roll_chunk(size, max_ts, last, &roll, now) {
             // Kafka flushes the old segment on its scheduler thread (`UnifiedLog.roll`
             // schedules `flushUptoOffsetExclusive`): the appending thread does not wait.
-            let base = batch.base_offset;
-            r.log.roll(base, now, &roll);
-            ctx.trace(Event::SegmentRolled { broker: node, tp, base_offset: base, reason });
+            r.log.roll(first, now, &roll);
+            ctx.trace(Event::SegmentRolled { broker: node, tp, base_offset: first, reason });
             let leo = r.log.leo;
             ctx.trace(Event::Flushed { broker: node, tp, to_offset: leo, reason: FlushReason::SegmentRoll });
         }
-        r.producers.apply(&batch);
-        r.log.append(batch, now, roll.index_interval_bytes);
+        for b in &batches {
+            r.producers.apply(b);
+        }
+        r.log.append_chunk(batches, now, roll.index_interval_bytes);
         if r.log.unflushed_messages() >= r.cfg.flush_messages {
             // The appending thread fsyncs: it waits for the dirty bytes to reach the disk.
             self.fsync_work.0 += 1;

@@ -40,9 +40,6 @@ pub fn validate_batch(
     if data.control.is_some() || data.records.is_empty() {
         return Ok(data);
     }
-    if cfg.cleanup_compact && data.records.iter().any(|&r| history.record(r).key.is_none()) {
-        return Err(Error::InvalidRecord);
-    }
     let clock = now_ms(spec, now);
     if !cfg.log_append_time {
         let too_old = clock.saturating_sub(data.meta.min_timestamp_ms) > cfg.timestamp_before_max_ms;
@@ -50,6 +47,10 @@ pub fn validate_batch(
         if too_old || too_new {
             return Err(Error::InvalidTimestamp);
         }
+    }
+    // Record errors: INVALID_TIMESTAMP wins over a missing key (`processRecordErrors`).
+    if cfg.cleanup_compact && data.records.iter().any(|&r| history.record(r).key.is_none()) {
+        return Err(Error::InvalidRecord);
     }
     let recompress = cfg.compression.filter(|&c| c != data.meta.codec);
     if !cfg.log_append_time && recompress.is_none() {

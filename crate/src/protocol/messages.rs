@@ -193,6 +193,9 @@ pub struct FetchPartitionResponse {
     pub diverging_epoch: Option<(u32, u64)>,
     /// The leader's log start offset (followers move theirs up to it).
     pub log_start_offset: u64,
+    /// The leader's log end offset: what a follower's ListOffsets(LATEST) would get after
+    /// OFFSET_OUT_OF_RANGE (answered with the fetch instead of another round trip).
+    pub log_end_offset: u64,
     pub batches: Vec<LogBatch>,
 }
 
