@@ -517,30 +517,36 @@ impl Log {
     }
 }
 
+/// A plain (non-idempotent) batch for tests: `n` records with ids `base..`, `size` bytes,
+/// stamped with leader epoch `epoch` and max timestamp `ts`.
+#[cfg(test)]
+pub(crate) fn test_batch(base: u64, n: u32, size: u32, epoch: u32, ts: i64) -> LogBatch {
+    use crate::protocol::{BatchData, BatchMeta};
+    LogBatch {
+        base_offset: base,
+        leader_epoch: epoch,
+        data: std::rc::Rc::new(BatchData {
+            batch_id: 0,
+            producer_id: -1,
+            producer_epoch: -1,
+            base_sequence: -1,
+            transactional: false,
+            control: None,
+            records: (0..n).map(|i| base as u32 + i).collect::<Vec<u32>>().into(),
+            size_bytes: size,
+            uncompressed_bytes: size,
+            meta: BatchMeta { max_timestamp_ms: ts, ..Default::default() },
+            cleaned: None,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::BatchData;
-    use std::rc::Rc;
 
     fn batch(base: u64, n: u32, size: u32, epoch: u32) -> LogBatch {
-        LogBatch {
-            base_offset: base,
-            leader_epoch: epoch,
-            data: Rc::new(BatchData {
-                batch_id: 0,
-                producer_id: -1,
-                producer_epoch: -1,
-                base_sequence: -1,
-                transactional: false,
-                control: None,
-                records: (0..n).collect::<Vec<u32>>().into(),
-                size_bytes: size,
-                uncompressed_bytes: size,
-                meta: Default::default(),
-                cleaned: None,
-            }),
-        }
+        test_batch(base, n, size, epoch, 0)
     }
 
     #[test]

@@ -191,27 +191,10 @@ impl Broker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::{BatchData, BatchMeta, LogBatch};
-    use std::rc::Rc;
+    use crate::protocol::LogBatch;
 
     fn batch(base: u64, n: u32, size: u32, ts: i64) -> LogBatch {
-        LogBatch {
-            base_offset: base,
-            leader_epoch: 0,
-            data: Rc::new(BatchData {
-                batch_id: 0,
-                producer_id: -1,
-                producer_epoch: -1,
-                base_sequence: -1,
-                transactional: false,
-                control: None,
-                records: (0..n).map(|i| base as u32 + i).collect::<Vec<u32>>().into(),
-                size_bytes: size,
-                uncompressed_bytes: size,
-                meta: BatchMeta { max_timestamp_ms: ts, ..Default::default() },
-                cleaned: None,
-            }),
-        }
+        crate::broker::log::test_batch(base, n, size, 0, ts)
     }
 
     /// Three segments of 1000 bytes (rolled by size) and a fourth, active, of 500.
