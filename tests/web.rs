@@ -202,6 +202,8 @@ fn the_report_shape_is_pinned() {
             "reordered",
             "phantom",
             "aborted",
+            "deleted",
+            "compacted",
             "produce_requests",
             "batches",
         ]
@@ -308,8 +310,23 @@ fn snapshots_at_a_moment() {
     let producer = Array::from(&get(&snap, "producers")).get(0);
     assert_eq!(get(&producer, "name").as_string().as_deref(), Some("app"));
     let replica = Array::from(&get(&Array::from(&get(&snap, "partitions")).get(0), "replicas")).get(0);
-    for k in ["log_end_offset", "high_watermark", "last_stable_offset", "flushed_offset", "batches"] {
+    for k in [
+        "log_end_offset",
+        "high_watermark",
+        "last_stable_offset",
+        "flushed_offset",
+        "log_start_offset",
+        "segments",
+        "batches",
+    ] {
         assert!(!get(&replica, k).is_undefined(), "{k}");
+    }
+    // A segment file: the report's figures, flattened, and its index entries.
+    let segment = Array::from(&get(&replica, "segments")).get(0);
+    for k in
+        ["base_offset", "end_offset", "size", "flushed", "flushed_bytes", "cached_bytes", "offset_index", "time_index"]
+    {
+        assert!(!get(&segment, k).is_undefined(), "segment {k}");
     }
 }
 
