@@ -158,8 +158,9 @@ fn rebuilt_size(data: &BatchData, kept: &[(u32, u64)], base: u64, history: &Hist
 pub fn clean(r: &mut Replica, t: &ToClean, now: Micros, epoch_ms: i64, history: &History) -> Option<CleanStats> {
     let now_ms = now_ms(epoch_ms, now);
     let log = &r.log;
-    // The offset map: each key's latest offset in the dirty range.
-    let mut map: VecMap<u64, u64> = VecMap::new();
+    // The offset map: each key's latest offset in the dirty range. Collected, then sorted
+    // and reduced to one entry per key (a dirty range may hold hundreds of thousands).
+    let mut pairs: Vec<(u64, u64)> = Vec::new();
     let mut latest: Option<u64> = None;
     for e in &log.entries[log.index_of(t.first_dirty_offset)..] {
         let b = &e.batch;
@@ -173,11 +174,20 @@ pub fn clean(r: &mut Replica, t: &ToClean, now: Micros, epoch_ms: i64, history: 
         }
         for (rec, offset) in b.data.record_offsets(b.base_offset) {
             if let Some(k) = history.record(rec).key {
-                map.insert(k, offset);
+                pairs.push((k, offset));
             }
         }
     }
     let latest = latest?;
+    pairs.sort_unstable();
+    let mut map: Vec<(u64, u64)> = Vec::with_capacity(pairs.len());
+    for (k, o) in pairs {
+        match map.last_mut() {
+            Some(last) if last.0 == k => last.1 = o,
+            _ => map.push((k, o)),
+        }
+    }
+    let latest_for = |k: u64| map.binary_search_by_key(&k, |e| e.0).ok().map(|i| map[i].1);
     let end_offset = latest + 1;
     // The last data offset of each producer the replica still tracks.
     let last_data: Vec<(i64, u64)> = r
@@ -276,7 +286,7 @@ pub fn clean(r: &mut Replica, t: &ToClean, now: Micros, epoch_ms: i64, history: 
                     match h.key {
                         None => false,
                         Some(k) => {
-                            let newest = map.get(&k).is_none_or(|&o| offset >= o);
+                            let newest = latest_for(k).is_none_or(|o| offset >= o);
                             let tombstone = h.shape.value.is_none();
                             newest && (!tombstone || horizon.is_none_or(|hz| now_ms < hz))
                         }

@@ -233,6 +233,7 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
     }
     let mut out = Vec::new();
     let mut spans: Vec<Option<Span>> = Vec::new();
+    let mut gone: Option<GoneIndex> = None;
     for ((kind, batch), ids) in groups {
         let story = ix.batches.get(&batch);
         let append =
@@ -249,8 +250,8 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
             "reordered" => explain_reordered(batch, story),
             "phantom" => explain_phantom(batch, story),
             "aborted" => explain_aborted(world, &ids),
-            "deleted" => explain_deleted(world, &ids),
-            "compacted" => explain_compacted(world, &ids),
+            "deleted" => explain_deleted(world, gone.get_or_insert_with(|| GoneIndex::build(world)), &ids),
+            "compacted" => explain_compacted(world, gone.get_or_insert_with(|| GoneIndex::build(world)), &ids),
             "failed" => explain_failed(world, &ids, batch, story),
             _ => format!("§R had no result when the run ended at {}.", fmt_us(world.now)),
         };
@@ -444,28 +445,77 @@ fn explain_aborted(world: &World, ids: &[u32]) -> String {
 }
 
 /// Where a removed record sat: (topic-partition, offset), from a replica's log.
-fn gone_at(world: &World, id: u32) -> Option<(Tp, u64)> {
-    world
-        .brokers
-        .iter()
-        .find_map(|b| b.replicas.iter().find_map(|(tp, r)| r.log.gone.iter().find(|g| g.0 == id).map(|g| (*tp, g.1))))
+/// What the explanations of deleted and compacted records look up, built once per run:
+/// where each removed record sat, the retention and cleaner events, and each key's
+/// highest acknowledged offset per partition.
+struct GoneIndex {
+    at: Vec<Option<(Tp, u64)>>,
+    deletions: Vec<(u64, NodeId, Tp, crate::sim::trace::DeletionReason, u64, u64)>,
+    cleanings: Vec<(u64, NodeId, Tp, u64, u32)>,
+    /// ((topic, partition, key), highest acknowledged offset), sorted.
+    key_max: Vec<((u16, u32, u64), i64)>,
 }
 
-fn explain_deleted(world: &World, ids: &[u32]) -> String {
-    let Some((tp, offset)) = gone_at(world, ids[0]) else {
+impl GoneIndex {
+    fn build(world: &World) -> GoneIndex {
+        let mut at = vec![None; world.history.records.len()];
+        for b in &world.brokers {
+            for (tp, r) in b.replicas.iter() {
+                for g in &r.log.gone {
+                    if let Some(slot) = at.get_mut(g.0 as usize) {
+                        slot.get_or_insert((*tp, g.1));
+                    }
+                }
+            }
+        }
+        let mut deletions = Vec::new();
+        let mut cleanings = Vec::new();
+        for e in world.trace.entries() {
+            match &e.event {
+                Event::SegmentsDeleted { broker, tp, reason, from_offset, log_start_offset, .. } => {
+                    deletions.push((e.at_us, *broker, *tp, *reason, *from_offset, *log_start_offset));
+                }
+                Event::LogCleaned { broker, tp, end_offset, tombstones_removed, .. } => {
+                    cleanings.push((e.at_us, *broker, *tp, *end_offset, *tombstones_removed));
+                }
+                _ => {}
+            }
+        }
+        let mut key_max: Vec<((u16, u32, u64), i64)> = world
+            .history
+            .records
+            .iter()
+            .filter_map(|r| match (r.key, r.outcome) {
+                (Some(k), Outcome::Acked { offset }) => Some(((r.topic, r.partition, k), offset)),
+                _ => None,
+            })
+            .collect();
+        key_max.sort_unstable();
+        key_max.dedup_by(|later, kept| {
+            if later.0 == kept.0 {
+                kept.1 = kept.1.max(later.1);
+                true
+            } else {
+                false
+            }
+        });
+        GoneIndex { at, deletions, cleanings, key_max }
+    }
+
+    fn key_max(&self, topic: u16, partition: u32, key: u64) -> Option<i64> {
+        let k = (topic, partition, key);
+        self.key_max.binary_search_by_key(&k, |e| e.0).ok().map(|i| self.key_max[i].1)
+    }
+}
+
+fn explain_deleted(world: &World, gi: &GoneIndex, ids: &[u32]) -> String {
+    let Some((tp, offset)) = gi.at.get(ids[0] as usize).copied().flatten() else {
         return "§R §was deleted by retention (below the log start offset).".to_string();
     };
     let cfg = &world.spec.topic_cfgs[tp.topic as usize];
-    let first = world.trace.entries().iter().find_map(|e| match &e.event {
-        Event::SegmentsDeleted { broker, tp: t, reason, from_offset, log_start_offset, .. }
-            if *t == tp && *from_offset <= offset && offset < *log_start_offset =>
-        {
-            Some((e.at_us, *broker, *reason, *log_start_offset))
-        }
-        _ => None,
-    });
+    let first = gi.deletions.iter().find(|d| d.2 == tp && d.4 <= offset && offset < d.5).map(|d| (d.0, d.1, d.3, d.5));
     let Some((at, broker, reason, start)) = first else {
-        return format!("§R §was below the log start offset of {tp} (retention deleted {}); not lost.", "its segment");
+        return format!("§R §was below the log start offset of {tp} (retention deleted its segment); not lost.");
     };
     let why = match reason {
         crate::sim::trace::DeletionReason::RetentionMs => {
@@ -483,34 +533,18 @@ fn explain_deleted(world: &World, ids: &[u32]) -> String {
     )
 }
 
-fn explain_compacted(world: &World, ids: &[u32]) -> String {
-    let Some((tp, offset)) = gone_at(world, ids[0]) else {
+fn explain_compacted(world: &World, gi: &GoneIndex, ids: &[u32]) -> String {
+    let Some((tp, offset)) = gi.at.get(ids[0] as usize).copied().flatten() else {
         return "§R §was removed by the log cleaner.".to_string();
     };
     let rec = &world.history.records[ids[0] as usize];
     let tombstone = rec.shape.value.is_none();
-    let mut covering = world.trace.entries().iter().filter_map(|e| match &e.event {
-        Event::LogCleaned { broker, tp: t, end_offset, tombstones_removed, .. }
-            if *t == tp && offset < *end_offset && (!tombstone || *tombstones_removed > 0) =>
-        {
-            Some((e.at_us, *broker))
-        }
-        _ => None,
-    });
+    let mut covering =
+        gi.cleanings.iter().filter(|c| c.2 == tp && offset < c.3 && (!tombstone || c.4 > 0)).map(|c| (c.0, c.1));
     // A superseded value went at the first cleaning past it; a tombstone at the last.
     let cleaned = if tombstone { covering.next_back() } else { covering.next() };
     let when = cleaned.map_or(String::new(), |(at, b)| format!(" on {} at {}", crate::sim::name_of(b), fmt_us(at)));
-    let later = world
-        .history
-        .records
-        .iter()
-        .enumerate()
-        .filter(|(i, r)| *i as u32 != ids[0] && r.key.is_some() && r.key == rec.key && r.topic == rec.topic)
-        .filter_map(|(_, r)| match r.outcome {
-            Outcome::Acked { offset: o } if o > offset as i64 && r.partition == tp.partition => Some(o),
-            _ => None,
-        })
-        .min();
+    let later = rec.key.and_then(|k| gi.key_max(rec.topic, tp.partition, k)).filter(|&o| o > offset as i64);
     let cfg = &world.spec.topic_cfgs[tp.topic as usize];
     match (tombstone, later) {
         (true, None) => format!(
