@@ -108,11 +108,12 @@ export const tests = [
       // and `pause` grew it ~4% more; 360 KiB until the page cache model and the tables of
       // every Kafka property kplay accepts without modelling (consumer groups, retention,
       // compaction) added ~2.5%; 372 KiB until the log on disk (segments and their
-      // indexes, retention, the log cleaner, the report's segment files) added ~3.4%.
+      // indexes, retention, the log cleaner, the report's segment files, chunked follower
+      // appends, the sorted offset map and the explanations' index) added ~5%.
       // Measured alternatives: wasm-opt -Oz saves <0.1%;
       // opt-level "s" saves 12% but halves the engine's speed, which the 10k-record
       // re-run budget needs more. The whole first load keeps its 600 KiB budget.
-      assert.ok(gz(wasm) <= 384 * KIB, `wasm ${kib(gz(wasm))} gzipped > 384 KiB`);
+      assert.ok(gz(wasm) <= 392 * KIB, `wasm ${kib(gz(wasm))} gzipped > 392 KiB`);
       assert.ok(staticGz <= 600 * KIB, `first load ${kib(staticGz)} gzipped > 600 KiB`);
     },
   },
