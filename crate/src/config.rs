@@ -280,6 +280,18 @@ pub struct BrokerConfig {
     pub hw_checkpoint_interval_us: Micros,
     /// `transaction.max.timeout.ms`, default 900000.
     pub transaction_max_timeout_us: Micros,
+    /// `group.initial.rebalance.delay.ms`, default 3000: how long the first rebalance of
+    /// an empty classic group waits for more members.
+    pub group_initial_rebalance_delay_us: Micros,
+    /// `group.min.session.timeout.ms` / `group.max.session.timeout.ms`, defaults 6000 / 1800000.
+    pub group_min_session_timeout_us: Micros,
+    pub group_max_session_timeout_us: Micros,
+    /// `group.consumer.session.timeout.ms`, default 45000 (KIP-848 groups).
+    pub group_consumer_session_timeout_us: Micros,
+    /// `group.consumer.heartbeat.interval.ms`, default 5000 (KIP-848 groups).
+    pub group_consumer_heartbeat_interval_us: Micros,
+    /// `offsets.topic.num.partitions`, default 50.
+    pub offsets_topic_num_partitions: u32,
     /// `transaction.abort.timed.out.transaction.cleanup.interval.ms`, default 10000.
     pub transaction_abort_cleanup_interval_us: Micros,
     /// `auto.leader.rebalance.enable`, default true.
@@ -325,6 +337,12 @@ impl Default for BrokerConfig {
             broker_heartbeat_interval_us: 2_000_000,
             hw_checkpoint_interval_us: 5_000_000,
             transaction_max_timeout_us: 900_000_000,
+            group_initial_rebalance_delay_us: 3_000_000,
+            group_min_session_timeout_us: 6_000_000,
+            group_max_session_timeout_us: 1_800_000_000,
+            group_consumer_session_timeout_us: 45_000_000,
+            group_consumer_heartbeat_interval_us: 5_000_000,
+            offsets_topic_num_partitions: 50,
             transaction_abort_cleanup_interval_us: 10_000_000,
             auto_leader_rebalance_enable: true,
             leader_imbalance_check_interval_us: 300_000_000,
@@ -444,6 +462,54 @@ pub enum AutoOffsetReset {
     None,
 }
 
+/// `group.protocol`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupProtocol {
+    /// The classic protocol: JoinGroup/SyncGroup/Heartbeat, client-side assignors.
+    #[default]
+    Classic,
+    /// KIP-848: ConsumerGroupHeartbeat, server-side assignors, incremental reconciliation.
+    Consumer,
+}
+
+/// A client-side assignor of `partition.assignment.strategy` (classic protocol).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssignorKind {
+    Range,
+    Roundrobin,
+    Sticky,
+    CooperativeSticky,
+}
+
+impl AssignorKind {
+    /// The protocol name the assignor announces in JoinGroup (`ConsumerPartitionAssignor.name()`).
+    pub fn name(self) -> &'static str {
+        match self {
+            AssignorKind::Range => "range",
+            AssignorKind::Roundrobin => "roundrobin",
+            AssignorKind::Sticky => "sticky",
+            AssignorKind::CooperativeSticky => "cooperative-sticky",
+        }
+    }
+    /// Whether it supports the COOPERATIVE rebalance protocol (only cooperative-sticky
+    /// among the built-in ones).
+    pub fn cooperative(self) -> bool {
+        self == AssignorKind::CooperativeSticky
+    }
+    pub fn from_name(s: &str) -> Option<AssignorKind> {
+        let short = s.trim().rsplit('.').next().unwrap_or("");
+        Some(match (s.trim(), short) {
+            ("range", _) | (_, "RangeAssignor") => AssignorKind::Range,
+            ("roundrobin", _) | (_, "RoundRobinAssignor") => AssignorKind::Roundrobin,
+            ("sticky", _) | (_, "StickyAssignor") => AssignorKind::Sticky,
+            ("cooperative-sticky", _) | (_, "CooperativeStickyAssignor") => AssignorKind::CooperativeSticky,
+            _ => return None,
+        })
+    }
+}
+
 /// Consumer configuration, effective values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsumerConfig {
@@ -453,6 +519,40 @@ pub struct ConsumerConfig {
     pub isolation_level: IsolationLevel,
     /// Whether the scenario set `isolation.level` itself.
     pub isolation_level_explicit: bool,
+    /// `group.id`, default none.
+    pub group_id: Option<String>,
+    /// `group.instance.id` (static membership), default none.
+    pub group_instance_id: Option<String>,
+    /// `group.protocol`, default classic.
+    pub group_protocol: GroupProtocol,
+    /// `group.remote.assignor` (KIP-848), default none: the broker's first (uniform).
+    pub group_remote_assignor: Option<String>,
+    /// `partition.assignment.strategy`, default range, cooperative-sticky.
+    pub assignors: Vec<AssignorKind>,
+    /// `session.timeout.ms`, default 45000.
+    pub session_timeout_us: Micros,
+    /// `heartbeat.interval.ms`, default 3000.
+    pub heartbeat_interval_us: Micros,
+    /// `max.poll.interval.ms`, default 300000 (also the rebalance timeout).
+    pub max_poll_interval_us: Micros,
+    /// `max.poll.records`, default 500.
+    pub max_poll_records: u32,
+    /// `enable.auto.commit`, default true (with a group.id).
+    pub enable_auto_commit: bool,
+    /// `auto.commit.interval.ms`, default 5000.
+    pub auto_commit_interval_us: Micros,
+    /// `fetch.min.bytes`, default 1.
+    pub fetch_min_bytes: u32,
+    /// `fetch.max.wait.ms`, default 500.
+    pub fetch_max_wait_us: Micros,
+    /// `fetch.max.bytes`, default 52428800.
+    pub fetch_max_bytes: u32,
+    /// `max.partition.fetch.bytes`, default 1048576.
+    pub max_partition_fetch_bytes: u32,
+    /// `request.timeout.ms`, default 30000.
+    pub request_timeout_us: Micros,
+    /// `retry.backoff.ms`, default 100.
+    pub retry_backoff_us: Micros,
 }
 
 impl Default for ConsumerConfig {
@@ -461,6 +561,23 @@ impl Default for ConsumerConfig {
             auto_offset_reset: AutoOffsetReset::Latest,
             isolation_level: IsolationLevel::ReadUncommitted,
             isolation_level_explicit: false,
+            group_id: None,
+            group_instance_id: None,
+            group_protocol: GroupProtocol::Classic,
+            group_remote_assignor: None,
+            assignors: vec![AssignorKind::Range, AssignorKind::CooperativeSticky],
+            session_timeout_us: 45_000_000,
+            heartbeat_interval_us: 3_000_000,
+            max_poll_interval_us: 300_000_000,
+            max_poll_records: 500,
+            enable_auto_commit: true,
+            auto_commit_interval_us: 5_000_000,
+            fetch_min_bytes: 1,
+            fetch_max_wait_us: 500_000,
+            fetch_max_bytes: 52_428_800,
+            max_partition_fetch_bytes: 1_048_576,
+            request_timeout_us: 30_000_000,
+            retry_backoff_us: 100_000,
         }
     }
 }

@@ -133,7 +133,10 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
     let j = checker::judge(world, isolation, opts.records);
     let produce_requests = world.producers.iter().map(|p| p.metrics.produce_requests).sum();
     let batches = world.producers.iter().map(|p| p.metrics.batches_first_sent).sum();
-    let summary = verdicts::summarize(&world.history, &j, produce_requests, batches);
+    let mut summary = verdicts::summarize(&world.history, &j, produce_requests, batches);
+    let gv = crate::checker::groups::judge_groups(world);
+    summary.reprocessed = gv.reprocessed;
+    summary.skipped = gv.skipped;
     let mut errors: VecMap<String, u64> = VecMap::new();
     let mut causes: VecMap<String, u64> = VecMap::new();
     for r in &world.history.records {
@@ -166,8 +169,12 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
             ConsumerReport {
                 isolation_level: c.config.isolation_level.name().to_string(),
                 records: ids.len() as u64,
-                skipped: world.consumers.get(i).map_or(0, |x| x.skipped),
+                skipped: world.consumers.get(i).map_or(0, |x| x.skipped + x.client.skipped),
                 ids,
+                group: c.config.group_id.clone(),
+                processed: world.consumers.get(i).map_or(0, |x| x.client.processed),
+                assignment: world.consumers.get(i).map_or_else(Vec::new, |x| x.client.assignment.clone()),
+                error: world.consumers.get(i).and_then(|x| x.client.failed.clone()),
             },
         );
     }
@@ -200,6 +207,7 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
         error_causes: causes,
         responses,
         consumers,
+        groups: gv.groups,
         records: opts.records.then(|| record_reports(world, &j)),
         partitions: partition_reports(world),
         expectations: Vec::new(),
@@ -208,9 +216,15 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
             .iter()
             .map(|p| (p.name.clone(), p.metrics.named().into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
             .collect(),
-        explanations: if opts.lean || opts.unhashed { Vec::new() } else { explain::explain(world, &j) },
+        explanations: if opts.lean || opts.unhashed {
+            Vec::new()
+        } else {
+            let mut e = explain::explain(world, &j);
+            e.extend(gv.explanations);
+            e
+        },
         config: sc.effective.clone(),
-        nodes: (0..(1 + world.brokers.len() + world.producers.len()))
+        nodes: (0..(1 + world.brokers.len() + world.producers.len() + world.consumers.len()))
             .map(|i| crate::sim::name_of(crate::sim::NodeId(i as u16)))
             .collect(),
         trace: opts.trace.then(|| world.trace.entries().to_vec()),

@@ -122,6 +122,7 @@ impl Broker {
         for leader in leaders_to_fetch {
             self.maybe_fetch(ctx, leader);
         }
+        self.load_groups(ctx);
     }
 
     fn make_leader(&mut self, ctx: &mut BCtx, tp: Tp, epoch: u32, isr: Vec<u16>) {

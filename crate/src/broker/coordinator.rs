@@ -72,6 +72,12 @@ pub struct TxnLog {
     next_producer_id: i64,
 }
 
+/// The partition of an internal topic with `partitions` partitions that holds `key`
+/// (`Utils.abs(key.hashCode()) % partitions`).
+pub fn partition_for(key: &str, partitions: i32) -> i32 {
+    kafka_abs(java_hash(key)) % partitions.max(1)
+}
+
 /// Java's `String.hashCode`.
 fn java_hash(s: &str) -> i32 {
     s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32))
@@ -99,8 +105,16 @@ impl Broker {
         (0..n).map(|j| ids[(p as usize + j) % n]).find(|b| !image.broker_fenced(*b))
     }
 
-    pub fn handle_find_coordinator(&mut self, ctx: &mut BCtx, from: NodeId, inc: u32, corr: u32, key: Rc<str>) {
-        let coordinator = self.coordinator_for(&key);
+    pub fn handle_find_coordinator(
+        &mut self,
+        ctx: &mut BCtx,
+        from: NodeId,
+        inc: u32,
+        corr: u32,
+        key: Rc<str>,
+        group: bool,
+    ) {
+        let coordinator = if group { self.group_coordinator_for(&key) } else { self.coordinator_for(&key) };
         let error = if coordinator.is_some() { Error::None } else { Error::CoordinatorNotAvailable };
         ctx.send(from, Some(inc), Msg::FindCoordinatorResponse { corr, error, coordinator });
     }

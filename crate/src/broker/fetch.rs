@@ -28,8 +28,10 @@ pub struct DelayedFetch {
 impl Broker {
     pub fn handle_fetch(&mut self, ctx: &mut BCtx, from: NodeId, from_inc: u32, req: FetchRequest) {
         // The follower's fetch state is updated once, when the request arrives.
-        for fp in &req.partitions {
-            self.update_follower(ctx, req.replica, fp);
+        if req.isolation.is_none() {
+            for fp in &req.partitions {
+                self.update_follower(ctx, req.replica, fp);
+            }
         }
         let (parts, has_data) = self.read_fetch(ctx, &req);
         if has_data || req.max_wait_us == 0 {
@@ -46,14 +48,20 @@ impl Broker {
     /// (data, an error, a divergence).
     fn read_fetch(&mut self, ctx: &mut BCtx, req: &FetchRequest) -> (Vec<FetchPartitionResponse>, bool) {
         let mut out = Vec::with_capacity(req.partitions.len());
-        let mut budget = self.cfg().replica_fetch_response_max_bytes as u64;
+        let mut budget = req.max_bytes as u64;
         let mut answer_now = false;
+        let mut bytes = 0u64;
         for fp in &req.partitions {
-            let part = self.read_partition(ctx, req.replica, fp, &mut budget);
-            if part.error != Error::None || part.diverging_epoch.is_some() || !part.batches.is_empty() {
+            let part = self.read_partition(ctx, req, fp, &mut budget);
+            if part.error != Error::None || part.diverging_epoch.is_some() {
                 answer_now = true;
             }
+            bytes += part.batches.iter().map(|b| u64::from(b.data.size_bytes)).sum::<u64>();
             out.push(part);
+        }
+        // `fetch.min.bytes` / `replica.fetch.min.bytes`: answer once that much is there.
+        if bytes > 0 && bytes >= u64::from(req.min_bytes.max(1)) {
+            answer_now = true;
         }
         (out, answer_now)
     }
@@ -61,7 +69,7 @@ impl Broker {
     fn read_partition(
         &mut self,
         ctx: &mut BCtx,
-        follower: u16,
+        req: &FetchRequest,
         fp: &FetchPartition,
         budget: &mut u64,
     ) -> FetchPartitionResponse {
@@ -74,8 +82,12 @@ impl Broker {
             log_start_offset,
             log_end_offset,
             batches: Vec::new(),
+            aborted: Vec::new(),
         };
-        let max_bytes = self.cfg().replica_fetch_max_bytes as u64;
+        let max_bytes = match req.isolation {
+            Some(_) => u64::from(req.max_bytes.max(1)),
+            None => self.cfg().replica_fetch_max_bytes as u64,
+        };
         let Some(r) = self.replicas.get_mut(&tp) else { return empty(Error::NotLeaderOrFollower, 0, 0, 0) };
         let (start, leo) = (r.log.log_start_offset, r.log.leo);
         if !r.is_leader() {
@@ -110,14 +122,28 @@ impl Broker {
                     log_start_offset: start,
                     log_end_offset: leo,
                     batches: Vec::new(),
+                    aborted: Vec::new(),
                 };
             }
         }
         if fp.fetch_offset > leo || fp.fetch_offset < start {
             return empty(Error::OffsetOutOfRange, r.hw, start, leo);
         }
-        let _ = (follower, &ctx);
-        let batches = if *budget > 0 { r.log.read(fp.fetch_offset, max_bytes.min(*budget)) } else { Vec::new() };
+        let _ = &ctx;
+        let mut batches = if *budget > 0 { r.log.read(fp.fetch_offset, max_bytes.min(*budget)) } else { Vec::new() };
+        // A consumer reads up to the HW (read_uncommitted) or the LSO (read_committed).
+        let mut aborted = Vec::new();
+        if let Some(iso) = req.isolation {
+            let end = crate::consumer::end_offset(r, iso);
+            batches.retain(|b| b.last_offset() < end);
+            if iso == crate::config::IsolationLevel::ReadCommitted {
+                aborted = batches
+                    .iter()
+                    .filter(|b| b.data.transactional && r.producers.is_aborted(b.data.producer_id, b.base_offset))
+                    .map(|b| b.base_offset)
+                    .collect();
+            }
+        }
         let bytes: u64 = batches.iter().map(|b| b.data.size_bytes as u64).sum();
         *budget = budget.saturating_sub(bytes);
         let (hw, from) = (r.hw, batches.first().map(|b| b.base_offset));
@@ -133,6 +159,7 @@ impl Broker {
             log_start_offset: r.log.log_start_offset,
             log_end_offset: r.log.leo,
             batches,
+            aborted,
         }
     }
 
@@ -231,6 +258,7 @@ impl Broker {
         let req = FetchRequest {
             corr,
             replica: me,
+            isolation: None,
             partitions,
             max_wait_us: cfg.replica_fetch_wait_max_us,
             min_bytes: cfg.replica_fetch_min_bytes,

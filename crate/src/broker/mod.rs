@@ -17,6 +17,7 @@ pub mod cleaner;
 pub mod control;
 pub mod coordinator;
 pub mod fetch;
+pub mod group;
 pub mod log;
 pub mod produce;
 pub mod producer_state;
@@ -103,6 +104,8 @@ pub enum BrokerTimer {
     /// Coordinator: the WriteTxnMarkers request with this correlation id got no answer
     /// within the broker's `request.timeout.ms`.
     MarkerTimeout(u32),
+    /// Group coordinator: a deadline of the group with this index (sessions, join, sync).
+    GroupCheck(u32),
 }
 
 pub type BCtx<'a> = Ctx<'a, BrokerTimer>;
@@ -132,6 +135,8 @@ pub struct Broker {
     pub parked_produce: VecMap<u32, txn_add::ParkedProduce>,
     pub delayed_fetch: VecMap<u64, fetch::DelayedFetch>,
     pub txn_log: Rc<std::cell::RefCell<TxnLog>>,
+    /// `__consumer_offsets` (shared by every broker, see `group`).
+    pub groups: Rc<std::cell::RefCell<group::GroupLog>>,
     /// Producer ids this broker hands out (a block of 1000 per incarnation).
     pub next_producer_id: i64,
     pub next_corr: u32,
@@ -202,6 +207,7 @@ impl Broker {
             parked_produce: VecMap::new(),
             delayed_fetch: VecMap::new(),
             txn_log,
+            groups: Rc::default(),
             next_producer_id: id as i64 * 1000,
             next_corr: 0,
             next_delayed: 0,
@@ -282,7 +288,9 @@ impl Broker {
             }
             Msg::InitProducerId { corr, transactional_id, transaction_timeout_us, current } => self
                 .handle_init_producer_id(ctx, from, from_inc, corr, transactional_id, transaction_timeout_us, current),
-            Msg::FindCoordinator { corr, key } => self.handle_find_coordinator(ctx, from, from_inc, corr, key),
+            Msg::FindCoordinator { corr, key, group } => {
+                self.handle_find_coordinator(ctx, from, from_inc, corr, key, group)
+            }
             Msg::AddPartitionsToTxn { corr, transactional_id, producer_id, producer_epoch, partitions } => self
                 .handle_add_partitions(
                     ctx,
@@ -300,6 +308,31 @@ impl Broker {
             Msg::WriteTxnMarkers { corr, markers } => self.handle_write_markers(ctx, from, from_inc, corr, markers),
             Msg::WriteTxnMarkersResponse { corr, results } => self.handle_write_markers_response(ctx, corr, results),
             Msg::AddPartitionsToTxnResponse { corr, error } => self.txn_add_answered(ctx, corr, error),
+            Msg::JoinGroup(req) => self.handle_join_group(ctx, from, from_inc, *req),
+            Msg::SyncGroup { corr, group, member_id, generation, assignments } => {
+                let w = group::Waiter { node: from, inc: from_inc, corr };
+                self.handle_sync_group(ctx, w, group, member_id, generation, assignments)
+            }
+            Msg::Heartbeat { corr, group, member_id, instance_id, generation } => {
+                let w = group::Waiter { node: from, inc: from_inc, corr };
+                self.handle_heartbeat(ctx, w, group, member_id, instance_id, generation)
+            }
+            Msg::LeaveGroup { corr, group, member_id, reason } => {
+                let w = group::Waiter { node: from, inc: from_inc, corr };
+                self.handle_leave_group(ctx, w, group, member_id, reason)
+            }
+            Msg::OffsetCommit { corr, group, member_id, generation, offsets } => {
+                let w = group::Waiter { node: from, inc: from_inc, corr };
+                self.handle_offset_commit(ctx, w, group, member_id, generation, offsets)
+            }
+            Msg::OffsetFetch { corr, group, partitions } => {
+                let w = group::Waiter { node: from, inc: from_inc, corr };
+                self.handle_offset_fetch(ctx, w, group, partitions)
+            }
+            Msg::ListOffsets { corr, tp, earliest, read_committed } => {
+                let w = group::Waiter { node: from, inc: from_inc, corr };
+                self.handle_list_offsets(ctx, w, tp, earliest, read_committed)
+            }
             _ => {}
         }
     }
@@ -328,6 +361,7 @@ impl Broker {
             BrokerTimer::TxnAddRetry(corr) => self.txn_add_retry(ctx, corr),
             BrokerTimer::ShutdownTimeout => self.shutdown_timed_out(ctx),
             BrokerTimer::MarkerTimeout(corr) => self.marker_request_timed_out(ctx, corr),
+            BrokerTimer::GroupCheck(g) => self.group_check(ctx, g),
             BrokerTimer::MarkerRetry => {
                 if self.marker_retry_at_us.is_some_and(|t| t <= ctx.now) {
                     self.marker_retry_at_us = None;

@@ -55,6 +55,8 @@ pub fn lookup(report: &Report, name: &str) -> i64 {
         "aborted" => s.aborted,
         "deleted" => s.deleted,
         "compacted" => s.compacted,
+        "reprocessed" => s.reprocessed,
+        "skipped" => s.skipped,
         "produce_requests" => s.produce_requests,
         "batches" => s.batches,
         "undecided" => report.records_undecided,
@@ -71,7 +73,22 @@ pub fn lookup(report: &Report, name: &str) -> i64 {
                 report.responses.get(x).copied().unwrap_or(0)
             } else if let Some(v) = perf_value(report, name) {
                 return v;
+            } else if let Some(rest) = name.strip_prefix("groups.") {
+                let (g, field) = rest.rsplit_once('.').unwrap_or((rest, ""));
+                report.groups.get(g).map_or(0, |g| match field {
+                    "rebalances" => g.rebalances.len() as u64,
+                    "generation" => g.generation.max(0) as u64,
+                    "lag" => g.lag,
+                    "reprocessed" => g.reprocessed,
+                    "skipped" => g.skipped,
+                    "processed" => g.processed,
+                    "members" => g.members.len() as u64,
+                    _ => 0,
+                })
             } else if let Some(rest) = name.strip_prefix("consumers.") {
+                if let Some(cname) = rest.strip_suffix(".processed") {
+                    return report.consumers.get(cname).map_or(0, |c| c.processed).min(i64::MAX as u64) as i64;
+                }
                 match rest.strip_suffix(".skipped") {
                     Some(cname) => report.consumers.get(cname).map_or(0, |c| c.skipped),
                     None => {

@@ -45,7 +45,7 @@ fn records_phrase(ids: &[u32]) -> String {
 
 /// Templates name their records with placeholders, filled in once groups are merged:
 /// `§R` (record 3 / records 3–7), `§was` (was/were), `§them` (it/them).
-fn fill(template: &str, ids: &[u32]) -> String {
+pub(crate) fn fill(template: &str, ids: &[u32]) -> String {
     let (was, them) = if ids.len() == 1 { ("was", "it") } else { ("were", "them") };
     template.replace("§R", &records_phrase(ids)).replace("§was", was).replace("§them", them)
 }

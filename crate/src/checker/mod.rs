@@ -13,6 +13,7 @@
 
 pub mod expect;
 pub mod explain;
+pub mod groups;
 pub mod guarantee;
 pub mod invariants;
 pub mod verdicts;

@@ -13,6 +13,10 @@
 //! unclean election) it resets the same way. Polls are instantaneous reads: the fetch
 //! round trip is not simulated.
 
+pub mod assignor;
+pub mod client;
+pub mod server_assignor;
+
 use crate::broker::replica::Replica;
 use crate::broker::Broker;
 use crate::config::{AutoOffsetReset, ConsumerConfig, IsolationLevel};
@@ -84,11 +88,14 @@ pub struct Consumer {
     positions: VecMap<Tp, u64>,
     /// Records its position resets passed over (see [`Reset::skipped`]).
     pub skipped: u64,
+    /// The group consumer over the network (`subscribe`, poll loops, commits).
+    pub client: client::Client,
 }
 
 impl Consumer {
     pub fn new(name: String, config: ConsumerConfig) -> Consumer {
-        Consumer { name, config, positions: VecMap::new(), skipped: 0 }
+        let client = client::Client::new(crate::sim::NodeId(0), 0, std::rc::Rc::default(), Vec::new());
+        Consumer { name, config, positions: VecMap::new(), skipped: 0, client }
     }
 
     /// Read every partition of `topic` from its leader; returns record ids in order, and

@@ -263,7 +263,7 @@ impl Producer {
         let (pid, epoch) = self.idem.as_ref().map_or((-1, -1), |i| (i.producer_id, i.producer_epoch));
         let (msg, kind) = match &req {
             TxnReq::FindCoordinator => (
-                Msg::FindCoordinator { corr, key: tid.clone().unwrap_or_else(|| Rc::from("")) },
+                Msg::FindCoordinator { corr, key: tid.clone().unwrap_or_else(|| Rc::from("")), group: false },
                 ReqKind::FindCoordinator,
             ),
             TxnReq::InitProducerId => (

@@ -42,6 +42,11 @@ errors! {
     NotEnoughReplicas = 19, "NOT_ENOUGH_REPLICAS", "NotEnoughReplicasException", true, false;
     NotEnoughReplicasAfterAppend = 20, "NOT_ENOUGH_REPLICAS_AFTER_APPEND", "NotEnoughReplicasAfterAppendException", true, false;
     InvalidRequiredAcks = 21, "INVALID_REQUIRED_ACKS", "InvalidRequiredAcksException", false, false;
+    IllegalGeneration = 22, "ILLEGAL_GENERATION", "IllegalGenerationException", false, false;
+    InconsistentGroupProtocol = 23, "INCONSISTENT_GROUP_PROTOCOL", "InconsistentGroupProtocolException", false, false;
+    UnknownMemberId = 25, "UNKNOWN_MEMBER_ID", "UnknownMemberIdException", false, false;
+    InvalidSessionTimeout = 26, "INVALID_SESSION_TIMEOUT", "InvalidSessionTimeoutException", false, false;
+    RebalanceInProgress = 27, "REBALANCE_IN_PROGRESS", "RebalanceInProgressException", false, false;
     InvalidTimestamp = 32, "INVALID_TIMESTAMP", "InvalidTimestampException", false, false;
     OutOfOrderSequenceNumber = 45, "OUT_OF_ORDER_SEQUENCE_NUMBER", "OutOfOrderSequenceException", false, false;
     DuplicateSequenceNumber = 46, "DUPLICATE_SEQUENCE_NUMBER", "DuplicateSequenceException", false, false;
@@ -53,6 +58,10 @@ errors! {
     UnknownProducerId = 59, "UNKNOWN_PRODUCER_ID", "UnknownProducerIdException", false, false;
     InvalidRecord = 87, "INVALID_RECORD", "InvalidRecordException", false, false;
     DuplicateBrokerRegistration = 101, "DUPLICATE_BROKER_REGISTRATION", "DuplicateBrokerRegistrationException", false, false;
+    MemberIdRequired = 79, "MEMBER_ID_REQUIRED", "MemberIdRequiredException", false, false;
+    FencedInstanceId = 82, "FENCED_INSTANCE_ID", "FencedInstanceIdException", false, false;
+    FencedMemberEpoch = 110, "FENCED_MEMBER_EPOCH", "FencedMemberEpochException", false, false;
+    UnreleasedInstanceId = 111, "UNRELEASED_INSTANCE_ID", "UnreleasedInstanceIdException", false, false;
     FencedLeaderEpoch = 74, "FENCED_LEADER_EPOCH", "FencedLeaderEpochException", true, true;
     UnknownLeaderEpoch = 75, "UNKNOWN_LEADER_EPOCH", "UnknownLeaderEpochException", true, false;
     ProducerFenced = 90, "PRODUCER_FENCED", "ProducerFencedException", false, false;

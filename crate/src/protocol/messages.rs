@@ -160,7 +160,10 @@ pub struct FetchPartition {
 #[derive(Clone, Debug)]
 pub struct FetchRequest {
     pub corr: Corr,
+    /// The follower's broker id; 0 for a consumer (Kafka's replica id -1).
     pub replica: u16,
+    /// A consumer's `isolation.level` (None: a follower, which reads up to the LEO).
+    pub isolation: Option<crate::config::IsolationLevel>,
     pub partitions: Vec<FetchPartition>,
     pub max_wait_us: u64,
     pub min_bytes: u32,
@@ -197,6 +200,77 @@ pub struct FetchPartitionResponse {
     /// OFFSET_OUT_OF_RANGE (answered with the fetch instead of another round trip).
     pub log_end_offset: u64,
     pub batches: Vec<LogBatch>,
+    /// For a read_committed consumer: base offsets of the returned batches that belong to
+    /// aborted transactions (what Kafka's `abortedTransactions` lets the client drop).
+    pub aborted: Vec<u64>,
+}
+
+/// JoinGroup (classic protocol).
+#[derive(Clone, Debug)]
+pub struct JoinGroupRequest {
+    pub corr: Corr,
+    pub group: Rc<str>,
+    /// "" on the first join (the coordinator answers MEMBER_ID_REQUIRED with one).
+    pub member_id: Rc<str>,
+    pub instance_id: Option<Rc<str>>,
+    pub session_timeout_us: u64,
+    pub rebalance_timeout_us: u64,
+    /// The member's assignors, in preference order (the protocols it offers).
+    pub protocols: Vec<crate::config::AssignorKind>,
+    /// The subscription metadata: topics, owned partitions and their generation.
+    pub topics: Vec<u16>,
+    pub owned: Vec<Tp>,
+    pub owned_generation: i32,
+    pub reason: Rc<str>,
+}
+
+/// A member as the leader's JoinGroup response lists it.
+#[derive(Clone, Debug)]
+pub struct JoinedMember {
+    pub member_id: Rc<str>,
+    pub instance_id: Option<Rc<str>>,
+    pub topics: Vec<u16>,
+    pub owned: Vec<Tp>,
+    pub owned_generation: i32,
+}
+
+#[derive(Clone, Debug)]
+pub struct JoinGroupResponse {
+    pub corr: Corr,
+    pub error: Error,
+    pub generation: i32,
+    pub protocol: Option<crate::config::AssignorKind>,
+    pub leader: Rc<str>,
+    pub member_id: Rc<str>,
+    /// Every member's metadata, for the leader only.
+    pub members: Vec<JoinedMember>,
+}
+
+/// ConsumerGroupHeartbeat (KIP-848).
+#[derive(Clone, Debug)]
+pub struct ConsumerGroupHeartbeatRequest {
+    pub corr: Corr,
+    pub group: Rc<str>,
+    pub member_id: Rc<str>,
+    pub member_epoch: i32,
+    pub instance_id: Option<Rc<str>>,
+    pub rebalance_timeout_us: u64,
+    /// Subscribed topics (None: unchanged since the last heartbeat).
+    pub topics: Option<Vec<u16>>,
+    pub server_assignor: Option<Rc<str>>,
+    /// The partitions the member owns now (None: unchanged).
+    pub owned: Option<Vec<Tp>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConsumerGroupHeartbeatResponse {
+    pub corr: Corr,
+    pub error: Error,
+    pub member_id: Rc<str>,
+    pub member_epoch: i32,
+    pub heartbeat_interval_us: u64,
+    /// The partitions the member should own now (None: unchanged).
+    pub assignment: Option<Vec<Tp>>,
 }
 
 #[derive(Clone, Debug)]
@@ -255,6 +329,8 @@ pub enum Msg {
     FindCoordinator {
         corr: Corr,
         key: Rc<str>,
+        /// `key_type` GROUP (else TRANSACTION).
+        group: bool,
     },
     FindCoordinatorResponse {
         corr: Corr,
@@ -286,6 +362,85 @@ pub enum Msg {
         /// coordinator bumped to for the next transaction; -1 under TV0/TV1.
         producer_id: i64,
         producer_epoch: i16,
+    },
+
+    // ---- consumer <-> group coordinator (crate::broker::group) ----
+    JoinGroup(Box<JoinGroupRequest>),
+    JoinGroupResponse(Box<JoinGroupResponse>),
+    SyncGroup {
+        corr: Corr,
+        group: Rc<str>,
+        member_id: Rc<str>,
+        generation: i32,
+        /// The leader's assignment (member id → partitions); empty from followers.
+        assignments: Vec<(Rc<str>, Vec<Tp>)>,
+    },
+    SyncGroupResponse {
+        corr: Corr,
+        error: Error,
+        assignment: Vec<Tp>,
+    },
+    Heartbeat {
+        corr: Corr,
+        group: Rc<str>,
+        member_id: Rc<str>,
+        instance_id: Option<Rc<str>>,
+        generation: i32,
+    },
+    HeartbeatResponse {
+        corr: Corr,
+        error: Error,
+    },
+    LeaveGroup {
+        corr: Corr,
+        group: Rc<str>,
+        member_id: Rc<str>,
+        reason: &'static str,
+    },
+    LeaveGroupResponse {
+        corr: Corr,
+        error: Error,
+    },
+    /// KIP-848 (`group.protocol=consumer`): the member's whole conversation with its
+    /// coordinator. `epoch` 0 joins, -1 leaves (-2 a static member leaving for a while).
+    ConsumerGroupHeartbeat(Box<ConsumerGroupHeartbeatRequest>),
+    ConsumerGroupHeartbeatResponse(Box<ConsumerGroupHeartbeatResponse>),
+    OffsetCommit {
+        corr: Corr,
+        group: Rc<str>,
+        member_id: Rc<str>,
+        /// The generation (classic) or member epoch (KIP-848); -1 outside a group.
+        generation: i32,
+        offsets: Vec<(Tp, u64)>,
+    },
+    OffsetCommitResponse {
+        corr: Corr,
+        error: Error,
+    },
+    OffsetFetch {
+        corr: Corr,
+        group: Rc<str>,
+        partitions: Vec<Tp>,
+    },
+    OffsetFetchResponse {
+        corr: Corr,
+        error: Error,
+        /// Committed offsets (None: nothing committed for that partition).
+        offsets: Vec<(Tp, Option<u64>)>,
+    },
+    /// ListOffsets for a consumer's `auto.offset.reset`: the earliest offset, or the latest
+    /// one its isolation level may read (HW, or LSO for read_committed).
+    ListOffsets {
+        corr: Corr,
+        tp: Tp,
+        earliest: bool,
+        read_committed: bool,
+    },
+    ListOffsetsResponse {
+        corr: Corr,
+        tp: Tp,
+        error: Error,
+        offset: u64,
     },
 
     // ---- broker <-> broker ----
@@ -351,6 +506,14 @@ impl Msg {
             Msg::AddPartitionsToTxn { .. } | Msg::AddPartitionsToTxnResponse { .. } => "AddPartitionsToTxn",
             Msg::EndTxn { .. } | Msg::EndTxnResponse { .. } => "EndTxn",
             Msg::Fetch(_) | Msg::FetchResponse(_) => "Fetch",
+            Msg::JoinGroup(_) | Msg::JoinGroupResponse(_) => "JoinGroup",
+            Msg::SyncGroup { .. } | Msg::SyncGroupResponse { .. } => "SyncGroup",
+            Msg::Heartbeat { .. } | Msg::HeartbeatResponse { .. } => "Heartbeat",
+            Msg::LeaveGroup { .. } | Msg::LeaveGroupResponse { .. } => "LeaveGroup",
+            Msg::ConsumerGroupHeartbeat(_) | Msg::ConsumerGroupHeartbeatResponse(_) => "ConsumerGroupHeartbeat",
+            Msg::OffsetCommit { .. } | Msg::OffsetCommitResponse { .. } => "OffsetCommit",
+            Msg::OffsetFetch { .. } | Msg::OffsetFetchResponse { .. } => "OffsetFetch",
+            Msg::ListOffsets { .. } | Msg::ListOffsetsResponse { .. } => "ListOffsets",
             Msg::WriteTxnMarkers { .. } | Msg::WriteTxnMarkersResponse { .. } => "WriteTxnMarkers",
             Msg::BrokerHeartbeat { .. } | Msg::BrokerHeartbeatResponse { .. } => "BrokerHeartbeat",
             Msg::AlterPartition { .. } | Msg::AlterPartitionResponse { .. } => "AlterPartition",
@@ -369,6 +532,14 @@ impl Msg {
                 | Msg::AddPartitionsToTxnResponse { .. }
                 | Msg::EndTxnResponse { .. }
                 | Msg::FetchResponse(_)
+                | Msg::JoinGroupResponse(_)
+                | Msg::SyncGroupResponse { .. }
+                | Msg::HeartbeatResponse { .. }
+                | Msg::LeaveGroupResponse { .. }
+                | Msg::ConsumerGroupHeartbeatResponse(_)
+                | Msg::OffsetCommitResponse { .. }
+                | Msg::OffsetFetchResponse { .. }
+                | Msg::ListOffsetsResponse { .. }
                 | Msg::WriteTxnMarkersResponse { .. }
                 | Msg::BrokerHeartbeatResponse { .. }
                 | Msg::AlterPartitionResponse { .. }
@@ -418,6 +589,16 @@ impl Msg {
             Msg::EndTxn { corr, .. } | Msg::EndTxnResponse { corr, .. } => *corr,
             Msg::Fetch(r) => r.corr,
             Msg::FetchResponse(r) => r.corr,
+            Msg::JoinGroup(r) => r.corr,
+            Msg::JoinGroupResponse(r) => r.corr,
+            Msg::ConsumerGroupHeartbeat(r) => r.corr,
+            Msg::ConsumerGroupHeartbeatResponse(r) => r.corr,
+            Msg::SyncGroup { corr, .. } | Msg::SyncGroupResponse { corr, .. } => *corr,
+            Msg::Heartbeat { corr, .. } | Msg::HeartbeatResponse { corr, .. } => *corr,
+            Msg::LeaveGroup { corr, .. } | Msg::LeaveGroupResponse { corr, .. } => *corr,
+            Msg::OffsetCommit { corr, .. } | Msg::OffsetCommitResponse { corr, .. } => *corr,
+            Msg::OffsetFetch { corr, .. } | Msg::OffsetFetchResponse { corr, .. } => *corr,
+            Msg::ListOffsets { corr, .. } | Msg::ListOffsetsResponse { corr, .. } => *corr,
             Msg::WriteTxnMarkers { corr, .. } | Msg::WriteTxnMarkersResponse { corr, .. } => *corr,
             Msg::AlterPartition { corr, .. } | Msg::AlterPartitionResponse { corr, .. } => *corr,
             Msg::Reset

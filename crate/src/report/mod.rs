@@ -44,6 +44,10 @@ pub struct Summary {
     /// Records the log cleaner removed (a later record has the key, or an expired
     /// tombstone): gone by design, not lost.
     pub compacted: u64,
+    /// Records a consumer group processed more than once.
+    pub reprocessed: u64,
+    /// Records below a group's committed offset that the group never processed.
+    pub skipped: u64,
     /// ProduceRequests the producers sent.
     pub produce_requests: u64,
     /// Distinct producer batches sent.
@@ -59,6 +63,14 @@ pub struct ConsumerReport {
     /// (OFFSET_OUT_OF_RANGE) and `auto.offset.reset` moved it past them.
     pub skipped: u64,
     pub ids: Vec<u32>,
+    /// Its `group.id`, if any.
+    pub group: Option<String>,
+    /// Records its application finished processing (group consumers' poll loops).
+    pub processed: u64,
+    /// Its partitions at the end (group consumers).
+    pub assignment: Vec<crate::sim::Tp>,
+    /// The exception that stopped its poll loop, if one did.
+    pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -264,6 +276,8 @@ pub struct Report {
     /// Error codes brokers answered produce requests with.
     pub responses: VecMap<String, u64>,
     pub consumers: VecMap<String, ConsumerReport>,
+    /// Consumer groups: protocol, generation, assignment, rebalances, offsets and lag.
+    pub groups: VecMap<String, crate::checker::groups::GroupReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<RecordReport>>,
     pub partitions: Vec<PartitionReport>,

@@ -80,6 +80,9 @@ fn render_with_names(r: &Report, with_trace: bool) -> String {
     if s.deleted > 0 || s.compacted > 0 {
         let _ = writeln!(o, "  deleted by retention {}   removed by compaction {}", s.deleted, s.compacted);
     }
+    if !r.groups.is_empty() {
+        let _ = writeln!(o, "  consumer groups: reprocessed {}   skipped {}", s.reprocessed, s.skipped);
+    }
     let _ = writeln!(
         o,
         "  produce requests {}   batches {}   (final view: {})",
@@ -124,7 +127,39 @@ fn render_with_names(r: &Report, with_trace: bool) -> String {
             } else {
                 String::new()
             };
-            let _ = writeln!(o, "  {name} ({}): {} records{skipped}", c.isolation_level, c.records);
+            let group = match &c.group {
+                Some(g) => format!(" group {g}, processed {},", c.processed),
+                None => String::new(),
+            };
+            let _ = writeln!(o, "  {name} ({}):{group} {} records{skipped}", c.isolation_level, c.records);
+            if let Some(e) = &c.error {
+                let _ = writeln!(o, "    stopped by {e}");
+            }
+        }
+    }
+    if !r.groups.is_empty() {
+        let _ = writeln!(o, "\ngroups:");
+        for (name, g) in &r.groups {
+            let _ = writeln!(
+                o,
+                "  {name} ({} protocol, {}): {}, generation {}, {} rebalance(s), lag {}, reprocessed {}, skipped {}",
+                g.protocol,
+                g.assignor.unwrap_or("no assignor"),
+                g.state,
+                g.generation,
+                g.rebalances.len(),
+                g.lag,
+                g.reprocessed,
+                g.skipped
+            );
+            for (member, parts) in &g.assignment {
+                let list: Vec<String> = parts.iter().map(|t| t.to_string()).collect();
+                let _ = writeln!(o, "      {member}: [{}]", list.join(", "));
+            }
+            for p in &g.offsets {
+                let committed = p.committed.map_or("none".to_string(), |c| c.to_string());
+                let _ = writeln!(o, "      {}  committed {committed}  end {}  lag {}", p.tp, p.end_offset, p.lag);
+            }
         }
     }
     let _ = writeln!(o, "\npartitions:");

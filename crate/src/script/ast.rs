@@ -127,6 +127,8 @@ pub enum NodeRef {
     Broker(u16),
     /// A declared producer, by index into `Scenario::producers`.
     Producer(usize),
+    /// A declared consumer, by index into `Scenario::consumers`.
+    Consumer(usize),
     /// The KRaft controller quorum (`controller`).
     Controller,
 }
@@ -233,6 +235,23 @@ pub enum Action {
     Pause { broker: u16, for_us: Micros },
     /// `C poll TOPIC`: the consumer reads what it may see now.
     Poll { consumer: usize, topic: usize },
+    /// `C subscribe T1,T2`: KafkaConsumer.subscribe (needs group.id).
+    Subscribe { consumer: usize, topics: Vec<usize> },
+    /// `C poll every=D [process=D] [until=T]`: a poll loop: `poll(Duration.ofMillis(every))`,
+    /// then each returned record takes `process` to handle; the loop ends (and the
+    /// consumer closes) at `until`.
+    PollLoop { consumer: usize, every_us: Micros, process_us: Micros, until_us: Option<Micros> },
+    /// `C commit [sync|async]`: commitSync() (default) or commitAsync() of the positions.
+    CommitOffsets { consumer: usize, sync: bool },
+    /// `C pause for D`: the application thread stalls for D (no poll meanwhile).
+    Stall { consumer: usize, for_us: Micros },
+    /// `C close`: KafkaConsumer.close().
+    CloseConsumer { consumer: usize },
+    /// `crash C`: the consumer process dies (no LeaveGroup, no commit).
+    CrashConsumer { consumer: usize },
+    /// `restart C`: the consumer process starts again (a crashed one comes back, a running
+    /// one is killed first) and resumes its subscription and poll loop.
+    RestartConsumer { consumer: usize },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

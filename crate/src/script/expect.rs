@@ -6,7 +6,10 @@
 //!
 //! Names: the report's summary fields; `errors.NAME` (the exception class a send
 //! callback saw, any identifier); `responses.NAME` (a protocol error name from Kafka's
-//! `Errors` enum); `consumers.NAME.records` for a declared consumer (kplay extension);
+//! `Errors` enum); `consumers.NAME.records`, `.processed` and `.skipped` for a declared
+//! consumer (kplay extension); the consumer-group verdicts `reprocessed` and `skipped`
+//! (summary fields); `groups.GROUP.FIGURE` for a `group.id` a declared consumer uses
+//! ([`GROUP_FIGURES`]: `rebalances`, `generation`, `lag` (total lag), ...);
 //! the speed figures of all producers (`records_per_sec`, `mb_per_sec` and the latencies
 //! `latency_avg`, `latency_max`, `latency_p50`, `latency_p95`, `latency_p99`,
 //! `latency_p999`, durations with a unit: `latency_p99<=20ms`); one producer's figures as
@@ -92,7 +95,16 @@ pub const SUMMARY: &[&str] = &[
     "produce_requests",
     "batches",
     "undecided",
+    "reprocessed",
+    "skipped",
 ];
+
+/// The figures of one group (`report.groups.GROUP`) that expectations name:
+/// `groups.GROUP.FIGURE`.
+/// `lag` is the group's total lag; `reprocessed`, `skipped` and `processed` the group's
+/// share of the verdicts and of the records processed; `members` its final member count.
+pub const GROUP_FIGURES: &[&str] =
+    &["rebalances", "generation", "lag", "reprocessed", "skipped", "processed", "members"];
 
 /// Kafka's protocol error names (`org.apache.kafka.common.protocol.Errors`).
 pub const PROTOCOL_ERRORS: &[&str] = &[
@@ -363,10 +375,14 @@ fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
         return Err((format!("unknown protocol error '{x}'"), hint));
     }
     if let Some(rest) = name.strip_prefix("consumers.") {
-        let Some(c) = rest.strip_suffix(".records").or_else(|| rest.strip_suffix(".skipped")) else {
+        let Some(c) = rest
+            .strip_suffix(".records")
+            .or_else(|| rest.strip_suffix(".skipped"))
+            .or_else(|| rest.strip_suffix(".processed"))
+        else {
             return Err((
                 format!("unknown name '{name}'"),
-                "write consumers.NAME.records or consumers.NAME.skipped".into(),
+                "write consumers.NAME.records, consumers.NAME.processed or consumers.NAME.skipped".into(),
             ));
         };
         if n.consumers.iter().any(|x| x == c) {
@@ -378,20 +394,51 @@ fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
         };
         return Err((format!("unknown consumer '{c}'"), hint));
     }
-    if matches!(name, "reprocessed" | "skipped" | "pipeline_lost" | "pipeline_duplicated") {
-        let what = if name.starts_with("pipeline") { "exactly-once pipelines" } else { "consumer groups" };
+    if let Some(rest) = name.strip_prefix("groups.") {
+        return check_group(n, name, rest);
+    }
+    if matches!(name, "pipeline_lost" | "pipeline_duplicated") {
         return Err((
-            format!("{name} is a verdict on {what}, which kplay does not model yet"),
+            format!("{name} is a verdict on exactly-once pipelines, which kplay does not model yet"),
             "expect on what the producers' records became: lost, duplicated, reordered, consumers.NAME.records".into(),
         ));
     }
     let hint = match suggest::closest(name, SUMMARY.iter().chain(PERF).copied()) {
         Some(s) => format!("did you mean {s}?"),
         None => format!(
-            "names: {}, {}, perf.PRODUCER.FIGURE, errors.NAME, responses.NAME, consumers.NAME.records, metrics.PRODUCER.NAME",
+            "names: {}, {}, perf.PRODUCER.FIGURE, errors.NAME, responses.NAME, consumers.NAME.records, groups.GROUP.rebalances, metrics.PRODUCER.NAME",
             SUMMARY.join(", "),
             PERF.join(", ")
         ),
     };
     Err((format!("unknown expectation name '{name}'"), hint))
+}
+
+/// `groups.GROUP.FIGURE`: GROUP is a `group.id` of a declared consumer (it may hold dots).
+fn check_group(n: &Names, name: &str, rest: &str) -> Result<(), (String, String)> {
+    let Some((group, figure)) = rest.rsplit_once('.').filter(|(g, _)| !g.is_empty()) else {
+        return Err((
+            format!("unknown name '{name}'"),
+            format!(
+                "write groups.GROUP.FIGURE, FIGURE one of {}: e.g. groups.billing.rebalances",
+                GROUP_FIGURES.join(", ")
+            ),
+        ));
+    };
+    if !GROUP_FIGURES.contains(&figure) {
+        let hint = match suggest::closest(figure, GROUP_FIGURES.iter().copied()) {
+            Some(f) => format!("did you mean groups.{group}.{f}?"),
+            None => format!("a group's figures: {}", GROUP_FIGURES.join(", ")),
+        };
+        return Err((format!("unknown group figure '{figure}'"), hint));
+    }
+    if n.groups.binary_search_by(|g| g.as_str().cmp(group)).is_ok() {
+        return Ok(());
+    }
+    let hint = match n.closest(group, || n.groups.iter().map(String::as_str)) {
+        Some(g) => format!("did you mean groups.{g}.{figure}?"),
+        None if n.groups.is_empty() => format!("no consumer has a group.id: declare consumer NAME group.id={group}"),
+        None => format!("groups of the declared consumers: {}", n.groups.join(", ")),
+    };
+    Err((format!("unknown group '{group}'"), hint))
 }

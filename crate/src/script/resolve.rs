@@ -1,7 +1,8 @@
 //! Builds the cluster, topics and clients from [`Raw`] declarations: validates every
 //! property against the role's table for the chosen Kafka version, applies Kafka's
-//! rules (`producer_rules`, `server_rules`), places replicas, and records the
-//! effective configuration with its notes.
+//! rules (`producer_rules`, `server_rules`: the brokers' group coordinator bounds and the
+//! consumers' group rules among them), places replicas, and records the effective
+//! configuration with its notes.
 //!
 //! Replica placement without `replica.assignment` is Kafka's rack-unaware assignment
 //! (`AdminUtils.assignReplicasToBrokersRackUnaware`) with its two random choices fixed
@@ -62,6 +63,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
     };
     let bset = Settings::build(Role::Broker, bprops, v, diags);
     server::check_broker(&bset, &mut notes, diags);
+    server::check_group_coordinator(&bset, v, diags);
     unmodelled_notes("brokers", &bset, &mut notes);
     let broker_config = server::broker_config(&bset);
     roles.push(bset.role_config("brokers", |_, _| None));
@@ -103,7 +105,8 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
 
     let mut consumers = vec![];
     for c in raw.consumers.iter().take(clients.saturating_sub(producers.len())) {
-        let cset = Settings::build(Role::Consumer, &c.props, v, diags);
+        let mut cset = Settings::build(Role::Consumer, &c.props, v, diags);
+        server::check_consumer(&c.name, &mut cset, v, &bset, &mut notes, diags);
         unmodelled_notes(&format!("consumer {}", c.name), &cset, &mut notes);
         roles.push(cset.role_config(&c.name, |_, _| None));
         consumers.push(ConsumerDecl { name: c.name.clone(), config: server::consumer_config(&cset) });

@@ -8,7 +8,12 @@
 //!   (`TopicConfig::from_broker`'s mapping; `Source::Derived` when the broker line set
 //!   it), then the typed [`TopicConfig`]. A `min.insync.replicas` above the replication
 //!   factor is accepted as Kafka does, with a note on what it means in that version.
-//! - Consumer: the typed [`ConsumerConfig`].
+//! - Group coordinator (brokers, from 3.7): the KIP-848 session and heartbeat of
+//!   `group.consumer.*` must lie within Kafka's bounds ([`check_group_coordinator`]).
+//! - Consumer: Kafka's construction rules ([`check_consumer`]: `ConsumerConfig`'s
+//!   `maybeOverrideEnableAutoCommit` and `checkUnsupportedConfigs`, the empty group id,
+//!   `JoinGroupRequest.validateGroupInstanceId`, `Heartbeat`'s interval below the session
+//!   timeout, the coordinator's server-side assignors), then the typed [`ConsumerConfig`].
 
 use super::errors::Diagnostic;
 use super::producer_rules::ms_to_us;
@@ -93,6 +98,12 @@ pub fn broker_config(s: &Settings) -> BrokerConfig {
         broker_heartbeat_interval_us: ms_to_us(s.int("broker.heartbeat.interval.ms", 2_000)),
         hw_checkpoint_interval_us: ms_to_us(s.int("replica.high.watermark.checkpoint.interval.ms", 5_000)),
         transaction_max_timeout_us: ms_to_us(s.int("transaction.max.timeout.ms", 900_000)),
+        group_initial_rebalance_delay_us: ms_to_us(s.int("group.initial.rebalance.delay.ms", 3_000)),
+        group_min_session_timeout_us: ms_to_us(s.int("group.min.session.timeout.ms", 6_000)),
+        group_max_session_timeout_us: ms_to_us(s.int("group.max.session.timeout.ms", 1_800_000)),
+        group_consumer_session_timeout_us: ms_to_us(s.int("group.consumer.session.timeout.ms", 45_000)),
+        group_consumer_heartbeat_interval_us: ms_to_us(s.int("group.consumer.heartbeat.interval.ms", 5_000)),
+        offsets_topic_num_partitions: u32_of(s.int("offsets.topic.num.partitions", 50)),
         transaction_abort_cleanup_interval_us: ms_to_us(
             s.int("transaction.abort.timed.out.transaction.cleanup.interval.ms", 10_000),
         ),
@@ -237,6 +248,229 @@ pub fn cleanup_policy(t: &Settings) -> (bool, bool) {
     }
 }
 
+/// Kafka's bounds on the brokers' KIP-848 heartbeat and session (`GroupCoordinatorConfig`;
+/// `KafkaConfig.validateValues` in 3.7 and 3.8). kplay has no `group.consumer.min.*` and
+/// `group.consumer.max.*` properties, so they keep Kafka's defaults: heartbeat 5000 to
+/// 15000 ms, session 45000 to 60000 ms. Kafka stops at the first failed requirement, and
+/// so does this check.
+pub fn check_group_coordinator(b: &Settings, v: KafkaVersion, diags: &mut Vec<Diagnostic>) {
+    if !v.at_least(3, 7) {
+        return;
+    }
+    const HB: &str = "group.consumer.heartbeat.interval.ms";
+    const SESSION: &str = "group.consumer.session.timeout.ms";
+    let hb = b.int(HB, 5_000);
+    let session = b.int(SESSION, 45_000);
+    let checks = [
+        (HB, hb >= 5_000, "greater", "group.consumer.min.heartbeat.interval.ms", 5_000),
+        (HB, hb <= 15_000, "less", "group.consumer.max.heartbeat.interval.ms", 15_000),
+        (SESSION, session >= 45_000, "greater", "group.consumer.min.session.timeout.ms", 45_000),
+        (SESSION, session <= 60_000, "less", "group.consumer.max.session.timeout.ms", 60_000),
+    ];
+    let Some(&(name, _, rel, bound, value)) = checks.iter().find(|c| !c.1) else { return };
+    let Some(loc) = b.loc(name) else { return };
+    // 3.7 and 3.8: a Scala `require` ("requirement failed: ", "equals to"); 3.9: Java's
+    // `Utils.require` (no prefix), still "equals to"; 4.0: "equal to".
+    let message = if v.at_least(4, 0) {
+        format!("{name} must be {rel} than or equal to {bound}")
+    } else if v.at_least(3, 9) {
+        format!("{name} must be {rel} than or equals to {bound}")
+    } else {
+        format!("requirement failed: {name} must be {rel} than or equals to {bound}")
+    };
+    let (lo, hi) = if name == HB { (5_000, 15_000) } else { (45_000, 60_000) };
+    diags.push(loc.diag(
+        message,
+        format!("Kafka {v}'s brokers would not start: {bound} is {value} (kplay keeps Kafka's default), so {name} takes {lo} to {hi}"),
+    ));
+}
+
+/// Kafka's `Topic.validate` wording for a `group.instance.id` (`JoinGroupRequest.validateGroupInstanceId`),
+/// as release `v` words it; `None` when the id is valid.
+fn group_instance_id_error(id: &str, v: KafkaVersion) -> Option<String> {
+    let len = id.encode_utf16().count();
+    let legal = id.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-');
+    if v.at_least(3, 3) {
+        let why = if id.is_empty() {
+            "the empty string is not allowed".to_string()
+        } else if id == "." || id == ".." {
+            format!("'{id}' is not allowed")
+        } else if len > 249 {
+            format!("the length of '{id}' is longer than the max allowed length 249")
+        } else if !legal {
+            format!("'{id}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'")
+        } else {
+            return None;
+        };
+        return Some(format!("Group instance id is invalid: {why}"));
+    }
+    let (empty, long) = if v.at_least(3, 0) {
+        (
+            "Group instance id is illegal, it can't be empty".to_string(),
+            format!("Group instance id is illegal, it can't be longer than 249 characters, Group instance id: {id}"),
+        )
+    } else {
+        (
+            "Group instance id must be non-empty string".to_string(),
+            format!("Group instance id can't be longer than 249 characters: {id}"),
+        )
+    };
+    Some(if id.is_empty() {
+        empty
+    } else if id == "." || id == ".." {
+        "Group instance id cannot be \".\" or \"..\"".to_string()
+    } else if len > 249 {
+        long
+    } else if !legal {
+        format!("Group instance id \"{id}\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'")
+    } else {
+        return None;
+    })
+}
+
+/// Kafka's rules when a consumer is constructed with these settings; `b` is the brokers'
+/// line (its classic session bounds). May derive `enable.auto.commit=false` (Kafka's
+/// `maybeOverrideEnableAutoCommit` without a group.id).
+pub fn check_consumer(
+    name: &str,
+    c: &mut Settings,
+    v: KafkaVersion,
+    b: &Settings,
+    notes: &mut Vec<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // Set on the line with a non-blank value (Kafka: `originals().get(k)` non-null and
+    // not blank).
+    let given = |c: &Settings, k: &str| c.is_set(k) && c.get(k).is_some_and(|x| !x.kafka_string().trim().is_empty());
+    let group = c.str("group.id").map(str::to_string);
+    // As the typed config reads it: a group needs a non-empty name.
+    let has_group = group.as_deref().is_some_and(|g| !g.trim().is_empty() && g != "null");
+    let consumer_protocol = c.str("group.protocol") == Some("consumer");
+    let name_it = "give the group a name (group.id=NAME), or leave group.id out for a consumer without a group";
+
+    // The empty group id: an InvalidGroupIdException from the constructor (the classic
+    // consumer from 4.0; the KIP-848 one since 3.7); before, a deprecation warning.
+    if let (Some(g), Some(loc)) = (&group, c.loc("group.id")) {
+        if g.trim().is_empty() {
+            let message = if v.at_least(4, 0) || consumer_protocol {
+                "The configured group.id should not be an empty string or whitespace.".to_string()
+            } else {
+                format!("kplay does not model the empty group id (Kafka {v} accepts it and warns: Support for using the empty group id by consumers is deprecated and will be removed in the next major release.)")
+            };
+            diags.push(loc.diag(message, name_it));
+        }
+    }
+
+    // ConsumerConfig.maybeOverrideEnableAutoCommit: without a group.id, auto commit is off,
+    // and asking for it is an error (from 2.2, KIP-289; before, the default group id was "").
+    if group.is_none() || group.as_deref() == Some("null") {
+        if !c.is_set("enable.auto.commit") {
+            c.derive("enable.auto.commit", Val::Bool(false));
+        } else if c.bool("enable.auto.commit", false) {
+            if let Some(loc) = c.loc("enable.auto.commit") {
+                let message = if v.at_least(2, 2) {
+                    "enable.auto.commit cannot be set to true when default group id (null) is used.".to_string()
+                } else {
+                    format!("enable.auto.commit=true needs a group.id: Kafka {v}'s default group id is the empty string, which kplay does not model")
+                };
+                diags.push(loc.diag(
+                    message,
+                    format!(
+                        "auto commit needs a group: add group.id=NAME to consumer {name}, or drop enable.auto.commit"
+                    ),
+                ));
+            }
+        }
+    }
+
+    // JoinGroupRequest.validateGroupInstanceId (ConsumerConfig.maybeOverrideClientId and
+    // GroupRebalanceConfig run it whether or not there is a group).
+    if let (Some(id), Some(loc)) = (c.str("group.instance.id"), c.loc("group.instance.id")) {
+        if let Some(message) = group_instance_id_error(id, v) {
+            diags.push(loc.diag(
+                message,
+                "a group.instance.id is 1 to 249 of ASCII letters, digits, '.', '_' and '-' (not . or ..)",
+            ));
+        } else if !has_group {
+            notes.push(format!("consumer {name}: group.instance.id has no effect without a group.id (Kafka ignores it: there is no membership, static or not)"));
+        }
+    }
+
+    let assignor = c.str("group.remote.assignor").map(str::trim).filter(|a| !a.is_empty()).map(str::to_string);
+    if !consumer_protocol {
+        // ConsumerConfig.checkGroupRemoteAssignor (3.9), checkUnsupportedConfigs (4.0).
+        if let (Some(_), Some(loc)) = (&assignor, c.loc("group.remote.assignor")) {
+            if v.at_least(3, 9) {
+                diags.push(loc.diag(
+                    "group.remote.assignor cannot be set when group.protocol=CLASSIC",
+                    "group.remote.assignor picks the brokers' assignor of a KIP-848 group: add group.protocol=consumer, or drop it",
+                ));
+            } else {
+                notes.push(format!("consumer {name}: group.remote.assignor has no effect with group.protocol=classic (Kafka {v} ignores it; 3.9 and later reject it)"));
+            }
+        }
+    } else {
+        // ConsumerConfig.checkUnsupportedConfigs (KAFKA-17338, 4.0): the KIP-848 protocol
+        // takes the assignment, session and heartbeat from the brokers.
+        const CLASSIC_ONLY: [&str; 3] =
+            ["partition.assignment.strategy", "heartbeat.interval.ms", "session.timeout.ms"];
+        let bad: Vec<&str> = CLASSIC_ONLY.into_iter().filter(|k| given(c, k)).collect();
+        if !bad.is_empty() {
+            if v.at_least(4, 0) {
+                let first = bad.iter().filter_map(|k| c.loc(k)).min_by_key(|l| l.col).cloned();
+                if let Some(loc) = first {
+                    diags.push(loc.diag(
+                        format!("{} cannot be set when group.protocol=CONSUMER", bad.join(", ")),
+                        "with group.protocol=consumer the brokers assign partitions (group.remote.assignor) and set the session and heartbeat (group.consumer.session.timeout.ms and group.consumer.heartbeat.interval.ms on the brokers line): drop them, or use group.protocol=classic",
+                    ));
+                }
+            } else {
+                notes.push(format!("consumer {name}: {} {} no effect with group.protocol=consumer (Kafka {v} ignores {}; 4.0 rejects {})", bad.join(", "), if bad.len() == 1 { "has" } else { "have" }, if bad.len() == 1 { "it" } else { "them" }, if bad.len() == 1 { "it" } else { "them" }));
+            }
+        }
+        // The coordinator answers UNSUPPORTED_ASSIGNOR to every heartbeat naming an
+        // assignor outside group.consumer.assignors (uniform, range by default).
+        if let (Some(a), Some(loc)) = (&assignor, c.loc("group.remote.assignor")) {
+            if a != "uniform" && a != "range" {
+                let hint = match super::suggest::closest(a, ["uniform", "range"]) {
+                    Some(s) => format!("did you mean group.remote.assignor={s}? (the coordinator would refuse every heartbeat with UNSUPPORTED_ASSIGNOR)"),
+                    None => "the brokers' group.consumer.assignors are uniform and range: the coordinator would refuse every heartbeat with UNSUPPORTED_ASSIGNOR".to_string(),
+                };
+                diags.push(
+                    loc.diag(
+                        format!("ServerAssignor {a} is not supported. Supported assignors: uniform, range."),
+                        hint,
+                    ),
+                );
+            }
+        }
+    }
+
+    if has_group && !consumer_protocol {
+        // Heartbeat's constructor (the classic coordinator, built when there is a group).
+        let hb = c.int("heartbeat.interval.ms", 3_000);
+        let session = c.int("session.timeout.ms", 45_000);
+        if hb >= session {
+            let loc = match (c.loc("heartbeat.interval.ms"), c.loc("session.timeout.ms")) {
+                (Some(a), Some(b)) => Some(if b.col > a.col { b } else { a }),
+                (a, b) => a.or(b),
+            };
+            if let Some(loc) = loc {
+                diags.push(loc.diag(
+                    "Heartbeat must be set lower than the session timeout",
+                    format!("heartbeat.interval.ms={hb} but session.timeout.ms={session}: keep the heartbeat below the session timeout (Kafka suggests a third of it)"),
+                ));
+            }
+        }
+        // The coordinator checks the session timeout at JoinGroup.
+        let (min, max) =
+            (b.int("group.min.session.timeout.ms", 6_000), b.int("group.max.session.timeout.ms", 1_800_000));
+        if session < min || session > max {
+            notes.push(format!("consumer {name}: session.timeout.ms={session} is outside the brokers' group.min.session.timeout.ms={min} to group.max.session.timeout.ms={max}: the coordinator answers its JoinGroup with INVALID_SESSION_TIMEOUT and poll() throws InvalidSessionTimeoutException"));
+        }
+    }
+}
+
 pub fn consumer_config(c: &Settings) -> ConsumerConfig {
     let level = match c.str("isolation.level") {
         Some("read_committed") => IsolationLevel::ReadCommitted,
@@ -247,5 +481,35 @@ pub fn consumer_config(c: &Settings) -> ConsumerConfig {
         Some("none") => AutoOffsetReset::None,
         _ => AutoOffsetReset::Latest,
     };
-    ConsumerConfig { auto_offset_reset, isolation_level: level, isolation_level_explicit: c.is_set("isolation.level") }
+    let d = ConsumerConfig::default();
+    let text = |k: &str| c.str(k).filter(|v| !v.is_empty() && *v != "null").map(str::to_string);
+    let assignors = match c.str("partition.assignment.strategy") {
+        Some(list) => list.split(',').filter_map(crate::config::AssignorKind::from_name).collect(),
+        None => d.assignors.clone(),
+    };
+    ConsumerConfig {
+        auto_offset_reset,
+        isolation_level: level,
+        isolation_level_explicit: c.is_set("isolation.level"),
+        group_id: text("group.id"),
+        group_instance_id: text("group.instance.id"),
+        group_protocol: match c.str("group.protocol") {
+            Some("consumer") => crate::config::GroupProtocol::Consumer,
+            _ => crate::config::GroupProtocol::Classic,
+        },
+        group_remote_assignor: text("group.remote.assignor"),
+        assignors,
+        session_timeout_us: ms_to_us(c.int("session.timeout.ms", 45_000)),
+        heartbeat_interval_us: ms_to_us(c.int("heartbeat.interval.ms", 3_000)),
+        max_poll_interval_us: ms_to_us(c.int("max.poll.interval.ms", 300_000)),
+        max_poll_records: u32_of(c.int("max.poll.records", 500)),
+        enable_auto_commit: c.bool("enable.auto.commit", true),
+        auto_commit_interval_us: ms_to_us(c.int("auto.commit.interval.ms", 5_000)),
+        fetch_min_bytes: u32_of(c.int("fetch.min.bytes", 1)),
+        fetch_max_wait_us: ms_to_us(c.int("fetch.max.wait.ms", 500)),
+        fetch_max_bytes: u32_of(c.int("fetch.max.bytes", 52_428_800)),
+        max_partition_fetch_bytes: u32_of(c.int("max.partition.fetch.bytes", 1_048_576)),
+        request_timeout_us: ms_to_us(c.int("request.timeout.ms", 30_000)),
+        retry_backoff_us: ms_to_us(c.int("retry.backoff.ms", 100)),
+    }
 }

@@ -323,19 +323,20 @@ fn broker_notes_name_only_what_the_scenario_set() {
 
 #[test]
 fn kafka_properties_kplay_does_not_model_are_accepted_with_a_note_and_validated() {
-    // Consumer groups are Kafka's; kplay accepts their properties (never "not a Kafka
-    // property") and says the run does not reflect them. Retention and compaction are
+    // kplay accepts every Kafka property it knows (never "not a Kafka property") and says
+    // when the run does not reflect one. Retention, compaction and consumer groups are
     // modelled: no note for them.
-    let s = ok("brokers 1 log.retention.hours=1 log.segment.delete.delay.ms=0 group.initial.rebalance.delay.ms=0\n\
+    let s = ok("brokers 1 log.retention.hours=1 log.segment.delete.delay.ms=0 group.initial.rebalance.delay.ms=0 group.max.size=5\n\
                 topic t segment.ms=1000 retention.bytes=5000 cleanup.policy=compact,delete min.cleanable.dirty.ratio=0.1 preallocate=true\n\
                 producer app\n\
-                consumer c group.id=g partition.assignment.strategy=cooperative-sticky session.timeout.ms=10000\n\
+                consumer c group.id=g partition.assignment.strategy=cooperative-sticky session.timeout.ms=10000 client.rack=r1\n\
                 at 0ms app send t key=k\n");
     let n = notes(&s);
-    assert!(n.contains("brokers: group.initial.rebalance.delay.ms, log.segment.delete.delay.ms are accepted as Kafka has them, but kplay does not model them yet"), "{n}");
+    assert!(n.contains("brokers: group.max.size, log.segment.delete.delay.ms are accepted as Kafka has them, but kplay does not model them yet"), "{n}");
     assert!(n.contains("topic t: preallocate is accepted"), "{n}");
     assert!(!n.contains("retention.bytes") && !n.contains("log.retention.hours"), "{n}");
-    assert!(n.contains("consumer c: group.id, partition.assignment.strategy, session.timeout.ms are accepted"), "{n}");
+    assert!(n.contains("consumer c: client.rack is accepted"), "{n}");
+    assert!(!n.contains("group.id") && !n.contains("group.initial"), "{n}");
     // Kafka's validators and wording still apply.
     for (text, message) in [
         (
@@ -363,4 +364,139 @@ fn kafka_properties_kplay_does_not_model_are_accepted_with_a_note_and_validated(
         let d = crate::script::parse(&format!("{text}producer app\n")).expect_err(text);
         assert!(d.iter().any(|d| d.message.starts_with(message)), "{text}: {d:?}");
     }
+}
+
+#[test]
+fn auto_commit_needs_a_group() {
+    // ConsumerConfig.maybeOverrideEnableAutoCommit.
+    let d = one_err("consumer c enable.auto.commit=true");
+    assert_eq!(d.message, "enable.auto.commit cannot be set to true when default group id (null) is used.");
+    assert_eq!((d.line, d.column, d.word.as_str()), (1, 12, "enable.auto.commit=true"));
+    assert_eq!(d.hint, "auto commit needs a group: add group.id=NAME to consumer c, or drop enable.auto.commit");
+    let s = ok("consumer c");
+    assert!(!s.consumers[0].config.enable_auto_commit);
+    assert_eq!(setting(&s, "consumer", "c", "enable.auto.commit"), ("false".into(), Source::Derived));
+    let s = ok("consumer c enable.auto.commit=false");
+    assert_eq!(setting(&s, "consumer", "c", "enable.auto.commit"), ("false".into(), Source::Set));
+    let s = ok("consumer c group.id=g");
+    assert!(s.consumers[0].config.enable_auto_commit);
+    assert_eq!(setting(&s, "consumer", "c", "enable.auto.commit"), ("true".into(), Source::Default));
+    assert!(one_err("kafka 2.1\nconsumer c enable.auto.commit=true").message.contains("kplay does not model"));
+}
+
+#[test]
+fn group_ids_and_instance_ids() {
+    let d = one_err("consumer c group.id=");
+    assert_eq!(d.message, "The configured group.id should not be an empty string or whitespace.");
+    assert_eq!((d.column, d.word.as_str()), (12, "group.id="));
+    assert!(one_err("kafka 3.9\nconsumer c group.id=")
+        .message
+        .starts_with("kplay does not model the empty group id (Kafka 3.9.0 accepts it and warns"));
+    assert_eq!(
+        one_err("kafka 3.9\nconsumer c group.id=\"\" group.protocol=consumer").message,
+        "The configured group.id should not be an empty string or whitespace."
+    );
+    // JoinGroupRequest.validateGroupInstanceId, in each release's words.
+    let d = one_err("consumer c group.id=g group.instance.id=a/b");
+    assert_eq!(d.message, "Group instance id is invalid: 'a/b' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'");
+    assert_eq!(d.word, "group.instance.id=a/b");
+    assert_eq!(one_err("consumer c group.instance.id=..").message, "Group instance id is invalid: '..' is not allowed");
+    assert_eq!(
+        one_err("kafka 3.2\nconsumer c group.instance.id=a/b").message,
+        "Group instance id \"a/b\" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'"
+    );
+    assert_eq!(
+        one_err("kafka 3.2\nconsumer c group.instance.id=").message,
+        "Group instance id is illegal, it can't be empty"
+    );
+    assert_eq!(
+        one_err("kafka 2.8\nconsumer c group.instance.id=").message,
+        "Group instance id must be non-empty string"
+    );
+    let s = ok("consumer c group.id=g group.instance.id=c-1");
+    assert_eq!(s.consumers[0].config.group_instance_id.as_deref(), Some("c-1"));
+    assert!(!notes(&s).contains("group.instance.id"));
+    assert!(notes(&ok("consumer c group.instance.id=c-1"))
+        .contains("consumer c: group.instance.id has no effect without a group.id"));
+}
+
+#[test]
+fn group_protocol_rules() {
+    // checkGroupRemoteAssignor (3.9) / checkUnsupportedConfigs (4.0).
+    let d = one_err("consumer c group.id=g group.remote.assignor=uniform");
+    assert_eq!(d.message, "group.remote.assignor cannot be set when group.protocol=CLASSIC");
+    assert_eq!(d.word, "group.remote.assignor=uniform");
+    assert!(d.hint.contains("group.protocol=consumer"));
+    assert_eq!(
+        one_err("kafka 3.9\nconsumer c group.remote.assignor=range").message,
+        "group.remote.assignor cannot be set when group.protocol=CLASSIC"
+    );
+    assert!(notes(&ok("kafka 3.8\nconsumer c group.remote.assignor=range"))
+        .contains("has no effect with group.protocol=classic"));
+    // KAFKA-17338 (4.0): the classic protocol's client-side settings.
+    let d = one_err(
+        "consumer c group.id=g group.protocol=consumer session.timeout.ms=10000 partition.assignment.strategy=range",
+    );
+    assert_eq!(
+        d.message,
+        "partition.assignment.strategy, session.timeout.ms cannot be set when group.protocol=CONSUMER"
+    );
+    assert_eq!(d.word, "session.timeout.ms=10000");
+    assert!(d.hint.contains("group.consumer.session.timeout.ms"), "{}", d.hint);
+    assert_eq!(
+        one_err("consumer c group.id=g group.protocol=consumer heartbeat.interval.ms=1000").message,
+        "heartbeat.interval.ms cannot be set when group.protocol=CONSUMER"
+    );
+    let s = ok("kafka 3.9\nconsumer c group.id=g group.protocol=consumer heartbeat.interval.ms=1000");
+    assert!(notes(&s).contains("consumer c: heartbeat.interval.ms has no effect with group.protocol=consumer (Kafka 3.9.0 ignores it; 4.0 rejects it)"), "{}", notes(&s));
+    // The coordinator's assignors (group.consumer.assignors).
+    let d = one_err("consumer c group.id=g group.protocol=consumer group.remote.assignor=unifrm");
+    assert_eq!(d.message, "ServerAssignor unifrm is not supported. Supported assignors: uniform, range.");
+    assert!(d.hint.starts_with("did you mean group.remote.assignor=uniform?"), "{}", d.hint);
+    let s = ok("consumer c group.id=g group.protocol=consumer group.remote.assignor=range");
+    assert_eq!(s.consumers[0].config.group_remote_assignor.as_deref(), Some("range"));
+}
+
+#[test]
+fn classic_session_and_heartbeat() {
+    // Heartbeat's constructor, only with a group (the classic coordinator).
+    let d = one_err("consumer c group.id=g heartbeat.interval.ms=10000 session.timeout.ms=10000");
+    assert_eq!(d.message, "Heartbeat must be set lower than the session timeout");
+    assert_eq!(d.word, "session.timeout.ms=10000");
+    assert!(d.hint.contains("heartbeat.interval.ms=10000 but session.timeout.ms=10000"), "{}", d.hint);
+    assert_eq!(one_err("consumer c group.id=g session.timeout.ms=3000").word, "session.timeout.ms=3000");
+    ok("consumer c heartbeat.interval.ms=10000 session.timeout.ms=10000");
+    // The coordinator's bounds: a runtime failure in Kafka, so a note.
+    let s = ok("consumer c group.id=g session.timeout.ms=5000");
+    assert_eq!(s.consumers[0].config.session_timeout_us, 5_000_000);
+    assert!(notes(&s).contains("consumer c: session.timeout.ms=5000 is outside the brokers' group.min.session.timeout.ms=6000 to group.max.session.timeout.ms=1800000: the coordinator answers its JoinGroup with INVALID_SESSION_TIMEOUT"), "{}", notes(&s));
+    assert!(!notes(&ok("brokers 1 group.min.session.timeout.ms=4000\nconsumer c group.id=g session.timeout.ms=5000"))
+        .contains("INVALID_SESSION_TIMEOUT"));
+}
+
+#[test]
+fn group_coordinator_bounds() {
+    let d = one_err("brokers 1 group.consumer.session.timeout.ms=10000");
+    assert_eq!(
+        d.message,
+        "group.consumer.session.timeout.ms must be greater than or equal to group.consumer.min.session.timeout.ms"
+    );
+    assert_eq!((d.column, d.word.as_str()), (11, "group.consumer.session.timeout.ms=10000"));
+    assert!(d.hint.contains("takes 45000 to 60000"), "{}", d.hint);
+    assert_eq!(
+        one_err("brokers 1 group.consumer.heartbeat.interval.ms=20000").message,
+        "group.consumer.heartbeat.interval.ms must be less than or equal to group.consumer.max.heartbeat.interval.ms"
+    );
+    assert_eq!(
+        one_err("kafka 3.9\nbrokers 1 group.consumer.session.timeout.ms=70000").message,
+        "group.consumer.session.timeout.ms must be less than or equals to group.consumer.max.session.timeout.ms"
+    );
+    assert_eq!(
+        one_err("kafka 3.7\nbrokers 1 group.consumer.heartbeat.interval.ms=1000").message,
+        "requirement failed: group.consumer.heartbeat.interval.ms must be greater than or equals to group.consumer.min.heartbeat.interval.ms"
+    );
+    let s = ok("brokers 1 group.consumer.session.timeout.ms=50000 group.consumer.heartbeat.interval.ms=10000 offsets.topic.num.partitions=3 group.initial.rebalance.delay.ms=0");
+    let b = &s.broker_config;
+    assert_eq!((b.group_consumer_session_timeout_us, b.group_consumer_heartbeat_interval_us), (50_000_000, 10_000_000));
+    assert_eq!((b.offsets_topic_num_partitions, b.group_initial_rebalance_delay_us), (3, 0));
 }

@@ -311,7 +311,8 @@ fn timeline_errors_are_precise() {
     assert!(e("at 0ms drop broker-1 app").message.contains("direction"));
     assert!(e("at 0ms drop p -> controller").message.contains("no such link"));
     assert!(e("at 0ms drop broker-1 -> broker-1").message.contains("two different nodes"));
-    assert!(e("at 0ms drop broker-1 -> c").hint.contains("is a consumer"));
+    assert!(e("at 0ms drop broker-1 -> zz").hint.contains("broker-N, a declared producer or consumer, or controller"));
+    assert!(e("at 0ms drop c -> p").message.contains("producers, consumers and the controller talk only to brokers"));
     assert!(e("at 0ms drop broker-1 -> p count=0").message.contains("invalid count"));
     assert_eq!(e("at 0ms p send t cont=3").hint, "did you mean count?");
     assert!(e("at 0ms p send t count=1 count=2").message.contains("twice"));
@@ -357,25 +358,209 @@ fn all_errors_are_collected_and_sorted() {
     assert_eq!(rendered, "x.kplay:2:12: error: Unknown producer property 'linger.m'\n  hint: did you mean linger.ms?");
 }
 
+/// Declarations for the consumer-group tests: lines 1 to 7.
+const GROUPS: &str = "brokers 3
+topic orders partitions=3 replication.factor=3
+topic payments partitions=2
+producer app
+consumer c1 group.id=billing partition.assignment.strategy=cooperative-sticky
+consumer c2 group.id=billing group.protocol=consumer
+consumer audit
+";
+
+/// The one diagnostic of GROUPS plus `lines` (from line 8).
+fn group_err(lines: &str) -> Diagnostic {
+    one_err(&format!("{GROUPS}{lines}"))
+}
+
 #[test]
-fn consumer_group_and_pipeline_forms_say_they_are_not_modelled_yet() {
+fn consumer_group_forms_parse() {
+    let s = ok(&format!(
+        "{GROUPS}\
+at 0ms c1 subscribe orders,payments
+at 0ms c2 subscribe orders, payments,orders
+at 0ms c1 poll every=100ms process=20ms until=30s
+at 0ms c2 poll
+at 5s c1 commit
+at 5s c1 commit sync
+at 6s c2 commit async
+at 10s c1 pause for 6m
+at 12s c1 close
+at 13s crash c2
+at 14s restart c2
+at 15s isolate c1 for 10s
+at 15s cut c1 -> broker-1
+at 15s drop broker-2 -> c1 count=1
+at 15s delay c2 -> broker-3 by=50ms api=JoinGroup
+at 16s audit poll orders
+at 17s drop c1 -> broker-1 api=OffsetCommit
+expect reprocessed=0 skipped=0 groups.billing.rebalances>=1 groups.billing.generation>0 groups.billing.lag=0
+"
+    ));
+    let find = |line: u32| s.timeline.iter().find(|t| t.line == line).unwrap().action.clone();
+    assert_eq!(find(8), Action::Subscribe { consumer: 0, topics: vec![0, 1] });
+    assert_eq!(find(9), Action::Subscribe { consumer: 1, topics: vec![0, 1] });
+    assert_eq!(
+        find(10),
+        Action::PollLoop { consumer: 0, every_us: 100_000, process_us: 20_000, until_us: Some(30_000_000) }
+    );
+    assert_eq!(find(11), Action::PollLoop { consumer: 1, every_us: 100_000, process_us: 0, until_us: None });
+    assert_eq!(find(12), Action::CommitOffsets { consumer: 0, sync: true });
+    assert_eq!(find(13), Action::CommitOffsets { consumer: 0, sync: true });
+    assert_eq!(find(14), Action::CommitOffsets { consumer: 1, sync: false });
+    assert_eq!(find(15), Action::Stall { consumer: 0, for_us: 360_000_000 });
+    assert_eq!(find(16), Action::CloseConsumer { consumer: 0 });
+    assert_eq!(find(17), Action::CrashConsumer { consumer: 1 });
+    assert_eq!(find(18), Action::RestartConsumer { consumer: 1 });
+    assert_eq!(find(19), Action::Isolate { node: NodeRef::Consumer(0), for_us: Some(10_000_000) });
+    assert_eq!(find(20), Action::Cut { from: NodeRef::Consumer(0), to: NodeRef::Broker(1), for_us: None });
+    assert_eq!(find(21), Action::Drop { from: NodeRef::Broker(2), to: NodeRef::Consumer(0), count: 1, api: None });
+    assert_eq!(
+        find(22),
+        Action::Delay {
+            from: NodeRef::Consumer(1),
+            to: NodeRef::Broker(3),
+            by_us: 50_000,
+            count: 1,
+            api: Some("JoinGroup")
+        }
+    );
+    assert_eq!(find(23), Action::Poll { consumer: 2, topic: 0 });
+    assert!(matches!(find(24), Action::Drop { api: Some("OffsetCommit"), .. }));
+    let names: Vec<&str> = s.expects[0].clauses.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["reprocessed", "skipped", "groups.billing.rebalances", "groups.billing.generation", "groups.billing.lag"]
+    );
+    let c = &s.consumers[1].config;
+    assert_eq!(c.group_id.as_deref(), Some("billing"));
+    assert_eq!(c.group_protocol, crate::config::GroupProtocol::Consumer);
+    assert_eq!(s.consumers[0].config.assignors, [crate::config::AssignorKind::CooperativeSticky]);
+    // A network link may name a consumer too.
+    let s = ok(&format!("{GROUPS}network link c1 -> broker-2 latency=40ms\n"));
+    assert_eq!((s.links[0].0, s.links[0].1), (NodeRef::Consumer(0), NodeRef::Broker(2)));
+}
+
+#[test]
+fn a_poll_loop_needs_a_subscribe_anywhere_in_the_file() {
+    // The subscribe may come later in the file (and later in time): the poll loop's
+    // diagnostic is withdrawn.
+    let s = ok(&format!("{GROUPS}at 0ms c1 poll every=1s\nat 0ms c1 poll every=2s\nat 1s c1 subscribe orders\n"));
+    assert!(matches!(s.timeline[0].action, Action::PollLoop { every_us: 1_000_000, .. }));
+    assert_eq!(s.timeline.len(), 3);
+    let d = group_err("at 0ms c1 subscribe orders\nat 0ms c2 poll every=100ms\n");
+    assert_eq!(d.message, "Consumer is not subscribed to any topics or assigned any partitions");
+    assert_eq!((d.line, d.column, d.word.as_str()), (9, 11, "poll"));
+    assert_eq!(d.hint, "subscribe the consumer before its poll loop: at 0ms c2 subscribe TOPIC");
+    // Without a group.id both the subscribe and the poll loop's consumer fail: the
+    // subscribe line says why, once.
+    let d = group_err("at 0ms audit poll\nat 0ms audit subscribe orders\n");
+    assert_eq!(d.line, 9);
+    // The instant form is unchanged and needs neither.
+    assert!(matches!(
+        ok(&format!("{GROUPS}at 1s audit poll payments\n")).timeline[0].action,
+        Action::Poll { topic: 1, .. }
+    ));
+}
+
+#[test]
+fn consumer_group_errors_are_precise() {
+    let group_id = "To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration.";
+    let d = group_err("at 0ms audit subscribe orders\n");
+    assert_eq!((d.message.as_str(), d.line, d.column, d.word.as_str()), (group_id, 8, 14, "subscribe"));
+    assert_eq!(d.hint, "give the consumer a group on its declaration: consumer audit group.id=NAME");
+    let d = group_err("at 1s audit commit\n");
+    assert_eq!((d.message.as_str(), d.line, d.column), (group_id, 8, 13));
+
+    let d = group_err("at 0ms c1 subscribe orders,paymnts\n");
+    assert_eq!(d.message, "unknown topic 'paymnts'");
+    assert_eq!((d.line, d.column, d.end_column, d.word.as_str()), (8, 28, 35, "paymnts"));
+    assert_eq!(d.hint, "did you mean payments?");
+    let d = group_err("at 0ms c1 subscribe\n");
+    assert_eq!(d.message, "subscribe needs at least one topic");
+    assert!(d.hint.contains("c1 subscribe orders,payments"), "{d:?}");
+
+    let d = group_err("at 0ms c1 subscribe orders\nat 10s c1 poll until=5s\n");
+    assert_eq!(d.message, "until=5s is not later than the loop's start (at 10s)");
+    assert_eq!((d.line, d.column, d.word.as_str()), (9, 22, "5s"));
+    assert!(d.hint.contains("not a duration"), "{d:?}");
+    let d = group_err("at 0ms c1 subscribe orders\nat 0ms c1 poll every=0ms\n");
+    assert_eq!(d.message, "a poll loop needs every > 0");
+    let d = group_err("at 0ms c1 subscribe orders\nat 0ms c1 poll every=100ms procss=2ms\n");
+    assert_eq!((d.message.as_str(), d.hint.as_str()), ("unknown option 'procss'", "did you mean process?"));
+
+    let d = group_err("at 5s c1 commit sync async\n");
+    assert_eq!((d.message.as_str(), d.column), ("commit is either sync or async", 22));
+    let d = group_err("at 10s c1 pause\n");
+    assert_eq!((d.message.as_str(), d.column), ("c1 pause needs a duration", 11));
+    assert_eq!(d.hint, "the application thread stalls for a while, then polls again: write at TIME c1 pause for 6m");
+    let d = group_err("at 12s c1 close timeout=5s\n");
+    assert_eq!((d.message.as_str(), d.hint.as_str()), ("unknown option 'timeout'", "this action takes no options"));
+
+    let d = group_err("at 0ms crash c1 mode=power\n");
+    assert_eq!(d.message, "mode= is for brokers: it says what a broker's disk keeps");
+    assert_eq!((d.column, d.word.as_str()), (17, "mode=power"));
+    assert_eq!(d.hint, "a consumer's crash is its process dying (no LeaveGroup, no commit): write crash c1");
+    assert!(group_err("at 0ms crash app").hint.contains("app restart"));
+    assert!(group_err("at 0ms restart app").hint.contains("app restart"));
+    assert!(group_err("at 0ms c1 restart").hint.contains("restart c1"));
+    assert!(group_err("at 0ms pause c1 for 1s").hint.contains("c1 pause for 6m"));
+    assert!(group_err("at 0ms shutdown c1").hint.contains("c1 close"));
+    assert_eq!(group_err("at 0ms isolate c3").hint, "did you mean c1?");
+
+    let d = group_err("at 0ms c1 subscrib orders\n");
+    assert_eq!(
+        (d.message.as_str(), d.hint.as_str()),
+        ("unknown consumer action 'subscrib'", "did you mean subscribe?")
+    );
+    let d = group_err("at 0ms c1 dance\n");
+    assert_eq!(d.hint, "a consumer can subscribe, poll, commit, pause, close");
+    let d = group_err("at 0ms c1 send orders\n");
+    assert_eq!(d.message, "c1 is a consumer; send is a producer action");
+    assert_eq!(d.hint, "a consumer can subscribe, poll, commit, pause, close");
+    assert_eq!(group_err("at 0ms app subscribe orders").message, "app is a producer; subscribe is a consumer action");
+    let d = group_err("at 0ms c1 seek orders\n");
+    assert_eq!((d.message.as_str(), d.column), ("kplay does not model seek yet", 11));
+    assert!(d.hint.contains("auto.offset.reset"));
+    let d = group_err("at 0ms c1 unsubscribe\n");
+    assert_eq!(d.message, "kplay does not model unsubscribe yet");
+    assert_eq!(d.hint, "to leave the group, write at TIME c1 close");
+}
+
+#[test]
+fn group_expectations_name_declared_groups() {
+    let d = group_err("expect groups.billng.lag=0\n");
+    assert_eq!((d.message.as_str(), d.hint.as_str()), ("unknown group 'billng'", "did you mean groups.billing.lag?"));
+    assert_eq!((d.line, d.column, d.word.as_str()), (8, 8, "groups.billng.lag"));
+    let d = group_err("expect groups.billing.lagg=0\n");
+    assert_eq!(
+        (d.message.as_str(), d.hint.as_str()),
+        ("unknown group figure 'lagg'", "did you mean groups.billing.lag?")
+    );
+    assert!(group_err("expect groups.billing=0\n").message.contains("unknown name"));
+    let d = one_err("consumer c\nexpect groups.g.rebalances=0");
+    assert_eq!(d.hint, "no consumer has a group.id: declare consumer NAME group.id=g");
+    let s =
+        ok(&format!("{GROUPS}expect groups.billing.members=2 groups.billing.processed>0 consumers.c1.processed>0\n"));
+    assert_eq!(s.expects[0].clauses.len(), 3);
+    // A group.id with dots.
+    assert_eq!(
+        ok("consumer c group.id=a.b\nexpect groups.a.b.generation=1").expects[0].clauses[0].name,
+        "groups.a.b.generation"
+    );
+}
+
+#[test]
+fn pipelines_are_still_not_modelled() {
     let text = "brokers 1\ntopic t\nproducer app\nconsumer c1 group.id=g\n\
                 pipeline etl from=t to=t group.id=etl transactional.id=etl-1\n\
-                at 0ms c1 subscribe t\nat 0ms c1 poll every=100ms\nat 1s c1 commit sync\nat 0ms app send t\n\
-                expect reprocessed=0 pipeline_lost=0\n";
+                at 0ms app send t\nexpect reprocessed=0 pipeline_lost=0\n";
     let d = crate::script::parse(text).expect_err("not modelled");
-    let says = |line: u32, msg: &str| {
-        assert!(d.iter().any(|x| x.line == line && x.message.contains(msg)), "line {line}: {msg}\n{d:#?}");
-    };
-    says(5, "pipeline: kplay does not model consume-transform-produce pipelines yet");
-    says(6, "subscribe needs consumer groups, which kplay does not model yet");
-    says(7, "a poll loop needs consumer groups");
-    says(8, "commit needs consumer groups");
-    says(10, "reprocessed is a verdict on consumer groups, which kplay does not model yet");
-    says(10, "pipeline_lost is a verdict on exactly-once pipelines");
-    // The form kplay has still works.
-    assert!(crate::script::parse(
-        "brokers 1\ntopic t\nproducer app\nconsumer c1\nat 0ms app send t\nat 1s c1 poll t\n"
-    )
-    .is_ok());
+    assert_eq!(d.len(), 2, "{d:#?}");
+    assert_eq!(
+        (d[0].line, d[0].message.as_str()),
+        (5, "pipeline: kplay does not model consume-transform-produce pipelines yet")
+    );
+    assert_eq!(d[1].line, 7);
+    assert!(d[1].message.starts_with("pipeline_lost is a verdict on exactly-once pipelines"), "{d:#?}");
 }

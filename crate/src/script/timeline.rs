@@ -1,14 +1,23 @@
 //! Pass 2: `at TIME ACTION` lines → [`Timed`] entries, with every name resolved.
 //!
 //! Actions: `P send TOPIC [count=N] [every=D] [key=K] [value="..."|size=N] [partition=N] [sync]`,
-//! `P flush|begin|commit|abort`, `P restart [resend=unacked]`, `C poll TOPIC`,
-//! `crash broker-N|leader TOPIC/P [mode=process|power]`, `restart broker-N`,
-//! `drop A -> B [count=N]`, `delay A -> B by=D [count=N]`, `cut A -> B [for D]`,
-//! `isolate NODE [for D]`, `heal`, `shutdown broker-N`, `pause broker-N for D`.
-//! Nodes are `broker-N`, a declared producer, or `controller`. Fault actions are read in
-//! `timeline_faults`; option parsing and key templates live in `timeline_opts`.
+//! `P flush|begin|commit|abort`, `P close [timeout=D]`, `P restart [resend=unacked]`;
+//! consumers: `C poll TOPIC` (an instant read), `C subscribe T1,T2`,
+//! `C poll [every=D] [process=D] [until=T]` (a poll loop), `C commit [sync|async]`,
+//! `C pause for D`, `C close`; faults: `crash broker-N|leader TOPIC/P [mode=process|power]`,
+//! `crash C`, `restart broker-N|C`, `drop A -> B [count=N]`, `delay A -> B by=D [count=N]`,
+//! `cut A -> B [for D]`, `isolate NODE [for D]`, `heal`, `shutdown broker-N`,
+//! `pause broker-N for D`. Nodes are `broker-N`, a declared producer or consumer, or
+//! `controller`. Fault actions are read in `timeline_faults`; option parsing and key
+//! templates live in `timeline_opts`.
+//!
+//! Consumer-group rules checked here, with Kafka's wording: `subscribe` and `commit` need
+//! a `group.id` (`InvalidGroupIdException`), and a poll loop needs a `subscribe` of its
+//! consumer somewhere in the file (`IllegalStateException`). Lines are read in file order,
+//! so a poll loop written before its consumer's `subscribe` is diagnosed at once and the
+//! diagnostic withdrawn when the `subscribe` line comes.
 
-use super::ast::{Action, NodeRef, Scenario, Timed, ValueSpec};
+use super::ast::{Action, Micros, NodeRef, Scenario, Timed, ValueSpec};
 use super::decls::Raw;
 use super::errors::Diagnostic;
 use super::names::NameIndex;
@@ -17,9 +26,8 @@ use super::settings::Loc;
 use super::suggest;
 use super::timeline_opts::{duration_hint, Opts};
 use super::units;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
-/// Words that start a fault action (and so cannot name a producer or consumer).
 /// Message kinds a `drop ... api=` rule can single out (Kafka API names, plus the TCP
 /// handshake and the controller's metadata push).
 pub const API_NAMES: &[&str] = &[
@@ -36,10 +44,28 @@ pub const API_NAMES: &[&str] = &[
     "MetadataPush",
     "Connect",
     "ConnectOk",
+    "JoinGroup",
+    "SyncGroup",
+    "Heartbeat",
+    "LeaveGroup",
+    "ConsumerGroupHeartbeat",
+    "OffsetCommit",
+    "OffsetFetch",
+    "ListOffsets",
 ];
 
+/// Words that start a fault action (and so cannot name a producer or consumer).
 pub const ACTION_WORDS: &[&str] = &["crash", "cut", "delay", "drop", "heal", "isolate", "pause", "restart", "shutdown"];
 const PRODUCER_VERBS: &[&str] = &["send", "flush", "close", "init", "begin", "commit", "abort", "restart"];
+const CONSUMER_VERBS: &[&str] = &["subscribe", "poll", "commit", "pause", "close"];
+
+/// `InvalidGroupIdException`'s message (`KafkaConsumer.maybeThrowInvalidGroupIdException`).
+pub const INVALID_GROUP_ID: &str =
+    "To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration.";
+/// The `IllegalStateException` poll() throws without a subscription or an assignment.
+pub const NOT_SUBSCRIBED: &str = "Consumer is not subscribed to any topics or assigned any partitions";
+/// A poll loop's `poll(Duration)` timeout when `every=` is not given.
+pub const DEFAULT_POLL_EVERY_US: Micros = 100_000;
 
 /// What pass 2 may refer to. Lookups by name bisect sorted indexes, so checking N
 /// timeline lines against M declarations costs O(N log M).
@@ -47,6 +73,13 @@ pub struct Names {
     /// Producer name and whether it has a transactional.id.
     pub producers: Vec<(String, bool)>,
     pub consumers: Vec<String>,
+    /// Each consumer's `group.id` (`None` without one), by consumer index.
+    pub consumer_groups: Vec<Option<String>>,
+    /// Whether the consumer's line sets `group.id` at all (an empty one is diagnosed on
+    /// the declaration; its actions are then not diagnosed again).
+    group_set: Vec<bool>,
+    /// The distinct `group.id`s of the declared consumers, sorted.
+    pub groups: Vec<String>,
     /// Topic name and partition count.
     pub topics: Vec<(String, u32)>,
     pub brokers: u16,
@@ -56,6 +89,11 @@ pub struct Names {
     topic_index: NameIndex,
     /// "Did you mean" searches among declared names so far (see [`Names::closest`]).
     searches: Cell<u32>,
+    /// Consumers with a `subscribe` line read so far.
+    subscribed: RefCell<Vec<bool>>,
+    /// Per consumer, the lines of its poll loops diagnosed for want of a `subscribe`
+    /// line (in file order): their diagnostics are withdrawn when one comes.
+    unsubscribed_polls: RefCell<Vec<Vec<u32>>>,
 }
 
 /// Searches for a close declared name cost O(declarations) each; after this many in one
@@ -80,8 +118,23 @@ impl Names {
             })
             .collect();
         let consumers: Vec<String> = s.consumers.iter().map(|c| c.name.clone()).collect();
+        let consumer_groups: Vec<Option<String>> = s.consumers.iter().map(|c| c.config.group_id.clone()).collect();
+        let group_set: Vec<bool> = raw
+            .consumers
+            .iter()
+            .zip(&consumer_groups)
+            .map(|(c, g)| g.is_some() || c.props.iter().any(|x| x.name == "group.id"))
+            .collect();
+        let mut groups: Vec<String> = consumer_groups.iter().flatten().cloned().collect();
+        groups.sort_unstable();
+        groups.dedup();
         let topics: Vec<(String, u32)> = s.topics.iter().map(|t| (t.name.clone(), t.partitions)).collect();
         Names {
+            subscribed: RefCell::new(vec![false; consumers.len()]),
+            unsubscribed_polls: RefCell::new(vec![Vec::new(); consumers.len()]),
+            consumer_groups,
+            group_set,
+            groups,
             producer_index: NameIndex::new(producers.iter().map(|(n, _)| n.as_str())),
             consumer_index: NameIndex::new(consumers.iter().map(String::as_str)),
             topic_index: NameIndex::new(topics.iter().map(|(n, _)| n.as_str())),
@@ -110,7 +163,7 @@ impl Names {
     pub(super) fn producer(&self, name: &str) -> Option<usize> {
         self.producer_index.get(name)
     }
-    fn consumer(&self, name: &str) -> Option<usize> {
+    pub(super) fn consumer(&self, name: &str) -> Option<usize> {
         self.consumer_index.get(name)
     }
     pub fn topic_named(&self, name: &str) -> Option<usize> {
@@ -121,16 +174,62 @@ impl Names {
             diags.push(st.end_loc().diag("missing topic name", "name a declared topic"));
             return None;
         };
-        let found = self.topic_named(&t.text);
+        self.topic_at(&t.text, &st.loc(t), diags)
+    }
+    /// A declared topic named `name`, written at `at`.
+    fn topic_at(&self, name: &str, at: &Loc, diags: &mut Vec<Diagnostic>) -> Option<usize> {
+        let found = self.topic_named(name);
         if found.is_none() {
-            let hint = match self.closest(&t.text, || self.topics.iter().map(|(n, _)| n.as_str())) {
+            let hint = match self.closest(name, || self.topics.iter().map(|(n, _)| n.as_str())) {
                 Some(c) => format!("did you mean {c}?"),
-                None => format!("declare it first: topic {} partitions=1", t.text),
+                None => format!("declare it first: topic {name} partitions=1"),
             };
-            diags.push(st.loc(t).diag(format!("unknown topic '{}'", t.text), hint));
+            diags.push(at.diag(format!("unknown topic '{name}'"), hint));
         }
         found
     }
+
+    /// `subscribe` and `commit` need a group.id (Kafka's `InvalidGroupIdException`).
+    fn require_group(&self, st: &Stmt, c: usize, diags: &mut Vec<Diagnostic>) -> Option<()> {
+        if self.consumer_groups[c].is_some() {
+            return Some(());
+        }
+        if !self.group_set.get(c).copied().unwrap_or(false) {
+            let name = &self.consumers[c];
+            diags.push(st.loc_at(3).diag(
+                INVALID_GROUP_ID,
+                format!("give the consumer a group on its declaration: consumer {name} group.id=NAME"),
+            ));
+        }
+        None
+    }
+
+    /// A poll loop needs its consumer subscribed somewhere in the file: diagnosed now,
+    /// withdrawn by a later `subscribe` line of the same consumer.
+    fn needs_subscription(&self, st: &Stmt, c: usize, diags: &mut Vec<Diagnostic>) {
+        if self.subscribed.borrow()[c] {
+            return;
+        }
+        let name = &self.consumers[c];
+        diags.push(st.loc_at(3).diag(
+            NOT_SUBSCRIBED,
+            format!("subscribe the consumer before its poll loop: at 0ms {name} subscribe TOPIC"),
+        ));
+        self.unsubscribed_polls.borrow_mut()[c].push(st.line);
+    }
+
+    /// A `subscribe` line of consumer `c`: withdraws the poll-loop diagnostics waiting for it.
+    fn mark_subscribed(&self, c: usize, diags: &mut Vec<Diagnostic>) {
+        self.subscribed.borrow_mut()[c] = true;
+        let lines = std::mem::take(&mut self.unsubscribed_polls.borrow_mut()[c]);
+        if lines.is_empty() {
+            return;
+        }
+        // One pass, once per consumer (later poll loops find it subscribed); a line holds
+        // one action, so (message, line) names the diagnostic.
+        diags.retain(|d| !(d.message == NOT_SUBSCRIBED && lines.binary_search(&d.line).is_ok()));
+    }
+
     fn broker_names(&self) -> Vec<String> {
         if self.searches.get() >= NAME_SEARCHES {
             return Vec::new();
@@ -138,10 +237,10 @@ impl Names {
         (1..=self.brokers).map(|i| format!("broker-{i}")).collect()
     }
 
-    /// A network node: `broker-N`, a producer, or `controller`.
+    /// A network node: `broker-N`, a producer, a consumer, or `controller`.
     pub(super) fn node(&self, st: &Stmt, i: usize, diags: &mut Vec<Diagnostic>) -> Option<NodeRef> {
         let Some(t) = st.tokens.get(i) else {
-            diags.push(st.end_loc().diag("missing node name", "name broker-N, a producer, or controller"));
+            diags.push(st.end_loc().diag("missing node name", "name broker-N, a producer, a consumer, or controller"));
             return None;
         };
         let w = t.raw.as_str();
@@ -163,21 +262,21 @@ impl Names {
         if let Some(p) = self.producer(w) {
             return Some(NodeRef::Producer(p));
         }
-        let hint = if self.consumer(w).is_some() {
-            format!("{w} is a consumer; network faults apply to brokers, producers and the controller")
-        } else {
-            let brokers = self.broker_names();
-            let cands = || {
-                brokers
-                    .iter()
-                    .map(String::as_str)
-                    .chain(self.producers.iter().map(|(n, _)| n.as_str()))
-                    .chain(["controller"])
-            };
-            match self.closest(w, cands) {
-                Some(c) => format!("did you mean {c}?"),
-                None => "name broker-N, a declared producer, or controller".into(),
-            }
+        if let Some(c) = self.consumer(w) {
+            return Some(NodeRef::Consumer(c));
+        }
+        let brokers = self.broker_names();
+        let cands = || {
+            brokers
+                .iter()
+                .map(String::as_str)
+                .chain(self.producers.iter().map(|(n, _)| n.as_str()))
+                .chain(self.consumers.iter().map(String::as_str))
+                .chain(["controller"])
+        };
+        let hint = match self.closest(w, cands) {
+            Some(c) => format!("did you mean {c}?"),
+            None => "name broker-N, a declared producer or consumer, or controller".into(),
         };
         diags.push(st.loc(t).diag(format!("unknown node '{w}'"), hint));
         None
@@ -207,7 +306,7 @@ pub fn statement(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ti
     };
     let action = match st.tokens.get(2).map(|t| t.raw.as_str()) {
         Some(w) if ACTION_WORDS.contains(&w) => super::timeline_faults::action(n, st, diags),
-        Some(_) => client_action(n, st, diags),
+        Some(_) => client_action(n, st, at_us, diags),
         None => {
             diags.push(st.end_loc().diag("missing action", "e.g. app send orders, crash broker-1, heal"));
             None
@@ -216,41 +315,11 @@ pub fn statement(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ti
     Some(Timed { at_us: at_us?, line: st.line, action: action? })
 }
 
-fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
+fn client_action(n: &Names, st: &Stmt, at_us: Option<Micros>, diags: &mut Vec<Diagnostic>) -> Option<Action> {
     let who = &st.tokens[2];
     let verb = st.tokens.get(3).map(|t| t.raw.as_str());
     if let Some(c) = n.consumer(&who.raw) {
-        // The language's consumer-group forms (version 2): honest about what is missing.
-        let poll_loop = verb == Some("poll") && st.tokens.get(4).is_none_or(|t| t.raw.contains('='));
-        if poll_loop || matches!(verb, Some("subscribe" | "commit" | "close" | "pause" | "seek" | "unsubscribe")) {
-            let what = if poll_loop { "a poll loop" } else { verb.unwrap_or("") };
-            diags.push(st.loc_at(3).diag(
-                format!("{what} needs consumer groups, which kplay does not model yet"),
-                format!("for now a consumer reads what it may see at a moment: at TIME {} poll TOPIC", who.raw),
-            ));
-            return None;
-        }
-        return match verb {
-            Some("poll") => {
-                let topic = n.topic(st, 4, diags);
-                Opts::parse(st, 5, &[], &[], diags).finish(diags)?;
-                Some(Action::Poll { consumer: c, topic: topic? })
-            }
-            Some(v) if PRODUCER_VERBS.contains(&v) => {
-                diags.push(st.loc_at(3).diag(
-                    format!("{} is a consumer; {v} is a producer action", who.raw),
-                    "consumers can only poll: at TIME NAME poll TOPIC",
-                ));
-                None
-            }
-            _ => {
-                diags.push(st.loc_at(3).diag(
-                    format!("unknown consumer action '{}'", verb.unwrap_or("")),
-                    format!("write at TIME {} poll TOPIC", who.raw),
-                ));
-                None
-            }
-        };
+        return consumer_action(n, st, c, at_us, diags);
     }
     let Some(p) = n.producer(&who.raw) else {
         let cands = || {
@@ -311,10 +380,10 @@ fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ac
             opts.finish(diags)?;
             Some(Action::RestartApp { producer: p, resend_unacked: resend? })
         }
-        Some("poll") => {
+        Some(v @ ("poll" | "subscribe" | "pause" | "seek" | "unsubscribe")) => {
             diags.push(st.loc_at(3).diag(
-                format!("{} is a producer; poll is a consumer action", who.raw),
-                "declare consumer NAME and write at TIME NAME poll TOPIC",
+                format!("{} is a producer; {v} is a consumer action", who.raw),
+                format!("declare consumer NAME and write at TIME NAME {v} ..."),
             ));
             None
         }
@@ -326,6 +395,164 @@ fn client_action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Ac
             None
         }
     }
+}
+
+/// `C subscribe|poll|commit|pause|close ...`.
+fn consumer_action(
+    n: &Names,
+    st: &Stmt,
+    c: usize,
+    at_us: Option<Micros>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Action> {
+    let who = st.tokens[2].raw.as_str();
+    let verb = st.tokens.get(3).map(|t| t.raw.as_str());
+    let plain = |a: Action, diags: &mut Vec<Diagnostic>| Opts::parse(st, 4, &[], &[], diags).finish(diags).map(|_| a);
+    match verb {
+        Some("subscribe") => subscribe(n, st, c, diags),
+        // A word without `=` after poll names a topic: the instant read.
+        Some("poll") if st.tokens.get(4).is_some_and(|t| t.kv.is_none()) => {
+            let topic = n.topic(st, 4, diags);
+            Opts::parse(st, 5, &[], &[], diags).finish(diags)?;
+            Some(Action::Poll { consumer: c, topic: topic? })
+        }
+        Some("poll") => poll_loop(n, st, c, at_us, diags),
+        Some("commit") => {
+            let opts = Opts::parse(st, 4, &[], &["sync", "async"], diags);
+            let group = n.require_group(st, c, diags);
+            if opts.flag("sync") && opts.flag("async") {
+                let second = st.tokens.iter().skip(4).filter(|t| t.raw == "sync" || t.raw == "async").nth(1);
+                let at = second.map_or_else(|| st.loc_at(3), |t| st.loc(t));
+                diags.push(at.diag(
+                    "commit is either sync or async",
+                    "commit sync calls commitSync(); commit async calls commitAsync(): keep one",
+                ));
+                return None;
+            }
+            let sync = !opts.flag("async");
+            opts.finish(diags)?;
+            group?;
+            Some(Action::CommitOffsets { consumer: c, sync })
+        }
+        Some("pause") => {
+            let opts = Opts::parse(st, 4, &["for"], &[], diags);
+            let for_us = opts.duration_opt("for", diags);
+            opts.finish(diags)?;
+            match for_us? {
+                Some(for_us) => Some(Action::Stall { consumer: c, for_us }),
+                None => {
+                    diags.push(st.loc_at(3).diag(
+                        format!("{who} pause needs a duration"),
+                        format!("the application thread stalls for a while, then polls again: write at TIME {who} pause for 6m"),
+                    ));
+                    None
+                }
+            }
+        }
+        Some("close") => plain(Action::CloseConsumer { consumer: c }, diags),
+        Some(v @ ("seek" | "unsubscribe")) => {
+            let hint = if v == "seek" {
+                "a group consumer starts at its group's committed offset, else where auto.offset.reset says".to_string()
+            } else {
+                format!("to leave the group, write at TIME {who} close")
+            };
+            diags.push(st.loc_at(3).diag(format!("kplay does not model {v} yet"), hint));
+            None
+        }
+        Some("restart") => {
+            diags.push(st.loc_at(3).diag(
+                format!("{who} is a consumer; restart {who} is a fault action"),
+                format!("write at TIME restart {who} (or crash {who} to stop it until then)"),
+            ));
+            None
+        }
+        Some(v) if PRODUCER_VERBS.contains(&v) => {
+            diags.push(st.loc_at(3).diag(
+                format!("{who} is a consumer; {v} is a producer action"),
+                format!("a consumer can {}", CONSUMER_VERBS.join(", ")),
+            ));
+            None
+        }
+        other => {
+            let w = other.unwrap_or("");
+            let h = suggest::did_you_mean(w, CONSUMER_VERBS.iter().copied());
+            let h = if h.is_empty() { format!("a consumer can {}", CONSUMER_VERBS.join(", ")) } else { h };
+            diags.push(st.loc_at(3).diag(format!("unknown consumer action '{w}'"), h));
+            None
+        }
+    }
+}
+
+/// `C subscribe T1,T2` (also `T1, T2`): every topic declared; needs a group.id.
+fn subscribe(n: &Names, st: &Stmt, c: usize, diags: &mut Vec<Diagnostic>) -> Option<Action> {
+    n.mark_subscribed(c, diags);
+    let group = n.require_group(st, c, diags);
+    let (mut topics, mut ok, mut i) = (Vec::new(), true, 4);
+    while let Some(t) = st.tokens.get(i).filter(|t| t.kv.is_none()) {
+        i += 1;
+        let mut col = t.col;
+        for part in t.text.split(',') {
+            let len = u32::try_from(part.chars().count()).unwrap_or(u32::MAX);
+            let at = if t.quoted {
+                st.loc(t)
+            } else {
+                Loc { line: st.line, col, end: col.saturating_add(len), word: part.to_string() }
+            };
+            col = col.saturating_add(len).saturating_add(1);
+            if part.is_empty() {
+                continue;
+            }
+            match n.topic_at(part, &at, diags) {
+                Some(ti) if !topics.contains(&ti) => topics.push(ti),
+                Some(_) => {}
+                None => ok = false,
+            }
+        }
+    }
+    if topics.is_empty() && ok {
+        let who = &st.tokens[2].raw;
+        diags.push(st.loc_at(4).diag(
+            "subscribe needs at least one topic",
+            format!("name declared topics, separated by commas: at TIME {who} subscribe orders,payments"),
+        ));
+        return None;
+    }
+    Opts::parse(st, i, &[], &[], diags).finish(diags)?;
+    group?;
+    ok.then_some(Action::Subscribe { consumer: c, topics })
+}
+
+/// `C poll [every=D] [process=D] [until=T]`: a poll loop from the `at` time to `until`.
+fn poll_loop(n: &Names, st: &Stmt, c: usize, at_us: Option<Micros>, diags: &mut Vec<Diagnostic>) -> Option<Action> {
+    let opts = Opts::parse(st, 4, &["every", "process", "until"], &[], diags);
+    let every_us = match opts.duration_opt("every", diags) {
+        Some(Some(0)) => {
+            if let Some((_, loc)) = opts.get("every") {
+                diags.push(loc.diag(
+                    "a poll loop needs every > 0",
+                    "every is poll()'s timeout: with 0 an idle loop would spin without virtual time passing; write every=100ms",
+                ));
+            }
+            None
+        }
+        Some(every) => Some(every.unwrap_or(DEFAULT_POLL_EVERY_US)),
+        None => None,
+    };
+    let process_us = opts.duration_opt("process", diags).map(|p| p.unwrap_or(0));
+    let until_us = opts.duration_opt("until", diags);
+    if let (Some(Some(until)), Some(at), Some((v, loc))) = (until_us, at_us, opts.get("until")) {
+        if until <= at {
+            let start = &st.tokens[1].raw;
+            diags.push(loc.diag(
+                format!("until={v} is not later than the loop's start (at {start})"),
+                format!("until is a time on the timeline, not a duration: write a time after {start}"),
+            ));
+            return None;
+        }
+    }
+    opts.finish(diags)?;
+    n.needs_subscription(st, c, diags);
+    Some(Action::PollLoop { consumer: c, every_us: every_us?, process_us: process_us?, until_us: until_us? })
 }
 
 fn send(n: &Names, st: &Stmt, producer: usize, diags: &mut Vec<Diagnostic>) -> Option<Action> {

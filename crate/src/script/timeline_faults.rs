@@ -1,8 +1,10 @@
 //! Fault actions of the timeline: `crash broker-N|leader TOPIC/P [mode=process|power]`,
-//! `restart broker-N`, `shutdown broker-N` (a controlled shutdown),
-//! `drop A -> B [count=N] [api=API]`, `delay A -> B by=D [count=N] [api=API]`,
-//! `cut A -> B [for D]`, `isolate NODE [for D]`, `heal`, and `pause broker-N for D` (a
-//! stalled broker process, as in a long garbage-collection pause: see `world::pause`).
+//! `crash C` (a consumer's process dies: no LeaveGroup, no commit), `restart broker-N|C`,
+//! `shutdown broker-N` (a controlled shutdown), `drop A -> B [count=N] [api=API]`,
+//! `delay A -> B by=D [count=N] [api=API]`, `cut A -> B [for D]`, `isolate NODE [for D]`,
+//! `heal`, and `pause broker-N for D` (a stalled broker process, as in a long
+//! garbage-collection pause: see `world::pause`). Network faults take brokers, producers,
+//! consumers and the controller; every link has a broker at one end.
 
 use super::ast::{Action, CrashMode, CrashTarget, NodeRef};
 use super::errors::Diagnostic;
@@ -20,10 +22,11 @@ pub fn action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Actio
             Opts::parse(st, 4, &[], &[], diags).finish(diags)?;
             match node {
                 NodeRef::Broker(b) => Some(Action::RestartBroker { broker: b }),
+                NodeRef::Consumer(c) => Some(Action::RestartConsumer { consumer: c }),
                 NodeRef::Producer(p) => {
                     let name = &n.producers[p].0;
                     diags.push(st.loc_at(3).diag(
-                        "restart takes a broker",
+                        "restart takes a broker or a consumer",
                         format!("to restart the producer, write at TIME {name} restart"),
                     ));
                     None
@@ -50,6 +53,14 @@ pub fn action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Actio
                             format!("to close the producer, write at TIME {name} close"),
                         ),
                     );
+                    None
+                }
+                NodeRef::Consumer(c) => {
+                    let name = &n.consumers[c];
+                    diags.push(st.loc_at(3).diag(
+                        "shutdown takes a broker",
+                        format!("to close the consumer (it leaves its group), write at TIME {name} close"),
+                    ));
                     None
                 }
                 NodeRef::Controller => {
@@ -82,10 +93,11 @@ fn crash(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
     } else {
         let target = match n.node(st, 3, diags)? {
             NodeRef::Broker(b) => Some(CrashTarget::Broker(b)),
+            NodeRef::Consumer(c) => return crash_consumer(n, st, c, diags),
             NodeRef::Producer(p) => {
                 let name = &n.producers[p].0;
                 diags.push(st.loc_at(3).diag(
-                    "crash takes broker-N or leader TOPIC/P",
+                    "crash takes broker-N, leader TOPIC/P or a consumer",
                     format!("to kill and restart the producer, write at TIME {name} restart"),
                 ));
                 None
@@ -115,6 +127,24 @@ fn crash(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
     };
     opts.finish(diags)?;
     Some(Action::Crash { target: target?, mode: mode? })
+}
+
+/// `crash C`: the consumer's process dies. Crash modes are the brokers' (what survives
+/// on disk); a consumer keeps nothing but what it committed.
+fn crash_consumer(n: &Names, st: &Stmt, c: usize, diags: &mut Vec<Diagnostic>) -> Option<Action> {
+    let opts = Opts::parse(st, 4, &["mode"], &[], diags);
+    if opts.get("mode").is_some() {
+        let name = &n.consumers[c];
+        let word = st.tokens.iter().skip(4).find(|t| t.kv.as_ref().is_some_and(|kv| kv.key == "mode"));
+        let at = word.map_or_else(|| st.loc_at(4), |t| st.loc(t));
+        diags.push(at.diag(
+            "mode= is for brokers: it says what a broker's disk keeps",
+            format!("a consumer's crash is its process dying (no LeaveGroup, no commit): write crash {name}"),
+        ));
+        return None;
+    }
+    opts.finish(diags)?;
+    Some(Action::CrashConsumer { consumer: c })
 }
 
 fn leader_of(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<CrashTarget> {
@@ -165,7 +195,7 @@ fn link(n: &Names, st: &Stmt, verb: &str, diags: &mut Vec<Diagnostic>) -> Option
     }
     if !matches!(from, NodeRef::Broker(_)) && !matches!(to, NodeRef::Broker(_)) {
         diags.push(st.loc_at(5).diag(
-            "no such link: producers and the controller talk only to brokers",
+            "no such link: producers, consumers and the controller talk only to brokers",
             "one end of the link must be a broker",
         ));
         return None;
@@ -225,6 +255,16 @@ fn pause(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
             diags.push(st.loc_at(3).diag(
                 "pause takes a broker",
                 format!("kplay pauses broker processes (a long GC pause); to restart the producer, write at TIME {name} restart"),
+            ));
+            return None;
+        }
+        NodeRef::Consumer(c) => {
+            let name = &n.consumers[c];
+            diags.push(st.loc_at(3).diag(
+                "pause takes a broker",
+                format!(
+                    "to stall the consumer's application thread (no poll meanwhile), write at TIME {name} pause for 6m"
+                ),
             ));
             return None;
         }

@@ -88,11 +88,26 @@ pub struct PollRec {
     pub records: Vec<u32>,
 }
 
+/// A record a group consumer's application finished processing.
+#[derive(Clone, Copy, Debug)]
+pub struct ProcessedRec {
+    pub consumer: u16,
+    pub record: u32,
+    pub tp: super::Tp,
+    pub offset: u64,
+    /// When its poll returned it, and when its processing ended.
+    pub polled_us: Micros,
+    pub at_us: Micros,
+    /// The group generation the consumer was in.
+    pub generation: i32,
+}
+
 #[derive(Default)]
 pub struct History {
     pub records: Vec<RecordRec>,
     pub txns: Vec<TxnRec>,
     pub polls: Vec<PollRec>,
+    pub processed: Vec<ProcessedRec>,
     app_seq: Vec<u32>,
     /// Records whose callback has run (for a run's progress).
     pub completed: u64,

@@ -563,7 +563,118 @@ pub enum Event {
         reason: String,
     },
 
+    // ---- group coordinator ----
+    /// A member joined the group (its first JoinGroup with a member id).
+    MemberJoined {
+        group: String,
+        consumer: NodeId,
+        member_id: String,
+    },
+    /// A member left the group: session timeout, LeaveGroup, or no rejoin/sync in time.
+    MemberRemoved {
+        group: String,
+        consumer: NodeId,
+        member_id: String,
+        reason: String,
+    },
+    /// A static member came back and kept its assignment: no rebalance (KIP-345).
+    StaticMemberRejoined {
+        group: String,
+        consumer: NodeId,
+        generation: i32,
+    },
+    /// The coordinator began a rebalance (`PreparingRebalance`).
+    RebalanceStarted {
+        broker: NodeId,
+        group: String,
+        generation: i32,
+        reason: String,
+    },
+    /// Every member joined: a new generation, its protocol and leader (`CompletingRebalance`).
+    GroupJoined {
+        broker: NodeId,
+        group: String,
+        generation: i32,
+        protocol: &'static str,
+        leader: NodeId,
+        members: Vec<NodeId>,
+    },
+    /// The leader's assignment arrived: the group is `Stable`.
+    GroupStable {
+        broker: NodeId,
+        group: String,
+        generation: i32,
+        assignment: Vec<(NodeId, Vec<Tp>)>,
+    },
+    /// The last member left: the group is `Empty`.
+    GroupEmpty {
+        group: String,
+        generation: i32,
+    },
+
     // ---- consumer ----
+    /// `onPartitionsAssigned`.
+    PartitionsAssigned {
+        consumer: NodeId,
+        generation: i32,
+        partitions: Vec<Tp>,
+    },
+    /// `onPartitionsRevoked`: given up in a rebalance (after committing, with auto-commit).
+    PartitionsRevoked {
+        consumer: NodeId,
+        partitions: Vec<Tp>,
+    },
+    /// `onPartitionsLost`: the member found it is no longer in the group (nothing committed).
+    PartitionsLost {
+        consumer: NodeId,
+        partitions: Vec<Tp>,
+        reason: String,
+    },
+    /// Where a consumer starts reading a partition: its group's committed offset, or
+    /// `auto.offset.reset` (earliest, latest) when none is committed.
+    PositionSet {
+        consumer: NodeId,
+        tp: Tp,
+        offset: u64,
+        from: &'static str,
+    },
+    /// A poll returned these records of one partition.
+    RecordsReturned {
+        consumer: NodeId,
+        tp: Tp,
+        from_offset: u64,
+        to_offset: u64,
+        records: u32,
+    },
+    /// OffsetCommit succeeded (`kind`: auto, sync, async).
+    OffsetsCommitted {
+        consumer: NodeId,
+        group: String,
+        kind: &'static str,
+        offsets: Vec<(Tp, u64)>,
+    },
+    /// OffsetCommit failed (commitSync throws `CommitFailedException` for a rebalance).
+    OffsetCommitFailed {
+        consumer: NodeId,
+        kind: &'static str,
+        error: Error,
+    },
+    /// The application did not poll within `max.poll.interval.ms`: the heartbeat thread
+    /// leaves the group (a static member only stops heartbeating).
+    PollTimeout {
+        consumer: NodeId,
+        max_poll_interval_ms: u64,
+    },
+    ConsumerCrashed {
+        consumer: NodeId,
+        processing: u32,
+    },
+    ConsumerRestarted {
+        consumer: NodeId,
+    },
+    ConsumerClosed {
+        consumer: NodeId,
+    },
     Polled {
         consumer: String,
         topic: String,
@@ -697,6 +808,24 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("isr_changed", &["tp", "isr", "partition_epoch"]),
     ("txn_timed_out", &["transactional_id", "producer_id"]),
     ("txn_aborted_by_coordinator", &["transactional_id", "producer_id", "reason"]),
+    ("member_joined", &["group", "consumer", "member_id"]),
+    ("member_removed", &["group", "consumer", "member_id", "reason"]),
+    ("static_member_rejoined", &["group", "consumer", "generation"]),
+    ("rebalance_started", &["broker", "group", "generation", "reason"]),
+    ("group_joined", &["broker", "group", "generation", "protocol", "leader", "members"]),
+    ("group_stable", &["broker", "group", "generation", "assignment"]),
+    ("group_empty", &["group", "generation"]),
+    ("partitions_assigned", &["consumer", "generation", "partitions"]),
+    ("partitions_revoked", &["consumer", "partitions"]),
+    ("partitions_lost", &["consumer", "partitions", "reason"]),
+    ("position_set", &["consumer", "tp", "offset", "from"]),
+    ("records_returned", &["consumer", "tp", "from_offset", "to_offset", "records"]),
+    ("offsets_committed", &["consumer", "group", "kind", "offsets"]),
+    ("offset_commit_failed", &["consumer", "kind", "error"]),
+    ("poll_timeout", &["consumer", "max_poll_interval_ms"]),
+    ("consumer_crashed", &["consumer", "processing"]),
+    ("consumer_restarted", &["consumer"]),
+    ("consumer_closed", &["consumer"]),
     ("polled", &["consumer", "topic", "records"]),
     ("offset_out_of_range", &["consumer", "tp", "position", "log_start_offset", "reset_to", "skipped"]),
     ("run_stopped", &["budget", "limit", "used"]),

@@ -13,6 +13,7 @@ impl World {
         match r {
             NodeRef::Broker(b) => NodeId::broker(b),
             NodeRef::Producer(p) => self.producers[p].node,
+            NodeRef::Consumer(c) => self.consumer_node(c),
             NodeRef::Controller => NodeId::CONTROLLER,
         }
     }
@@ -90,6 +91,32 @@ impl World {
             Action::Heal => {
                 self.net.heal();
                 self.release_held();
+            }
+            Action::Subscribe { consumer, ref topics } => {
+                let topics: Vec<u16> = topics.iter().map(|&t| t as u16).collect();
+                self.with_consumer(consumer, |c, ctx, cfg| c.subscribe(ctx, cfg, &topics));
+            }
+            Action::PollLoop { consumer, every_us, process_us, until_us } => {
+                let l = crate::consumer::client::PollLoop { every_us, process_us, until_us };
+                self.with_consumer(consumer, |c, ctx, cfg| c.start_loop(ctx, cfg, l));
+            }
+            Action::CommitOffsets { consumer, sync } => {
+                self.with_consumer(consumer, |c, ctx, cfg| c.commit(ctx, cfg, sync));
+            }
+            Action::Stall { consumer, for_us } => {
+                self.with_consumer(consumer, |c, ctx, _| c.stall(ctx, for_us));
+            }
+            Action::CloseConsumer { consumer } => {
+                self.with_consumer(consumer, |c, ctx, cfg| c.close(ctx, cfg));
+            }
+            Action::CrashConsumer { consumer } => {
+                self.with_consumer(consumer, |c, ctx, _| c.crash(ctx));
+            }
+            Action::RestartConsumer { consumer } => {
+                self.with_consumer(consumer, |c, ctx, cfg| {
+                    c.crash(ctx);
+                    c.restart(ctx, cfg)
+                });
             }
             Action::Poll { consumer, topic } => {
                 let (polled, resets) =

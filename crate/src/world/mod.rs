@@ -61,6 +61,8 @@ enum Ev {
     Producer(u16, u32, ProducerTimer),
     Broker(u16, u32, BrokerTimer),
     Controller(ControllerTimer),
+    /// A consumer's timer (consumer index, incarnation).
+    Consumer(u16, u32, crate::consumer::client::ConsumerTimer),
     Action(u32),
     /// A paused broker's pause ends (broker id, pause generation).
     Resume(u16, u32),
@@ -123,6 +125,9 @@ pub struct World {
     ptimers: Vec<(Micros, ProducerTimer)>,
     btimers: Vec<(Micros, BrokerTimer)>,
     ctimers: Vec<(Micros, ControllerTimer)>,
+    cotimers: Vec<(Micros, crate::consumer::client::ConsumerTimer)>,
+    /// `__consumer_offsets` (shared with every broker).
+    pub groups: Rc<RefCell<crate::broker::group::GroupLog>>,
 }
 
 impl World {
@@ -146,10 +151,19 @@ impl World {
         let mut names = vec!["controller".to_string()];
         names.extend(broker_ids.iter().map(|b| format!("broker-{b}")));
         names.extend(sc.producers.iter().map(|p| p.name.clone()));
+        names.extend(sc.consumers.iter().map(|c| c.name.clone()));
         let name_table = Rc::new(crate::sim::NameTable { nodes: names.clone(), topics: spec.topic_names.clone() });
         crate::sim::install(&name_table);
         let txn_log = Rc::new(RefCell::new(TxnLog::default()));
-        let brokers = broker_ids.iter().map(|&id| Broker::new(id, spec.clone(), txn_log.clone())).collect();
+        let groups = Rc::new(RefCell::new(crate::broker::group::GroupLog::default()));
+        let brokers = broker_ids
+            .iter()
+            .map(|&id| {
+                let mut b = Broker::new(id, spec.clone(), txn_log.clone());
+                b.groups = groups.clone();
+                b
+            })
+            .collect();
         let producers = sc
             .producers
             .iter()
@@ -170,7 +184,19 @@ impl World {
                 producer
             })
             .collect();
-        let consumers = sc.consumers.iter().map(|c| Consumer::new(c.name.clone(), c.config.clone())).collect();
+        let topic_names = Rc::new(spec.topic_names.clone());
+        let consumers = sc
+            .consumers
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let node = NodeId(1 + sc.brokers + sc.producers.len() as u16 + i as u16);
+                let mut consumer = Consumer::new(c.name.clone(), c.config.clone());
+                consumer.client =
+                    crate::consumer::client::Client::new(node, i as u16, topic_names.clone(), broker_ids.clone());
+                consumer
+            })
+            .collect();
         let mut net = Net::new(
             names.len(),
             sc.network.latency_us,
@@ -183,6 +209,7 @@ impl World {
             let id = |r: NodeRef| match r {
                 NodeRef::Broker(b) => NodeId::broker(b),
                 NodeRef::Producer(p) => NodeId(1 + sc.brokers + p as u16),
+                NodeRef::Consumer(c) => NodeId(1 + sc.brokers + sc.producers.len() as u16 + c as u16),
                 NodeRef::Controller => NodeId::CONTROLLER,
             };
             let params =
@@ -236,6 +263,8 @@ impl World {
             ptimers: Vec::new(),
             btimers: Vec::new(),
             ctimers: Vec::new(),
+            cotimers: Vec::new(),
+            groups,
         };
         w.history.compressed_limit = budgets.compressed_bytes;
         w.boot();
@@ -347,10 +376,50 @@ impl World {
             .filter(|b| b.id != id && b.up)
             .map(|b| (b.node, b.inc))
             .chain(self.producers.iter().map(|p| (p.node, p.inc())))
+            .chain(
+                self.consumers
+                    .iter()
+                    .filter(|c| c.client.up && !c.client.subscription.is_empty())
+                    .map(|c| (c.client.node, c.client.inc)),
+            )
             .collect();
         for (to, inc) in peers {
             self.route(Envelope { from, to, from_inc: 0, to_inc: Some(inc), msg: Msg::Reset });
         }
+    }
+
+    pub(super) fn consumer_node(&self, c: usize) -> NodeId {
+        self.consumers[c].client.node
+    }
+
+    /// Runs `f` on consumer `i`'s network client (with its configuration).
+    fn with_consumer(
+        &mut self,
+        i: usize,
+        f: impl FnOnce(
+            &mut crate::consumer::client::Client,
+            &mut crate::consumer::client::CCtx,
+            &crate::config::ConsumerConfig,
+        ),
+    ) {
+        let c = &mut self.consumers[i];
+        let mut ctx = Ctx {
+            now: self.now,
+            me: c.client.node,
+            inc: c.client.inc,
+            seed: self.seed,
+            trace: &mut self.trace,
+            history: &mut self.history,
+            ids: &mut self.ids,
+            sends: &mut self.sends,
+            timers: &mut self.cotimers,
+        };
+        f(&mut c.client, &mut ctx, &c.config);
+        let (node, inc) = (c.client.node, c.client.inc);
+        for (at, t) in self.cotimers.drain(..) {
+            self.queue.push(at, Ev::Consumer(i as u16, inc, t));
+        }
+        self.flush_sends(node, inc);
     }
 
     fn with_controller(&mut self, f: impl FnOnce(&mut Controller, &mut CCtx)) {
@@ -521,6 +590,11 @@ impl World {
                 }
             }
             Ev::Controller(t) => self.with_controller(|c, ctx| c.on_timer(ctx, t)),
+            Ev::Consumer(i, inc, t) => {
+                if self.consumers[i as usize].client.inc == inc {
+                    self.with_consumer(i as usize, |c, ctx, cfg| c.on_timer(ctx, cfg, t));
+                }
+            }
             Ev::Action(i) => {
                 self.actions_done += 1;
                 self.run_action(i as usize);
@@ -548,6 +622,7 @@ enum NodeKind {
     Controller,
     Broker(usize),
     Producer(usize),
+    Consumer(usize),
 }
 
 /// The run's workload: each send statement's records, as the producers regenerate them.

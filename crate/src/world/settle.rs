@@ -55,7 +55,7 @@ impl World {
         {
             return false;
         }
-        if self.cluster_settled() {
+        if self.cluster_settled() && self.consumers_quiet() {
             return true;
         }
         let quiet_end = later(self.trace.last_progress_us, QUIET_US);
@@ -64,6 +64,37 @@ impl World {
             return true;
         }
         false
+    }
+
+    /// Every consumer running a poll loop has caught up: a stable member with nothing
+    /// buffered or being processed, at the end of its partitions, and (with auto-commit)
+    /// its positions committed.
+    pub fn consumers_quiet(&self) -> bool {
+        let groups = self.groups.borrow();
+        // A group mid-rebalance, or with a member whose process is gone (its session
+        // timeout will remove it and move its partitions), has not settled.
+        let member_alive = |node: crate::sim::NodeId| {
+            self.consumers.iter().any(|c| c.client.node == node && c.client.up && !c.client.closed)
+        };
+        let settled = groups.groups.iter().all(|g| {
+            matches!(g.state, crate::broker::group::GroupState::Stable | crate::broker::group::GroupState::Empty)
+                && g.members.iter().all(|m| member_alive(m.client))
+        });
+        if !settled {
+            return false;
+        }
+        self.consumers.iter().all(|c| {
+            let committed = |tp| {
+                let g = c.config.group_id.as_deref().and_then(|g| groups.group(g))?;
+                g.committed.get(&tp).copied()
+            };
+            let ends = |tp| {
+                let l = self.controller.image.leader(tp)?;
+                let r = self.brokers[l as usize - 1].replicas.get(&tp)?;
+                Some(crate::consumer::end_offset(r, c.config.isolation_level))
+            };
+            c.client.quiet(&c.config, ends, committed)
+        })
     }
 
     /// Every partition has a live leader, every live unfenced replica is in the ISR with

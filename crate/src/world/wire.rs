@@ -123,10 +123,12 @@ impl World {
 
     pub(super) fn node_kind(&self, id: NodeId) -> NodeKind {
         let b = self.brokers.len() as u16;
+        let p = self.producers.len() as u16;
         match id.0 {
             0 => NodeKind::Controller,
             n if n <= b => NodeKind::Broker(n as usize - 1),
-            n => NodeKind::Producer((n - b - 1) as usize),
+            n if n <= b + p => NodeKind::Producer((n - b - 1) as usize),
+            n => NodeKind::Consumer((n - b - p - 1) as usize),
         }
     }
 
@@ -177,6 +179,14 @@ impl World {
                     return;
                 }
                 self.with_producer(i, |p, ctx| p.on_message(ctx, env));
+            }
+            NodeKind::Consumer(i) => {
+                let c = &self.consumers[i].client;
+                if !c.up || env.to_inc.is_some_and(|inc| inc != c.inc) {
+                    return;
+                }
+                let from = env.from;
+                self.with_consumer(i, |c, ctx, cfg| c.on_message(ctx, cfg, from, env.msg));
             }
         }
     }

@@ -262,36 +262,36 @@ export const PROPERTIES = {
   {
    "name": "group.consumer.heartbeat.interval.ms",
    "default": "5000",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "doc": "KIP-848 groups (group.protocol=consumer): the heartbeat interval the coordinator gives members; 5000 to 15000 (Kafka's group.consumer.min/max.heartbeat.interval.ms defaults).",
    "unit": "ms"
   },
   {
    "name": "group.consumer.session.timeout.ms",
    "default": "45000",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "doc": "KIP-848 groups: a member without a heartbeat for this long is fenced and its partitions reassigned; 45000 to 60000 (Kafka's group.consumer.min/max.session.timeout.ms defaults).",
    "unit": "ms"
   },
   {
    "name": "group.initial.rebalance.delay.ms",
    "default": "3000",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "doc": "Classic groups: the first rebalance of an empty group waits this long for more members to join.",
    "unit": "ms"
   },
   {
    "name": "group.max.session.timeout.ms",
    "default": "1800000",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "doc": "Classic groups: the largest session.timeout.ms a member may ask for; above it JoinGroup fails with INVALID_SESSION_TIMEOUT.",
    "unit": "ms"
   },
   {
    "name": "group.max.size",
    "default": "2147483647",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+   "doc": "Accepted; no effect in kplay yet (kplay does not limit a group's size)."
   },
   {
    "name": "group.min.session.timeout.ms",
    "default": "6000",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "doc": "Classic groups: the smallest session.timeout.ms a member may ask for; below it JoinGroup fails with INVALID_SESSION_TIMEOUT.",
    "unit": "ms"
   },
   {
@@ -508,23 +508,23 @@ export const PROPERTIES = {
   {
    "name": "offsets.commit.timeout.ms",
    "default": "5000",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
    "unit": "ms"
   },
   {
    "name": "offsets.retention.minutes",
    "default": "10080",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+   "doc": "Accepted; no effect in kplay yet (committed offsets never expire in kplay)."
   },
   {
    "name": "offsets.topic.num.partitions",
    "default": "50",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+   "doc": "Partitions of __consumer_offsets: a group's coordinator is the leader of partition abs(hash(group.id)) % this."
   },
   {
    "name": "offsets.topic.replication.factor",
    "default": "3",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+   "doc": "Accepted; no effect in kplay yet (kplay does not model the offsets topic's replication)."
   },
   {
    "name": "replica.fetch.backoff.ms",
@@ -815,13 +815,13 @@ export const PROPERTIES = {
   {
    "name": "auto.commit.interval.ms",
    "default": "5000",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "doc": "With enable.auto.commit: poll() commits the positions of the records earlier polls returned once this long has passed since the last commit.",
    "unit": "ms"
   },
   {
    "name": "auto.offset.reset",
    "default": "latest",
-   "doc": "Where a position the log no longer covers (OFFSET_OUT_OF_RANGE) resets: latest skips to the end, earliest to the log start offset, none reads nothing. kplay consumers start at the log start offset.",
+   "doc": "Where a group consumer without a committed offset starts, and where a position the log no longer covers (OFFSET_OUT_OF_RANGE) goes: latest the log end, earliest the log start offset, none an error (NoOffsetForPartitionException). A consumer without group.id reading with the instant poll TOPIC form starts at the log start offset.",
    "values": [
     "latest",
     "earliest",
@@ -867,7 +867,7 @@ export const PROPERTIES = {
   {
    "name": "enable.auto.commit",
    "default": "true",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "doc": "poll() commits consumed positions every auto.commit.interval.ms; true by default with a group.id, false without one (setting it true without a group.id is an error).",
    "values": [
     "true",
     "false"
@@ -885,35 +885,35 @@ export const PROPERTIES = {
   {
    "name": "fetch.max.bytes",
    "default": "52428800",
-   "doc": "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests).",
+   "doc": "Bytes one fetch response may carry over all partitions (a first batch larger than this still comes back whole).",
    "unit": "bytes"
   },
   {
    "name": "fetch.max.wait.ms",
    "default": "500",
-   "doc": "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests).",
+   "doc": "How long the leader may hold a fetch that has less than fetch.min.bytes to return.",
    "unit": "ms"
   },
   {
    "name": "fetch.min.bytes",
    "default": "1",
-   "doc": "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests).",
+   "doc": "Bytes a fetch waits for on the leader (up to fetch.max.wait.ms) before it is answered.",
    "unit": "bytes"
   },
   {
    "name": "group.id",
    "default": "null",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+   "doc": "The consumer group: subscribe and commit need one; the members of a group share the subscribed partitions and its committed offsets."
   },
   {
    "name": "group.instance.id",
    "default": "null",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+   "doc": "Static membership (KIP-345): a member that restarts with the same id within the session timeout gets its partitions back without a rebalance."
   },
   {
    "name": "group.protocol",
    "default": "classic",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "doc": "classic: JoinGroup/SyncGroup with client-side assignors; consumer: KIP-848 (GA in 4.0), heartbeats to the coordinator, which assigns partitions and reconciles them incrementally.",
    "values": [
     "classic",
     "consumer"
@@ -922,12 +922,12 @@ export const PROPERTIES = {
   {
    "name": "group.remote.assignor",
    "default": "null",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+   "doc": "group.protocol=consumer only: the coordinator's assignor for this member, uniform or range (null: the coordinator's default, uniform)."
   },
   {
    "name": "heartbeat.interval.ms",
    "default": "3000",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "doc": "Classic protocol: how often the member heartbeats to the coordinator; must be below session.timeout.ms (KIP-848 groups use the brokers' group.consumer.heartbeat.interval.ms).",
    "unit": "ms"
   },
   {
@@ -947,19 +947,19 @@ export const PROPERTIES = {
   {
    "name": "max.partition.fetch.bytes",
    "default": "1048576",
-   "doc": "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests).",
+   "doc": "Bytes a fetch asks per partition (a first batch larger than this still comes back whole).",
    "unit": "bytes"
   },
   {
    "name": "max.poll.interval.ms",
    "default": "300000",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "doc": "Longest time between two poll() calls: past it the member leaves the group and its partitions are reassigned; also the classic rebalance timeout.",
    "unit": "ms"
   },
   {
    "name": "max.poll.records",
    "default": "500",
-   "doc": "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests)."
+   "doc": "Most records one poll() returns."
   },
   {
    "name": "metadata.max.age.ms",
@@ -970,7 +970,7 @@ export const PROPERTIES = {
   {
    "name": "partition.assignment.strategy",
    "default": "org.apache.kafka.clients.consumer.RangeAssignor,org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group)."
+   "doc": "Classic protocol: the client-side assignors in order of preference (range, roundrobin, sticky, cooperative-sticky, or their class names); cooperative-sticky rebalances incrementally, the others revoke everything first."
   },
   {
    "name": "receive.buffer.bytes",
@@ -993,7 +993,7 @@ export const PROPERTIES = {
   {
    "name": "request.timeout.ms",
    "default": "30000",
-   "doc": "Accepted; no effect in kplay yet (consumers read the leader directly, without fetch requests).",
+   "doc": "How long the consumer waits for a response (fetch, offset commit, group requests) before failing the request and retrying.",
    "unit": "ms"
   },
   {
@@ -1005,7 +1005,7 @@ export const PROPERTIES = {
   {
    "name": "retry.backoff.ms",
    "default": "100",
-   "doc": "Accepted; no effect in kplay yet (kplay does not model it).",
+   "doc": "Wait before retrying a failed request (finding the coordinator, committing offsets, a fetch error).",
    "unit": "ms"
   },
   {
@@ -1017,7 +1017,7 @@ export const PROPERTIES = {
   {
    "name": "session.timeout.ms",
    "default": "45000",
-   "doc": "Accepted; no effect in kplay yet (consumer groups are not modelled: consumers read without a group).",
+   "doc": "Classic protocol: a member without a heartbeat for this long is removed from the group; must lie within the brokers' group.min/max.session.timeout.ms (KIP-848 groups use group.consumer.session.timeout.ms).",
    "unit": "ms"
   },
   {
