@@ -323,6 +323,7 @@ impl Broker {
                     m.session_timeout_us = req.session_timeout_us;
                     m.rebalance_timeout_us = req.rebalance_timeout_us;
                     m.session_deadline_us = later(now, req.session_timeout_us);
+                    ctx.timer(m.session_deadline_us, BrokerTimer::GroupCheck(gi as u32));
                     let unchanged = m.topics == req.topics && m.protocols == req.protocols;
                     match g.state {
                         GroupState::Stable if unchanged => {
@@ -400,6 +401,7 @@ impl Broker {
         let m = &mut g.members[mi];
         m.client = from;
         m.session_deadline_us = later(now, m.session_timeout_us);
+        ctx.timer(m.session_deadline_us, BrokerTimer::GroupCheck(gi as u32));
         let unchanged = m.topics == req.topics && m.protocols == req.protocols;
         m.owned = req.owned.clone();
         m.owned_generation = req.owned_generation;
@@ -569,6 +571,7 @@ impl Broker {
             return reply(ctx, Error::IllegalGeneration, vec![]);
         }
         g.members[mi].session_deadline_us = later(ctx.now, g.members[mi].session_timeout_us);
+        ctx.timer(g.members[mi].session_deadline_us, BrokerTimer::GroupCheck(gi as u32));
         match g.state {
             GroupState::Empty => reply(ctx, Error::UnknownMemberId, vec![]),
             GroupState::PreparingRebalance => reply(ctx, Error::RebalanceInProgress, vec![]),
@@ -806,6 +809,7 @@ impl Broker {
                 Some(mi) => {
                     let m = &mut g.members[mi];
                     m.session_deadline_us = later(ctx.now, m.session_timeout_us);
+                    ctx.timer(m.session_deadline_us, BrokerTimer::GroupCheck(gi as u32));
                     Error::None
                 }
             }
