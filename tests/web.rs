@@ -180,6 +180,7 @@ fn the_report_shape_is_pinned() {
             "error_causes",
             "responses",
             "consumers",
+            "groups",
             "partitions",
             "expectations",
             "metrics",
@@ -204,6 +205,8 @@ fn the_report_shape_is_pinned() {
             "aborted",
             "deleted",
             "compacted",
+            "reprocessed",
+            "skipped",
             "produce_requests",
             "batches",
         ]

@@ -26,6 +26,10 @@ export interface Summary {
   deleted: number;
   /** Records the log cleaner removed: not lost. */
   compacted: number;
+  /** Records a consumer group processed more than once. */
+  reprocessed: number;
+  /** Records below a group's committed offset the group never processed. */
+  skipped: number;
   produce_requests: number;
   batches: number;
 }
@@ -81,6 +85,44 @@ export interface ConsumerReport {
   /** Records it will never read: OFFSET_OUT_OF_RANGE and auto.offset.reset moved it past them. */
   skipped: number;
   ids: number[];
+  /** Its group.id, if any. */
+  group: string | null;
+  /** Records its poll loop finished processing. */
+  processed: number;
+  /** Its partitions at the end. */
+  assignment: string[];
+  /** The exception that stopped its poll loop. */
+  error: string | null;
+}
+
+/** One rebalance of a group (member names are consumer names). */
+export interface RebalanceReport {
+  generation: number;
+  started_us: number;
+  ended_us: number | null;
+  reason: string;
+  kind: 'eager' | 'cooperative';
+  protocol: string | null;
+  revoked: [string, string[]][];
+  assigned: [string, string[]][];
+  assignment: [string, string[]][];
+}
+
+/** A consumer group (crate/src/checker/groups.rs). */
+export interface GroupReport {
+  protocol: 'classic' | 'consumer';
+  assignor: string | null;
+  state: 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable';
+  generation: number;
+  leader: string | null;
+  members: { consumer: string; member_id: string; group_instance_id: string | null; assignment: string[] }[];
+  assignment: Record<string, string[]>;
+  rebalances: RebalanceReport[];
+  offsets: { tp: string; committed: number | null; end_offset: number; lag: number }[];
+  lag: number;
+  processed: number;
+  reprocessed: number;
+  skipped: number;
 }
 
 export type RecordOutcome =
@@ -199,7 +241,7 @@ export interface ExpectationReport {
 }
 
 export interface Explanation {
-  kind: 'lost' | 'duplicated' | 'reordered' | 'phantom' | 'aborted' | 'deleted' | 'compacted' | 'failed' | 'pending' | 'deduplicated';
+  kind: 'lost' | 'duplicated' | 'reordered' | 'phantom' | 'aborted' | 'deleted' | 'compacted' | 'failed' | 'pending' | 'deduplicated' | 'reprocessed' | 'skipped';
   records: number[];
   text: string;
 }
@@ -255,6 +297,7 @@ export interface Report {
   error_causes: Record<string, number>;
   responses: Record<string, number>;
   consumers: Record<string, ConsumerReport>;
+  groups: Record<string, GroupReport>;
   records?: RecordReport[];
   partitions: PartitionReport[];
   expectations: ExpectationReport[];
