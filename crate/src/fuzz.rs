@@ -58,7 +58,8 @@ struct Gen {
     topics: Vec<(String, u64)>,
     /// (name, transactional, idempotent or transactional).
     producers: Vec<(String, bool)>,
-    consumers: Vec<String>,
+    /// Consumers, and whether each has a group.id.
+    consumers: Vec<(String, bool)>,
     lines: Vec<(u64, String)>,
 }
 
@@ -109,8 +110,34 @@ pub fn scenario(seed: u64) -> String {
     }
     for c in 0..g.r.below(3) {
         let iso = if g.r.chance_ppm(500_000) { " isolation.level=read_uncommitted" } else { "" };
-        s.push_str(&format!("consumer c{c}{iso}\n"));
-        g.consumers.push(format!("c{c}"));
+        // Half the consumers belong to one of two groups (classic protocol).
+        let group = if g.r.chance_ppm(500_000) {
+            let assignor = pick(&mut g.r, &["range", "roundrobin", "sticky", "cooperative-sticky"]);
+            let session = g.r.range_inclusive(6, 20) * 1000;
+            let mut extra = format!(
+                " group.id=g{} partition.assignment.strategy={assignor} session.timeout.ms={session} heartbeat.interval.ms={} auto.offset.reset={}",
+                g.r.below(2),
+                session / 3,
+                pick(&mut g.r, &["earliest", "latest"])
+            );
+            if g.r.chance_ppm(250_000) {
+                extra.push_str(&format!(" group.instance.id=i{c}"));
+            }
+            if g.r.chance_ppm(250_000) {
+                extra.push_str(" enable.auto.commit=false");
+            }
+            if g.r.chance_ppm(250_000) {
+                extra.push_str(&format!(" max.poll.interval.ms={}", g.r.range_inclusive(2, 20) * 1000));
+            }
+            if g.r.chance_ppm(250_000) {
+                extra.push_str(&format!(" max.poll.records={}", g.r.range_inclusive(1, 100)));
+            }
+            extra
+        } else {
+            String::new()
+        };
+        s.push_str(&format!("consumer c{c}{iso}{group}\n"));
+        g.consumers.push((format!("c{c}"), !group.is_empty()));
     }
     if g.r.chance_ppm(400_000) {
         s.push_str(&network(&mut g.r, g.bounded));
@@ -245,10 +272,34 @@ fn timeline(g: &mut Gen) -> u64 {
             g.lines.push((at, format!("at {at}ms {name} restart{resend}")));
         }
     }
-    for c in g.consumers.clone() {
+    for (c, grouped) in g.consumers.clone() {
         let at = g.r.below(span * 2);
         let topic = g.topics[g.r.below(g.topics.len() as u64) as usize].0.clone();
-        g.lines.push((at, format!("at {at}ms {c} poll {topic}")));
+        if !grouped {
+            g.lines.push((at, format!("at {at}ms {c} poll {topic}")));
+            continue;
+        }
+        g.lines.push((at, format!("at {at}ms {c} subscribe {topic}")));
+        let every = g.r.range_inclusive(10, 200);
+        let process = g.r.below(4);
+        let until = if g.r.chance_ppm(300_000) {
+            format!(" until={}ms", at + g.r.range_inclusive(1, 60_000))
+        } else {
+            String::new()
+        };
+        g.lines.push((at, format!("at {at}ms {c} poll every={every}ms process={process}ms{until}")));
+        for _ in 0..g.r.below(3) {
+            let t = at + g.r.below(span * 2 + 1);
+            let line = match g.r.below(6) {
+                0 => format!("at {t}ms {c} commit sync"),
+                1 => format!("at {t}ms {c} commit async"),
+                2 => format!("at {t}ms {c} pause for {}ms", g.r.range_inclusive(1, 30_000)),
+                3 => format!("at {t}ms crash {c}"),
+                4 => format!("at {t}ms restart {c}"),
+                _ => format!("at {t}ms {c} close"),
+            };
+            g.lines.push((t, line));
+        }
     }
     for _ in 0..g.r.below(5) {
         let at = g.r.below(span * 2);

@@ -110,6 +110,8 @@ pub struct Client {
     pub poll_loop: Option<PollLoop>,
     image: Option<Rc<ClusterImage>>,
     metadata_pending: bool,
+    /// A metadata refresh waits for the next retry.
+    refresh_scheduled: bool,
     coordinator: Option<u16>,
     pub member_id: Rc<str>,
     pub generation: i32,
@@ -169,6 +171,7 @@ impl Client {
             poll_loop: None,
             image: None,
             metadata_pending: false,
+            refresh_scheduled: false,
             coordinator: None,
             member_id: Rc::from(""),
             generation: -1,
@@ -419,6 +422,9 @@ impl Client {
             ConsumerTimer::Retry => {
                 if self.retry_at.is_some_and(|t| t <= ctx.now) {
                     self.retry_at = None;
+                    if std::mem::take(&mut self.refresh_scheduled) {
+                        self.ensure_metadata(ctx, cfg);
+                    }
                     self.drive(ctx, cfg);
                 }
             }
@@ -567,6 +573,14 @@ impl Client {
         if self.retry_at.is_none_or(|t| t > at) {
             self.retry_at = Some(at);
             ctx.timer(at, ConsumerTimer::Retry);
+        }
+    }
+
+    /// Refresh the metadata `retry.backoff.ms` from now (once at a time).
+    fn schedule_metadata_refresh(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig) {
+        if !self.metadata_pending && !self.refresh_scheduled {
+            self.refresh_scheduled = true;
+            self.schedule_retry(ctx, cfg);
         }
     }
 
@@ -1191,13 +1205,17 @@ impl Client {
     fn send_fetches(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig) {
         let Some(image) = self.image.clone() else { return };
         let mut by_leader: VecMap<u16, Vec<FetchPartition>> = VecMap::new();
+        let mut leaderless = false;
         for &tp in &self.assignment {
             let Some(&pos) = self.fetch_pos.get(&tp) else { continue };
             if self.buffer.iter().any(|b| b.1 == tp) {
                 continue;
             }
             let Some(p) = image.partition(tp) else { continue };
-            let Some(leader) = p.leader else { continue };
+            let Some(leader) = p.leader else {
+                leaderless = true;
+                continue;
+            };
             if self.fetching.contains(&leader) {
                 continue;
             }
@@ -1207,6 +1225,10 @@ impl Client {
                 last_fetched_epoch: None,
                 current_leader_epoch: p.leader_epoch,
             });
+        }
+        if leaderless {
+            // A partition without a leader: ask for metadata again (after the backoff).
+            self.schedule_metadata_refresh(ctx, cfg);
         }
         for (leader, partitions) in by_leader {
             self.fetching.insert(leader);
