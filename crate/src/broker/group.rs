@@ -78,6 +78,24 @@ pub struct Member {
     pub awaiting_sync: Option<Waiter>,
     /// The session expires at this time unless the member is heard from.
     pub session_deadline_us: Micros,
+    /// KIP-848: the member epoch (-2: a static member away for a while), its previous
+    /// epoch, the partitions it must give up first, its reconciliation state, since when
+    /// it holds partitions it should revoke, and the server assignor it asks for.
+    pub member_epoch: i32,
+    pub previous_epoch: i32,
+    pub pending_revocation: Vec<Tp>,
+    pub mstate: MemberState,
+    pub unrevoked_since: Option<Micros>,
+    pub server_assignor: Option<Rc<str>>,
+}
+
+/// KIP-848 member states (`MemberState`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberState {
+    Stable,
+    UnrevokedPartitions,
+    UnreleasedPartitions,
 }
 
 /// One rebalance as the report shows it.
@@ -121,6 +139,11 @@ pub struct Group {
     pub next_member: u32,
     pub rebalances: Vec<RebalanceRec>,
     pub rebalance_reason: String,
+    /// A KIP-848 group (`group.protocol=consumer`): `generation` is the group epoch.
+    pub modern: bool,
+    /// KIP-848: the epoch of the target assignment, and the target (member → partitions).
+    pub target_epoch: i32,
+    pub target: Vec<(Rc<str>, Vec<Tp>)>,
 }
 
 impl Group {
@@ -142,9 +165,12 @@ impl Group {
             next_member: 0,
             rebalances: Vec::new(),
             rebalance_reason: String::new(),
+            modern: false,
+            target_epoch: 0,
+            target: Vec::new(),
         }
     }
-    fn member(&self, id: &str) -> Option<usize> {
+    pub(super) fn member(&self, id: &str) -> Option<usize> {
         self.members.iter().position(|m| &*m.id == id)
     }
     fn rebalance_timeout_us(&self) -> Micros {
@@ -165,7 +191,7 @@ impl GroupLog {
     pub fn group(&self, id: &str) -> Option<&Group> {
         self.groups.iter().find(|g| &*g.id == id)
     }
-    fn index(&mut self, id: &Rc<str>) -> usize {
+    pub(super) fn index(&mut self, id: &Rc<str>) -> usize {
         match self.groups.iter().position(|g| g.id == *id) {
             Some(i) => i,
             None => {
@@ -179,7 +205,7 @@ impl GroupLog {
 /// What the coordinator sends after a step (collected while the log is borrowed).
 type Out = Vec<(Waiter, Msg)>;
 
-fn send_all(ctx: &mut BCtx, out: Out) {
+pub(super) fn send_all(ctx: &mut BCtx, out: Out) {
     for (w, msg) in out {
         ctx.send(w.node, Some(w.inc), msg);
     }
@@ -245,7 +271,7 @@ impl Broker {
 
     /// The group's index in the log, loading it on first use; None when this broker is
     /// not its coordinator.
-    fn own_group(&mut self, ctx: &mut BCtx, group: &Rc<str>) -> Option<usize> {
+    pub(super) fn own_group(&mut self, ctx: &mut BCtx, group: &Rc<str>) -> Option<usize> {
         if !self.is_group_coordinator(group) {
             return None;
         }
@@ -299,6 +325,12 @@ impl Broker {
             awaiting_join: Some(w),
             awaiting_sync: None,
             session_deadline_us: later(now, req.session_timeout_us).max(g.join_deadline_us.unwrap_or(0)),
+            member_epoch: 0,
+            previous_epoch: 0,
+            pending_revocation: Vec::new(),
+            mstate: MemberState::Stable,
+            unrevoked_since: None,
+            server_assignor: None,
         };
         // Every member must share a protocol with the group.
         let others = g.members.iter().filter(|m| {
@@ -732,6 +764,10 @@ impl Broker {
         if g.loaded_by != Some((self.id, self.inc)) || !self.is_group_coordinator(&g.id) {
             return;
         }
+        if g.modern {
+            self.modern_group_check(ctx, g);
+            return;
+        }
         let now = ctx.now;
         let mut out: Out = Vec::new();
         g.pending.retain(|(_, d)| *d > now);
@@ -794,7 +830,15 @@ impl Broker {
         let log = self.groups.clone();
         let mut log = log.borrow_mut();
         let g = &mut log.groups[gi];
-        let error = if generation < 0 && member_id.is_empty() {
+        let error = if g.modern && !(generation < 0 && member_id.is_empty()) {
+            // KIP-848: the member epoch must be the member's current one.
+            match g.member(&member_id) {
+                None => Error::UnknownMemberId,
+                Some(mi) if generation > g.members[mi].member_epoch => Error::FencedMemberEpoch,
+                Some(mi) if generation < g.members[mi].member_epoch => Error::StaleMemberEpoch,
+                Some(_) => Error::None,
+            }
+        } else if generation < 0 && member_id.is_empty() {
             // A commit outside group management: only into an empty group.
             if g.state == GroupState::Empty {
                 Error::None

@@ -14,6 +14,7 @@
 //! fetch sessions) starts afresh with a new incarnation.
 
 pub mod cleaner;
+pub mod consumer_group;
 pub mod control;
 pub mod coordinator;
 pub mod fetch;
@@ -324,6 +325,10 @@ impl Broker {
             Msg::OffsetCommit { corr, group, member_id, generation, offsets } => {
                 let w = group::Waiter { node: from, inc: from_inc, corr };
                 self.handle_offset_commit(ctx, w, group, member_id, generation, offsets)
+            }
+            Msg::ConsumerGroupHeartbeat(req) => {
+                let w = group::Waiter { node: from, inc: from_inc, corr: req.corr };
+                self.handle_consumer_group_heartbeat(ctx, w, *req)
             }
             Msg::OffsetFetch { corr, group, partitions } => {
                 let w = group::Waiter { node: from, inc: from_inc, corr };

@@ -148,8 +148,12 @@ pub fn judge_groups(world: &World) -> GroupVerdicts {
         explain_skipped(world, gname, &skipped_ids, &mut out.explanations);
         let name_of = |n: crate::sim::NodeId| crate::sim::name_of(n);
         let report = GroupReport {
-            protocol: "classic".into(),
-            assignor: g.protocol.map(crate::config::AssignorKind::name),
+            protocol: if g.modern { "consumer" } else { "classic" }.into(),
+            assignor: if g.modern {
+                g.rebalances.iter().rev().find_map(|r| r.protocol)
+            } else {
+                g.protocol.map(crate::config::AssignorKind::name)
+            },
             state: format!("{:?}", g.state),
             generation: g.generation,
             leader: g.leader.as_ref().and_then(|l| g.members.iter().find(|m| m.id == *l)).map(|m| name_of(m.client)),

@@ -58,10 +58,18 @@ enum Req {
     Join,
     Sync,
     Heartbeat,
+    /// KIP-848 ConsumerGroupHeartbeat (join, heartbeat, acknowledgement or leave).
+    ConsumerHeartbeat,
     Leave,
-    Commit { kind: &'static str, offsets: Vec<(Tp, u64)>, then_join: bool },
+    Commit {
+        kind: &'static str,
+        offsets: Vec<(Tp, u64)>,
+        then_join: bool,
+    },
     OffsetFetch,
-    ListOffsets { earliest: bool },
+    ListOffsets {
+        earliest: bool,
+    },
     Fetch,
 }
 
@@ -154,6 +162,10 @@ pub struct Client {
     closing: bool,
     /// A stall (`pause for`) keeps the application thread busy until then.
     stalled_until: Micros,
+    /// KIP-848: the heartbeat interval the coordinator gave, and an assignment the
+    /// application thread has yet to reconcile (its callbacks run inside poll()).
+    hb_interval_us: Micros,
+    pending_target: Option<Vec<Tp>>,
 }
 
 impl Client {
@@ -204,6 +216,8 @@ impl Client {
             commit_failures: 0,
             closing: false,
             stalled_until: 0,
+            hb_interval_us: 0,
+            pending_target: None,
         }
     }
 
@@ -240,6 +254,11 @@ impl Client {
         })
     }
 
+    /// No reconciliation waiting for the application thread and no join in progress.
+    pub fn settled_membership(&self) -> bool {
+        self.pending_target.is_none() && matches!(self.state, MemberState::Stable)
+    }
+
     fn corr(&mut self) -> u32 {
         self.next_corr += 1;
         self.next_corr
@@ -260,6 +279,10 @@ impl Client {
         };
         let pool = if live.is_empty() { &self.broker_ids } else { &live };
         pool[(ctx.now as usize / 1000 + self.next_corr as usize) % pool.len().min(n).max(1)]
+    }
+
+    fn modern(cfg: &ConsumerConfig) -> bool {
+        cfg.group_protocol == crate::config::GroupProtocol::Consumer
     }
 
     fn group(cfg: &ConsumerConfig) -> Rc<str> {
@@ -358,6 +381,15 @@ impl Client {
     }
 
     fn leave(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig, why: &'static str) {
+        if Self::modern(cfg) {
+            // KIP-848: epoch -1 leaves; -2 is a static member leaving for a while.
+            if let (Some(_), true) = (self.coordinator, self.generation > 0) {
+                let epoch = if cfg.group_instance_id.is_some() { -2 } else { -1 };
+                self.send_consumer_heartbeat(ctx, cfg, epoch);
+            }
+            self.reset_generation(cfg);
+            return;
+        }
         if cfg.group_instance_id.is_none() && !self.member_id.is_empty() && self.generation >= 0 {
             if let Some(c) = self.coordinator {
                 let corr = self.corr();
@@ -558,6 +590,9 @@ impl Client {
             return;
         }
         let polling = matches!(self.app, App::Polling { .. }) || self.app == App::Idle;
+        if polling && self.pending_target.is_some() {
+            self.reconcile(ctx, cfg);
+        }
         if (self.rejoin_needed || self.state == MemberState::Unjoined) && self.poll_loop.is_some() && polling {
             if self.state != MemberState::Joining && self.state != MemberState::Syncing {
                 self.join(ctx, cfg);
@@ -610,14 +645,21 @@ impl Client {
             let stale: Vec<u32> = self
                 .inflight
                 .iter()
-                .filter(|(_, (_, r))| matches!(r, Req::Join | Req::Sync | Req::Heartbeat | Req::OffsetFetch))
+                .filter(|(_, (_, r))| {
+                    matches!(r, Req::Join | Req::Sync | Req::Heartbeat | Req::ConsumerHeartbeat | Req::OffsetFetch)
+                })
                 .map(|(c, _)| *c)
                 .collect();
             for c in stale {
                 if let Some((_, r)) = self.inflight.remove(&c) {
                     match r {
                         Req::Join | Req::Sync => self.state = MemberState::Unjoined,
-                        Req::Heartbeat => self.hb_in_flight = false,
+                        Req::Heartbeat | Req::ConsumerHeartbeat => {
+                            self.hb_in_flight = false;
+                            if self.state == MemberState::Joining {
+                                self.state = MemberState::Unjoined;
+                            }
+                        }
                         Req::OffsetFetch => self.awaiting_position.clear(),
                         _ => {}
                     }
@@ -680,6 +722,15 @@ impl Client {
 
     fn join_with(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig, prepare_commit: bool) {
         let Some(coord) = self.coordinator else { return };
+        if Self::modern(cfg) {
+            // KIP-848: the member id is the client's own (KIP-1082); epoch 0 joins.
+            if self.member_id.is_empty() {
+                self.member_id = Rc::from(format!("{}-{}", crate::sim::name_of(self.node), self.inc));
+            }
+            self.state = MemberState::Joining;
+            self.send_consumer_heartbeat(ctx, cfg, 0);
+            return;
+        }
         let cooperative = self.protocol.is_some_and(AssignorKind::cooperative);
         if prepare_commit && (self.generation >= 0 || !self.assignment.is_empty()) {
             // onJoinPrepare: commit (auto-commit) before giving partitions up.
@@ -763,14 +814,141 @@ impl Client {
     fn schedule_heartbeat(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig) {
         if !self.hb_scheduled {
             self.hb_scheduled = true;
-            ctx.timer(later(ctx.now, cfg.heartbeat_interval_us), ConsumerTimer::Heartbeat);
+            let every = if Self::modern(cfg) && self.hb_interval_us > 0 {
+                self.hb_interval_us
+            } else {
+                cfg.heartbeat_interval_us
+            };
+            ctx.timer(later(ctx.now, every), ConsumerTimer::Heartbeat);
         }
+    }
+
+    /// ConsumerGroupHeartbeat with `epoch` (0 joins, -1/-2 leave), the member's owned
+    /// partitions, and on a join its subscription, rebalance timeout and server assignor.
+    fn send_consumer_heartbeat(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig, epoch: i32) {
+        let Some(c) = self.coordinator else { return };
+        let joining = epoch == 0;
+        let corr = self.corr();
+        let req = crate::protocol::ConsumerGroupHeartbeatRequest {
+            corr,
+            group: Self::group(cfg),
+            member_id: self.member_id.clone(),
+            member_epoch: epoch,
+            instance_id: Self::instance(cfg),
+            rebalance_timeout_us: cfg.max_poll_interval_us,
+            topics: joining.then(|| self.subscription.clone()),
+            server_assignor: if joining { cfg.group_remote_assignor.as_deref().map(Rc::from) } else { None },
+            owned: Some(self.assignment.clone()),
+        };
+        self.hb_in_flight = epoch >= 0;
+        self.request(ctx, cfg, c, Req::ConsumerHeartbeat, Msg::ConsumerGroupHeartbeat(Box::new(req)));
+    }
+
+    fn consumer_heartbeat_answered(
+        &mut self,
+        ctx: &mut CCtx,
+        cfg: &ConsumerConfig,
+        resp: crate::protocol::ConsumerGroupHeartbeatResponse,
+    ) {
+        self.hb_in_flight = false;
+        match resp.error {
+            Error::None => {}
+            Error::FencedMemberEpoch | Error::UnknownMemberId => {
+                self.lose_partitions(ctx, cfg, &format!("ConsumerGroupHeartbeat answered {}", resp.error.name()));
+                if resp.error == Error::UnknownMemberId {
+                    self.member_id = Rc::from("");
+                }
+                self.wake_to_rejoin(ctx);
+                return;
+            }
+            Error::UnreleasedInstanceId => {
+                // The previous instance still holds the place: try again later.
+                self.state = MemberState::Unjoined;
+                self.schedule_retry(ctx, cfg);
+                return;
+            }
+            Error::NotCoordinator | Error::CoordinatorNotAvailable => {
+                if self.state == MemberState::Joining {
+                    self.state = MemberState::Unjoined;
+                }
+                self.mark_coordinator_unknown(ctx, cfg);
+                return;
+            }
+            e => {
+                self.failed = Some(format!("{}: ConsumerGroupHeartbeat failed with {}", e.exception(), e.name()));
+                self.poll_loop = None;
+                self.app = App::Idle;
+                return;
+            }
+        }
+        if resp.member_epoch < 0 || self.closed || self.closing {
+            return;
+        }
+        self.generation = resp.member_epoch;
+        self.hb_interval_us = resp.heartbeat_interval_us;
+        self.last_hb_ok_us = ctx.now;
+        if self.state == MemberState::Joining {
+            self.state = MemberState::Stable;
+            self.rejoin_needed = false;
+        }
+        if let Some(a) = resp.assignment {
+            let mut a = a;
+            a.sort();
+            if a != self.assignment {
+                self.pending_target = Some(a);
+            }
+        }
+        self.schedule_heartbeat(ctx, cfg);
+        if matches!(self.app, App::Polling { .. } | App::Idle) {
+            self.reconcile(ctx, cfg);
+        }
+    }
+
+    fn wake_to_rejoin(&mut self, ctx: &mut CCtx) {
+        if matches!(self.app, App::Polling { .. }) {
+            self.set_app_wake(ctx, ctx.now);
+        }
+    }
+
+    /// KIP-848 reconciliation, on the application thread: commit (auto-commit) and revoke
+    /// what the new assignment drops, take what it adds, and acknowledge at once.
+    fn reconcile(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig) {
+        let Some(target) = self.pending_target.take() else { return };
+        let revoked: Vec<Tp> = self.assignment.iter().filter(|t| !target.contains(t)).copied().collect();
+        let added: Vec<Tp> = target.iter().filter(|t| !self.assignment.contains(t)).copied().collect();
+        if !revoked.is_empty() {
+            if cfg.enable_auto_commit {
+                let keep = std::mem::take(&mut self.assignment);
+                self.assignment = revoked.clone();
+                self.send_commit(ctx, cfg, "auto", false);
+                self.assignment = keep;
+            }
+            ctx.trace(Event::PartitionsRevoked { consumer: self.node, partitions: revoked.clone() });
+            self.forget(&revoked);
+        }
+        self.assignment = target;
+        if !added.is_empty() || revoked.is_empty() {
+            ctx.trace(Event::PartitionsAssigned {
+                consumer: self.node,
+                generation: self.generation,
+                partitions: added,
+            });
+        }
+        self.owned_generation = self.generation;
+        // Acknowledge the new ownership without waiting for the next interval.
+        if !self.hb_in_flight {
+            let epoch = self.generation;
+            self.send_consumer_heartbeat(ctx, cfg, epoch);
+        }
+        self.fetch_positions(ctx, cfg);
+        self.send_fetches(ctx, cfg);
     }
 
     fn heartbeat_pass(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig) {
         if self.generation < 0 || !matches!(self.state, MemberState::Stable | MemberState::Syncing) {
             return;
         }
+        let modern = Self::modern(cfg);
         // `pollTimeoutExpired`: the application stopped polling.
         let busy = self.poll_loop.is_some() || self.app != App::Idle;
         if busy && ctx.now.saturating_sub(self.last_poll_us) > cfg.max_poll_interval_us {
@@ -791,9 +969,17 @@ impl Client {
             self.request_rejoin("consumer poll timeout has expired");
             return;
         }
-        if ctx.now.saturating_sub(self.last_hb_ok_us) > cfg.session_timeout_us {
+        if !modern && ctx.now.saturating_sub(self.last_hb_ok_us) > cfg.session_timeout_us {
             self.last_hb_ok_us = ctx.now;
             self.mark_coordinator_unknown(ctx, cfg);
+            return;
+        }
+        if modern {
+            if !self.hb_in_flight {
+                let epoch = self.generation;
+                self.send_consumer_heartbeat(ctx, cfg, epoch);
+            }
+            self.schedule_heartbeat(ctx, cfg);
             return;
         }
         if let (false, Some(c)) = (self.hb_in_flight, self.coordinator) {
@@ -850,6 +1036,9 @@ impl Client {
                 self.hb_in_flight = false;
                 self.heartbeat_answered(ctx, cfg, error)
             }
+            (Req::ConsumerHeartbeat, Msg::ConsumerGroupHeartbeatResponse(resp)) => {
+                self.consumer_heartbeat_answered(ctx, cfg, *resp)
+            }
             (Req::Leave, _) => {}
             (Req::Commit { kind, offsets, then_join }, Msg::OffsetCommitResponse { error, .. }) => {
                 self.commit_answered(ctx, cfg, kind, offsets, error);
@@ -889,8 +1078,11 @@ impl Client {
                 self.state = MemberState::Unjoined;
                 self.mark_coordinator_unknown(ctx, cfg);
             }
-            Req::Heartbeat => {
+            Req::Heartbeat | Req::ConsumerHeartbeat => {
                 self.hb_in_flight = false;
+                if self.state == MemberState::Joining {
+                    self.state = MemberState::Unjoined;
+                }
                 self.mark_coordinator_unknown(ctx, cfg);
             }
             Req::Leave => {}

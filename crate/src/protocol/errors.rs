@@ -62,6 +62,7 @@ errors! {
     FencedInstanceId = 82, "FENCED_INSTANCE_ID", "FencedInstanceIdException", false, false;
     FencedMemberEpoch = 110, "FENCED_MEMBER_EPOCH", "FencedMemberEpochException", false, false;
     UnreleasedInstanceId = 111, "UNRELEASED_INSTANCE_ID", "UnreleasedInstanceIdException", false, false;
+    StaleMemberEpoch = 113, "STALE_MEMBER_EPOCH", "StaleMemberEpochException", false, false;
     FencedLeaderEpoch = 74, "FENCED_LEADER_EPOCH", "FencedLeaderEpochException", true, true;
     UnknownLeaderEpoch = 75, "UNKNOWN_LEADER_EPOCH", "UnknownLeaderEpochException", true, false;
     ProducerFenced = 90, "PRODUCER_FENCED", "ProducerFencedException", false, false;

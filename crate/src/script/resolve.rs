@@ -108,12 +108,6 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
         let mut cset = Settings::build(Role::Consumer, &c.props, v, diags);
         server::check_consumer(&c.name, &mut cset, v, &bset, &mut notes, diags);
         unmodelled_notes(&format!("consumer {}", c.name), &cset, &mut notes);
-        if cset.str("group.protocol") == Some("consumer") {
-            notes.push(format!(
-                "consumer {}: group.protocol=consumer (KIP-848) is not modelled yet: this member runs the classic protocol (JoinGroup/SyncGroup, the client-side assignors of partition.assignment.strategy); group.remote.assignor has no effect",
-                c.name
-            ));
-        }
         roles.push(cset.role_config(&c.name, |_, _| None));
         consumers.push(ConsumerDecl { name: c.name.clone(), config: server::consumer_config(&cset) });
     }

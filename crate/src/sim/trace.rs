@@ -606,6 +606,15 @@ pub enum Event {
         generation: i32,
         assignment: Vec<(NodeId, Vec<Tp>)>,
     },
+    /// KIP-848: a new target assignment for the group epoch (the server-side assignor);
+    /// members reconcile toward it on their heartbeats.
+    TargetAssignment {
+        broker: NodeId,
+        group: String,
+        group_epoch: i32,
+        assignor: &'static str,
+        assignment: Vec<(NodeId, Vec<Tp>)>,
+    },
     /// The last member left: the group is `Empty`.
     GroupEmpty {
         group: String,
@@ -814,6 +823,7 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("rebalance_started", &["broker", "group", "generation", "reason"]),
     ("group_joined", &["broker", "group", "generation", "protocol", "leader", "members"]),
     ("group_stable", &["broker", "group", "generation", "assignment"]),
+    ("target_assignment", &["broker", "group", "group_epoch", "assignor", "assignment"]),
     ("group_empty", &["group", "generation"]),
     ("partitions_assigned", &["consumer", "generation", "partitions"]),
     ("partitions_revoked", &["consumer", "partitions"]),

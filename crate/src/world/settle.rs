@@ -76,9 +76,20 @@ impl World {
         let member_alive = |node: crate::sim::NodeId| {
             self.consumers.iter().any(|c| c.client.node == node && c.client.up && !c.client.closed)
         };
+        // Each member's consumer holds what the coordinator says it owns (no answer on its way).
+        let member_caught_up = |m: &crate::broker::group::Member| {
+            self.consumers.iter().any(|c| {
+                c.client.node == m.client && c.client.assignment == m.assignment && c.client.settled_membership()
+            })
+        };
         let settled = groups.groups.iter().all(|g| {
             matches!(g.state, crate::broker::group::GroupState::Stable | crate::broker::group::GroupState::Empty)
-                && g.members.iter().all(|m| member_alive(m.client))
+                && g.members.iter().all(|m| member_alive(m.client) && member_caught_up(m))
+                && (!g.modern
+                    || g.target_epoch == g.generation
+                        && g.members.iter().all(|m| {
+                            m.mstate == crate::broker::group::MemberState::Stable && m.member_epoch == g.target_epoch
+                        }))
         });
         if !settled {
             return false;

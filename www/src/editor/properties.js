@@ -262,13 +262,13 @@ export const PROPERTIES = {
   {
    "name": "group.consumer.heartbeat.interval.ms",
    "default": "5000",
-   "doc": "Accepted; no effect in kplay yet (KIP-848 groups are not modelled: group.protocol=consumer members run the classic protocol). Validated as Kafka does.",
+   "doc": "KIP-848 groups (group.protocol=consumer): the heartbeat interval the coordinator gives its members; 5000 to 15000 (group.consumer.min/max.heartbeat.interval.ms).",
    "unit": "ms"
   },
   {
    "name": "group.consumer.session.timeout.ms",
    "default": "45000",
-   "doc": "Accepted; no effect in kplay yet (KIP-848 groups are not modelled: group.protocol=consumer members run the classic protocol). Validated as Kafka does.",
+   "doc": "KIP-848 groups: a member the coordinator has not heard from for this long is removed and its partitions reassigned; 45000 to 60000 (group.consumer.min/max.session.timeout.ms).",
    "unit": "ms"
   },
   {
@@ -913,7 +913,7 @@ export const PROPERTIES = {
   {
    "name": "group.protocol",
    "default": "classic",
-   "doc": "classic: JoinGroup/SyncGroup with client-side assignors (modelled). consumer: KIP-848 (GA in 4.0), validated as Kafka does, but not modelled yet: such a member runs the classic protocol, and the report's notes say so.",
+   "doc": "classic: JoinGroup/SyncGroup with client-side assignors. consumer: KIP-848 (GA in 4.0): ConsumerGroupHeartbeat, the coordinator's server-side assignor, incremental reconciliation member by member (revoke first, then assign), no group-wide barrier.",
    "values": [
     "classic",
     "consumer"
@@ -922,7 +922,7 @@ export const PROPERTIES = {
   {
    "name": "group.remote.assignor",
    "default": "null",
-   "doc": "Accepted; no effect in kplay yet (KIP-848 is not modelled: group.protocol=consumer members run the classic protocol). Validated as Kafka does: only with group.protocol=consumer, and uniform or range."
+   "doc": "group.protocol=consumer only: the server-side assignor the member asks the coordinator for, uniform or range (null: the coordinator's default, uniform)."
   },
   {
    "name": "heartbeat.interval.ms",
