@@ -57,7 +57,8 @@ export const tests = [
       const seen = new Map(); // url -> {encoded, file}
       page.on('requestfinished', async (req) => {
         const sizes = await req.sizes().catch(() => null);
-        const res = await req.response();
+        // The context may close first (a failed assertion): not an unhandled rejection.
+        const res = await req.response().catch(() => null);
         const path = new URL(req.url()).pathname.replace(new URL(url).pathname, '');
         const prev = seen.get(req.url());
         seen.set(req.url(), { path, encoded: (prev?.encoded ?? 0) + (sizes?.responseBodySize ?? 0) + (sizes?.responseHeadersSize ?? 0), status: res?.status(), count: (prev?.count ?? 0) + 1 });
@@ -109,12 +110,17 @@ export const tests = [
       // every Kafka property kplay accepts without modelling (consumer groups, retention,
       // compaction) added ~2.5%; 372 KiB until the log on disk (segments and their
       // indexes, retention, the log cleaner, the report's segment files, chunked follower
-      // appends, the sorted offset map and the explanations' index) added ~5%.
+      // appends, the sorted offset map and the explanations' index) added ~5%;
+      // 392 KiB (first load 600 KiB) until consumer groups (the classic and KIP-848
+      // coordinators, the network consumer, Kafka's four client assignors and two server
+      // assignors, the group verdicts and report) added ~22%: 562 KiB as first written,
+      // 473 KiB once their sorts shared one merge sort (crate::sim::sort: std's sorts
+      // compile a copy per call site, 300 KB of wasm) and their maps were sorted vectors.
       // Measured alternatives: wasm-opt -Oz saves <0.1%;
       // opt-level "s" saves 12% but halves the engine's speed, which the 10k-record
-      // re-run budget needs more. The whole first load keeps its 600 KiB budget.
-      assert.ok(gz(wasm) <= 392 * KIB, `wasm ${kib(gz(wasm))} gzipped > 392 KiB`);
-      assert.ok(staticGz <= 600 * KIB, `first load ${kib(staticGz)} gzipped > 600 KiB`);
+      // re-run budget needs more.
+      assert.ok(gz(wasm) <= 480 * KIB, `wasm ${kib(gz(wasm))} gzipped > 480 KiB`);
+      assert.ok(staticGz <= 690 * KIB, `first load ${kib(staticGz)} gzipped > 690 KiB`);
     },
   },
   {

@@ -16,7 +16,6 @@
 //! `group.consumer.session.timeout.ms`. Members heartbeat every
 //! `group.consumer.heartbeat.interval.ms`.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::group::{Group, Member, MemberState, RebalanceRec, Waiter};
@@ -162,7 +161,7 @@ impl Broker {
     /// The target assignment for the current group epoch (the server-side assignor).
     fn compute_target(&self, ctx: &mut BCtx, g: &mut Group) {
         let names = &self.spec.topic_names;
-        let mut counts = BTreeMap::new();
+        let mut counts = crate::sim::VecMap::new();
         for m in &g.members {
             for &t in &m.topics {
                 let n = self.image.as_ref().map_or(0, |i| i.partition_count(t));
@@ -194,7 +193,7 @@ impl Broker {
             .map(|m| {
                 let mut parts: Vec<Tp> =
                     out.get(&*m.id).map(|v| v.iter().map(|(t, p)| Tp::new(index(t), *p)).collect()).unwrap_or_default();
-                parts.sort();
+                crate::sim::sort::sort(&mut parts);
                 (m.id.clone(), parts)
             })
             .collect();
@@ -356,7 +355,7 @@ fn reconcile(g: &mut Group, i: usize, owned: Option<&[Tp]>, now: Micros) {
     }
     let mut next = kept;
     next.extend(pending);
-    next.sort();
+    crate::sim::sort::sort(&mut next);
     m.assignment = next;
     m.pending_revocation.clear();
     m.unrevoked_since = None;

@@ -622,7 +622,7 @@ impl Broker {
                 for m in &mut g.members {
                     m.assignment =
                         assignments.iter().find(|(id, _)| *id == m.id).map(|(_, a)| a.clone()).unwrap_or_default();
-                    m.assignment.sort();
+                    crate::sim::sort::sort(&mut m.assignment);
                 }
                 g.state = GroupState::Stable;
                 g.sync_deadline_us = None;

@@ -78,7 +78,7 @@ pub fn judge_groups(world: &World) -> GroupVerdicts {
     let log = world.groups.borrow();
     let mut out = GroupVerdicts { groups: VecMap::new(), reprocessed: 0, skipped: 0, explanations: Vec::new() };
     let mut names: Vec<&str> = sc.consumers.iter().filter_map(|c| c.config.group_id.as_deref()).collect();
-    names.sort_unstable();
+    crate::sim::sort::sort(&mut names);
     names.dedup();
     for gname in names {
         let members: Vec<usize> =
@@ -111,7 +111,7 @@ pub fn judge_groups(world: &World) -> GroupVerdicts {
                 }
             }
         }
-        tps.sort();
+        crate::sim::sort::sort(&mut tps);
         for &tp in &tps {
             let committed = g.committed.get(&tp).copied();
             let Some(r) = final_replica(world, tp) else { continue };
@@ -142,7 +142,7 @@ pub fn judge_groups(world: &World) -> GroupVerdicts {
                 }
             }
         }
-        skipped_ids.sort_unstable();
+        crate::sim::sort::sort(&mut skipped_ids);
         skipped_ids.dedup_by_key(|s| s.0);
         explain_reprocessed(world, g, &processed, &reprocessed_ids, &mut out.explanations);
         explain_skipped(world, gname, &skipped_ids, &mut out.explanations);

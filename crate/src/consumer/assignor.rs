@@ -22,7 +22,8 @@
 //! generation older than one the leader saw before.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+// Sorted-vector maps and sets: the same order as BTreeMap/BTreeSet, far less wasm code.
+use crate::sim::{VecMap as BTreeMap, VecSet as BTreeSet};
 
 pub use crate::config::AssignorKind;
 
@@ -65,7 +66,7 @@ pub fn assign(
     let mut out = BTreeMap::new();
     for (member, list) in members.iter().zip(lists) {
         let mut list: Vec<TopicPartition> = list.into_iter().map(|(t, p)| (t.to_string(), p)).collect();
-        list.sort();
+        crate::sim::sort::sort(&mut list);
         out.insert(member.member_id.clone(), list);
     }
     out
@@ -125,14 +126,14 @@ impl<'a> Group<'a> {
     /// The subscribed topics in `String.compareTo` order.
     fn sorted_topics(&self) -> Vec<&'a str> {
         let mut topics: Vec<&'a str> = self.partitions.keys().copied().collect();
-        topics.sort_by(|a, b| java_cmp(a, b));
+        crate::sim::sort::sort_by(&mut topics, &|a, b| java_cmp(a, b));
         topics
     }
 
     /// The members in the leader's map order, stably sorted by `MemberInfo.compareTo`.
     fn members_by_member_info(&self) -> Vec<usize> {
         let mut sorted = self.order.clone();
-        sorted.sort_by(|&a, &b| member_info_cmp(&self.members[a], &self.members[b]));
+        crate::sim::sort::sort_by(&mut sorted, &|&a, &b| member_info_cmp(&self.members[a], &self.members[b]));
         sorted
     }
 }
@@ -321,7 +322,7 @@ fn constrained<'a>(
     // filled in the subscriptions' iteration order, hence iterated in that same order.
     for &member in &g.order {
         let mut mine = owned[member].clone();
-        mine.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| java_cmp(a.0, b.0)));
+        crate::sim::sort::sort_by(&mut mine, &|a, b| a.1.cmp(&b.1).then_with(|| java_cmp(a.0, b.0)));
         mine.retain(|tp| !claimed_twice.contains(tp));
         if mine.len() < min_quota {
             assignment[member].extend_from_slice(&mine);
@@ -351,12 +352,12 @@ fn constrained<'a>(
 
     // getUnassignedPartitions (its two-pointer walk, kept for identical results on
     // partitions beyond a topic's count).
-    assigned.sort_by(|a, b| java_cmp(a.0, b.0).then(a.1.cmp(&b.1)));
+    crate::sim::sort::sort_by(&mut assigned, &|a, b| java_cmp(a.0, b.0).then(a.1.cmp(&b.1)));
     let all = g.sorted_topics().into_iter().flat_map(|t| (0..g.partitions[t]).map(move |p| (t, p)));
     let unassigned = difference_of_sorted(all, &assigned);
 
-    under_min.sort_by(|&a, &b| java_cmp(&g.members[a].member_id, &g.members[b].member_id));
-    at_min.sort_by(|&a, &b| java_cmp(&g.members[a].member_id, &g.members[b].member_id));
+    crate::sim::sort::sort_by(&mut under_min, &|&a, &b| java_cmp(&g.members[a].member_id, &g.members[b].member_id));
+    crate::sim::sort::sort_by(&mut at_min, &|&a, &b| java_cmp(&g.members[a].member_id, &g.members[b].member_id));
 
     // assignRoundRobin: `cursor` plays the iterator over `under_min`.
     let mut cursor = 0;
@@ -434,10 +435,12 @@ impl<'g, 'a> GeneralBuilder<'g, 'a> {
             }
         }
         let mut topics: Vec<&'a str> = g.partitions.keys().copied().collect();
-        topics.sort_by(|a, b| potential_consumers[a].len().cmp(&potential_consumers[b].len()).then(java_cmp(a, b)));
+        crate::sim::sort::sort_by(&mut topics, &|a, b| {
+            potential_consumers[a].len().cmp(&potential_consumers[b].len()).then(java_cmp(a, b))
+        });
         let sorted_all = topics.iter().flat_map(|&t| (0..g.partitions[t]).map(move |p| (t, p))).collect();
         let mut by_rank: Vec<usize> = (0..n).collect();
-        by_rank.sort_by(|&a, &b| java_cmp(&g.members[a].member_id, &g.members[b].member_id));
+        crate::sim::sort::sort_by(&mut by_rank, &|&a, &b| java_cmp(&g.members[a].member_id, &g.members[b].member_id));
         let mut rank = vec![0; n];
         for (r, &member) in by_rank.iter().enumerate() {
             rank[member] = r;
@@ -494,7 +497,7 @@ impl<'g, 'a> GeneralBuilder<'g, 'a> {
             *list = kept;
         }
         let potential = &self.potential_consumers;
-        assigned.sort_by(|a, b| {
+        crate::sim::sort::sort_by(&mut assigned, &|a, b| {
             potential[a.0].len().cmp(&potential[b.0].len()).then(java_cmp(a.0, b.0)).then(a.1.cmp(&b.1))
         });
         let unassigned = difference_of_sorted(self.sorted_all.iter().copied(), &assigned);
@@ -847,7 +850,7 @@ impl<K: PartialEq> JavaHashTable<K> {
     fn iteration_order(self) -> Vec<K> {
         let mut entries = self.entries;
         let capacity = self.capacity;
-        entries.sort_by_key(|e| (e.1 as usize & (capacity - 1), e.2));
+        crate::sim::sort::sort_by_key(&mut entries, &|e| (e.1 as usize & (capacity - 1), e.2));
         entries.into_iter().map(|e| e.0).collect()
     }
 }

@@ -24,7 +24,7 @@
 //! to their new owner. A newly assigned partition starts at its group's committed offset,
 //! or at `auto.offset.reset` when none is committed.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use super::assignor::{self, MemberSubscription};
@@ -297,7 +297,7 @@ impl Client {
 
     pub fn subscribe(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig, topics: &[u16]) {
         let mut topics = topics.to_vec();
-        topics.sort_unstable();
+        crate::sim::sort::sort(&mut topics);
         topics.dedup();
         if self.subscription != topics {
             self.subscription = topics;
@@ -752,7 +752,7 @@ impl Client {
         self.state = MemberState::Joining;
         let corr = self.corr();
         let mut owned = self.assignment.clone();
-        owned.sort();
+        crate::sim::sort::sort(&mut owned);
         let req = JoinGroupRequest {
             corr,
             group: Self::group(cfg),
@@ -893,7 +893,7 @@ impl Client {
         }
         if let Some(a) = resp.assignment {
             let mut a = a;
-            a.sort();
+            crate::sim::sort::sort(&mut a);
             if a != self.assignment {
                 self.pending_target = Some(a);
             }
@@ -1164,7 +1164,7 @@ impl Client {
     fn assign(&self, resp: &JoinGroupResponse) -> Vec<(Rc<str>, Vec<Tp>)> {
         let Some(kind) = resp.protocol else { return Vec::new() };
         let names = &self.topic_names;
-        let mut counts = BTreeMap::new();
+        let mut counts = VecMap::new();
         for m in &resp.members {
             for &t in &m.topics {
                 let n = self.image.as_ref().map_or(0, |i| i.partition_count(t));
@@ -1214,7 +1214,7 @@ impl Client {
                 return;
             }
         }
-        assignment.sort();
+        crate::sim::sort::sort(&mut assignment);
         self.state = MemberState::Stable;
         self.rejoin_needed = false;
         self.join_reason.clear();

@@ -8,7 +8,8 @@
 //! member id, topics by name and partitions by number wherever the coordinator iterates
 //! one of those (see the comments at each place).
 
-use std::collections::{BTreeMap, BTreeSet};
+// Sorted-vector maps and sets: the same order as BTreeMap/BTreeSet, far less wasm code.
+use crate::sim::{VecMap as BTreeMap, VecSet as BTreeSet};
 
 use super::assignor::java_cmp;
 
@@ -53,7 +54,7 @@ pub fn assign(
         }
     }
     for list in out.values_mut() {
-        list.sort();
+        crate::sim::sort::sort(list);
     }
     out
 }
@@ -82,7 +83,7 @@ struct GroupSpec<'a> {
 impl<'a> GroupSpec<'a> {
     fn new(partitions_per_topic: &'a BTreeMap<String, u32>, members: &'a [ServerMember]) -> Self {
         let mut sorted: Vec<&'a ServerMember> = members.iter().collect();
-        sorted.sort_by(|a, b| java_cmp(&a.member_id, &b.member_id));
+        crate::sim::sort::sort_by(&mut sorted, &|a, b| java_cmp(&a.member_id, &b.member_id));
         sorted.dedup_by(|a, b| a.member_id == b.member_id);
         let partitions: BTreeMap<&'a str, u32> = partitions_per_topic.iter().map(|(t, &c)| (t.as_str(), c)).collect();
         let names: Vec<BTreeSet<&'a str>> =
@@ -152,7 +153,7 @@ fn uniform_homogeneous<'a>(spec: &GroupSpec<'a>) -> Vec<Assignment<'a>> {
         }
         let mut kept = Assignment::new();
         for (&topic, partitions) in current {
-            if !topics.contains(topic) {
+            if !topics.contains(&topic) {
                 continue;
             }
             if partitions.len() <= quota {
@@ -220,7 +221,7 @@ fn uniform_heterogeneous<'a>(spec: &GroupSpec<'a>) -> Vec<Assignment<'a>> {
     for (member, current) in spec.current.iter().enumerate() {
         let mut kept = Assignment::new();
         for (&topic, partitions) in current {
-            if !spec.subscribed[member].contains(topic) {
+            if !spec.subscribed[member].contains(&topic) {
                 continue;
             }
             builder.sizes[member] += partitions.len() as i64;
@@ -266,7 +267,7 @@ impl<'a> Heterogeneous<'_, 'a> {
     fn sort_topics(&self, topics: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
         let mut sorted: Vec<&'a str> = topics.collect();
         let ratio = |t: &str| f64::from(self.spec.partitions[t]) / self.subscribers[t].len() as f64;
-        sorted.sort_by(|a, b| {
+        crate::sim::sort::sort_by(&mut sorted, &|a, b| {
             ratio(b)
                 .partial_cmp(&ratio(a))
                 .unwrap_or(std::cmp::Ordering::Equal)
@@ -321,7 +322,7 @@ impl<'a> Heterogeneous<'_, 'a> {
         }
         let owners = self.owners[topic].clone();
         let mut partitions: Vec<u32> = (0..owners.len() as u32).collect();
-        partitions.sort_by_key(|&p| (owners[p as usize], p));
+        crate::sim::sort::sort_by_key(&mut partitions, &|&p| (owners[p as usize], p));
         let mut start: BTreeMap<i64, usize> = BTreeMap::new();
         let mut end: BTreeMap<i64, usize> = BTreeMap::new();
         for (i, &p) in partitions.iter().enumerate() {
@@ -375,7 +376,7 @@ impl Balancer {
     fn initialize(&mut self, members: &[usize], sizes: &[i64]) -> i64 {
         self.sorted.clear();
         self.sorted.extend_from_slice(members);
-        self.sorted.sort_by_key(|&m| (sizes[m], m));
+        crate::sim::sort::sort_by_key(&mut self.sorted, &|&m| (sizes[m], m));
         let (Some(&first), Some(&last)) = (self.sorted.first(), self.sorted.last()) else { return 0 };
         self.least_end = 0;
         self.least_count = sizes[first] - 1;
@@ -444,7 +445,7 @@ impl Balancer {
 fn range<'a>(spec: &GroupSpec<'a>) -> Vec<Assignment<'a>> {
     let n = spec.ids.len();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| match (spec.instance_ids[a], spec.instance_ids[b]) {
+    crate::sim::sort::sort_by(&mut order, &|&a, &b| match (spec.instance_ids[a], spec.instance_ids[b]) {
         (Some(x), Some(y)) => java_cmp(x, y),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,

@@ -13,6 +13,7 @@ pub mod net;
 pub mod node;
 pub mod prng;
 pub mod queue;
+pub mod sort;
 pub mod trace;
 pub mod vecmap;
 

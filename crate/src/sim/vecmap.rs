@@ -61,6 +61,13 @@ impl<K: Ord, V> VecMap<K, V> {
         self.find(k).is_ok()
     }
 
+    pub fn get_key_value<Q: Ord + ?Sized>(&self, k: &Q) -> Option<(&K, &V)>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(k).ok().map(|i| (&self.items[i].0, &self.items[i].1))
+    }
+
     pub fn insert(&mut self, k: K, v: V) -> Option<V> {
         match self.find(&k) {
             Ok(i) => Some(std::mem::replace(&mut self.items[i].1, v)),
@@ -257,6 +264,16 @@ impl<T: Ord> VecSet<T> {
         for x in xs {
             self.insert(x);
         }
+    }
+
+    /// The smallest element.
+    pub fn first(&self) -> Option<&T> {
+        self.items.first()
+    }
+
+    /// The largest element.
+    pub fn last(&self) -> Option<&T> {
+        self.items.last()
     }
 }
 
