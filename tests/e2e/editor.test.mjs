@@ -2,6 +2,8 @@
 // expect lines are marked, the text is highlighted, and completion offers Kafka's
 // property names.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { encodeScenario } from '../../www/src/core/share.js';
 import { editorText, openPlayground, PRESET_INDEX, runNumber, typeScenario, verdictCounts, waitForVerdict } from './helpers.mjs';
 
 const BAD = `seed 1
@@ -11,6 +13,21 @@ producer app acks=1 linger.ms=5
 producer audit enable.idempotence=true acks=1
 at 0ms app send orders count=5
 `;
+
+// A consumer group scenario (fewer records: every keystroke below runs it again).
+const GROUPS = readFileSync(new URL('../scenarios/consumer_crash_rebalance_reprocesses.kplay', import.meta.url), 'utf8').replace('count=600', 'count=20');
+
+/** Types `text` on a new last line, asks for completion (Ctrl+Space) and returns the labels offered. */
+async function completionsAfter(page, text) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(`\n${text}`);
+  await page.keyboard.press('Control+Space');
+  const list = page.locator('.cm-tooltip-autocomplete');
+  await list.waitFor();
+  await page.waitForTimeout(150); // CodeMirror ignores Enter right after the list opens (interactionDelay)
+  return list.locator('.cm-completionLabel').allTextContents();
+}
 
 export const tests = [
   {
@@ -136,6 +153,35 @@ export const tests = [
       await page.keyboard.type('9000');
       const text = await page.evaluate(() => document.querySelector('.kp-app').kplayApp.getText());
       assert.match(text, /^producer app acks=1 linger\.ms=50 batch\.size=16384 delivery\.timeout\.ms=9000$/m);
+    },
+  },
+  {
+    name: 'completion knows consumers: their actions and poll options, crash and link targets, group APIs and summary names',
+    async run({ page, url }) {
+      await openPlayground(page, url, `#s=${await encodeScenario(GROUPS)}`);
+      await page.locator('.cm-content').click();
+      const has = (labels, want) => assert.deepEqual(want.filter((w) => !labels.includes(w)), [], `missing from ${labels.join(' ')}`);
+      has(await completionsAfter(page, 'at 20s c2 '), ['subscribe', 'poll', 'commit', 'pause', 'close']);
+      // A poll loop's options, picked from the list.
+      await page.keyboard.type('po');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type(' ');
+      await page.keyboard.press('Control+Space');
+      await page.locator('.cm-tooltip-autocomplete').waitFor();
+      has(await page.locator('.cm-tooltip-autocomplete .cm-completionLabel').allTextContents(), ['every', 'process', 'until']);
+      await page.keyboard.type('ev');
+      await page.waitForTimeout(150);
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('200ms');
+      assert.match(await editorText(page), /^at 20s c2 poll every=200ms$/m);
+      has(await completionsAfter(page, 'at 21s c1 commit '), ['sync', 'async']);
+      has(await completionsAfter(page, 'at 22s crash '), ['broker-1', 'leader', 'c1', 'c2']);
+      has(await completionsAfter(page, 'at 22s restart '), ['broker-1', 'c1', 'c2']);
+      has(await completionsAfter(page, 'at 23s drop c1 -> '), ['broker-1', 'app', 'c2']);
+      has(await completionsAfter(page, 'at 23s drop c1 -> broker-1 api='), ['JoinGroup', 'SyncGroup', 'Heartbeat', 'LeaveGroup', 'OffsetCommit', 'OffsetFetch', 'ListOffsets']);
+      has(await completionsAfter(page, 'expect '), ['reprocessed', 'skipped', 'groups.billing.rebalances', 'groups.billing.generation', 'groups.billing.lag',
+        'groups.billing.reprocessed', 'groups.billing.skipped', 'groups.billing.processed', 'groups.billing.members', 'consumers.c1.processed']);
+      has(await completionsAfter(page, 'expect trace '), ['consumer_crashed', 'rebalance_started', 'partitions_revoked', 'offsets_committed']);
     },
   },
 ];

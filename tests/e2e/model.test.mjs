@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { applyEdits, estimateRecords, getProp, lexLine, readModel, seedOf, setNetworkEdit, setPropEdit, setSeedEdit } from '../../www/src/core/text-model.js';
 import { decodeScenario, encodeScenario } from '../../www/src/core/share.js';
-import { observedOutcome, promiseOf } from '../../www/src/core/semantics.js';
+import { observedOutcome, OUTCOMES, outcomeShown, promiseOf } from '../../www/src/core/semantics.js';
 import { recordJourney } from '../../www/src/core/journey.js';
 import { fmtUs } from '../../www/src/core/format.js';
 import { activity, recordLatency } from '../../www/src/views/series.js';
@@ -141,7 +141,22 @@ export const tests = [
       assert.equal(gone.kind, 'clean');
       assert.match(gone.detail, /6 deleted by retention; 3 removed by compaction/);
       assert.equal(observedOutcome(summary({ deleted: 6, delivered: 1 })).kind, 'unresolved', 'three records unaccounted for');
-      for (const s of [{}, { lost: 1 }, { duplicated: 1 }]) assert.doesNotMatch(JSON.stringify(observedOutcome(summary(s))), /(exactly|at-most|at-least)-once/);
+      for (const s of [{}, { lost: 1 }, { duplicated: 1 }, { reprocessed: 4 }, { skipped: 2 }]) assert.doesNotMatch(JSON.stringify(observedOutcome(summary(s))), /(exactly|at-most|at-least)-once/);
+      // Consumer-side outcomes: a clean log a group reprocessed or skipped records of is
+      // said so; with another kind, the detail names them too.
+      const again = observedOutcome(summary({ reprocessed: 4 }));
+      assert.equal(again.kind, 'reprocessed');
+      assert.match(again.detail, /every record delivered once, in order; consumer groups: 4 records processed more than once \(reprocessed\)$/);
+      assert.equal(observedOutcome(summary({ reprocessed: 4, skipped: 1 })).kind, 'skipped');
+      assert.match(observedOutcome(summary({ skipped: 1 })).detail, /1 record below a committed offset never processed \(skipped\)/);
+      const both = observedOutcome(summary({ lost: 2, delivered: 8, skipped: 3 }));
+      assert.equal(both.kind, 'lost');
+      assert.match(both.detail, /^2 acknowledged records lost; consumer groups: 3 records below a committed offset/);
+      // Their cards show when the run has consumer groups, or when non-zero.
+      const card = OUTCOMES.find((o) => o.key === 'reprocessed');
+      assert.equal(outcomeShown(card, { summary: summary({ reprocessed: 0 }), groups: {} }), false);
+      assert.equal(outcomeShown(card, { summary: summary({ reprocessed: 0 }), groups: { billing: {} } }), true);
+      assert.equal(outcomeShown(card, { summary: summary({ reprocessed: 2 }), groups: {} }), true);
     },
   },
   {

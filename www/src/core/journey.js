@@ -1,8 +1,9 @@
 // A record's journey through a run, read from the report (records + trace): its send(),
 // its batch and every attempt to deliver it (drain, Produce request, what the broker did,
 // the response or its loss, retries), what happened to its copies on the brokers
-// (replication, truncation, crashes, elections), the callback's result, and the copies
-// left in the final log. Pure: `recordJourney(report, id)` returns data the journey
+// (replication, truncation, crashes, elections), the callback's result, the copies
+// left in the final log, and the consumers that read it (each poll that returned it, the
+// first commit past it per group, a reader's crash). Pure: `recordJourney(report, id)` returns data the journey
 // panel renders. Event names and fields: EVENT_SCHEMA in crate/src/sim/trace.rs.
 
 import { fmtUs } from './format.js';
@@ -32,6 +33,8 @@ export function recordJourney(report, id) {
   const offsets = []; // [{broker, offset, at_us}] where this record was appended
   const steps = [];
   const partitionState = { electedAt: 0 }; // time of the partition's last leader election
+  const readers = new Set(); // consumers a poll returned it to
+  const committed = new Set(); // groups that committed past it
   const add = (e, actor, kind, text) => steps.push({ at_us: e.at_us, actor, kind, text });
 
   add({ at_us: record.sent_us }, producer, 'send', `send()${record.key !== null ? ` key=${record.key}` : ''}`);
@@ -48,8 +51,25 @@ export function recordJourney(report, id) {
       add(e, producer, 'network', `Produce request corr=${e.corr} to ${e.to} (${e.batches.length} batch${e.batches.length === 1 ? '' : 'es'})`);
     } else if (corrs.size && e.corr !== undefined && corrs.has(e.corr)) {
       describeRequestEvent(e, producer, tp, add);
+    } else if (tp && e.tp === tp && e.type === 'records_returned') {
+      // Consumers: each poll that returned it (by its offset in the final log).
+      const at = record.copies.find((o) => o >= e.from_offset && o <= e.to_offset);
+      if (at !== undefined) {
+        readers.add(e.consumer);
+        add(e, e.consumer, 'consumer', `${e.consumer}'s poll() returned it (offset ${at})`);
+      }
+    } else if (tp && e.tp === tp && e.type === 'position_set') {
+      if (e.from !== 'committed' && record.copies.some((o) => o < e.offset)) add(e, e.consumer, 'wait', `${e.consumer} starts ${tp} at offset ${e.offset} (auto.offset.reset=${e.from}): past this record`);
     } else if (tp && e.tp === tp) {
       describePartitionEvent(e, id, offsets, add, partitionState);
+    } else if (e.type === 'offsets_committed' && !committed.has(e.group)) {
+      const past = e.offsets.find(([p, o]) => p === tp && record.copies.some((c) => c < o));
+      if (past) {
+        committed.add(e.group);
+        add(e, e.consumer, 'ok', `${e.consumer} committed ${e.group}'s offset ${past[1]} for ${tp}: past this record`);
+      }
+    } else if (e.type === 'consumer_crashed' && readers.has(e.consumer)) {
+      add(e, e.consumer, 'fault', `${e.consumer} crashed (it had read this record)`);
     } else if (e.type === 'crashed' && (e.lost?.includes?.(id) || offsets.some((o) => o.broker === e.broker && o.at_us <= e.at_us))) {
       add(e, e.broker, 'fault', `${e.broker} crashed (mode=${e.mode})`);
     } else if (e.type === 'restarted' && offsets.some((o) => o.broker === e.broker && o.at_us <= e.at_us)) {

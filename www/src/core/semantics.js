@@ -10,6 +10,9 @@
 //   lost / duplicated / reordered / lost-and-duplicated   what went wrong
 //   unresolved           nothing lost or duplicated, but sends failed or had no result
 //   nothing-sent
+//   reprocessed / skipped   the log is clean, but a consumer group processed records
+//                        more than once, or committed past records it never processed
+//                        (with another kind, the detail names them too)
 // promised (the configuration, from the report's guarantee section): none, at-most-once,
 // at-least-once, exactly-once-per-session, exactly-once-transactional, with reasons and
 // whether this run broke it.
@@ -26,16 +29,39 @@ export const OUTCOMES = [
   { key: 'compacted', label: 'compacted', help: 'records the log cleaner removed (a later value of the key, or an expired tombstone): gone by design, not lost', optional: true },
   { key: 'failed', label: 'failed', help: 'sends whose callback got an exception' },
   { key: 'pending', label: 'pending', help: 'sends with no result when the run ended' },
+  // Consumer-side verdicts (Jepsen's names), shown when the run has consumer groups.
+  { key: 'reprocessed', label: 'reprocessed', help: 'records a consumer group processed more than once (a member processed them, then another resumed from an older committed offset)', optional: 'groups' },
+  { key: 'skipped', label: 'skipped', help: "records below a consumer group's committed offset that the group never processed", optional: 'groups' },
 ];
+
+/** Whether the banner shows outcome `o`: always, or (optional ones) when non-zero in this
+ * run or `before`, or (consumer-side ones) when the run has consumer groups. */
+export function outcomeShown(o, report, before = null) {
+  if (!o.optional || report.summary[o.key] > 0 || (before && before[o.key] > 0)) return true;
+  return o.optional === 'groups' && Object.keys(report.groups ?? {}).length > 0;
+}
 
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * What this run showed, in words that describe the run and never a guarantee.
  * @param {import('../../../crate/src/report.d.ts').Summary} s
- * @returns {{kind: 'clean'|'lost'|'duplicated'|'reordered'|'lost-and-duplicated'|'unresolved'|'nothing-sent', label: string, detail: string}}
+ * @returns {{kind: 'clean'|'lost'|'duplicated'|'reordered'|'lost-and-duplicated'|'unresolved'|'nothing-sent'|'reprocessed'|'skipped', label: string, detail: string}}
  */
 export function observedOutcome(s) {
+  const out = producerSide(s);
+  const consumer = [];
+  if (s.skipped) consumer.push(`${plural(s.skipped, 'record', 'records')} below a committed offset never processed (skipped)`);
+  if (s.reprocessed) consumer.push(`${plural(s.reprocessed, 'record', 'records')} processed more than once (reprocessed)`);
+  if (!consumer.length) return out;
+  const detail = `${out.detail}; consumer groups: ${consumer.join(', ')}`;
+  if (out.kind !== 'clean') return { ...out, detail };
+  return s.skipped
+    ? { kind: 'skipped', label: 'skipped by a consumer group', detail }
+    : { kind: 'reprocessed', label: 'reprocessed by a consumer group', detail };
+}
+
+function producerSide(s) {
   const lossy = s.lost > 0;
   const dupes = s.duplicated > 0;
   if (s.sent === 0) return { kind: 'nothing-sent', label: 'nothing sent', detail: 'no record was sent' };

@@ -4,10 +4,14 @@
 //                         Kafka's default and a one-line description), then values of
 //                         enums and booleans after `name=`
 //   at TIME ...           producers, consumers and faults; then the actions that fit
-//   expect ...            summary fields, errors./responses., and `trace EVENT`
+//                         (a consumer's subscribe, poll loop, commit, pause, close;
+//                         crash/restart of brokers and consumers)
+//   expect ...            summary fields, errors./responses., groups.G.* and
+//                         consumers.C.* of the declared groups and consumers, and
+//                         `trace EVENT`
 import { PROPERTIES } from './properties.js';
 import { FAULT_ACTIONS, PRODUCER_ACTIONS, STATEMENTS } from './language.js';
-import { lexLine, readModel } from '../core/text-model.js';
+import { getProp, lexLine, readModel } from '../core/text-model.js';
 
 const TOPIC_OPTIONS = [
   { name: 'partitions', default: '1', doc: 'Number of partitions.' },
@@ -29,7 +33,15 @@ const SEND_OPTIONS = [
   { name: 'headers', default: '', doc: 'Record headers: headers=trace:abc,region:eu (a key alone has a null value).' },
   { name: 'timestamp', default: '', doc: 'CreateTime in ms since 1970 (else the send time; seed N epoch= sets time 0).' },
 ];
-const SUMMARY = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'deleted', 'compacted', 'produce_requests', 'batches', 'undecided'];
+const POLL_OPTIONS = [
+  { name: 'every', default: '100ms', doc: "poll()'s timeout: the loop polls again this long after an empty poll." },
+  { name: 'process', default: '0ms', doc: 'Processing time per record returned (the application thread is busy meanwhile).' },
+  { name: 'until', default: '', doc: 'A time on the timeline when the loop stops (it keeps running to the end of the run otherwise).' },
+];
+const CONSUMER_ACTIONS = ['subscribe', 'poll', 'commit', 'pause', 'close'];
+const SUMMARY = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'deleted', 'compacted', 'reprocessed', 'skipped', 'produce_requests', 'batches', 'undecided'];
+const GROUP_FIELDS = ['rebalances', 'generation', 'lag', 'reprocessed', 'skipped', 'processed', 'members'];
+const CONSUMER_FIELDS = ['records', 'processed', 'skipped'];
 const PERF = ['records_per_sec', 'mb_per_sec', 'latency_avg', 'latency_max', 'latency_p50', 'latency_p95', 'latency_p99', 'latency_p999'];
 const TRACE_EVENTS = [
   'batch_created', 'batch_drained', 'request_sent', 'response_received', 'request_timed_out', 'batch_retried',
@@ -41,6 +53,9 @@ const TRACE_EVENTS = [
   'sticky_partition_switched', 'message_delayed', 'registration_rejected', 'partition_added_to_txn', 'txn_call_failed',
   'close_started', 'closed', 'shutdown_started', 'shut_down', 'recovery_skipped',
   'paused', 'resumed', 'run_stopped',
+  'member_joined', 'member_removed', 'static_member_rejoined', 'rebalance_started', 'group_joined', 'group_stable',
+  'target_assignment', 'group_empty', 'partitions_assigned', 'partitions_revoked', 'partitions_lost', 'position_set', 'records_returned',
+  'offsets_committed', 'offset_commit_failed', 'poll_timeout', 'consumer_crashed', 'consumer_restarted', 'consumer_closed',
 ];
 const FEATURES = [
   { name: 'transaction.version', default: '2', doc: 'KIP-890 transactions: 2 (4.0 default) adds partitions at the leaders and bumps the epoch per transaction; 0 is the older protocol.' },
@@ -87,7 +102,7 @@ function optionsFor(prior, text) {
     if (prior[1] !== 'link') return [...propOptions(NETWORK_OPTIONS), ...(prior.length === 1 ? words(['link'], 'keyword', 'network link A -> B') : [])];
     const model = readModel(text);
     const n = Number(model.brokers?.line.words[1]?.raw) || 3;
-    const nodes = [...Array.from({ length: n }, (_, i) => `broker-${i + 1}`), ...model.producers.map((d) => d.name).filter(Boolean), 'controller'];
+    const nodes = [...Array.from({ length: n }, (_, i) => `broker-${i + 1}`), ...names(model.producers), ...names(model.consumers), 'controller'];
     if (prior.length === 2 || prior.length === 4) return words(nodes, 'variable');
     if (prior.length === 3) return words(['->'], 'keyword');
     return propOptions(NETWORK_OPTIONS);
@@ -96,18 +111,29 @@ function optionsFor(prior, text) {
   if (first === 'run') return prior.length === 1 ? words(['until'], 'keyword') : words(['idle', '10s'], 'keyword');
   if (first === 'expect') {
     if (prior[1] === 'trace') return prior.length === 2 ? words(TRACE_EVENTS, 'function', 'trace event') : words(['count'], 'property');
-    return [...words(SUMMARY, 'property', 'summary'), ...words(PERF, 'property', 'speed'), ...words(['errors.', 'responses.', 'consumers.', 'metrics.'], 'namespace'), ...(prior.length === 1 ? words(['trace'], 'keyword') : [])];
+    const model = readModel(text);
+    const groups = [...new Set(model.consumers.map((d) => getProp(d, 'group.id')).filter(Boolean))];
+    return [
+      ...words(SUMMARY, 'property', 'summary'), ...words(PERF, 'property', 'speed'),
+      ...words(groups.flatMap((g) => GROUP_FIELDS.map((f) => `groups.${g}.${f}`)), 'property', 'consumer group'),
+      ...words(names(model.consumers).flatMap((c) => CONSUMER_FIELDS.map((f) => `consumers.${c}.${f}`)), 'property', 'consumer'),
+      ...words(['errors.', 'responses.', 'consumers.', 'groups.', 'metrics.'], 'namespace'), ...(prior.length === 1 ? words(['trace'], 'keyword') : []),
+    ];
   }
   if (first === 'at' && prior.length >= 2) return timelineOptions(prior.slice(2), readModel(text));
   return [];
 }
 
+function names(decls) {
+  return decls.map((d) => d.name).filter(Boolean);
+}
+
 function timelineOptions(rest, model) {
-  const producers = model.producers.map((d) => d.name).filter(Boolean);
-  const consumers = model.consumers.map((d) => d.name).filter(Boolean);
-  const topics = model.topics.map((d) => d.name).filter(Boolean);
+  const producers = names(model.producers);
+  const consumers = names(model.consumers);
+  const topics = names(model.topics);
   if (rest.length === 0) {
-    return [...words(producers, 'variable', 'producer'), ...words(consumers, 'variable', 'consumer'), ...words(FAULT_ACTIONS.filter((a) => a !== 'restart'), 'keyword', 'fault'), ...words(['restart'], 'keyword', 'restart broker-N')];
+    return [...words(producers, 'variable', 'producer'), ...words(consumers, 'variable', 'consumer'), ...words(FAULT_ACTIONS.filter((a) => a !== 'restart'), 'keyword', 'fault'), ...words(['restart'], 'keyword', 'restart broker-N or a consumer')];
   }
   const [subject, verb] = rest;
   if (producers.includes(subject)) {
@@ -117,11 +143,22 @@ function timelineOptions(rest, model) {
     if (verb === 'close') return words(['timeout='], 'property');
     return [];
   }
-  if (consumers.includes(subject)) return rest.length === 1 ? words(['poll'], 'keyword') : words(topics, 'variable', 'topic');
+  if (consumers.includes(subject)) {
+    if (rest.length === 1) return words(CONSUMER_ACTIONS, 'keyword', 'consumer action');
+    if (verb === 'subscribe') return words(topics, 'variable', 'topic');
+    if (verb === 'poll') return [...propOptions(POLL_OPTIONS), ...(rest.length === 2 ? words(topics, 'variable', 'one poll of a topic') : [])];
+    if (verb === 'commit') return rest.length === 2 ? [...words(['sync'], 'keyword', 'commitSync()'), ...words(['async'], 'keyword', 'commitAsync()')] : [];
+    if (verb === 'pause') return rest.length === 2 ? words(['for'], 'keyword', 'for 6m (longer than max.poll.interval.ms)') : [];
+    return [];
+  }
   const brokers = Array.from({ length: Number(model.brokers?.line.words[1]?.raw) || 3 }, (_, i) => `broker-${i + 1}`);
-  const nodes = [...brokers, ...producers, 'controller'];
-  if (subject === 'crash') return rest.length === 1 ? [...words(brokers, 'variable', 'broker'), ...words(['leader'], 'keyword', 'leader TOPIC/P')] : words(['mode=process', 'mode=power'], 'property');
-  if ((subject === 'restart' || subject === 'shutdown') && rest.length === 1) return words(brokers, 'variable', 'broker');
+  const nodes = [...brokers, ...producers, ...consumers, 'controller'];
+  if (subject === 'crash') {
+    if (rest.length === 1) return [...words(brokers, 'variable', 'broker'), ...words(['leader'], 'keyword', 'leader TOPIC/P'), ...words(consumers, 'variable', 'consumer')];
+    return consumers.includes(rest[1]) ? [] : words(['mode=process', 'mode=power'], 'property');
+  }
+  if (subject === 'restart' && rest.length === 1) return [...words(brokers, 'variable', 'broker'), ...words(consumers, 'variable', 'consumer')];
+  if (subject === 'shutdown' && rest.length === 1) return words(brokers, 'variable', 'broker');
   if (subject === 'drop' || subject === 'cut' || subject === 'delay') {
     if (rest.length === 1 || rest.length === 3) return words(nodes, 'variable');
     if (rest.length === 2) return words(['->'], 'keyword');
@@ -139,7 +176,10 @@ function valueCompletions(first, key, from) {
   let values = prop?.values;
   if (key === 'mode') values = ['process', 'power'];
   if (key === 'resend') values = ['unacked', 'none'];
-  if (key === 'api') values = ['Produce', 'Fetch', 'Metadata', 'InitProducerId', 'FindCoordinator', 'AddPartitionsToTxn', 'EndTxn', 'WriteTxnMarkers', 'BrokerHeartbeat', 'AlterPartition', 'MetadataPush', 'Connect', 'ConnectOk'];
+  if (key === 'api') {
+    values = ['Produce', 'Fetch', 'Metadata', 'InitProducerId', 'FindCoordinator', 'AddPartitionsToTxn', 'EndTxn', 'WriteTxnMarkers', 'BrokerHeartbeat', 'AlterPartition', 'MetadataPush', 'Connect', 'ConnectOk',
+      'JoinGroup', 'SyncGroup', 'Heartbeat', 'LeaveGroup', 'ConsumerGroupHeartbeat', 'OffsetCommit', 'OffsetFetch', 'ListOffsets'];
+  }
   if (!values) return null;
   return { from, options: values.map((v) => ({ label: v, type: 'constant', detail: prop && v === prop.default ? 'default' : undefined })), validFor: /^[\w\-.]*$/ };
 }

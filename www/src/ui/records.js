@@ -1,5 +1,5 @@
 // The record grid: one cell per record (report.records, in id order) coloured by its
-// outcome, drawn on a canvas so 10 000 records cost a few milliseconds. Click a cell,
+// outcome (a delivered record a consumer group reprocessed or skipped, by that), drawn on a canvas so 10 000 records cost a few milliseconds. Click a cell,
 // or focus the grid and use the arrow keys (Home/End, PageUp/PageDown), to open that
 // record's journey; "Go to record" does the same by id. The selected record is announced
 // to screen readers in the status line under the grid.
@@ -18,21 +18,38 @@ export const CATEGORIES = [
   { key: 'aborted', label: 'aborted' },
   { key: 'deleted', label: 'deleted' },
   { key: 'compacted', label: 'compacted' },
+  { key: 'reprocessed', label: 'reprocessed' },
+  { key: 'skipped', label: 'skipped' },
   { key: 'failed', label: 'failed' },
   { key: 'pending', label: 'pending' },
   { key: 'undecided', label: 'undecided' },
 ];
 
-/** The colour category of a record: its outcome, or 'reordered' for a delivered record out of order. */
-export function category(r) {
-  return r.reordered && r.outcome === 'delivered' ? 'reordered' : r.outcome;
+/** Record id -> what a consumer group did wrong with it ('skipped' or 'reprocessed'),
+ * from the report's explanations. */
+export function consumerSide(report) {
+  const out = new Map();
+  for (const x of report.explanations ?? []) {
+    if (x.kind !== 'reprocessed' && x.kind !== 'skipped') continue;
+    for (const id of x.records) if (out.get(id) !== 'skipped') out.set(id, x.kind);
+  }
+  return out;
 }
 
-function describe(r) {
+/** The colour category of a record: its outcome; for a delivered record, 'skipped' or
+ * 'reprocessed' when a consumer group skipped or reprocessed it (`consumer`, from
+ * consumerSide), else 'reordered' when out of order. */
+export function category(r, consumer = null) {
+  if (r.outcome !== 'delivered') return r.outcome;
+  return consumer?.get(r.id) ?? (r.reordered ? 'reordered' : r.outcome);
+}
+
+function describe(r, consumer) {
   const where = r.partition === null ? 'no partition' : `partition ${r.partition}`;
   const off = r.copies.length ? `offset${r.copies.length > 1 ? 's' : ''} ${r.copies.join(', ')}` : 'not in the final log';
   const res = r.result === 'acked' ? `acked, offset ${r.offset}` : r.result === 'failed' ? `failed: ${r.error}` : 'no result';
-  return `record ${r.id} · ${r.outcome}${r.reordered ? ', reordered' : ''} · ${r.producer} → ${where} · sent ${fmtUs(r.sent_us)} · ${res} · ${off}`;
+  const group = consumer.get(r.id);
+  return `record ${r.id} · ${r.outcome}${r.reordered ? ', reordered' : ''}${group ? `, ${group} by a consumer group` : ''} · ${r.producer} → ${where} · sent ${fmtUs(r.sent_us)} · ${res} · ${off}`;
 }
 
 /**
@@ -63,6 +80,7 @@ export function createRecordGrid(root, { onSelect }) {
   root.replaceChildren(h('div', { class: 'kp-records-head' }, h('h3', {}, 'Records'), legend, goForm), scroller, status);
 
   let records = [];
+  let consumer = new Map(); // id -> 'reprocessed' | 'skipped'
   let pitch = 12;
   let columns = 1;
   let selected = -1; // index into records
@@ -95,7 +113,7 @@ export function createRecordGrid(root, { onSelect }) {
     // Batch fills by colour: one fillStyle change per category.
     const byCat = new Map();
     records.forEach((r, i) => {
-      const c = category(r);
+      const c = category(r, consumer);
       if (!byCat.has(c)) byCat.set(c, []);
       byCat.get(c).push(i);
     });
@@ -103,10 +121,10 @@ export function createRecordGrid(root, { onSelect }) {
       ctx.fillStyle = colour[c] ?? '#888';
       for (const i of idx) ctx.fillRect((i % columns) * pitch, Math.floor(i / columns) * pitch, size, size);
     }
-    // Reordered records whose outcome has its own colour get a corner mark.
+    // Reordered records whose cell has another colour get a corner mark.
     ctx.fillStyle = colour.reordered;
     records.forEach((r, i) => {
-      if (r.reordered && r.outcome !== 'delivered') {
+      if (r.reordered && category(r, consumer) !== 'reordered') {
         const x = (i % columns) * pitch;
         const y = Math.floor(i / columns) * pitch;
         ctx.beginPath();
@@ -126,7 +144,7 @@ export function createRecordGrid(root, { onSelect }) {
 
   function renderLegend() {
     const count = Object.fromEntries(CATEGORIES.map((c) => [c.key, 0]));
-    for (const r of records) count[category(r)] += 1;
+    for (const r of records) count[category(r, consumer)] += 1;
     legend.replaceChildren(
       ...CATEGORIES.filter((c) => count[c.key] > 0).map((c) =>
         h('li', { 'data-category': c.key, 'data-testid': `legend-${c.key}` }, h('span', { class: 'kp-swatch', style: `background: var(--rec-${c.key})` }), `${c.label} ${fmtCount(count[c.key])}`),
@@ -148,7 +166,7 @@ export function createRecordGrid(root, { onSelect }) {
     selected = i;
     draw();
     const r = records[i];
-    if (announce) status.textContent = describe(r);
+    if (announce) status.textContent = describe(r, consumer);
     canvas.dataset.selected = String(r.id);
     // Keep the selected cell in view inside the scroller.
     const y = Math.floor(i / columns) * pitch;
@@ -170,13 +188,13 @@ export function createRecordGrid(root, { onSelect }) {
     const i = indexAt(e);
     if (i === hover) return;
     hover = i;
-    if (i >= 0) status.textContent = describe(records[i]);
+    if (i >= 0) status.textContent = describe(records[i], consumer);
     draw();
   });
   canvas.addEventListener('mouseleave', () => {
     hover = -1;
     draw();
-    if (selected >= 0) status.textContent = describe(records[selected]);
+    if (selected >= 0) status.textContent = describe(records[selected], consumer);
   });
   canvas.addEventListener('keydown', (e) => {
     if (!records.length) return;
@@ -202,6 +220,7 @@ export function createRecordGrid(root, { onSelect }) {
     update(report) {
       const previous = selected >= 0 ? records[selected]?.id : null;
       records = report.records ?? [];
+      consumer = consumerSide(report);
       selected = previous === null ? -1 : records.findIndex((r) => r.id === previous);
       hover = -1;
       root.hidden = false;
@@ -213,6 +232,7 @@ export function createRecordGrid(root, { onSelect }) {
     },
     clear() {
       records = [];
+      consumer = new Map();
       selected = -1;
       legend.replaceChildren();
       status.textContent = '';

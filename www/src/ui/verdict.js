@@ -8,7 +8,7 @@
 // plain-language explanation of each anomaly. Explanations name records; clicking one
 // opens its journey (onRecord).
 import { fmtCount, fmtUs } from '../core/format.js';
-import { observedOutcome, OUTCOMES, promiseOf } from '../core/semantics.js';
+import { observedOutcome, outcomeShown, OUTCOMES, promiseOf } from '../core/semantics.js';
 import { fill, h } from './dom.js';
 
 /** A clause value as written: latencies are kept in microseconds, decimals in thousandths. */
@@ -20,7 +20,7 @@ function clauseValue(c, v) {
 
 const KIND_LABEL = {
   lost: 'LOST', duplicated: 'DUPLICATED', reordered: 'REORDERED', phantom: 'PHANTOM', aborted: 'ABORTED',
-  failed: 'FAILED', pending: 'PENDING', deduplicated: 'DEDUPLICATED',
+  failed: 'FAILED', pending: 'PENDING', deduplicated: 'DEDUPLICATED', reprocessed: 'REPROCESSED', skipped: 'SKIPPED',
 };
 
 /**
@@ -38,11 +38,12 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
 
   /** The counts; where `before` (the previous run of the same scenario, edited) had
    * another figure, the card says what it was. */
-  function counts(summary, before) {
+  function counts(report, before) {
+    const summary = report.summary;
     return h(
       'dl',
       { class: 'kp-counts', 'data-testid': 'summary' },
-      OUTCOMES.filter(({ key, optional }) => !optional || summary[key] > 0 || (before && before[key] > 0)).map(({ key, label, help }) => {
+      OUTCOMES.filter((o) => outcomeShown(o, report, before)).map(({ key, label, help }) => {
         const was = before && before[key] !== summary[key] ? before[key] : null;
         return h(
           'div',
@@ -174,7 +175,7 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
       render(
         promise(report.guarantee),
         h('div', { class: 'kp-semantics', 'data-testid': 'semantics', 'data-kind': sem.kind }, h('span', { class: 'kp-label' }, 'this run '), h('strong', {}, sem.label), h('span', {}, ` ${sem.detail}`)),
-        counts(s, before),
+        counts(report, before),
         h(
           'p',
           { class: 'kp-meta' },

@@ -163,8 +163,10 @@ function verdict(tag, name, what, r) {
   const exp = r.expectations ?? [];
   const failed = exp.filter((e) => !e.held);
   const s = r.summary;
-  const headline = s.lost ? `${fmtCount(s.lost)} acknowledged records lost` : s.duplicated ? `${fmtCount(s.duplicated)} duplicates` : s.failed ? `${fmtCount(s.failed)} sends failed` : 'no acknowledged record lost';
-  return el('div', { class: `kv-verdict ${s.lost || s.duplicated ? 'kv-verdict-bad' : 'kv-verdict-ok'}`, dataset: { testid: `compare-verdict-${tag.toLowerCase()}` } },
+  const headline = s.lost ? `${fmtCount(s.lost)} acknowledged records lost` : s.duplicated ? `${fmtCount(s.duplicated)} duplicates`
+    : s.skipped ? `${fmtCount(s.skipped)} records skipped by a consumer group` : s.reprocessed ? `${fmtCount(s.reprocessed)} records reprocessed by a consumer group`
+      : s.failed ? `${fmtCount(s.failed)} sends failed` : 'no acknowledged record lost';
+  return el('div', { class: `kv-verdict ${s.lost || s.duplicated || s.skipped ? 'kv-verdict-bad' : 'kv-verdict-ok'}`, dataset: { testid: `compare-verdict-${tag.toLowerCase()}` } },
     el('h4', {}, el('span', { class: 'kv-tag' }, tag), ` ${name} `, el('span', { class: 'kv-muted' }, `(${what})`)),
     el('p', { class: 'kv-headline' }, headline),
     exp.length ? el('p', {}, failed.length ? `${failed.length} of ${exp.length} expectations failed: ${failed.map((e) => `line ${e.line} expect ${e.text}`).join('; ')}` : `all ${exp.length} expectations held`) : null,

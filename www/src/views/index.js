@@ -1,5 +1,6 @@
-// The run views: timeline (sequence diagram + time scrubber), cluster view, producer
-// view, charts and compare mode. The playground shell (and the <kplay-scenario> widget)
+// The run views: timeline (sequence diagram + time scrubber), cluster view (with the
+// consumer groups panel when the run has groups), producer view, charts and compare
+// mode. The playground shell (and the <kplay-scenario> widget)
 // mount them with mountViews and feed them each finished run.
 //
 // CONTRACT (the shell relies on exactly this):
@@ -27,7 +28,8 @@
 //                          snapshot shown (both µs), for tests
 //
 // Every view marks itself with data-testid="view-<name>" for the end-to-end tests; the
-// scrubber is data-testid="view-scrubber" (shown with the timeline, cluster or producer).
+// scrubber is data-testid="view-scrubber" (shown with the timeline, cluster or producer);
+// the consumer groups panel is data-testid="group-panel".
 // Layout: timeline beside the cluster and producer views when the container is wide,
 // stacked when narrow (container queries in views.css); theme through --kv-* custom
 // properties in theme.css (dark inside any element with data-theme="dark").
@@ -87,6 +89,20 @@ export function mountViews(root, api, { panels } = {}) {
       }).catch((err) => console.error('kplay views: cannot load the charts', err)));
   }
   const compare = has('compare') ? createCompare(frame, api, { onPick: pick }) : null;
+  // The consumer groups panel, under the cluster view: its code loads with the first run
+  // that has a consumer group.
+  let groups = null;
+  let groupsLoading = null;
+  function showGroups(report) {
+    if (!side || !has('cluster') || !Object.keys(report.groups ?? {}).length) return groups?.clear();
+    groupsLoading ??= import('./groups.js').catch((err) => console.error('kplay views: cannot load the groups panel', err));
+    groupsLoading.then((m) => {
+      if (!m || generation < 0 || model?.report !== report) return;
+      groups ??= m.createGroupsPanel(side, { onPick: pick, before: producer?.element ?? null });
+      groups.update(report);
+      if (now != null) groups.setNow(now);
+    });
+  }
 
   // ---- scrubbing: one snapshot request at a time, the latest time wins ----
   let inflight = false;
@@ -104,6 +120,7 @@ export function mountViews(root, api, { panels } = {}) {
     const t0 = performance.now();
     timeline?.setNow(t, { scroll: scrollTimeline });
     charts?.setNow(t);
+    groups?.setNow(t);
     stats.scrub = { views_ms: performance.now() - t0 };
     if (cluster || producer) {
       wanted = t;
@@ -155,6 +172,7 @@ export function mountViews(root, api, { panels } = {}) {
     timeline?.setModel(model);
     const t2 = performance.now();
     compare?.setReport(report);
+    showGroups(report);
     delete root.dataset.snapshotAt;
     // Start at the end (the state the verdict describes), with the diagram at its top.
     setTime(model.endUs, { scrollTimeline: false });
@@ -183,6 +201,7 @@ export function mountViews(root, api, { panels } = {}) {
     charts?.setModel(null);
     cluster?.clear();
     producer?.clear();
+    groups?.clear();
     compare?.setReport(null);
   }
 
@@ -198,6 +217,7 @@ export function mountViews(root, api, { panels } = {}) {
       charts?.destroy();
       cluster?.destroy();
       producer?.destroy();
+      groups?.destroy();
       compare?.destroy();
       root.replaceChildren();
     },

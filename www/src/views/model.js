@@ -2,7 +2,7 @@
 // the trace: the lanes (nodes) of the sequence diagram, the scrubber's stops (distinct
 // event times), which producer wrote each record (for colours), seal reasons of batches,
 // the batches of each request (by correlation id), broker downtime and fencing
-// intervals, offsets replicas lost to truncation or power loss (ghosts), milestones worth
+// intervals (and consumers' between a crash and a restart), offsets replicas lost to truncation or power loss (ghosts), milestones worth
 // a tick on the scrubber, and an estimate of the one-way network latency (for arrows
 // whose send or arrival is not in the trace).
 
@@ -26,6 +26,12 @@ export const MILESTONES = new Set([
   'message_dropped',
   'epoch_bumped',
   'app_restarted',
+  'consumer_crashed',
+  'consumer_restarted',
+  'member_removed',
+  'rebalance_started',
+  'group_stable',
+  'poll_timeout',
 ]);
 
 export function buildModel(report) {
@@ -89,6 +95,12 @@ export function buildModel(report) {
         break;
       case 'restarted':
         close(down, e.broker, t);
+        break;
+      case 'consumer_crashed':
+        open(down, e.consumer, { t0: t, t1: Infinity, mode: 'process' });
+        break;
+      case 'consumer_restarted':
+        close(down, e.consumer, t);
         break;
       case 'broker_fenced':
         open(fenced, `broker-${e.broker}`, { t0: t, t1: Infinity, reason: e.reason });

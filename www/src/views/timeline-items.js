@@ -2,9 +2,11 @@
 //
 //   arrow  a message between two lanes: Produce requests and responses (paired by
 //          correlation id), fetches that replicated data (leader -> follower), metadata
-//          and transaction requests, TCP resets; a dropped message ends in a cross, a
+//          and transaction requests, TCP resets, the assignment a consumer gets from its
+//          group coordinator; a dropped message ends in a cross, a
 //          held one (cut link) is drawn dashed with a cut mark.
-//   mark   something that happened on one lane (append, HW, crash, flush, retry, ...).
+//   mark   something that happened on one lane (append, HW, crash, flush, retry, ...;
+//          a consumer's polls and commits, its group's rebalances on the coordinator).
 //   band   something for the whole diagram: the scenario's actions (labelled with their
 //          line number), and controller decisions while the controller lane is folded.
 //
@@ -88,6 +90,24 @@ const MARKS = {
   txn_aborted_by_coordinator: ['txn', 'error', null],
   polled: ['consumers', 'info', 'consumer'],
   offset_out_of_range: ['consumers', 'warn', 'consumer'],
+  member_joined: ['consumers', 'ok', 'consumer'],
+  member_removed: ['consumers', 'warn', 'consumer'],
+  static_member_rejoined: ['consumers', 'ok', 'consumer'],
+  rebalance_started: ['consumers', 'warn', 'broker'],
+  group_joined: ['consumers', 'info', 'broker'],
+  group_stable: ['consumers', 'ok', 'broker'],
+  target_assignment: ['consumers', 'info', 'broker'],
+  partitions_assigned: ['consumers', 'ok', 'consumer'],
+  partitions_revoked: ['consumers', 'warn', 'consumer'],
+  partitions_lost: ['consumers', 'error', 'consumer'],
+  position_set: ['consumers', 'info', 'consumer'],
+  records_returned: ['consumers', 'info', 'consumer'],
+  offsets_committed: ['consumers', 'ok', 'consumer'],
+  offset_commit_failed: ['consumers', 'error', 'consumer'],
+  poll_timeout: ['consumers', 'error', 'consumer'],
+  consumer_crashed: ['faults', 'crash', 'consumer'],
+  consumer_restarted: ['faults', 'restart', 'consumer'],
+  consumer_closed: ['consumers', 'info', 'consumer'],
 };
 
 export function buildItems(model) {
@@ -102,6 +122,8 @@ export function buildItems(model) {
   const apiReqs = new Map(); // "producer|api" -> request arrow (InitProducerId, ...)
   const metaReqs = new Map(); // producer -> lane of the broker asked
   const leaders = new Map(); // tp -> leader lane
+  const coordinators = new Map(); // group -> its coordinator's lane
+  const groupOf = new Map(); // consumer -> its group
 
   const mark = (g, t, l, cls, ev) => {
     items.push({ k: 'mark', g, t0: t, l0: l, t1: t, l1: l, at: 'start', cls, ev, n: 1, end: null });
@@ -213,6 +235,25 @@ export function buildItems(model) {
       case 'partition_offline':
         leaders.delete(e.tp);
         break;
+      case 'member_joined':
+        groupOf.set(e.consumer, e.group);
+        break;
+      case 'rebalance_started':
+      case 'group_joined':
+      case 'group_stable':
+      case 'target_assignment':
+        coordinators.set(e.group, lane(e.broker));
+        break;
+      case 'group_empty':
+        mark('consumers', t, coordinators.get(e.group) ?? ctrl, 'info', i);
+        continue;
+      case 'partitions_assigned': {
+        // The SyncGroup response that carried the assignment, from the coordinator.
+        const from = coordinators.get(groupOf.get(e.consumer));
+        if (from === undefined) break;
+        arrow('consumers', Math.max(0, t - ow), from, t, lane(e.consumer), 'end', 'response', i);
+        continue;
+      }
       default:
         break;
     }

@@ -197,9 +197,54 @@ function describe(e, it, model) {
       return [`OFFSET_OUT_OF_RANGE ${e.tp} @${e.position}`, `${e.consumer}'s position ${e.position} in ${e.tp} is outside the log (log start offset ${e.log_start_offset}): auto.offset.reset ${e.reset_to === null ? 'is none, the poll fails' : `moves it to ${e.reset_to}`}`];
     case 'polled':
       return [`${e.consumer} poll ${e.topic} → ${e.records} records`, null];
+    // ---- consumer groups: the coordinator, then the members ----
+    case 'member_joined':
+      return [`+ ${e.consumer} joins ${e.group}`, `${e.consumer} joined group ${e.group} as member ${e.member_id} (JoinGroup)`];
+    case 'member_removed':
+      return [`− ${e.group} removes ${e.consumer}`, `the coordinator removed ${e.consumer} (member ${e.member_id}) from group ${e.group}: ${e.reason}`];
+    case 'static_member_rejoined':
+      return [`↩ ${e.consumer} rejoins ${e.group} (static)`, `${e.consumer} rejoined group ${e.group} with its group.instance.id and kept its assignment: no rebalance (generation ${e.generation})`];
+    case 'rebalance_started':
+      return [`⟳ rebalance ${e.group}`, `${e.broker}, coordinator of ${e.group}, started a rebalance after generation ${e.generation} (PreparingRebalance): ${e.reason}`];
+    case 'group_joined':
+      return [`${e.group} gen ${e.generation} · leader ${e.leader}`, `every member of ${e.group} joined: generation ${e.generation}, assignor ${e.protocol}, leader ${e.leader}, members ${e.members.join(', ')} (CompletingRebalance: the leader computes the assignment)`];
+    case 'group_stable':
+      return [`✓ ${e.group} stable · gen ${e.generation}`, `${e.group} is Stable at generation ${e.generation} (the leader's SyncGroup): ${e.assignment.map(([m, tps]) => `${m} ← ${tps.join(', ') || 'nothing'}`).join('; ')}`];
+    case 'target_assignment':
+      return [`◎ ${e.group} target · epoch ${e.group_epoch}`, `${e.broker}, coordinator of ${e.group}, computed a new target assignment for group epoch ${e.group_epoch} (server-side assignor ${e.assignor}, KIP-848): ${e.assignment.map(([m, tps]) => `${m} ← ${tps.join(', ') || 'nothing'}`).join('; ')}; members reconcile toward it on their heartbeats`];
+    case 'group_empty':
+      return [`${e.group} empty`, `the last member left ${e.group} (Empty after generation ${e.generation}); its committed offsets stay`];
+    case 'partitions_assigned':
+      return [`assigned ${tps(e.partitions)}`, `${e.consumer} got its assignment of generation ${e.generation}: ${tps(e.partitions)} (onPartitionsAssigned)`];
+    case 'partitions_revoked':
+      return [`revoke ${tps(e.partitions)}`, `${e.consumer} gave up ${tps(e.partitions)} (onPartitionsRevoked): it stops fetching them, after committing with enable.auto.commit`];
+    case 'partitions_lost':
+      return [`✕ lost ${tps(e.partitions)}`, `${e.consumer} lost ${tps(e.partitions)} without committing (onPartitionsLost): ${e.reason}`];
+    case 'position_set':
+      return [`${e.tp} from ${e.offset} (${e.from})`, `${e.consumer} starts ${e.tp} at offset ${e.offset}: ${e.from === 'committed' ? "its group's committed offset (OffsetFetch)" : `no committed offset, auto.offset.reset=${e.from}`}`];
+    case 'records_returned':
+      return [`poll ${e.tp} ${range(e.from_offset, e.to_offset)} (${e.records})`, `poll() returned ${e.records} record${e.records === 1 ? '' : 's'} of ${e.tp} to ${e.consumer}: offsets ${range(e.from_offset, e.to_offset)}`];
+    case 'offsets_committed': {
+      const o = e.offsets.map(([tp, off]) => `${tp}@${off}`).join(' ');
+      return [`commit ${o}`, `${e.consumer} committed ${e.group}'s offsets (${e.kind === 'auto' ? 'auto-commit' : `commit${e.kind === 'sync' ? 'Sync' : 'Async'}()`}): ${o || 'none'}`];
+    }
+    case 'offset_commit_failed':
+      return [`commit failed: ${e.error}`, `${e.consumer}'s ${e.kind} commit failed: ${e.error}`];
+    case 'poll_timeout':
+      return ['⏱ max.poll.interval.ms passed', `${e.consumer} did not call poll() within max.poll.interval.ms=${e.max_poll_interval_ms}: it leaves its group (a static member stops heartbeating), which rebalances`];
+    case 'consumer_crashed':
+      return [`✖ ${e.consumer} crashed`, `${e.consumer}'s process died${e.processing ? ` while processing ${e.processing} record${e.processing === 1 ? '' : 's'}` : ''}: no LeaveGroup, no commit; the coordinator notices when session.timeout.ms passes without a heartbeat`];
+    case 'consumer_restarted':
+      return ['↻ restart', `${e.consumer} restarted: a new process that rejoins its group and resumes from the committed offsets`];
+    case 'consumer_closed':
+      return ['close()', `${e.consumer} closed: it revoked its partitions and left its group`];
     default:
       return [e.type, null];
   }
+}
+
+function tps(list) {
+  return list.length ? list.join(', ') : 'no partitions';
 }
 
 function range(a, b) {

@@ -118,7 +118,7 @@ export function differingFields(a, b) {
 }
 
 /** The summary fields compare mode shows, in order. */
-export const SUMMARY_FIELDS = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'deleted', 'compacted', 'produce_requests', 'batches'];
+export const SUMMARY_FIELDS = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'deleted', 'compacted', 'reprocessed', 'skipped', 'produce_requests', 'batches'];
 
 /** Every effective setting that differs between two runs' configurations (the one the
  * user changed and those Kafka's rules changed with it, like enable.idempotence following
@@ -143,6 +143,7 @@ export function impliedChanges(a, b) {
 }
 
 /** Which way a change of a summary figure goes: fewer losses, duplicates, reorderings,
- * phantoms, failures or undecided records is better; more delivered is better. */
-export const SUMMARY_SENSE = { delivered: 1, acked: 1, lost: -1, duplicated: -1, reordered: -1, phantom: -1, failed: -1, pending: -1 };
+ * phantoms, failures, undecided records, or records a consumer group reprocessed or
+ * skipped is better; more delivered is better. */
+export const SUMMARY_SENSE = { delivered: 1, acked: 1, lost: -1, duplicated: -1, reordered: -1, phantom: -1, failed: -1, pending: -1, reprocessed: -1, skipped: -1 };
 

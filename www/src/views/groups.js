@@ -1,0 +1,125 @@
+// The consumer groups panel (report.groups and report.consumers, the run's final state),
+// loaded only for runs that have a group. For each group: its protocol and assignor,
+// state, generation and leader; its rebalances on a strip over the run's time and as
+// rows (generation, start–end, eager or cooperative, why, what each member revoked and
+// was assigned); the final assignment, member → partitions; and per partition the
+// committed offset, the log end offset and the lag. Under the groups, every consumer with
+// its group, what its poll loop processed and the exception that stopped it, if any.
+// The rebalance under the scrubbed moment is marked; clicking one scrubs to its start.
+import './groups.css';
+import { el, fmtCount, fmtTime } from './format.js';
+
+/**
+ * @param {HTMLElement} parent
+ * @param {{onPick?: (tUs: number) => void, before?: Element|null}} [hooks]
+ */
+export function createGroupsPanel(parent, { onPick, before = null } = {}) {
+  const body = el('div', { class: 'kv-groups-body' });
+  const root = el('section', { class: 'kv-panel kv-groups', dataset: { testid: 'group-panel' }, 'aria-label': 'Consumer groups', hidden: true },
+    el('header', { class: 'kv-panel-head' }, el('h3', {}, 'Consumer groups'), el('p', { class: 'kv-head-note kv-muted' }, 'at the end of the run')),
+    body);
+  parent.insertBefore(root, before);
+  let rows = [];
+
+  function update(report) {
+    const groups = Object.entries(report.groups ?? {});
+    root.hidden = groups.length === 0;
+    const end = Math.max(1, report.end_time_us ?? 1);
+    body.replaceChildren(...groups.map(([name, g]) => group(name, g, report, end, onPick)), consumers(report));
+    rows = [...body.querySelectorAll('[data-testid="group-rebalance"]')];
+  }
+
+  return {
+    element: root,
+    update,
+    /** Marks each rebalance as before, during or after the scrubbed moment. */
+    setNow(t) {
+      for (const r of rows) {
+        const a = Number(r.dataset.start);
+        const b = r.dataset.end === '' ? Infinity : Number(r.dataset.end);
+        r.dataset.when = t < a ? 'future' : t <= b ? 'now' : 'past';
+      }
+    },
+    clear() {
+      root.hidden = true;
+      body.replaceChildren();
+      rows = [];
+    },
+    destroy() {
+      root.remove();
+    },
+  };
+}
+
+function group(name, g, report, end, onPick) {
+  const members = new Map(g.members.map((m) => [m.consumer, m]));
+  return el('article', { class: 'kv-group', dataset: { testid: 'group', group: name, state: g.state, generation: g.generation } },
+    el('h4', {}, el('span', { class: 'kv-tp' }, name), ' · ', el('span', { class: `kv-badge ${g.state === 'Stable' ? 'kv-ok' : g.state === 'Empty' ? '' : 'kv-warn'}` }, g.state)),
+    el('dl', { class: 'kv-facts' },
+      fact('protocol', g.protocol),
+      fact('assignor', g.assignor ?? '–'),
+      fact('generation', String(g.generation)),
+      fact('leader', g.leader ?? '–'),
+      fact('processed', fmtCount(g.processed)),
+      fact('reprocessed', fmtCount(g.reprocessed), g.reprocessed ? 'kv-warn-text' : ''),
+      fact('skipped', fmtCount(g.skipped), g.skipped ? 'kv-bad-text' : '')),
+    rebalances(g, end, onPick),
+    el('h5', {}, 'Assignment'),
+    Object.keys(g.assignment).length
+      ? el('ul', { class: 'kv-assignment', dataset: { testid: 'group-assignment' } }, Object.entries(g.assignment).map(([m, tps]) => {
+        const inst = members.get(m)?.group_instance_id;
+        return el('li', { dataset: { member: m } }, el('strong', {}, m), inst ? el('span', { class: 'kv-muted' }, ` (${inst})`) : null, ` → ${tps.join(', ') || 'no partitions'}`);
+      }))
+      : el('p', { class: 'kv-empty' }, 'No members.'),
+    el('h5', {}, `Committed offsets and lag (total ${fmtCount(g.lag)})`),
+    g.offsets.length
+      ? el('div', { class: 'kv-table-wrap' }, el('table', { class: 'kv-table kv-lag', dataset: { testid: 'group-lag', lag: g.lag } },
+        el('thead', {}, el('tr', {}, [['partition'], ['committed', 'the group\'s committed offset: where a new owner resumes'], ['end offset', 'the log end offset a read_uncommitted consumer sees (the high watermark)'], ['lag', 'end offset − committed']]
+          .map(([h, title]) => el('th', { scope: 'col', title, class: h === 'partition' ? '' : 'kv-num' }, h)))),
+        el('tbody', {}, g.offsets.map((o) => el('tr', { dataset: { tp: o.tp, committed: o.committed ?? '', lag: o.lag }, class: o.lag ? 'kv-lagging' : '' },
+          el('td', {}, o.tp),
+          el('td', { class: 'kv-num' }, o.committed == null ? 'none' : fmtCount(o.committed)),
+          el('td', { class: 'kv-num' }, fmtCount(o.end_offset)),
+          el('td', { class: 'kv-num' }, fmtCount(o.lag)))))))
+      : el('p', { class: 'kv-empty' }, 'Nothing committed.'));
+}
+
+function rebalances(g, end, onPick) {
+  const list = g.rebalances;
+  const head = el('h5', {}, `Rebalances (${list.length})`);
+  if (!list.length) return [head, el('p', { class: 'kv-empty' }, 'None.')];
+  const span = (r) => [r.started_us, r.ended_us ?? end];
+  const strip = el('div', { class: 'kv-rb-strip', 'aria-hidden': 'true' }, list.map((r) => {
+    const [a, b] = span(r);
+    return el('span', { class: `kv-rb-bar kv-rb-${r.kind}`, title: `generation ${r.generation}: ${fmtTime(a)} – ${r.ended_us == null ? 'not finished' : fmtTime(b)}`, style: { left: `${(100 * a) / end}%`, width: `max(3px, ${(100 * (b - a)) / end}%)` } });
+  }));
+  const perMember = (pairs) => pairs.length ? pairs.map(([m, tps]) => `${m}: ${tps.join(', ') || '–'}`).join('; ') : '–';
+  return [head, strip, el('ol', { class: 'kv-rebalances' }, list.map((r) => el('li', {
+    class: 'kv-rb', dataset: { testid: 'group-rebalance', generation: r.generation, kind: r.kind, start: r.started_us, end: r.ended_us ?? '' },
+  },
+  el('button', { type: 'button', class: 'kv-link', title: 'show this moment', onclick: () => onPick?.(r.started_us) },
+    `generation ${r.generation}`), ' ',
+  el('span', { class: `kv-badge kv-rb-kind-${r.kind}` }, r.kind), ' ',
+  el('span', { class: 'kv-muted' }, `${fmtTime(r.started_us)} – ${r.ended_us == null ? 'not finished' : `${fmtTime(r.ended_us)} (${fmtTime(r.ended_us - r.started_us)})`}`),
+  el('div', { class: 'kv-rb-why' }, r.reason),
+  el('div', { class: 'kv-rb-moves' }, el('span', { class: 'kv-muted' }, 'revoked '), perMember(r.revoked)),
+  el('div', { class: 'kv-rb-moves' }, el('span', { class: 'kv-muted' }, 'assigned '), perMember(r.assigned)))))];
+}
+
+function consumers(report) {
+  const list = Object.entries(report.consumers ?? {});
+  if (!list.length) return null;
+  return el('div', { class: 'kv-consumers' }, el('h5', {}, 'Consumers'),
+    el('div', { class: 'kv-table-wrap' }, el('table', { class: 'kv-table', dataset: { testid: 'group-consumers' } },
+      el('thead', {}, el('tr', {}, ['consumer', 'group', 'processed', 'partitions', 'error'].map((h) => el('th', { scope: 'col', class: h === 'processed' ? 'kv-num' : '' }, h)))),
+      el('tbody', {}, list.map(([name, c]) => el('tr', { dataset: { consumer: name, processed: c.processed } },
+        el('td', {}, el('strong', {}, name)),
+        el('td', {}, c.group ?? '–'),
+        el('td', { class: 'kv-num' }, fmtCount(c.processed)),
+        el('td', {}, (c.assignment ?? []).join(', ') || '–'),
+        el('td', { class: c.error ? 'kv-bad-text kv-wrap' : '' }, c.error ?? '–')))))));
+}
+
+function fact(name, value, cls = '') {
+  return el('div', {}, el('dt', {}, name), el('dd', { class: cls }, value));
+}
