@@ -25,8 +25,13 @@
 //!   without KIP-890 part 1's partition verification. Transactional producers do not
 //!   bump their own epoch after an abortable error (only idempotent-only producers do,
 //!   KIP-360).
-//! - Consumers read the replicas' state directly, without fetch latency, starting at the
-//!   log start offset (assign and seek to the beginning, no group).
+//! - A consumer without a group that uses the instant `poll TOPIC` reads the leader's
+//!   state directly, without fetch latency, starting at the log start offset (assign and
+//!   seek to the beginning). Group consumers (`subscribe`, poll loops) are network nodes
+//!   that fetch; `__consumer_offsets` is, like the transaction log, durable state rather
+//!   than a simulated topic (its coordinator is the first unfenced broker of its
+//!   partition's default assignment), and consumers do not detect log truncation by
+//!   leader epoch (KIP-320). Consume-transform-produce pipelines are not modelled yet.
 //! - Eligible leader replicas (KIP-966) are off, Kafka 4.0's default; `features
 //!   eligible.leader.replicas.version=1` turns them on (the ELR, clean election from it,
 //!   the last known leader). kplay does not elect a fenced last known leader (4.0.0 did,
