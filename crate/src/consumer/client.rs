@@ -1232,7 +1232,8 @@ impl Client {
             // The revoked partitions go to their new owner in a follow-up rebalance.
             self.request_rejoin("need to revoke partitions and re-join");
         }
-        if cfg.enable_auto_commit && self.next_auto_commit_us <= ctx.now {
+        // `onJoinComplete`: the auto-commit timer starts again from now.
+        if cfg.enable_auto_commit {
             self.next_auto_commit_us = later(ctx.now, cfg.auto_commit_interval_us);
         }
         self.schedule_heartbeat(ctx, cfg);
