@@ -65,7 +65,9 @@ impl Broker {
                             let m = &mut g.members[o];
                             m.id = req.member_id.clone();
                             m.client = w.node;
-                            m.member_epoch = m.previous_epoch;
+                            // The new member takes the old one's place and partitions at epoch 0.
+                            m.member_epoch = 0;
+                            m.previous_epoch = 0;
                             ctx.trace(Event::StaticMemberRejoined {
                                 group: g.id.to_string(),
                                 consumer: w.node,

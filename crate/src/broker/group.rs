@@ -356,7 +356,11 @@ impl Broker {
                     m.rebalance_timeout_us = req.rebalance_timeout_us;
                     m.session_deadline_us = later(now, req.session_timeout_us);
                     ctx.timer(m.session_deadline_us, BrokerTimer::GroupCheck(gi as u32));
-                    let unchanged = m.topics == req.topics && m.protocols == req.protocols;
+                    m.topics = req.topics.clone();
+                    m.protocols = req.protocols.clone();
+                    // Kafka rebalances for a static member joining a stable group only
+                    // when the group's selected protocol would change.
+                    let unchanged = select_protocol(&g.members) == g.protocol;
                     match g.state {
                         GroupState::Stable if unchanged => {
                             // The current assignment stands: answer the join at once; the
@@ -372,10 +376,12 @@ impl Broker {
                         }
                         _ => {
                             let m = &mut g.members[mi];
-                            m.topics = req.topics.clone();
-                            m.protocols = req.protocols.clone();
                             m.awaiting_join = Some(w);
-                            let reason = format!("static member {instance} rejoined with a changed subscription");
+                            let reason = if g.state == GroupState::Stable {
+                                format!("group's selected protocol will change because static member {id} with instance id {instance} joined with change of protocol")
+                            } else {
+                                format!("updating metadata for static member {id} with instance id {instance}")
+                            };
                             self.prepare_or_complete(ctx, g, gi, reason, &mut out);
                         }
                     }

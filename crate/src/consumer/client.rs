@@ -861,12 +861,6 @@ impl Client {
                 self.wake_to_rejoin(ctx);
                 return;
             }
-            Error::UnreleasedInstanceId => {
-                // The previous instance still holds the place: try again later.
-                self.state = MemberState::Unjoined;
-                self.schedule_retry(ctx, cfg);
-                return;
-            }
             Error::NotCoordinator | Error::CoordinatorNotAvailable => {
                 if self.state == MemberState::Joining {
                     self.state = MemberState::Unjoined;
@@ -875,6 +869,8 @@ impl Client {
                 return;
             }
             e => {
+                // UNRELEASED_INSTANCE_ID (a static member's old instance still holds its
+                // place), FENCED_INSTANCE_ID, ...: fatal, poll() throws.
                 self.failed = Some(format!("{}: ConsumerGroupHeartbeat failed with {}", e.exception(), e.name()));
                 self.poll_loop = None;
                 self.app = App::Idle;
