@@ -116,6 +116,9 @@ pub struct Client {
     pub broker_ids: Vec<u16>,
     pub subscription: Vec<u16>,
     pub poll_loop: Option<PollLoop>,
+    /// The loop the timeline started last: a restarted process runs it again, even after
+    /// a `close` or an exception stopped it.
+    program: Option<PollLoop>,
     image: Option<Rc<ClusterImage>>,
     metadata_pending: bool,
     /// A metadata refresh waits for the next retry.
@@ -181,6 +184,7 @@ impl Client {
             broker_ids,
             subscription: Vec::new(),
             poll_loop: None,
+            program: None,
             image: None,
             metadata_pending: false,
             refresh_scheduled: false,
@@ -313,6 +317,7 @@ impl Client {
             return;
         }
         self.poll_loop = Some(l);
+        self.program = Some(l);
         self.last_poll_us = ctx.now;
         if self.app == App::Idle {
             self.poll(ctx, cfg);
@@ -412,7 +417,7 @@ impl Client {
 
     /// A new process: same configuration, subscription and poll loop; all state afresh.
     pub fn restart(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig) {
-        let (subscription, poll_loop) = (self.subscription.clone(), self.poll_loop.filter(|_| !self.closed));
+        let (subscription, poll_loop) = (self.subscription.clone(), self.program);
         let fresh = Client::new(self.node, self.index, self.topic_names.clone(), self.broker_ids.clone());
         let (inc, skipped, processed) = (self.inc + 1, self.skipped, self.processed);
         *self = fresh;
