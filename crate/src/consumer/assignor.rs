@@ -926,23 +926,26 @@ mod tests {
     }
 
     #[test]
-    fn range_unequal_subscriptions() {
-        // testMultipleConsumersMixedTopics
+    fn range_and_roundrobin_unequal_subscriptions() {
+        // testMultipleConsumersMixedTopics, in RangeAssignorTest and RoundRobinAssignorTest
+        // alike: roundrobin skips the members not subscribed to a partition's topic.
         let topics = counts(&[("topic1", 3), ("topic2", 2)]);
         let members = [
             member("consumer1", &["topic1"]),
             member("consumer2", &["topic1", "topic2"]),
             member("consumer3", &["topic1"]),
         ];
-        let a = assign(AssignorKind::Range, &topics, &members);
-        expect(
-            &a,
-            &[
-                ("consumer1", &[("topic1", 0)]),
-                ("consumer2", &[("topic1", 1), ("topic2", 0), ("topic2", 1)]),
-                ("consumer3", &[("topic1", 2)]),
-            ],
-        );
+        for kind in [AssignorKind::Range, AssignorKind::Roundrobin] {
+            let a = assign(kind, &topics, &members);
+            expect(
+                &a,
+                &[
+                    ("consumer1", &[("topic1", 0)]),
+                    ("consumer2", &[("topic1", 1), ("topic2", 0), ("topic2", 1)]),
+                    ("consumer3", &[("topic1", 2)]),
+                ],
+            );
+        }
     }
 
     #[test]
@@ -1073,26 +1076,6 @@ mod tests {
         expect(&a, &[("consumer1", &[("topic", 0)]), ("consumer2", &[])]);
         let a = assign(AssignorKind::Roundrobin, &counts(&[("topic", 2)]), &members);
         expect(&a, &[("consumer1", &[("topic", 0)]), ("consumer2", &[("topic", 1)])]);
-    }
-
-    #[test]
-    fn roundrobin_unequal_subscriptions_skip_non_subscribers() {
-        // testMultipleConsumersMixedTopics
-        let topics = counts(&[("topic1", 3), ("topic2", 2)]);
-        let members = [
-            member("consumer1", &["topic1"]),
-            member("consumer2", &["topic1", "topic2"]),
-            member("consumer3", &["topic1"]),
-        ];
-        let a = assign(AssignorKind::Roundrobin, &topics, &members);
-        expect(
-            &a,
-            &[
-                ("consumer1", &[("topic1", 0)]),
-                ("consumer2", &[("topic1", 1), ("topic2", 0), ("topic2", 1)]),
-                ("consumer3", &[("topic1", 2)]),
-            ],
-        );
     }
 
     #[test]
@@ -1559,22 +1542,11 @@ mod tests {
 
     // ---- Properties
 
-    /// xorshift64*.
-    struct Rng(u64);
+    /// The simulator's own generator (`sim::Prng`), seeded per property case.
+    use crate::sim::Prng as Rng;
 
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-        fn chance(&mut self, percent: u64) -> bool {
-            self.below(100) < percent
-        }
+    fn chance(rng: &mut Rng, percent: u32) -> bool {
+        rng.chance_ppm(percent * 10_000)
     }
 
     const TOPICS: [&str; 5] = ["alpha", "beta", "gamma", "delta", "t4"];
@@ -1584,11 +1556,13 @@ mod tests {
         TOPICS[..n].iter().map(|t| (t.to_string(), rng.below(9) as u32)).collect()
     }
 
+    /// A consumer never subscribes to nothing (`subscribe([])` is `unsubscribe()`: it
+    /// leaves the group), so neither does a generated one.
     fn random_subscription(rng: &mut Rng, shared: &[String]) -> Vec<String> {
-        if rng.chance(50) {
+        if !shared.is_empty() && chance(rng, 50) {
             return shared.to_vec();
         }
-        let mut topics: Vec<String> = TOPICS.iter().filter(|_| rng.chance(45)).map(|t| t.to_string()).collect();
+        let mut topics: Vec<String> = TOPICS.iter().filter(|_| chance(rng, 45)).map(|t| t.to_string()).collect();
         if topics.is_empty() {
             topics.push(TOPICS[rng.below(TOPICS.len() as u64) as usize].to_string());
         }
@@ -1650,9 +1624,9 @@ mod tests {
     /// Several rebalances of one group: members join, leave and change subscriptions; each
     /// round's owned partitions are the previous round's assignment.
     fn rounds(seed: u64, mut each: impl FnMut(&BTreeMap<String, u32>, &[MemberSubscription])) {
-        let mut rng = Rng(seed);
+        let mut rng = Rng::new(seed);
         let topics = random_topics(&mut rng);
-        let shared: Vec<String> = TOPICS.iter().filter(|_| rng.chance(60)).map(|t| t.to_string()).collect();
+        let shared: Vec<String> = TOPICS.iter().filter(|_| chance(&mut rng, 60)).map(|t| t.to_string()).collect();
         let mut next_id = 0;
         let mut members: Vec<MemberSubscription> = Vec::new();
         for _ in 0..1 + rng.below(6) {
@@ -1662,19 +1636,19 @@ mod tests {
         }
         for _ in 0..4 {
             each(&topics, &members);
-            if members.len() > 1 && rng.chance(30) {
+            if members.len() > 1 && chance(&mut rng, 30) {
                 members.remove(rng.below(members.len() as u64) as usize);
             }
-            if rng.chance(40) {
+            if chance(&mut rng, 40) {
                 next_id += 1;
                 let mut m = member(&format!("consumer-{next_id}"), &[]);
                 m.topics = random_subscription(&mut rng, &shared);
-                if rng.chance(30) {
+                if chance(&mut rng, 30) {
                     m.group_instance_id = Some(format!("instance-{}", rng.below(100)));
                 }
                 members.push(m);
             }
-            if rng.chance(20) {
+            if chance(&mut rng, 20) {
                 let i = rng.below(members.len() as u64) as usize;
                 members[i].topics = random_subscription(&mut rng, &shared);
             }

@@ -844,22 +844,11 @@ mod tests {
 
     // ---- Properties
 
-    /// xorshift64*.
-    struct Rng(u64);
+    /// The simulator's own generator (`sim::Prng`), seeded per property case.
+    use crate::sim::Prng as Rng;
 
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-        fn chance(&mut self, percent: u64) -> bool {
-            self.below(100) < percent
-        }
+    fn chance(rng: &mut Rng, percent: u32) -> bool {
+        rng.chance_ppm(percent * 10_000)
     }
 
     const TOPICS: [&str; 5] = ["alpha", "beta", "gamma", "delta", "t4"];
@@ -890,30 +879,30 @@ mod tests {
         name: &str,
         mut check: impl FnMut(&BTreeMap<String, u32>, &[ServerMember], &BTreeMap<String, Vec<(String, u32)>>),
     ) {
-        let mut rng = Rng(seed);
+        let mut rng = Rng::new(seed);
         let n_topics = 1 + rng.below(TOPICS.len() as u64) as usize;
         let mut topics: BTreeMap<String, u32> =
             TOPICS[..n_topics].iter().map(|t| (t.to_string(), rng.below(10) as u32)).collect();
-        let homogeneous = rng.chance(50);
-        let shared: Vec<String> = TOPICS.iter().filter(|_| rng.chance(60)).map(|t| t.to_string()).collect();
+        let homogeneous = chance(&mut rng, 50);
+        let shared: Vec<String> = TOPICS.iter().filter(|_| chance(&mut rng, 60)).map(|t| t.to_string()).collect();
         let subscription = |rng: &mut Rng| -> Vec<String> {
             if homogeneous {
                 shared.clone()
             } else {
-                TOPICS.iter().filter(|_| rng.chance(50)).map(|t| t.to_string()).collect()
+                TOPICS.iter().filter(|_| chance(rng, 50)).map(|t| t.to_string()).collect()
             }
+        };
+        let fresh = |id: u32, topics: Vec<String>| ServerMember {
+            member_id: format!("m{id}"),
+            instance_id: None,
+            topics,
+            current: Vec::new(),
         };
         let mut members: Vec<ServerMember> = Vec::new();
         let mut next_id = 0;
         for _ in 0..1 + rng.below(6) {
             next_id += 1;
-            let topics = subscription(&mut rng);
-            members.push(ServerMember {
-                member_id: format!("m{next_id}"),
-                instance_id: None,
-                topics,
-                current: Vec::new(),
-            });
+            members.push(fresh(next_id, subscription(&mut rng)));
         }
         for _ in 0..5 {
             let a = assign(name, &topics, &members);
@@ -921,24 +910,18 @@ mod tests {
             for m in &mut members {
                 m.current = a[&m.member_id].clone();
             }
-            if members.len() > 1 && rng.chance(30) {
+            if members.len() > 1 && chance(&mut rng, 30) {
                 members.remove(rng.below(members.len() as u64) as usize);
             }
-            if rng.chance(40) {
+            if chance(&mut rng, 40) {
                 next_id += 1;
-                let topics = subscription(&mut rng);
-                members.push(ServerMember {
-                    member_id: format!("m{next_id}"),
-                    instance_id: None,
-                    topics,
-                    current: Vec::new(),
-                });
+                members.push(fresh(next_id, subscription(&mut rng)));
             }
-            if !homogeneous && rng.chance(20) {
+            if !homogeneous && chance(&mut rng, 20) {
                 let i = rng.below(members.len() as u64) as usize;
                 members[i].topics = subscription(&mut rng);
             }
-            if rng.chance(20) {
+            if chance(&mut rng, 20) {
                 let t = TOPICS[rng.below(n_topics as u64) as usize];
                 if let Some(c) = topics.get_mut(t) {
                     *c += 1 + rng.below(3) as u32;
