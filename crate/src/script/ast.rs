@@ -35,6 +35,10 @@ pub struct Scenario {
     pub topics: Vec<TopicDecl>,
     pub producers: Vec<ProducerDecl>,
     pub consumers: Vec<ConsumerDecl>,
+    /// `pipeline NAME from=T to=T ...`: consume-transform-produce loops. Each is lowered
+    /// to a consumer (named NAME) and a producer (named NAME-producer) declared in its
+    /// place; the pipeline's loop drives both.
+    pub pipelines: Vec<PipelineDecl>,
     pub network: NetworkDecl,
     /// `network link A -> B latency=... jitter=... loss=...`: per-link overrides (the
     /// figures not given are the `network` line's).
@@ -93,6 +97,46 @@ pub struct ProducerDecl {
 pub struct ConsumerDecl {
     pub name: String,
     pub config: ConsumerConfig,
+}
+
+/// `processing.guarantee` of a pipeline (Kafka Streams' names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProcessingGuarantee {
+    AtLeastOnce,
+    ExactlyOnceV2,
+}
+
+impl ProcessingGuarantee {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProcessingGuarantee::AtLeastOnce => "at_least_once",
+            ProcessingGuarantee::ExactlyOnceV2 => "exactly_once_v2",
+        }
+    }
+}
+
+/// `pipeline NAME from=IN to=OUT group.id=G [transactional.id=X]
+/// [processing.guarantee=exactly_once_v2|at_least_once] [commit.interval.ms=D] [process=D]
+/// [poll.ms=D] [client properties]`.
+#[derive(Clone, Debug)]
+pub struct PipelineDecl {
+    pub name: String,
+    /// Topic indexes.
+    pub from: usize,
+    pub to: usize,
+    pub guarantee: ProcessingGuarantee,
+    /// `commit.interval.ms`: default 100 ms with exactly_once_v2, else 30 s (Streams).
+    pub commit_interval_us: Micros,
+    /// `process=`: the time each input record takes; default 0.
+    pub process_us: Micros,
+    /// `poll.ms`: how long one poll waits for records; default 100 ms (Streams).
+    pub poll_us: Micros,
+    /// Index into `Scenario::consumers` of its consumer (named NAME).
+    pub consumer: usize,
+    /// Index into `Scenario::producers` of its producer (named NAME-producer).
+    pub producer: usize,
+    /// Declaration line.
+    pub line: u32,
 }
 
 /// `network latency=1ms jitter=0ms loss=0.0`: every directed link between two nodes.

@@ -4,6 +4,7 @@
 //! Forms: `seed N` · `kafka X.Y[.Z]` · `brokers N [prop=value ...]` ·
 //! `topic NAME [partitions=N] [replication.factor=N] [replica.assignment=1:2,2:1] [prop=value ...]` ·
 //! `producer NAME [prop=value ...]` · `consumer NAME [prop=value ...]` ·
+//! `pipeline NAME from=IN to=OUT group.id=G [...]` (read in `pipeline`) ·
 //! `network [latency=D] [jitter=D] [loss=P]` · `features NAME=LEVEL ...` · `run until D|idle`.
 //! `seed`, `kafka`, `brokers`, `network`, `features` and `run` may appear at most once.
 //!
@@ -44,6 +45,9 @@ pub struct RawClient {
     pub name: String,
     pub at: Loc,
     pub props: Vec<SetProp>,
+    /// For the consumer and the producer of a `pipeline` line: that line's index in
+    /// [`Raw::pipelines`] (their properties are the pipeline's, routed in `resolve`).
+    pub pipeline: Option<usize>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -58,6 +62,8 @@ pub struct Raw {
     pub topics: Vec<RawTopic>,
     pub producers: Vec<RawClient>,
     pub consumers: Vec<RawClient>,
+    /// `pipeline` lines, in file order; each also added a consumer and a producer above.
+    pub pipelines: Vec<super::pipeline::RawPipeline>,
     pub network: Option<(NetworkDecl, Loc)>,
     pub features: Option<(Vec<SetProp>, Loc)>,
     /// `hardware NAME=VALUE ...`: the cost model's parameters.
@@ -98,6 +104,7 @@ pub fn statement(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         "brokers" if once(raw.brokers.is_some(), diags) => brokers(raw, st, diags),
         "topic" => topic(raw, st, diags),
         "producer" | "consumer" => client(raw, st, kw == "producer", diags),
+        "pipeline" => super::pipeline::declaration(raw, st, diags),
         "network" if st.tokens.get(1).is_some_and(|t| t.raw == "link") => raw.links.push(st.clone()),
         "network" if once(raw.network.is_some(), diags) => network(raw, st, diags),
         "hardware" if once(raw.hardware.is_some(), diags) => {
@@ -353,21 +360,29 @@ fn client(raw: &mut Raw, st: &Stmt, producer: bool, diags: &mut Vec<Diagnostic>)
     };
     let name = nt.raw.clone();
     let at = st.loc(nt);
-    let valid = !nt.quoted && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if !valid {
-        diags.push(at.diag(format!("invalid {kind} name '{name}'"), "names use letters, digits, '-' and '_'"));
-        return;
-    }
-    if reserved(&name) {
-        diags.push(at.diag(
-            format!("'{name}' cannot name a {kind}"),
-            "it is a keyword or a node name (broker-N, controller); pick another name",
-        ));
+    if let Some(d) = name_error(kind, nt, &at) {
+        diags.push(d);
         return;
     }
     let props = st.tokens[2..].iter().filter_map(|t| expect_prop(st, t, &format!("{kind} property"), diags)).collect();
     let list = if producer { &mut raw.producers } else { &mut raw.consumers };
-    list.push(RawClient { name, at, props });
+    list.push(RawClient { name, at, props, pipeline: None });
+}
+
+/// What is wrong with `nt` as the name of a producer, consumer or pipeline (`kind`).
+pub fn name_error(kind: &str, nt: &super::lexer::Token, at: &Loc) -> Option<Diagnostic> {
+    let name = &nt.raw;
+    let valid = !nt.quoted && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid {
+        return Some(at.diag(format!("invalid {kind} name '{name}'"), "names use letters, digits, '-' and '_'"));
+    }
+    if reserved(name) {
+        return Some(at.diag(
+            format!("'{name}' cannot name a {kind}"),
+            "it is a keyword or a node name (broker-N, controller); pick another name",
+        ));
+    }
+    None
 }
 
 fn duration_error(text: &str, e: &UnitError) -> String {

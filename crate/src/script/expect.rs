@@ -9,7 +9,10 @@
 //! `Errors` enum); `consumers.NAME.records`, `.processed` and `.skipped` for a declared
 //! consumer (kplay extension); the consumer-group verdicts `reprocessed` and `skipped`
 //! (summary fields); `groups.GROUP.FIGURE` for a `group.id` a declared consumer uses
-//! ([`GROUP_FIGURES`]: `rebalances`, `generation`, `lag` (total lag), ...);
+//! ([`GROUP_FIGURES`]: `rebalances`, `generation`, `lag` (total lag), ...); the pipeline
+//! verdicts `pipeline_lost` and `pipeline_duplicated` (summary fields) and
+//! `pipelines.NAME.FIGURE` for a declared pipeline ([`PIPELINE_FIGURES`]: `inputs`,
+//! `outputs`, `lost`, `duplicated`, `commits`, `aborted`, `processed`, `pending`);
 //! the speed figures of all producers (`records_per_sec`, `mb_per_sec` and the latencies
 //! `latency_avg`, `latency_max`, `latency_p50`, `latency_p95`, `latency_p99`,
 //! `latency_p999`, durations with a unit: `latency_p99<=20ms`); one producer's figures as
@@ -97,6 +100,8 @@ pub const SUMMARY: &[&str] = &[
     "undecided",
     "reprocessed",
     "skipped",
+    "pipeline_lost",
+    "pipeline_duplicated",
 ];
 
 /// The figures of one group (`report.groups.GROUP`) that expectations name:
@@ -105,6 +110,16 @@ pub const SUMMARY: &[&str] = &[
 /// share of the verdicts and of the records processed; `members` its final member count.
 pub const GROUP_FIGURES: &[&str] =
     &["rebalances", "generation", "lag", "reprocessed", "skipped", "processed", "members"];
+
+/// The figures of one pipeline (`report.pipelines.NAME`) that expectations name:
+/// `pipelines.NAME.FIGURE`. `inputs` counts the input records it can read in the final
+/// log of its `from` topic, `outputs` its records a read_committed reader finds in `to`;
+/// `lost` and `duplicated` are its share of `pipeline_lost` and `pipeline_duplicated`;
+/// `commits` counts its completed commits (transactions with their offsets, or flush and
+/// commitSync), `aborted` its aborted transactions, `processed` the inputs it processed,
+/// `pending` the inputs past the committed offset still without an output.
+pub const PIPELINE_FIGURES: &[&str] =
+    &["inputs", "outputs", "lost", "duplicated", "commits", "aborted", "processed", "pending"];
 
 /// Kafka's protocol error names (`org.apache.kafka.common.protocol.Errors`).
 pub const PROTOCOL_ERRORS: &[&str] = &[
@@ -397,16 +412,13 @@ fn check_name(n: &Names, name: &str) -> Result<(), (String, String)> {
     if let Some(rest) = name.strip_prefix("groups.") {
         return check_group(n, name, rest);
     }
-    if matches!(name, "pipeline_lost" | "pipeline_duplicated") {
-        return Err((
-            format!("{name} is a verdict on exactly-once pipelines, which kplay does not model yet"),
-            "expect on what the producers' records became: lost, duplicated, reordered, consumers.NAME.records".into(),
-        ));
+    if let Some(rest) = name.strip_prefix("pipelines.") {
+        return check_pipeline(n, name, rest);
     }
     let hint = match suggest::closest(name, SUMMARY.iter().chain(PERF).copied()) {
         Some(s) => format!("did you mean {s}?"),
         None => format!(
-            "names: {}, {}, perf.PRODUCER.FIGURE, errors.NAME, responses.NAME, consumers.NAME.records, groups.GROUP.rebalances, metrics.PRODUCER.NAME",
+            "names: {}, {}, perf.PRODUCER.FIGURE, errors.NAME, responses.NAME, consumers.NAME.records, groups.GROUP.rebalances, pipelines.NAME.outputs, metrics.PRODUCER.NAME",
             SUMMARY.join(", "),
             PERF.join(", ")
         ),
@@ -441,4 +453,35 @@ fn check_group(n: &Names, name: &str, rest: &str) -> Result<(), (String, String)
         None => format!("groups of the declared consumers: {}", n.groups.join(", ")),
     };
     Err((format!("unknown group '{group}'"), hint))
+}
+
+/// `pipelines.NAME.FIGURE`: NAME is a declared pipeline.
+fn check_pipeline(n: &Names, name: &str, rest: &str) -> Result<(), (String, String)> {
+    let Some((pipe, figure)) = rest.rsplit_once('.').filter(|(p, _)| !p.is_empty()) else {
+        return Err((
+            format!("unknown name '{name}'"),
+            format!(
+                "write pipelines.NAME.FIGURE, FIGURE one of {}: e.g. pipelines.etl.outputs",
+                PIPELINE_FIGURES.join(", ")
+            ),
+        ));
+    };
+    if !PIPELINE_FIGURES.contains(&figure) {
+        let hint = match suggest::closest(figure, PIPELINE_FIGURES.iter().copied()) {
+            Some(f) => format!("did you mean pipelines.{pipe}.{f}?"),
+            None => format!("a pipeline's figures: {}", PIPELINE_FIGURES.join(", ")),
+        };
+        return Err((format!("unknown pipeline figure '{figure}'"), hint));
+    }
+    if n.pipelines.binary_search_by(|p| p.as_str().cmp(pipe)).is_ok() {
+        return Ok(());
+    }
+    let hint = match n.closest(pipe, || n.pipelines.iter().map(String::as_str)) {
+        Some(p) => format!("did you mean pipelines.{p}.{figure}?"),
+        None if n.pipelines.is_empty() => {
+            format!("no pipeline is declared: declare pipeline {pipe} from=IN to=OUT group.id={pipe}")
+        }
+        None => format!("declared pipelines: {}", n.pipelines.join(", ")),
+    };
+    Err((format!("unknown pipeline '{pipe}'"), hint))
 }

@@ -8,7 +8,8 @@
 //! - [`props`], [`props_tables`]: Kafka property types, validators, defaults per version.
 //! - [`settings`]: one role's validated properties with their sources.
 //! - [`producer_rules`], [`server_rules`]: Kafka's cross-property rules and typed configs.
-//! - [`parser`] (driver), [`decls`] (pass 1), [`names`] (repeated names, name lookups),
+//! - [`parser`] (driver), [`decls`] (pass 1), [`pipeline`] (`pipeline` lines and their
+//!   lowering to a consumer and a producer), [`names`] (repeated names, name lookups),
 //!   [`resolve`] (cluster, topics, configs),
 //!   [`timeline`] + [`timeline_faults`] + [`timeline_opts`] and [`expect`] (pass 2).
 //!
@@ -22,6 +23,7 @@ pub mod hardware;
 pub mod lexer;
 pub mod names;
 pub mod parser;
+pub mod pipeline;
 pub mod producer_rules;
 pub mod props;
 pub mod props_tables;

@@ -6,7 +6,9 @@
 //! [`NameIndex`] maps a name to its first declaration. [`dedupe`] runs after pass 1: it
 //! drops every topic, producer or consumer declared a second time (one diagnostic each,
 //! naming the first) and applies the producers-and-consumers budget in file order, so
-//! N declarations cost O(N log N) whatever their names.
+//! N declarations cost O(N log N) whatever their names. A `pipeline` line declares a
+//! consumer NAME and a producer NAME-producer: both take part, and a pipeline declared
+//! twice gets one diagnostic, not one per client.
 
 use super::decls::{Raw, RawClient};
 use super::errors::Diagnostic;
@@ -65,7 +67,7 @@ fn heapsort(v: &mut [(String, u32)]) {
 
 /// For each position in `names`, the position of the first equal name when it is a
 /// repeat (`None` for first occurrences).
-fn repeats<'a>(names: impl Iterator<Item = &'a str>) -> Vec<Option<usize>> {
+pub fn repeats<'a>(names: impl Iterator<Item = &'a str>) -> Vec<Option<usize>> {
     let v = sorted(names);
     let mut out = vec![None; v.len()];
     for group in v.chunk_by(|a, b| a.0 == b.0) {
@@ -100,29 +102,63 @@ pub fn dedupe(raw: &mut Raw, diags: &mut Vec<Diagnostic>) {
         }
     }
 
-    let kind = |producer: bool| if producer { "producer" } else { "consumer" };
     let repeated = repeats(order.iter().map(|&o| at(raw, o).name.as_str()));
     let mut keep = vec![true; order.len()];
+    // Pipelines whose consumer was a repeat: their producer's repeat is the same mistake.
+    let mut reported = vec![false; raw.pipelines.len()];
     for (k, first) in repeated.iter().enumerate() {
         let Some(first) = *first else { continue };
-        let (c, f) = (at(raw, order[k]), at(raw, order[first]));
-        diags.push(c.at.diag(
-            format!("'{}' is already declared as a {} on line {}", c.name, kind(order[first].0), f.at.line),
-            "give each producer and consumer its own name",
-        ));
         keep[k] = false;
+        let ((producer, _), (c, f)) = (order[k], (at(raw, order[k]), at(raw, order[first])));
+        let (line, name) = (f.at.line, &c.name);
+        let is = match (f.pipeline, order[first].0) {
+            (None, true) => "declared as a producer".to_string(),
+            (None, false) => "declared as a consumer".to_string(),
+            (Some(_), false) => "declared as a pipeline".to_string(),
+            (Some(j), true) => format!("the name of pipeline {}'s producer", raw.pipelines[j].name),
+        };
+        let (message, hint) = match (c.pipeline, producer) {
+            (None, _) => (
+                format!("'{name}' is already {is} on line {line}"),
+                if f.pipeline.is_some() {
+                    "give each producer, consumer and pipeline its own name (pipeline NAME also takes the name NAME-producer)"
+                } else {
+                    "give each producer and consumer its own name"
+                },
+            ),
+            (Some(j), false) => {
+                reported[j] = true;
+                (
+                    format!("'{name}' is already {is} on line {line}"),
+                    "give each producer, consumer and pipeline its own name (pipeline NAME also takes the name NAME-producer)",
+                )
+            }
+            (Some(j), true) if reported[j] => continue,
+            (Some(j), true) => (
+                format!(
+                    "pipeline {}'s producer is named {name}, which is already {is} on line {line}",
+                    raw.pipelines[j].name
+                ),
+                "rename one of them: pipeline NAME's producer is named NAME-producer",
+            ),
+        };
+        diags.push(c.at.diag(message, hint));
     }
     let limit = usize::try_from(raw.budgets.clients).unwrap_or(usize::MAX);
     if let Some(over) = (0..order.len()).filter(|&k| keep[k]).nth(limit) {
+        let (producer, _) = order[over];
         let c = at(raw, order[over]);
         let n = group(limit as u64);
+        let who = match c.pipeline {
+            None if producer => format!("producer {}", c.name),
+            None => format!("consumer {}", c.name),
+            Some(j) if producer => format!("pipeline {}'s producer {}", raw.pipelines[j].name, c.name),
+            Some(j) => format!("pipeline {}'s consumer {}", raw.pipelines[j].name, c.name),
+        };
+        let each = if c.pipeline.is_some() { ", a pipeline counting as one of each" } else { "" };
         diags.push(c.at.diag(
-            format!(
-                "{} {} is one more than kplay's budget of {n} producers and consumers",
-                kind(order[over].0),
-                c.name
-            ),
-            format!("declare at most {n} producers and consumers in all (kplay's topology budget)"),
+            format!("{who} is one more than kplay's budget of {n} producers and consumers"),
+            format!("declare at most {n} producers and consumers in all{each} (kplay's topology budget)"),
         ));
     }
     let (mut keep_p, mut keep_c) = (vec![true; np], vec![true; nc]);

@@ -1,7 +1,7 @@
 //! The driver: text → lines → statements → [`Scenario`], collecting every diagnostic.
 //!
-//! Pass 1 reads the declarations (`seed kafka brokers topic producer consumer network
-//! run`) wherever they appear; `resolve` then builds the cluster and every config.
+//! Pass 1 reads the declarations (`seed kafka brokers topic producer consumer pipeline
+//! network run`) wherever they appear; `resolve` then builds the cluster and every config.
 //! Pass 2 reads `at` and `expect` lines, whose names refer to declarations. A bad line
 //! never stops the parse: each problem becomes a [`Diagnostic`] and parsing goes on,
 //! so the user sees all mistakes at once, sorted by position.
@@ -22,8 +22,8 @@ use crate::budget::{group, Budgets};
 
 /// Statement keywords, in the order suggestions prefer them.
 pub const KEYWORDS: &[&str] = &[
-    "at", "brokers", "consumer", "expect", "features", "hardware", "kafka", "network", "producer", "run", "seed",
-    "topic",
+    "at", "brokers", "consumer", "expect", "features", "hardware", "kafka", "network", "pipeline", "producer", "run",
+    "seed", "topic",
 ];
 
 /// One non-empty line.
@@ -89,8 +89,8 @@ pub fn parse_with(text: &str, budgets: &Budgets) -> Result<Scenario, Vec<Diagnos
         let first = st.tokens[0].raw.clone();
         match first.as_str() {
             "at" | "expect" => later.push(st),
-            "seed" | "kafka" | "brokers" | "topic" | "producer" | "consumer" | "network" | "features" | "hardware"
-            | "run" => {
+            "seed" | "kafka" | "brokers" | "topic" | "producer" | "consumer" | "pipeline" | "network" | "features"
+            | "hardware" | "run" => {
                 decls::statement(&mut raw, &st, &mut diags);
             }
             _ => unknown.push(st),
@@ -212,13 +212,6 @@ fn records_budget(st: &Stmt, before: u64, count: u64, limit: u64, diags: &mut Ve
 fn unknown_keyword(st: &Stmt, raw: &decls::Raw, diags: &mut Vec<Diagnostic>) {
     let t = &st.tokens[0];
     let word = t.raw.as_str();
-    if word == "pipeline" {
-        diags.push(st.loc(t).diag(
-            "pipeline: kplay does not model consume-transform-produce pipelines yet",
-            "a producer with a transactional.id shows the produce side of exactly-once; consumers read with isolation.level=read_committed",
-        ));
-        return;
-    }
     let is_client = raw.is_client(word);
     let is_action = timeline::ACTION_WORDS.contains(&word);
     let hint = if is_client || is_action {

@@ -15,10 +15,17 @@
 //! Budgets: replicas (partitions × replication factor, over all topics) are counted
 //! before any placement is built, so a topology over budget costs nothing to reject;
 //! clients past the producers-and-consumers budget (already diagnosed) are not resolved.
+//!
+//! Pipelines (`pipeline`): each one's consumer and producer are resolved in their places
+//! among the consumers and producers, from the pipeline's properties and Kafka Streams'
+//! overrides, under the same rules as declared clients; a pipeline whose topics and
+//! clients all resolved becomes a [`super::ast::PipelineDecl`].
 
 use super::ast::{ConsumerDecl, Features, ProducerDecl, RunUntil, Scenario, TopicDecl};
-use super::decls::{Raw, RawTopic};
+use super::decls::{Raw, RawClient, RawTopic};
 use super::errors::Diagnostic;
+use super::names::NameIndex;
+use super::pipeline;
 use super::producer_rules::{self, acks_of};
 use super::props::Role;
 use super::server_rules as server;
@@ -82,12 +89,28 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
         topics.push(TopicDecl { name: t.name.clone(), partitions, replication_factor: rf, assignment, config });
     }
 
-    let mut producers = vec![];
     let clients = usize::try_from(raw.budgets.clients).unwrap_or(usize::MAX);
+    let checked = check_pipelines(raw, clients, v, &topics, &mut notes, diags);
+    // Per pipeline, the indexes of its resolved producer and consumer.
+    let mut pipe_producer = vec![None; raw.pipelines.len()];
+    let mut pipe_consumer = vec![None; raw.pipelines.len()];
+    // A pipeline's client (and that pipeline, checked) or a declared client.
+    let pipe = |c: &RawClient| c.pipeline.and_then(|k| Some((k, &raw.pipelines[k], checked[k].as_ref()?)));
+
+    let mut producers = vec![];
     for (index, p) in raw.producers.iter().enumerate().take(clients) {
-        let mut pset = Settings::build(Role::Producer, &p.props, v, diags);
+        let (mut pset, streams) = match pipe(p) {
+            Some((k, rp, ch)) => {
+                pipe_producer[k] = Some(index);
+                pipeline::producer_settings(rp, ch.guarantee, v, diags)
+            }
+            None => (Settings::build(Role::Producer, &p.props, v, diags), vec![]),
+        };
         let cx = producer_rules::Ctx { name: &p.name, index, version: v, at: &p.at };
         let config = producer_rules::resolve(&cx, &mut pset, &mut notes, diags);
+        if let Some((_, rp, _)) = pipe(p) {
+            notes.extend(pipeline::settle(rp, Role::Producer, &p.name, &mut pset, &streams));
+        }
         if config.transactional_id.is_some() && config.transaction_timeout_us > broker_config.transaction_max_timeout_us
         {
             notes.push(format!(
@@ -105,12 +128,30 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
 
     let mut consumers = vec![];
     for c in raw.consumers.iter().take(clients.saturating_sub(producers.len())) {
-        let mut cset = Settings::build(Role::Consumer, &c.props, v, diags);
+        let (mut cset, streams) = match pipe(c) {
+            Some((k, rp, ch)) => {
+                pipe_consumer[k] = Some(consumers.len());
+                pipeline::consumer_settings(rp, ch.guarantee, v, pipe_producer[k].is_some(), diags)
+            }
+            None => (Settings::build(Role::Consumer, &c.props, v, diags), vec![]),
+        };
         server::check_consumer(&c.name, &mut cset, v, &bset, &mut notes, diags);
+        // Typed before `settle`: Streams' overrides are explicit for the client itself
+        // (an exactly_once_v2 pipeline's read_committed is its own choice).
+        let config = server::consumer_config(&cset);
+        if let Some((_, rp, _)) = pipe(c) {
+            notes.extend(pipeline::settle(rp, Role::Consumer, &c.name, &mut cset, &streams));
+        }
         unmodelled_notes(&format!("consumer {}", c.name), &cset, &mut notes);
         roles.push(cset.role_config(&c.name, |_, _| None));
-        consumers.push(ConsumerDecl { name: c.name.clone(), config: server::consumer_config(&cset) });
+        consumers.push(ConsumerDecl { name: c.name.clone(), config });
     }
+    let pipelines = raw
+        .pipelines
+        .iter()
+        .enumerate()
+        .filter_map(|(k, p)| pipeline::lower(p, checked[k].as_ref()?, pipe_consumer[k]?, pipe_producer[k]?))
+        .collect();
 
     let features = features(raw, v, &mut notes, diags);
     let hardware = super::hardware::resolve(raw.hardware.as_ref().map(|(p, _)| p.as_slice()).unwrap_or(&[]), diags);
@@ -125,6 +166,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
         topics,
         producers,
         consumers,
+        pipelines,
         network: raw.network.as_ref().map(|(n, _)| *n).unwrap_or_default(),
         links: vec![],
         timeline: vec![],
@@ -132,6 +174,33 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
         expects: vec![],
         effective: EffectiveConfig { kafka_version: v.to_string(), roles, notes },
     }
+}
+
+/// Checks each pipeline with a client left after `names::dedupe` and the budget (a
+/// pipeline declared twice has none): `None` for the others.
+fn check_pipelines(
+    raw: &Raw,
+    clients: usize,
+    v: KafkaVersion,
+    topics: &[TopicDecl],
+    notes: &mut Vec<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Option<pipeline::Checked>> {
+    if raw.pipelines.is_empty() {
+        return vec![];
+    }
+    let np = raw.producers.len().min(clients);
+    let nc = raw.consumers.len().min(clients - np);
+    let mut present = vec![false; raw.pipelines.len()];
+    for k in raw.producers[..np].iter().chain(&raw.consumers[..nc]).filter_map(|c| c.pipeline) {
+        present[k] = true;
+    }
+    let index = NameIndex::new(topics.iter().map(|t| t.name.as_str()));
+    raw.pipelines
+        .iter()
+        .zip(present)
+        .map(|(p, on)| on.then(|| pipeline::check(p, v, topics, &index, notes, diags)))
+        .collect()
 }
 
 /// `features NAME=LEVEL ...` against what release `v` supports (`kafka-features.sh`):

@@ -100,7 +100,8 @@ impl Settings {
         s
     }
 
-    fn set(&mut self, prop: &SetProp, v: KafkaVersion, diags: &mut Vec<Diagnostic>) {
+    /// Validates and sets one property (as [`Settings::build`] does for each of its).
+    pub fn set(&mut self, prop: &SetProp, v: KafkaVersion, diags: &mut Vec<Diagnostic>) {
         let role = self.role;
         let Some(entry) = self.entries.get_mut(prop.name.as_str()) else {
             diags.push(unknown(role, prop, v));

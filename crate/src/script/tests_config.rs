@@ -3,7 +3,7 @@
 //! and the effective-config report.
 
 use super::tests_parse::{errs, ok, one_err};
-use crate::config::{Acks, CompressionType, PartitionerKind, Source};
+use crate::config::{Acks, AutoOffsetReset, CompressionType, GroupProtocol, IsolationLevel, PartitionerKind, Source};
 
 fn setting(s: &super::ast::Scenario, role: &str, name: &str, prop: &str) -> (String, Source) {
     let rc = s.effective.roles.iter().find(|r| r.role == role && r.name == name).expect("role");
@@ -499,4 +499,125 @@ fn group_coordinator_bounds() {
     let b = &s.broker_config;
     assert_eq!((b.group_consumer_session_timeout_us, b.group_consumer_heartbeat_interval_us), (50_000_000, 10_000_000));
     assert_eq!((b.offsets_topic_num_partitions, b.group_initial_rebalance_delay_us), (3, 0));
+}
+
+const PIPE: &str =
+    "brokers 3\ntopic orders partitions=3 replication.factor=3\ntopic invoices partitions=3 replication.factor=3\n";
+
+#[test]
+fn exactly_once_pipeline_clients_take_the_streams_overrides() {
+    let s = ok(&format!(
+        "{PIPE}pipeline etl from=orders to=invoices group.id=etl transactional.id=etl-1 processing.guarantee=exactly_once_v2 \
+         max.poll.records=50 request.timeout.ms=20000 client.id=etl-app batch.size=32KiB session.timeout.ms=30s\n"
+    ));
+    let c = &s.consumers[0].config;
+    assert_eq!(c.group_id.as_deref(), Some("etl"));
+    assert_eq!((c.isolation_level, c.isolation_level_explicit), (IsolationLevel::ReadCommitted, true));
+    assert_eq!((c.max_poll_records, c.auto_offset_reset, c.enable_auto_commit), (50, AutoOffsetReset::Earliest, false));
+    assert_eq!((c.group_protocol, c.session_timeout_us), (GroupProtocol::Classic, 30_000_000));
+    assert_eq!(c.request_timeout_us, 20_000_000, "request.timeout.ms goes to both clients");
+    let p = &s.producers[0].config;
+    assert_eq!(p.transactional_id.as_deref(), Some("etl-1"));
+    assert_eq!((p.enable_idempotence, p.acks, p.linger_us), (true, Acks::All, 100_000));
+    assert_eq!((p.delivery_timeout_us, p.transaction_timeout_us), (2_147_483_647_000, 10_000_000));
+    assert_eq!((p.request_timeout_us, p.batch_size_bytes), (20_000_000, 32_768));
+    // The effective config: the line's values are Set, Streams' overrides Derived.
+    assert_eq!(setting(&s, "consumer", "etl", "max.poll.records"), ("50".into(), Source::Set));
+    assert_eq!(setting(&s, "consumer", "etl", "auto.offset.reset"), ("earliest".into(), Source::Derived));
+    assert_eq!(setting(&s, "consumer", "etl", "enable.auto.commit"), ("false".into(), Source::Derived));
+    assert_eq!(setting(&s, "consumer", "etl", "group.protocol"), ("classic".into(), Source::Derived));
+    assert_eq!(setting(&s, "consumer", "etl", "isolation.level"), ("read_committed".into(), Source::Derived));
+    assert_eq!(setting(&s, "consumer", "etl", "client.id"), ("etl-app".into(), Source::Set));
+    assert_eq!(setting(&s, "producer", "etl-producer", "client.id"), ("etl-app".into(), Source::Set));
+    assert_eq!(setting(&s, "producer", "etl-producer", "linger.ms"), ("100".into(), Source::Derived));
+    assert_eq!(setting(&s, "producer", "etl-producer", "enable.idempotence"), ("true".into(), Source::Derived));
+    assert_eq!(setting(&s, "producer", "etl-producer", "delivery.timeout.ms"), ("2147483647".into(), Source::Derived));
+    assert_eq!(setting(&s, "producer", "etl-producer", "transaction.timeout.ms"), ("10000".into(), Source::Derived));
+    assert_eq!(setting(&s, "producer", "etl-producer", "transactional.id"), ("etl-1".into(), Source::Set));
+    assert_eq!(setting(&s, "producer", "etl-producer", "request.timeout.ms"), ("20000".into(), Source::Set));
+    let n = notes(&s);
+    assert!(
+        n.contains("pipeline etl: consumer etl takes Kafka Streams' overrides auto.offset.reset=earliest, enable.auto.commit=false, group.protocol=classic, isolation.level=read_committed (a value on the pipeline line wins)"),
+        "{n}"
+    );
+    assert!(n.contains("pipeline etl: producer etl-producer takes Kafka Streams' overrides linger.ms=100, enable.idempotence=true, delivery.timeout.ms=2147483647, transaction.timeout.ms=10000"), "{n}");
+    // A line value wins over an override; transactional.id defaults to the name.
+    let s = ok(&format!(
+        "{PIPE}pipeline etl from=orders to=invoices group.id=etl processing.guarantee=exactly_once_v2 linger.ms=5 auto.offset.reset=latest\n"
+    ));
+    assert_eq!(s.producers[0].config.linger_us, 5_000);
+    assert_eq!(s.consumers[0].config.auto_offset_reset, AutoOffsetReset::Latest);
+    assert_eq!(setting(&s, "producer", "etl-producer", "transactional.id"), ("etl".into(), Source::Derived));
+    assert_eq!(setting(&s, "producer", "etl-producer", "client.id"), ("producer-etl".into(), Source::Derived));
+}
+
+#[test]
+fn at_least_once_pipeline_clients() {
+    let s = ok(&format!("{PIPE}pipeline etl from=orders to=invoices group.id=etl transactional.id=etl-1\n"));
+    let c = &s.consumers[0].config;
+    assert_eq!((c.isolation_level, c.isolation_level_explicit), (IsolationLevel::ReadUncommitted, false));
+    assert_eq!(
+        (c.max_poll_records, c.auto_offset_reset, c.enable_auto_commit),
+        (1000, AutoOffsetReset::Earliest, false)
+    );
+    let p = &s.producers[0].config;
+    assert_eq!(p.transactional_id, None, "at_least_once runs no transactions");
+    assert_eq!((p.linger_us, p.delivery_timeout_us, p.transaction_timeout_us), (100_000, 120_000_000, 60_000_000));
+    assert_eq!(setting(&s, "producer", "etl-producer", "enable.idempotence"), ("true".into(), Source::Default));
+    assert!(notes(&s).contains("pipeline etl: transactional.id=etl-1 is ignored"), "{}", notes(&s));
+    // isolation.level is the user's to choose without transactions.
+    let s = ok(&format!("{PIPE}pipeline etl from=orders to=invoices group.id=etl isolation.level=read_committed\n"));
+    assert_eq!(s.consumers[0].config.isolation_level, IsolationLevel::ReadCommitted);
+    // Before 3.7 there is no group.protocol to set.
+    let s = ok(&format!("kafka 3.6\n{PIPE}pipeline etl from=orders to=invoices group.id=etl\n"));
+    let rc = s.effective.roles.iter().find(|r| r.name == "etl").unwrap();
+    assert!(rc.settings.iter().all(|x| x.name != "group.protocol"));
+    assert_eq!(s.producers[0].config.linger_us, 100_000);
+}
+
+#[test]
+fn pipeline_client_properties_and_refusals() {
+    let line = |props: &str| format!("{PIPE}pipeline etl from=orders to=invoices group.id=etl {props}\n");
+    let d = one_err(&line("enable.auto.commit=true"));
+    assert_eq!((d.line, d.column, d.word.as_str()), (4, 51, "enable.auto.commit=true"));
+    assert_eq!(d.message, "pipeline etl commits its own offsets: enable.auto.commit cannot be true");
+    assert!(d.hint.contains("Kafka Streams always turns auto commit off"), "{}", d.hint);
+    assert!(!ok(&line("enable.auto.commit=false")).consumers[0].config.enable_auto_commit);
+    let d = one_err(&line("processing.guarantee=exactly_once_v2 isolation.level=read_uncommitted"));
+    assert_eq!((d.line, d.column), (4, 88));
+    assert_eq!(
+        d.message,
+        "pipeline etl reads with isolation.level=read_committed: processing.guarantee is exactly_once_v2"
+    );
+    // Kafka's producer rules, with the overrides counted as set.
+    let d = one_err(&line("processing.guarantee=exactly_once_v2 acks=1"));
+    assert_eq!((d.line, d.column, d.word.as_str()), (4, 88, "acks=1"));
+    assert_eq!(
+        d.message,
+        "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence."
+    );
+    let d = one_err(&line("processing.guarantee=exactly_once_v2 enable.idempotence=false"));
+    assert_eq!(d.message, "Cannot set a transactional.id without also enabling idempotence.");
+    assert_eq!((d.column, d.word.as_str()), (88, "enable.idempotence=false"));
+    // acks=1 without transactions: idempotence is off by Kafka's own rule.
+    let s = ok(&line("acks=1"));
+    assert!(!s.producers[0].config.enable_idempotence);
+    // Unknown properties, and a shared property's bad value reported once.
+    let d = one_err(&line("max.poll.record=5"));
+    assert_eq!((d.column, d.message.as_str()), (51, "Unknown pipeline property 'max.poll.record'"));
+    assert_eq!(d.hint, "did you mean max.poll.records?");
+    let d = one_err(&line("comit.interval.ms=5"));
+    assert_eq!(d.hint, "did you mean commit.interval.ms?");
+    let d = one_err(&line("min.insync.replicas=2"));
+    assert_eq!(d.hint, "min.insync.replicas is a broker or topic setting: put it on the brokers line or a topic line");
+    let d = one_err(&line("request.timeout.ms=x"));
+    assert_eq!(d.message, "Invalid value x for configuration request.timeout.ms: Not a number of type INT");
+    let d = one_err(&format!("kafka 3.6\n{}", line("retry.backoff.max.ms=5")));
+    assert!(d.hint.contains("it was added in 3.7"), "{}", d.hint);
+    // The brokers' transaction.max.timeout.ms applies to the pipeline's producer too.
+    let s = ok(&format!(
+        "brokers 3 transaction.max.timeout.ms=5000\n{}",
+        line("processing.guarantee=exactly_once_v2").trim_start_matches("brokers 3\n")
+    ));
+    assert!(notes(&s).contains("producer etl-producer: transaction.timeout.ms=10000 exceeds"), "{}", notes(&s));
 }

@@ -107,13 +107,26 @@ const WORDS: &[&str] = &[
     "delivery.timeout.ms=1",
     "\u{feff}",
     "\r",
+    "pipeline",
+    "etl",
+    "etl-producer",
+    "from=orders",
+    "to=orders",
+    "group.id=g",
+    "processing.guarantee=exactly_once_v2",
+    "processing.guarantee=exactly_once",
+    "commit.interval.ms=0",
+    "poll.ms=1",
+    "process=2ms",
 ];
 
 const VALID: &str = "brokers 3 min.insync.replicas=2\ntopic orders partitions=3 replication.factor=3\n\
 producer app acks=all transactional.id=t\nconsumer audit isolation.level=read_committed\n\
 at 0ms app begin\nat 0ms app send orders count=10 key=k{i%3} value=\"v\"\nat 1ms app commit\n\
 at 2ms crash leader orders/1 mode=power\nat 3ms drop broker-1 -> app count=2\nat 9ms audit poll orders\n\
-run until 1s\nexpect lost=0 consumers.audit.records>=0\n";
+topic out\npipeline etl from=orders to=out group.id=g processing.guarantee=exactly_once_v2 process=1ms\n\
+at 4ms crash etl\nat 5ms restart etl\nat 6ms isolate etl-producer for 1ms\n\
+run until 1s\nexpect lost=0 consumers.audit.records>=0 pipeline_lost=0 pipelines.etl.outputs>=0\n";
 
 fn cases() -> usize {
     std::env::var("KPLAY_FUZZ_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(3_000)

@@ -550,17 +550,253 @@ fn group_expectations_name_declared_groups() {
     );
 }
 
+/// Two topics, a producer and a consumer; pipelines go after (line 5 on).
+const PIPE: &str = "brokers 3\ntopic orders partitions=3 replication.factor=3\ntopic invoices partitions=3 replication.factor=3\nproducer app\n";
+
+/// The only diagnostic of `PIPE` followed by `rest`.
+fn pipe_err(rest: &str) -> Diagnostic {
+    one_err(&format!("{PIPE}{rest}"))
+}
+
 #[test]
-fn pipelines_are_still_not_modelled() {
-    let text = "brokers 1\ntopic t\nproducer app\nconsumer c1 group.id=g\n\
-                pipeline etl from=t to=t group.id=etl transactional.id=etl-1\n\
-                at 0ms app send t\nexpect reprocessed=0 pipeline_lost=0\n";
-    let d = crate::script::parse(text).expect_err("not modelled");
-    assert_eq!(d.len(), 2, "{d:#?}");
+fn a_pipeline_is_a_consumer_and_a_producer_in_its_place() {
+    let s = ok(&format!(
+        "{PIPE}consumer audit group.id=audit\n\
+         pipeline etl from=orders to=invoices group.id=etl transactional.id=etl-1 processing.guarantee=exactly_once_v2 commit.interval.ms=200 process=2ms poll.ms=50ms\n\
+         producer late\nconsumer c2 group.id=g\n"
+    ));
+    let names = |v: Vec<&str>| v.join(",");
+    assert_eq!(names(s.producers.iter().map(|p| p.name.as_str()).collect()), "app,etl-producer,late");
+    assert_eq!(names(s.consumers.iter().map(|c| c.name.as_str()).collect()), "audit,etl,c2");
+    assert_eq!(s.pipelines.len(), 1);
+    let p = &s.pipelines[0];
+    assert_eq!((p.name.as_str(), p.from, p.to, p.guarantee), ("etl", 0, 1, ProcessingGuarantee::ExactlyOnceV2));
+    assert_eq!((p.commit_interval_us, p.process_us, p.poll_us), (200_000, 2_000, 50_000));
+    assert_eq!((p.consumer, p.producer, p.line), (1, 1, 6));
+    assert_eq!(s.consumers[p.consumer].config.group_id.as_deref(), Some("etl"));
+    assert_eq!(s.producers[p.producer].config.transactional_id.as_deref(), Some("etl-1"));
+}
+
+#[test]
+fn pipeline_defaults_follow_the_guarantee() {
+    let s = ok(&format!("{PIPE}pipeline etl from=orders to=invoices group.id=etl\n"));
+    let p = &s.pipelines[0];
+    assert_eq!(p.guarantee, ProcessingGuarantee::AtLeastOnce, "Kafka Streams' default");
+    assert_eq!((p.commit_interval_us, p.process_us, p.poll_us), (30_000_000, 0, 100_000));
+    assert_eq!(s.producers[p.producer].config.transactional_id, None);
+    let s =
+        ok(&format!("{PIPE}pipeline etl from=orders to=invoices group.id=etl processing.guarantee=exactly_once_v2\n"));
+    let p = &s.pipelines[0];
+    assert_eq!((p.guarantee, p.commit_interval_us), (ProcessingGuarantee::ExactlyOnceV2, 100_000));
+    assert_eq!(s.producers[p.producer].config.transactional_id.as_deref(), Some("etl"), "default: the pipeline's name");
+    // commit.interval.ms takes units like any .ms property; 0 commits after every poll.
+    let s = ok(&format!("{PIPE}pipeline etl from=orders to=invoices group.id=etl commit.interval.ms=2s\n"));
+    assert_eq!(s.pipelines[0].commit_interval_us, 2_000_000);
+    let s = ok(&format!("{PIPE}pipeline etl from=orders to=invoices group.id=etl commit.interval.ms=0\n"));
+    assert_eq!(s.pipelines[0].commit_interval_us, 0);
+}
+
+#[test]
+fn pipeline_declaration_errors() {
+    let d = pipe_err("pipeline etl to=invoices group.id=etl\n");
+    assert_eq!((d.line, d.message.as_str()), (5, "pipeline etl needs from=TOPIC"));
+    assert_eq!((d.column, d.word.as_str()), (26, "group.id=etl"), "at the end of the line");
+    assert!(d.hint.contains("pipeline etl from=orders to=invoices group.id=etl"), "{}", d.hint);
+    assert_eq!(pipe_err("pipeline etl from=orders group.id=etl\n").message, "pipeline etl needs to=TOPIC");
+    let d = pipe_err("pipeline etl from=orders to=invoices\n");
+    assert_eq!(d.message, "pipeline etl needs group.id=GROUP");
+    assert!(d.hint.contains("application.id"), "{}", d.hint);
+    let d = pipe_err("pipeline etl from=order to=invoices group.id=etl\n");
+    assert_eq!((d.line, d.column, d.word.as_str()), (5, 19, "order"));
+    assert_eq!((d.message.as_str(), d.hint.as_str()), ("unknown topic 'order'", "did you mean orders?"));
+    let d = pipe_err("pipeline etl from=orders to=payments group.id=etl\n");
+    assert_eq!((d.column, d.hint.as_str()), (29, "declare it first: topic payments partitions=1"));
+    let d = pipe_err("pipeline etl from=orders to=orders group.id=etl\n");
     assert_eq!(
-        (d[0].line, d[0].message.as_str()),
-        (5, "pipeline: kplay does not model consume-transform-produce pipelines yet")
+        (d.line, d.column, d.message.as_str()),
+        (5, 29, "pipeline etl reads and writes the same topic 'orders'")
     );
-    assert_eq!(d[1].line, 7);
-    assert!(d[1].message.starts_with("pipeline_lost is a verdict on exactly-once pipelines"), "{d:#?}");
+    let d = pipe_err("pipeline etl from= to=invoices group.id=etl\n");
+    assert_eq!((d.column, d.message.as_str()), (14, "from needs a topic name"));
+    let d = pipe_err("pipeline\n");
+    assert_eq!(d.message, "pipeline needs a name");
+    assert_eq!(pipe_err("pipeline a.b from=orders to=invoices group.id=g\n").message, "invalid pipeline name 'a.b'");
+    assert_eq!(pipe_err("pipeline heal from=orders to=invoices group.id=g\n").message, "'heal' cannot name a pipeline");
+    assert_eq!(pipe_err("consumer pipeline\n").message, "'pipeline' cannot name a consumer");
+    let d = pipe_err("pipeline etl from=orders to=invoices group.id=etl orders\n");
+    assert_eq!((d.column, d.message.as_str()), (51, "expected name=value, found 'orders'"));
+    let d = pipe_err("pipeline etl from=orders to=invoices group.id=etl from=invoices\n");
+    assert_eq!((d.column, d.message.as_str()), (51, "from is set twice (first at column 14)"));
+    let d = pipe_err("pipeline etl from=orders to=invoices group.id=etl poll.ms=0\n");
+    assert_eq!(
+        (d.column, d.message.as_str()),
+        (59, "Invalid value 0 for configuration poll.ms: Value must be at least 1")
+    );
+    let d = pipe_err("pipeline etl from=orders to=invoices group.id=etl commit.interval.ms=1.5\n");
+    assert_eq!(d.message, "Invalid value 1.5 for configuration commit.interval.ms: Not a number of type LONG");
+    let d = pipe_err("pipeline etl from=orders to=invoices group.id=etl process=2\n");
+    assert_eq!((d.column, d.message.as_str()), (59, "invalid process '2'"));
+    assert_eq!(d.hint, "a time needs a unit: write 2ms (or 2s, 2us, ...)");
+}
+
+#[test]
+fn processing_guarantee_values() {
+    let d = pipe_err("pipeline etl from=orders to=invoices group.id=etl processing.guarantee=exactly_once\n");
+    assert_eq!((d.line, d.column, d.word.as_str()), (5, 72, "exactly_once"));
+    assert_eq!(
+        d.message,
+        "Invalid value exactly_once for configuration processing.guarantee: String must be one of: at_least_once, exactly_once_v2"
+    );
+    assert_eq!(
+        d.hint,
+        "exactly_once and exactly_once_beta were removed in Kafka 4.0: use processing.guarantee=exactly_once_v2"
+    );
+    let d = one_err(&format!(
+        "kafka 3.9\n{PIPE}pipeline etl from=orders to=invoices group.id=etl processing.guarantee=exactly_once_beta\n"
+    ));
+    assert_eq!(d.line, 6);
+    assert!(d.message.contains("deprecated since Kafka 3.0 (KIP-732) and was removed in Kafka 4.0"), "{}", d.message);
+    assert!(d.hint.ends_with("use processing.guarantee=exactly_once_v2"));
+    let d = pipe_err("pipeline etl from=orders to=invoices group.id=etl processing.guarantee=exactly_once_v3\n");
+    assert_eq!(d.hint, "did you mean processing.guarantee=exactly_once_v2?");
+    let d = pipe_err("pipeline etl from=orders to=invoices group.id=etl processing.guarantee=AT_LEAST_ONCE\n");
+    assert!(d.hint.contains("case-sensitively"), "{}", d.hint);
+    let d = one_err(&format!(
+        "kafka 2.8\n{PIPE}pipeline etl from=orders to=invoices group.id=etl processing.guarantee=exactly_once_v2\n"
+    ));
+    assert_eq!(
+        d.message,
+        "Invalid value exactly_once_v2 for configuration processing.guarantee: String must be one of: at_least_once, exactly_once, exactly_once_beta"
+    );
+    assert!(d.hint.contains("write kafka 3.0 or later"), "{}", d.hint);
+    let s = ok(&format!(
+        "kafka 3.0\n{PIPE}pipeline etl from=orders to=invoices group.id=etl processing.guarantee=exactly_once_v2\n"
+    ));
+    assert_eq!(s.pipelines[0].guarantee, ProcessingGuarantee::ExactlyOnceV2);
+}
+
+#[test]
+fn pipeline_names_share_the_clients_namespace() {
+    let d = pipe_err("producer etl-producer\npipeline etl from=orders to=invoices group.id=etl\n");
+    assert_eq!((d.line, d.column, d.word.as_str()), (6, 10, "etl"));
+    assert_eq!(
+        d.message,
+        "pipeline etl's producer is named etl-producer, which is already declared as a producer on line 5"
+    );
+    let d = pipe_err("consumer etl\npipeline etl from=orders to=invoices group.id=etl\n");
+    assert_eq!((d.line, d.message.as_str()), (6, "'etl' is already declared as a consumer on line 5"));
+    let d = pipe_err(
+        "pipeline etl from=orders to=invoices group.id=etl\npipeline etl from=orders to=invoices group.id=e2\n",
+    );
+    assert_eq!((d.line, d.message.as_str()), (6, "'etl' is already declared as a pipeline on line 5"), "one error");
+    let d = pipe_err("pipeline etl from=orders to=invoices group.id=etl\nproducer etl-producer\n");
+    assert_eq!(d.message, "'etl-producer' is already the name of pipeline etl's producer on line 5");
+    let d = pipe_err("pipeline etl from=orders to=invoices group.id=etl\nconsumer etl\n");
+    assert_eq!(d.message, "'etl' is already declared as a pipeline on line 5");
+    // The budget counts both clients.
+    let budgets = crate::budget::Budgets { clients: 2, ..crate::budget::Budgets::default() };
+    let d = crate::script::parse_with(&format!("{PIPE}pipeline etl from=orders to=invoices group.id=etl\n"), &budgets)
+        .expect_err("three clients");
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(
+        d[0].message,
+        "pipeline etl's producer etl-producer is one more than kplay's budget of 2 producers and consumers"
+    );
+    assert!(crate::script::parse_with("producer app\npipeline etl from=t to=u group.id=e\ntopic t\ntopic u", &{
+        crate::budget::Budgets { clients: 3, ..crate::budget::Budgets::default() }
+    })
+    .is_ok());
+}
+
+const ETL: &str = "pipeline etl from=orders to=invoices group.id=etl processing.guarantee=exactly_once_v2\n";
+
+#[test]
+fn a_pipeline_crashes_and_restarts_as_its_consumer() {
+    let s = ok(&format!(
+        "{PIPE}consumer audit group.id=a\n{ETL}at 1s crash etl\nat 2s restart etl\nat 3s etl pause for 1s\n\
+         at 4s isolate etl-producer for 1s\nat 4s cut etl -> broker-1 for 1s\nat 4s drop broker-2 -> etl-producer\n\
+         at 4s delay etl-producer -> broker-1 by=5ms\n"
+    ));
+    let (c, p) = (s.pipelines[0].consumer, s.pipelines[0].producer);
+    assert_eq!((c, p), (1, 1));
+    let actions: Vec<Action> = s.timeline.iter().map(|t| t.action.clone()).collect();
+    assert_eq!(
+        actions,
+        [
+            Action::CrashConsumer { consumer: c },
+            Action::RestartConsumer { consumer: c },
+            Action::Stall { consumer: c, for_us: 1_000_000 },
+            Action::Isolate { node: NodeRef::Producer(p), for_us: Some(1_000_000) },
+            Action::Cut { from: NodeRef::Consumer(c), to: NodeRef::Broker(1), for_us: Some(1_000_000) },
+            Action::Drop { from: NodeRef::Broker(2), to: NodeRef::Producer(p), count: 1, api: None },
+            Action::Delay { from: NodeRef::Producer(p), to: NodeRef::Broker(1), by_us: 5_000, count: 1, api: None },
+        ]
+    );
+    // The same lines on a plain consumer give the same actions.
+    let plain = ok(&format!(
+        "{PIPE}consumer audit group.id=a\nconsumer etl group.id=etl\nat 1s crash etl\nat 2s restart etl\n"
+    ));
+    assert_eq!(plain.timeline[0].action, actions[0]);
+    assert_eq!(plain.timeline[1].action, actions[1]);
+}
+
+#[test]
+fn a_pipeline_runs_its_own_loop() {
+    for verb in ["subscribe orders", "poll every=100ms", "poll orders", "commit", "close", "send orders"] {
+        let d = pipe_err(&format!("{ETL}at 0ms etl {verb}\n"));
+        assert_eq!((d.line, d.column, d.message.as_str()), (6, 12, "pipeline etl runs its own poll loop"), "{verb}");
+        assert!(d.hint.contains("at TIME etl pause for D, crash etl and restart etl"), "{}", d.hint);
+    }
+    let d = pipe_err(&format!("{ETL}at 0ms etl restart\n"));
+    assert_eq!(d.message, "etl is a pipeline; restart etl is a fault action");
+    for verb in ["send invoices", "begin", "commit", "flush", "close", "abort", "init", "restart", "poll invoices"] {
+        let d = pipe_err(&format!("{ETL}at 0ms etl-producer {verb}\n"));
+        assert_eq!(
+            (d.line, d.column, d.message.as_str()),
+            (6, 21, "etl-producer is pipeline etl's producer"),
+            "{verb}"
+        );
+        assert_eq!(
+            d.hint,
+            "pipeline etl sends and commits its transactions by itself; at TIME crash etl and restart etl stop and start the pipeline"
+        );
+    }
+    let d = pipe_err("pipeline etl from=orders to=invoices group.id=etl\nat 0ms etl-producer flush\n");
+    assert!(d.hint.starts_with("pipeline etl sends by itself"), "{}", d.hint);
+    let d = pipe_err(&format!("{ETL}at 0ms crash etl-producer\n"));
+    assert_eq!(d.message, "crash takes broker-N, leader TOPIC/P or a consumer");
+    assert_eq!(d.hint, "it is pipeline etl's producer: to crash the pipeline, write at TIME crash etl");
+    let d = pipe_err(&format!("{ETL}at 0ms restart etl-producer\n"));
+    assert_eq!(d.hint, "it is pipeline etl's producer: to restart the pipeline, write at TIME restart etl");
+    assert_eq!(pipe_err(&format!("{ETL}at 0ms shutdown etl\n")).hint, "to stop pipeline etl, write at TIME crash etl");
+}
+
+#[test]
+fn pipeline_expectations() {
+    let s = ok(&format!(
+        "{PIPE}{ETL}expect pipeline_lost=0 pipeline_duplicated=0\n\
+         expect pipelines.etl.inputs>0 pipelines.etl.outputs>0 pipelines.etl.lost=0 pipelines.etl.duplicated=0 pipelines.etl.commits>=1 pipelines.etl.aborted=0\n"
+    ));
+    let names: Vec<&str> = s.expects.iter().flat_map(|e| e.clauses.iter().map(|c| c.name.as_str())).collect();
+    assert_eq!(names.len(), 8);
+    assert_eq!(names[..2], ["pipeline_lost", "pipeline_duplicated"]);
+    assert_eq!(names[7], "pipelines.etl.aborted");
+    assert!(s.expects[1].clauses.iter().all(|c| c.unit == ClauseUnit::Count));
+    // Summary fields need no pipeline.
+    assert_eq!(ok("expect pipeline_lost=0").expects[0].clauses[0].name, "pipeline_lost");
+    let d = pipe_err(&format!("{ETL}expect pipelines.elt.outputs=1\n"));
+    assert_eq!((d.line, d.column, d.word.as_str()), (6, 8, "pipelines.elt.outputs"));
+    assert_eq!(
+        (d.message.as_str(), d.hint.as_str()),
+        ("unknown pipeline 'elt'", "did you mean pipelines.etl.outputs?")
+    );
+    let d = pipe_err(&format!("{ETL}expect pipelines.etl.output=1\n"));
+    assert_eq!(
+        (d.message.as_str(), d.hint.as_str()),
+        ("unknown pipeline figure 'output'", "did you mean pipelines.etl.outputs?")
+    );
+    assert!(pipe_err(&format!("{ETL}expect pipelines.etl=1\n")).message.contains("unknown name"));
+    let d = pipe_err("expect pipelines.etl.lost=0\n");
+    assert_eq!(d.hint, "no pipeline is declared: declare pipeline etl from=IN to=OUT group.id=etl");
+    assert_eq!(pipe_err("expect pipeline_lots=0\n").hint, "did you mean pipeline_lost?");
 }

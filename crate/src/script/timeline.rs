@@ -11,6 +11,11 @@
 //! `controller`. Fault actions are read in `timeline_faults`; option parsing and key
 //! templates live in `timeline_opts`.
 //!
+//! A pipeline NAME is its consumer NAME and its producer NAME-producer: `crash NAME`,
+//! `restart NAME` and `NAME pause for D` are its consumer's actions, and network faults
+//! name either client; the pipeline's loop drives both clients, so every other action of
+//! either is refused.
+//!
 //! Consumer-group rules checked here, with Kafka's wording: `subscribe` and `commit` need
 //! a `group.id` (`InvalidGroupIdException`), and a poll loop needs a `subscribe` of its
 //! consumer somewhere in the file (`IllegalStateException`). Lines are read in file order,
@@ -80,6 +85,11 @@ pub struct Names {
     group_set: Vec<bool>,
     /// The distinct `group.id`s of the declared consumers, sorted.
     pub groups: Vec<String>,
+    /// The declared pipelines' names, sorted.
+    pub pipelines: Vec<String>,
+    /// Per producer and per consumer: whether a pipeline declared it.
+    pipeline_producers: Vec<bool>,
+    pipeline_consumers: Vec<bool>,
     /// Topic name and partition count.
     pub topics: Vec<(String, u32)>,
     pub brokers: u16,
@@ -129,7 +139,13 @@ impl Names {
         groups.sort_unstable();
         groups.dedup();
         let topics: Vec<(String, u32)> = s.topics.iter().map(|t| (t.name.clone(), t.partitions)).collect();
+        let mut pipelines: Vec<String> = raw.pipelines.iter().map(|p| p.name.clone()).collect();
+        pipelines.sort_unstable();
+        pipelines.dedup();
         Names {
+            pipelines,
+            pipeline_producers: raw.producers.iter().map(|p| p.pipeline.is_some()).collect(),
+            pipeline_consumers: raw.consumers.iter().map(|c| c.pipeline.is_some()).collect(),
             subscribed: RefCell::new(vec![false; consumers.len()]),
             unsubscribed_polls: RefCell::new(vec![Vec::new(); consumers.len()]),
             consumer_groups,
@@ -165,6 +181,15 @@ impl Names {
     }
     pub(super) fn consumer(&self, name: &str) -> Option<usize> {
         self.consumer_index.get(name)
+    }
+    /// The pipeline whose producer `p` is, if a pipeline declared it.
+    pub fn producer_pipeline(&self, p: usize) -> Option<&str> {
+        let name = &self.producers.get(p)?.0;
+        self.pipeline_producers.get(p).copied().unwrap_or(false).then(|| name.strip_suffix("-producer").unwrap_or(name))
+    }
+    /// Whether consumer `c` is a pipeline's (the pipeline has its name).
+    pub fn is_pipeline(&self, c: usize) -> bool {
+        self.pipeline_consumers.get(c).copied().unwrap_or(false)
     }
     pub fn topic_named(&self, name: &str) -> Option<usize> {
         self.topic_index.get(name)
@@ -339,6 +364,16 @@ fn client_action(n: &Names, st: &Stmt, at_us: Option<Micros>, diags: &mut Vec<Di
         return None;
     };
     let txn = n.producers[p].1;
+    if let Some(pipe) = n.producer_pipeline(p) {
+        let what = if txn { "sends and commits its transactions" } else { "sends" };
+        diags.push(st.loc_at(3).diag(
+            format!("{} is pipeline {pipe}'s producer", who.raw),
+            format!(
+                "pipeline {pipe} {what} by itself; at TIME crash {pipe} and restart {pipe} stop and start the pipeline"
+            ),
+        ));
+        return None;
+    }
     let plain = |a: Action, diags: &mut Vec<Diagnostic>| Opts::parse(st, 4, &[], &[], diags).finish(diags).map(|_| a);
     match verb {
         Some("send") => send(n, st, p, diags),
@@ -407,6 +442,14 @@ fn consumer_action(
 ) -> Option<Action> {
     let who = st.tokens[2].raw.as_str();
     let verb = st.tokens.get(3).map(|t| t.raw.as_str());
+    let pipeline = n.is_pipeline(c);
+    if pipeline && !matches!(verb, Some("pause" | "restart")) {
+        diags.push(st.loc_at(3).diag(
+            format!("pipeline {who} runs its own poll loop"),
+            format!("it subscribes to its from= topic, polls, produces to its to= topic and commits by itself; its timeline takes at TIME {who} pause for D, crash {who} and restart {who}"),
+        ));
+        return None;
+    }
     let plain = |a: Action, diags: &mut Vec<Diagnostic>| Opts::parse(st, 4, &[], &[], diags).finish(diags).map(|_| a);
     match verb {
         Some("subscribe") => subscribe(n, st, c, diags),
@@ -460,8 +503,9 @@ fn consumer_action(
             None
         }
         Some("restart") => {
+            let kind = if pipeline { "pipeline" } else { "consumer" };
             diags.push(st.loc_at(3).diag(
-                format!("{who} is a consumer; restart {who} is a fault action"),
+                format!("{who} is a {kind}; restart {who} is a fault action"),
                 format!("write at TIME restart {who} (or crash {who} to stop it until then)"),
             ));
             None

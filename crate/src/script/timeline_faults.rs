@@ -4,7 +4,9 @@
 //! `delay A -> B by=D [count=N] [api=API]`, `cut A -> B [for D]`, `isolate NODE [for D]`,
 //! `heal`, and `pause broker-N for D` (a stalled broker process, as in a long
 //! garbage-collection pause: see `world::pause`). Network faults take brokers, producers,
-//! consumers and the controller; every link has a broker at one end.
+//! consumers and the controller; every link has a broker at one end. A pipeline crashes
+//! and restarts by its name (its consumer's); its producer, which its loop drives, takes
+//! network faults only.
 
 use super::ast::{Action, CrashMode, CrashTarget, NodeRef};
 use super::errors::Diagnostic;
@@ -24,11 +26,13 @@ pub fn action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Actio
                 NodeRef::Broker(b) => Some(Action::RestartBroker { broker: b }),
                 NodeRef::Consumer(c) => Some(Action::RestartConsumer { consumer: c }),
                 NodeRef::Producer(p) => {
-                    let name = &n.producers[p].0;
-                    diags.push(st.loc_at(3).diag(
-                        "restart takes a broker or a consumer",
-                        format!("to restart the producer, write at TIME {name} restart"),
-                    ));
+                    let hint = match n.producer_pipeline(p) {
+                        Some(pipe) => format!(
+                            "it is pipeline {pipe}'s producer: to restart the pipeline, write at TIME restart {pipe}"
+                        ),
+                        None => format!("to restart the producer, write at TIME {} restart", n.producers[p].0),
+                    };
+                    diags.push(st.loc_at(3).diag("restart takes a broker or a consumer", hint));
                     None
                 }
                 NodeRef::Controller => {
@@ -46,21 +50,23 @@ pub fn action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Actio
             match node {
                 NodeRef::Broker(b) => Some(Action::Shutdown { broker: b }),
                 NodeRef::Producer(p) => {
-                    let name = &n.producers[p].0;
-                    diags.push(
-                        st.loc_at(3).diag(
-                            "shutdown takes a broker",
-                            format!("to close the producer, write at TIME {name} close"),
+                    let hint = match n.producer_pipeline(p) {
+                        Some(pipe) => format!(
+                            "it is pipeline {pipe}'s producer: to stop the pipeline, write at TIME crash {pipe}"
                         ),
-                    );
+                        None => format!("to close the producer, write at TIME {} close", n.producers[p].0),
+                    };
+                    diags.push(st.loc_at(3).diag("shutdown takes a broker", hint));
                     None
                 }
                 NodeRef::Consumer(c) => {
                     let name = &n.consumers[c];
-                    diags.push(st.loc_at(3).diag(
-                        "shutdown takes a broker",
-                        format!("to close the consumer (it leaves its group), write at TIME {name} close"),
-                    ));
+                    let hint = if n.is_pipeline(c) {
+                        format!("to stop pipeline {name}, write at TIME crash {name}")
+                    } else {
+                        format!("to close the consumer (it leaves its group), write at TIME {name} close")
+                    };
+                    diags.push(st.loc_at(3).diag("shutdown takes a broker", hint));
                     None
                 }
                 NodeRef::Controller => {
@@ -95,11 +101,13 @@ fn crash(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
             NodeRef::Broker(b) => Some(CrashTarget::Broker(b)),
             NodeRef::Consumer(c) => return crash_consumer(n, st, c, diags),
             NodeRef::Producer(p) => {
-                let name = &n.producers[p].0;
-                diags.push(st.loc_at(3).diag(
-                    "crash takes broker-N, leader TOPIC/P or a consumer",
-                    format!("to kill and restart the producer, write at TIME {name} restart"),
-                ));
+                let hint = match n.producer_pipeline(p) {
+                    Some(pipe) => {
+                        format!("it is pipeline {pipe}'s producer: to crash the pipeline, write at TIME crash {pipe}")
+                    }
+                    None => format!("to kill and restart the producer, write at TIME {} restart", n.producers[p].0),
+                };
+                diags.push(st.loc_at(3).diag("crash takes broker-N, leader TOPIC/P or a consumer", hint));
                 None
             }
             NodeRef::Controller => {
@@ -251,11 +259,11 @@ fn pause(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {
     let broker = match node? {
         NodeRef::Broker(b) => b,
         NodeRef::Producer(p) => {
-            let name = &n.producers[p].0;
-            diags.push(st.loc_at(3).diag(
-                "pause takes a broker",
-                format!("kplay pauses broker processes (a long GC pause); to restart the producer, write at TIME {name} restart"),
-            ));
+            let hint = match n.producer_pipeline(p) {
+                Some(pipe) => format!("kplay pauses broker processes (a long GC pause); to stall pipeline {pipe}, write at TIME {pipe} pause for 6m"),
+                None => format!("kplay pauses broker processes (a long GC pause); to restart the producer, write at TIME {} restart", n.producers[p].0),
+            };
+            diags.push(st.loc_at(3).diag("pause takes a broker", hint));
             return None;
         }
         NodeRef::Consumer(c) => {
