@@ -181,6 +181,7 @@ fn the_report_shape_is_pinned() {
             "responses",
             "consumers",
             "groups",
+            "pipelines",
             "partitions",
             "expectations",
             "metrics",
@@ -207,6 +208,8 @@ fn the_report_shape_is_pinned() {
             "compacted",
             "reprocessed",
             "skipped",
+            "pipeline_lost",
+            "pipeline_duplicated",
             "produce_requests",
             "batches",
         ]

@@ -31,7 +31,14 @@
 //!   that fetch; `__consumer_offsets` is, like the transaction log, durable state rather
 //!   than a simulated topic (its coordinator is the first unfenced broker of its
 //!   partition's default assignment), and consumers do not detect log truncation by
-//!   leader epoch (KIP-320). Consume-transform-produce pipelines are not modelled yet.
+//!   leader epoch (KIP-320).
+//! - A `pipeline` is Kafka Streams' loop with a plain consumer and producer: one task per
+//!   input partition, one output per input (same key, value and timestamp), no state
+//!   stores, no repartitioning, and the group's own assignor (not Streams'
+//!   `StreamsPartitionAssignor`). A failed send is not fatal to the loop (Streams' default
+//!   `ProductionExceptionHandler` would stop the thread); a fenced producer is replaced as
+//!   exactly_once_v2 does. Transactional offsets are pending in the shared
+//!   `__consumer_offsets` state until the marker, with OffsetFetch `require_stable`.
 //! - Eligible leader replicas (KIP-966) are off, Kafka 4.0's default; `features
 //!   eligible.leader.replicas.version=1` turns them on (the ELR, clean election from it,
 //!   the last known leader). kplay does not elect a fenced last known leader (4.0.0 did,

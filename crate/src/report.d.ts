@@ -30,6 +30,10 @@ export interface Summary {
   reprocessed: number;
   /** Records below a group's committed offset the group never processed. */
   skipped: number;
+  /** Pipeline inputs committed past without an output in the final read_committed log. */
+  pipeline_lost: number;
+  /** Pipeline inputs with more than one output in the final read_committed log. */
+  pipeline_duplicated: number;
   produce_requests: number;
   batches: number;
 }
@@ -123,6 +127,27 @@ export interface GroupReport {
   processed: number;
   reprocessed: number;
   skipped: number;
+}
+
+/** A consume-transform-produce pipeline (crate/src/checker/pipelines.rs). */
+export interface PipelineReport {
+  guarantee: 'at_least_once' | 'exactly_once_v2';
+  group: string;
+  from: string;
+  to: string;
+  transactional_id: string | null;
+  /** Input records in the final log of `from` the pipeline can read. */
+  inputs: number;
+  /** Outputs a read_committed reader finds in `to`. */
+  outputs: number;
+  processed: number;
+  /** Inputs past the committed offset without an output yet. */
+  pending: number;
+  lost: number;
+  duplicated: number;
+  commits: number;
+  /** Transactions aborted after a failed commit (TaskMigratedException). */
+  aborted: number;
 }
 
 export type RecordOutcome =
@@ -241,7 +266,7 @@ export interface ExpectationReport {
 }
 
 export interface Explanation {
-  kind: 'lost' | 'duplicated' | 'reordered' | 'phantom' | 'aborted' | 'deleted' | 'compacted' | 'failed' | 'pending' | 'deduplicated' | 'reprocessed' | 'skipped';
+  kind: 'lost' | 'duplicated' | 'reordered' | 'phantom' | 'aborted' | 'deleted' | 'compacted' | 'failed' | 'pending' | 'deduplicated' | 'reprocessed' | 'skipped' | 'pipeline_lost' | 'pipeline_duplicated';
   records: number[];
   text: string;
 }
@@ -298,6 +323,7 @@ export interface Report {
   responses: Record<string, number>;
   consumers: Record<string, ConsumerReport>;
   groups: Record<string, GroupReport>;
+  pipelines: Record<string, PipelineReport>;
   records?: RecordReport[];
   partitions: PartitionReport[];
   expectations: ExpectationReport[];

@@ -137,6 +137,18 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
     let gv = crate::checker::groups::judge_groups(world);
     summary.reprocessed = gv.reprocessed;
     summary.skipped = gv.skipped;
+    let pv = if sc.pipelines.is_empty() {
+        None
+    } else if isolation == IsolationLevel::ReadCommitted {
+        Some(crate::checker::pipelines::judge_pipelines(world, &j))
+    } else {
+        let jr = checker::judge(world, IsolationLevel::ReadCommitted, false);
+        Some(crate::checker::pipelines::judge_pipelines(world, &jr))
+    };
+    if let Some(pv) = &pv {
+        summary.pipeline_lost = pv.lost;
+        summary.pipeline_duplicated = pv.duplicated;
+    }
     let mut errors: VecMap<String, u64> = VecMap::new();
     let mut causes: VecMap<String, u64> = VecMap::new();
     for r in &world.history.records {
@@ -208,6 +220,7 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
         responses,
         consumers,
         groups: gv.groups,
+        pipelines: pv.as_ref().map(|p| p.pipelines.clone()).unwrap_or_default(),
         records: opts.records.then(|| record_reports(world, &j)),
         partitions: partition_reports(world),
         expectations: Vec::new(),
@@ -221,6 +234,9 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
         } else {
             let mut e = explain::explain(world, &j);
             e.extend(gv.explanations);
+            if let Some(pv) = pv {
+                e.extend(pv.explanations);
+            }
             e
         },
         config: sc.effective.clone(),

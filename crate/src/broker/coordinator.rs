@@ -376,7 +376,11 @@ impl Broker {
         };
         let mut by_leader: VecMap<u16, Vec<MarkerRequest>> = VecMap::new();
         for tp in parts {
-            let leader = self.image.as_ref().and_then(|i| i.leader(tp));
+            let leader = if tp.is_offsets() {
+                self.offsets_partition_leader(tp.partition)
+            } else {
+                self.image.as_ref().and_then(|i| i.leader(tp))
+            };
             match leader {
                 Some(l) => by_leader.entry(l).or_default().push(MarkerRequest {
                     tp,
@@ -411,6 +415,11 @@ impl Broker {
     ) {
         let mut results = Vec::new();
         for m in markers {
+            if m.tp.is_offsets() {
+                let error = self.write_offsets_marker(ctx, m.tp, m.producer_id, m.marker);
+                results.push((m.tp, error));
+                continue;
+            }
             let error = match self.replicas.get(&m.tp) {
                 Some(r) if r.is_leader() => {
                     let stale = r.producers.producers.get(&m.producer_id).is_some_and(|e| e.epoch > m.producer_epoch);

@@ -144,6 +144,9 @@ pub struct Group {
     /// KIP-848: the epoch of the target assignment, and the target (member → partitions).
     pub target_epoch: i32,
     pub target: Vec<(Rc<str>, Vec<Tp>)>,
+    /// Transactional offsets (TxnOffsetCommit) waiting for their transaction's marker:
+    /// (producer id, partition, offset, the committing member's client).
+    pub pending_txn: Vec<(i64, Tp, u64, NodeId)>,
 }
 
 impl Group {
@@ -168,6 +171,7 @@ impl Group {
             modern: false,
             target_epoch: 0,
             target: Vec::new(),
+            pending_txn: Vec::new(),
         }
     }
     pub(super) fn member(&self, id: &str) -> Option<usize> {
@@ -214,13 +218,22 @@ pub(super) fn send_all(ctx: &mut BCtx, out: Out) {
 impl Broker {
     /// The coordinator of `group` as this broker's metadata sees it.
     pub fn group_coordinator_for(&self, group: &str) -> Option<u16> {
+        self.offsets_partition_leader(self.offsets_partition_of(group))
+    }
+
+    /// The `__consumer_offsets` partition that holds `group`.
+    pub fn offsets_partition_of(&self, group: &str) -> u32 {
+        let parts = self.cfg().offsets_topic_num_partitions.max(1) as i32;
+        super::coordinator::partition_for(group, parts) as u32
+    }
+
+    /// The leader of `__consumer_offsets` partition `p` as this broker's metadata sees it.
+    pub fn offsets_partition_leader(&self, p: u32) -> Option<u16> {
         let image = self.image.as_ref()?;
         let ids = &self.spec.broker_ids;
         if ids.is_empty() {
             return None;
         }
-        let parts = self.cfg().offsets_topic_num_partitions.max(1) as i32;
-        let p = super::coordinator::partition_for(group, parts);
         let n = ids.len();
         (0..n).map(|j| ids[(p as usize + j) % n]).find(|b| !image.broker_fenced(*b))
     }
@@ -873,11 +886,22 @@ impl Broker {
         reply(ctx, error);
     }
 
-    pub fn handle_offset_fetch(&mut self, ctx: &mut BCtx, w: Waiter, group: Rc<str>, partitions: Vec<Tp>) {
+    pub fn handle_offset_fetch(
+        &mut self,
+        ctx: &mut BCtx,
+        w: Waiter,
+        group: Rc<str>,
+        partitions: Vec<Tp>,
+        require_stable: bool,
+    ) {
         let Some(gi) = self.own_group(ctx, &group) else {
             let msg = Msg::OffsetFetchResponse { corr: w.corr, error: Error::NotCoordinator, offsets: vec![] };
             return ctx.send(w.node, Some(w.inc), msg);
         };
+        if require_stable && partitions.iter().any(|&tp| self.has_pending_txn_offsets(gi, tp)) {
+            let msg = Msg::OffsetFetchResponse { corr: w.corr, error: Error::UnstableOffsetCommit, offsets: vec![] };
+            return ctx.send(w.node, Some(w.inc), msg);
+        }
         let log = self.groups.borrow();
         let g = &log.groups[gi];
         let offsets = partitions.into_iter().map(|tp| (tp, g.committed.get(&tp).copied())).collect();

@@ -27,6 +27,7 @@ pub mod retention;
 pub mod shutdown;
 pub mod storage;
 pub mod txn_add;
+pub mod txn_offsets;
 pub mod validate;
 
 use crate::sim::VecMap;
@@ -330,9 +331,24 @@ impl Broker {
                 let w = group::Waiter { node: from, inc: from_inc, corr: req.corr };
                 self.handle_consumer_group_heartbeat(ctx, w, *req)
             }
-            Msg::OffsetFetch { corr, group, partitions } => {
+            Msg::OffsetFetch { corr, group, partitions, require_stable } => {
                 let w = group::Waiter { node: from, inc: from_inc, corr };
-                self.handle_offset_fetch(ctx, w, group, partitions)
+                self.handle_offset_fetch(ctx, w, group, partitions, require_stable)
+            }
+            Msg::AddOffsetsToTxn { corr, transactional_id, producer_id, producer_epoch, group } => self
+                .handle_add_offsets_to_txn(
+                    ctx,
+                    from,
+                    from_inc,
+                    corr,
+                    transactional_id,
+                    producer_id,
+                    producer_epoch,
+                    group,
+                ),
+            Msg::TxnOffsetCommit(req) => {
+                let w = group::Waiter { node: from, inc: from_inc, corr: req.corr };
+                self.handle_txn_offset_commit(ctx, w, *req)
             }
             Msg::ListOffsets { corr, tp, earliest, read_committed } => {
                 let w = group::Waiter { node: from, inc: from_inc, corr };

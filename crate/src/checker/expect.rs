@@ -57,6 +57,8 @@ pub fn lookup(report: &Report, name: &str) -> i64 {
         "compacted" => s.compacted,
         "reprocessed" => s.reprocessed,
         "skipped" => s.skipped,
+        "pipeline_lost" => s.pipeline_lost,
+        "pipeline_duplicated" => s.pipeline_duplicated,
         "produce_requests" => s.produce_requests,
         "batches" => s.batches,
         "undecided" => report.records_undecided,
@@ -83,6 +85,19 @@ pub fn lookup(report: &Report, name: &str) -> i64 {
                     "skipped" => g.skipped,
                     "processed" => g.processed,
                     "members" => g.members.len() as u64,
+                    _ => 0,
+                })
+            } else if let Some(rest) = name.strip_prefix("pipelines.") {
+                let (p, field) = rest.rsplit_once('.').unwrap_or((rest, ""));
+                report.pipelines.get(p).map_or(0, |p| match field {
+                    "inputs" => p.inputs,
+                    "outputs" => p.outputs,
+                    "lost" => p.lost,
+                    "duplicated" => p.duplicated,
+                    "commits" => p.commits,
+                    "aborted" => p.aborted,
+                    "processed" => p.processed,
+                    "pending" => p.pending,
                     _ => 0,
                 })
             } else if let Some(rest) = name.strip_prefix("consumers.") {

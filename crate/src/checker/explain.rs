@@ -634,6 +634,9 @@ fn explain_failed(world: &World, ids: &[u32], batch: u32, story: Option<&BatchSt
                 "the producer was already in an error state".into()
             }
         }
+        ClientError::CommitFailed => {
+            "the transaction's consumer offsets were refused: the group had moved to a newer generation".into()
+        }
         ClientError::IllegalArgument => {
             "send() threw it: a new batch needs max(batch.size, the record's size) bytes, more than all of buffer.memory"
                 .into()

@@ -16,6 +16,7 @@ pub mod explain;
 pub mod groups;
 pub mod guarantee;
 pub mod invariants;
+pub mod pipelines;
 pub mod verdicts;
 
 use crate::broker::replica::Replica;

@@ -92,6 +92,8 @@ enum App {
     Processing,
     /// Waiting for a `commitSync` answer.
     Committing,
+    /// A pipeline's thread waits for its producer (a commit, an abort).
+    Pipe,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -169,6 +171,8 @@ pub struct Client {
     /// application thread has yet to reconcile (its callbacks run inside poll()).
     hb_interval_us: Micros,
     pending_target: Option<Vec<Tp>>,
+    /// The pipeline loop around this consumer, if it is a pipeline's (`consumer::pipe`).
+    pub pipe: Option<super::pipe::Pipe>,
 }
 
 impl Client {
@@ -222,6 +226,7 @@ impl Client {
             stalled_until: 0,
             hb_interval_us: 0,
             pending_target: None,
+            pipe: None,
         }
     }
 
@@ -244,7 +249,10 @@ impl Client {
         {
             return false;
         }
-        if !self.awaiting_position.is_empty() || self.app == App::Committing {
+        if !self.awaiting_position.is_empty() || self.app == App::Committing || self.app == App::Pipe {
+            return false;
+        }
+        if self.pipe.as_ref().is_some_and(|p| p.dirty || p.waiting.is_some() || !p.forward.is_empty()) {
             return false;
         }
         self.assignment.iter().all(|&tp| {
@@ -420,7 +428,17 @@ impl Client {
         let (subscription, poll_loop) = (self.subscription.clone(), self.program);
         let fresh = Client::new(self.node, self.index, self.topic_names.clone(), self.broker_ids.clone());
         let (inc, skipped, processed) = (self.inc + 1, self.skipped, self.processed);
+        // A pipeline's new process: same loop settings, nothing of the old one's state.
+        let pipe = self.pipe.take().map(|p| super::pipe::Pipe {
+            exactly_once: p.exactly_once,
+            commit_interval_us: p.commit_interval_us,
+            commits: p.commits,
+            aborts: p.aborts,
+            last_commit_us: ctx.now,
+            ..Default::default()
+        });
         *self = fresh;
+        self.pipe = pipe;
         self.inc = inc;
         self.skipped = skipped;
         self.processed = processed;
@@ -490,12 +508,13 @@ impl Client {
                 }
             }
             App::Polling { .. } | App::Idle => self.poll(ctx, cfg),
-            App::Committing => {}
+            App::Committing | App::Pipe => {}
         }
     }
 
     fn mark_processed(&mut self, ctx: &mut CCtx, (record, tp, offset): Buffered) {
         self.processed += 1;
+        self.pipe_processed(record);
         ctx.history.processed.push(ProcessedRec {
             consumer: self.index,
             record,
@@ -518,6 +537,10 @@ impl Client {
             return;
         }
         self.last_poll_us = ctx.now;
+        // A pipeline commits between polls once `commit.interval.ms` has passed.
+        if self.state == MemberState::Stable && self.pipe_maybe_commit(ctx, false) {
+            return;
+        }
         // `maybeAutoCommitOffsetsAsync`.
         if cfg.enable_auto_commit && self.state == MemberState::Stable && ctx.now >= self.next_auto_commit_us {
             self.next_auto_commit_us = later(ctx.now, cfg.auto_commit_interval_us);
@@ -526,6 +549,10 @@ impl Client {
             }
         }
         self.drive(ctx, cfg);
+        if self.app == App::Pipe {
+            // A pipeline's commit before the rebalance blocks this poll().
+            return;
+        }
         if !self.buffer.is_empty() {
             self.return_records(ctx, cfg, l);
             return;
@@ -684,6 +711,40 @@ impl Client {
         self.rejoin_needed = true;
     }
 
+    /// The application thread blocks until the pipeline's producer call completes.
+    pub(super) fn block_app_on_pipe(&mut self) {
+        self.app = App::Pipe;
+        self.app_wake = None;
+        self.app_token += 1;
+    }
+
+    /// The pipeline's call completed: the thread goes on (with the join it was preparing).
+    pub(super) fn pipe_resume(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig, then_join: bool) {
+        self.app = App::Idle;
+        if then_join {
+            self.after_prepare_commit(ctx, cfg);
+        }
+        self.set_app_wake(ctx, ctx.now);
+    }
+
+    /// at_least_once, after the flush: `commitSync` of what was processed.
+    pub(super) fn pipe_commit_sync(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig, then_join: bool) {
+        self.app = App::Idle;
+        self.send_commit(ctx, cfg, "sync", then_join);
+        let sent = self.inflight.values().any(|(_, r)| matches!(r, Req::Commit { kind: "sync", .. }));
+        if sent && !then_join {
+            self.app = App::Committing;
+        } else {
+            // The thread goes back to its poll() (which waits for the join, if one is
+            // under way).
+            self.set_app_wake(ctx, ctx.now);
+        }
+    }
+
+    pub(super) fn lose_all(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig, reason: &str) {
+        self.lose_partitions(ctx, cfg, reason);
+    }
+
     /// `resetGenerationOnResponseError` / `resetStateAndRejoin`: the member is out of the
     /// group; what it owned is lost (onPartitionsLost, no commit).
     fn lose_partitions(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig, reason: &str) {
@@ -737,6 +798,15 @@ impl Client {
             return;
         }
         let cooperative = self.protocol.is_some_and(AssignorKind::cooperative);
+        if prepare_commit && self.pipe.is_some() && (self.generation >= 0 || !self.assignment.is_empty()) {
+            // A pipeline commits what it processed before giving partitions up.
+            let state = self.state;
+            self.state = MemberState::Joining;
+            if self.pipe_maybe_commit(ctx, true) {
+                return;
+            }
+            self.state = state;
+        }
         if prepare_commit && (self.generation >= 0 || !self.assignment.is_empty()) {
             // onJoinPrepare: commit (auto-commit) before giving partitions up.
             if cfg.enable_auto_commit && !self.positions.is_empty() {
@@ -1278,6 +1348,9 @@ impl Client {
                 kind,
                 offsets,
             });
+            if kind == "sync" {
+                self.pipe_committed(ctx);
+            }
         } else {
             self.commit_failed(ctx, kind, error);
             match error {
@@ -1324,11 +1397,20 @@ impl Client {
             self.awaiting_position.insert(*tp);
         }
         let corr = self.corr();
-        let msg = Msg::OffsetFetch { corr, group: Self::group(cfg), partitions: missing };
+        // KIP-447: a read_committed consumer asks for stable offsets only.
+        let require_stable = cfg.isolation_level == IsolationLevel::ReadCommitted;
+        let msg = Msg::OffsetFetch { corr, group: Self::group(cfg), partitions: missing, require_stable };
         self.request(ctx, cfg, c, Req::OffsetFetch, msg);
     }
 
     fn offsets_fetched(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig, error: Error, offsets: Vec<(Tp, Option<u64>)>) {
+        if error == Error::UnstableOffsetCommit {
+            // A transaction holding offsets for these partitions has not completed:
+            // `UnstableOffsetCommitException` is retriable; fetch again after the backoff.
+            self.awaiting_position.clear();
+            self.schedule_retry(ctx, cfg);
+            return;
+        }
         if error != Error::None {
             self.awaiting_position.clear();
             self.mark_coordinator_unknown(ctx, cfg);

@@ -15,6 +15,7 @@
 
 pub mod assignor;
 pub mod client;
+pub mod pipe;
 pub mod server_assignor;
 
 use crate::broker::replica::Replica;

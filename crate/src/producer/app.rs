@@ -44,6 +44,8 @@ pub enum Op {
     Begin,
     Commit,
     Abort,
+    /// `sendOffsetsToTransaction(offsets, groupMetadata)` with `TxnState::offsets_to_send`.
+    SendOffsets,
 }
 
 #[derive(Clone, Debug)]
@@ -51,6 +53,12 @@ pub enum Job {
     Send(SendJob),
     /// Records to send again after a restart (`resend=unacked`), oldest first.
     Resend(VecDeque<u32>),
+    /// A pipeline's outputs: one new record to `topic` per input record (same key, value
+    /// and timestamp, as a Kafka Streams `mapValues` forwards them), oldest first.
+    Forward {
+        topic: u16,
+        inputs: VecDeque<u32>,
+    },
     Op {
         at_us: Micros,
         op: Op,
@@ -61,7 +69,7 @@ impl Job {
     fn due_us(&self) -> Micros {
         match self {
             Job::Send(s) => later(s.start_us, s.next.saturating_mul(s.every_us)),
-            Job::Resend(_) => 0,
+            Job::Resend(_) | Job::Forward { .. } => 0,
             Job::Op { at_us, .. } => *at_us,
         }
     }
@@ -105,6 +113,7 @@ pub enum TxnCall {
     InitTransactions,
     CommitTransaction,
     AbortTransaction,
+    SendOffsetsToTransaction,
 }
 
 impl TxnCall {
@@ -114,6 +123,7 @@ impl TxnCall {
             TxnCall::InitTransactions => "initTransactions",
             TxnCall::CommitTransaction => "commitTransaction",
             TxnCall::AbortTransaction => "abortTransaction",
+            TxnCall::SendOffsetsToTransaction => "sendOffsetsToTransaction",
         }
     }
     /// The request handler the call awaits (`TransactionalRequestResult` operation name).
@@ -121,6 +131,7 @@ impl TxnCall {
         match self {
             TxnCall::InitTransactions => "InitProducerId",
             TxnCall::CommitTransaction | TxnCall::AbortTransaction => "EndTxn",
+            TxnCall::SendOffsetsToTransaction => "AddOffsetsToTxn",
         }
     }
 }
@@ -225,6 +236,36 @@ impl Producer {
                     rec.timestamp_ms = stamp(rec.stmt);
                     let (topic, partition) = (rec.topic, None);
                     self.start_send(ctx, record, topic, partition, false);
+                }
+                Job::Forward { topic, inputs } => {
+                    let topic = *topic;
+                    let Some(input) = inputs.pop_front() else {
+                        self.app.jobs.remove(i);
+                        continue;
+                    };
+                    let src = ctx.history.record(input).clone();
+                    self.pay_for_send(ctx.now, src.stmt, src.index);
+                    let record = ctx.history.new_record(RecordRec {
+                        producer: self.index,
+                        topic,
+                        partition: NO_PARTITION,
+                        stmt: src.stmt,
+                        index: src.index,
+                        app_seq: 0,
+                        sent_us: ctx.now,
+                        timestamp_ms: src.timestamp_ms,
+                        result_us: 0,
+                        outcome: Outcome::Pending,
+                        txn: NO_TXN,
+                        batch: 0,
+                        sends: 1,
+                        value_bytes: src.value_bytes,
+                        key: None,
+                        shape: crate::format::size::Shape::new(None, None),
+                        cause: None,
+                    });
+                    ctx.history.forwards.push((record, input));
+                    self.start_send(ctx, record, topic, None, false);
                 }
                 Job::Op { op, .. } => {
                     let op = *op;
@@ -567,7 +608,8 @@ impl Producer {
             Op::Close(timeout_us) => self.start_close(ctx, timeout_us),
             Op::Init if self.closed => {}
             Op::Init => self.init_transactions(ctx),
-            Op::Begin | Op::Commit | Op::Abort if self.closed => {}
+            Op::Begin | Op::Commit | Op::Abort | Op::SendOffsets if self.closed => {}
+            Op::SendOffsets => self.send_offsets_to_transaction(ctx),
             Op::Begin | Op::Commit | Op::Abort => self.start_txn_op(ctx, op),
         }
     }

@@ -312,6 +312,8 @@ impl Producer {
                 self.on_find_coordinator(ctx, broker, corr, error, coordinator)
             }
             Msg::AddPartitionsToTxnResponse { corr, error } => self.on_add_partitions(ctx, broker, corr, error),
+            Msg::AddOffsetsToTxnResponse { corr, error } => self.on_add_offsets(ctx, broker, corr, error),
+            Msg::TxnOffsetCommitResponse { corr, error } => self.on_txn_offset_commit(ctx, broker, corr, error),
             Msg::EndTxnResponse { corr, error, producer_id, producer_epoch } => {
                 self.on_end_txn(ctx, broker, corr, error, producer_id, producer_epoch)
             }
@@ -365,6 +367,28 @@ impl Producer {
         self.init_transactions(ctx);
         self.wake_sender(ctx, ctx.now);
         self.run_app(ctx);
+    }
+
+    /// The process dies (a pipeline's crash): what it held in memory is gone, nothing more
+    /// is sent, and the results of what it had sent never reach anyone. A transaction it
+    /// left open stays open until its timeout or until a new instance initializes.
+    pub fn halt(&mut self, ctx: &mut PCtx) {
+        self.inc += 1;
+        let topics = self.workload.topic_names.len();
+        self.acc = Accumulator::new(&self.cfg, topics);
+        self.meta = ClientMetadata::default();
+        self.conns = self.bootstrap.iter().map(|&b| (b, Conn::new(b))).collect();
+        self.sent.clear();
+        self.app.jobs.clear();
+        self.app.blocked = None;
+        self.app.in_send = None;
+        self.txn.queue.clear();
+        self.txn.in_flight = None;
+        self.txn.offsets_pending = false;
+        self.sender_wake_us = None;
+        self.app_wake_us = None;
+        self.closed = true;
+        ctx.inc = self.inc;
     }
 
     /// Whether the producer still has work: records to send or waiting for results,

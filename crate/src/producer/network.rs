@@ -28,6 +28,8 @@ pub enum ReqKind {
     InitProducerId,
     FindCoordinator,
     AddPartitionsToTxn,
+    AddOffsetsToTxn,
+    TxnOffsetCommit,
     EndTxn { commit: bool },
 }
 

@@ -54,9 +54,26 @@ impl Phase {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TxnReq {
     FindCoordinator,
+    /// FindCoordinator for the group of a TxnOffsetCommit.
+    FindGroupCoordinator(Rc<str>),
     InitProducerId,
     AddPartitions(Vec<Tp>),
-    EndTxn { commit: bool },
+    /// `sendOffsetsToTransaction`: AddOffsetsToTxn, then TxnOffsetCommit.
+    AddOffsets(Box<OffsetsToSend>),
+    TxnOffsetCommit(Box<OffsetsToSend>),
+    EndTxn {
+        commit: bool,
+    },
+}
+
+/// The arguments of `sendOffsetsToTransaction(offsets, consumer.groupMetadata())`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OffsetsToSend {
+    pub group: Rc<str>,
+    pub member_id: Rc<str>,
+    pub generation: i32,
+    pub instance_id: Option<Rc<str>>,
+    pub offsets: Vec<(Tp, u64)>,
 }
 
 pub struct TxnState {
@@ -80,6 +97,14 @@ pub struct TxnState {
     pub awaiting: Option<(u16, Micros)>,
     /// Result of the last commit/abort for the blocked application call.
     pub op_result: Option<Result<(), ClientError>>,
+    /// The group coordinator TxnOffsetCommit goes to.
+    pub group_coordinator: Option<u16>,
+    /// What the next `sendOffsetsToTransaction` sends (its caller sets it).
+    pub offsets_to_send: Option<OffsetsToSend>,
+    /// `sendOffsetsToTransaction` has not completed (its result is awaited).
+    pub offsets_pending: bool,
+    /// AddOffsetsToTxn added the group's offsets partition to the open transaction.
+    pub offsets_added: bool,
 }
 
 impl TxnState {
@@ -97,6 +122,10 @@ impl TxnState {
             v2: false,
             awaiting: None,
             op_result: None,
+            group_coordinator: None,
+            offsets_to_send: None,
+            offsets_pending: false,
+            offsets_added: false,
         }
     }
 
@@ -144,6 +173,7 @@ impl TxnState {
     pub fn busy(&self) -> bool {
         self.transactional()
             && (self.in_flight.is_some()
+                || self.offsets_pending
                 || !self.queue.is_empty()
                 || matches!(self.phase, Phase::Initializing | Phase::Committing | Phase::Aborting))
     }
@@ -213,14 +243,22 @@ impl Producer {
         if self.txn.retry_at_us.is_some_and(|t| ctx.now < t) {
             return true;
         }
-        let needs_coordinator = self.txn.transactional() && req != TxnReq::FindCoordinator;
-        if needs_coordinator && self.txn.coordinator.is_none() {
+        let needs_coordinator =
+            self.txn.transactional() && !matches!(req, TxnReq::FindCoordinator | TxnReq::FindGroupCoordinator(_));
+        // TxnOffsetCommit goes to the group's coordinator, the rest to the transaction's.
+        let group_req = match &req {
+            TxnReq::TxnOffsetCommit(o) => Some(o.group.clone()),
+            _ => None,
+        };
+        let coordinator = if group_req.is_some() { self.txn.group_coordinator } else { self.txn.coordinator };
+        if needs_coordinator && coordinator.is_none() {
             // Look the coordinator up first (`maybeFindCoordinatorAndRetry`), now.
-            self.txn.queue.push_front(TxnReq::FindCoordinator);
+            let find = group_req.clone().map_or(TxnReq::FindCoordinator, TxnReq::FindGroupCoordinator);
+            self.txn.queue.push_front(find);
             return self.maybe_send_txn_request(ctx);
         }
         let target = if needs_coordinator {
-            self.txn.coordinator.expect("known")
+            coordinator.expect("known")
         } else {
             match self.least_loaded_node(ctx) {
                 Some(n) => n,
@@ -246,8 +284,16 @@ impl Producer {
             if failed {
                 self.txn.awaiting = None;
                 if needs_coordinator {
-                    self.txn.coordinator = None;
-                    self.txn.queue.push_front(TxnReq::FindCoordinator);
+                    match group_req {
+                        Some(g) => {
+                            self.txn.group_coordinator = None;
+                            self.txn.queue.push_front(TxnReq::FindGroupCoordinator(g));
+                        }
+                        None => {
+                            self.txn.coordinator = None;
+                            self.txn.queue.push_front(TxnReq::FindCoordinator);
+                        }
+                    }
                 }
                 self.txn.retry_at_us = Some(now.saturating_add(self.cfg.retry_backoff_us));
                 return true;
@@ -265,6 +311,33 @@ impl Producer {
             TxnReq::FindCoordinator => (
                 Msg::FindCoordinator { corr, key: tid.clone().unwrap_or_else(|| Rc::from("")), group: false },
                 ReqKind::FindCoordinator,
+            ),
+            TxnReq::FindGroupCoordinator(group) => {
+                (Msg::FindCoordinator { corr, key: group.clone(), group: true }, ReqKind::FindCoordinator)
+            }
+            TxnReq::AddOffsets(o) => (
+                Msg::AddOffsetsToTxn {
+                    corr,
+                    transactional_id: tid.clone().unwrap_or_else(|| Rc::from("")),
+                    producer_id: pid,
+                    producer_epoch: epoch,
+                    group: o.group.clone(),
+                },
+                ReqKind::AddOffsetsToTxn,
+            ),
+            TxnReq::TxnOffsetCommit(o) => (
+                Msg::TxnOffsetCommit(Box::new(crate::protocol::TxnOffsetCommitRequest {
+                    corr,
+                    transactional_id: tid.clone().unwrap_or_else(|| Rc::from("")),
+                    group: o.group.clone(),
+                    producer_id: pid,
+                    producer_epoch: epoch,
+                    member_id: o.member_id.clone(),
+                    generation: o.generation,
+                    instance_id: o.instance_id.clone(),
+                    offsets: o.offsets.clone(),
+                })),
+                ReqKind::TxnOffsetCommit,
             ),
             TxnReq::InitProducerId => (
                 Msg::InitProducerId {
@@ -341,6 +414,13 @@ impl Producer {
     /// A transactional request was lost with its connection.
     pub fn txn_request_lost(&mut self, ctx: &mut PCtx, kind: ReqKind) {
         if let Some((_, _, req)) = self.txn.in_flight.take() {
+            if let TxnReq::TxnOffsetCommit(o) = &req {
+                let group = o.group.clone();
+                self.retry_txn_request(ctx, req, false);
+                self.txn.group_coordinator = None;
+                self.txn.queue.push_front(TxnReq::FindGroupCoordinator(group));
+                return;
+            }
             let find = !matches!(kind, ReqKind::FindCoordinator);
             self.retry_txn_request(ctx, req, find);
         }
@@ -357,7 +437,11 @@ impl Producer {
         let Some(req) = self.take_txn_response(ctx, broker, corr) else { return };
         match (error, coordinator) {
             (Error::None, Some(c)) => {
-                self.txn.coordinator = Some(c);
+                if matches!(req, TxnReq::FindGroupCoordinator(_)) {
+                    self.txn.group_coordinator = Some(c);
+                } else {
+                    self.txn.coordinator = Some(c);
+                }
                 self.conns.entry(c).or_insert_with(|| super::network::Conn::new(c));
             }
             _ => self.retry_txn_request(ctx, req, false),
@@ -411,6 +495,111 @@ impl Producer {
         }
     }
 
+    /// AddOffsetsToTxnHandler: on success, TxnOffsetCommit to the group coordinator.
+    pub fn on_add_offsets(&mut self, ctx: &mut PCtx, broker: u16, corr: u32, error: Error) {
+        let Some(req) = self.take_txn_response(ctx, broker, corr) else { return };
+        let TxnReq::AddOffsets(o) = req else { return };
+        match error {
+            Error::None => {
+                self.txn.offsets_added = true;
+                self.txn.queue.push_front(TxnReq::TxnOffsetCommit(o));
+            }
+            Error::ProducerFenced | Error::InvalidProducerEpoch => {
+                self.offsets_failed(ctx, Phase::Fatal(ClientError::ProducerFenced), "AddOffsetsToTxn")
+            }
+            e if e.retriable() => self.retry_txn_request(
+                ctx,
+                TxnReq::AddOffsets(o),
+                matches!(e, Error::NotCoordinator | Error::CoordinatorNotAvailable),
+            ),
+            e => self.offsets_failed(ctx, Phase::Fatal(ClientError::Broker(e)), "AddOffsetsToTxn"),
+        }
+    }
+
+    /// TxnOffsetCommitHandler.
+    pub fn on_txn_offset_commit(&mut self, ctx: &mut PCtx, broker: u16, corr: u32, error: Error) {
+        let Some(req) = self.take_txn_response(ctx, broker, corr) else { return };
+        let TxnReq::TxnOffsetCommit(o) = req else { return };
+        match error {
+            Error::None => {
+                self.txn.offsets_pending = false;
+                self.txn.op_result = Some(Ok(()));
+            }
+            Error::NotCoordinator | Error::CoordinatorNotAvailable | Error::RequestTimedOut => {
+                let group = o.group.clone();
+                self.retry_txn_request(ctx, TxnReq::TxnOffsetCommit(o), false);
+                self.txn.group_coordinator = None;
+                self.txn.queue.push_front(TxnReq::FindGroupCoordinator(group));
+            }
+            e if e.retriable() => self.retry_txn_request(ctx, TxnReq::TxnOffsetCommit(o), false),
+            Error::UnknownMemberId | Error::IllegalGeneration => {
+                self.offsets_failed(ctx, Phase::AbortableError(ClientError::CommitFailed), error.name())
+            }
+            Error::FencedInstanceId | Error::TransactionAbortable => {
+                self.offsets_failed(ctx, Phase::AbortableError(ClientError::Broker(error)), error.name())
+            }
+            Error::ProducerFenced | Error::InvalidProducerEpoch => {
+                self.offsets_failed(ctx, Phase::Fatal(ClientError::ProducerFenced), error.name())
+            }
+            e => self.offsets_failed(ctx, Phase::Fatal(ClientError::Broker(e)), e.name()),
+        }
+    }
+
+    /// `sendOffsetsToTransaction` failed: the transaction manager moves to `phase`.
+    fn offsets_failed(&mut self, ctx: &mut PCtx, phase: Phase, answer: &str) {
+        let error = match phase {
+            Phase::AbortableError(e) | Phase::Fatal(e) => e,
+            _ => ClientError::Kafka,
+        };
+        self.txn.phase = phase;
+        self.txn.offsets_pending = false;
+        self.txn.op_result = Some(Err(error));
+        let message = match error {
+            ClientError::CommitFailed => format!(
+                "Transaction offset Commit failed due to consumer group metadata mismatch: the group coordinator answered {answer}"
+            ),
+            _ => format!("the coordinator answered {answer}"),
+        };
+        ctx.trace(Event::TxnCallFailed {
+            producer: self.node,
+            call: TxnCall::SendOffsetsToTransaction.method(),
+            error: ClientErrorName(error),
+            message,
+        });
+    }
+
+    /// `sendOffsetsToTransaction(offsets, groupMetadata)` with `txn.offsets_to_send`: blocks
+    /// until TxnOffsetCommit is answered (or `max.block.ms`).
+    pub fn send_offsets_to_transaction(&mut self, ctx: &mut PCtx) {
+        self.txn.op_result = None;
+        let Some(o) = self.txn.offsets_to_send.take() else { return };
+        match self.txn.phase {
+            Phase::InTransaction => {}
+            Phase::AbortableError(e) | Phase::Fatal(e) => {
+                // `maybeFailWithError`.
+                self.txn.op_result = Some(Err(e));
+                ctx.trace(Event::TxnCallFailed {
+                    producer: self.node,
+                    call: TxnCall::SendOffsetsToTransaction.method(),
+                    error: ClientErrorName(e),
+                    message: format!(
+                        "Cannot execute transactional method because we are in an error state ({})",
+                        self.txn.phase.name()
+                    ),
+                });
+                return;
+            }
+            _ => {
+                self.txn.op_result = Some(Err(ClientError::IllegalState));
+                return;
+            }
+        }
+        self.txn.offsets_pending = true;
+        self.txn.queue.push_back(TxnReq::AddOffsets(Box::new(o)));
+        self.block_on_txn_call(ctx, TxnCall::SendOffsetsToTransaction);
+        self.wake_sender(ctx, ctx.now);
+    }
+
     pub fn on_end_txn(&mut self, ctx: &mut PCtx, broker: u16, corr: u32, error: Error, pid: i64, epoch: i16) {
         let Some(req) = self.take_txn_response(ctx, broker, corr) else { return };
         let TxnReq::EndTxn { commit } = req else { return };
@@ -437,6 +626,7 @@ impl Producer {
                 self.txn.phase = Phase::Ready;
                 self.txn.added.clear();
                 self.txn.pending.clear();
+                self.txn.offsets_added = false;
                 if let Some(idem) = &mut self.idem {
                     idem.txn_partitions.clear();
                 }
@@ -489,7 +679,7 @@ impl Producer {
                 ctx.trace(Event::TxnBegun { producer: self.node });
             }
             (Op::Commit | Op::Abort, Phase::InTransaction)
-                if self.txn.added.is_empty() && self.txn.pending.is_empty() =>
+                if self.txn.added.is_empty() && self.txn.pending.is_empty() && !self.txn.offsets_added =>
             {
                 // Nothing was sent in it: Kafka completes it without an EndTxn.
                 let commit = op == Op::Commit;
@@ -551,7 +741,8 @@ impl Producer {
         let done = match self.txn.phase {
             Phase::Ready | Phase::Fatal(_) | Phase::AbortableError(_) => true,
             Phase::Committing | Phase::Aborting | Phase::Initializing => false,
-            Phase::Uninitialized | Phase::InTransaction => true,
+            Phase::InTransaction => !self.txn.offsets_pending,
+            Phase::Uninitialized => true,
         };
         if done {
             self.app.blocked = None;

@@ -68,6 +68,7 @@ errors! {
     ProducerFenced = 90, "PRODUCER_FENCED", "ProducerFencedException", false, false;
     IneligibleReplica = 107, "INELIGIBLE_REPLICA", "IneligibleReplicaException", false, false;
     InvalidUpdateVersion = 108, "INVALID_UPDATE_VERSION", "InvalidUpdateVersionException", false, false;
+    UnstableOffsetCommit = 88, "UNSTABLE_OFFSET_COMMIT", "UnstableOffsetCommitException", true, false;
     TransactionAbortable = 120, "TRANSACTION_ABORTABLE", "TransactionAbortableException", false, false;
 }
 
@@ -115,6 +116,9 @@ pub enum ClientError {
     /// `buffer.memory` (`BufferPool.allocate`: "Attempt to allocate N bytes, but there is a
     /// hard limit of M on memory allocations.").
     IllegalArgument,
+    /// TxnOffsetCommit found the consumer's group metadata out of date (UNKNOWN_MEMBER_ID,
+    /// ILLEGAL_GENERATION): `CommitFailedException`, an abortable error.
+    CommitFailed,
 }
 
 impl ClientError {
@@ -129,6 +133,7 @@ impl ClientError {
             ClientError::Kafka => "KafkaException",
             ClientError::IllegalState => "IllegalStateException",
             ClientError::IllegalArgument => "IllegalArgumentException",
+            ClientError::CommitFailed => "CommitFailedException",
         }
     }
 

@@ -205,6 +205,21 @@ pub struct FetchPartitionResponse {
     pub aborted: Vec<u64>,
 }
 
+/// TxnOffsetCommit: a transactional producer commits a consumer group's offsets.
+#[derive(Clone, Debug)]
+pub struct TxnOffsetCommitRequest {
+    pub corr: Corr,
+    pub transactional_id: Rc<str>,
+    pub group: Rc<str>,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    /// `consumer.groupMetadata()`: member id, generation (or member epoch), instance id.
+    pub member_id: Rc<str>,
+    pub generation: i32,
+    pub instance_id: Option<Rc<str>>,
+    pub offsets: Vec<(Tp, u64)>,
+}
+
 /// JoinGroup (classic protocol).
 #[derive(Clone, Debug)]
 pub struct JoinGroupRequest {
@@ -364,6 +379,28 @@ pub enum Msg {
         producer_epoch: i16,
     },
 
+    /// `sendOffsetsToTransaction`, first step: the transaction coordinator adds the
+    /// group's `__consumer_offsets` partition to the transaction.
+    AddOffsetsToTxn {
+        corr: Corr,
+        transactional_id: Rc<str>,
+        producer_id: i64,
+        producer_epoch: i16,
+        group: Rc<str>,
+    },
+    AddOffsetsToTxnResponse {
+        corr: Corr,
+        error: Error,
+    },
+    /// Second step, to the group coordinator: offsets pending until the transaction's
+    /// marker reaches `__consumer_offsets` (KIP-447 carries the consumer's group
+    /// metadata, which fences a zombie of an older generation).
+    TxnOffsetCommit(Box<TxnOffsetCommitRequest>),
+    TxnOffsetCommitResponse {
+        corr: Corr,
+        error: Error,
+    },
+
     // ---- consumer <-> group coordinator (crate::broker::group) ----
     JoinGroup(Box<JoinGroupRequest>),
     JoinGroupResponse(Box<JoinGroupResponse>),
@@ -421,6 +458,10 @@ pub enum Msg {
         corr: Corr,
         group: Rc<str>,
         partitions: Vec<Tp>,
+        /// KIP-447 `require_stable` (a read_committed consumer): a partition with
+        /// transactional offsets not yet committed or aborted answers
+        /// UNSTABLE_OFFSET_COMMIT.
+        require_stable: bool,
     },
     OffsetFetchResponse {
         corr: Corr,
@@ -505,6 +546,8 @@ impl Msg {
             Msg::FindCoordinator { .. } | Msg::FindCoordinatorResponse { .. } => "FindCoordinator",
             Msg::AddPartitionsToTxn { .. } | Msg::AddPartitionsToTxnResponse { .. } => "AddPartitionsToTxn",
             Msg::EndTxn { .. } | Msg::EndTxnResponse { .. } => "EndTxn",
+            Msg::AddOffsetsToTxn { .. } | Msg::AddOffsetsToTxnResponse { .. } => "AddOffsetsToTxn",
+            Msg::TxnOffsetCommit(_) | Msg::TxnOffsetCommitResponse { .. } => "TxnOffsetCommit",
             Msg::Fetch(_) | Msg::FetchResponse(_) => "Fetch",
             Msg::JoinGroup(_) | Msg::JoinGroupResponse(_) => "JoinGroup",
             Msg::SyncGroup { .. } | Msg::SyncGroupResponse { .. } => "SyncGroup",
@@ -531,6 +574,8 @@ impl Msg {
                 | Msg::FindCoordinatorResponse { .. }
                 | Msg::AddPartitionsToTxnResponse { .. }
                 | Msg::EndTxnResponse { .. }
+                | Msg::AddOffsetsToTxnResponse { .. }
+                | Msg::TxnOffsetCommitResponse { .. }
                 | Msg::FetchResponse(_)
                 | Msg::JoinGroupResponse(_)
                 | Msg::SyncGroupResponse { .. }
@@ -587,6 +632,9 @@ impl Msg {
             Msg::FindCoordinator { corr, .. } | Msg::FindCoordinatorResponse { corr, .. } => *corr,
             Msg::AddPartitionsToTxn { corr, .. } | Msg::AddPartitionsToTxnResponse { corr, .. } => *corr,
             Msg::EndTxn { corr, .. } | Msg::EndTxnResponse { corr, .. } => *corr,
+            Msg::AddOffsetsToTxn { corr, .. } | Msg::AddOffsetsToTxnResponse { corr, .. } => *corr,
+            Msg::TxnOffsetCommit(r) => r.corr,
+            Msg::TxnOffsetCommitResponse { corr, .. } => *corr,
             Msg::Fetch(r) => r.corr,
             Msg::FetchResponse(r) => r.corr,
             Msg::JoinGroup(r) => r.corr,

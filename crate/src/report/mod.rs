@@ -48,6 +48,10 @@ pub struct Summary {
     pub reprocessed: u64,
     /// Records below a group's committed offset that the group never processed.
     pub skipped: u64,
+    /// Pipeline inputs committed past without an output in the final read_committed log.
+    pub pipeline_lost: u64,
+    /// Pipeline inputs with more than one output in the final read_committed log.
+    pub pipeline_duplicated: u64,
     /// ProduceRequests the producers sent.
     pub produce_requests: u64,
     /// Distinct producer batches sent.
@@ -278,6 +282,8 @@ pub struct Report {
     pub consumers: VecMap<String, ConsumerReport>,
     /// Consumer groups: protocol, generation, assignment, rebalances, offsets and lag.
     pub groups: VecMap<String, crate::checker::groups::GroupReport>,
+    /// Pipelines: inputs, outputs, commits, and the pipeline verdicts.
+    pub pipelines: VecMap<String, crate::checker::pipelines::PipelineReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub records: Option<Vec<RecordReport>>,
     pub partitions: Vec<PartitionReport>,

@@ -83,6 +83,9 @@ fn render_with_names(r: &Report, with_trace: bool) -> String {
     if !r.groups.is_empty() {
         let _ = writeln!(o, "  consumer groups: reprocessed {}   skipped {}", s.reprocessed, s.skipped);
     }
+    if !r.pipelines.is_empty() {
+        let _ = writeln!(o, "  pipelines: lost {}   duplicated {}", s.pipeline_lost, s.pipeline_duplicated);
+    }
     let _ = writeln!(
         o,
         "  produce requests {}   batches {}   (final view: {})",
@@ -160,6 +163,17 @@ fn render_with_names(r: &Report, with_trace: bool) -> String {
                 let committed = p.committed.map_or("none".to_string(), |c| c.to_string());
                 let _ = writeln!(o, "      {}  committed {committed}  end {}  lag {}", p.tp, p.end_offset, p.lag);
             }
+        }
+    }
+    if !r.pipelines.is_empty() {
+        let _ = writeln!(o, "\npipelines:");
+        for (name, p) in &r.pipelines {
+            let tid = p.transactional_id.as_deref().map(|t| format!(", transactional.id {t}")).unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "  {name} ({}, group {}{tid}): {} -> {}: inputs {}, outputs {}, pending {}, lost {}, duplicated {}, commits {}, aborted {}",
+                p.guarantee, p.group, p.from, p.to, p.inputs, p.outputs, p.pending, p.lost, p.duplicated, p.commits, p.aborted
+            );
         }
     }
     let _ = writeln!(o, "\npartitions:");

@@ -95,10 +95,24 @@ pub struct Tp {
 }
 
 impl Tp {
+    /// The topic index that stands for `__consumer_offsets` (never a declared topic): a
+    /// transaction's offsets partition, as markers and the trace name it.
+    pub const OFFSETS_TOPIC: u16 = u16::MAX;
+
     pub fn new(topic: u16, partition: u32) -> Tp {
         Tp { topic, partition }
     }
+    /// `__consumer_offsets` partition `partition`.
+    pub fn offsets(partition: u32) -> Tp {
+        Tp { topic: Tp::OFFSETS_TOPIC, partition }
+    }
+    pub fn is_offsets(self) -> bool {
+        self.topic == Tp::OFFSETS_TOPIC
+    }
     pub fn topic_name(self) -> String {
+        if self.is_offsets() {
+            return "__consumer_offsets".to_string();
+        }
         lookup(|t| t.topics.get(self.topic as usize).cloned().unwrap_or_else(|| format!("topic{}", self.topic)))
     }
 }

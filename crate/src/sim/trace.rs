@@ -662,6 +662,28 @@ pub enum Event {
         kind: &'static str,
         offsets: Vec<(Tp, u64)>,
     },
+    /// A pipeline's commit failed because its group moved on, or its producer was fenced
+    /// (Kafka Streams' `TaskMigratedException`): it aborts, drops its partitions, rejoins.
+    TaskMigrated {
+        consumer: NodeId,
+        reason: String,
+    },
+    /// TxnOffsetCommit accepted: the offsets wait for the transaction's marker.
+    TxnOffsetsPending {
+        broker: NodeId,
+        group: String,
+        producer_id: i64,
+        offsets: Vec<(Tp, u64)>,
+    },
+    /// The transaction's marker reached `__consumer_offsets`: its offsets became the
+    /// group's committed offsets (`commit`) or were dropped (abort).
+    TxnOffsetsCompleted {
+        broker: NodeId,
+        group: String,
+        producer_id: i64,
+        commit: bool,
+        offsets: Vec<(Tp, u64)>,
+    },
     /// OffsetCommit failed (commitSync throws `CommitFailedException` for a rebalance).
     OffsetCommitFailed {
         consumer: NodeId,
@@ -832,6 +854,9 @@ pub const EVENT_SCHEMA: &[(&str, &[&str])] = &[
     ("records_returned", &["consumer", "tp", "from_offset", "to_offset", "records"]),
     ("offsets_committed", &["consumer", "group", "kind", "offsets"]),
     ("offset_commit_failed", &["consumer", "kind", "error"]),
+    ("task_migrated", &["consumer", "reason"]),
+    ("txn_offsets_pending", &["broker", "group", "producer_id", "offsets"]),
+    ("txn_offsets_completed", &["broker", "group", "producer_id", "commit", "offsets"]),
     ("poll_timeout", &["consumer", "max_poll_interval_ms"]),
     ("consumer_crashed", &["consumer", "processing"]),
     ("consumer_restarted", &["consumer"]),

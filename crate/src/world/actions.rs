@@ -111,12 +111,12 @@ impl World {
             }
             Action::CrashConsumer { consumer } => {
                 self.with_consumer(consumer, |c, ctx, _| c.crash(ctx));
+                self.crash_pipeline_producer(consumer);
             }
             Action::RestartConsumer { consumer } => {
-                self.with_consumer(consumer, |c, ctx, cfg| {
-                    c.crash(ctx);
-                    c.restart(ctx, cfg)
-                });
+                self.with_consumer(consumer, |c, ctx, _| c.crash(ctx));
+                self.restart_pipeline_producer(consumer);
+                self.with_consumer(consumer, |c, ctx, cfg| c.restart(ctx, cfg));
             }
             Action::Poll { consumer, topic } => {
                 let (polled, resets) =

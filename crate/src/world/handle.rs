@@ -99,6 +99,7 @@ fn is_pool_request(msg: &Msg) -> bool {
             | Msg::InitProducerId { .. }
             | Msg::FindCoordinator { .. }
             | Msg::AddPartitionsToTxn { .. }
+            | Msg::AddOffsetsToTxn { .. }
             | Msg::EndTxn { .. }
             | Msg::Fetch(_)
             | Msg::WriteTxnMarkers { .. }

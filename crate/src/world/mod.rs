@@ -26,6 +26,7 @@
 mod actions;
 mod handle;
 mod pause;
+mod pipeline;
 mod settle;
 mod wire;
 
@@ -128,6 +129,8 @@ pub struct World {
     cotimers: Vec<(Micros, crate::consumer::client::ConsumerTimer)>,
     /// `__consumer_offsets` (shared with every broker).
     pub groups: Rc<RefCell<crate::broker::group::GroupLog>>,
+    /// Job order numbers for what pipelines hand their producers (after the timeline's).
+    pipe_order: u32,
 }
 
 impl World {
@@ -265,6 +268,7 @@ impl World {
             ctimers: Vec::new(),
             cotimers: Vec::new(),
             groups,
+            pipe_order: sc.timeline.len() as u32,
         };
         w.history.compressed_limit = budgets.compressed_bytes;
         w.boot();
@@ -296,6 +300,7 @@ impl World {
                 p.wake_sender(ctx, 0);
             });
         }
+        self.boot_pipelines();
         for (i, t) in self.scenario.timeline.iter().enumerate() {
             self.queue.push(t.at_us, Ev::Action(i as u32));
         }
@@ -601,6 +606,9 @@ impl World {
             }
             Ev::Resume(id, gen) => self.resume_broker(id, gen),
             Ev::Handlers(id, inc) => self.handlers_wake(id, inc),
+        }
+        if !self.scenario.pipelines.is_empty() {
+            self.pipelines_sync();
         }
     }
 }
