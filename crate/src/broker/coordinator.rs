@@ -34,7 +34,7 @@ pub const TXN_STATE_PARTITIONS: i32 = 50;
 /// How long unwritten transaction markers wait before the coordinator sends them again.
 const MARKER_RETRY_US: Micros = 100_000;
 /// The broker's `request.timeout.ms` (default 30 s), which bounds a marker request.
-const MARKER_REQUEST_TIMEOUT_US: Micros = 30_000_000;
+pub(super) const MARKER_REQUEST_TIMEOUT_US: Micros = 30_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TxnStatus {
@@ -417,9 +417,15 @@ impl Broker {
         for m in markers {
             if m.tp.is_offsets() {
                 let error = self.write_offsets_marker(ctx, m.tp, m.producer_id, m.marker);
-                results.push((m.tp, error));
+                results.push(super::produce::PendingPart {
+                    tp: m.tp,
+                    required: 0,
+                    base_offset: -1,
+                    result: Some(error),
+                });
                 continue;
             }
+            let mut required = 0;
             let error = match self.replicas.get(&m.tp) {
                 Some(r) if r.is_leader() => {
                     let stale = r.producers.producers.get(&m.producer_id).is_some_and(|e| e.epoch > m.producer_epoch);
@@ -450,6 +456,7 @@ impl Broker {
                             cleaned: None,
                         });
                         let batch = LogBatch { base_offset: r.log.leo, leader_epoch: r.leader_epoch, data };
+                        required = batch.base_offset + 1;
                         ctx.trace(Event::MarkerWritten {
                             broker: self.node,
                             tp: m.tp,
@@ -460,14 +467,16 @@ impl Broker {
                         self.append_local(ctx, m.tp, batch);
                         self.maybe_increment_hw(ctx, m.tp);
                         self.complete_delayed_fetches(ctx, Some(m.tp));
-                        Error::None
+                        // Answered once replicated (acks=all): `answer_markers`.
+                        return_later(&mut results, m.tp, required);
+                        continue;
                     }
                 }
                 _ => Error::NotLeaderOrFollower,
             };
-            results.push((m.tp, error));
+            results.push(super::produce::PendingPart { tp: m.tp, required, base_offset: -1, result: Some(error) });
         }
-        ctx.send(from, Some(inc), Msg::WriteTxnMarkersResponse { corr, results });
+        self.answer_markers(ctx, from, inc, corr, results);
     }
 
     pub fn handle_write_markers_response(&mut self, ctx: &mut BCtx, corr: u32, results: Vec<(Tp, Error)>) {
@@ -563,6 +572,11 @@ impl Broker {
         self.retry_markers(ctx);
         ctx.timer(later(now, self.cfg().transaction_abort_cleanup_interval_us), BrokerTimer::TxnAbortCheck);
     }
+}
+
+/// A marker appended to the leader's log: its answer waits for the HW to pass it.
+fn return_later(results: &mut Vec<super::produce::PendingPart>, tp: Tp, required: u64) {
+    results.push(super::produce::PendingPart { tp, required, base_offset: -1, result: None });
 }
 
 #[cfg(test)]

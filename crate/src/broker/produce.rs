@@ -36,6 +36,9 @@ pub struct DelayedProduce {
     pub corr: u32,
     pub deadline_us: Micros,
     pub parts: Vec<PendingPart>,
+    /// Transaction markers (WriteTxnMarkers, appended with acks=all), answered with a
+    /// WriteTxnMarkersResponse.
+    pub markers: bool,
 }
 
 impl Broker {
@@ -103,7 +106,14 @@ impl Broker {
                     let deadline_us = later(ctx.now, req.timeout_us);
                     self.delayed_produce.insert(
                         id,
-                        DelayedProduce { client: from, client_inc: from_inc, corr: req.corr, deadline_us, parts },
+                        DelayedProduce {
+                            client: from,
+                            client_inc: from_inc,
+                            corr: req.corr,
+                            deadline_us,
+                            parts,
+                            markers: false,
+                        },
                     );
                     ctx.timer(deadline_us, BrokerTimer::ProduceTimeout(id));
                 }
@@ -230,7 +240,7 @@ impl Broker {
                 }
             }
             if d.parts.iter().all(|p| p.result.is_some()) {
-                self.respond_produce(ctx, d.client, d.client_inc, d.corr, &d.parts);
+                self.respond_delayed(ctx, &d);
             } else {
                 self.delayed_produce.insert(id, d);
             }
@@ -242,7 +252,43 @@ impl Broker {
         for p in d.parts.iter_mut() {
             p.result.get_or_insert(Error::RequestTimedOut);
         }
-        self.respond_produce(ctx, d.client, d.client_inc, d.corr, &d.parts);
+        self.respond_delayed(ctx, &d);
+    }
+
+    fn respond_delayed(&mut self, ctx: &mut BCtx, d: &DelayedProduce) {
+        if d.markers {
+            let results = d.parts.iter().map(|p| (p.tp, p.result.unwrap_or(Error::RequestTimedOut))).collect();
+            ctx.send(d.client, Some(d.client_inc), Msg::WriteTxnMarkersResponse { corr: d.corr, results });
+        } else {
+            self.respond_produce(ctx, d.client, d.client_inc, d.corr, &d.parts);
+        }
+    }
+
+    /// WriteTxnMarkers appends with acks=all (`KafkaApis.handleWriteTxnMarkersRequest`,
+    /// `requiredAcks = -1`): the answer waits until every marker is replicated to the ISR,
+    /// or fails (NOT_LEADER_OR_FOLLOWER when leadership moves on, NOT_ENOUGH_REPLICAS,
+    /// REQUEST_TIMED_OUT after `request.timeout.ms`), and the coordinator sends it again.
+    pub fn answer_markers(&mut self, ctx: &mut BCtx, to: NodeId, to_inc: u32, corr: u32, mut parts: Vec<PendingPart>) {
+        for p in parts.iter_mut() {
+            if p.result.is_none() {
+                p.result = self.check_enough_replicas(p.tp, p.required);
+            }
+        }
+        let d = DelayedProduce {
+            client: to,
+            client_inc: to_inc,
+            corr,
+            deadline_us: later(ctx.now, super::coordinator::MARKER_REQUEST_TIMEOUT_US),
+            parts,
+            markers: true,
+        };
+        if d.parts.iter().all(|p| p.result.is_some()) {
+            self.respond_delayed(ctx, &d);
+        } else {
+            let id = self.delayed_id();
+            ctx.timer(d.deadline_us, BrokerTimer::ProduceTimeout(id));
+            self.delayed_produce.insert(id, d);
+        }
     }
 
     fn respond_produce(&mut self, ctx: &mut BCtx, to: NodeId, to_inc: u32, corr: u32, parts: &[PendingPart]) {
