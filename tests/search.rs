@@ -51,6 +51,52 @@ fn a_safe_configuration_survives_every_schedule() {
 }
 
 #[test]
+fn an_exactly_once_v2_pipeline_survives_every_schedule() {
+    let n = schedules();
+    let report = search(&fixture("pipeline_eos"), SearchOptions { schedules: n, ..Default::default() }).expect("valid");
+    if let Some(cx) = &report.counterexample {
+        panic!("exactly_once_v2 broke its promise:\n{}\n{:?}", cx.text, cx.explanations);
+    }
+    assert_eq!((report.ran, report.survived), (n, n));
+    // Some of those schedules crashed and restarted the pipeline itself.
+    let base = kplay::search::base::Base::new(&fixture("pipeline_eos")).expect("valid");
+    let texts: Vec<String> = (0..n.min(200))
+        .map(|i| {
+            let mut rng = kplay::sim::Prng::new(1).fork(&format!("schedule {i}"));
+            let mut c = base.candidate();
+            c.faults = kplay::search::generate::general(&mut rng, &base, &FaultOp::all_supported(), &c.counts);
+            base.render(&c, &[], &[])
+        })
+        .collect();
+    assert!(texts.iter().any(|t| t.contains("restart etl") || t.contains("crash etl")), "no schedule hit the pipeline");
+    assert!(texts.iter().all(|t| !t.contains("etl-producer restart")), "a pipeline's producer is not restarted alone");
+}
+
+#[test]
+fn an_at_least_once_pipeline_duplicates_when_asked_for_pipeline_duplicates() {
+    let opts = SearchOptions {
+        schedules: schedules(),
+        targets: Targets::Verdicts(vec!["pipeline_duplicated"]),
+        source: Source::Ops(vec![FaultOp::Restart]),
+        ..Default::default()
+    };
+    let report = search(&fixture("pipeline_alos"), opts).expect("valid");
+    let cx = report.counterexample.expect("a pipeline restart between commits duplicates outputs");
+    assert!(cx.verified, "{}", cx.text);
+    assert!(cx.text.contains("restart etl"), "the shrunk schedule restarts the pipeline:\n{}", cx.text);
+    let run = kplay::run(&cx.text, &RunOptions::default()).expect("parses");
+    assert!(run.summary.pipeline_duplicated > 0, "{}", cx.text);
+    assert!(run.explanations.iter().any(|e| e.kind == "pipeline_duplicated"), "the run explains it");
+    // Duplicates are within what at_least_once promises: a promise search finds nothing.
+    let report = search(
+        &fixture("pipeline_alos"),
+        SearchOptions { schedules: 50, source: Source::Ops(vec![FaultOp::Restart]), ..Default::default() },
+    )
+    .expect("valid");
+    assert!(report.counterexample.is_none(), "{:?}", report.counterexample.map(|c| c.text));
+}
+
+#[test]
 fn retries_without_idempotence_duplicate_when_asked_for_duplicates() {
     let opts = SearchOptions {
         schedules: schedules(),

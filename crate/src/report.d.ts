@@ -81,6 +81,21 @@ export interface ProducerGuarantee {
 export interface Guarantee extends ProducerGuarantee {
   /** Present only when the scenario declares several producers. */
   by_producer?: Record<string, ProducerGuarantee>;
+  /** Present only when the scenario declares pipelines: each one's end-to-end promise. */
+  by_pipeline?: Record<string, PipelineGuarantee>;
+}
+
+export interface PipelineGuarantee {
+  promised: Level;
+  reasons: Reason[];
+  observed: {
+    clean: boolean;
+    lost: number;
+    duplicated: number;
+    breaks_promise: boolean;
+    broken_by: ('pipeline_lost' | 'pipeline_duplicated')[];
+    text: string;
+  };
 }
 
 export interface ConsumerReport {

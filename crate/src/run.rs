@@ -206,7 +206,18 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
         kernel_events: world.events,
         final_view: isolation.name().to_string(),
         summary,
-        guarantee: guarantee::guarantee(sc, guarantee::observe(&world.history, &j, sc.producers.len())),
+        guarantee: {
+            let mut g = guarantee::guarantee(sc, guarantee::observe(&world.history, &j, sc.producers.len()));
+            if let Some(pv) = &pv {
+                let per: Vec<(u64, u64)> = sc
+                    .pipelines
+                    .iter()
+                    .map(|d| pv.pipelines.get(&d.name).map_or((0, 0), |p| (p.lost, p.duplicated)))
+                    .collect();
+                g.with_pipelines(sc, &per);
+            }
+            g
+        },
         perf: {
             let (total, each) = crate::report::perf::figures_all(&world.history, sc.producers.len());
             crate::report::Perf {

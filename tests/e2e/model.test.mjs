@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { applyEdits, estimateRecords, getProp, lexLine, readModel, seedOf, setNetworkEdit, setPropEdit, setSeedEdit } from '../../www/src/core/text-model.js';
 import { decodeScenario, encodeScenario } from '../../www/src/core/share.js';
-import { observedOutcome, OUTCOMES, outcomeShown, promiseOf } from '../../www/src/core/semantics.js';
+import { exactlyOnceReprocessed, observedOutcome, OUTCOMES, outcomeShown, promiseOf } from '../../www/src/core/semantics.js';
 import { recordJourney } from '../../www/src/core/journey.js';
 import { fmtUs } from '../../www/src/core/format.js';
 import { activity, recordLatency } from '../../www/src/views/series.js';
@@ -70,6 +70,9 @@ export const tests = [
       assert.equal(seedOf(m), 5);
       assert.equal(seedOf(readModel('seed 18446744073709551615\n')), '18446744073709551615', 'above 2^53 - 1 the digits are kept');
       assert.equal(estimateRecords(TEXT), 2);
+      const piped = readModel('pipeline etl from=orders to=invoices group.id=etl\nconsumer c group.id=g\n');
+      assert.deepEqual([piped.pipelines.map((d) => d.name), piped.consumers.map((d) => d.name)], [['etl'], ['c']], 'a pipeline is not listed as a consumer');
+      assert.equal(getProp(piped.pipelines[0], 'group.id'), 'etl');
       assert.equal(estimateRecords('at 0ms app send t count=70000\nat 1s app send t\nat 2s app flush\n'), 70001);
     },
   },
@@ -157,6 +160,40 @@ export const tests = [
       assert.equal(outcomeShown(card, { summary: summary({ reprocessed: 0 }), groups: {} }), false);
       assert.equal(outcomeShown(card, { summary: summary({ reprocessed: 0 }), groups: { billing: {} } }), true);
       assert.equal(outcomeShown(card, { summary: summary({ reprocessed: 2 }), groups: {} }), true);
+    },
+  },
+  {
+    name: 'pipeline verdicts: lost and duplicated inputs named per pipeline; exactly_once_v2 reprocessing is no flaw',
+    async run() {
+      const pipe = (guarantee, group, o = {}) => ({ guarantee, group, from: 'orders', to: 'out', transactional_id: null, inputs: 10, outputs: 10, processed: 10, pending: 0, lost: 0, duplicated: 0, commits: 1, aborted: 0, ...o });
+      const report = (s, pipelines, groups = {}, records = []) => ({ summary: summary(s), pipelines, groups, records });
+      // Duplicated by an at_least_once pipeline: named, a failure kind, even with reprocessing.
+      const alos = report({ reprocessed: 4, pipeline_duplicated: 3 }, { alos: pipe('at_least_once', 'a', { duplicated: 3 }) }, { a: { reprocessed: 4 } });
+      const dup = observedOutcome(alos.summary, alos);
+      assert.equal(dup.kind, 'pipeline_duplicated');
+      assert.match(dup.detail, /pipelines: 3 inputs of alos with more than one output \(pipeline_duplicated\)/);
+      assert.match(dup.detail, /consumer groups: 4 records processed more than once \(reprocessed\)/);
+      // Lost beats skipped beats duplicated; without the report, the summary alone.
+      assert.equal(observedOutcome(summary({ pipeline_lost: 1, skipped: 2, pipeline_duplicated: 5 })).kind, 'pipeline_lost');
+      assert.equal(observedOutcome(summary({ skipped: 2, pipeline_duplicated: 5 })).kind, 'skipped');
+      assert.match(observedOutcome(summary({ pipeline_lost: 2 })).detail, /pipelines: 2 inputs committed past without an output \(pipeline_lost\)/);
+      // A producer-side failure stays the headline; an unresolved log gives way.
+      assert.equal(observedOutcome(summary({ lost: 1, delivered: 9, pipeline_duplicated: 5 })).kind, 'lost');
+      assert.equal(observedOutcome(summary({ pending: 1, acked: 9, delivered: 9, pipeline_duplicated: 5 })).kind, 'pipeline_duplicated');
+      // exactly_once_v2 processing inputs again after an abort, and outputs its crashed
+      // producer never sent: a clean run, which says so.
+      const eos = report({ sent: 12, acked: 10, pending: 2, delivered: 10, reprocessed: 2 }, { eos: pipe('exactly_once_v2', 'e') }, { e: { reprocessed: 2 } },
+        [{ producer: 'eos-producer', result: 'pending', outcome: 'pending' }, { producer: 'eos-producer', result: 'pending', outcome: 'pending' }]);
+      assert.equal(exactlyOnceReprocessed(eos), 2);
+      const clean = observedOutcome(eos.summary, eos);
+      assert.equal(clean.kind, 'clean');
+      assert.match(clean.detail, /2 outputs of stopped pipelines with no result/);
+      assert.match(clean.detail, /pipelines: no input lost or duplicated, 2 inputs processed again by exactly_once_v2 after an abort/);
+      assert.equal(observedOutcome(eos.summary).kind, 'reprocessed', 'without the report it cannot tell');
+      // The cards show when the run has pipelines.
+      const card = OUTCOMES.find((o) => o.key === 'pipeline_duplicated');
+      assert.equal(outcomeShown(card, { summary: summary({}), groups: { a: {} } }), false);
+      assert.equal(outcomeShown(card, { summary: summary({}), pipelines: { alos: {} } }), true);
     },
   },
   {

@@ -88,6 +88,14 @@ export const tests = [
       assert.equal(alternativeValue({ role: 'seed', prop: 'seed', value: '18446744073709551615' }), '0');
       assert.equal(alternativeValue({ role: 'seed', prop: 'seed', value: '41' }), '42');
       assert.match(withSetting(text, { role: 'producer', name: 'other', prop: 'acks' }, '1').error, /no 'producer other' line/);
+      // A pipeline's processing.guarantee, and its consumer's and producer's settings, on its line.
+      const piped = 'topic orders\npipeline etl from=orders to=out group.id=etl processing.guarantee=at_least_once # p\n';
+      const guarantee = { role: 'pipeline', name: 'etl', prop: 'processing.guarantee', value: 'at_least_once' };
+      assert.equal(alternativeValue(guarantee), 'exactly_once_v2');
+      assert.equal(withSetting(piped, guarantee, 'exactly_once_v2').text.split('\n')[1], 'pipeline etl from=orders to=out group.id=etl processing.guarantee=exactly_once_v2 # p');
+      assert.match(withSetting(piped, { role: 'consumer', name: 'etl', prop: 'max.poll.records' }, '10').text, /group\.id=etl processing\.guarantee=at_least_once max\.poll\.records=10 # p/);
+      assert.match(withSetting(piped, { role: 'producer', name: 'etl-producer', prop: 'linger.ms' }, '5').text, /at_least_once linger\.ms=5 # p/);
+      assert.match(withSetting(piped, { role: 'producer', name: 'etl', prop: 'linger.ms' }, '5').error, /no 'producer etl' line/, "a pipeline's producer is NAME-producer");
       const a = [{ at_us: 0, type: 'x', n: 1 }, { at_us: 5, type: 'y', n: 2 }];
       const b = [{ at_us: 0, type: 'x', n: 1 }, { at_us: 5, type: 'y', n: 3 }];
       assert.deepEqual(firstDivergence(a, b), { index: 1, a: a[1], b: b[1] });

@@ -20,6 +20,9 @@ use crate::world::World;
 
 use super::Judgement;
 
+/// An input: record id, and the partition and offset it was read at.
+type Input = (u32, Tp, u64);
+
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct PipelineReport {
     pub guarantee: &'static str,
@@ -73,9 +76,11 @@ pub fn judge_pipelines(world: &World, j: &Judgement) -> PipelineVerdicts {
         let group = cfg.group_id.clone().unwrap_or_default();
         let committed: VecMap<Tp, u64> =
             world.groups.borrow().group(&group).map(|g| g.committed.clone()).unwrap_or_default();
-        // Each input's outputs (a copy each) in the final read_committed view.
-        let mut outputs: VecMap<u32, Vec<u32>> = VecMap::new();
-        for &(o, input) in &world.history.forwards {
+        // Each input's outputs (a copy each) in the final read_committed view, by where
+        // the input was read (a record written twice upstream is two inputs).
+        let mut outputs: VecMap<Input, Vec<u32>> = VecMap::new();
+        for &(o, record, tp, offset) in &world.history.forwards {
+            let input = (record, tp, offset);
             let Some(k) = by_producer(world.history.record(o).producer).filter(|k| family.contains(k)) else {
                 continue;
             };
@@ -120,7 +125,7 @@ pub fn judge_pipelines(world: &World, j: &Judgement) -> PipelineVerdicts {
                 }
                 for (r, offset) in b.data.record_offsets(b.base_offset) {
                     inputs += 1;
-                    let outs = outputs.get(&r).map_or(&[][..], Vec::as_slice);
+                    let outs = outputs.get(&(r, tp, offset)).map_or(&[][..], Vec::as_slice);
                     if outs.len() > 1 {
                         duplicated.push((r, tp, offset));
                         let k = by_producer(world.history.record(outs[1]).producer).unwrap_or(family[0]);
@@ -229,7 +234,7 @@ fn explain_duplicated(
     world: &World,
     group: &str,
     dups: &[(u32, Tp, u64)],
-    outputs: &VecMap<u32, Vec<u32>>,
+    outputs: &VecMap<Input, Vec<u32>>,
     out: &mut Vec<Explanation>,
 ) {
     let sc = &world.scenario;
@@ -247,8 +252,8 @@ fn explain_duplicated(
         second: (Micros, Micros),
     }
     let mut stories: Vec<Story> = Vec::new();
-    for &(r, tp, _) in dups {
-        let outs = &outputs[&r];
+    for &(r, tp, offset) in dups {
+        let outs = &outputs[&(r, tp, offset)];
         let (a, b) = (outs[0], outs[1]);
         let (ta, tb) = (world.history.record(a).sent_us, world.history.record(b).sent_us);
         let (pa, pb) = (pipeline_of(a), pipeline_of(b));
@@ -315,7 +320,7 @@ fn explain_lost(
     // (partition, pipeline, what became of the output) → records, text.
     type Key = (Tp, usize, &'static str);
     let mut groups: Vec<(Key, Vec<u32>, String)> = Vec::new();
-    for &(r, tp, _) in lost {
+    for &(r, tp, offset) in lost {
         let k = owner(r);
         let producer = sc.pipelines[k].producer;
         let last = world
@@ -323,8 +328,8 @@ fn explain_lost(
             .forwards
             .iter()
             .rev()
-            .find(|(o, i)| *i == r && world.history.record(*o).producer as usize == producer)
-            .map(|(o, _)| *o);
+            .find(|f| (f.1, f.2, f.3) == (r, tp, offset) && world.history.record(f.0).producer as usize == producer)
+            .map(|f| f.0);
         let (state, what) = match last.map(|o| world.history.record(o)) {
             None => ("unprocessed", format!("{} never produced an output for it", sc.pipelines[k].name)),
             Some(rec) => match rec.outcome {

@@ -122,6 +122,9 @@ pub struct Client {
     /// a `close` or an exception stopped it.
     program: Option<PollLoop>,
     image: Option<Rc<ClusterImage>>,
+    /// The last metadata applied (kept while `image` is dropped for a refresh), so an
+    /// older leader epoch is never taken back (KIP-320).
+    last_image: Option<Rc<ClusterImage>>,
     metadata_pending: bool,
     /// A metadata refresh waits for the next retry.
     refresh_scheduled: bool,
@@ -190,6 +193,7 @@ impl Client {
             poll_loop: None,
             program: None,
             image: None,
+            last_image: None,
             metadata_pending: false,
             refresh_scheduled: false,
             coordinator: None,
@@ -281,6 +285,28 @@ impl Client {
         self.inflight.insert(corr, (broker, req));
         ctx.send(NodeId::broker(broker), None, msg);
         ctx.timer(later(ctx.now, cfg.request_timeout_us), ConsumerTimer::RequestTimeout(corr));
+    }
+
+    /// `Metadata.update`: a partition whose leader epoch in `new` is older than the one
+    /// already known (a broker that has not heard of the last election yet answered) keeps
+    /// the known leader (KIP-320).
+    fn newer_metadata(&self, new: Rc<ClusterImage>) -> Rc<ClusterImage> {
+        let Some(old) = &self.last_image else { return new };
+        let stale: Vec<Tp> = new
+            .partitions()
+            .filter(|(tp, p)| old.partition(*tp).is_some_and(|o| o.leader_epoch > p.leader_epoch))
+            .map(|(tp, _)| tp)
+            .collect();
+        if stale.is_empty() {
+            return new;
+        }
+        let mut merged = (*new).clone();
+        for tp in stale {
+            if let Some(o) = old.partition(tp) {
+                merged.topics[tp.topic as usize][tp.partition as usize] = o.clone();
+            }
+        }
+        Rc::new(merged)
     }
 
     fn any_broker(&self, ctx: &CCtx) -> u16 {
@@ -514,7 +540,7 @@ impl Client {
 
     fn mark_processed(&mut self, ctx: &mut CCtx, (record, tp, offset): Buffered) {
         self.processed += 1;
-        self.pipe_processed(record);
+        self.pipe_processed(record, tp, offset);
         ctx.history.processed.push(ProcessedRec {
             consumer: self.index,
             record,
@@ -1088,6 +1114,8 @@ impl Client {
         match (req, msg) {
             (Req::Metadata, Msg::MetadataResponse { image, .. }) => {
                 self.metadata_pending = false;
+                let image = self.newer_metadata(image);
+                self.last_image = Some(image.clone());
                 self.image = Some(image);
                 self.drive(ctx, cfg);
             }

@@ -51,8 +51,9 @@ pub enum PipeResult {
 pub struct Pipe {
     pub exactly_once: bool,
     pub commit_interval_us: Micros,
-    /// Processed input records whose output the producer has yet to be given.
-    pub forward: Vec<u32>,
+    /// Processed input records (id, partition, offset) whose output the producer has yet
+    /// to be given.
+    pub forward: Vec<(u32, Tp, u64)>,
     /// Calls for the producer, in order (the kernel takes them).
     pub calls: Vec<PipeCall>,
     /// The call the application thread is blocked on.
@@ -71,9 +72,9 @@ impl Client {
     }
 
     /// A processed record: its output goes to the producer.
-    pub(super) fn pipe_processed(&mut self, record: u32) {
+    pub(super) fn pipe_processed(&mut self, record: u32, tp: Tp, offset: u64) {
         if let Some(p) = &mut self.pipe {
-            p.forward.push(record);
+            p.forward.push((record, tp, offset));
             p.dirty = true;
         }
     }

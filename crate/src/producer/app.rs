@@ -57,7 +57,7 @@ pub enum Job {
     /// and timestamp, as a Kafka Streams `mapValues` forwards them), oldest first.
     Forward {
         topic: u16,
-        inputs: VecDeque<u32>,
+        inputs: VecDeque<(u32, Tp, u64)>,
     },
     Op {
         at_us: Micros,
@@ -239,10 +239,14 @@ impl Producer {
                 }
                 Job::Forward { topic, inputs } => {
                     let topic = *topic;
-                    let Some(input) = inputs.pop_front() else {
+                    let Some((input, in_tp, in_offset)) = inputs.pop_front() else {
                         self.app.jobs.remove(i);
                         continue;
                     };
+                    if self.txn.transactional_id.is_some() && self.txn.phase == super::txn::Phase::Ready {
+                        // Streams' `maybeBeginTransaction`, right before the send.
+                        self.start_txn_op(ctx, Op::Begin);
+                    }
                     let src = ctx.history.record(input).clone();
                     self.pay_for_send(ctx.now, src.stmt, src.index);
                     let record = ctx.history.new_record(RecordRec {
@@ -264,7 +268,7 @@ impl Producer {
                         shape: crate::format::size::Shape::new(None, None),
                         cause: None,
                     });
-                    ctx.history.forwards.push((record, input));
+                    ctx.history.forwards.push((record, input, in_tp, in_offset));
                     self.start_send(ctx, record, topic, None, false);
                 }
                 Job::Op { op, .. } => {

@@ -573,6 +573,10 @@ impl Producer {
     pub fn send_offsets_to_transaction(&mut self, ctx: &mut PCtx) {
         self.txn.op_result = None;
         let Some(o) = self.txn.offsets_to_send.take() else { return };
+        if self.txn.phase == Phase::Ready {
+            // Streams' `maybeBeginTransaction` before sending the offsets.
+            self.start_txn_op(ctx, Op::Begin);
+        }
         match self.txn.phase {
             Phase::InTransaction => {}
             Phase::AbortableError(e) | Phase::Fatal(e) => {

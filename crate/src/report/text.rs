@@ -47,6 +47,15 @@ fn render_guarantee(o: &mut String, r: &Report) {
         let _ = writeln!(o);
     }
     let _ = writeln!(o, "observed:  {}", g.observed.text);
+    if let Some(bp) = &g.by_pipeline {
+        for (name, p) in bp {
+            let _ = writeln!(o, "pipeline {name}: {} (observed: {})", p.promised.name(), p.observed.text);
+            for reason in p.reasons.iter().filter(|r| r.fails_under.is_empty()) {
+                let mark = if reason.holds { "holds" } else { "FAILS" };
+                let _ = writeln!(o, "  {mark:<5} {}", reason.text);
+            }
+        }
+    }
 }
 
 /// Summary, what happened and why, partitions, expectations, configuration changes.

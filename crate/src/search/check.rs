@@ -14,7 +14,7 @@ use crate::checker::guarantee::Level;
 use crate::report::Report;
 use crate::RunOptions;
 
-pub const VERDICTS: [&str; 3] = ["lost", "duplicated", "reordered"];
+pub const VERDICTS: [&str; 5] = ["lost", "duplicated", "reordered", "pipeline_lost", "pipeline_duplicated"];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Targets {
@@ -25,11 +25,14 @@ pub enum Targets {
 impl Targets {
     /// The verdicts `targets` stands for, given the configuration's promise.
     pub fn verdicts(&self, promised: Level) -> Vec<&'static str> {
+        // A pipeline's verdicts count when they break its own promise (`judge` only shows
+        // those), whatever the producers promise.
+        let pipelines = ["pipeline_lost", "pipeline_duplicated"];
         match (self, promised) {
             (Targets::Verdicts(v), _) => v.clone(),
             (Targets::Promise, Level::None) => VERDICTS.to_vec(),
-            (Targets::Promise, Level::AtMostOnce) => vec!["duplicated"],
-            (Targets::Promise, Level::AtLeastOnce) => vec!["lost"],
+            (Targets::Promise, Level::AtMostOnce) => [&["duplicated"][..], &pipelines].concat(),
+            (Targets::Promise, Level::AtLeastOnce) => [&["lost"][..], &pipelines].concat(),
             (Targets::Promise, _) => VERDICTS.to_vec(),
         }
     }
@@ -98,13 +101,35 @@ pub fn judge(report: &Report, targets: &Targets) -> Violation {
             if let Some(bp) = &g.by_producer {
                 v.extend(bp.values().flat_map(|p| p.observed.broken_by.iter().map(String::as_str)));
             }
+            if let Some(bp) = &g.by_pipeline {
+                v.extend(bp.values().flat_map(|p| p.observed.broken_by.iter().map(String::as_str)));
+            }
             v
         }
-        _ => [("lost", s.lost), ("duplicated", s.duplicated), ("reordered", s.reordered)]
-            .into_iter()
-            .filter(|&(_, n)| n > 0)
-            .map(|(name, _)| name)
-            .collect(),
+        Targets::Promise => {
+            // Nothing promised for the records themselves: any verdict counts, and a
+            // pipeline's verdicts when they break its own promise.
+            let mut v: Vec<&str> = [("lost", s.lost), ("duplicated", s.duplicated), ("reordered", s.reordered)]
+                .into_iter()
+                .filter(|&(_, n)| n > 0)
+                .map(|(name, _)| name)
+                .collect();
+            if let Some(bp) = &g.by_pipeline {
+                v.extend(bp.values().flat_map(|p| p.observed.broken_by.iter().map(String::as_str)));
+            }
+            v
+        }
+        Targets::Verdicts(_) => [
+            ("lost", s.lost),
+            ("duplicated", s.duplicated),
+            ("reordered", s.reordered),
+            ("pipeline_lost", s.pipeline_lost),
+            ("pipeline_duplicated", s.pipeline_duplicated),
+        ]
+        .into_iter()
+        .filter(|&(_, n)| n > 0)
+        .map(|(name, _)| name)
+        .collect(),
     };
     Violation {
         verdicts: VERDICTS.iter().filter(|v| wanted.contains(v) && shown.contains(v)).map(|v| v.to_string()).collect(),

@@ -27,7 +27,8 @@ pub enum FaultOp {
     Drop,
     /// The next message(s) on a directed link late (`delay A -> B by=D count=N`).
     Delay,
-    /// The producer process restarts and resends what it never saw acknowledged.
+    /// The producer process restarts and resends what it never saw acknowledged; or a
+    /// group consumer or a pipeline crashes and restarts (at once or a while later).
     Restart,
 }
 
@@ -129,12 +130,41 @@ pub enum Target {
 /// One injected fault.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
-    Crash { target: Target, power: bool, down_ms: u64 },
-    Isolate { node: String, for_ms: u64 },
-    Cut { from: String, to: String, for_ms: u64 },
-    Drop { from: String, to: String, count: u32, produce_only: bool },
-    Delay { from: String, to: String, by_ms: u64, count: u32 },
-    Restart { producer: String },
+    Crash {
+        target: Target,
+        power: bool,
+        down_ms: u64,
+    },
+    Isolate {
+        node: String,
+        for_ms: u64,
+    },
+    Cut {
+        from: String,
+        to: String,
+        for_ms: u64,
+    },
+    Drop {
+        from: String,
+        to: String,
+        count: u32,
+        produce_only: bool,
+    },
+    Delay {
+        from: String,
+        to: String,
+        by_ms: u64,
+        count: u32,
+    },
+    Restart {
+        producer: String,
+    },
+    /// A group consumer or a pipeline crashes, and restarts `down_ms` later (None: a
+    /// `restart` at once, which is a crash and a new process).
+    RestartClient {
+        client: String,
+        down_ms: Option<u64>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,6 +181,7 @@ impl Fault {
                 Op::Crash { down_ms, .. } => *down_ms,
                 Op::Isolate { for_ms, .. } | Op::Cut { for_ms, .. } => *for_ms,
                 Op::Delay { by_ms, .. } => *by_ms,
+                Op::RestartClient { down_ms, .. } => down_ms.unwrap_or(0),
                 Op::Drop { .. } | Op::Restart { .. } => 0,
             }
     }
@@ -165,7 +196,7 @@ impl Fault {
             Op::Cut { from, to, .. } | Op::Drop { from, to, .. } | Op::Delay { from, to, .. } => {
                 named(from).into_iter().chain(named(to)).collect()
             }
-            Op::Restart { .. } => Vec::new(),
+            Op::Restart { .. } | Op::RestartClient { .. } => Vec::new(),
         }
     }
 
@@ -196,6 +227,10 @@ impl Fault {
                 writeln!(o, "at {at}ms delay {from} -> {to} by={by_ms}ms count={count}")
             }
             Op::Restart { producer } => writeln!(o, "at {at}ms {producer} restart resend=unacked"),
+            Op::RestartClient { client, down_ms: None } => writeln!(o, "at {at}ms restart {client}"),
+            Op::RestartClient { client, down_ms: Some(d) } => {
+                writeln!(o, "at {at}ms crash {client}\nat {}ms restart {client}", at + d)
+            }
         };
     }
 

@@ -17,7 +17,10 @@ use crate::sim::Prng;
 struct Cluster<'a> {
     base: &'a Base,
     parts: Vec<(String, u32, Vec<u16>)>,
+    /// Producers the timeline drives (a pipeline's producer is driven by its pipeline).
     producers: Vec<String>,
+    /// Group consumers and pipelines, which `crash`/`restart` can take down.
+    clients: Vec<String>,
 }
 
 impl<'a> Cluster<'a> {
@@ -28,8 +31,13 @@ impl<'a> Cluster<'a> {
             .iter()
             .flat_map(|t| t.assignment.iter().enumerate().map(|(p, r)| (t.name.clone(), p as u32, r.clone())))
             .collect();
-        let producers = base.scenario.producers.iter().map(|p| p.name.clone()).collect();
-        Cluster { base, parts, producers }
+        let sc = &base.scenario;
+        let producers = (0..sc.producers.len())
+            .filter(|&p| !sc.pipelines.iter().any(|d| d.producer == p))
+            .map(|p| sc.producers[p].name.clone())
+            .collect();
+        let clients = sc.consumers.iter().filter(|c| c.config.group_id.is_some()).map(|c| c.name.clone()).collect();
+        Cluster { base, parts, producers, clients }
     }
     fn brokers(&self) -> u16 {
         self.base.scenario.brokers
@@ -120,7 +128,13 @@ pub fn general(rng: &mut Prng, base: &Base, ops: &[FaultOp], counts: &[u64]) -> 
             let op = match free[rng.below(free.len() as u64) as usize] {
                 FaultOp::Restart if !restarted => {
                     restarted = true;
-                    Op::Restart { producer: c.producer(rng) }
+                    if !c.clients.is_empty() && rng.chance_ppm(500_000) {
+                        let client = c.clients[rng.below(c.clients.len() as u64) as usize].clone();
+                        let down_ms = rng.chance_ppm(500_000).then(|| rng.range_inclusive(100, 20_000));
+                        Op::RestartClient { client, down_ms }
+                    } else {
+                        Op::Restart { producer: c.producer(rng) }
+                    }
                 }
                 FaultOp::Delay => {
                     let (from, to, _) = c.link(rng, !power);

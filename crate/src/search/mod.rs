@@ -220,7 +220,14 @@ impl Search {
                 Source::Kind(k) => vec![k.name().to_string()],
             },
             promised: self.promised(),
-            targets: self.opts.targets.verdicts(self.promised()).iter().map(|s| s.to_string()).collect(),
+            targets: self
+                .opts
+                .targets
+                .verdicts(self.promised())
+                .iter()
+                .filter(|v| !v.starts_with("pipeline_") || !self.base.scenario.pipelines.is_empty())
+                .map(|s| s.to_string())
+                .collect(),
             checked_expectations: self.base.checked.clone(),
             skipped_expectations: self.base.skipped.clone(),
             unsettled: self.unsettled,

@@ -243,6 +243,13 @@ fn simpler_ops(op: &Op) -> Vec<Op> {
             }));
         }
         Op::Restart { .. } => {}
+        Op::RestartClient { client, down_ms: Some(d) } => {
+            v.push(Op::RestartClient { client: client.clone(), down_ms: None });
+            v.extend(
+                simpler(*d, false).into_iter().map(|d| Op::RestartClient { client: client.clone(), down_ms: Some(d) }),
+            );
+        }
+        Op::RestartClient { down_ms: None, .. } => {}
     }
     v
 }

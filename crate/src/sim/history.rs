@@ -108,8 +108,9 @@ pub struct History {
     pub txns: Vec<TxnRec>,
     pub polls: Vec<PollRec>,
     pub processed: Vec<ProcessedRec>,
-    /// A pipeline's outputs: (output record, the input record it was made from).
-    pub forwards: Vec<(u32, u32)>,
+    /// A pipeline's outputs: (output record, the input record it was made from, and where
+    /// that input was read: a record written twice upstream is two inputs).
+    pub forwards: Vec<(u32, u32, crate::sim::Tp, u64)>,
     app_seq: Vec<u32>,
     /// Records whose callback has run (for a run's progress).
     pub completed: u64,

@@ -63,13 +63,7 @@ impl World {
         if !forward.is_empty() {
             moved = true;
             let order = self.next_pipe_order();
-            self.with_producer(pi, |p, ctx| {
-                if eos && p.txn.phase == Phase::Ready {
-                    // `maybeBeginTransaction` before the first send of a transaction.
-                    p.start_txn_op(ctx, Op::Begin);
-                }
-                p.add_job(ctx, order, Job::Forward { topic: to, inputs: forward.into() });
-            });
+            self.with_producer(pi, |p, ctx| p.add_job(ctx, order, Job::Forward { topic: to, inputs: forward.into() }));
         }
         for call in calls {
             moved = true;
@@ -87,9 +81,6 @@ impl World {
                     };
                     let (o1, o2) = (self.next_pipe_order(), self.next_pipe_order());
                     self.with_producer(pi, |p, ctx| {
-                        if p.txn.phase == Phase::Ready {
-                            p.start_txn_op(ctx, Op::Begin);
-                        }
                         p.txn.offsets_to_send = Some(o);
                         p.add_job(ctx, o1, Job::Op { at_us: now, op: Op::SendOffsets });
                         p.add_job(ctx, o2, Job::Op { at_us: now, op: Op::Commit });

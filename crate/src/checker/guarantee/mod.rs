@@ -34,9 +34,11 @@ use crate::script::ast::{Action, Scenario};
 use crate::sim::VecMap;
 
 pub use observed::{observe, Observed};
+pub mod pipelines;
 
-/// The delivery guarantee a configuration promises, in the words people use for Kafka.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+/// The delivery guarantee a configuration promises, in the words people use for Kafka
+/// (weakest first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     /// Acknowledged records can be lost and records can be written twice.
@@ -183,6 +185,11 @@ pub struct Reason {
 pub type Faults = u16;
 
 impl Reason {
+    /// A rule that does not depend on the fault kinds (a pipeline's processing guarantee).
+    fn fixed(property: Property, settings: Vec<String>, holds: bool, text: impl Into<String>) -> Reason {
+        Reason { property, holds, settings, text: text.into(), holds_under: Vec::new(), fails_under: Vec::new() }
+    }
+
     /// A rule's verdict: `fails` is the set of kinds it fails under; it holds when none
     /// of them is in the design fault model (for across-sessions: when a producer restart
     /// is not among them).
@@ -235,7 +242,8 @@ pub fn level_of(durable: bool, no_dups: bool, ordered: bool, sessions: bool, ide
 }
 
 /// The promise of producer `p` of `scenario`, from its effective configuration and the
-/// topics its `send` statements name (every topic when it sends nothing).
+/// topics its `send` statements name (a pipeline's producer: its `to` topic; every topic
+/// when it sends nothing).
 pub fn promise(scenario: &Scenario, p: usize) -> Promise {
     let cfg = &scenario.producers[p].config;
     let mut topics: Vec<usize> = scenario
@@ -246,6 +254,8 @@ pub fn promise(scenario: &Scenario, p: usize) -> Promise {
             _ => None,
         })
         .collect();
+    // A pipeline's producer writes its `to` topic.
+    topics.extend(scenario.pipelines.iter().filter(|d| d.producer == p).map(|d| d.to));
     topics.sort_unstable();
     topics.dedup();
     if topics.is_empty() {
@@ -337,6 +347,28 @@ pub struct Guarantee {
     pub observed: Observed,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_producer: Option<VecMap<String, ProducerGuarantee>>,
+    /// Each pipeline's end-to-end promise (input → output) and what the run showed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_pipeline: Option<VecMap<String, pipelines::PipelineGuarantee>>,
+}
+
+impl Guarantee {
+    /// Adds the pipelines' promises and verdicts (`verdicts[k]`: pipeline `k`'s lost and
+    /// duplicated inputs); a pipeline that breaks its promise breaks the run's.
+    pub fn with_pipelines(&mut self, scenario: &Scenario, verdicts: &[(u64, u64)]) {
+        if scenario.pipelines.is_empty() {
+            return;
+        }
+        let mut by = VecMap::new();
+        for (k, d) in scenario.pipelines.iter().enumerate() {
+            let (promised, reasons) = pipelines::pipeline_promise(scenario, k);
+            let (lost, dup) = verdicts.get(k).copied().unwrap_or_default();
+            let observed = pipelines::observed(promised, lost, dup);
+            self.observed.breaks_promise |= observed.breaks_promise;
+            by.insert(d.name.clone(), pipelines::PipelineGuarantee { promised, reasons, observed });
+        }
+        self.by_pipeline = Some(by);
+    }
 }
 
 impl Guarantee {
@@ -384,5 +416,5 @@ pub fn guarantee(scenario: &Scenario, observed: Vec<Observed>) -> Guarantee {
         // A producer's own promise can be stronger than the weakest one's.
         observed.breaks_promise |= bp.values().any(|g| g.observed.breaks_promise);
     }
-    Guarantee { promised, reasons, observed, by_producer }
+    Guarantee { promised, reasons, observed, by_producer, by_pipeline: None }
 }
