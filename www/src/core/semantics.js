@@ -13,6 +13,13 @@
 //   reprocessed / skipped   the log is clean, but a consumer group processed records
 //                        more than once, or committed past records it never processed
 //                        (with another kind, the detail names them too)
+//   pipeline_lost / pipeline_duplicated   the log is clean, but a consume-transform-
+//                        produce pipeline committed past inputs without a readable
+//                        output, or gave inputs more than one readable output (named
+//                        per pipeline when the report is given). An exactly_once_v2
+//                        pipeline that processes inputs again after an abort is how it
+//                        recovers: its first outputs are never readable, so that
+//                        reprocessing alone does not make the run anything but clean.
 // promised (the configuration, from the report's guarantee section): none, at-most-once,
 // at-least-once, exactly-once-per-session, exactly-once-transactional, with reasons and
 // whether this run broke it.
@@ -32,36 +39,96 @@ export const OUTCOMES = [
   // Consumer-side verdicts (Jepsen's names), shown when the run has consumer groups.
   { key: 'reprocessed', label: 'reprocessed', help: 'records a consumer group processed more than once (a member processed them, then another resumed from an older committed offset)', optional: 'groups' },
   { key: 'skipped', label: 'skipped', help: "records below a consumer group's committed offset that the group never processed", optional: 'groups' },
+  // Pipeline verdicts (their inputs followed to their outputs in the final log, as a
+  // read_committed reader sees it), shown when the run has pipelines.
+  { key: 'pipeline_lost', label: 'pipeline lost', help: "pipeline inputs the pipeline's group committed past without a readable output: nothing will process them again", optional: 'pipelines' },
+  { key: 'pipeline_duplicated', label: 'pipeline duplicated', help: 'pipeline inputs with more than one readable output (a read_committed consumer of the output topic sees them twice)', optional: 'pipelines' },
 ];
 
 /** Whether the banner shows outcome `o`: always, or (optional ones) when non-zero in this
- * run or `before`, or (consumer-side ones) when the run has consumer groups. */
+ * run or `before`, or (consumer-side ones) when the run has consumer groups, or
+ * (pipeline ones) pipelines. */
 export function outcomeShown(o, report, before = null) {
   if (!o.optional || report.summary[o.key] > 0 || (before && before[o.key] > 0)) return true;
+  if (o.optional === 'pipelines') return Object.keys(report.pipelines ?? {}).length > 0;
   return o.optional === 'groups' && Object.keys(report.groups ?? {}).length > 0;
+}
+
+/** How many of the run's reprocessed records the groups of exactly_once_v2 pipelines
+ * processed again: after an aborted transaction, which is how such a pipeline recovers
+ * (the first outputs are never readable), not a flaw. */
+export function exactlyOnceReprocessed(report) {
+  const groups = new Set(Object.values(report?.pipelines ?? {}).filter((p) => p.guarantee === 'exactly_once_v2').map((p) => p.group));
+  let n = 0;
+  for (const g of groups) n += report.groups?.[g]?.reprocessed ?? 0;
+  return Math.min(n, report?.summary?.reprocessed ?? n);
 }
 
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 /**
- * What this run showed, in words that describe the run and never a guarantee.
+ * What this run showed, in words that describe the run and never a guarantee. With the
+ * report, pipeline verdicts name their pipelines, and records the groups of
+ * exactly_once_v2 pipelines reprocessed are told apart (see exactlyOnceReprocessed).
  * @param {import('../../../crate/src/report.d.ts').Summary} s
- * @returns {{kind: 'clean'|'lost'|'duplicated'|'reordered'|'lost-and-duplicated'|'unresolved'|'nothing-sent'|'reprocessed'|'skipped', label: string, detail: string}}
+ * @param {import('../../../crate/src/report.d.ts').Report} [report]
+ * @returns {{kind: 'clean'|'lost'|'duplicated'|'reordered'|'lost-and-duplicated'|'unresolved'|'nothing-sent'|'reprocessed'|'skipped'|'pipeline_lost'|'pipeline_duplicated', label: string, detail: string}}
  */
-export function observedOutcome(s) {
-  const out = producerSide(s);
+export function observedOutcome(s, report = null) {
+  const out = producerSide(s, abandonedOutputs(report));
+  const eos = exactlyOnceReprocessed(report);
+  const reprocessed = Math.max(0, (s.reprocessed ?? 0) - eos);
   const consumer = [];
   if (s.skipped) consumer.push(`${plural(s.skipped, 'record', 'records')} below a committed offset never processed (skipped)`);
-  if (s.reprocessed) consumer.push(`${plural(s.reprocessed, 'record', 'records')} processed more than once (reprocessed)`);
-  if (!consumer.length) return out;
-  const detail = `${out.detail}; consumer groups: ${consumer.join(', ')}`;
-  if (out.kind !== 'clean') return { ...out, detail };
-  return s.skipped
-    ? { kind: 'skipped', label: 'skipped by a consumer group', detail }
-    : { kind: 'reprocessed', label: 'reprocessed by a consumer group', detail };
+  if (reprocessed) consumer.push(`${plural(reprocessed, 'record', 'records')} processed more than once (reprocessed)`);
+  const pipes = pipelineSide(s, report, eos);
+  if (!consumer.length && !pipes.length) return out;
+  const detail = [out.detail, consumer.length ? `consumer groups: ${consumer.join(', ')}` : null, pipes.length ? `pipelines: ${pipes.join(', ')}` : null].filter(Boolean).join('; ');
+  // A failure the producers saw stays the headline; a clean or merely unresolved log
+  // gives way to what the consumer groups and pipelines did.
+  if (out.kind !== 'clean' && out.kind !== 'unresolved') return { ...out, detail };
+  if (s.pipeline_lost) return { kind: 'pipeline_lost', label: 'lost by a pipeline', detail };
+  if (s.skipped) return { kind: 'skipped', label: 'skipped by a consumer group', detail };
+  if (s.pipeline_duplicated) return { kind: 'pipeline_duplicated', label: 'duplicated by a pipeline', detail };
+  if (reprocessed) return { kind: 'reprocessed', label: 'reprocessed by a consumer group', detail };
+  return { ...out, detail };
 }
 
-function producerSide(s) {
+/** Outputs of a pipeline's producer with no result at the end (its process crashed or
+ * stopped before they were written): the pipeline's inputs are what is judged
+ * (pipeline_lost), so they leave the run clean. Needs report.records; 0 without. */
+function abandonedOutputs(report) {
+  const producers = new Set(Object.keys(report?.pipelines ?? {}).map((p) => `${p}-producer`));
+  if (!producers.size) return 0;
+  let n = 0;
+  for (const r of report.records ?? []) if (r.result === 'pending' && r.outcome === 'pending' && producers.has(r.producer)) n += 1;
+  return n;
+}
+
+/** The pipeline verdicts in words: inputs lost or duplicated (per pipeline when the report
+ * names them), else that none was, with what is still pending and what exactly_once_v2
+ * processed again after an abort. */
+function pipelineSide(s, report, eos) {
+  const lost = s.pipeline_lost ?? 0;
+  const dup = s.pipeline_duplicated ?? 0;
+  const pipes = Object.entries(report?.pipelines ?? {});
+  const parts = [];
+  const each = (figure, total, what, name) => {
+    const named = pipes.filter(([, p]) => p[figure] > 0);
+    if (!named.length) parts.push(`${plural(total, 'input', 'inputs')} ${what} (${name})`);
+    else for (const [n, p] of named) parts.push(`${plural(p[figure], 'input', 'inputs')} of ${n} ${what} (${name})`);
+  };
+  if (lost) each('lost', lost, 'committed past without an output', 'pipeline_lost');
+  if (dup) each('duplicated', dup, 'with more than one output', 'pipeline_duplicated');
+  if (!pipes.length) return parts;
+  if (!lost && !dup) parts.push(pipes.length === 1 ? 'no input lost or duplicated' : `no input lost or duplicated by any of ${pipes.length}`);
+  const pending = pipes.reduce((n, [, p]) => n + (p.pending ?? 0), 0);
+  if (pending) parts.push(`${plural(pending, 'input', 'inputs')} not processed yet (pending)`);
+  if (eos) parts.push(`${plural(eos, 'input', 'inputs')} processed again by exactly_once_v2 after an abort, their first outputs never readable`);
+  return parts;
+}
+
+function producerSide(s, abandoned = 0) {
   const lossy = s.lost > 0;
   const dupes = s.duplicated > 0;
   if (s.sent === 0) return { kind: 'nothing-sent', label: 'nothing sent', detail: 'no record was sent' };
@@ -74,20 +141,21 @@ function producerSide(s) {
   if (lossy) return { kind: 'lost', label: 'lost records', detail: parts.join(', ') };
   if (dupes) return { kind: 'duplicated', label: 'duplicates', detail: parts.join(', ') };
   if (s.reordered) return { kind: 'reordered', label: 'reordered', detail: parts.join(', ') };
-  const unresolved = s.failed + s.pending;
+  const unresolved = s.failed + s.pending - abandoned;
   const removed = (s.deleted ?? 0) + (s.compacted ?? 0);
-  if (unresolved === 0 && s.delivered + s.aborted + removed === s.sent) {
+  if (unresolved === 0 && s.delivered + s.aborted + removed + abandoned === s.sent) {
     const gone = [];
     if (s.aborted) gone.push(`${s.aborted} aborted in a transaction, correctly not delivered`);
     if (s.deleted) gone.push(`${s.deleted} deleted by retention`);
     if (s.compacted) gone.push(`${s.compacted} removed by compaction`);
+    if (abandoned) gone.push(`${plural(abandoned, 'output', 'outputs')} of stopped pipelines with no result, their inputs judged by pipeline_lost`);
     const txn = gone.length ? ` (${gone.join('; ')})` : '';
     const ph = s.phantom ? `; ${parts.join(', ')}` : '';
     return { kind: 'clean', label: 'clean run', detail: `every record delivered once, in order${txn}${ph}` };
   }
   if (s.failed) parts.push(`${plural(s.failed, 'send', 'sends')} failed and the application was told`);
   if (s.pending) parts.push(`${s.pending} had no result when the run ended`);
-  const missing = s.sent - s.delivered - s.aborted - removed - unresolved;
+  const missing = s.sent - s.delivered - s.aborted - removed - s.failed - s.pending;
   if (missing > 0) parts.push(`${missing} not in the final log`);
   return { kind: 'unresolved', label: 'nothing lost or duplicated', detail: parts.join('; ') };
 }

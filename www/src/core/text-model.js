@@ -67,17 +67,19 @@ export function lexText(text) {
   return lines;
 }
 
-const DECLARATIONS = new Set(['seed', 'kafka', 'brokers', 'topic', 'producer', 'consumer', 'network', 'features', 'run']);
+const DECLARATIONS = new Set(['seed', 'kafka', 'brokers', 'topic', 'producer', 'consumer', 'pipeline', 'network', 'features', 'run']);
 
 /**
  * The declarations of a scenario: the lines the controls can edit.
+ * A `pipeline NAME` line declares a consumer NAME and a producer NAME-producer, which
+ * its own loop drives: it is listed in `pipelines` only.
  * @returns {{lines: Line[], seed: Decl|null, brokers: Decl|null, topics: Decl[],
- *            producers: Decl[], consumers: Decl[], network: Decl|null, lastDecl: Line|null,
- *            firstCode: Line|null}}
+ *            producers: Decl[], consumers: Decl[], pipelines: Decl[], network: Decl|null,
+ *            lastDecl: Line|null, firstCode: Line|null}}
  */
 export function readModel(text) {
   const lines = lexText(text);
-  const model = { lines, seed: null, brokers: null, topics: [], producers: [], consumers: [], network: null, lastDecl: null, firstCode: null };
+  const model = { lines, seed: null, brokers: null, topics: [], producers: [], consumers: [], pipelines: [], network: null, lastDecl: null, firstCode: null };
   for (const line of lines) {
     const first = line.words[0];
     if (!first) continue;
@@ -90,6 +92,7 @@ export function readModel(text) {
     if (first.raw === 'topic') model.topics.push(decl);
     else if (first.raw === 'producer') model.producers.push(decl);
     else if (first.raw === 'consumer') model.consumers.push(decl);
+    else if (first.raw === 'pipeline') model.pipelines.push(decl);
     else if (first.raw === 'seed') model.seed ??= decl;
     else if (first.raw === 'brokers') model.brokers ??= decl;
     // `network link A -> B ...` overrides one link; the controls edit the `network` line.

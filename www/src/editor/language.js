@@ -3,7 +3,8 @@
 // colours are CSS variables (styles/theme.css), so light and dark themes need no
 // reconfiguration.
 //
-// Token kinds: statement keywords (seed, brokers, topic, producer, at, expect, ...),
+// Token kinds: statement keywords (seed, brokers, topic, producer, consumer, pipeline,
+// at, expect, ...),
 // actions (send, crash, cut, ...), Kafka property names, numbers with units (250us,
 // 16KiB, 0.01), node names (broker-N, controller), declared names, strings, comments,
 // operators (= != <= >= < > ->), atoms (all, true, power, read_committed, ...), error
@@ -12,12 +13,12 @@
 import { HighlightStyle, StreamLanguage, syntaxHighlighting } from '@codemirror/language';
 import { tags as t } from '@lezer/highlight';
 
-export const STATEMENTS = ['seed', 'kafka', 'brokers', 'topic', 'producer', 'consumer', 'network', 'features', 'hardware', 'at', 'run', 'expect'];
+export const STATEMENTS = ['seed', 'kafka', 'brokers', 'topic', 'producer', 'consumer', 'pipeline', 'network', 'features', 'hardware', 'at', 'run', 'expect'];
 export const PRODUCER_ACTIONS = ['send', 'flush', 'close', 'init', 'begin', 'commit', 'abort', 'restart'];
 export const FAULT_ACTIONS = ['crash', 'restart', 'shutdown', 'pause', 'drop', 'delay', 'cut', 'isolate', 'heal'];
 const ACTIONS = new Set([...PRODUCER_ACTIONS, ...FAULT_ACTIONS, 'poll', 'subscribe']);
 const KEYWORDS = new Set(['until', 'idle', 'for', 'sync', 'async', 'trace', 'leader', 'link']);
-const ATOMS = new Set(['all', 'true', 'false', 'none', 'null', 'process', 'power', 'unacked', 'read_committed', 'read_uncommitted', 'gzip', 'snappy', 'lz4', 'zstd']);
+const ATOMS = new Set(['all', 'true', 'false', 'none', 'null', 'process', 'power', 'unacked', 'read_committed', 'read_uncommitted', 'at_least_once', 'exactly_once_v2', 'gzip', 'snappy', 'lz4', 'zstd']);
 const NUMBER = /^-?\d+(?:\.\d+)?(?:us|µs|ms|s|m|h|B|KiB|MiB|GiB|KB|MB|GB|%)?(?![\w.])/;
 const OPERATOR = /^(?:<=|>=|!=|->|=|<|>)/;
 const KEY = /^[A-Za-z_][\w.\-]*(?=(?:<=|>=|!=|=|<|>))/;
@@ -93,7 +94,7 @@ function word(stream, state) {
   if (/^broker-\d+$/.test(w) || w === 'controller') return 'node';
   if (state.first === 'expect' && prev === 'trace') return 'event';
   if (KEYWORDS.has(w)) return 'keyword';
-  if (index === 1 && ['topic', 'producer', 'consumer'].includes(state.first)) return 'def';
+  if (index === 1 && ['topic', 'producer', 'consumer', 'pipeline'].includes(state.first)) return 'def';
   if (state.first === 'at' && ACTIONS.has(w)) return 'action';
   return valueStyle(w, 'variable');
 }

@@ -1,5 +1,7 @@
 // The record grid: one cell per record (report.records, in id order) coloured by its
-// outcome (a delivered record a consumer group reprocessed or skipped, by that), drawn on a canvas so 10 000 records cost a few milliseconds. Click a cell,
+// outcome (a delivered record a consumer group reprocessed or skipped, or a pipeline's
+// input it lost or duplicated, by that), drawn on a canvas so 10 000 records cost a few
+// milliseconds. Click a cell,
 // or focus the grid and use the arrow keys (Home/End, PageUp/PageDown), to open that
 // record's journey; "Go to record" does the same by id. The selected record is announced
 // to screen readers in the status line under the grid.
@@ -20,25 +22,39 @@ export const CATEGORIES = [
   { key: 'compacted', label: 'compacted' },
   { key: 'reprocessed', label: 'reprocessed' },
   { key: 'skipped', label: 'skipped' },
+  { key: 'pipeline_duplicated', label: 'pipeline duplicated' },
+  { key: 'pipeline_lost', label: 'pipeline lost' },
   { key: 'failed', label: 'failed' },
   { key: 'pending', label: 'pending' },
   { key: 'undecided', label: 'undecided' },
 ];
 
-/** Record id -> what a consumer group did wrong with it ('skipped' or 'reprocessed'),
- * from the report's explanations. */
+/** The consumer-side verdicts, the gravest first: a record with several shows that one
+ * (an input an at_least_once pipeline duplicated is also reprocessed by its group). */
+const CONSUMER_RANK = { pipeline_lost: 4, skipped: 3, pipeline_duplicated: 2, reprocessed: 1 };
+const CONSUMER_WORDS = {
+  reprocessed: 'reprocessed by a consumer group',
+  skipped: 'skipped by a consumer group',
+  pipeline_duplicated: 'more than one output from a pipeline (pipeline duplicated)',
+  pipeline_lost: 'committed past by a pipeline without an output (pipeline lost)',
+};
+
+/** Record id -> what a consumer group or a pipeline did wrong with it ('pipeline_lost',
+ * 'skipped', 'pipeline_duplicated' or 'reprocessed', the gravest), from the report's
+ * explanations (a pipeline's name its input records). */
 export function consumerSide(report) {
   const out = new Map();
   for (const x of report.explanations ?? []) {
-    if (x.kind !== 'reprocessed' && x.kind !== 'skipped') continue;
-    for (const id of x.records) if (out.get(id) !== 'skipped') out.set(id, x.kind);
+    const rank = CONSUMER_RANK[x.kind];
+    if (!rank) continue;
+    for (const id of x.records) if ((CONSUMER_RANK[out.get(id)] ?? 0) < rank) out.set(id, x.kind);
   }
   return out;
 }
 
-/** The colour category of a record: its outcome; for a delivered record, 'skipped' or
- * 'reprocessed' when a consumer group skipped or reprocessed it (`consumer`, from
- * consumerSide), else 'reordered' when out of order. */
+/** The colour category of a record: its outcome; for a delivered record, what a consumer
+ * group or a pipeline did wrong with it (`consumer`, from consumerSide), else
+ * 'reordered' when out of order. */
 export function category(r, consumer = null) {
   if (r.outcome !== 'delivered') return r.outcome;
   return consumer?.get(r.id) ?? (r.reordered ? 'reordered' : r.outcome);
@@ -49,7 +65,7 @@ function describe(r, consumer) {
   const off = r.copies.length ? `offset${r.copies.length > 1 ? 's' : ''} ${r.copies.join(', ')}` : 'not in the final log';
   const res = r.result === 'acked' ? `acked, offset ${r.offset}` : r.result === 'failed' ? `failed: ${r.error}` : 'no result';
   const group = consumer.get(r.id);
-  return `record ${r.id} · ${r.outcome}${r.reordered ? ', reordered' : ''}${group ? `, ${group} by a consumer group` : ''} · ${r.producer} → ${where} · sent ${fmtUs(r.sent_us)} · ${res} · ${off}`;
+  return `record ${r.id} · ${r.outcome}${r.reordered ? ', reordered' : ''}${group ? `, ${CONSUMER_WORDS[group]}` : ''} · ${r.producer} → ${where} · sent ${fmtUs(r.sent_us)} · ${res} · ${off}`;
 }
 
 /**
@@ -80,7 +96,7 @@ export function createRecordGrid(root, { onSelect }) {
   root.replaceChildren(h('div', { class: 'kp-records-head' }, h('h3', {}, 'Records'), legend, goForm), scroller, status);
 
   let records = [];
-  let consumer = new Map(); // id -> 'reprocessed' | 'skipped'
+  let consumer = new Map(); // id -> 'reprocessed' | 'skipped' | 'pipeline_duplicated' | 'pipeline_lost'
   let pitch = 12;
   let columns = 1;
   let selected = -1; // index into records

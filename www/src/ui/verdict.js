@@ -2,13 +2,14 @@
 // reasons), kept apart from what this run did to the records (delivered, lost,
 // duplicated, reordered, phantom, aborted, failed, pending; a clean run is "clean", never
 // "exactly-once": one run proves no guarantee; after an edit each count that moved says
-// what it was), how the run ended when there is something
+// what it was; with consumer groups and pipelines also reprocessed, skipped, pipeline
+// lost and pipeline duplicated), how the run ended when there is something
 // to say (report.notes: a budget that stopped it, timeline lines it never reached), each
 // `expect` line held or not, the errors the application saw, and the simulator's
 // plain-language explanation of each anomaly. Explanations name records; clicking one
 // opens its journey (onRecord).
 import { fmtCount, fmtUs } from '../core/format.js';
-import { observedOutcome, outcomeShown, OUTCOMES, promiseOf } from '../core/semantics.js';
+import { exactlyOnceReprocessed, observedOutcome, outcomeShown, OUTCOMES, promiseOf } from '../core/semantics.js';
 import { fill, h } from './dom.js';
 
 /** A clause value as written: latencies are kept in microseconds, decimals in thousandths. */
@@ -21,6 +22,7 @@ function clauseValue(c, v) {
 const KIND_LABEL = {
   lost: 'LOST', duplicated: 'DUPLICATED', reordered: 'REORDERED', phantom: 'PHANTOM', aborted: 'ABORTED',
   failed: 'FAILED', pending: 'PENDING', deduplicated: 'DEDUPLICATED', reprocessed: 'REPROCESSED', skipped: 'SKIPPED',
+  pipeline_lost: 'PIPELINE LOST', pipeline_duplicated: 'PIPELINE DUPLICATED',
 };
 
 /**
@@ -40,14 +42,19 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
    * another figure, the card says what it was. */
   function counts(report, before) {
     const summary = report.summary;
+    // Reprocessing by exactly_once_v2 pipelines alone is their recovery, not a flaw: the
+    // card says so instead of standing out.
+    const eos = exactlyOnceReprocessed(report);
     return h(
       'dl',
       { class: 'kp-counts', 'data-testid': 'summary' },
       OUTCOMES.filter((o) => outcomeShown(o, report, before)).map(({ key, label, help }) => {
         const was = before && before[key] !== summary[key] ? before[key] : null;
+        const benign = key === 'reprocessed' && eos > 0 && eos === summary[key];
+        if (benign) help += `; here all by exactly_once_v2 pipelines after an aborted transaction, whose first outputs are never readable`;
         return h(
           'div',
-          { class: 'kp-count', 'data-outcome': key, 'data-testid': `verdict-${key}`, 'data-value': summary[key], 'data-zero': summary[key] === 0, 'data-was': was ?? undefined, title: help },
+          { class: 'kp-count', 'data-outcome': key, 'data-testid': `verdict-${key}`, 'data-value': summary[key], 'data-zero': summary[key] === 0, 'data-benign': benign || undefined, 'data-was': was ?? undefined, title: help },
           h('dt', {}, label),
           // Long figures (1,000,000) step down a size so they fit the card.
           h('dd', { class: countSize(fmtCount(summary[key])) }, fmtCount(summary[key])),
@@ -167,7 +174,7 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
       const before = fresh ? null : lastSummary;
       lastSummary = report.summary;
       const s = report.summary;
-      const sem = observedOutcome(s);
+      const sem = observedOutcome(s, report);
       root.dataset.state = 'done';
       root.dataset.run = String(runs);
       root.dataset.semantics = sem.kind;

@@ -7,7 +7,7 @@
 // the first trace event where the runs diverge, with both versions and a button that
 // moves the scrubber there.
 import { el, fmtCount, fmtEvent, fmtTime, uid } from './format.js';
-import { SUMMARY_FIELDS, SUMMARY_SENSE, alternativeValue, defaultSetting, differingFields, firstDivergence, impliedChanges, settingsOf, suggestions, withSetting } from './variant.js';
+import { SUMMARY_FIELDS, SUMMARY_SENSE, alternativeValue, exactlyOnceReprocessed, defaultSetting, differingFields, firstDivergence, impliedChanges, settingsOf, suggestions, withSetting } from './variant.js';
 
 export function createCompare(parent, api, { onPick }) {
   let report = null;
@@ -163,10 +163,17 @@ function verdict(tag, name, what, r) {
   const exp = r.expectations ?? [];
   const failed = exp.filter((e) => !e.held);
   const s = r.summary;
+  // Records exactly_once_v2 pipelines processed again after an abort are not a flaw.
+  const reprocessed = (s.reprocessed ?? 0) - exactlyOnceReprocessed(r);
   const headline = s.lost ? `${fmtCount(s.lost)} acknowledged records lost` : s.duplicated ? `${fmtCount(s.duplicated)} duplicates`
-    : s.skipped ? `${fmtCount(s.skipped)} records skipped by a consumer group` : s.reprocessed ? `${fmtCount(s.reprocessed)} records reprocessed by a consumer group`
-      : s.failed ? `${fmtCount(s.failed)} sends failed` : 'no acknowledged record lost';
-  return el('div', { class: `kv-verdict ${s.lost || s.duplicated || s.skipped ? 'kv-verdict-bad' : 'kv-verdict-ok'}`, dataset: { testid: `compare-verdict-${tag.toLowerCase()}` } },
+    : s.pipeline_lost ? `${fmtCount(s.pipeline_lost)} pipeline inputs lost (committed past without an output)`
+      : s.skipped ? `${fmtCount(s.skipped)} records skipped by a consumer group`
+        : s.pipeline_duplicated ? `${fmtCount(s.pipeline_duplicated)} pipeline inputs duplicated (more than one output)`
+          : reprocessed > 0 ? `${fmtCount(reprocessed)} records reprocessed by a consumer group`
+            : s.failed ? `${fmtCount(s.failed)} sends failed`
+              : Object.keys(r.pipelines ?? {}).length ? 'no acknowledged record lost, no pipeline input lost or duplicated' : 'no acknowledged record lost';
+  const bad = s.lost || s.duplicated || s.skipped || s.pipeline_lost || s.pipeline_duplicated;
+  return el('div', { class: `kv-verdict ${bad ? 'kv-verdict-bad' : 'kv-verdict-ok'}`, dataset: { testid: `compare-verdict-${tag.toLowerCase()}` } },
     el('h4', {}, el('span', { class: 'kv-tag' }, tag), ` ${name} `, el('span', { class: 'kv-muted' }, `(${what})`)),
     el('p', { class: 'kv-headline' }, headline),
     exp.length ? el('p', {}, failed.length ? `${failed.length} of ${exp.length} expectations failed: ${failed.map((e) => `line ${e.line} expect ${e.text}`).join('; ')}` : `all ${exp.length} expectations held`) : null,

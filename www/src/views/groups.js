@@ -1,5 +1,9 @@
-// The consumer groups panel (report.groups and report.consumers, the run's final state),
-// loaded only for runs that have a group. For each group: its protocol and assignor,
+// The consumer groups panel (report.groups, report.consumers and report.pipelines, the
+// run's final state), loaded only for runs that have a group (a pipeline's consumer is
+// in one). First the pipelines, if any: per pipeline its processing.guarantee, group,
+// from → to topics and transactional.id, and its figures (inputs, outputs, processed,
+// pending, the verdicts lost and duplicated, commits and aborted transactions), the
+// verdicts coloured when not 0. Then for each group: its protocol and assignor,
 // state, generation and leader; its rebalances on a strip over the run's time and as
 // rows (generation, start–end, eager or cooperative, why, what each member revoked and
 // was assigned); the final assignment, member → partitions; and per partition the
@@ -15,17 +19,21 @@ import { el, fmtCount, fmtTime } from './format.js';
  */
 export function createGroupsPanel(parent, { onPick, before = null } = {}) {
   const body = el('div', { class: 'kv-groups-body' });
+  const title = el('h3', {}, 'Consumer groups');
   const root = el('section', { class: 'kv-panel kv-groups', dataset: { testid: 'group-panel' }, 'aria-label': 'Consumer groups', hidden: true },
-    el('header', { class: 'kv-panel-head' }, el('h3', {}, 'Consumer groups'), el('p', { class: 'kv-head-note kv-muted' }, 'at the end of the run')),
+    el('header', { class: 'kv-panel-head' }, title, el('p', { class: 'kv-head-note kv-muted' }, 'at the end of the run')),
     body);
   parent.insertBefore(root, before);
   let rows = [];
 
   function update(report) {
     const groups = Object.entries(report.groups ?? {});
-    root.hidden = groups.length === 0;
+    const pipes = Object.entries(report.pipelines ?? {});
+    root.hidden = groups.length === 0 && pipes.length === 0;
+    title.textContent = pipes.length ? 'Pipelines and consumer groups' : 'Consumer groups';
+    root.setAttribute('aria-label', title.textContent);
     const end = Math.max(1, report.end_time_us ?? 1);
-    body.replaceChildren(...groups.map(([name, g]) => group(name, g, report, end, onPick)), consumers(report));
+    body.replaceChildren(pipelines(pipes), ...groups.map(([name, g]) => group(name, g, report, end, onPick)), consumers(report));
     rows = [...body.querySelectorAll('[data-testid="group-rebalance"]')];
   }
 
@@ -118,6 +126,41 @@ function consumers(report) {
         el('td', { class: 'kv-num' }, fmtCount(c.processed)),
         el('td', {}, (c.assignment ?? []).join(', ') || '–'),
         el('td', { class: c.error ? 'kv-bad-text kv-wrap' : '' }, c.error ?? '–')))))));
+}
+
+// A pipeline's figures, in the order they are shown, with what each counts.
+const PIPELINE_FIGURES = [
+  ['inputs', 'input records in the final log of its from topic that it can read'],
+  ['outputs', 'its output records a read_committed consumer finds in its to topic'],
+  ['processed', 'inputs it processed (at least once)'],
+  ['pending', 'inputs past its committed offset without an output yet: its group resumes there'],
+  ['lost', 'inputs its group committed past without an output: nothing will process them again (pipeline_lost)'],
+  ['duplicated', 'inputs with more than one output (pipeline_duplicated)'],
+  ['commits', 'completed commits: transactions with their offsets (exactly_once_v2), or flush and commitSync'],
+  ['aborted', 'transactions aborted after a failed commit (TaskMigratedException)'],
+];
+
+function pipelines(list) {
+  if (!list.length) return null;
+  return el('div', { class: 'kv-pipelines', dataset: { testid: 'pipeline-panel' } },
+    el('h4', {}, `Pipelines (${list.length})`),
+    list.map(([name, p]) => {
+      const eos = p.guarantee === 'exactly_once_v2';
+      const verdict = p.lost ? 'lost' : p.duplicated ? 'duplicated' : 'clean';
+      return el('article', { class: 'kv-pipeline', dataset: { testid: 'pipeline', pipeline: name, guarantee: p.guarantee, verdict } },
+        el('h5', {}, el('span', { class: 'kv-tp' }, name), ' · ',
+          el('span', { class: `kv-badge ${eos ? 'kv-ok' : 'kv-warn'}`, title: eos ? 'outputs and input offsets commit in one transaction (sendOffsetsToTransaction)' : 'outputs are flushed, then the input offsets committed apart: a crash in between processes inputs again' }, p.guarantee)),
+        el('p', { class: 'kv-pipe-flow' },
+          el('span', { class: 'kv-muted' }, 'reads '), el('strong', { dataset: { testid: 'pipeline-from' } }, p.from),
+          el('span', { class: 'kv-muted' }, ' → writes '), el('strong', { dataset: { testid: 'pipeline-to' } }, p.to),
+          el('span', { class: 'kv-muted' }, ' · group '), el('strong', {}, p.group),
+          p.transactional_id ? [el('span', { class: 'kv-muted' }, ' · transactional.id '), el('strong', {}, p.transactional_id)] : null),
+        el('dl', { class: 'kv-facts' }, PIPELINE_FIGURES.map(([f, help]) => {
+          const v = p[f] ?? 0;
+          const cls = v && f === 'lost' ? 'kv-bad-text' : v && f === 'duplicated' ? 'kv-warn-text' : '';
+          return el('div', { title: help, dataset: { figure: f, value: v } }, el('dt', {}, f), el('dd', { class: cls }, fmtCount(v)));
+        })));
+    }));
 }
 
 function fact(name, value, cls = '') {

@@ -1,5 +1,5 @@
 // The run views: timeline (sequence diagram + time scrubber), cluster view (with the
-// consumer groups panel when the run has groups), producer view, charts and compare
+// consumer groups panel when the run has groups or pipelines), producer view, charts and compare
 // mode. The playground shell (and the <kplay-scenario> widget)
 // mount them with mountViews and feed them each finished run.
 //
@@ -29,7 +29,8 @@
 //
 // Every view marks itself with data-testid="view-<name>" for the end-to-end tests; the
 // scrubber is data-testid="view-scrubber" (shown with the timeline, cluster or producer);
-// the consumer groups panel is data-testid="group-panel".
+// the consumer groups panel is data-testid="group-panel" (its pipelines
+// data-testid="pipeline-panel").
 // Layout: timeline beside the cluster and producer views when the container is wide,
 // stacked when narrow (container queries in views.css); theme through --kv-* custom
 // properties in theme.css (dark inside any element with data-theme="dark").
@@ -89,12 +90,12 @@ export function mountViews(root, api, { panels } = {}) {
       }).catch((err) => console.error('kplay views: cannot load the charts', err)));
   }
   const compare = has('compare') ? createCompare(frame, api, { onPick: pick }) : null;
-  // The consumer groups panel, under the cluster view: its code loads with the first run
-  // that has a consumer group.
+  // The consumer groups panel (with the pipelines), under the cluster view: its code loads
+  // with the first run that has a consumer group or a pipeline.
   let groups = null;
   let groupsLoading = null;
   function showGroups(report) {
-    if (!side || !has('cluster') || !Object.keys(report.groups ?? {}).length) return groups?.clear();
+    if (!side || !has('cluster') || !Object.keys({ ...report.groups, ...report.pipelines }).length) return groups?.clear();
     groupsLoading ??= import('./groups.js').catch((err) => console.error('kplay views: cannot load the groups panel', err));
     groupsLoading.then((m) => {
       if (!m || generation < 0 || model?.report !== report) return;

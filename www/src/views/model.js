@@ -32,6 +32,7 @@ export const MILESTONES = new Set([
   'rebalance_started',
   'group_stable',
   'poll_timeout',
+  'task_migrated',
 ]);
 
 export function buildModel(report) {

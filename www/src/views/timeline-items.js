@@ -6,7 +6,8 @@
 //          group coordinator; a dropped message ends in a cross, a
 //          held one (cut link) is drawn dashed with a cut mark.
 //   mark   something that happened on one lane (append, HW, crash, flush, retry, ...;
-//          a consumer's polls and commits, its group's rebalances on the coordinator).
+//          a consumer's polls and commits, its group's rebalances on the coordinator, a
+//          pipeline's transactional offsets on the coordinator and its failed commits).
 //   band   something for the whole diagram: the scenario's actions (labelled with their
 //          line number), and controller decisions while the controller lane is folded.
 //
@@ -108,6 +109,9 @@ const MARKS = {
   consumer_crashed: ['faults', 'crash', 'consumer'],
   consumer_restarted: ['faults', 'restart', 'consumer'],
   consumer_closed: ['consumers', 'info', 'consumer'],
+  task_migrated: ['consumers', 'error', 'consumer'],
+  txn_offsets_pending: ['txn', 'txn', 'broker'],
+  txn_offsets_completed: ['txn', (e) => (e.commit ? 'txn' : 'error'), 'broker'],
 };
 
 export function buildItems(model) {

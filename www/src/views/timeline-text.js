@@ -225,11 +225,23 @@ function describe(e, it, model) {
     case 'records_returned':
       return [`poll ${e.tp} ${range(e.from_offset, e.to_offset)} (${e.records})`, `poll() returned ${e.records} record${e.records === 1 ? '' : 's'} of ${e.tp} to ${e.consumer}: offsets ${range(e.from_offset, e.to_offset)}`];
     case 'offsets_committed': {
-      const o = e.offsets.map(([tp, off]) => `${tp}@${off}`).join(' ');
+      const o = offsets(e.offsets);
+      if (e.kind === 'transaction') {
+        return [`commit ${o} (txn)`, `${e.group}'s offsets ${o || 'none'} became committed: the COMMIT marker of ${e.consumer}'s transaction reached __consumer_offsets (sendOffsetsToTransaction)`];
+      }
       return [`commit ${o}`, `${e.consumer} committed ${e.group}'s offsets (${e.kind === 'auto' ? 'auto-commit' : `commit${e.kind === 'sync' ? 'Sync' : 'Async'}()`}): ${o || 'none'}`];
     }
     case 'offset_commit_failed':
       return [`commit failed: ${e.error}`, `${e.consumer}'s ${e.kind} commit failed: ${e.error}`];
+    // ---- pipelines: offsets sent to a transaction, and a commit that failed ----
+    case 'task_migrated':
+      return [`✕ ${e.consumer} task migrated`, `${e.consumer}'s commit failed (TaskMigratedException): ${e.reason}. It aborts its open transaction, drops its partitions (onPartitionsLost) and rejoins its group`];
+    case 'txn_offsets_pending':
+      return [`TxnOffsetCommit ${e.group} ${offsets(e.offsets)}`, `${e.broker}, coordinator of ${e.group}, holds offsets ${offsets(e.offsets) || 'none'} for producer id ${e.producer_id}'s transaction (TxnOffsetCommit): they become the group's committed offsets only with its COMMIT marker`];
+    case 'txn_offsets_completed':
+      return e.commit
+        ? [`✓ ${e.group} offsets committed (txn)`, `${e.broker} wrote the COMMIT marker of producer id ${e.producer_id} to __consumer_offsets: ${e.group}'s offsets ${offsets(e.offsets) || 'none'} are committed, with the transaction's outputs`]
+        : [`✕ ${e.group} offsets dropped (abort)`, `${e.broker} wrote the ABORT marker of producer id ${e.producer_id} to __consumer_offsets: ${e.group}'s pending offsets ${offsets(e.offsets) || 'none'} are dropped, its committed offsets stay where they were`];
     case 'poll_timeout':
       return ['⏱ max.poll.interval.ms passed', `${e.consumer} did not call poll() within max.poll.interval.ms=${e.max_poll_interval_ms}: it leaves its group (a static member stops heartbeating), which rebalances`];
     case 'consumer_crashed':
@@ -241,6 +253,10 @@ function describe(e, it, model) {
     default:
       return [e.type, null];
   }
+}
+
+function offsets(list) {
+  return list.map(([tp, off]) => `${tp}@${off}`).join(' ');
 }
 
 function tps(list) {

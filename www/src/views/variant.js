@@ -1,12 +1,18 @@
 // Compare mode's logic, without DOM: the settings a run can vary (from the report's
-// effective config, plus the seed), the scenario text with one setting changed (the
-// declaration line edited in place, comments kept), a suggested alternative value
-// (acks=1 <-> acks=all, booleans flipped), and the first trace event where two runs
-// differ.
+// effective config, plus the seed and each pipeline's processing.guarantee), the scenario
+// text with one setting changed (the declaration line edited in place, comments kept; a
+// pipeline's consumer and producer settings on its `pipeline` line), a suggested
+// alternative value (acks=1 <-> acks=all, booleans flipped, at_least_once <->
+// exactly_once_v2), and the first trace event where two runs differ.
+
+const GUARANTEES = ['at_least_once', 'exactly_once_v2'];
 
 /** Every setting of the run: {key, role, name, prop, value, source}. */
 export function settingsOf(report) {
   const out = [{ key: 'seed', role: 'seed', name: '', prop: 'seed', value: String(report.seed), source: 'set' }];
+  for (const [name, p] of Object.entries(report.pipelines ?? {})) {
+    out.push({ key: `pipeline:${name}:processing.guarantee`, role: 'pipeline', name, prop: 'processing.guarantee', value: p.guarantee, source: 'set' });
+  }
   for (const r of report.config?.roles ?? []) {
     for (const s of r.settings) {
       out.push({ key: `${r.role}:${r.name}:${s.name}`, role: r.role, name: r.name, prop: s.name, value: s.value, source: s.source });
@@ -33,6 +39,7 @@ export function nextSeed(v) {
 export function alternativeValue(setting) {
   const v = setting.value;
   if (setting.prop === 'acks') return v === '1' ? 'all' : v === '0' ? '1' : '1';
+  if (setting.prop === 'processing.guarantee') return GUARANTEES.find((g) => g !== v) ?? GUARANTEES[1];
   if (v === 'true') return 'false';
   if (v === 'false') return 'true';
   if (setting.prop === 'seed') return nextSeed(v);
@@ -42,17 +49,20 @@ export function alternativeValue(setting) {
 /** Values to suggest for a property (datalist). */
 export function suggestions(setting) {
   if (setting.prop === 'acks') return ['0', '1', 'all'];
+  if (setting.prop === 'processing.guarantee') return GUARANTEES;
   if (setting.value === 'true' || setting.value === 'false') return ['true', 'false'];
   if (setting.prop === 'compression.type') return ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
   if (setting.prop === 'isolation.level') return ['read_committed', 'read_uncommitted'];
   return [];
 }
 
-const DECL = { producer: 'producer', consumer: 'consumer', topic: 'topic', broker: 'brokers' };
+const DECL = { producer: 'producer', consumer: 'consumer', topic: 'topic', broker: 'brokers', pipeline: 'pipeline' };
 
 /**
  * The scenario text with one setting changed: {text} or {error}. The setting's declaration
- * line gets `prop=value` (replacing an existing `prop=...`), before any comment.
+ * line gets `prop=value` (replacing an existing `prop=...`), before any comment. A
+ * pipeline's consumer NAME and producer NAME-producer are declared by `pipeline NAME`:
+ * their settings go on that line.
  */
 export function withSetting(text, setting, value) {
   const v = /[\s#"]/.test(value) ? `"${value.replaceAll('"', '')}"` : value;
@@ -67,7 +77,12 @@ export function withSetting(text, setting, value) {
   const word = DECL[setting.role];
   if (!word) return { error: `cannot change ${setting.role} settings` };
   const head = setting.role === 'broker' ? new RegExp(`^\\s*${word}\\s`) : new RegExp(`^\\s*${word}\\s+${escapeRe(setting.name)}(\\s|$)`);
-  const i = lines.findIndex((l) => head.test(splitComment(l)[0]));
+  let i = lines.findIndex((l) => head.test(splitComment(l)[0]));
+  if (i < 0 && (setting.role === 'consumer' || setting.role === 'producer')) {
+    const pipe = setting.role === 'producer' ? setting.name.replace(/-producer$/, '') : setting.name;
+    const line = new RegExp(`^\\s*pipeline\\s+${escapeRe(pipe)}(\\s|$)`);
+    if (setting.role === 'consumer' || pipe !== setting.name) i = lines.findIndex((l) => line.test(splitComment(l)[0]));
+  }
   if (i < 0) return { error: `no '${word}${setting.role === 'broker' ? '' : ` ${setting.name}`}' line in the scenario` };
   const [code, comment] = splitComment(lines[i]);
   const prop = new RegExp(`(^|\\s)${escapeRe(setting.prop)}=("[^"]*"|\\S*)`);
@@ -118,7 +133,7 @@ export function differingFields(a, b) {
 }
 
 /** The summary fields compare mode shows, in order. */
-export const SUMMARY_FIELDS = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'deleted', 'compacted', 'reprocessed', 'skipped', 'produce_requests', 'batches'];
+export const SUMMARY_FIELDS = ['sent', 'acked', 'failed', 'pending', 'delivered', 'lost', 'duplicated', 'reordered', 'phantom', 'aborted', 'deleted', 'compacted', 'reprocessed', 'skipped', 'pipeline_lost', 'pipeline_duplicated', 'produce_requests', 'batches'];
 
 /** Every effective setting that differs between two runs' configurations (the one the
  * user changed and those Kafka's rules changed with it, like enable.idempotence following
@@ -142,8 +157,19 @@ export function impliedChanges(a, b) {
   return out;
 }
 
+/** How many of a run's reprocessed records the groups of exactly_once_v2 pipelines
+ * processed again, after an abort: their recovery, not a flaw. The rule of
+ * core/semantics.js's exactlyOnceReprocessed, kept here too so that the views' chunk
+ * does not split that module out of the page's first load. */
+export function exactlyOnceReprocessed(report) {
+  const groups = new Set(Object.values(report?.pipelines ?? {}).filter((p) => p.guarantee === 'exactly_once_v2').map((p) => p.group));
+  let n = 0;
+  for (const g of groups) n += report.groups?.[g]?.reprocessed ?? 0;
+  return Math.min(n, report?.summary?.reprocessed ?? n);
+}
+
 /** Which way a change of a summary figure goes: fewer losses, duplicates, reorderings,
- * phantoms, failures, undecided records, or records a consumer group reprocessed or
- * skipped is better; more delivered is better. */
-export const SUMMARY_SENSE = { delivered: 1, acked: 1, lost: -1, duplicated: -1, reordered: -1, phantom: -1, failed: -1, pending: -1, reprocessed: -1, skipped: -1 };
+ * phantoms, failures, undecided records, records a consumer group reprocessed or
+ * skipped, or pipeline inputs lost or duplicated is better; more delivered is better. */
+export const SUMMARY_SENSE = { delivered: 1, acked: 1, lost: -1, duplicated: -1, reordered: -1, phantom: -1, failed: -1, pending: -1, reprocessed: -1, skipped: -1, pipeline_lost: -1, pipeline_duplicated: -1 };
 
