@@ -60,6 +60,8 @@ struct Gen {
     producers: Vec<(String, bool)>,
     /// Consumers, and whether each has a group.id.
     consumers: Vec<(String, bool)>,
+    /// Pipelines.
+    pipelines: Vec<String>,
     lines: Vec<(u64, String)>,
 }
 
@@ -67,7 +69,16 @@ struct Gen {
 pub fn scenario(seed: u64) -> String {
     let mut r = Prng::new(seed).fork("fuzz");
     let bounded = r.chance_ppm(400_000);
-    let mut g = Gen { r, bounded, brokers: 0, topics: vec![], producers: vec![], consumers: vec![], lines: vec![] };
+    let mut g = Gen {
+        r,
+        bounded,
+        brokers: 0,
+        topics: vec![],
+        producers: vec![],
+        consumers: vec![],
+        pipelines: vec![],
+        lines: vec![],
+    };
     let mut s = format!("# fuzz scenario {seed}\nseed {seed}\n");
     if g.r.chance_ppm(200_000) {
         s.push_str(&format!("kafka {}\n", pick(&mut g.r, &["2.8", "3.0", "3.6", "3.9", "4.0"])));
@@ -138,6 +149,34 @@ pub fn scenario(seed: u64) -> String {
         };
         s.push_str(&format!("consumer c{c}{iso}{group}\n"));
         g.consumers.push((format!("c{c}"), !group.is_empty()));
+    }
+    // A pipeline now and then, between two distinct topics (crashed, restarted and paused
+    // by the timeline like a consumer).
+    // Topics flow one way (from a lower to a higher index): pipelines feeding each other
+    // in a cycle would copy records forever, as they would on a real cluster.
+    if g.topics.len() >= 2 && g.r.chance_ppm(300_000) {
+        let before_3 = s.contains("kafka 2.");
+        for k in 0..g.r.range_inclusive(1, 2) {
+            let from = g.r.below(g.topics.len() as u64 - 1) as usize;
+            let to = from + 1 + g.r.below((g.topics.len() - from - 1) as u64) as usize;
+            let guarantee =
+                if before_3 { "at_least_once" } else { pick(&mut g.r, &["exactly_once_v2", "at_least_once"]) };
+            let mut line = format!(
+                "pipeline e{k} from={} to={} group.id=pg{} processing.guarantee={guarantee} commit.interval.ms={} process={}ms session.timeout.ms={}",
+                g.topics[from].0,
+                g.topics[to].0,
+                g.r.below(2),
+                g.r.range_inclusive(1, 50) * 100,
+                g.r.below(4),
+                g.r.range_inclusive(6, 20) * 1000,
+            );
+            if guarantee == "exactly_once_v2" && g.r.chance_ppm(300_000) {
+                line.push_str(&format!(" transaction.timeout.ms={}", g.r.range_inclusive(2, 60) * 1000));
+            }
+            s.push_str(&line);
+            s.push('\n');
+            g.pipelines.push(format!("e{k}"));
+        }
     }
     if g.r.chance_ppm(400_000) {
         s.push_str(&network(&mut g.r, g.bounded));
@@ -297,6 +336,17 @@ fn timeline(g: &mut Gen) -> u64 {
                 3 => format!("at {t}ms crash {c}"),
                 4 => format!("at {t}ms restart {c}"),
                 _ => format!("at {t}ms {c} close"),
+            };
+            g.lines.push((t, line));
+        }
+    }
+    for e in g.pipelines.clone() {
+        for _ in 0..g.r.below(3) {
+            let t = g.r.below(span * 2 + 1);
+            let line = match g.r.below(3) {
+                0 => format!("at {t}ms crash {e}"),
+                1 => format!("at {t}ms restart {e}"),
+                _ => format!("at {t}ms {e} pause for {}ms", g.r.range_inclusive(1, 30_000)),
             };
             g.lines.push((t, line));
         }

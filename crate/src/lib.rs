@@ -35,9 +35,9 @@
 //! - A `pipeline` is Kafka Streams' loop with a plain consumer and producer: one task per
 //!   input partition, one output per input (same key, value and timestamp), no state
 //!   stores, no repartitioning, and the group's own assignor (not Streams'
-//!   `StreamsPartitionAssignor`). A failed send is not fatal to the loop (Streams' default
-//!   `ProductionExceptionHandler` would stop the thread); a fenced producer is replaced as
-//!   exactly_once_v2 does. Transactional offsets are pending in the shared
+//!   `StreamsPartitionAssignor`). A failed send fails the next commit and the thread
+//!   drops its tasks and rejoins (Streams' `REPLACE_THREAD`; its default handler stops the
+//!   application); a fenced producer is replaced as exactly_once_v2 does. Transactional offsets are pending in the shared
 //!   `__consumer_offsets` state until the marker, with OffsetFetch `require_stable`.
 //! - Eligible leader replicas (KIP-966) are off, Kafka 4.0's default; `features
 //!   eligible.leader.replicas.version=1` turns them on (the ELR, clean election from it,

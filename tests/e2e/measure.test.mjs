@@ -116,11 +116,15 @@ export const tests = [
       // assignors, the group verdicts and report) added ~22% (478 KiB measured here): 562 KiB as first written,
       // 473 KiB once their sorts shared one merge sort (crate::sim::sort: std's sorts
       // compile a copy per call site, 300 KB of wasm) and their maps were sorted vectors.
+      // 486 KiB (first load 690 KiB) until exactly-once pipelines (the pipeline loop,
+      // AddOffsetsToTxn/TxnOffsetCommit with pending offsets, the pipeline verdicts and
+      // promise, pipeline faults in search) added ~7% (512 KiB measured here, first load
+      // 714 KiB).
       // Measured alternatives: wasm-opt -Oz saves <0.1%;
       // opt-level "s" saves 12% but halves the engine's speed, which the 10k-record
       // re-run budget needs more.
-      assert.ok(gz(wasm) <= 486 * KIB, `wasm ${kib(gz(wasm))} gzipped > 486 KiB`);
-      assert.ok(staticGz <= 690 * KIB, `first load ${kib(staticGz)} gzipped > 690 KiB`);
+      assert.ok(gz(wasm) <= 520 * KIB, `wasm ${kib(gz(wasm))} gzipped > 520 KiB`);
+      assert.ok(staticGz <= 725 * KIB, `first load ${kib(staticGz)} gzipped > 725 KiB`);
     },
   },
   {

@@ -429,8 +429,12 @@ impl Broker {
             let error = match self.replicas.get(&m.tp) {
                 Some(r) if r.is_leader() => {
                     let stale = r.producers.producers.get(&m.producer_id).is_some_and(|e| e.epoch > m.producer_epoch);
+                    let isr = r.leader_state().map_or(0, |l| l.isr.len());
                     if stale {
                         Error::InvalidProducerEpoch
+                    } else if isr < r.effective_min_isr(self.spec.min_isr_rule()) {
+                        // `appendRecordsToLeader` with acks=all refuses before appending.
+                        Error::NotEnoughReplicas
                     } else {
                         let data = Rc::new(BatchData {
                             batch_id: 0,

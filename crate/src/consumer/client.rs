@@ -564,7 +564,7 @@ impl Client {
         }
         self.last_poll_us = ctx.now;
         // A pipeline commits between polls once `commit.interval.ms` has passed.
-        if self.state == MemberState::Stable && self.pipe_maybe_commit(ctx, false) {
+        if self.state == MemberState::Stable && self.coordinator.is_some() && self.pipe_maybe_commit(ctx, false) {
             return;
         }
         // `maybeAutoCommitOffsetsAsync`.
@@ -760,10 +760,12 @@ impl Client {
         let sent = self.inflight.values().any(|(_, r)| matches!(r, Req::Commit { kind: "sync", .. }));
         if sent && !then_join {
             self.app = App::Committing;
-        } else {
-            // The thread goes back to its poll() (which waits for the join, if one is
-            // under way).
+        } else if sent {
+            // The thread goes back to its poll(), which waits for the join.
             self.set_app_wake(ctx, ctx.now);
+        } else {
+            // No coordinator to commit to: poll() looks for one; try again after the backoff.
+            self.set_app_wake(ctx, later(ctx.now, cfg.retry_backoff_us));
         }
     }
 

@@ -131,6 +131,8 @@ pub struct World {
     pub groups: Rc<RefCell<crate::broker::group::GroupLog>>,
     /// Job order numbers for what pipelines hand their producers (after the timeline's).
     pipe_order: u32,
+    /// Per pipeline, how far into `history.forwards` its commits have checked outputs.
+    pipe_checked: Vec<usize>,
 }
 
 impl World {
@@ -269,6 +271,7 @@ impl World {
             cotimers: Vec::new(),
             groups,
             pipe_order: sc.timeline.len() as u32,
+            pipe_checked: Vec::new(),
         };
         w.history.compressed_limit = budgets.compressed_bytes;
         w.boot();

@@ -100,7 +100,27 @@ impl World {
         let p = &self.producers[pi];
         if waiting && p.app.jobs.is_empty() && p.app.blocked.is_none() && p.app.in_send.is_none() {
             let result = if !eos {
-                PipeResult::Ok
+                // at_least_once: an output whose send failed fails the commit (Streams'
+                // RecordCollector rethrows it at flush), so nothing is committed past it.
+                let from = self.pipe_checked.get(k).copied().unwrap_or(0);
+                let forwards = &self.history.forwards[from.min(self.history.forwards.len())..];
+                let failed = forwards.iter().find_map(|f| match self.history.record(f.0) {
+                    r if r.producer as usize == pi => match r.outcome {
+                        crate::sim::Outcome::Failed(e) => Some(e),
+                        _ => None,
+                    },
+                    _ => None,
+                });
+                if self.pipe_checked.len() <= k {
+                    self.pipe_checked.resize(k + 1, 0);
+                }
+                self.pipe_checked[k] = self.history.forwards.len();
+                match failed {
+                    Some(e) => {
+                        PipeResult::Failed { error: format!("StreamsException ({})", e.exception()), fatal: false }
+                    }
+                    None => PipeResult::Ok,
+                }
             } else {
                 match p.txn.phase {
                     Phase::Ready => PipeResult::Ok,
