@@ -10,14 +10,18 @@
 //! - [`Guarantee::ExactlyOnce`]: an idempotent producer, acks=all, min ISR 2, RF 3, any
 //!   schedule of dropped requests and responses and single-broker process crashes: no
 //!   duplicate, no reordering, no acknowledged loss.
+//! - [`Guarantee::Pipeline`]: one or two instances of an exactly_once_v2 pipeline on the
+//!   same cluster, under dropped messages, single-broker crashes, cuts and isolations, and
+//!   crashes and restarts of the pipeline itself: every input has exactly one readable
+//!   output (no `pipeline_lost`, no `pipeline_duplicated`).
 //!
 //! Every schedule runs within an event budget ([`EVENT_BUDGET`]), as TigerBeetle's VOPR
 //! runs a seed within a timeout: a schedule that uses it up is a liveness failure.
 //!
 //! The negative control ([`Settings::Unsafe`]): the same schedules with the settings
 //! Kafka's guarantees rest on turned off (acks=1, enable.idempotence=false,
-//! unclean.leader.election.enable=true) must show violations, so a checker that stopped
-//! seeing anything would be caught.
+//! unclean.leader.election.enable=true; for pipelines, processing.guarantee=at_least_once)
+//! must show violations, so a checker that stopped seeing anything would be caught.
 
 use crate::budget::Budgets;
 use crate::checker::invariants::Invariants;
@@ -57,6 +61,7 @@ pub enum Verdict {
 pub enum Guarantee {
     Durability,
     ExactlyOnce,
+    Pipeline,
 }
 
 const NODES: [&str; 5] = ["broker-1", "broker-2", "broker-3", "app", "controller"];
@@ -72,6 +77,9 @@ pub fn scenario(seed: u64, g: Guarantee) -> String {
 
 /// The same schedule as [`scenario`], with `settings`.
 pub fn scenario_with(seed: u64, g: Guarantee, settings: Settings) -> String {
+    if g == Guarantee::Pipeline {
+        return pipeline_scenario(seed, settings);
+    }
     let mut rng = Prng::new(seed).fork("swarm");
     let partitions = rng.range_inclusive(1, 3);
     let records = rng.range_inclusive(50, 250);
@@ -153,7 +161,93 @@ pub fn scenario_with(seed: u64, g: Guarantee, settings: Settings) -> String {
     s.push_str(match g {
         Guarantee::Durability => "expect lost=0\n",
         Guarantee::ExactlyOnce => "expect lost=0 duplicated=0 reordered=0\n",
+        Guarantee::Pipeline => unreachable!("pipeline_scenario"),
     });
+    s
+}
+
+/// A [`Guarantee::Pipeline`] schedule: a producer writes `in`, one or two instances of a
+/// pipeline copy it to `out`, faults hit the brokers, the links and the pipelines.
+fn pipeline_scenario(seed: u64, settings: Settings) -> String {
+    let mut rng = Prng::new(seed).fork("swarm pipeline");
+    let partitions = rng.range_inclusive(1, 4);
+    let records = rng.range_inclusive(50, 200);
+    let every_ms = rng.range_inclusive(5, 30);
+    let span_ms = records * every_ms + 3_000;
+    let guarantee = match settings {
+        Settings::Safe => "exactly_once_v2",
+        Settings::Unsafe => "at_least_once",
+    };
+    let commit_ms = rng.range_inclusive(1, 20) * 100;
+    let session_ms = rng.range_inclusive(6, 15) * 1000;
+    let instances = rng.range_inclusive(1, 2);
+    let mut s = format!(
+        "# swarm seed {seed} (Pipeline, {settings:?})\nseed {seed}\nbrokers 3 min.insync.replicas=2\n\
+         topic in partitions={partitions} replication.factor=3\ntopic out partitions=2 replication.factor=3\n\
+         producer app acks=all\n"
+    );
+    let names: Vec<String> = (1..=instances).map(|i| format!("p{i}")).collect();
+    for n in &names {
+        s.push_str(&format!(
+            "pipeline {n} from=in to=out group.id=g transactional.id=t-{n} processing.guarantee={guarantee} \
+             commit.interval.ms={commit_ms} process={}ms session.timeout.ms={session_ms}\n",
+            rng.below(4)
+        ));
+    }
+    s.push_str(&format!("at 0ms app send in count={records} every={every_ms}ms key=k{{i%7}}\n"));
+    let mut end_ms = span_ms + 1000;
+    let mut crash_free_from = 0u64;
+    for _ in 0..rng.range_inclusive(1, 5) {
+        let at = rng.below(span_ms + 5_000);
+        let n = &names[rng.below(names.len() as u64) as usize];
+        match rng.below(5) {
+            0 => {
+                // The pipeline process dies and comes back.
+                let back = at + rng.range_inclusive(100, 20_000);
+                s.push_str(&format!("at {at}ms crash {n}\nat {back}ms restart {n}\n"));
+                end_ms = end_ms.max(back + 1000);
+            }
+            1 => {
+                let b = rng.range_inclusive(1, 3);
+                let count = rng.range_inclusive(1, 3);
+                let peer = if rng.chance_ppm(500_000) { n.clone() } else { format!("{n}-producer") };
+                let (from, to) =
+                    if rng.chance_ppm(500_000) { (peer, format!("broker-{b}")) } else { (format!("broker-{b}"), peer) };
+                s.push_str(&format!("at {at}ms drop {from} -> {to} count={count}\n"));
+            }
+            2 => {
+                let at = at.max(crash_free_from);
+                let b = rng.range_inclusive(1, 3);
+                let back = at + rng.range_inclusive(500, 15_000);
+                s.push_str(&format!("at {at}ms crash broker-{b}\nat {back}ms restart broker-{b}\n"));
+                crash_free_from = back + 1;
+                end_ms = end_ms.max(back + 1000);
+            }
+            3 => {
+                let b = rng.range_inclusive(1, 3);
+                let d = rng.range_inclusive(500, 30_000);
+                let (from, to) = if rng.chance_ppm(500_000) {
+                    (n.clone(), format!("broker-{b}"))
+                } else {
+                    (format!("broker-{b}"), n.clone())
+                };
+                s.push_str(&format!("at {at}ms cut {from} -> {to} for {d}ms\n"));
+                end_ms = end_ms.max(at + d);
+            }
+            _ => {
+                let d = rng.range_inclusive(500, 30_000);
+                let who =
+                    if rng.chance_ppm(500_000) { n.clone() } else { format!("broker-{}", rng.range_inclusive(1, 3)) };
+                s.push_str(&format!("at {at}ms isolate {who} for {d}ms\n"));
+                end_ms = end_ms.max(at + d);
+            }
+        }
+    }
+    s.push_str(&format!("at {end_ms}ms heal\n"));
+    for b in 1..=3 {
+        s.push_str(&format!("at {end_ms}ms restart broker-{b}\n"));
+    }
+    s.push_str("expect lost=0 pipeline_lost=0 pipeline_duplicated=0\n");
     s
 }
 

@@ -4,7 +4,7 @@
 //! kplay run FILE [--json] [--records] [--trace] [--seed N]
 //! kplay check FILE
 //! kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
-//! kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--unsafe] [--print SEED]
+//! kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once|pipeline] [--unsafe] [--print SEED]
 //! kplay fuzz [--scenarios N] [--start S] [--print SEED]
 //! kplay search FILE [--schedules N] [--faults crash,power,...] [--kind KIND] [--target lost,...] [--seed S] [--json]
 //! kplay search FILE --card [--schedules N] [--seed S] [--json]
@@ -32,7 +32,7 @@ pub(crate) const USAGE: &str = "usage:
   kplay run FILE [--json] [--records] [--trace] [--seed N]
   kplay check FILE [--json]
   kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
-  kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once] [--unsafe] [--print SEED]
+  kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once|pipeline] [--unsafe] [--print SEED]
   kplay fuzz [--scenarios N] [--start S] [--print SEED]
   kplay search FILE [--schedules N] [--faults crash,power,isolate,cut,drop,delay,restart]
                [--kind FAULT-KIND] [--target lost,duplicated,reordered] [--seed S] [--json]
@@ -257,8 +257,9 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
                 g = match v.as_str() {
                     "durability" => Guarantee::Durability,
                     "exactly-once" => Guarantee::ExactlyOnce,
+                    "pipeline" => Guarantee::Pipeline,
                     _ => {
-                        eprintln!("kplay: --guarantee is durability or exactly-once");
+                        eprintln!("kplay: --guarantee is durability, exactly-once or pipeline");
                         return ExitCode::from(2);
                     }
                 }

@@ -6,7 +6,9 @@
 //! group coordinator, carrying the consumer's group metadata: a member of an older
 //! generation (a zombie whose partitions moved on) gets ILLEGAL_GENERATION, an unknown
 //! member UNKNOWN_MEMBER_ID (`OffsetMetadataManager.validateTransactionalOffsetCommit`; a
-//! KIP-848 member's stale epoch is ILLEGAL_GENERATION too). Accepted offsets stay pending,
+//! KIP-848 member's stale epoch is ILLEGAL_GENERATION too); first the transaction must be
+//! ongoing with the offsets partition in it (KIP-890's verification: INVALID_PRODUCER_EPOCH
+//! for an older epoch, INVALID_TXN_STATE otherwise). Accepted offsets stay pending,
 //! invisible to OffsetFetch, until the transaction's marker reaches the offsets partition:
 //! COMMIT makes them the group's committed offsets, ABORT drops them. Meanwhile an
 //! OffsetFetch with `require_stable` (a read_committed consumer) for such a partition
@@ -49,6 +51,31 @@ impl Broker {
             ctx.send(w.node, Some(w.inc), Msg::TxnOffsetCommitResponse { corr: w.corr, error });
         };
         let Some(gi) = self.own_group(ctx, &req.group) else { return reply(ctx, Error::NotCoordinator) };
+        // KIP-890: the offsets partition must be in the producer's ongoing transaction (the
+        // coordinator verifies with the transaction coordinator first), so a TxnOffsetCommit
+        // that arrives after its transaction was aborted is refused rather than left pending
+        // for the producer's next marker.
+        let offsets_tp = Tp::offsets(self.offsets_partition_of(&req.group));
+        let verified = {
+            let txns = self.txn_log.borrow();
+            match txns.txns.get(&*req.transactional_id) {
+                Some(m) if m.producer_id == req.producer_id && m.epoch > req.producer_epoch => {
+                    Error::InvalidProducerEpoch
+                }
+                Some(m)
+                    if m.producer_id == req.producer_id
+                        && m.epoch == req.producer_epoch
+                        && m.status == super::coordinator::TxnStatus::Ongoing
+                        && m.partitions.contains(&offsets_tp) =>
+                {
+                    Error::None
+                }
+                _ => Error::InvalidTxnState,
+            }
+        };
+        if verified != Error::None {
+            return reply(ctx, verified);
+        }
         let log = self.groups.clone();
         let mut log = log.borrow_mut();
         let g = &mut log.groups[gi];

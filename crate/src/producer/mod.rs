@@ -338,7 +338,7 @@ impl Producer {
         let topics = self.workload.topic_names.len();
         self.acc = Accumulator::new(&self.cfg, topics);
         self.meta = ClientMetadata::default();
-        self.conns = self.bootstrap.iter().map(|&b| (b, Conn::new(b))).collect();
+        self.conns = self.fresh_conns();
         self.sent.clear();
         self.idem = self.cfg.enable_idempotence.then(|| Idempotence::new(self.cfg.transactional_id.is_some()));
         let v2 = self.txn.v2;
@@ -377,7 +377,7 @@ impl Producer {
         let topics = self.workload.topic_names.len();
         self.acc = Accumulator::new(&self.cfg, topics);
         self.meta = ClientMetadata::default();
-        self.conns = self.bootstrap.iter().map(|&b| (b, Conn::new(b))).collect();
+        self.conns = self.fresh_conns();
         self.sent.clear();
         self.app.jobs.clear();
         self.app.blocked = None;
@@ -389,6 +389,20 @@ impl Producer {
         self.app_wake_us = None;
         self.closed = true;
         ctx.inc = self.inc;
+    }
+
+    /// A new process's connections. Their generations continue the old process's: a TCP
+    /// connection the network gave up on (a lost message stalls it) belongs to the old
+    /// process and must never be taken for one of the new process's.
+    fn fresh_conns(&self) -> VecMap<u16, Conn> {
+        self.bootstrap
+            .iter()
+            .map(|&b| {
+                let mut c = Conn::new(b);
+                c.gen = self.conns.get(&b).map_or(0, |o| o.gen);
+                (b, c)
+            })
+            .collect()
     }
 
     /// Whether the producer still has work: records to send or waiting for results,

@@ -132,7 +132,10 @@ impl World {
             if let PipeResult::Failed { fatal: true, .. } = result {
                 // EOS v2 replaces a fenced producer (`StreamsProducer.resetProducer`): a
                 // new instance with the same transactional.id initializes again.
-                self.with_producer(pi, |p, ctx| p.restart(ctx, false));
+                self.with_producer(pi, |p, ctx| {
+                    p.app.jobs.clear();
+                    p.restart(ctx, false)
+                });
             }
             self.with_consumer(ci, |c, ctx, cfg| c.pipe_done(ctx, cfg, result));
             moved = true;
@@ -154,11 +157,15 @@ impl World {
     }
 
     /// `restart NAME` of a pipeline: a new producer process too (it initializes its
-    /// transactions again, which aborts what the old one left open).
+    /// transactions again, which aborts what the old one left open). Nothing the old
+    /// process was asked to do survives it: the new consumer decides again.
     pub(super) fn restart_pipeline_producer(&mut self, c: usize) {
         if let Some(k) = self.pipeline_of_consumer(c) {
             let pi = self.scenario.pipelines[k].producer;
-            self.with_producer(pi, |p, ctx| p.restart(ctx, false));
+            self.with_producer(pi, |p, ctx| {
+                p.app.jobs.clear();
+                p.restart(ctx, false)
+            });
         }
     }
 }
