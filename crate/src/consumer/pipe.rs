@@ -12,10 +12,11 @@
 //! - at_least_once: `producer.flush()`, then `consumer.commitSync(offsets)`.
 //!
 //! Before a rebalance takes partitions away the thread commits the same way
-//! (`onPartitionsRevoked`). An output whose send failed fails the next commit. A commit that fails because the group moved on (a zombie:
-//! CommitFailedException, ILLEGAL_GENERATION, PRODUCER_FENCED) is Streams'
-//! `TaskMigratedException`: the open transaction is aborted, the consumer drops its
-//! partitions (`onPartitionsLost`) and rejoins, resuming from the committed offsets.
+//! (`onPartitionsRevoked`). An output whose send failed fails the next commit. A commit
+//! that fails because the group moved on (a zombie: CommitFailedException,
+//! ILLEGAL_GENERATION, PRODUCER_FENCED) is Streams' `TaskMigratedException`: the open
+//! transaction is aborted, the consumer drops its partitions (`onPartitionsLost`) and
+//! rejoins, resuming from the committed offsets.
 //!
 //! The client only says what it needs (`Pipe::calls`, `Pipe::forward`); the kernel
 //! (`world::pipeline`) runs those calls on the producer and reports back with
