@@ -247,7 +247,11 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
         let text = match kind {
             "lost" => explain_lost(world, &ix, &ids, batch, story),
             "duplicated" => explain_duplicated(world, &ix, &ids, batch, story),
-            "reordered" => explain_reordered(batch, story),
+            "reordered" => {
+                let producer = world.history.records[ids[0] as usize].producer as usize;
+                let idempotent = world.scenario.producers.get(producer).is_some_and(|p| p.config.enable_idempotence);
+                explain_reordered(batch, story, idempotent)
+            }
             "phantom" => explain_phantom(batch, story),
             "aborted" => explain_aborted(world, &ids),
             "deleted" => explain_deleted(world, gone.get_or_insert_with(|| GoneIndex::build(world)), &ids),
@@ -560,7 +564,7 @@ fn explain_compacted(world: &World, gi: &GoneIndex, ids: &[u32]) -> String {
     }
 }
 
-fn explain_reordered(batch: u32, story: Option<&BatchStory>) -> String {
+fn explain_reordered(batch: u32, story: Option<&BatchStory>, idempotent: bool) -> String {
     let _ = batch;
     let Some(s) = story else { return "§R landed after records the producer sent later.".to_string() };
     if let Some((sent, arrived)) = s.delayed.filter(|_| s.retries.is_empty()) {
@@ -572,6 +576,17 @@ fn explain_reordered(batch: u32, story: Option<&BatchStory>) -> String {
     }
     let why = s.retries.first().map_or("failed".to_string(), |(_, e, _)| format!("failed with {e}"));
     let to = s.requests.last().map_or(String::new(), |r| format!(" to {}", r.2));
+    if idempotent {
+        // The idempotent producer resends in sequence order; the leader that wrote the later
+        // batches first had no sequence to check them against.
+        return format!(
+            "§R landed after records the producer sent later: the first attempt {why}, the retry{to} was written §AT, \
+             after batches sent later had already been written. Idempotence keeps order only while the leader knows \
+             the producer's last sequence: a leader whose log (and with it the producer state) had lost the \
+             producer's earlier batches, after a power loss or an unclean election, accepted the later batches \
+             without a gap check."
+        );
+    }
     format!(
         "§R landed after records the producer sent later: the first attempt {why}, the retry{to} was written §AT, \
          after batches sent later had already been written. Without idempotence a retried batch goes back to the head \
