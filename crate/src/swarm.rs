@@ -127,12 +127,7 @@ pub fn scenario_with(seed: u64, g: Guarantee, settings: Settings) -> String {
                     s.push_str(&format!("at {at}ms drop {from} -> {to} count={count}{api}\n"));
                 }
                 2 => {
-                    let at = at.max(crash_free_from);
-                    let b = rng.range_inclusive(1, 3);
-                    let back = at + rng.range_inclusive(500, 15_000);
-                    s.push_str(&format!("at {at}ms crash broker-{b}\nat {back}ms restart broker-{b}\n"));
-                    crash_free_from = back + 1;
-                    end_ms = end_ms.max(back + 1000);
+                    broker_crash(&mut rng, &mut s, at, &mut crash_free_from, &mut end_ms);
                 }
                 3 => {
                     let a = pick(&mut rng, &NODES);
@@ -164,6 +159,17 @@ pub fn scenario_with(seed: u64, g: Guarantee, settings: Settings) -> String {
         Guarantee::Pipeline => unreachable!("pipeline_scenario"),
     });
     s
+}
+
+/// A broker process crash at `at` (or once the previous one is back, so crashes never
+/// overlap), restarted 0.5-15 s later.
+fn broker_crash(rng: &mut Prng, s: &mut String, at: u64, crash_free_from: &mut u64, end_ms: &mut u64) {
+    let at = at.max(*crash_free_from);
+    let b = rng.range_inclusive(1, 3);
+    let back = at + rng.range_inclusive(500, 15_000);
+    s.push_str(&format!("at {at}ms crash broker-{b}\nat {back}ms restart broker-{b}\n"));
+    *crash_free_from = back + 1;
+    *end_ms = (*end_ms).max(back + 1000);
 }
 
 /// A [`Guarantee::Pipeline`] schedule: a producer writes `in`, one or two instances of a
@@ -216,12 +222,7 @@ fn pipeline_scenario(seed: u64, settings: Settings) -> String {
                 s.push_str(&format!("at {at}ms drop {from} -> {to} count={count}\n"));
             }
             2 => {
-                let at = at.max(crash_free_from);
-                let b = rng.range_inclusive(1, 3);
-                let back = at + rng.range_inclusive(500, 15_000);
-                s.push_str(&format!("at {at}ms crash broker-{b}\nat {back}ms restart broker-{b}\n"));
-                crash_free_from = back + 1;
-                end_ms = end_ms.max(back + 1000);
+                broker_crash(&mut rng, &mut s, at, &mut crash_free_from, &mut end_ms);
             }
             3 => {
                 let b = rng.range_inclusive(1, 3);

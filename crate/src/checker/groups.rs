@@ -182,9 +182,10 @@ pub fn judge_groups(world: &World) -> GroupVerdicts {
     out
 }
 
-/// The last commit of `tp` by the group at or before `t` (from the trace).
-fn committed_at(world: &World, group: &str, tp: Tp, t: Micros) -> Option<(u64, Micros)> {
-    let mut last = None;
+/// The last commit of `tp` by the group at or before `t` (from the trace): the offset and
+/// when it was committed (with `first_time`, when that same offset was first committed).
+pub(super) fn committed_at(world: &World, group: &str, tp: Tp, t: Micros, first_time: bool) -> Option<(u64, Micros)> {
+    let mut last: Option<(u64, Micros)> = None;
     for e in world.trace.entries() {
         if e.at_us > t {
             break;
@@ -192,7 +193,9 @@ fn committed_at(world: &World, group: &str, tp: Tp, t: Micros) -> Option<(u64, M
         if let Event::OffsetsCommitted { group: g, offsets, .. } = &e.event {
             if g == group {
                 if let Some((_, o)) = offsets.iter().find(|(x, _)| *x == tp) {
-                    last = Some((*o, e.at_us));
+                    if !first_time || last.is_none_or(|(l, _)| l != *o) {
+                        last = Some((*o, e.at_us));
+                    }
                 }
             }
         }
@@ -219,7 +222,7 @@ fn explain_reprocessed(
             continue;
         }
         let who = |c: u16| world.scenario.consumers[c as usize].name.clone();
-        let commit = match committed_at(world, &g.id, a.tp, b.polled_us) {
+        let commit = match committed_at(world, &g.id, a.tp, b.polled_us, false) {
             Some((o, t)) if o > a.offset => format!("committed past it at {}", fmt_us(t)),
             Some((o, t)) => format!(
                 "committed? no: the last commit of {} before {} was offset {o} at {}",

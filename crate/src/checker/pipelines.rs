@@ -209,27 +209,6 @@ fn between(world: &World, consumer: usize, from: Micros, to: Micros) -> Option<S
     None
 }
 
-/// The offset of `tp` the group had committed at `t`, and since when.
-fn last_commit_before(world: &World, group: &str, tp: Tp, t: Micros) -> Option<(u64, Micros)> {
-    let mut last = None;
-    for e in world.trace.entries() {
-        if e.at_us > t {
-            break;
-        }
-        if let Event::OffsetsCommitted { group: g, offsets, .. } = &e.event {
-            if g == group {
-                if let Some((_, o)) = offsets.iter().find(|(x, _)| *x == tp) {
-                    // The same offset committed again keeps its first time.
-                    if last.is_none_or(|(l, _)| l != *o) {
-                        last = Some((*o, e.at_us));
-                    }
-                }
-            }
-        }
-    }
-    last
-}
-
 fn explain_duplicated(
     world: &World,
     group: &str,
@@ -257,7 +236,7 @@ fn explain_duplicated(
         let (a, b) = (outs[0], outs[1]);
         let (ta, tb) = (world.history.record(a).sent_us, world.history.record(b).sent_us);
         let (pa, pb) = (pipeline_of(a), pipeline_of(b));
-        let commit = match last_commit_before(world, group, tp, tb) {
+        let commit = match super::groups::committed_at(world, group, tp, tb, true) {
             Some((o, t)) => format!("the last commit of {tp} before then was offset {o} at {}", fmt_us(t)),
             None => format!("nothing of {tp} had been committed"),
         };

@@ -334,20 +334,11 @@ impl Producer {
     /// epoch, fencing the old instance). With `resend_unacked`, every record whose result
     /// the old process never saw is sent again first.
     pub fn restart(&mut self, ctx: &mut PCtx, resend_unacked: bool) {
-        self.inc += 1;
-        let topics = self.workload.topic_names.len();
-        self.acc = Accumulator::new(&self.cfg, topics);
-        self.meta = ClientMetadata::default();
-        self.conns = self.fresh_conns();
-        self.sent.clear();
+        self.drop_process_state();
         self.idem = self.cfg.enable_idempotence.then(|| Idempotence::new(self.cfg.transactional_id.is_some()));
         let v2 = self.txn.v2;
         self.txn = TxnState::new(self.cfg.transactional_id.clone());
         self.txn.v2 = v2;
-        self.app.blocked = None;
-        self.app.in_send = None;
-        self.sender_wake_us = None;
-        self.app_wake_us = None;
         self.closed = false;
         let mut resent = Vec::new();
         if resend_unacked {
@@ -373,22 +364,28 @@ impl Producer {
     /// is sent, and the results of what it had sent never reach anyone. A transaction it
     /// left open stays open until its timeout or until a new instance initializes.
     pub fn halt(&mut self, ctx: &mut PCtx) {
+        self.drop_process_state();
+        self.app.jobs.clear();
+        self.txn.queue.clear();
+        self.txn.in_flight = None;
+        self.txn.offsets_pending = false;
+        self.closed = true;
+        ctx.inc = self.inc;
+    }
+
+    /// The process dies: a new incarnation, and nothing the old one held in memory
+    /// (queued batches, requests in flight, metadata, a blocked call, pending wake-ups).
+    fn drop_process_state(&mut self) {
         self.inc += 1;
         let topics = self.workload.topic_names.len();
         self.acc = Accumulator::new(&self.cfg, topics);
         self.meta = ClientMetadata::default();
         self.conns = self.fresh_conns();
         self.sent.clear();
-        self.app.jobs.clear();
         self.app.blocked = None;
         self.app.in_send = None;
-        self.txn.queue.clear();
-        self.txn.in_flight = None;
-        self.txn.offsets_pending = false;
         self.sender_wake_us = None;
         self.app_wake_us = None;
-        self.closed = true;
-        ctx.inc = self.inc;
     }
 
     /// A new process's connections. Their generations continue the old process's: a TCP
