@@ -6,7 +6,8 @@
 //! format sizes, murmur2, payloads, codecs), `producer` (the Java client), `broker`
 //! (leader, follower, storage, coordinator), `controller` (KRaft), `consumer`,
 //! `world` (the kernel's driver), `checker` (verdicts, expectations, explanations),
-//! `report` (the one output type), `run` (wiring), `search` (fault-schedule search,
+//! `report` (the one output type), `dump` (segment files as kafka-dump-log prints them,
+//! with CRCs), `run` (wiring), `search` (fault-schedule search,
 //! shrinking and the survival card), `sweep` (a scenario over setting values × seeds),
 //! `swarm` and `fuzz` (generated schedules and scenarios that test the simulator
 //! itself). `wasm` is the browser boundary.
@@ -66,6 +67,7 @@ pub mod checker;
 pub mod config;
 pub mod consumer;
 pub mod controller;
+pub mod dump;
 pub mod format;
 pub mod fuzz;
 pub mod producer;

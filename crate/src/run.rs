@@ -82,6 +82,30 @@ impl Session {
         crate::sim::with_names(&self.world.names, || crate::snapshot::take(&self.world))
     }
 
+    /// A replica's segment files now, as `kafka-dump-log.sh` prints them: `tp` is a
+    /// partition's name (`orders-0`), `base` one segment's base offset (every one when None).
+    pub fn dump(
+        &self,
+        tp: &str,
+        broker: u16,
+        base: Option<u64>,
+        opts: crate::dump::DumpOptions,
+    ) -> Result<String, String> {
+        crate::sim::with_names(&self.world.names, || {
+            let t = crate::dump::find_tp(&self.world, tp).ok_or_else(|| format!("the run has no partition {tp}"))?;
+            crate::dump::dump(&self.world, t, broker, base, opts)
+        })
+    }
+
+    /// The partition's leader now, else its first replica.
+    pub fn leader_or_first_replica(&self, tp: &str) -> Option<u16> {
+        crate::sim::with_names(&self.world.names, || {
+            let t = crate::dump::find_tp(&self.world, tp)?;
+            let p = self.world.controller.image.partition(t)?;
+            p.leader.or_else(|| p.replicas.first().copied())
+        })
+    }
+
     pub fn run_to_end(&mut self) {
         while !self.step(1 << 20) {}
     }

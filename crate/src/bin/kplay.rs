@@ -31,6 +31,8 @@ use kplay::RunOptions;
 pub(crate) const USAGE: &str = "usage:
   kplay run FILE [--json] [--records] [--trace] [--seed N]
   kplay check FILE [--json]
+  kplay dump FILE --partition TOPIC-P [--broker N] [--segment BASE] [--at TIME] [--seed N]
+             [--deep-iteration] [--print-data-log]
   kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
   kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once|pipeline] [--unsafe] [--print SEED]
   kplay fuzz [--scenarios N] [--start S] [--print SEED]
@@ -45,6 +47,7 @@ pub(crate) const USAGE: &str = "usage:
 const ABOUT: &[(&str, &str)] = &[
     ("run", "Runs a scenario (FILE, or - for stdin) and prints its report: text, or JSON with --json (--records and --trace add per-record results and the trace). Exit 0 when every expect line held, 1 when one failed, 2 for an invalid scenario (with --json the located errors come as JSON on stdout)."),
     ("check", "Checks a scenario without running it: every located error with its hint, or a one-line summary. With --json: {file, ok, errors: [{line, column, end_column, word, message, hint}], timeline_statements, expectations}. Exit 0 when valid, 2 otherwise."),
+    ("dump", "Runs a scenario (to its end, or to --at TIME) and prints a replica's segment files as kafka-dump-log.sh prints them: every batch with its offsets, producer id, epoch and sequences, position, size, codec and CRC; with --deep-iteration each record, with --print-data-log also keys and payloads; then the .index and .timeindex entries. --broker defaults to the partition's leader (else its first replica); --segment picks one segment by base offset."),
     ("bench", "Measures a large run: records and kernel events per second, peak memory. `bench search` measures the fault-schedule search."),
     ("swarm", "Runs seeds of random fault schedules against a guarantee and prints the first failing seed's scenario."),
     ("fuzz", "Generates valid scenarios and checks each ends within its budgets without a panic."),
@@ -81,6 +84,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("run") => cmd_run(&args[1..]),
         Some("check") => cmd_check(&args[1..]),
+        Some("dump") => cmd_dump(&args[1..]),
         Some("bench") if args.get(1).map(String::as_str) == Some("search") => cli_search::bench_search(&args[2..]),
         Some("bench") => cmd_bench(&args[1..]),
         Some("swarm") => cmd_swarm(&args[1..]),
@@ -231,6 +235,90 @@ macro_rules! whole_or_exit {
             Err(c) => return c,
         }
     };
+}
+
+/// `kplay dump`: run to the end (or `--at`), then print a replica's segments as
+/// `kafka-dump-log.sh --files` does.
+fn cmd_dump(args: &[String]) -> ExitCode {
+    let mut opts = RunOptions::default();
+    let mut dump = kplay::dump::DumpOptions::default();
+    let (mut file, mut tp, mut broker, mut segment, mut at) = (None, None, None, None, None);
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        let value = |i: usize| args.get(i + 1).cloned().unwrap_or_default();
+        match a {
+            "--deep-iteration" => dump.deep_iteration = true,
+            "--print-data-log" => dump.print_data_log = true,
+            "--partition" | "--broker" | "--segment" | "--at" | "--seed" => {
+                let v = value(i);
+                i += 1;
+                match a {
+                    "--partition" => tp = Some(v),
+                    "--broker" => broker = Some(whole_or_exit!("--broker", v.trim_start_matches("broker-"))),
+                    "--segment" => segment = Some(whole_or_exit!("--segment", v)),
+                    "--seed" => opts.seed = Some(whole_or_exit!("--seed", v)),
+                    _ => match kplay::script::units::parse_duration_us(&v) {
+                        Ok(us) => at = Some(us),
+                        Err(_) => {
+                            eprintln!("kplay: --at needs a time such as 2.5s or 300ms, not '{v}'");
+                            return ExitCode::from(2);
+                        }
+                    },
+                }
+            }
+            a if a.starts_with("--") => {
+                eprintln!("kplay: unknown option {a}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            a => file = Some(a.to_string()),
+        }
+        i += 1;
+    }
+    let (Some(file), Some(tp)) = (file, tp) else {
+        eprintln!("kplay dump: needs a FILE and --partition TOPIC-P (for example --partition orders-0)\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let text = match read(&file) {
+        Ok(t) => t,
+        Err(c) => return c,
+    };
+    let mut session = match kplay::run::Session::new(&text, opts) {
+        Ok(s) => s,
+        Err(diags) => {
+            for d in diags {
+                eprintln!("{}", d.render(&file));
+            }
+            return ExitCode::from(2);
+        }
+    };
+    match at {
+        Some(us) => {
+            // None: the step budget ran out before `us`; go on.
+            while session.run_until(us, 1 << 20).is_none() {}
+        }
+        None => session.run_to_end(),
+    }
+    let broker = match broker {
+        Some(b) => u16::try_from(b).unwrap_or(u16::MAX),
+        None => match session.leader_or_first_replica(&tp) {
+            Some(b) => b,
+            None => {
+                eprintln!("kplay dump: the run has no partition {tp}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    match session.dump(&tp, broker, segment, dump) {
+        Ok(out) => {
+            let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kplay dump: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// `kplay swarm`: run seeds of random fault schedules; print the first failure's

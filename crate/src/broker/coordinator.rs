@@ -445,8 +445,8 @@ impl Broker {
                             control: Some(m.marker),
                             records: Rc::from(Vec::new()),
                             // 61-byte header + one control record (4-byte key, 6-byte value).
-                            size_bytes: 61 + 18,
-                            uncompressed_bytes: 61 + 18,
+                            size_bytes: crate::dump::marker_batch_size(),
+                            uncompressed_bytes: crate::dump::marker_batch_size(),
                             // The leader stamps the marker with its clock.
                             meta: {
                                 let now_ms = super::validate::now_ms(&self.spec, ctx.now);

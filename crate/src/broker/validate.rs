@@ -71,6 +71,7 @@ pub fn validate_batch(
         };
         let compressed = crate::format::compress::compressed_size(codec, level, &raw);
         out.meta.codec = codec;
+        out.meta.level = level;
         out.size_bytes = RECORD_BATCH_OVERHEAD.saturating_add(compressed);
         out.uncompressed_bytes = RECORD_BATCH_OVERHEAD.saturating_add(raw.len() as u32);
         if out.size_bytes > cfg.max_message_bytes {

@@ -5,6 +5,7 @@
 //! `payload` (deterministic JSON-like values that compress like real data), `compress`
 //! (real gzip/snappy/lz4/zstd codecs in pure Rust, so compressed sizes are real).
 
+pub mod checksum;
 pub mod compress;
 pub mod murmur2;
 pub mod payload;

@@ -128,6 +128,19 @@ impl Workload {
     /// Encode `records` as a batch holds them (`DefaultRecord.writeTo`, offset deltas from
     /// 0, timestamp deltas from `base_ts_ms`): the bytes a codec compresses.
     pub fn encode_records(&self, history: &crate::sim::History, records: &[u32], base_ts_ms: i64, out: &mut Vec<u8>) {
+        self.encode_records_at(history, records, |i| i as u32, base_ts_ms, out);
+    }
+
+    /// [`Workload::encode_records`] with each record's offset delta from `delta` (a batch
+    /// the log cleaner rewrote keeps its records' offsets).
+    pub fn encode_records_at(
+        &self,
+        history: &crate::sim::History,
+        records: &[u32],
+        delta: impl Fn(usize) -> u32,
+        base_ts_ms: i64,
+        out: &mut Vec<u8>,
+    ) {
         let mut key = Vec::new();
         let mut value = Vec::new();
         for (i, &r) in records.iter().enumerate() {
@@ -138,7 +151,7 @@ impl Workload {
             let is_value = self.value_len(rec.stmt).is_some();
             let ts_delta = rec.timestamp_ms.saturating_sub(base_ts_ms);
             let (k, v) = (has_key.then_some(&key[..]), is_value.then_some(&value[..]));
-            crate::format::size::write_record(out, i as u32, ts_delta, k, v, self.headers(rec.stmt));
+            crate::format::size::write_record(out, delta(i), ts_delta, k, v, self.headers(rec.stmt));
         }
     }
 }

@@ -238,6 +238,7 @@ impl Producer {
                 min_timestamp_ms: batch.records.iter().map(|&r| ctx.history.record(r).timestamp_ms).min().unwrap_or(0),
                 max_timestamp_ms: batch.records.iter().map(|&r| ctx.history.record(r).timestamp_ms).max().unwrap_or(0),
                 log_append_time: false,
+                level: self.cfg.compression_level,
             },
             cleaned: None,
         }));

@@ -85,6 +85,9 @@ pub struct BatchMeta {
     pub max_timestamp_ms: i64,
     /// The timestamp type bit: the leader stamped `maxTimestamp` (LogAppendTime).
     pub log_append_time: bool,
+    /// The codec level the records were compressed with (`compression.gzip.level` and
+    /// the like; -1 for the codec's default): the dump re-encodes the same bytes.
+    pub level: i32,
 }
 
 impl BatchData {
