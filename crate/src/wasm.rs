@@ -188,6 +188,16 @@ impl Session {
         to_js(&self.inner.report())
     }
 
+    /// A replica's segment files now, as `kafka-dump-log.sh --files … --deep-iteration
+    /// [--print-data-log]` prints them (with each batch's CRC): `tp` names a partition
+    /// (`orders-0`), `base` one segment's base offset (every segment when negative).
+    /// Throws a message when the run has no such partition, replica or segment.
+    pub fn dump(&self, tp: &str, broker: u16, base: f64, print_data_log: bool) -> Result<String, JsError> {
+        let opts = crate::dump::DumpOptions { deep_iteration: true, print_data_log };
+        let base = (base >= 0.0).then_some(base as u64);
+        self.inner.dump(tp, broker, base, opts).map_err(|e| JsError::new(&e))
+    }
+
     /// The cluster and producer state now (`Snapshot`).
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
         // Serialized with this session's names installed (another session may have run since).
