@@ -426,7 +426,7 @@ impl Client {
                 let epoch = if cfg.group_instance_id.is_some() { -2 } else { -1 };
                 self.send_consumer_heartbeat(ctx, cfg, epoch);
             }
-            self.reset_generation(cfg);
+            self.reset_generation(cfg, true);
             return;
         }
         if cfg.group_instance_id.is_none() && !self.member_id.is_empty() && self.generation >= 0 {
@@ -437,7 +437,7 @@ impl Client {
                 self.request(ctx, cfg, c, Req::Leave, msg);
             }
         }
-        self.reset_generation(cfg);
+        self.reset_generation(cfg, true);
     }
 
     /// The process dies: nothing is committed, nobody is told.
@@ -776,6 +776,8 @@ impl Client {
     /// `resetGenerationOnResponseError` / `resetStateAndRejoin`: the member is out of the
     /// group; what it owned is lost (onPartitionsLost, no commit).
     fn lose_partitions(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig, reason: &str) {
+        // Heartbeat and SyncGroup keep the member id on ILLEGAL_GENERATION only.
+        let reset_member_id = !reason.ends_with(Error::IllegalGeneration.name());
         if !self.assignment.is_empty() {
             ctx.trace(Event::PartitionsLost {
                 consumer: self.node,
@@ -785,13 +787,18 @@ impl Client {
         }
         let dropped = std::mem::take(&mut self.assignment);
         self.forget(&dropped);
-        self.reset_generation(cfg);
+        self.reset_generation(cfg, reset_member_id);
         self.request_rejoin(reason);
     }
 
-    fn reset_generation(&mut self, cfg: &ConsumerConfig) {
+    /// `resetStateAndGeneration(reason, shouldResetMemberId)`.
+    fn reset_generation(&mut self, cfg: &ConsumerConfig, reset_member_id: bool) {
         self.generation = -1;
-        if cfg.group_instance_id.is_none() {
+        // Classic: with shouldResetMemberId the generation becomes Generation.NO_GENERATION,
+        // whose member id is empty, static member or not (the coordinator maps the
+        // group.instance.id to a new member id on the JoinGroup); ILLEGAL_GENERATION keeps
+        // the id, which may still be valid. A KIP-848 static member keeps its id.
+        if cfg.group_instance_id.is_none() || (!Self::modern(cfg) && reset_member_id) {
             self.member_id = Rc::from("");
         }
         self.state = MemberState::Unjoined;
