@@ -83,6 +83,22 @@ export interface Guarantee extends ProducerGuarantee {
   by_producer?: Record<string, ProducerGuarantee>;
   /** Present only when the scenario declares pipelines: each one's end-to-end promise. */
   by_pipeline?: Record<string, PipelineGuarantee>;
+  /** Present only when the scenario has consumer groups (not pipelines'): each one's
+   * processing promise, at-least-once (no record skipped) or none. */
+  by_group?: Record<string, GroupGuarantee>;
+}
+
+export interface GroupGuarantee {
+  promised: 'at-least-once' | 'none';
+  reasons: Reason[];
+  observed: {
+    clean: boolean;
+    reprocessed: number;
+    skipped: number;
+    breaks_promise: boolean;
+    broken_by: 'skipped'[];
+    text: string;
+  };
 }
 
 export interface PipelineGuarantee {

@@ -56,6 +56,20 @@ fn render_guarantee(o: &mut String, r: &Report) {
             }
         }
     }
+    if let Some(bg) = &g.by_group {
+        for (name, p) in bg {
+            let _ = writeln!(o, "group {name}: {} (observed: {})", p.promised.name(), p.observed.text);
+            for reason in &p.reasons {
+                let mark = if reason.holds { "holds" } else { "FAILS" };
+                let fails: Vec<&str> = reason.fails_under.iter().map(|k| k.name()).collect();
+                let _ = write!(o, "  {mark:<5} {}", reason.text);
+                if !fails.is_empty() {
+                    let _ = write!(o, " [fails under: {}]", fails.join(", "));
+                }
+                let _ = writeln!(o);
+            }
+        }
+    }
 }
 
 /// Summary, what happened and why, partitions, expectations, configuration changes.

@@ -34,6 +34,7 @@ use crate::script::ast::{Action, Scenario};
 use crate::sim::VecMap;
 
 pub use observed::{observe, Observed};
+pub mod groups;
 pub mod pipelines;
 
 /// The delivery guarantee a configuration promises, in the words people use for Kafka
@@ -350,6 +351,10 @@ pub struct Guarantee {
     /// Each pipeline's end-to-end promise (input → output) and what the run showed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by_pipeline: Option<VecMap<String, pipelines::PipelineGuarantee>>,
+    /// Each plain consumer group's processing promise (at-least-once or none) and what
+    /// the run showed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_group: Option<VecMap<String, groups::GroupGuarantee>>,
 }
 
 impl Guarantee {
@@ -368,6 +373,26 @@ impl Guarantee {
             by.insert(d.name.clone(), pipelines::PipelineGuarantee { promised, reasons, observed });
         }
         self.by_pipeline = Some(by);
+    }
+}
+
+impl Guarantee {
+    /// Adds the plain groups' promises and verdicts (`verdicts(group)`: its reprocessed
+    /// and skipped records); a group that breaks its promise breaks the run's.
+    pub fn with_groups(&mut self, scenario: &Scenario, verdicts: impl Fn(&str) -> (u64, u64)) {
+        let names = groups::plain_groups(scenario);
+        if names.is_empty() {
+            return;
+        }
+        let mut by = VecMap::new();
+        for g in names {
+            let (promised, reasons) = groups::group_promise(scenario, g);
+            let (reprocessed, skipped) = verdicts(g);
+            let observed = groups::observed(promised, reprocessed, skipped);
+            self.observed.breaks_promise |= observed.breaks_promise;
+            by.insert(g.to_string(), groups::GroupGuarantee { promised, reasons, observed });
+        }
+        self.by_group = Some(by);
     }
 }
 
@@ -416,5 +441,5 @@ pub fn guarantee(scenario: &Scenario, observed: Vec<Observed>) -> Guarantee {
         // A producer's own promise can be stronger than the weakest one's.
         observed.breaks_promise |= bp.values().any(|g| g.observed.breaks_promise);
     }
-    Guarantee { promised, reasons, observed, by_producer, by_pipeline: None }
+    Guarantee { promised, reasons, observed, by_producer, by_pipeline: None, by_group: None }
 }
