@@ -210,3 +210,68 @@ fn a_targeted_search_that_cannot_apply_says_so() {
     assert!(s.step(10));
     assert!(!s.applicable && s.ran == 0);
 }
+
+#[test]
+fn a_consumer_group_with_the_auto_commit_and_earliest_never_skips() {
+    let text = fixture("group_alos");
+    let run = kplay::run(&text, &RunOptions::default()).expect("parses");
+    let g = &run.guarantee.by_group.as_ref().expect("a group")["billing"];
+    assert_eq!(g.promised.name(), "at-least-once", "{:?}", g.reasons);
+    assert!(run.groups["billing"].processed > 0, "the group processed the workload");
+    // Every fault kind the promise holds under: crashes, restarts of the members, cuts,
+    // isolations, drops, late messages (power losses are left to the durability search).
+    let ops = vec![FaultOp::Crash, FaultOp::Isolate, FaultOp::Cut, FaultOp::Drop, FaultOp::Delay, FaultOp::Restart];
+    let n = schedules();
+    let opts = SearchOptions {
+        schedules: n,
+        targets: Targets::Verdicts(vec!["skipped"]),
+        source: Source::Ops(ops.clone()),
+        ..Default::default()
+    };
+    let report = search(&text, opts).expect("valid");
+    if let Some(cx) = &report.counterexample {
+        panic!("an auto-committing group with auto.offset.reset=earliest skipped records:\n{}", cx.text);
+    }
+    assert_eq!((report.ran, report.survived), (n, n));
+    // The schedules did hit the members: some crashed and restarted one.
+    let base = kplay::search::base::Base::new(&text).expect("valid");
+    let hit = (0..n.min(200)).any(|i| {
+        let mut rng = kplay::sim::Prng::new(1).fork(&format!("schedule {i}"));
+        let mut c = base.candidate();
+        c.faults = kplay::search::generate::general(&mut rng, &base, &ops, &c.counts);
+        let t = base.render(&c, &[], &[]);
+        (t.contains("restart c1") || t.contains("restart c2")) && t.contains("c1 poll every=")
+    });
+    assert!(hit, "no schedule restarted a member with its poll loop kept");
+}
+
+#[test]
+fn a_group_with_latest_and_commits_on_a_timer_skips_when_a_member_restarts() {
+    let text = fixture("group_latest_commits");
+    let run = kplay::run(&text, &RunOptions::default()).expect("parses");
+    let g = &run.guarantee.by_group.as_ref().expect("a group")["billing"];
+    assert_eq!(g.promised.name(), "none");
+    let failing =
+        g.reasons.iter().filter(|r| !r.holds && r.property == kplay::checker::guarantee::Property::Durability);
+    assert_eq!(failing.count(), 2, "explicit commits while processing, and latest: {:?}", g.reasons);
+    let opts = SearchOptions {
+        schedules: schedules(),
+        targets: Targets::Verdicts(vec!["skipped"]),
+        source: Source::Ops(vec![FaultOp::Restart]),
+        ..Default::default()
+    };
+    let report = search(&text, opts).expect("valid");
+    let cx = report.counterexample.expect("a member restarted with records committed but unprocessed skips them");
+    assert!(cx.verified, "{}", cx.text);
+    assert_eq!(cx.violation.verdicts, ["skipped"]);
+    assert!(cx.text.contains("restart c"), "the shrunk schedule restarts a member:\n{}", cx.text);
+    let run = kplay::run(&cx.text, &RunOptions { trace: true, ..RunOptions::default() }).expect("parses");
+    assert!(run.summary.skipped > 0, "{}", cx.text);
+    assert!(run.explanations.iter().any(|e| e.kind == "skipped"), "the run explains the skip");
+    // The cause is in the trace: the member's process died with records in hand.
+    let trace = run.trace.as_ref().expect("traced");
+    assert!(
+        trace.iter().any(|e| matches!(e.event, kplay::sim::trace::Event::ConsumerCrashed { .. })),
+        "the trace shows the member crashing"
+    );
+}

@@ -49,6 +49,11 @@ fn pipeline_swarm() {
     swarm(Guarantee::Pipeline, 2_000_001);
 }
 
+#[test]
+fn group_swarm() {
+    swarm(Guarantee::Group, 3_000_001);
+}
+
 /// At least `percent`% of the unsafe schedules must break the guarantee (measured: about
 /// 4% for durability, where only crashes of a leader ahead of its followers lose acked
 /// records, and 17% for exactly-once, where every lost response duplicates a batch).
@@ -79,6 +84,15 @@ fn exactly_once_negative_control() {
 #[test]
 fn pipeline_negative_control() {
     control(Guarantee::Pipeline, 2_000_001, 4);
+}
+
+/// auto.offset.reset=latest and commits on a timer instead of the auto-commit with
+/// earliest (measured: about 17% of the schedules, those where a member dies, stalls or
+/// loses its partitions with committed records still unprocessed, or before the group's
+/// first commit).
+#[test]
+fn group_negative_control() {
+    control(Guarantee::Group, 3_000_001, 5);
 }
 
 /// A schedule that runs past its event budget fails, as a VOPR seed that overruns its

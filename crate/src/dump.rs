@@ -144,7 +144,7 @@ pub fn find_tp(w: &World, name: &str) -> Option<Tp> {
     w.controller.image.partitions().map(|(tp, _)| tp).find(|tp| tp.to_string() == name)
 }
 
-fn replica<'a>(w: &'a World, tp: Tp, broker: u16) -> Result<&'a Replica, String> {
+fn replica(w: &World, tp: Tp, broker: u16) -> Result<&Replica, String> {
     w.brokers
         .get(usize::from(broker).wrapping_sub(1))
         .and_then(|b| b.replicas.get(&tp))

@@ -14,13 +14,19 @@
 //!   same cluster, under dropped messages, single-broker crashes, cuts and isolations, and
 //!   crashes and restarts of the pipeline itself: every input has exactly one readable
 //!   output (no `pipeline_lost`, no `pipeline_duplicated`).
+//! - [`Guarantee::Group`]: a consumer group of two or three members with the auto-commit
+//!   and `auto.offset.reset=earliest` (random assignors, protocols, static members and
+//!   processing times), under dropped messages, single-broker crashes, cuts and
+//!   isolations, and crashes, restarts and pauses of its members: no record skipped
+//!   (reprocessing is what at-least-once allows).
 //!
 //! Every schedule runs within an event budget ([`EVENT_BUDGET`]), as TigerBeetle's VOPR
 //! runs a seed within a timeout: a schedule that uses it up is a liveness failure.
 //!
 //! The negative control ([`Settings::Unsafe`]): the same schedules with the settings
 //! Kafka's guarantees rest on turned off (acks=1, enable.idempotence=false,
-//! unclean.leader.election.enable=true; for pipelines, processing.guarantee=at_least_once)
+//! unclean.leader.election.enable=true; for pipelines, processing.guarantee=at_least_once;
+//! for groups, auto.offset.reset=latest and explicit commits while records are processed)
 //! must show violations, so a checker that stopped seeing anything would be caught.
 
 use crate::budget::Budgets;
@@ -62,6 +68,7 @@ pub enum Guarantee {
     Durability,
     ExactlyOnce,
     Pipeline,
+    Group,
 }
 
 const NODES: [&str; 5] = ["broker-1", "broker-2", "broker-3", "app", "controller"];
@@ -79,6 +86,9 @@ pub fn scenario(seed: u64, g: Guarantee) -> String {
 pub fn scenario_with(seed: u64, g: Guarantee, settings: Settings) -> String {
     if g == Guarantee::Pipeline {
         return pipeline_scenario(seed, settings);
+    }
+    if g == Guarantee::Group {
+        return group_scenario(seed, settings);
     }
     let mut rng = Prng::new(seed).fork("swarm");
     let partitions = rng.range_inclusive(1, 3);
@@ -156,7 +166,7 @@ pub fn scenario_with(seed: u64, g: Guarantee, settings: Settings) -> String {
     s.push_str(match g {
         Guarantee::Durability => "expect lost=0\n",
         Guarantee::ExactlyOnce => "expect lost=0 duplicated=0 reordered=0\n",
-        Guarantee::Pipeline => unreachable!("pipeline_scenario"),
+        Guarantee::Pipeline | Guarantee::Group => unreachable!("pipeline_scenario, group_scenario"),
     });
     s
 }
@@ -249,6 +259,116 @@ fn pipeline_scenario(seed: u64, settings: Settings) -> String {
         s.push_str(&format!("at {end_ms}ms restart broker-{b}\n"));
     }
     s.push_str("expect lost=0 pipeline_lost=0 pipeline_duplicated=0\n");
+    s
+}
+
+/// A [`Guarantee::Group`] schedule: a producer writes `orders`, a group of two or three
+/// consumers processes it, faults hit the brokers, the links and the members.
+fn group_scenario(seed: u64, settings: Settings) -> String {
+    let mut rng = Prng::new(seed).fork("swarm group");
+    let partitions = rng.range_inclusive(1, 6);
+    let records = rng.range_inclusive(50, 250);
+    let every_ms = rng.range_inclusive(5, 30);
+    let span_ms = records * every_ms + 3_000;
+    let members = rng.range_inclusive(2, 3);
+    let session_ms = rng.range_inclusive(6, 15) * 1000;
+    let commit_ms = rng.range_inclusive(1, 10) * 500;
+    let max_poll_ms = rng.range_inclusive(5, 30) * 1000;
+    // KIP-848 members take their session from the brokers.
+    let protocol = if rng.chance_ppm(300_000) {
+        format!("group.protocol=consumer group.remote.assignor={}", pick(&mut rng, &["uniform", "range"]))
+    } else {
+        format!(
+            "partition.assignment.strategy={} session.timeout.ms={session_ms}",
+            pick(&mut rng, &["range", "roundrobin", "sticky", "cooperative-sticky"])
+        )
+    };
+    let (reset, auto) = match settings {
+        Settings::Safe => ("earliest", "true"),
+        Settings::Unsafe => ("latest", "false"),
+    };
+    let mut s = format!(
+        "# swarm seed {seed} (Group, {settings:?})\nseed {seed}\nbrokers 3 min.insync.replicas=2\n\
+         topic orders partitions={partitions} replication.factor=3\nproducer app acks=all\n"
+    );
+    let names: Vec<String> = (1..=members).map(|i| format!("c{i}")).collect();
+    for n in &names {
+        let instance = if rng.chance_ppm(250_000) { format!(" group.instance.id={n}-id") } else { String::new() };
+        s.push_str(&format!(
+            "consumer {n} group.id=g {protocol} auto.offset.reset={reset} enable.auto.commit={auto} \
+             auto.commit.interval.ms={commit_ms} max.poll.interval.ms={max_poll_ms}{instance}\n"
+        ));
+    }
+    for n in &names {
+        let at = rng.below(2_000);
+        s.push_str(&format!("at {at}ms {n} subscribe orders\n"));
+        s.push_str(&format!("at {at}ms {n} poll every=100ms process={}ms\n", rng.below(8)));
+    }
+    s.push_str(&format!("at 500ms app send orders count={records} every={every_ms}ms key=k{{i%11}}\n"));
+    if settings == Settings::Unsafe {
+        // Commits on a timer, whatever the members are doing.
+        let mut t = commit_ms;
+        while t < span_ms {
+            for n in &names {
+                s.push_str(&format!("at {t}ms {n} commit\n"));
+            }
+            t += commit_ms;
+        }
+    }
+    let mut end_ms = span_ms + 1000;
+    let mut crash_free_from = 0u64;
+    for _ in 0..rng.range_inclusive(1, 5) {
+        let at = rng.below(span_ms + 5_000);
+        let n = &names[rng.below(names.len() as u64) as usize];
+        match rng.below(6) {
+            0 => {
+                let back = at + rng.range_inclusive(100, 20_000);
+                s.push_str(&format!("at {at}ms crash {n}\nat {back}ms restart {n}\n"));
+                end_ms = end_ms.max(back + 1000);
+            }
+            1 => {
+                let b = rng.range_inclusive(1, 3);
+                let count = rng.range_inclusive(1, 3);
+                let (from, to) = if rng.chance_ppm(500_000) {
+                    (n.clone(), format!("broker-{b}"))
+                } else {
+                    (format!("broker-{b}"), n.clone())
+                };
+                s.push_str(&format!("at {at}ms drop {from} -> {to} count={count}\n"));
+            }
+            2 => broker_crash(&mut rng, &mut s, at, &mut crash_free_from, &mut end_ms),
+            3 => {
+                let b = rng.range_inclusive(1, 3);
+                let d = rng.range_inclusive(500, 30_000);
+                let (from, to) = if rng.chance_ppm(500_000) {
+                    (n.clone(), format!("broker-{b}"))
+                } else {
+                    (format!("broker-{b}"), n.clone())
+                };
+                s.push_str(&format!("at {at}ms cut {from} -> {to} for {d}ms\n"));
+                end_ms = end_ms.max(at + d);
+            }
+            4 => {
+                // The application stalls (a long GC, slow processing): past
+                // max.poll.interval.ms it leaves the group.
+                let d = rng.range_inclusive(500, 20_000);
+                s.push_str(&format!("at {at}ms {n} pause for {d}ms\n"));
+                end_ms = end_ms.max(at + d + 1000);
+            }
+            _ => {
+                let d = rng.range_inclusive(500, 30_000);
+                let who =
+                    if rng.chance_ppm(500_000) { n.clone() } else { format!("broker-{}", rng.range_inclusive(1, 3)) };
+                s.push_str(&format!("at {at}ms isolate {who} for {d}ms\n"));
+                end_ms = end_ms.max(at + d);
+            }
+        }
+    }
+    s.push_str(&format!("at {end_ms}ms heal\n"));
+    for b in 1..=3 {
+        s.push_str(&format!("at {end_ms}ms restart broker-{b}\n"));
+    }
+    s.push_str("expect lost=0 skipped=0\n");
     s
 }
 

@@ -90,7 +90,7 @@ fn parse_search(args: &[String]) -> Result<SearchArgs, ExitCode> {
                 let mut t = Vec::new();
                 for name in list.split(',').filter(|s| !s.is_empty()) {
                     let Some(&v) = VERDICTS.iter().find(|&&x| x == name) else {
-                        return Err(value_error(&format!("--target takes lost, duplicated, reordered, pipeline_lost, pipeline_duplicated; got '{name}'")));
+                        return Err(value_error(&format!("--target takes lost, duplicated, reordered, pipeline_lost, pipeline_duplicated, skipped; got '{name}'")));
                     };
                     t.push(v);
                 }

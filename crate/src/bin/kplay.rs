@@ -4,7 +4,7 @@
 //! kplay run FILE [--json] [--records] [--trace] [--seed N]
 //! kplay check FILE
 //! kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
-//! kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once|pipeline] [--unsafe] [--print SEED]
+//! kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once|pipeline|group] [--unsafe] [--print SEED]
 //! kplay fuzz [--scenarios N] [--start S] [--print SEED]
 //! kplay search FILE [--schedules N] [--faults crash,power,...] [--kind KIND] [--target lost,...] [--seed S] [--json]
 //! kplay search FILE --card [--schedules N] [--seed S] [--json]
@@ -34,7 +34,7 @@ pub(crate) const USAGE: &str = "usage:
   kplay dump FILE --partition TOPIC-P [--broker N] [--segment BASE] [--at TIME] [--seed N]
              [--deep-iteration] [--print-data-log]
   kplay bench [--records N] [--acks 1|all] [--rf N] [--partitions N]
-  kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once|pipeline] [--unsafe] [--print SEED]
+  kplay swarm [--seeds N] [--start S] [--guarantee durability|exactly-once|pipeline|group] [--unsafe] [--print SEED]
   kplay fuzz [--scenarios N] [--start S] [--print SEED]
   kplay search FILE [--schedules N] [--faults crash,power,isolate,cut,drop,delay,restart]
                [--kind FAULT-KIND] [--target lost,duplicated,reordered] [--seed S] [--json]
@@ -346,8 +346,9 @@ fn cmd_swarm(args: &[String]) -> ExitCode {
                     "durability" => Guarantee::Durability,
                     "exactly-once" => Guarantee::ExactlyOnce,
                     "pipeline" => Guarantee::Pipeline,
+                    "group" => Guarantee::Group,
                     _ => {
-                        eprintln!("kplay: --guarantee is durability, exactly-once or pipeline");
+                        eprintln!("kplay: --guarantee is durability, exactly-once, pipeline or group");
                         return ExitCode::from(2);
                     }
                 }

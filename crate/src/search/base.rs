@@ -1,5 +1,6 @@
 //! The file a search starts from, taken apart: its declarations (cluster, topics,
-//! producers, consumers, network), its workload (sends, flushes, transactions, polls) and
+//! producers, consumers, network), its workload (sends, flushes, transactions, polls, a
+//! group's subscribe, poll loop, commits, pauses and close) and
 //! its safety expectations. Its own faults and `run until` are left out: the search
 //! supplies faults, and every candidate runs until idle after a final heal.
 //!
@@ -18,7 +19,8 @@ use crate::script::ast::{Action, CmpOp, Scenario};
 use crate::script::errors::Diagnostic;
 
 /// Verdicts a safety clause may bound.
-const SAFETY_NAMES: &[&str] = &["lost", "duplicated", "reordered", "phantom"];
+const SAFETY_NAMES: &[&str] =
+    &["lost", "duplicated", "reordered", "phantom", "skipped", "pipeline_lost", "pipeline_duplicated"];
 
 /// One workload statement (`at T ...`), kept as written except for its `count=`.
 #[derive(Clone, Debug)]
@@ -77,7 +79,14 @@ impl Base {
                         | Action::Begin { .. }
                         | Action::Commit { .. }
                         | Action::Abort { .. }
-                        | Action::Poll { .. } => None,
+                        | Action::Poll { .. }
+                        // A group's application: subscribe, its poll loop, its commits,
+                        // its own pauses and close (crashes and restarts are faults).
+                        | Action::Subscribe { .. }
+                        | Action::PollLoop { .. }
+                        | Action::CommitOffsets { .. }
+                        | Action::Stall { .. }
+                        | Action::CloseConsumer { .. } => None,
                         // The file's own faults are replaced by the search's.
                         _ => continue,
                     };

@@ -14,7 +14,7 @@ use crate::checker::guarantee::Level;
 use crate::report::Report;
 use crate::RunOptions;
 
-pub const VERDICTS: [&str; 5] = ["lost", "duplicated", "reordered", "pipeline_lost", "pipeline_duplicated"];
+pub const VERDICTS: [&str; 6] = ["lost", "duplicated", "reordered", "pipeline_lost", "pipeline_duplicated", "skipped"];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Targets {
@@ -25,9 +25,9 @@ pub enum Targets {
 impl Targets {
     /// The verdicts `targets` stands for, given the configuration's promise.
     pub fn verdicts(&self, promised: Level) -> Vec<&'static str> {
-        // A pipeline's verdicts count when they break its own promise (`judge` only shows
-        // those), whatever the producers promise.
-        let pipelines = ["pipeline_lost", "pipeline_duplicated"];
+        // A pipeline's or a group's verdicts count when they break its own promise
+        // (`judge` only shows those), whatever the producers promise.
+        let pipelines = ["pipeline_lost", "pipeline_duplicated", "skipped"];
         match (self, promised) {
             (Targets::Verdicts(v), _) => v.clone(),
             (Targets::Promise, Level::None) => VERDICTS.to_vec(),
@@ -50,6 +50,10 @@ pub struct Violation {
     pub lost: u64,
     pub duplicated: u64,
     pub reordered: u64,
+    pub pipeline_lost: u64,
+    pub pipeline_duplicated: u64,
+    /// Records a consumer group committed past without processing them.
+    pub skipped: u64,
     /// The run never settled (hit the 24-hour cap): reported, not a violation.
     pub unsettled: bool,
 }
@@ -104,6 +108,9 @@ pub fn judge(report: &Report, targets: &Targets) -> Violation {
             if let Some(bp) = &g.by_pipeline {
                 v.extend(bp.values().flat_map(|p| p.observed.broken_by.iter().map(String::as_str)));
             }
+            if let Some(bg) = &g.by_group {
+                v.extend(bg.values().flat_map(|p| p.observed.broken_by.iter().map(String::as_str)));
+            }
             v
         }
         Targets::Promise => {
@@ -117,6 +124,9 @@ pub fn judge(report: &Report, targets: &Targets) -> Violation {
             if let Some(bp) = &g.by_pipeline {
                 v.extend(bp.values().flat_map(|p| p.observed.broken_by.iter().map(String::as_str)));
             }
+            if let Some(bg) = &g.by_group {
+                v.extend(bg.values().flat_map(|p| p.observed.broken_by.iter().map(String::as_str)));
+            }
             v
         }
         Targets::Verdicts(_) => [
@@ -125,6 +135,7 @@ pub fn judge(report: &Report, targets: &Targets) -> Violation {
             ("reordered", s.reordered),
             ("pipeline_lost", s.pipeline_lost),
             ("pipeline_duplicated", s.pipeline_duplicated),
+            ("skipped", s.skipped),
         ]
         .into_iter()
         .filter(|&(_, n)| n > 0)
@@ -138,6 +149,9 @@ pub fn judge(report: &Report, targets: &Targets) -> Violation {
         lost: s.lost,
         duplicated: s.duplicated,
         reordered: s.reordered,
+        pipeline_lost: s.pipeline_lost,
+        pipeline_duplicated: s.pipeline_duplicated,
+        skipped: s.skipped,
         unsettled: report.ended_by == "cap",
     }
 }

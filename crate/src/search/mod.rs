@@ -245,6 +245,9 @@ pub fn describe(v: &Violation) -> String {
         .map(|n| match n.as_str() {
             "lost" => format!("lost {} acknowledged record(s)", v.lost),
             "duplicated" => format!("wrote {} duplicate cop(ies)", v.duplicated),
+            "pipeline_lost" => format!("a pipeline lost {} input(s)", v.pipeline_lost),
+            "pipeline_duplicated" => format!("a pipeline duplicated {} input(s)", v.pipeline_duplicated),
+            "skipped" => format!("a consumer group skipped {} record(s)", v.skipped),
             _ => format!("reordered {} record(s)", v.reordered),
         })
         .collect();
