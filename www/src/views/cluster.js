@@ -28,10 +28,13 @@ export function atText(us) {
 
 /**
  * @param {HTMLElement} parent
- * @param {{onFault?: (line: string) => void}} [hooks] write a fault's timeline line into
- *   the scenario (faults by pointing; the text stays the only state)
+ * @param {{onFault?: (line: string) => void,
+ *          dump?: (tUs: number, req: {tp: string, broker: number, base: number, data: boolean}) => Promise<string>}} [hooks]
+ *   onFault: write a fault's timeline line into the scenario (faults by pointing; the text
+ *   stays the only state); dump: a replica's segment file at virtual time tUs as
+ *   kafka-dump-log prints it (engine.dumpAt for the run shown)
  */
-export function createClusterView(parent, { onFault } = {}) {
+export function createClusterView(parent, { onFault, dump } = {}) {
   const pat = uid('pat');
   const window_ = el('select', { class: 'kv-select', 'aria-label': 'Offsets shown' },
     el('option', { value: 'all' }, 'all offsets'),
@@ -63,7 +66,7 @@ export function createClusterView(parent, { onFault } = {}) {
       brokers(snap, model),
       onFault ? faults(snap, onFault) : null,
       legend(model),
-      ...snap.partitions.map((p) => partition(p, snap, model, stripW, pat, window_.value)),
+      ...snap.partitions.map((p) => partition(p, snap, model, stripW, pat, window_.value, dump)),
     );
     markFocus();
   }
@@ -141,7 +144,7 @@ function mk(cls, text) {
   return el('span', { class: `kv-mk kv-mk-${cls}` }, text);
 }
 
-function partition(p, snap, model, stripW, pat, mode) {
+function partition(p, snap, model, stripW, pat, mode, dump) {
   const ghosts = model.ghosts.filter((g) => g.tp === p.tp && g.at_us <= snap.at_us);
   let hi = 1;
   for (const r of p.replicas) hi = Math.max(hi, r.log_end_offset);
@@ -150,10 +153,10 @@ function partition(p, snap, model, stripW, pat, mode) {
   const leader = p.leader == null ? el('strong', { class: 'kv-bad' }, 'OFFLINE (no leader)') : el('span', {}, 'leader ', el('strong', {}, `broker-${p.leader}`));
   return el('article', { class: 'kv-partition', dataset: { testid: 'partition', tp: p.tp } },
     el('h4', {}, el('span', { class: 'kv-tp' }, p.tp), ' · ', leader, ` · leader epoch ${p.leader_epoch} · ISR [${fmtList(p.isr)}]`),
-    el('div', { class: 'kv-replicas' }, p.replicas.map((r) => replica(p, r, snap, model, ghosts, { lo, hi, w: stripW }, pat))));
+    el('div', { class: 'kv-replicas' }, p.replicas.map((r) => replica(p, r, snap, model, ghosts, { lo, hi, w: stripW }, pat, dump))));
 }
 
-function replica(p, r, snap, model, ghosts, scale, pat) {
+function replica(p, r, snap, model, ghosts, scale, pat, dump) {
   const b = snap.brokers.find((x) => x.id === r.broker);
   const name = `broker-${r.broker}`;
   const role = r.role === 'leader' ? 'leader' : r.role.startsWith('follower') ? 'follower' : r.role;
@@ -174,49 +177,112 @@ function replica(p, r, snap, model, ghosts, scale, pat) {
   },
   el('div', { class: 'kv-replica-label' }, el('strong', {}, name), ' ', badges, el('div', { class: 'kv-nums' }, nums)),
   el('div', { class: 'kv-strip', innerHTML: svg, title: r.role }),
-  files(r, model));
+  files(p, r, snap, model, dump));
 }
 
-/** The replica's segment files as a list; opening one lists its batches as
- * kafka-dump-log --print-data-log would (without the CRC: kplay keeps no record bytes). */
-function files(r, model) {
+/** The replica's segment files as a list; opening one asks the engine for its dump at
+ * the snapshot's moment (kafka-dump-log.sh --deep-iteration, with --print-data-log when
+ * "print data" is ticked). */
+function files(p, r, snap, model, dump) {
   const segs = r.segments ?? [];
   const list = el('ol', { class: 'kv-files' });
   const box = el('details', { class: 'kv-files-box', dataset: { testid: 'segments', count: segs.length } },
     el('summary', {}, `${segs.length} segment${segs.length === 1 ? '' : 's'}`), list);
   box.addEventListener('toggle', () => {
     if (!box.open || list.childElementCount) return;
-    for (const seg of segs) {
-      const dump = el('pre', { class: 'kv-dump', dataset: { testid: 'dump' } });
-      const item = el('details', { class: 'kv-file', dataset: { testid: 'segment-file', base: seg.base_offset } },
-        el('summary', {}, `${String(seg.base_offset).padStart(20, '0')}.log · ${fmtBytes(seg.size)} · ${seg.batches} batches${seg.active ? ' · active' : ''} · disk ${fmtBytes(seg.flushed_bytes)} · cache ${fmtBytes(seg.cached_bytes)}`),
-        dump);
-      item.addEventListener('toggle', () => {
-        if (item.open && !dump.textContent) dump.textContent = dumpLog(r, seg, model);
-      });
-      list.append(el('li', {}, item));
-    }
+    for (const seg of segs) list.append(el('li', {}, segmentFile(p, r, seg, snap, model, dump)));
   });
   return box;
 }
 
-function dumpLog(r, seg, model) {
-  const lines = [`Dumping ${String(seg.base_offset).padStart(20, '0')}.log`, `Log starting offset: ${seg.base_offset}`];
-  const first = r.segments.indexOf(seg);
-  const startPos = r.batches.find((b) => b.base_offset >= seg.base_offset)?.position ?? 0;
-  for (const b of r.batches) {
-    if (b.base_offset < seg.base_offset || b.base_offset >= seg.end_offset) continue;
-    const prod = batchProducer(model, b);
-    lines.push(`baseOffset: ${b.base_offset} lastOffset: ${b.last_offset} count: ${b.marker ? 1 : b.records.length} baseSequence: ${b.base_sequence} lastSequence: ${b.base_sequence < 0 ? -1 : b.base_sequence + b.last_offset - b.base_offset} producerId: ${b.producer_id} producerEpoch: ${b.producer_epoch} partitionLeaderEpoch: ${b.leader_epoch} isTransactional: ${b.transactional} isControl: ${!!b.marker} position: ${b.position - startPos} CreateTime: ${b.max_timestamp} size: ${b.bytes}${b.marker ? ` endTxnMarker: ${b.marker}` : ''}${b.cleaned ? ' (compacted)' : ''}${b.aborted ? ' (aborted)' : ''}${prod ? ` · ${prod}` : ''}`);
+function segmentFile(p, r, seg, snap, model, dump) {
+  const name = `${String(seg.base_offset).padStart(20, '0')}.log`;
+  const status = el('p', { class: 'kv-dump-status', role: 'status', dataset: { testid: 'dump-status' } });
+  const notes = el('p', { class: 'kv-dump-note', dataset: { testid: 'dump-notes' }, hidden: true });
+  const pre = el('pre', { class: 'kv-dump', dataset: { testid: 'dump', state: 'idle' }, tabindex: 0, 'aria-label': `kafka-dump-log output for ${name} on broker-${r.broker}`, hidden: true });
+  const data = el('input', { type: 'checkbox', dataset: { testid: 'dump-data' } });
+  const tools = el('div', { class: 'kv-dump-tools' },
+    el('label', { class: 'kv-check', title: 'kafka-dump-log.sh --print-data-log' }, data, 'print data (keys and payloads)'),
+    status);
+  const item = el('details', { class: 'kv-file', dataset: { testid: 'segment-file', base: seg.base_offset } },
+    el('summary', {}, `${name} · ${fmtBytes(seg.size)} · ${seg.batches} batches${seg.active ? ' · active' : ''} · disk ${fmtBytes(seg.flushed_bytes)} · cache ${fmtBytes(seg.cached_bytes)}`),
+    tools, notes, pre);
+  let asked = 0;
+  async function load() {
+    const mine = ++asked;
+    pre.dataset.state = 'loading';
+    status.classList.remove('kv-bad');
+    status.textContent = 'loading…';
+    if (!dump) {
+      pre.dataset.state = 'error';
+      status.textContent = 'No engine to dump the segment with.';
+      return;
+    }
+    let text;
+    try {
+      text = await dump(snap.at_us, { tp: p.tp, broker: r.broker, base: seg.base_offset, data: data.checked });
+    } catch (err) {
+      if (mine !== asked) return;
+      pre.dataset.state = 'error';
+      pre.hidden = true;
+      notes.hidden = true;
+      status.classList.add('kv-bad');
+      status.textContent = `Cannot dump ${name}: ${err?.message ?? err}`;
+      return;
+    }
+    if (mine !== asked) return;
+    const { children, note } = dumpLines(text, r, model);
+    pre.replaceChildren(...children);
+    notes.textContent = note;
+    notes.hidden = !note;
+    pre.hidden = false;
+    pre.dataset.state = 'done';
+    pre.dataset.data = String(data.checked);
+    status.textContent = `kafka-dump-log.sh --files ${name} --deep-iteration${data.checked ? ' --print-data-log' : ''} at ${fmtTime(snap.at_us)}`;
   }
-  if (first >= 0 && lines.length === 2) lines.push('(empty)');
-  const idx = seg.offset_index ?? [];
-  lines.push('', `Dumping ${String(seg.base_offset).padStart(20, '0')}.index (${idx.length} entries, one per index.interval.bytes)`);
-  for (const [offset, position] of idx) lines.push(`offset: ${offset} position: ${position}`);
-  const tidx = seg.time_index ?? [];
-  lines.push('', `Dumping ${String(seg.base_offset).padStart(20, '0')}.timeindex (${tidx.length} entries)`);
-  for (const [ts, offset] of tidx) lines.push(`timestamp: ${ts} offset: ${offset}`);
-  return lines.join('\n');
+  item.addEventListener('toggle', () => {
+    if (item.open && pre.dataset.state === 'idle') load();
+  });
+  data.addEventListener('change', () => item.open && load());
+  return item;
+}
+
+/** The dump's text as <pre> children, Kafka's lines verbatim (the text content is the
+ * dump): each batch line a span whose tooltip says what kplay knows of it (its producer,
+ * aborted, compacted), aborted ones dimmed; and a note that sums those up. */
+function dumpLines(text, r, model) {
+  const byBase = new Map(r.batches.map((b) => [b.base_offset, b]));
+  const children = [];
+  let plain = '';
+  const producers = new Map(); // name -> batches
+  const aborted = [];
+  let compacted = 0;
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    const nl = i < lines.length - 1 ? '\n' : '';
+    const m = /^baseOffset: (\d+) lastOffset: \d+ /.exec(line);
+    const cell = m ? byBase.get(Number(m[1])) : null;
+    if (!cell) {
+      plain += line + nl;
+      return;
+    }
+    if (plain) children.push(plain);
+    plain = nl;
+    const prod = batchProducer(model, cell);
+    const tips = [prod ? `written by ${prod}` : null, cell.marker ? `${cell.marker} marker` : null, cell.aborted ? 'aborted (its transaction was aborted)' : null, cell.cleaned ? 'compacted (rewritten by the log cleaner)' : null].filter(Boolean);
+    if (prod && !cell.marker) producers.set(prod, (producers.get(prod) ?? 0) + 1);
+    if (cell.aborted) aborted.push(cell.base_offset === cell.last_offset ? `${cell.base_offset}` : `${cell.base_offset}–${cell.last_offset}`);
+    if (cell.cleaned) compacted += 1;
+    const cls = `kv-dump-batch${cell.aborted ? ' kv-dump-aborted' : ''}${cell.cleaned ? ' kv-dump-compacted' : ''}${cell.marker ? ' kv-dump-marker' : ''}`;
+    children.push(el('span', { class: cls, title: tips.join('; ') || null, dataset: { producer: prod ?? '', aborted: String(!!cell.aborted), compacted: String(!!cell.cleaned) } }, line));
+  });
+  if (plain) children.push(plain);
+  const parts = [];
+  if (producers.size) parts.push(`batches by ${[...producers].map(([name, n]) => `${name} (${n})`).join(', ')}`);
+  if (aborted.length) parts.push(`aborted (dimmed): offsets ${aborted.join(', ')}`);
+  if (compacted) parts.push(`${compacted} compacted by the log cleaner`);
+  const note = parts.length ? `kplay: ${parts.join(' · ')}. Hover a batch line for its producer.` : '';
+  return { children, note };
 }
 
 /** The log strip of one replica as SVG markup. */
