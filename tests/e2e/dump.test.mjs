@@ -4,7 +4,7 @@
 // demand), and a record's journey says where its copies are on disk and dumps its batch.
 // Also the parsing the journey does on a dump (plain Node) and the engine's errors.
 import assert from 'node:assert/strict';
-import { batchInDump, recordLineFits } from '../../www/src/core/journey.js';
+import { batchInDump, recordLineFits } from '../../www/src/core/disk.js';
 import { openPlayground } from './helpers.mjs';
 
 // kafka-dump-log.sh --deep-iteration's batch line, field by field (DumpLogSegments).
@@ -95,6 +95,7 @@ export const tests = [
       await clickCell(page, report.records.indexOf(rec));
       await page.waitForFunction((id) => document.querySelector('[data-testid="journey"]')?.dataset.record === String(id), rec.id);
       const disk = page.getByTestId('on-disk');
+      await disk.waitFor();
       const tp = `orders-${rec.partition}`;
       const p = report.partitions.find((x) => x.topic === 'orders' && x.partition === rec.partition);
       const offset = rec.copies[0];
@@ -133,14 +134,43 @@ export const tests = [
     },
   },
   {
+    name: 'an aborted transaction\'s batches: Kafka\'s lines as they are, kplay\'s notes beside them',
+    async run({ page, url }) {
+      await openPlayground(page, url, '#preset=txn-abort');
+      await page.waitForFunction(() => {
+        const root = document.querySelector('[data-testid="views-root"]');
+        return root?.dataset.snapshotAt && root.dataset.snapshotAt === root.dataset.now;
+      });
+      const replica = page.locator('[data-testid="replica"][data-tp="orders-0"]').first();
+      await replica.locator('[data-testid="segments"] > summary').click();
+      const file = replica.getByTestId('segment-file').first();
+      await file.locator('summary').click();
+      const pre = file.getByTestId('dump');
+      await page.waitForFunction((el) => el.dataset.state === 'done', await pre.elementHandle());
+      const lines = (await pre.textContent()).split('\n').filter((l) => l.startsWith('baseOffset: '));
+      const marker = lines.pop();
+      assert.match(marker, / isTransactional: true isControl: true .* size: 78 /);
+      assert.ok(lines.length > 0 && lines.every((l) => BATCH_LINE.test(l) && / isTransactional: true isControl: false /.test(l)), 'the aborted batches, as Kafka prints them');
+      const last = Number(BATCH_LINE.exec(lines[lines.length - 1])[2]);
+      assert.equal(await file.getByTestId('dump-notes').textContent(), `kplay: batches by app (${lines.length}) · aborted (dimmed): offsets 0–${last}. Hover a batch line for its producer.`);
+      assert.deepEqual(await pre.locator('.kv-dump-batch').evaluateAll((s) => s.map((x) => x.title)), [
+        ...lines.map(() => 'written by app; aborted (its transaction was aborted)'),
+        'written by app; ABORT marker',
+      ]);
+      // The record grid: an aborted record has no copy in the final log.
+      await clickCell(page, 0);
+      assert.match(await page.getByTestId('on-disk').textContent(), /No copy in the final log.*An aborted record stays in the log/);
+    },
+  },
+  {
     name: 'a record with no copy in the final log has nothing on disk to dump',
     async run({ page, url }) {
       await openPlayground(page, url, '#preset=acks1-leader-failover');
       await page.waitForFunction(() => document.querySelector('[data-testid="record-grid"]')?.dataset.count === '400');
       await clickCell(page, 215); // lost: truncated away
       await page.waitForFunction(() => document.querySelector('[data-testid="journey"]')?.dataset.record === '215');
-      assert.equal(await page.getByTestId('disk-copy').count(), 0);
       assert.match(await page.getByTestId('on-disk').textContent(), /No copy in the final log/);
+      assert.equal(await page.getByTestId('disk-copy').count(), 0);
     },
   },
   {
