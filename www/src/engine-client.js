@@ -8,6 +8,14 @@
 //     await job.result                         {ok: true, report} | {ok: false, errors}
 //     job.cancel()                             stops the run; job.result rejects with 'cancelled'
 //   await engine.snapshotAt(text, options, tUs) Snapshot (state at virtual time tUs), or {errors}
+//   await engine.dumpAt(text, options, tUs, {tp, broker, base, data})
+//                                              string: broker `broker`'s replica of `tp` ('orders-0')
+//                                              at virtual time tUs, as kafka-dump-log.sh --files …
+//                                              --deep-iteration prints its segment files: the one
+//                                              whose base offset is `base` (every one when base < 0
+//                                              or absent), with --print-data-log when `data`.
+//                                              Rejects with a message for an invalid text or no such
+//                                              partition, replica or segment
 //   await engine.randomSeed()                  a fresh u32 seed (the engine's random_seed)
 //
 // options: {records?: boolean, trace?: boolean, seed?: number | string} (a seed above 2^53 - 1
@@ -77,6 +85,8 @@ export function createEngine() {
       return { result: promise, cancel: () => restart('cancelled') };
     },
     snapshotAt: (text, options, tUs) => request({ type: 'snapshot', text, options, t_us: tUs }).promise,
+    dumpAt: (text, options, tUs, { tp, broker, base = -1, data = false }) =>
+      request({ type: 'dump', text, options, t_us: tUs, tp, broker, base, data }).promise,
     randomSeed: () => request({ type: 'seed' }).promise,
     terminate: () => restart('terminated'),
   };

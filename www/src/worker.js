@@ -6,9 +6,15 @@
 //        {id, type: 'check', text}
 //        {id, type: 'run', text, options}                options: {records, trace, seed}
 //        {id, type: 'snapshot', text, options, t_us}     state at virtual time t_us
+//        {id, type: 'dump', text, options, t_us, tp, broker, base, data}
+//                                                        a replica's segment files at t_us, as
+//                                                        kafka-dump-log.sh --deep-iteration prints
+//                                                        them (base < 0: every segment; data:
+//                                                        --print-data-log)
 //   out: {id, type: 'progress', progress}                 0..1, while a run goes
-//        {id, type: 'result', value}                      check: Diagnostic[]; run: {ok, report}|{ok, errors}; snapshot: Snapshot|{errors}
-//        {id, type: 'error', message}                     API misuse or a panic (a bug)
+//        {id, type: 'result', value}                      check: Diagnostic[]; run: {ok, report}|{ok, errors}; snapshot: Snapshot|{errors}; dump: string
+//        {id, type: 'error', message}                     API misuse or a panic (a bug); for dump also an invalid
+//                                                        text, or no such partition, replica or segment
 //
 // Runs are stepped in slices so progress can be posted; cancelling is done by the client
 // terminating this worker (a slice never blocks for long, but a terminate is instant and
@@ -20,7 +26,8 @@ const SLICE_EVENTS = 20000;
 let enginePromise = null;
 const engine = () => (enginePromise ??= loadEngine());
 
-// One replay session kept for scrubbing: snapshots at increasing times continue it.
+// One replay session kept for scrubbing: snapshots (and dumps) at increasing times
+// continue it.
 let replay = null; // {key, session, t}
 
 function post(msg) {
@@ -43,7 +50,8 @@ async function run(id, text, options) {
   return { ok: true, report };
 }
 
-async function snapshot(text, options, tUs) {
+/** The replay session of (text, options) at virtual time tUs, or the text's errors. */
+async function replayTo(text, options, tUs) {
   const e = await engine();
   const errors = e.check(text);
   if (errors.length > 0) return { errors };
@@ -56,7 +64,18 @@ async function snapshot(text, options, tUs) {
     /* keep replaying */
   }
   replay.t = tUs;
-  return replay.session.snapshot();
+  return { session: replay.session };
+}
+
+async function snapshot(text, options, tUs) {
+  const { errors, session } = await replayTo(text, options, tUs);
+  return errors ? { errors } : session.snapshot();
+}
+
+async function dump(text, options, tUs, { tp, broker, base, data }) {
+  const { errors, session } = await replayTo(text, options, tUs);
+  if (errors) throw new Error(`the scenario text has ${errors.length} error(s): ${errors[0].line}:${errors[0].column}: ${errors[0].message}`);
+  return session.dump(String(tp), broker, base ?? -1, !!data);
 }
 
 self.onmessage = async (event) => {
@@ -68,6 +87,7 @@ self.onmessage = async (event) => {
     else if (type === 'check') value = (await engine()).check(text);
     else if (type === 'run') value = await run(id, text, options ?? {});
     else if (type === 'snapshot') value = await snapshot(text, options ?? {}, tUs);
+    else if (type === 'dump') value = await dump(text, options ?? {}, tUs, event.data);
     else throw new Error(`unknown request type ${type}`);
     post({ id, type: 'result', value });
   } catch (err) {

@@ -1,19 +1,29 @@
 // The journey panel: one record from send() to its copies in the final log, as a list
 // of timed steps (core/journey.js builds them from the report's trace), with the
 // simulator's explanation when the record is part of an anomaly. Each step's time is a
-// link: the run views move to that moment.
+// link: the run views move to that moment. Under them, "On disk" (ui/disk.js, loaded with
+// the first journey shown): the segment file of each copy in the final log, and its
+// batch as kafka-dump-log prints it.
 import { fmtUs } from '../core/format.js';
 import { recordJourney } from '../core/journey.js';
 import { fill, h } from './dom.js';
 
 /**
  * @param {HTMLElement} root
- * @param {{onStep?: (atUs: number) => void}} [hooks] a step's time, clicked
+ * @param {{onStep?: (atUs: number) => void,
+ *          dump?: (report: object, req: {tp: string, broker: number, base: number, data: boolean}) => Promise<string>}} [hooks]
+ *   onStep: a step's time, clicked; dump: a segment file of the report's run at its end,
+ *   as kafka-dump-log prints it (engine.dumpAt)
  */
-export function createJourneyPanel(root, { onStep } = {}) {
+export function createJourneyPanel(root, { onStep, dump } = {}) {
   root.classList.add('kp-journey');
   root.dataset.testid = 'journey';
-  const empty = () => root.replaceChildren(h('p', { class: 'kp-muted' }, 'Pick a record in the grid to follow its journey.'));
+  let shown = 0; // journeys shown: a section loaded for an earlier one is dropped
+  let disk = null;
+  const empty = () => {
+    shown += 1;
+    root.replaceChildren(h('p', { class: 'kp-muted' }, 'Pick a record in the grid to follow its journey.'));
+  };
   empty();
 
   return {
@@ -21,6 +31,7 @@ export function createJourneyPanel(root, { onStep } = {}) {
       if (id === null || id === undefined) return empty();
       const j = recordJourney(report, id);
       if (!j) return empty();
+      const mine = ++shown;
       const r = j.record;
       root.dataset.record = String(id);
       const facts = [
@@ -52,6 +63,13 @@ export function createJourneyPanel(root, { onStep } = {}) {
           ),
         ),
       );
+      if (j.tp) {
+        disk ??= import('./disk.js');
+        disk.then(
+          (m) => mine === shown && root.append(m.onDisk(report, j, dump)),
+          (err) => console.error('kplay: cannot load the journey\'s "On disk" section', err),
+        );
+      }
     },
     clear: empty,
   };

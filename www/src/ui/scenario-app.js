@@ -99,11 +99,18 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     ? createControls(controlsBox, { getText: () => currentText, readOnly, applyEdits: (edits) => applyEdits(edits) })
     : null;
   const verdict = createVerdict(verdictBox, { onRecord: show.has('records') ? (id) => grid.selectId(id) : null, onLine: (line) => editor?.goTo(line) });
+  // The text each report was run from: a journey's "Dump batch" replays that run.
+  const runText = new WeakMap();
   const journey = createJourneyPanel(journeyBox, {
     onStep: (t) => {
       if (!views) return;
       views.setTime(t);
       viewsBox.scrollIntoView?.({ block: 'nearest' });
+    },
+    dump: (r, req) => {
+      const t = runText.get(r);
+      if (t == null) return Promise.reject(new Error('this run is gone'));
+      return engine.dumpAt(t, optionsFor(t), endOf(r), req);
     },
   });
   const grid = createRecordGrid(recordsBox, {
@@ -169,6 +176,12 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     return e?.at_us ?? rec.result_us ?? rec.sent_us;
   }
 
+  /** The end of a run: its end time, or its last trace event if later (where the run
+   * views' scrubber ends, so a dump there continues the views' replay). */
+  function endOf(r) {
+    return Math.max(r.end_time_us ?? 0, r.trace?.[r.trace.length - 1]?.at_us ?? 0);
+  }
+
   /** `fn` when the main thread is idle (or shortly, without idle callbacks). */
   function whenIdle(fn) {
     if (typeof requestIdleCallback === 'function') requestIdleCallback(() => fn(), { timeout: 1500 });
@@ -232,7 +245,10 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     slowFor = null;
     delete runbar.dataset.slow;
     if (!panelsRequested) whenIdle(loadPanels);
-    if (s.phase === 'done') showReport(s.report, s.ms);
+    if (s.phase === 'done') {
+      runText.set(s.report, s.text);
+      showReport(s.report, s.ms);
+    }
     else if (s.phase === 'invalid') showErrors(s.errors);
     else if (s.phase === 'cancelled') {
       status.textContent = 'cancelled';

@@ -9,7 +9,9 @@
 // files (the log view): each one spans its offsets, filled by how much of it is on disk
 // (solid), only in the page cache (hatched) or evicted from the cache (pale), as vmtouch
 // would show it; below the log start offset, what retention deleted. Each replica's
-// "segments" list opens a kafka-dump-log-style listing of a segment's batches.
+// "segments" list opens a segment file as kafka-dump-log.sh --deep-iteration prints it at
+// the scrubbed moment (the engine's dump: CRCs, record lines; "print data" adds keys and
+// payloads), Kafka's lines verbatim (segment-dump.js, loaded with the first list opened).
 import { el, esc, fmtBytes, fmtList, fmtTime, producerColour, uid } from './format.js';
 import { batchProducer } from './model.js';
 
@@ -28,10 +30,13 @@ export function atText(us) {
 
 /**
  * @param {HTMLElement} parent
- * @param {{onFault?: (line: string) => void}} [hooks] write a fault's timeline line into
- *   the scenario (faults by pointing; the text stays the only state)
+ * @param {{onFault?: (line: string) => void,
+ *          dump?: (tUs: number, req: {tp: string, broker: number, base: number, data: boolean}) => Promise<string>}} [hooks]
+ *   onFault: write a fault's timeline line into the scenario (faults by pointing; the text
+ *   stays the only state); dump: a replica's segment file at virtual time tUs as
+ *   kafka-dump-log prints it (engine.dumpAt for the run shown)
  */
-export function createClusterView(parent, { onFault } = {}) {
+export function createClusterView(parent, { onFault, dump } = {}) {
   const pat = uid('pat');
   const window_ = el('select', { class: 'kv-select', 'aria-label': 'Offsets shown' },
     el('option', { value: 'all' }, 'all offsets'),
@@ -63,7 +68,7 @@ export function createClusterView(parent, { onFault } = {}) {
       brokers(snap, model),
       onFault ? faults(snap, onFault) : null,
       legend(model),
-      ...snap.partitions.map((p) => partition(p, snap, model, stripW, pat, window_.value)),
+      ...snap.partitions.map((p) => partition(p, snap, model, stripW, pat, window_.value, dump)),
     );
     markFocus();
   }
@@ -141,7 +146,7 @@ function mk(cls, text) {
   return el('span', { class: `kv-mk kv-mk-${cls}` }, text);
 }
 
-function partition(p, snap, model, stripW, pat, mode) {
+function partition(p, snap, model, stripW, pat, mode, dump) {
   const ghosts = model.ghosts.filter((g) => g.tp === p.tp && g.at_us <= snap.at_us);
   let hi = 1;
   for (const r of p.replicas) hi = Math.max(hi, r.log_end_offset);
@@ -150,10 +155,10 @@ function partition(p, snap, model, stripW, pat, mode) {
   const leader = p.leader == null ? el('strong', { class: 'kv-bad' }, 'OFFLINE (no leader)') : el('span', {}, 'leader ', el('strong', {}, `broker-${p.leader}`));
   return el('article', { class: 'kv-partition', dataset: { testid: 'partition', tp: p.tp } },
     el('h4', {}, el('span', { class: 'kv-tp' }, p.tp), ' · ', leader, ` · leader epoch ${p.leader_epoch} · ISR [${fmtList(p.isr)}]`),
-    el('div', { class: 'kv-replicas' }, p.replicas.map((r) => replica(p, r, snap, model, ghosts, { lo, hi, w: stripW }, pat))));
+    el('div', { class: 'kv-replicas' }, p.replicas.map((r) => replica(p, r, snap, model, ghosts, { lo, hi, w: stripW }, pat, dump))));
 }
 
-function replica(p, r, snap, model, ghosts, scale, pat) {
+function replica(p, r, snap, model, ghosts, scale, pat, dump) {
   const b = snap.brokers.find((x) => x.id === r.broker);
   const name = `broker-${r.broker}`;
   const role = r.role === 'leader' ? 'leader' : r.role.startsWith('follower') ? 'follower' : r.role;
@@ -174,49 +179,31 @@ function replica(p, r, snap, model, ghosts, scale, pat) {
   },
   el('div', { class: 'kv-replica-label' }, el('strong', {}, name), ' ', badges, el('div', { class: 'kv-nums' }, nums)),
   el('div', { class: 'kv-strip', innerHTML: svg, title: r.role }),
-  files(r, model));
+  files(p, r, snap, model, dump));
 }
 
-/** The replica's segment files as a list; opening one lists its batches as
- * kafka-dump-log --print-data-log would (without the CRC: kplay keeps no record bytes). */
-function files(r, model) {
+/** The replica's segment files as a list; opening one asks the engine for its dump at
+ * the snapshot's moment (kafka-dump-log.sh --deep-iteration, with --print-data-log when
+ * "print data" is ticked). */
+function files(p, r, snap, model, dump) {
   const segs = r.segments ?? [];
   const list = el('ol', { class: 'kv-files' });
   const box = el('details', { class: 'kv-files-box', dataset: { testid: 'segments', count: segs.length } },
     el('summary', {}, `${segs.length} segment${segs.length === 1 ? '' : 's'}`), list);
+  let loading = false;
   box.addEventListener('toggle', () => {
-    if (!box.open || list.childElementCount) return;
-    for (const seg of segs) {
-      const dump = el('pre', { class: 'kv-dump', dataset: { testid: 'dump' } });
-      const item = el('details', { class: 'kv-file', dataset: { testid: 'segment-file', base: seg.base_offset } },
-        el('summary', {}, `${String(seg.base_offset).padStart(20, '0')}.log · ${fmtBytes(seg.size)} · ${seg.batches} batches${seg.active ? ' · active' : ''} · disk ${fmtBytes(seg.flushed_bytes)} · cache ${fmtBytes(seg.cached_bytes)}`),
-        dump);
-      item.addEventListener('toggle', () => {
-        if (item.open && !dump.textContent) dump.textContent = dumpLog(r, seg, model);
-      });
-      list.append(el('li', {}, item));
-    }
+    if (!box.open || loading) return;
+    loading = true;
+    // The dump's code loads with the first segment list opened, not with the page.
+    import('./segment-dump.js').then(
+      (m) => list.append(...segs.map((seg) => el('li', {}, m.segmentFile(p, r, seg, snap, model, dump)))),
+      (err) => {
+        loading = false;
+        list.append(el('li', { class: 'kv-bad' }, `Cannot load the segment dump: ${err?.message ?? err}`));
+      },
+    );
   });
   return box;
-}
-
-function dumpLog(r, seg, model) {
-  const lines = [`Dumping ${String(seg.base_offset).padStart(20, '0')}.log`, `Log starting offset: ${seg.base_offset}`];
-  const first = r.segments.indexOf(seg);
-  const startPos = r.batches.find((b) => b.base_offset >= seg.base_offset)?.position ?? 0;
-  for (const b of r.batches) {
-    if (b.base_offset < seg.base_offset || b.base_offset >= seg.end_offset) continue;
-    const prod = batchProducer(model, b);
-    lines.push(`baseOffset: ${b.base_offset} lastOffset: ${b.last_offset} count: ${b.marker ? 1 : b.records.length} baseSequence: ${b.base_sequence} lastSequence: ${b.base_sequence < 0 ? -1 : b.base_sequence + b.last_offset - b.base_offset} producerId: ${b.producer_id} producerEpoch: ${b.producer_epoch} partitionLeaderEpoch: ${b.leader_epoch} isTransactional: ${b.transactional} isControl: ${!!b.marker} position: ${b.position - startPos} CreateTime: ${b.max_timestamp} size: ${b.bytes}${b.marker ? ` endTxnMarker: ${b.marker}` : ''}${b.cleaned ? ' (compacted)' : ''}${b.aborted ? ' (aborted)' : ''}${prod ? ` · ${prod}` : ''}`);
-  }
-  if (first >= 0 && lines.length === 2) lines.push('(empty)');
-  const idx = seg.offset_index ?? [];
-  lines.push('', `Dumping ${String(seg.base_offset).padStart(20, '0')}.index (${idx.length} entries, one per index.interval.bytes)`);
-  for (const [offset, position] of idx) lines.push(`offset: ${offset} position: ${position}`);
-  const tidx = seg.time_index ?? [];
-  lines.push('', `Dumping ${String(seg.base_offset).padStart(20, '0')}.timeindex (${tidx.length} entries)`);
-  for (const [ts, offset] of tidx) lines.push(`timestamp: ${ts} offset: ${offset}`);
-  return lines.join('\n');
 }
 
 /** The log strip of one replica as SVG markup. */

@@ -8,7 +8,8 @@
 //   const views = mountViews(root, api, { panels })
 //     root    an empty HTMLElement the views own
 //     api     {
-//               engine,          createEngine() instance (engine-client.js): snapshotAt(...)
+//               engine,          createEngine() instance (engine-client.js): snapshotAt(...),
+//                                dumpAt(...) (a segment file opened in the cluster view)
 //               getText(),       the scenario text of the run shown (the only state)
 //               getOptions(),    the options it was run with ({records: true, trace: true, ...})
 //               runVariant(text) Promise<RunOutcome> (compare mode: run another text;
@@ -65,7 +66,14 @@ export function mountViews(root, api, { panels } = {}) {
   const timeline = has('timeline') ? createTimeline(main, { onPick: pick }) : null;
   const side = has('cluster') || has('producer') ? el('div', { class: 'kv-side-col' }) : null;
   if (side) main.append(side);
-  const cluster = has('cluster') ? createClusterView(side, { onFault: api.addTimelineLine ? (line) => api.addTimelineLine(line) : undefined }) : null;
+  // The text and options of the snapshot shown: a segment's dump replays the same run.
+  let shownRun = null;
+  const cluster = has('cluster')
+    ? createClusterView(side, {
+        onFault: api.addTimelineLine ? (line) => api.addTimelineLine(line) : undefined,
+        dump: (tUs, req) => (shownRun ? api.engine.dumpAt(shownRun.text, shownRun.options, tUs, req) : Promise.reject(new Error('no run shown'))),
+      })
+    : null;
   const producer = has('producer') ? createProducerView(side) : null;
   const snapNote = el('p', { class: 'kv-snap-note', role: 'status', 'aria-live': 'polite' });
   side?.prepend(snapNote);
@@ -137,8 +145,9 @@ export function mountViews(root, api, { panels } = {}) {
       const gen = generation;
       const started = performance.now();
       let snap;
+      const asked = { text: api.getText(), options: api.getOptions() };
       try {
-        snap = await api.engine.snapshotAt(api.getText(), api.getOptions(), t);
+        snap = await api.engine.snapshotAt(asked.text, asked.options, t);
       } catch (err) {
         if (gen === generation) snapNote.textContent = `Cannot replay the run: ${err.message ?? err}`;
         continue;
@@ -150,6 +159,7 @@ export function mountViews(root, api, { panels } = {}) {
       }
       const replayed = performance.now();
       snapNote.textContent = '';
+      shownRun = asked;
       cluster?.render(snap, model);
       producer?.render(snap, model);
       const done = performance.now();
