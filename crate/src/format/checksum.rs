@@ -2,7 +2,7 @@
 //! computes it with `Crc32C` from the attributes to the end), CRC-32 in a gzip trailer,
 //! and xxHash32 in the header checksum of Kafka's LZ4 frame.
 
-const fn crc_table(poly: u32) -> [u32; 256] {
+fn crc_table(poly: u32) -> [u32; 256] {
     let mut table = [0u32; 256];
     let mut i = 0;
     while i < 256 {
@@ -18,10 +18,11 @@ const fn crc_table(poly: u32) -> [u32; 256] {
     table
 }
 
+// Built on first use rather than stored: two 1 KiB tables are 2 KiB of the wasm download.
 /// Castagnoli, reflected (`java.util.zip.CRC32C`).
-static CRC32C: [u32; 256] = crc_table(0x82F6_3B78);
+static CRC32C: std::sync::OnceLock<[u32; 256]> = std::sync::OnceLock::new();
 /// IEEE 802.3, reflected (`java.util.zip.CRC32`).
-static CRC32: [u32; 256] = crc_table(0xEDB8_8320);
+static CRC32: std::sync::OnceLock<[u32; 256]> = std::sync::OnceLock::new();
 
 fn crc(table: &[u32; 256], data: &[u8]) -> u32 {
     !data.iter().fold(!0u32, |c, &b| table[((c ^ u32::from(b)) & 0xff) as usize] ^ (c >> 8))
@@ -29,12 +30,12 @@ fn crc(table: &[u32; 256], data: &[u8]) -> u32 {
 
 /// CRC-32C of `data`, as `Crc32C.compute` returns it.
 pub fn crc32c(data: &[u8]) -> u32 {
-    crc(&CRC32C, data)
+    crc(CRC32C.get_or_init(|| crc_table(0x82F6_3B78)), data)
 }
 
 /// CRC-32 of `data`, as `java.util.zip.CRC32` returns it.
 pub fn crc32(data: &[u8]) -> u32 {
-    crc(&CRC32, data)
+    crc(CRC32.get_or_init(|| crc_table(0xEDB8_8320)), data)
 }
 
 const P1: u32 = 0x9E37_79B1;
