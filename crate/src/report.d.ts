@@ -45,7 +45,8 @@ export type Level =
 /** A kind of fault the reasons and the survival card name. */
 export type FaultKind =
   | 'message-loss' | 'leader-crash' | 'follower-crash' | 'two-brokers-down' | 'power-loss-one'
-  | 'power-loss-all' | 'leader-isolated' | 'producer-restart' | 'unclean-election' | 'lone-leader-power-loss';
+  | 'power-loss-all' | 'leader-isolated' | 'producer-restart' | 'unclean-election' | 'lone-leader-power-loss'
+  | 'late-request';
 
 export interface Reason {
   property: 'durability' | 'no-duplicates' | 'ordering' | 'across-sessions';

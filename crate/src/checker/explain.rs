@@ -576,6 +576,22 @@ fn explain_reordered(batch: u32, story: Option<&BatchStory>, idempotent: bool) -
     }
     let why = s.retries.first().map_or("failed".to_string(), |(_, e, _)| format!("failed with {e}"));
     let to = s.requests.last().map_or(String::new(), |r| format!(" to {}", r.2));
+    if let (true, Some((sent, arrived))) = (idempotent, s.delayed) {
+        let refused = s.retries.first().map_or("OUT_OF_ORDER_SEQUENCE_NUMBER".to_string(), |(_, e, _)| e.to_string());
+        // The delayed request was the producer's first to this partition's leader: the
+        // leader had no entry for the producer, and `checkSequence` takes any first
+        // sequence from a producer it does not know.
+        return format!(
+            "§R landed after records the producer sent later: its request, sent at {}, was delayed on the way and \
+             reached the broker at {}, after a request sent later had already been written. The leader had no state \
+             for this producer yet, and ProducerAppendInfo.checkSequence accepts any first sequence from a producer \
+             it has no entry for, so the later batch was written first; the delayed one, now behind its successor's \
+             sequence, was refused ({refused}) and the retry{to} was written §AT. Idempotence keeps order only once the \
+             leader knows the producer's last sequence.",
+            fmt_us(sent),
+            fmt_us(arrived)
+        );
+    }
     if idempotent {
         // The idempotent producer resends in sequence order; the leader that wrote the later
         // batches first had no sequence to check them against.

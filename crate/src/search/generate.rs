@@ -243,6 +243,20 @@ pub fn targeted(rng: &mut Prng, base: &Base, kind: FaultKind, counts: &[u64]) ->
             v.push(crash(leader, power, dies, for_ms - (dies - at_ms) + rng.range_inclusive(500, 10_000)));
             v
         }
+        FaultKind::LateRequest => {
+            // The producer's first produce request to the leader held back, so the next
+            // overtakes it: from the workload's start, before anything reaches the leader.
+            let producer = c.producer(rng);
+            vec![Fault {
+                at_ms: 0,
+                op: Op::Delay {
+                    from: producer,
+                    to: format!("broker-{leader}"),
+                    by_ms: rng.range_inclusive(20, 1_000),
+                    count: 1,
+                },
+            }]
+        }
         _ => return None,
     })
 }

@@ -226,6 +226,9 @@ impl Search {
                 .verdicts(self.promised())
                 .iter()
                 .filter(|v| !v.starts_with("pipeline_") || !self.base.scenario.pipelines.is_empty())
+                .filter(|v| {
+                    **v != "skipped" || !crate::checker::guarantee::groups::plain_groups(&self.base.scenario).is_empty()
+                })
                 .map(|s| s.to_string())
                 .collect(),
             checked_expectations: self.base.checked.clone(),

@@ -92,10 +92,14 @@ pub enum FaultKind {
     UncleanElection,
     /// The followers fall out of the ISR, then the leader, alone in it, loses power.
     LoneLeaderPowerLoss,
+    /// A produce request reaches the leader after one the producer sent later (`delay`:
+    /// a request stuck on a slow path or an old connection). Outside the design model:
+    /// requests on one live connection arrive and are handled in order.
+    LateRequest,
 }
 
 impl FaultKind {
-    pub const ALL: [FaultKind; 10] = [
+    pub const ALL: [FaultKind; 11] = [
         FaultKind::MessageLoss,
         FaultKind::LeaderCrash,
         FaultKind::FollowerCrash,
@@ -106,6 +110,7 @@ impl FaultKind {
         FaultKind::ProducerRestart,
         FaultKind::UncleanElection,
         FaultKind::LoneLeaderPowerLoss,
+        FaultKind::LateRequest,
     ];
 
     pub fn name(self) -> &'static str {
@@ -120,6 +125,7 @@ impl FaultKind {
             FaultKind::ProducerRestart => "producer-restart",
             FaultKind::UncleanElection => "unclean-election",
             FaultKind::LoneLeaderPowerLoss => "lone-leader-power-loss",
+            FaultKind::LateRequest => "late-request",
         }
     }
 
@@ -140,6 +146,7 @@ impl FaultKind {
             FaultKind::ProducerRestart => "the producer restarts and resends what was unacknowledged",
             FaultKind::UncleanElection => "a follower falls out of the ISR, then the leader crashes",
             FaultKind::LoneLeaderPowerLoss => "the followers fall out of the ISR, then the leader loses power",
+            FaultKind::LateRequest => "a produce request arrives after one sent later overtook it",
         }
     }
 
@@ -150,7 +157,7 @@ impl FaultKind {
 
     /// Inside the design fault model the level is judged against.
     pub fn in_design_model(self) -> bool {
-        !matches!(self, FaultKind::PowerLossAll | FaultKind::ProducerRestart)
+        !matches!(self, FaultKind::PowerLossAll | FaultKind::ProducerRestart | FaultKind::LateRequest)
     }
 }
 

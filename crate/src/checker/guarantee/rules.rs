@@ -191,7 +191,7 @@ pub fn duplicates(cfg: &ProducerConfig, idem_derived: bool) -> Reason {
             vec![idem, setting("retries", cfg.retries)],
             "without idempotence, a retry after a lost response, a request timeout or \
              NOT_ENOUGH_REPLICAS_AFTER_APPEND writes a batch the leader may already have appended",
-            if cfg.acks == Acks::All { RETRIES_ACKS_ALL } else { RETRIES },
+            (if cfg.acks == Acks::All { RETRIES_ACKS_ALL } else { RETRIES }) | LateRequest.bit(),
         )
     }
 }
@@ -203,7 +203,12 @@ pub fn ordering(cfg: &ProducerConfig, idem_derived: bool, log_loss: Faults) -> R
     let r = |settings: Vec<String>, text: &str, fails: Faults| Reason::new(Property::Ordering, settings, text, fails);
     let in_flight = setting("max.in.flight.requests.per.connection", cfg.max_in_flight);
     if cfg.acks == Acks::Zero {
-        r(vec!["acks=0".into()], "acks=0: nothing is retried, so nothing overtakes an earlier batch", 0)
+        r(
+            vec!["acks=0".into()],
+            "acks=0: nothing is retried, so nothing overtakes an earlier batch, unless a request arrives after \
+             one sent later (a late request)",
+            LateRequest.bit(),
+        )
     } else if cfg.enable_idempotence {
         r(
             vec![idempotence_setting(cfg, idem_derived), in_flight],
@@ -211,8 +216,11 @@ pub fn ordering(cfg: &ProducerConfig, idem_derived: bool, log_loss: Faults) -> R
              sequence leaves a gap (OUT_OF_ORDER_SEQUENCE_NUMBER) and the producer resends in sequence order; \
              but a leader whose log (and so its producer state) lost the producer's last batches, after a \
              power loss or an unclean election, has no sequence to check against and accepts a later batch \
-             before the retry of a lost one",
-            (STATE_LOSS & log_loss) | if cfg.transactional_id.is_some() { 0 } else { RESTART },
+             before the retry of a lost one; so does a leader that has no entry for the producer yet, when the \
+             producer's first request to it arrives after a later one (a late request): checkSequence accepts \
+             any first sequence from an unknown producer, and the late batch is refused behind it (it fails, or \
+             after an epoch bump lands after it)",
+            (STATE_LOSS & log_loss) | LateRequest.bit() | if cfg.transactional_id.is_some() { 0 } else { RESTART },
         )
     } else if cfg.retries == 0 {
         r(vec!["retries=0".into()], "retries=0: nothing is retried, so nothing overtakes", RESTART)
