@@ -640,9 +640,14 @@ fn explain_failed(world: &World, ids: &[u32], batch: u32, story: Option<&BatchSt
             Some((t, ExpiredIn::InFlight)) => {
                 format!("delivery.timeout.ms passed at {} while the request was in flight", fmt_us(t))
             }
-            Some((t, ExpiredIn::Accumulator)) => {
-                format!("delivery.timeout.ms passed at {} before the batch could be sent again", fmt_us(t))
-            }
+            Some((t, ExpiredIn::Accumulator)) => match story.map_or(0, |s| s.retries.len()) {
+                0 => format!("delivery.timeout.ms passed at {} before the batch could be sent again", fmt_us(t)),
+                n => format!(
+                    "delivery.timeout.ms passed at {} while the batch waited to be sent again, after {n} retr{}",
+                    fmt_us(t),
+                    if n == 1 { "y" } else { "ies" }
+                ),
+            },
             None => "send() waited max.block.ms for metadata".into(),
         },
         ClientError::BufferExhausted => "send() waited max.block.ms for buffer.memory to free up".into(),
