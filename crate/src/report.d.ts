@@ -96,6 +96,8 @@ export interface GroupGuarantee {
     clean: boolean;
     reprocessed: number;
     skipped: number;
+    /** Of `skipped`, records retention deleted before the group read them (by design). */
+    skipped_deleted: number;
     breaks_promise: boolean;
     broken_by: 'skipped'[];
     text: string;
@@ -159,6 +161,8 @@ export interface GroupReport {
   processed: number;
   reprocessed: number;
   skipped: number;
+  /** Of `skipped`, records retention deleted before the group read them. */
+  skipped_deleted: number;
 }
 
 /** A consume-transform-produce pipeline (crate/src/checker/pipelines.rs). */

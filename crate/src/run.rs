@@ -240,7 +240,9 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
                     .collect();
                 g.with_pipelines(sc, &per);
             }
-            g.with_groups(sc, |name| gv.groups.get(name).map_or((0, 0), |r| (r.reprocessed, r.skipped)));
+            g.with_groups(sc, |name| {
+                gv.groups.get(name).map_or((0, 0, 0), |r| (r.reprocessed, r.skipped, r.skipped_deleted))
+            });
             g
         },
         perf: {

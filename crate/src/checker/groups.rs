@@ -54,6 +54,8 @@ pub struct GroupReport {
     pub processed: u64,
     pub reprocessed: u64,
     pub skipped: u64,
+    /// Of `skipped`, the records retention deleted before the group read them.
+    pub skipped_deleted: u64,
 }
 
 pub struct GroupVerdicts {
@@ -102,6 +104,7 @@ pub fn judge_groups(world: &World) -> GroupVerdicts {
         }
         // Skipped: below the committed offset, never processed.
         let mut skipped_ids: Vec<(u32, Tp, u64)> = Vec::new();
+        let mut deleted_ids: Vec<u32> = Vec::new();
         let mut offsets = Vec::new();
         let mut tps: Vec<Tp> = g.committed.keys().copied().collect();
         for c in &members {
@@ -134,6 +137,9 @@ pub fn judge_groups(world: &World) -> GroupVerdicts {
             for gone in &r.log.gone {
                 if gone.2 == crate::broker::log::GoneBy::Retention && gone.1 < c {
                     below.push((gone.0, gone.1));
+                    if !by_record.contains_key(&gone.0) {
+                        deleted_ids.push(gone.0);
+                    }
                 }
             }
             for (rid, off) in below {
@@ -144,8 +150,10 @@ pub fn judge_groups(world: &World) -> GroupVerdicts {
         }
         crate::sim::sort::sort(&mut skipped_ids);
         skipped_ids.dedup_by_key(|s| s.0);
+        crate::sim::sort::sort(&mut deleted_ids);
+        deleted_ids.dedup();
         explain_reprocessed(world, g, &processed, &reprocessed_ids, &mut out.explanations);
-        explain_skipped(world, gname, &skipped_ids, &mut out.explanations);
+        explain_skipped(world, gname, &skipped_ids, &deleted_ids, &mut out.explanations);
         let name_of = |n: crate::sim::NodeId| crate::sim::name_of(n);
         let report = GroupReport {
             protocol: if g.modern { "consumer" } else { "classic" }.into(),
@@ -174,6 +182,7 @@ pub fn judge_groups(world: &World) -> GroupVerdicts {
             processed: processed.len() as u64,
             reprocessed,
             skipped: skipped_ids.len() as u64,
+            skipped_deleted: deleted_ids.len() as u64,
         };
         out.reprocessed += reprocessed;
         out.skipped += skipped_ids.len() as u64;
@@ -301,12 +310,23 @@ fn resumed_from(world: &World, consumer: u16, tp: Tp, t: Micros) -> Option<(u64,
     last
 }
 
-fn explain_skipped(world: &World, group: &str, ids: &[(u32, Tp, u64)], out: &mut Vec<Explanation>) {
-    let mut by_tp: VecMap<Tp, Vec<u32>> = VecMap::new();
+fn explain_skipped(world: &World, group: &str, ids: &[(u32, Tp, u64)], deleted: &[u32], out: &mut Vec<Explanation>) {
+    // Records retention deleted unread, and the rest, explained apart.
+    let mut by_tp: VecMap<(Tp, bool), Vec<u32>> = VecMap::new();
     for (rid, tp, _) in ids {
-        by_tp.entry(*tp).or_default().push(*rid);
+        by_tp.entry((*tp, deleted.binary_search(rid).is_ok())).or_default().push(*rid);
     }
-    for (tp, records) in by_tp {
+    for ((tp, by_retention), records) in by_tp {
+        if by_retention {
+            let cfg = &world.spec.topic_cfgs[tp.topic as usize];
+            let text = format!(
+                "§R §was never processed by group {group}: retention deleted §them from {tp} (retention.ms={}, retention.bytes={}) before the group's position reached §them; its next fetch got OFFSET_OUT_OF_RANGE and auto.offset.reset moved it on. Skipped by design, as for any reader that falls that far behind.",
+                cfg.retention_ms, cfg.retention_bytes
+            );
+            let text = super::explain::fill(&text, &records);
+            out.push(Explanation { kind: "skipped".into(), records, text });
+            continue;
+        }
         let reset = world.trace.entries().iter().find_map(|e| match &e.event {
             Event::PositionSet { tp: x, offset, from: "latest", .. } if *x == tp => {
                 Some(format!("a member with no committed offset started {tp} at the latest offset {offset} (auto.offset.reset=latest)"))

@@ -39,6 +39,10 @@ pub struct GroupObserved {
     pub clean: bool,
     pub reprocessed: u64,
     pub skipped: u64,
+    /// Of `skipped`, records retention deleted before the group read them: skipped by
+    /// design (retention deletes whole segments whether or not a group has read them),
+    /// so they do not break the promise.
+    pub skipped_deleted: u64,
     pub breaks_promise: bool,
     /// The verdicts that broke it: `skipped`.
     pub broken_by: Vec<String>,
@@ -198,6 +202,13 @@ pub fn group_promise(scenario: &Scenario, group: &str) -> (Level, Vec<Reason>) {
     ));
 
     reasons.push(Reason::fixed(
+        Property::Durability,
+        vec!["retention.ms".into(), "retention.bytes".into()],
+        true,
+        "retention deletes whole segments whether or not a group has read them: records deleted before the group \
+         reached them are skipped by design (counted as deleted, as for any reader), not a broken promise",
+    ));
+    reasons.push(Reason::fixed(
         Property::NoDuplicates,
         vec![],
         false,
@@ -210,14 +221,17 @@ pub fn group_promise(scenario: &Scenario, group: &str) -> (Level, Vec<Reason>) {
 }
 
 /// Judges a run's group verdicts against the promise.
-pub fn observed(level: Level, reprocessed: u64, skipped: u64) -> GroupObserved {
-    let breaks = skipped > 0 && level >= Level::AtLeastOnce;
+pub fn observed(level: Level, reprocessed: u64, skipped: u64, skipped_deleted: u64) -> GroupObserved {
+    let breaks = skipped > skipped_deleted && level >= Level::AtLeastOnce;
     let mut parts = Vec::new();
     if reprocessed > 0 {
         parts.push(format!("{reprocessed} record(s) processed more than once"));
     }
-    if skipped > 0 {
-        parts.push(format!("{skipped} record(s) committed past without being processed"));
+    if skipped > skipped_deleted {
+        parts.push(format!("{} record(s) committed past without being processed", skipped - skipped_deleted));
+    }
+    if skipped_deleted > 0 {
+        parts.push(format!("{skipped_deleted} record(s) deleted by retention before the group read them"));
     }
     let mut text = if parts.is_empty() { "clean: every record processed once".to_string() } else { parts.join(", ") };
     if breaks {
@@ -227,6 +241,7 @@ pub fn observed(level: Level, reprocessed: u64, skipped: u64) -> GroupObserved {
         clean: reprocessed == 0 && skipped == 0,
         reprocessed,
         skipped,
+        skipped_deleted,
         breaks_promise: breaks,
         broken_by: if breaks { vec!["skipped".to_string()] } else { Vec::new() },
         text,

@@ -385,8 +385,9 @@ impl Guarantee {
 
 impl Guarantee {
     /// Adds the plain groups' promises and verdicts (`verdicts(group)`: its reprocessed
-    /// and skipped records); a group that breaks its promise breaks the run's.
-    pub fn with_groups(&mut self, scenario: &Scenario, verdicts: impl Fn(&str) -> (u64, u64)) {
+    /// and skipped records, and how many of those retention deleted unread); a group that
+    /// breaks its promise breaks the run's.
+    pub fn with_groups(&mut self, scenario: &Scenario, verdicts: impl Fn(&str) -> (u64, u64, u64)) {
         let names = groups::plain_groups(scenario);
         if names.is_empty() {
             return;
@@ -394,8 +395,8 @@ impl Guarantee {
         let mut by = VecMap::new();
         for g in names {
             let (promised, reasons) = groups::group_promise(scenario, g);
-            let (reprocessed, skipped) = verdicts(g);
-            let observed = groups::observed(promised, reprocessed, skipped);
+            let (reprocessed, skipped, deleted) = verdicts(g);
+            let observed = groups::observed(promised, reprocessed, skipped, deleted);
             self.observed.breaks_promise |= observed.breaks_promise;
             by.insert(g.to_string(), groups::GroupGuarantee { promised, reasons, observed });
         }
