@@ -3,23 +3,28 @@
 // the reprocessed and skipped cards, the group panel (every rebalance, the final
 // assignment, committed offset and lag per partition, each consumer's processed count),
 // the records grid's reprocessed cells, and the consumer lanes of the timeline with the
-// crash on c1's lane. A run without groups shows none of it. On the views' own test
+// crash on c1's lane. A run without groups shows none of it. Each group's promise
+// (report.guarantee.by_group): an auto-committing group with auto.offset.reset=earliest
+// promises at-least-once and keeps it; one with latest and commits on a timer promises
+// nothing, and a member crash makes it skip records. On the views' own test
 // page: cooperative rebalances, and a rebalance row that scrubs to its start.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeScenario } from '../../www/src/core/share.js';
-import { openPlayground, verdictCounts } from './helpers.mjs';
+import { openPlayground, runNumber, typeScenario, verdictCounts, waitForVerdict } from './helpers.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FILE = 'tests/scenarios/consumer_crash_rebalance_reprocesses.kplay';
 const TEXT = readFileSync(new URL(`../../${FILE}`, import.meta.url), 'utf8');
 
-/** The native report of FILE: `cargo run --bin kplay -- run FILE --json --trace` (built by cargo
+/** The native report of `file`: `cargo run --bin kplay -- run FILE --json --trace` (built by cargo
  * if needed, before any test starts, so the build does not count against a test's time). */
-function nativeReport() {
-  const args = ['run', '--quiet', '--bin', 'kplay', '--', 'run', FILE, '--json', '--trace'];
+function nativeReport(file = FILE) {
+  const args = ['run', '--quiet', '--bin', 'kplay', '--', 'run', file, '--json', '--trace'];
   let out;
   try {
     out = execFileSync('cargo', args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -31,6 +36,56 @@ function nativeReport() {
   return JSON.parse(out);
 }
 const NATIVE = nativeReport();
+
+// Two groups' promises: the search fixtures, the second with a member crash that makes it skip.
+const ALOS = readFileSync(new URL('../../tests/search/group_alos.kplay', import.meta.url), 'utf8');
+const NONE = `${readFileSync(new URL('../../tests/search/group_latest_commits.kplay', import.meta.url), 'utf8').trimEnd()}
+at 4100ms crash c1
+at 5s restart c1
+`;
+const NONE_FILE = join(mkdtempSync(join(tmpdir(), 'kplay-e2e-')), 'group_latest_commits_crash.kplay');
+writeFileSync(NONE_FILE, NONE);
+const NATIVE_ALOS = nativeReport('tests/search/group_alos.kplay');
+const NATIVE_NONE = nativeReport(NONE_FILE);
+// An at-least-once group too slow for its topic's retention: retention.ms deletes records
+// it has not read, its position falls below the log start (OFFSET_OUT_OF_RANGE), earliest
+// moves it to the log start and the auto-commit passes what was deleted. The group's
+// promise does not name retention, so the run breaks it.
+const RETENTION = `seed 1
+brokers 3 min.insync.replicas=2 log.retention.check.interval.ms=10000 log.retention.minutes=1
+topic orders partitions=1 replication.factor=3 segment.bytes=5000
+producer app acks=all linger.ms=0
+consumer c1 group.id=billing auto.offset.reset=earliest auto.commit.interval.ms=1000
+at 0ms c1 subscribe orders
+at 0ms c1 poll every=100ms process=1s
+at 0ms app send orders count=400 every=500ms size=200B
+run until 300s
+`;
+const RETENTION_FILE = join(NONE_FILE, '..', 'group_retention.kplay');
+writeFileSync(RETENTION_FILE, RETENTION);
+const NATIVE_RETENTION = nativeReport(RETENTION_FILE);
+
+/** The promise block of group `name` in the panel: its attributes, badge, observed text and
+ * reasons ({property, holds, line: the mark, property and settings as shown, open: whether
+ * its explanation is, text: the explanation}). */
+async function groupPromise(page, name) {
+  const block = page.locator(`[data-testid="group-panel"] [data-testid="group"][data-group="${name}"] [data-testid="group-promise"]`);
+  await block.waitFor();
+  return block.evaluate((b) => ({
+    level: b.dataset.level,
+    breaks: b.dataset.breaks,
+    clean: b.dataset.clean,
+    badge: b.querySelector('[data-testid="group-level"]').textContent,
+    observed: b.querySelector('[data-testid="group-observed"]').textContent,
+    reasons: [...b.querySelectorAll('[data-testid="group-reasons"] li')].map((l) => ({
+      property: l.dataset.property,
+      holds: l.dataset.holds === 'true',
+      line: l.querySelector('summary').textContent,
+      open: l.querySelector('details').open,
+      text: l.querySelector('.kv-reason-text').textContent,
+    })),
+  }));
+}
 
 /** Moves the playground's scrubber to the last stop at or before tUs (as a user dragging it). */
 async function scrubTo(page, tUs) {
@@ -103,6 +158,85 @@ export const tests = [
       // Scrubbed between the two rebalances: the second is still to come.
       assert.deepEqual(await rows.evaluateAll((rs) => rs.map((r) => r.dataset.when)), ['past', 'future']);
       await page.getByTestId('views-root').screenshot({ path: 'test-results/e2e/groups-consumer-crash.png' });
+    },
+  },
+  {
+    name: "each group's promise: at-least-once kept by auto-commit and earliest; none with latest and timed commits, which skip after a crash",
+    async run({ page, url }) {
+      // The at-least-once group, opened from a link.
+      const alos = NATIVE_ALOS.guarantee.by_group.billing;
+      assert.equal(alos.promised, 'at-least-once');
+      await openPlayground(page, url, `#s=${await encodeScenario(ALOS)}`);
+      assert.equal(await page.getByTestId('trace-hash').textContent(), NATIVE_ALOS.trace_hash);
+      let shown = await groupPromise(page, 'billing');
+      assert.deepEqual([shown.level, shown.breaks, shown.clean, shown.badge], ['at-least-once', 'false', 'true', 'at-least-once']);
+      assert.equal(shown.observed, 'clean: every record processed once');
+      assert.equal(shown.observed, alos.observed.text);
+      assert.deepEqual(shown.reasons.map((r) => [r.property, r.holds]), alos.reasons.map((r) => [r.property, r.holds]));
+      // Every durability reason holds; the one that fails is reprocessing, which at-least-once allows.
+      assert.deepEqual(shown.reasons.filter((r) => !r.holds).map((r) => r.property), ['no-duplicates']);
+      assert.deepEqual(shown.reasons.map((r) => r.text), alos.reasons.map((r) => r.text));
+      assert.deepEqual(shown.reasons.map((r) => r.line), [
+        '✓ no record skipped enable.auto.commit=true',
+        '✓ no record skipped auto.offset.reset=earliest',
+        '✓ no record skipped unclean.leader.election.enable=false · fails under power-loss-all',
+        '✗ no record processed twice',
+      ]);
+      assert.deepEqual(shown.reasons.map((r) => r.open), [false, false, false, false], 'the explanations open on a click');
+      assert.equal(await page.getByTestId('broken-promises').count(), 0, 'no group broke its promise');
+      await page.locator('[data-testid="group"][data-group="billing"]').screenshot({ path: 'test-results/e2e/groups-promise-alos.png' });
+
+      // The same group with latest and commits on a timer, typed into the editor: no promise, and the crash skips.
+      const none = NATIVE_NONE.guarantee.by_group.billing;
+      assert.equal(none.promised, 'none');
+      assert.ok(none.observed.skipped > 0 && NATIVE_NONE.summary.skipped === none.observed.skipped, 'the crash makes the group skip records');
+      const run = await runNumber(page);
+      await typeScenario(page, NONE);
+      await waitForVerdict(page, { afterRun: run });
+      assert.equal(await page.getByTestId('trace-hash').textContent(), NATIVE_NONE.trace_hash);
+      shown = await groupPromise(page, 'billing');
+      assert.deepEqual([shown.level, shown.breaks, shown.clean, shown.badge], ['none', 'false', 'false', 'none: may skip records']);
+      assert.equal(shown.observed, none.observed.text);
+      assert.match(shown.observed, new RegExp(`${none.observed.skipped} record\\(s\\) committed past without being processed$`), 'skipping breaks no promise of none');
+      assert.equal(await page.locator('[data-testid="group-observed"].kv-warn-text').count(), 1, 'not clean, not broken');
+      assert.deepEqual(shown.reasons.map((r) => [r.property, r.holds]), none.reasons.map((r) => [r.property, r.holds]));
+      const failing = shown.reasons.filter((r) => !r.holds && r.property === 'durability');
+      assert.deepEqual(failing.map((r) => r.line), [
+        '✗ no record skipped commit, process',
+        '✗ no record skipped c1: auto.offset.reset=latest, c2: auto.offset.reset=latest',
+      ], 'two settings let the group skip');
+      assert.deepEqual(shown.reasons.map((r) => r.open), shown.reasons.map((r) => !r.holds && r.property === 'durability'), 'what lets it skip is explained at once');
+      assert.match(failing[0].text, /^an explicit commit .* while the records the last poll returned are still being processed/);
+      assert.match(failing[1].text, /^auto\.offset\.reset=latest \(the default\)/);
+      // The banner: the producers' promise stays the main line, and no group is said to break its own.
+      assert.equal(await page.getByTestId('promise').getAttribute('data-level'), NATIVE_NONE.guarantee.promised);
+      assert.equal(await page.getByTestId('broken-promises').count(), 0);
+      assert.equal(await page.getByTestId('semantics').getAttribute('data-kind'), 'skipped');
+      await page.locator('[data-testid="group"][data-group="billing"]').screenshot({ path: 'test-results/e2e/groups-promise-none.png' });
+    },
+  },
+  {
+    name: 'a group that breaks its own promise: the banner names it under the producers\' promise, the panel marks it',
+    async run({ page, url }) {
+      const g = NATIVE_RETENTION.guarantee;
+      const billing = g.by_group.billing;
+      assert.ok(billing.promised === 'at-least-once' && billing.observed.breaks_promise && billing.observed.skipped > 0, 'the fixture breaks the group\'s promise');
+      assert.ok(g.observed.breaks_promise && g.observed.broken_by.length === 0, 'the run\'s promise is broken by the group alone');
+      await openPlayground(page, url, `#s=${await encodeScenario(RETENTION)}`);
+      assert.equal(await page.getByTestId('trace-hash').textContent(), NATIVE_RETENTION.trace_hash);
+      const promise = page.getByTestId('promise');
+      assert.equal(await promise.getAttribute('data-broken'), 'true');
+      assert.equal(await promise.getAttribute('data-level'), g.promised);
+      // The producers' promise is the main line, and they did not break it.
+      assert.equal(await promise.locator('strong').first().textContent(), 'exactly-once per producer session');
+      assert.doesNotMatch(await promise.textContent(), /this run broke it/);
+      assert.deepEqual(await promise.getByTestId('broken-promises').locator('li').allTextContents(), [`✗ group billing skipped ${billing.observed.skipped} records (promised at-least-once)`]);
+      // The group panel.
+      const shown = await groupPromise(page, 'billing');
+      assert.deepEqual([shown.level, shown.breaks, shown.clean, shown.badge], ['at-least-once', 'true', 'false', 'at-least-once']);
+      assert.equal(shown.observed, `${billing.observed.skipped} record(s) committed past without being processed: breaks the promise (at-least-once)`);
+      assert.equal(await page.locator('[data-testid="group-observed"].kv-bad-text').count(), 1);
+      await promise.screenshot({ path: 'test-results/e2e/groups-promise-broken.png' });
     },
   },
   {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { applyEdits, estimateRecords, getProp, lexLine, readModel, seedOf, setNetworkEdit, setPropEdit, setSeedEdit } from '../../www/src/core/text-model.js';
 import { decodeScenario, encodeScenario } from '../../www/src/core/share.js';
-import { exactlyOnceReprocessed, observedOutcome, OUTCOMES, outcomeShown, promiseOf } from '../../www/src/core/semantics.js';
+import { brokenPromises, exactlyOnceReprocessed, observedOutcome, OUTCOMES, outcomeShown, promiseOf } from '../../www/src/core/semantics.js';
 import { recordJourney } from '../../www/src/core/journey.js';
 import { fmtUs } from '../../www/src/core/format.js';
 import { activity, recordLatency } from '../../www/src/views/series.js';
@@ -209,6 +209,33 @@ export const tests = [
       const broken = promiseOf({ ...g, promised: 'at-least-once', observed: observed(['lost']) });
       assert.equal(broken.broken, true);
       assert.match(broken.detail, /broke it \(lost\)/);
+      // One producer broke its own (stronger) promise: named, not an empty "()".
+      const one = promiseOf({ ...g, observed: { breaks_promise: true, broken_by: [] }, by_producer: { a: { observed: observed([]) }, b: { observed: observed(['duplicated']) } } });
+      assert.match(one.detail, /^this run broke it \(b: duplicated\);/);
+    },
+  },
+  {
+    name: "a group or pipeline that broke its own promise is named apart from the producers' promise",
+    async run() {
+      const reason = { property: 'durability', holds: true, settings: ['acks=all'], text: '', holds_under: [], fails_under: [] };
+      const grp = (promised, skipped) => ({ promised, reasons: [], observed: { clean: !skipped, reprocessed: 2, skipped, breaks_promise: skipped > 0 && promised !== 'none', broken_by: skipped > 0 && promised !== 'none' ? ['skipped'] : [], text: '' } });
+      const pipe = (promised, lost, duplicated, broken_by) => ({ promised, reasons: [], observed: { clean: false, lost, duplicated, breaks_promise: broken_by.length > 0, broken_by, text: '' } });
+      const g = {
+        promised: 'exactly-once-per-session', reasons: [reason],
+        // The engine sets the run's breaks_promise for the group and the pipeline; the producers kept theirs.
+        observed: { clean: true, breaks_promise: true, broken_by: [] },
+        by_group: { billing: grp('at-least-once', 15), audit: grp('none', 7), spare: grp('at-least-once', 0) },
+        by_pipeline: { etl: pipe('exactly-once-transactional', 1, 3, ['pipeline_lost', 'pipeline_duplicated']), copy: pipe('at-most-once', 4, 0, []) },
+      };
+      assert.deepEqual(brokenPromises(g), [
+        'group billing skipped 15 records (promised at-least-once)',
+        'pipeline etl lost 1 input and gave 3 inputs two outputs (promised exactly-once-transactional)',
+      ]);
+      const p = promiseOf(g);
+      assert.equal(p.broken, true, 'the banner stands out');
+      assert.equal(p.label, 'exactly-once per producer session', "the producers' promise stays the main line");
+      assert.doesNotMatch(p.detail, /broke it/, 'the producers did not break theirs');
+      assert.deepEqual(brokenPromises({ ...g, by_group: undefined, by_pipeline: undefined }), []);
     },
   },
   {

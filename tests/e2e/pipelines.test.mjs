@@ -93,6 +93,25 @@ export const tests = [
       assert.equal(shown.eos.verdict, 'clean');
       assert.match(await page.getByTestId('group-panel').locator('h3').textContent(), /Pipelines and consumer groups/);
       assert.match(await page.locator('[data-testid="pipeline"][data-pipeline="eos"]').textContent(), /transactional\.id eos/);
+      // Each pipeline's promise (report.guarantee.by_pipeline): its level, what the run
+      // showed against it, and its reasons, held or failed.
+      for (const [name, g] of Object.entries(report.guarantee.by_pipeline)) {
+        const promise = page.locator(`[data-testid="pipeline"][data-pipeline="${name}"] [data-testid="pipeline-promise"]`);
+        assert.equal(await promise.getAttribute('data-level'), g.promised, name);
+        assert.equal(await promise.getAttribute('data-breaks'), String(g.observed.breaks_promise), name);
+        assert.equal(await promise.getByTestId('pipeline-observed').textContent(), g.observed.text, name);
+        assert.deepEqual(
+          await promise.locator('[data-testid="pipeline-reasons"] li').evaluateAll((ls) => ls.map((l) => [l.dataset.property, l.dataset.holds === 'true'])),
+          g.reasons.map((r) => [r.property, r.holds]),
+          name,
+        );
+      }
+      assert.equal(report.guarantee.by_pipeline.eos.promised, 'exactly-once-transactional');
+      assert.equal(await page.locator('[data-pipeline="eos"] [data-testid="pipeline-level"]').textContent(), 'exactly-once (transactions)');
+      const alosNoDup = page.locator('[data-pipeline="alos"] [data-testid="pipeline-reasons"] li[data-property="no-duplicates"]');
+      assert.equal(await alosNoDup.getAttribute('data-holds'), 'false', 'at_least_once may give an input two outputs');
+      assert.match(await alosNoDup.textContent(), /✗ no input with two outputs processing\.guarantee=at_least_once/);
+      assert.match(await page.locator('[data-pipeline="alos"] [data-testid="pipeline-observed"]').textContent(), new RegExp(`^${dup} input\\(s\\) with two outputs`));
 
       // The records grid: the duplicated inputs have their own colour and legend entry.
       const ids = explained(report, 'pipeline_duplicated');

@@ -22,7 +22,9 @@
 //                        reprocessing alone does not make the run anything but clean.
 // promised (the configuration, from the report's guarantee section): none, at-most-once,
 // at-least-once, exactly-once-per-session, exactly-once-transactional, with reasons and
-// whether this run broke it.
+// whether this run broke it (the producers' verdicts, or a producer's own); a consumer
+// group or pipeline that broke its own promise (guarantee.by_group, by_pipeline) is
+// named apart (brokenPromises).
 
 /** The outcome counts of the banner, in display order, with Kafka-flavoured descriptions. */
 export const OUTCOMES = [
@@ -180,6 +182,23 @@ export function promiseOf(g) {
   const caveats = [...new Set(g.reasons.flatMap((r) => r.fails_under))];
   let detail = failing.length ? `because of ${failing.join(', ')}` : 'under one broker failing at a time and lost messages';
   if (!failing.length && caveats.length) detail += `; not under ${caveats.join(', ')}`;
-  if (g.observed.breaks_promise) detail = `this run broke it (${g.observed.broken_by.join(', ')}); ${detail}`;
+  // The run's breaks_promise also counts groups and pipelines (see brokenPromises); the
+  // producers' promise is broken when their verdicts are, or one producer's own.
+  const mine = g.observed.broken_by.length ? g.observed.broken_by : each(g.by_producer, (n, o) => `${n}: ${o.broken_by.join(', ')}`);
+  if (mine.length) detail = `this run broke it (${mine.join('; ')}); ${detail}`;
   return { level: g.promised, label: LEVEL_LABEL[g.promised] ?? g.promised, broken: g.observed.breaks_promise, failing, detail };
+}
+
+/** `f(name, observed, promised)` of each entry of `by` (by_producer, by_group, by_pipeline) whose
+ * run broke its promise. */
+const each = (by, f) => Object.entries(by ?? {}).filter(([, x]) => x.observed.breaks_promise).map(([n, x]) => f(n, x.observed, x.promised));
+
+/** The consumer groups and pipelines that broke their own promise, in words:
+ * "group billing skipped 15 records (promised at-least-once)". */
+export function brokenPromises(g) {
+  const what = (o) => o.broken_by.map((k) => (k === 'skipped' ? `skipped ${plural(o.skipped, 'record', 'records')}` : k === 'pipeline_lost' ? `lost ${plural(o.lost, 'input', 'inputs')}` : `gave ${plural(o.duplicated, 'input', 'inputs')} two outputs`)).join(' and ');
+  return [
+    ...each(g?.by_group, (n, o, p) => `group ${n} ${what(o)} (promised ${p})`),
+    ...each(g?.by_pipeline, (n, o, p) => `pipeline ${n} ${what(o)} (promised ${p})`),
+  ];
 }

@@ -1,15 +1,15 @@
 // The verdict banner: what the configuration promises (report.guarantee, with its
-// reasons), kept apart from what this run did to the records (delivered, lost,
-// duplicated, reordered, phantom, aborted, failed, pending; a clean run is "clean", never
-// "exactly-once": one run proves no guarantee; after an edit each count that moved says
-// what it was; with consumer groups and pipelines also reprocessed, skipped, pipeline
-// lost and pipeline duplicated), how the run ended when there is something
-// to say (report.notes: a budget that stopped it, timeline lines it never reached), each
-// `expect` line held or not, the errors the application saw, and the simulator's
-// plain-language explanation of each anomaly. Explanations name records; clicking one
-// opens its journey (onRecord).
+// reasons; under it, each consumer group or pipeline that broke its own promise), kept
+// apart from what this run did to the records (delivered, lost, duplicated, reordered,
+// phantom, aborted, failed, pending; a clean run is "clean", never "exactly-once": one
+// run proves no guarantee; after an edit each count that moved says what it was; with
+// consumer groups and pipelines also reprocessed, skipped, pipeline lost and pipeline
+// duplicated), how the run ended when there is something to say (report.notes: a budget
+// that stopped it, timeline lines it never reached), each `expect` line held or not, the
+// errors the application saw, and the simulator's plain-language explanation of each
+// anomaly. Explanations name records; clicking one opens its journey (onRecord).
 import { fmtCount, fmtUs } from '../core/format.js';
-import { exactlyOnceReprocessed, observedOutcome, outcomeShown, OUTCOMES, promiseOf } from '../core/semantics.js';
+import { brokenPromises, exactlyOnceReprocessed, observedOutcome, outcomeShown, OUTCOMES, promiseOf } from '../core/semantics.js';
 import { fill, h } from './dom.js';
 
 /** A clause value as written: latencies are kept in microseconds, decimals in thousandths. */
@@ -115,12 +115,15 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
   function promise(g) {
     if (!g) return null;
     const p = promiseOf(g);
+    const others = brokenPromises(g);
     return h(
       'div',
       { class: 'kp-promise', 'data-testid': 'promise', 'data-level': p.level, 'data-broken': p.broken },
       h('span', { class: 'kp-label' }, 'promised '),
       h('strong', {}, p.label),
       h('span', {}, ` ${p.detail}`),
+      // A consumer group or pipeline that broke its own promise, under the producers'.
+      others.length ? h('ul', { class: 'kp-broken', 'data-testid': 'broken-promises' }, others.map((t) => h('li', { class: 'kp-bad' }, h('span', { class: 'kp-mark' }, '✗'), ` ${t}`))) : null,
       h(
         'details',
         { class: 'kp-reasons' },

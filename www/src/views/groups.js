@@ -9,6 +9,9 @@
 // was assigned); the final assignment, member → partitions; and per partition the
 // committed offset, the log end offset and the lag. Under the groups, every consumer with
 // its group, what its poll loop processed and the exception that stopped it, if any.
+// Each group and pipeline also shows its promise (report.guarantee.by_group and
+// by_pipeline): the level, what this run showed against it, and the reasons, each held or
+// failed, with its settings and the faults it fails under.
 // The rebalance under the scrubbed moment is marked; clicking one scrubs to its start.
 import './groups.css';
 import { el, fmtCount, fmtTime } from './format.js';
@@ -33,7 +36,8 @@ export function createGroupsPanel(parent, { onPick, before = null } = {}) {
     title.textContent = pipes.length ? 'Pipelines and consumer groups' : 'Consumer groups';
     root.setAttribute('aria-label', title.textContent);
     const end = Math.max(1, report.end_time_us ?? 1);
-    body.replaceChildren(pipelines(pipes), ...groups.map(([name, g]) => group(name, g, report, end, onPick)), consumers(report));
+    const by = report.guarantee ?? {};
+    body.replaceChildren(pipelines(pipes, by.by_pipeline ?? {}), ...groups.map(([name, g]) => group(name, g, by.by_group?.[name], end, onPick)), consumers(report));
     rows = [...body.querySelectorAll('[data-testid="group-rebalance"]')];
   }
 
@@ -59,10 +63,11 @@ export function createGroupsPanel(parent, { onPick, before = null } = {}) {
   };
 }
 
-function group(name, g, report, end, onPick) {
+function group(name, g, promised, end, onPick) {
   const members = new Map(g.members.map((m) => [m.consumer, m]));
   return el('article', { class: 'kv-group', dataset: { testid: 'group', group: name, state: g.state, generation: g.generation } },
     el('h4', {}, el('span', { class: 'kv-tp' }, name), ' · ', el('span', { class: `kv-badge ${g.state === 'Stable' ? 'kv-ok' : g.state === 'Empty' ? '' : 'kv-warn'}` }, g.state)),
+    promise('group', promised),
     el('dl', { class: 'kv-facts' },
       fact('protocol', g.protocol),
       fact('assignor', g.assignor ?? '–'),
@@ -140,7 +145,7 @@ const PIPELINE_FIGURES = [
   ['aborted', 'transactions aborted after a failed commit (TaskMigratedException)'],
 ];
 
-function pipelines(list) {
+function pipelines(list, promises) {
   if (!list.length) return null;
   return el('div', { class: 'kv-pipelines', dataset: { testid: 'pipeline-panel' } },
     el('h4', {}, `Pipelines (${list.length})`),
@@ -155,12 +160,53 @@ function pipelines(list) {
           el('span', { class: 'kv-muted' }, ' → writes '), el('strong', { dataset: { testid: 'pipeline-to' } }, p.to),
           el('span', { class: 'kv-muted' }, ' · group '), el('strong', {}, p.group),
           p.transactional_id ? [el('span', { class: 'kv-muted' }, ' · transactional.id '), el('strong', {}, p.transactional_id)] : null),
+        promise('pipeline', promises[name]),
         el('dl', { class: 'kv-facts' }, PIPELINE_FIGURES.map(([f, help]) => {
           const v = p[f] ?? 0;
           const cls = v && f === 'lost' ? 'kv-bad-text' : v && f === 'duplicated' ? 'kv-warn-text' : '';
           return el('div', { title: help, dataset: { figure: f, value: v } }, el('dt', {}, f), el('dd', { class: cls }, fmtCount(v)));
         })));
     }));
+}
+
+// What each property means for a group's records and for a pipeline's inputs.
+const PROPERTY = {
+  group: { durability: 'no record skipped', 'no-duplicates': 'no record processed twice' },
+  pipeline: { durability: 'no input lost', 'no-duplicates': 'no input with two outputs', 'across-sessions': 'one output per input, across crashes' },
+};
+// The level's badge: a group promises at-least-once or nothing; a pipeline one of the
+// producer's levels.
+const LEVEL = {
+  group: { 'at-least-once': 'at-least-once', none: 'none: may skip records' },
+  pipeline: { none: 'none: may lose inputs', 'at-most-once': 'at-most-once: may lose inputs', 'at-least-once': 'at-least-once', 'exactly-once-transactional': 'exactly-once (transactions)' },
+};
+
+/** A group's or a pipeline's promise (`kind`: 'group' or 'pipeline'): the level, what
+ * this run showed against it, and why. */
+function promise(kind, g) {
+  if (!g) return null;
+  const o = g.observed;
+  // At-least-once is all a group can promise; a pipeline can promise exactly-once.
+  const tone = g.promised === 'exactly-once-transactional' || (kind === 'group' && g.promised === 'at-least-once') ? 'kv-ok' : g.promised === 'at-least-once' ? 'kv-warn' : 'kv-bad';
+  return el('div', { class: 'kv-promise', dataset: { testid: `${kind}-promise`, level: g.promised, breaks: o.breaks_promise, clean: o.clean } },
+    el('p', { class: 'kv-promise-line' },
+      el('span', { class: 'kv-muted' }, 'promises '),
+      el('span', { class: `kv-badge ${tone}`, dataset: { testid: `${kind}-level` } }, LEVEL[kind][g.promised] ?? g.promised),
+      el('span', { class: 'kv-muted' }, ' · this run: '),
+      el('span', { class: o.breaks_promise ? 'kv-bad-text kv-strong' : o.clean ? '' : 'kv-warn-text', dataset: { testid: `${kind}-observed` } }, o.text)),
+    // One line per reason; its explanation opens on a click, and is open for a failing
+    // durability reason: what lets the records be skipped or lost.
+    el('ul', { class: 'kv-reasons', dataset: { testid: `${kind}-reasons` } }, g.reasons.map((r) => {
+      const bad = !r.holds && r.property === 'durability';
+      return el('li', { class: r.holds ? 'kv-holds' : bad ? 'kv-fails' : 'kv-fails kv-allowed', dataset: { holds: r.holds, property: r.property } },
+        el('details', { open: bad },
+          el('summary', { title: 'why' },
+            el('span', { class: 'kv-yn', 'aria-label': r.holds ? 'holds' : 'fails' }, r.holds ? '✓' : '✗'), ' ',
+            el('strong', {}, PROPERTY[kind][r.property] ?? r.property),
+            r.settings.length ? [' ', el('code', {}, r.settings.join(', '))] : null,
+            r.fails_under.length ? el('span', { class: 'kv-muted' }, ` · fails under ${r.fails_under.join(', ')}`) : null),
+          el('div', { class: 'kv-reason-text' }, r.text)));
+    })));
 }
 
 function fact(name, value, cls = '') {
