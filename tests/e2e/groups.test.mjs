@@ -180,9 +180,10 @@ export const tests = [
         '✓ no record skipped enable.auto.commit=true',
         '✓ no record skipped auto.offset.reset=earliest',
         '✓ no record skipped unclean.leader.election.enable=false · fails under power-loss-all',
+        '✓ no record skipped retention.ms, retention.bytes',
         '✗ no record processed twice',
       ]);
-      assert.deepEqual(shown.reasons.map((r) => r.open), [false, false, false, false], 'the explanations open on a click');
+      assert.deepEqual(shown.reasons.map((r) => r.open), [false, false, false, false, false], 'the explanations open on a click');
       assert.equal(await page.getByTestId('broken-promises').count(), 0, 'no group broke its promise');
       await page.locator('[data-testid="group"][data-group="billing"]').screenshot({ path: 'test-results/e2e/groups-promise-alos.png' });
 

@@ -123,8 +123,11 @@ export const tests = [
       // Measured alternatives: wasm-opt -Oz saves <0.1%;
       // opt-level "s" saves 12% but halves the engine's speed, which the 10k-record
       // re-run budget needs more.
-      assert.ok(gz(wasm) <= 520 * KIB, `wasm ${kib(gz(wasm))} gzipped > 520 KiB`);
-      assert.ok(staticGz <= 725 * KIB, `first load ${kib(staticGz)} gzipped > 725 KiB`);
+      // 520 KiB (first load 725 KiB) until segment dumps with CRCs (batches encoded and
+      // framed as Kafka does, CRC-32C, kafka-dump-log's text) and the groups' promises
+      // added ~2% (about 524 KiB here, first load about 730 KiB).
+      assert.ok(gz(wasm) <= 530 * KIB, `wasm ${kib(gz(wasm))} gzipped > 530 KiB`);
+      assert.ok(staticGz <= 740 * KIB, `first load ${kib(staticGz)} gzipped > 740 KiB`);
     },
   },
   {
