@@ -174,3 +174,32 @@ fn check_and_run_give_located_errors_as_json_and_each_command_has_help() {
         assert!(!out.contains("kplay version"), "only {cmd}'s lines: {out}");
     }
 }
+
+#[test]
+fn dump_prints_segments_as_kafka_dump_log_does_byte_for_byte() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let file = format!("{dir}/tests/golden/dumps/txn_compressed.kplay");
+    let o = kplay(&["dump", &file, "--partition", "orders-0", "--deep-iteration", "--print-data-log"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let want = std::fs::read_to_string(format!("{dir}/tests/golden/dumps/txn_compressed.txt")).expect("golden dump");
+    assert_eq!(stdout(&o), want, "the dump differs from tests/golden/dumps/txn_compressed.txt");
+    // Two segments (segment.bytes=700), gzip and lz4 batches, the tombstone, the marker.
+    assert_eq!(want.matches(".log\nLog starting offset: ").count(), 2);
+    assert!(want.contains("compresscodec: gzip crc: ") && want.contains("compresscodec: lz4 crc: "));
+    assert!(want.contains(" valueSize: -1 ") && want.contains("endTxnMarker: COMMIT coordinatorEpoch: 0"));
+    // One segment by base offset, without records; errors exit 2 with the reason.
+    let o = kplay(&["dump", &file, "--partition", "orders-0", "--segment", "6"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("Dumping /var/lib/kafka/data/orders-0/00000000000000000006.log\n"));
+    assert!(!stdout(&o).contains("| offset: "));
+    let o = kplay(&["dump", &file, "--partition", "orders-0", "--segment", "3"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no segment with base offset 3; its segments start at 0, 6"), "{}", stderr(&o));
+    let o = kplay(&["dump", &file, "--partition", "orders-9"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no partition orders-9"), "{}", stderr(&o));
+    // --at: the state at that time (before the commit, no marker yet).
+    let o = kplay(&["dump", &file, "--partition", "orders-0", "--at", "200ms", "--deep-iteration"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!stdout(&o).contains("isControl: true") && stdout(&o).contains("isTransactional: true"));
+}

@@ -466,3 +466,15 @@ fn budgets_and_notes_come_back_as_natively() {
     assert_eq!(notes.length() as usize, native.notes.len());
     assert_eq!(notes.get(0).as_string().as_deref(), Some(native.notes[0].as_str()));
 }
+
+/// The segment dump the page shows is the native one, byte for byte (CRCs included).
+#[wasm_bindgen_test]
+fn a_segment_dump_is_the_native_one() {
+    const TEXT: &str = include_str!("golden/dumps/txn_compressed.kplay");
+    const WANT: &str = include_str!("golden/dumps/txn_compressed.txt");
+    let mut session = kplay::wasm::Session::new(TEXT, JsValue::UNDEFINED).unwrap_or_else(|_| panic!("valid"));
+    while !session.step(100_000) {}
+    let got = session.dump("orders-0", 1, -1.0, true).unwrap_or_else(|_| panic!("dump"));
+    assert_eq!(got, WANT);
+    assert!(session.dump("orders-0", 2, -1.0, false).is_err(), "no replica on broker-2");
+}
