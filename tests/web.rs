@@ -412,7 +412,7 @@ fn the_card_and_the_sweep_have_pinned_shapes() {
     let c = card.report().unwrap_or_else(|_| panic!("card"));
     assert_eq!(keys(&c), ["seed", "schedules_per_row", "promised", "rows"]);
     let rows = Array::from(&get(&c, "rows"));
-    assert_eq!(rows.length(), 10);
+    assert_eq!(rows.length(), 11, "one row per fault kind");
     assert_eq!(
         keys(&rows.get(0)),
         ["kind", "description", "applicable", "schedules", "lost", "duplicated", "reordered", "promise_allows"]

@@ -101,7 +101,7 @@ export const tests = [
       await page.getByTestId('card').click();
       const table = page.getByTestId('card-table');
       await table.waitFor({ timeout: 25_000 });
-      assert.equal(await table.locator('tbody tr').count(), 10);
+      assert.equal(await table.locator('tbody tr').count(), 11, 'one row per fault kind, late-request included');
       const cell = (kind, verdict) => table.locator(`tr[data-kind="${kind}"] td[data-verdict="${verdict}"]`).getAttribute('data-value');
       assert.equal(await cell('leader-crash', 'lost'), 'yes', 'acks=1 loses on a leader crash');
       assert.equal(await cell('follower-crash', 'lost'), 'no');
