@@ -133,8 +133,8 @@ pub fn group_promise(scenario: &Scenario, group: &str) -> (Level, Vec<Reason>) {
     if latest.is_empty() {
         reasons.push(Reason::fixed(
             Property::Durability,
-            vec![match scenario.consumers[members[0]].config.auto_offset_reset {
-                AutoOffsetReset::None => "auto.offset.reset=none".to_string(),
+            vec![match members.first().map(|&i| scenario.consumers[i].config.auto_offset_reset) {
+                Some(AutoOffsetReset::None) => "auto.offset.reset=none".to_string(),
                 _ => "auto.offset.reset=earliest".to_string(),
             }],
             true,
