@@ -211,53 +211,7 @@ fn pipeline_scenario(seed: u64, settings: Settings) -> String {
         ));
     }
     s.push_str(&format!("at 0ms app send in count={records} every={every_ms}ms key=k{{i%7}}\n"));
-    let mut end_ms = span_ms + 1000;
-    let mut crash_free_from = 0u64;
-    for _ in 0..rng.range_inclusive(1, 5) {
-        let at = rng.below(span_ms + 5_000);
-        let n = &names[rng.below(names.len() as u64) as usize];
-        match rng.below(5) {
-            0 => {
-                // The pipeline process dies and comes back.
-                let back = at + rng.range_inclusive(100, 20_000);
-                s.push_str(&format!("at {at}ms crash {n}\nat {back}ms restart {n}\n"));
-                end_ms = end_ms.max(back + 1000);
-            }
-            1 => {
-                let b = rng.range_inclusive(1, 3);
-                let count = rng.range_inclusive(1, 3);
-                let peer = if rng.chance_ppm(500_000) { n.clone() } else { format!("{n}-producer") };
-                let (from, to) =
-                    if rng.chance_ppm(500_000) { (peer, format!("broker-{b}")) } else { (format!("broker-{b}"), peer) };
-                s.push_str(&format!("at {at}ms drop {from} -> {to} count={count}\n"));
-            }
-            2 => {
-                broker_crash(&mut rng, &mut s, at, &mut crash_free_from, &mut end_ms);
-            }
-            3 => {
-                let b = rng.range_inclusive(1, 3);
-                let d = rng.range_inclusive(500, 30_000);
-                let (from, to) = if rng.chance_ppm(500_000) {
-                    (n.clone(), format!("broker-{b}"))
-                } else {
-                    (format!("broker-{b}"), n.clone())
-                };
-                s.push_str(&format!("at {at}ms cut {from} -> {to} for {d}ms\n"));
-                end_ms = end_ms.max(at + d);
-            }
-            _ => {
-                let d = rng.range_inclusive(500, 30_000);
-                let who =
-                    if rng.chance_ppm(500_000) { n.clone() } else { format!("broker-{}", rng.range_inclusive(1, 3)) };
-                s.push_str(&format!("at {at}ms isolate {who} for {d}ms\n"));
-                end_ms = end_ms.max(at + d);
-            }
-        }
-    }
-    s.push_str(&format!("at {end_ms}ms heal\n"));
-    for b in 1..=3 {
-        s.push_str(&format!("at {end_ms}ms restart broker-{b}\n"));
-    }
+    client_faults(&mut rng, &mut s, &names, span_ms, Some("-producer"), false);
     s.push_str("expect lost=0 pipeline_lost=0 pipeline_duplicated=0\n");
     s
 }
@@ -315,13 +269,25 @@ fn group_scenario(seed: u64, settings: Settings) -> String {
             t += commit_ms;
         }
     }
+    client_faults(&mut rng, &mut s, &names, span_ms, None, true);
+    s.push_str("expect lost=0 skipped=0\n");
+    s
+}
+
+/// One to five faults over a workload of `span_ms`, each on a random client of `names`
+/// (a pipeline or a group member) or a broker: the client crashing and restarting, drops,
+/// broker crashes, cuts, isolations, and with `pauses` the application stalling; then the
+/// heal and every broker restarted once the last fault is over. `peer` is the suffix of a
+/// client's second node (a pipeline's `-producer`), which drops may hit instead.
+fn client_faults(rng: &mut Prng, s: &mut String, names: &[String], span_ms: u64, peer: Option<&str>, pauses: bool) {
     let mut end_ms = span_ms + 1000;
     let mut crash_free_from = 0u64;
     for _ in 0..rng.range_inclusive(1, 5) {
         let at = rng.below(span_ms + 5_000);
         let n = &names[rng.below(names.len() as u64) as usize];
-        match rng.below(6) {
+        match rng.below(if pauses { 6 } else { 5 }) {
             0 => {
+                // The client's process dies and comes back.
                 let back = at + rng.range_inclusive(100, 20_000);
                 s.push_str(&format!("at {at}ms crash {n}\nat {back}ms restart {n}\n"));
                 end_ms = end_ms.max(back + 1000);
@@ -329,14 +295,15 @@ fn group_scenario(seed: u64, settings: Settings) -> String {
             1 => {
                 let b = rng.range_inclusive(1, 3);
                 let count = rng.range_inclusive(1, 3);
-                let (from, to) = if rng.chance_ppm(500_000) {
-                    (n.clone(), format!("broker-{b}"))
-                } else {
-                    (format!("broker-{b}"), n.clone())
+                let node = match peer {
+                    Some(suffix) if !rng.chance_ppm(500_000) => format!("{n}{suffix}"),
+                    _ => n.clone(),
                 };
+                let (from, to) =
+                    if rng.chance_ppm(500_000) { (node, format!("broker-{b}")) } else { (format!("broker-{b}"), node) };
                 s.push_str(&format!("at {at}ms drop {from} -> {to} count={count}\n"));
             }
-            2 => broker_crash(&mut rng, &mut s, at, &mut crash_free_from, &mut end_ms),
+            2 => broker_crash(rng, s, at, &mut crash_free_from, &mut end_ms),
             3 => {
                 let b = rng.range_inclusive(1, 3);
                 let d = rng.range_inclusive(500, 30_000);
@@ -348,7 +315,7 @@ fn group_scenario(seed: u64, settings: Settings) -> String {
                 s.push_str(&format!("at {at}ms cut {from} -> {to} for {d}ms\n"));
                 end_ms = end_ms.max(at + d);
             }
-            4 => {
+            4 if pauses => {
                 // The application stalls (a long GC, slow processing): past
                 // max.poll.interval.ms it leaves the group.
                 let d = rng.range_inclusive(500, 20_000);
@@ -368,8 +335,6 @@ fn group_scenario(seed: u64, settings: Settings) -> String {
     for b in 1..=3 {
         s.push_str(&format!("at {end_ms}ms restart broker-{b}\n"));
     }
-    s.push_str("expect lost=0 skipped=0\n");
-    s
 }
 
 /// Run one seed; on failure, the scenario text and what went wrong.

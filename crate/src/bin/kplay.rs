@@ -122,6 +122,16 @@ pub(crate) fn read(file: &str) -> Result<String, ExitCode> {
     }
 }
 
+/// A word no flag of the command took: an unknown option (exit 2, with the usage) or FILE.
+fn file_or_unknown(a: &str, file: &mut Option<String>) -> Result<(), ExitCode> {
+    if a.starts_with("--") {
+        eprintln!("kplay: unknown option {a}\n{USAGE}");
+        return Err(ExitCode::from(2));
+    }
+    *file = Some(a.to_string());
+    Ok(())
+}
+
 fn cmd_check(args: &[String]) -> ExitCode {
     let json = args.iter().any(|a| a == "--json");
     if let Some(a) = args.iter().find(|a| a.starts_with("--") && *a != "--json") {
@@ -182,11 +192,11 @@ fn cmd_run(args: &[String]) -> ExitCode {
                     }
                 }
             }
-            a if a.starts_with("--") => {
-                eprintln!("kplay: unknown option {a}\n{USAGE}");
-                return ExitCode::from(2);
+            a => {
+                if let Err(c) = file_or_unknown(a, &mut file) {
+                    return c;
+                }
             }
-            a => file = Some(a.to_string()),
         }
         i += 1;
     }
@@ -267,11 +277,11 @@ fn cmd_dump(args: &[String]) -> ExitCode {
                     },
                 }
             }
-            a if a.starts_with("--") => {
-                eprintln!("kplay: unknown option {a}\n{USAGE}");
-                return ExitCode::from(2);
+            a => {
+                if let Err(c) = file_or_unknown(a, &mut file) {
+                    return c;
+                }
             }
-            a => file = Some(a.to_string()),
         }
         i += 1;
     }
