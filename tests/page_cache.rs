@@ -6,7 +6,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use kplay::report::Report;
-use kplay::sim::trace::Event;
+use kplay::trace::Event;
 use kplay::RunOptions;
 
 fn run(text: &str) -> Report {

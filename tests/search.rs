@@ -271,7 +271,7 @@ fn a_group_with_latest_and_commits_on_a_timer_skips_when_a_member_restarts() {
     // The cause is in the trace: the member's process died with records in hand.
     let trace = run.trace.as_ref().expect("traced");
     assert!(
-        trace.iter().any(|e| matches!(e.event, kplay::sim::trace::Event::ConsumerCrashed { .. })),
+        trace.iter().any(|e| matches!(e.event, kplay::trace::Event::ConsumerCrashed { .. })),
         "the trace shows the member crashing"
     );
 }

@@ -20,9 +20,11 @@ use crate::sim::VecMap;
 use std::rc::Rc;
 
 use crate::broker::ClusterSpec;
+use crate::node::Ctx;
+use crate::protocol::Tp;
 use crate::protocol::{BrokerImage, ClusterImage, Error, Msg, PartitionImage};
-use crate::sim::trace::{ElectionKind, Event};
-use crate::sim::{later, Ctx, Micros, NodeId, Tp};
+use crate::sim::{later, Micros, NodeId};
+use crate::trace::{ElectionKind, Event};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ControllerTimer {
@@ -33,7 +35,7 @@ pub enum ControllerTimer {
     LeaderImbalance,
 }
 
-pub type CCtx<'a> = Ctx<'a, ControllerTimer>;
+pub type CCtx<'a, 'b> = Ctx<'a, 'b, ControllerTimer>;
 
 /// What a BrokerHeartbeat says.
 struct Heartbeat {

@@ -14,8 +14,9 @@ use crate::config::CompressionType;
 use crate::format::checksum::crc32c;
 use crate::format::compress::compress;
 use crate::format::size::write_record;
+use crate::history::History;
+use crate::protocol::Tp;
 use crate::protocol::{BatchData, Marker};
-use crate::sim::{History, Tp};
 use crate::world::World;
 
 /// The header fields of one encoded v2 batch.

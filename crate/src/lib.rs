@@ -2,7 +2,10 @@
 //!
 //! Map: `budget` (the limits every run ends within), `script` (the scenario language → [`script::ast::Scenario`]), `config` (typed
 //! configs with Kafka's defaults), `sim` (the deterministic kernel: time, events, PRNG,
-//! network, trace, history), `protocol` (messages and error codes), `format` (record
+//! network, the node contract and the trace container; it imports nothing of Kafka),
+//! `node` (a Kafka node's context over the kernel), `trace` (Kafka's trace events),
+//! `history` (what the applications observed), `protocol` (messages, error codes, topic
+//! partitions), `format` (record
 //! format sizes, murmur2, payloads, codecs), `producer` (the Java client), `broker`
 //! (leader, follower, storage, coordinator), `controller` (KRaft), `consumer`,
 //! `world` (the kernel's driver), `checker` (verdicts, expectations, explanations),
@@ -70,6 +73,8 @@ pub mod controller;
 pub mod dump;
 pub mod format;
 pub mod fuzz;
+pub mod history;
+pub mod node;
 pub mod producer;
 pub mod protocol;
 pub mod report;
@@ -80,6 +85,7 @@ pub mod sim;
 pub mod snapshot;
 pub mod swarm;
 pub mod sweep;
+pub mod trace;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 pub mod world;

@@ -11,10 +11,11 @@ use std::rc::Rc;
 use crate::budget::Budgets;
 use crate::checker::{self, expect, explain, guarantee, verdicts};
 use crate::config::IsolationLevel;
+use crate::history::Outcome;
+use crate::protocol::Tp;
 use crate::report::{ConsumerReport, PartitionReport, ProducerStateReport, RecordReport, ReplicaReport, Report};
 use crate::script::ast::{RunUntil, Scenario};
 use crate::script::errors::Diagnostic;
-use crate::sim::{Outcome, Tp};
 use crate::world::World;
 
 #[derive(Clone, Debug, Default)]
@@ -365,7 +366,7 @@ fn record_reports(world: &World, j: &checker::Judgement) -> Vec<RecordReport> {
                 id: id as u32,
                 producer: p.name.clone(),
                 key: has_key.then(|| String::from_utf8_lossy(&key).into_owned()),
-                partition: (r.partition != crate::sim::history::NO_PARTITION).then_some(r.partition),
+                partition: (r.partition != crate::history::NO_PARTITION).then_some(r.partition),
                 offset,
                 result: result.to_string(),
                 error,

@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::broker::replica::Role;
 use crate::producer::network::ConnState;
-use crate::sim::{Micros, Tp};
+use crate::protocol::Tp;
+use crate::sim::Micros;
 use crate::world::World;
 
 #[derive(Clone, Debug, Serialize)]

@@ -34,10 +34,11 @@ use super::{BCtx, Broker, BrokerTimer};
 use crate::config::CompressionType;
 use crate::format::size::record_size;
 use crate::format::RECORD_BATCH_OVERHEAD;
+use crate::history::History;
+use crate::protocol::Tp;
 use crate::protocol::{BatchData, Cleaned, LogBatch};
-use crate::sim::history::History;
-use crate::sim::trace::Event;
-use crate::sim::{later, Micros, Tp, VecMap};
+use crate::sim::{later, Micros, VecMap};
+use crate::trace::Event;
 
 /// `LogToClean`: a compacted log's cleanable range (whole segments) and its dirtiness.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -419,7 +420,7 @@ impl Broker {
             let Some((tp, t)) = filthiest else { break };
             done.push(tp);
             let Some(r) = self.replicas.get_mut(&tp) else { break };
-            match clean(r, &t, now, epoch_ms, ctx.history) {
+            match clean(r, &t, now, epoch_ms, ctx.obs.history) {
                 Some(s) => ctx.trace(Event::LogCleaned {
                     broker: node,
                     tp,

@@ -20,9 +20,10 @@ use std::rc::Rc;
 
 use super::group::{Group, Member, MemberState, RebalanceRec, Waiter};
 use super::{BCtx, Broker, BrokerTimer};
+use crate::protocol::Tp;
 use crate::protocol::{ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, Error, Msg};
-use crate::sim::trace::Event;
-use crate::sim::{later, Micros, Tp};
+use crate::sim::{later, Micros};
+use crate::trace::Event;
 
 impl Broker {
     pub fn handle_consumer_group_heartbeat(&mut self, ctx: &mut BCtx, w: Waiter, req: ConsumerGroupHeartbeatRequest) {

@@ -10,9 +10,10 @@ use std::rc::Rc;
 
 use super::replica::{FollowerView, LeaderState, Role};
 use super::{BCtx, Broker, BrokerTimer};
+use crate::protocol::Tp;
 use crate::protocol::{ClusterImage, Error, Msg};
-use crate::sim::trace::Event;
-use crate::sim::{later, Micros, NodeId, Tp};
+use crate::sim::{later, Micros, NodeId};
+use crate::trace::Event;
 
 impl Broker {
     pub fn send_heartbeat(&mut self, ctx: &mut BCtx) {

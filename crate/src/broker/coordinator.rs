@@ -25,9 +25,10 @@ use crate::sim::{VecMap, VecSet};
 use std::rc::Rc;
 
 use super::{BCtx, Broker, BrokerTimer};
+use crate::protocol::Tp;
 use crate::protocol::{BatchData, Error, LogBatch, Marker, MarkerRequest, Msg};
-use crate::sim::trace::Event;
-use crate::sim::{later, Micros, NodeId, Tp};
+use crate::sim::{later, Micros, NodeId};
+use crate::trace::Event;
 
 /// `transaction.state.log.num.partitions`.
 pub const TXN_STATE_PARTITIONS: i32 = 50;

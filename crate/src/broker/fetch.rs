@@ -13,9 +13,10 @@
 //! `replica.fetch.backoff.ms`, silence times out after `replica.socket.timeout.ms`.
 
 use super::{BCtx, Broker, BrokerTimer};
+use crate::protocol::Tp;
 use crate::protocol::{Error, FetchPartition, FetchPartitionResponse, FetchRequest, FetchResponse, LogBatch, Msg};
-use crate::sim::trace::Event;
-use crate::sim::{later, Micros, NodeId, Tp};
+use crate::sim::{later, Micros, NodeId};
+use crate::trace::Event;
 
 #[derive(Clone, Debug)]
 pub struct DelayedFetch {

@@ -40,9 +40,10 @@ use std::rc::Rc;
 
 use super::{BCtx, Broker, BrokerTimer};
 use crate::config::AssignorKind;
+use crate::protocol::Tp;
 use crate::protocol::{Error, JoinGroupRequest, JoinGroupResponse, JoinedMember, Msg};
-use crate::sim::trace::Event;
-use crate::sim::{later, Micros, NodeId, Tp, VecMap};
+use crate::sim::{later, Micros, NodeId, VecMap};
+use crate::trace::Event;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -34,8 +34,10 @@ use crate::sim::VecMap;
 use std::rc::Rc;
 
 use crate::config::{BrokerConfig, KafkaVersion, TopicConfig};
-use crate::protocol::{ClusterImage, Envelope, Error, Msg};
-use crate::sim::{later, Ctx, Micros, NodeId, Tp};
+use crate::node::Ctx;
+use crate::protocol::Tp;
+use crate::protocol::{ClusterImage, Error, Msg};
+use crate::sim::{later, Micros, NodeId};
 
 use coordinator::TxnLog;
 use produce::DelayedProduce;
@@ -110,7 +112,7 @@ pub enum BrokerTimer {
     GroupCheck(u32),
 }
 
-pub type BCtx<'a> = Ctx<'a, BrokerTimer>;
+pub type BCtx<'a, 'b> = Ctx<'a, 'b, BrokerTimer>;
 
 /// A follower's fetch session toward one leader.
 #[derive(Clone, Debug, Default)]
@@ -266,10 +268,8 @@ impl Broker {
         }
     }
 
-    pub fn on_message(&mut self, ctx: &mut BCtx, env: Envelope) {
-        let from = env.from;
-        let from_inc = env.from_inc;
-        match env.msg {
+    pub fn on_message(&mut self, ctx: &mut BCtx, from: NodeId, from_inc: u32, msg: Msg) {
+        match msg {
             Msg::Connect { corr } => ctx.send(from, Some(from_inc), Msg::ConnectOk { corr }),
             Msg::MetadataRequest { corr } => {
                 if let Some(image) = self.image.clone() {

@@ -16,9 +16,10 @@ use std::rc::Rc;
 
 use super::producer_state::Verdict;
 use super::{BCtx, Broker, BrokerTimer};
+use crate::protocol::Tp;
 use crate::protocol::{BatchData, Error, LogBatch, Msg, PartitionProduceResult, ProduceRequest, ProduceResponse};
-use crate::sim::trace::Event;
-use crate::sim::{later, Micros, NodeId, Tp};
+use crate::sim::{later, Micros, NodeId};
+use crate::trace::Event;
 
 #[derive(Clone, Debug)]
 pub struct PendingPart {
@@ -149,7 +150,7 @@ impl Broker {
         }
         // LogValidator: timestamps, the topic's codec, then the segment size.
         let (codec_in, bytes_in) = (data.meta.codec, data.size_bytes);
-        let data = match super::validate::validate_batch(&self.spec, &replica.cfg, ctx.history, ctx.now, data) {
+        let data = match super::validate::validate_batch(&self.spec, &replica.cfg, ctx.obs.history, ctx.now, data) {
             Ok(d) => {
                 if d.meta.codec != codec_in {
                     ctx.trace(Event::Recompressed {

@@ -18,7 +18,8 @@ use std::rc::Rc;
 use super::log::Log;
 use super::producer_state::ProducerState;
 use crate::config::TopicConfig;
-use crate::sim::{Micros, Tp};
+use crate::protocol::Tp;
+use crate::sim::Micros;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FollowerView {

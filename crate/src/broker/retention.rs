@@ -20,9 +20,10 @@
 
 use super::log::{GoneBy, Log, RollConfig, RollReason};
 use super::{BCtx, Broker, BrokerTimer};
+use crate::protocol::Tp;
 use crate::sim::later;
-use crate::sim::trace::{DeletionReason, Event, FlushReason};
-use crate::sim::{Micros, Tp};
+use crate::sim::Micros;
+use crate::trace::{DeletionReason, Event, FlushReason};
 
 /// What one `deleteSegments` call removed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

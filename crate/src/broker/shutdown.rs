@@ -11,8 +11,8 @@
 //! recovery and registers as a clean restart (no unclean-shutdown handling).
 
 use super::{BCtx, Broker, BrokerTimer};
-use crate::sim::trace::{Event, FlushReason};
 use crate::sim::{later, Micros};
+use crate::trace::{Event, FlushReason};
 
 /// How long the broker waits for the controller's approval (`shutdown(Duration.ofMinutes(5))`).
 const APPROVAL_TIMEOUT_US: Micros = 300_000_000;

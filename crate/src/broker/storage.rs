@@ -19,8 +19,9 @@
 
 use super::{BCtx, Broker, BrokerTimer};
 use crate::protocol::LogBatch;
-use crate::sim::trace::{CrashKind, Event, FlushReason};
-use crate::sim::{later, Tp};
+use crate::protocol::Tp;
+use crate::sim::later;
+use crate::trace::{CrashKind, Event, FlushReason};
 
 impl Broker {
     /// (background, limit): the dirty bytes at which the OS starts writing back on its own,

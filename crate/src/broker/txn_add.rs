@@ -13,9 +13,10 @@
 //! transaction"), which the producer retries.
 
 use super::{BCtx, Broker, BrokerTimer};
+use crate::protocol::Tp;
 use crate::protocol::{Error, Msg, ProduceRequest};
-use crate::sim::trace::Event;
-use crate::sim::{later, Micros, NodeId, Tp};
+use crate::sim::{later, Micros, NodeId};
+use crate::trace::Event;
 
 /// `add.partitions.to.txn.retry.backoff.ms`.
 const RETRY_BACKOFF_US: Micros = 20_000;

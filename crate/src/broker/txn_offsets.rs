@@ -22,9 +22,10 @@ use std::rc::Rc;
 
 use super::group::Waiter;
 use super::{BCtx, Broker};
+use crate::protocol::Tp;
 use crate::protocol::{Error, Marker, Msg, TxnOffsetCommitRequest};
-use crate::sim::trace::Event;
-use crate::sim::{NodeId, Tp};
+use crate::sim::NodeId;
+use crate::trace::Event;
 
 impl Broker {
     /// AddOffsetsToTxn at the transaction coordinator.

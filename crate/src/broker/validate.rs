@@ -21,8 +21,9 @@ use std::rc::Rc;
 use super::ClusterSpec;
 use crate::config::{CompressionType, TopicConfig};
 use crate::format::size::RECORD_BATCH_OVERHEAD;
+use crate::history::History;
 use crate::protocol::{BatchData, Error};
-use crate::sim::{History, Micros};
+use crate::sim::Micros;
 
 /// The broker's wall clock in ms.
 pub fn now_ms(spec: &ClusterSpec, now: Micros) -> i64 {

@@ -9,7 +9,7 @@
 use crate::protocol::errors::superclasses;
 use crate::report::{ClauseReport, ExpectationReport, Report};
 use crate::script::ast::{CmpOp, Expect, TraceExpect};
-use crate::sim::trace::Entry;
+use crate::trace::Entry;
 
 /// How many trace events match a trace expectation.
 pub fn count_trace(trace: &[Entry], te: &TraceExpect) -> i64 {

@@ -9,10 +9,12 @@ use crate::sim::VecMap;
 
 use super::verdicts;
 use super::Judgement;
+use crate::history::Outcome;
 use crate::protocol::ClientError;
+use crate::protocol::Tp;
 use crate::report::Explanation;
-use crate::sim::trace::{CrashKind, ElectionKind, Entry, Event, ExpiredIn};
-use crate::sim::{fmt_us, Micros, NodeId, Outcome, Tp};
+use crate::sim::{fmt_us, Micros, NodeId};
+use crate::trace::{CrashKind, ElectionKind, Entry, Event, ExpiredIn};
 use crate::world::World;
 
 /// `3–7, 12, 15–16`
@@ -454,7 +456,7 @@ fn explain_aborted(world: &World, ids: &[u32]) -> String {
 /// highest acknowledged offset per partition.
 struct GoneIndex {
     at: Vec<Option<(Tp, u64)>>,
-    deletions: Vec<(u64, NodeId, Tp, crate::sim::trace::DeletionReason, u64, u64)>,
+    deletions: Vec<(u64, NodeId, Tp, crate::trace::DeletionReason, u64, u64)>,
     cleanings: Vec<(u64, NodeId, Tp, u64, u32)>,
     /// ((topic, partition, key), highest acknowledged offset), sorted.
     key_max: Vec<((u16, u32, u64), i64)>,
@@ -522,13 +524,13 @@ fn explain_deleted(world: &World, gi: &GoneIndex, ids: &[u32]) -> String {
         return format!("§R §was below the log start offset of {tp} (retention deleted its segment); not lost.");
     };
     let why = match reason {
-        crate::sim::trace::DeletionReason::RetentionMs => {
+        crate::trace::DeletionReason::RetentionMs => {
             format!("its newest record was older than retention.ms={}", cfg.retention_ms)
         }
-        crate::sim::trace::DeletionReason::RetentionBytes => {
+        crate::trace::DeletionReason::RetentionBytes => {
             format!("the log was larger than retention.bytes={}", cfg.retention_bytes)
         }
-        crate::sim::trace::DeletionReason::LogStartOffset => "it lay below the leader's log start offset".to_string(),
+        crate::trace::DeletionReason::LogStartOffset => "it lay below the leader's log start offset".to_string(),
     };
     format!(
         "§R: the retention task on {} deleted {tp}'s oldest segments at {} ({why}); the log start offset moved to {start}. Deleted by design, not lost: a consumer that had not read §them by then never will.",

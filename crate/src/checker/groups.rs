@@ -12,9 +12,10 @@
 //! rebalance between them.
 
 use crate::broker::group::{Group, RebalanceRec};
+use crate::protocol::Tp;
 use crate::report::Explanation;
-use crate::sim::trace::Event;
-use crate::sim::{fmt_us, Micros, Tp, VecMap};
+use crate::sim::{fmt_us, Micros, VecMap};
+use crate::trace::Event;
 use crate::world::World;
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -87,7 +88,7 @@ pub fn judge_groups(world: &World) -> GroupVerdicts {
             (0..sc.consumers.len()).filter(|&i| sc.consumers[i].config.group_id.as_deref() == Some(gname)).collect();
         let Some(g) = log.group(gname) else { continue };
         let iso = sc.consumers[members[0]].config.isolation_level;
-        let processed: Vec<&crate::sim::history::ProcessedRec> =
+        let processed: Vec<&crate::history::ProcessedRec> =
             world.history.processed.iter().filter(|p| members.contains(&(p.consumer as usize))).collect();
         // Reprocessed: records processed more than once.
         let mut by_record: VecMap<u32, Vec<usize>> = VecMap::new();
@@ -215,7 +216,7 @@ pub(super) fn committed_at(world: &World, group: &str, tp: Tp, t: Micros, first_
 fn explain_reprocessed(
     world: &World,
     g: &Group,
-    processed: &[&crate::sim::history::ProcessedRec],
+    processed: &[&crate::history::ProcessedRec],
     ids: &[(u32, Vec<usize>)],
     out: &mut Vec<Explanation>,
 ) {

@@ -8,7 +8,7 @@
 
 use crate::sim::VecMap;
 
-use crate::sim::Tp;
+use crate::protocol::Tp;
 use crate::world::World;
 
 #[derive(Default)]

@@ -21,7 +21,7 @@ pub mod verdicts;
 
 use crate::broker::replica::Replica;
 use crate::config::IsolationLevel;
-use crate::sim::Tp;
+use crate::protocol::Tp;
 use crate::world::World;
 
 /// What the final logs say about each record.
@@ -160,7 +160,7 @@ fn mark_gone(world: &World, j: &mut Judgement) {
                         .history
                         .txns
                         .get(txn as usize)
-                        .is_some_and(|t| t.outcome == crate::sim::history::TxnOutcome::Aborted);
+                        .is_some_and(|t| t.outcome == crate::history::TxnOutcome::Aborted);
                     if aborted {
                         j.aborted[id] = true;
                     } else {

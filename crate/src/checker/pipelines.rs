@@ -12,10 +12,12 @@
 //! the group resumes there (`pending` in the report).
 
 use crate::config::IsolationLevel;
+use crate::history::Outcome;
+use crate::protocol::Tp;
 use crate::report::Explanation;
 use crate::script::ast::ProcessingGuarantee;
-use crate::sim::trace::Event;
-use crate::sim::{fmt_us, Micros, Outcome, Tp, VecMap};
+use crate::sim::{fmt_us, Micros, VecMap};
+use crate::trace::Event;
 use crate::world::World;
 
 use super::Judgement;

@@ -2,8 +2,8 @@
 //! result) and the final log (its copies), nothing else.
 
 use super::Judgement;
+use crate::history::{History, Outcome};
 use crate::report::Summary;
-use crate::sim::{History, Outcome};
 
 /// A record's single outcome for the record view, most telling first.
 pub fn outcome(history: &History, j: &Judgement, id: usize) -> &'static str {

@@ -29,12 +29,14 @@ use std::rc::Rc;
 
 use super::assignor::{self, MemberSubscription};
 use crate::config::{AssignorKind, AutoOffsetReset, ConsumerConfig, IsolationLevel};
+use crate::history::ProcessedRec;
+use crate::node::Ctx;
+use crate::protocol::Tp;
 use crate::protocol::{
     ClusterImage, Error, FetchPartition, FetchRequest, FetchResponse, JoinGroupRequest, JoinGroupResponse, Msg,
 };
-use crate::sim::history::ProcessedRec;
-use crate::sim::trace::Event;
-use crate::sim::{later, Ctx, Micros, NodeId, Tp, VecMap, VecSet};
+use crate::sim::{later, Micros, NodeId, VecMap, VecSet};
+use crate::trace::Event;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ConsumerTimer {
@@ -48,7 +50,7 @@ pub enum ConsumerTimer {
     Retry,
 }
 
-pub type CCtx<'a> = Ctx<'a, ConsumerTimer>;
+pub type CCtx<'a, 'b> = Ctx<'a, 'b, ConsumerTimer>;
 
 /// What a request in flight was for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -541,7 +543,7 @@ impl Client {
     fn mark_processed(&mut self, ctx: &mut CCtx, (record, tp, offset): Buffered) {
         self.processed += 1;
         self.pipe_processed(record, tp, offset);
-        ctx.history.processed.push(ProcessedRec {
+        ctx.obs.history.processed.push(ProcessedRec {
             consumer: self.index,
             record,
             tp,
@@ -616,7 +618,7 @@ impl Client {
             self.sync_position(tp);
             i = j;
         }
-        ctx.history.polls.push(crate::sim::history::PollRec {
+        ctx.obs.history.polls.push(crate::history::PollRec {
             consumer: self.index,
             topic: batch.first().map_or(0, |b| b.1.topic),
             at_us: ctx.now,

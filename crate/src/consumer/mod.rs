@@ -21,8 +21,8 @@ pub mod server_assignor;
 use crate::broker::replica::Replica;
 use crate::broker::Broker;
 use crate::config::{AutoOffsetReset, ConsumerConfig, IsolationLevel};
+use crate::protocol::Tp;
 use crate::protocol::{ClusterImage, LogBatch};
-use crate::sim::Tp;
 use crate::sim::VecMap;
 
 /// The batches a reader with `isolation` sees in `replica`'s log from `from`.

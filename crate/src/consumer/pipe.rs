@@ -24,8 +24,9 @@
 
 use super::client::{CCtx, Client};
 use crate::config::ConsumerConfig;
-use crate::sim::trace::Event;
-use crate::sim::{Micros, Tp};
+use crate::protocol::Tp;
+use crate::sim::Micros;
+use crate::trace::Event;
 
 /// What the application thread asks of the producer.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -17,8 +17,9 @@ use super::batch::{ProducerBatch, RATIO_ONE_PPM};
 use super::metadata::ClientMetadata;
 use super::partitioner::Sticky;
 use crate::config::ProducerConfig;
-use crate::sim::trace::SealReason;
-use crate::sim::{later, Micros, Tp};
+use crate::protocol::Tp;
+use crate::sim::{later, Micros};
+use crate::trace::SealReason;
 
 /// `buffer.memory`: bytes reserved by open and in-flight batches.
 #[derive(Debug)]

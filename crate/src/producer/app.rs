@@ -17,10 +17,12 @@ use super::accumulator::{Append, Target};
 use super::{PCtx, Producer};
 use crate::config::PartitionerKind;
 use crate::format::size::record_upper_bound;
+use crate::history::Outcome;
+use crate::history::{RecordRec, NO_PARTITION, NO_TXN};
 use crate::protocol::ClientError;
-use crate::sim::history::{RecordRec, NO_PARTITION, NO_TXN};
-use crate::sim::trace::{BlockReason, ClientErrorName, Event};
-use crate::sim::{later, Micros, Outcome, Tp};
+use crate::protocol::Tp;
+use crate::sim::{later, Micros};
+use crate::trace::{BlockReason, ClientErrorName, Event};
 
 /// A send statement being worked through.
 #[derive(Clone, Debug)]
@@ -201,7 +203,7 @@ impl Producer {
                         self.app.jobs.remove(i);
                     }
                     self.pay_for_send(ctx.now, stmt, index as u32);
-                    let record = ctx.history.new_record(RecordRec {
+                    let record = ctx.obs.history.new_record(RecordRec {
                         producer: self.index,
                         topic,
                         partition: NO_PARTITION,
@@ -227,10 +229,10 @@ impl Producer {
                         self.app.jobs.remove(i);
                         continue;
                     };
-                    let (stmt, index) = (ctx.history.record(record).stmt, ctx.history.record(record).index);
+                    let (stmt, index) = (ctx.obs.history.record(record).stmt, ctx.obs.history.record(record).index);
                     self.pay_for_send(ctx.now, stmt, index);
                     let stamp = |stmt| self.workload.create_time_ms(stmt, ctx.now);
-                    let rec = ctx.history.record_mut(record);
+                    let rec = ctx.obs.history.record_mut(record);
                     rec.sends = rec.sends.saturating_add(1);
                     rec.sent_us = ctx.now;
                     rec.timestamp_ms = stamp(rec.stmt);
@@ -247,9 +249,9 @@ impl Producer {
                         // Streams' `maybeBeginTransaction`, right before the send.
                         self.start_txn_op(ctx, Op::Begin);
                     }
-                    let src = ctx.history.record(input).clone();
+                    let src = ctx.obs.history.record(input).clone();
                     self.pay_for_send(ctx.now, src.stmt, src.index);
-                    let record = ctx.history.new_record(RecordRec {
+                    let record = ctx.obs.history.new_record(RecordRec {
                         producer: self.index,
                         topic,
                         partition: NO_PARTITION,
@@ -268,7 +270,7 @@ impl Producer {
                         shape: crate::format::size::Shape::new(None, None),
                         cause: None,
                     });
-                    ctx.history.forwards.push((record, input, in_tp, in_offset));
+                    ctx.obs.history.forwards.push((record, input, in_tp, in_offset));
                     self.start_send(ctx, record, topic, None, false);
                 }
                 Job::Op { op, .. } => {
@@ -297,7 +299,7 @@ impl Producer {
                 self.app.blocked.is_none()
             }
             Some(Blocked::Sync { record }) => {
-                if ctx.history.record(record).outcome != Outcome::Pending {
+                if ctx.obs.history.record(record).outcome != Outcome::Pending {
                     self.app.blocked = None;
                     true
                 } else {
@@ -376,12 +378,12 @@ impl Producer {
             self.wake_sender(ctx, ctx.now);
             return;
         };
-        let rec = ctx.history.record(s.record);
+        let rec = ctx.obs.history.record(s.record);
         let (stmt, index) = (rec.stmt, rec.index);
         let has_key = self.workload.key_into(stmt, index, &mut self.key_buf);
         let key_len = has_key.then_some(self.key_buf.len() as u32);
         let shape = self.workload.shape(stmt, key_len);
-        let rec = ctx.history.record_mut(s.record);
+        let rec = ctx.obs.history.record_mut(s.record);
         rec.key = has_key.then(|| crate::format::key_hash(&self.key_buf));
         rec.shape = shape;
         let ts_ms = rec.timestamp_ms;
@@ -404,7 +406,7 @@ impl Producer {
         }
         let txn = self.txn.current_txn();
         let now = ctx.now;
-        let ids = &mut *ctx.ids;
+        let ids = &mut *ctx.obs.ids;
         let result = self.acc.append(
             &self.cfg,
             &self.meta,
@@ -541,7 +543,7 @@ impl Producer {
     fn appended(&mut self, ctx: &mut PCtx, s: InSend, tp: Tp, batch: u32, new_batch: bool) {
         self.app.in_send = None;
         let txn = self.txn.current_txn();
-        let rec = ctx.history.record_mut(s.record);
+        let rec = ctx.obs.history.record_mut(s.record);
         rec.partition = tp.partition;
         rec.batch = batch;
         rec.txn = txn;
@@ -570,7 +572,7 @@ impl Producer {
         if !error.thrown_by_send() {
             self.metrics.record_error_total += 1;
         }
-        ctx.history.complete(record, ctx.now, Outcome::Failed(error));
+        ctx.obs.history.complete(record, ctx.now, Outcome::Failed(error));
         ctx.trace(Event::SendFailed { producer: self.node, record, error: ClientErrorName(error), message });
     }
 
@@ -585,7 +587,7 @@ impl Producer {
             _ => {
                 // `awaitUpdate` ran out of time: Kafka says the topic is missing even when
                 // only the requested partition is.
-                let topic = &self.workload.topic_names[ctx.history.record(record).topic as usize];
+                let topic = &self.workload.topic_names[ctx.obs.history.record(record).topic as usize];
                 (ClientError::Timeout, Some(format!("Topic {topic} not present in metadata after {max_block_ms} ms.")))
             }
         };

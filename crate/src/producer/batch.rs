@@ -14,8 +14,9 @@ use std::rc::Rc;
 use crate::config::CompressionType;
 use crate::format::size::{record_size, Shape, RECORD_BATCH_OVERHEAD};
 use crate::protocol::BatchData;
-use crate::sim::trace::SealReason;
-use crate::sim::{Micros, Tp};
+use crate::protocol::Tp;
+use crate::sim::Micros;
+use crate::trace::SealReason;
 
 /// Compression-ratio estimates are kept in parts per million (1.0 = 1_000_000), so no
 /// float decides whether a record fits.

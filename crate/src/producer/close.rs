@@ -14,8 +14,8 @@ use super::app::{Blocked, Op};
 use super::txn::Phase;
 use super::{PCtx, Producer};
 use crate::protocol::ClientError;
-use crate::sim::trace::Event;
 use crate::sim::Micros;
+use crate::trace::Event;
 
 impl Producer {
     pub fn start_close(&mut self, ctx: &mut PCtx, timeout_us: Option<Micros>) {

@@ -17,7 +17,7 @@ use crate::sim::{VecMap, VecSet};
 use super::accumulator::DrainGuard;
 use super::batch::ProducerBatch;
 use crate::protocol::Error;
-use crate::sim::Tp;
+use crate::protocol::Tp;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PidState {

@@ -10,7 +10,8 @@ use crate::sim::VecMap;
 use std::rc::Rc;
 
 use crate::protocol::ClusterImage;
-use crate::sim::{later, Micros, Tp};
+use crate::protocol::Tp;
+use crate::sim::{later, Micros};
 
 #[derive(Default)]
 pub struct ClientMetadata {

@@ -27,9 +27,10 @@ use crate::sim::VecMap;
 use std::rc::Rc;
 
 use crate::config::ProducerConfig;
-use crate::protocol::{Envelope, Msg};
+use crate::node::Ctx;
+use crate::protocol::Msg;
 use crate::script::ast::{KeyPart, KeySpec, ValueSpec};
-use crate::sim::{Ctx, Micros, NodeId, Prng};
+use crate::sim::{Micros, NodeId, Prng};
 
 use accumulator::Accumulator;
 use app::App;
@@ -127,7 +128,13 @@ impl Workload {
 impl Workload {
     /// Encode `records` as a batch holds them (`DefaultRecord.writeTo`, offset deltas from
     /// 0, timestamp deltas from `base_ts_ms`): the bytes a codec compresses.
-    pub fn encode_records(&self, history: &crate::sim::History, records: &[u32], base_ts_ms: i64, out: &mut Vec<u8>) {
+    pub fn encode_records(
+        &self,
+        history: &crate::history::History,
+        records: &[u32],
+        base_ts_ms: i64,
+        out: &mut Vec<u8>,
+    ) {
         self.encode_records_at(history, records, |i| i as u32, base_ts_ms, out);
     }
 
@@ -135,7 +142,7 @@ impl Workload {
     /// the log cleaner rewrote keeps its records' offsets).
     pub fn encode_records_at(
         &self,
-        history: &crate::sim::History,
+        history: &crate::history::History,
         records: &[u32],
         delta: impl Fn(usize) -> u32,
         base_ts_ms: i64,
@@ -179,7 +186,7 @@ pub enum ProducerTimer {
     Sender,
 }
 
-pub type PCtx<'a> = Ctx<'a, ProducerTimer>;
+pub type PCtx<'a, 'b> = Ctx<'a, 'b, ProducerTimer>;
 
 pub struct Producer {
     /// Index of the declared producer.
@@ -287,12 +294,12 @@ impl Producer {
                     return;
                 }
                 self.sender_wake_us = None;
-                let completed = ctx.history.completed;
+                let completed = ctx.obs.history.completed;
                 self.run_sender(ctx);
                 // A pass can complete what the application thread waits for without any
                 // response arriving (acks=0 sends complete once written; batches expire):
                 // `send().get()`, `flush()` and a `send()` waiting for memory return then.
-                if self.app.blocked.is_some() && ctx.history.completed != completed {
+                if self.app.blocked.is_some() && ctx.obs.history.completed != completed {
                     self.run_app(ctx);
                 }
             }
@@ -305,16 +312,16 @@ impl Producer {
         }
     }
 
-    pub fn on_message(&mut self, ctx: &mut PCtx, env: Envelope) {
+    pub fn on_message(&mut self, ctx: &mut PCtx, from: NodeId, from_inc: u32, msg: Msg) {
         if self.closed {
             return;
         }
-        let broker = env.from.0;
+        let broker = from.0;
         if !self.conns.contains_key(&broker) {
             return;
         }
-        match env.msg {
-            Msg::ConnectOk { corr } => self.on_connected(ctx, broker, corr, env.from_inc),
+        match msg {
+            Msg::ConnectOk { corr } => self.on_connected(ctx, broker, corr, from_inc),
             Msg::Reset => self.on_reset(ctx, broker),
             Msg::MetadataResponse { corr, image } => self.on_metadata(ctx, broker, corr, image),
             Msg::ProduceResponse(resp) => self.on_produce_response(ctx, broker, resp),
@@ -356,15 +363,16 @@ impl Producer {
         let mut resent = Vec::new();
         if resend_unacked {
             resent = ctx
+                .obs
                 .history
                 .records
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| r.producer == self.index && r.outcome == crate::sim::Outcome::Pending)
+                .filter(|(_, r)| r.producer == self.index && r.outcome == crate::history::Outcome::Pending)
                 .map(|(id, _)| id as u32)
                 .collect();
         }
-        ctx.trace(crate::sim::trace::Event::AppRestarted { producer: self.node, resent: resent.len() as u32 });
+        ctx.trace(crate::trace::Event::AppRestarted { producer: self.node, resent: resent.len() as u32 });
         if !resent.is_empty() {
             self.app.jobs.insert(0, (0, app::Job::Resend(resent.into())));
         }

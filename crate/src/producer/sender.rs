@@ -15,9 +15,11 @@ use super::network::{exp_backoff, ConnState, InFlight, ReqKind};
 use super::{PCtx, Producer};
 use crate::config::{Acks, CompressionType};
 use crate::format::size::RECORD_BATCH_OVERHEAD;
+use crate::history::Outcome;
+use crate::protocol::Tp;
 use crate::protocol::{BatchData, BatchMeta, ClientError, ClusterImage, Error, Msg, ProduceRequest, ProduceResponse};
-use crate::sim::trace::{ClientErrorName, Event, ExpiredIn};
-use crate::sim::{later, Micros, NodeId, Outcome, Tp};
+use crate::sim::{later, Micros, NodeId};
+use crate::trace::{ClientErrorName, Event, ExpiredIn};
 
 /// Sender passes run back to back in one kernel event before the rest continue as a
 /// new event at the same instant.
@@ -122,7 +124,7 @@ impl Producer {
         ctx: &mut PCtx,
         node: u16,
         batches: Vec<ProducerBatch>,
-        reasons: &crate::sim::VecMap<Tp, crate::sim::trace::SealReason>,
+        reasons: &crate::sim::VecMap<Tp, crate::trace::SealReason>,
     ) {
         let corr = self.next_corr();
         let mut wire = Vec::with_capacity(batches.len());
@@ -134,9 +136,9 @@ impl Producer {
             }
             let data = batch.wire.clone().expect("closed batch has a wire form");
             let reason = if batch.attempts > 0 {
-                crate::sim::trace::SealReason::Retry
+                crate::trace::SealReason::Retry
             } else {
-                reasons.get(&batch.tp).copied().unwrap_or(crate::sim::trace::SealReason::NodeReady)
+                reasons.get(&batch.tp).copied().unwrap_or(crate::trace::SealReason::NodeReady)
             };
             batch.reason = Some(reason);
             ctx.trace(Event::BatchDrained {
@@ -166,7 +168,7 @@ impl Producer {
                 self.acc.muted.insert(batch.tp);
             }
             for r in &batch.records {
-                ctx.history.record_mut(*r).batch = batch.id;
+                ctx.obs.history.record_mut(*r).batch = batch.id;
             }
             wire.push((batch.tp, data));
             ids.push(batch.id);
@@ -210,11 +212,11 @@ impl Producer {
     /// the batch keeps its uncompressed size).
     fn close_batch(&mut self, ctx: &mut PCtx, batch: &mut ProducerBatch) {
         let codec = self.cfg.compression;
-        let size = if codec == CompressionType::None || !ctx.history.may_compress(u64::from(batch.records_bytes)) {
+        let size = if codec == CompressionType::None || !ctx.obs.history.may_compress(u64::from(batch.records_bytes)) {
             RECORD_BATCH_OVERHEAD.saturating_add(batch.records_bytes)
         } else {
             let mut raw = Vec::with_capacity(batch.records_bytes as usize);
-            self.workload.encode_records(ctx.history, &batch.records, batch.base_ts_ms, &mut raw);
+            self.workload.encode_records(ctx.obs.history, &batch.records, batch.base_ts_ms, &mut raw);
             let compressed = crate::format::compress::compressed_size(codec, self.cfg.compression_level, &raw);
             if !raw.is_empty() {
                 let observed = compressed as u64 * super::batch::RATIO_ONE_PPM / raw.len() as u64;
@@ -235,8 +237,18 @@ impl Producer {
             meta: BatchMeta {
                 codec,
                 base_timestamp_ms: batch.base_ts_ms,
-                min_timestamp_ms: batch.records.iter().map(|&r| ctx.history.record(r).timestamp_ms).min().unwrap_or(0),
-                max_timestamp_ms: batch.records.iter().map(|&r| ctx.history.record(r).timestamp_ms).max().unwrap_or(0),
+                min_timestamp_ms: batch
+                    .records
+                    .iter()
+                    .map(|&r| ctx.obs.history.record(r).timestamp_ms)
+                    .min()
+                    .unwrap_or(0),
+                max_timestamp_ms: batch
+                    .records
+                    .iter()
+                    .map(|&r| ctx.obs.history.record(r).timestamp_ms)
+                    .max()
+                    .unwrap_or(0),
                 log_append_time: false,
                 level: self.cfg.compression_level,
             },
@@ -335,7 +347,7 @@ impl Producer {
         batch.done = true;
         for (i, r) in batch.records.iter().enumerate() {
             let offset = if base_offset < 0 { -1 } else { base_offset + i as i64 };
-            ctx.history.complete(*r, ctx.now, Outcome::Acked { offset });
+            ctx.obs.history.complete(*r, ctx.now, Outcome::Acked { offset });
         }
         *self.metrics.acked_per_second.entry(ctx.now / 1_000_000).or_default() += batch.record_count() as u64;
         ctx.trace(Event::BatchAcked {
@@ -364,7 +376,7 @@ impl Producer {
         self.metrics.record_error_total += batch.record_count() as u64;
         let cause = broker_error.or(batch.last_error);
         for r in &batch.records {
-            ctx.history.fail(*r, ctx.now, error, cause);
+            ctx.obs.history.fail(*r, ctx.now, error, cause);
         }
         ctx.trace(Event::BatchFailed {
             producer: self.node,
@@ -497,7 +509,7 @@ impl Producer {
         let mut pieces: Vec<ProducerBatch> = Vec::new();
         let mut key = Vec::new();
         for &r in &batch.records {
-            let rec = ctx.history.record(r);
+            let rec = ctx.obs.history.record(r);
             let has_key = self.workload.key_into(rec.stmt, rec.index, &mut key);
             let shape = self.workload.shape(rec.stmt, has_key.then_some(key.len() as u32));
             let ts_ms = rec.timestamp_ms;
@@ -506,7 +518,7 @@ impl Producer {
             let fits = pieces.last_mut().and_then(|p| p.try_append(r, batch.created_us, ts_ms, shape, codec, ratio));
             if fits.is_none() {
                 let mut p = ProducerBatch::new(
-                    ctx.ids.batch(),
+                    ctx.obs.ids.batch(),
                     batch.tp,
                     batch.created_us,
                     self.cfg.batch_size_bytes,

@@ -16,10 +16,11 @@ use std::rc::Rc;
 use super::app::{Blocked, Op, TxnCall};
 use super::network::{ConnState, InFlight, ReqKind};
 use super::{PCtx, Producer};
+use crate::history::{TxnOutcome, NO_TXN};
+use crate::protocol::Tp;
 use crate::protocol::{ClientError, Error, Msg};
-use crate::sim::history::{TxnOutcome, NO_TXN};
-use crate::sim::trace::{ClientErrorName, Event};
-use crate::sim::{later, Micros, NodeId, Tp};
+use crate::sim::{later, Micros, NodeId};
+use crate::trace::{ClientErrorName, Event};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
@@ -625,7 +626,7 @@ impl Producer {
                     });
                 }
                 let outcome = if commit { TxnOutcome::Committed } else { TxnOutcome::Aborted };
-                ctx.history.end_txn(self.txn.txn, ctx.now, outcome);
+                ctx.obs.history.end_txn(self.txn.txn, ctx.now, outcome);
                 ctx.trace(Event::TxnEnded { producer: self.node, commit, error: None });
                 self.txn.phase = Phase::Ready;
                 self.txn.added.clear();
@@ -679,7 +680,7 @@ impl Producer {
             (Op::Begin, Phase::Ready) => {
                 self.txn.phase = Phase::InTransaction;
                 let (pid, epoch) = self.idem.as_ref().map_or((-1, -1), |i| (i.producer_id, i.producer_epoch));
-                self.txn.txn = ctx.history.new_txn(self.index, ctx.now, pid, epoch);
+                self.txn.txn = ctx.obs.history.new_txn(self.index, ctx.now, pid, epoch);
                 ctx.trace(Event::TxnBegun { producer: self.node });
             }
             (Op::Commit | Op::Abort, Phase::InTransaction)
@@ -688,7 +689,7 @@ impl Producer {
                 // Nothing was sent in it: Kafka completes it without an EndTxn.
                 let commit = op == Op::Commit;
                 let outcome = if commit { TxnOutcome::Committed } else { TxnOutcome::Aborted };
-                ctx.history.end_txn(self.txn.txn, ctx.now, outcome);
+                ctx.obs.history.end_txn(self.txn.txn, ctx.now, outcome);
                 ctx.trace(Event::TxnEnded { producer: self.node, commit, error: None });
                 self.txn.phase = Phase::Ready;
             }

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::sim::Tp;
+use crate::protocol::Tp;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PartitionImage {

@@ -11,7 +11,8 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use super::{ClusterImage, Error};
-use crate::sim::{NodeId, Tp};
+use crate::protocol::Tp;
+use crate::sim::NodeId;
 
 /// Correlation id of a request, unique per sending node.
 pub type Corr = u32;

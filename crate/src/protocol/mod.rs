@@ -7,12 +7,15 @@
 //! immutable copy, which is what makes replication cheap to simulate.
 //!
 //! Map: `errors` (codes, exception classes), `messages` (envelopes and bodies),
-//! `image` (the controller's metadata image that brokers and clients learn).
+//! `image` (the controller's metadata image that brokers and clients learn), `tp` (a topic
+//! partition).
 
 pub mod errors;
 pub mod image;
 pub mod messages;
+pub mod tp;
 
 pub use errors::{ClientError, Error};
 pub use image::{BrokerImage, ClusterImage, PartitionImage};
 pub use messages::*;
+pub use tp::Tp;

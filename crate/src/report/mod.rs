@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::checker::guarantee::Guarantee;
 use crate::config::EffectiveConfig;
-use crate::sim::trace::Entry;
+use crate::trace::Entry;
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct Summary {
@@ -72,7 +72,7 @@ pub struct ConsumerReport {
     /// Records its application finished processing (group consumers' poll loops).
     pub processed: u64,
     /// Its partitions at the end (group consumers).
-    pub assignment: Vec<crate::sim::Tp>,
+    pub assignment: Vec<crate::protocol::Tp>,
     /// The exception that stopped its poll loop, if one did.
     pub error: Option<String>,
 }

@@ -11,8 +11,9 @@
 
 use serde::Serialize;
 
-use crate::sim::history::History;
-use crate::sim::{Micros, Outcome};
+use crate::history::History;
+use crate::history::Outcome;
+use crate::sim::Micros;
 
 /// Latency figures in milliseconds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -151,7 +152,7 @@ pub fn figures_all(history: &History, producers: usize) -> (Figures, Vec<Figures
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::history::{RecordRec, NO_PARTITION, NO_TXN};
+    use crate::history::{RecordRec, NO_PARTITION, NO_TXN};
 
     /// The figures of the records `keep` selects, the plain way (a full sort).
     fn figures(history: &History, keep: impl Fn(u16) -> bool) -> Figures {

@@ -14,7 +14,7 @@ use super::ast::{CmpOp, Expect, TraceExpect};
 use super::errors::Diagnostic;
 use super::parser::Stmt;
 use super::suggest;
-use crate::sim::trace::EVENT_SCHEMA;
+use crate::trace::EVENT_SCHEMA;
 
 fn op_of(s: &str) -> Option<(CmpOp, &str)> {
     for (sym, op) in [

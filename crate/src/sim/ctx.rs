@@ -2,50 +2,37 @@
 //!
 //! Nodes are sans-IO state machines: a handler reads `now`, updates its own state and
 //! pushes commands (`send`, `timer`) into buffers the kernel owns. The kernel routes the
-//! sends through the network and queues the timers; only it owns the clock. Trace events
-//! and history observations go straight to their sinks.
+//! sends through the network and queues the timers; only it owns the clock. What a node
+//! records for the observers (the layer above decides what: a trace, a ghost history)
+//! goes straight to `obs`.
+//!
+//! The kernel is generic over the message type `M`, the node's timer type `T` and the
+//! observers `O`; it never looks inside any of them.
 
-use super::{History, Micros, NodeId, Trace};
-use crate::protocol::Msg;
-use crate::sim::trace::Event;
+use super::{Micros, NodeId};
 
 /// A message a node asked to send.
-pub struct Outgoing {
+pub struct Outgoing<M> {
     pub to: NodeId,
     /// The receiver incarnation the message is for (a connection's server), if any.
     pub to_inc: Option<u32>,
-    pub msg: Msg,
+    pub msg: M,
 }
 
-/// Counters shared by all nodes of a run (ids must be unique across producers).
-#[derive(Default)]
-pub struct Ids {
-    next_batch: u32,
-}
-
-impl Ids {
-    /// A fresh producer-batch id (1-based; 0 means "none").
-    pub fn batch(&mut self) -> u32 {
-        self.next_batch += 1;
-        self.next_batch
-    }
-}
-
-pub struct Ctx<'a, T> {
+pub struct Ctx<'a, M, T, O> {
     pub now: Micros,
     pub me: NodeId,
     /// This node's process incarnation.
     pub inc: u32,
     pub seed: u64,
-    pub trace: &'a mut Trace,
-    pub history: &'a mut History,
-    pub ids: &'a mut Ids,
-    pub sends: &'a mut Vec<Outgoing>,
+    /// Where the node records what observers may read (never read back by the kernel).
+    pub obs: O,
+    pub sends: &'a mut Vec<Outgoing<M>>,
     pub timers: &'a mut Vec<(Micros, T)>,
 }
 
-impl<T> Ctx<'_, T> {
-    pub fn send(&mut self, to: NodeId, to_inc: Option<u32>, msg: Msg) {
+impl<M, T, O> Ctx<'_, M, T, O> {
+    pub fn send(&mut self, to: NodeId, to_inc: Option<u32>, msg: M) {
         self.sends.push(Outgoing { to, to_inc, msg });
     }
 
@@ -53,8 +40,16 @@ impl<T> Ctx<'_, T> {
     pub fn timer(&mut self, at: Micros, timer: T) {
         self.timers.push((at.max(self.now), timer));
     }
+}
 
-    pub fn trace(&mut self, event: Event) {
-        self.trace.push(self.now, event);
-    }
+/// A state machine the kernel drives: it handles a message or one of its own timers,
+/// acting only through its [`Ctx`].
+pub trait Node<M, O> {
+    type Timer;
+
+    /// A message from `from` (process incarnation `from_inc`) arrived.
+    fn on_message(&mut self, ctx: &mut Ctx<'_, M, Self::Timer, O>, from: NodeId, from_inc: u32, msg: M);
+
+    /// A timer this node set is due.
+    fn on_timer(&mut self, ctx: &mut Ctx<'_, M, Self::Timer, O>, timer: Self::Timer);
 }

@@ -1,5 +1,7 @@
 //! The deterministic kernel: virtual time, the event queue, PRNG streams, the network
-//! with its fault rules, node identities and the trace.
+//! with its fault rules, node identities, the node contract ([`Node`], [`Ctx`]) and the
+//! trace container. It knows nothing of Kafka: messages, timers, trace events and what
+//! nodes observe are type parameters the layer above fills in.
 //!
 //! Invariants: time is integer microseconds and only moves forward; events run in
 //! (time, insertion) order; every random draw comes from a [`Prng`] stream forked from
@@ -8,7 +10,6 @@
 
 pub mod cost;
 pub mod ctx;
-pub mod history;
 pub mod net;
 pub mod node;
 pub mod prng;
@@ -17,13 +18,12 @@ pub mod sort;
 pub mod trace;
 pub mod vecmap;
 
-pub use ctx::{Ctx, Ids, Outgoing};
-pub use history::{History, Outcome};
+pub use ctx::{Ctx, Node, Outgoing};
 pub use net::{DropCause, LinkParams, Net, Route};
-pub use node::{install, name_of, with_names, NameScope, NameScopeEnd, NameTable, NodeId, Tp};
+pub use node::{install, name_of, with_names, NameScope, NameScopeEnd, NameTable, NodeId};
 pub use prng::Prng;
 pub use queue::Queue;
-pub use trace::{Event, Trace};
+pub use trace::{Trace, TraceEvent};
 pub use vecmap::{VecMap, VecSet};
 
 /// Virtual time in microseconds.

@@ -4,9 +4,10 @@
 
 use super::{Ev, World};
 use crate::producer::app::{Job, Op, SendJob};
+use crate::protocol::Tp;
 use crate::script::ast::{Action, CrashMode, CrashTarget, NodeRef};
-use crate::sim::trace::Event;
-use crate::sim::{later, NodeId, Tp};
+use crate::sim::{later, NodeId};
+use crate::trace::Event;
 
 impl World {
     pub(super) fn node_of(&self, r: NodeRef) -> NodeId {
@@ -139,7 +140,7 @@ impl World {
                 self.trace.push(now, Event::Polled { consumer: name, topic: topic_name, records: polled.len() as u32 });
                 // Each record a poll returns is kept in the history: the events budget pays for it.
                 self.work += polled.len() as u64;
-                self.history.polls.push(crate::sim::history::PollRec {
+                self.history.polls.push(crate::history::PollRec {
                     consumer: consumer as u16,
                     topic: topic as u16,
                     at_us: now,

@@ -24,7 +24,7 @@ use std::collections::VecDeque;
 use super::{ConnKey, Ev, NodeKind, World};
 use crate::protocol::{Corr, Envelope, Msg};
 use crate::sim::cost::ns_to_us;
-use crate::sim::Micros;
+use crate::sim::{Micros, Node};
 
 /// Why a producer connection is muted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,7 +114,7 @@ impl World {
             if !matches!(env.msg, Msg::FetchResponse(_)) {
                 // The controller's answers, read on the broker's own threads at no cost
                 // the model counts.
-                self.with_broker(i, |b, ctx| b.on_message(ctx, env));
+                self.with_broker(i, |b, ctx| Node::on_message(b, ctx, env.from, env.from_inc, env.msg));
                 return;
             }
             // A fetch response on the replica fetcher thread: it pays for what it appends
@@ -209,7 +209,7 @@ impl World {
     /// what it sends leaves when it is done. Returns when that is.
     fn handle_on_broker(&mut self, i: usize, env: Envelope, start_ns: u64, cost_ns: u64) -> u64 {
         self.handling = Some((start_ns, cost_ns));
-        self.with_broker(i, |b, ctx| b.on_message(ctx, env));
+        self.with_broker(i, |b, ctx| Node::on_message(b, ctx, env.from, env.from_inc, env.msg));
         self.handled_done_ns
     }
 

@@ -38,10 +38,30 @@ use crate::broker::{BCtx, Broker, BrokerTimer, ClusterSpec};
 use crate::budget::{Budgets, Exceeded};
 use crate::consumer::Consumer;
 use crate::controller::{CCtx, Controller, ControllerTimer};
+use crate::history::History;
+use crate::node::{Ids, Outgoing, Sinks};
 use crate::producer::{PCtx, Producer, ProducerTimer, Workload};
 use crate::protocol::{Envelope, Msg};
 use crate::script::ast::{Action, NodeRef, RunUntil, Scenario};
-use crate::sim::{Ctx, History, Ids, Micros, Net, NodeId, Outgoing, Prng, Queue, Trace};
+use crate::sim::{Ctx, Micros, Net, Node, NodeId, Prng, Queue};
+use crate::trace::Trace;
+
+/// A node's context at this moment, over the run's sinks: the one place a context is made,
+/// for every kind of node. (A macro rather than a method: the node and the context borrow
+/// different fields of the world at once.)
+macro_rules! node_ctx {
+    ($w:ident, $me:expr, $inc:expr, $timers:ident) => {
+        Ctx {
+            now: $w.now,
+            me: $me,
+            inc: $inc,
+            seed: $w.seed,
+            obs: Sinks { trace: &mut $w.trace, history: &mut $w.history, ids: &mut $w.ids },
+            sends: &mut $w.sends,
+            timers: &mut $w.$timers,
+        }
+    };
+}
 
 /// A producer↔broker TCP connection: (producer index, broker id, producer's generation).
 type ConnKey = (u16, u16, u32);
@@ -322,34 +342,14 @@ impl World {
     /// `self.sends` and `self.ptimers`.
     fn producer_step(&mut self, i: usize, f: impl FnOnce(&mut Producer, &mut PCtx)) {
         let p = &mut self.producers[i];
-        let mut ctx = Ctx {
-            now: self.now,
-            me: p.node,
-            inc: p.inc(),
-            seed: self.seed,
-            trace: &mut self.trace,
-            history: &mut self.history,
-            ids: &mut self.ids,
-            sends: &mut self.sends,
-            timers: &mut self.ptimers,
-        };
+        let mut ctx = node_ctx!(self, p.node, p.inc(), ptimers);
         f(p, &mut ctx);
     }
 
     fn with_broker(&mut self, i: usize, f: impl FnOnce(&mut Broker, &mut BCtx)) {
         let was_up = self.brokers[i].up;
         let b = &mut self.brokers[i];
-        let mut ctx = Ctx {
-            now: self.now,
-            me: b.node,
-            inc: b.inc,
-            seed: self.seed,
-            trace: &mut self.trace,
-            history: &mut self.history,
-            ids: &mut self.ids,
-            sends: &mut self.sends,
-            timers: &mut self.btimers,
-        };
+        let mut ctx = node_ctx!(self, b.node, b.inc, btimers);
         f(b, &mut ctx);
         let (node, inc, id, powered, up) = (b.node, b.inc, b.id, b.powered, b.up);
         let (fsyncs, dirty) = std::mem::take(&mut b.fsync_work);
@@ -410,19 +410,14 @@ impl World {
             &crate::config::ConsumerConfig,
         ),
     ) {
+        self.with_consumer_node(i, |c, ctx| f(&mut c.client, ctx, &c.config));
+    }
+
+    /// Runs `f` on consumer `i`.
+    fn with_consumer_node(&mut self, i: usize, f: impl FnOnce(&mut Consumer, &mut crate::consumer::client::CCtx)) {
         let c = &mut self.consumers[i];
-        let mut ctx = Ctx {
-            now: self.now,
-            me: c.client.node,
-            inc: c.client.inc,
-            seed: self.seed,
-            trace: &mut self.trace,
-            history: &mut self.history,
-            ids: &mut self.ids,
-            sends: &mut self.sends,
-            timers: &mut self.cotimers,
-        };
-        f(&mut c.client, &mut ctx, &c.config);
+        let mut ctx = node_ctx!(self, c.client.node, c.client.inc, cotimers);
+        f(c, &mut ctx);
         let (node, inc) = (c.client.node, c.client.inc);
         for (at, t) in self.cotimers.drain(..) {
             self.queue.push(at, Ev::Consumer(i as u16, inc, t));
@@ -431,17 +426,7 @@ impl World {
     }
 
     fn with_controller(&mut self, f: impl FnOnce(&mut Controller, &mut CCtx)) {
-        let mut ctx = Ctx {
-            now: self.now,
-            me: NodeId::CONTROLLER,
-            inc: 0,
-            seed: self.seed,
-            trace: &mut self.trace,
-            history: &mut self.history,
-            ids: &mut self.ids,
-            sends: &mut self.sends,
-            timers: &mut self.ctimers,
-        };
+        let mut ctx = node_ctx!(self, NodeId::CONTROLLER, 0, ctimers);
         f(&mut self.controller, &mut ctx);
         for (at, t) in self.ctimers.drain(..) {
             self.queue.push(at, Ev::Controller(t));
@@ -507,7 +492,7 @@ impl World {
     /// at a budget, and whenever the step sent something or set another timer.
     fn producer_app(&mut self, i: usize) {
         loop {
-            self.producer_step(i, |p, ctx| p.on_timer(ctx, ProducerTimer::App));
+            self.producer_step(i, |p, ctx| Node::on_timer(p, ctx, ProducerTimer::App));
             let ahead = match (&self.ptimers[..], self.sends.is_empty()) {
                 ([(at, ProducerTimer::App)], true) => Some(*at),
                 _ => None,
@@ -586,7 +571,7 @@ impl World {
                     if t == ProducerTimer::App {
                         self.producer_app(i as usize);
                     } else {
-                        self.with_producer(i as usize, |p, ctx| p.on_timer(ctx, t));
+                        self.with_producer(i as usize, |p, ctx| Node::on_timer(p, ctx, t));
                     }
                 }
             }
@@ -594,13 +579,13 @@ impl World {
                 let b = &self.brokers[id as usize - 1];
                 let live = if t == BrokerTimer::Writeback { true } else { b.up && b.inc == inc };
                 if live {
-                    self.with_broker(id as usize - 1, |b, ctx| b.on_timer(ctx, t));
+                    self.with_broker(id as usize - 1, |b, ctx| Node::on_timer(b, ctx, t));
                 }
             }
-            Ev::Controller(t) => self.with_controller(|c, ctx| c.on_timer(ctx, t)),
+            Ev::Controller(t) => self.with_controller(|c, ctx| Node::on_timer(c, ctx, t)),
             Ev::Consumer(i, inc, t) => {
                 if self.consumers[i as usize].client.inc == inc {
-                    self.with_consumer(i as usize, |c, ctx, cfg| c.on_timer(ctx, cfg, t));
+                    self.with_consumer_node(i as usize, |c, ctx| Node::on_timer(c, ctx, t));
                 }
             }
             Ev::Action(i) => {

@@ -21,8 +21,8 @@
 
 use super::{Ev, NodeKind, World};
 use crate::broker::BrokerTimer;
-use crate::sim::trace::Event;
 use crate::sim::{later, Micros, NodeId};
+use crate::trace::Event;
 
 /// A broker's pause and what waits for it.
 pub(super) struct Paused {

@@ -106,7 +106,7 @@ impl World {
                 let forwards = &self.history.forwards[from.min(self.history.forwards.len())..];
                 let failed = forwards.iter().find_map(|f| match self.history.record(f.0) {
                     r if r.producer as usize == pi => match r.outcome {
-                        crate::sim::Outcome::Failed(e) => Some(e),
+                        crate::history::Outcome::Failed(e) => Some(e),
                         _ => None,
                     },
                     _ => None,

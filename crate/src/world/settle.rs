@@ -6,8 +6,8 @@
 use super::{World, QUIET_US};
 use crate::budget::{Budget, Exceeded};
 use crate::script::ast::{Action, RunUntil};
-use crate::sim::trace::Event;
 use crate::sim::{later, Micros};
+use crate::trace::Event;
 
 impl World {
     /// Timeline entries (indexes) the run never reached: actions run in timeline order,

@@ -5,8 +5,8 @@
 
 use super::{ConnKey, Ev, HeldMsg, NodeKind, World};
 use crate::protocol::{Envelope, Msg};
-use crate::sim::trace::Event;
-use crate::sim::{NodeId, Route};
+use crate::sim::{Node, NodeId, Route};
+use crate::trace::Event;
 
 impl World {
     /// The producer connection a message travels on, if any.
@@ -156,7 +156,7 @@ impl World {
         match self.node_kind(env.to) {
             NodeKind::Controller => {
                 let (from, inc) = (env.from, env.from_inc);
-                self.with_controller(|c, ctx| c.on_message(ctx, from, inc, env.msg));
+                self.with_controller(|c, ctx| Node::on_message(c, ctx, from, inc, env.msg));
             }
             NodeKind::Broker(i) => {
                 let b = &self.brokers[i];
@@ -178,15 +178,16 @@ impl World {
                 if env.to_inc.is_some_and(|inc| inc != self.producers[i].inc()) {
                     return;
                 }
-                self.with_producer(i, |p, ctx| p.on_message(ctx, env));
+                let (from, inc) = (env.from, env.from_inc);
+                self.with_producer(i, |p, ctx| Node::on_message(p, ctx, from, inc, env.msg));
             }
             NodeKind::Consumer(i) => {
                 let c = &self.consumers[i].client;
                 if !c.up || env.to_inc.is_some_and(|inc| inc != c.inc) {
                     return;
                 }
-                let from = env.from;
-                self.with_consumer(i, |c, ctx, cfg| c.on_message(ctx, cfg, from, env.msg));
+                let (from, inc) = (env.from, env.from_inc);
+                self.with_consumer_node(i, |c, ctx| Node::on_message(c, ctx, from, inc, env.msg));
             }
         }
     }

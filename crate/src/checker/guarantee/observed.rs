@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::Level;
 use crate::checker::{verdicts, Judgement};
-use crate::sim::History;
+use crate::history::History;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Observed {

@@ -7,8 +7,8 @@
 
 use serde::Serialize;
 
-use super::Micros;
-use crate::protocol::ClientError;
+use crate::protocol::{ClientError, Tp};
+use crate::sim::Micros;
 
 pub const NO_PARTITION: u32 = u32::MAX;
 pub const NO_TXN: u32 = u32::MAX;
@@ -93,7 +93,7 @@ pub struct PollRec {
 pub struct ProcessedRec {
     pub consumer: u16,
     pub record: u32,
-    pub tp: super::Tp,
+    pub tp: Tp,
     pub offset: u64,
     /// When its poll returned it, and when its processing ended.
     pub polled_us: Micros,
@@ -110,7 +110,7 @@ pub struct History {
     pub processed: Vec<ProcessedRec>,
     /// A pipeline's outputs: (output record, the input record it was made from, and where
     /// that input was read: a record written twice upstream is two inputs).
-    pub forwards: Vec<(u32, u32, crate::sim::Tp, u64)>,
+    pub forwards: Vec<(u32, u32, Tp, u64)>,
     app_seq: Vec<u32>,
     /// Records whose callback has run (for a run's progress).
     pub completed: u64,

@@ -1,0 +1,49 @@
+//! A topic partition, as Kafka's `TopicPartition`.
+//!
+//! Topics are indexes (declaration order) so partitions are small and `Copy`; a topic's
+//! name comes from the name table of the run being stepped or printed (`sim::node`).
+
+use serde::{Serialize, Serializer};
+
+/// A topic partition: topic index (declaration order) and partition number. Printed the
+/// way Kafka's `TopicPartition.toString` does: `orders-0`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tp {
+    pub topic: u16,
+    pub partition: u32,
+}
+
+impl Tp {
+    /// The topic index that stands for `__consumer_offsets` (never a declared topic): a
+    /// transaction's offsets partition, as markers and the trace name it.
+    pub const OFFSETS_TOPIC: u16 = u16::MAX;
+
+    pub fn new(topic: u16, partition: u32) -> Tp {
+        Tp { topic, partition }
+    }
+    /// `__consumer_offsets` partition `partition`.
+    pub fn offsets(partition: u32) -> Tp {
+        Tp { topic: Tp::OFFSETS_TOPIC, partition }
+    }
+    pub fn is_offsets(self) -> bool {
+        self.topic == Tp::OFFSETS_TOPIC
+    }
+    pub fn topic_name(self) -> String {
+        if self.is_offsets() {
+            return "__consumer_offsets".to_string();
+        }
+        crate::sim::node::topic_name(self.topic as usize).unwrap_or_else(|| format!("topic{}", self.topic))
+    }
+}
+
+impl std::fmt::Display for Tp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.topic_name(), self.partition)
+    }
+}
+
+impl Serialize for Tp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
