@@ -57,3 +57,33 @@ fn the_check_finds_an_import_from_above() {
     assert_eq!(escapes("    let x: crate::sim::Micros = 0; // crate::broker in a comment").len(), 0);
     assert_eq!(escapes("use super::super::trace::Event;").len(), 1);
 }
+
+/// The lines of `text` (before its `#[cfg(test)]` part) that name the parser.
+fn parser_uses(text: &str) -> Vec<(usize, String)> {
+    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+    code.lines()
+        .enumerate()
+        .filter(|(_, l)| l.split("//").next().unwrap_or("").contains("crate::script"))
+        .map(|(n, l)| (n + 1, l.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn the_runtime_runs_its_plan_not_the_parser_s_tree() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("crate/src");
+    let mut bad = Vec::new();
+    for part in ["sim", "world", "producer", "broker", "consumer", "checker", "protocol", "format"] {
+        for (file, text) in sources(&root.join(part)) {
+            if file.ends_with("tests.rs") {
+                continue;
+            }
+            bad.extend(parser_uses(&text).into_iter().map(|(n, l)| format!("{file}:{n}: {l}")));
+        }
+    }
+    for file in ["controller.rs", "node.rs", "plan.rs", "trace.rs", "history.rs", "config.rs"] {
+        let text = std::fs::read_to_string(root.join(file)).expect("readable source file");
+        bad.extend(parser_uses(&text).into_iter().map(|(n, l)| format!("{file}:{n}: {l}")));
+    }
+    assert!(bad.is_empty(), "the runtime depends on the parser:\n{}", bad.join("\n"));
+    assert_eq!(parser_uses("use crate::script::ast::Action;\n#[cfg(test)]\nuse crate::script::parse;").len(), 1);
+}

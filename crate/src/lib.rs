@@ -1,6 +1,6 @@
 //! kplay: a deterministic simulator of Kafka's produce path.
 //!
-//! Map: `budget` (the limits every run ends within), `script` (the scenario language → [`script::ast::Scenario`]), `config` (typed
+//! Map: `budget` (the limits every run ends within), `script` (the scenario language, lowered to the runtime's plan, [`plan::Scenario`]), `config` (typed
 //! configs with Kafka's defaults), `sim` (the deterministic kernel: time, events, PRNG,
 //! network, the node contract and the trace container; it imports nothing of Kafka),
 //! `node` (a Kafka node's context over the kernel), `trace` (Kafka's trace events),
@@ -75,6 +75,7 @@ pub mod format;
 pub mod fuzz;
 pub mod history;
 pub mod node;
+pub mod plan;
 pub mod producer;
 pub mod protocol;
 pub mod report;

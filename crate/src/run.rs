@@ -12,9 +12,9 @@ use crate::budget::Budgets;
 use crate::checker::{self, expect, explain, guarantee, verdicts};
 use crate::config::IsolationLevel;
 use crate::history::Outcome;
+use crate::plan::{RunUntil, Scenario};
 use crate::protocol::Tp;
 use crate::report::{ConsumerReport, PartitionReport, ProducerStateReport, RecordReport, ReplicaReport, Report};
-use crate::script::ast::{RunUntil, Scenario};
 use crate::script::errors::Diagnostic;
 use crate::world::World;
 
@@ -457,7 +457,7 @@ pub fn run_bench(text: &str) -> Result<Report, Vec<Diagnostic>> {
     let records = scenario
         .timeline
         .iter()
-        .map(|t| if let crate::script::ast::Action::Send { count, .. } = t.action { count } else { 0 })
+        .map(|t| if let crate::plan::Action::Send { count, .. } = t.action { count } else { 0 })
         .fold(0u64, u64::saturating_add);
     let opts = RunOptions { lean: true, budgets: Budgets::for_bench(records), ..RunOptions::default() };
     let mut session = Session::from_scenario(scenario, text, opts);

@@ -48,7 +48,7 @@ use replica::Replica;
 pub struct ClusterSpec {
     pub version: KafkaVersion,
     /// Finalized feature levels (`transaction.version`, `eligible.leader.replicas.version`).
-    pub features: crate::script::ast::Features,
+    pub features: crate::plan::Features,
     pub broker_cfg: BrokerConfig,
     pub broker_ids: Vec<u16>,
     pub topic_names: Vec<String>,

@@ -6,9 +6,9 @@
 //! `errors.NOT_ENOUGH_REPLICAS` for records that timed out while the leader kept
 //! answering NOT_ENOUGH_REPLICAS); `responses.X`; `consumers.NAME.records`.
 
+use crate::plan::{CmpOp, Expect, TraceExpect};
 use crate::protocol::errors::superclasses;
 use crate::report::{ClauseReport, ExpectationReport, Report};
-use crate::script::ast::{CmpOp, Expect, TraceExpect};
 use crate::trace::Entry;
 
 /// How many trace events match a trace expectation.

@@ -13,9 +13,9 @@
 
 use crate::config::IsolationLevel;
 use crate::history::Outcome;
+use crate::plan::ProcessingGuarantee;
 use crate::protocol::Tp;
 use crate::report::Explanation;
-use crate::script::ast::ProcessingGuarantee;
 use crate::sim::{fmt_us, Micros, VecMap};
 use crate::trace::Event;
 use crate::world::World;
@@ -65,7 +65,7 @@ pub fn judge_pipelines(world: &World, j: &Judgement) -> PipelineVerdicts {
     // Pipelines of one group reading one topic share their inputs: judge them together.
     let mut families: Vec<Vec<usize>> = Vec::new();
     for (k, d) in sc.pipelines.iter().enumerate() {
-        let key = |d: &crate::script::ast::PipelineDecl| (sc.consumers[d.consumer].config.group_id.clone(), d.from);
+        let key = |d: &crate::plan::PipelineDecl| (sc.consumers[d.consumer].config.group_id.clone(), d.from);
         match families.iter_mut().find(|f| key(&sc.pipelines[f[0]]) == key(d)) {
             Some(f) => f.push(k),
             None => families.push(vec![k]),

@@ -28,8 +28,8 @@ use std::rc::Rc;
 
 use crate::config::ProducerConfig;
 use crate::node::Ctx;
+use crate::plan::{KeyPart, KeySpec, ValueSpec};
 use crate::protocol::Msg;
-use crate::script::ast::{KeyPart, KeySpec, ValueSpec};
 use crate::sim::{Micros, NodeId, Prng};
 
 use accumulator::Accumulator;

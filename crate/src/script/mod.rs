@@ -1,5 +1,5 @@
 //! The scenario language (see shared SCENARIO_LANGUAGE.md): text in, a validated
-//! [`ast::Scenario`] or every [`errors::Diagnostic`] out.
+//! [`crate::plan::Scenario`] (the runtime's plan) or every [`errors::Diagnostic`] out.
 //!
 //! Map:
 //! - [`lexer`]: a line → located words (`#` comments, quotes, `name=value`, `->`).
@@ -14,7 +14,8 @@
 //!   [`timeline`] + [`timeline_faults`] + [`timeline_opts`] and [`expect`] (pass 2).
 //!
 //! Nothing here panics on user input: every mistake becomes a located diagnostic.
-pub mod ast;
+/// The parser lowers a scenario into the runtime's plan; inside `script` it is still `ast`.
+pub use crate::plan as ast;
 pub mod decls;
 pub mod errors;
 pub mod expect;

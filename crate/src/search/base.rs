@@ -15,7 +15,7 @@
 
 use super::edit;
 use super::faults::{Fault, Op};
-use crate::script::ast::{Action, CmpOp, Scenario};
+use crate::plan::{Action, CmpOp, Scenario};
 use crate::script::errors::Diagnostic;
 
 /// Verdicts a safety clause may bound.
@@ -108,7 +108,7 @@ impl Base {
                 continue;
             }
             let (keep, drop): (Vec<_>, Vec<_>) = e.clauses.iter().partition(|c| is_safety(&c.name, c.op, c.value));
-            let text = |cs: &[&crate::script::ast::Clause]| {
+            let text = |cs: &[&crate::plan::Clause]| {
                 cs.iter().map(|c| format!("{}{}{}", c.name, c.op.symbol(), c.value)).collect::<Vec<_>>().join(" ")
             };
             if !keep.is_empty() {

@@ -3,9 +3,9 @@
 //! delay, cut, isolate, heal) to the brokers and the network, polls to consumers.
 
 use super::{Ev, World};
+use crate::plan::{Action, CrashMode, CrashTarget, NodeRef};
 use crate::producer::app::{Job, Op, SendJob};
 use crate::protocol::Tp;
-use crate::script::ast::{Action, CrashMode, CrashTarget, NodeRef};
 use crate::sim::{later, NodeId};
 use crate::trace::Event;
 

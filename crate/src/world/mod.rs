@@ -40,9 +40,9 @@ use crate::consumer::Consumer;
 use crate::controller::{CCtx, Controller, ControllerTimer};
 use crate::history::History;
 use crate::node::{Ids, Outgoing, Sinks};
+use crate::plan::{Action, NodeRef, RunUntil, Scenario};
 use crate::producer::{PCtx, Producer, ProducerTimer, Workload};
 use crate::protocol::{Envelope, Msg};
-use crate::script::ast::{Action, NodeRef, RunUntil, Scenario};
 use crate::sim::{Ctx, Micros, Net, Node, NodeId, Prng, Queue};
 use crate::trace::Trace;
 

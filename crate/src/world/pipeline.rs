@@ -10,9 +10,9 @@
 use super::World;
 use crate::consumer::client::PollLoop;
 use crate::consumer::pipe::{Pipe, PipeCall, PipeResult};
+use crate::plan::ProcessingGuarantee;
 use crate::producer::app::{Job, Op};
 use crate::producer::txn::{OffsetsToSend, Phase};
-use crate::script::ast::ProcessingGuarantee;
 use std::rc::Rc;
 
 impl World {

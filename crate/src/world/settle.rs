@@ -5,7 +5,7 @@
 
 use super::{World, QUIET_US};
 use crate::budget::{Budget, Exceeded};
-use crate::script::ast::{Action, RunUntil};
+use crate::plan::{Action, RunUntil};
 use crate::sim::{later, Micros};
 use crate::trace::Event;
 

@@ -23,7 +23,7 @@ use serde::Serialize;
 use super::FaultKind::*;
 use super::{Faults, Level, Property, Reason};
 use crate::config::AutoOffsetReset;
-use crate::script::ast::{Action, Scenario};
+use crate::plan::{Action, Scenario};
 
 /// The report's `guarantee.by_group.NAME`.
 #[derive(Clone, Debug, Serialize)]

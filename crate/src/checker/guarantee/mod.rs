@@ -30,7 +30,7 @@ mod tests;
 
 use serde::Serialize;
 
-use crate::script::ast::{Action, Scenario};
+use crate::plan::{Action, Scenario};
 use crate::sim::VecMap;
 
 pub use observed::{observe, Observed};

@@ -20,7 +20,7 @@
 use serde::Serialize;
 
 use super::{promise, Level, Property, Reason};
-use crate::script::ast::{ProcessingGuarantee, Scenario};
+use crate::plan::{ProcessingGuarantee, Scenario};
 
 /// The report's `guarantee.by_pipeline.NAME`.
 #[derive(Clone, Debug, Serialize)]

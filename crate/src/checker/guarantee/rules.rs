@@ -13,7 +13,7 @@
 use super::FaultKind::*;
 use super::{Faults, Property, Reason};
 use crate::config::{Acks, ProducerConfig};
-use crate::script::ast::TopicDecl;
+use crate::plan::TopicDecl;
 
 const fn set(kinds: &[super::FaultKind]) -> Faults {
     let mut m = 0;

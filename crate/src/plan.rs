@@ -1,4 +1,8 @@
-//! The parsed scenario: what `script::parse` hands to `run`.
+//! The plan the runtime owns: a scenario as `world` runs it and `checker` judges it.
+//!
+//! `script` parses and validates the text and lowers it to this; nothing in the runtime
+//! (world, nodes, checker, search) depends on the parser. (Inside `script` the module is
+//! still called `ast`.)
 //!
 //! Everything here is already validated: names resolve to declared nodes and topics,
 //! durations are integer microseconds, sizes are bytes, and every Kafka property has
