@@ -146,10 +146,7 @@ pub fn find_tp(w: &World, name: &str) -> Option<Tp> {
 }
 
 fn replica(w: &World, tp: Tp, broker: u16) -> Result<&Replica, String> {
-    w.brokers
-        .get(usize::from(broker).wrapping_sub(1))
-        .and_then(|b| b.replicas.get(&tp))
-        .ok_or_else(|| format!("broker-{broker} holds no replica of {tp}"))
+    w.view().replica(broker, tp).ok_or_else(|| format!("broker-{broker} holds no replica of {tp}"))
 }
 
 fn file_name(base: u64) -> String {

@@ -87,6 +87,7 @@ pub mod snapshot;
 pub mod swarm;
 pub mod sweep;
 pub mod trace;
+pub mod view;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 pub mod world;

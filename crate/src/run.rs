@@ -384,19 +384,16 @@ fn record_reports(world: &World, j: &checker::Judgement) -> Vec<RecordReport> {
 }
 
 fn partition_reports(world: &World) -> Vec<PartitionReport> {
-    let image = &world.controller.image;
-    image
-        .partitions()
+    let view = world.view();
+    view.partitions()
         .map(|(tp, p): (Tp, _)| {
-            let leader_replica = p.leader.and_then(|l| world.brokers[l as usize - 1].replicas.get(&tp));
-            let replica_states = p
-                .replicas
-                .iter()
-                .filter_map(|&b| {
-                    let broker = &world.brokers[b as usize - 1];
-                    let r = broker.replicas.get(&tp)?;
-                    Some(ReplicaReport {
-                        broker: b,
+            let leader_replica = view.leader_replica(tp).map(|(_, r)| r);
+            let replica_states = view
+                .replicas(tp)
+                .map(|s| {
+                    let r = s.replica;
+                    ReplicaReport {
+                        broker: s.broker,
                         log_start_offset: r.log.log_start_offset,
                         log_end_offset: r.log.leo,
                         flushed_offset: r.log.durable_offset(),
@@ -407,9 +404,9 @@ fn partition_reports(world: &World) -> Vec<PartitionReport> {
                             crate::broker::replica::Role::Follower { leader } => format!("follower of broker-{leader}"),
                             crate::broker::replica::Role::None => "none".into(),
                         },
-                        down: !broker.up,
+                        down: !s.up,
                         segments: crate::report::segments(&r.log),
-                    })
+                    }
                 })
                 .collect();
             let producers = leader_replica

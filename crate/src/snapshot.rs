@@ -143,31 +143,29 @@ fn role_name(r: &Role) -> String {
 }
 
 pub fn take(w: &World) -> Snapshot {
-    let image = &w.controller.image;
-    let partitions = image
+    let view = w.view();
+    let partitions = view
         .partitions()
         .map(|(tp, p)| PartitionView {
             tp,
             leader: p.leader,
             leader_epoch: p.leader_epoch,
             isr: p.isr.clone(),
-            replicas: p
-                .replicas
-                .iter()
-                .filter_map(|&b| {
-                    let broker = &w.brokers[b as usize - 1];
-                    let r = broker.replicas.get(&tp)?;
-                    Some(ReplicaView {
-                        broker: b,
+            replicas: view
+                .replicas(tp)
+                .map(|s| {
+                    let r = s.replica;
+                    ReplicaView {
+                        broker: s.broker,
                         role: role_name(&r.role),
-                        up: broker.up,
+                        up: s.up,
                         leader_epoch: r.leader_epoch,
                         log_end_offset: r.log.leo,
                         high_watermark: r.hw,
                         last_stable_offset: r.last_stable_offset(),
                         flushed_offset: r.log.durable_offset(),
                         recovery_point: r.log.recovery_point,
-                        in_isr: p.isr.contains(&b),
+                        in_isr: s.in_isr,
                         log_start_offset: r.log.log_start_offset,
                         segments: crate::report::segments(&r.log)
                             .into_iter()
@@ -211,7 +209,7 @@ pub fn take(w: &World) -> Snapshot {
                                 }
                             })
                             .collect(),
-                    })
+                    }
                 })
                 .collect(),
         })

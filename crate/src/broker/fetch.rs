@@ -135,7 +135,7 @@ impl Broker {
         // A consumer reads up to the HW (read_uncommitted) or the LSO (read_committed).
         let mut aborted = Vec::new();
         if let Some(iso) = req.isolation {
-            let end = crate::consumer::end_offset(r, iso);
+            let end = crate::view::end_offset(r, iso);
             batches.retain(|b| b.last_offset() < end);
             if iso == crate::config::IsolationLevel::ReadCommitted {
                 aborted = batches

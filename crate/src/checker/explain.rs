@@ -465,12 +465,10 @@ struct GoneIndex {
 impl GoneIndex {
     fn build(world: &World) -> GoneIndex {
         let mut at = vec![None; world.history.records.len()];
-        for b in &world.brokers {
-            for (tp, r) in b.replicas.iter() {
-                for g in &r.log.gone {
-                    if let Some(slot) = at.get_mut(g.0 as usize) {
-                        slot.get_or_insert((*tp, g.1));
-                    }
+        for (_, tp, r) in world.view().all_replicas() {
+            for g in &r.log.gone {
+                if let Some(slot) = at.get_mut(g.0 as usize) {
+                    slot.get_or_insert((tp, g.1));
                 }
             }
         }

@@ -66,16 +66,6 @@ pub struct GroupVerdicts {
     pub explanations: Vec<Explanation>,
 }
 
-/// The final log of `tp` a reader sees: the current leader's replica, else the longest.
-fn final_replica(world: &World, tp: Tp) -> Option<&crate::broker::replica::Replica> {
-    if let Some(l) = world.controller.image.leader(tp) {
-        if let Some(r) = world.brokers[l as usize - 1].replicas.get(&tp) {
-            return Some(r);
-        }
-    }
-    world.brokers.iter().filter_map(|b| b.replicas.get(&tp)).max_by_key(|r| r.log.leo)
-}
-
 pub fn judge_groups(world: &World) -> GroupVerdicts {
     let sc = &world.scenario;
     let log = world.groups.borrow();
@@ -118,8 +108,7 @@ pub fn judge_groups(world: &World) -> GroupVerdicts {
         crate::sim::sort::sort(&mut tps);
         for &tp in &tps {
             let committed = g.committed.get(&tp).copied();
-            let Some(r) = final_replica(world, tp) else { continue };
-            let end = crate::consumer::end_offset(r, iso);
+            let Some((r, end)) = world.view().final_log(tp, iso) else { continue };
             offsets.push(PartitionOffsets {
                 tp,
                 committed,

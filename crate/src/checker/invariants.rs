@@ -55,17 +55,16 @@ impl Invariants {
 
     /// Committed data is identical on every live ISR member.
     pub fn check_logs(&self, w: &World) -> Result<(), String> {
-        for (tp, p) in w.controller.image.partitions() {
-            let Some(l) = p.leader else { continue };
-            let leader = &w.brokers[l as usize - 1];
-            let Some(lr) = leader.replicas.get(&tp).filter(|r| leader.up && r.is_leader()) else { continue };
+        let view = w.view();
+        for (tp, _) in view.partitions() {
+            let Some(led) = view.readable(tp, crate::config::IsolationLevel::ReadUncommitted) else { continue };
+            let lr = led.replica;
             let committed = lr.log.index_of(lr.hw);
-            for &m in &p.isr {
-                let b = &w.brokers[m as usize - 1];
-                if m == l || !b.up {
+            for s in view.replicas(tp) {
+                if s.broker == led.broker || !s.up || !s.in_isr {
                     continue;
                 }
-                let Some(fr) = b.replicas.get(&tp) else { continue };
+                let fr = s.replica;
                 // Retention and the cleaner work on each replica on their own schedule:
                 // compare the batches both hold as written, offset by offset.
                 let start = fr.log.log_start_offset.max(lr.log.log_start_offset);
@@ -84,8 +83,8 @@ impl Invariants {
                         || !std::rc::Rc::ptr_eq(&fe.batch.data, &le.batch.data)
                     {
                         return Err(format!(
-                            "{tp}: committed offset {} differs between leader broker-{l} and ISR member broker-{m}",
-                            le.batch.base_offset
+                            "{tp}: committed offset {} differs between leader broker-{} and ISR member broker-{}",
+                            le.batch.base_offset, led.broker, s.broker
                         ));
                     }
                 }

@@ -45,25 +45,9 @@ pub struct Judgement {
     pub compacted: Vec<bool>,
 }
 
-/// The replica the final view reads, and where reading stops.
+/// The replica the final view reads, and where reading stops (`view::ClusterView::final_log`).
 pub fn final_replica(world: &World, tp: Tp, isolation: IsolationLevel) -> Option<(&Replica, u64)> {
-    let p = world.controller.image.partition(tp)?;
-    let (replica, hw) = match p.leader {
-        Some(l) => {
-            let r = world.brokers.get(l as usize - 1)?.replicas.get(&tp)?;
-            (r, r.hw)
-        }
-        None => {
-            let b = *p.isr.first()?;
-            let r = world.brokers.get(b as usize - 1)?.replicas.get(&tp)?;
-            (r, r.log.leo)
-        }
-    };
-    let end = match isolation {
-        IsolationLevel::ReadUncommitted => hw,
-        IsolationLevel::ReadCommitted => replica.producers.last_stable_offset(hw),
-    };
-    Some((replica, end))
+    world.view().final_log(tp, isolation)
 }
 
 /// Read every partition's final log and mark each record.
@@ -80,8 +64,9 @@ pub fn judge(world: &World, isolation: IsolationLevel, with_offsets: bool) -> Ju
         compacted: vec![false; n],
     };
     let producers = world.scenario.producers.len();
-    for (tp, _) in world.controller.image.partitions() {
-        let Some((replica, end)) = final_replica(world, tp, isolation) else { continue };
+    let view = world.view();
+    for (tp, _) in view.partitions() {
+        let Some((replica, end)) = view.final_log(tp, isolation) else { continue };
         // Highest app_seq seen so far per producer, for reordering.
         let mut max_seq: Vec<Option<u32>> = vec![None; producers];
         for e in &replica.log.entries {
@@ -132,11 +117,11 @@ pub fn judge(world: &World, isolation: IsolationLevel, with_offsets: bool) -> Ju
 fn mark_gone(world: &World, j: &mut Judgement) {
     use crate::broker::log::GoneBy;
     let n = j.copies.len();
-    for (tp, p) in world.controller.image.partitions() {
-        let Some((fin, _)) = final_replica(world, tp, j.isolation) else { continue };
+    let view = world.view();
+    for (tp, _) in view.partitions() {
+        let Some((fin, _)) = view.final_log(tp, j.isolation) else { continue };
         let log = &fin.log;
-        for &b in &p.replicas {
-            let Some(r) = world.brokers.get(b as usize - 1).and_then(|br| br.replicas.get(&tp)) else { continue };
+        for r in view.replicas(tp).map(|s| s.replica) {
             for &(rec, offset, by) in &r.log.gone {
                 let id = rec as usize;
                 if id >= n || j.copies[id] > 0 || j.deleted[id] || j.compacted[id] {

@@ -19,11 +19,10 @@ pub mod pipe;
 pub mod server_assignor;
 
 use crate::broker::replica::Replica;
-use crate::broker::Broker;
 use crate::config::{AutoOffsetReset, ConsumerConfig, IsolationLevel};
-use crate::protocol::Tp;
-use crate::protocol::{ClusterImage, LogBatch};
+use crate::protocol::{LogBatch, Tp};
 use crate::sim::VecMap;
+use crate::view::{ClusterView, Readable};
 
 /// The batches a reader with `isolation` sees in `replica`'s log from `from`.
 pub fn visible<'a>(
@@ -62,13 +61,7 @@ fn skipped_between(replica: &Replica, from: u64, to: u64) -> u32 {
     (gone + held) as u32
 }
 
-/// The offset a reader with `isolation` reads up to.
-pub fn end_offset(replica: &Replica, isolation: IsolationLevel) -> u64 {
-    match isolation {
-        IsolationLevel::ReadUncommitted => replica.hw,
-        IsolationLevel::ReadCommitted => replica.last_stable_offset(),
-    }
-}
+pub use crate::view::end_offset;
 
 /// A position the log no longer covered (`OFFSET_OUT_OF_RANGE`) and where
 /// `auto.offset.reset` moved it (None: `none`, the poll threw).
@@ -101,17 +94,13 @@ impl Consumer {
 
     /// Read every partition of `topic` from its leader; returns record ids in order, and
     /// each position reset (`OFFSET_OUT_OF_RANGE`).
-    pub fn poll(&mut self, brokers: &[Broker], image: &ClusterImage, topic: u16) -> (Vec<u32>, Vec<Reset>) {
+    pub fn poll(&mut self, view: &ClusterView, topic: u16) -> (Vec<u32>, Vec<Reset>) {
         let iso = self.config.isolation_level;
         let mut out = Vec::new();
         let mut resets = Vec::new();
-        for p in 0..image.partition_count(topic) {
+        for p in 0..view.image.partition_count(topic) {
             let tp = Tp::new(topic, p);
-            let Some(leader) = image.leader(tp) else { continue };
-            let b = &brokers[leader as usize - 1];
-            let Some(r) = b.replicas.get(&tp).filter(|r| b.up && r.is_leader()) else { continue };
-            let end = end_offset(r, iso);
-            let start = r.log.log_start_offset;
+            let Some(Readable { replica: r, start, end, .. }) = view.readable(tp, iso) else { continue };
             let pos = self.positions.entry(tp).or_insert(start);
             if *pos > r.log.leo || *pos < start {
                 let reset_to = match self.config.auto_offset_reset {

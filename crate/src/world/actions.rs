@@ -120,8 +120,8 @@ impl World {
                 self.with_consumer(consumer, |c, ctx, cfg| c.restart(ctx, cfg));
             }
             Action::Poll { consumer, topic } => {
-                let (polled, resets) =
-                    self.consumers[consumer].poll(&self.brokers, &self.controller.image, topic as u16);
+                let view = crate::view::ClusterView::new(&self.controller.image, &self.brokers);
+                let (polled, resets) = self.consumers[consumer].poll(&view, topic as u16);
                 let name = self.consumers[consumer].name.clone();
                 let topic_name = self.spec.topic_names[topic].clone();
                 for r in resets {

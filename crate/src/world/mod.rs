@@ -396,6 +396,11 @@ impl World {
         }
     }
 
+    /// The cluster, read-only, as everything outside the nodes reads it.
+    pub fn view(&self) -> crate::view::ClusterView<'_> {
+        crate::view::ClusterView::new(&self.controller.image, &self.brokers)
+    }
+
     pub(super) fn consumer_node(&self, c: usize) -> NodeId {
         self.consumers[c].client.node
     }

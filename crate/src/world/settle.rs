@@ -100,9 +100,8 @@ impl World {
                 g.committed.get(&tp).copied()
             };
             let ends = |tp| {
-                let l = self.controller.image.leader(tp)?;
-                let r = self.brokers[l as usize - 1].replicas.get(&tp)?;
-                Some(crate::consumer::end_offset(r, c.config.isolation_level))
+                let (_, r) = self.view().leader_replica(tp)?;
+                Some(crate::view::end_offset(r, c.config.isolation_level))
             };
             c.client.quiet(&c.config, ends, committed)
         })
@@ -127,25 +126,20 @@ impl World {
         if self.brokers.iter().any(|b| b.up && self.controller.broker_fenced(b.id)) {
             return false;
         }
-        let image = &self.controller.image;
-        for (tp, p) in image.partitions() {
-            let Some(l) = p.leader else { return false };
-            let leader = &self.brokers[l as usize - 1];
-            let Some(lr) = leader.replicas.get(&tp) else { return false };
-            if !leader.up
-                || !lr.is_leader()
-                || lr.hw != lr.log.leo
-                || lr.leader_state().is_some_and(|s| s.isr.len() != p.isr.len())
-            {
+        let view = self.view();
+        for (tp, p) in view.partitions() {
+            // Settled: a live leader that has everything committed, and every live replica
+            // in its ISR and caught up.
+            let Some(led) = view.readable(tp, crate::config::IsolationLevel::ReadUncommitted) else { return false };
+            let lr = led.replica;
+            if lr.hw != lr.log.leo || lr.leader_state().is_some_and(|s| s.isr.len() != p.isr.len()) {
                 return false;
             }
-            for &r in &p.replicas {
-                let b = &self.brokers[r as usize - 1];
-                if !b.up || r == l {
+            for s in view.replicas(tp) {
+                if !s.up || s.broker == led.broker {
                     continue;
                 }
-                let Some(rr) = b.replicas.get(&tp) else { continue };
-                if !p.isr.contains(&r) || rr.log.leo != lr.log.leo || rr.hw != lr.hw {
+                if !s.in_isr || s.replica.log.leo != lr.log.leo || s.replica.hw != lr.hw {
                     return false;
                 }
             }
