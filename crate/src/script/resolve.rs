@@ -22,12 +22,13 @@
 //! clients all resolved becomes a [`super::ast::PipelineDecl`].
 
 use super::ast::{ConsumerDecl, Features, ProducerDecl, RunUntil, Scenario, TopicDecl};
-use super::decls::{Raw, RawClient, RawTopic};
 use super::errors::Diagnostic;
+use super::hardware;
 use super::names::NameIndex;
 use super::pipeline;
 use super::producer_rules::{self, acks_of};
 use super::props::Role;
+use super::raw::{Raw, RawClient, RawTopic};
 use super::server_rules as server;
 use super::settings::Settings;
 use super::suggest;
@@ -154,7 +155,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
         .collect();
 
     let features = features(raw, v, &mut notes, diags);
-    let hardware = super::hardware::resolve(raw.hardware.as_ref().map(|(p, _)| p.as_slice()).unwrap_or(&[]), diags);
+    let hardware = hardware::resolve(raw.hardware.as_ref().map(|(p, _)| p.as_slice()).unwrap_or(&[]), diags);
     Scenario {
         seed: raw.seed.as_ref().map(|(s, _)| *s).unwrap_or(1),
         epoch_ms: raw.epoch_ms.unwrap_or(DEFAULT_EPOCH_MS),

@@ -37,6 +37,14 @@ impl std::fmt::Display for UnitError {
     }
 }
 
+/// The hint for a duration that did not read (`e`), written `text`.
+pub fn duration_hint(text: &str, e: &UnitError) -> String {
+    if text.bytes().any(|b| b.is_ascii_digit()) && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return format!("a time needs a unit: write {text}ms (or {text}s, {text}us, ...)");
+    }
+    format!("{e}: write a duration with a unit, e.g. 250us, 5ms, 1.5s, 2m, 1h")
+}
+
 /// A non-negative decimal split at its point: `1.25` → (1, "25").
 struct Decimal<'a> {
     int: u64,
