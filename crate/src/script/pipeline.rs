@@ -401,7 +401,7 @@ pub fn consumer_settings(
         s.set(prop, v, if shared_reported { &mut reported } else { &mut *diags });
     }
     let name = &p.name;
-    if let (true, Some(loc)) = (s.bool("enable.auto.commit", false), s.loc("enable.auto.commit")) {
+    if let (true, Some(loc)) = (s.bool("enable.auto.commit"), s.loc("enable.auto.commit")) {
         diags.push(loc.diag(
             format!("pipeline {name} commits its own offsets: enable.auto.commit cannot be true"),
             "Kafka Streams always turns auto commit off (\"User setting (true) will be ignored and the Streams default setting (false) will be used\"): drop enable.auto.commit",
