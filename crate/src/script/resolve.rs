@@ -178,7 +178,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
     }
 }
 
-/// Checks each pipeline with a client left after `names::dedupe` and the budget (a
+/// Checks each pipeline with a client left after `dedupe` and the budget (a
 /// pipeline declared twice has none): `None` for the others.
 fn check_pipelines(
     raw: &Raw,

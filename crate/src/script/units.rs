@@ -9,6 +9,7 @@
 //! Decimals (`1.5s`) are split into integer and fraction digits and scaled with checked
 //! integer arithmetic: no float ever decides a value, and a value that is not a whole
 //! number of the target unit (`1.0000001s` in µs, `1.5B`) is an error, never rounded.
+//! [`duration_hint`] is the hint every statement gives for a duration that did not read.
 
 /// Why a number could not be read. `Display` gives a short sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
