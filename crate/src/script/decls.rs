@@ -10,76 +10,19 @@
 //!
 //! Budgets checked here (`crate::budget`): the broker count, partitions per topic, the
 //! length of `run until`. Repeated names and the producers-and-consumers budget are
-//! checked after this pass by `names::dedupe`, in O(N log N) for N declarations.
+//! checked after this pass by `dedupe`, in O(N log N) for N declarations.
 
 use super::ast::{NetworkDecl, RunUntil};
+use super::cursor::{set_prop, Stmt};
 use super::errors::Diagnostic;
-use super::parser::{Stmt, KEYWORDS};
+use super::lexer::Token;
+use super::pipeline;
+use super::raw::{Raw, RawBrokers, RawClient, RawTopic};
 use super::settings::{Loc, SetProp};
 use super::suggest;
-use super::timeline::ACTION_WORDS;
-use super::units::{self, UnitError};
-use crate::budget::Budgets;
+use super::units::{self, duration_hint};
+use super::words::name_error;
 use crate::config::KafkaVersion;
-
-#[derive(Clone, Debug)]
-pub struct RawBrokers {
-    pub count: u16,
-    pub props: Vec<SetProp>,
-}
-
-#[derive(Clone, Debug)]
-pub struct RawTopic {
-    pub name: String,
-    pub at: Loc,
-    pub partitions: Option<(u32, Loc)>,
-    pub replication_factor: Option<(u16, Loc)>,
-    /// Parsed lists (not yet checked against brokers) and where they were written.
-    pub assignment: Option<(Vec<Vec<u16>>, Loc)>,
-    pub props: Vec<SetProp>,
-}
-
-/// A producer or consumer declaration.
-#[derive(Clone, Debug)]
-pub struct RawClient {
-    pub name: String,
-    pub at: Loc,
-    pub props: Vec<SetProp>,
-    /// For the consumer and the producer of a `pipeline` line: that line's index in
-    /// [`Raw::pipelines`] (their properties are the pipeline's, routed in `resolve`).
-    pub pipeline: Option<usize>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct Raw {
-    /// The limits the scenario is checked against.
-    pub budgets: Budgets,
-    pub seed: Option<(u64, Loc)>,
-    /// `seed N epoch=MS`: the wall-clock time (ms since 1970) of virtual time 0.
-    pub epoch_ms: Option<i64>,
-    pub kafka: Option<(KafkaVersion, Loc)>,
-    pub brokers: Option<(RawBrokers, Loc)>,
-    pub topics: Vec<RawTopic>,
-    pub producers: Vec<RawClient>,
-    pub consumers: Vec<RawClient>,
-    /// `pipeline` lines, in file order; each also added a consumer and a producer above.
-    pub pipelines: Vec<super::pipeline::RawPipeline>,
-    pub network: Option<(NetworkDecl, Loc)>,
-    pub features: Option<(Vec<SetProp>, Loc)>,
-    /// `hardware NAME=VALUE ...`: the cost model's parameters.
-    pub hardware: Option<(Vec<SetProp>, Loc)>,
-    /// `network link A -> B ...` lines, resolved once node names are known.
-    pub links: Vec<Stmt>,
-    pub run: Option<(RunUntil, Loc)>,
-    /// Producer and consumer names (filled by `names::dedupe` after this pass).
-    pub clients: super::names::NameIndex,
-}
-
-impl Raw {
-    pub fn is_client(&self, name: &str) -> bool {
-        self.clients.get(name).is_some()
-    }
-}
 
 /// Reads one declaration line into `raw`.
 pub fn statement(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
@@ -104,7 +47,7 @@ pub fn statement(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         "brokers" if once(raw.brokers.is_some(), diags) => brokers(raw, st, diags),
         "topic" => topic(raw, st, diags),
         "producer" | "consumer" => client(raw, st, kw == "producer", diags),
-        "pipeline" => super::pipeline::declaration(raw, st, diags),
+        "pipeline" => pipeline::declaration(raw, st, diags),
         "network" if st.tokens.get(1).is_some_and(|t| t.raw == "link") => raw.links.push(st.clone()),
         "network" if once(raw.network.is_some(), diags) => network(raw, st, diags),
         "hardware" if once(raw.hardware.is_some(), diags) => {
@@ -206,20 +149,7 @@ pub fn version(text: &str) -> Result<KafkaVersion, String> {
     Ok(v)
 }
 
-/// Turns a `name=value` token into a [`SetProp`].
-pub fn set_prop(st: &Stmt, t: &super::lexer::Token) -> Option<SetProp> {
-    let kv = t.kv.as_ref()?;
-    let at = |col: u32, end: u32, word: &str| Loc { line: st.line, col, end, word: word.to_string() };
-    Some(SetProp {
-        name: kv.key.clone(),
-        value: kv.value.clone(),
-        key: at(kv.key_col, kv.key_end, &kv.key),
-        val: at(kv.value_col, kv.value_end, &kv.value),
-        whole: st.loc(t),
-    })
-}
-
-fn expect_prop(st: &Stmt, t: &super::lexer::Token, what: &str, diags: &mut Vec<Diagnostic>) -> Option<SetProp> {
+fn expect_prop(st: &Stmt, t: &Token, what: &str, diags: &mut Vec<Diagnostic>) -> Option<SetProp> {
     let p = set_prop(st, t);
     if p.is_none() {
         diags.push(st.loc(t).diag(
@@ -341,15 +271,6 @@ fn assignment(text: &str) -> Result<Vec<Vec<u16>>, String> {
     Ok(out)
 }
 
-/// Words a producer or consumer may not be called.
-fn reserved(name: &str) -> bool {
-    KEYWORDS.contains(&name)
-        || ACTION_WORDS.contains(&name)
-        || name == "controller"
-        || name == "leader"
-        || name.strip_prefix("broker-").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-}
-
 fn client(raw: &mut Raw, st: &Stmt, producer: bool, diags: &mut Vec<Diagnostic>) {
     let kind = if producer { "producer" } else { "consumer" };
     let Some(nt) = st.tokens.get(1).filter(|t| t.kv.is_none()) else {
@@ -369,26 +290,6 @@ fn client(raw: &mut Raw, st: &Stmt, producer: bool, diags: &mut Vec<Diagnostic>)
     list.push(RawClient { name, at, props, pipeline: None });
 }
 
-/// What is wrong with `nt` as the name of a producer, consumer or pipeline (`kind`).
-pub fn name_error(kind: &str, nt: &super::lexer::Token, at: &Loc) -> Option<Diagnostic> {
-    let name = &nt.raw;
-    let valid = !nt.quoted && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if !valid {
-        return Some(at.diag(format!("invalid {kind} name '{name}'"), "names use letters, digits, '-' and '_'"));
-    }
-    if reserved(name) {
-        return Some(at.diag(
-            format!("'{name}' cannot name a {kind}"),
-            "it is a keyword or a node name (broker-N, controller); pick another name",
-        ));
-    }
-    None
-}
-
-fn duration_error(text: &str, e: &UnitError) -> String {
-    super::timeline_opts::duration_hint(text, e)
-}
-
 fn network(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
     let n = network_options(st, 1, NetworkDecl::default(), diags);
     raw.network = Some((n, st.loc(&st.tokens[0])));
@@ -404,7 +305,7 @@ pub fn network_options(st: &Stmt, from: usize, base: NetworkDecl, diags: &mut Ve
                 Ok(us) if p.name == "latency" => n.latency_us = us,
                 Ok(us) => n.jitter_us = us,
                 Err(e) => {
-                    diags.push(p.val.diag(format!("invalid {} '{}'", p.name, p.value), duration_error(&p.value, &e)))
+                    diags.push(p.val.diag(format!("invalid {} '{}'", p.name, p.value), duration_hint(&p.value, &e)))
                 }
             },
             "loss" => match units::parse_ppm(&p.value) {
@@ -453,7 +354,7 @@ fn run(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
             }
             Ok(us) => RunUntil::Time(us),
             Err(e) => {
-                diags.push(st.loc(t).diag(format!("invalid run time '{}'", t.raw), duration_error(&t.raw, &e)));
+                diags.push(st.loc(t).diag(format!("invalid run time '{}'", t.raw), duration_hint(&t.raw, &e)));
                 return;
             }
         }

@@ -21,11 +21,11 @@
 //! `mb_per_sec`).
 
 use super::ast::{Clause, ClauseUnit, CmpOp, Expect};
+use super::cursor::Stmt;
 use super::errors::Diagnostic;
-use super::parser::Stmt;
+use super::scope::Names;
 use super::settings::Loc;
 use super::suggest;
-use super::timeline::Names;
 
 /// The speed figures of `report.perf.total` that expectations name.
 pub const PERF: &[&str] = &[

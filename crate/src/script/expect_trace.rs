@@ -11,8 +11,8 @@
 //! (`records>=100`). `at` compares when the event happened, with a unit: `at>=50s`.
 
 use super::ast::{CmpOp, Expect, TraceExpect};
+use super::cursor::Stmt;
 use super::errors::Diagnostic;
-use super::parser::Stmt;
 use super::suggest;
 use crate::trace::EVENT_SCHEMA;
 

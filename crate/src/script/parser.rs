@@ -1,8 +1,11 @@
 //! The driver: text → lines → statements → [`Scenario`], collecting every diagnostic.
 //!
 //! Pass 1 reads the declarations (`seed kafka brokers topic producer consumer pipeline
-//! network run`) wherever they appear; `resolve` then builds the cluster and every config.
-//! Pass 2 reads `at` and `expect` lines, whose names refer to declarations. A bad line
+//! network run`) wherever they appear (`decls`, into `raw`); `dedupe` drops repeated
+//! names; `resolve` then builds the cluster and every config. Pass 2 reads `at`
+//! (`timeline`) and `expect` (`expect`, `expect_trace`) lines, whose names refer to
+//! declarations (`scope`). This module is the top of the language's imports: it uses the
+//! passes, none of them uses it (statements are `cursor`'s [`Stmt`], keywords `words`'). A bad line
 //! never stops the parse: each problem becomes a [`Diagnostic`] and parsing goes on,
 //! so the user sees all mistakes at once, sorted by position.
 //!
@@ -12,44 +15,15 @@
 //! Budgets (`crate::budget`) are checked where they are written: the records budget on
 //! the send line whose `count=` takes the total over it.
 
-use super::ast::Action;
-use super::ast::Scenario;
+use super::ast::{Action, NetworkDecl, NodeRef, Scenario};
+use super::cursor::Stmt;
 use super::errors::Diagnostic;
-use super::lexer::{lex_line, Token};
-use super::settings::Loc;
-use super::{decls, expect, resolve, suggest, timeline};
+use super::lexer::lex_line;
+use super::raw::Raw;
+use super::scope::Names;
+use super::words::{ACTION_WORDS, KEYWORDS};
+use super::{decls, dedupe, expect, expect_trace, resolve, suggest, timeline};
 use crate::budget::{group, Budgets};
-
-/// Statement keywords, in the order suggestions prefer them.
-pub const KEYWORDS: &[&str] = &[
-    "at", "brokers", "consumer", "expect", "features", "hardware", "kafka", "network", "pipeline", "producer", "run",
-    "seed", "topic",
-];
-
-/// One non-empty line.
-#[derive(Clone, Debug)]
-pub struct Stmt {
-    pub line: u32,
-    pub tokens: Vec<Token>,
-    /// The line's text (for `expect`, which reads its clauses from the text).
-    pub text: String,
-    /// Column just past the last code character (where a missing word would go).
-    pub code_end: u32,
-}
-
-impl Stmt {
-    pub fn loc(&self, t: &Token) -> Loc {
-        Loc { line: self.line, col: t.col, end: t.end, word: t.raw.clone() }
-    }
-    /// The place just after the last word, for "expected X" at end of line.
-    pub fn end_loc(&self) -> Loc {
-        Loc { line: self.line, col: self.code_end, end: self.code_end, word: String::new() }
-    }
-    /// Location of token `i`, or end of line when there is none.
-    pub fn loc_at(&self, i: usize) -> Loc {
-        self.tokens.get(i).map(|t| self.loc(t)).unwrap_or_else(|| self.end_loc())
-    }
-}
 
 fn line_no(i: usize) -> u32 {
     u32::try_from(i + 1).unwrap_or(u32::MAX)
@@ -83,7 +57,7 @@ pub fn parse_with(text: &str, budgets: &Budgets) -> Result<Scenario, Vec<Diagnos
             stmts.push(Stmt { line, tokens: lexed.tokens, text: raw.to_string(), code_end: lexed.code_end });
         }
     }
-    let mut raw = decls::Raw { budgets: *budgets, ..decls::Raw::default() };
+    let mut raw = Raw { budgets: *budgets, ..Raw::default() };
     let (mut later, mut unknown) = (Vec::new(), Vec::new());
     for st in stmts {
         let first = st.tokens[0].raw.clone();
@@ -96,12 +70,12 @@ pub fn parse_with(text: &str, budgets: &Budgets) -> Result<Scenario, Vec<Diagnos
             _ => unknown.push(st),
         }
     }
-    super::names::dedupe(&mut raw, &mut diags);
+    dedupe::dedupe(&mut raw, &mut diags);
     for st in &unknown {
         unknown_keyword(st, &raw, &mut diags);
     }
     let mut scenario = resolve::resolve(&raw, &mut diags);
-    let names = timeline::Names::new(&scenario, &raw);
+    let names = Names::new(&scenario, &raw);
     for st in &raw.links {
         if let Some(link) = network_link(&names, st, scenario.network, &mut diags) {
             scenario.links.push(link);
@@ -118,7 +92,7 @@ pub fn parse_with(text: &str, budgets: &Budgets) -> Result<Scenario, Vec<Diagnos
                 scenario.timeline.push(t);
             }
         } else if let Some(e) = if st.tokens.get(1).is_some_and(|t| t.text == "trace") {
-            super::expect_trace::statement(st, &mut diags)
+            expect_trace::statement(st, &mut diags)
         } else {
             expect::statement(&names, st, &mut diags)
         } {
@@ -138,11 +112,11 @@ pub fn parse_with(text: &str, budgets: &Budgets) -> Result<Scenario, Vec<Diagnos
 
 /// `network link A -> B [latency=D] [jitter=D] [loss=P]`.
 fn network_link(
-    names: &timeline::Names,
+    names: &Names,
     st: &Stmt,
-    base: super::ast::NetworkDecl,
+    base: NetworkDecl,
     diags: &mut Vec<Diagnostic>,
-) -> Option<(super::ast::NodeRef, super::ast::NodeRef, super::ast::NetworkDecl)> {
+) -> Option<(NodeRef, NodeRef, NetworkDecl)> {
     let from = names.node(st, 2, diags);
     if !st.tokens.get(3).is_some_and(|t| t.is_arrow()) {
         diags.push(
@@ -209,11 +183,11 @@ fn records_budget(st: &Stmt, before: u64, count: u64, limit: u64, diags: &mut Ve
     ));
 }
 
-fn unknown_keyword(st: &Stmt, raw: &decls::Raw, diags: &mut Vec<Diagnostic>) {
+fn unknown_keyword(st: &Stmt, raw: &Raw, diags: &mut Vec<Diagnostic>) {
     let t = &st.tokens[0];
     let word = t.raw.as_str();
     let is_client = raw.is_client(word);
-    let is_action = timeline::ACTION_WORDS.contains(&word);
+    let is_action = ACTION_WORDS.contains(&word);
     let hint = if is_client || is_action {
         format!("timeline lines start with at TIME: at 0ms {}", st.text.trim())
     } else if word == "broker" {

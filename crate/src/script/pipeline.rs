@@ -6,7 +6,7 @@
 //! A pipeline is lowered to two clients declared in its place: a consumer named NAME (at
 //! the pipeline's position among the consumers) and a producer named NAME-producer (at
 //! its position among the producers). Both names live in the clients' namespace and both
-//! clients count against the producers-and-consumers budget (`names::dedupe`). Any other
+//! clients count against the producers-and-consumers budget (`dedupe`). Any other
 //! `name=value` on the line goes to the consumer when it is a consumer property, to the
 //! producer when it is a producer property, and to both when both have it (`client.id`,
 //! `request.timeout.ms`, `retry.backoff.ms`, ...); `group.id` is the consumer's, and
@@ -41,17 +41,17 @@
 //! calls [`settle`] on each, and [`lower`] for the [`PipelineDecl`].
 
 use super::ast::{Micros, PipelineDecl, ProcessingGuarantee, TopicDecl};
-use super::decls::{name_error, set_prop, Raw, RawClient};
+use super::cursor::{set_prop, Stmt};
 use super::errors::Diagnostic;
-use super::names::NameIndex;
-use super::parser::Stmt;
+use super::names::{self, NameIndex};
 use super::producer_rules::ms_to_us;
 use super::props::{parse_value, Java, PropDef, Role, Ty, Unit, Val};
 use super::props_tables::{find, roles_having, table};
+use super::raw::{Raw, RawClient, RawPipeline};
 use super::settings::{Loc, SetProp, Settings};
 use super::suggest;
-use super::timeline_opts::duration_hint;
-use super::units;
+use super::units::{self, duration_hint};
+use super::words::name_error;
 use crate::config::{KafkaVersion, Source};
 
 /// The pipeline's own options; everything else on the line is a client property.
@@ -87,25 +87,6 @@ const fn option(name: &'static str, ty: Ty) -> PropDef {
         #[cfg(not(target_arch = "wasm32"))]
         doc: "",
     }
-}
-
-/// A `pipeline` line as written.
-#[derive(Clone, Debug)]
-pub struct RawPipeline {
-    pub name: String,
-    /// The name word (where the pipeline's clients are declared).
-    pub at: Loc,
-    /// Topic names as written, with their value words; empty when the value was.
-    pub from: Option<(String, Loc)>,
-    pub to: Option<(String, Loc)>,
-    pub guarantee: Option<SetProp>,
-    pub transactional_id: Option<SetProp>,
-    /// `commit.interval.ms`, when given.
-    pub commit_interval_us: Option<Micros>,
-    pub process_us: Micros,
-    pub poll_us: Micros,
-    /// The client properties, `group.id` among them.
-    pub props: Vec<SetProp>,
 }
 
 /// The name of pipeline `name`'s producer.
@@ -157,7 +138,7 @@ pub fn declaration(raw: &mut Raw, st: &Stmt, diags: &mut Vec<Diagnostic>) {
         }
     }
     let columns: Vec<u32> = props.iter().map(|x| x.whole.col).collect();
-    let repeated = super::names::repeats(props.iter().map(|x| x.name.as_str()));
+    let repeated = names::repeats(props.iter().map(|x| x.name.as_str()));
     for (prop, first) in props.into_iter().zip(repeated) {
         if let Some(f) = first {
             let msg = format!("{} is set twice (first at column {})", prop.name, columns[f]);
@@ -420,7 +401,7 @@ pub fn consumer_settings(
         s.set(prop, v, if shared_reported { &mut reported } else { &mut *diags });
     }
     let name = &p.name;
-    if let (true, Some(loc)) = (s.bool("enable.auto.commit", false), s.loc("enable.auto.commit")) {
+    if let (true, Some(loc)) = (s.bool("enable.auto.commit"), s.loc("enable.auto.commit")) {
         diags.push(loc.diag(
             format!("pipeline {name} commits its own offsets: enable.auto.commit cannot be true"),
             "Kafka Streams always turns auto commit off (\"User setting (true) will be ignored and the Streams default setting (false) will be used\"): drop enable.auto.commit",

@@ -49,6 +49,12 @@ pub fn acks_of(text: &str) -> Acks {
     }
 }
 
+/// The producer's `acks`. Every version has it, so it is always resolved (the table
+/// gives its default per version: `all` from 3.0, `1` before).
+fn acks(s: &Settings) -> Acks {
+    acks_of(s.text("acks"))
+}
+
 pub fn ms_to_us(ms: i64) -> u64 {
     u64::try_from(ms).unwrap_or(0).saturating_mul(1_000)
 }
@@ -131,12 +137,12 @@ fn at<'a>(cx: &'a Ctx<'_>, s: &'a Settings, name: &str) -> &'a Loc {
 
 fn idempotence_modern(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, diags: &mut Vec<Diagnostic>) {
     let explicit = s.is_set("enable.idempotence");
-    if !s.bool("enable.idempotence", true) {
+    if !s.bool("enable.idempotence") {
         return transactional_check(cx, s, explicit, &[], diags);
     }
     let name = cx.name;
     let mut reasons: Vec<String> = vec![];
-    let retries = s.int("retries", INT_MAX);
+    let retries = s.int("retries");
     if retries == 0 {
         if explicit {
             let msg = "Must set retries to non-zero when using the idempotent producer.";
@@ -146,7 +152,7 @@ fn idempotence_modern(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, d
             notes.push(format!("producer {name}: enable.idempotence disabled because retries=0 and enable.idempotence was not set explicitly (Kafka logs this at INFO)"));
         }
     }
-    let acks = acks_of(s.str("acks").unwrap_or("all"));
+    let acks = acks(s);
     if acks != Acks::All {
         if explicit {
             let msg = "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.";
@@ -156,7 +162,7 @@ fn idempotence_modern(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, d
             notes.push(format!("producer {name}: enable.idempotence disabled because acks={} and enable.idempotence was not set explicitly (Kafka logs this at INFO)", acks.name()));
         }
     }
-    let in_flight = s.int("max.in.flight.requests.per.connection", 5);
+    let in_flight = s.int("max.in.flight.requests.per.connection");
     if in_flight > 5 {
         let loc = at(cx, s, "max.in.flight.requests.per.connection");
         if cx.version.at_least(4, 0) {
@@ -208,32 +214,33 @@ fn idempotence_legacy(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, d
     let name = cx.name;
     let explicit = s.is_set("enable.idempotence");
     let txn = s.is_set("transactional.id");
-    let value = s.bool("enable.idempotence", false);
+    let value = s.bool("enable.idempotence");
     if explicit && !value && txn {
         return transactional_check(cx, s, true, &[], diags);
     }
     let on = txn || (explicit && value);
     if on {
         if !s.is_set("retries") {
-            if s.int("retries", INT_MAX) != INT_MAX {
+            let default = s.int("retries");
+            if default != INT_MAX {
                 s.derive("retries", Val::Int(INT_MAX));
-                notes.push(format!("producer {name}: retries raised from the default 0 to 2147483647 because the idempotent producer is enabled (Kafka logs this at INFO)"));
+                notes.push(format!("producer {name}: retries raised from the default {default} to 2147483647 because the idempotent producer is enabled (Kafka logs this at INFO)"));
             }
-        } else if s.int("retries", INT_MAX) == 0 {
+        } else if s.int("retries") == 0 {
             let msg = "Must set retries to non-zero when using the idempotent producer.";
             diags.push(at(cx, s, "retries").diag(msg, "remove retries=0, or turn idempotence off"));
         }
-        let acks = acks_of(s.str("acks").unwrap_or("1"));
+        let acks = acks(s);
         if !s.is_set("acks") {
             if acks != Acks::All {
                 s.derive("acks", Val::Str("all".into()));
-                notes.push(format!("producer {name}: acks overridden from the default 1 to all because idempotence is enabled (Kafka logs this at INFO)"));
+                notes.push(format!("producer {name}: acks overridden from the default {} to all because idempotence is enabled (Kafka logs this at INFO)", acks.name()));
             }
         } else if acks != Acks::All {
             let msg = "Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.";
             diags.push(at(cx, s, "acks").diag(msg, "set acks=all, or turn idempotence off"));
         }
-        if s.int("max.in.flight.requests.per.connection", 5) > 5 {
+        if s.int("max.in.flight.requests.per.connection") > 5 {
             let msg = "Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.";
             diags.push(
                 at(cx, s, "max.in.flight.requests.per.connection")
@@ -255,8 +262,8 @@ fn idempotence_legacy(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, d
 
 /// `KafkaProducer.configureDeliveryTimeout`; returns the effective value in ms.
 fn delivery_timeout(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, diags: &mut Vec<Diagnostic>) -> i64 {
-    let linger = s.int("linger.ms", 0).min(INT_MAX);
-    let request = s.int("request.timeout.ms", 30_000);
+    let linger = s.int("linger.ms").min(INT_MAX);
+    let request = s.int("request.timeout.ms");
     let sum = linger.saturating_add(request).min(INT_MAX);
     let name = cx.name;
     let Some(delivery) = s.get("delivery.timeout.ms").and_then(Val::as_int) else {
@@ -280,18 +287,18 @@ fn delivery_timeout(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>, dia
 fn backoffs(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>) {
     let name = cx.name;
     if let Some(max) = s.get("retry.backoff.max.ms").and_then(Val::as_int) {
-        let backoff = s.int("retry.backoff.ms", 100);
+        let backoff = s.int("retry.backoff.ms");
         if backoff > max {
             notes.push(format!("producer {name}: retry.backoff.ms={backoff} is greater than retry.backoff.max.ms={max}, so retries wait a constant {max} ms (Kafka logs this at WARN)"));
         }
     }
     if s.is_set("reconnect.backoff.ms") && !s.is_set("reconnect.backoff.max.ms") {
-        let b = s.int("reconnect.backoff.ms", 50);
+        let b = s.int("reconnect.backoff.ms");
         s.derive("reconnect.backoff.max.ms", Val::Int(b));
         notes.push(format!("producer {name}: reconnect.backoff.max.ms set to reconnect.backoff.ms={b} because only reconnect.backoff.ms was given (Kafka disables the exponential reconnect backoff and logs this at WARN)"));
     }
     if let Some(max) = s.get("socket.connection.setup.timeout.max.ms").and_then(Val::as_int) {
-        let t = s.int("socket.connection.setup.timeout.ms", 10_000);
+        let t = s.int("socket.connection.setup.timeout.ms");
         if t > max {
             notes.push(format!("producer {name}: socket.connection.setup.timeout.ms={t} is greater than socket.connection.setup.timeout.max.ms={max}, so a constant {max} ms applies (Kafka logs this at WARN)"));
         }
@@ -299,8 +306,7 @@ fn backoffs(cx: &Ctx<'_>, s: &mut Settings, notes: &mut Vec<String>) {
 }
 
 fn typed(s: &Settings, delivery_ms: i64) -> ProducerConfig {
-    let d = ProducerConfig::default();
-    let compression = match s.str("compression.type").unwrap_or("none") {
+    let compression = match s.text("compression.type") {
         "gzip" => CompressionType::Gzip,
         "snappy" => CompressionType::Snappy,
         "lz4" => CompressionType::Lz4,
@@ -308,40 +314,41 @@ fn typed(s: &Settings, delivery_ms: i64) -> ProducerConfig {
         _ => CompressionType::None,
     };
     let level = match compression {
-        CompressionType::Gzip => s.int("compression.gzip.level", -1),
-        CompressionType::Lz4 => s.int("compression.lz4.level", 9),
-        CompressionType::Zstd => s.int("compression.zstd.level", 3),
+        CompressionType::Gzip => s.int("compression.gzip.level"),
+        CompressionType::Lz4 => s.int("compression.lz4.level"),
+        CompressionType::Zstd => s.int("compression.zstd.level"),
         CompressionType::None | CompressionType::Snappy => -1,
     };
-    let retry_backoff_ms = s.int("retry.backoff.ms", 100);
+    let retry_backoff_ms = s.int("retry.backoff.ms");
     ProducerConfig {
-        acks: acks_of(s.str("acks").unwrap_or("all")),
-        enable_idempotence: s.bool("enable.idempotence", false),
-        retries: u32_of(s.int("retries", INT_MAX)),
+        acks: acks(s),
+        enable_idempotence: s.bool("enable.idempotence"),
+        retries: u32_of(s.int("retries")),
         retry_backoff_us: ms_to_us(retry_backoff_ms),
         // Before 3.7 (KIP-580) the retry backoff is constant: max = retry.backoff.ms.
-        retry_backoff_max_us: ms_to_us(s.int("retry.backoff.max.ms", retry_backoff_ms)),
-        request_timeout_us: ms_to_us(s.int("request.timeout.ms", 30_000)),
+        retry_backoff_max_us: ms_to_us(s.get("retry.backoff.max.ms").and_then(Val::as_int).unwrap_or(retry_backoff_ms)),
+        request_timeout_us: ms_to_us(s.int("request.timeout.ms")),
         delivery_timeout_us: ms_to_us(delivery_ms),
-        linger_us: ms_to_us(s.int("linger.ms", 0)),
-        batch_size_bytes: u32_of(s.int("batch.size", 16_384)),
-        buffer_memory_bytes: u64::try_from(s.int("buffer.memory", 33_554_432)).unwrap_or(0),
-        max_block_us: ms_to_us(s.int("max.block.ms", 60_000)),
-        max_in_flight: u32_of(s.int("max.in.flight.requests.per.connection", 5)),
-        max_request_size_bytes: u32_of(s.int("max.request.size", 1_048_576)),
+        linger_us: ms_to_us(s.int("linger.ms")),
+        batch_size_bytes: u32_of(s.int("batch.size")),
+        buffer_memory_bytes: u64::try_from(s.int("buffer.memory")).unwrap_or(0),
+        max_block_us: ms_to_us(s.int("max.block.ms")),
+        max_in_flight: u32_of(s.int("max.in.flight.requests.per.connection")),
+        max_request_size_bytes: u32_of(s.int("max.request.size")),
         compression,
-        compression_level: i32::try_from(level).unwrap_or(d.compression_level),
+        compression_level: i32::try_from(level).expect("compression levels are validated within -131072..=22"),
         partitioner: PartitionerKind::BuiltIn,
-        partitioner_ignore_keys: s.bool("partitioner.ignore.keys", false),
-        // Before 3.3 (KIP-794) the sticky partitioner was not adaptive.
-        partitioner_adaptive: s.bool("partitioner.adaptive.partitioning.enable", false),
-        partitioner_availability_timeout_us: ms_to_us(s.int("partitioner.availability.timeout.ms", 0)),
+        partitioner_ignore_keys: s.bool("partitioner.ignore.keys"),
+        // Before 3.3 (KIP-794) the sticky partitioner was not adaptive (the table's
+        // default for those versions).
+        partitioner_adaptive: s.bool("partitioner.adaptive.partitioning.enable"),
+        partitioner_availability_timeout_us: ms_to_us(s.int("partitioner.availability.timeout.ms")),
         transactional_id: s.str("transactional.id").map(str::to_string),
-        transaction_timeout_us: ms_to_us(s.int("transaction.timeout.ms", 60_000)),
-        metadata_max_age_us: ms_to_us(s.int("metadata.max.age.ms", 300_000)),
-        reconnect_backoff_us: ms_to_us(s.int("reconnect.backoff.ms", 50)),
-        reconnect_backoff_max_us: ms_to_us(s.int("reconnect.backoff.max.ms", 1_000)),
-        connection_setup_timeout_us: ms_to_us(s.int("socket.connection.setup.timeout.ms", 10_000)),
-        connection_setup_timeout_max_us: ms_to_us(s.int("socket.connection.setup.timeout.max.ms", 30_000)),
+        transaction_timeout_us: ms_to_us(s.int("transaction.timeout.ms")),
+        metadata_max_age_us: ms_to_us(s.int("metadata.max.age.ms")),
+        reconnect_backoff_us: ms_to_us(s.int("reconnect.backoff.ms")),
+        reconnect_backoff_max_us: ms_to_us(s.int("reconnect.backoff.max.ms")),
+        connection_setup_timeout_us: ms_to_us(s.int("socket.connection.setup.timeout.ms")),
+        connection_setup_timeout_max_us: ms_to_us(s.int("socket.connection.setup.timeout.max.ms")),
     }
 }

@@ -7,12 +7,16 @@
 //! `ConsumerConfig` (consumer). Each table is sorted by name, so the effective config
 //! lists properties in that order.
 //!
-//! Version-dependent values ([`default_for`], [`min_for`]):
+//! Version-dependent values ([`default_for`], [`min_for`]). A property a version does
+//! not have reads as its default for that version (`Settings::int` and friends): the
+//! default says how Kafka behaved before the property could be set.
 //! - producer `linger.ms`: 5 from 4.0 (KIP-1030), 0 before.
 //! - producer `acks`: `all` from 3.0 (KIP-679), `1` before.
 //! - producer `enable.idempotence`: `true` from 3.0 (KIP-679), `false` before (and in
 //!   3.0.0 / 3.1.0 the `true` was not applied: KAFKA-13598, see `producer_rules`).
 //! - producer `retries`: 2147483647 from 2.1 (KIP-91), 0 before.
+//! - producer `partitioner.adaptive.partitioning.enable`: `false` before 3.3, which has
+//!   no such property (its sticky partitioner was not adaptive: KIP-794).
 //! - broker `replica.lag.time.max.ms`: 30000 from 2.5 (KIP-537), 10000 before.
 //! - broker `transaction.abort.timed.out.transaction.cleanup.interval.ms`: 10000 from
 //!   2.5, 60000 before.
@@ -360,6 +364,8 @@ pub fn default_for(role: Role, def: &PropDef, v: KafkaVersion) -> &'static str {
         (Role::Producer, "acks") if !v.at_least(3, 0) => "1",
         (Role::Producer, "enable.idempotence") if !v.at_least(3, 0) => "false",
         (Role::Producer, "retries") if !v.at_least(2, 1) => "0",
+        // Before the property (3.3, KIP-794) the sticky partitioner was not adaptive.
+        (Role::Producer, "partitioner.adaptive.partitioning.enable") if !v.at_least(3, 3) => "false",
         (Role::Broker, "replica.lag.time.max.ms") if !v.at_least(2, 5) => "10000",
         (Role::Broker, "transaction.abort.timed.out.transaction.cleanup.interval.ms") if !v.at_least(2, 5) => "60000",
         (Role::Broker, "log.message.timestamp.after.max.ms") | (Role::Topic, "message.timestamp.after.max.ms")
@@ -369,6 +375,13 @@ pub fn default_for(role: Role, def: &PropDef, v: KafkaVersion) -> &'static str {
         }
         _ => def.default,
     }
+}
+
+/// Kafka's default for property `name` of `role` in version `v`. Panics when the table
+/// has no such property: the name is written in code.
+pub fn default_named(role: Role, name: &str, v: KafkaVersion) -> &'static str {
+    let def = find(role, name).unwrap_or_else(|| panic!("{name} is not in the {} table", role.name()));
+    default_for(role, def, v)
 }
 
 /// A version-dependent lower bound replacing the table's, if any.

@@ -22,12 +22,14 @@
 //! clients all resolved becomes a [`super::ast::PipelineDecl`].
 
 use super::ast::{ConsumerDecl, Features, ProducerDecl, RunUntil, Scenario, TopicDecl};
-use super::decls::{Raw, RawClient, RawTopic};
 use super::errors::Diagnostic;
+use super::hardware;
 use super::names::NameIndex;
 use super::pipeline;
 use super::producer_rules::{self, acks_of};
 use super::props::Role;
+use super::props_tables::default_named;
+use super::raw::{Raw, RawClient, RawTopic};
 use super::server_rules as server;
 use super::settings::Settings;
 use super::suggest;
@@ -121,7 +123,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
             ));
         }
         roles.push(pset.role_config(&p.name, |k, val| {
-            (k == "acks").then(|| acks_of(val.as_str().unwrap_or("all")).name().to_string())
+            (k == "acks").then(|| acks_of(val.as_str().expect("acks is an enum: its value is text")).name().to_string())
         }));
         producers.push(ProducerDecl { name: p.name.clone(), config });
     }
@@ -154,7 +156,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
         .collect();
 
     let features = features(raw, v, &mut notes, diags);
-    let hardware = super::hardware::resolve(raw.hardware.as_ref().map(|(p, _)| p.as_slice()).unwrap_or(&[]), diags);
+    let hardware = hardware::resolve(raw.hardware.as_ref().map(|(p, _)| p.as_slice()).unwrap_or(&[]), diags);
     Scenario {
         seed: raw.seed.as_ref().map(|(s, _)| *s).unwrap_or(1),
         epoch_ms: raw.epoch_ms.unwrap_or(DEFAULT_EPOCH_MS),
@@ -176,7 +178,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
     }
 }
 
-/// Checks each pipeline with a client left after `names::dedupe` and the budget (a
+/// Checks each pipeline with a client left after `dedupe` and the budget (a
 /// pipeline declared twice has none): `None` for the others.
 fn check_pipelines(
     raw: &Raw,
@@ -252,15 +254,13 @@ fn features(raw: &Raw, v: KafkaVersion, notes: &mut Vec<String>, diags: &mut Vec
     f
 }
 
+/// The version's producer defaults that changed over time, read from the table.
 fn defaults_note(v: KafkaVersion, declared: bool) -> String {
-    let linger = if v.at_least(4, 0) { 5 } else { 0 };
-    let acks = if v.at_least(3, 0) { "all" } else { "1" };
-    let idem = if !v.at_least(3, 0) {
-        "false"
-    } else if v.major == 3 && v.minor <= 1 && v.patch == 0 {
-        "true but not applied (KAFKA-13598)"
-    } else {
-        "true"
+    let default = |name| default_named(Role::Producer, name, v);
+    let (linger, acks) = (default("linger.ms"), default("acks"));
+    let idem = match default("enable.idempotence") {
+        "true" if v.major == 3 && v.minor <= 1 && v.patch == 0 => "true but not applied (KAFKA-13598)",
+        idem => idem,
     };
     let from = if declared { "" } else { " (no kafka line; kplay's default version)" };
     format!(
@@ -286,7 +286,7 @@ fn replica_budget(
     let rf = match (&t.assignment, &t.replication_factor) {
         (Some((lists, _)), _) => lists.first().map_or(1, Vec::len) as u64,
         (None, Some((rf, _))) => u64::from(*rf),
-        (None, None) => u64::try_from(b.int("default.replication.factor", 1)).unwrap_or(1),
+        (None, None) => u64::try_from(b.int("default.replication.factor")).unwrap_or(1),
     }
     .clamp(1, u64::from(brokers.max(1)));
     let before = *total;
@@ -347,7 +347,7 @@ fn placement(t: &RawTopic, b: &Settings, brokers: u16, diags: &mut Vec<Diagnosti
     let partitions = t.partitions.as_ref().map_or(1, |(p, _)| *p);
     let (rf, explicit) = match &t.replication_factor {
         Some((rf, _)) => (*rf, true),
-        None => (u16::try_from(b.int("default.replication.factor", 1)).unwrap_or(u16::MAX), false),
+        None => (u16::try_from(b.int("default.replication.factor")).unwrap_or(u16::MAX), false),
     };
     if rf > brokers {
         let msg = format!("Replication factor: {rf} larger than available brokers: {brokers}.");

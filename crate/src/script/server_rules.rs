@@ -40,13 +40,13 @@ fn never_or_us(ms: i64) -> Option<u64> {
 /// Checks the `KafkaConfig` requirements; errors point at whichever of the two
 /// properties the scenario set (the later one on the line when both are).
 pub fn check_broker(s: &Settings, notes: &mut Vec<String>, diags: &mut Vec<Diagnostic>) {
-    let wait = s.int("replica.fetch.wait.max.ms", 500);
+    let wait = s.int("replica.fetch.wait.max.ms");
     let pairs = [
         ("replica.socket.timeout.ms", "requirement failed: replica.socket.timeout.ms should always be at least replica.fetch.wait.max.ms to prevent unnecessary socket timeouts"),
         ("replica.lag.time.max.ms", "requirement failed: replica.fetch.wait.max.ms should always be less than or equal to replica.lag.time.max.ms to prevent frequent changes in ISR"),
     ];
     for (other, msg) in pairs {
-        let bound = s.int(other, i64::MAX);
+        let bound = s.int(other);
         if wait <= bound {
             continue;
         }
@@ -63,8 +63,8 @@ pub fn check_broker(s: &Settings, notes: &mut Vec<String>, diags: &mut Vec<Diagn
             diags.push(loc.diag(msg, hint));
         }
     }
-    let hb = s.int("broker.heartbeat.interval.ms", 2_000);
-    let session = s.int("broker.session.timeout.ms", 9_000);
+    let hb = s.int("broker.heartbeat.interval.ms");
+    let session = s.int("broker.session.timeout.ms");
     if (s.is_set("broker.session.timeout.ms") || s.is_set("broker.heartbeat.interval.ms")) && hb >= session {
         notes.push(format!("brokers: broker.heartbeat.interval.ms={hb} is not below broker.session.timeout.ms={session}: the controller will fence brokers between their heartbeats"));
     }
@@ -74,50 +74,47 @@ pub fn check_broker(s: &Settings, notes: &mut Vec<String>, diags: &mut Vec<Diagn
 }
 
 pub fn broker_config(s: &Settings) -> BrokerConfig {
-    let d = BrokerConfig::default();
     BrokerConfig {
-        min_insync_replicas: u16_of(s.int("min.insync.replicas", 1)),
-        unclean_leader_election_enable: s.bool("unclean.leader.election.enable", false),
-        replica_lag_time_max_us: ms_to_us(s.int("replica.lag.time.max.ms", 30_000)),
-        replica_fetch_wait_max_us: ms_to_us(s.int("replica.fetch.wait.max.ms", 500)),
-        replica_fetch_min_bytes: u32_of(s.int("replica.fetch.min.bytes", 1)),
-        replica_fetch_max_bytes: u32_of(s.int("replica.fetch.max.bytes", 1_048_576)),
-        replica_fetch_response_max_bytes: u32_of(s.int("replica.fetch.response.max.bytes", 10_485_760)),
-        replica_fetch_backoff_us: ms_to_us(s.int("replica.fetch.backoff.ms", 1_000)),
-        replica_socket_timeout_us: ms_to_us(s.int("replica.socket.timeout.ms", 30_000)),
-        log_flush_interval_messages: u64_of(s.int("log.flush.interval.messages", i64::MAX)),
+        min_insync_replicas: u16_of(s.int("min.insync.replicas")),
+        unclean_leader_election_enable: s.bool("unclean.leader.election.enable"),
+        replica_lag_time_max_us: ms_to_us(s.int("replica.lag.time.max.ms")),
+        replica_fetch_wait_max_us: ms_to_us(s.int("replica.fetch.wait.max.ms")),
+        replica_fetch_min_bytes: u32_of(s.int("replica.fetch.min.bytes")),
+        replica_fetch_max_bytes: u32_of(s.int("replica.fetch.max.bytes")),
+        replica_fetch_response_max_bytes: u32_of(s.int("replica.fetch.response.max.bytes")),
+        replica_fetch_backoff_us: ms_to_us(s.int("replica.fetch.backoff.ms")),
+        replica_socket_timeout_us: ms_to_us(s.int("replica.socket.timeout.ms")),
+        log_flush_interval_messages: u64_of(s.int("log.flush.interval.messages")),
         log_flush_interval_us: s.get("log.flush.interval.ms").and_then(Val::as_int).map(ms_to_us),
-        log_flush_scheduler_interval_us: never_or_us(s.int("log.flush.scheduler.interval.ms", i64::MAX)),
-        log_initial_task_delay_us: ms_to_us(s.int("log.initial.task.delay.ms", 30_000)),
-        log_segment_bytes: u64_of(s.int("log.segment.bytes", 1_073_741_824)),
-        log_retention_check_interval_us: ms_to_us(s.int("log.retention.check.interval.ms", 300_000)),
-        log_cleaner_enable: s.bool("log.cleaner.enable", true),
-        log_cleaner_backoff_us: ms_to_us(s.int("log.cleaner.backoff.ms", 15_000)),
-        message_max_bytes: u32_of(s.int("message.max.bytes", 1_048_588)),
-        broker_session_timeout_us: ms_to_us(s.int("broker.session.timeout.ms", 9_000)),
-        broker_heartbeat_interval_us: ms_to_us(s.int("broker.heartbeat.interval.ms", 2_000)),
-        hw_checkpoint_interval_us: ms_to_us(s.int("replica.high.watermark.checkpoint.interval.ms", 5_000)),
-        transaction_max_timeout_us: ms_to_us(s.int("transaction.max.timeout.ms", 900_000)),
-        group_initial_rebalance_delay_us: ms_to_us(s.int("group.initial.rebalance.delay.ms", 3_000)),
-        group_min_session_timeout_us: ms_to_us(s.int("group.min.session.timeout.ms", 6_000)),
-        group_max_session_timeout_us: ms_to_us(s.int("group.max.session.timeout.ms", 1_800_000)),
-        group_consumer_session_timeout_us: ms_to_us(s.int("group.consumer.session.timeout.ms", 45_000)),
-        group_consumer_heartbeat_interval_us: ms_to_us(s.int("group.consumer.heartbeat.interval.ms", 5_000)),
-        offsets_topic_num_partitions: u32_of(s.int("offsets.topic.num.partitions", 50)),
+        log_flush_scheduler_interval_us: never_or_us(s.int("log.flush.scheduler.interval.ms")),
+        log_initial_task_delay_us: ms_to_us(s.int("log.initial.task.delay.ms")),
+        log_segment_bytes: u64_of(s.int("log.segment.bytes")),
+        log_retention_check_interval_us: ms_to_us(s.int("log.retention.check.interval.ms")),
+        log_cleaner_enable: s.bool("log.cleaner.enable"),
+        log_cleaner_backoff_us: ms_to_us(s.int("log.cleaner.backoff.ms")),
+        message_max_bytes: u32_of(s.int("message.max.bytes")),
+        broker_session_timeout_us: ms_to_us(s.int("broker.session.timeout.ms")),
+        broker_heartbeat_interval_us: ms_to_us(s.int("broker.heartbeat.interval.ms")),
+        hw_checkpoint_interval_us: ms_to_us(s.int("replica.high.watermark.checkpoint.interval.ms")),
+        transaction_max_timeout_us: ms_to_us(s.int("transaction.max.timeout.ms")),
+        group_initial_rebalance_delay_us: ms_to_us(s.int("group.initial.rebalance.delay.ms")),
+        group_min_session_timeout_us: ms_to_us(s.int("group.min.session.timeout.ms")),
+        group_max_session_timeout_us: ms_to_us(s.int("group.max.session.timeout.ms")),
+        group_consumer_session_timeout_us: ms_to_us(s.int("group.consumer.session.timeout.ms")),
+        group_consumer_heartbeat_interval_us: ms_to_us(s.int("group.consumer.heartbeat.interval.ms")),
+        offsets_topic_num_partitions: u32_of(s.int("offsets.topic.num.partitions")),
         transaction_abort_cleanup_interval_us: ms_to_us(
-            s.int("transaction.abort.timed.out.transaction.cleanup.interval.ms", 10_000),
+            s.int("transaction.abort.timed.out.transaction.cleanup.interval.ms"),
         ),
-        auto_leader_rebalance_enable: s.bool("auto.leader.rebalance.enable", true),
-        leader_imbalance_check_interval_us: u64_of(s.int("leader.imbalance.check.interval.seconds", 300))
+        auto_leader_rebalance_enable: s.bool("auto.leader.rebalance.enable"),
+        leader_imbalance_check_interval_us: u64_of(s.int("leader.imbalance.check.interval.seconds"))
             .saturating_mul(1_000_000),
-        leader_imbalance_per_broker_percentage: u32_of(s.int("leader.imbalance.per.broker.percentage", 10)),
-        num_io_threads: u32_of(s.int("num.io.threads", 8)),
-        dirty_writeback_centisecs: u32_of(
-            s.int("vm.dirty_writeback_centisecs", i64::from(d.dirty_writeback_centisecs)),
-        ),
-        dirty_expire_centisecs: u32_of(s.int("vm.dirty_expire_centisecs", i64::from(d.dirty_expire_centisecs))),
-        dirty_background_ratio: u32_of(s.int("vm.dirty_background_ratio", i64::from(d.dirty_background_ratio))),
-        dirty_ratio: u32_of(s.int("vm.dirty_ratio", i64::from(d.dirty_ratio))),
+        leader_imbalance_per_broker_percentage: u32_of(s.int("leader.imbalance.per.broker.percentage")),
+        num_io_threads: u32_of(s.int("num.io.threads")),
+        dirty_writeback_centisecs: u32_of(s.int("vm.dirty_writeback_centisecs")),
+        dirty_expire_centisecs: u32_of(s.int("vm.dirty_expire_centisecs")),
+        dirty_background_ratio: u32_of(s.int("vm.dirty_background_ratio")),
+        dirty_ratio: u32_of(s.int("vm.dirty_ratio")),
     }
 }
 
@@ -191,7 +188,7 @@ pub fn inherit_topic(t: &mut Settings, b: &Settings) {
 
 /// Kafka accepts `min.insync.replicas` above the replication factor; say what follows.
 pub fn min_isr_note(topic: &str, t: &Settings, rf: u16, v: KafkaVersion) -> Option<String> {
-    let min_isr = t.int("min.insync.replicas", 1);
+    let min_isr = t.int("min.insync.replicas");
     if min_isr <= i64::from(rf) {
         return None;
     }
@@ -204,28 +201,28 @@ pub fn min_isr_note(topic: &str, t: &Settings, rf: u16, v: KafkaVersion) -> Opti
 
 pub fn topic_config(t: &Settings) -> TopicConfig {
     TopicConfig {
-        min_insync_replicas: u16_of(t.int("min.insync.replicas", 1)),
-        unclean_leader_election_enable: t.bool("unclean.leader.election.enable", false),
-        flush_messages: u64_of(t.int("flush.messages", i64::MAX)),
-        flush_us: never_or_us(t.int("flush.ms", i64::MAX)),
-        segment_bytes: u64_of(t.int("segment.bytes", 1_073_741_824)),
-        segment_ms: t.int("segment.ms", 604_800_000),
-        segment_jitter_ms: t.int("segment.jitter.ms", 0),
-        segment_index_bytes: u64_of(t.int("segment.index.bytes", 10_485_760)),
-        index_interval_bytes: u64_of(t.int("index.interval.bytes", 4096)),
-        retention_ms: t.int("retention.ms", 604_800_000),
-        retention_bytes: t.int("retention.bytes", -1),
+        min_insync_replicas: u16_of(t.int("min.insync.replicas")),
+        unclean_leader_election_enable: t.bool("unclean.leader.election.enable"),
+        flush_messages: u64_of(t.int("flush.messages")),
+        flush_us: never_or_us(t.int("flush.ms")),
+        segment_bytes: u64_of(t.int("segment.bytes")),
+        segment_ms: t.int("segment.ms"),
+        segment_jitter_ms: t.int("segment.jitter.ms"),
+        segment_index_bytes: u64_of(t.int("segment.index.bytes")),
+        index_interval_bytes: u64_of(t.int("index.interval.bytes")),
+        retention_ms: t.int("retention.ms"),
+        retention_bytes: t.int("retention.bytes"),
         cleanup_delete: cleanup_policy(t).0,
         cleanup_compact: cleanup_policy(t).1,
         min_cleanable_dirty_ratio: t
-            .str("min.cleanable.dirty.ratio")
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.5),
-        delete_retention_ms: t.int("delete.retention.ms", 86_400_000),
-        min_compaction_lag_ms: t.int("min.compaction.lag.ms", 0),
-        max_compaction_lag_ms: t.int("max.compaction.lag.ms", i64::MAX),
-        max_message_bytes: u32_of(t.int("max.message.bytes", 1_048_588)),
-        compression: match t.str("compression.type").unwrap_or("producer") {
+            .text("min.cleanable.dirty.ratio")
+            .parse::<f64>()
+            .expect("min.cleanable.dirty.ratio passed its validator, which parses it as a DOUBLE"),
+        delete_retention_ms: t.int("delete.retention.ms"),
+        min_compaction_lag_ms: t.int("min.compaction.lag.ms"),
+        max_compaction_lag_ms: t.int("max.compaction.lag.ms"),
+        max_message_bytes: u32_of(t.int("max.message.bytes")),
+        compression: match t.text("compression.type") {
             "uncompressed" => Some(CompressionType::None),
             "gzip" => Some(CompressionType::Gzip),
             "snappy" => Some(CompressionType::Snappy),
@@ -234,18 +231,16 @@ pub fn topic_config(t: &Settings) -> TopicConfig {
             _ => None,
         },
         log_append_time: t.str("message.timestamp.type") == Some("LogAppendTime"),
-        timestamp_before_max_ms: t.int("message.timestamp.before.max.ms", i64::MAX),
-        timestamp_after_max_ms: t.int("message.timestamp.after.max.ms", i64::MAX),
+        timestamp_before_max_ms: t.int("message.timestamp.before.max.ms"),
+        timestamp_after_max_ms: t.int("message.timestamp.after.max.ms"),
     }
 }
 
 /// `cleanup.policy`: (delete, compact). An empty list is neither (Kafka 4.0 allows it:
 /// infinite retention, no compaction).
 pub fn cleanup_policy(t: &Settings) -> (bool, bool) {
-    match t.str("cleanup.policy") {
-        Some(v) => (v.split(',').any(|i| i.trim() == "delete"), v.split(',').any(|i| i.trim() == "compact")),
-        None => (true, false),
-    }
+    let v = t.text("cleanup.policy");
+    (v.split(',').any(|i| i.trim() == "delete"), v.split(',').any(|i| i.trim() == "compact"))
 }
 
 /// Kafka's bounds on the brokers' KIP-848 heartbeat and session (`GroupCoordinatorConfig`;
@@ -259,8 +254,8 @@ pub fn check_group_coordinator(b: &Settings, v: KafkaVersion, diags: &mut Vec<Di
     }
     const HB: &str = "group.consumer.heartbeat.interval.ms";
     const SESSION: &str = "group.consumer.session.timeout.ms";
-    let hb = b.int(HB, 5_000);
-    let session = b.int(SESSION, 45_000);
+    let hb = b.int(HB);
+    let session = b.int(SESSION);
     let checks = [
         (HB, hb >= 5_000, "greater", "group.consumer.min.heartbeat.interval.ms", 5_000),
         (HB, hb <= 15_000, "less", "group.consumer.max.heartbeat.interval.ms", 15_000),
@@ -366,7 +361,7 @@ pub fn check_consumer(
     if group.is_none() || group.as_deref() == Some("null") {
         if !c.is_set("enable.auto.commit") {
             c.derive("enable.auto.commit", Val::Bool(false));
-        } else if c.bool("enable.auto.commit", false) {
+        } else if c.bool("enable.auto.commit") {
             if let Some(loc) = c.loc("enable.auto.commit") {
                 let message = if v.at_least(2, 2) {
                     "enable.auto.commit cannot be set to true when default group id (null) is used.".to_string()
@@ -448,8 +443,8 @@ pub fn check_consumer(
 
     if has_group && !consumer_protocol {
         // Heartbeat's constructor (the classic coordinator, built when there is a group).
-        let hb = c.int("heartbeat.interval.ms", 3_000);
-        let session = c.int("session.timeout.ms", 45_000);
+        let hb = c.int("heartbeat.interval.ms");
+        let session = c.int("session.timeout.ms");
         if hb >= session {
             let loc = match (c.loc("heartbeat.interval.ms"), c.loc("session.timeout.ms")) {
                 (Some(a), Some(b)) => Some(if b.col > a.col { b } else { a }),
@@ -463,8 +458,7 @@ pub fn check_consumer(
             }
         }
         // The coordinator checks the session timeout at JoinGroup.
-        let (min, max) =
-            (b.int("group.min.session.timeout.ms", 6_000), b.int("group.max.session.timeout.ms", 1_800_000));
+        let (min, max) = (b.int("group.min.session.timeout.ms"), b.int("group.max.session.timeout.ms"));
         if session < min || session > max {
             notes.push(format!("consumer {name}: session.timeout.ms={session} is outside the brokers' group.min.session.timeout.ms={min} to group.max.session.timeout.ms={max}: the coordinator answers its JoinGroup with INVALID_SESSION_TIMEOUT and poll() throws InvalidSessionTimeoutException"));
         }
@@ -481,12 +475,9 @@ pub fn consumer_config(c: &Settings) -> ConsumerConfig {
         Some("none") => AutoOffsetReset::None,
         _ => AutoOffsetReset::Latest,
     };
-    let d = ConsumerConfig::default();
     let text = |k: &str| c.str(k).filter(|v| !v.is_empty() && *v != "null").map(str::to_string);
-    let assignors = match c.str("partition.assignment.strategy") {
-        Some(list) => list.split(',').filter_map(crate::config::AssignorKind::from_name).collect(),
-        None => d.assignors.clone(),
-    };
+    let assignors =
+        c.text("partition.assignment.strategy").split(',').filter_map(crate::config::AssignorKind::from_name).collect();
     ConsumerConfig {
         auto_offset_reset,
         isolation_level: level,
@@ -499,17 +490,17 @@ pub fn consumer_config(c: &Settings) -> ConsumerConfig {
         },
         group_remote_assignor: text("group.remote.assignor"),
         assignors,
-        session_timeout_us: ms_to_us(c.int("session.timeout.ms", 45_000)),
-        heartbeat_interval_us: ms_to_us(c.int("heartbeat.interval.ms", 3_000)),
-        max_poll_interval_us: ms_to_us(c.int("max.poll.interval.ms", 300_000)),
-        max_poll_records: u32_of(c.int("max.poll.records", 500)),
-        enable_auto_commit: c.bool("enable.auto.commit", true),
-        auto_commit_interval_us: ms_to_us(c.int("auto.commit.interval.ms", 5_000)),
-        fetch_min_bytes: u32_of(c.int("fetch.min.bytes", 1)),
-        fetch_max_wait_us: ms_to_us(c.int("fetch.max.wait.ms", 500)),
-        fetch_max_bytes: u32_of(c.int("fetch.max.bytes", 52_428_800)),
-        max_partition_fetch_bytes: u32_of(c.int("max.partition.fetch.bytes", 1_048_576)),
-        request_timeout_us: ms_to_us(c.int("request.timeout.ms", 30_000)),
-        retry_backoff_us: ms_to_us(c.int("retry.backoff.ms", 100)),
+        session_timeout_us: ms_to_us(c.int("session.timeout.ms")),
+        heartbeat_interval_us: ms_to_us(c.int("heartbeat.interval.ms")),
+        max_poll_interval_us: ms_to_us(c.int("max.poll.interval.ms")),
+        max_poll_records: u32_of(c.int("max.poll.records")),
+        enable_auto_commit: c.bool("enable.auto.commit"),
+        auto_commit_interval_us: ms_to_us(c.int("auto.commit.interval.ms")),
+        fetch_min_bytes: u32_of(c.int("fetch.min.bytes")),
+        fetch_max_wait_us: ms_to_us(c.int("fetch.max.wait.ms")),
+        fetch_max_bytes: u32_of(c.int("fetch.max.bytes")),
+        max_partition_fetch_bytes: u32_of(c.int("max.partition.fetch.bytes")),
+        request_timeout_us: ms_to_us(c.int("request.timeout.ms")),
+        retry_backoff_us: ms_to_us(c.int("retry.backoff.ms")),
     }
 }

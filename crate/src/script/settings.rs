@@ -5,14 +5,20 @@
 //! Invariant: `entries` holds exactly the role's properties that exist in the chosen
 //! Kafka version, each with a value its validator accepts. It is a `VecMap`, so the
 //! report lists properties sorted by name without any hash-order dependence.
+//!
+//! Defaults come from one place, the tables (`props_tables::default_for`): the typed
+//! readers ([`Settings::int`], [`Settings::bool`], [`Settings::text`]) take no fallback.
+//! A property the version does not have yet reads as the table's default for that
+//! version, which is how Kafka behaved before the property could be set.
 
 use crate::sim::VecMap;
 
 use super::errors::Diagnostic;
 use super::props::{parse_value, PropDef, Role, Val};
-use super::props_tables::{default_for, min_for, roles_having, table};
+use super::props_tables::{default_for, find, min_for, roles_having, table};
 use super::suggest;
 use crate::config::{KafkaVersion, RoleConfig, Setting, Source};
+use std::borrow::Cow;
 
 /// Where something was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,7 +67,20 @@ pub struct Entry {
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub role: Role,
+    /// The Kafka version whose properties and defaults these are.
+    pub version: KafkaVersion,
     pub entries: VecMap<&'static str, Entry>,
+}
+
+/// The table's default for `def` in version `v`, parsed ("null" defaults stay null).
+fn default_val(role: Role, def: &PropDef, v: KafkaVersion) -> Val {
+    let text = default_for(role, def, v);
+    // "null" defaults (transactional.id, log.flush.interval.ms, group.id) stay null.
+    if text == "null" {
+        Val::Null
+    } else {
+        parse_value(def, text, None).unwrap_or(Val::Null)
+    }
 }
 
 /// Properties that belong to a declaration rather than to a role's config.
@@ -88,12 +107,10 @@ impl Settings {
     pub fn build(role: Role, props: &[SetProp], v: KafkaVersion, diags: &mut Vec<Diagnostic>) -> Settings {
         let mut entries = VecMap::new();
         for def in table(role).iter().filter(|d| d.exists_in(v)) {
-            let text = default_for(role, def, v);
-            // "null" defaults (transactional.id, log.flush.interval.ms, group.id) stay null.
-            let val = if text == "null" { Val::Null } else { parse_value(def, text, None).unwrap_or(Val::Null) };
+            let val = default_val(role, def, v);
             entries.insert(def.name, Entry { def, val, source: Source::Default, loc: None });
         }
-        let mut s = Settings { role, entries };
+        let mut s = Settings { role, version: v, entries };
         for prop in props {
             s.set(prop, v, diags);
         }
@@ -122,16 +139,47 @@ impl Settings {
         }
     }
 
+    /// The property's value; `None` when this Kafka version does not have it.
     pub fn get(&self, name: &str) -> Option<&Val> {
         self.entries.get(name).map(|e| &e.val)
     }
-    /// An integer property, or `fallback` when it does not exist in this version.
-    pub fn int(&self, name: &str, fallback: i64) -> i64 {
-        self.get(name).and_then(Val::as_int).unwrap_or(fallback)
+    /// The role's table entry for `name`. Panics when there is none: property names in
+    /// code are the tables' (the tests resolve every role in every version).
+    fn def(&self, name: &str) -> &'static PropDef {
+        find(self.role, name).unwrap_or_else(|| panic!("{name} is not in the {} table", self.role.name()))
     }
-    pub fn bool(&self, name: &str, fallback: bool) -> bool {
-        self.get(name).and_then(Val::as_bool).unwrap_or(fallback)
+    /// The value, or for a property this version does not have yet the table's default
+    /// for the version (Kafka's behaviour before the property could be set).
+    fn value(&self, name: &str) -> Cow<'_, Val> {
+        match self.get(name) {
+            Some(v) => Cow::Borrowed(v),
+            None => Cow::Owned(default_val(self.role, self.def(name), self.version)),
+        }
     }
+    /// An integer property; for one this version lacks, the table's default for the
+    /// version. Panics when `name` is no integer property with a non-null default: every
+    /// value in `entries` passed the property's validator, so only a wrong name in code
+    /// gets here.
+    pub fn int(&self, name: &str) -> i64 {
+        let v = self.value(name);
+        v.as_int().unwrap_or_else(|| panic!("{name} is an integer property with a value, not {v:?}"))
+    }
+    /// A boolean property; panics as [`Settings::int`] does.
+    pub fn bool(&self, name: &str) -> bool {
+        let v = self.value(name);
+        v.as_bool().unwrap_or_else(|| panic!("{name} is a boolean property with a value, not {v:?}"))
+    }
+    /// A text (string, enum, list, ratio) property with a non-null value, e.g. `acks`;
+    /// panics as [`Settings::int`] does. Nullable ones are read with [`Settings::str`].
+    pub fn text(&self, name: &str) -> &str {
+        let v = match self.get(name) {
+            Some(v) => v.as_str(),
+            None => Some(default_for(self.role, self.def(name), self.version)).filter(|t| *t != "null"),
+        };
+        v.unwrap_or_else(|| panic!("{name} is a text property with a non-null value"))
+    }
+    /// A text property that may be null (`transactional.id`, `group.id`) or missing in
+    /// this version: `None` then.
     pub fn str(&self, name: &str) -> Option<&str> {
         self.get(name).and_then(Val::as_str)
     }
@@ -228,7 +276,7 @@ fn unknown(role: Role, prop: &SetProp, v: KafkaVersion) -> Diagnostic {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn loc(col: u32) -> Loc {
@@ -243,9 +291,9 @@ mod tests {
         let mut d = vec![];
         let s = Settings::build(Role::Producer, &[prop("linger.ms", "20")], KafkaVersion::DEFAULT, &mut d);
         assert!(d.is_empty(), "{d:?}");
-        assert_eq!(s.int("linger.ms", -1), 20);
+        assert_eq!(s.int("linger.ms"), 20);
         assert!(s.is_set("linger.ms"));
-        assert_eq!(s.int("batch.size", -1), 16_384);
+        assert_eq!(s.int("batch.size"), 16_384);
         assert_eq!(s.get("transactional.id"), Some(&Val::Null));
         let rc = s.role_config("app", |_, _| None);
         assert_eq!(rc.settings.iter().find(|x| x.name == "linger.ms").unwrap().source, Source::Set);
@@ -275,7 +323,47 @@ mod tests {
         let s = Settings::build(Role::Producer, &[prop("retry.backoff.max.ms", "5")], v, &mut d);
         assert_eq!(d[0].hint, "retry.backoff.max.ms does not exist in Kafka 3.6.0: it was added in 3.7");
         assert!(s.get("retry.backoff.max.ms").is_none());
-        assert_eq!(s.int("linger.ms", -1), 0);
+        assert_eq!(s.int("linger.ms"), 0);
+    }
+
+    /// Every Kafka release kplay models, by (major, minor), with the patch releases whose
+    /// rules differ (3.0.0 / 3.0.1, 3.1.0 / 3.1.1).
+    pub(crate) fn versions() -> Vec<KafkaVersion> {
+        let minors = [(2, 0..=8), (3, 0..=9), (4, 0..=2)];
+        let mut out = vec![];
+        for (major, range) in minors {
+            for minor in range {
+                out.push(KafkaVersion::new(major, minor, 0));
+                if major == 3 && minor <= 1 {
+                    out.push(KafkaVersion::new(major, minor, 1));
+                }
+            }
+        }
+        out
+    }
+
+    /// With nothing set, the typed readers give the table's default for the version,
+    /// also for properties the version does not have yet (no fallback literal anywhere).
+    #[test]
+    fn typed_reads_are_the_tables_defaults_in_every_version() {
+        for v in versions() {
+            for role in [Role::Producer, Role::Broker, Role::Topic, Role::Consumer] {
+                let s = Settings::build(role, &[], v, &mut vec![]);
+                for def in table(role) {
+                    let text = default_for(role, def, v);
+                    let name = def.name;
+                    match (&def.ty, text) {
+                        (_, "null") => assert_eq!(s.str(name), None, "{name} {v}"),
+                        (crate::script::props::Ty::Num { .. } | crate::script::props::Ty::Level { .. }, _) => {
+                            assert_eq!(s.int(name).to_string(), text, "{name} {v}")
+                        }
+                        (crate::script::props::Ty::Bool, _) => assert_eq!(s.bool(name).to_string(), text, "{name} {v}"),
+                        _ => assert_eq!(s.text(name), text, "{name} {v}"),
+                    }
+                    assert_eq!(s.get(name).is_some(), def.exists_in(v), "{name} {v}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -621,3 +621,115 @@ fn pipeline_client_properties_and_refusals() {
     ));
     assert!(notes(&s).contains("producer etl-producer: transaction.timeout.ms=10000 exceeds"), "{}", notes(&s));
 }
+
+/// The effective configuration with nothing set follows the one table of defaults, per
+/// Kafka version: no rule or typed config keeps a default of its own (a fallback literal
+/// that disagrees with `props_tables` fails here for some version).
+#[test]
+fn effective_defaults_are_the_tables_in_every_version() {
+    use super::producer_rules::acks_of;
+    use super::props::Role;
+    use super::props_tables::default_named;
+    for v in super::settings::tests::versions() {
+        let text = format!(
+            "kafka {}.{}.{}\nbrokers 1\ntopic t\nproducer p\nconsumer c group.id=g\n",
+            v.major, v.minor, v.patch
+        );
+        let s = ok(&text);
+        let int = |role, name| default_named(role, name, v).parse::<i64>().expect("a number");
+        let bool = |role, name| default_named(role, name, v) == "true";
+        let (p, b, c) = (&s.producers[0].config, &s.broker_config, &s.consumers[0].config);
+        let t = &s.topics[0].config;
+
+        // acks: the typed value, the report's value and the defaults note, all the table's.
+        let acks = default_named(Role::Producer, "acks", v);
+        assert_eq!(p.acks, acks_of(acks), "acks {v}");
+        assert_eq!(setting(&s, "producer", "p", "acks"), (acks_of(acks).name().to_string(), Source::Default), "{v}");
+        let linger = default_named(Role::Producer, "linger.ms", v);
+        assert!(notes(&s).contains(&format!("linger.ms={linger}, acks={acks},")), "{v}: {}", notes(&s));
+
+        let ms = |us: u64| i64::try_from(us / 1_000).expect("ms");
+        let producer = [
+            ("linger.ms", ms(p.linger_us)),
+            ("retries", i64::from(p.retries)),
+            ("retry.backoff.ms", ms(p.retry_backoff_us)),
+            ("request.timeout.ms", ms(p.request_timeout_us)),
+            ("batch.size", i64::from(p.batch_size_bytes)),
+            ("buffer.memory", i64::try_from(p.buffer_memory_bytes).expect("bytes")),
+            ("max.block.ms", ms(p.max_block_us)),
+            ("max.in.flight.requests.per.connection", i64::from(p.max_in_flight)),
+            ("max.request.size", i64::from(p.max_request_size_bytes)),
+            ("partitioner.availability.timeout.ms", ms(p.partitioner_availability_timeout_us)),
+            ("transaction.timeout.ms", ms(p.transaction_timeout_us)),
+            ("metadata.max.age.ms", ms(p.metadata_max_age_us)),
+            ("reconnect.backoff.ms", ms(p.reconnect_backoff_us)),
+            ("reconnect.backoff.max.ms", ms(p.reconnect_backoff_max_us)),
+            ("socket.connection.setup.timeout.ms", ms(p.connection_setup_timeout_us)),
+            ("socket.connection.setup.timeout.max.ms", ms(p.connection_setup_timeout_max_us)),
+        ];
+        for (name, got) in producer {
+            assert_eq!(got, int(Role::Producer, name), "producer {name} {v}");
+        }
+        assert_eq!(p.partitioner_ignore_keys, bool(Role::Producer, "partitioner.ignore.keys"), "{v}");
+        assert_eq!(p.partitioner_adaptive, bool(Role::Producer, "partitioner.adaptive.partitioning.enable"), "{v}");
+        assert_eq!(p.compression, CompressionType::None, "{v}");
+        // KAFKA-13598: 3.0.0 and 3.1.0 do not apply their default `true`.
+        let unapplied = v.major == 3 && v.minor <= 1 && v.patch == 0;
+        assert_eq!(p.enable_idempotence, bool(Role::Producer, "enable.idempotence") && !unapplied, "{v}");
+        // Before 3.7 (KIP-580) the retry backoff is constant: its max is retry.backoff.ms.
+        let max_backoff = if v.at_least(3, 7) { "retry.backoff.max.ms" } else { "retry.backoff.ms" };
+        assert_eq!(ms(p.retry_backoff_max_us), int(Role::Producer, max_backoff), "{v}");
+
+        let broker = [
+            ("min.insync.replicas", i64::from(b.min_insync_replicas)),
+            ("replica.lag.time.max.ms", ms(b.replica_lag_time_max_us)),
+            ("replica.fetch.wait.max.ms", ms(b.replica_fetch_wait_max_us)),
+            ("replica.fetch.max.bytes", i64::from(b.replica_fetch_max_bytes)),
+            ("log.segment.bytes", i64::try_from(b.log_segment_bytes).expect("bytes")),
+            ("message.max.bytes", i64::from(b.message_max_bytes)),
+            ("broker.session.timeout.ms", ms(b.broker_session_timeout_us)),
+            ("broker.heartbeat.interval.ms", ms(b.broker_heartbeat_interval_us)),
+            ("group.consumer.session.timeout.ms", ms(b.group_consumer_session_timeout_us)),
+            ("group.consumer.heartbeat.interval.ms", ms(b.group_consumer_heartbeat_interval_us)),
+            (
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms",
+                ms(b.transaction_abort_cleanup_interval_us),
+            ),
+            ("vm.dirty_writeback_centisecs", i64::from(b.dirty_writeback_centisecs)),
+            ("vm.dirty_ratio", i64::from(b.dirty_ratio)),
+        ];
+        for (name, got) in broker {
+            assert_eq!(got, int(Role::Broker, name), "broker {name} {v}");
+        }
+        let topic = [
+            ("segment.ms", t.segment_ms),
+            ("retention.ms", t.retention_ms),
+            ("retention.bytes", t.retention_bytes),
+            ("max.compaction.lag.ms", t.max_compaction_lag_ms),
+            ("message.timestamp.before.max.ms", t.timestamp_before_max_ms),
+            ("message.timestamp.after.max.ms", t.timestamp_after_max_ms),
+        ];
+        for (name, got) in topic {
+            assert_eq!(got, int(Role::Topic, name), "topic {name} {v}");
+        }
+        let ratio = default_named(Role::Topic, "min.cleanable.dirty.ratio", v).parse::<f64>().expect("a ratio");
+        assert_eq!(t.min_cleanable_dirty_ratio, ratio, "{v}");
+        assert_eq!((t.cleanup_delete, t.cleanup_compact, t.compression), (true, false, None), "{v}");
+        let consumer = [
+            ("session.timeout.ms", ms(c.session_timeout_us)),
+            ("heartbeat.interval.ms", ms(c.heartbeat_interval_us)),
+            ("max.poll.interval.ms", ms(c.max_poll_interval_us)),
+            ("max.poll.records", i64::from(c.max_poll_records)),
+            ("auto.commit.interval.ms", ms(c.auto_commit_interval_us)),
+            ("fetch.max.bytes", i64::from(c.fetch_max_bytes)),
+            ("retry.backoff.ms", ms(c.retry_backoff_us)),
+        ];
+        for (name, got) in consumer {
+            assert_eq!(got, int(Role::Consumer, name), "consumer {name} {v}");
+        }
+        assert_eq!(c.enable_auto_commit, bool(Role::Consumer, "enable.auto.commit"), "{v}");
+        let assignors = default_named(Role::Consumer, "partition.assignment.strategy", v);
+        let assignors: Vec<_> = assignors.split(',').filter_map(crate::config::AssignorKind::from_name).collect();
+        assert_eq!(c.assignors, assignors, "{v}");
+    }
+}

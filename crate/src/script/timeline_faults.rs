@@ -9,10 +9,36 @@
 //! network faults only.
 
 use super::ast::{Action, CrashMode, CrashTarget, NodeRef};
+use super::cursor::Stmt;
 use super::errors::Diagnostic;
-use super::parser::Stmt;
-use super::timeline::{Names, API_NAMES};
+use super::scope::Names;
 use super::timeline_opts::Opts;
+
+/// Message kinds a `drop ... api=` rule can single out (Kafka API names, plus the TCP
+/// handshake and the controller's metadata push).
+pub const API_NAMES: &[&str] = &[
+    "Produce",
+    "Fetch",
+    "Metadata",
+    "InitProducerId",
+    "FindCoordinator",
+    "AddPartitionsToTxn",
+    "EndTxn",
+    "WriteTxnMarkers",
+    "BrokerHeartbeat",
+    "AlterPartition",
+    "MetadataPush",
+    "Connect",
+    "ConnectOk",
+    "JoinGroup",
+    "SyncGroup",
+    "Heartbeat",
+    "LeaveGroup",
+    "ConsumerGroupHeartbeat",
+    "OffsetCommit",
+    "OffsetFetch",
+    "ListOffsets",
+];
 
 /// Reads the fault action of an `at` line (its third word is an action word).
 pub fn action(n: &Names, st: &Stmt, diags: &mut Vec<Diagnostic>) -> Option<Action> {

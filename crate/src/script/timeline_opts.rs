@@ -8,18 +8,11 @@
 //! statement and `{i%N}` (N ≥ 1) its remainder; everything else is literal text.
 
 use super::ast::{KeyPart, KeySpec};
+use super::cursor::Stmt;
 use super::errors::Diagnostic;
-use super::parser::Stmt;
 use super::settings::Loc;
 use super::suggest;
-use super::units::{self, UnitError};
-
-pub fn duration_hint(text: &str, e: &UnitError) -> String {
-    if text.bytes().any(|b| b.is_ascii_digit()) && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return format!("a time needs a unit: write {text}ms (or {text}s, {text}us, ...)");
-    }
-    format!("{e}: write a duration with a unit, e.g. 250us, 5ms, 1.5s, 2m, 1h")
-}
+use super::units::{self, duration_hint};
 
 struct Opt {
     name: String,

@@ -9,6 +9,7 @@
 //! Decimals (`1.5s`) are split into integer and fraction digits and scaled with checked
 //! integer arithmetic: no float ever decides a value, and a value that is not a whole
 //! number of the target unit (`1.0000001s` in µs, `1.5B`) is an error, never rounded.
+//! [`duration_hint`] is the hint every statement gives for a duration that did not read.
 
 /// Why a number could not be read. `Display` gives a short sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +36,14 @@ impl std::fmt::Display for UnitError {
             UnitError::Negative => write!(f, "must not be negative"),
         }
     }
+}
+
+/// The hint for a duration that did not read (`e`), written `text`.
+pub fn duration_hint(text: &str, e: &UnitError) -> String {
+    if text.bytes().any(|b| b.is_ascii_digit()) && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return format!("a time needs a unit: write {text}ms (or {text}s, {text}us, ...)");
+    }
+    format!("{e}: write a duration with a unit, e.g. 250us, 5ms, 1.5s, 2m, 1h")
 }
 
 /// A non-negative decimal split at its point: `1.25` → (1, "25").
