@@ -70,6 +70,7 @@ impl Acks {
 /// `compression.type`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum CompressionType {
     #[default]
     None,

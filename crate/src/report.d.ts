@@ -325,12 +325,123 @@ export interface EffectiveConfig {
   notes: string[];
 }
 
-/** One trace event: `type` names it (see EVENT_SCHEMA in crate/src/sim/trace.rs). */
-export interface TraceEntry {
-  at_us: number;
-  type: string;
-  [field: string]: unknown;
-}
+// BEGIN generated from crate/src/trace.rs (the Event enum and the types of its fields):
+export type TraceEvent =
+  | { "type": "action", line: number, text: string }
+  | { "type": "message_dropped", from: NodeId, to: NodeId, api: string, corr: number | null, cause: DropCause }
+  | { "type": "message_held", from: NodeId, to: NodeId, api: string, corr: number | null }
+  | { "type": "message_delayed", from: NodeId, to: NodeId, api: string, corr: number | null, arrives_us: number }
+  | { "type": "connection_reset", from: NodeId, to: NodeId }
+  | { "type": "send_blocked", producer: NodeId, record: number, reason: BlockReason }
+  | { "type": "send_failed", producer: NodeId, record: number, error: ClientErrorName, /** Kafka's message, where it says more than the class. */ message?: string }
+  | { "type": "flush_started", producer: NodeId }
+  | { "type": "flush_completed", producer: NodeId }
+  | { "type": "app_restarted", producer: NodeId, resent: number }
+  | { "type": "connecting", from: NodeId, to: NodeId }
+  | { "type": "connected", from: NodeId, to: NodeId }
+  | { "type": "disconnected", from: NodeId, to: NodeId, cancelled_requests: number }
+  | { "type": "metadata_requested", producer: NodeId, to: NodeId }
+  | { "type": "metadata_updated", producer: NodeId, leaders: Array<[Tp, number | null, number]> }
+  | { "type": "batch_created", producer: NodeId, batch: number, tp: Tp }
+  | { "type": "sticky_partition_switched", producer: NodeId, topic: string, from: number, to: number, produced_bytes: number }
+  | { "type": "batch_drained", producer: NodeId, batch: number, tp: Tp, reason: SealReason, records: number, bytes: number, attempt: number, producer_id: number, producer_epoch: number, base_sequence: number }
+  | { "type": "request_sent", from: NodeId, to: NodeId, api: string, corr: number, batches: Array<number> }
+  | { "type": "response_received", at: NodeId, from: NodeId, api: string, corr: number, errors: Array<[number, KafkaError]> }
+  | { "type": "request_timed_out", from: NodeId, to: NodeId, corr: number }
+  | { "type": "batch_retried", producer: NodeId, batch: number, tp: Tp, error: KafkaError, attempt: number, backoff_us: number }
+  | { "type": "batch_acked", producer: NodeId, batch: number, tp: Tp, base_offset: number, records: number }
+  | { "type": "batch_failed", producer: NodeId, batch: number, tp: Tp, error: ClientErrorName, records: number }
+  | { "type": "batch_expired", producer: NodeId, batch: number, tp: Tp, in: ExpiredIn, records: number }
+  | { "type": "late_response_ignored", producer: NodeId, batch: number, tp: Tp, error: KafkaError, base_offset: number }
+  | { "type": "producer_id_assigned", producer: NodeId, producer_id: number, producer_epoch: number }
+  | { "type": "epoch_bumped", producer: NodeId, producer_id: number, producer_epoch: number, reason: string }
+  | { "type": "txn_begun", producer: NodeId }
+  | { "type": "partitions_added_to_txn", producer: NodeId, partitions: Array<Tp> }
+  | { "type": "txn_ending", producer: NodeId, commit: boolean }
+  | { "type": "txn_ended", producer: NodeId, commit: boolean, error: KafkaError | null }
+  | { "type": "close_started", producer: NodeId, /** None for `close()` (Long.MAX_VALUE). */ timeout_us: number | null }
+  | { "type": "closed", producer: NodeId, forced: boolean, failed: number }
+  | { "type": "partition_added_to_txn", broker: NodeId, tp: Tp, transactional_id: string, error: KafkaError }
+  | { "type": "txn_call_failed", producer: NodeId, call: string, error: ClientErrorName, message: string }
+  | { "type": "appended", broker: NodeId, tp: Tp, batch: number, base_offset: number, last_offset: number, leader_epoch: number, producer_id: number, base_sequence: number }
+  | { "type": "recompressed", broker: NodeId, tp: Tp, batch: number, from: CompressionType, to: CompressionType, bytes_before: number, bytes_after: number }
+  | { "type": "produce_rejected", broker: NodeId, tp: Tp, batch: number, error: KafkaError }
+  | { "type": "duplicate_batch", broker: NodeId, tp: Tp, batch: number, producer_id: number, base_sequence: number, base_offset: number }
+  | { "type": "produce_answered", broker: NodeId, to: NodeId, corr: number, results: Array<[Tp, KafkaError, number]> }
+  | { "type": "replicated", broker: NodeId, tp: Tp, from_offset: number, to_offset: number }
+  | { "type": "high_watermark", broker: NodeId, tp: Tp, high_watermark: number }
+  | { "type": "isr_shrink", broker: NodeId, tp: Tp, removed: Array<number>, isr: Array<number> }
+  | { "type": "isr_expand", broker: NodeId, tp: Tp, added: Array<number>, isr: Array<number> }
+  | { "type": "truncated", broker: NodeId, tp: Tp, from_offset: number, to_offset: number, records: Array<number> }
+  | { "type": "flushed", broker: NodeId, tp: Tp, to_offset: number, reason: FlushReason }
+  | { "type": "writeback", broker: NodeId, tp: Tp, durable_offset: number }
+  | { "type": "segment_rolled", broker: NodeId, tp: Tp, base_offset: number, reason: RollReason }
+  | { "type": "segments_deleted", broker: NodeId, tp: Tp, reason: DeletionReason, segments: number, /** Base offset of the first deleted segment. */ from_offset: number, log_start_offset: number, bytes: number, records: number }
+  | { "type": "log_start_offset_incremented", broker: NodeId, tp: Tp, log_start_offset: number }
+  | { "type": "log_cleaned", broker: NodeId, tp: Tp, first_dirty_offset: number, end_offset: number, /** Dirty bytes / (clean + dirty bytes) when chosen. */ dirty_ratio_pct: number, records_removed: number, tombstones_removed: number, bytes_before: number, bytes_after: number }
+  | { "type": "crashed", broker: NodeId, mode: CrashKind, lost: Array<[Tp, number, number]> }
+  | { "type": "restarted", broker: NodeId }
+  | { "type": "paused", broker: NodeId, until_us: number }
+  | { "type": "resumed", broker: NodeId, waiting: number }
+  | { "type": "recovered", broker: NodeId, tp: Tp, log_end_offset: number, torn_bytes: number }
+  | { "type": "shutdown_started", broker: NodeId }
+  | { "type": "shut_down", broker: NodeId, /** The controller never answered within 5 minutes: the broker stopped anyway. */ approved: boolean }
+  | { "type": "recovery_skipped", broker: NodeId, logs: number }
+  | { "type": "marker_written", broker: NodeId, tp: Tp, marker: Marker, offset: number, producer_id: number }
+  | { "type": "became_leader", broker: NodeId, tp: Tp, leader_epoch: number, log_end_offset: number }
+  | { "type": "became_follower", broker: NodeId, tp: Tp, leader: number, leader_epoch: number }
+  | { "type": "broker_fenced", broker: number, reason: string }
+  | { "type": "registration_rejected", broker: number, error: KafkaError, message: string }
+  | { "type": "broker_unfenced", broker: number }
+  | { "type": "leader_elected", tp: Tp, leader: number, leader_epoch: number, isr: Array<number>, kind: ElectionKind }
+  | { "type": "partition_offline", tp: Tp, leader_epoch: number, isr: Array<number> }
+  | { "type": "isr_changed", tp: Tp, isr: Array<number>, partition_epoch: number }
+  | { "type": "txn_timed_out", transactional_id: string, producer_id: number }
+  | { "type": "txn_aborted_by_coordinator", transactional_id: string, producer_id: number, reason: string }
+  | { "type": "member_joined", group: string, consumer: NodeId, member_id: string }
+  | { "type": "member_removed", group: string, consumer: NodeId, member_id: string, reason: string }
+  | { "type": "static_member_rejoined", group: string, consumer: NodeId, generation: number }
+  | { "type": "rebalance_started", broker: NodeId, group: string, generation: number, reason: string }
+  | { "type": "group_joined", broker: NodeId, group: string, generation: number, protocol: string, leader: NodeId, members: Array<NodeId> }
+  | { "type": "group_stable", broker: NodeId, group: string, generation: number, assignment: Array<[NodeId, Array<Tp>]> }
+  | { "type": "target_assignment", broker: NodeId, group: string, group_epoch: number, assignor: string, assignment: Array<[NodeId, Array<Tp>]> }
+  | { "type": "group_empty", group: string, generation: number }
+  | { "type": "partitions_assigned", consumer: NodeId, generation: number, partitions: Array<Tp> }
+  | { "type": "partitions_revoked", consumer: NodeId, partitions: Array<Tp> }
+  | { "type": "partitions_lost", consumer: NodeId, partitions: Array<Tp>, reason: string }
+  | { "type": "position_set", consumer: NodeId, tp: Tp, offset: number, from: string }
+  | { "type": "records_returned", consumer: NodeId, tp: Tp, from_offset: number, to_offset: number, records: number }
+  | { "type": "offsets_committed", consumer: NodeId, group: string, kind: string, offsets: Array<[Tp, number]> }
+  | { "type": "task_migrated", consumer: NodeId, reason: string }
+  | { "type": "txn_offsets_pending", broker: NodeId, group: string, producer_id: number, offsets: Array<[Tp, number]> }
+  | { "type": "txn_offsets_completed", broker: NodeId, group: string, producer_id: number, commit: boolean, offsets: Array<[Tp, number]> }
+  | { "type": "offset_commit_failed", consumer: NodeId, kind: string, error: KafkaError }
+  | { "type": "poll_timeout", consumer: NodeId, max_poll_interval_ms: number }
+  | { "type": "consumer_crashed", consumer: NodeId, processing: number }
+  | { "type": "consumer_restarted", consumer: NodeId }
+  | { "type": "consumer_closed", consumer: NodeId }
+  | { "type": "polled", consumer: string, topic: string, records: number }
+  | { "type": "offset_out_of_range", consumer: string, tp: Tp, position: number, log_start_offset: number, reset_to: number | null, /** Records the consumer will never read because of it. */ skipped: number }
+  | { "type": "run_stopped", budget: string, limit: number, used: number };
+export type Tp = string;
+export type ExpiredIn = "accumulator" | "in_flight";
+export type DeletionReason = "retention_ms" | "retention_bytes" | "log_start_offset";
+export type BlockReason = "metadata" | "buffer_memory";
+export type KafkaError = string;
+export type RollReason = "size" | "time" | "index_full" | "offset_overflow" | "retention";
+export type NodeId = string;
+export type CrashKind = "process" | "power";
+export type ElectionKind = "clean" | "unclean" | "preferred" | "elr" | "last_known_leader";
+export type CompressionType = "none" | "gzip" | "snappy" | "lz4" | "zstd";
+export type SealReason = "full" | "batch_waiting" | "linger" | "flush" | "memory_exhausted" | "txn_completing" | "close" | "retry" | "node_ready";
+export type FlushReason = "messages" | "interval" | "segment_roll" | "shutdown";
+export type ClientErrorName = string;
+export type Marker = "ABORT" | "COMMIT";
+export type DropCause = "drop_rule" | "cut" | "isolated" | "loss" | "stalled" | "gave_up";
+// END generated
+
+/** One trace entry: the moment and the event, whose `type` names it. */
+export type TraceEntry = { at_us: number } & TraceEvent;
 
 export interface Report {
   kplay_version: string;

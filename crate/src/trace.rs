@@ -14,6 +14,7 @@ use crate::sim::{Micros, NodeId};
 /// Why a batch left the accumulator (what made its partition ready, or why it was drained).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum SealReason {
     /// The batch is full (`batch.size`).
     Full,
@@ -37,6 +38,7 @@ pub enum SealReason {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum BlockReason {
     /// `send()` waits for the topic's metadata.
     Metadata,
@@ -46,6 +48,7 @@ pub enum BlockReason {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum ExpiredIn {
     Accumulator,
     InFlight,
@@ -53,6 +56,7 @@ pub enum ExpiredIn {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum CrashKind {
     Process,
     Power,
@@ -60,6 +64,7 @@ pub enum CrashKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum ElectionKind {
     /// Chosen from the ISR.
     Clean,
@@ -77,6 +82,7 @@ pub enum ElectionKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum FlushReason {
     /// `flush.messages` / `log.flush.interval.messages` reached.
     Messages,
@@ -91,6 +97,7 @@ pub enum FlushReason {
 /// `SegmentDeletionReason`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum DeletionReason {
     /// `retention.ms`: the segment's largest timestamp is older.
     RetentionMs,
@@ -103,6 +110,7 @@ pub enum DeletionReason {
 /// One event. Node fields are names when serialized; partitions print as `topic-p`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Event {
     // ---- script and faults ----
     /// A timeline statement ran.
@@ -151,6 +159,7 @@ pub enum Event {
         error: ClientErrorName,
         /// Kafka's message, where it says more than the class.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
         message: Option<String>,
     },
     FlushStarted {
@@ -887,6 +896,7 @@ impl Event {
 
 /// A client error serialized as its exception class name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(type = "string"))]
 pub struct ClientErrorName(pub ClientError);
 
 impl Serialize for ClientErrorName {
@@ -930,5 +940,95 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), EVENT_SCHEMA.len());
+    }
+}
+
+/// The trace events' TypeScript types, generated from [`Event`] and the types its fields
+/// use, between two marker lines of `crate/src/report.d.ts`. The test fails when the file
+/// is not what the Rust types say; `KPLAY_BLESS=1 cargo test --lib trace::ts` rewrites it.
+#[cfg(test)]
+mod ts {
+    use ts_rs::{TypeVisitor, TS};
+
+    const BEGIN: &str = "// BEGIN generated from crate/src/trace.rs (the Event enum and the types of its fields):";
+    const END: &str = "// END generated";
+
+    /// Every named type the events use, declared once, in the order first met.
+    struct Decls(Vec<(String, String)>);
+
+    impl TypeVisitor for Decls {
+        fn visit<T: TS + 'static + ?Sized>(&mut self) {
+            // Primitives and std types have no declaration of their own.
+            if T::output_path().is_none() {
+                return;
+            }
+            let name = T::name();
+            if self.0.iter().any(|(n, _)| *n == name) {
+                return;
+            }
+            self.0.push((name, T::decl()));
+            T::visit_dependencies(self);
+        }
+    }
+
+    /// `type X = ...;` as an exported declaration, with JSON's numbers for 64-bit integers
+    /// (a report carries them as JSON numbers) and one union member per line.
+    fn export(decl: &str) -> String {
+        let mut decl = decl.replace("bigint", "number");
+        // A field's doc comment, on one line before the field.
+        while let Some(a) = decl.find("\n/**\n * ") {
+            let Some(len) = decl[a..].find("\n */\n") else { break };
+            let doc = decl[a + 8..a + len].replace("\n * ", " ");
+            decl.replace_range(a..a + len + 5, &format!("/** {doc} */ "));
+        }
+        let body = decl.split_once(" = ").map_or(decl.as_str(), |(_, b)| b);
+        let name = decl.trim_start_matches("type ").split(' ').next().unwrap_or("");
+        let name = if name == "Event" { "TraceEvent" } else { name };
+        let members: Vec<&str> = body.trim_end_matches(';').split(" } | { ").collect();
+        if members.len() < 2 {
+            return format!("export type {name} = {};", body.trim_end_matches(';'));
+        }
+        let last = members.len() - 1;
+        let lines: Vec<String> = members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let m = m.trim_start_matches("{ ").trim_end_matches(" }");
+                let m = if i == last { m.trim_end_matches(", }").trim_end_matches(',') } else { m };
+                format!("  | {{ {} }}", m.trim().trim_end_matches(','))
+            })
+            .collect();
+        format!("export type {name} =\n{};", lines.join("\n"))
+    }
+
+    fn generated() -> String {
+        let mut decls = Decls(Vec::new());
+        decls.visit::<super::Event>();
+        let mut out = vec![BEGIN.to_string()];
+        for (_, decl) in &decls.0 {
+            out.push(export(decl));
+        }
+        out.push(END.to_string());
+        out.join("\n")
+    }
+
+    #[test]
+    fn report_d_ts_has_the_generated_trace_events() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/crate/src/report.d.ts");
+        let text = std::fs::read_to_string(path).expect("report.d.ts");
+        let (Some(a), Some(b)) = (text.find(BEGIN), text.find(END)) else {
+            panic!("report.d.ts has no generated region ({BEGIN} ... {END})")
+        };
+        let now = &text[a..b + END.len()];
+        let want = generated();
+        if now != want && std::env::var_os("KPLAY_BLESS").is_some() {
+            std::fs::write(path, format!("{}{want}{}", &text[..a], &text[b + END.len()..])).expect("written");
+            return;
+        }
+        assert!(now == want, "report.d.ts's trace events are stale: run KPLAY_BLESS=1 cargo test --lib trace::ts");
+        // Every event of the schema is a member of the union.
+        for (name, _) in super::EVENT_SCHEMA {
+            assert!(want.contains(&format!("\"type\": \"{name}\"")), "{name} is not in the generated union");
+        }
     }
 }

@@ -157,6 +157,7 @@ impl Default for RollConfig {
 /// Why a segment rolled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum RollReason {
     /// `segment.bytes` would be exceeded.
     Size,

@@ -7,6 +7,7 @@ macro_rules! errors {
     ($( $variant:ident = $code:expr, $name:literal, $class:literal, $retriable:expr, $invalid_metadata:expr; )*) => {
         /// A protocol error code, as a broker answers it.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[cfg_attr(test, derive(ts_rs::TS), ts(type = "string", rename = "KafkaError"))]
         pub enum Error { $( $variant, )* }
 
         impl Error {

@@ -31,6 +31,7 @@ pub struct Envelope {
 /// Transaction control record type (`ControlRecordType`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Marker {
     Abort,
     Commit,

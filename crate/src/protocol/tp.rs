@@ -8,6 +8,7 @@ use serde::{Serialize, Serializer};
 /// A topic partition: topic index (declaration order) and partition number. Printed the
 /// way Kafka's `TopicPartition.toString` does: `orders-0`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(type = "string"))]
 pub struct Tp {
     pub topic: u16,
     pub partition: u32,

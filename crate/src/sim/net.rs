@@ -58,6 +58,7 @@ pub struct LinkParams {
 /// Why a message never arrived.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum DropCause {
     /// A `drop A -> B count=N` rule took it.
     DropRule,
