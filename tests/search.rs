@@ -233,6 +233,9 @@ fn a_consumer_group_with_the_auto_commit_and_earliest_never_skips() {
         panic!("an auto-committing group with auto.offset.reset=earliest skipped records:\n{}", cx.text);
     }
     assert_eq!((report.ran, report.survived), (n, n));
+    // The header says which promise `skipped` is judged against: the group's own.
+    assert_eq!(report.promised_by_group.get("billing").map(|l| l.name()), Some("at-least-once"));
+    assert!(report.promised_by_pipeline.is_empty());
     // The schedules did hit the members: some crashed and restarted one.
     let base = kplay::search::base::Base::new(&text).expect("valid");
     let hit = (0..n.min(200)).any(|i| {

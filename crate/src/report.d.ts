@@ -622,7 +622,12 @@ export interface SearchReport {
   ran: number;
   survived: number;
   faults: string[];
+  /** What the producers' configurations promise. */
   promised: Level;
+  /** What each plain consumer group and each pipeline promises (the `skipped` and
+   *  `pipeline_*` targets are judged against these). */
+  promised_by_group: Record<string, Level>;
+  promised_by_pipeline: Record<string, Level>;
   targets: string[];
   checked_expectations: string[];
   skipped_expectations: string[];

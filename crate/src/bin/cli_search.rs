@@ -140,12 +140,17 @@ pub fn cmd_search(args: &[String]) -> ExitCode {
     if a.json {
         println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {
+        // Each promise the targets are judged against: the producers', each group's and
+        // each pipeline's.
+        let mut promised = vec![format!("producers {}", report.promised.name())];
+        promised.extend(report.promised_by_group.iter().map(|(g, l)| format!("group {g} {}", l.name())));
+        promised.extend(report.promised_by_pipeline.iter().map(|(p, l)| format!("pipeline {p} {}", l.name())));
         println!(
             "kplay search {}: seed {}, faults {}, promised {} (looking for {})",
             a.file,
             report.seed,
             report.faults.join(","),
-            report.promised.name(),
+            promised.join(", "),
             report.targets.join(", ")
         );
         if !report.checked_expectations.is_empty() {

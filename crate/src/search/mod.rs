@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use crate::checker::guarantee::{FaultKind, Level};
 use crate::script::errors::Diagnostic;
-use crate::sim::Prng;
+use crate::sim::{Prng, VecMap};
 use base::{Base, Candidate};
 use check::{Targets, Violation};
 use faults::FaultOp;
@@ -220,6 +220,16 @@ impl Search {
                 Source::Kind(k) => vec![k.name().to_string()],
             },
             promised: self.promised(),
+            promised_by_group: crate::checker::guarantee::groups::plain_groups(&self.base.scenario)
+                .into_iter()
+                .map(|g| (g.to_string(), crate::checker::guarantee::groups::group_promise(&self.base.scenario, g).0))
+                .collect(),
+            promised_by_pipeline: (0..self.base.scenario.pipelines.len())
+                .map(|k| {
+                    let name = self.base.scenario.pipelines[k].name.clone();
+                    (name, crate::checker::guarantee::pipelines::pipeline_promise(&self.base.scenario, k).0)
+                })
+                .collect(),
             targets: self
                 .opts
                 .targets
@@ -300,7 +310,12 @@ pub struct SearchReport {
     /// Schedules that kept the promise and every checked expectation.
     pub survived: u64,
     pub faults: Vec<String>,
+    /// What the producers' configurations promise.
     pub promised: Level,
+    /// What each plain consumer group's and each pipeline's configuration promises (the
+    /// `skipped` and `pipeline_*` targets are judged against these).
+    pub promised_by_group: VecMap<String, Level>,
+    pub promised_by_pipeline: VecMap<String, Level>,
     /// The verdicts searched for.
     pub targets: Vec<String>,
     pub checked_expectations: Vec<String>,
