@@ -4,6 +4,9 @@
 #   scripts/build.sh           build www/pkg and www/pkg-search (wasm) if their inputs
 #                              changed, then www/dist
 #   scripts/build.sh --force   rebuild the wasm packages even if they look up to date
+#   scripts/build.sh --bench   also build target/pkg-bench (feature `bench`: benchScenario,
+#                              benchRun), the package scripts/bench.mjs loads; the site's
+#                              packages never carry those exports
 #
 # Output: www/pkg/kplay.js + kplay_bg.wasm (wasm-pack, --target web), the playground's
 # module; www/pkg-search/ the same built with the `search-api` feature (search, survival
@@ -17,11 +20,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-force=0
+force=0 bench=0
 for arg in "$@"; do
   case "$arg" in
     --force) force=1 ;;
-    *) echo "build: unknown argument '$arg' (known: --force)" >&2; exit 2 ;;
+    --bench) bench=1 ;;
+    *) echo "build: unknown argument '$arg' (known: --force, --bench)" >&2; exit 2 ;;
   esac
 done
 
@@ -68,6 +72,7 @@ wasm_package() {
 }
 wasm_package www/pkg
 wasm_package www/pkg-search search-api
+[ "$bench" = 0 ] || wasm_package target/pkg-bench bench
 
 # 2. The site. Always rebuilt: it takes about a second.
 say "vite build www -> www/dist (base ./)"
