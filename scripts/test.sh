@@ -3,7 +3,10 @@
 #
 #   scripts/test.sh                  every layer, in order: lint, native, wasm, e2e
 #   scripts/test.sh lint             0. cargo fmt --check; clippy -D warnings, native and wasm32
-#                                       (wasm32 with and without the search-api feature)
+#                                       (wasm32 with and without the search-api feature);
+#                                       then scripts/lint-js.sh: the wasm API's generated
+#                                       typings (no any), tsc --checkJs over www/src, eslint,
+#                                       node --test tests/unit/ (the pure-module tests)
 #   scripts/test.sh native           1. cargo test: lib unit tests, tests/*.rs, doc tests
 #                                       (dev profile: overflow checks on; the fuzzers and
 #                                       the swarm run bounded, KPLAY_FUZZ_CASES,
@@ -30,12 +33,14 @@ banner() { printf '\n==================== kplay test layer: %s =================
 need() { command -v "$1" >/dev/null || die "'$1' not found; run scripts/setup.sh --test first"; }
 
 layer_lint() {
-  banner "0/3 lint (cargo fmt --check, clippy -D warnings for native and wasm32)"
+  banner "0/3 lint (cargo fmt --check, clippy -D warnings for native and wasm32; typings, tsc, eslint, node --test)"
   need cargo
   cargo fmt --all -- --check
   cargo clippy --all-targets --quiet -- -D warnings
   cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
   cargo clippy --all-targets --quiet --target wasm32-unknown-unknown --features search-api -- -D warnings
+  cargo clippy --all-targets --quiet --target wasm32-unknown-unknown --features bench -- -D warnings
+  bash scripts/lint-js.sh
 }
 
 layer_native() {
