@@ -11,7 +11,9 @@
 # Output: www/pkg/kplay.js + kplay_bg.wasm (wasm-pack, --target web), the playground's
 # module; www/pkg-search/ the same built with the `search-api` feature (search, survival
 # card, sweep), which the page loads only when asked to; and www/dist/, a
-# self-contained site with relative URLs that works from any sub-path of a static host.
+# self-contained site with relative URLs that works from any sub-path of a static host;
+# and pkg/, the publishable npm package `kplay` (engine, engine with search, widget;
+# scripts/build-package.mjs).
 # Tools come from ~/.cargo/bin (wasm-pack, wasm-bindgen) and node_modules/.bin (vite, and
 # wasm-opt from the npm package binaryen, which wasm-pack picks up from PATH so it never
 # tries to download its own). Run scripts/setup.sh first if any of them is missing.
@@ -80,3 +82,6 @@ vite build --config www/vite.config.js --logLevel warn || die "vite build failed
 [ -f www/dist/index.html ] || die "vite did not produce www/dist/index.html"
 ls www/dist/assets/*.wasm >/dev/null 2>&1 || die "www/dist has no .wasm asset (is engine.js importing ../pkg?)"
 say "site ready in www/dist ($(find www/dist -type f | wc -l) files); serve it with: node scripts/serve.mjs"
+
+# 3. The npm package (engine + widget) in pkg/, from the packages and the site above.
+node scripts/build-package.mjs || die "assembling the npm package in pkg/ failed"
