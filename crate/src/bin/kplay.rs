@@ -21,6 +21,8 @@
 // simulation, which never reads it (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
+// The property descriptions exist only natively (the wasm module leaves them out).
+#[cfg(not(target_arch = "wasm32"))]
 mod cli_props;
 mod cli_search;
 
@@ -95,6 +97,7 @@ fn main() -> ExitCode {
         Some("search") => cli_search::cmd_search(&args[1..]),
         Some("sweep") => cli_search::cmd_sweep(&args[1..]),
         Some("fuzz") => cmd_fuzz(&args[1..]),
+        #[cfg(not(target_arch = "wasm32"))]
         Some("props") => cli_props::cmd_props(&args[1..]),
         Some("version" | "--version" | "-V") => {
             println!("kplay {}", kplay::version());
