@@ -7,7 +7,8 @@
 //   npm run bench                          the same, after building what is missing
 //
 // Native figures come from `kplay bench` (release build); wasm figures from the
-// package scripts/build.sh writes to www/pkg. Figures only: nothing here fails on speed.
+// package `scripts/build.sh --bench` writes to target/pkg-bench (the site's module built
+// with the `bench` feature, which adds benchScenario and benchRun). Figures only: nothing here fails on speed.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -34,7 +35,7 @@ const cases = [
   { acks: 'all', rf: 3 },
 ];
 
-const pkg = join(root, 'www', 'pkg');
+const pkg = join(root, 'target', 'pkg-bench');
 const wasmBytes = readFileSync(join(pkg, 'kplay_bg.wasm'));
 const kplay = await import(join(pkg, 'kplay.js'));
 const wasm = kplay.initSync({ module: wasmBytes });
@@ -49,7 +50,7 @@ console.log(
 {
   const c = cases[0];
   const t0 = performance.now();
-  kplay.bench_run(kplay.bench_scenario(records, c.acks, c.rf));
+  kplay.benchRun(kplay.benchScenario(records, c.acks, c.rf));
   const secs = (performance.now() - t0) / 1000;
   console.log(
     `\nwasm cold first run (fresh instance, includes V8 tier-up): acks=${c.acks} RF ${c.rf}: ` +
@@ -67,9 +68,9 @@ for (const c of cases) {
   process.stdout.write(`\n${out}`);
   const nativeHash = /trace hash\s+(\S+)/.exec(out)?.[1];
 
-  const text = kplay.bench_scenario(records, c.acks, c.rf);
+  const text = kplay.benchScenario(records, c.acks, c.rf);
   const t0 = performance.now();
-  const r = kplay.bench_run(text);
+  const r = kplay.benchRun(text);
   const secs = (performance.now() - t0) / 1000;
   console.log(`kplay bench (wasm in Node ${process.version}, warm): ${records} records, RF ${c.rf}, acks=${c.acks}`);
   console.log(`  wall time          ${secs.toFixed(3)} s`);

@@ -4,11 +4,16 @@
 #   scripts/build.sh           build www/pkg and www/pkg-search (wasm) if their inputs
 #                              changed, then www/dist
 #   scripts/build.sh --force   rebuild the wasm packages even if they look up to date
+#   scripts/build.sh --bench   also build target/pkg-bench (feature `bench`: benchScenario,
+#                              benchRun), the package scripts/bench.mjs loads; the site's
+#                              packages never carry those exports
 #
 # Output: www/pkg/kplay.js + kplay_bg.wasm (wasm-pack, --target web), the playground's
 # module; www/pkg-search/ the same built with the `search-api` feature (search, survival
 # card, sweep), which the page loads only when asked to; and www/dist/, a
-# self-contained site with relative URLs that works from any sub-path of a static host.
+# self-contained site with relative URLs that works from any sub-path of a static host;
+# and pkg/, the publishable npm package `kplay` (engine, engine with search, widget;
+# scripts/build-package.mjs).
 # Tools come from ~/.cargo/bin (wasm-pack, wasm-bindgen) and node_modules/.bin (vite, and
 # wasm-opt from the npm package binaryen, which wasm-pack picks up from PATH so it never
 # tries to download its own). Run scripts/setup.sh first if any of them is missing.
@@ -17,11 +22,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-force=0
+force=0 bench=0
 for arg in "$@"; do
   case "$arg" in
     --force) force=1 ;;
-    *) echo "build: unknown argument '$arg' (known: --force)" >&2; exit 2 ;;
+    --bench) bench=1 ;;
+    *) echo "build: unknown argument '$arg' (known: --force, --bench)" >&2; exit 2 ;;
   esac
 done
 
@@ -68,6 +74,7 @@ wasm_package() {
 }
 wasm_package www/pkg
 wasm_package www/pkg-search search-api
+[ "$bench" = 0 ] || wasm_package target/pkg-bench bench
 
 # 2. The site. Always rebuilt: it takes about a second.
 say "vite build www -> www/dist (base ./)"
@@ -75,3 +82,6 @@ vite build --config www/vite.config.js --logLevel warn || die "vite build failed
 [ -f www/dist/index.html ] || die "vite did not produce www/dist/index.html"
 ls www/dist/assets/*.wasm >/dev/null 2>&1 || die "www/dist has no .wasm asset (is engine.js importing ../pkg?)"
 say "site ready in www/dist ($(find www/dist -type f | wc -l) files); serve it with: node scripts/serve.mjs"
+
+# 3. The npm package (engine + widget) in pkg/, from the packages and the site above.
+node scripts/build-package.mjs || die "assembling the npm package in pkg/ failed"

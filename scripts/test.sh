@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Runs kplay's test layers; the command fails if any layer fails.
 #
-#   scripts/test.sh                  every layer, in order: lint, native, wasm, e2e
+#   scripts/test.sh                  every layer, in order: lint, native, wasm, package, e2e
 #   scripts/test.sh lint             0. cargo fmt --check; clippy -D warnings, native and wasm32
-#                                       (wasm32 with and without the search-api feature)
+#                                       (wasm32 with and without the search-api feature);
+#                                       then scripts/lint-js.sh: the wasm API's generated
+#                                       typings (no any), tsc --checkJs over www/src, eslint,
+#                                       node --test tests/unit/ (the pure-module tests)
 #   scripts/test.sh native           1. cargo test: lib unit tests, tests/*.rs, doc tests
 #                                       (dev profile: overflow checks on; the fuzzers and
 #                                       the swarm run bounded, KPLAY_FUZZ_CASES,
 #                                       KPLAY_FUZZ_SCENARIOS, KPLAY_SWARM_SEEDS run longer)
 #   scripts/test.sh wasm             2. wasm-pack test --headless --chrome: tests/web.rs
 #                                       (and any wasm_bindgen_test) inside Chromium
-#   scripts/test.sh e2e [FILTER]     3. build the site, serve it, run tests/e2e/*.test.mjs
+#   scripts/test.sh package          3. build the site and the npm package (pkg/), then
+#                                       scripts/check-package.mjs: npm pack --dry-run has
+#                                       every exported file, typings compile, engine runs
+#   scripts/test.sh e2e [FILTER]     4. build the site, serve it, run tests/e2e/*.test.mjs
 #                                       (only files whose name contains FILTER) in Chromium
 #   scripts/test.sh wasm e2e         any subset of layers
 #
@@ -30,22 +36,24 @@ banner() { printf '\n==================== kplay test layer: %s =================
 need() { command -v "$1" >/dev/null || die "'$1' not found; run scripts/setup.sh --test first"; }
 
 layer_lint() {
-  banner "0/3 lint (cargo fmt --check, clippy -D warnings for native and wasm32)"
+  banner "0/4 lint (cargo fmt --check, clippy -D warnings for native and wasm32; typings, tsc, eslint, node --test)"
   need cargo
   cargo fmt --all -- --check
   cargo clippy --all-targets --quiet -- -D warnings
   cargo clippy --all-targets --quiet --target wasm32-unknown-unknown -- -D warnings
   cargo clippy --all-targets --quiet --target wasm32-unknown-unknown --features search-api -- -D warnings
+  cargo clippy --all-targets --quiet --target wasm32-unknown-unknown --features bench -- -D warnings
+  bash scripts/lint-js.sh
 }
 
 layer_native() {
-  banner "1/3 native (cargo test: unit, integration, doc tests)"
+  banner "1/4 native (cargo test: unit, integration, doc tests)"
   need cargo
   cargo test
 }
 
 layer_wasm() {
-  banner "2/3 wasm in the browser (wasm-pack test --headless --chrome)"
+  banner "2/4 wasm in the browser (wasm-pack test --headless --chrome)"
   need wasm-pack
   need wasm-bindgen-test-runner
   [ -x "$CHROMEDRIVER" ] || die "chromedriver not found at $CHROMEDRIVER (set CHROMEDRIVER)"
@@ -54,8 +62,16 @@ layer_wasm() {
   wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" --features search-api
 }
 
+layer_package() {
+  banner "3/4 npm package (build, npm pack --dry-run, typings, engine in Node)"
+  need node
+  need npm
+  bash scripts/build.sh
+  node scripts/check-package.mjs
+}
+
 layer_e2e() {
-  banner "3/3 end-to-end (build, serve, Playwright in Chromium)"
+  banner "4/4 end-to-end (build, serve, Playwright in Chromium)"
   need node
   [ -x "$CHROMIUM" ] || die "chromium not found at $CHROMIUM (set CHROMIUM)"
   bash scripts/build.sh
@@ -79,7 +95,7 @@ layer_e2e() {
 # One layer: run it in this process, with set -e in force.
 if [ $# -ge 1 ]; then
   case "$1" in
-    lint | native | wasm) [ $# -eq 1 ] && { "layer_$1"; exit; } ;;
+    lint | native | wasm | package) [ $# -eq 1 ] && { "layer_$1"; exit; } ;;
     e2e) layer="$1"; shift; "layer_$layer" "$@"; exit ;;
   esac
 fi
@@ -87,11 +103,11 @@ fi
 # Several layers: each in its own process (so set -e holds inside it); go on after a
 # failure so one run shows every broken layer, then fail if any did.
 layers=("$@")
-[ ${#layers[@]} -gt 0 ] || layers=(lint native wasm e2e)
+[ ${#layers[@]} -gt 0 ] || layers=(lint native wasm package e2e)
 for layer in "${layers[@]}"; do
   case "$layer" in
-    lint | native | wasm | e2e) ;;
-    *) echo "test: unknown layer '$layer' (known: lint, native, wasm, e2e)" >&2; exit 2 ;;
+    lint | native | wasm | package | e2e) ;;
+    *) echo "test: unknown layer '$layer' (known: lint, native, wasm, package, e2e)" >&2; exit 2 ;;
   esac
 done
 failed=()

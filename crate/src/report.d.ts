@@ -483,6 +483,22 @@ export interface Report {
 
 export type RunOutcome = { ok: true; report: Report } | { ok: false; errors: Diagnostic[] };
 
+/** Options of `run(text, options)` and `new Session(text, options)`. A seed above
+ * 2^53 - 1 crosses as a string of digits. */
+export interface RunOptions {
+  records?: boolean;
+  trace?: boolean;
+  seed?: number | string;
+}
+
+/** What `benchRun(text)` returns (feature `bench`). */
+export interface BenchResult {
+  records: number;
+  kernel_events: number;
+  trace_hash: string;
+  delivered: number;
+}
+
 export interface BatchCell {
   base_offset: number;
   last_offset: number;
@@ -562,6 +578,12 @@ export interface Snapshot {
 }
 
 // ---- search, survival card, sweep (crate/src/search, crate/src/sweep.rs) ----
+
+/** Options of `new Card(text, options)`: schedules per fault kind (default 100). */
+export interface CardOptions {
+  seed?: number;
+  schedules?: number;
+}
 
 /** Options of `new Search(text, options)`. */
 export interface SearchOptions {
@@ -655,7 +677,8 @@ export interface CardRow {
   promise_allows: ('lost' | 'duplicated' | 'reordered')[];
 }
 
-export interface Card {
+/** What `Card.report()` returns (named apart from the wasm class `Card`). */
+export interface SurvivalCard {
   seed: number;
   schedules_per_row: number;
   promised: Level;

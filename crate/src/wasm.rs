@@ -10,12 +10,17 @@
 //!
 //! Map:
 //! - [`start`]: runs once when the module is instantiated (panic hook).
-//! - [`version`], [`random_seed`]: small facts for the page.
+//! - [`version`], [`random_seed`] (`randomSeed`): small facts for the page.
+//!
+//! JS-facing names are camelCase (`js_name`), and every export's typings name the
+//! `report.d.ts` types it takes and returns (`unchecked_param_type`,
+//! `unchecked_return_type`), so the generated `kplay.d.ts` has no `any`.
 //! - [`check`]: scenario text → `Diagnostic[]` (empty when valid).
 //! - [`run`]: scenario text → `{ok: true, report}` or `{ok: false, errors}`.
 //! - [`Session`]: a run stepped in slices (progress, cancel), replayed to a moment, with
 //!   the cluster/producer [`crate::snapshot::Snapshot`] at that moment.
-//! - [`bench_scenario`]: the benchmark's scenario text (JS times the run).
+//! - `benchScenario`, `benchRun` (feature `bench`, for `scripts/bench.mjs` only; not in
+//!   the site's packages): the benchmark's scenario text and a run of it.
 //! - `Search`, `Card`, `Sweep` (feature `search-api`, in `wasm/search_api.rs`): `kplay
 //!   search`, `search --card` and `sweep`, each stepped in slices so Web Workers can
 //!   share the work, report progress and cancel; built into the second package
@@ -49,7 +54,7 @@ pub fn version() -> String {
 /// A fresh random seed (for a "new seed" button): the only OS randomness kplay uses; it
 /// reaches a run only by being written into the scenario's `seed` line. Throws only if
 /// the browser has no `crypto.getRandomValues`.
-#[wasm_bindgen]
+#[wasm_bindgen(js_name = randomSeed)]
 #[allow(
     clippy::disallowed_methods,
     reason = "a fresh seed for the user to write into the scenario, never read by a run"
@@ -66,7 +71,7 @@ pub fn random_seed() -> Result<u32, JsError> {
 /// Validates scenario text. Returns an array of diagnostics
 /// `{line, column, end_column, word, message, hint}` (1-based, columns in characters,
 /// sorted by position); an empty array when the scenario is valid.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
 pub fn check(text: &str) -> Result<JsValue, JsError> {
     let diagnostics: Vec<Diagnostic> = match crate::script::parse(text) {
         Ok(_) => Vec::new(),
@@ -126,8 +131,11 @@ struct Outcome<'a> {
 }
 
 /// Runs a scenario to its end: `{ok: true, report}` or `{ok: false, errors}`.
-#[wasm_bindgen]
-pub fn run(text: &str, options_js: JsValue) -> Result<JsValue, JsError> {
+#[wasm_bindgen(unchecked_return_type = "RunOutcome")]
+pub fn run(
+    text: &str,
+    #[wasm_bindgen(js_name = options, unchecked_param_type = "RunOptions | undefined")] options_js: JsValue,
+) -> Result<JsValue, JsError> {
     let opts = options(options_js)?;
     match crate::run(text, &opts) {
         Ok(report) => to_js(&Outcome { ok: true, report: Some(&report), errors: None }),
@@ -147,7 +155,10 @@ impl Session {
     /// Starts a run. Throws the diagnostics array when the text is invalid (call
     /// [`check`] first to get them as data).
     #[wasm_bindgen(constructor)]
-    pub fn new(text: &str, options_js: JsValue) -> Result<Session, JsValue> {
+    pub fn new(
+        text: &str,
+        #[wasm_bindgen(js_name = options, unchecked_param_type = "RunOptions | undefined")] options_js: JsValue,
+    ) -> Result<Session, JsValue> {
         let opts = options(options_js).map_err(JsValue::from)?;
         match crate::Session::new(text, opts) {
             Ok(inner) => Ok(Session { inner }),
@@ -156,13 +167,18 @@ impl Session {
     }
 
     /// Runs up to `max_events` kernel events; true once the run has ended.
-    pub fn step(&mut self, max_events: u32) -> bool {
+    pub fn step(&mut self, #[wasm_bindgen(js_name = maxEvents)] max_events: u32) -> bool {
         self.inner.step(max_events as u64)
     }
 
     /// Replays up to virtual time `t_us`: `true` when the run ended, `false` when `t_us`
     /// was reached, `null` when `max_events` ran out first (call again).
-    pub fn run_until(&mut self, t_us: f64, max_events: u32) -> JsValue {
+    #[wasm_bindgen(js_name = runUntil, unchecked_return_type = "boolean | null")]
+    pub fn run_until(
+        &mut self,
+        #[wasm_bindgen(js_name = tUs)] t_us: f64,
+        #[wasm_bindgen(js_name = maxEvents)] max_events: u32,
+    ) -> JsValue {
         match self.inner.run_until(t_us.max(0.0) as u64, max_events as u64) {
             Some(done) => JsValue::from_bool(done),
             None => JsValue::NULL,
@@ -175,6 +191,7 @@ impl Session {
     }
 
     /// Current virtual time in microseconds.
+    #[wasm_bindgen(js_name = nowUs)]
     pub fn now_us(&self) -> f64 {
         self.inner.world.now as f64
     }
@@ -184,6 +201,7 @@ impl Session {
     }
 
     /// The report (as `run` returns it in `report`), for the state reached so far.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn report(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.report())
     }
@@ -192,13 +210,20 @@ impl Session {
     /// [--print-data-log]` prints them (with each batch's CRC): `tp` names a partition
     /// (`orders-0`), `base` one segment's base offset (every segment when negative).
     /// Throws a message when the run has no such partition, replica or segment.
-    pub fn dump(&self, tp: &str, broker: u16, base: f64, print_data_log: bool) -> Result<String, JsError> {
+    pub fn dump(
+        &self,
+        tp: &str,
+        broker: u16,
+        base: f64,
+        #[wasm_bindgen(js_name = printDataLog)] print_data_log: bool,
+    ) -> Result<String, JsError> {
         let opts = crate::dump::DumpOptions { deep_iteration: true, print_data_log };
         let base = (base >= 0.0).then_some(base as u64);
         self.inner.dump(tp, broker, base, opts).map_err(|e| JsError::new(&e))
     }
 
     /// The cluster and producer state now (`Snapshot`).
+    #[wasm_bindgen(unchecked_return_type = "Snapshot")]
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
         // Serialized with this session's names installed (another session may have run since).
         crate::sim::with_names(&self.inner.world.names, || to_js(&self.inner.snapshot()))
@@ -206,15 +231,17 @@ impl Session {
 }
 
 /// The benchmark scenario text (`records` records, 3 partitions, RF `rf`, `acks`,
-/// linger.ms=5); the page times `run` on it with `performance.now()`.
-#[wasm_bindgen]
+/// linger.ms=5); `scripts/bench.mjs` times `benchRun` on it (feature `bench`).
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchScenario)]
 pub fn bench_scenario(records: u32, acks: &str, rf: u32) -> String {
     crate::run::bench_scenario(records as u64, acks, rf, 3)
 }
 
 /// Runs a scenario in benchmark mode (trace hash only, no explanations) and returns
-/// `{records, kernel_events, trace_hash, delivered}`.
-#[wasm_bindgen]
+/// `{records, kernel_events, trace_hash, delivered}` (feature `bench`).
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchRun, unchecked_return_type = "BenchResult")]
 pub fn bench_run(text: &str) -> Result<JsValue, JsError> {
     let report = crate::run::run_bench(text).map_err(|e| JsError::new(&format!("invalid bench scenario: {e:?}")))?;
     #[derive(Serialize)]

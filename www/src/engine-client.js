@@ -16,7 +16,7 @@
 //                                              or absent), with --print-data-log when `data`.
 //                                              Rejects with a message for an invalid text or no such
 //                                              partition, replica or segment
-//   await engine.randomSeed()                  a fresh u32 seed (the engine's random_seed)
+//   await engine.randomSeed()                  a fresh u32 seed (the engine's randomSeed)
 //
 // options: {records?: boolean, trace?: boolean, seed?: number | string} (a seed above 2^53 - 1
 // as a string of digits; reports give such seeds back as strings). Report and Snapshot shapes:

@@ -8,7 +8,7 @@
 //   engine.canRun         whether this build exports run(text, options)
 //   engine.run(text, o)   {ok: true, report} or {ok: false, errors}; throws if !canRun
 //   engine.randomSeed()   a fresh u32 for a new seed line
-//   engine.session(t, o)  a wasm Session: step(n), progress(), run_until(tUs, n), report(),
+//   engine.session(t, o)  a wasm Session: step(n), progress(), runUntil(tUs, n), report(),
 //                         snapshot(), free(); throws the diagnostics array if t is invalid
 import init, * as wasm from '../pkg/kplay.js';
 
@@ -35,7 +35,7 @@ function makeEngine() {
   return Object.freeze({
     version: wasm.version(),
     check: (text) => wasm.check(text),
-    randomSeed: () => wasm.random_seed(),
+    randomSeed: () => wasm.randomSeed(),
     canRun: run !== null,
     run: (text, options = {}) => {
       if (!run) throw new Error('this build of kplay has no run() export yet');

@@ -19,6 +19,8 @@ import { readModel, setSeedEdit } from './core/text-model.js';
 import { fill, h } from './ui/dom.js';
 import { initTheme } from './ui/theme.js';
 
+/** An element of index.html by id; the page's ids name inputs, buttons and boxes alike.
+ * @returns {any} */
 const $ = (id) => document.getElementById(id);
 const URL_DEBOUNCE_MS = 300;
 
@@ -67,7 +69,7 @@ function showNotice(kind, message, actions = []) {
 /** What the page opens with: the link's text, a preset, this tab's draft after a reload,
  * the page's last draft, or the default preset; and what to tell the user about it. */
 function chooseStart(wanted, drafts) {
-  const reload = performance.getEntriesByType?.('navigation')?.[0]?.type === 'reload';
+  const reload = /** @type {PerformanceNavigationTiming | undefined} */ (performance.getEntriesByType?.('navigation')?.[0])?.type === 'reload';
   const tab = drafts.tab();
   const last = drafts.last();
   const fallback = () =>
@@ -145,7 +147,7 @@ async function main() {
     syncPreset(p.text);
   }
 
-  $('preset').addEventListener('change', (e) => e.target.value && openPreset(e.target.value));
+  $('preset').addEventListener('change', () => $('preset').value && openPreset($('preset').value));
   window.addEventListener('hashchange', async () => {
     const loc = await readLocation();
     if (loc.text !== undefined) {

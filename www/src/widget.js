@@ -69,12 +69,17 @@ export function inlineText(el) {
 }
 
 // Outside a browser (server-side rendering) there is no HTMLElement to extend.
-const Base = globalThis.HTMLElement ?? class {};
+/** @type {typeof HTMLElement} */
+const Base = globalThis.HTMLElement ?? /** @type {typeof HTMLElement} */ (/** @type {unknown} */ (class {}));
 
 class KplayScenario extends Base {
   static get observedAttributes() {
     return ['preset', 'src', 'panels', 'theme', 'readonly', 'height'];
   }
+
+  /** The scenario text read from the element's children on first connection.
+   * @type {string | undefined} */
+  source;
 
   async connectedCallback() {
     if (this.started) return;

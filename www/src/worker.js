@@ -60,7 +60,7 @@ async function replayTo(text, options, tUs) {
     replay?.session.free();
     replay = { key, session: e.session(text, options), t: 0 };
   }
-  while (replay.session.run_until(tUs, SLICE_EVENTS) === null) {
+  while (replay.session.runUntil(tUs, SLICE_EVENTS) === null) {
     /* keep replaying */
   }
   replay.t = tUs;

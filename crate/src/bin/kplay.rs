@@ -9,6 +9,7 @@
 //! kplay search FILE [--schedules N] [--faults crash,power,...] [--kind KIND] [--target lost,...] [--seed S] [--json]
 //! kplay search FILE --card [--schedules N] [--seed S] [--json]
 //! kplay sweep FILE --set NAME=V1,V2,... [--set ...] [--seeds N] [--json]
+//! kplay props [--json | --module]
 //! ```
 //! `search` exits 1 when it found a schedule that breaks the promise (or a safety expect
 //! line) and prints it shrunk; 0 when every schedule held. Its subcommands live in
@@ -20,6 +21,9 @@
 // simulation, which never reads it (clippy.toml).
 #![allow(clippy::disallowed_methods)]
 
+// The property descriptions exist only natively (the wasm module leaves them out).
+#[cfg(not(target_arch = "wasm32"))]
+mod cli_props;
 mod cli_search;
 
 use std::process::ExitCode;
@@ -41,6 +45,7 @@ pub(crate) const USAGE: &str = "usage:
   kplay search FILE --card [--schedules N] [--seed S] [--json]
   kplay sweep FILE --set NAME=V1,V2,... [--set ...] [--seeds N] [--json]
   kplay bench search [FILE]
+  kplay props [--json | --module]
   kplay version";
 
 /// What each command does, for `kplay COMMAND --help`.
@@ -52,6 +57,7 @@ const ABOUT: &[(&str, &str)] = &[
     ("swarm", "Runs seeds of random fault schedules against a guarantee and prints the first failing seed's scenario."),
     ("fuzz", "Generates valid scenarios and checks each ends within its budgets without a panic."),
     ("search", "Searches fault schedules for one that breaks the configuration's promise (or an expect line); prints it shrunk. Exit 1 when found, 0 when every schedule held. --card: the survival card, one targeted search per fault kind."),
+    ("props", "Prints every Kafka property kplay knows, per role (producer, broker, topic, consumer), from the simulator's property tables: name, Kafka 4.0's default, a one-line description, allowed values, unit. --json (the default) as JSON; --module as the playground editor's www/src/editor/properties.js."),
     ("sweep", "Runs the scenario for every combination of --set values (and seeds): outcomes, rates, the promise and speed figures per row and per combination."),
 ];
 
@@ -91,6 +97,8 @@ fn main() -> ExitCode {
         Some("search") => cli_search::cmd_search(&args[1..]),
         Some("sweep") => cli_search::cmd_sweep(&args[1..]),
         Some("fuzz") => cmd_fuzz(&args[1..]),
+        #[cfg(not(target_arch = "wasm32"))]
+        Some("props") => cli_props::cmd_props(&args[1..]),
         Some("version" | "--version" | "-V") => {
             println!("kplay {}", kplay::version());
             ExitCode::SUCCESS

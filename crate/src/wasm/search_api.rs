@@ -87,7 +87,10 @@ pub struct Search {
 impl Search {
     /// Throws the diagnostics array when the text is invalid, an Error on bad options.
     #[wasm_bindgen(constructor)]
-    pub fn new(text: &str, options_js: JsValue) -> Result<Search, JsValue> {
+    pub fn new(
+        text: &str,
+        #[wasm_bindgen(js_name = options, unchecked_param_type = "SearchOptions | undefined")] options_js: JsValue,
+    ) -> Result<Search, JsValue> {
         let opts = search_options(&options_js).map_err(JsValue::from)?;
         let inner = crate::search::Search::new(text, opts).map_err(thrown)?;
         Ok(Search { inner, shrinker: None })
@@ -116,6 +119,7 @@ impl Search {
 
     /// `{ran, found, shrink_runs}`: schedules run by this worker, the failing index (or
     /// null), shrink runs so far.
+    #[wasm_bindgen(unchecked_return_type = "SearchProgress")]
     pub fn progress(&self) -> Result<JsValue, JsError> {
         #[derive(Serialize)]
         struct Progress {
@@ -131,6 +135,7 @@ impl Search {
     }
 
     /// The `SearchReport` (with the shrunk counterexample once `step` returned true).
+    #[wasm_bindgen(unchecked_return_type = "SearchReport")]
     pub fn report(&self) -> Result<JsValue, JsError> {
         let cx = self.shrinker.as_ref().filter(|s| s.done()).and_then(|s| self.inner.counterexample(s));
         to_js(&self.inner.report(cx))
@@ -147,7 +152,10 @@ pub struct Card {
 impl Card {
     /// `options`: `{seed?, schedules?}` (schedules per fault kind, default 100).
     #[wasm_bindgen(constructor)]
-    pub fn new(text: &str, options_js: JsValue) -> Result<Card, JsValue> {
+    pub fn new(
+        text: &str,
+        #[wasm_bindgen(js_name = options, unchecked_param_type = "CardOptions | undefined")] options_js: JsValue,
+    ) -> Result<Card, JsValue> {
         let seed = whole(&options_js, "seed").map_err(JsValue::from)?.unwrap_or(1);
         let per_row = whole(&options_js, "schedules").map_err(JsValue::from)?.unwrap_or(100);
         let inner = crate::search::card::CardSearch::new(text, seed, per_row).map_err(thrown)?;
@@ -168,7 +176,8 @@ impl Card {
         }
     }
 
-    /// The `Card` so far.
+    /// The `SurvivalCard` so far.
+    #[wasm_bindgen(unchecked_return_type = "SurvivalCard")]
     pub fn report(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.card)
     }
@@ -205,6 +214,7 @@ impl Sweep {
     }
 
     /// The `SweepReport` so far.
+    #[wasm_bindgen(unchecked_return_type = "SweepReport")]
     pub fn report(&self) -> Result<JsValue, JsError> {
         to_js(&self.inner.report())
     }

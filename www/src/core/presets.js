@@ -6,7 +6,7 @@ import index from '../../presets/index.json';
 const texts = import.meta.glob('../../presets/*.kplay', { query: '?raw', import: 'default', eager: true });
 
 /** @type {{name: string, title: string, group: string, summary: string, see?: string[], error?: object, text: string}[]} */
-export const PRESETS = index.presets.map((p) => ({ ...p, text: texts[`../../presets/${p.name}.kplay`] }));
+export const PRESETS = index.presets.map((p) => ({ ...p, text: /** @type {string} */ (texts[`../../presets/${p.name}.kplay`]) }));
 export const GROUPS = index.groups;
 export const DEFAULT_PRESET = index.default;
 

@@ -130,6 +130,7 @@ function pipelineSide(s, report, eos) {
   return parts;
 }
 
+/** @returns {ReturnType<typeof observedOutcome>} */
 function producerSide(s, abandoned = 0) {
   const lossy = s.lost > 0;
   const dupes = s.duplicated > 0;

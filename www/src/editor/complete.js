@@ -105,11 +105,11 @@ export function kplayCompletions(context) {
   const from = context.pos - current.length;
   const prior = lexLine(before.slice(0, before.length - current.length)).words.map((w) => w.raw);
   // After `name=`: the property's values.
-  const kv = /([\w.\-]+)=([\w\-.]*)$/.exec(before);
+  const kv = /([\w.-]+)=([\w.-]*)$/.exec(before);
   if (kv) return valueCompletions(prior[0], kv[1], context.pos - kv[2].length, () => readModel(context.state.doc.toString()));
   if (!context.explicit && current === '' && prior.length === 0) return null;
   const options = optionsFor(prior, context.state.doc.toString());
-  return options.length ? { from, options, validFor: /^[\w.\-]*$/ } : null;
+  return options.length ? { from, options, validFor: /^[\w.-]*$/ } : null;
 }
 
 function optionsFor(prior, text) {

@@ -11,6 +11,7 @@ import { Decoration, EditorView, highlightActiveLine, highlightActiveLineGutter,
 import { kplayCompletions } from './complete.js';
 import { kplay } from './language.js';
 
+/** @type {import('@codemirror/state').StateEffectType<import('@codemirror/view').DecorationSet>} */
 const setExpectMarks = StateEffect.define();
 const expectMarks = StateField.define({
   create: () => Decoration.none,

@@ -21,7 +21,7 @@ const KEYWORDS = new Set(['until', 'idle', 'for', 'sync', 'async', 'trace', 'lea
 const ATOMS = new Set(['all', 'true', 'false', 'none', 'null', 'process', 'power', 'unacked', 'read_committed', 'read_uncommitted', 'at_least_once', 'exactly_once_v2', 'gzip', 'snappy', 'lz4', 'zstd']);
 const NUMBER = /^-?\d+(?:\.\d+)?(?:us|µs|ms|s|m|h|B|KiB|MiB|GiB|KB|MB|GB|%)?(?![\w.])/;
 const OPERATOR = /^(?:<=|>=|!=|->|=|<|>)/;
-const KEY = /^[A-Za-z_][\w.\-]*(?=(?:<=|>=|!=|=|<|>))/;
+const KEY = /^[A-Za-z_][\w.-]*(?=(?:<=|>=|!=|=|<|>))/;
 
 const parser = {
   name: 'kplay',

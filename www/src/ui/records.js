@@ -150,7 +150,7 @@ export function createRecordGrid(root, { onSelect }) {
         ctx.fill();
       }
     });
-    for (const [i, style] of [[hover, css.getPropertyValue('--muted')], [selected, css.getPropertyValue('--fg')]]) {
+    for (const [i, style] of /** @type {[number, string][]} */ ([[hover, css.getPropertyValue('--muted')], [selected, css.getPropertyValue('--fg')]])) {
       if (i < 0 || i >= records.length) continue;
       ctx.strokeStyle = style.trim() || '#000';
       ctx.lineWidth = 2;

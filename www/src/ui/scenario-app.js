@@ -36,7 +36,8 @@ const SLOW_RUN_MS = 150;
 /**
  * @param {HTMLElement} root
  * @param {{engine: object, text: string, panels?: string[], readOnly?: boolean, autorun?: boolean,
- *          layout?: 'page'|'widget', onText?: (text: string) => void}} opts
+ *          layout?: 'page'|'widget', onText?: (text: string) => void,
+ *          sweep?: {sets: string[], seeds: number} | null}} opts
  */
 export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnly = false, autorun = true, layout = 'page', onText, sweep = null }) {
   const show = new Set(panels);
@@ -363,6 +364,6 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     },
   };
   // Scripts (and the e2e tests) reach the app from its element: el.kplayApp.getText().
-  root.kplayApp = app;
+  /** @type {HTMLElement & {kplayApp?: object}} */ (root).kplayApp = app;
   return app;
 }

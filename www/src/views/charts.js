@@ -81,7 +81,7 @@ export function createCharts(section, { onPick }) {
     const opts = {
       width: width(box),
       height: HEIGHT,
-      scales: { x: { time: false }, y: { range: (u, lo, hi) => [0, Math.max(1, hi * 1.1)] } },
+      scales: { x: { time: false }, y: { range: (u, lo, hi) => /** @type {[number, number]} */ ([0, Math.max(1, hi * 1.1)]) } },
       cursor: { sync: { key: syncKey }, drag: { x: true, y: false } },
       legend: { live: true },
       axes: [

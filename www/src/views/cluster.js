@@ -65,7 +65,7 @@ export function createClusterView(parent, { onFault, dump } = {}) {
     body.classList.toggle('kv-narrow', narrow);
     const stripW = Math.max(160, width - (narrow ? 8 : 202));
     body.replaceChildren(
-      brokers(snap, model),
+      brokers(snap),
       onFault ? faults(snap, onFault) : null,
       legend(model),
       ...snap.partitions.map((p) => partition(p, snap, model, stripW, pat, window_.value, dump)),
@@ -99,7 +99,7 @@ export function createClusterView(parent, { onFault, dump } = {}) {
   };
 }
 
-function brokers(snap, model) {
+function brokers(snap) {
   return el('ul', { class: 'kv-brokers', 'aria-label': 'Brokers' }, snap.brokers.map((b) => {
     const name = `broker-${b.id}`;
     const st = !b.powered ? 'powered-off' : !b.up ? 'down' : b.paused ? 'paused' : b.fenced ? 'fenced' : 'up';

@@ -209,6 +209,7 @@ function summaryTable(a, b, nameA, nameB) {
 
 // kafka-producer-perf-test's figures of both runs (all producers), with B's change
 // against A coloured by direction: more records/s or MB/s is better, less latency is.
+/** @type {[string, (p: any) => number, number, (v: number) => string][]} */
 const SPEED_FIELDS = [
   ['records/s', (p) => p.records_per_sec, 1, (v) => fmtCount(Math.round(v))],
   ['MB/s', (p) => p.mb_per_sec, 1, (v) => v.toFixed(2)],

@@ -47,6 +47,11 @@ import { createTimeline } from './timeline.js';
 
 const ALL = ['timeline', 'cluster', 'producer', 'charts', 'compare'];
 
+/**
+ * @param {HTMLElement} root
+ * @param {object} api
+ * @param {{panels?: string[]}} [options]
+ */
 export function mountViews(root, api, { panels } = {}) {
   const shown = new Set(panels ?? ALL);
   const has = (p) => shown.has(p);

@@ -22,7 +22,7 @@ const fixtures = Object.fromEntries(
 
 const params = new URLSearchParams(location.search);
 const status = document.getElementById('status');
-const picker = document.getElementById('fixture');
+const picker = /** @type {HTMLSelectElement} */ (document.getElementById('fixture'));
 const themeBtn = document.getElementById('theme');
 
 applyTheme(document.documentElement, params.get('theme'));
@@ -75,14 +75,15 @@ async function main() {
   };
   const views = mountViews(root, api, { panels });
   const timings = {};
-  window.kplayViewsTest = { views, text, options, timings, engine };
+  const testApi = { views, text, options, timings, engine, report: null };
+  /** @type {Window & {kplayViewsTest?: typeof testApi}} */ (window).kplayViewsTest = testApi;
 
   status.textContent = 'running…';
   let t = performance.now();
   const outcome = await engine.run(text, options).result;
   timings.run_ms = performance.now() - t;
   if (!outcome.ok) throw new Error(outcome.errors.map((d) => `${d.line}:${d.column}: ${d.message}`).join('; '));
-  window.kplayViewsTest.report = outcome.report;
+  testApi.report = outcome.report;
 
   t = performance.now();
   views.update(outcome.report);

@@ -25,7 +25,8 @@ export function createTimeline(parent, { onPick }) {
     zoomIx: ZOOMS.indexOf(1),
     now: null,
     win: { top: -1, h: 0 },
-    lanesX: [],
+    /** @type {Map<number, number>} */
+    lanesX: new Map(),
     laneW: 0,
     gutter: 86,
     width: 0,
