@@ -423,21 +423,21 @@ export type TraceEvent =
   | { "type": "polled", consumer: string, topic: string, records: number }
   | { "type": "offset_out_of_range", consumer: string, tp: Tp, position: number, log_start_offset: number, reset_to: number | null, /** Records the consumer will never read because of it. */ skipped: number }
   | { "type": "run_stopped", budget: string, limit: number, used: number };
-export type Tp = string;
-export type ExpiredIn = "accumulator" | "in_flight";
-export type DeletionReason = "retention_ms" | "retention_bytes" | "log_start_offset";
 export type BlockReason = "metadata" | "buffer_memory";
-export type KafkaError = string;
-export type RollReason = "size" | "time" | "index_full" | "offset_overflow" | "retention";
-export type NodeId = string;
-export type CrashKind = "process" | "power";
-export type ElectionKind = "clean" | "unclean" | "preferred" | "elr" | "last_known_leader";
-export type CompressionType = "none" | "gzip" | "snappy" | "lz4" | "zstd";
-export type SealReason = "full" | "batch_waiting" | "linger" | "flush" | "memory_exhausted" | "txn_completing" | "close" | "retry" | "node_ready";
-export type FlushReason = "messages" | "interval" | "segment_roll" | "shutdown";
 export type ClientErrorName = string;
-export type Marker = "ABORT" | "COMMIT";
+export type CompressionType = "none" | "gzip" | "snappy" | "lz4" | "zstd";
+export type CrashKind = "process" | "power";
+export type DeletionReason = "retention_ms" | "retention_bytes" | "log_start_offset";
 export type DropCause = "drop_rule" | "cut" | "isolated" | "loss" | "stalled" | "gave_up";
+export type ElectionKind = "clean" | "unclean" | "preferred" | "elr" | "last_known_leader";
+export type ExpiredIn = "accumulator" | "in_flight";
+export type FlushReason = "messages" | "interval" | "segment_roll" | "shutdown";
+export type KafkaError = string;
+export type Marker = "ABORT" | "COMMIT";
+export type NodeId = string;
+export type RollReason = "size" | "time" | "index_full" | "offset_overflow" | "retention";
+export type SealReason = "full" | "batch_waiting" | "linger" | "flush" | "memory_exhausted" | "txn_completing" | "close" | "retry" | "node_ready";
+export type Tp = string;
 // END generated
 
 /** One trace entry: the moment and the event, whose `type` names it. */

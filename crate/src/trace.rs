@@ -953,7 +953,7 @@ mod ts {
     const BEGIN: &str = "// BEGIN generated from crate/src/trace.rs (the Event enum and the types of its fields):";
     const END: &str = "// END generated";
 
-    /// Every named type the events use, declared once, in the order first met.
+    /// Every named type the events use, declared once.
     struct Decls(Vec<(String, String)>);
 
     impl TypeVisitor for Decls {
@@ -1004,6 +1004,9 @@ mod ts {
     fn generated() -> String {
         let mut decls = Decls(Vec::new());
         decls.visit::<super::Event>();
+        // The union first, then its field types by name (ts-rs visits them in an order
+        // that differs between builds).
+        decls.0[1..].sort_by(|a, b| a.0.cmp(&b.0));
         let mut out = vec![BEGIN.to_string()];
         for (_, decl) in &decls.0 {
             out.push(export(decl));
