@@ -1,9 +1,10 @@
 //! What a Kafka node (controller, broker, producer, consumer) sees while it handles one
-//! event: the kernel's [`sim::Ctx`](crate::node::Ctx) carrying Kafka's messages, with the
+//! event: the kernel's [`sim::Ctx`](crate::sim::Ctx) carrying Kafka's messages, with the
 //! trace, the ghost history and the run's id counters as its observers.
 
 use crate::history::History;
 use crate::protocol::Msg;
+use crate::sim::{Node, NodeId};
 use crate::trace::{Event, Trace};
 
 /// Counters shared by all nodes of a run (ids must be unique across producers).
@@ -41,8 +42,6 @@ impl<T> crate::sim::Ctx<'_, Msg, T, Sinks<'_>> {
 }
 
 // The kernel's node contract, for each of Kafka's nodes.
-
-use crate::sim::{Node, NodeId};
 
 impl<'s> Node<Msg, Sinks<'s>> for crate::controller::Controller {
     type Timer = crate::controller::ControllerTimer;
