@@ -17,6 +17,40 @@ async function openEmbed(page, url) {
 
 export const tests = [
   {
+    name: 'the widgets of a page share at most two engine workers',
+    async run({ page, url }) {
+      const workers = [];
+      page.on('worker', (w) => workers.push(w.url()));
+      await openEmbed(page, url);
+      // Three more, each with a scenario of its own, run at once.
+      await page.evaluate(() => {
+        for (let i = 1; i <= 3; i += 1) {
+          const el = document.createElement('kplay-scenario');
+          el.id = `more-${i}`;
+          el.setAttribute('autorun', '');
+          el.setAttribute('panels', 'verdict');
+          const script = document.createElement('script');
+          script.type = 'text/kplay';
+          script.textContent = `seed ${i}\nbrokers 1\ntopic orders\nproducer app\nat 0ms app send orders count=${i}\n`;
+          el.append(script);
+          document.body.prepend(el);
+        }
+      });
+      for (let i = 1; i <= 3; i += 1) {
+        await page.locator(`#more-${i}`).scrollIntoViewIfNeeded();
+        await waitForVerdict(page, { scope: `#more-${i}` });
+        assert.equal((await verdictCounts(page, `#more-${i}`)).delivered, i);
+      }
+      const widgets = await page.locator('kplay-scenario').count();
+      assert.equal(widgets, 5);
+      // Every widget has asked its engine for its version by now: each asked a shared worker.
+      const engines = workers.filter((u) => !/search/.test(u));
+      assert.ok(engines.length >= 1 && engines.length <= 2, `${widgets} widgets started ${engines.length} engine workers: ${engines.join(', ')}`);
+      // Both runs finished on the shared workers (openEmbed waited for their verdicts).
+      assert.equal((await verdictCounts(page, FIRST)).lost, 16);
+    },
+  },
+  {
     name: 'the embed page renders both scenarios and runs them',
     async run({ page, url }) {
       await openEmbed(page, url);

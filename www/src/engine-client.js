@@ -23,46 +23,77 @@
 // crate/src/report.d.ts (also in the generated www/pkg/kplay.d.ts).
 //
 // The wasm module is loaded in the worker only: the page itself never compiles it.
+//
+// createEngine() has a worker of its own (the playground). sharedEngine() gives the same API
+// on one of a small pool of workers shared by every caller on the page (the widgets: a
+// documentation page with ten scenarios loads and compiles the engine once or twice, not
+// ten times). Each handle stays on one worker, so its scrubbing replays continue there;
+// cancelling or terminating a handle rejects only its own requests: the worker is replaced
+// and the other handles' requests are sent again to the new one.
 
-export function createEngine() {
-  let worker = null;
-  let nextId = 1;
-  const pending = new Map(); // id -> {resolve, reject, onProgress}
+/** A worker and the requests it has not answered: id -> {msg, resolve, reject, onProgress, owner}. */
+function newSlot() {
+  return { worker: null, pending: new Map(), users: 0 };
+}
 
-  function spawn() {
-    worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    worker.onmessage = (event) => {
-      const { id, type, value, progress, message } = event.data;
-      const p = pending.get(id);
-      if (!p) return;
-      if (type === 'progress') p.onProgress?.(progress);
-      else {
-        pending.delete(id);
-        if (type === 'result') p.resolve(value);
-        else p.reject(new Error(message));
-      }
-    };
-    worker.onerror = (event) => {
-      const err = new Error(event.message || 'kplay worker failed');
-      for (const p of pending.values()) p.reject(err);
-      pending.clear();
-    };
+function spawn(slot) {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  slot.worker = worker;
+  worker.onmessage = (event) => {
+    const { id, type, value, progress, message } = event.data;
+    const p = slot.pending.get(id);
+    if (!p) return;
+    if (type === 'progress') p.onProgress?.(progress);
+    else {
+      slot.pending.delete(id);
+      if (type === 'result') p.resolve(value);
+      else p.reject(new Error(message));
+    }
+  };
+  worker.onerror = (event) => {
+    const err = new Error(event.message || 'kplay worker failed');
+    for (const p of slot.pending.values()) p.reject(err);
+    slot.pending.clear();
+  };
+}
+
+/** Stops the slot's worker: `owner`'s requests are rejected with `reason`, the others are
+ * sent again to a fresh worker (a request is a pure function of its message). */
+function restart(slot, owner, reason) {
+  slot.worker?.terminate();
+  slot.worker = null;
+  /** @type {[number, any][]} */
+  const others = [];
+  for (const [id, p] of slot.pending) {
+    if (p.owner === owner) p.reject(new Error(reason));
+    else others.push([id, p]);
   }
+  slot.pending = new Map(others);
+  if (others.length) {
+    spawn(slot);
+    for (const [id, p] of others) slot.worker.postMessage({ id, ...p.msg });
+  }
+}
+
+let nextId = 1; // request ids are unique on the page, so requests can move between workers
+
+/** The engine API over `slot`; `release` runs when the handle is terminated. */
+function handleOn(slot, release = () => {}) {
+  const owner = {};
+  slot.users += 1;
+  let released = false;
 
   function request(msg, onProgress) {
-    if (!worker) spawn();
+    if (!slot.worker) spawn(slot);
     const id = nextId++;
-    const promise = new Promise((resolve, reject) => pending.set(id, { resolve, reject, onProgress }));
-    worker.postMessage({ id, ...msg });
+    const promise = new Promise((resolve, reject) => slot.pending.set(id, { msg, resolve, reject, onProgress, owner }));
+    slot.worker.postMessage({ id, ...msg });
     return { id, promise };
   }
 
-  /** Stops whatever the worker is doing: the worker is replaced by a fresh one. */
-  function restart(reason) {
-    worker?.terminate();
-    worker = null;
-    for (const p of pending.values()) p.reject(new Error(reason));
-    pending.clear();
+  /** Stops this handle's work: its requests are rejected, the worker is replaced if it had any. */
+  function stop(reason) {
+    if ([...slot.pending.values()].some((p) => p.owner === owner)) restart(slot, owner, reason);
   }
 
   // Asked at once, so the worker starts loading the wasm before the first run. A cancel
@@ -82,12 +113,45 @@ export function createEngine() {
     check: (text) => request({ type: 'check', text }).promise,
     run(text, options = {}, onProgress = null) {
       const { promise } = request({ type: 'run', text, options }, onProgress);
-      return { result: promise, cancel: () => restart('cancelled') };
+      return { result: promise, cancel: () => stop('cancelled') };
     },
     snapshotAt: (text, options, tUs) => request({ type: 'snapshot', text, options, t_us: tUs }).promise,
     dumpAt: (text, options, tUs, { tp, broker, base = -1, data = false }) =>
       request({ type: 'dump', text, options, t_us: tUs, tp, broker, base, data }).promise,
     randomSeed: () => request({ type: 'seed' }).promise,
-    terminate: () => restart('terminated'),
+    terminate() {
+      stop('terminated');
+      if (!released) {
+        released = true;
+        slot.users -= 1;
+        release();
+      }
+    },
   };
+}
+
+/** An engine on a worker of its own. */
+export function createEngine() {
+  const slot = newSlot();
+  return handleOn(slot, () => restart(slot, null, 'terminated'));
+}
+
+/** How many workers the page's shared engines use. */
+export const POOL_SIZE = Math.max(1, Math.min(2, ((typeof navigator !== 'undefined' && navigator.hardwareConcurrency) || 2) - 1));
+const pool = [];
+let nextSlot = 0;
+
+/** An engine on one of the page's shared workers (assigned in turn). A worker no handle
+ * uses any more is stopped. */
+export function sharedEngine() {
+  const i = nextSlot++ % POOL_SIZE;
+  const slot = (pool[i] ??= newSlot());
+  return handleOn(slot, () => {
+    if (slot.users === 0) restart(slot, null, 'terminated');
+  });
+}
+
+/** For tests: how many shared workers are running now. */
+export function sharedWorkers() {
+  return pool.filter((s) => s?.worker).length;
 }

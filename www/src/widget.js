@@ -118,13 +118,13 @@ class KplayScenario extends Base {
       if (unknown.length) {
         throw new Error(`unknown panel name${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')} (panels: ${KNOWN_PANELS.join(', ')})`);
       }
-      const [{ mountScenario }, { createEngine }, text] = await Promise.all([
+      const [{ mountScenario }, { sharedEngine }, text] = await Promise.all([
         import('./ui/scenario-app.js'),
         import('./engine-client.js'),
         keep ?? this.scenarioText(this.source ?? ''),
       ]);
       if (generation !== this.generation) return;
-      this.engine = createEngine();
+      this.engine = sharedEngine();
       const host = document.createElement('div');
       this.replaceChildren(host, this.footer());
       this.app = mountScenario(host, {
