@@ -375,6 +375,8 @@ fn a_stepped_search_finds_shrinks_and_reports_a_counterexample() {
             "survived",
             "faults",
             "promised",
+            "promised_by_group",
+            "promised_by_pipeline",
             "targets",
             "checked_expectations",
             "skipped_expectations",
