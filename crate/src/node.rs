@@ -43,35 +43,24 @@ impl<T> crate::sim::Ctx<'_, Msg, T, Sinks<'_>> {
 
 // The kernel's node contract, for each of Kafka's nodes.
 
-impl<'s> Node<Msg, Sinks<'s>> for crate::controller::Controller {
-    type Timer = crate::controller::ControllerTimer;
-    fn on_message(&mut self, ctx: &mut Ctx<'_, 's, Self::Timer>, from: NodeId, from_inc: u32, msg: Msg) {
-        crate::controller::Controller::on_message(self, ctx, from, from_inc, msg)
-    }
-    fn on_timer(&mut self, ctx: &mut Ctx<'_, 's, Self::Timer>, timer: Self::Timer) {
-        crate::controller::Controller::on_timer(self, ctx, timer)
-    }
+/// `$node` implements the contract with its own `on_message` and `on_timer`.
+macro_rules! kafka_node {
+    ($node:ty, $timer:ty) => {
+        impl<'s> Node<Msg, Sinks<'s>> for $node {
+            type Timer = $timer;
+            fn on_message(&mut self, ctx: &mut Ctx<'_, 's, Self::Timer>, from: NodeId, from_inc: u32, msg: Msg) {
+                <$node>::on_message(self, ctx, from, from_inc, msg)
+            }
+            fn on_timer(&mut self, ctx: &mut Ctx<'_, 's, Self::Timer>, timer: Self::Timer) {
+                <$node>::on_timer(self, ctx, timer)
+            }
+        }
+    };
 }
 
-impl<'s> Node<Msg, Sinks<'s>> for crate::broker::Broker {
-    type Timer = crate::broker::BrokerTimer;
-    fn on_message(&mut self, ctx: &mut Ctx<'_, 's, Self::Timer>, from: NodeId, from_inc: u32, msg: Msg) {
-        crate::broker::Broker::on_message(self, ctx, from, from_inc, msg)
-    }
-    fn on_timer(&mut self, ctx: &mut Ctx<'_, 's, Self::Timer>, timer: Self::Timer) {
-        crate::broker::Broker::on_timer(self, ctx, timer)
-    }
-}
-
-impl<'s> Node<Msg, Sinks<'s>> for crate::producer::Producer {
-    type Timer = crate::producer::ProducerTimer;
-    fn on_message(&mut self, ctx: &mut Ctx<'_, 's, Self::Timer>, from: NodeId, from_inc: u32, msg: Msg) {
-        crate::producer::Producer::on_message(self, ctx, from, from_inc, msg)
-    }
-    fn on_timer(&mut self, ctx: &mut Ctx<'_, 's, Self::Timer>, timer: Self::Timer) {
-        crate::producer::Producer::on_timer(self, ctx, timer)
-    }
-}
+kafka_node!(crate::controller::Controller, crate::controller::ControllerTimer);
+kafka_node!(crate::broker::Broker, crate::broker::BrokerTimer);
+kafka_node!(crate::producer::Producer, crate::producer::ProducerTimer);
 
 /// A consumer's network client acts with its configuration.
 impl<'s> Node<Msg, Sinks<'s>> for crate::consumer::Consumer {
