@@ -32,7 +32,7 @@ const wanted = [
   /nowUs\(\): number;/,
   /report\(\): Report;/,
   /snapshot\(\): Snapshot;/,
-  /export interface Report \{/,
+  /export type Report = \{/,
   ...(engineOnly ? [] : [/report\(\): SearchReport;/, /report\(\): SurvivalCard;/, /report\(\): SweepReport;/]),
 ];
 for (const re of wanted) if (!re.test(api)) problems.push(`missing: ${re.source}`);

@@ -314,3 +314,43 @@ fn the_runtime_runs_its_plan_not_the_parser_s_tree() {
     assert!(bad.is_empty(), "the runtime depends on the parser:\n{}", bad.join("\n"));
     assert_eq!(parser_uses("use crate::script::ast::Action;\n#[cfg(test)]\nuse crate::script::parse;").len(), 1);
 }
+
+/// Lines of `text` (before its `#[cfg(test)]` part) holding mutable global state: a
+/// `thread_local!`, a `static mut`, or a static cell that is not a constant table.
+fn mutable_globals(text: &str) -> Vec<(usize, String)> {
+    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+    code.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let c = l.split("//").next().unwrap_or("");
+            c.contains("thread_local!")
+                || c.contains("static mut ")
+                || (c.trim_start().starts_with("static ") || c.contains(" static "))
+                    && ["RefCell", "Cell<", "Mutex", "RwLock", "Atomic"].iter().any(|t| c.contains(t))
+        })
+        .map(|(n, l)| (n + 1, l.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn no_hidden_global_state() {
+    // What a run prints depends only on the run: names and everything else pass explicitly
+    // (a thread-local name table once let one session change another's report). The only
+    // statics are constant tables computed once (`OnceLock` CRC tables).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("crate/src");
+    let mut bad = Vec::new();
+    for (file, text) in rust_files(&root) {
+        for (line, code) in mutable_globals(&text) {
+            bad.push(format!("{file}:{line}: {code}"));
+        }
+    }
+    assert!(bad.is_empty(), "mutable global state:\n{}", bad.join("\n"));
+}
+
+#[test]
+fn the_global_state_check_finds_a_thread_local() {
+    assert_eq!(mutable_globals("thread_local! {\n    static CURRENT: RefCell<u8> = RefCell::new(0);\n}").len(), 2);
+    assert_eq!(mutable_globals("static mut N: u32 = 0;").len(), 1);
+    assert_eq!(mutable_globals("static CRC: std::sync::OnceLock<[u32; 256]> = OnceLock::new();").len(), 0);
+    assert_eq!(mutable_globals("// thread_local! in a comment").len(), 0);
+}

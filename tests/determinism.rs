@@ -103,3 +103,23 @@ fn a_report_keeps_its_own_names_when_another_run_comes_between() {
     let text = kplay::report::text::render(&a, true);
     assert!(text.contains("orders-0") && !text.contains("payments") && !text.contains("billing"), "{text}");
 }
+
+#[test]
+fn two_sessions_stepped_in_turn_each_print_their_own_names() {
+    // Nothing is global: two runs interleaved event by event in one thread give the same
+    // reports (trace hashes included) as each run alone.
+    let opts = kplay::RunOptions { trace: true, ..Default::default() };
+    let a_text = "brokers 3\ntopic orders partitions=2 replication.factor=3\nproducer app\nat 0ms app send orders count=20\nat 5ms crash broker-1\n";
+    let b_text = "brokers 2\ntopic payments\nproducer billing\nat 0ms billing send payments count=20\n";
+    let alone_a = kplay::run(a_text, &opts).expect("valid").to_json();
+    let alone_b = kplay::run(b_text, &opts).expect("valid").to_json();
+    let mut a = kplay::Session::new(a_text, opts.clone()).expect("valid");
+    let mut b = kplay::Session::new(b_text, opts.clone()).expect("valid");
+    while !(a.done() && b.done()) {
+        a.step(1);
+        b.step(1);
+    }
+    assert_eq!(a.report().to_json(), alone_a);
+    assert_eq!(b.report().to_json(), alone_b);
+    assert!(alone_a.contains("\"broker-1\"") && alone_a.contains("\"orders-1\"") && !alone_a.contains("payments"));
+}

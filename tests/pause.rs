@@ -8,7 +8,12 @@ use serde_json::Value;
 
 fn trace(text: &str) -> (kplay::Report, Vec<Value>) {
     let report = kplay::run(text, &RunOptions { trace: true, ..RunOptions::default() }).expect("valid");
-    let events = report.trace.iter().flatten().map(|e| serde_json::to_value(e).expect("json")).collect();
+    let events = report
+        .trace
+        .iter()
+        .flatten()
+        .map(|e| serde_json::to_value(kplay::sim::Named::new(&report.names, e)).expect("json"))
+        .collect();
     (report, events)
 }
 

@@ -16,6 +16,7 @@ pub type Micros = u64;
 
 /// Kafka release whose defaults apply (`kafka 3.9` in a scenario).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct KafkaVersion {
     pub major: u16,
     pub minor: u16,
@@ -40,6 +41,7 @@ impl std::fmt::Display for KafkaVersion {
 
 /// `acks`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Acks {
     /// `acks=0`: no response; the send completes once written to the socket, offset -1.
     Zero,
@@ -98,6 +100,7 @@ impl CompressionType {
 
 /// `partitioner.class`: kplay models Kafka's built-in choices, per release.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum PartitionerKind {
     /// 3.3+ with `partitioner.class` unset (null): murmur2 for keys, the uniform sticky
     /// partitioner of the accumulator (KIP-794) for null keys.
@@ -126,6 +129,7 @@ impl PartitionerKind {
 
 /// `isolation.level`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum IsolationLevel {
     /// `read_uncommitted` (default): up to the high watermark.
     ReadUncommitted,
@@ -465,6 +469,7 @@ pub enum AutoOffsetReset {
 
 /// `group.protocol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum GroupProtocol {
     /// The classic protocol: JoinGroup/SyncGroup/Heartbeat, client-side assignors.
@@ -476,6 +481,7 @@ pub enum GroupProtocol {
 
 /// A client-side assignor of `partition.assignment.strategy` (classic protocol).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum AssignorKind {
     Range,
@@ -585,6 +591,7 @@ impl Default for ConsumerConfig {
 
 /// Where an effective value came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// Kafka's default for the scenario's `kafka` version.
@@ -598,6 +605,7 @@ pub enum Source {
 
 /// One property's effective value as the report shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Setting {
     pub name: String,
     /// The value as Kafka would print it (`all`, `5`, `16384`, `null`).
@@ -607,8 +615,10 @@ pub struct Setting {
 
 /// The effective configuration of one node or topic.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct RoleConfig {
     /// `producer`, `consumer`, `broker` or `topic`.
+    #[cfg_attr(test, ts(type = "\"producer\" | \"consumer\" | \"broker\" | \"topic\""))]
     pub role: String,
     /// The producer/consumer/topic name; `brokers` for the cluster-wide config.
     pub name: String,
@@ -618,6 +628,7 @@ pub struct RoleConfig {
 
 /// Every role's effective configuration and the notes Kafka would have logged.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct EffectiveConfig {
     pub kafka_version: String,
     pub roles: Vec<RoleConfig>,

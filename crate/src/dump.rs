@@ -142,11 +142,11 @@ fn encode(
 
 /// The partition named `name` (`orders-0`), if the run has it.
 pub fn find_tp(w: &World, name: &str) -> Option<Tp> {
-    w.controller.image.partitions().map(|(tp, _)| tp).find(|tp| tp.to_string() == name)
+    w.controller.image.partitions().map(|(tp, _)| tp).find(|tp| tp.name(&w.names) == name)
 }
 
 fn replica(w: &World, tp: Tp, broker: u16) -> Result<&Replica, String> {
-    w.view().replica(broker, tp).ok_or_else(|| format!("broker-{broker} holds no replica of {tp}"))
+    w.view().replica(broker, tp).ok_or_else(|| format!("broker-{broker} holds no replica of {}", tp.name(&w.names)))
 }
 
 fn file_name(base: u64) -> String {
@@ -165,6 +165,7 @@ pub struct DumpOptions {
 pub fn dump(w: &World, tp: Tp, broker: u16, base: Option<u64>, opts: DumpOptions) -> Result<String, String> {
     let r = replica(w, tp, broker)?;
     let log = &r.log;
+    let tp = tp.name(&w.names);
     let dir = format!("/var/lib/kafka/data/{tp}");
     let mut out = String::new();
     let mut any = false;
@@ -315,7 +316,7 @@ mod tests {
                 for e in &r.log.entries {
                     let (bytes, h) = encode_batch(w, &e.batch.data, e.batch.base_offset, e.batch.leader_epoch);
                     if e.batch.data.cleaned.is_none() {
-                        assert_eq!(bytes.len() as u32, e.batch.data.size_bytes, "{tp} @{}", e.batch.base_offset);
+                        assert_eq!(bytes.len() as u32, e.batch.data.size_bytes, "{tp:?} @{}", e.batch.base_offset);
                     }
                     assert_eq!(u32::from_be_bytes([bytes[17], bytes[18], bytes[19], bytes[20]]), h.crc);
                     assert_eq!(crc32c(&bytes[21..]), h.crc);

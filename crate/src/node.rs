@@ -26,6 +26,8 @@ pub struct Sinks<'a> {
     pub trace: &'a mut Trace,
     pub history: &'a mut History,
     pub ids: &'a mut Ids,
+    /// The run's names (a consumer's member id starts with its `client.id`).
+    pub names: &'a crate::sim::NameTable,
 }
 
 /// A Kafka node's context, for its timer type `T`.

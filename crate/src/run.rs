@@ -80,7 +80,7 @@ impl Session {
 
     /// The cluster and producer state now.
     pub fn snapshot(&self) -> crate::snapshot::Snapshot {
-        crate::sim::with_names(&self.world.names, || crate::snapshot::take(&self.world))
+        crate::snapshot::take(&self.world)
     }
 
     /// A replica's segment files now, as `kafka-dump-log.sh` prints them: `tp` is a
@@ -92,19 +92,15 @@ impl Session {
         base: Option<u64>,
         opts: crate::dump::DumpOptions,
     ) -> Result<String, String> {
-        crate::sim::with_names(&self.world.names, || {
-            let t = crate::dump::find_tp(&self.world, tp).ok_or_else(|| format!("the run has no partition {tp}"))?;
-            crate::dump::dump(&self.world, t, broker, base, opts)
-        })
+        let t = crate::dump::find_tp(&self.world, tp).ok_or_else(|| format!("the run has no partition {tp}"))?;
+        crate::dump::dump(&self.world, t, broker, base, opts)
     }
 
     /// The partition's leader now, else its first replica.
     pub fn leader_or_first_replica(&self, tp: &str) -> Option<u16> {
-        crate::sim::with_names(&self.world.names, || {
-            let t = crate::dump::find_tp(&self.world, tp)?;
-            let p = self.world.controller.image.partition(t)?;
-            p.leader.or_else(|| p.replicas.first().copied())
-        })
+        let t = crate::dump::find_tp(&self.world, tp)?;
+        let p = self.world.controller.image.partition(t)?;
+        p.leader.or_else(|| p.replicas.first().copied())
     }
 
     pub fn run_to_end(&mut self) {
@@ -125,7 +121,7 @@ impl Session {
     }
 
     pub fn report(&self) -> Report {
-        crate::sim::with_names(&self.world.names, || build_report(&self.world, &self.opts))
+        build_report(&self.world, &self.opts)
     }
 }
 
@@ -218,8 +214,7 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
     let undecided =
         (0..world.history.records.len()).filter(|&i| j.copies[i] == 0 && j.undecided[i] && !j.aborted[i]).count();
     let mut report = Report {
-        names: crate::sim::NameScope(world.names.clone()),
-        names_end: crate::sim::NameScopeEnd,
+        names: world.names.clone(),
         kplay_version: crate::version().to_string(),
         seed: world.seed,
         kafka_version: sc.kafka.to_string(),
@@ -280,7 +275,7 @@ fn build_report(world: &World, opts: &RunOptions) -> Report {
         },
         config: sc.effective.clone(),
         nodes: (0..(1 + world.brokers.len() + world.producers.len() + world.consumers.len()))
-            .map(|i| crate::sim::name_of(crate::sim::NodeId(i as u16)))
+            .map(|i| world.names.node(crate::sim::NodeId(i as u16)))
             .collect(),
         trace: opts.trace.then(|| world.trace.entries().to_vec()),
     };
@@ -429,7 +424,7 @@ fn partition_reports(world: &World) -> Vec<PartitionReport> {
                 })
                 .unwrap_or_default();
             PartitionReport {
-                topic: tp.topic_name(),
+                topic: world.names.topic(tp.topic),
                 partition: tp.partition,
                 leader: p.leader,
                 leader_epoch: p.leader_epoch,

@@ -12,6 +12,7 @@ use crate::sim::Micros;
 use crate::world::World;
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct BatchCell {
     pub base_offset: u64,
     pub last_offset: u64,
@@ -24,6 +25,7 @@ pub struct BatchCell {
     pub bytes: u32,
     pub transactional: bool,
     /// `COMMIT` / `ABORT` for a control batch.
+    #[cfg_attr(test, ts(type = "\"COMMIT\" | \"ABORT\" | null"))]
     pub marker: Option<String>,
     /// Inside a transaction that was aborted.
     pub aborted: bool,
@@ -38,6 +40,7 @@ pub struct BatchCell {
 
 /// A segment as the log view shows it: the report's figures and the index files.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SegmentView {
     #[serde(flatten)]
     pub file: crate::report::SegmentReport,
@@ -48,6 +51,7 @@ pub struct SegmentView {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ReplicaView {
     pub broker: u16,
     pub role: String,
@@ -69,6 +73,7 @@ pub struct ReplicaView {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PartitionView {
     pub tp: Tp,
     pub leader: Option<u16>,
@@ -78,6 +83,7 @@ pub struct PartitionView {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct QueuedBatch {
     pub batch: u32,
     pub tp: Tp,
@@ -89,17 +95,21 @@ pub struct QueuedBatch {
     pub attempts: u32,
     pub base_sequence: i32,
     /// `open`, `full`, `retry` (backing off) or `in_flight`.
+    #[cfg_attr(test, ts(type = "\"open\" | \"full\" | \"retry\" | \"in_flight\""))]
     pub state: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ConnView {
     pub broker: u16,
+    #[cfg_attr(test, ts(type = "\"disconnected\" | \"connecting\" | \"ready\""))]
     pub state: String,
     pub in_flight: Vec<u32>,
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ProducerView {
     pub name: String,
     pub producer_id: i64,
@@ -117,6 +127,7 @@ pub struct ProducerView {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct BrokerView {
     pub id: u16,
     pub up: bool,
@@ -126,13 +137,20 @@ pub struct BrokerView {
     pub paused: bool,
 }
 
+/// The cluster and the producers at one moment. Serializes with its run's names.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(remote = "Self")]
 pub struct Snapshot {
+    #[serde(skip)]
+    pub names: std::rc::Rc<crate::sim::NameTable>,
     pub at_us: Micros,
     pub brokers: Vec<BrokerView>,
     pub partitions: Vec<PartitionView>,
     pub producers: Vec<ProducerView>,
 }
+
+crate::serialize_with_names!(Snapshot);
 
 fn role_name(r: &Role) -> String {
     match r {
@@ -290,6 +308,7 @@ pub fn take(w: &World) -> Snapshot {
         })
         .collect();
     Snapshot {
+        names: w.names.clone(),
         at_us: w.now,
         brokers: w
             .brokers

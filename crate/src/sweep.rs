@@ -78,6 +78,7 @@ pub fn apply(text: &str, role: &str, property: &str, value: &str) -> String {
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Rates {
     pub lost: f64,
     pub duplicated: f64,
@@ -100,6 +101,7 @@ impl Rates {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SweepRow {
     /// Setting name → value for this row.
     pub values: VecMap<String, String>,
@@ -119,6 +121,7 @@ pub struct SweepRow {
 
 /// Per combination: the mean rates over its seeds.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Combination {
     pub values: VecMap<String, String>,
     pub runs: u64,
@@ -132,6 +135,7 @@ pub struct Combination {
 
 /// A combination's mean speed figures over its seeds (runs that acknowledged records).
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SweepSpeed"))]
 pub struct Speed {
     pub records_per_sec: f64,
     pub mb_per_sec: f64,
@@ -158,6 +162,7 @@ impl Speed {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SweepReport {
     pub settings: Vec<String>,
     pub seeds: Vec<u64>,

@@ -947,14 +947,14 @@ mod tests {
 /// use, between two marker lines of `crate/src/report.d.ts`. The test fails when the file
 /// is not what the Rust types say; `KPLAY_BLESS=1 cargo test --lib trace::ts` rewrites it.
 #[cfg(test)]
-mod ts {
+pub(crate) mod ts {
     use ts_rs::{TypeVisitor, TS};
 
     const BEGIN: &str = "// BEGIN generated from crate/src/trace.rs (the Event enum and the types of its fields):";
     const END: &str = "// END generated";
 
     /// Every named type the events use, declared once.
-    struct Decls(Vec<(String, String)>);
+    pub(crate) struct Decls(pub(crate) Vec<(String, String)>);
 
     impl TypeVisitor for Decls {
         fn visit<T: TS + 'static + ?Sized>(&mut self) {
@@ -973,7 +973,7 @@ mod ts {
 
     /// `type X = ...;` as an exported declaration, with JSON's numbers for 64-bit integers
     /// (a report carries them as JSON numbers) and one union member per line.
-    fn export(decl: &str) -> String {
+    pub(crate) fn export(decl: &str) -> String {
         let mut decl = decl.replace("bigint", "number");
         // A field's doc comment, on one line before the field.
         while let Some(a) = decl.find("\n/**\n * ") {
@@ -1001,7 +1001,7 @@ mod ts {
         format!("export type {name} =\n{};", lines.join("\n"))
     }
 
-    fn generated() -> String {
+    pub(crate) fn generated() -> String {
         let mut decls = Decls(Vec::new());
         decls.visit::<super::Event>();
         // The union first, then its field types by name (ts-rs visits them in an order
@@ -1015,20 +1015,25 @@ mod ts {
         out.join("\n")
     }
 
-    #[test]
-    fn report_d_ts_has_the_generated_trace_events() {
+    /// Checks that `report.d.ts`'s region from the line `begin` to the next `// END
+    /// generated` is `want` (which starts with `begin`); `KPLAY_BLESS=1` rewrites it.
+    pub(crate) fn check_region(begin: &str, want: &str, what: &str) {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/crate/src/report.d.ts");
         let text = std::fs::read_to_string(path).expect("report.d.ts");
-        let (Some(a), Some(b)) = (text.find(BEGIN), text.find(END)) else {
-            panic!("report.d.ts has no generated region ({BEGIN} ... {END})")
-        };
+        let Some(a) = text.find(begin) else { panic!("report.d.ts has no generated region ({begin} ... {END})") };
+        let Some(b) = text[a..].find(END).map(|b| a + b) else { panic!("report.d.ts: {begin} has no {END}") };
         let now = &text[a..b + END.len()];
-        let want = generated();
         if now != want && std::env::var_os("KPLAY_BLESS").is_some() {
             std::fs::write(path, format!("{}{want}{}", &text[..a], &text[b + END.len()..])).expect("written");
             return;
         }
-        assert!(now == want, "report.d.ts's trace events are stale: run KPLAY_BLESS=1 cargo test --lib trace::ts");
+        assert!(now == want, "report.d.ts's {what} are stale: run KPLAY_BLESS=1 cargo test --lib ts::");
+    }
+
+    #[test]
+    fn report_d_ts_has_the_generated_trace_events() {
+        let want = generated();
+        check_region(BEGIN, &want, "trace events");
         // Every event of the schema is a member of the union.
         for (name, _) in super::EVENT_SCHEMA {
             assert!(want.contains(&format!("\"type\": \"{name}\"")), "{name} is not in the generated union");

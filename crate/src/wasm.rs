@@ -225,8 +225,8 @@ impl Session {
     /// The cluster and producer state now (`Snapshot`).
     #[wasm_bindgen(unchecked_return_type = "Snapshot")]
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
-        // Serialized with this session's names installed (another session may have run since).
-        crate::sim::with_names(&self.inner.world.names, || to_js(&self.inner.snapshot()))
+        // A snapshot serializes with its own run's names.
+        to_js(&self.inner.snapshot())
     }
 }
 

@@ -189,7 +189,7 @@ impl Broker {
         let out = crate::consumer::server_assignor::assign(&assignor, &counts, &members);
         let index = |name: &str| names.iter().position(|n| n == name).unwrap_or(0) as u16;
         let before: Vec<(String, Vec<Tp>)> =
-            g.members.iter().map(|m| (crate::sim::name_of(m.client), target_of(g, &m.id))).collect();
+            g.members.iter().map(|m| (ctx.obs.names.node(m.client), target_of(g, &m.id))).collect();
         g.target = g
             .members
             .iter()
@@ -202,7 +202,7 @@ impl Broker {
             .collect();
         g.target_epoch = g.generation;
         let after: Vec<(String, Vec<Tp>)> =
-            g.members.iter().map(|m| (crate::sim::name_of(m.client), target_of(g, &m.id))).collect();
+            g.members.iter().map(|m| (ctx.obs.names.node(m.client), target_of(g, &m.id))).collect();
         let diff = |a: &[(String, Vec<Tp>)], b: &[(String, Vec<Tp>)]| -> Vec<(String, Vec<Tp>)> {
             a.iter()
                 .filter_map(|(who, parts)| {

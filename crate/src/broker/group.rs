@@ -101,12 +101,14 @@ pub enum MemberState {
 
 /// One rebalance as the report shows it.
 #[derive(Clone, Debug, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "RebalanceReport"))]
 pub struct RebalanceRec {
     pub generation: i32,
     pub started_us: Micros,
     pub ended_us: Option<Micros>,
     pub reason: String,
     /// eager or cooperative (the chosen assignor's protocol).
+    #[cfg_attr(test, ts(type = "\"eager\" | \"cooperative\""))]
     pub kind: &'static str,
     pub protocol: Option<&'static str>,
     /// Per member (consumer name): partitions it gave up and partitions it got.
@@ -355,7 +357,7 @@ impl Broker {
             return fail(ctx, Error::InconsistentGroupProtocol, req.member_id.clone());
         }
         if req.member_id.is_empty() {
-            let id: Rc<str> = Rc::from(format!("{}-{}", crate::sim::name_of(from), g.next_member));
+            let id: Rc<str> = Rc::from(format!("{}-{}", ctx.obs.names.node(from), g.next_member));
             g.next_member += 1;
             if let Some(instance) = &req.instance_id {
                 if let Some(mi) = g.members.iter().position(|m| m.instance_id.as_ref() == Some(instance)) {
@@ -638,7 +640,7 @@ impl Broker {
                 }
                 // The leader's assignment: store it, answer everyone, become Stable.
                 let before: Vec<(String, Vec<Tp>)> =
-                    g.members.iter().map(|m| (name(m.client), m.assignment.clone())).collect();
+                    g.members.iter().map(|m| (ctx.obs.names.node(m.client), m.assignment.clone())).collect();
                 for m in &mut g.members {
                     m.assignment =
                         assignments.iter().find(|(id, _)| *id == m.id).map(|(_, a)| a.clone()).unwrap_or_default();
@@ -660,7 +662,7 @@ impl Broker {
                     }
                 }
                 let after: Vec<(String, Vec<Tp>)> =
-                    g.members.iter().map(|m| (name(m.client), m.assignment.clone())).collect();
+                    g.members.iter().map(|m| (ctx.obs.names.node(m.client), m.assignment.clone())).collect();
                 let protocol = g.protocol;
                 let generation = g.generation;
                 if let Some(r) = g.rebalances.last_mut().filter(|r| r.ended_us.is_none()) {
@@ -932,10 +934,6 @@ impl Broker {
 
 fn m_deadline(g: &Group, id: &str) -> Micros {
     g.member(id).map_or(0, |i| g.members[i].session_deadline_us)
-}
-
-fn name(n: NodeId) -> String {
-    crate::sim::name_of(n)
 }
 
 fn state_name(s: GroupState) -> &'static str {

@@ -11,12 +11,13 @@ use crate::protocol::errors::superclasses;
 use crate::report::{ClauseReport, ExpectationReport, Report};
 use crate::trace::Entry;
 
-/// How many trace events match a trace expectation.
-pub fn count_trace(trace: &[Entry], te: &TraceExpect) -> i64 {
+/// How many trace events match a trace expectation (fields compared as the trace prints
+/// them: `broker: broker-2`, `tp: orders-0`).
+pub fn count_trace(names: &crate::sim::NameTable, trace: &[Entry], te: &TraceExpect) -> i64 {
     trace
         .iter()
         .filter(|e| {
-            let Ok(v) = serde_json::to_value(e) else { return false };
+            let Ok(v) = serde_json::to_value(crate::sim::Named::new(names, e)) else { return false };
             v.get("type").and_then(|t| t.as_str()) == Some(te.event.as_str())
                 && te.fields.iter().all(|(k, op, want)| {
                     v.get(k).is_some_and(|got| {
@@ -148,7 +149,7 @@ pub fn evaluate(report: &Report, expects: &[Expect], trace: &[Entry]) -> Vec<Exp
         .iter()
         .map(|e| {
             if let Some(te) = &e.trace {
-                let actual = count_trace(trace, te);
+                let actual = count_trace(&report.names, trace, te);
                 let held = te.op.holds(actual, te.count);
                 let clause = ClauseReport {
                     name: format!("trace {}", te.event),

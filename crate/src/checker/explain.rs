@@ -95,9 +95,10 @@ struct Index<'a> {
     /// (broker, paused at, resumes at).
     pauses: Vec<(NodeId, u64, u64)>,
     acks_by_producer: VecMap<NodeId, String>,
+    names: &'a crate::sim::NameTable,
 }
 
-fn index<'a>(world: &World, trace: &'a [Entry]) -> Index<'a> {
+fn index<'a>(world: &'a World, trace: &'a [Entry]) -> Index<'a> {
     let mut ix = Index {
         batches: VecMap::new(),
         response_fate: VecMap::new(),
@@ -106,6 +107,7 @@ fn index<'a>(world: &World, trace: &'a [Entry]) -> Index<'a> {
         elections: Vec::new(),
         pauses: Vec::new(),
         acks_by_producer: VecMap::new(),
+        names: &world.names,
     };
     for p in &world.producers {
         ix.acks_by_producer.insert(p.node, format!("acks={}", p.cfg.acks.name()));
@@ -156,11 +158,14 @@ fn index<'a>(world: &World, trace: &'a [Entry]) -> Index<'a> {
                 // A dropped response (broker → producer) or request (producer → broker).
                 let key = if from.0 as usize <= world.brokers.len() { (*to, *c) } else { (*from, *c) };
                 let what = if from.0 as usize <= world.brokers.len() { "the response" } else { "the request" };
+                let (from, to) = (world.names.node(*from), world.names.node(*to));
                 ix.response_fate
                     .insert(key, format!("{what} was lost ({from} → {to}, {}) at {}", cause_name(*cause), fmt_us(t)));
             }
             Event::RequestTimedOut { from, corr, to } => {
-                ix.response_fate.entry((*from, *corr)).or_insert_with(|| format!("no answer from {to}"));
+                ix.response_fate
+                    .entry((*from, *corr))
+                    .or_insert_with(|| format!("no answer from {}", world.names.node(*to)));
                 let v = ix.response_fate.get_mut(&(*from, *corr)).expect("inserted");
                 v.push_str(&format!("; the request timed out at {} (request.timeout.ms)", fmt_us(t)));
             }
@@ -252,9 +257,9 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
             "reordered" => {
                 let producer = world.history.records[ids[0] as usize].producer as usize;
                 let idempotent = world.scenario.producers.get(producer).is_some_and(|p| p.config.enable_idempotence);
-                explain_reordered(batch, story, idempotent)
+                explain_reordered(&world.names, story, idempotent)
             }
-            "phantom" => explain_phantom(batch, story),
+            "phantom" => explain_phantom(&world.names, batch, story),
             "aborted" => explain_aborted(world, &ids),
             "deleted" => explain_deleted(world, gone.get_or_insert_with(|| GoneIndex::build(world)), &ids),
             "compacted" => explain_compacted(world, gone.get_or_insert_with(|| GoneIndex::build(world)), &ids),
@@ -279,6 +284,7 @@ fn zombie_append(ix: &Index, leader: Option<NodeId>, tp: Option<Tp>, at: u64) ->
         )),
         _ => None,
     })?;
+    let broker = ix.names.node(broker);
     Some(format!(
         "{broker} had been paused from {} to {} (a GC pause){elected}: it appended §them as a zombie leader",
         fmt_us(from),
@@ -289,7 +295,9 @@ fn zombie_append(ix: &Index, leader: Option<NodeId>, tp: Option<Tp>, at: u64) ->
 fn first_append_phrase(ix: &Index, story: &BatchStory) -> String {
     let acks = story.producer.and_then(|p| ix.acks_by_producer.get(&p)).cloned().unwrap_or_default();
     match story.appends.first() {
-        Some((_, b, _)) => format!("{b} appended §them §AT and the producer was told success ({acks})"),
+        Some((_, b, _)) => {
+            format!("{} appended §them §AT and the producer was told success ({acks})", ix.names.node(*b))
+        }
         None => format!("acknowledged with {acks} but never appended by a broker (the request was lost on the way)"),
     }
 }
@@ -316,7 +324,7 @@ fn explain_lost(world: &World, ix: &Index, ids: &[u32], batch: u32, story: Optio
                         format!("lost power{}", gone.unwrap_or_default())
                     }
                 };
-                chain.push(format!("{broker} {kind} at {}", fmt_us(e.at_us)));
+                chain.push(format!("{} {kind} at {}", ix.names.node(*broker), fmt_us(e.at_us)));
                 break;
             }
         }
@@ -351,7 +359,8 @@ fn explain_lost(world: &World, ix: &Index, ids: &[u32], batch: u32, story: Optio
         if let Event::Truncated { broker, from_offset, to_offset, records, .. } = &e.event {
             if ids.iter().any(|r| records.contains(r)) {
                 chain.push(format!(
-                    "{broker} truncated offsets {}–{} at {} to match the new leader",
+                    "{} truncated offsets {}–{} at {} to match the new leader",
+                    ix.names.node(*broker),
                     from_offset,
                     to_offset.saturating_sub(1),
                     fmt_us(e.at_us)
@@ -375,7 +384,7 @@ fn attempt_fates(ix: &Index, s: &BatchStory) -> Vec<String> {
     for (i, (t, corr, broker)) in s.requests.iter().enumerate() {
         let next_t = s.requests.get(i + 1).map_or(Micros::MAX, |r| r.0);
         let written = s.appends.iter().find(|a| a.0 >= *t && a.0 < next_t && a.1 == *broker);
-        let mut line = format!("attempt {} (request {corr} to {broker} at {})", i + 1, fmt_us(*t));
+        let mut line = format!("attempt {} (request {corr} to {} at {})", i + 1, ix.names.node(*broker), fmt_us(*t));
         match written {
             Some((_, _, off)) => line.push_str(&format!(" was written at offset {off}")),
             None => line.push_str(" was not written"),
@@ -519,6 +528,7 @@ fn explain_deleted(world: &World, gi: &GoneIndex, ids: &[u32]) -> String {
     let cfg = &world.spec.topic_cfgs[tp.topic as usize];
     let first = gi.deletions.iter().find(|d| d.2 == tp && d.4 <= offset && offset < d.5).map(|d| (d.0, d.1, d.3, d.5));
     let Some((at, broker, reason, start)) = first else {
+        let tp = world.names.partition(tp.topic, tp.partition);
         return format!("§R §was below the log start offset of {tp} (retention deleted its segment); not lost.");
     };
     let why = match reason {
@@ -530,9 +540,10 @@ fn explain_deleted(world: &World, gi: &GoneIndex, ids: &[u32]) -> String {
         }
         crate::trace::DeletionReason::LogStartOffset => "it lay below the leader's log start offset".to_string(),
     };
+    let tp = world.names.partition(tp.topic, tp.partition);
     format!(
         "§R: the retention task on {} deleted {tp}'s oldest segments at {} ({why}); the log start offset moved to {start}. Deleted by design, not lost: a consumer that had not read §them by then never will.",
-        crate::sim::name_of(broker),
+        world.names.node(broker),
         fmt_us(at)
     )
 }
@@ -547,9 +558,10 @@ fn explain_compacted(world: &World, gi: &GoneIndex, ids: &[u32]) -> String {
         gi.cleanings.iter().filter(|c| c.2 == tp && offset < c.3 && (!tombstone || c.4 > 0)).map(|c| (c.0, c.1));
     // A superseded value went at the first cleaning past it; a tombstone at the last.
     let cleaned = if tombstone { covering.next_back() } else { covering.next() };
-    let when = cleaned.map_or(String::new(), |(at, b)| format!(" on {} at {}", crate::sim::name_of(b), fmt_us(at)));
+    let when = cleaned.map_or(String::new(), |(at, b)| format!(" on {} at {}", world.names.node(b), fmt_us(at)));
     let later = rec.key.and_then(|k| gi.key_max(rec.topic, tp.partition, k)).filter(|&o| o > offset as i64);
     let cfg = &world.spec.topic_cfgs[tp.topic as usize];
+    let tp = world.names.partition(tp.topic, tp.partition);
     match (tombstone, later) {
         (true, None) => format!(
             "§R: a tombstone; the log cleaner kept it for delete.retention.ms={} after it first saw it, then removed it{when}. Removed by design, not lost.",
@@ -564,8 +576,7 @@ fn explain_compacted(world: &World, gi: &GoneIndex, ids: &[u32]) -> String {
     }
 }
 
-fn explain_reordered(batch: u32, story: Option<&BatchStory>, idempotent: bool) -> String {
-    let _ = batch;
+fn explain_reordered(names: &crate::sim::NameTable, story: Option<&BatchStory>, idempotent: bool) -> String {
     let Some(s) = story else { return "§R landed after records the producer sent later.".to_string() };
     if let Some((sent, arrived)) = s.delayed.filter(|_| s.retries.is_empty()) {
         return format!(
@@ -575,7 +586,7 @@ fn explain_reordered(batch: u32, story: Option<&BatchStory>, idempotent: bool) -
         );
     }
     let why = s.retries.first().map_or("failed".to_string(), |(_, e, _)| format!("failed with {e}"));
-    let to = s.requests.last().map_or(String::new(), |r| format!(" to {}", r.2));
+    let to = s.requests.last().map_or(String::new(), |r| format!(" to {}", names.node(r.2)));
     if let (true, Some((sent, arrived))) = (idempotent, s.delayed) {
         let refused = s.retries.first().map_or("OUT_OF_ORDER_SEQUENCE_NUMBER".to_string(), |(_, e, _)| e.to_string());
         // The delayed request was the producer's first to this partition's leader: the
@@ -611,7 +622,7 @@ fn explain_reordered(batch: u32, story: Option<&BatchStory>, idempotent: bool) -
     )
 }
 
-fn explain_phantom(batch: u32, story: Option<&BatchStory>) -> String {
+fn explain_phantom(names: &crate::sim::NameTable, batch: u32, story: Option<&BatchStory>) -> String {
     let Some(s) = story else { return "§R failed but §was written anyway.".to_string() };
     let failure = match (&s.expired, &s.failed) {
         (Some((t, ExpiredIn::InFlight)), _) => {
@@ -621,10 +632,9 @@ fn explain_phantom(batch: u32, story: Option<&BatchStory>) -> String {
         (None, Some((t, e))) => format!("failed with {e} at {}", fmt_us(*t)),
         _ => "failed".into(),
     };
-    let written = s
-        .appends
-        .first()
-        .map_or(String::new(), |(t, b, off)| format!("; yet {b} had written §them at offset {off} ({})", fmt_us(*t)));
+    let written = s.appends.first().map_or(String::new(), |(t, b, off)| {
+        format!("; yet {} had written §them at offset {off} ({})", names.node(*b), fmt_us(*t))
+    });
     format!(
         "§R (batch {batch}) {failure}{written}: the application was told the send failed, but the data is in the log."
     )
@@ -761,7 +771,8 @@ fn explain_dedups(ix: &Index, world: &World) -> Vec<Explanation> {
                 kind: "deduplicated".into(),
                 text: fill(
                     &format!(
-                        "§R (batch {batch}) §was retried{why}; {broker} found the batch in its producer-state cache at {} and answered with the original offsets from {off}: no duplicate.",
+                        "§R (batch {batch}) §was retried{why}; {} found the batch in its producer-state cache at {} and answered with the original offsets from {off}: no duplicate.",
+                        world.names.node(*broker),
                         fmt_us(*t)
                     ),
                     &ids,

@@ -19,6 +19,7 @@ use crate::trace::Event;
 use crate::world::World;
 
 #[derive(Clone, Debug, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PartitionOffsets {
     pub tp: Tp,
     /// The group's committed offset (null: none).
@@ -29,6 +30,7 @@ pub struct PartitionOffsets {
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct MemberReport {
     pub consumer: String,
     pub member_id: String,
@@ -37,11 +39,14 @@ pub struct MemberReport {
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct GroupReport {
     /// classic or consumer (KIP-848).
+    #[cfg_attr(test, ts(type = "\"classic\" | \"consumer\""))]
     pub protocol: String,
     /// The assignor the last generation chose.
     pub assignor: Option<&'static str>,
+    #[cfg_attr(test, ts(type = "\"Empty\" | \"PreparingRebalance\" | \"CompletingRebalance\" | \"Stable\""))]
     pub state: String,
     pub generation: i32,
     pub leader: Option<String>,
@@ -144,7 +149,7 @@ pub fn judge_groups(world: &World) -> GroupVerdicts {
         deleted_ids.dedup();
         explain_reprocessed(world, g, &processed, &reprocessed_ids, &mut out.explanations);
         explain_skipped(world, gname, &skipped_ids, &deleted_ids, &mut out.explanations);
-        let name_of = |n: crate::sim::NodeId| crate::sim::name_of(n);
+        let name_of = |n: crate::sim::NodeId| world.names.node(n);
         let report = GroupReport {
             protocol: if g.modern { "consumer" } else { "classic" }.into(),
             assignor: if g.modern {
@@ -225,16 +230,22 @@ fn explain_reprocessed(
             Some((o, t)) if o > a.offset => format!("committed past it at {}", fmt_us(t)),
             Some((o, t)) => format!(
                 "committed? no: the last commit of {} before {} was offset {o} at {}",
-                a.tp,
+                a.tp.name(&world.names),
                 fmt_us(b.polled_us),
                 fmt_us(t)
             ),
-            None => format!("committed? no: nothing of {} was committed before {}", a.tp, fmt_us(b.polled_us)),
+            None => {
+                format!(
+                    "committed? no: nothing of {} was committed before {}",
+                    a.tp.name(&world.names),
+                    fmt_us(b.polled_us)
+                )
+            }
         };
         let cause =
             rebalance_between(world, a.consumer, a.at_us, b.polled_us).map(|r| format!("; {r}")).unwrap_or_default();
         let resumed = resumed_from(world, b.consumer, a.tp, b.polled_us)
-            .map(|(o, from)| format!(", which resumed {} from offset {o} ({from})", a.tp))
+            .map(|(o, from)| format!(", which resumed {} from offset {o} ({from})", a.tp.name(&world.names)))
             .unwrap_or_default();
         let text = format!(
             "§R §was processed by {} at {} (generation {}), {commit}{cause}; {} got the partition{resumed} and processed §them again at {}.",
@@ -307,10 +318,11 @@ fn explain_skipped(world: &World, group: &str, ids: &[(u32, Tp, u64)], deleted: 
         by_tp.entry((*tp, deleted.binary_search(rid).is_ok())).or_default().push(*rid);
     }
     for ((tp, by_retention), records) in by_tp {
+        let tp_name = tp.name(&world.names);
         if by_retention {
             let cfg = &world.spec.topic_cfgs[tp.topic as usize];
             let text = format!(
-                "§R §was never processed by group {group}: retention deleted §them from {tp} (retention.ms={}, retention.bytes={}) before the group's position reached §them; its next fetch got OFFSET_OUT_OF_RANGE and auto.offset.reset moved it on. Skipped by design, as for any reader that falls that far behind.",
+                "§R §was never processed by group {group}: retention deleted §them from {tp_name} (retention.ms={}, retention.bytes={}) before the group's position reached §them; its next fetch got OFFSET_OUT_OF_RANGE and auto.offset.reset moved it on. Skipped by design, as for any reader that falls that far behind.",
                 cfg.retention_ms, cfg.retention_bytes
             );
             let text = super::explain::fill(&text, &records);
@@ -319,15 +331,16 @@ fn explain_skipped(world: &World, group: &str, ids: &[(u32, Tp, u64)], deleted: 
         }
         let reset = world.trace.entries().iter().find_map(|e| match &e.event {
             Event::PositionSet { tp: x, offset, from: "latest", .. } if *x == tp => {
-                Some(format!("a member with no committed offset started {tp} at the latest offset {offset} (auto.offset.reset=latest)"))
+                Some(format!("a member with no committed offset started {tp_name} at the latest offset {offset} (auto.offset.reset=latest)"))
             }
             _ => None,
         });
         let why = reset.unwrap_or_else(|| {
             format!("group {group} committed a position past §them while no member had processed §them (a commit of records still being processed, or a reset)")
         });
-        let text =
-            format!("§R §was never processed by group {group}, yet its committed offset of {tp} passed §them: {why}.");
+        let text = format!(
+            "§R §was never processed by group {group}, yet its committed offset of {tp_name} passed §them: {why}."
+        );
         let text = super::explain::fill(&text, &records);
         out.push(Explanation { kind: "skipped".into(), records, text });
     }

@@ -22,6 +22,7 @@ impl Invariants {
     pub fn check(&mut self, w: &World) -> Result<(), String> {
         let image = &w.controller.image;
         for (tp, p) in image.partitions() {
+            let tp = tp.name(&w.names);
             if let Some(l) = p.leader {
                 if !p.isr.contains(&l) {
                     return Err(format!("{tp}: leader broker-{l} not in ISR {:?}", p.isr));
@@ -33,15 +34,16 @@ impl Invariants {
         }
         for b in &w.brokers {
             for (tp, r) in &b.replicas {
+                let tp_name = tp.name(&w.names);
                 if r.hw > r.log.leo {
-                    return Err(format!("{tp} on broker-{}: HW {} > LEO {}", b.id, r.hw, r.log.leo));
+                    return Err(format!("{tp_name} on broker-{}: HW {} > LEO {}", b.id, r.hw, r.log.leo));
                 }
                 if b.up && r.is_leader() {
                     let key = (b.id, *tp);
                     if let Some((epoch, hw)) = self.leader_hw.get(&key) {
                         if *epoch == r.leader_epoch && r.hw < *hw {
                             return Err(format!(
-                                "{tp} on broker-{}: HW moved back from {hw} to {} in leader epoch {epoch}",
+                                "{tp_name} on broker-{}: HW moved back from {hw} to {} in leader epoch {epoch}",
                                 b.id, r.hw
                             ));
                         }
@@ -83,8 +85,11 @@ impl Invariants {
                         || !std::rc::Rc::ptr_eq(&fe.batch.data, &le.batch.data)
                     {
                         return Err(format!(
-                            "{tp}: committed offset {} differs between leader broker-{} and ISR member broker-{}",
-                            le.batch.base_offset, led.broker, s.broker
+                            "{}: committed offset {} differs between leader broker-{} and ISR member broker-{}",
+                            tp.name(&w.names),
+                            le.batch.base_offset,
+                            led.broker,
+                            s.broker
                         ));
                     }
                 }

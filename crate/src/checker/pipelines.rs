@@ -26,7 +26,9 @@ use super::Judgement;
 type Input = (u32, Tp, u64);
 
 #[derive(Clone, Debug, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PipelineReport {
+    #[cfg_attr(test, ts(type = "\"at_least_once\" | \"exactly_once_v2\""))]
     pub guarantee: &'static str,
     pub group: String,
     pub from: String,
@@ -238,9 +240,10 @@ fn explain_duplicated(
         let (a, b) = (outs[0], outs[1]);
         let (ta, tb) = (world.history.record(a).sent_us, world.history.record(b).sent_us);
         let (pa, pb) = (pipeline_of(a), pipeline_of(b));
+        let tp_name = tp.name(&world.names);
         let commit = match super::groups::committed_at(world, group, tp, tb, true) {
-            Some((o, t)) => format!("the last commit of {tp} before then was offset {o} at {}", fmt_us(t)),
-            None => format!("nothing of {tp} had been committed"),
+            Some((o, t)) => format!("the last commit of {tp_name} before then was offset {o} at {}", fmt_us(t)),
+            None => format!("nothing of {tp_name} had been committed"),
         };
         let cause = between(world, sc.pipelines[pa].consumer, ta, tb).unwrap_or_default();
         let key = (tp, pa, pb, cause, commit);
@@ -262,6 +265,7 @@ fn explain_duplicated(
     };
     for s in stories {
         let (tp, pa, pb, cause, commit) = &s.key;
+        let tp = tp.name(&world.names);
         let (a, b) = (&sc.pipelines[*pa], &sc.pipelines[*pb]);
         let why = match (a.guarantee, b.guarantee) {
             (ProcessingGuarantee::ExactlyOnceV2, ProcessingGuarantee::ExactlyOnceV2) => {
@@ -302,6 +306,7 @@ fn explain_lost(
     type Key = (Tp, usize, &'static str);
     let mut groups: Vec<(Key, Vec<u32>, String)> = Vec::new();
     for &(r, tp, offset) in lost {
+        let tp_name = tp.name(&world.names);
         let k = owner(r);
         let producer = sc.pipelines[k].producer;
         let last = world
@@ -329,7 +334,7 @@ fn explain_lost(
         }
         let upto = committed.get(&tp).copied().unwrap_or(0);
         let text = format!(
-            "§R of {tp} §was committed past ({group}'s committed offset is {upto}), but {what}: nothing will process §them again.",
+            "§R of {tp_name} §was committed past ({group}'s committed offset is {upto}), but {what}: nothing will process §them again.",
         );
         groups.push((key, vec![r], text));
     }

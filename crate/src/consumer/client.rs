@@ -828,7 +828,7 @@ impl Client {
         if Self::modern(cfg) {
             // KIP-848: the member id is the client's own (KIP-1082); epoch 0 joins.
             if self.member_id.is_empty() {
-                self.member_id = Rc::from(format!("{}-{}", crate::sim::name_of(self.node), self.inc));
+                self.member_id = Rc::from(format!("{}-{}", ctx.obs.names.node(self.node), self.inc));
             }
             self.state = MemberState::Joining;
             self.send_consumer_heartbeat(ctx, cfg, 0);
@@ -1473,12 +1473,13 @@ impl Client {
 
     /// `auto.offset.reset` for a partition without a usable position.
     fn reset_position(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig, tp: Tp) {
+        let tp_name = tp.name(ctx.obs.names);
         let earliest = match cfg.auto_offset_reset {
             AutoOffsetReset::Earliest => true,
             AutoOffsetReset::Latest => false,
             AutoOffsetReset::None => {
                 self.failed = Some(format!(
-                    "NoOffsetForPartitionException: Undefined offset with no reset policy for partitions: [{tp}]"
+                    "NoOffsetForPartitionException: Undefined offset with no reset policy for partitions: [{tp_name}]"
                 ));
                 self.poll_loop = None;
                 self.awaiting_position.remove(&tp);
@@ -1584,7 +1585,7 @@ impl Client {
                     };
                     self.skipped += u64::from(skipped);
                     ctx.trace(Event::OffsetOutOfRange {
-                        consumer: crate::sim::name_of(self.node),
+                        consumer: ctx.obs.names.node(self.node),
                         tp,
                         position: pos,
                         log_start_offset: part.log_start_offset,
@@ -1594,7 +1595,7 @@ impl Client {
                     match reset_to {
                         Some(to) => self.set_position(ctx, tp, to, "reset"),
                         None => {
-                            self.failed = Some(format!("OffsetOutOfRangeException: Fetch position FetchPosition{{offset={pos}}} is out of range for partition {tp}"));
+                            self.failed = Some(format!("OffsetOutOfRangeException: Fetch position FetchPosition{{offset={pos}}} is out of range for partition {}", tp.name(ctx.obs.names)));
                             self.poll_loop = None;
                         }
                     }

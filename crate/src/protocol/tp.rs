@@ -1,12 +1,12 @@
 //! A topic partition, as Kafka's `TopicPartition`.
 //!
 //! Topics are indexes (declaration order) so partitions are small and `Copy`; a topic's
-//! name comes from the name table of the run being stepped or printed (`sim::node`).
+//! name comes from its run's name table, passed explicitly (`sim::names`).
 
 use serde::{Serialize, Serializer};
 
 /// A topic partition: topic index (declaration order) and partition number. Printed the
-/// way Kafka's `TopicPartition.toString` does: `orders-0`.
+/// way Kafka's `TopicPartition.toString` does: `orders-0` (`NameTable::partition`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(type = "string"))]
 pub struct Tp {
@@ -29,22 +29,17 @@ impl Tp {
     pub fn is_offsets(self) -> bool {
         self.topic == Tp::OFFSETS_TOPIC
     }
-    pub fn topic_name(self) -> String {
-        if self.is_offsets() {
-            return "__consumer_offsets".to_string();
-        }
-        crate::sim::node::topic_name(self.topic as usize).unwrap_or_else(|| format!("topic{}", self.topic))
-    }
-}
-
-impl std::fmt::Display for Tp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}-{}", self.topic_name(), self.partition)
+    /// `orders-0`, with the run's names.
+    pub fn name(self, names: &crate::sim::NameTable) -> String {
+        names.partition(self.topic, self.partition)
     }
 }
 
 impl Serialize for Tp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_string())
+        s.serialize_newtype_struct(
+            crate::sim::names::PARTITION,
+            &((u64::from(self.topic) << 32) | u64::from(self.partition)),
+        )
     }
 }

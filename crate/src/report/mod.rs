@@ -18,6 +18,7 @@ use crate::config::EffectiveConfig;
 use crate::trace::Entry;
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Summary {
     /// Records `send()` was called for.
     pub sent: u64,
@@ -59,7 +60,9 @@ pub struct Summary {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ConsumerReport {
+    #[cfg_attr(test, ts(type = "\"read_committed\" | \"read_uncommitted\""))]
     pub isolation_level: String,
     /// Records its polls returned (with repeats, as delivered).
     pub records: u64,
@@ -78,6 +81,7 @@ pub struct ConsumerReport {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct RecordReport {
     pub id: u32,
     pub producer: String,
@@ -86,11 +90,13 @@ pub struct RecordReport {
     /// The offset the send's result reported (-1 when unknown or none).
     pub offset: i64,
     /// `acked`, `failed` or `pending`.
+    #[cfg_attr(test, ts(type = "\"acked\" | \"failed\" | \"pending\""))]
     pub result: String,
     /// The exception class when failed.
     pub error: Option<String>,
     /// `delivered`, `lost`, `duplicated`, `phantom`, `aborted`, `failed`, `pending`,
     /// `undecided`; `reordered` is a separate flag.
+    #[cfg_attr(test, ts(type = "RecordOutcome"))]
     pub outcome: String,
     pub reordered: bool,
     /// Offsets of its copies in the final log.
@@ -103,11 +109,13 @@ pub struct RecordReport {
     /// or the leader's LogAppendTime on such topics.
     pub timestamp: i64,
     /// `CreateTime` or `LogAppendTime`.
+    #[cfg_attr(test, ts(type = "\"CreateTime\" | \"LogAppendTime\""))]
     pub timestamp_type: &'static str,
 }
 
 /// One segment of a replica's log, as `ls -l` and `vmtouch` would show its files.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SegmentReport {
     pub base_offset: u64,
     /// The next segment's base offset, or the LEO for the active segment.
@@ -130,6 +138,7 @@ pub struct SegmentReport {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ReplicaReport {
     pub broker: u16,
     /// `logStartOffset`: retention deleted everything below it.
@@ -147,6 +156,7 @@ pub struct ReplicaReport {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ProducerStateReport {
     pub producer_id: i64,
     pub producer_epoch: i16,
@@ -157,6 +167,7 @@ pub struct ProducerStateReport {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PartitionReport {
     pub topic: String,
     pub partition: u32,
@@ -176,6 +187,7 @@ pub struct PartitionReport {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ExpectationReport {
     pub line: u32,
     pub text: String,
@@ -185,6 +197,7 @@ pub struct ExpectationReport {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ClauseReport {
     pub name: String,
     pub op: String,
@@ -192,6 +205,7 @@ pub struct ClauseReport {
     pub expected: i64,
     pub actual: i64,
     pub held: bool,
+    #[cfg_attr(test, ts(type = "\"\" | \"us\" | \"milli\""))]
     pub unit: &'static str,
 }
 
@@ -212,6 +226,7 @@ impl ClauseReport {
 /// The speed figures, as `kafka-producer-perf-test` prints them: all producers together
 /// and each one.
 #[derive(Clone, Debug, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Perf {
     pub total: perf::Figures,
     pub by_producer: VecMap<String, perf::Figures>,
@@ -219,8 +234,15 @@ pub struct Perf {
 
 /// A plain-language account of one anomaly, for a set of records.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Explanation {
     /// `lost`, `duplicated`, `reordered`, `phantom`, `aborted`, `failed`, `pending`.
+    #[cfg_attr(
+        test,
+        ts(
+            type = "\"lost\" | \"duplicated\" | \"reordered\" | \"phantom\" | \"aborted\" | \"deleted\" | \"compacted\" | \"failed\" | \"pending\" | \"deduplicated\" | \"reprocessed\" | \"skipped\" | \"pipeline_lost\" | \"pipeline_duplicated\""
+        )
+    )]
     pub kind: String,
     pub records: Vec<u32>,
     pub text: String,
@@ -240,20 +262,26 @@ fn seed_json<S: serde::Serializer>(seed: &u64, s: S) -> Result<S::Ok, S::Error> 
     }
 }
 
+/// A run's report. It serializes with its run's names (node ids and partitions print as
+/// `broker-2`, `orders-0`): see the `Serialize` impl below.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(remote = "Self")]
 pub struct Report {
-    /// The run's names, installed while the report serializes (adds no key).
-    #[serde(flatten)]
-    pub names: crate::sim::NameScope,
+    /// The run's names (no key of its own).
+    #[serde(skip)]
+    pub names: std::rc::Rc<crate::sim::NameTable>,
     pub kplay_version: String,
     /// A number, or a string above 2^53 - 1 (see [`MAX_SAFE_INTEGER`]).
     #[serde(serialize_with = "seed_json")]
+    #[cfg_attr(test, ts(type = "number | string"))]
     pub seed: u64,
     pub kafka_version: String,
     /// Virtual time when the run ended.
     pub end_time_us: u64,
     /// `idle`, `time` (run until T), `cap` (an idle run reached the 24 h virtual-time
     /// budget) or `budget` (the run used up another budget: see `notes`).
+    #[cfg_attr(test, ts(type = "\"idle\" | \"time\" | \"cap\" | \"budget\""))]
     pub ended_by: String,
     /// How the run ended, when there is something to say: the budget that stopped it
     /// (with its numbers), and timeline lines that never ran because the run ended first.
@@ -263,6 +291,7 @@ pub struct Report {
     pub trace_events: u64,
     pub kernel_events: u64,
     /// The isolation level the final log is read with for `delivered`/`lost`.
+    #[cfg_attr(test, ts(type = "\"read_committed\" | \"read_uncommitted\""))]
     pub final_view: String,
     pub summary: Summary,
     /// What the effective configuration promises (`none` ... `exactly-once-transactional`,
@@ -285,6 +314,7 @@ pub struct Report {
     /// Pipelines: inputs, outputs, commits, and the pipeline verdicts.
     pub pipelines: VecMap<String, crate::checker::pipelines::PipelineReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub records: Option<Vec<RecordReport>>,
     pub partitions: Vec<PartitionReport>,
     pub expectations: Vec<ExpectationReport>,
@@ -295,11 +325,11 @@ pub struct Report {
     /// Node names by id (0 controller, then brokers, then producers).
     pub nodes: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional, type = "Array<TraceEntry>"))]
     pub trace: Option<Vec<Entry>>,
-    /// Puts back the names that were installed before the report serialized.
-    #[serde(flatten)]
-    pub names_end: crate::sim::NameScopeEnd,
 }
+
+crate::serialize_with_names!(Report);
 
 impl Report {
     pub fn all_expectations_held(&self) -> bool {
@@ -341,3 +371,5 @@ pub fn segments(log: &crate::broker::log::Log) -> Vec<SegmentReport> {
         })
         .collect()
 }
+#[cfg(test)]
+mod ts;

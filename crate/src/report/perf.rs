@@ -17,6 +17,7 @@ use crate::sim::Micros;
 
 /// Latency figures in milliseconds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Latency {
     pub avg: f64,
     pub max: f64,
@@ -28,6 +29,7 @@ pub struct Latency {
 
 /// One producer's (or all producers') figures.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "PerfFigures"))]
 pub struct Figures {
     /// Records whose send succeeded.
     pub records: u64,

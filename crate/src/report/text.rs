@@ -74,10 +74,6 @@ fn render_guarantee(o: &mut String, r: &Report) {
 
 /// Summary, what happened and why, partitions, expectations, configuration changes.
 pub fn render(r: &Report, with_trace: bool) -> String {
-    crate::sim::with_names(&r.names.0, || render_with_names(r, with_trace))
-}
-
-fn render_with_names(r: &Report, with_trace: bool) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -179,12 +175,18 @@ fn render_with_names(r: &Report, with_trace: bool) -> String {
                 g.skipped
             );
             for (member, parts) in &g.assignment {
-                let list: Vec<String> = parts.iter().map(|t| t.to_string()).collect();
+                let list: Vec<String> = parts.iter().map(|t| t.name(&r.names)).collect();
                 let _ = writeln!(o, "      {member}: [{}]", list.join(", "));
             }
             for p in &g.offsets {
                 let committed = p.committed.map_or("none".to_string(), |c| c.to_string());
-                let _ = writeln!(o, "      {}  committed {committed}  end {}  lag {}", p.tp, p.end_offset, p.lag);
+                let _ = writeln!(
+                    o,
+                    "      {}  committed {committed}  end {}  lag {}",
+                    p.tp.name(&r.names),
+                    p.end_offset,
+                    p.lag
+                );
             }
         }
     }
@@ -270,7 +272,7 @@ fn render_with_names(r: &Report, with_trace: bool) -> String {
         if let Some(trace) = &r.trace {
             let _ = writeln!(o, "\ntrace ({} events):", trace.len());
             for e in trace {
-                let json = serde_json::to_string(&e.event).unwrap_or_default();
+                let json = crate::sim::names::to_json(&r.names, &e.event).unwrap_or_default();
                 let _ = writeln!(o, "  {:>10}  {}", fmt_us(e.at_us), json);
             }
         }

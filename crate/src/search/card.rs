@@ -18,6 +18,7 @@ use crate::sim::Prng;
 
 /// The first schedule of a row that showed a verdict.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Finding {
     pub schedule: u64,
     /// How many records it affected.
@@ -27,6 +28,7 @@ pub struct Finding {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CardRow {
     pub kind: FaultKind,
     pub description: &'static str,
@@ -37,10 +39,12 @@ pub struct CardRow {
     pub duplicated: Option<Finding>,
     pub reordered: Option<Finding>,
     /// What the promise's reasons expect under this kind: verdicts they say may happen.
+    #[cfg_attr(test, ts(type = "Array<\"lost\" | \"duplicated\" | \"reordered\">"))]
     pub promise_allows: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SurvivalCard"))]
 pub struct Card {
     pub seed: u64,
     pub schedules_per_row: u64,

@@ -40,8 +40,15 @@ impl Targets {
 
 /// What a run showed against the targets.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Violation {
     /// Target verdicts the run showed (`lost`, `duplicated`, `reordered`).
+    #[cfg_attr(
+        test,
+        ts(
+            type = "Array<\"lost\" | \"duplicated\" | \"reordered\" | \"pipeline_lost\" | \"pipeline_duplicated\" | \"skipped\">"
+        )
+    )]
     pub verdicts: Vec<String>,
     /// Checked expect lines that failed, as written.
     pub expectations: Vec<String>,

@@ -273,6 +273,7 @@ pub fn describe(v: &Violation) -> String {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ShrinkStats {
     pub runs: u64,
     pub faults_before: usize,
@@ -285,6 +286,7 @@ pub struct ShrinkStats {
 
 /// A failing schedule, shrunk and verified.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Counterexample {
     /// The schedule's index (reproduce with the same seed and faults).
     pub schedule: u64,
@@ -303,6 +305,7 @@ pub struct Counterexample {
 
 /// `kplay search --json`.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SearchReport {
     pub seed: u64,
     pub schedules: u64,

@@ -10,6 +10,7 @@
 
 pub mod cost;
 pub mod ctx;
+pub mod names;
 pub mod net;
 pub mod node;
 pub mod prng;
@@ -19,8 +20,9 @@ pub mod trace;
 pub mod vecmap;
 
 pub use ctx::{Ctx, Node, Outgoing};
+pub use names::{NameTable, Named};
 pub use net::{DropCause, LinkParams, Net, Route};
-pub use node::{install, name_of, with_names, NameScope, NameScopeEnd, NameTable, NodeId};
+pub use node::NodeId;
 pub use prng::Prng;
 pub use queue::Queue;
 pub use trace::{Trace, TraceEvent};

@@ -6,9 +6,11 @@
 //! = same run" is one number to compare, natively and in wasm. The hash is kept even
 //! when the events themselves are not (benchmarks).
 
+use std::rc::Rc;
+
 use serde::Serialize;
 
-use super::Micros;
+use super::{Micros, NameTable, Named};
 
 /// An event the trace can hold.
 pub trait TraceEvent: Serialize {
@@ -42,6 +44,8 @@ impl std::io::Write for Fnv {
 
 pub struct Trace<E> {
     keep: bool,
+    /// The run's names: an event is hashed as it prints.
+    names: Rc<NameTable>,
     /// Whether events are hashed (a search's many runs skip it: it is a quarter of a
     /// small run's time and nothing there reads the hash).
     hashing: bool,
@@ -59,9 +63,10 @@ pub struct Trace<E> {
 
 impl<E: TraceEvent> Trace<E> {
     /// `keep = false` records only the hash and the count (benchmarks).
-    pub fn new(keep: bool) -> Trace<E> {
+    pub fn new(keep: bool, names: Rc<NameTable>) -> Trace<E> {
         Trace {
             keep,
+            names,
             hashing: true,
             buf: Vec::new(),
             entries: Vec::new(),
@@ -80,7 +85,7 @@ impl<E: TraceEvent> Trace<E> {
         if self.hashing {
             // Serializing a trace event cannot fail: no maps with non-string keys, no floats.
             self.buf.clear();
-            let _ = serde_json::to_writer(&mut self.buf, &entry);
+            let _ = serde_json::to_writer(&mut self.buf, &Named::new(&self.names, &entry));
             std::io::Write::write_all(&mut self.hash, &self.buf).ok();
         }
         self.count += 1;

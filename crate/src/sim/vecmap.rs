@@ -175,6 +175,44 @@ impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for VecMap<K, V>
     }
 }
 
+/// TypeScript: a map is a `Record<K, V>` (the report's typings, generated in tests).
+#[cfg(test)]
+impl<K: ts_rs::TS, V: ts_rs::TS> ts_rs::TS for VecMap<K, V> {
+    type WithoutGenerics = VecMap<ts_rs::Dummy, ts_rs::Dummy>;
+    type OptionInnerType = Self;
+    fn name() -> String {
+        format!("Record<{}, {}>", K::name(), V::name())
+    }
+    fn inline() -> String {
+        format!("Record<{}, {}>", K::inline(), V::inline())
+    }
+    fn inline_flattened() -> String {
+        panic!("a map cannot be flattened")
+    }
+    fn decl() -> String {
+        panic!("a map cannot be declared")
+    }
+    fn decl_concrete() -> String {
+        panic!("a map cannot be declared")
+    }
+    fn visit_dependencies(v: &mut impl ts_rs::TypeVisitor)
+    where
+        Self: 'static,
+    {
+        K::visit_dependencies(v);
+        V::visit_dependencies(v);
+    }
+    fn visit_generics(v: &mut impl ts_rs::TypeVisitor)
+    where
+        Self: 'static,
+    {
+        K::visit_generics(v);
+        v.visit::<K>();
+        V::visit_generics(v);
+        v.visit::<V>();
+    }
+}
+
 /// `map.entry(k).or_default()` and friends.
 pub struct Entry<'a, K, V> {
     map: &'a mut VecMap<K, V>,

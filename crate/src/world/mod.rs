@@ -56,7 +56,7 @@ macro_rules! node_ctx {
             me: $me,
             inc: $inc,
             seed: $w.seed,
-            obs: Sinks { trace: &mut $w.trace, history: &mut $w.history, ids: &mut $w.ids },
+            obs: Sinks { trace: &mut $w.trace, history: &mut $w.history, ids: &mut $w.ids, names: &$w.names },
             sends: &mut $w.sends,
             timers: &mut $w.$timers,
         }
@@ -111,7 +111,7 @@ pub struct World {
     pub consumers: Vec<Consumer>,
     pub txn_log: Rc<RefCell<TxnLog>>,
     pub scenario: Rc<Scenario>,
-    /// This run's node and topic names (installed whenever it steps: `sim::node`).
+    /// This run's node and topic names (`sim::names`).
     pub names: Rc<crate::sim::NameTable>,
     /// Source text of each timeline line, for the trace.
     lines: Vec<String>,
@@ -177,8 +177,11 @@ impl World {
         names.extend(broker_ids.iter().map(|b| format!("broker-{b}")));
         names.extend(sc.producers.iter().map(|p| p.name.clone()));
         names.extend(sc.consumers.iter().map(|c| c.name.clone()));
-        let name_table = Rc::new(crate::sim::NameTable { nodes: names.clone(), topics: spec.topic_names.clone() });
-        crate::sim::install(&name_table);
+        let name_table = Rc::new(crate::sim::NameTable {
+            nodes: names.clone(),
+            topics: spec.topic_names.clone(),
+            reserved_topics: vec![(crate::protocol::Tp::OFFSETS_TOPIC, "__consumer_offsets".to_string())],
+        });
         let txn_log = Rc::new(RefCell::new(TxnLog::default()));
         let groups = Rc::new(RefCell::new(crate::broker::group::GroupLog::default()));
         let brokers = broker_ids
@@ -255,7 +258,7 @@ impl World {
             now: 0,
             queue: Queue::default(),
             net,
-            trace: Trace::new(keep_trace),
+            trace: Trace::new(keep_trace, name_table.clone()),
             history: History::default(),
             ids: Ids::default(),
             seed: sc.seed,
@@ -458,8 +461,6 @@ impl World {
         if self.stopped.is_some() {
             return true;
         }
-        // The trace hash serializes events as they happen: with this run's names.
-        crate::sim::install(&self.names);
         let until = self.scenario.run_until;
         let mut budget = max_events;
         while budget > 0 {

@@ -27,6 +27,7 @@ use crate::plan::{Action, Scenario};
 
 /// The report's `guarantee.by_group.NAME`.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct GroupGuarantee {
     pub promised: Level,
     pub reasons: Vec<Reason>,
@@ -34,6 +35,7 @@ pub struct GroupGuarantee {
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct GroupObserved {
     /// No record reprocessed or skipped.
     pub clean: bool,
@@ -45,6 +47,7 @@ pub struct GroupObserved {
     pub skipped_deleted: u64,
     pub breaks_promise: bool,
     /// The verdicts that broke it: `skipped`.
+    #[cfg_attr(test, ts(type = "Array<\"skipped\">"))]
     pub broken_by: Vec<String>,
     pub text: String,
 }

@@ -40,6 +40,7 @@ pub mod pipelines;
 /// The delivery guarantee a configuration promises, in the words people use for Kafka
 /// (weakest first).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     /// Acknowledged records can be lost and records can be written twice.
@@ -69,6 +70,7 @@ impl Level {
 /// A kind of fault, as the reasons and the survival card name it. Each one says what
 /// happens; the search (`crate::search`) generates schedules of exactly that kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum FaultKind {
     /// Produce requests or responses lost: the producer times out and retries.
@@ -163,6 +165,7 @@ impl FaultKind {
 
 /// The four properties a level is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Property {
     /// No acknowledged record is lost.
@@ -177,6 +180,7 @@ pub enum Property {
 
 /// One rule's verdict on one property.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Reason {
     pub property: Property,
     /// Whether the property holds under the design fault model.
@@ -214,6 +218,7 @@ impl Reason {
 
 /// What one producer's configuration promises.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Promise {
     pub promised: Level,
     pub reasons: Vec<Reason>,
@@ -339,6 +344,7 @@ pub fn promised(scenario: &Scenario) -> Level {
 
 /// The report's `guarantee` section for one producer.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ProducerGuarantee {
     pub promised: Level,
     pub reasons: Vec<Reason>,
@@ -349,18 +355,22 @@ pub struct ProducerGuarantee {
 /// producer's) with its reasons, what the run observed, and with several producers each
 /// one's own.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Guarantee {
     pub promised: Level,
     pub reasons: Vec<Reason>,
     pub observed: Observed,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub by_producer: Option<VecMap<String, ProducerGuarantee>>,
     /// Each pipeline's end-to-end promise (input → output) and what the run showed.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub by_pipeline: Option<VecMap<String, pipelines::PipelineGuarantee>>,
     /// Each plain consumer group's processing promise (at-least-once or none) and what
     /// the run showed.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub by_group: Option<VecMap<String, groups::GroupGuarantee>>,
 }
 

@@ -20,6 +20,7 @@ use crate::checker::{verdicts, Judgement};
 use crate::history::History;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Observed {
     /// Nothing lost, duplicated or reordered.
     pub clean: bool,
@@ -34,6 +35,7 @@ pub struct Observed {
     /// This run broke the promised guarantee.
     pub breaks_promise: bool,
     /// The verdicts that broke it: `lost`, `duplicated`, `reordered`.
+    #[cfg_attr(test, ts(type = "Array<\"lost\" | \"duplicated\" | \"reordered\">"))]
     pub broken_by: Vec<String>,
     /// One sentence for people.
     pub text: String,

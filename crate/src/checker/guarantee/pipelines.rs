@@ -24,6 +24,7 @@ use crate::plan::{ProcessingGuarantee, Scenario};
 
 /// The report's `guarantee.by_pipeline.NAME`.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PipelineGuarantee {
     pub promised: Level,
     pub reasons: Vec<Reason>,
@@ -31,6 +32,7 @@ pub struct PipelineGuarantee {
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PipelineObserved {
     /// No input lost or duplicated.
     pub clean: bool,
@@ -38,6 +40,7 @@ pub struct PipelineObserved {
     pub duplicated: u64,
     pub breaks_promise: bool,
     /// The verdicts that broke it: `pipeline_lost`, `pipeline_duplicated`.
+    #[cfg_attr(test, ts(type = "Array<\"pipeline_lost\" | \"pipeline_duplicated\">"))]
     pub broken_by: Vec<String>,
     pub text: String,
 }
