@@ -11,7 +11,8 @@
 # Output: www/pkg/kplay.js + kplay_bg.wasm (wasm-pack, --target web), the playground's
 # module; www/pkg-search/ the same built with the `search-api` feature (search, survival
 # card, sweep), which the page loads only when asked to; and www/dist/, a
-# self-contained site with relative URLs that works from any sub-path of a static host;
+# self-contained site with relative URLs that works from any sub-path of a static host,
+# with the presets' runs precomputed in www/dist/prerendered/ (scripts/prerender.mjs);
 # and pkg/, the publishable npm package `kplay` (engine, engine with search, widget;
 # scripts/build-package.mjs).
 # Tools come from ~/.cargo/bin (wasm-pack, wasm-bindgen) and node_modules/.bin (vite, and
@@ -81,6 +82,7 @@ say "vite build www -> www/dist (base ./)"
 vite build --config www/vite.config.js --logLevel warn || die "vite build failed"
 [ -f www/dist/index.html ] || die "vite did not produce www/dist/index.html"
 ls www/dist/assets/*.wasm >/dev/null 2>&1 || die "www/dist has no .wasm asset (is engine.js importing ../pkg?)"
+node scripts/prerender.mjs www/dist || die "running the presets for www/dist/prerendered failed"
 say "site ready in www/dist ($(find www/dist -type f | wc -l) files); serve it with: node scripts/serve.mjs"
 
 # 3. The npm package (engine + widget) in pkg/, from the packages and the site above.

@@ -9,6 +9,7 @@
 // brings the previous text back; a link or preset that replaces an edited draft says so
 // and offers it back; a damaged link, an oversized one or an unknown preset name is a
 // notice saying what was wrong, never a silent default.
+import { precomputed, prefetch } from './core/precomputed.js';
 import './styles/page.css';
 import { createEngine } from './engine-client.js';
 import { downloadJson } from './core/download.js';
@@ -97,6 +98,8 @@ async function main() {
   const wanted = await readLocation();
   const start = chooseStart(wanted, drafts);
   const text = start.text;
+  // A preset's unchanged text: its run, computed at build time, is on its way.
+  prefetch(text);
   let base = presetOfText(text) ?? (wanted.preset && presetByName(wanted.preset)) ?? presetByName(DEFAULT_PRESET);
 
   let urlTimer = 0;
@@ -106,8 +109,16 @@ async function main() {
     engine,
     text,
     layout: 'page',
+    precomputed,
     // A sweep link: `#s=...&sweep=acks=0,1,all|broker.min.insync.replicas=1,2&seeds=2`.
     sweep: hash.has('sweep') ? { sets: hash.get('sweep').split('|').filter((x) => x.includes('=')), seeds: Number(hash.get('seeds')) || 1 } : null,
+    // A comparison link: `#s=...&compare=producer:app:acks&value=all`.
+    compare: hash.has('compare') ? { key: hash.get('compare'), value: hash.get('value') ?? '' } : null,
+    async compareLink(key, value) {
+      const url = new URL(await shareUrl(app.getText()));
+      url.hash += `&${new URLSearchParams({ compare: key, value })}`;
+      return url.href;
+    },
     onText(t) {
       syncPreset(t);
       drafts.save(t);
@@ -188,8 +199,6 @@ async function main() {
   });
 
   syncPreset(text);
-  const { version } = await engine.ready;
-  $('version').textContent = `v${version}`;
   const restore = (t) => ({ label: 'Open your last scenario', testid: 'notice-restore', run: () => app.setText(t) });
   if (start.problem) {
     showNotice('problem', `${start.problem} ${start.text === drafts.last() ? 'Showing your last scenario instead.' : 'Showing the default preset instead.'}`);
@@ -201,7 +210,11 @@ async function main() {
     ]);
   }
   drafts.save(text);
-  await app.run();
+  // The first run starts now: a preset's precomputed run shows before the engine is up.
+  const first = app.run();
+  const { version } = await engine.ready;
+  $('version').textContent = `v${version}`;
+  await first;
 }
 
 main().catch((err) => {

@@ -4,14 +4,17 @@
 // Runs ask for records and trace, which the record grid, the journey and the views need,
 // except runs of more than DETAIL_LIMIT records (optionsFor), which would stall the page.
 //
-//   const runner = createRunner(engine, onState)
+//   const runner = createRunner(engine, {precomputed}, onState)
+//                                    precomputed(text, options): a Promise of the report
+//                                    made at build time for a preset's text, or null
+//                                    (core/precomputed.js); such a run skips the engine
 //   runner.schedule(text, delayMs)   run after delayMs of quiet (edits)
 //   runner.runNow(text)              run at once (control changes, presets, "Run")
 //   runner.cancel()                  stop the run in progress
 //   optionsFor(text)                 the options a run of text uses
 //
 // onState receives {phase, ...}: 'running' {text, progress, startedAt}; 'done' {text,
-// report, ms}; 'invalid' {text, errors}; 'cancelled' {text}; 'failed' {text, message}.
+// report, ms, precomputed}; 'invalid' {text, errors}; 'cancelled' {text}; 'failed' {text, message}.
 
 import { estimateRecords } from './text-model.js';
 
@@ -26,7 +29,7 @@ export function optionsFor(text) {
   return estimateRecords(text) > DETAIL_LIMIT ? LEAN_OPTIONS : RUN_OPTIONS;
 }
 
-export function createRunner(engine, onState) {
+export function createRunner(engine, { precomputed = null }, onState) {
   let job = null;
   let generation = 0;
   let timer = 0;
@@ -42,6 +45,15 @@ export function createRunner(engine, onState) {
     lastText = text;
     const startedAt = performance.now();
     onState({ phase: 'running', text, progress: 0, startedAt });
+    const known = precomputed?.(text, optionsFor(text));
+    if (known) {
+      const report = await known;
+      if (mine !== generation) return;
+      if (report) {
+        onState({ phase: 'done', text, report, ms: performance.now() - startedAt, precomputed: true });
+        return;
+      }
+    }
     const current = engine.run(text, optionsFor(text), (progress) => {
       if (mine === generation) onState({ phase: 'running', text, progress, startedAt });
     });

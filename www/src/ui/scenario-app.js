@@ -3,7 +3,9 @@
 // run views (www/src/views, through mountViews). Both the playground page (main.js) and
 // the <kplay-scenario> widget (widget.js) are this plus their own chrome.
 //
-//   const app = mountScenario(root, {engine, text, panels, readOnly, autorun, layout, onText, sweep})
+//   const app = mountScenario(root, {engine, text, panels, readOnly, autorun, layout, onText, sweep,
+//                                    precomputed})   precomputed: a preset's run made at build
+//                                    time (core/precomputed.js), shown without the engine
 //   app.getText() / app.setText(text)    the scenario text (the only state)
 //   app.run()                            run now (cancelling a run in progress)
 //   app.applyEdits(edits)                apply text-model edits, then run at once
@@ -37,9 +39,12 @@ const SLOW_RUN_MS = 150;
  * @param {HTMLElement} root
  * @param {{engine: object, text: string, panels?: string[], readOnly?: boolean, autorun?: boolean,
  *          layout?: 'page'|'widget', onText?: (text: string) => void,
- *          sweep?: {sets: string[], seeds: number} | null}} opts
+ *          sweep?: {sets: string[], seeds: number} | null,
+ *          precomputed?: ((text: string, options: {records: boolean, trace: boolean}) => Promise<any> | null) | null,
+ *          compare?: {key: string, value: string} | null,
+ *          compareLink?: ((key: string, value: string) => Promise<string>) | null}} opts
  */
-export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnly = false, autorun = true, layout = 'page', onText, sweep = null }) {
+export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnly = false, autorun = true, layout = 'page', onText, sweep = null, precomputed = null, compare = null, compareLink = null }) {
   const show = new Set(panels);
   let currentText = text;
   let report = null;
@@ -128,6 +133,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   if (hasViews) {
     import('../views/index.js').then(({ mountViews }) => {
       views = mountViews(viewsBox, api, { panels: VIEW_NAMES.filter((v) => show.has(v)) });
+      if (compare) views.compareTo(compare.key, compare.value);
       if (report) views.update(report);
     });
   }
@@ -193,6 +199,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     getText: () => currentText,
     getOptions: () => ({ ...optionsFor(currentText) }),
     runVariant: (variant) => engine.run(variant, optionsFor(variant)).result,
+    compareLink: compareLink ?? undefined,
     // Faults by pointing (the cluster view): the line goes after the last timeline line.
     addTimelineLine: readOnly ? undefined : (line) => app.setText(withTimelineLine(currentText, line)),
   };
@@ -224,7 +231,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   let slowTimer = 0;
   let slowFor = null; // the run (its startedAt) the slow timer was started for
   let drawGeneration = 0;
-  const runner = createRunner(engine, (s) => {
+  const runner = createRunner(engine, { precomputed }, (s) => {
     runbar.dataset.phase = s.phase;
     root.dataset.phase = s.phase;
     cancel.disabled = s.phase !== 'running';
@@ -248,7 +255,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     if (!panelsRequested) whenIdle(loadPanels);
     if (s.phase === 'done') {
       runText.set(s.report, s.text);
-      showReport(s.report, s.ms);
+      showReport(s.report, s.ms, s.precomputed);
     }
     else if (s.phase === 'invalid') showErrors(s.errors);
     else if (s.phase === 'cancelled') {
@@ -261,13 +268,15 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     }
   });
 
-  function showReport(r, ms) {
+  function showReport(r, ms, precomputedRun = false) {
     const fresh = replaced;
     report = r;
     replaced = false;
     delete root.dataset.stale;
     const gen = ++drawGeneration;
-    status.textContent = `ran in ${Math.round(ms)} ms`;
+    // A preset's unchanged text shows the run made when the site was built: the same
+    // report the engine gives (a run is a pure function of its text and options).
+    status.textContent = precomputedRun ? `ran at build time (shown in ${Math.round(ms)} ms)` : `ran in ${Math.round(ms)} ms`;
     verdict.update(r, { fresh });
     showDiagnosticsList([]);
     editor?.showDiagnostics([]);

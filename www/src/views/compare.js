@@ -5,12 +5,16 @@
 // verdicts (every setting the change implies, expectations, summary numbers with
 // differences coloured better or worse, errors) and
 // the first trace event where the runs diverge, with both versions and a button that
-// moves the scrubber there.
+// moves the scrubber there. Where the page can make links (api.compareLink), "Link to this
+// comparison" gives a URL that opens the scenario and runs the same comparison
+// (`#s=...&compare=producer:app:acks&value=all`); compareTo(key, value) is how it does.
 import { el, fmtCount, fmtEvent, fmtTime, uid } from './format.js';
 import { SUMMARY_FIELDS, SUMMARY_SENSE, alternativeValue, exactlyOnceReprocessed, defaultSetting, differingFields, firstDivergence, impliedChanges, settingsOf, suggestions, withSetting } from './variant.js';
 
 export function createCompare(parent, api, { onPick }) {
   let report = null;
+  /** A comparison a link asked for, run once a report is here: {key, value}. */
+  let wanted = null;
   let settings = [];
   let running = 0;
   const ids = { setting: uid('cmp-setting'), value: uid('cmp-value'), list: uid('cmp-list') };
@@ -40,6 +44,8 @@ export function createCompare(parent, api, { onPick }) {
   });
 
   function setReport(r) {
+    // The same run again (the views can be handed a report twice): nothing changes.
+    if (r && r === report) return;
     const keep = select.value;
     report = r;
     running += 1; // a run still going belongs to the previous report
@@ -50,6 +56,28 @@ export function createCompare(parent, api, { onPick }) {
     runBtn.disabled = !r;
     const chosen = settings.find((s) => s.key === keep) ?? defaultSetting(settings);
     if (chosen) pick(chosen, chosen.key === keep ? value.value : null);
+    // A link's comparison runs again on each new report until one of its runs finishes
+    // for the report shown (a second update of the same run drops the first one's).
+    if (r && wanted) {
+      const w = wanted;
+      const s = settings.find((x) => x.key === w.key);
+      if (!s) {
+        wanted = null;
+        status.textContent = `The link compares ${w.key}, which this scenario does not have: pick a setting below.`;
+        return;
+      }
+      filter.value = '';
+      fillSelect(s.key);
+      pick(s, w.value);
+      root.scrollIntoView?.({ block: 'nearest' });
+      run();
+    }
+  }
+
+  /** Runs the comparison of setting `key` (as settingsOf names it) with `v` once a report is here. */
+  function compareTo(key, v) {
+    wanted = { key, value: String(v ?? '') };
+    if (report) setReport(report);
   }
 
   /** The options: per node, the settings the scenario set or Kafka's rules derived first,
@@ -87,12 +115,14 @@ export function createCompare(parent, api, { onPick }) {
     const v = value.value.trim();
     if (!report || !s) return;
     if (!v) {
+      wanted = null;
       status.textContent = 'Enter a value to compare with.';
       value.focus();
       return;
     }
     const changed = withSetting(api.getText(), s, v);
     if (changed.error) {
+      wanted = null;
       status.textContent = `Cannot change ${s.prop}: ${changed.error}.`;
       return;
     }
@@ -104,11 +134,15 @@ export function createCompare(parent, api, { onPick }) {
     try {
       outcome = await api.runVariant(changed.text);
     } catch (err) {
-      if (ticket === running) status.textContent = `The variant did not run: ${err.message ?? err}`;
+      if (ticket === running) {
+        wanted = null;
+        status.textContent = `The variant did not run: ${err.message ?? err}`;
+      }
       runBtn.disabled = false;
       return;
     }
     if (ticket !== running) return;
+    wanted = null;
     runBtn.disabled = false;
     if (!outcome.ok) {
       status.textContent = `${s.prop}=${v} makes the scenario invalid: ${outcome.errors.map((d) => `${d.line}:${d.column}: ${d.message}${d.hint ? ` (${d.hint})` : ''}`).join('; ')}`;
@@ -127,7 +161,32 @@ export function createCompare(parent, api, { onPick }) {
       el('div', { class: 'kv-compare-cols' }, verdict('A', nameA, 'this run', a), verdict('B', nameB, 'variant', b)),
       summaryTable(a, b, nameA, nameB),
       speedTable(a, b, nameA, nameB),
-      divergence(div, nameA, nameB, a, b));
+      divergence(div, nameA, nameB, a, b),
+      linkRow(s, v));
+  }
+
+  /** "Link to this comparison": a URL that opens this scenario and runs the comparison. */
+  function linkRow(s, v) {
+    if (!api.compareLink) return null;
+    const out = el('input', { class: 'kv-input kv-link-out', readonly: true, hidden: true, 'aria-label': 'Link to this comparison', dataset: { testid: 'compare-link-url' } });
+    const note = el('span', { class: 'kv-muted', role: 'status' });
+    const button = el('button', {
+      type: 'button',
+      class: 'kv-btn',
+      dataset: { testid: 'compare-link' },
+      onclick: async () => {
+        out.value = await api.compareLink(s.key, v);
+        out.hidden = false;
+        out.select();
+        try {
+          await navigator.clipboard.writeText(out.value);
+          note.textContent = 'Link copied';
+        } catch {
+          note.textContent = 'Copy the link';
+        }
+      },
+    }, 'Link to this comparison');
+    return el('p', { class: 'kv-compare-link' }, button, out, note);
   }
 
   function divergence(div, nameA, nameB, a, b) {
@@ -152,6 +211,7 @@ export function createCompare(parent, api, { onPick }) {
   return {
     element: root,
     setReport,
+    compareTo,
     destroy() {
       running += 1;
       root.remove();

@@ -14,6 +14,8 @@
 //               getOptions(),    the options it was run with ({records: true, trace: true, ...})
 //               runVariant(text) Promise<RunOutcome> (compare mode: run another text;
 //                                run it with the same options, trace included)
+//               compareLink?(key, value)  Promise<string>: a URL that opens this text and
+//                                runs that comparison (the page has it; the widget not)
 //             }
 //     panels  which views to show, any of 'timeline', 'cluster', 'producer', 'charts',
 //             'compare' (default: all)
@@ -24,6 +26,7 @@
 // Optional extras (the shell may ignore them):
 //   views.setTime(tUs)     move the scrubber (e.g. to a record's send time from the grid)
 //   views.time()           the scrubbed virtual time (µs), null without a run
+//   views.compareTo(key, value)  compare mode runs that setting change once it has a run
 //   views.stats()          timings of the last update and scrub step, for perf checks
 //   root.dataset.now / root.dataset.snapshotAt   the scrubbed time and the time of the
 //                          snapshot shown (both µs), for tests
@@ -238,6 +241,8 @@ export function mountViews(root, api, { panels } = {}) {
       root.replaceChildren();
     },
     setTime: (t) => setTime(t),
+    /** Compare mode runs setting `key` with `value` as soon as it has a report (a link). */
+    compareTo: (key, value) => compare?.compareTo(key, value),
     /** Follow one record: highlight it in the timeline and the cluster view, and scrub to
      * `t` (the moment worth seeing, e.g. its append) when given. null clears. */
     focusRecord(id, t = null) {
