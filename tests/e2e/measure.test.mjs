@@ -7,7 +7,9 @@
 //                    package, fetched only for searches and sweeps, is printed too)
 //   transfer         bytes on the wire to load the playground (gzip from scripts/serve.mjs)
 //                    and the same files at gzip -9, as a static host would serve them
-//   first verdict    navigation start -> the default preset's verdict on screen
+//   first verdict    navigation start -> the default preset's verdict on screen (its run
+//                    precomputed at build time, scripts/prerender.mjs), and the same for
+//                    the same text from a link, which the engine loads and runs
 //   10k re-run       a control change -> the banner showing the new run, on a 10,000-record
 //                    scenario (3 partitions, RF 3, acks=all), median of 5
 import assert from 'node:assert/strict';
@@ -65,7 +67,12 @@ export const tests = [
       });
       await page.goto(url);
       await waitForVerdict(page);
+      // The first load: the page, the first verdict and the engine, ready to run an edit.
+      // The panels' code (search, sweep, charts) loads on demand once the page is idle,
+      // which comes sooner or later than this by machine: it is listed, not counted.
+      await page.waitForFunction(() => /^v\d/.test(document.querySelector('[data-testid="version"]')?.textContent ?? ''));
       await page.waitForTimeout(300);
+      const ON_DEMAND = /\/assets\/(stress|sweep|search-client|search-worker|charts|uPlot[^/]*)-[^/]*$/;
       // The playground's module is the one the first load fetched; the other, with the
       // search-api exports, loads only when a search or sweep starts.
       const fetched = [...seen.values()].map((s) => s.path);
@@ -77,8 +84,13 @@ export const tests = [
       let wire = 0;
       let staticGz = 0;
       const rows = [];
+      const later = [];
       for (const { path, encoded, status, count } of seen.values()) {
         const file = path === '' ? 'index.html' : decodeURIComponent(path);
+        if (ON_DEMAND.test(`/${file}`)) {
+          later.push(file);
+          continue;
+        }
         let onDisk = null;
         try {
           onDisk = readFileSync(join(DIST.pathname, file));
@@ -96,12 +108,14 @@ export const tests = [
         page_transfer_bytes: wire,
         page_files_gzip9_bytes: staticGz,
         files: rows,
+        on_demand_not_counted: later,
       };
       save('sizes', out);
       console.log(`     wasm: ${kib(wasm.length)} raw, ${kib(gz(wasm))} gzip -9`);
       console.log(`     search wasm (on demand): ${kib(searchWasm.length)} raw, ${kib(gz(searchWasm))} gzip -9`);
       console.log(`     playground first load: ${kib(wire)} on the wire (headers included), ${kib(staticGz)} as gzip -9 files`);
       for (const r of rows) console.log(`       ${r}`);
+      if (later.length) console.log(`     loaded on demand meanwhile (not counted): ${later.join(', ')}`);
       await context.close();
       // 300 KiB until the second engine pass (transactions v2, ELR, controlled shutdown,
       // record headers and timestamps, late messages, the promise) grew the module ~7%;
@@ -127,7 +141,10 @@ export const tests = [
       // framed as Kafka does, CRC-32C, kafka-dump-log's text) and the groups' promises
       // added ~2% (about 524 KiB here, first load about 730 KiB).
       assert.ok(gz(wasm) <= 530 * KIB, `wasm ${kib(gz(wasm))} gzipped > 530 KiB`);
-      assert.ok(staticGz <= 740 * KIB, `first load ${kib(staticGz)} gzipped > 740 KiB`);
+      // First load 740 KiB until the default preset's run, precomputed at build time
+      // (scripts/prerender.mjs), came with the page: 17.5 KiB that put the verdict on screen
+      // about 600 ms sooner (746 KiB here, counted until the engine is ready).
+      assert.ok(staticGz <= 760 * KIB, `first load ${kib(staticGz)} gzipped > 760 KiB`);
     },
   },
   {
@@ -143,9 +160,28 @@ export const tests = [
         times.push(await verdictShownAt(p));
         await context.close();
       }
-      save('first_verdict_ms', { runs: times.map(Math.round), median: Math.round(median(times)) });
-      console.log(`     first verdict after ${times.map((t) => `${Math.round(t)} ms`).join(', ')} (median ${Math.round(median(times))} ms; cold context each time)`);
-      assert.ok(median(times) < 10_000);
+      // The same text as a link is not a preset's: the engine loads and runs it.
+      const engineTimes = [];
+      const DEFAULT_TEXT = readFileSync(new URL(`../../www/presets/${JSON.parse(readFileSync(new URL('../../www/presets/index.json', import.meta.url), 'utf8')).default}.kplay`, import.meta.url), 'utf8');
+      const link = `#s=${await encodeScenario(`${DEFAULT_TEXT.trimEnd()}\n# not the preset's text\n`)}`;
+      for (let i = 0; i < 3; i++) {
+        const context = await page.context().browser().newContext();
+        const p = await context.newPage();
+        await p.goto(url + link);
+        await waitForVerdict(p);
+        engineTimes.push(await verdictShownAt(p));
+        await context.close();
+      }
+      save('first_verdict_ms', {
+        runs: times.map(Math.round),
+        median: Math.round(median(times)),
+        engine_runs: engineTimes.map(Math.round),
+        engine_median: Math.round(median(engineTimes)),
+        target: 400,
+      });
+      console.log(`     first verdict after ${times.map((t) => `${Math.round(t)} ms`).join(', ')} (median ${Math.round(median(times))} ms, target 400 ms; the preset's run precomputed at build time; cold context each time)`);
+      console.log(`     first verdict run by the engine (the same text from a link): ${engineTimes.map((t) => `${Math.round(t)} ms`).join(', ')} (median ${Math.round(median(engineTimes))} ms)`);
+      assert.ok(median(times) < 10_000 && median(engineTimes) < 10_000);
     },
   },
   {
