@@ -73,5 +73,8 @@ export default defineConfig({
       output: { entryFileNames: (chunk) => (chunk.name === 'widget' ? 'widget.js' : 'assets/[name]-[hash].js') },
     },
   },
+  // The engine worker is a module worker ({type: 'module'}): it loads the views' pure
+  // modules (the charts' series, a record's journey) on demand, for paged runs only.
+  worker: { format: 'es' },
   server: { port: 5173, strictPort: false },
 });

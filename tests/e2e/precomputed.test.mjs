@@ -3,7 +3,7 @@
 // and it is exactly what the page's own engine returns for the same text.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { openPlayground, runNumber, typeScenario, verdictCounts, waitForVerdict } from './helpers.mjs';
+import { editorText, openPlayground, runNumber, typeScenario, verdictCounts, waitForVerdict } from './helpers.mjs';
 
 const DIST = new URL('../../www/dist/', import.meta.url);
 const INDEX = JSON.parse(readFileSync(new URL('../../www/presets/index.json', import.meta.url), 'utf8'));
@@ -55,7 +55,7 @@ export const tests = [
       // The views have the full run: its records and its trace.
       await page.getByTestId('record-grid').waitFor({ state: 'visible' });
       const before = await runNumber(page);
-      const text = await page.evaluate(() => document.querySelector('.cm-content').innerText);
+      const text = await editorText(page);
       await typeScenario(page, `${text.trimEnd()}\n# edited\n`);
       await waitForVerdict(page, { afterRun: before });
       assert.match(await page.getByTestId('status').textContent(), /^ran in \d+ ms$/);

@@ -35,7 +35,7 @@ const ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
-const TEST_TIMEOUT_MS = 30_000;
+const TEST_TIMEOUT_MS = Number(process.env.KPLAY_E2E_TIMEOUT_MS ?? 30_000);
 
 if (!given) {
   console.error('e2e: usage: node tests/e2e/run.mjs URL [FILTER]   (or set KPLAY_URL)');

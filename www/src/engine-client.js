@@ -4,9 +4,18 @@
 //   const engine = createEngine();
 //   await engine.ready;                        resolves to {version} once the worker has the engine
 //   await engine.check(text)                   Diagnostic[] ([] when valid)
-//   const job = engine.run(text, options, onProgress)
+//   const job = engine.run(text, options, onProgress, onHead)
 //     await job.result                         {ok: true, report} | {ok: false, errors}
 //     job.cancel()                             stops the run; job.result rejects with 'cancelled'
+//                                              options.paged (a run of many records): the
+//                                              verdict (the report without records and trace)
+//                                              goes to onHead({ok, report}) first; the records
+//                                              follow in pages, and job.result has them, with
+//                                              report.categories (their grid colours) and
+//                                              report.charts (views/series.js's data), both
+//                                              made in the worker, instead of the trace
+//   await engine.journey(text, options, id)    record id's journey (core/journey.js) in a paged run
+//   await engine.json(text, options, part)     a paged run's 'report' or 'trace' as JSON text
 //   await engine.snapshotAt(text, options, tUs) Snapshot (state at virtual time tUs), or {errors}
 //   await engine.dumpAt(text, options, tUs, {tp, broker, base, data})
 //                                              string: broker `broker`'s replica of `tp` ('orders-0')
@@ -44,6 +53,10 @@ function spawn(slot) {
     const p = slot.pending.get(id);
     if (!p) return;
     if (type === 'progress') p.onProgress?.(progress);
+    else if (type === 'head' || type === 'page' || type === 'charts') {
+      p.onPart?.(event.data);
+      if (event.data.pull) pullAfterFrame(slot, worker, id);
+    }
     else {
       slot.pending.delete(id);
       if (type === 'result') p.resolve(value);
@@ -55,6 +68,19 @@ function spawn(slot) {
     for (const p of slot.pending.values()) p.reject(err);
     slot.pending.clear();
   };
+}
+
+/** Asks `worker` for the next pages of paged run `id` once the page has drawn a frame (or
+ * after 50 ms, where frames are not drawn: a hidden tab). */
+function pullAfterFrame(slot, worker, id) {
+  let sent = false;
+  const pull = () => {
+    if (sent || slot.worker !== worker || !slot.pending.has(id)) return;
+    sent = true;
+    worker.postMessage({ id, type: 'pull' });
+  };
+  requestAnimationFrame(() => setTimeout(pull, 0));
+  setTimeout(pull, 50);
 }
 
 /** Stops the slot's worker: `owner`'s requests are rejected with `reason`, the others are
@@ -83,10 +109,10 @@ function handleOn(slot, release = () => {}) {
   slot.users += 1;
   let released = false;
 
-  function request(msg, onProgress) {
+  function request(msg, onProgress, onPart = null) {
     if (!slot.worker) spawn(slot);
     const id = nextId++;
-    const promise = new Promise((resolve, reject) => slot.pending.set(id, { msg, resolve, reject, onProgress, owner }));
+    const promise = new Promise((resolve, reject) => slot.pending.set(id, { msg, resolve, reject, onProgress, onPart, owner }));
     slot.worker.postMessage({ id, ...msg });
     return { id, promise };
   }
@@ -111,10 +137,31 @@ function handleOn(slot, release = () => {}) {
   return {
     ready,
     check: (text) => request({ type: 'check', text }).promise,
-    run(text, options = {}, onProgress = null) {
-      const { promise } = request({ type: 'run', text, options }, onProgress);
-      return { result: promise, cancel: () => stop('cancelled') };
+    run(text, options = {}, onProgress = null, onHead = null) {
+      // A paged run's parts (a request sent again to a new worker starts over at its head).
+      let head = null;
+      let pages = [];
+      let categories = new Uint8Array(0);
+      let at = 0;
+      let charts = null;
+      const { promise } = request({ type: 'run', text, options }, onProgress, (part) => {
+        if (part.type === 'head') {
+          head = part.value;
+          pages = [];
+          categories = new Uint8Array(head.report.paged.records);
+          at = 0;
+          onHead?.(head);
+        } else if (part.type === 'page') {
+          pages.push(part.records);
+          categories.set(part.categories, at);
+          at += part.categories.length;
+        } else charts = part.value;
+      });
+      const result = promise.then((value) => (value?.paged && head ? { ok: true, report: { ...head.report, records: pages.flat(), categories, charts } } : value));
+      return { result, cancel: () => stop('cancelled') };
     },
+    journey: (text, options, record) => request({ type: 'journey', text, options, record }).promise,
+    json: (text, options, part) => request({ type: 'json', text, options, part }).promise,
     snapshotAt: (text, options, tUs) => request({ type: 'snapshot', text, options, t_us: tUs }).promise,
     dumpAt: (text, options, tUs, { tp, broker, base = -1, data = false }) =>
       request({ type: 'dump', text, options, t_us: tUs, tp, broker, base, data }).promise,

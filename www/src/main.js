@@ -12,7 +12,7 @@
 import { precomputed, prefetch } from './core/precomputed.js';
 import './styles/page.css';
 import { createEngine } from './engine-client.js';
-import { downloadJson } from './core/download.js';
+import { downloadText } from './core/download.js';
 import { DEFAULT_PRESET, GROUPS, presetByName, PRESETS, presetOfText } from './core/presets.js';
 import { encodeScenario, readLocation, shareUrl } from './core/share.js';
 import { createDrafts } from './core/drafts.js';
@@ -190,11 +190,16 @@ async function main() {
     app.applyEdits([setSeedEdit(readModel(app.getText()), seed)]);
   });
   const fileStem = (r) => `kplay-seed${r.seed}-${r.trace_hash}`;
-  $('download-report').addEventListener('click', () => app.report && downloadJson(`${fileStem(app.report)}-report.json`, app.report));
-  $('download-trace').addEventListener('click', () => app.report && downloadJson(`${fileStem(app.report)}-trace.json`, app.report.trace ?? []));
+  const download = async (part) => {
+    const r = app.report;
+    const text = r && (await app.json(part));
+    if (text) downloadText(`${fileStem(r)}-${part}.json`, text);
+  };
+  $('download-report').addEventListener('click', () => download('report'));
+  $('download-trace').addEventListener('click', () => download('trace'));
   app.onRun((report) => {
     $('download-report').disabled = false;
-    $('download-trace').disabled = !report.trace;
+    $('download-trace').disabled = !report.trace && !report.paged;
     document.body.dataset.ready = 'true';
   });
 

@@ -4,7 +4,11 @@
 //   in:  {id, type: 'version'}                           → {version}
 //        {id, type: 'seed'}                              → a fresh u32 (getrandom)
 //        {id, type: 'check', text}
-//        {id, type: 'run', text, options}                options: {records, trace, seed}
+//        {id, type: 'run', text, options}                options: {records, trace, seed, paged}
+//        {id, type: 'journey', text, options, record}    a record's journey (core/journey.js) in
+//                                                        the run of (text, options): for paged runs
+//        {id, type: 'json', text, options, part}         the run's report ('report') or trace
+//                                                        ('trace') as pretty JSON text: for paged runs
 //        {id, type: 'snapshot', text, options, t_us}     state at virtual time t_us
 //        {id, type: 'dump', text, options, t_us, tp, broker, base, data}
 //                                                        a replica's segment files at t_us, as
@@ -12,6 +16,15 @@
 //                                                        them (base < 0: every segment; data:
 //                                                        --print-data-log)
 //   out: {id, type: 'progress', progress}                 0..1, while a run goes
+//        {id, type: 'head', value}                        a paged run: {ok, report} without its
+//                                                        records and trace (report.paged says how
+//                                                        many records follow), before...
+//        {id, type: 'page', records, categories, pull}   ...its records, PAGE_RECORDS at a time,
+//                                                        with their grid categories (Uint8Array)
+//                                                        (pull: the worker waits for {id, type:
+//                                                        'pull'} before the next ones),
+//        {id, type: 'charts', value}                      ...and the charts' data, made here from
+//                                                        the trace (views/series.js), then 'result'
 //        {id, type: 'result', value}                      check: Diagnostic[]; run: {ok, report}|{ok, errors}; snapshot: Snapshot|{errors}; dump: string
 //        {id, type: 'error', message}                     API misuse or a panic (a bug); for dump also an invalid
 //                                                        text, or no such partition, replica or segment
@@ -19,9 +32,23 @@
 // Runs are stepped in slices so progress can be posted; cancelling is done by the client
 // terminating this worker (a slice never blocks for long, but a terminate is instant and
 // leaves no half-run state behind).
+//
+// A paged run (options.paged, a run of many records) would stall the page if its report
+// crossed in one message: copying a message's objects happens on the page's thread, all
+// at once. So the page gets the verdict first, then the records in pages (each a short
+// task, with frames between them), then the charts' data, computed here from the trace,
+// which stays here: a record's journey and the trace download are asked of this worker,
+// which keeps the last paged run (or runs it again: a run is a pure function of its text
+// and options).
 import { loadEngine } from './engine.js';
 
 const SLICE_EVENTS = 20000;
+/** Records per page of a paged run: copying one page takes the page a few milliseconds. */
+const PAGE_RECORDS = 4000;
+/** Pages sent for each of the page's pulls (one pull per frame at most). */
+const PAGES_PER_PULL = 2;
+/** Paged runs waiting for the page to pull more: id -> resolve. */
+const pulls = new Map();
 
 let enginePromise = null;
 const engine = () => (enginePromise ??= loadEngine());
@@ -34,7 +61,18 @@ function post(msg) {
   self.postMessage(msg);
 }
 
-async function run(id, text, options) {
+// The last paged run: {key, report} with its records and trace.
+let held = null;
+
+const keyOf = (text, options) => JSON.stringify([text, options]);
+
+/**
+ * Runs (text, options) to its end; `onProgress` gets 0..1 now and then.
+ * @param {string} text
+ * @param {object} options
+ * @param {(progress: number) => void} [onProgress]
+ */
+async function runToEnd(text, options, onProgress = () => {}) {
   const e = await engine();
   const errors = e.check(text);
   if (errors.length > 0) return { ok: false, errors };
@@ -42,12 +80,68 @@ async function run(id, text, options) {
   let slices = 0;
   while (!session.step(SLICE_EVENTS)) {
     slices += 1;
-    if (slices % 4 === 0) post({ id, type: 'progress', progress: session.progress() });
+    if (slices % 4 === 0) onProgress(session.progress());
   }
-  post({ id, type: 'progress', progress: 1 });
+  onProgress(1);
   const report = session.report();
   session.free();
   return { ok: true, report };
+}
+
+async function run(id, text, options) {
+  const outcome = await runToEnd(text, options, (progress) => post({ id, type: 'progress', progress }));
+  if (!outcome.ok || !options.paged) return outcome;
+  const { report } = outcome;
+  held = { key: keyOf(text, options), report };
+  const records = report.records ?? [];
+  const head = { ...report };
+  delete head.records;
+  delete head.trace;
+  post({ id, type: 'head', value: { ok: true, report: { ...head, paged: { records: records.length, trace: report.trace?.length ?? 0 } } } });
+  // PAGES_PER_PULL pages, then wait until the page asks for more (after its next frame):
+  // pages posted all at once would queue up on the page's thread and keep it from
+  // drawing frames for as long as they take.
+  // Each page also carries its records' grid categories (core/outcomes.js), made here.
+  const { categoriesOf, consumerSide } = await import('./core/outcomes.js');
+  const cats = categoriesOf(records, consumerSide(report));
+  const charts = chartsOf(report);
+  for (let i = 0, n = 0; i < records.length; i += PAGE_RECORDS) {
+    const last = i + PAGE_RECORDS >= records.length;
+    const wait = !last && ++n % PAGES_PER_PULL === 0;
+    const pageCats = cats.slice(i, i + PAGE_RECORDS);
+    self.postMessage({ id, type: 'page', records: records.slice(i, i + PAGE_RECORDS), categories: pageCats, pull: wait }, { transfer: [pageCats.buffer] });
+    if (wait) await new Promise((resolve) => pulls.set(id, resolve));
+  }
+  post({ id, type: 'charts', value: await charts });
+  return { ok: true, paged: true };
+}
+
+/** The charts' data of a full report (what views/charts.js draws). */
+async function chartsOf(report) {
+  const [{ buildModel }, { buildSeries }] = await Promise.all([import('./views/model.js'), import('./views/series.js')]);
+  const model = buildModel(report);
+  return { endUs: model.endUs, producers: model.producers, series: buildSeries(model) };
+}
+
+/** The full report of a paged run: the one kept, or the same run again. */
+async function heldReport(text, options) {
+  const key = keyOf(text, options);
+  if (held?.key !== key) {
+    const outcome = await runToEnd(text, options);
+    if (!outcome.ok) throw new Error(`the scenario text has ${outcome.errors.length} error(s)`);
+    held = { key, report: outcome.report };
+  }
+  return held.report;
+}
+
+async function journey(text, options, record) {
+  const { recordJourney } = await import('./core/journey.js');
+  return recordJourney(await heldReport(text, options), record);
+}
+
+async function json(text, options, part) {
+  const report = await heldReport(text, options);
+  return JSON.stringify(part === 'trace' ? report.trace ?? [] : report, null, 2) + '\n';
 }
 
 /** The replay session of (text, options) at virtual time tUs, or the text's errors. */
@@ -80,12 +174,19 @@ async function dump(text, options, tUs, { tp, broker, base, data }) {
 
 self.onmessage = async (event) => {
   const { id, type, text, options, t_us: tUs } = event.data;
+  if (type === 'pull') {
+    pulls.get(id)?.();
+    pulls.delete(id);
+    return;
+  }
   try {
     let value;
     if (type === 'version') value = { version: (await engine()).version };
     else if (type === 'seed') value = (await engine()).randomSeed();
     else if (type === 'check') value = (await engine()).check(text);
     else if (type === 'run') value = await run(id, text, options ?? {});
+    else if (type === 'journey') value = await journey(text, options ?? {}, event.data.record);
+    else if (type === 'json') value = await json(text, options ?? {}, event.data.part);
     else if (type === 'snapshot') value = await snapshot(text, options ?? {}, tUs);
     else if (type === 'dump') value = await dump(text, options ?? {}, tUs, event.data);
     else throw new Error(`unknown request type ${type}`);

@@ -1,8 +1,8 @@
 // Downloads made in the page (no server): a JSON value saved under a file name.
 
-/** Saves `value` as pretty JSON in a file called `name`. */
-export function downloadJson(name, value) {
-  const blob = new Blob([JSON.stringify(value, null, 2) + '\n'], { type: 'application/json' });
+/** Saves JSON text `text` in a file called `name`. */
+export function downloadText(name, text) {
+  const blob = new Blob([text], { type: 'application/json' });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

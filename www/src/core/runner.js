@@ -1,8 +1,11 @@
 // Runs the scenario text in the engine's Web Worker and tells the page what is going on.
 // One run at a time: a new run (an edit, after a debounce; a control change, at once)
 // cancels the one still going, and a result that arrives for an older text is dropped.
-// Runs ask for records and trace, which the record grid, the journey and the views need,
-// except runs of more than DETAIL_LIMIT records (optionsFor), which would stall the page.
+// Runs ask for records and trace, which the record grid, the journey and the views need.
+// Runs of more than DETAIL_LIMIT records (optionsFor) are paged: copying their records and
+// trace from the worker at once would stall the page, so the verdict comes first ('done'
+// with report.paged), then the records in pages and the charts' data ('detail'); their
+// trace stays in the worker (engine.journey, engine.json).
 //
 //   const runner = createRunner(engine, {precomputed}, onState)
 //                                    precomputed(text, options): a Promise of the report
@@ -14,19 +17,20 @@
 //   optionsFor(text)                 the options a run of text uses
 //
 // onState receives {phase, ...}: 'running' {text, progress, startedAt}; 'done' {text,
-// report, ms, precomputed}; 'invalid' {text, errors}; 'cancelled' {text}; 'failed' {text, message}.
+// report, ms, precomputed}; 'detail' {text, report, ms} (a paged run's records and charts,
+// after its 'done'); 'invalid' {text, errors}; 'cancelled' {text}; 'failed' {text, message}.
 
 import { estimateRecords } from './text-model.js';
 
 export const RUN_OPTIONS = Object.freeze({ records: true, trace: true });
-/** Above this many records a run leaves out records and trace: copying them from the
- *  worker would stall the page (about 3.5 ms per 1000 records). */
+/** Above this many records a run is paged: copying its records and trace from the worker
+ *  in one message would stall the page (about 3.5 ms per 1000 records). */
 export const DETAIL_LIMIT = 50_000;
-const LEAN_OPTIONS = Object.freeze({ records: false, trace: false });
+const PAGED_OPTIONS = Object.freeze({ records: true, trace: true, paged: true });
 
-/** The options a run of `text` uses: everything, unless it sends more than DETAIL_LIMIT records. */
+/** The options a run of `text` uses: everything, paged above DETAIL_LIMIT records. */
 export function optionsFor(text) {
-  return estimateRecords(text) > DETAIL_LIMIT ? LEAN_OPTIONS : RUN_OPTIONS;
+  return estimateRecords(text) > DETAIL_LIMIT ? PAGED_OPTIONS : RUN_OPTIONS;
 }
 
 export function createRunner(engine, { precomputed = null }, onState) {
@@ -54,16 +58,26 @@ export function createRunner(engine, { precomputed = null }, onState) {
         return;
       }
     }
-    const current = engine.run(text, optionsFor(text), (progress) => {
-      if (mine === generation) onState({ phase: 'running', text, progress, startedAt });
-    });
+    let headShown = false;
+    const current = engine.run(
+      text,
+      optionsFor(text),
+      (progress) => {
+        if (mine === generation) onState({ phase: 'running', text, progress, startedAt });
+      },
+      (head) => {
+        if (mine !== generation || !head.ok) return;
+        headShown = true;
+        onState({ phase: 'done', text, report: head.report, ms: performance.now() - startedAt });
+      },
+    );
     job = current;
     try {
       const outcome = await current.result;
       if (mine !== generation) return;
       job = null;
       const ms = performance.now() - startedAt;
-      if (outcome.ok) onState({ phase: 'done', text, report: outcome.report, ms });
+      if (outcome.ok) onState({ phase: headShown ? 'detail' : 'done', text, report: outcome.report, ms });
       else onState({ phase: 'invalid', text, errors: outcome.errors, ms });
     } catch (err) {
       if (mine !== generation) return;

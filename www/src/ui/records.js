@@ -1,7 +1,8 @@
 // The record grid: one cell per record (report.records, in id order) coloured by its
 // outcome (a delivered record a consumer group reprocessed or skipped, or a pipeline's
-// input it lost or duplicated, by that), drawn on a canvas so 10 000 records cost a few
-// milliseconds. Click a cell,
+// input it lost or duplicated, by that), drawn on a canvas the size of the visible part
+// of the grid (the rows in view only), so a million records scroll as lightly as ten
+// thousand. Click a cell,
 // or focus the grid and use the arrow keys (Home/End, PageUp/PageDown), to open that
 // record's journey; "Go to record" does the same by id. The selected record is announced
 // to screen readers in the status line under the grid.
@@ -9,56 +10,8 @@
 // Colours come from CSS variables (--rec-<category>) so both themes work. Test hooks:
 // the canvas carries data-count, data-columns and data-pitch (cell pitch in CSS pixels).
 import { fmtCount, fmtUs } from '../core/format.js';
+import { CATEGORIES, categoriesOf, consumerSide, CONSUMER_WORDS, REORDERED } from '../core/outcomes.js';
 import { h } from './dom.js';
-
-export const CATEGORIES = [
-  { key: 'delivered', label: 'delivered' },
-  { key: 'reordered', label: 'reordered' },
-  { key: 'duplicated', label: 'duplicated' },
-  { key: 'lost', label: 'lost' },
-  { key: 'phantom', label: 'phantom' },
-  { key: 'aborted', label: 'aborted' },
-  { key: 'deleted', label: 'deleted' },
-  { key: 'compacted', label: 'compacted' },
-  { key: 'reprocessed', label: 'reprocessed' },
-  { key: 'skipped', label: 'skipped' },
-  { key: 'pipeline_duplicated', label: 'pipeline duplicated' },
-  { key: 'pipeline_lost', label: 'pipeline lost' },
-  { key: 'failed', label: 'failed' },
-  { key: 'pending', label: 'pending' },
-  { key: 'undecided', label: 'undecided' },
-];
-
-/** The consumer-side verdicts, the gravest first: a record with several shows that one
- * (an input an at_least_once pipeline duplicated is also reprocessed by its group). */
-const CONSUMER_RANK = { pipeline_lost: 4, skipped: 3, pipeline_duplicated: 2, reprocessed: 1 };
-const CONSUMER_WORDS = {
-  reprocessed: 'reprocessed by a consumer group',
-  skipped: 'skipped by a consumer group',
-  pipeline_duplicated: 'more than one output from a pipeline (pipeline duplicated)',
-  pipeline_lost: 'committed past by a pipeline without an output (pipeline lost)',
-};
-
-/** Record id -> what a consumer group or a pipeline did wrong with it ('pipeline_lost',
- * 'skipped', 'pipeline_duplicated' or 'reprocessed', the gravest), from the report's
- * explanations (a pipeline's name its input records). */
-export function consumerSide(report) {
-  const out = new Map();
-  for (const x of report.explanations ?? []) {
-    const rank = CONSUMER_RANK[x.kind];
-    if (!rank) continue;
-    for (const id of x.records) if ((CONSUMER_RANK[out.get(id)] ?? 0) < rank) out.set(id, x.kind);
-  }
-  return out;
-}
-
-/** The colour category of a record: its outcome; for a delivered record, what a consumer
- * group or a pipeline did wrong with it (`consumer`, from consumerSide), else
- * 'reordered' when out of order. */
-export function category(r, consumer = null) {
-  if (r.outcome !== 'delivered') return r.outcome;
-  return consumer?.get(r.id) ?? (r.reordered ? 'reordered' : r.outcome);
-}
 
 function describe(r, consumer) {
   const where = r.partition === null ? 'no partition' : `partition ${r.partition}`;
@@ -91,14 +44,19 @@ export function createRecordGrid(root, { onSelect }) {
     'aria-roledescription': 'record grid',
     'aria-label': 'Records coloured by outcome. Arrow keys move between records and show each journey.',
   });
-  const scroller = h('div', { class: 'kp-grid-scroll' }, canvas);
+  // The canvas stays at the top of the scroller's view (sticky) and draws the rows in
+  // view; the spacer under it gives the scroller the whole grid's height.
+  const spacer = h('div', { class: 'kp-grid-spacer' });
+  const scroller = h('div', { class: 'kp-grid-scroll' }, canvas, spacer);
   const status = h('p', { class: 'kp-grid-status', 'aria-live': 'polite', 'data-testid': 'record-status' }, '');
   root.replaceChildren(h('div', { class: 'kp-records-head' }, h('h3', {}, 'Records'), legend, goForm), scroller, status);
 
   let records = [];
   let consumer = new Map(); // id -> 'reprocessed' | 'skipped' | 'pipeline_duplicated' | 'pipeline_lost'
+  let cats = new Uint8Array(0); // each record's category (index into CATEGORIES)
   let pitch = 12;
   let columns = 1;
+  let rows = 1;
   let selected = -1; // index into records
   let hover = -1;
 
@@ -107,40 +65,50 @@ export function createRecordGrid(root, { onSelect }) {
     pitch = n <= 300 ? 18 : n <= 1500 ? 12 : n <= 5000 ? 9 : 7;
     const width = Math.max(scroller.clientWidth - 2, pitch);
     columns = Math.max(1, Math.floor(width / pitch));
-    const rows = Math.max(1, Math.ceil(n / columns));
+    rows = Math.max(1, Math.ceil(n / columns));
+    // The canvas is as tall as the grid, or as the scroller's view when the grid is taller.
+    const view = Math.min(rows * pitch, Math.max(pitch, viewHeight()));
     const dpr = window.devicePixelRatio || 1;
     canvas.style.width = `${columns * pitch}px`;
-    canvas.style.height = `${rows * pitch}px`;
-    canvas.width = Math.round(columns * pitch * dpr);
-    canvas.height = Math.round(rows * pitch * dpr);
+    canvas.style.height = `${view}px`;
+    spacer.style.height = `${rows * pitch - view}px`;
+    const w = Math.round(columns * pitch * dpr);
+    const hgt = Math.round(view * dpr);
+    if (canvas.width !== w) canvas.width = w;
+    if (canvas.height !== hgt) canvas.height = hgt;
     Object.assign(canvas.dataset, { count: n, columns, pitch });
   }
+
+  /** The scroller's visible height (its max-height when it has not been laid out yet). */
+  function viewHeight() {
+    return scroller.clientHeight || parseFloat(getComputedStyle(scroller).maxHeight) || 240;
+  }
+
+  /** Where the canvas's top is in the grid: the scroll offset (the canvas sticks to the top). */
+  const top = () => Math.min(scroller.scrollTop, spacer.offsetHeight);
 
   function draw() {
     layout();
     const ctx = canvas.getContext('2d');
     const dpr = window.devicePixelRatio || 1;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    const y0 = top();
+    ctx.setTransform(dpr, 0, 0, dpr, 0, -y0 * dpr);
+    ctx.clearRect(0, y0, columns * pitch, canvas.height / dpr);
     const css = getComputedStyle(root);
-    const colour = Object.fromEntries(CATEGORIES.map((c) => [c.key, css.getPropertyValue(`--rec-${c.key}`).trim() || '#888']));
+    const colour = CATEGORIES.map((c) => css.getPropertyValue(`--rec-${c.key}`).trim() || '#888');
     const gap = pitch >= 12 ? 2 : 1;
     const size = pitch - gap;
+    const first = Math.max(0, Math.floor(y0 / pitch) * columns);
+    const last = Math.min(records.length, Math.ceil((y0 + canvas.height / dpr) / pitch) * columns);
     // Batch fills by colour: one fillStyle change per category.
-    const byCat = new Map();
-    records.forEach((r, i) => {
-      const c = category(r, consumer);
-      if (!byCat.has(c)) byCat.set(c, []);
-      byCat.get(c).push(i);
-    });
-    for (const [c, idx] of byCat) {
-      ctx.fillStyle = colour[c] ?? '#888';
-      for (const i of idx) ctx.fillRect((i % columns) * pitch, Math.floor(i / columns) * pitch, size, size);
+    for (let c = 0; c < CATEGORIES.length; c++) {
+      ctx.fillStyle = colour[c];
+      for (let i = first; i < last; i++) if (cats[i] === c) ctx.fillRect((i % columns) * pitch, Math.floor(i / columns) * pitch, size, size);
     }
     // Reordered records whose cell has another colour get a corner mark.
-    ctx.fillStyle = colour.reordered;
-    records.forEach((r, i) => {
-      if (r.reordered && category(r, consumer) !== 'reordered') {
+    ctx.fillStyle = colour[REORDERED];
+    for (let i = first; i < last; i++) {
+      if (records[i].reordered && cats[i] !== REORDERED) {
         const x = (i % columns) * pitch;
         const y = Math.floor(i / columns) * pitch;
         ctx.beginPath();
@@ -149,21 +117,21 @@ export function createRecordGrid(root, { onSelect }) {
         ctx.lineTo(x + size / 2, y);
         ctx.fill();
       }
-    });
+    }
     for (const [i, style] of /** @type {[number, string][]} */ ([[hover, css.getPropertyValue('--muted')], [selected, css.getPropertyValue('--fg')]])) {
-      if (i < 0 || i >= records.length) continue;
+      if (i < first || i >= last) continue;
       ctx.strokeStyle = style.trim() || '#000';
       ctx.lineWidth = 2;
-      ctx.strokeRect((i % columns) * pitch + 1, Math.floor(i / columns) * pitch + 1, size - 2 + (gap > 1 ? 0 : 0), size - 2);
+      ctx.strokeRect((i % columns) * pitch + 1, Math.floor(i / columns) * pitch + 1, size - 2, size - 2);
     }
   }
 
   function renderLegend() {
-    const count = Object.fromEntries(CATEGORIES.map((c) => [c.key, 0]));
-    for (const r of records) count[category(r, consumer)] += 1;
+    const count = CATEGORIES.map(() => 0);
+    for (const c of cats) count[c] += 1;
     legend.replaceChildren(
-      ...CATEGORIES.filter((c) => count[c.key] > 0).map((c) =>
-        h('li', { 'data-category': c.key, 'data-testid': `legend-${c.key}` }, h('span', { class: 'kp-swatch', style: `background: var(--rec-${c.key})` }), `${c.label} ${fmtCount(count[c.key])}`),
+      ...CATEGORIES.filter((c, i) => count[i] > 0).map((c) =>
+        h('li', { 'data-category': c.key, 'data-testid': `legend-${c.key}` }, h('span', { class: 'kp-swatch', style: `background: var(--rec-${c.key})` }), `${c.label} ${fmtCount(count[CATEGORIES.indexOf(c)])}`),
       ),
     );
   }
@@ -171,7 +139,7 @@ export function createRecordGrid(root, { onSelect }) {
   function indexAt(event) {
     const rect = canvas.getBoundingClientRect();
     const col = Math.floor((event.clientX - rect.left) / pitch);
-    const row = Math.floor((event.clientY - rect.top) / pitch);
+    const row = Math.floor((event.clientY - rect.top + top()) / pitch);
     if (col < 0 || col >= columns || row < 0) return -1;
     const i = row * columns + col;
     return i < records.length ? i : -1;
@@ -180,18 +148,19 @@ export function createRecordGrid(root, { onSelect }) {
   function select(i, announce = true) {
     if (i < 0 || i >= records.length) return;
     selected = i;
-    draw();
     const r = records[i];
     if (announce) status.textContent = describe(r, consumer);
     canvas.dataset.selected = String(r.id);
     // Keep the selected cell in view inside the scroller.
     const y = Math.floor(i / columns) * pitch;
     if (y < scroller.scrollTop || y + pitch > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = y - scroller.clientHeight / 2;
+    draw();
     onSelect(r.id);
   }
 
   function selectId(id) {
-    const i = records.findIndex((r) => r.id === id);
+    // Records come in id order, so an id is usually its own index.
+    const i = records[id]?.id === id ? id : records.findIndex((r) => r.id === id);
     if (i >= 0) select(i);
     else status.textContent = `no record ${id} in this run`;
   }
@@ -229,6 +198,14 @@ export function createRecordGrid(root, { onSelect }) {
     select(Math.min(Math.max(to, 0), records.length - 1));
   });
   new ResizeObserver(() => records.length && draw()).observe(scroller);
+  let scrollFrame = 0;
+  scroller.addEventListener('scroll', () => {
+    if (!records.length || scrollFrame) return;
+    scrollFrame = requestAnimationFrame(() => {
+      scrollFrame = 0;
+      draw();
+    });
+  });
   const redraw = () => records.length && draw();
   document.addEventListener('kplay-theme', redraw);
 
@@ -237,6 +214,8 @@ export function createRecordGrid(root, { onSelect }) {
       const previous = selected >= 0 ? records[selected]?.id : null;
       records = report.records ?? [];
       consumer = consumerSide(report);
+      // A paged run's categories come made by the worker, with its records.
+      cats = report.categories ?? categoriesOf(records, consumer);
       selected = previous === null ? -1 : records.findIndex((r) => r.id === previous);
       hover = -1;
       root.hidden = false;
@@ -249,6 +228,7 @@ export function createRecordGrid(root, { onSelect }) {
     clear() {
       records = [];
       consumer = new Map();
+      cats = new Uint8Array(0);
       selected = -1;
       legend.replaceChildren();
       status.textContent = '';

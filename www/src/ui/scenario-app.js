@@ -12,6 +12,13 @@
 //   app.report                           the last finished run's report (or null); while
 //                                        the text is invalid, the last good one (stale)
 //   app.onRun(fn)                        called with each finished report
+//   app.json(part)                       Promise: the last report ('report') or its trace
+//                                        ('trace') as JSON text, a paged run's included
+//   app.editor                           the CodeMirror editor (editor.js), null until
+//                                        mounted: the first verdict does not wait for
+//                                        CodeMirror, which loads and mounts right after it
+//                                        (or at once when the text is pointed at); until
+//                                        then the text shows as plain, read-only lines
 //   root.kplayApp                        the same object, for scripts holding only the element
 //
 // panels: any of 'editor', 'controls', 'verdict', 'records', 'stress' (search for the
@@ -23,7 +30,6 @@
 import '../styles/theme.css';
 import '../styles/components.css';
 import { createRunner, DETAIL_LIMIT, optionsFor } from '../core/runner.js';
-import { createEditor } from '../editor/editor.js';
 import { createControls } from './controls.js';
 import { fill, h } from './dom.js';
 import { createJourneyPanel } from './journey.js';
@@ -66,11 +72,8 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   const stressBox = h('section', { 'aria-label': 'Stress this configuration' });
   const sweepBox = h('section', { 'aria-label': 'Sweep' });
   const recordsPane = h('div', { class: 'kp-records-pane', hidden: true }, recordsBox, journeyBox);
-  const leanNote = h(
-    'p',
-    { class: 'kp-muted kp-lean', hidden: true, 'data-testid': 'lean-note' },
-    `This scenario sends more than ${DETAIL_LIMIT.toLocaleString('en-US')} records: it ran without per-record results and trace (they would stall the page), so the record grid, journeys and views are off. The verdict is complete.`,
-  );
+  // A paged run (more than DETAIL_LIMIT records): what comes from the worker, and what not.
+  const leanNote = h('p', { class: 'kp-muted kp-lean', hidden: true, 'data-testid': 'lean-note', role: 'status' });
 
   const hasViews = VIEW_NAMES.some((v) => show.has(v));
   root.classList.add('kplay', 'kp-app');
@@ -98,13 +101,55 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     show.has('sweep') ? sweepBox : null,
   );
 
-  const editor = show.has('editor')
-    ? createEditor(editorBox, { doc: text, readOnly, label: 'Scenario (kplay language)', onChange: (t) => textChanged(t, false) })
-    : null;
+  /** @type {ReturnType<typeof import('../editor/editor.js').createEditor> | null} */
+  let editor = null;
+  // Until CodeMirror is mounted the text shows as it will in the editor, unstyled.
+  const placeholder = show.has('editor') ? h('pre', { class: 'kp-editor-static', 'data-testid': 'scenario-static', tabindex: 0, 'aria-label': 'Scenario (loading the editor)' }, text) : null;
+  if (placeholder) editorBox.append(placeholder);
+  let lastDiagnostics = [];
+  let lastExpectations = [];
+  let editorLoading = null;
+  let focusOnMount = false;
+  /** Loads and mounts CodeMirror once; the text is whatever it is by then. */
+  function mountEditor() {
+    if (!placeholder) return Promise.resolve(null);
+    editorLoading ??= import('../editor/editor.js').then(({ createEditor }) => {
+      editor = createEditor(editorBox, { doc: currentText, readOnly, label: 'Scenario (kplay language)', onChange: (t) => textChanged(t, false) });
+      placeholder.remove();
+      editor.showDiagnostics(lastDiagnostics);
+      editor.showExpectations(lastExpectations);
+      if (focusOnMount) editor.view.focus();
+      return editor;
+    });
+    return editorLoading;
+  }
+  if (placeholder) {
+    const now = () => {
+      focusOnMount = true;
+      mountEditor();
+    };
+    placeholder.addEventListener('pointerdown', now);
+    placeholder.addEventListener('focus', now);
+    // Without a run to wait for (the widget's Run button), mount when the page is idle;
+    // a first run that takes long does not keep the editor away either.
+    if (!autorun) whenIdle(mountEditor);
+    else setTimeout(mountEditor, 1500);
+  }
+  /** Puts the cursor at a 1-based line and column (mounting the editor first if need be). */
+  function goTo(line, column = 1) {
+    mountEditor().then((e) => e?.goTo(line, column));
+  }
+  /** Error underlines and expect marks, kept for an editor mounted later. */
+  function markEditor(diagnostics, expectations) {
+    lastDiagnostics = diagnostics;
+    lastExpectations = expectations;
+    editor?.showDiagnostics(diagnostics);
+    editor?.showExpectations(expectations);
+  }
   const controls = show.has('controls')
     ? createControls(controlsBox, { getText: () => currentText, readOnly, applyEdits: (edits) => applyEdits(edits) })
     : null;
-  const verdict = createVerdict(verdictBox, { onRecord: show.has('records') ? (id) => grid.selectId(id) : null, onLine: (line) => editor?.goTo(line) });
+  const verdict = createVerdict(verdictBox, { onRecord: show.has('records') ? (id) => grid.selectId(id) : null, onLine: (line) => goTo(line) });
   // The text each report was run from: a journey's "Dump batch" replays that run.
   const runText = new WeakMap();
   const journey = createJourneyPanel(journeyBox, {
@@ -117,6 +162,11 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
       const t = runText.get(r);
       if (t == null) return Promise.reject(new Error('this run is gone'));
       return engine.dumpAt(t, optionsFor(t), endOf(r), req);
+    },
+    journey: (r, id) => {
+      const t = runText.get(r);
+      if (t == null) return Promise.reject(new Error('this run is gone'));
+      return engine.journey(t, optionsFor(t), id);
     },
   });
   const grid = createRecordGrid(recordsBox, {
@@ -134,7 +184,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     import('../views/index.js').then(({ mountViews }) => {
       views = mountViews(viewsBox, api, { panels: VIEW_NAMES.filter((v) => show.has(v)) });
       if (compare) views.compareTo(compare.key, compare.value);
-      if (report) views.update(report);
+      if (report && (Array.isArray(report.trace) || report.charts)) views.update(report);
     });
   }
   // Search and sweeps load their own code (and the larger wasm package) on demand.
@@ -220,6 +270,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
 
   function textChanged(t, immediate) {
     currentText = t;
+    if (placeholder && !editor) placeholder.textContent = t;
     controls?.sync();
     onText?.(t);
     if (!armed) return;
@@ -253,9 +304,17 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     slowFor = null;
     delete runbar.dataset.slow;
     if (!panelsRequested) whenIdle(loadPanels);
+    // The editor mounts once the first result has been painted.
+    if (s.phase !== 'running' && placeholder && !editorLoading) requestAnimationFrame(() => setTimeout(mountEditor, 0));
     if (s.phase === 'done') {
       runText.set(s.report, s.text);
       showReport(s.report, s.ms, s.precomputed);
+    } else if (s.phase === 'detail') {
+      // A paged run's records and charts, after its verdict.
+      runText.set(s.report, s.text);
+      report = s.report;
+      const gen = drawGeneration;
+      requestAnimationFrame(() => gen === drawGeneration && showDetail(s.report));
     }
     else if (s.phase === 'invalid') showErrors(s.errors);
     else if (s.phase === 'cancelled') {
@@ -279,26 +338,39 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     status.textContent = precomputedRun ? `ran at build time (shown in ${Math.round(ms)} ms)` : `ran in ${Math.round(ms)} ms`;
     verdict.update(r, { fresh });
     showDiagnosticsList([]);
-    editor?.showDiagnostics([]);
-    editor?.showExpectations(r.expectations);
+    markEditor([], r.expectations);
     // The banner first; the grid, the journey and the views on the next frame.
     requestAnimationFrame(() => {
       if (gen !== drawGeneration) return;
       controls?.setEffective(r.config);
-      const detailed = Array.isArray(r.records) && Array.isArray(r.trace);
-      recordsPane.hidden = !detailed;
-      leanNote.hidden = detailed;
-      if (detailed) grid.update(r);
-      else grid.clear();
-      if (detailed) views?.update(r);
-      else views?.clear();
-      for (const fn of listeners) fn(r);
-      stress?.refresh();
-      if (sweepPending && sweeper) {
-        sweepPending = null;
-        sweeper.run();
-      }
+      showDetail(r);
     });
+  }
+
+  /** The grid, the journey and the views of report `r`; a paged run's verdict (its
+   * records still on their way) shows none of them yet. */
+  function showDetail(r) {
+    const waiting = r.paged && !Array.isArray(r.records);
+    const hasRecords = Array.isArray(r.records);
+    recordsPane.hidden = !hasRecords;
+    leanNote.hidden = !r.paged;
+    if (r.paged) {
+      const n = r.paged.records.toLocaleString('en-US');
+      leanNote.textContent = waiting
+        ? `Copying ${n} records from the engine's worker, a page at a time…`
+        : `This run has ${n} records (more than ${DETAIL_LIMIT.toLocaleString('en-US')}): the grid, journeys and charts have them all; its trace of ${r.paged.trace.toLocaleString('en-US')} events stays in the engine's worker (a journey is read from it), so the timeline, cluster, producer and compare views are off.`;
+    }
+    if (hasRecords) grid.update(r);
+    else grid.clear();
+    if (Array.isArray(r.trace) || r.charts) views?.update(r);
+    else views?.clear();
+    if (waiting) return;
+    for (const fn of listeners) fn(r);
+    stress?.refresh();
+    if (sweepPending && sweeper) {
+      sweepPending = null;
+      sweeper.run();
+    }
   }
 
   function showErrors(errors) {
@@ -309,8 +381,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     const keepLast = report !== null && !replaced;
     verdict.showInvalid(errors, { keepLast });
     showDiagnosticsList(errors);
-    editor?.showDiagnostics(errors);
-    editor?.showExpectations([]);
+    markEditor(errors, []);
     if (keepLast) {
       root.dataset.stale = 'true';
       return;
@@ -331,7 +402,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
         h(
           'li',
           { 'data-line': d.line, 'data-column': d.column },
-          h('button', { type: 'button', class: 'kp-link', onclick: () => editor?.goTo(d.line, d.column) }, `${d.line}:${d.column}: ${d.message}` + (d.hint ? ` (hint: ${d.hint})` : '')),
+          h('button', { type: 'button', class: 'kp-link', onclick: () => goTo(d.line, d.column) }, `${d.line}:${d.column}: ${d.message}` + (d.hint ? ` (hint: ${d.hint})` : '')),
         ),
       ),
     );
@@ -363,7 +434,18 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
       return report;
     },
     onRun: (fn) => listeners.push(fn),
-    editor,
+    /** The last run's report ('report') or its trace ('trace') as pretty JSON text (a
+     * paged run's come from the worker, which kept them). */
+    async json(part) {
+      const r = report;
+      if (!r) return null;
+      if (!r.paged) return JSON.stringify(part === 'trace' ? (r.trace ?? []) : r, null, 2) + '\n';
+      const t = runText.get(r);
+      return engine.json(t, optionsFor(t), part);
+    },
+    get editor() {
+      return editor;
+    },
     destroy() {
       runner.cancel();
       stress?.cancel();

@@ -31,9 +31,11 @@ export function createCharts(section, { onPick }) {
   ro.observe(grid);
   const stopTheme = onThemeChange(() => model && draw());
 
+  /** m: the views' model, or a paged run's {endUs, producers, series} (series made in
+   * the engine's worker by buildSeries). */
   function setModel(m) {
     model = m;
-    data = m ? buildSeries(m) : null;
+    data = m ? (m.series ?? buildSeries(m)) : null;
     draw();
   }
 

@@ -27,6 +27,9 @@
 //   views.setTime(tUs)     move the scrubber (e.g. to a record's send time from the grid)
 //   views.time()           the scrubbed virtual time (µs), null without a run
 //   views.compareTo(key, value)  compare mode runs that setting change once it has a run
+//
+// A paged run's report (more than 50,000 records: report.paged, report.charts, no trace)
+// shows the charts only, from report.charts; root.dataset.paged is then 'true'.
 //   views.stats()          timings of the last update and scrub step, for perf checks
 //   root.dataset.now / root.dataset.snapshotAt   the scrubbed time and the time of the
 //                          snapshot shown (both µs), for tests
@@ -63,6 +66,9 @@ export function mountViews(root, api, { panels } = {}) {
   root.append(frame);
 
   let model = null;
+  // What the charts draw: the model, or a paged run's charts data (report.charts, made in
+  // the worker from a trace that stayed there).
+  let chartModel = null;
   let now = null;
   let generation = 0;
   const stats = { update: null, scrub: null, snapshot: null };
@@ -101,7 +107,7 @@ export function mountViews(root, api, { panels } = {}) {
       import('./charts.js').then((m) => {
         if (generation < 0) return; // destroyed meanwhile
         charts = m.createCharts(chartsSection, { onPick: pick });
-        if (model) charts.setModel(model);
+        if (chartModel) charts.setModel(chartModel);
         if (now != null) charts.setNow(now);
       }).catch((err) => console.error('kplay views: cannot load the charts', err)));
   }
@@ -177,11 +183,28 @@ export function mountViews(root, api, { panels } = {}) {
     inflight = false;
   }
 
+  /** A paged run (report.charts, no trace): the charts only; the views that read the
+   * trace (timeline, cluster, producer, compare) are off. */
+  function updateCharts(report) {
+    loadCharts();
+    clear();
+    frame.classList.add('kv-paged');
+    root.dataset.paged = 'true';
+    chartModel = report.charts;
+    // On a frame of their own, as after a full update: the grid has just drawn.
+    const gen = generation;
+    requestAnimationFrame(() => setTimeout(() => gen === generation && charts?.setModel(chartModel)));
+  }
+
   function update(report) {
+    if (!Array.isArray(report.trace) && report.charts) return updateCharts(report);
     loadCharts();
     const t0 = performance.now();
     generation += 1;
+    frame.classList.remove('kv-paged');
+    delete root.dataset.paged;
     model = buildModel(report);
+    chartModel = model;
     timeline?.setFocus(null);
     cluster?.setFocus(null);
     delete root.dataset.focus;
@@ -210,6 +233,9 @@ export function mountViews(root, api, { panels } = {}) {
   function clear() {
     generation += 1;
     model = null;
+    chartModel = null;
+    frame.classList.remove('kv-paged');
+    delete root.dataset.paged;
     now = null;
     wanted = null;
     delete root.dataset.now;

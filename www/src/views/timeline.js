@@ -123,7 +123,11 @@ export function createTimeline(parent, { onPick }) {
     zoomLabel.textContent = `${z}×`;
     zoomOut.disabled = state.zoomIx === 0;
     zoomIn.disabled = state.zoomIx === ZOOMS.length - 1;
-    if (!state.model) return;
+    if (!state.model) {
+      // No run: nothing left to draw (a scheduled frame must not draw the last one's).
+      state.L = null;
+      return;
+    }
     const controllerLane = state.model.laneIndex.get('controller');
     state.L = layout(state.items, { shown: state.shown, controller: state.controller, zoom: z, controllerLane });
     geometry();
@@ -297,7 +301,7 @@ export function createTimeline(parent, { onPick }) {
 
   function drawNow() {
     const layer = svg.querySelector('.kv-now-layer');
-    if (!layer || !state.L || state.now == null) return;
+    if (!layer || !state.L || !state.model || state.now == null) return;
     const y = state.L.yAfter(state.now) - state.win.top;
     const h = Number(svg.getAttribute('height'));
     const w = state.width;
