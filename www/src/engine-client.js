@@ -26,6 +26,9 @@
 //                                              Rejects with a message for an invalid text or no such
 //                                              partition, replica or segment
 //   await engine.randomSeed()                  a fresh u32 seed (the engine's randomSeed)
+//   await engine.decode(encoded)               a share link's #s= value decoded in the worker
+//                                              (off the page's thread); rejects saying what is
+//                                              wrong with a damaged or oversized link
 //
 // options: {records?: boolean, trace?: boolean, seed?: number | string} (a seed above 2^53 - 1
 // as a string of digits; reports give such seeds back as strings). Report and Snapshot shapes:
@@ -166,6 +169,7 @@ function handleOn(slot, release = () => {}) {
     dumpAt: (text, options, tUs, { tp, broker, base = -1, data = false }) =>
       request({ type: 'dump', text, options, t_us: tUs, tp, broker, base, data }).promise,
     randomSeed: () => request({ type: 'seed' }).promise,
+    decode: (encoded) => request({ type: 'decode', encoded }).promise,
     terminate() {
       stop('terminated');
       if (!released) {

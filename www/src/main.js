@@ -14,7 +14,7 @@ import './styles/page.css';
 import { createEngine } from './engine-client.js';
 import { downloadText } from './core/download.js';
 import { DEFAULT_PRESET, GROUPS, presetByName, PRESETS, presetOfText } from './core/presets.js';
-import { encodeScenario, readLocation, shareUrl } from './core/share.js';
+import { decodeScenario, encodeScenario, readLocation, shareUrl } from './core/share.js';
 import { createDrafts } from './core/drafts.js';
 import { readModel, setSeedEdit } from './core/text-model.js';
 import { fill, h } from './ui/dom.js';
@@ -91,11 +91,14 @@ async function main() {
   // The engine's worker (and its wasm download and compile) starts first; the app's code
   // (the editor and the views, most of the JavaScript) loads meanwhile.
   const engine = createEngine();
+  // Share links are inflated in the engine's worker, off this thread; a request that a
+  // cancelled run took down with it (the worker is replaced) is decoded here instead.
+  const decode = (s) => engine.decode(s).catch((err) => (/^(cancelled|terminated)$/.test(err.message) ? decodeScenario(s) : Promise.reject(err)));
   const appCode = import('./ui/scenario-app.js');
   initTheme($('theme'));
   fillPresetMenu($('preset'));
   const drafts = createDrafts(location.pathname);
-  const wanted = await readLocation();
+  const wanted = await readLocation(location, decode);
   const start = chooseStart(wanted, drafts);
   const text = start.text;
   // A preset's unchanged text: its run, computed at build time, is on its way.
@@ -132,7 +135,7 @@ async function main() {
     clearTimeout(urlTimer);
     const t = app.getText();
     const encoded = await encodeScenario(t);
-    const current = await readLocation();
+    const current = await readLocation(location, decode);
     if (t === app.getText() && current.text !== t && !(current.preset && presetByName(current.preset)?.text === t)) {
       history.replaceState(null, '', `${location.pathname}#s=${encoded}`);
     }
@@ -160,7 +163,7 @@ async function main() {
 
   $('preset').addEventListener('change', () => $('preset').value && openPreset($('preset').value));
   window.addEventListener('hashchange', async () => {
-    const loc = await readLocation();
+    const loc = await readLocation(location, decode);
     if (loc.text !== undefined) {
       if (loc.text !== app.getText()) app.setText(loc.text);
     } else if (loc.preset) {

@@ -3,6 +3,9 @@
 //
 //   in:  {id, type: 'version'}                           → {version}
 //        {id, type: 'seed'}                              → a fresh u32 (getrandom)
+//        {id, type: 'decode', encoded}                   a share link's #s= value -> its text
+//                                                        (core/share.js, with its caps; a damaged
+//                                                        or oversized link is an error saying why)
 //        {id, type: 'check', text}
 //        {id, type: 'run', text, options}                options: {records, trace, seed, paged}
 //        {id, type: 'journey', text, options, record}    a record's journey (core/journey.js) in
@@ -183,6 +186,7 @@ self.onmessage = async (event) => {
     let value;
     if (type === 'version') value = { version: (await engine()).version };
     else if (type === 'seed') value = (await engine()).randomSeed();
+    else if (type === 'decode') value = await (await import('./core/share.js')).decodeScenario(event.data.encoded);
     else if (type === 'check') value = (await engine()).check(text);
     else if (type === 'run') value = await run(id, text, options ?? {});
     else if (type === 'journey') value = await journey(text, options ?? {}, event.data.record);

@@ -78,13 +78,14 @@ export async function decodeScenario(encoded, { maxBytes = MAX_TEXT_BYTES, maxLi
 }
 
 /** What a location asks for: {text} from #s=, {preset} from ?preset= or #preset=,
- * {broken: reason} for a link that cannot be read, or {}. */
-export async function readLocation(loc = window.location) {
+ * {broken: reason} for a link that cannot be read, or {}. `decode` decodes #s= (the page
+ * passes the engine worker's, so a hostile link is inflated off the page's thread). */
+export async function readLocation(loc = window.location, decode = decodeScenario) {
   const hash = new URLSearchParams(loc.hash.slice(1));
   const query = new URLSearchParams(loc.search);
   if (hash.has('s')) {
     try {
-      return { text: await decodeScenario(hash.get('s')) };
+      return { text: await decode(hash.get('s')) };
     } catch (err) {
       return { broken: err.message };
     }

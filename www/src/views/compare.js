@@ -5,7 +5,8 @@
 // verdicts (every setting the change implies, expectations, summary numbers with
 // differences coloured better or worse, errors) and
 // the first trace event where the runs diverge, with both versions and a button that
-// moves the scrubber there. Where the page can make links (api.compareLink), "Link to this
+// moves the scrubber there; "Show both runs side by side" mounts the timeline, cluster view
+// and charts of each run in two columns, scrubbed together. Where the page can make links (api.compareLink), "Link to this
 // comparison" gives a URL that opens the scenario and runs the same comparison
 // (`#s=...&compare=producer:app:acks&value=all`); compareTo(key, value) is how it does.
 import { el, fmtCount, fmtEvent, fmtTime, uid } from './format.js';
@@ -49,6 +50,7 @@ export function createCompare(parent, api, { onPick }) {
     const keep = select.value;
     report = r;
     running += 1; // a run still going belongs to the previous report
+    closePair();
     result.replaceChildren();
     status.textContent = '';
     settings = r ? settingsOf(r) : [];
@@ -149,10 +151,11 @@ export function createCompare(parent, api, { onPick }) {
       return;
     }
     status.textContent = '';
-    show(base, outcome.report, s, v);
+    show(base, outcome.report, s, v, changed.text);
   }
 
-  function show(a, b, s, v) {
+  function show(a, b, s, v, variantText) {
+    closePair();
     const nameA = `${s.prop}=${s.value}`;
     const nameB = `${s.prop}=${v}`;
     const div = a.trace && b.trace ? firstDivergence(a.trace, b.trace) : undefined;
@@ -162,7 +165,60 @@ export function createCompare(parent, api, { onPick }) {
       summaryTable(a, b, nameA, nameB),
       speedTable(a, b, nameA, nameB),
       divergence(div, nameA, nameB, a, b),
+      sideBySide(a, b, nameA, nameB, variantText),
       linkRow(s, v));
+  }
+
+  // ---- the run views of both runs, side by side, scrubbed together ----
+  let pair = null; // {a, b}: the two mounted views of the comparison shown
+
+  /** Timeline, cluster view and charts of A and B in two columns; scrubbing either moves
+   * both. Mounted when asked (two more views are not free). */
+  function sideBySide(a, b, nameA, nameB, variantText) {
+    const baseText = api.getText();
+    const box = el('div', { class: 'kv-compare-views', dataset: { testid: 'compare-views' } });
+    const button = el('button', { type: 'button', class: 'kv-btn', dataset: { testid: 'compare-views-show' } }, 'Show both runs side by side');
+    const note = el('span', { class: 'kv-muted' }, ' timeline, cluster view and charts of A and B, scrubbed together');
+    const wrap = el('div', { class: 'kv-compare-side-by-side' }, el('p', {}, button, note), box);
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      const { mountViews } = await import('./index.js');
+      if (!box.isConnected) return;
+      button.hidden = true;
+      note.hidden = true;
+      closePair();
+      let syncing = false;
+      /** One side: its own views over its own run, following the other side's time. */
+      const mount = (tag, name, text, report) => {
+        const inner = el('div', { class: 'kv-compare-view-body' });
+        box.append(el('section', { class: 'kv-compare-view', dataset: { testid: `compare-view-${tag.toLowerCase()}` } },
+          el('h4', {}, el('span', { class: 'kv-tag' }, tag), ` ${name}`), inner));
+        const side = { engine: api.engine, getText: () => text, getOptions: () => api.getOptions(), runVariant: api.runVariant };
+        const views = mountViews(inner, side, {
+          panels: ['timeline', 'cluster', 'charts'],
+          onTime: (t) => {
+            // (B is not mounted yet while A draws its first state.)
+            const other = pair && (pair.a === views ? pair.b : pair.a);
+            if (syncing || !other) return;
+            syncing = true;
+            other.setTime(t);
+            syncing = false;
+          },
+        });
+        views.update(report);
+        return views;
+      };
+      pair = { a: null, b: null };
+      pair.a = mount('A', nameA, baseText, a);
+      pair.b = mount('B', nameB, variantText, b);
+    });
+    return wrap;
+  }
+
+  function closePair() {
+    pair?.a?.destroy();
+    pair?.b?.destroy();
+    pair = null;
   }
 
   /** "Link to this comparison": a URL that opens this scenario and runs the comparison. */
@@ -204,7 +260,10 @@ export function createCompare(parent, api, { onPick }) {
         context.map((e) => el('code', {}, `${fmtTime(e.at_us)}  ${fmtEvent(e)}`))) : null,
       side('A', nameA, div.a, fields, a),
       side('B', nameB, div.b, fields, b),
-      el('button', { type: 'button', class: 'kv-btn', dataset: { testid: 'compare-goto' }, onclick: () => onPick(t) }, `Show ${fmtTime(t)} in the timeline`));
+      el('button', { type: 'button', class: 'kv-btn', dataset: { testid: 'compare-goto' }, onclick: () => {
+        onPick(t);
+        pair?.a?.setTime(t); // and the side-by-side views, when shown (B follows A)
+      } }, `Show ${fmtTime(t)} in the timeline`));
     return box;
   }
 
@@ -214,6 +273,7 @@ export function createCompare(parent, api, { onPick }) {
     compareTo,
     destroy() {
       running += 1;
+      closePair();
       root.remove();
     },
   };

@@ -5,7 +5,7 @@
 //
 // CONTRACT (the shell relies on exactly this):
 //
-//   const views = mountViews(root, api, { panels })
+//   const views = mountViews(root, api, { panels, onTime })
 //     root    an empty HTMLElement the views own
 //     api     {
 //               engine,          createEngine() instance (engine-client.js): snapshotAt(...),
@@ -19,6 +19,7 @@
 //             }
 //     panels  which views to show, any of 'timeline', 'cluster', 'producer', 'charts',
 //             'compare' (default: all)
+//     onTime  optional: called with each scrubbed time (µs)
 //   views.update(report)   a finished run's report (records and trace included)
 //   views.clear()          no valid run (e.g. the text has errors)
 //   views.destroy()
@@ -56,9 +57,10 @@ const ALL = ['timeline', 'cluster', 'producer', 'charts', 'compare'];
 /**
  * @param {HTMLElement} root
  * @param {object} api
- * @param {{panels?: string[]}} [options]
+ * @param {{panels?: string[], onTime?: (tUs: number) => void}} [options]
+ *   onTime: called with each scrubbed time (compare mode keeps two views in step)
  */
-export function mountViews(root, api, { panels } = {}) {
+export function mountViews(root, api, { panels, onTime } = {}) {
   const shown = new Set(panels ?? ALL);
   const has = (p) => shown.has(p);
   root.replaceChildren();
@@ -145,6 +147,7 @@ export function mountViews(root, api, { panels } = {}) {
     charts?.setNow(t);
     groups?.setNow(t);
     stats.scrub = { views_ms: performance.now() - t0 };
+    onTime?.(t);
     if (cluster || producer) {
       wanted = t;
       if (!inflight) pump();
