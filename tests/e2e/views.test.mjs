@@ -157,6 +157,36 @@ export const tests = [
     },
   },
   {
+    name: 'play steps through the run at the chosen speed',
+    async run({ page, url }) {
+      await open(page, url, 'scenario=acks1_leader_failover_loss');
+      const index = () => page.getByTestId('scrubber').evaluate((r) => Number(/** @type {HTMLInputElement} */ (r).value));
+      /** Stops moved in `ms` of play at `speed`. */
+      const played = async (speed, ms) => {
+        await page.getByTestId('scrub-speed').selectOption(speed);
+        await page.getByTestId('scrub-start').click();
+        await page.getByTestId('scrub-play').click();
+        const from = await index();
+        await page.waitForTimeout(ms);
+        const moved = (await index()) - from;
+        await page.getByTestId('scrub-play').click(); // pause
+        return moved;
+      };
+      const slow = await played('0.25', 1000); // a step every 1.4 s
+      const fast = await played('8', 1000); // a step every 44 ms
+      assert.ok(slow <= 1, `at 0.25× the scrubber moved ${slow} stops in 1 s`);
+      assert.ok(fast >= 6, `at 8× the scrubber moved ${fast} stops in 1 s`);
+      // A change of speed while playing applies at once.
+      await page.getByTestId('scrub-speed').selectOption('0.25');
+      await page.getByTestId('scrub-play').click();
+      await page.getByTestId('scrub-speed').selectOption('8');
+      const from = await index();
+      await page.waitForTimeout(700);
+      assert.ok((await index()) - from >= 4, 'the new speed took effect while playing');
+      await page.getByTestId('scrub-play').click();
+    },
+  },
+  {
     name: 'the cluster view shows HW, LEO, LSO and flushed markers as the snapshot has them',
     async run({ page, url }) {
       await open(page, url, 'scenario=power_loss_with_flush_messages_1');

@@ -1,12 +1,14 @@
 // The time scrubber: a range input over the run's stops (each distinct time at which
 // something happened, plus the end), so every step of the slider is a moment where the
 // state changed. Buttons step to the start, the previous/next event (or milestone:
-// actions, faults, elections, ISR changes...), play/pause, and the end. Ticks under the
+// actions, faults, elections, ISR changes...), play/pause (at 0.25× to 8× of PLAY_MS a
+// step), and the end. Ticks under the
 // slider mark the milestones. Keyboard: the slider takes arrows, PageUp/PageDown,
 // Home/End; the buttons are ordinary buttons. Calls onChange(tUs) on every move.
 import { el, fmtTime, lastAtOrBefore, firstAtOrAfter, uid, fmtCount } from './format.js';
 
-const PLAY_MS = 350;
+const PLAY_MS = 350; // one step per PLAY_MS at 1×
+const SPEEDS = [0.25, 0.5, 1, 2, 4, 8];
 const icon = (d) => `<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" fill="currentColor">${d}</svg>`;
 const ICONS = {
   start: icon('<rect x="2.5" y="3" width="2" height="10"/><path d="M13.5 3v10L5.5 8z"/>'),
@@ -30,6 +32,14 @@ export function createScrubber(parent, { onChange }) {
     el('option', { value: 'milestone' }, 'milestones'));
   const btn = (svg, title, fn, testid) => el('button', { type: 'button', class: 'kv-btn kv-icon', 'aria-label': title, title, onclick: fn, dataset: { testid }, innerHTML: svg });
   const playBtn = btn(ICONS.play, 'Play', () => (timer ? stop() : play()), 'scrub-play');
+  const speed = el('select', { class: 'kv-select', 'aria-label': 'Play speed', dataset: { testid: 'scrub-speed' } },
+    SPEEDS.map((x) => el('option', { value: String(x), selected: x === 1 }, `${x}×`)));
+  // A new speed takes effect at once, also while playing.
+  speed.addEventListener('change', () => {
+    if (!timer) return;
+    clearInterval(timer);
+    timer = setInterval(tick, PLAY_MS / Number(speed.value));
+  });
   const ticks = el('div', { class: 'kv-ticks', 'aria-hidden': 'true' });
   const root = el('div', { class: 'kv-scrubber', role: 'group', 'aria-label': 'Time scrubber', dataset: { testid: 'view-scrubber' } },
     el('div', { class: 'kv-scrub-row' },
@@ -42,7 +52,8 @@ export function createScrubber(parent, { onChange }) {
       playBtn,
       btn(ICONS.next, 'Next step (.)', () => step(1), 'scrub-next'),
       btn(ICONS.end, 'End of the run', () => go(model ? model.stops.length - 1 : 0), 'scrub-end'),
-      el('label', { class: 'kv-check' }, 'Step by ', mode)));
+      el('label', { class: 'kv-check' }, 'Step by ', mode),
+      el('label', { class: 'kv-check' }, 'Speed ', speed)));
   parent.append(root);
 
   range.addEventListener('input', () => emit());
@@ -133,7 +144,11 @@ export function createScrubber(parent, { onChange }) {
     playBtn.innerHTML = ICONS.pause;
     playBtn.setAttribute('aria-label', 'Pause');
     playBtn.title = 'Pause';
-    timer = setInterval(() => { if (!step(1)) stop(); }, PLAY_MS);
+    timer = setInterval(tick, PLAY_MS / Number(speed.value));
+  }
+
+  function tick() {
+    if (!step(1)) stop();
   }
 
   function stop() {
