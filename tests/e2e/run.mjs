@@ -4,6 +4,7 @@
 //
 //   node tests/e2e/run.mjs http://localhost:8080/      (or KPLAY_URL=...; a server must be up)
 //   node tests/e2e/run.mjs URL smoke                   only test files whose name contains "smoke"
+//   KPLAY_E2E_TIMEOUT_MS=120000 node tests/e2e/run.mjs URL   a longer limit per test (default 30 s)
 //
 // A test file exports `tests`: an array of `{ name, run }`, where `run({ page, url })` is
 // async and throws on failure. Each test gets a fresh browser context; it fails if it
