@@ -36,7 +36,8 @@
 // terminating this worker (a slice never blocks for long, but a terminate is instant and
 // leaves no half-run state behind).
 //
-// A paged run (options.paged, a run of many records) would stall the page if its report
+// A paged run (options.paged, a run of many records, or a trace of more than
+// TRACE_PAGE_EVENTS events) would stall the page if its report
 // crossed in one message: copying a message's objects happens on the page's thread, all
 // at once. So the page gets the verdict first, then the records in pages (each a short
 // task, with frames between them), then the charts' data, computed here from the trace,
@@ -48,6 +49,8 @@ import { loadEngine } from './engine.js';
 const SLICE_EVENTS = 20000;
 /** Records per page of a paged run: copying one page takes the page a few milliseconds. */
 const PAGE_RECORDS = 4000;
+/** A run whose trace has more events than this is paged whatever its records. */
+const TRACE_PAGE_EVENTS = 100_000;
 /** Pages sent for each of the page's pulls (one pull per frame at most). */
 const PAGES_PER_PULL = 2;
 /** Paged runs waiting for the page to pull more: id -> resolve. */
@@ -93,8 +96,11 @@ async function runToEnd(text, options, onProgress = () => {}) {
 
 async function run(id, text, options) {
   const outcome = await runToEnd(text, options, (progress) => post({ id, type: 'progress', progress }));
-  if (!outcome.ok || !options.paged) return outcome;
+  if (!outcome.ok) return outcome;
   const { report } = outcome;
+  // Paged when asked (many records, known from the text) or when the trace turned out too
+  // long to copy at once (a few records can make a long trace: retries, a long timeline).
+  if (!options.paged && !((report.trace?.length ?? 0) > TRACE_PAGE_EVENTS && report.records)) return outcome;
   held = { key: keyOf(text, options), report };
   const records = report.records ?? [];
   const head = { ...report };

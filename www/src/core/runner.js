@@ -2,7 +2,8 @@
 // One run at a time: a new run (an edit, after a debounce; a control change, at once)
 // cancels the one still going, and a result that arrives for an older text is dropped.
 // Runs ask for records and trace, which the record grid, the journey and the views need.
-// Runs of more than DETAIL_LIMIT records (optionsFor) are paged: copying their records and
+// Runs of more than DETAIL_LIMIT records (optionsFor), or whose trace turns out longer than
+// the worker's TRACE_PAGE_EVENTS, are paged: copying their records and
 // trace from the worker at once would stall the page, so the verdict comes first ('done'
 // with report.paged), then the records in pages and the charts' data ('detail'); their
 // trace stays in the worker (engine.journey, engine.json).

@@ -356,9 +356,10 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     leanNote.hidden = !r.paged;
     if (r.paged) {
       const n = r.paged.records.toLocaleString('en-US');
+      const events = r.paged.trace.toLocaleString('en-US');
       leanNote.textContent = waiting
         ? `Copying ${n} records from the engine's worker, a page at a time…`
-        : `This run has ${n} records (more than ${DETAIL_LIMIT.toLocaleString('en-US')}): the grid, journeys and charts have them all; its trace of ${r.paged.trace.toLocaleString('en-US')} events stays in the engine's worker (a journey is read from it), so the timeline, cluster, producer and compare views are off.`;
+        : `This run is large (${n} records, ${events} trace events; more than ${DETAIL_LIMIT.toLocaleString('en-US')} records or 100,000 events would hold the page up if copied at once): the grid, journeys and charts have every record; the trace stays in the engine's worker (journeys are read from it, and it downloads), so the timeline, cluster, producer and compare views are off.`;
     }
     if (hasRecords) grid.update(r);
     else grid.clear();
