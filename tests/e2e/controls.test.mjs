@@ -24,12 +24,38 @@ export const tests = [
       assert.equal(await page.getByTestId('semantics').getAttribute('data-kind'), 'clean');
       // A clean run, but min.insync.replicas=1 still promises no durability.
       assert.equal(await page.getByTestId('promise').getAttribute('data-level'), 'at-most-once');
-      // The preset's own expectation (lost=16) now fails, in red, and the preset card says "modified".
+      // The preset's own expectation (lost=16) no longer holds: that is the lesson the
+      // change was made to see, shown as the experiment's result (↺, "now lost=0"), not in
+      // red; the preset card says "modified".
       const held = await expectations(page);
       assert.equal(held.find((e) => e.line === 14).held, false);
-      assert.equal(await page.getByTestId('expectations').getAttribute('data-all-held'), 'false');
+      const box = page.getByTestId('expectations');
+      assert.equal(await box.getAttribute('data-all-held'), 'false');
+      assert.equal(await box.getAttribute('data-failed'), '0');
+      // lost=16, and the truncation on broker-1 that acks=all no longer causes.
+      assert.equal(await box.getAttribute('data-lesson-changed'), '2');
+      assert.equal(await box.locator('li[data-lesson="true"]:not([data-held="true"])').count(), 2);
+      const line = box.locator('li[data-line="14"]');
+      assert.equal(await line.getAttribute('data-lesson'), 'true');
+      assert.equal(await line.getAttribute('class'), 'kp-lesson');
+      assert.match(await line.textContent(), /↺expect acked=400 lost=16 duplicated=0 now lost=0/);
+      assert.match(await page.getByTestId('lesson-note').textContent(), /lesson of “acks=1 loses data on leader failover”/);
+      assert.equal(await box.locator('li.kp-bad').count(), 0, 'nothing shown as a failure');
+      assert.match(await box.locator('h3').textContent(), /your change moved 2 outcomes the preset teaches/);
+      await page.locator('.cm-line.cm-expect-lesson').first().waitFor();
+      assert.equal(await page.locator('.cm-expect-failed').count(), 0, 'no red line in the editor');
       assert.match(await page.getByTestId('preset-info').textContent(), /modified/);
       await page.screenshot({ path: 'test-results/e2e/controls-acks-all.png', fullPage: true });
+      // An expect line of the user's own that fails is a failure, in red.
+      const again = await runNumber(page);
+      await page.evaluate(() => {
+        const app = document.querySelector('.kp-app').kplayApp;
+        app.setText(`${app.getText().trimEnd()}\nexpect lost=3\n`);
+      });
+      await waitForVerdict(page, { afterRun: again });
+      assert.equal(await box.getAttribute('data-failed'), '1');
+      assert.equal(await box.locator('li.kp-bad').count(), 1);
+      assert.match(await box.locator('h3').textContent(), /1 of 4 failed; 2 of the preset's no longer hold after your change/);
     },
   },
   {

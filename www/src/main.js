@@ -113,6 +113,8 @@ async function main() {
     text,
     layout: 'page',
     precomputed,
+    // An edited preset (its first line kept): its own expect lines are its lesson.
+    lesson: (t) => (base && base.text !== t && t.startsWith(base.text.split('\n')[0]) ? { title: base.title, text: base.text } : null),
     // A sweep link: `#s=...&sweep=acks=0,1,all|broker.min.insync.replicas=1,2&seeds=2`.
     sweep: hash.has('sweep') ? { sets: hash.get('sweep').split('|').filter((x) => x.includes('=')), seeds: Number(hash.get('seeds')) || 1 } : null,
     // A comparison link: `#s=...&compare=producer:app:acks&value=all`.

@@ -134,6 +134,11 @@ class KplayScenario extends Base {
         readOnly: this.hasAttribute('readonly'),
         autorun: false,
         layout: 'widget',
+        // A preset edited in the widget: the preset's own expect lines are its lesson.
+        lesson: (t) => {
+          const p = this.getAttribute('preset') ? this.presetShown : null;
+          return p && p.text !== t ? { title: p.title, text: p.text } : null;
+        },
         onText: (t) => {
           this.current = t;
           this.updateLink();
@@ -195,8 +200,10 @@ class KplayScenario extends Base {
       const { presetByName } = await import('./core/presets.js');
       const p = presetByName(preset);
       if (!p) throw new Error(`no preset called '${preset}'`);
+      this.presetShown = p;
       return p.text;
     }
+    this.presetShown = null;
     const src = this.getAttribute('src');
     if (src) {
       const res = await fetch(new URL(src, document.baseURI));

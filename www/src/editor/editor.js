@@ -40,6 +40,8 @@ const theme = EditorView.theme({
   '.kplay-hint': { color: 'var(--muted)', marginTop: '2px' },
   '.cm-expect-held': { boxShadow: 'inset 3px 0 0 var(--good)' },
   '.cm-expect-failed': { boxShadow: 'inset 3px 0 0 var(--bad)', backgroundColor: 'var(--bad-soft)' },
+  // An edited preset's own expect line that the edit moved (the lesson, not a failure).
+  '.cm-expect-lesson': { boxShadow: 'inset 3px 0 0 var(--muted)', backgroundColor: 'var(--info-soft)' },
 });
 
 /**
@@ -125,13 +127,14 @@ export function createEditor(parent, { doc, readOnly = false, label = 'Scenario'
       });
       view.dispatch(setDiagnostics(view.state, cm));
     },
-    /** Marks expect lines green (held) or red (failed); [] clears. */
+    /** Marks expect lines green (held), red (failed) or blue-grey (an edited preset's own
+     * line its edit moved: `lesson`); [] clears. */
     showExpectations(expectations) {
       const doc = view.state.doc;
       const ranges = expectations
         .filter((e) => e.line >= 1 && e.line <= doc.lines)
         .sort((a, b) => a.line - b.line)
-        .map((e) => Decoration.line({ class: e.held ? 'cm-expect-held' : 'cm-expect-failed' }).range(doc.line(e.line).from));
+        .map((e) => Decoration.line({ class: e.held ? 'cm-expect-held' : e.lesson ? 'cm-expect-lesson' : 'cm-expect-failed' }).range(doc.line(e.line).from));
       view.dispatch({ effects: setExpectMarks.of(Decoration.set(ranges, true)) });
     },
     /** Moves the cursor to a 1-based line and column and focuses the editor. */

@@ -4,8 +4,10 @@
 // the <kplay-scenario> widget (widget.js) are this plus their own chrome.
 //
 //   const app = mountScenario(root, {engine, text, panels, readOnly, autorun, layout, onText, sweep,
-//                                    precomputed})   precomputed: a preset's run made at build
-//                                    time (core/precomputed.js), shown without the engine
+//                                    precomputed, lesson})   precomputed: a preset's run made at
+//                                    build time (core/precomputed.js), shown without the engine;
+//                                    lesson(text): {title, text} of the preset `text` was edited
+//                                    from, or null (its expect lines are the preset's lesson)
 //   app.getText() / app.setText(text)    the scenario text (the only state)
 //   app.run()                            run now (cancelling a run in progress)
 //   app.applyEdits(edits)                apply text-model edits, then run at once
@@ -34,7 +36,7 @@ import { createControls } from './controls.js';
 import { fill, h } from './dom.js';
 import { createJourneyPanel } from './journey.js';
 import { createRecordGrid } from './records.js';
-import { createVerdict } from './verdict.js';
+import { createVerdict, markLesson } from './verdict.js';
 
 export const VIEW_NAMES = ['timeline', 'cluster', 'producer', 'charts', 'compare'];
 export const ALL_PANELS = ['editor', 'controls', 'verdict', 'stress', 'records', ...VIEW_NAMES, 'sweep'];
@@ -48,9 +50,10 @@ const SLOW_RUN_MS = 150;
  *          sweep?: {sets: string[], seeds: number} | null,
  *          precomputed?: ((text: string, options: {records: boolean, trace: boolean}) => Promise<any> | null) | null,
  *          compare?: {key: string, value: string} | null,
- *          compareLink?: ((key: string, value: string) => Promise<string>) | null}} opts
+ *          compareLink?: ((key: string, value: string) => Promise<string>) | null,
+ *          lesson?: ((text: string) => {title: string, text: string} | null) | null}} opts
  */
-export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnly = false, autorun = true, layout = 'page', onText, sweep = null, precomputed = null, compare = null, compareLink = null }) {
+export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnly = false, autorun = true, layout = 'page', onText, sweep = null, precomputed = null, compare = null, compareLink = null, lesson = null }) {
   const show = new Set(panels);
   let currentText = text;
   let report = null;
@@ -336,9 +339,11 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     // A preset's unchanged text shows the run made when the site was built: the same
     // report the engine gives (a run is a pure function of its text and options).
     status.textContent = precomputedRun ? `ran at build time (shown in ${Math.round(ms)} ms)` : `ran in ${Math.round(ms)} ms`;
-    verdict.update(r, { fresh });
+    // An edited preset: its own expect lines are its lesson (verdict.js markLesson).
+    const edited = lesson?.(runText.get(r) ?? currentText) ?? null;
+    verdict.update(r, { fresh, lesson: edited });
     showDiagnosticsList([]);
-    markEditor([], r.expectations);
+    markEditor([], markLesson(r.expectations, edited));
     // The banner first; the grid, the journey and the views on the next frame.
     requestAnimationFrame(() => {
       if (gen !== drawGeneration) return;

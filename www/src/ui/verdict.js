@@ -5,12 +5,23 @@
 // run proves no guarantee; after an edit each count that moved says what it was; with
 // consumer groups and pipelines also reprocessed, skipped, pipeline lost and pipeline
 // duplicated), how the run ended when there is something to say (report.notes: a budget
-// that stopped it, timeline lines it never reached), each `expect` line held or not, the
+// that stopped it, timeline lines it never reached), each `expect` line held or not (an
+// edited preset's own expect lines are its lesson: one the edit moved is shown as the
+// experiment's result, ↺, not as a failure), the
 // errors the application saw, and the simulator's plain-language explanation of each
 // anomaly. Explanations name records; clicking one opens its journey (onRecord).
 import { fmtCount, fmtUs } from '../core/format.js';
 import { brokenPromises, exactlyOnceReprocessed, observedOutcome, outcomeShown, OUTCOMES, promiseOf } from '../core/semantics.js';
 import { fill, h } from './dom.js';
+
+/** Expectations with `lesson: true` on each line that is one of the preset's own `expect`
+ * lines, unchanged (when the text is an edited preset). */
+export function markLesson(list, lesson) {
+  if (!lesson) return list;
+  const norm = (l) => l.replace(/#.*$/, '').trim().replace(/\s+/g, ' ');
+  const own = new Set(lesson.text.split('\n').map(norm).filter((l) => l.startsWith('expect ')));
+  return list.map((e) => (own.has(norm(`expect ${e.text}`)) ? { ...e, lesson: true } : e));
+}
 
 /** A clause value as written: latencies are kept in microseconds, decimals in thousandths. */
 function clauseValue(c, v) {
@@ -64,26 +75,41 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
     );
   }
 
-  function expectations(list) {
+  /** `lesson`: the title of the preset this text was edited from, when some expect lines
+   * are still the preset's own: those state what the preset teaches with its settings, so
+   * one that no longer holds after the user's change is the experiment's result, not a
+   * failure (shown apart, not in red). */
+  function expectations(list, lesson) {
     if (!list.length) return h('p', { class: 'kp-muted', 'data-testid': 'expectations', 'data-count': 0 }, 'No expect lines in this scenario.');
     const held = list.filter((e) => e.held).length;
     const all = held === list.length;
+    const changed = list.filter((e) => !e.held && e.lesson);
+    const failed = list.length - held - changed.length;
+    const title = all
+      ? `Expectations: all ${list.length} held`
+      : failed
+        ? `Expectations: ${failed} of ${list.length} failed${changed.length ? `; ${changed.length} of the preset's no longer hold${changed.length === 1 ? 's' : ''} after your change` : ''}`
+        : `Expectations: your change moved ${changed.length === 1 ? 'the outcome the preset teaches' : `${changed.length} outcomes the preset teaches`}`;
     return h(
       'section',
-      { class: 'kp-expectations', 'data-testid': 'expectations', 'data-all-held': all, 'data-count': list.length, 'aria-label': 'Expectations' },
-      h('h3', {}, all ? `Expectations: all ${list.length} held` : `Expectations: ${list.length - held} of ${list.length} failed`),
+      { class: 'kp-expectations', 'data-testid': 'expectations', 'data-all-held': all, 'data-failed': failed, 'data-lesson-changed': changed.length, 'data-count': list.length, 'aria-label': 'Expectations' },
+      h('h3', {}, title),
+      changed.length
+        ? h('p', { class: 'kp-lesson-note', 'data-testid': 'lesson-note' }, `The lines marked ↺ are the lesson of “${lesson}”: they hold with the preset's own settings. Yours give another outcome, which is the point of changing them.`)
+        : null,
       h(
         'ul',
         {},
-        list.map((e) =>
-          h(
+        list.map((e) => {
+          const lessonMoved = !e.held && e.lesson;
+          return h(
             'li',
-            { 'data-held': e.held, 'data-line': e.line, class: e.held ? 'kp-good' : 'kp-bad' },
-            h('span', { class: 'kp-mark', 'aria-label': e.held ? 'held' : 'failed' }, e.held ? '✓' : '✗'),
+            { 'data-held': e.held, 'data-lesson': !!e.lesson, 'data-line': e.line, class: e.held ? 'kp-good' : lessonMoved ? 'kp-lesson' : 'kp-bad' },
+            h('span', { class: 'kp-mark', 'aria-label': e.held ? 'held' : lessonMoved ? "the preset's lesson, moved by your change" : 'failed' }, e.held ? '✓' : lessonMoved ? '↺' : '✗'),
             h('button', { class: 'kp-link kp-code', type: 'button', title: `line ${e.line}: show it in the editor`, onclick: () => onLine?.(e.line) }, `expect ${e.text}`),
-            e.held ? null : h('span', { class: 'kp-actual' }, ' got ', e.clauses.filter((c) => !c.held).map((c) => `${c.name}=${clauseValue(c, c.actual)}`).join(', ')),
-          ),
-        ),
+            e.held ? null : h('span', { class: 'kp-actual' }, lessonMoved ? ' now ' : ' got ', e.clauses.filter((c) => !c.held).map((c) => `${c.name}=${clauseValue(c, c.actual)}`).join(', ')),
+          );
+        }),
       ),
     );
   }
@@ -170,8 +196,10 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
 
   let lastSummary = null;
   return {
-    /** `fresh`: a new scenario (a preset, a link), not an edit of the last one: no "was". */
-    update(report, { fresh = false } = {}) {
+    /** `fresh`: a new scenario (a preset, a link), not an edit of the last one: no "was".
+     * `lesson`: {title, text} of the preset this text was edited from (null when it is not
+     * an edited preset): its expect lines still in the text are the preset's lesson. */
+    update(report, { fresh = false, lesson = null } = {}) {
       runs += 1;
       delete root.dataset.stale;
       const before = fresh ? null : lastSummary;
@@ -194,7 +222,7 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
         ),
         runNotes(report),
         errorsLine(report),
-        expectations(report.expectations),
+        expectations(markLesson(report.expectations, lesson), lesson?.title),
         explanations(report.explanations ?? []),
       );
       root.dataset.updatedAt = String(performance.now());
