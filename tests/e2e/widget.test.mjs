@@ -65,6 +65,17 @@ export const tests = [
       assert.equal(await page.locator(`${SECOND} [data-testid="run"]`).isHidden(), true);
       // The inline text was dedented.
       assert.match(await editorText(page, SECOND), /^# acks=all with min\.insync\.replicas=2/);
+      // Nothing of kplay's styling is written to the host page: no custom property on its
+      // :root or <body>, even with the views mounted; each widget carries its own.
+      const leaked = await page.evaluate(() => {
+        const names = ['--kv-bg', '--kv-fg', '--kv-accent', '--bg', '--fg', '--accent', '--rec-lost'];
+        const on = (el) => names.filter((n) => getComputedStyle(el).getPropertyValue(n).trim() !== '');
+        const views = document.querySelector('kplay-scenario .kv-views');
+        return { root: on(document.documentElement), body: on(document.body), views: views ? on(views) : null };
+      });
+      assert.deepEqual(leaked.root, [], "custom properties on the host's :root");
+      assert.deepEqual(leaked.body, [], "custom properties on the host's <body>");
+      assert.ok(leaked.views?.length === 7, `the views have theirs (${leaked.views})`);
       await page.screenshot({ path: 'test-results/e2e/widget-embed-page.png', fullPage: true });
     },
   },
