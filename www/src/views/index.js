@@ -34,6 +34,8 @@
 //   views.stats()          timings of the last update and scrub step, for perf checks
 //   root.dataset.now / root.dataset.snapshotAt   the scrubbed time and the time of the
 //                          snapshot shown (both µs), for tests
+//   root.dataset.chartsAt / root.dataset.snapshotShownAt   when (performance.now()) the
+//                          charts and the cluster and producer views were last drawn
 //
 // Every view marks itself with data-testid="view-<name>" for the end-to-end tests; the
 // scrubber is data-testid="view-scrubber" (shown with the timeline, cluster or producer);
@@ -182,6 +184,7 @@ export function mountViews(root, api, { panels, onTime } = {}) {
       const done = performance.now();
       stats.snapshot = { replay_ms: replayed - started, render_ms: done - replayed, scrub_to_paint_ms: done - scrubStarted, at_us: t };
       root.dataset.snapshotAt = String(snap.at_us);
+      root.dataset.snapshotShownAt = String(done);
     }
     inflight = false;
   }
@@ -230,6 +233,7 @@ export function mountViews(root, api, { panels, onTime } = {}) {
       charts?.setModel(model);
       charts?.setNow(now);
       if (stats.update) stats.update.charts_ms = performance.now() - t3;
+      root.dataset.chartsAt = String(performance.now());
     }));
   }
 
