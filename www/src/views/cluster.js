@@ -66,7 +66,7 @@ export function createClusterView(parent, { onFault, dump } = {}) {
     const stripW = Math.max(160, width - (narrow ? 8 : 202));
     body.replaceChildren(
       brokers(snap),
-      onFault ? faults(snap, onFault) : null,
+      onFault ? faults(snap, model, onFault) : null,
       legend(model),
       ...snap.partitions.map((p) => partition(p, snap, model, stripW, pat, window_.value, dump)),
     );
@@ -110,22 +110,55 @@ function brokers(snap) {
   }));
 }
 
-/** Faults by pointing: pick a broker and an action; the line goes into the scenario at
- * the scrubbed moment and the run starts again. */
-function faults(snap, onFault) {
+/** Faults by pointing: pick a broker and an action, or a directed link (client or broker
+ * to client or broker) and cut it, drop or delay its next message; the line goes into the
+ * scenario at the scrubbed moment and the run starts again. */
+function faults(snap, model, onFault) {
   const at = atText(snap.at_us);
   const pick = el('select', { class: 'kv-select', 'aria-label': 'Broker', dataset: { testid: 'fault-broker' } },
     snap.brokers.map((b) => el('option', { value: `broker-${b.id}` }, `broker-${b.id}`)));
   const act = (label, build, title) =>
     el('button', { class: 'kv-btn', type: 'button', title, dataset: { testid: `fault-${label.replace(/\s+/g, '-')}` }, onclick: () => onFault(`at ${at} ${build(pick.value)}`) }, label);
-  return el('div', { class: 'kv-faults', role: 'group', 'aria-label': `Add a fault at ${at}` },
-    el('span', { class: 'kv-faults-label' }, `Add at ${fmtTime(snap.at_us)}:`),
-    pick,
-    act('crash', (b) => `crash ${b}`, 'the process dies; the page cache survives'),
-    act('power off', (b) => `crash ${b} mode=power`, 'the machine loses power: what is only in the page cache is gone'),
-    act('restart', (b) => `restart ${b}`, 'the broker starts again and recovers its logs'),
-    act('isolate 10s', (b) => `isolate ${b} for 10s`, 'every link to and from the broker is down for 10 s'),
-    act('shutdown', (b) => `shutdown ${b}`, 'controlled shutdown: leadership moves away first, logs are flushed'));
+  // A link's ends: the run's nodes (the lanes of the timeline); one end is a broker
+  // (clients and the controller talk only to brokers).
+  const nodes = model.lanes.map((l) => l.name);
+  const isBroker = (n) => /^broker-\d+$/.test(n);
+  const end = (label, testid, initial) => {
+    const s = el('select', { class: 'kv-select', 'aria-label': label, dataset: { testid } }, nodes.map((n) => el('option', { value: n }, n)));
+    s.value = initial ?? nodes[0];
+    return s;
+  };
+  const firstBroker = nodes.find(isBroker);
+  const from = end('From', 'fault-link-from', nodes.find((n) => n !== firstBroker) ?? nodes[0]);
+  const to = end('To', 'fault-link-to', firstBroker);
+  const linkButtons = [];
+  const link = (label, build, title) => {
+    const b = el('button', { class: 'kv-btn', type: 'button', title, dataset: { testid: `fault-link-${label.replace(/\s+/g, '-')}` }, onclick: () => onFault(`at ${at} ${build(`${from.value} -> ${to.value}`)}`) }, label);
+    linkButtons.push(b);
+    return b;
+  };
+  const sync = () => linkButtons.forEach((b) => (b.disabled = from.value === to.value || !(isBroker(from.value) || isBroker(to.value))));
+  from.addEventListener('change', sync);
+  to.addEventListener('change', sync);
+  const box = el('div', { class: 'kv-faults-box' },
+    el('div', { class: 'kv-faults', role: 'group', 'aria-label': `Add a broker fault at ${at}` },
+      el('span', { class: 'kv-faults-label' }, `Add at ${fmtTime(snap.at_us)}:`),
+      pick,
+      act('crash', (b) => `crash ${b}`, 'the process dies; the page cache survives'),
+      act('power off', (b) => `crash ${b} mode=power`, 'the machine loses power: what is only in the page cache is gone'),
+      act('restart', (b) => `restart ${b}`, 'the broker starts again and recovers its logs'),
+      act('isolate 10s', (b) => `isolate ${b} for 10s`, 'every link to and from the broker is down for 10 s'),
+      act('shutdown', (b) => `shutdown ${b}`, 'controlled shutdown: leadership moves away first, logs are flushed')),
+    nodes.length > 1
+      ? el('div', { class: 'kv-faults', role: 'group', 'aria-label': `Add a link fault at ${at}` },
+        el('span', { class: 'kv-faults-label' }, 'link'),
+        from, el('span', { 'aria-hidden': 'true' }, '→'), to,
+        link('cut 10s', (l) => `cut ${l} for 10s`, 'the directed link is down for 10 s: what is sent on it waits (TCP), then flows'),
+        link('drop next', (l) => `drop ${l} count=1`, 'the next message on the link is lost (a Produce request, a response, a fetch...)'),
+        link('delay next 200ms', (l) => `delay ${l} by=200ms count=1`, 'the next message on the link arrives 200 ms late; later ones may overtake it'))
+      : null);
+  sync();
+  return box;
 }
 
 function legend(model) {
