@@ -80,3 +80,41 @@ export function assertAllHeld(list, what) {
   const failed = list.filter((e) => !e.held);
   assert.deepEqual(failed, [], `${what}: expectations failed`);
 }
+
+/** Checks a screenshot's pixels in a page of its own: a light one is mostly light and a
+ * dark one mostly dark (the theme reached everything, not just the background), and both
+ * have content (not a blank or one-colour page). Returns {mean, sd, dark} (luminance 0..1;
+ * dark: the share of dark pixels). */
+export async function checkShot(page, png, theme, what) {
+  const probe = await page.context().newPage();
+  try {
+    const stats = await probe.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      const { data } = ctx.getImageData(0, 0, c.width, c.height);
+      let n = 0, sum = 0, sq = 0, dark = 0;
+      for (let i = 0; i < data.length; i += 4 * 7) {
+        const y = (0.2126 * data[i] + 0.7152 * data[i + 1] + 0.0722 * data[i + 2]) / 255;
+        n += 1;
+        sum += y;
+        sq += y * y;
+        if (y < 0.5) dark += 1;
+      }
+      const mean = sum / n;
+      return { mean, sd: Math.sqrt(sq / n - mean * mean), dark: dark / n };
+    }, png.toString('base64'));
+    if (theme === 'light') assert.ok(stats.dark < 0.25, `${what}: ${Math.round(stats.dark * 100)}% of a light page is dark`);
+    else assert.ok(stats.dark > 0.75, `${what}: only ${Math.round(stats.dark * 100)}% of a dark page is dark`);
+    assert.ok(stats.sd > 0.04, `${what}: the screenshot is nearly one colour (sd ${stats.sd.toFixed(3)})`);
+    console.log(`     ${what}: ${Math.round(stats.dark * 100)}% dark pixels, luminance ${stats.mean.toFixed(2)} ± ${stats.sd.toFixed(2)}`);
+    return stats;
+  } finally {
+    await probe.close();
+  }
+}

@@ -1,9 +1,10 @@
 // Layout and themes: screenshots of the main states in light and dark, on a laptop and
-// at a phone's width (test-results/e2e/layout-*.png, for people to look at), with the
-// checks a screenshot cannot make: no sideways scrolling on a phone, the theme toggle
+// at a phone's width (test-results/e2e/layout-*.png), each checked by its pixels (a light
+// page mostly light, a dark one mostly dark, neither blank), with the checks a
+// screenshot cannot make: no sideways scrolling on a phone, the theme toggle
 // switches the colours, every control has a label, focus is visible.
 import assert from 'node:assert/strict';
-import { openPlayground, waitForVerdict } from './helpers.mjs';
+import { checkShot, openPlayground, waitForVerdict } from './helpers.mjs';
 
 const SHOTS = 'test-results/e2e';
 
@@ -26,7 +27,7 @@ export const tests = [
       await page.emulateMedia({ colorScheme: 'light' });
       await openPlayground(page, url, '#preset=reorder-without-idempotence');
       await pickRecord(page, 224);
-      await page.screenshot({ path: `${SHOTS}/layout-laptop-light.png`, fullPage: true });
+      await checkShot(page, await page.screenshot({ path: `${SHOTS}/layout-laptop-light.png`, fullPage: true }), 'light', 'laptop light');
       const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       const light = await bg();
       // The run views take the toggle's theme too (their palette is separate from the shell's).
@@ -39,7 +40,7 @@ export const tests = [
       assert.equal(await toggle.getAttribute('data-mode'), 'dark');
       assert.notEqual(await bg(), light);
       assert.notEqual(await viewsBg(), viewsLight, 'the run views stayed light under the dark toggle');
-      await page.screenshot({ path: `${SHOTS}/layout-laptop-dark.png`, fullPage: true });
+      await checkShot(page, await page.screenshot({ path: `${SHOTS}/layout-laptop-dark.png`, fullPage: true }), 'dark', 'laptop dark');
       // The choice survives a reload.
       await page.reload();
       await waitForVerdict(page);
@@ -55,9 +56,9 @@ export const tests = [
       await openPlayground(page, url, '#preset=not-enough-replicas');
       await noSidewaysScroll(page);
       await pickRecord(page, 0);
-      await page.screenshot({ path: `${SHOTS}/layout-phone-light.png`, fullPage: true });
+      await checkShot(page, await page.screenshot({ path: `${SHOTS}/layout-phone-light.png`, fullPage: true }), 'light', 'phone light');
       await page.emulateMedia({ colorScheme: 'dark' });
-      await page.screenshot({ path: `${SHOTS}/layout-phone-dark.png`, fullPage: true });
+      await checkShot(page, await page.screenshot({ path: `${SHOTS}/layout-phone-dark.png`, fullPage: true }), 'dark', 'phone dark');
       await page.goto(url + 'embed.html');
       await page.locator('#demo-acks1').scrollIntoViewIfNeeded();
       await waitForVerdict(page, { scope: '#demo-acks1' });

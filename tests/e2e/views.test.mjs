@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { alternativeValue, firstDivergence, withSetting } from '../../www/src/views/variant.js';
+import { checkShot } from './helpers.mjs';
 
 const SHOTS = 'test-results/e2e';
 const VIEWS = ['timeline', 'cluster', 'producer', 'charts', 'compare'];
@@ -332,7 +333,7 @@ export const tests = [
       await page.getByTestId('compare-run').click();
       await page.getByTestId('first-divergence').locator('h4, p').first().waitFor();
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="view-charts"] canvas').length >= 7);
-      for (const v of VIEWS) await page.getByTestId(`view-${v}`).screenshot({ path: `${SHOTS}/view-${v}-dark.png` });
+      for (const v of VIEWS) await checkShot(page, await page.getByTestId(`view-${v}`).screenshot({ path: `${SHOTS}/view-${v}-dark.png` }), 'dark', `the ${v} view, dark`);
       await page.setViewportSize({ width: 390, height: 800 });
       await page.waitForTimeout(200);
       const boxes = await Promise.all(['view-timeline', 'view-cluster'].map((id) => page.getByTestId(id).boundingBox()));
