@@ -7,9 +7,10 @@
 // new URL(..., import.meta.url).
 //
 // Every built page carries a strict Content-Security-Policy (a meta tag, added by the
-// `csp` plugin below): scripts only from the site itself, plus the exact inline scripts
-// of that page by hash (the pre-paint theme line), WebAssembly compilation
-// ('wasm-unsafe-eval') and nothing else: no eval, no inline handlers, no other origin.
+// `csp` plugin below): scripts only from the site itself, WebAssembly compilation
+// ('wasm-unsafe-eval') and nothing else: no inline script (the pre-paint theme line is
+// public/theme-boot.js; an inline script added later would be allowed by its hash, which
+// the smoke test refuses), no eval, no inline handlers, no other origin.
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -51,7 +52,8 @@ const csp = {
 export default defineConfig({
   root: here('.'),
   base: './',
-  publicDir: false,
+  // public/: files copied as they are (theme-boot.js, the page's pre-paint classic script).
+  publicDir: 'public',
   plugins: [csp],
   build: {
     outDir: 'dist',
