@@ -227,6 +227,42 @@ export const tests = [
     },
   },
   {
+    name: 'a template child is read as text; src and readonly changes apply to a mounted widget',
+    async run({ page, url }) {
+      await page.goto(url + 'embed.html');
+      // A <template> child: its content, as text (markup in it stays literal text).
+      await page.evaluate(() => {
+        const el = document.createElement('kplay-scenario');
+        el.id = 'tpl';
+        el.setAttribute('panels', 'editor verdict');
+        el.setAttribute('autorun', '');
+        el.innerHTML = '<template>\n  brokers 1\n  topic t\n  producer app acks=1\n  at 0ms app send t count=5 key=k{i}\n</template>';
+        document.body.prepend(el);
+      });
+      await waitForVerdict(page, { scope: '#tpl' });
+      assert.equal(await page.evaluate(() => document.querySelector('#tpl').text), 'brokers 1\ntopic t\nproducer app acks=1\nat 0ms app send t count=5 key=k{i}\n');
+      assert.equal((await verdictCounts(page, '#tpl')).delivered, 5);
+      // readonly: the editor stops taking edits (re-mounted with the text kept).
+      await page.locator('#tpl .cm-content').waitFor();
+      assert.equal(await page.locator('#tpl .cm-content').getAttribute('contenteditable'), 'true');
+      await page.evaluate(() => document.querySelector('#tpl').setAttribute('readonly', ''));
+      await page.waitForFunction(() => document.querySelector('#tpl .cm-content')?.getAttribute('contenteditable') === 'false');
+      assert.match(await page.evaluate(() => document.querySelector('#tpl').text), /count=5 key=k\{i\}/);
+      await page.evaluate(() => document.querySelector('#tpl').removeAttribute('readonly'));
+      await page.waitForFunction(() => document.querySelector('#tpl .cm-content')?.getAttribute('contenteditable') === 'true');
+      // src: a new scenario, fetched (a Blob URL the page made, as an author's script would).
+      await page.evaluate(() => {
+        const blob = new Blob(['brokers 1\ntopic t\nproducer app acks=1\nat 0ms app send t count=7\n'], { type: 'text/plain' });
+        const el = document.querySelector('#tpl');
+        el.run();
+        el.setAttribute('src', URL.createObjectURL(blob));
+      });
+      await page.waitForFunction(() => /count=7/.test(document.querySelector('#tpl').text ?? ''));
+      await page.evaluate(() => document.querySelector('#tpl').run());
+      await page.waitForFunction(() => document.querySelector('#tpl').report?.summary?.delivered === 7);
+    },
+  },
+  {
     name: 'the iframe embed shows a preset or a share link, configured by its fragment',
     async run({ page, url }) {
       const { encodeScenario } = await import('../../www/src/core/share.js');
