@@ -338,6 +338,10 @@ export const tests = [
       await page.waitForTimeout(200);
       const boxes = await Promise.all(['view-timeline', 'view-cluster'].map((id) => page.getByTestId(id).boundingBox()));
       assert.ok(boxes[1].y > boxes[0].y + boxes[0].height - 1, 'cluster below the timeline at phone width');
+      // The timeline's lanes (a producer and three brokers) fit the phone's width: no sideways scroll.
+      const tl = await page.getByTestId('view-timeline').locator('.kv-tl-scroll').evaluate((s) => ({ scroll: s.scrollWidth, width: s.clientWidth })).catch(() => null);
+      assert.ok(tl && tl.scroll <= tl.width + 1, `the timeline is ${tl?.scroll}px wide in ${tl?.width}px`);
+      await checkShot(page, await page.getByTestId('view-timeline').screenshot({ path: `${SHOTS}/view-timeline-phone-dark.png` }), 'dark', 'the timeline at phone width, dark');
       await shoot(page, 'views-phone-dark');
     },
   },

@@ -140,7 +140,9 @@ export function createTimeline(parent, { onPick }) {
     const narrow = scroller.clientWidth < 520;
     state.gutter = narrow ? 60 : 86; // the time axis
     const avail = Math.max(200, scroller.clientWidth - state.gutter - 8);
-    const minLane = narrow ? 110 : 120;
+    // On a phone a producer and three brokers fit without scrolling sideways; more lanes
+    // scroll inside the timeline (never the page).
+    const minLane = narrow ? 40 : 120;
     // Lanes share the width, with some extra room right of the last one for its labels.
     state.laneW = Math.max(minLane, avail / (lanes.length + 0.4));
     state.width = state.gutter + state.laneW * (lanes.length + 0.4);
@@ -148,11 +150,13 @@ export function createTimeline(parent, { onPick }) {
     space.style.height = `${state.L.height}px`;
     space.style.width = `${state.width}px`;
     lanesHead.style.width = `${state.width}px`;
+    // Lanes too narrow for their names (a phone) show short ones: b1 for broker-1.
+    const short = state.laneW < 72;
     lanesHead.replaceChildren(...lanes.map((l) => {
       const span = el('span', {
-        class: `kv-lane-name kv-lane-${l.kind}`, dataset: { testid: 'lane', name: l.name },
+        class: `kv-lane-name kv-lane-${l.kind}${short ? ' kv-lane-short' : ''}`, dataset: { testid: 'lane', name: l.name }, title: l.name,
         style: { left: `${state.lanesX.get(l.index) - state.laneW / 2}px`, width: `${state.laneW}px` },
-      }, l.name);
+      }, short ? shortName(l.name) : l.name);
       // Producers wear the colour their batches have in the cluster view.
       if (l.kind === 'producer') span.style.setProperty('--kv-lane', producerColour(state.model.producerIndex.get(l.name) ?? 0));
       return span;
@@ -388,3 +392,10 @@ function svgEl(tag, attrs) {
   return node;
 }
 
+/** A lane's name in a few characters: broker-1 -> b1, controller -> ctl, others cut to 4. */
+function shortName(name) {
+  const broker = /^broker-(\d+)$/.exec(name);
+  if (broker) return `b${broker[1]}`;
+  if (name === 'controller') return 'ctl';
+  return name.length > 5 ? `${name.slice(0, 4)}…` : name;
+}
