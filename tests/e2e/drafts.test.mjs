@@ -4,7 +4,7 @@
 // context (its tabs share localStorage, as a user's tabs do).
 import assert from 'node:assert/strict';
 import { encodeScenario } from '../../www/src/core/share.js';
-import { editorText, openPlayground, PRESET_INDEX, runNumber, typeScenario, waitForVerdict } from './helpers.mjs';
+import { editorText, openPlayground, PRESET_INDEX, runNumber, typeScenario, verdictCounts, waitForVerdict } from './helpers.mjs';
 
 const MINE = 'brokers 1\ntopic mine partitions=1\nproducer app acks=1\nat 0ms app send mine count=3\n';
 const notice = (page) => page.getByTestId('notice');
@@ -66,6 +66,28 @@ export const tests = [
       assert.ok(Date.now() - t0 < 10_000, 'the page answered');
       assert.match(await notice(page).textContent(), /more than 256 KiB of text.*default preset/);
       assert.equal(await page.getByTestId('preset-select').inputValue(), PRESET_INDEX.default);
+    },
+  },
+  {
+    name: "links are inflated in the engine's worker, off the page's thread; a line over 4,000 characters is refused",
+    async run({ page, url }) {
+      // The page's own DecompressionStream is broken here: a link read on the page's thread
+      // would fail as damaged. The worker has its own, untouched.
+      await page.addInitScript(() => {
+        window.DecompressionStream = class {
+          constructor() {
+            throw new Error('decoded on the main thread');
+          }
+        };
+      });
+      const text = 'brokers 1\ntopic t\nproducer app acks=1\nat 0ms app send t count=3\n';
+      await openPlayground(page, url, `#s=${await encodeScenario(text)}`);
+      assert.equal(await editorText(page), text);
+      assert.equal((await verdictCounts(page)).delivered, 3);
+      const long = await encodeScenario(`brokers 1\n# ${'x'.repeat(5000)}\ntopic t\n`);
+      await page.goto('about:blank');
+      await openPlayground(page, url, `#s=${long}`);
+      assert.match(await notice(page).textContent(), /line 2 is longer than 4000 characters/);
     },
   },
   {

@@ -220,6 +220,40 @@ export const tests = [
     },
   },
   {
+    name: 'a transaction in the cluster view: the LSO waits below the HW until the COMMIT marker lifts it',
+    async run({ page, url }) {
+      await open(page, url, 'scenario=txn_commit_read_committed');
+      const leader = (tp) => page.locator(`[data-testid="replica"][data-tp="${tp}"][data-role="leader"]`);
+      // 450 ms: the transaction's records are in the logs and replicated, not committed.
+      const open_ = await scrubTo(page, 450_000);
+      await waitSnapshot(page, open_);
+      let lifted = 0;
+      for (const tp of ['orders-0', 'orders-1']) {
+        const row = leader(tp);
+        const [hw, lso] = [Number(await row.getAttribute('data-hw')), Number(await row.getAttribute('data-lso'))];
+        assert.ok(lso < hw, `${tp}: the LSO ${lso} is held below the HW ${hw} by the open transaction`);
+        assert.equal(await row.locator('[data-testid="marker-lso"]').getAttribute('data-offset'), String(lso), `${tp}: the LSO marker is drawn apart`);
+        assert.equal(await row.locator('.kv-marker').count(), 0, `${tp}: no COMMIT marker yet`);
+        lifted += hw - lso;
+      }
+      assert.ok(lifted > 0);
+      // At the end: each partition has its COMMIT marker, and the LSO is up at the HW.
+      await page.getByTestId('scrub-end').click();
+      const end = await page.evaluate(() => Number(document.getElementById('views').dataset.now));
+      await waitSnapshot(page, end);
+      for (const tp of ['orders-0', 'orders-1']) {
+        const row = leader(tp);
+        assert.equal(await row.getAttribute('data-lso'), await row.getAttribute('data-hw'), `${tp}: LSO = HW after the commit`);
+        assert.equal(await row.locator('[data-testid="marker-lso"]').count(), 0, `${tp}: the LSO marker merges with the HW`);
+        assert.ok((await row.locator('.kv-marker').count()) >= 1, `${tp}: the COMMIT marker is in the log`);
+      }
+      // The trace has what moved it: the COMMIT markers written on both partitions.
+      const markers = await page.evaluate(() => window.kplayViewsTest.report.trace.filter((e) => e.type === 'marker_written' && e.marker === 'COMMIT').length);
+      assert.equal(markers, 2);
+      await page.getByTestId('view-cluster').screenshot({ path: `${SHOTS}/view-cluster-txn-committed.png` });
+    },
+  },
+  {
     name: 'the producer view shows accumulator batches, the buffer pool and connections',
     async run({ page, url }) {
       await open(page, url, 'scenario=buffer_full_max_block');
