@@ -42,6 +42,17 @@ function save(key, value) {
   writeFileSync('test-results/e2e/figures.json', JSON.stringify(figures, null, 2) + '\n');
 }
 
+/** Sets linger.ms through its control as a user would; returns when (performance.now()). */
+function setLinger(page, value) {
+  return page.evaluate((v) => {
+    const input = document.querySelector('[data-testid="control-linger.ms"]');
+    input.value = v;
+    const t = performance.now();
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    return t;
+  }, value);
+}
+
 async function verdictShownAt(page) {
   return page.evaluate(() => Number(document.querySelector('[data-testid="verdict"]').dataset.updatedAt));
 }
@@ -194,13 +205,7 @@ export const tests = [
       const worker = [];
       for (const [i, value] of ['10', '5', '10', '5', '10', '5'].entries()) {
         const before = await runNumber(page);
-        const t0 = await page.evaluate((v) => {
-          const input = document.querySelector('[data-testid="control-linger.ms"]');
-          input.value = v;
-          const t = performance.now();
-          input.dispatchEvent(new Event('change', { bubbles: true }));
-          return t;
-        }, value);
+        const t0 = await setLinger(page, value);
         await waitForVerdict(page, { afterRun: before, timeout: 30_000 });
         const ms = (await verdictShownAt(page)) - t0;
         const ran = Number(/ran in (\d+) ms/.exec(await page.getByTestId('status').textContent())?.[1]);
@@ -225,13 +230,7 @@ export const tests = [
       const full = [];
       for (const [i, value] of ['5', '0', '5', '0', '5', '0'].entries()) {
         const before = await runNumber(page);
-        const t0 = await page.evaluate((v) => {
-          const input = document.querySelector('[data-testid="control-linger.ms"]');
-          input.value = v;
-          const t = performance.now();
-          input.dispatchEvent(new Event('change', { bubbles: true }));
-          return t;
-        }, value);
+        const t0 = await setLinger(page, value);
         await waitForVerdict(page, { afterRun: before, timeout: 30_000 });
         // Fully re-rendered: the banner, then the grid, the journey and the timeline on the
         // next frame, the cluster view once its snapshot is back from the worker, and the charts
