@@ -154,10 +154,12 @@ export const tests = [
       assert.equal(shown.alos.figures.duplicated, 0);
       assert.equal(shown.alos.verdict, 'clean');
       assert.equal(await page.getByTestId('legend-pipeline_duplicated').count(), 0);
-      // The preset's `expect pipelines.alos.duplicated>0` now fails, and says what it got.
+      // The preset's `expect pipelines.alos.duplicated>0` no longer holds, and says what it is
+      // now: the preset's lesson, moved by the edit (↺), not a failure of the user's.
       const failed = (await expectations(page)).filter((e) => !e.held);
       assert.equal(failed.length, 1);
-      assert.match(failed[0].text, /pipelines\.alos\.duplicated>0.*got pipelines\.alos\.duplicated=0/);
+      assert.match(failed[0].text, /^↺expect pipelines\.alos\.duplicated>0.*now pipelines\.alos\.duplicated=0/);
+      assert.equal(await page.getByTestId('expectations').getAttribute('data-failed'), '0');
     },
   },
   {

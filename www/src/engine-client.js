@@ -7,7 +7,8 @@
 //   const job = engine.run(text, options, onProgress, onHead)
 //     await job.result                         {ok: true, report} | {ok: false, errors}
 //     job.cancel()                             stops the run; job.result rejects with 'cancelled'
-//                                              options.paged (a run of many records): the
+//                                              options.paged (a run of many records), or a
+//                                              trace the worker finds too long: the
 //                                              verdict (the report without records and trace)
 //                                              goes to onHead({ok, report}) first; the records
 //                                              follow in pages, and job.result has them, with
