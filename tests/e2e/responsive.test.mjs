@@ -89,12 +89,29 @@ export const tests = [
       await waitForVerdict(page, { afterRun: before, timeout: 25_000 });
       // The verdict comes first; the records follow a page at a time, then the charts.
       const frames = longestFrameGap(page, 2500);
+      frames.catch(() => {}); // awaited below; a failure before that must not leave it unhandled
       assert.equal((await verdictCounts(page)).delivered, 120_000);
       await page.waitForFunction(() => document.querySelector('[data-testid="record-grid"]')?.dataset.count === '120000', null, { timeout: 20_000 });
       assert.match(await page.getByTestId('lean-note').textContent(), /This run is large \(120,000 records, [\d,]+ trace events;.*the grid, journeys and charts have every record; the trace stays in the engine's worker/);
       await page.getByTestId('chart-throughput').waitFor({ state: 'visible', timeout: 10_000 });
       assert.equal(await page.getByTestId('views-root').getAttribute('data-paged'), 'true');
       assert.equal(await page.getByTestId('view-timeline').isVisible(), false, 'the timeline needs the trace, which stayed in the worker');
+      // The scrubber and the cluster view work from the worker's model and replays: the end
+      // state first, then the state halfway through the run.
+      await page.waitForFunction(() => document.querySelector('[data-testid="views-root"]')?.dataset.snapshotAt);
+      assert.equal(await page.getByTestId('view-cluster').isVisible(), true);
+      const leaderLeos = () => page.locator('[data-testid="replica"][data-role="leader"]').evaluateAll((rs) => rs.map((r) => Number(r.dataset.leo)));
+      const atEnd = await leaderLeos();
+      assert.equal(atEnd.reduce((a, b) => a + b, 0), 120_000, `the three partitions' leaders hold every record at the end: ${atEnd}`);
+      const mid = await page.evaluate(() => {
+        const range = document.querySelector('[data-testid="scrubber"]');
+        range.value = String(Math.floor(Number(range.max) / 2));
+        range.dispatchEvent(new Event('input', { bubbles: true }));
+        return document.querySelector('[data-testid="views-root"]').dataset.now;
+      });
+      await page.waitForFunction((t) => document.querySelector('[data-testid="views-root"]')?.dataset.snapshotAt === t, mid, { timeout: 20_000 });
+      const halfway = (await leaderLeos()).reduce((a, b) => a + b, 0);
+      assert.ok(halfway > 0 && halfway < 120_000, `halfway the leaders hold ${halfway} records`);
       const gap = await frames;
       assert.ok(gap < 250, `the page froze for ${Math.round(gap)} ms while the records came over`);
       // The last record's journey is read from the trace in the worker: sent, appended, acked.
@@ -135,6 +152,7 @@ at 0ms crash broker-3
 at 10ms app send t count=1445 every=1ms
 `);
       const frames = longestFrameGap(page, 9000);
+      frames.catch(() => {}); // awaited below; a failure before that must not leave it unhandled
       await waitForVerdict(page, { afterRun: before, timeout: 25_000 });
       await page.waitForFunction(() => document.querySelector('[data-testid="record-grid"]')?.dataset.count === '1445', null, { timeout: 20_000 });
       const note = await page.getByTestId('lean-note').textContent();

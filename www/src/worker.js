@@ -27,7 +27,9 @@
 //                                                        (pull: the worker waits for {id, type:
 //                                                        'pull'} before the next ones),
 //        {id, type: 'charts', value}                      ...and the charts' data, made here from
-//                                                        the trace (views/series.js), then 'result'
+//                                                        the trace (views/series.js), with the views'
+//                                                        model less the trace (views/model.js; the
+//                                                        scrubber and cluster view use it), then 'result'
 //        {id, type: 'result', value}                      check: Diagnostic[]; run: {ok, report}|{ok, errors}; snapshot: Snapshot|{errors}; dump: string
 //        {id, type: 'error', message}                     API misuse or a panic (a bug); for dump also an invalid
 //                                                        text, or no such partition, replica or segment
@@ -129,7 +131,15 @@ async function run(id, text, options) {
 async function chartsOf(report) {
   const [{ buildModel }, { buildSeries }] = await Promise.all([import('./views/model.js'), import('./views/series.js')]);
   const model = buildModel(report);
-  return { endUs: model.endUs, producers: model.producers, series: buildSeries(model) };
+  const { lanes, laneIndex, producers, producerIndex, pidProducer, stops, endUs, ghosts, drained, corrBatches, down, fenced } = model;
+  return {
+    endUs,
+    producers,
+    series: buildSeries(model),
+    // What the scrubber, the cluster view and the producer view need of the views' model
+    // (views/model.js), without the trace: its milestone events only.
+    model: { lanes, laneIndex, producers, producerIndex, pidProducer, stops, endUs, ghosts, drained, corrBatches, down, fenced, milestoneEvents: model.milestones.map((i) => model.trace[i]) },
+  };
 }
 
 /** The full report of a paged run: the one kept, or the same run again. */

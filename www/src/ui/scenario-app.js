@@ -364,7 +364,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
       const events = r.paged.trace.toLocaleString('en-US');
       leanNote.textContent = waiting
         ? `Copying ${n} records from the engine's worker, a page at a time…`
-        : `This run is large (${n} records, ${events} trace events; more than ${DETAIL_LIMIT.toLocaleString('en-US')} records or 100,000 events would hold the page up if copied at once): the grid, journeys and charts have every record; the trace stays in the engine's worker (journeys are read from it, and it downloads), so the timeline, cluster, producer and compare views are off.`;
+        : `This run is large (${n} records, ${events} trace events; more than ${DETAIL_LIMIT.toLocaleString('en-US')} records or 100,000 events would hold the page up if copied at once): the grid, journeys and charts have every record; the trace stays in the engine's worker (journeys are read from it, the cluster and producer views replay the run there, and it downloads), so the timeline and compare mode are off.`;
     }
     if (hasRecords) grid.update(r);
     else grid.clear();

@@ -29,8 +29,9 @@
 //   views.time()           the scrubbed virtual time (µs), null without a run
 //   views.compareTo(key, value)  compare mode runs that setting change once it has a run
 //
-// A paged run's report (more than 50,000 records: report.paged, report.charts, no trace)
-// shows the charts only, from report.charts; root.dataset.paged is then 'true'.
+// A paged run's report (report.paged, report.charts, no trace) shows the charts, and the
+// scrubber with the cluster and producer views over report.charts.model (no trace);
+// root.dataset.paged is then 'true'.
 //   views.stats()          timings of the last update and scrub step, for perf checks
 //   root.dataset.now / root.dataset.snapshotAt   the scrubbed time and the time of the
 //                          snapshot shown (both µs), for tests
@@ -189,14 +190,28 @@ export function mountViews(root, api, { panels, onTime } = {}) {
     inflight = false;
   }
 
-  /** A paged run (report.charts, no trace): the charts only; the views that read the
-   * trace (timeline, cluster, producer, compare) are off. */
+  /** A paged run (report.charts, no trace): the charts, and the scrubber with the cluster
+   * and producer views over the model the worker made (report.charts.model: no trace but
+   * its milestone events; the states come from the worker's replays as always). The views
+   * that draw the trace itself (timeline, compare) are off. */
   function updateCharts(report) {
     loadCharts();
     clear();
     frame.classList.add('kv-paged');
     root.dataset.paged = 'true';
     chartModel = report.charts;
+    const light = report.charts.model;
+    if (light) {
+      // The scrubber reads milestones as indexes into model.trace: the milestone events are
+      // that trace here. Record producers come from the records the page has.
+      const recordProducer = [];
+      for (const r of report.records ?? []) recordProducer[r.id] = r.producer;
+      model = { ...light, report, trace: light.milestoneEvents, milestones: light.milestoneEvents.map((_, i) => i), recordProducer };
+      frame.classList.remove('kv-cleared');
+      scrubber?.setModel(model);
+      showGroups(report);
+      setTime(model.endUs, { scrollTimeline: false });
+    }
     // On a frame of their own, as after a full update: the grid has just drawn.
     const gen = generation;
     requestAnimationFrame(() => setTimeout(() => gen === generation && charts?.setModel(chartModel)));
