@@ -274,12 +274,21 @@ export const tests = [
             const f = document.createElement('iframe');
             f.id = id;
             f.src = src;
-            f.style.cssText = 'width: 900px; height: 600px';
+            f.style.cssText = 'width: 900px; height: 230px';
             document.body.prepend(f);
           }
         },
         [`${url}frame.html#preset=sync-send&panels=verdict&autorun`, `${url}frame.html#s=${await encodeScenario(text)}&panels=verdict,records&autorun&theme=dark`],
       );
+      // embed.html with a scenario in its fragment is the iframe embed too (it hands over to
+      // frame.html). (The three frames fit the window: an autorun widget runs once it is seen.)
+      await page.evaluate((src) => {
+        const f = document.createElement('iframe');
+        f.id = 'f3';
+        f.src = src;
+        f.style.cssText = 'width: 900px; height: 230px';
+        document.body.prepend(f);
+      }, `${url}embed.html#preset=acks1-leader-failover&panels=verdict&autorun`);
       const done = (frame) => frame.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.dataset.state === 'done', null, { timeout: 20_000 });
       const frameOf = async (re) => {
         for (;;) {
@@ -288,8 +297,9 @@ export const tests = [
           await page.waitForTimeout(50);
         }
       };
-      const [f1, f2] = await Promise.all([frameOf(/frame\.html#preset/), frameOf(/frame\.html#s=/)]);
-      await Promise.all([done(f1), done(f2)]);
+      const [f1, f2, f3] = await Promise.all([frameOf(/frame\.html#preset=sync-send/), frameOf(/frame\.html#s=/), frameOf(/frame\.html#preset=acks1-leader-failover/)]);
+      await Promise.all([done(f1), done(f2), done(f3)]);
+      assert.equal(await f3.evaluate(() => document.querySelector('[data-testid="verdict-lost"]').dataset.value), '16');
       assert.match(await f1.evaluate(() => document.querySelector('kplay-scenario').text), /^# /);
       assert.equal(await f2.evaluate(() => document.querySelector('kplay-scenario').text), text);
       assert.equal(await f2.evaluate(() => document.querySelector('[data-testid="verdict-delivered"]').dataset.value), '4');
