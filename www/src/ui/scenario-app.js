@@ -113,10 +113,12 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   let lastExpectations = [];
   let editorLoading = null;
   let focusOnMount = false;
+  let destroyed = false;
   /** Loads and mounts CodeMirror once; the text is whatever it is by then. */
   function mountEditor() {
     if (!placeholder) return Promise.resolve(null);
     editorLoading ??= import('../editor/editor.js').then(({ createEditor }) => {
+      if (destroyed) return null;
       editor = createEditor(editorBox, { doc: currentText, readOnly, label: 'Scenario (kplay language)', onChange: (t) => textChanged(t, false) });
       placeholder.remove();
       editor.showDiagnostics(lastDiagnostics);
@@ -453,6 +455,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
       return editor;
     },
     destroy() {
+      destroyed = true;
       runner.cancel();
       stress?.cancel();
       sweeper?.cancel();

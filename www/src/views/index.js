@@ -28,15 +28,15 @@
 //   views.setTime(tUs)     move the scrubber (e.g. to a record's send time from the grid)
 //   views.time()           the scrubbed virtual time (µs), null without a run
 //   views.compareTo(key, value)  compare mode runs that setting change once it has a run
-//
-// A paged run's report (report.paged, report.charts, no trace) shows the charts, and the
-// scrubber with the cluster and producer views over report.charts.model (no trace);
-// root.dataset.paged is then 'true'.
 //   views.stats()          timings of the last update and scrub step, for perf checks
 //   root.dataset.now / root.dataset.snapshotAt   the scrubbed time and the time of the
 //                          snapshot shown (both µs), for tests
 //   root.dataset.chartsAt / root.dataset.snapshotShownAt   when (performance.now()) the
 //                          charts and the cluster and producer views were last drawn
+//
+// A paged run's report (report.paged, report.charts, no trace) shows the charts, and the
+// scrubber with the cluster and producer views over report.charts.model (no trace);
+// root.dataset.paged is then 'true'.
 //
 // Every view marks itself with data-testid="view-<name>" for the end-to-end tests; the
 // scrubber is data-testid="view-scrubber" (shown with the timeline, cluster or producer);
@@ -214,7 +214,12 @@ export function mountViews(root, api, { panels, onTime } = {}) {
     }
     // On a frame of their own, as after a full update: the grid has just drawn.
     const gen = generation;
-    requestAnimationFrame(() => setTimeout(() => gen === generation && charts?.setModel(chartModel)));
+    requestAnimationFrame(() => setTimeout(() => {
+      if (gen !== generation) return;
+      charts?.setModel(chartModel);
+      if (now != null) charts?.setNow(now);
+      root.dataset.chartsAt = String(performance.now());
+    }));
   }
 
   function update(report) {
