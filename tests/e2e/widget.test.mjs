@@ -15,6 +15,22 @@ async function openEmbed(page, url) {
   }
 }
 
+/** Puts a new <kplay-scenario id=ID> with `attrs` at the top of the page, its inline
+ * scenario given as `text` (text content) or `html` (markup: a script or template child). */
+function addWidget(page, id, attrs, { text = null, html = null } = {}) {
+  return page.evaluate(
+    ({ id, attrs, text, html }) => {
+      const el = document.createElement('kplay-scenario');
+      el.id = id;
+      for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+      if (html != null) el.innerHTML = html;
+      else if (text != null) el.textContent = text;
+      document.body.prepend(el);
+    },
+    { id, attrs, text, html },
+  );
+}
+
 export const tests = [
   {
     name: 'the widgets of a page share at most two engine workers',
@@ -128,14 +144,7 @@ export const tests = [
     name: 'a widget with the stress panel searches and opens the counterexample in its editor',
     async run({ page, url }) {
       await page.goto(url + 'embed.html');
-      await page.evaluate(() => {
-        const el = document.createElement('kplay-scenario');
-        el.id = 'stressed';
-        el.setAttribute('panels', 'editor verdict stress');
-        el.setAttribute('autorun', '');
-        el.textContent = 'brokers 3\ntopic orders partitions=1 replication.factor=3\nproducer app acks=1 linger.ms=0\nat 0ms app send orders count=100 every=1ms\nexpect lost=0\n';
-        document.body.prepend(el);
-      });
+      await addWidget(page, 'stressed', { panels: 'editor verdict stress', autorun: '' }, { text: 'brokers 3\ntopic orders partitions=1 replication.factor=3\nproducer app acks=1 linger.ms=0\nat 0ms app send orders count=100 every=1ms\nexpect lost=0\n' });
       await waitForVerdict(page, { scope: '#stressed' });
       const before = await runNumber(page, '#stressed');
       await page.locator('#stressed [data-testid="stress-schedules"]').selectOption('200');
@@ -153,13 +162,7 @@ export const tests = [
     name: 'a script type=text/kplay child is read as raw text, once: moving the element keeps its text and edits',
     async run({ page, url }) {
       await page.goto(url + 'embed.html');
-      await page.evaluate(() => {
-        const el = document.createElement('kplay-scenario');
-        el.id = 'raw';
-        el.setAttribute('panels', 'verdict');
-        el.innerHTML = '<script type="text/kplay">\n    brokers 1\n    topic t\n    producer app acks=1\n    at 0ms app send t value="<b>x</b>" count=2\n  <' + '/script>';
-        document.body.prepend(el);
-      });
+      await addWidget(page, 'raw', { panels: 'verdict' }, { html: '<script type="text/kplay">\n    brokers 1\n    topic t\n    producer app acks=1\n    at 0ms app send t value="<b>x</b>" count=2\n  <' + '/script>' });
       await page.waitForFunction(() => document.querySelector('#raw').text !== null && document.querySelector('#raw .kp-app'));
       assert.equal(await page.evaluate(() => document.querySelector('#raw').text), 'brokers 1\ntopic t\nproducer app acks=1\nat 0ms app send t value="<b>x</b>" count=2\n');
       // Events and the run() method: kplay-run carries the report.
@@ -192,14 +195,7 @@ export const tests = [
     name: 'attribute changes re-mount the widget; an unknown panel name is an error event',
     async run({ page, url }) {
       await page.goto(url + 'embed.html');
-      await page.evaluate(() => {
-        const el = document.createElement('kplay-scenario');
-        el.id = 'attrs';
-        el.setAttribute('preset', 'sync-send');
-        el.setAttribute('panels', 'verdict');
-        el.setAttribute('autorun', '');
-        document.body.prepend(el);
-      });
+      await addWidget(page, 'attrs', { preset: 'sync-send', panels: 'verdict', autorun: '' });
       await waitForVerdict(page, { scope: '#attrs' });
       const first = await page.evaluate(() => document.querySelector('#attrs').text);
       // panels: the text stays, the records panel appears.
@@ -231,14 +227,7 @@ export const tests = [
     async run({ page, url }) {
       await page.goto(url + 'embed.html');
       // A <template> child: its content, as text (markup in it stays literal text).
-      await page.evaluate(() => {
-        const el = document.createElement('kplay-scenario');
-        el.id = 'tpl';
-        el.setAttribute('panels', 'editor verdict');
-        el.setAttribute('autorun', '');
-        el.innerHTML = '<template>\n  brokers 1\n  topic t\n  producer app acks=1\n  at 0ms app send t count=5 key=k{i}\n</template>';
-        document.body.prepend(el);
-      });
+      await addWidget(page, 'tpl', { panels: 'editor verdict', autorun: '' }, { html: '<template>\n  brokers 1\n  topic t\n  producer app acks=1\n  at 0ms app send t count=5 key=k{i}\n</template>' });
       await waitForVerdict(page, { scope: '#tpl' });
       assert.equal(await page.evaluate(() => document.querySelector('#tpl').text), 'brokers 1\ntopic t\nproducer app acks=1\nat 0ms app send t count=5 key=k{i}\n');
       assert.equal((await verdictCounts(page, '#tpl')).delivered, 5);
