@@ -10,18 +10,21 @@ export async function openPlayground(page, url, fragment = '') {
   return waitForVerdict(page);
 }
 
+// `scope` below: a CSS selector of an ancestor, default the page. A <kplay-scenario> scope
+// is searched inside its shadow root. Each page function finds its root with
+//   (scope ? (document.querySelector(scope)?.shadowRoot ?? document.querySelector(scope)) : document)
+
 /**
- * Waits until the verdict inside `scope` (a CSS selector of an ancestor, default the page)
- * shows a finished run (done or invalid) numbered after `afterRun`; returns its run number.
+ * Waits until the verdict inside `scope` shows a finished run (done or invalid) numbered
+ * after `afterRun`; returns its run number.
  */
 export async function waitForVerdict(page, { scope = '', afterRun = 0, timeout = 20_000 } = {}) {
-  const sel = `${scope} [data-testid="verdict"]`.trim();
   const handle = await page.waitForFunction(
-    ({ sel, afterRun }) => {
-      const v = document.querySelector(sel);
+    ({ scope, afterRun }) => {
+      const v = (scope ? (document.querySelector(scope)?.shadowRoot ?? document.querySelector(scope)) : document)?.querySelector('[data-testid="verdict"]');
       return v && (v.dataset.state === 'done' || v.dataset.state === 'invalid') && Number(v.dataset.run) > afterRun && Number(v.dataset.run);
     },
-    { sel, afterRun },
+    { scope, afterRun },
     { timeout },
   );
   return handle.jsonValue();
@@ -29,14 +32,14 @@ export async function waitForVerdict(page, { scope = '', afterRun = 0, timeout =
 
 /** The run counter of the verdict (0 before the first run). */
 export async function runNumber(page, scope = '') {
-  return page.evaluate((sel) => Number(document.querySelector(sel)?.dataset.run ?? 0), `${scope} [data-testid="verdict"]`.trim());
+  return page.evaluate((scope) => Number((scope ? (document.querySelector(scope)?.shadowRoot ?? document.querySelector(scope)) : document)?.querySelector('[data-testid="verdict"]')?.dataset.run ?? 0), scope);
 }
 
 /** The verdict's counts as numbers: {delivered, lost, ...}. */
 export async function verdictCounts(page, scope = '') {
-  return page.evaluate((sel) => {
+  return page.evaluate((scope) => {
     const out = {};
-    for (const el of document.querySelectorAll(`${sel} [data-testid^="verdict-"]`)) out[el.dataset.testid.slice(8)] = Number(el.dataset.value);
+    for (const el of (scope ? (document.querySelector(scope)?.shadowRoot ?? document.querySelector(scope)) : document).querySelectorAll('[data-testid^="verdict-"]')) out[el.dataset.testid.slice(8)] = Number(el.dataset.value);
     return out;
   }, scope);
 }
@@ -44,14 +47,14 @@ export async function verdictCounts(page, scope = '') {
 /** The expectation lines shown: [{line, held, text}]. */
 export async function expectations(page, scope = '') {
   return page.evaluate(
-    (sel) => [...document.querySelectorAll(`${sel} [data-testid="expectations"] li`)].map((li) => ({ line: Number(li.dataset.line), held: li.dataset.held === 'true', text: li.textContent })),
+    (scope) => [...(scope ? (document.querySelector(scope)?.shadowRoot ?? document.querySelector(scope)) : document).querySelectorAll('[data-testid="expectations"] li')].map((li) => ({ line: Number(li.dataset.line), held: li.dataset.held === 'true', text: li.textContent })),
     scope,
   );
 }
 
 /** The scenario text (the app's state: CodeMirror's document). */
 export async function editorText(page, scope = '') {
-  return page.evaluate((sel) => document.querySelector(sel).kplayApp.getText(), `${scope} .kp-app`.trim());
+  return page.evaluate((scope) => (scope ? (document.querySelector(scope)?.shadowRoot ?? document.querySelector(scope)) : document).querySelector('.kp-app').kplayApp.getText(), scope);
 }
 
 /** Replaces the editor's text as a user would: select all, then type (one input event). */

@@ -2,7 +2,7 @@
 // embed can be edited; the src attribute works; "Open in the playground" reproduces it;
 // a widget with the stress panel searches and opens its counterexample.
 import assert from 'node:assert/strict';
-import { editorText, runNumber, typeScenario, verdictCounts, waitForVerdict } from './helpers.mjs';
+import { checkShot, editorText, runNumber, typeScenario, verdictCounts, waitForVerdict } from './helpers.mjs';
 
 const FIRST = '#demo-acks1';
 const SECOND = '#demo-acks-all';
@@ -86,7 +86,7 @@ export const tests = [
       const leaked = await page.evaluate(() => {
         const names = ['--kv-bg', '--kv-fg', '--kv-accent', '--bg', '--fg', '--accent', '--rec-lost'];
         const on = (el) => names.filter((n) => getComputedStyle(el).getPropertyValue(n).trim() !== '');
-        const views = document.querySelector('kplay-scenario .kv-views');
+        const views = [...document.querySelectorAll('kplay-scenario')].map((w) => w.shadowRoot?.querySelector('.kv-views')).find(Boolean);
         return { root: on(document.documentElement), body: on(document.body), views: views ? on(views) : null };
       });
       assert.deepEqual(leaked.root, [], "custom properties on the host's :root");
@@ -137,7 +137,7 @@ export const tests = [
       await page.locator('#from-src summary', { hasText: 'Settings' }).click();
       await page.locator('#from-src [data-testid="control-acks"]').selectOption('0');
       await waitForVerdict(page, { scope: '#from-src', afterRun: before });
-      assert.match(await page.evaluate(() => document.querySelector('#from-src .kp-app').kplayApp.getText()), /^producer app acks=0$/m);
+      assert.match(await editorText(page, '#from-src'), /^producer app acks=0$/m);
     },
   },
   {
@@ -149,7 +149,7 @@ export const tests = [
       const before = await runNumber(page, '#stressed');
       await page.locator('#stressed [data-testid="stress-schedules"]').selectOption('200');
       await page.locator('#stressed [data-testid="stress"]').click();
-      await page.waitForFunction(() => document.querySelector('#stressed [data-testid="stress-panel"]')?.dataset.outcome === 'found', null, { timeout: 25_000 });
+      await page.waitForFunction(() => document.querySelector('#stressed').shadowRoot?.querySelector('[data-testid="stress-panel"]')?.dataset.outcome === 'found', null, { timeout: 25_000 });
       await waitForVerdict(page, { scope: '#stressed', afterRun: before });
       assert.match(await editorText(page, '#stressed'), /^# kplay search --seed 1: schedule \d+ /m);
       // acks=1 without idempotence: the search finds a loss or a reordering (whichever
@@ -163,7 +163,7 @@ export const tests = [
     async run({ page, url }) {
       await page.goto(url + 'embed.html');
       await addWidget(page, 'raw', { panels: 'verdict' }, { html: '<script type="text/kplay">\n    brokers 1\n    topic t\n    producer app acks=1\n    at 0ms app send t value="<b>x</b>" count=2\n  <' + '/script>' });
-      await page.waitForFunction(() => document.querySelector('#raw').text !== null && document.querySelector('#raw .kp-app'));
+      await page.waitForFunction(() => document.querySelector('#raw').text !== null && document.querySelector('#raw').shadowRoot?.querySelector('.kp-app'));
       assert.equal(await page.evaluate(() => document.querySelector('#raw').text), 'brokers 1\ntopic t\nproducer app acks=1\nat 0ms app send t value="<b>x</b>" count=2\n');
       // Events and the run() method: kplay-run carries the report.
       const delivered = await page.evaluate(
@@ -187,7 +187,7 @@ export const tests = [
       );
       assert.match(changed, /count=3/);
       await page.evaluate(() => document.body.append(document.querySelector('#raw')));
-      await page.waitForFunction(() => document.querySelector('#raw .kp-app'));
+      await page.waitForFunction(() => document.querySelector('#raw').shadowRoot?.querySelector('.kp-app'));
       assert.match(await page.evaluate(() => document.querySelector('#raw').text), /value="<b>x<\/b>" count=3/);
     },
   },
@@ -235,10 +235,10 @@ export const tests = [
       await page.locator('#tpl .cm-content').waitFor();
       assert.equal(await page.locator('#tpl .cm-content').getAttribute('contenteditable'), 'true');
       await page.evaluate(() => document.querySelector('#tpl').setAttribute('readonly', ''));
-      await page.waitForFunction(() => document.querySelector('#tpl .cm-content')?.getAttribute('contenteditable') === 'false');
+      await page.waitForFunction(() => document.querySelector('#tpl').shadowRoot?.querySelector('.cm-content')?.getAttribute('contenteditable') === 'false');
       assert.match(await page.evaluate(() => document.querySelector('#tpl').text), /count=5 key=k\{i\}/);
       await page.evaluate(() => document.querySelector('#tpl').removeAttribute('readonly'));
-      await page.waitForFunction(() => document.querySelector('#tpl .cm-content')?.getAttribute('contenteditable') === 'true');
+      await page.waitForFunction(() => document.querySelector('#tpl').shadowRoot?.querySelector('.cm-content')?.getAttribute('contenteditable') === 'true');
       // src: a new scenario, fetched (a Blob URL the page made, as an author's script would).
       await page.evaluate(() => {
         const blob = new Blob(['brokers 1\ntopic t\nproducer app acks=1\nat 0ms app send t count=7\n'], { type: 'text/plain' });
@@ -249,6 +249,74 @@ export const tests = [
       await page.waitForFunction(() => /count=7/.test(document.querySelector('#tpl').text ?? ''));
       await page.evaluate(() => document.querySelector('#tpl').run());
       await page.waitForFunction(() => document.querySelector('#tpl').report?.summary?.delivered === 7);
+    },
+  },
+  {
+    name: 'the widget renders in a shadow root: the host styles it through ::part() and its broad rules stay out',
+    async run({ page, url }) {
+      await page.goto(url + 'embed.html');
+      // A docs theme's stylesheet: broad element rules, and the widget's ::part() hooks.
+      await page.evaluate(() => {
+        const style = document.createElement('style');
+        style.textContent = `
+          button { background: rgb(0, 200, 0) !important; font-size: 31px !important; }
+          section { border: 9px solid rgb(0, 0, 255) !important; }
+          kplay-scenario#parts::part(verdict) { outline: 4px solid rgb(255, 0, 0); }
+          kplay-scenario#parts::part(run-button) { letter-spacing: 3px; }
+          kplay-scenario#parts::part(footer) { display: none; }`;
+        document.head.append(style);
+      });
+      await addWidget(page, 'parts', { preset: 'sync-send', panels: 'editor verdict records timeline' });
+      const run = page.locator('#parts [data-testid="run"]');
+      await run.waitFor();
+      await run.click();
+      await waitForVerdict(page, { scope: '#parts' });
+      await page.locator('#parts .cm-content').waitFor();
+      await page.locator('#parts [data-testid="view-timeline"]').waitFor();
+      const styles = () =>
+        page.evaluate(() => {
+          const root = document.querySelector('#parts').shadowRoot;
+          const cs = (sel) => getComputedStyle(root.querySelector(sel));
+          const rgb = (c) => c.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
+          const lum = (c) => rgb(c).reduce((a, b) => a + b, 0) / 765;
+          return {
+            light: root.querySelectorAll('*').length > 0 && document.querySelectorAll('#parts [data-testid]').length === 0,
+            parts: [...new Set([...root.querySelectorAll('[part]')].flatMap((e) => e.getAttribute('part').split(' ')))].sort(),
+            verdictOutline: `${cs('[part~="verdict"]').outlineStyle} ${cs('[part~="verdict"]').outlineColor}`,
+            verdictBorder: cs('[part~="verdict"]').borderTopWidth,
+            runSpacing: cs('[part~="run-button"]').letterSpacing,
+            runBackground: cs('[part~="run-button"]').backgroundColor,
+            runFontSize: cs('[part~="run-button"]').fontSize,
+            footer: cs('[part~="footer"]').display,
+            editorFont: cs('.cm-content').fontFamily,
+            viewsBackground: cs('.kv-views').getPropertyValue('--kv-bg').trim(),
+            widgetLuminance: lum(cs('[part~="widget"]').backgroundColor),
+            theme: document.querySelector('#parts').dataset.theme,
+          };
+        });
+      const light = await styles();
+      assert.ok(light.light, 'the widget renders in its shadow root, not in the light DOM');
+      for (const part of ['widget', 'app', 'editor', 'runbar', 'run-button', 'status', 'verdict', 'records', 'views', 'timeline', 'footer', 'open-link']) {
+        assert.ok(light.parts.includes(part), `part ${part} in ${light.parts}`);
+      }
+      // ::part() reaches in.
+      assert.equal(light.verdictOutline, 'solid rgb(255, 0, 0)');
+      assert.equal(light.runSpacing, '3px');
+      assert.equal(light.footer, 'none');
+      // The host's broad rules do not.
+      assert.notEqual(light.verdictBorder, '9px');
+      assert.notEqual(light.runBackground, 'rgb(0, 200, 0)');
+      assert.notEqual(light.runFontSize, '31px');
+      // kplay's own CSS does, including the views' sheet loaded with their panel.
+      assert.match(light.editorFont, /mono/i);
+      assert.ok(light.viewsBackground, 'the views theme is adopted in the shadow root');
+      assert.equal(light.theme, 'light');
+      assert.ok(light.widgetLuminance > 0.8, `light widget background (${light.widgetLuminance})`);
+      await page.evaluate(() => document.querySelector('#parts').setAttribute('theme', 'dark'));
+      const dark = await styles();
+      assert.equal(dark.theme, 'dark');
+      assert.ok(dark.widgetLuminance < 0.25, `dark widget background (${dark.widgetLuminance})`);
+      await checkShot(page, await page.locator('#parts').screenshot({ path: 'test-results/e2e/widget-parts-dark.png' }), 'dark', 'widget in a shadow root, dark');
     },
   },
   {
@@ -278,7 +346,7 @@ export const tests = [
         f.style.cssText = 'width: 900px; height: 230px';
         document.body.prepend(f);
       }, `${url}embed.html#preset=acks1-leader-failover&panels=verdict&autorun`);
-      const done = (frame) => frame.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.dataset.state === 'done', null, { timeout: 20_000 });
+      const done = (frame) => frame.waitForFunction(() => document.querySelector('kplay-scenario')?.shadowRoot?.querySelector('[data-testid="verdict"]')?.dataset.state === 'done', null, { timeout: 20_000 });
       const frameOf = async (re) => {
         for (;;) {
           const f = page.frames().find((fr) => re.test(fr.url()));
@@ -288,10 +356,10 @@ export const tests = [
       };
       const [f1, f2, f3] = await Promise.all([frameOf(/frame\.html#preset=sync-send/), frameOf(/frame\.html#s=/), frameOf(/frame\.html#preset=acks1-leader-failover/)]);
       await Promise.all([done(f1), done(f2), done(f3)]);
-      assert.equal(await f3.evaluate(() => document.querySelector('[data-testid="verdict-lost"]').dataset.value), '16');
+      assert.equal(await f3.evaluate(() => document.querySelector('kplay-scenario').shadowRoot.querySelector('[data-testid="verdict-lost"]').dataset.value), '16');
       assert.match(await f1.evaluate(() => document.querySelector('kplay-scenario').text), /^# /);
       assert.equal(await f2.evaluate(() => document.querySelector('kplay-scenario').text), text);
-      assert.equal(await f2.evaluate(() => document.querySelector('[data-testid="verdict-delivered"]').dataset.value), '4');
+      assert.equal(await f2.evaluate(() => document.querySelector('kplay-scenario').shadowRoot.querySelector('[data-testid="verdict-delivered"]').dataset.value), '4');
       assert.equal(await f2.locator('kplay-scenario').getAttribute('data-theme'), 'dark');
       assert.equal(await f2.locator('[data-testid="records"]').count(), 1);
     },

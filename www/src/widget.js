@@ -27,6 +27,12 @@
 //             (otherwise a Run button)
 //   theme     light or dark (default: the reader's prefers-color-scheme)
 //
+// The widget renders in an open shadow root (the host page's CSS stays out; kplay's CSS,
+// mirrored there by ui/shadow-styles.js, stays in), styled from outside with ::part():
+// widget, app, editor, diagnostics, settings, runbar, run-button, cancel-button, status,
+// verdict, stress, records, journey, views, timeline, cluster, producer, charts, compare,
+// groups, sweep, footer, open-link, loading, error.
+//
 // Properties and events: `el.text` (get or set the scenario text; a set text runs once
 // the widget runs, as an edit does), `el.report` (the last
 // run's report, or null), `el.run()` (a promise of the run); events `kplay-run` (detail:
@@ -84,17 +90,40 @@ class KplayScenario extends Base {
   async connectedCallback() {
     if (this.started) return;
     this.started = true;
+    const connection = (this.connections = (this.connections ?? 0) + 1);
     // Read once: later connections (the element moved) keep the text it had.
     this.source ??= inlineText(this);
-    this.classList.add('kplay-theme');
-    const { applyTheme } = await import('./ui/theme.js');
-    applyTheme(this, this.getAttribute('theme'));
+    const root = this.shell().getRootNode(); // at once: the source text is never shown
+    const [styles] = await Promise.all([import('./ui/shadow-styles.js'), this.applyTheme(this.getAttribute('theme'))]);
+    this.styles = styles;
+    if (connection !== this.connections || !this.isConnected) return; // moved or gone meanwhile
+    styles.adoptStyles(root);
     await this.mount();
+  }
+
+  /** The themed box inside the element's shadow root that holds the widget (made once:
+   * the element's own children stay where they are, unrendered, as its source). */
+  shell() {
+    if (!this.frame) {
+      const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+      this.frame = document.createElement('div');
+      this.frame.className = 'kplay-theme kp-widget';
+      this.frame.setAttribute('part', 'widget');
+      root.replaceChildren(this.frame);
+    }
+    return this.frame;
+  }
+
+  /** The theme on the element (for the host page to read) and on its shadow box. */
+  async applyTheme(mode) {
+    const { applyTheme } = await import('./ui/theme.js');
+    applyTheme(this, mode);
+    applyTheme(this.shell(), mode);
   }
 
   attributeChangedCallback(name, old, value) {
     if (!this.started || old === value) return;
-    if (name === 'theme') return import('./ui/theme.js').then(({ applyTheme }) => applyTheme(this, value));
+    if (name === 'theme') return this.applyTheme(value);
     // preset and src name a new scenario; the others keep the text as it is now.
     this.mount({ fresh: name === 'preset' || name === 'src' });
   }
@@ -108,11 +137,12 @@ class KplayScenario extends Base {
     const height = this.getAttribute('height');
     if (height) this.style.setProperty('--kp-editor-height', /^\d+$/.test(height) ? `${height}px` : height);
     else this.style.removeProperty('--kp-editor-height');
-    this.style.display = 'block';
+    const frame = this.shell();
     const box = document.createElement('div');
     box.className = 'kp-widget-loading';
+    box.setAttribute('part', 'loading');
     box.textContent = 'Loading kplay…';
-    this.replaceChildren(box);
+    frame.replaceChildren(box);
     try {
       const { panels, unknown } = parsePanels(this.getAttribute('panels'));
       if (unknown.length) {
@@ -124,9 +154,12 @@ class KplayScenario extends Base {
         keep ?? this.scenarioText(this.source ?? ''),
       ]);
       if (generation !== this.generation) return;
+      // The app's CSS has just loaded: in the shadow root before the app measures anything.
+      this.styles.refreshStyles();
       this.engine = sharedEngine();
       const host = document.createElement('div');
-      this.replaceChildren(host, this.footer());
+      host.setAttribute('part', 'app');
+      frame.replaceChildren(host, this.footer());
       this.app = mountScenario(host, {
         engine: this.engine,
         text,
@@ -153,6 +186,7 @@ class KplayScenario extends Base {
       const message = err.message ?? String(err);
       box.textContent = `kplay could not load this scenario: ${message}`;
       box.dataset.testid = 'widget-error';
+      box.setAttribute('part', 'error');
       this.dispatchEvent(new CustomEvent('kplay-error', { bubbles: true, detail: { message } }));
       console.warn(`kplay: ${message}`);
     }
@@ -170,6 +204,7 @@ class KplayScenario extends Base {
     this.current = this.app?.getText() ?? this.current;
     this.teardown();
     this.started = false;
+    this.styles?.releaseStyles(this.shadowRoot);
   }
 
   /** The scenario text (setting it runs it, as an edit would). */
@@ -216,11 +251,13 @@ class KplayScenario extends Base {
   footer() {
     this.link = document.createElement('a');
     this.link.className = 'kp-widget-open';
+    this.link.setAttribute('part', 'open-link');
     this.link.textContent = 'Open in the kplay playground';
     this.link.target = '_blank';
     this.link.rel = 'noopener';
     const p = document.createElement('p');
     p.className = 'kp-widget-footer';
+    p.setAttribute('part', 'footer');
     p.append(this.link);
     return p;
   }

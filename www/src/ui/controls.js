@@ -161,7 +161,7 @@ export function createControls(root, { getText, applyEdits, readOnly = false }) 
         el.value = value ?? '';
       } else {
         el.placeholder = dflt ? `default ${dflt}` : (def.placeholder ?? '');
-        if (document.activeElement !== el || el.dataset.synced !== value) el.value = value ?? '';
+        if (/** @type {Document | ShadowRoot} */ (el.getRootNode()).activeElement !== el || el.dataset.synced !== value) el.value = value ?? '';
         el.dataset.synced = value ?? '';
       }
     }

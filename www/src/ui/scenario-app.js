@@ -61,19 +61,19 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
   const listeners = [];
 
   const editorBox = h('div', { class: 'kp-editor' });
-  const diagnostics = h('ul', { class: 'kp-diagnostics', 'data-testid': 'diagnostics', 'aria-label': 'Errors' });
+  const diagnostics = h('ul', { class: 'kp-diagnostics', part: 'diagnostics', 'data-testid': 'diagnostics', 'aria-label': 'Errors' });
   const controlsBox = h('div');
-  const status = h('span', { class: 'kp-status', 'data-testid': 'status', role: 'status' }, 'loading the engine…');
+  const status = h('span', { class: 'kp-status', part: 'status', 'data-testid': 'status', role: 'status' }, 'loading the engine…');
   const progress = h('progress', { class: 'kp-progress', max: 1, value: 0, 'data-testid': 'progress', 'aria-label': 'Run progress' });
-  const cancel = h('button', { type: 'button', class: 'kp-cancel', 'data-testid': 'cancel', disabled: true, onclick: () => runner.cancel() }, 'Cancel');
-  const runButton = h('button', { type: 'button', class: 'kp-run kp-primary', 'data-testid': 'run', onclick: () => run() }, 'Run');
-  const runbar = h('div', { class: 'kp-runbar', 'data-phase': 'idle' }, runButton, status, progress, cancel);
-  const verdictBox = h('section', { 'aria-label': 'Verdict' });
-  const recordsBox = h('section', { 'aria-label': 'Records' });
-  const journeyBox = h('section', { 'aria-label': 'Journey of a record' });
-  const viewsBox = h('div', { class: 'kp-views', 'data-testid': 'views-root' });
-  const stressBox = h('section', { 'aria-label': 'Stress this configuration' });
-  const sweepBox = h('section', { 'aria-label': 'Sweep' });
+  const cancel = h('button', { type: 'button', class: 'kp-cancel', part: 'cancel-button', 'data-testid': 'cancel', disabled: true, onclick: () => runner.cancel() }, 'Cancel');
+  const runButton = h('button', { type: 'button', class: 'kp-run kp-primary', part: 'run-button', 'data-testid': 'run', onclick: () => run() }, 'Run');
+  const runbar = h('div', { class: 'kp-runbar', part: 'runbar', 'data-phase': 'idle' }, runButton, status, progress, cancel);
+  const verdictBox = h('section', { part: 'verdict', 'aria-label': 'Verdict' });
+  const recordsBox = h('section', { part: 'records', 'aria-label': 'Records' });
+  const journeyBox = h('section', { part: 'journey', 'aria-label': 'Journey of a record' });
+  const viewsBox = h('div', { class: 'kp-views', part: 'views', 'data-testid': 'views-root' });
+  const stressBox = h('section', { part: 'stress', 'aria-label': 'Stress this configuration' });
+  const sweepBox = h('section', { part: 'sweep', 'aria-label': 'Sweep' });
   const recordsPane = h('div', { class: 'kp-records-pane', hidden: true }, recordsBox, journeyBox);
   // A paged run (more than DETAIL_LIMIT records): what comes from the worker, and what not.
   const leanNote = h('p', { class: 'kp-muted kp-lean', hidden: true, 'data-testid': 'lean-note', role: 'status' });
@@ -87,8 +87,8 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
       ? h(
           'div',
           { class: 'kp-edit-pane' },
-          show.has('editor') ? [h('div', { class: 'kp-editor-wrap' }, editorBox), diagnostics] : null,
-          show.has('controls') ? h('details', { class: 'kp-settings', open: layout === 'page' && !matchMedia('(max-width: 900px)').matches }, h('summary', {}, 'Settings'), controlsBox) : null,
+          show.has('editor') ? [h('div', { class: 'kp-editor-wrap', part: 'editor' }, editorBox), diagnostics] : null,
+          show.has('controls') ? h('details', { class: 'kp-settings', part: 'settings', open: layout === 'page' && !matchMedia('(max-width: 900px)').matches }, h('summary', {}, 'Settings'), controlsBox) : null,
         )
       : null,
     h(

@@ -234,9 +234,15 @@ function colours(node) {
   };
 }
 
-/** Calls fn when the page theme changes (data-theme on any element; ui/theme.js turns OS preference changes into one). */
+/** Calls fn when the page theme changes: data-theme on any element of the document, or
+ * the 'kplay-theme' event ui/theme.js sends for every change, including those inside a
+ * widget's shadow root, which the document's observer does not see. */
 export function onThemeChange(fn) {
   const mo = new MutationObserver(fn);
   mo.observe(document.documentElement, { attributes: true, subtree: true, attributeFilter: ['data-theme'] });
-  return () => mo.disconnect();
+  document.addEventListener('kplay-theme', fn);
+  return () => {
+    mo.disconnect();
+    document.removeEventListener('kplay-theme', fn);
+  };
 }

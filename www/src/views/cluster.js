@@ -43,7 +43,7 @@ export function createClusterView(parent, { onFault, dump } = {}) {
     el('option', { value: 'tail' }, `last ${TAIL} offsets`));
   const body = el('div', { class: 'kv-cluster-body', 'aria-live': 'off' });
   const at = el('span', { class: 'kv-at' });
-  const root = el('section', { class: 'kv-panel kv-cluster', dataset: { testid: 'view-cluster' } },
+  const root = el('section', { class: 'kv-panel kv-cluster', part: 'cluster', dataset: { testid: 'view-cluster' } },
     el('header', { class: 'kv-panel-head' }, el('h3', {}, 'Cluster ', at), el('div', { class: 'kv-tools' }, el('label', { class: 'kv-check' }, 'Show ', window_))),
     defs(pat),
     body);

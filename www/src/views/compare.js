@@ -31,7 +31,7 @@ export function createCompare(parent, api, { onPick }) {
     el('label', { for: ids.setting }, 'Setting'), filter, select,
     el('label', { for: ids.value }, 'New value'), el('span', { class: 'kv-value-wrap' }, value, current), datalist,
     runBtn);
-  const root = el('section', { class: 'kv-panel kv-compare', dataset: { testid: 'view-compare' } },
+  const root = el('section', { class: 'kv-panel kv-compare', part: 'compare', dataset: { testid: 'view-compare' } },
     el('header', { class: 'kv-panel-head' }, el('h3', {}, 'Compare'),
       el('p', { class: 'kv-muted kv-head-note' }, 'The same scenario with one setting changed, side by side.')),
     form, status, result);

@@ -23,7 +23,7 @@ import { el, fmtCount, fmtTime } from './format.js';
 export function createGroupsPanel(parent, { onPick, before = null } = {}) {
   const body = el('div', { class: 'kv-groups-body' });
   const title = el('h3', {}, 'Consumer groups');
-  const root = el('section', { class: 'kv-panel kv-groups', dataset: { testid: 'group-panel' }, 'aria-label': 'Consumer groups', hidden: true },
+  const root = el('section', { class: 'kv-panel kv-groups', part: 'groups', dataset: { testid: 'group-panel' }, 'aria-label': 'Consumer groups', hidden: true },
     el('header', { class: 'kv-panel-head' }, title, el('p', { class: 'kv-head-note kv-muted' }, 'at the end of the run')),
     body);
   parent.insertBefore(root, before);

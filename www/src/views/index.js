@@ -99,7 +99,7 @@ export function mountViews(root, api, { panels, onTime } = {}) {
 
   let charts = null;
   const chartsSection = has('charts')
-    ? el('section', { class: 'kv-panel kv-charts', dataset: { testid: 'view-charts' } }, el('header', { class: 'kv-panel-head' }, el('h3', {}, 'Charts')))
+    ? el('section', { class: 'kv-panel kv-charts', part: 'charts', dataset: { testid: 'view-charts' } }, el('header', { class: 'kv-panel-head' }, el('h3', {}, 'Charts')))
     : null;
   if (chartsSection) frame.append(chartsSection);
   // The charts' code (and uPlot) loads once the first report is drawn and the page is

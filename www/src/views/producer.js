@@ -14,7 +14,7 @@ const STATE_LABEL = { open: 'open', full: 'full', retry: 'retry (backoff)', in_f
 export function createProducerView(parent) {
   const body = el('div', { class: 'kv-producer-body' });
   const at = el('span', { class: 'kv-at' });
-  const root = el('section', { class: 'kv-panel kv-producers', dataset: { testid: 'view-producer' } },
+  const root = el('section', { class: 'kv-panel kv-producers', part: 'producer', dataset: { testid: 'view-producer' } },
     el('header', { class: 'kv-panel-head' }, el('h3', {}, 'Producers ', at)),
     body);
   parent.append(root);

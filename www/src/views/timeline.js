@@ -50,7 +50,7 @@ export function createTimeline(parent, { onPick }) {
   const scroller = el('div', { class: 'kv-tl-scroll', tabindex: '0', 'aria-label': 'Sequence diagram: scroll through the run; click an event to move the scrubber to it; + and − zoom' }, lanesHead, space);
   const empty = el('p', { class: 'kv-empty' }, 'No run yet.');
   const headingId = uid('timeline');
-  const root = el('section', { class: 'kv-panel kv-timeline', dataset: { testid: 'view-timeline' }, 'aria-labelledby': headingId },
+  const root = el('section', { class: 'kv-panel kv-timeline', part: 'timeline', dataset: { testid: 'view-timeline' }, 'aria-labelledby': headingId },
     el('header', { class: 'kv-panel-head' }, el('h3', { id: headingId }, 'Timeline'), tools),
     scroller, empty);
   parent.append(root);
