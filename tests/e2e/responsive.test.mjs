@@ -138,6 +138,41 @@ export const tests = [
     },
   },
   {
+    name: "Cancel stays reachable while a paged run's records are copied, and stops the copying, not the verdict",
+    async run({ page, url }) {
+      await openPlayground(page, url);
+      const before = await runNumber(page);
+      await typeScenario(page, LONG(300_000));
+      await waitForVerdict(page, { afterRun: before, timeout: 30_000 });
+      // The verdict is shown and the records are on their way: Cancel is there.
+      assert.equal(await page.locator('.kp-runbar').getAttribute('data-transfer'), 'true');
+      const cancel = page.getByTestId('cancel');
+      assert.equal(await cancel.isVisible(), true);
+      assert.equal(await cancel.isDisabled(), false);
+      const gridCount = () => page.evaluate(() => Number(document.querySelector('[data-testid="record-grid"]')?.dataset.count ?? 0));
+      assert.notEqual(await gridCount(), 300_000, 'the grid is still waiting for its records');
+      await cancel.click();
+      assert.equal(await page.getByTestId('status').textContent(), 'copying cancelled');
+      assert.equal(await cancel.isDisabled(), true);
+      assert.equal(await cancel.isVisible(), false);
+      assert.match(await page.getByTestId('lean-note').textContent(), /^Copying cancelled: the verdict above is the whole run's, but its 300,000 records stayed/);
+      // The verdict stays: the whole run's counts.
+      assert.equal(await page.getByTestId('verdict').getAttribute('data-state'), 'done');
+      assert.equal((await verdictCounts(page)).delivered, 300_000);
+      // Nothing arrives after the cancel (the 300,000 records took about 3 s to copy).
+      await page.waitForTimeout(3500);
+      assert.notEqual(await gridCount(), 300_000, 'the records never reach the grid after the cancel');
+      assert.equal(await page.locator('.kp-records-pane').isVisible(), false);
+      assert.equal(await page.getByTestId('status').textContent(), 'copying cancelled');
+      // The engine still works (a fresh worker).
+      const again = await runNumber(page);
+      await typeScenario(page, LONG(1000));
+      await waitForVerdict(page, { afterRun: again });
+      assert.equal((await verdictCounts(page)).delivered, 1000);
+      assert.equal(await page.getByTestId('lean-note').isVisible(), false);
+    },
+  },
+  {
     name: 'a long trace from few records is paged too: the page keeps drawing frames when the run ends',
     async run({ page, url }) {
       await openPlayground(page, url);

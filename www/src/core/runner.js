@@ -14,12 +14,15 @@
 //                                    (core/precomputed.js); such a run skips the engine
 //   runner.schedule(text, delayMs)   run after delayMs of quiet (edits)
 //   runner.runNow(text)              run at once (control changes, presets, "Run")
-//   runner.cancel()                  stop the run in progress
+//   runner.cancel()                  stop the run in progress (for a paged run whose
+//                                    verdict is shown: stop copying its records)
 //   optionsFor(text)                 the options a run of text uses
 //
 // onState receives {phase, ...}: 'running' {text, progress, startedAt}; 'done' {text,
-// report, ms, precomputed}; 'detail' {text, report, ms} (a paged run's records and charts,
-// after its 'done'); 'invalid' {text, errors}; 'cancelled' {text}; 'failed' {text, message}.
+// report, ms, precomputed, transferring} (transferring: a paged run's verdict, its records
+// on their way); 'detail' {text, report, ms} (a paged run's records and charts, after its
+// 'done'); 'invalid' {text, errors}; 'cancelled' {text}; 'stopped' {text} (a paged run's
+// copying cancelled, its verdict kept); 'failed' {text, message}.
 
 import { estimateRecords } from './text-model.js';
 
@@ -39,6 +42,7 @@ export function createRunner(engine, { precomputed = null }, onState) {
   let generation = 0;
   let timer = 0;
   let lastText = null;
+  let transferring = false; // a paged run's verdict is shown and its records are on their way
 
   async function start(text) {
     clearTimeout(timer);
@@ -48,6 +52,7 @@ export function createRunner(engine, { precomputed = null }, onState) {
       job = null;
     }
     lastText = text;
+    transferring = false;
     const startedAt = performance.now();
     onState({ phase: 'running', text, progress: 0, startedAt });
     const known = precomputed?.(text, optionsFor(text));
@@ -69,7 +74,8 @@ export function createRunner(engine, { precomputed = null }, onState) {
       (head) => {
         if (mine !== generation || !head.ok) return;
         headShown = true;
-        onState({ phase: 'done', text, report: head.report, ms: performance.now() - startedAt });
+        transferring = true;
+        onState({ phase: 'done', text, report: head.report, ms: performance.now() - startedAt, transferring: true });
       },
     );
     job = current;
@@ -77,12 +83,14 @@ export function createRunner(engine, { precomputed = null }, onState) {
       const outcome = await current.result;
       if (mine !== generation) return;
       job = null;
+      transferring = false;
       const ms = performance.now() - startedAt;
       if (outcome.ok) onState({ phase: headShown ? 'detail' : 'done', text, report: outcome.report, ms });
       else onState({ phase: 'invalid', text, errors: outcome.errors, ms });
     } catch (err) {
       if (mine !== generation) return;
       job = null;
+      transferring = false;
       const message = String(err?.message ?? err);
       onState(message === 'cancelled' ? { phase: 'cancelled', text } : { phase: 'failed', text, message });
     }
@@ -100,7 +108,9 @@ export function createRunner(engine, { precomputed = null }, onState) {
       generation++;
       job.cancel();
       job = null;
-      onState({ phase: 'cancelled', text: lastText });
+      // A paged run whose verdict is shown: only the copying of its records stops.
+      onState({ phase: transferring ? 'stopped' : 'cancelled', text: lastText });
+      transferring = false;
     },
     get running() {
       return job !== null;

@@ -284,13 +284,17 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     pendingControlRun = false;
   }
 
+  let copyStopped = null; // the paged run whose copying was cancelled
   let slowTimer = 0;
   let slowFor = null; // the run (its startedAt) the slow timer was started for
   let drawGeneration = 0;
   const runner = createRunner(engine, { precomputed }, (s) => {
     runbar.dataset.phase = s.phase;
     root.dataset.phase = s.phase;
-    cancel.disabled = s.phase !== 'running';
+    // Cancel stays reachable while a paged run's records are copied after its verdict.
+    cancel.disabled = !(s.phase === 'running' || s.transferring);
+    if (s.transferring) runbar.dataset.transfer = 'true';
+    else delete runbar.dataset.transfer;
     if (s.phase === 'running') {
       progress.value = s.progress;
       // Progress and Cancel show once a run has taken SLOW_RUN_MS, counted from its start
@@ -325,6 +329,11 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     else if (s.phase === 'cancelled') {
       status.textContent = 'cancelled';
       verdict.showMessage('cancelled', 'run cancelled');
+    } else if (s.phase === 'stopped') {
+      // The verdict stands (it is the whole run's); the grid and the views stay empty.
+      status.textContent = 'copying cancelled';
+      copyStopped = report;
+      if (report) showDetail(report);
     } else {
       status.textContent = `the run failed: ${s.message}`;
       verdict.showMessage('failed', 'the run failed (a bug in kplay; the console has details)');
@@ -365,7 +374,9 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
       const n = r.paged.records.toLocaleString('en-US');
       const events = r.paged.trace.toLocaleString('en-US');
       leanNote.textContent = waiting
-        ? `Copying ${n} records from the engine's worker, a page at a time…`
+        ? copyStopped === r
+          ? `Copying cancelled: the verdict above is the whole run's, but its ${n} records stayed in the engine's worker. Run again to see them in the grid, journeys and charts.`
+          : `Copying ${n} records from the engine's worker, a page at a time…`
         : `This run is large (${n} records, ${events} trace events; more than ${DETAIL_LIMIT.toLocaleString('en-US')} records or 100,000 events would hold the page up if copied at once): the grid, journeys and charts have every record; the trace stays in the engine's worker (journeys are read from it, the cluster and producer views replay the run there, and it downloads), so the timeline and compare mode are off.`;
     }
     if (hasRecords) grid.update(r);
