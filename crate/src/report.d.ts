@@ -444,6 +444,13 @@ export type Observed = {
   breaks_promise: boolean;
   /** The verdicts that broke it: `lost`, `duplicated`, `reordered`. */
   broken_by: Array<"lost" | "duplicated" | "reordered">;
+  /**
+   * Fault kinds beyond the design fault model the promise is judged under that this
+   * run had, and under which a property it broke can fail (`late-request`, from a
+   * `delay` on the producer's link): the promise was broken by a fault it does not
+   * cover. Absent otherwise.
+   */
+  beyond_model?: Array<FaultKind>;
   /** One sentence for people. */
   text: string;
 };

@@ -210,6 +210,12 @@ export const tests = [
       // One producer broke its own (stronger) promise: named, not an empty "()".
       const one = promiseOf({ ...g, observed: { breaks_promise: true, broken_by: [] }, by_producer: { a: { observed: observed([]) }, b: { observed: observed(['duplicated']) } } });
       assert.match(one.detail, /^this run broke it \(b: duplicated\);/);
+      assert.deepEqual(one.beyond, []);
+      // Broken under a fault beyond the design model (the engine's beyond_model): said so.
+      const late = promiseOf({ ...g, promised: 'exactly-once-per-session', observed: { ...observed(['reordered']), beyond_model: ['late-request'] } });
+      assert.equal(late.broken, true);
+      assert.deepEqual(late.beyond, ['late-request']);
+      assert.match(late.detail, /^this run broke it \(reordered\) under late-request, a fault beyond the design fault model the promise covers;/);
     },
   },
   {

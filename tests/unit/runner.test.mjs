@@ -61,3 +61,30 @@ test('a newer run wins over a precomputed lookup still on its way', async () => 
   await settle();
   assert.deepEqual(states.filter((s) => s.phase === 'done').map((s) => s.report.from), ['engine']);
 });
+
+test("Cancel during a paged run's transfer stops the copying and keeps its verdict ('stopped')", async () => {
+  let cancelled = 0;
+  const engine = {
+    run(text, options, onProgress, onHead) {
+      // The worker sends the verdict first; the records would follow (never, here).
+      setTimeout(() => onHead({ ok: true, report: { paged: { records: 300000, trace: 900000 } } }), 0);
+      return { result: new Promise(() => {}), cancel: () => (cancelled += 1) };
+    },
+  };
+  const states = [];
+  const runner = createRunner(engine, {}, (s) => states.push(s));
+  runner.runNow('big');
+  await settle();
+  const head = states.at(-1);
+  assert.equal(head.phase, 'done');
+  assert.equal(head.transferring, true, 'the verdict is shown while the records are on their way');
+  assert.equal(runner.running, true);
+  runner.cancel();
+  assert.equal(cancelled, 1, "the engine's job is cancelled");
+  assert.equal(states.at(-1).phase, 'stopped');
+  assert.equal(runner.running, false);
+  // A run cancelled before its verdict is 'cancelled', as before.
+  runner.runNow('again');
+  runner.cancel();
+  assert.equal(states.at(-1).phase, 'cancelled');
+});

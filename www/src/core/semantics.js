@@ -186,8 +186,10 @@ export function promiseOf(g) {
   // The run's breaks_promise also counts groups and pipelines (see brokenPromises); the
   // producers' promise is broken when their verdicts are, or one producer's own.
   const mine = g.observed.broken_by.length ? g.observed.broken_by : each(g.by_producer, (n, o) => `${n}: ${o.broken_by.join(', ')}`);
-  if (mine.length) detail = `this run broke it (${mine.join('; ')}); ${detail}`;
-  return { level: g.promised, label: LEVEL_LABEL[g.promised] ?? g.promised, broken: g.observed.breaks_promise, failing, detail };
+  // Broken by a fault the promise does not cover (a late request from a `delay`): said so.
+  const beyond = [...new Set([g.observed, ...Object.values(g.by_producer ?? {}).map((x) => x.observed)].flatMap((o) => o.beyond_model ?? []))];
+  if (mine.length) detail = `this run broke it (${mine.join('; ')})${beyond.length ? ` under ${beyond.join(', ')}, a fault beyond the design fault model the promise covers` : ''}; ${detail}`;
+  return { level: g.promised, label: LEVEL_LABEL[g.promised] ?? g.promised, broken: g.observed.breaks_promise, beyond, failing, detail };
 }
 
 /** `f(name, observed, promised)` of each entry of `by` (by_producer, by_group, by_pipeline) whose

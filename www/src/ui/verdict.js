@@ -144,7 +144,7 @@ export function createVerdict(root, { onRecord, onLine } = {}) {
     const others = brokenPromises(g);
     return h(
       'div',
-      { class: 'kp-promise', 'data-testid': 'promise', 'data-level': p.level, 'data-broken': p.broken },
+      { class: 'kp-promise', 'data-testid': 'promise', 'data-level': p.level, 'data-broken': p.broken, 'data-beyond': p.beyond.length > 0 },
       h('span', { class: 'kp-label' }, 'promised '),
       h('strong', {}, p.label),
       h('span', {}, ` ${p.detail}`),

@@ -30,7 +30,7 @@ mod tests;
 
 use serde::Serialize;
 
-use crate::plan::{Action, Scenario};
+use crate::plan::{Action, NodeRef, Scenario};
 use crate::sim::VecMap;
 
 pub use observed::{observe, Observed};
@@ -421,6 +421,25 @@ impl Guarantee {
     }
 }
 
+/// The fault kinds beyond the design fault model that the scenario's own actions cause
+/// for producer `p` (every producer: `None`): `late-request` when a `delay` holds back
+/// messages on the producer's link to a broker (later requests may overtake them). Power
+/// lost by every replica at once and producer restarts are judged elsewhere (the promise's
+/// reasons, the across-session counts).
+pub fn out_of_model(scenario: &Scenario, p: Option<usize>) -> Vec<FaultKind> {
+    let late = scenario.timeline.iter().any(|t| match &t.action {
+        Action::Delay { from: NodeRef::Producer(q), to: NodeRef::Broker(_), api, .. } => {
+            p.is_none_or(|p| p == *q) && api.is_none_or(|a| a == "Produce")
+        }
+        _ => false,
+    });
+    if late {
+        vec![FaultKind::LateRequest]
+    } else {
+        Vec::new()
+    }
+}
+
 /// Builds the `guarantee` section from the scenario (the promise) and per-producer
 /// observations (what the run showed).
 pub fn guarantee(scenario: &Scenario, observed: Vec<Observed>) -> Guarantee {
@@ -445,8 +464,9 @@ pub fn guarantee(scenario: &Scenario, observed: Vec<Observed>) -> Guarantee {
             .iter()
             .zip(observed)
             .zip(&scenario.producers)
-            .map(|((pr, ob), decl)| {
-                let ob = ob.judged(pr.promised);
+            .enumerate()
+            .map(|(i, ((pr, ob), decl))| {
+                let ob = ob.judged(pr.promised).beyond(&out_of_model(scenario, Some(i)), |p| pr.fails_under(p));
                 (
                     decl.name.clone(),
                     ProducerGuarantee { promised: pr.promised, reasons: pr.reasons.clone(), observed: ob },
@@ -454,7 +474,11 @@ pub fn guarantee(scenario: &Scenario, observed: Vec<Observed>) -> Guarantee {
             })
             .collect::<VecMap<_, _>>()
     });
-    let mut observed = total.judged(promised);
+    let fails_any = |p: Property| {
+        let mask = promises.iter().flat_map(|pr| pr.fails_under(p)).fold(0, |m, k| m | k.bit());
+        FaultKind::ALL.into_iter().filter(|k| mask & k.bit() != 0).collect()
+    };
+    let mut observed = total.judged(promised).beyond(&out_of_model(scenario, None), fails_any);
     if let Some(bp) = &by_producer {
         // A producer's own promise can be stronger than the weakest one's.
         observed.breaks_promise |= bp.values().any(|g| g.observed.breaks_promise);

@@ -15,7 +15,7 @@
 
 use serde::Serialize;
 
-use super::Level;
+use super::{FaultKind, Level, Property};
 use crate::checker::{verdicts, Judgement};
 use crate::history::History;
 
@@ -37,6 +37,13 @@ pub struct Observed {
     /// The verdicts that broke it: `lost`, `duplicated`, `reordered`.
     #[cfg_attr(test, ts(type = "Array<\"lost\" | \"duplicated\" | \"reordered\">"))]
     pub broken_by: Vec<String>,
+    /// Fault kinds beyond the design fault model the promise is judged under that this
+    /// run had, and under which a property it broke can fail (`late-request`, from a
+    /// `delay` on the producer's link): the promise was broken by a fault it does not
+    /// cover. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub beyond_model: Option<Vec<FaultKind>>,
     /// One sentence for people.
     pub text: String,
 }
@@ -126,6 +133,38 @@ impl Observed {
             text += &format!(": within what {} allows", level.name());
         }
         self.text = text;
+        self
+    }
+
+    /// Names, on a judged observation that broke its promise, the faults beyond the
+    /// design model behind it: the kinds in `had` (the run's out-of-model faults) under
+    /// which the broken properties can fail (`fails_under`, the promise's kinds per
+    /// property), when every broken property is one of them can break.
+    pub fn beyond(mut self, had: &[FaultKind], fails_under: impl Fn(Property) -> Vec<FaultKind>) -> Observed {
+        if !self.breaks_promise || had.is_empty() {
+            return self;
+        }
+        // Every broken property must be one such a fault can break.
+        let mut kinds: Vec<FaultKind> = Vec::new();
+        for b in &self.broken_by {
+            let property = match b.as_str() {
+                "lost" => Property::Durability,
+                "duplicated" => Property::NoDuplicates,
+                _ => Property::Ordering,
+            };
+            let here: Vec<FaultKind> = fails_under(property).into_iter().filter(|k| had.contains(k)).collect();
+            if here.is_empty() {
+                return self;
+            }
+            for k in here {
+                if !kinds.contains(&k) {
+                    kinds.push(k);
+                }
+            }
+        }
+        let named: Vec<String> = kinds.iter().map(|k| format!("{} ({})", k.name(), k.describe())).collect();
+        self.text += &format!(", under a fault beyond the design fault model it covers: {}", named.join("; "));
+        self.beyond_model = Some(kinds);
         self
     }
 }

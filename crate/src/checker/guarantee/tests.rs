@@ -166,6 +166,50 @@ fn observed_verdicts_break_exactly_the_levels_that_exclude_them() {
     assert!(!o(9, 9, 9, 0).judged(Level::None).breaks_promise);
 }
 
+/// A broken promise under a `delay` on the producer's link names the fault beyond the
+/// design model (late-request) it came from; without one, or for a verdict the late request
+/// cannot cause, the text is the plain "breaks the promise".
+#[test]
+fn a_broken_promise_under_a_late_request_names_the_fault_beyond_the_model() {
+    let with = |line: &str| {
+        let text = format!(
+            "brokers 3 min.insync.replicas=2\ntopic t partitions=1 replication.factor=3\nproducer app acks=all\nat 0ms app send t count=5\n{line}"
+        );
+        crate::script::parse(&text).unwrap_or_else(|d| panic!("{text}\n{d:?}"))
+    };
+    let reordered = Observed { reordered: 2, ..Observed::default() };
+    let late = with("at 1ms delay app -> broker-1 by=50ms\n");
+    assert_eq!(out_of_model(&late, None), [LateRequest]);
+    let g = guarantee(&late, vec![reordered.clone()]);
+    assert_eq!(g.promised, Level::ExactlyOncePerSession);
+    assert!(g.observed.breaks_promise, "still broken: search and expect lines see it");
+    assert_eq!(g.observed.beyond_model, Some(vec![LateRequest]));
+    assert!(
+        g.observed.text.ends_with(": breaks the promise (exactly-once-per-session), under a fault beyond the design fault model it covers: late-request (a produce request arrives after one sent later overtook it)"),
+        "{}",
+        g.observed.text
+    );
+    // A response held back (broker -> app) or another API's messages: no late request.
+    for line in ["at 1ms delay broker-1 -> app by=50ms\n", "at 1ms delay app -> broker-1 by=50ms api=Metadata\n", ""] {
+        let sc = with(line);
+        assert!(out_of_model(&sc, None).is_empty(), "{line}");
+        let g = guarantee(&sc, vec![reordered.clone()]);
+        assert!(
+            g.observed.beyond_model.is_none()
+                && g.observed.text.ends_with("breaks the promise (exactly-once-per-session)")
+        );
+    }
+    // A loss is not what a late request causes to an idempotent acks=all producer.
+    let g = guarantee(&late, vec![Observed { lost: 1, ..Observed::default() }]);
+    assert!(g.observed.breaks_promise && g.observed.beyond_model.is_none(), "{}", g.observed.text);
+    // A reordering with a loss: the loss is not the late request's doing.
+    let g = guarantee(&late, vec![Observed { lost: 1, reordered: 1, ..Observed::default() }]);
+    assert!(g.observed.breaks_promise && g.observed.beyond_model.is_none(), "{}", g.observed.text);
+    // The JSON leaves the field out when empty.
+    let json = serde_json::to_string(&guarantee(&with(""), vec![reordered]).observed).unwrap();
+    assert!(!json.contains("beyond_model"), "{json}");
+}
+
 /// Over many configurations: a level is never stronger than its settings justify.
 #[test]
 fn the_level_is_never_safer_than_the_settings() {
