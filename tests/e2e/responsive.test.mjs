@@ -95,7 +95,16 @@ export const tests = [
       assert.match(await page.getByTestId('lean-note').textContent(), /This run is large \(120,000 records, [\d,]+ trace events;.*the grid, journeys and charts have every record; the trace stays in the engine's worker/);
       await page.getByTestId('chart-throughput').waitFor({ state: 'visible', timeout: 10_000 });
       assert.equal(await page.getByTestId('views-root').getAttribute('data-paged'), 'true');
-      assert.equal(await page.getByTestId('view-timeline').isVisible(), false, 'the timeline needs the trace, which stayed in the worker');
+      // The timeline shows a window of the trace (which stayed in the worker) around the
+      // scrubbed time: at first the run's end.
+      assert.equal(await page.getByTestId('view-timeline').isVisible(), true);
+      await page.waitForFunction(() => document.querySelector('[data-testid="views-root"]')?.dataset.timelineWindow);
+      const windowOf = () => page.getByTestId('views-root').evaluate((r) => r.dataset.timelineWindow.split('+').map(Number));
+      const [endFrom, endCount] = await windowOf();
+      const note = await page.getByTestId('timeline-window').textContent();
+      const total = Number(/ of ([\d,]+),/.exec(note)?.[1].replaceAll(',', ''));
+      assert.ok(total > 6000 && endCount === 6000 && endFrom + endCount === total, `the window ends with the trace: ${endFrom}+${endCount} of ${total} (${note})`);
+      assert.ok((await page.locator('[data-testid="timeline-svg"] .kv-arrow, [data-testid="timeline-svg"] .kv-mark').count()) > 10, 'the window is drawn');
       // The scrubber and the cluster view work from the worker's model and replays: the end
       // state first, then the state halfway through the run.
       await page.waitForFunction(() => document.querySelector('[data-testid="views-root"]')?.dataset.snapshotAt);
@@ -112,6 +121,15 @@ export const tests = [
       await page.waitForFunction((t) => document.querySelector('[data-testid="views-root"]')?.dataset.snapshotAt === t, mid, { timeout: 20_000 });
       const halfway = (await leaderLeos()).reduce((a, b) => a + b, 0);
       assert.ok(halfway > 0 && halfway < 120_000, `halfway the leaders hold ${halfway} records`);
+      // Scrubbed to the start, before the window shown: the timeline's window follows.
+      await page.evaluate(() => {
+        const range = document.querySelector('[data-testid="scrubber"]');
+        range.value = '0';
+        range.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await page.waitForFunction(() => document.querySelector('[data-testid="views-root"]')?.dataset.timelineWindow?.startsWith('0+'), null, { timeout: 20_000 });
+      assert.deepEqual(await windowOf(), [0, 6000]);
+      assert.match(await page.getByTestId('timeline-window').textContent(), new RegExp(`^Events 1–6,000 of ${total.toLocaleString('en-US')},`));
       const gap = await frames;
       assert.ok(gap < 250, `the page froze for ${Math.round(gap)} ms while the records came over`);
       // The last record's journey is read from the trace in the worker: sent, appended, acked.

@@ -17,6 +17,8 @@
 //                                              made in the worker, instead of the trace
 //   await engine.journey(text, options, id)    record id's journey (core/journey.js) in a paged run
 //   await engine.json(text, options, part)     a paged run's 'report' or 'trace' as JSON text
+//   await engine.traceWindow(text, options, tUs, n)  up to n trace events of a paged run around
+//                                              tUs: {from, total, events} (the timeline's window)
 //   await engine.snapshotAt(text, options, tUs) Snapshot (state at virtual time tUs), or {errors}
 //   await engine.dumpAt(text, options, tUs, {tp, broker, base, data})
 //                                              string: broker `broker`'s replica of `tp` ('orders-0')
@@ -166,6 +168,7 @@ function handleOn(slot, release = () => {}) {
     },
     journey: (text, options, record) => request({ type: 'journey', text, options, record }).promise,
     json: (text, options, part) => request({ type: 'json', text, options, part }).promise,
+    traceWindow: (text, options, tUs, events) => request({ type: 'window', text, options, t_us: tUs, events }).promise,
     snapshotAt: (text, options, tUs) => request({ type: 'snapshot', text, options, t_us: tUs }).promise,
     dumpAt: (text, options, tUs, { tp, broker, base = -1, data = false }) =>
       request({ type: 'dump', text, options, t_us: tUs, tp, broker, base, data }).promise,

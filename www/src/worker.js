@@ -12,6 +12,10 @@
 //                                                        the run of (text, options): for paged runs
 //        {id, type: 'json', text, options, part}         the run's report ('report') or trace
 //                                                        ('trace') as pretty JSON text: for paged runs
+//        {id, type: 'window', text, options, t_us, events}
+//                                                        up to `events` trace events of a paged run
+//                                                        around virtual time t_us: {from, total,
+//                                                        events} (the timeline's window)
 //        {id, type: 'snapshot', text, options, t_us}     state at virtual time t_us
 //        {id, type: 'dump', text, options, t_us, tp, broker, base, data}
 //                                                        a replica's segment files at t_us, as
@@ -138,7 +142,7 @@ async function chartsOf(report) {
     series: buildSeries(model),
     // What the scrubber, the cluster view and the producer view need of the views' model
     // (views/model.js), without the trace: its milestone events only.
-    model: { lanes, laneIndex, producers, producerIndex, pidProducer, stops, endUs, ghosts, drained, corrBatches, down, fenced, milestoneEvents: model.milestones.map((i) => model.trace[i]) },
+    model: { lanes, laneIndex, producers, producerIndex, pidProducer, stops, endUs, ghosts, drained, corrBatches, down, fenced, oneWayUs: model.oneWayUs, milestoneEvents: model.milestones.map((i) => model.trace[i]) },
   };
 }
 
@@ -156,6 +160,22 @@ async function heldReport(text, options) {
 async function journey(text, options, record) {
   const { recordJourney } = await import('./core/journey.js');
   return recordJourney(await heldReport(text, options), record);
+}
+
+/** Up to `events` trace events of a paged run around virtual time tUs (a third before
+ * it, the rest after), for the timeline's window: {from, total, events}. */
+async function traceWindow(text, options, tUs, events) {
+  const trace = (await heldReport(text, options)).trace ?? [];
+  const want = Math.max(1, Math.min(events, 20_000));
+  let lo = 0;
+  let hi = trace.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (trace[mid].at_us < tUs) lo = mid + 1;
+    else hi = mid;
+  }
+  const from = Math.max(0, Math.min(lo - Math.floor(want / 3), trace.length - want));
+  return { from, total: trace.length, events: trace.slice(from, from + want) };
 }
 
 async function json(text, options, part) {
@@ -207,6 +227,7 @@ self.onmessage = async (event) => {
     else if (type === 'run') value = await run(id, text, options ?? {});
     else if (type === 'journey') value = await journey(text, options ?? {}, event.data.record);
     else if (type === 'json') value = await json(text, options ?? {}, event.data.part);
+    else if (type === 'window') value = await traceWindow(text, options ?? {}, tUs, event.data.events);
     else if (type === 'snapshot') value = await snapshot(text, options ?? {}, tUs);
     else if (type === 'dump') value = await dump(text, options ?? {}, tUs, event.data);
     else throw new Error(`unknown request type ${type}`);

@@ -174,7 +174,7 @@ const LEVEL_LABEL = {
 /**
  * What the configuration promises (report.guarantee), apart from the run.
  * @param {import('../../../crate/src/report.d.ts').Guarantee} g
- * @returns {{level: string, label: string, broken: boolean, failing: string[], detail: string}}
+ * @returns {{level: string, label: string, broken: boolean, beyond: string[], failing: string[], detail: string}}
  */
 export function promiseOf(g) {
   // Across sessions fails for every producer without transactions: not a flaw worth a

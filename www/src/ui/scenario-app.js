@@ -377,7 +377,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
         ? copyStopped === r
           ? `Copying cancelled: the verdict above is the whole run's, but its ${n} records stayed in the engine's worker. Run again to see them in the grid, journeys and charts.`
           : `Copying ${n} records from the engine's worker, a page at a time…`
-        : `This run is large (${n} records, ${events} trace events; more than ${DETAIL_LIMIT.toLocaleString('en-US')} records or 100,000 events would hold the page up if copied at once): the grid, journeys and charts have every record; the trace stays in the engine's worker (journeys are read from it, the cluster and producer views replay the run there, and it downloads), so the timeline and compare mode are off.`;
+        : `This run is large (${n} records, ${events} trace events; more than ${DETAIL_LIMIT.toLocaleString('en-US')} records or 100,000 events would hold the page up if copied at once): the grid, journeys and charts have every record; the trace stays in the engine's worker (journeys are read from it, the timeline shows a window of it around the scrubbed time, the cluster and producer views replay the run there, and it downloads), so compare mode is off.`;
     }
     if (hasRecords) grid.update(r);
     else grid.clear();

@@ -34,9 +34,12 @@
 //   root.dataset.chartsAt / root.dataset.snapshotShownAt   when (performance.now()) the
 //                          charts and the cluster and producer views were last drawn
 //
-// A paged run's report (report.paged, report.charts, no trace) shows the charts, and the
-// scrubber with the cluster and producer views over report.charts.model (no trace);
-// root.dataset.paged is then 'true'.
+// A paged run's report (report.paged, report.charts, no trace) shows the charts, the
+// scrubber with the cluster and producer views over report.charts.model (no trace), and
+// the timeline over a window of the trace around the scrubbed time, asked of the worker
+// (api.engine.traceWindow); root.dataset.paged is then 'true', and
+// root.dataset.timelineWindow 'FROM+COUNT' (the window's first event and its size).
+// Compare mode is off for a paged run.
 //
 // Every view marks itself with data-testid="view-<name>" for the end-to-end tests; the
 // scrubber is data-testid="view-scrubber" (shown with the timeline, cluster or producer);
@@ -56,6 +59,8 @@ import { createScrubber } from './scrubber.js';
 import { createTimeline } from './timeline.js';
 
 const ALL = ['timeline', 'cluster', 'producer', 'charts', 'compare'];
+/** Trace events in a paged run's timeline window (its layout takes a few milliseconds). */
+const WINDOW_EVENTS = 6000;
 
 /**
  * @param {HTMLElement} root
@@ -83,6 +88,10 @@ export function mountViews(root, api, { panels, onTime } = {}) {
   const main = el('div', { class: `kv-main${has('timeline') && (has('cluster') || has('producer')) ? ' kv-two' : ''}` });
   frame.append(main);
   const timeline = has('timeline') ? createTimeline(main, { onPick: pick }) : null;
+  // A paged run's timeline shows a window of its trace (which stayed in the worker) around
+  // the scrubbed time; this line says which.
+  const windowNote = timeline ? el('p', { class: 'kv-muted kv-window-note', dataset: { testid: 'timeline-window' }, role: 'status', hidden: true }) : null;
+  if (windowNote) timeline.element.querySelector('.kv-panel-head')?.after(windowNote);
   const side = has('cluster') || has('producer') ? el('div', { class: 'kv-side-col' }) : null;
   if (side) main.append(side);
   // The text and options of the snapshot shown: a segment's dump replays the same run.
@@ -150,6 +159,7 @@ export function mountViews(root, api, { panels, onTime } = {}) {
     charts?.setNow(t);
     groups?.setNow(t);
     stats.scrub = { views_ms: performance.now() - t0 };
+    windowAround(t);
     onTime?.(t);
     if (cluster || producer) {
       wanted = t;
@@ -190,10 +200,60 @@ export function mountViews(root, api, { panels, onTime } = {}) {
     inflight = false;
   }
 
+  // ---- a paged run's timeline: WINDOW_EVENTS trace events around the scrubbed time, asked
+  // of the worker when the time leaves the window shown (the latest time wins) ----
+  let win = null; // {from, total, count, t0, t1} of the window shown
+  let winWanted = null;
+  let winBusy = false;
+
+  function windowAround(t) {
+    if (!timeline || !model?.report?.paged) return;
+    if (win) {
+      const before = t < win.t0 && win.from > 0;
+      const after = t > win.t1 && win.from + win.count < win.total;
+      if (!before && !after) return;
+    }
+    winWanted = t;
+    if (!winBusy) pumpWindow();
+  }
+
+  async function pumpWindow() {
+    winBusy = true;
+    while (winWanted != null) {
+      const t = winWanted;
+      winWanted = null;
+      const gen = generation;
+      let got;
+      try {
+        got = await api.engine.traceWindow(api.getText(), api.getOptions(), t, WINDOW_EVENTS);
+      } catch (err) {
+        if (gen === generation) windowNote.textContent = `Cannot read the run's trace: ${err.message ?? err}`;
+        continue;
+      }
+      if (gen !== generation || !model) continue;
+      const { from, total, events } = got;
+      win = { from, total, count: events.length, t0: events[0]?.at_us ?? 0, t1: events.at(-1)?.at_us ?? 0 };
+      timeline.setModel({ ...model, trace: events });
+      if (now != null) timeline.setNow(now, { scroll: true });
+      const n = (x) => x.toLocaleString('en-US');
+      windowNote.hidden = false;
+      windowNote.textContent = `Events ${n(from + 1)}–${n(from + events.length)} of ${n(total)}, around the scrubbed time: the trace stays in the engine's worker, so the timeline shows a window of it that follows the scrubber.`;
+      root.dataset.timelineWindow = `${from}+${events.length}`;
+    }
+    winBusy = false;
+  }
+
+  function noWindow() {
+    win = null;
+    winWanted = null;
+    if (windowNote) windowNote.hidden = true;
+    delete root.dataset.timelineWindow;
+  }
+
   /** A paged run (report.charts, no trace): the charts, and the scrubber with the cluster
    * and producer views over the model the worker made (report.charts.model: no trace but
-   * its milestone events; the states come from the worker's replays as always). The views
-   * that draw the trace itself (timeline, compare) are off. */
+   * its milestone events; the states come from the worker's replays as always), and the
+   * timeline over a window of the trace (windowAround). Compare mode is off. */
   function updateCharts(report) {
     loadCharts();
     clear();
@@ -227,6 +287,7 @@ export function mountViews(root, api, { panels, onTime } = {}) {
     loadCharts();
     const t0 = performance.now();
     generation += 1;
+    noWindow();
     frame.classList.remove('kv-paged');
     delete root.dataset.paged;
     model = buildModel(report);
@@ -259,6 +320,7 @@ export function mountViews(root, api, { panels, onTime } = {}) {
 
   function clear() {
     generation += 1;
+    noWindow();
     model = null;
     chartModel = null;
     frame.classList.remove('kv-paged');
