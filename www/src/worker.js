@@ -84,7 +84,7 @@ const keyOf = (text, options) => JSON.stringify([text, options]);
  * @param {object} options
  * @param {(progress: number) => void} [onProgress]
  */
-async function runToEnd(text, options, onProgress = () => {}) {
+async function runToEnd(text, options, onProgress = () => {}, { keep = false } = {}) {
   const e = await engine();
   const errors = e.check(text);
   if (errors.length > 0) return { ok: false, errors };
@@ -96,12 +96,17 @@ async function runToEnd(text, options, onProgress = () => {}) {
   }
   onProgress(1);
   const report = session.report();
-  session.free();
+  if (keep) {
+    // The ended session becomes the replay session: the views' first snapshot, at the
+    // run's end, needs no second run of the scenario.
+    replay?.session.free();
+    replay = { key: keyOf(text, options), session, t: session.nowUs() };
+  } else session.free();
   return { ok: true, report };
 }
 
 async function run(id, text, options) {
-  const outcome = await runToEnd(text, options, (progress) => post({ id, type: 'progress', progress }));
+  const outcome = await runToEnd(text, options, (progress) => post({ id, type: 'progress', progress }), { keep: true });
   if (!outcome.ok) return outcome;
   const { report } = outcome;
   // Paged when asked (many records, known from the text) or when the trace turned out too
@@ -188,7 +193,7 @@ async function replayTo(text, options, tUs) {
   const e = await engine();
   const errors = e.check(text);
   if (errors.length > 0) return { errors };
-  const key = JSON.stringify([text, options]);
+  const key = keyOf(text, options);
   if (!replay || replay.key !== key || replay.t > tUs) {
     replay?.session.free();
     replay = { key, session: e.session(text, options), t: 0 };
