@@ -82,6 +82,9 @@ export function mountViews(root, api, { panels, onTime } = {}) {
   let now = null;
   let generation = 0;
   const stats = { update: null, scrub: null, snapshot: null };
+  // What follows a run (the charts' draw, a snapshot's render, a timeline window's layout)
+  // takes tens of milliseconds each: one of them per frame, so they never add up to a freeze.
+  const heavy = onePerFrame();
 
   const pick = (t) => setTime(t, { scrollTimeline: false });
   const scrubber = has('timeline') || has('cluster') || has('producer') ? createScrubber(frame, { onChange: (t) => setTime(t, { fromScrubber: true }) }) : null;
@@ -142,8 +145,6 @@ export function mountViews(root, api, { panels, onTime } = {}) {
   }
 
   // ---- scrubbing: one snapshot request at a time, the latest time wins ----
-  let inflight = false;
-  let wanted = null;
   let scrubStarted = 0;
 
   function setTime(t, { fromScrubber = false, scrollTimeline = true } = {}) {
@@ -161,50 +162,44 @@ export function mountViews(root, api, { panels, onTime } = {}) {
     stats.scrub = { views_ms: performance.now() - t0 };
     windowAround(t);
     onTime?.(t);
-    if (cluster || producer) {
-      wanted = t;
-      if (!inflight) pump();
-    }
+    if (cluster || producer) snapshots.ask(t);
   }
 
-  async function pump() {
-    inflight = true;
-    while (wanted != null) {
-      const t = wanted;
-      wanted = null;
-      const gen = generation;
-      const started = performance.now();
-      let snap;
-      const asked = { text: api.getText(), options: api.getOptions() };
-      try {
-        snap = await api.engine.snapshotAt(asked.text, asked.options, t);
-      } catch (err) {
-        if (gen === generation) snapNote.textContent = `Cannot replay the run: ${err.message ?? err}`;
-        continue;
-      }
-      if (gen !== generation) continue;
-      if (snap.errors) {
-        snapNote.textContent = 'The scenario text changed: the state views need a new run.';
-        continue;
-      }
-      const replayed = performance.now();
+  /** The cluster and producer views at time t, from the worker's replay. */
+  const snapshots = latestWins(async (t) => {
+    const gen = generation;
+    const started = performance.now();
+    let snap;
+    const asked = { text: api.getText(), options: api.getOptions() };
+    try {
+      snap = await api.engine.snapshotAt(asked.text, asked.options, t);
+    } catch (err) {
+      if (gen === generation) snapNote.textContent = `Cannot replay the run: ${err.message ?? err}`;
+      return;
+    }
+    if (gen !== generation) return;
+    if (snap.errors) {
+      snapNote.textContent = 'The scenario text changed: the state views need a new run.';
+      return;
+    }
+    const replayed = performance.now();
+    await heavy.run(() => {
+      if (gen !== generation) return;
+      const drawing = performance.now();
       snapNote.textContent = '';
       shownRun = asked;
       cluster?.render(snap, model);
       producer?.render(snap, model);
       const done = performance.now();
-      stats.snapshot = { replay_ms: replayed - started, render_ms: done - replayed, scrub_to_paint_ms: done - scrubStarted, at_us: t };
+      stats.snapshot = { replay_ms: replayed - started, render_ms: done - drawing, scrub_to_paint_ms: done - scrubStarted, at_us: t };
       root.dataset.snapshotAt = String(snap.at_us);
       root.dataset.snapshotShownAt = String(done);
-    }
-    inflight = false;
-  }
+    });
+  });
 
   // ---- a paged run's timeline: WINDOW_EVENTS trace events around the scrubbed time, asked
   // of the worker when the time leaves the window shown (the latest time wins) ----
   let win = null; // {from, total, count, t0, t1} of the window shown
-  let winWanted = null;
-  let winBusy = false;
 
   function windowAround(t) {
     if (!timeline || !model?.report?.paged) return;
@@ -213,24 +208,20 @@ export function mountViews(root, api, { panels, onTime } = {}) {
       const after = t > win.t1 && win.from + win.count < win.total;
       if (!before && !after) return;
     }
-    winWanted = t;
-    if (!winBusy) pumpWindow();
+    windows.ask(t);
   }
 
-  async function pumpWindow() {
-    winBusy = true;
-    while (winWanted != null) {
-      const t = winWanted;
-      winWanted = null;
-      const gen = generation;
-      let got;
-      try {
-        got = await api.engine.traceWindow(api.getText(), api.getOptions(), t, WINDOW_EVENTS);
-      } catch (err) {
-        if (gen === generation) windowNote.textContent = `Cannot read the run's trace: ${err.message ?? err}`;
-        continue;
-      }
-      if (gen !== generation || !model) continue;
+  const windows = latestWins(async (t) => {
+    const gen = generation;
+    let got;
+    try {
+      got = await api.engine.traceWindow(api.getText(), api.getOptions(), t, WINDOW_EVENTS);
+    } catch (err) {
+      if (gen === generation) windowNote.textContent = `Cannot read the run's trace: ${err.message ?? err}`;
+      return;
+    }
+    await heavy.run(() => {
+      if (gen !== generation || !model) return;
       const { from, total, events } = got;
       win = { from, total, count: events.length, t0: events[0]?.at_us ?? 0, t1: events.at(-1)?.at_us ?? 0 };
       timeline.setModel({ ...model, trace: events });
@@ -239,13 +230,12 @@ export function mountViews(root, api, { panels, onTime } = {}) {
       windowNote.hidden = false;
       windowNote.textContent = `Events ${n(from + 1)}–${n(from + events.length)} of ${n(total)}, around the scrubbed time: the trace stays in the engine's worker, so the timeline shows a window of it that follows the scrubber.`;
       root.dataset.timelineWindow = `${from}+${events.length}`;
-    }
-    winBusy = false;
-  }
+    });
+  });
 
   function noWindow() {
     win = null;
-    winWanted = null;
+    windows.drop();
     if (windowNote) windowNote.hidden = true;
     delete root.dataset.timelineWindow;
   }
@@ -274,12 +264,12 @@ export function mountViews(root, api, { panels, onTime } = {}) {
     }
     // On a frame of their own, as after a full update: the grid has just drawn.
     const gen = generation;
-    requestAnimationFrame(() => setTimeout(() => {
+    heavy.afterFrame(() => {
       if (gen !== generation) return;
       charts?.setModel(chartModel);
       if (now != null) charts?.setNow(now);
       root.dataset.chartsAt = String(performance.now());
-    }));
+    });
   }
 
   function update(report) {
@@ -308,14 +298,14 @@ export function mountViews(root, api, { panels, onTime } = {}) {
     stats.update = { model_ms: t1 - t0, timeline_ms: t2 - t1, total_ms: performance.now() - t0, events: model.trace.length };
     // The charts after the first paint of the rest: they are below the fold anyway.
     const gen = generation;
-    requestAnimationFrame(() => setTimeout(() => {
+    heavy.afterFrame(() => {
       if (gen !== generation) return;
       const t3 = performance.now();
       charts?.setModel(model);
       charts?.setNow(now);
       if (stats.update) stats.update.charts_ms = performance.now() - t3;
       root.dataset.chartsAt = String(performance.now());
-    }));
+    });
   }
 
   function clear() {
@@ -326,7 +316,7 @@ export function mountViews(root, api, { panels, onTime } = {}) {
     frame.classList.remove('kv-paged');
     delete root.dataset.paged;
     now = null;
-    wanted = null;
+    snapshots.drop();
     delete root.dataset.now;
     delete root.dataset.snapshotAt;
     frame.classList.add('kv-cleared');
@@ -370,6 +360,90 @@ export function mountViews(root, api, { panels, onTime } = {}) {
     },
     time: () => now,
     stats: () => ({ ...stats, timeline: timeline?.stats() }),
+  };
+}
+
+/** Heavy jobs one per frame: `run(job)` runs it now if the page has drawn a frame since the
+ * last job ran, else after the next frame (or 100 ms where no frames come: a hidden tab), and
+ * resolves once it ran; `afterFrame(job)` always waits for a frame first (work that should
+ * not delay the paint of what was just changed). Jobs that wait run in the order asked. */
+function onePerFrame() {
+  /** @type {(() => void)[]} */
+  const queue = [];
+  let drawn = true; // a frame was drawn since the last job ran
+  let waiting = false;
+  function flush() {
+    while (drawn && queue.length) {
+      drawn = false;
+      waitForFrame();
+      queue.shift()();
+    }
+  }
+  function waitForFrame() {
+    if (waiting) return;
+    waiting = true;
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      waiting = false;
+      drawn = true;
+      flush();
+    };
+    requestAnimationFrame(() => setTimeout(go, 0));
+    setTimeout(go, 100);
+  }
+  /** @param {() => void} job */
+  const enqueue = (job) =>
+    new Promise((resolve, reject) => {
+      queue.push(() => {
+        try {
+          resolve(job());
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+  return {
+    /** @param {() => void} job */
+    run(job) {
+      const ran = enqueue(job);
+      flush();
+      return ran;
+    },
+    /** @param {() => void} job */
+    afterFrame(job) {
+      drawn = false;
+      const ran = enqueue(job);
+      waitForFrame();
+      return ran;
+    },
+  };
+}
+
+/** One call of async `fn(t)` at a time for the latest `t` asked (a worker request per
+ * scrub position would queue up): `ask(t)` asks, `drop()` forgets what is not yet asked. */
+function latestWins(fn) {
+  let busy = false;
+  let wanted = null;
+  return {
+    async ask(t) {
+      wanted = t;
+      if (busy) return;
+      busy = true;
+      try {
+        while (wanted != null) {
+          const next = wanted;
+          wanted = null;
+          await fn(next);
+        }
+      } finally {
+        busy = false;
+      }
+    },
+    drop() {
+      wanted = null;
+    },
   };
 }
 
