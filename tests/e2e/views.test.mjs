@@ -302,6 +302,45 @@ export const tests = [
     },
   },
   {
+    name: 'a re-run with the same series redraws the charts in place; other series rebuild them',
+    async run({ page, url }) {
+      await open(page, url, 'scenario=acks1_leader_failover_loss&panels=charts');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="view-charts"] canvas').length >= 7);
+      const note = () => page.getByTestId('view-charts').locator('.kv-chart-note').textContent();
+      const before = await note();
+      /** Runs the text with `from` replaced by `to` and shows it; returns the run's activity
+       * window, the charts' windows and whether the throughput chart's canvas is the one
+       * marked before. */
+      const rerun = (from, to) => page.evaluate(async ([from, to]) => {
+        const k = window.kplayViewsTest;
+        document.querySelector('[data-testid="chart-throughput"] canvas').dataset.mark = 'before';
+        const root = document.getElementById('views');
+        const drawn = Number(root.dataset.chartsAt);
+        const outcome = await k.engine.run(k.text.replace(from, to), k.options).result;
+        k.views.update(outcome.report);
+        await new Promise((resolve) => { const check = () => (Number(root.dataset.chartsAt) > drawn ? resolve() : setTimeout(check, 10)); check(); });
+        const r = outcome.report;
+        return {
+          first: Math.min(...r.records.map((x) => x.sent_us)),
+          last: Math.max(...r.records.map((x) => x.result_us ?? 0)),
+          same: document.querySelector('[data-testid="chart-throughput"] canvas').dataset.mark === 'before',
+          ranges: [...document.querySelectorAll('[data-testid="view-charts"] figure.kv-chart')].map((f) => [Number(f.dataset.from), Number(f.dataset.to)]),
+        };
+      }, [from, to]);
+      // acks=all: the same producers and partitions, other data.
+      const same = await rerun('producer app acks=1', 'producer app acks=all');
+      assert.ok(same.same, 'the same canvas took the new data');
+      const after = await note();
+      assert.notEqual(after, before, 'the note describes the new run');
+      assert.equal(new Set(same.ranges.map((r) => r.join())).size, 1, `one window on every chart: ${JSON.stringify(same.ranges)}`);
+      assert.ok(same.ranges[0][0] <= same.first && same.ranges[0][1] >= same.last, `${same.ranges[0]} covers the new run's ${same.first}..${same.last}`);
+      // One more partition: the ISR and lag charts get another series, so the charts are made anew.
+      const other = await rerun('partitions=1', 'partitions=2');
+      assert.ok(!other.same, 'new series, new charts');
+      assert.equal(await page.getByTestId('view-charts').locator('canvas').count(), 7);
+    },
+  },
+  {
     name: 'compare mode shows both verdicts and the first divergence of acks=1 vs acks=all',
     async run({ page, url }) {
       await open(page, url, 'scenario=acks1_leader_failover_loss');

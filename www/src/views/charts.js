@@ -29,59 +29,93 @@ export function createCharts(section, { onPick }) {
     for (const { u, box } of plots) u.setSize({ width: width(box), height: HEIGHT });
   });
   ro.observe(grid);
-  const stopTheme = onThemeChange(() => model && draw());
+  // The palette, resolved from the CSS custom properties once per theme (reading computed
+  // styles costs a style recalculation).
+  let palette = null;
+  const stopTheme = onThemeChange(() => {
+    palette = null;
+    if (model) draw({ rebuild: true });
+  });
 
   /** m: the views' model, or a paged run's {endUs, producers, series} (series made in
-   * the engine's worker by buildSeries). */
-  function setModel(m) {
+   * the engine's worker by buildSeries); t: the scrubbed time to mark (default: as is). */
+  function setModel(m, t = now) {
     model = m;
+    now = t;
     data = m ? (m.series ?? buildSeries(m)) : null;
-    draw();
+    draw({ rebuild: false });
   }
 
-  function draw() {
-    for (const p of plots) p.u.destroy();
-    plots = [];
-    grid.replaceChildren();
+  /** Each chart of the current data: {id, title, values, series, y}. */
+  function specs(c) {
+    const x = data.x;
+    const rl = data.recordLatency;
+    const prodSeries = model.producers.map((p, i) => ({ label: p, stroke: c.series[i % PRODUCER_COLOURS], width: 1.5 }));
+    const tps = [...data.isr.series.keys()];
+    const tpSeries = tps.map((tp, i) => ({ label: tp, stroke: c.series[(i + 3) % PRODUCER_COLOURS], width: 1.5, paths: uPlot.paths.stepped({ align: 1 }) }));
+    return [
+      { id: 'throughput', title: 'Throughput (acked records/s)', values: [x, ...model.producers.map((p) => data.throughput.get(p))], series: prodSeries, y: fmtCount },
+      { id: 'record-latency', title: 'Record latency, send() to callback (ms)', values: [rl.x, rl.acked, rl.failed], series: [
+        { label: 'acked', stroke: c.accent, width: 0, paths: () => null, points: { show: true, size: 3, stroke: c.accent, fill: c.accent } },
+        { label: 'failed', stroke: c.bad, width: 0, paths: () => null, points: { show: true, size: 4, stroke: c.bad, fill: c.bad } },
+      ], y: (v) => `${v}` },
+      { id: 'latency', title: 'Produce request latency (ms)', values: [x, data.latency.p50, data.latency.p99, data.latency.max], series: [
+        { label: 'p50', stroke: c.accent, width: 1.5, points: dots(c.accent) },
+        { label: 'p99', stroke: c.warn, width: 1.5, points: dots(c.warn) },
+        { label: 'max', stroke: c.bad, width: 1, dash: [4, 3], points: dots(c.bad) },
+      ], y: (v) => `${v}` },
+      { id: 'records', title: 'Records per Produce request', values: [x, data.recordsPerRequest], series: [{ label: 'avg', stroke: c.ok, width: 1.5, points: dots(c.ok) }], y: fmtCount },
+      { id: 'retries', title: 'Retries and failed batches', values: [x, data.retries, data.failures], series: [
+        { label: 'batch_retried', stroke: c.warn, fill: c.warnFill, width: 1, paths: uPlot.paths.bars({ size: [0.9, 8] }) },
+        { label: 'failed/expired', stroke: c.bad, fill: c.badFill, width: 1, paths: uPlot.paths.bars({ size: [0.9, 8] }) },
+      ], y: fmtCount },
+      { id: 'isr', title: 'ISR size', values: [data.isr.x, ...tps.map((tp) => data.isr.series.get(tp))], series: tpSeries, y: fmtCount },
+      { id: 'lag', title: 'HW lag: leader LEO − HW (offsets)', values: [data.lag.x, ...tps.map((tp) => data.lag.series.get(tp) ?? new Array(data.lag.x.length).fill(null))], series: tpSeries, y: fmtCount },
+    ];
+  }
+
+  /** Draws the charts of the current data: the plots shown take the new data when they
+   * have the same series (a re-run after a setting change: no DOM rebuilt), else (and
+   * after a theme change, `rebuild`) they are made anew. */
+  function draw({ rebuild }) {
     if (!model) {
+      for (const p of plots) p.u.destroy();
+      plots = [];
+      grid.replaceChildren();
       note.textContent = 'No run yet.';
       return;
     }
-    const c = colours(section);
+    const c = (palette ??= colours(section));
     const s = data.latencyStats;
     const [from, to] = data.activity;
     const zoomed = to - from < 0.9 * model.endUs;
     const rl = data.recordLatency;
     note.textContent = `Buckets of ${fmtTime(data.bucketUs)}. Request latency: ${s ? `p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, p99 ${ms(s.p99)}, max ${ms(s.max)} over ${fmtCount(s.count)} Produce requests` : 'no Produce responses'}.${rl.sampled > 1 ? ` Record latency: the slowest of every ${fmtCount(rl.sampled)} records.` : ''}${data.faults.length ? ` Dashed lines: ${data.faults.length === 1 ? 'the fault' : `${data.faults.length} faults`}.` : ''} ${zoomed ? `Zoomed to the records' activity (${fmtTime(Math.round(from))} to ${fmtTime(Math.round(to))}${outside(data.faults, from, to)}); double-click for the whole run` : 'Double-click resets the zoom'}; drag to zoom, click to move the scrubber.`;
     view = zoomed ? [from / 1e6, to / 1e6] : [0, model.endUs / 1e6];
-    const x = data.x;
-    const prodSeries = model.producers.map((p, i) => ({ label: p, stroke: c.series[i % PRODUCER_COLOURS], width: 1.5 }));
-    add('throughput', 'Throughput (acked records/s)', [x, ...model.producers.map((p) => data.throughput.get(p))], prodSeries, c, { y: fmtCount });
-    add('record-latency', 'Record latency, send() to callback (ms)', [rl.x, rl.acked, rl.failed], [
-      { label: 'acked', stroke: c.accent, width: 0, paths: () => null, points: { show: true, size: 3, stroke: c.accent, fill: c.accent } },
-      { label: 'failed', stroke: c.bad, width: 0, paths: () => null, points: { show: true, size: 4, stroke: c.bad, fill: c.bad } },
-    ], c, { y: (v) => `${v}` });
-    add('latency', 'Produce request latency (ms)', [x, data.latency.p50, data.latency.p99, data.latency.max], [
-      { label: 'p50', stroke: c.accent, width: 1.5, points: dots(c.accent) },
-      { label: 'p99', stroke: c.warn, width: 1.5, points: dots(c.warn) },
-      { label: 'max', stroke: c.bad, width: 1, dash: [4, 3], points: dots(c.bad) },
-    ], c, { y: (v) => `${v}` });
-    add('records', 'Records per Produce request', [x, data.recordsPerRequest], [{ label: 'avg', stroke: c.ok, width: 1.5, points: dots(c.ok) }], c, { y: fmtCount });
-    add('retries', 'Retries and failed batches', [x, data.retries, data.failures], [
-      { label: 'batch_retried', stroke: c.warn, fill: c.warnFill, width: 1, paths: uPlot.paths.bars({ size: [0.9, 8] }) },
-      { label: 'failed/expired', stroke: c.bad, fill: c.badFill, width: 1, paths: uPlot.paths.bars({ size: [0.9, 8] }) },
-    ], c, { y: fmtCount });
-    const tps = [...data.isr.series.keys()];
-    const tpSeries = tps.map((tp, i) => ({ label: tp, stroke: c.series[(i + 3) % PRODUCER_COLOURS], width: 1.5, paths: uPlot.paths.stepped({ align: 1 }) }));
-    add('isr', 'ISR size', [data.isr.x, ...tps.map((tp) => data.isr.series.get(tp))], tpSeries, c, { y: fmtCount });
-    add('lag', 'HW lag: leader LEO − HW (offsets)', [data.lag.x, ...tps.map((tp) => data.lag.series.get(tp) ?? new Array(data.lag.x.length).fill(null))], tpSeries, c, { y: fmtCount });
+    const all = specs(c);
+    const shapes = all.map(shapeOf);
+    if (!rebuild && plots.length === all.length && plots.every((p, i) => p.shape === shapes[i])) {
+      all.forEach((spec, i) => {
+        const { u } = plots[i];
+        u.batch(() => {
+          u.setData(spec.values);
+          u.setScale('x', { min: view[0], max: view[1] });
+        });
+      });
+      return;
+    }
+    for (const p of plots) p.u.destroy();
+    plots = [];
+    const boxes = all.map((spec) => el('figure', { class: 'kv-chart', dataset: { testid: `chart-${spec.id}` } }, el('figcaption', {}, spec.title)));
+    grid.replaceChildren(...boxes);
+    // The grid's columns are equal: one layout for every chart's width.
+    const w = width(boxes[0]);
+    all.forEach((spec, i) => add(spec, boxes[i], w, shapes[i], c));
   }
 
-  function add(id, title, values, series, c, { y }) {
-    const box = el('figure', { class: 'kv-chart', dataset: { testid: `chart-${id}` } }, el('figcaption', {}, title));
-    grid.append(box);
+  function add({ values, series, y }, box, w, shape, c) {
     const opts = {
-      width: width(box),
+      width: w,
       height: HEIGHT,
       scales: { x: { time: false }, y: { range: (u, lo, hi) => /** @type {[number, number]} */ ([0, Math.max(1, hi * 1.1)]) } },
       cursor: { sync: { key: syncKey }, drag: { x: true, y: false } },
@@ -106,7 +140,7 @@ export function createCharts(section, { onPick }) {
       const v = u.posToVal(u.cursor.left, 'x');
       if (Number.isFinite(v)) onPick(Math.max(0, Math.round(v * 1e6)));
     });
-    plots.push({ u, box });
+    plots.push({ u, box, shape });
   }
 
   /** The x range a chart shows, on its figure (for tests and tools). */
@@ -191,6 +225,11 @@ function outside(faults, from, to) {
 /** Buckets with data drawn as dots, so isolated buckets show between empty ones. */
 function dots(colour) {
   return { show: true, size: 4, stroke: colour, fill: colour };
+}
+
+/** A chart's identity: which series it draws (the same shape takes new data in place). */
+function shapeOf({ id, series }) {
+  return `${id}|${series.map((x) => x.label).join('|')}`;
 }
 
 function width(box) {
