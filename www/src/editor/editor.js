@@ -5,7 +5,7 @@
 // replaceAll/applyEdits (so undo history and the cursor survive control changes).
 import { autocompletion, closeBrackets, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { lintGutter, lintKeymap, setDiagnostics } from '@codemirror/lint';
+import { diagnosticCount, lintGutter, lintKeymap, setDiagnostics } from '@codemirror/lint';
 import { EditorState, StateEffect, StateField } from '@codemirror/state';
 import { Decoration, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
 import { kplayCompletions } from './complete.js';
@@ -22,6 +22,16 @@ const expectMarks = StateField.define({
   },
   provide: (f) => EditorView.decorations.from(f),
 });
+
+/** Whether a decoration set holds exactly these line marks (same places, same classes). */
+function sameMarks(set, ranges) {
+  const cursor = set.iter();
+  for (const r of ranges) {
+    if (cursor.value == null || cursor.from !== r.from || cursor.value.spec.class !== r.value.spec.class) return false;
+    cursor.next();
+  }
+  return cursor.value == null;
+}
 
 const theme = EditorView.theme({
   '&': { height: '100%', backgroundColor: 'var(--editor-bg)', color: 'var(--fg)' },
@@ -99,6 +109,9 @@ export function createEditor(parent, { doc, readOnly = false, label = 'Scenario'
     },
     /** Underlines the engine's diagnostics ([] clears them). */
     showDiagnostics(diagnostics) {
+      // Nothing to clear: no transaction (each one re-reads the DOM selection, a forced
+      // layout when a run has just redrawn the page).
+      if (!diagnostics.length && !diagnosticCount(view.state)) return;
       const cm = diagnostics.map((d) => {
         let from = offsetOf(d.line, d.column);
         let to = offsetOf(d.line, Math.max(d.end_column, d.column));
@@ -135,6 +148,7 @@ export function createEditor(parent, { doc, readOnly = false, label = 'Scenario'
         .filter((e) => e.line >= 1 && e.line <= doc.lines)
         .sort((a, b) => a.line - b.line)
         .map((e) => Decoration.line({ class: e.held ? 'cm-expect-held' : e.lesson ? 'cm-expect-lesson' : 'cm-expect-failed' }).range(doc.line(e.line).from));
+      if (sameMarks(view.state.field(expectMarks), ranges)) return; // a re-run that changed no mark
       view.dispatch({ effects: setExpectMarks.of(Decoration.set(ranges, true)) });
     },
     /** Moves the cursor to a 1-based line and column and focuses the editor. */

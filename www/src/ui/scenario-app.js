@@ -345,16 +345,18 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     const fresh = replaced;
     report = r;
     replaced = false;
+    // An edited preset: its own expect lines are its lesson (verdict.js markLesson).
+    const edited = lesson?.(runText.get(r) ?? currentText) ?? null;
+    // The editor's marks before anything else is written: its transaction reads the DOM
+    // selection, which would force a layout of whatever was written before it.
+    markEditor([], markLesson(r.expectations, edited));
     delete root.dataset.stale;
     const gen = ++drawGeneration;
     // A preset's unchanged text shows the run made when the site was built: the same
     // report the engine gives (a run is a pure function of its text and options).
     status.textContent = precomputedRun ? `ran at build time (shown in ${Math.round(ms)} ms)` : `ran in ${Math.round(ms)} ms`;
-    // An edited preset: its own expect lines are its lesson (verdict.js markLesson).
-    const edited = lesson?.(runText.get(r) ?? currentText) ?? null;
     verdict.update(r, { fresh, lesson: edited });
     showDiagnosticsList([]);
-    markEditor([], markLesson(r.expectations, edited));
     // The banner first; the grid, the journey and the views on the next frame.
     requestAnimationFrame(() => {
       if (gen !== drawGeneration) return;

@@ -85,6 +85,7 @@ export function createCompare(parent, api, { onPick }) {
   /** The options: per node, the settings the scenario set or Kafka's rules derived first,
    * then the defaults, each part alphabetical; only those matching the filter (name or
    * value), keeping `keep` selected when it is still listed. */
+  let selectShape = ''; // the option list shown, to skip rebuilding the same one
   function fillSelect(keep) {
     const words = filter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
     const matches = (s) => words.every((w) => `${s.role} ${s.name} ${s.prop}=${s.value}`.toLowerCase().includes(w));
@@ -96,8 +97,13 @@ export function createCompare(parent, api, { onPick }) {
       groups.get(g).push(s);
     }
     for (const list of groups.values()) list.sort((a, b) => rank(a) - rank(b) || a.prop.localeCompare(b.prop));
-    select.replaceChildren(...[...groups].map(([g, list]) => el('optgroup', { label: g },
-      list.map((s) => el('option', { value: s.key }, `${s.prop} = ${s.value}${s.source === 'default' ? ' (default)' : s.source === 'derived' ? ' (derived)' : ''}`)))));
+    const label = (s) => `${s.prop} = ${s.value}${s.source === 'default' ? ' (default)' : s.source === 'derived' ? ' (derived)' : ''}`;
+    // A re-run usually lists the same settings: the options stay (hundreds of elements).
+    const shape = JSON.stringify([...groups].map(([g, list]) => [g, list.map((s) => [s.key, label(s)])]));
+    if (shape !== selectShape) {
+      selectShape = shape;
+      select.replaceChildren(...[...groups].map(([g, list]) => el('optgroup', { label: g }, list.map((s) => el('option', { value: s.key }, label(s))))));
+    }
     const shown = settings.filter(matches);
     select.dataset.count = String(shown.length);
     if (shown.some((s) => s.key === keep)) select.value = keep;

@@ -124,8 +124,7 @@ export function mountViews(root, api, { panels, onTime } = {}) {
       import('./charts.js').then((m) => {
         if (generation < 0) return; // destroyed meanwhile
         charts = m.createCharts(chartsSection, { onPick: pick });
-        if (chartModel) charts.setModel(chartModel);
-        if (now != null) charts.setNow(now);
+        if (chartModel) charts.setModel(chartModel, now);
       }).catch((err) => console.error('kplay views: cannot load the charts', err)));
   }
   const compare = has('compare') ? createCompare(frame, api, { onPick: pick }) : null;
@@ -147,7 +146,8 @@ export function mountViews(root, api, { panels, onTime } = {}) {
   // ---- scrubbing: one snapshot request at a time, the latest time wins ----
   let scrubStarted = 0;
 
-  function setTime(t, { fromScrubber = false, scrollTimeline = true } = {}) {
+  // drawCharts false: the charts are about to take a new model (and this time) anyway.
+  function setTime(t, { fromScrubber = false, scrollTimeline = true, drawCharts = true } = {}) {
     if (!model) return;
     // The state only changes at stops: show the last one at or before t.
     t = model.stops[Math.max(0, lastAtOrBefore(model.stops, t))];
@@ -157,7 +157,7 @@ export function mountViews(root, api, { panels, onTime } = {}) {
     if (!fromScrubber) scrubber?.setTime(t);
     const t0 = performance.now();
     timeline?.setNow(t, { scroll: scrollTimeline });
-    charts?.setNow(t);
+    if (drawCharts) charts?.setNow(t);
     groups?.setNow(t);
     stats.scrub = { views_ms: performance.now() - t0 };
     windowAround(t);
@@ -260,14 +260,13 @@ export function mountViews(root, api, { panels, onTime } = {}) {
       frame.classList.remove('kv-cleared');
       scrubber?.setModel(model);
       showGroups(report);
-      setTime(model.endUs, { scrollTimeline: false });
+      setTime(model.endUs, { scrollTimeline: false, drawCharts: false });
     }
     // On a frame of their own, as after a full update: the grid has just drawn.
     const gen = generation;
     heavy.afterFrame(() => {
       if (gen !== generation) return;
-      charts?.setModel(chartModel);
-      if (now != null) charts?.setNow(now);
+      charts?.setModel(chartModel, now);
       root.dataset.chartsAt = String(performance.now());
     });
   }
@@ -294,15 +293,14 @@ export function mountViews(root, api, { panels, onTime } = {}) {
     showGroups(report);
     delete root.dataset.snapshotAt;
     // Start at the end (the state the verdict describes), with the diagram at its top.
-    setTime(model.endUs, { scrollTimeline: false });
+    setTime(model.endUs, { scrollTimeline: false, drawCharts: false });
     stats.update = { model_ms: t1 - t0, timeline_ms: t2 - t1, total_ms: performance.now() - t0, events: model.trace.length };
     // The charts after the first paint of the rest: they are below the fold anyway.
     const gen = generation;
     heavy.afterFrame(() => {
       if (gen !== generation) return;
       const t3 = performance.now();
-      charts?.setModel(model);
-      charts?.setNow(now);
+      charts?.setModel(model, now);
       if (stats.update) stats.update.charts_ms = performance.now() - t3;
       root.dataset.chartsAt = String(performance.now());
     });
@@ -363,21 +361,25 @@ export function mountViews(root, api, { panels, onTime } = {}) {
   };
 }
 
-/** Heavy jobs one per frame: `run(job)` runs it now if the page has drawn a frame since the
- * last job ran, else after the next frame (or 100 ms where no frames come: a hidden tab), and
- * resolves once it ran; `afterFrame(job)` always waits for a frame first (work that should
- * not delay the paint of what was just changed). Jobs that wait run in the order asked. */
+/** Heavy jobs one frame's worth at a time: `run(job)` runs it now if the page has drawn a
+ * frame since the last jobs ran, else after the next frame (or 100 ms where no frames come: a
+ * hidden tab), and resolves once it ran; `afterFrame(job)` always waits for a frame first
+ * (work that should not delay the paint of what was just changed). Jobs that wait run in
+ * the order asked; after a frame, they run back to back until they have taken SLOT_MS (small
+ * jobs, a re-run's charts and cluster view, share a frame; large ones, a paged run's, do not). */
 function onePerFrame() {
+  const SLOT_MS = 12;
   /** @type {(() => void)[]} */
   const queue = [];
   let drawn = true; // a frame was drawn since the last job ran
   let waiting = false;
   function flush() {
-    while (drawn && queue.length) {
-      drawn = false;
-      waitForFrame();
-      queue.shift()();
-    }
+    if (!drawn || !queue.length) return;
+    drawn = false;
+    waitForFrame();
+    const start = performance.now();
+    do queue.shift()();
+    while (queue.length && performance.now() - start < SLOT_MS);
   }
   function waitForFrame() {
     if (waiting) return;
