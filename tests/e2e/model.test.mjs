@@ -9,6 +9,7 @@ import { brokenPromises, exactlyOnceReprocessed, observedOutcome, OUTCOMES, outc
 import { recordJourney } from '../../www/src/core/journey.js';
 import { fmtUs } from '../../www/src/core/format.js';
 import { activity, recordLatency } from '../../www/src/views/series.js';
+import { buildItems, bundleInFlight } from '../../www/src/views/timeline-items.js';
 
 const TEXT = `# comment line
 seed 5
@@ -240,6 +241,46 @@ export const tests = [
       assert.equal(p.label, 'exactly-once per producer session', "the producers' promise stays the main line");
       assert.doesNotMatch(p.detail, /broke it/, 'the producers did not break theirs');
       assert.deepEqual(brokenPromises({ ...g, by_group: undefined, by_pipeline: undefined }), []);
+    },
+  },
+  {
+    name: 'the timeline bundles pipelined Produce requests and their responses; a dropped one stays single',
+    async run() {
+      // app pipelines corr 3, 4, 5 to broker-1 (each sent before the one ahead arrived), the
+      // response to 5 is dropped; corr 6 goes out after every earlier one was answered.
+      const trace = [];
+      const sent = (t, corr, batch) => trace.push({ at_us: t, type: 'request_sent', from: 'app', to: 'broker-1', api: 'Produce', corr, batches: [batch] });
+      const answered = (t, corr, batch) => {
+        trace.push({ at_us: t, type: 'appended', broker: 'broker-1', tp: 'orders-0', batch, base_offset: batch, last_offset: batch });
+        trace.push({ at_us: t, type: 'produce_answered', broker: 'broker-1', to: 'app', corr, results: [['orders-0', 'NONE', batch]] });
+      };
+      sent(0, 3, 0);
+      sent(10, 4, 1);
+      sent(20, 5, 2);
+      answered(2000, 3, 0);
+      answered(2010, 4, 1);
+      trace.push({ at_us: 2020, type: 'appended', broker: 'broker-1', tp: 'orders-0', batch: 2, base_offset: 2, last_offset: 2 });
+      trace.push({ at_us: 2020, type: 'produce_answered', broker: 'broker-1', to: 'app', corr: 5, results: [['orders-0', 'NONE', 2]] });
+      trace.push({ at_us: 2020, type: 'message_dropped', from: 'broker-1', to: 'app', api: 'Produce', corr: 5, cause: 'drop_rule' });
+      trace.push({ at_us: 4000, type: 'response_received', from: 'broker-1', at: 'app', corr: 3 });
+      trace.push({ at_us: 4010, type: 'response_received', from: 'broker-1', at: 'app', corr: 4 });
+      sent(6000, 6, 3);
+      answered(8000, 6, 3);
+      trace.push({ at_us: 10000, type: 'response_received', from: 'broker-1', at: 'app', corr: 6 });
+      const model = { trace, laneIndex: new Map([['app', 0], ['broker-1', 1], ['controller', 2]]), oneWayUs: 2000 };
+      const items = buildItems(model);
+      const arrows = (list) => list.filter((it) => it.k === 'arrow').map((it) => `${trace[it.ev].type}:${trace[it.ev].corr}${it.bundle ? `x${it.bundle.evs.length}` : ''}`);
+      assert.deepEqual(arrows(items), ['request_sent:3', 'request_sent:4', 'request_sent:5', 'produce_answered:3', 'produce_answered:4', 'produce_answered:5', 'request_sent:6', 'produce_answered:6']);
+      const bundled = bundleInFlight(items, trace);
+      assert.deepEqual(arrows(bundled), ['request_sent:3x3', 'produce_answered:3x2', 'produce_answered:5', 'request_sent:6', 'produce_answered:6']);
+      const req = bundled.find((it) => it.bundle && trace[it.ev].type === 'request_sent');
+      assert.deepEqual(req.bundle, { t0b: 20, t1a: 2000, evs: [0, 1, 2], corrs: [3, 5] }, 'from the first send to the last arrival');
+      assert.equal(req.t1, 2020);
+      const resp = bundled.find((it) => it.bundle && trace[it.ev].type === 'produce_answered');
+      assert.deepEqual([resp.t0, resp.bundle.t0b, resp.bundle.t1a, resp.t1], [2000, 2010, 4000, 4010]);
+      assert.equal(bundled.find((it) => it.fault != null)?.end, 'cross', 'the dropped response keeps its cross');
+      const anchors = bundled.map((it) => (it.at === 'end' ? it.t1 : it.t0));
+      assert.deepEqual(anchors, [...anchors].sort((a, b) => a - b), 'still sorted by anchor time');
     },
   },
   {

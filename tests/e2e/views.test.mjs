@@ -116,7 +116,21 @@ export const tests = [
       assert.ok((await page.locator('.kv-lifeline').count()) >= 4, 'a lifeline per node');
       assert.ok((await page.locator('.kv-arrow[data-kind="produce"]').count()) > 5, 'Produce arrows');
       assert.ok((await page.locator('.kv-band').count()) >= 1, 'the scenario action as a band');
+      // Pipelined requests (linger.ms=0, a send every 250 us, up to 5 in flight) are bundles,
+      // not arrows crossing every response of the requests ahead of them.
+      const bundle = page.locator('.kv-bundle[data-kind="produce"]').first();
+      assert.ok(Number(await bundle.getAttribute('data-count')) >= 2, 'a bundle of in-flight requests');
+      assert.match(await bundle.locator('title').textContent(), /Produce requests app → broker-1 in flight together/);
       await page.getByTestId('view-timeline').screenshot({ path: `${SHOTS}/view-timeline-light.png` });
+      const produceArrows = () => page.locator('.kv-arrow[data-kind="produce"]').count();
+      const withBundles = await produceArrows();
+      await page.locator('.kv-filters summary').click();
+      await page.getByTestId('timeline-bundle').uncheck();
+      assert.equal(await page.locator('.kv-bundle').count(), 0, 'unticked: one arrow each');
+      assert.ok((await produceArrows()) > withBundles, 'more arrows than bundles');
+      await page.getByTestId('timeline-bundle').check();
+      await page.locator('.kv-filters summary').click();
+      assert.ok((await page.locator('.kv-bundle').count()) > 0);
       // Scrolling on to the crash draws it; zooming out keeps the diagram drawn.
       await page.evaluate(() => window.kplayViewsTest.views.setTime(60000));
       await page.locator('.kv-c-crash').first().waitFor();

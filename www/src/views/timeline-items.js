@@ -327,3 +327,52 @@ function mergeIdentical(items, trace) {
 function anchorOf(it) {
   return it.at === 'end' ? it.t1 : it.t0;
 }
+
+/**
+ * Pipelined Produce traffic as bundles: requests a producer sends to one broker while the
+ * earlier ones are still on the wire (up to max.in.flight.requests.per.connection), and
+ * the responses that come back the same way, each become one item instead of arrows that
+ * cross every response of the batch before them. A bundle is an arrow from its first
+ * member's send to its last member's arrival with `bundle: {t0b, t1a, evs, corrs}`: the
+ * last member's send, the first member's arrival (the band between them is drawn), the
+ * members' trace indexes and correlation ids. Dropped, held and lost messages stay single.
+ * @param {any[]} items buildItems' output (sorted by anchor time)
+ * @param {any[]} trace
+ */
+export function bundleInFlight(items, trace) {
+  const open = new Map(); // "type|cls|from|to" -> the group being filled
+  const groupOf = new Array(items.length).fill(null);
+  items.forEach((it, i) => {
+    if (it.k !== 'arrow' || it.g !== 'produce' || it.at !== 'start' || it.end !== 'head' || it.fault != null || it.est) return;
+    const type = trace[it.ev].type;
+    if (type !== 'request_sent' && type !== 'produce_answered') return;
+    const key = `${type}|${it.cls}|${it.l0}|${it.l1}`;
+    let g = open.get(key);
+    // Sent while the group's last member was still on the wire: it joins.
+    if (!g || it.t0 >= g.t1) {
+      g = { members: [], t1: it.t1 };
+      open.set(key, g);
+    }
+    g.members.push(i);
+    g.t1 = Math.max(g.t1, it.t1);
+    groupOf[i] = g;
+  });
+  const out = [];
+  items.forEach((it, i) => {
+    const g = groupOf[i];
+    if (!g || g.members.length < 2) return out.push(it);
+    if (g.members[0] !== i) return; // drawn as part of its bundle
+    const members = g.members.map((k) => items[k]);
+    const last = members[members.length - 1];
+    const evs = members.flatMap((m) => [m.ev, ...(m.more ?? [])]);
+    out.push({
+      ...it,
+      n: members.reduce((sum, m) => sum + m.n, 0),
+      more: undefined,
+      text: undefined,
+      t1: g.t1,
+      bundle: { t0b: last.t0, t1a: Math.min(...members.map((m) => m.t1)), evs, corrs: [trace[it.ev].corr, trace[last.ev].corr] },
+    });
+  });
+  return out;
+}

@@ -19,6 +19,10 @@ const DELETE_REASON = {
 
 export function itemText(it, model) {
   if (it.text) return it.text;
+  if (it.bundle) {
+    it.text = bundleText(it, model);
+    return it.text;
+  }
   const e = model.trace[it.ev];
   let [label, title] = describe(e, it, model);
   title ??= label;
@@ -45,6 +49,33 @@ export function itemText(it, model) {
   }
   it.text = { label, title };
   return it.text;
+}
+
+/** A bundle of pipelined Produce requests or responses (bundleInFlight). */
+function bundleText(it, model) {
+  const { evs, corrs } = it.bundle;
+  const first = model.trace[it.ev];
+  const from = model.lanes[it.l0]?.name;
+  const to = model.lanes[it.l1]?.name;
+  const k = evs.length;
+  let label;
+  let head;
+  if (first.type === 'request_sent') {
+    label = `Produce ×${k} · corr=${corrs[0]}–${corrs[1]}`;
+    head = `${k} Produce requests ${from} → ${to} in flight together: each sent before the ones ahead of it arrived (up to max.in.flight.requests.per.connection on one connection)`;
+  } else {
+    const errs = [...new Set(evs.flatMap((i) => model.trace[i].results.filter((x) => x[1] !== 'NONE').map((x) => x[1])))];
+    label = `resp ×${k} · corr=${corrs[0]}–${corrs[1]}${errs.length ? ` · ${errs.join(', ')}` : ''}`;
+    head = `${k} Produce responses ${from} → ${to} on the wire together`;
+  }
+  const SHOWN = 12;
+  const lines = evs.slice(0, SHOWN).map((i) => {
+    const [l, t] = describe(model.trace[i], it, model);
+    return `${fmtTime(model.trace[i].at_us)} · ${t ?? l}`;
+  });
+  if (k > SHOWN) lines.push(`… ${k - SHOWN} more`);
+  lines.push('(Events ▸ untick "In-flight requests as bundles" for one arrow each)');
+  return { label, title: `${head}\n${lines.join('\n')}` };
 }
 
 function describe(e, it, model) {

@@ -6,8 +6,11 @@
 // bucket index, so runs with tens of thousands of events scroll smoothly. A horizontal
 // "now" line shows the scrubbed moment; what happens after it is dimmed. Clicking an
 // item moves the scrubber to its time. Zoom: the −/+ buttons, Ctrl+wheel, or -/+ keys.
+// Produce requests pipelined on one connection, and their responses, are drawn as one
+// band each (bundleInFlight) instead of arrows crossing each other; Events ▸ "In-flight
+// requests as bundles" turns that off.
 import { el, esc, fmtCount, fmtTime, producerColour, uid } from './format.js';
-import { GROUPS, buildItems, itemText } from './timeline-items.js';
+import { GROUPS, buildItems, bundleInFlight, itemText } from './timeline-items.js';
 import { ZOOMS, layout } from './timeline-layout.js';
 import { inInterval } from './model.js';
 
@@ -19,6 +22,9 @@ export function createTimeline(parent, { onPick }) {
   const state = {
     model: null,
     items: [],
+    // Pipelined requests and responses drawn as bundles (bundleInFlight), made on demand.
+    bundle: true,
+    bundled: null,
     L: null,
     shown: new Set(GROUPS.filter((g) => g.on).map((g) => g.id)),
     controller: false,
@@ -82,6 +88,7 @@ export function createTimeline(parent, { onPick }) {
   function setModel(model) {
     state.model = model;
     state.items = model ? buildItems(model) : [];
+    state.bundled = null;
     const hasTrace = model && model.trace.length > 0;
     empty.textContent = model ? 'This run has no trace: run it with {trace: true} to see the timeline.' : 'No run yet.';
     empty.hidden = !!hasTrace;
@@ -101,7 +108,9 @@ export function createTimeline(parent, { onPick }) {
         relayout();
       } });
       return el('label', { class: 'kv-check' }, box, `${g.label} (${fmtCount(counts.get(g.id))})`);
-    }));
+    }), el('label', { class: 'kv-check kv-bundle-check', title: 'Produce requests sent while earlier ones are still on the wire (and their responses) drawn as one band, not as arrows crossing each other' },
+      el('input', { type: 'checkbox', checked: state.bundle, dataset: { testid: 'timeline-bundle' }, onchange: (e) => { state.bundle = e.target.checked; relayout(); } }),
+      'In-flight requests as bundles'));
     updateFilterSummary(counts);
   }
   function updateFilterSummary(counts) {
@@ -129,7 +138,8 @@ export function createTimeline(parent, { onPick }) {
       return;
     }
     const controllerLane = state.model.laneIndex.get('controller');
-    state.L = layout(state.items, { shown: state.shown, controller: state.controller, zoom: z, controllerLane });
+    const items = state.bundle ? (state.bundled ??= bundleInFlight(state.items, state.model.trace)) : state.items;
+    state.L = layout(items, { shown: state.shown, controller: state.controller, zoom: z, controllerLane });
     geometry();
     schedule(true);
   }
@@ -234,6 +244,12 @@ export function createTimeline(parent, { onPick }) {
     if (!f) return false;
     const e = state.model.trace[it.ev];
     if (!e) return false;
+    if (it.bundle) return it.bundle.evs.some((k) => about(state.model.trace[k], f));
+    return about(e, f);
+  }
+
+  /** Whether trace event `e` concerns the focused record `f` or its batch. */
+  function about(e, f) {
     if (e.batch === f.batch && f.batch != null) return true;
     if (Array.isArray(e.batches) && e.batches.includes(f.batch)) return true;
     return e.record === f.id;
@@ -263,6 +279,7 @@ export function createTimeline(parent, { onPick }) {
       parts.push('</g>');
       return;
     }
+    if (it.bundle) return drawBundle(parts, it, i, x0, x1raw, y0, label, title, hl);
     // Arrow.
     const y1 = L.y1(it);
     const half = it.end === 'cross' || it.end === 'lost' || it.stalled;
@@ -280,6 +297,32 @@ export function createTimeline(parent, { onPick }) {
       const lx = (segStart + x1) / 2;
       const f = (lx - x0) / (x1 - x0 || 1);
       const ly = y0 + (y1 - y0) * f - 4;
+      if (w > 30 && roomFor(lx, ly)) parts.push(`<text x="${lx}" y="${ly}" text-anchor="middle">${esc(cut(label, w))}</text>`);
+    }
+    parts.push('</g>');
+  }
+
+  /** Pipelined requests or responses (bundleInFlight): the first and the last member's
+   * arrows with the band between them, one arrowhead, one label. */
+  function drawBundle(parts, it, i, x0, x1, y0, label, title, hl) {
+    const L = state.L;
+    const mid = L.rowPx / 2;
+    const y0b = L.yOf(it.bundle.t0b) + mid;
+    const y1a = L.yOf(it.bundle.t1a) + mid;
+    const y1 = L.y1(it);
+    parts.push(`<g class="kv-it kv-arrow kv-bundle kv-c-${it.cls}${hl}" data-i="${i}" data-kind="${it.g}" data-count="${it.bundle.evs.length}">${title}`);
+    parts.push(`<polygon class="kv-bundle-band" points="${x0},${y0} ${x1},${y1a} ${x1},${y1} ${x0},${y0b}"/>`);
+    parts.push(`<line class="kv-hit" x1="${x0}" y1="${(y0 + y0b) / 2}" x2="${x1}" y2="${(y1a + y1) / 2}"/>`);
+    parts.push(`<line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y1a}"/><line x1="${x0}" y1="${y0b}" x2="${x1}" y2="${y1}"/>`);
+    parts.push(endGlyph('head', x0, y0b, x1, y1));
+    if (L.labels) {
+      const dir = Math.sign(x1 - x0) || 1;
+      const segStart = Math.abs(x1 - x0) > state.laneW * 1.2 ? x1 - dir * state.laneW : x0;
+      const w = Math.abs(x1 - segStart) - 16;
+      const lx = (segStart + x1) / 2;
+      const f = (lx - x0) / (x1 - x0 || 1);
+      // In the middle of the band, between its first and last arrow.
+      const ly = (y0 + (y1a - y0) * f + y0b + (y1 - y0b) * f) / 2 + 4;
       if (w > 30 && roomFor(lx, ly)) parts.push(`<text x="${lx}" y="${ly}" text-anchor="middle">${esc(cut(label, w))}</text>`);
     }
     parts.push('</g>');
