@@ -61,6 +61,7 @@ fn cause_name(c: crate::sim::DropCause) -> &'static str {
         Loss => "random loss",
         Stalled => "connection stalled after an earlier loss",
         GaveUp => "TCP gave up retransmitting",
+        TimedOut => "its request timed out and the client closed the connection",
     }
 }
 

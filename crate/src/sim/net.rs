@@ -72,6 +72,9 @@ pub enum DropCause {
     Stalled,
     /// Held by a cut or isolation for longer than TCP retransmits (~15 minutes).
     GaveUp,
+    /// Held by a cut or isolation for longer than its client's request timeout: the
+    /// client closed the connection and asks again on a new one.
+    TimedOut,
 }
 
 pub enum Route {
@@ -215,16 +218,25 @@ impl Net {
         to: NodeId,
         syn: bool,
     ) -> Option<Micros> {
+        let t = Self::next_retransmission(sent_us, now, syn)?;
+        Some(self.arrival(t, from, to, 0))
+    }
+
+    /// When TCP next retransmits a segment first sent at `sent_us`, at or after `now` (RTO
+    /// from 200 ms, 1 s for a SYN, doubling up to 120 s); None when it has given up by then.
+    pub fn next_retransmission(sent_us: Micros, now: Micros, syn: bool) -> Option<Micros> {
         let mut rto = if syn { RTO_SYN_US } else { RTO_MIN_US };
         let mut t = later(sent_us, rto);
         while t < now {
             rto = (rto * 2).min(RTO_MAX_US);
             t = later(t, rto);
         }
-        if t - sent_us > TCP_GIVE_UP_US {
-            return None;
-        }
-        Some(self.arrival(t, from, to, 0))
+        (t - sent_us <= TCP_GIVE_UP_US).then_some(t)
+    }
+
+    /// A retransmitted segment sent at `t` arrives (in order on its link).
+    pub fn retransmitted_arrival(&mut self, t: Micros, from: NodeId, to: NodeId) -> Micros {
+        self.arrival(t, from, to, 0)
     }
 
     fn rule_verdict(&mut self, from: NodeId, to: NodeId, msg_api: &str) -> Option<DropCause> {

@@ -5,7 +5,7 @@
 
 use super::{ConnKey, Ev, HeldMsg, NodeKind, World};
 use crate::protocol::{Envelope, Msg};
-use crate::sim::{Node, NodeId, Route};
+use crate::sim::{later, Node, NodeId, Route};
 use crate::trace::Event;
 
 impl World {
@@ -88,7 +88,10 @@ impl World {
     }
 
     /// Links came back (a cut ended, or `heal`): TCP's next retransmission of each held
-    /// message gets through.
+    /// message gets through, unless its client stopped waiting for it first (a request
+    /// timeout, [`World::abandoned_after`]): Kafka's NetworkClient then closed that
+    /// connection, so the message is gone and the client asks again on a new one, which
+    /// does not wait behind the old connection's retransmission backoff.
     pub(super) fn release_held(&mut self) {
         let now = self.now;
         let held = std::mem::take(&mut self.held);
@@ -98,7 +101,15 @@ impl World {
                 continue;
             }
             let syn = matches!(h.env.msg, Msg::Connect { .. });
-            match self.net.retransmit_arrival(h.sent_us, now, h.env.from, h.env.to, syn) {
+            let resent = crate::sim::Net::next_retransmission(h.sent_us, now, syn);
+            // Its client closes the connection before TCP's retransmission gets through.
+            let abandoned =
+                self.abandoned_after(&h.env).is_some_and(|limit| later(h.sent_us, limit) <= resent.unwrap_or(now));
+            if abandoned {
+                self.trace_drop(&h.env, crate::sim::DropCause::TimedOut);
+                continue;
+            }
+            match resent.map(|t| self.net.retransmitted_arrival(t, h.env.from, h.env.to)) {
                 Some(at) => {
                     if self.is_client_traffic(&h.env) {
                         self.client_msgs_in_flight += 1;
@@ -112,6 +123,33 @@ impl World {
             if let Some(t) = self.net.next_rule_end(now) {
                 self.queue.push(t, Ev::LinkCheck);
             }
+        }
+    }
+
+    /// How long the client of a broker's control-plane or replication request waits for
+    /// it before closing the connection (NetworkClient's request timeout), for the
+    /// messages whose resending kplay models: BrokerHeartbeat, min(controller.socket.timeout.ms
+    /// 30 s, broker.session.timeout.ms / 2) (the heartbeat channel's retry timeout,
+    /// KAFKA-14392); the metadata the controller publishes, which a broker's KRaft client
+    /// fetches with controller.quorum.request.timeout.ms (2 s); AlterPartition,
+    /// controller.socket.timeout.ms (30 s); a follower's Fetch, replica.socket.timeout.ms.
+    /// Each is asked again on its own schedule (the next heartbeat, whose response carries
+    /// the metadata a broker lacks; the next ISR check; the fetcher's retry after its timeout).
+    fn abandoned_after(&self, env: &Envelope) -> Option<crate::sim::Micros> {
+        const CONTROLLER_SOCKET_TIMEOUT_US: crate::sim::Micros = 30_000_000;
+        const QUORUM_REQUEST_TIMEOUT_US: crate::sim::Micros = 2_000_000;
+        let kinds = (self.node_kind(env.from), self.node_kind(env.to));
+        match (&env.msg, kinds) {
+            (Msg::BrokerHeartbeat { .. } | Msg::BrokerHeartbeatResponse { .. }, _) => {
+                Some(CONTROLLER_SOCKET_TIMEOUT_US.min(self.spec.broker_cfg.broker_session_timeout_us / 2))
+            }
+            (Msg::MetadataPush { .. }, _) => Some(QUORUM_REQUEST_TIMEOUT_US),
+            (Msg::AlterPartition { .. } | Msg::AlterPartitionResponse { .. }, _) => Some(CONTROLLER_SOCKET_TIMEOUT_US),
+            (Msg::Fetch(_), (NodeKind::Broker(follower), NodeKind::Broker(_)))
+            | (Msg::FetchResponse(_), (NodeKind::Broker(_), NodeKind::Broker(follower))) => {
+                Some(self.brokers[follower].cfg().replica_socket_timeout_us)
+            }
+            _ => None,
         }
     }
 
