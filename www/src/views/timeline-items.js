@@ -115,6 +115,17 @@ const MARKS = {
 };
 
 export function buildItems(model) {
+  const builder = itemBuilder(model);
+  builder.step(Infinity);
+  return builder.items();
+}
+
+/**
+ * buildItems a slice at a time, for long traces: `step(deadline)` handles trace events
+ * until performance.now() passes `deadline` (ms) and returns true once every event is
+ * handled; `items()` then gives what buildItems gives.
+ */
+export function itemBuilder(model) {
   const { trace, laneIndex } = model;
   const ow = model.oneWayUs;
   const ctrl = laneIndex.get('controller');
@@ -138,13 +149,14 @@ export function buildItems(model) {
     return it;
   };
 
-  for (let i = 0; i < trace.length; i++) {
+  /** Trace event i: its item(s). */
+  function handle(i) {
     const e = trace[i];
     const t = e.at_us;
     switch (e.type) {
       case 'action':
         items.push({ k: 'band', g: 'actions', t0: t, l0: -1, t1: t, l1: -1, at: 'start', cls: 'action', ev: i, n: 1, end: null });
-        continue;
+        return;
       case 'request_sent': {
         const key = `${e.from}|${e.to}|${e.corr}`;
         if (e.api === 'Produce') {
@@ -158,7 +170,7 @@ export function buildItems(model) {
           reqs.set(key, a);
           apiReqs.set(`${e.from}|${e.api}`, a);
         }
-        continue;
+        return;
       }
       case 'appended':
       case 'produce_rejected':
@@ -174,13 +186,13 @@ export function buildItems(model) {
         if (r && r.t1 == null) r.t1 = t;
         const bad = e.results.some((x) => x[1] !== 'NONE');
         resps.set(`${e.broker}|${e.to}|${e.corr}`, arrow('produce', t, lane(e.broker), null, lane(e.to), 'start', bad ? 'error' : 'response', i));
-        continue;
+        return;
       }
       case 'response_received': {
         const a = resps.get(`${e.from}|${e.at}|${e.corr}`);
         if (a && a.t1 == null) a.t1 = t;
         else if (!a) arrow('produce', t - ow, lane(e.from), t, lane(e.at), 'end', 'response', i);
-        continue;
+        return;
       }
       case 'message_dropped':
       case 'message_held': {
@@ -198,25 +210,25 @@ export function buildItems(model) {
           a.end = 'cross';
           a.t1 = t + ow / 2; // it never arrives: the arrow ends half way
         }
-        continue;
+        return;
       }
       case 'connection_reset':
         arrow('connections', t - ow, lane(e.from), t, lane(e.to), 'end', 'reset', i);
-        continue;
+        return;
       case 'replicated': {
         const from = leaders.get(e.tp) ?? lane(e.broker);
         arrow('replication', t - ow, from, t, lane(e.broker), 'end', 'fetch', i);
-        continue;
+        return;
       }
       case 'metadata_requested':
         arrow('metadata', t, lane(e.producer), t + ow, lane(e.to), 'start', 'api', i).est = true;
         metaReqs.set(e.producer, lane(e.to));
-        continue;
+        return;
       case 'metadata_updated': {
         const from = metaReqs.get(e.producer);
         if (from !== undefined) arrow('metadata', t - ow, from, t, lane(e.producer), 'end', 'response', i);
         else mark('metadata', t, lane(e.producer), 'info', i);
-        continue;
+        return;
       }
       case 'producer_id_assigned':
       case 'epoch_bumped':
@@ -228,7 +240,7 @@ export function buildItems(model) {
         const cls = e.error ? 'error' : 'response';
         if (req && req.t0 <= t) arrow('txn', Math.max(req.t0, t - ow), req.l1, t, lane(e.producer), 'end', cls, i);
         else mark('txn', t, lane(e.producer), e.error ? 'error' : 'txn', i);
-        continue;
+        return;
       }
       case 'became_leader':
         leaders.set(e.tp, lane(e.broker));
@@ -250,13 +262,13 @@ export function buildItems(model) {
         break;
       case 'group_empty':
         mark('consumers', t, coordinators.get(e.group) ?? ctrl, 'info', i);
-        continue;
+        return;
       case 'partitions_assigned': {
         // The SyncGroup response that carried the assignment, from the coordinator.
         const from = coordinators.get(groupOf.get(e.consumer));
         if (from === undefined) break;
         arrow('consumers', Math.max(0, t - ow), from, t, lane(e.consumer), 'end', 'response', i);
-        continue;
+        return;
       }
       default:
         break;
@@ -269,8 +281,24 @@ export function buildItems(model) {
       mark('client', t, ctrl, 'info', i); // an event type this view does not know yet
     }
   }
-  finish(items, ow);
-  return mergeIdentical(items, trace);
+
+  let next = 0;
+  let out = null;
+  return {
+    step(deadline) {
+      for (; next < trace.length; next++) {
+        // The clock is read every 512 events (reading it costs more than an event).
+        if ((next & 511) === 511 && performance.now() > deadline) return false;
+        handle(next);
+      }
+      if (!out) {
+        finish(items, ow);
+        out = mergeIdentical(items, trace);
+      }
+      return true;
+    },
+    items: () => out,
+  };
 }
 
 /** Arrows whose far end never showed up stop half way ("never arrived"). */

@@ -10,13 +10,16 @@
 // band each (bundleInFlight) instead of arrows crossing each other; Events ▸ "In-flight
 // requests as bundles" turns that off.
 import { el, esc, fmtCount, fmtTime, producerColour, uid } from './format.js';
-import { GROUPS, buildItems, bundleInFlight, itemText } from './timeline-items.js';
+import { GROUPS, buildItems, bundleInFlight, itemBuilder, itemText } from './timeline-items.js';
 import { ZOOMS, layout } from './timeline-layout.js';
 import { inInterval } from './model.js';
 
 const HEAD = 30;
 const CHAR_PX = 6.1;
 const LABEL_PX = 12; // labels closer than this in one lane gap would overlap
+/** Traces longer than this get their items built a slice per frame (setModel). */
+const SLICED_EVENTS = 20_000;
+const SLICE_MS = 10;
 
 export function createTimeline(parent, { onPick }) {
   const state = {
@@ -82,17 +85,46 @@ export function createTimeline(parent, { onPick }) {
     const it = state.rendered[Number(g.dataset.i)];
     if (it) onPick(it.at === 'end' ? it.t1 : it.t0);
   });
-  const ro = new ResizeObserver(() => { if (state.model) { geometry(); schedule(true); } });
+  const ro = new ResizeObserver(() => { if (state.model && state.L) { geometry(); schedule(true); } });
   ro.observe(scroller);
 
+  let building = 0; // the setModel whose items are being built
   function setModel(model) {
+    const gen = ++building;
     state.model = model;
-    state.items = model ? buildItems(model) : [];
     state.bundled = null;
     const hasTrace = model && model.trace.length > 0;
     empty.textContent = model ? 'This run has no trace: run it with {trace: true} to see the timeline.' : 'No run yet.';
     empty.hidden = !!hasTrace;
     scroller.hidden = !hasTrace;
+    if (!model || model.trace.length <= SLICED_EVENTS) {
+      state.items = model ? buildItems(model) : [];
+      delete root.dataset.building;
+      return laidOut();
+    }
+    // A long trace: its items are built SLICE_MS at a time, one slice per frame, so the
+    // rest of the page keeps drawing; the diagram shows once they are all built.
+    state.items = [];
+    state.L = null;
+    root.dataset.building = 'true';
+    buildFilters();
+    svg.replaceChildren();
+    const builder = itemBuilder(model);
+    const slice = () => {
+      if (gen !== building) return;
+      if (!builder.step(performance.now() + SLICE_MS)) return afterNextFrame(slice);
+      // The layout on a frame of its own (the last slice folded identical items).
+      afterNextFrame(() => {
+        if (gen !== building) return;
+        state.items = builder.items();
+        delete root.dataset.building;
+        laidOut();
+      });
+    };
+    afterNextFrame(slice);
+  }
+
+  function laidOut() {
     buildFilters();
     relayout();
     scroller.scrollTop = 0;
@@ -395,6 +427,19 @@ export function createTimeline(parent, { onPick }) {
       root.remove();
     },
   };
+}
+
+/** Runs fn once after the next frame is drawn (or after 100 ms where no frames come: a
+ * hidden tab). */
+function afterNextFrame(fn) {
+  let done = false;
+  const go = () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+  requestAnimationFrame(() => setTimeout(go, 0));
+  setTimeout(go, 100);
 }
 
 function endGlyph(end, x0, y0, x1, y1) {
