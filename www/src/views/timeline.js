@@ -320,18 +320,20 @@ export function createTimeline(parent, { onPick }) {
     parts.push(`<g class="kv-it kv-arrow kv-c-${it.cls}${it.fault ? ' kv-fault' : ''}${dashed}${hl}" data-i="${i}" data-kind="${it.g}">${title}`);
     parts.push(`<line class="kv-hit" x1="${x0}" y1="${y0}" x2="${x1}" y2="${y1}"/><line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y1}"/>`);
     parts.push(endGlyph(it.end, x0, y0, x1, y1));
-    if (L.labels) {
-      // The label sits over the last lane gap before the arrow's end, so arrows from one
-      // node to several others (fetches) do not write over each other.
-      const dir = Math.sign(x1 - x0) || 1;
-      const segStart = Math.abs(x1 - x0) > state.laneW * 1.2 ? x1 - dir * state.laneW : x0;
-      const w = Math.abs(x1 - segStart) - 16;
-      const lx = (segStart + x1) / 2;
-      const f = (lx - x0) / (x1 - x0 || 1);
-      const ly = y0 + (y1 - y0) * f - 4;
-      if (w > 30 && roomFor(lx, ly)) parts.push(`<text x="${lx}" y="${ly}" text-anchor="middle">${esc(cut(label, w))}</text>`);
-    }
+    if (L.labels) labelAlong(parts, x0, x1, label, (f) => y0 + (y1 - y0) * f - 4);
     parts.push('</g>');
+  }
+
+  /** An arrow's label, over the last lane gap before its end (so arrows from one node to
+   * several others, fetches, do not write over each other); yAt(f): the label's baseline
+   * at fraction f of the way from x0 to x1. */
+  function labelAlong(parts, x0, x1, label, yAt) {
+    const dir = Math.sign(x1 - x0) || 1;
+    const segStart = Math.abs(x1 - x0) > state.laneW * 1.2 ? x1 - dir * state.laneW : x0;
+    const w = Math.abs(x1 - segStart) - 16;
+    const lx = (segStart + x1) / 2;
+    const ly = yAt((lx - x0) / (x1 - x0 || 1));
+    if (w > 30 && roomFor(lx, ly)) parts.push(`<text x="${lx}" y="${ly}" text-anchor="middle">${esc(cut(label, w))}</text>`);
   }
 
   /** Pipelined requests or responses (bundleInFlight): the first and the last member's
@@ -347,16 +349,8 @@ export function createTimeline(parent, { onPick }) {
     parts.push(`<line class="kv-hit" x1="${x0}" y1="${(y0 + y0b) / 2}" x2="${x1}" y2="${(y1a + y1) / 2}"/>`);
     parts.push(`<line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y1a}"/><line x1="${x0}" y1="${y0b}" x2="${x1}" y2="${y1}"/>`);
     parts.push(endGlyph('head', x0, y0b, x1, y1));
-    if (L.labels) {
-      const dir = Math.sign(x1 - x0) || 1;
-      const segStart = Math.abs(x1 - x0) > state.laneW * 1.2 ? x1 - dir * state.laneW : x0;
-      const w = Math.abs(x1 - segStart) - 16;
-      const lx = (segStart + x1) / 2;
-      const f = (lx - x0) / (x1 - x0 || 1);
-      // In the middle of the band, between its first and last arrow.
-      const ly = (y0 + (y1a - y0) * f + y0b + (y1 - y0b) * f) / 2 + 4;
-      if (w > 30 && roomFor(lx, ly)) parts.push(`<text x="${lx}" y="${ly}" text-anchor="middle">${esc(cut(label, w))}</text>`);
-    }
+    // In the middle of the band, between its first and last arrow.
+    if (L.labels) labelAlong(parts, x0, x1, label, (f) => (y0 + (y1a - y0) * f + y0b + (y1 - y0b) * f) / 2 + 4);
     parts.push('</g>');
   }
 
