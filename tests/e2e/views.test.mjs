@@ -126,11 +126,14 @@ export const tests = [
       const withBundles = await produceArrows();
       await page.locator('.kv-filters summary').click();
       await page.getByTestId('timeline-bundle').uncheck();
-      assert.equal(await page.locator('.kv-bundle').count(), 0, 'unticked: one arrow each');
+      // The diagram is redrawn on the next frame.
+      await page.waitForFunction(() => document.querySelectorAll('.kv-bundle').length === 0, null, { timeout: 5000 }).catch(() => {
+        throw new Error('unticked: still bundles, not one arrow each');
+      });
       assert.ok((await produceArrows()) > withBundles, 'more arrows than bundles');
       await page.getByTestId('timeline-bundle').check();
       await page.locator('.kv-filters summary').click();
-      assert.ok((await page.locator('.kv-bundle').count()) > 0);
+      await page.waitForFunction(() => document.querySelectorAll('.kv-bundle').length > 0, null, { timeout: 5000 });
       // Scrolling on to the crash draws it; zooming out keeps the diagram drawn.
       await page.evaluate(() => window.kplayViewsTest.views.setTime(60000));
       await page.locator('.kv-c-crash').first().waitFor();
