@@ -1,8 +1,8 @@
 //! The network: directed links with latency, jitter and loss, and fault rules.
 //!
-//! Each directed link delivers in order (a TCP connection never reorders): a message
-//! arrives at `send time + latency + U[0, jitter]`, but never before the previous message
-//! on the same link. Faults are an ordered rule chain checked when a message is sent; the
+//! Each connection delivers in order (TCP never reorders): a message arrives at `send
+//! time + latency + U[0, jitter]`, but never before the previous message on the same
+//! connection, a lane of its directed link (the caller numbers a link's connections). Faults are an ordered rule chain checked when a message is sent; the
 //! first rule that drops it wins (turmoil's model):
 //! - `Drop { count }` loses the next `count` messages on that link, whatever they are;
 //!   it survives `heal`.
@@ -101,7 +101,11 @@ pub struct Net {
     pub loss_ppm: u32,
     rng: Prng,
     n: usize,
+    /// The last arrival on lane 0 of each directed link.
     last_arrival: Vec<Micros>,
+    /// The last arrival on each other connection, by (directed link, lane): a connection
+    /// is a TCP stream of its own and does not wait behind another's retransmissions.
+    lane_last_arrival: super::VecMap<(usize, u32), Micros>,
     rules: Vec<Rule>,
     /// `network link` overrides, by directed link.
     links: Vec<(NodeId, NodeId, LinkParams)>,
@@ -122,6 +126,7 @@ impl Net {
             rng,
             n: nodes,
             last_arrival: vec![0; nodes * nodes],
+            lane_last_arrival: super::VecMap::new(),
             rules: Vec::new(),
             links: Vec::new(),
             bandwidth_bps: 0,
@@ -150,8 +155,9 @@ impl Net {
     }
 
     /// Decide the fate of a message of Kafka API `api` and `bytes` on the wire sent now
-    /// from `from` to `to`.
-    pub fn route(&mut self, now: Micros, from: NodeId, to: NodeId, api: &str, bytes: u64) -> Route {
+    /// from `from` to `to`, on connection `lane` of that link (each lane is one TCP
+    /// connection: in order on its own, whatever the other lanes hold back).
+    pub fn route(&mut self, now: Micros, from: NodeId, to: NodeId, lane: u32, api: &str, bytes: u64) -> Route {
         if !self.link_up(now, from, to) {
             return Route::Held;
         }
@@ -166,10 +172,10 @@ impl Net {
             let jitter = if params.jitter_us > 0 { self.rng.below(params.jitter_us.saturating_add(1)) } else { 0 };
             return Route::Delayed(later(later(later(now, params.latency_us), jitter), by));
         }
-        Route::Deliver(self.arrival(now, from, to, bytes))
+        Route::Deliver(self.arrival(now, from, to, lane, bytes))
     }
 
-    fn arrival(&mut self, now: Micros, from: NodeId, to: NodeId, bytes: u64) -> Micros {
+    fn arrival(&mut self, now: Micros, from: NodeId, to: NodeId, lane: u32, bytes: u64) -> Micros {
         let params = self.params(from, to);
         let jitter = if params.jitter_us > 0 { self.rng.below(params.jitter_us.saturating_add(1)) } else { 0 };
         let link = from.index() * self.n + to.index();
@@ -186,8 +192,13 @@ impl Net {
             self.ingress_free_ns[t] = arrived;
             arrived.div_ceil(1000)
         };
-        let at = at.max(self.last_arrival[link]);
-        self.last_arrival[link] = at;
+        let last = if lane == 0 {
+            &mut self.last_arrival[link]
+        } else {
+            self.lane_last_arrival.entry((link, lane)).or_insert(0)
+        };
+        let at = at.max(*last);
+        *last = at;
         at
     }
 
@@ -219,7 +230,7 @@ impl Net {
         syn: bool,
     ) -> Option<Micros> {
         let t = Self::next_retransmission(sent_us, now, syn)?;
-        Some(self.arrival(t, from, to, 0))
+        Some(self.arrival(t, from, to, 0, 0))
     }
 
     /// When TCP next retransmits a segment first sent at `sent_us`, at or after `now` (RTO
@@ -234,9 +245,9 @@ impl Net {
         (t - sent_us <= TCP_GIVE_UP_US).then_some(t)
     }
 
-    /// A retransmitted segment sent at `t` arrives (in order on its link).
-    pub fn retransmitted_arrival(&mut self, t: Micros, from: NodeId, to: NodeId) -> Micros {
-        self.arrival(t, from, to, 0)
+    /// A retransmitted segment sent at `t` arrives (in order on its connection).
+    pub fn retransmitted_arrival(&mut self, t: Micros, from: NodeId, to: NodeId, lane: u32) -> Micros {
+        self.arrival(t, from, to, lane, 0)
     }
 
     fn rule_verdict(&mut self, from: NodeId, to: NodeId, msg_api: &str) -> Option<DropCause> {
@@ -263,13 +274,16 @@ impl Net {
     }
 
     /// Whether cuts and isolations let a message through right now (ignores drop counts
-    /// and random loss). Used to decide whether a peer would see a TCP reset.
+    /// and random loss). Used to decide whether a peer would see a TCP reset. A node's
+    /// messages to itself (a coordinator writing markers to a partition it leads) go over
+    /// loopback, which no partition takes down.
     pub fn link_up(&self, now: Micros, from: NodeId, to: NodeId) -> bool {
-        !self.rules.iter().any(|r| match r {
-            Rule::Cut { from: f, to: t, until } => *f == from && *t == to && active(*until, now),
-            Rule::Isolate { node, until } => (*node == from || *node == to) && active(*until, now),
-            Rule::Drop { .. } | Rule::Delay { .. } => false,
-        })
+        from == to
+            || !self.rules.iter().any(|r| match r {
+                Rule::Cut { from: f, to: t, until } => *f == from && *t == to && active(*until, now),
+                Rule::Isolate { node, until } => (*node == from || *node == to) && active(*until, now),
+                Rule::Drop { .. } | Rule::Delay { .. } => false,
+            })
     }
 
     pub fn add_drop(&mut self, from: NodeId, to: NodeId, count: u32, api: Option<&'static str>) {
@@ -323,7 +337,7 @@ mod tests {
         let mut n = Net::new(3, 1_000, 500, 0, Prng::new(9));
         let mut last = 0;
         for t in 0..200 {
-            match n.route(t, NodeId(1), NodeId(2), "Produce", 100) {
+            match n.route(t, NodeId(1), NodeId(2), 0, "Produce", 100) {
                 Route::Deliver(at) => {
                     assert!(at >= t + 1_000 && at >= last);
                     last = at;
@@ -337,7 +351,7 @@ mod tests {
     fn cut_holds_messages_until_a_retransmission_after_it_ends() {
         let mut n = net();
         n.add_cut(NodeId(1), NodeId(2), Some(7_000_000));
-        assert!(matches!(n.route(0, NodeId(1), NodeId(2), "Produce", 100), Route::Held));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(2), 0, "Produce", 100), Route::Held));
         // Retransmissions at 0.2, 0.6, 1.4, 3.0, 6.2, 12.6 s: the first after 7 s is 12.6 s.
         assert_eq!(n.retransmit_arrival(0, 7_000_000, NodeId(1), NodeId(2), false), Some(12_600_000 + 1_000));
         // A SYN retransmits at 1, 3, 7 s.
@@ -351,19 +365,19 @@ mod tests {
     fn drop_rule_counts_and_is_directed() {
         let mut n = net();
         n.add_drop(NodeId(1), NodeId(3), 2, None);
-        assert!(matches!(n.route(0, NodeId(3), NodeId(1), "Produce", 100), Route::Deliver(_)));
-        assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce", 100), Route::Dropped(DropCause::DropRule)));
-        assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce", 100), Route::Dropped(DropCause::DropRule)));
-        assert!(matches!(n.route(0, NodeId(1), NodeId(3), "Produce", 100), Route::Deliver(_)));
+        assert!(matches!(n.route(0, NodeId(3), NodeId(1), 0, "Produce", 100), Route::Deliver(_)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(3), 0, "Produce", 100), Route::Dropped(DropCause::DropRule)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(3), 0, "Produce", 100), Route::Dropped(DropCause::DropRule)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(3), 0, "Produce", 100), Route::Deliver(_)));
     }
 
     #[test]
     fn delayed_messages_arrive_late_and_are_overtaken() {
         let mut n = net();
         n.add_delay(NodeId(1), NodeId(2), 50_000, 1, None);
-        let Route::Delayed(late) = n.route(0, NodeId(1), NodeId(2), "Produce", 100) else { panic!("delayed") };
+        let Route::Delayed(late) = n.route(0, NodeId(1), NodeId(2), 0, "Produce", 100) else { panic!("delayed") };
         assert_eq!(late, 51_000);
-        let Route::Deliver(next) = n.route(10, NodeId(1), NodeId(2), "Produce", 100) else { panic!("on time") };
+        let Route::Deliver(next) = n.route(10, NodeId(1), NodeId(2), 0, "Produce", 100) else { panic!("on time") };
         assert!(next < late, "the next message overtakes the delayed one");
     }
 
@@ -371,8 +385,8 @@ mod tests {
     fn link_overrides_apply_to_one_direction() {
         let mut n = net();
         n.set_link(NodeId(2), NodeId(1), LinkParams { latency_us: 40_000, jitter_us: 0, loss_ppm: 0 });
-        assert!(matches!(n.route(0, NodeId(2), NodeId(1), "Fetch", 100), Route::Deliver(40_000)));
-        assert!(matches!(n.route(0, NodeId(1), NodeId(2), "Fetch", 100), Route::Deliver(1_000)));
+        assert!(matches!(n.route(0, NodeId(2), NodeId(1), 0, "Fetch", 100), Route::Deliver(40_000)));
+        assert!(matches!(n.route(0, NodeId(1), NodeId(2), 0, "Fetch", 100), Route::Deliver(1_000)));
     }
 
     #[test]
@@ -394,16 +408,16 @@ mod tests {
         let mut n = net();
         n.set_bandwidth(1_000_000_000);
         let wire_us = crate::sim::cost::nic_ns(1_000_000_000, 1 << 20).div_ceil(1000);
-        let Route::Deliver(a) = n.route(0, NodeId(1), NodeId(2), "Produce", 1 << 20) else { panic!("deliver") };
+        let Route::Deliver(a) = n.route(0, NodeId(1), NodeId(2), 0, "Produce", 1 << 20) else { panic!("deliver") };
         assert_eq!(a, wire_us + 1_000);
         // A second message from the same host waits for the NIC: it leaves after the first.
-        let Route::Deliver(b) = n.route(0, NodeId(1), NodeId(3), "Produce", 1 << 20) else { panic!("deliver") };
+        let Route::Deliver(b) = n.route(0, NodeId(1), NodeId(3), 0, "Produce", 1 << 20) else { panic!("deliver") };
         assert_eq!(b, 2 * wire_us + 1_000);
         // From another host to node 2: its own NIC is free, node 2's is busy until `a`.
-        let Route::Deliver(c) = n.route(0, NodeId(3), NodeId(2), "Produce", 1 << 20) else { panic!("deliver") };
+        let Route::Deliver(c) = n.route(0, NodeId(3), NodeId(2), 0, "Produce", 1 << 20) else { panic!("deliver") };
         assert!(c >= a + wire_us - 1, "queued behind the first at the receiver: {c} vs {a}");
         // Without bandwidth, size is free.
         let mut free = net();
-        assert!(matches!(free.route(0, NodeId(1), NodeId(2), "Produce", 1 << 20), Route::Deliver(1_000)));
+        assert!(matches!(free.route(0, NodeId(1), NodeId(2), 0, "Produce", 1 << 20), Route::Deliver(1_000)));
     }
 }

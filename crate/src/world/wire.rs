@@ -8,6 +8,46 @@ use crate::protocol::{Envelope, Msg};
 use crate::sim::{later, Node, NodeId, Route};
 use crate::trace::Event;
 
+/// The TCP connection a message travels on, as a lane of its directed link (see
+/// `Net::route`): Kafka's clients keep one connection per purpose, each a byte stream of
+/// its own, so what one holds back (a retransmission after a cut) does not hold the others.
+/// - A producer's connection to a broker: one lane per connection generation, so a new
+///   connection does not queue behind the retransmissions of the one it replaces.
+/// - A consumer talks to its group coordinator over a connection of its own
+///   (`Integer.MAX_VALUE - coordinator id` as the node id, in both consumers), apart from
+///   its fetches and metadata.
+/// - A broker sends transaction markers (`TransactionMarkerChannelManager`) and TV2's
+///   AddPartitionsToTxn (`AddPartitionsToTxnManager`) through channels of their own, apart
+///   from its replica fetchers; toward the controller, AlterPartition and the KRaft
+///   metadata fetch have channels of their own, apart from the heartbeats.
+fn lane(msg: &Msg, conn: Option<ConnKey>) -> u32 {
+    if let Some((_, _, gen)) = conn {
+        return 16u32.saturating_add(gen);
+    }
+    match msg {
+        Msg::JoinGroup(_)
+        | Msg::JoinGroupResponse(_)
+        | Msg::SyncGroup { .. }
+        | Msg::SyncGroupResponse { .. }
+        | Msg::Heartbeat { .. }
+        | Msg::HeartbeatResponse { .. }
+        | Msg::LeaveGroup { .. }
+        | Msg::LeaveGroupResponse { .. }
+        | Msg::ConsumerGroupHeartbeat(_)
+        | Msg::ConsumerGroupHeartbeatResponse(_)
+        | Msg::OffsetCommit { .. }
+        | Msg::OffsetCommitResponse { .. }
+        | Msg::OffsetFetch { .. }
+        | Msg::OffsetFetchResponse { .. }
+        | Msg::WriteTxnMarkers { .. }
+        | Msg::WriteTxnMarkersResponse { .. }
+        | Msg::AlterPartition { .. }
+        | Msg::AlterPartitionResponse { .. } => 1,
+        Msg::AddPartitionsToTxn { .. } | Msg::AddPartitionsToTxnResponse { .. } | Msg::MetadataPush { .. } => 2,
+        _ => 0,
+    }
+}
+
 impl World {
     /// The producer connection a message travels on, if any.
     pub(super) fn conn_key(&self, env: &Envelope) -> Option<ConnKey> {
@@ -45,7 +85,7 @@ impl World {
             self.trace_drop(&env, crate::sim::DropCause::Stalled);
             return;
         }
-        match self.net.route(depart, env.from, env.to, env.msg.api(), env.msg.wire_bytes()) {
+        match self.net.route(depart, env.from, env.to, lane(&env.msg, conn), env.msg.api(), env.msg.wire_bytes()) {
             Route::Deliver(at) => {
                 if self.is_client_traffic(&env) {
                     self.client_msgs_in_flight += 1;
@@ -109,7 +149,7 @@ impl World {
                 self.trace_drop(&h.env, crate::sim::DropCause::TimedOut);
                 continue;
             }
-            match resent.map(|t| self.net.retransmitted_arrival(t, h.env.from, h.env.to)) {
+            match resent.map(|t| self.net.retransmitted_arrival(t, h.env.from, h.env.to, lane(&h.env.msg, h.conn))) {
                 Some(at) => {
                     if self.is_client_traffic(&h.env) {
                         self.client_msgs_in_flight += 1;
@@ -126,25 +166,35 @@ impl World {
         }
     }
 
-    /// How long the client of a broker's control-plane or replication request waits for
-    /// it before closing the connection (NetworkClient's request timeout), for the
-    /// messages whose resending kplay models: BrokerHeartbeat, min(controller.socket.timeout.ms
-    /// 30 s, broker.session.timeout.ms / 2) (the heartbeat channel's retry timeout,
-    /// KAFKA-14392); the metadata the controller publishes, which a broker's KRaft client
-    /// fetches with controller.quorum.request.timeout.ms (2 s); AlterPartition,
-    /// controller.socket.timeout.ms (30 s); a follower's Fetch, replica.socket.timeout.ms.
-    /// Each is asked again on its own schedule (the next heartbeat, whose response carries
-    /// the metadata a broker lacks; the next ISR check; the fetcher's retry after its timeout).
+    /// How long the client of a held message waits for it before closing the connection
+    /// (NetworkClient's request timeout), for the messages whose resending kplay models:
+    /// BrokerHeartbeat, min(controller.socket.timeout.ms 30 s, broker.session.timeout.ms / 2)
+    /// (the heartbeat channel's retry timeout, KAFKA-14392); the metadata the controller
+    /// publishes, which a broker's KRaft client fetches with
+    /// controller.quorum.request.timeout.ms (2 s); AlterPartition,
+    /// controller.socket.timeout.ms (30 s); a follower's Fetch, replica.socket.timeout.ms;
+    /// WriteTxnMarkers, the coordinator's request.timeout.ms; and whatever a consumer sends
+    /// or is answered, its request.timeout.ms. Each is asked again on its own schedule (the
+    /// next heartbeat, whose response carries the metadata a broker lacks; the next ISR
+    /// check; the fetcher's retry after its timeout; the marker retry; the consumer's next
+    /// poll or heartbeat, on a new connection). A producer's own connections are closed by
+    /// the producer itself (see `conn_live`).
     fn abandoned_after(&self, env: &Envelope) -> Option<crate::sim::Micros> {
         const CONTROLLER_SOCKET_TIMEOUT_US: crate::sim::Micros = 30_000_000;
         const QUORUM_REQUEST_TIMEOUT_US: crate::sim::Micros = 2_000_000;
         let kinds = (self.node_kind(env.from), self.node_kind(env.to));
         match (&env.msg, kinds) {
+            (_, (NodeKind::Consumer(c), _) | (_, NodeKind::Consumer(c))) => {
+                Some(self.consumers[c].config.request_timeout_us)
+            }
             (Msg::BrokerHeartbeat { .. } | Msg::BrokerHeartbeatResponse { .. }, _) => {
                 Some(CONTROLLER_SOCKET_TIMEOUT_US.min(self.spec.broker_cfg.broker_session_timeout_us / 2))
             }
             (Msg::MetadataPush { .. }, _) => Some(QUORUM_REQUEST_TIMEOUT_US),
             (Msg::AlterPartition { .. } | Msg::AlterPartitionResponse { .. }, _) => Some(CONTROLLER_SOCKET_TIMEOUT_US),
+            (Msg::WriteTxnMarkers { .. } | Msg::WriteTxnMarkersResponse { .. }, _) => {
+                Some(crate::broker::coordinator::MARKER_REQUEST_TIMEOUT_US)
+            }
             (Msg::Fetch(_), (NodeKind::Broker(follower), NodeKind::Broker(_)))
             | (Msg::FetchResponse(_), (NodeKind::Broker(_), NodeKind::Broker(follower))) => {
                 Some(self.brokers[follower].cfg().replica_socket_timeout_us)
