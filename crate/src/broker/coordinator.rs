@@ -35,7 +35,7 @@ pub const TXN_STATE_PARTITIONS: i32 = 50;
 /// How long unwritten transaction markers wait before the coordinator sends them again.
 const MARKER_RETRY_US: Micros = 100_000;
 /// The broker's `request.timeout.ms` (default 30 s), which bounds a marker request.
-pub(super) const MARKER_REQUEST_TIMEOUT_US: Micros = 30_000_000;
+pub const MARKER_REQUEST_TIMEOUT_US: Micros = 30_000_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TxnStatus {
@@ -84,6 +84,17 @@ fn java_hash(s: &str) -> i32 {
     s.encode_utf16().fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32))
 }
 
+/// The coordinator of `transactional_id` in `image`: the leader of its
+/// `__transaction_state` partition, the first unfenced broker of its default assignment.
+fn coordinator_in(image: &crate::protocol::ClusterImage, ids: &[u16], transactional_id: &str) -> Option<u16> {
+    if ids.is_empty() {
+        return None;
+    }
+    let p = kafka_abs(java_hash(transactional_id)) % TXN_STATE_PARTITIONS;
+    let n = ids.len();
+    (0..n).map(|j| ids[(p as usize + j) % n]).find(|b| !image.broker_fenced(*b))
+}
+
 /// Kafka's `Utils.abs`: `Integer.MIN_VALUE` maps to 0.
 fn kafka_abs(n: i32) -> i32 {
     if n == i32::MIN {
@@ -96,14 +107,27 @@ fn kafka_abs(n: i32) -> i32 {
 impl Broker {
     /// The coordinator of `transactional_id` as this broker's metadata sees it.
     pub fn coordinator_for(&self, transactional_id: &str) -> Option<u16> {
-        let image = self.image.as_ref()?;
-        let ids = &self.spec.broker_ids;
-        if ids.is_empty() {
-            return None;
+        coordinator_in(self.image.as_deref()?, &self.spec.broker_ids, transactional_id)
+    }
+
+    /// Whether this broker coordinates `tid` and what it writes to `__transaction_state`
+    /// commits. NOT_COORDINATOR when its metadata names another broker. A broker the
+    /// controller fenced while it could not hear still believes it leads that partition,
+    /// but its followers follow the new leader: Kafka's append waits for replicas that
+    /// never come and fails (REQUEST_TIMED_OUT, answered COORDINATOR_NOT_AVAILABLE), and
+    /// its transactions stay as they were (no timed-out abort, no marker sent or completed
+    /// by it: the new coordinator does that).
+    fn owns_txn_state(&self, tid: &str) -> Result<(), Error> {
+        if self.coordinator_for(tid) != Some(self.id) {
+            return Err(Error::NotCoordinator);
         }
-        let p = kafka_abs(java_hash(transactional_id)) % TXN_STATE_PARTITIONS;
-        let n = ids.len();
-        (0..n).map(|j| ids[(p as usize + j) % n]).find(|b| !image.broker_fenced(*b))
+        let quorum = self.quorum.borrow();
+        match quorum.as_deref() {
+            Some(q) if coordinator_in(q, &self.spec.broker_ids, tid) != Some(self.id) => {
+                Err(Error::CoordinatorNotAvailable)
+            }
+            _ => Ok(()),
+        }
     }
 
     pub fn handle_find_coordinator(
@@ -144,8 +168,8 @@ impl Broker {
             reply(ctx, Error::None, pid, 0);
             return;
         };
-        if self.coordinator_for(&tid) != Some(self.id) {
-            reply(ctx, Error::NotCoordinator, -1, -1);
+        if let Err(e) = self.owns_txn_state(&tid) {
+            reply(ctx, e, -1, -1);
             return;
         }
         if timeout_us > self.cfg().transaction_max_timeout_us {
@@ -208,9 +232,7 @@ impl Broker {
 
     /// Validate a client's (pid, epoch) against the coordinator's state (TV1).
     fn check_txn_client(&self, tid: &str, pid: i64, epoch: i16) -> Result<(), Error> {
-        if self.coordinator_for(tid) != Some(self.id) {
-            return Err(Error::NotCoordinator);
-        }
+        self.owns_txn_state(tid)?;
         let log = self.txn_log.borrow();
         let Some(meta) = log.txns.get(tid) else { return Err(Error::InvalidTxnState) };
         if meta.producer_id != pid {
@@ -339,7 +361,7 @@ impl Broker {
     /// again with the current epoch; the other outcome is INVALID_TXN_STATE. None when the
     /// request is not such a retry.
     fn end_txn_v2_retry(&self, tid: &str, pid: i64, epoch: i16, commit: bool) -> Option<(Error, i64, i16)> {
-        if self.coordinator_for(tid) != Some(self.id) {
+        if self.owns_txn_state(tid).is_err() {
             return None;
         }
         let log = self.txn_log.borrow();
@@ -417,7 +439,7 @@ impl Broker {
         let mut results = Vec::new();
         for m in markers {
             if m.tp.is_offsets() {
-                let error = self.write_offsets_marker(ctx, m.tp, m.producer_id, m.marker);
+                let error = self.write_offsets_marker(ctx, m.tp, m.producer_id, m.producer_epoch, m.marker);
                 results.push(super::produce::PendingPart {
                     tp: m.tp,
                     required: 0,
@@ -487,6 +509,11 @@ impl Broker {
     pub fn handle_write_markers_response(&mut self, ctx: &mut BCtx, corr: u32, results: Vec<(Tp, Error)>) {
         self.marker_targets.remove(&corr);
         let Some(tid) = self.markers_in_flight.remove(&corr) else { return };
+        if self.owns_txn_state(&tid).is_err() {
+            // It can no longer write the transaction's completion: the coordinator that
+            // can sends the markers again.
+            return;
+        }
         let mut retry = false;
         {
             let mut log = self.txn_log.borrow_mut();
@@ -542,7 +569,7 @@ impl Broker {
                 .collect()
         };
         for tid in pending {
-            if self.coordinator_for(&tid) == Some(self.id) {
+            if self.owns_txn_state(&tid).is_ok() {
                 self.send_markers(ctx, &tid);
             }
         }
@@ -559,7 +586,7 @@ impl Broker {
                 .filter(|(id, m)| {
                     m.status == TxnStatus::Ongoing
                         && later(m.started_us, m.timeout_us) < now
-                        && self.coordinator_for(id) == Some(self.id)
+                        && self.owns_txn_state(id).is_ok()
                 })
                 .map(|(id, _)| id.clone())
                 .collect()

@@ -192,6 +192,11 @@ impl Group {
 #[derive(Debug, Default)]
 pub struct GroupLog {
     pub groups: Vec<Group>,
+    /// The producer state of each `__consumer_offsets` partition: the last epoch a
+    /// transactional producer wrote there with (a TxnOffsetCommit or a marker), by
+    /// (partition, producer id). A marker with an older epoch is refused
+    /// (`ProducerAppendInfo.checkProducerEpoch`: INVALID_PRODUCER_EPOCH).
+    pub producer_epochs: VecMap<(u32, i64), i16>,
 }
 
 impl GroupLog {

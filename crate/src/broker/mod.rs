@@ -139,6 +139,12 @@ pub struct Broker {
     pub parked_produce: VecMap<u32, txn_add::ParkedProduce>,
     pub delayed_fetch: VecMap<u64, fetch::DelayedFetch>,
     pub txn_log: Rc<std::cell::RefCell<TxnLog>>,
+    /// The metadata the controller quorum has committed, shared by every broker (the
+    /// kernel keeps it current; None before it does): whether a write this broker makes
+    /// to an internal topic it believes it leads would be replicated. A broker fenced
+    /// while it could not hear still believes it leads, but its followers follow the new
+    /// leader, so its writes never commit.
+    pub quorum: Rc<std::cell::RefCell<Option<Rc<ClusterImage>>>>,
     /// `__consumer_offsets` (shared by every broker, see `group`).
     pub groups: Rc<std::cell::RefCell<group::GroupLog>>,
     /// Producer ids this broker hands out (a block of 1000 per incarnation).
@@ -211,6 +217,7 @@ impl Broker {
             parked_produce: VecMap::new(),
             delayed_fetch: VecMap::new(),
             txn_log,
+            quorum: Rc::default(),
             groups: Rc::default(),
             next_producer_id: id as i64 * 1000,
             next_corr: 0,

@@ -79,6 +79,11 @@ impl Broker {
         }
         let log = self.groups.clone();
         let mut log = log.borrow_mut();
+        let epoch_key = (offsets_tp.partition, req.producer_id);
+        if log.producer_epochs.get(&epoch_key).is_some_and(|&e| e > req.producer_epoch) {
+            drop(log);
+            return reply(ctx, Error::InvalidProducerEpoch);
+        }
         let g = &mut log.groups[gi];
         let simple = req.generation < 0 && req.member_id.is_empty() && req.instance_id.is_none();
         let empty = g.members.is_empty() && g.pending.is_empty();
@@ -113,6 +118,7 @@ impl Broker {
                 g.pending_txn.retain(|(pid, t, _, _)| !(*pid == req.producer_id && *t == tp));
                 g.pending_txn.push((req.producer_id, tp, o, client));
             }
+            log.producer_epochs.insert(epoch_key, req.producer_epoch);
             ctx.trace(Event::TxnOffsetsPending {
                 broker: self.node,
                 group: req.group.to_string(),
@@ -126,13 +132,27 @@ impl Broker {
 
     /// A transaction marker for `__consumer_offsets` partition `tp`: the pending offsets of
     /// `producer_id` in the groups that partition holds become committed (COMMIT) or are
-    /// dropped (ABORT). NOT_LEADER_OR_FOLLOWER when this broker does not lead it.
-    pub fn write_offsets_marker(&mut self, ctx: &mut BCtx, tp: Tp, producer_id: i64, marker: Marker) -> Error {
+    /// dropped (ABORT). NOT_LEADER_OR_FOLLOWER when this broker does not lead it;
+    /// INVALID_PRODUCER_EPOCH for a marker older than what the producer last wrote there
+    /// (a late marker of an earlier transaction must not end the current one).
+    pub fn write_offsets_marker(
+        &mut self,
+        ctx: &mut BCtx,
+        tp: Tp,
+        producer_id: i64,
+        epoch: i16,
+        marker: Marker,
+    ) -> Error {
         if self.offsets_partition_leader(tp.partition) != Some(self.id) {
             return Error::NotLeaderOrFollower;
         }
         let log = self.groups.clone();
         let mut log = log.borrow_mut();
+        let seen = log.producer_epochs.entry((tp.partition, producer_id)).or_insert(epoch);
+        if *seen > epoch {
+            return Error::InvalidProducerEpoch;
+        }
+        *seen = epoch;
         for g in log.groups.iter_mut() {
             if self.offsets_partition_of(&g.id) != tp.partition {
                 continue;

@@ -184,11 +184,13 @@ impl World {
         });
         let txn_log = Rc::new(RefCell::new(TxnLog::default()));
         let groups = Rc::new(RefCell::new(crate::broker::group::GroupLog::default()));
+        let quorum = Rc::new(RefCell::new(None));
         let brokers = broker_ids
             .iter()
             .map(|&id| {
                 let mut b = Broker::new(id, spec.clone(), txn_log.clone());
                 b.groups = groups.clone();
+                b.quorum = quorum.clone();
                 b
             })
             .collect();
@@ -436,10 +438,20 @@ impl World {
     fn with_controller(&mut self, f: impl FnOnce(&mut Controller, &mut CCtx)) {
         let mut ctx = node_ctx!(self, NodeId::CONTROLLER, 0, ctimers);
         f(&mut self.controller, &mut ctx);
+        self.publish_quorum();
         for (at, t) in self.ctimers.drain(..) {
             self.queue.push(at, Ev::Controller(t));
         }
         self.flush_sends(NodeId::CONTROLLER, 0);
+    }
+
+    /// Share the controller's committed metadata with the brokers (`Broker::quorum`).
+    fn publish_quorum(&mut self) {
+        let Some(b) = self.brokers.first() else { return };
+        let mut q = b.quorum.borrow_mut();
+        if !q.as_ref().is_some_and(|i| Rc::ptr_eq(i, &self.controller.image)) {
+            *q = Some(self.controller.image.clone());
+        }
     }
 
     /// Route what a node sent through the network.
