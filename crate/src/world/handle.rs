@@ -44,6 +44,10 @@ pub(super) struct Handlers {
     /// was busy), in arrival order.
     waiting: VecDeque<(Box<Envelope>, Option<ConnKey>)>,
     muted: Vec<(ConnKey, Mute)>,
+    /// Requests that reached a broker still starting up: it does not read its sockets
+    /// before it has caught up with the cluster metadata (`BrokerServer.startup` enables
+    /// request processing last), so they wait in the socket buffers until it has.
+    starting: Vec<(Box<Envelope>, Option<ConnKey>)>,
     /// The earliest pending wake-up of this pool.
     wake_at: Option<Micros>,
 }
@@ -56,6 +60,7 @@ impl Handlers {
     /// The broker process stopped: what it was reading and handling is gone.
     pub(super) fn reset(&mut self) {
         self.waiting.clear();
+        self.starting.clear();
         self.muted.clear();
         self.free_ns.iter_mut().for_each(|t| *t = 0);
     }
@@ -110,11 +115,25 @@ impl World {
     /// A request has reached broker `i` (up, the right incarnation): queue it for a
     /// handler, or handle it now.
     pub(super) fn broker_receives(&mut self, i: usize, env: Envelope, conn: Option<ConnKey>) {
+        let request = !env.msg.is_response() && !matches!(env.msg, Msg::Connect { .. } | Msg::Reset);
+        if request && env.from != crate::sim::NodeId::CONTROLLER && self.brokers[i].image.is_none() {
+            const SOCKET_BACKLOG: usize = 4096;
+            if self.handlers[i].starting.len() < SOCKET_BACKLOG {
+                self.handlers[i].starting.push((Box::new(env), conn));
+            }
+            return;
+        }
         if !is_pool_request(&env.msg) {
             if !matches!(env.msg, Msg::FetchResponse(_)) {
                 // The controller's answers, read on the broker's own threads at no cost
                 // the model counts.
                 self.with_broker(i, |b, ctx| Node::on_message(b, ctx, env.from, env.from_inc, env.msg));
+                if self.brokers[i].image.is_some() && !self.handlers[i].starting.is_empty() {
+                    // Caught up: it reads what waited, in arrival order.
+                    for (env, conn) in std::mem::take(&mut self.handlers[i].starting) {
+                        self.broker_receives(i, *env, conn);
+                    }
+                }
                 return;
             }
             // A fetch response on the replica fetcher thread: it pays for what it appends
