@@ -789,6 +789,7 @@ impl Client {
         }
         let dropped = std::mem::take(&mut self.assignment);
         self.forget(&dropped);
+        self.pipe_partitions_lost(reason);
         self.reset_generation(cfg, reset_member_id);
         self.request_rejoin(reason);
     }
@@ -1073,6 +1074,7 @@ impl Client {
             }
             let dropped = std::mem::take(&mut self.assignment);
             self.forget(&dropped);
+            self.pipe_partitions_lost("consumer poll timeout has expired");
             self.leave(ctx, cfg, "consumer poll timeout has expired.");
             self.request_rejoin("consumer poll timeout has expired");
             return;

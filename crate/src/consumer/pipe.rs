@@ -34,8 +34,10 @@ pub enum PipeCall {
     /// Commit what was processed: the transaction (with its offsets) or flush + commitSync.
     /// `then_join`: the commit before a rebalance; the join goes on afterwards.
     Commit { offsets: Vec<(Tp, u64)>, then_join: bool },
-    /// `abortTransaction()` after a failed commit, then rejoin (TaskMigratedException).
-    Abort { reason: String },
+    /// `abortTransaction()`: after a failed commit, then rejoin (TaskMigratedException,
+    /// `migrated`); or because the consumer already lost its partitions (the member was
+    /// removed from the group, `onPartitionsLost`), closing its tasks dirty.
+    Abort { reason: String, migrated: bool },
 }
 
 /// How a producer call ended.
@@ -123,7 +125,7 @@ impl Client {
             (PipeCall::Commit { .. }, PipeResult::Failed { error, fatal }) => {
                 let reason = format!("TaskMigratedException: the commit failed with {error}");
                 if exactly_once && !fatal {
-                    let call = PipeCall::Abort { reason };
+                    let call = PipeCall::Abort { reason, migrated: true };
                     let p = self.pipe.as_mut().expect("pipe");
                     p.calls.push(call.clone());
                     p.waiting = Some(call);
@@ -131,11 +133,15 @@ impl Client {
                     self.pipe_migrated(ctx, cfg, &reason);
                 }
             }
-            (PipeCall::Abort { reason }, _) => {
+            (PipeCall::Abort { reason, migrated }, _) => {
                 if let Some(p) = &mut self.pipe {
                     p.aborts += 1;
                 }
-                self.pipe_migrated(ctx, cfg, &reason);
+                if migrated {
+                    self.pipe_migrated(ctx, cfg, &reason);
+                } else {
+                    self.pipe_resume(ctx, cfg, false);
+                }
             }
         }
     }
@@ -147,6 +153,24 @@ impl Client {
             p.last_commit_us = ctx.now;
             p.commits += 1;
         }
+    }
+
+    /// The consumer lost its partitions outside a commit (`onPartitionsLost`: the
+    /// coordinator removed the member). Streams closes the tasks dirty, which with
+    /// exactly_once_v2 aborts the open transaction (`RecordCollectorImpl.closeDirty`), and
+    /// replaces its producer (`TaskManager.handleLostAll`): what was processed since the
+    /// last commit is never committed, and the partitions' next owner resumes before it.
+    pub(super) fn pipe_partitions_lost(&mut self, reason: &str) {
+        let Some(p) = &mut self.pipe else { return };
+        if !p.exactly_once || p.waiting.is_some() || !p.dirty {
+            return;
+        }
+        p.forward.clear();
+        p.dirty = false;
+        let call = PipeCall::Abort { reason: reason.to_string(), migrated: false };
+        p.calls.push(call.clone());
+        p.waiting = Some(call);
+        self.block_app_on_pipe();
     }
 
     /// `TaskMigratedException`: drop every partition (`onPartitionsLost`) and rejoin; the
