@@ -1162,9 +1162,15 @@ impl Client {
                 self.offsets_fetched(ctx, cfg, error, offsets)
             }
             (Req::ListOffsets { earliest }, Msg::ListOffsetsResponse { tp, error, offset, .. }) => {
-                self.awaiting_position.remove(&tp);
-                if error == Error::None && self.assignment.contains(&tp) {
-                    self.set_position(ctx, tp, offset, if earliest { "earliest" } else { "latest" });
+                // `SubscriptionState.maybeSeekUnvalidated`: a reset applies only to a
+                // partition still assigned and still awaiting it; a late answer (a request
+                // of an earlier generation, held by the network) must not move a position
+                // the consumer has found since.
+                let awaiting = self.awaiting_position.remove(&tp);
+                if error == Error::None {
+                    if awaiting && self.assignment.contains(&tp) && !self.positions.contains_key(&tp) {
+                        self.set_position(ctx, tp, offset, if earliest { "earliest" } else { "latest" });
+                    }
                 } else {
                     self.image = None;
                     self.schedule_retry(ctx, cfg);
