@@ -432,7 +432,35 @@ fn explain_duplicated(world: &World, ix: &Index, ids: &[u32], batch: u32, story:
     let n = s.appends.len();
     let mut text = format!("§R (batch {batch}) §was written {n} times: ");
     text.push_str(&attempt_fates(ix, s).join(" → "));
-    text.push_str(". Without idempotence the broker cannot tell a retry from a new batch.");
+    let producer = world.history.records[ids[0] as usize].producer as usize;
+    let idempotent = world.scenario.producers.get(producer).is_some_and(|p| p.config.enable_idempotence);
+    // An idempotent producer's retry is a duplicate only if it went out under another
+    // epoch: the producer bumped it between the attempts and numbered its batches anew.
+    let first = s.requests.first().map_or(0, |r| r.0);
+    let last = s.requests.last().map_or(0, |r| r.0);
+    let bump = s.producer.and_then(|node| {
+        world.trace.entries().iter().find_map(|e| match &e.event {
+            Event::EpochBumped { producer, producer_epoch, reason, .. }
+                if *producer == node && e.at_us >= first && e.at_us <= last =>
+            {
+                Some((e.at_us, *producer_epoch, reason.clone()))
+            }
+            _ => None,
+        })
+    });
+    match (idempotent, bump) {
+        (true, Some((t, epoch, reason))) => text.push_str(&format!(
+            ". Between the attempts the producer bumped its epoch to {epoch} at {} ({reason}) and numbered its \
+             batches from sequence 0 again, so the broker took the retry for a new batch: idempotence \
+             recognises a retry only under the same epoch and sequence.",
+            fmt_us(t)
+        )),
+        (true, None) => text.push_str(
+            ". The broker did not recognise the retry as one: idempotence recognises a retry only under the same \
+             epoch and sequence, among the last five batches it wrote for the producer.",
+        ),
+        (false, _) => text.push_str(". Without idempotence the broker cannot tell a retry from a new batch."),
+    }
     text
 }
 
