@@ -87,12 +87,14 @@ fn java_hash(s: &str) -> i32 {
 /// The coordinator of `transactional_id` in `image`: the leader of its
 /// `__transaction_state` partition, the first unfenced broker of its default assignment.
 fn coordinator_in(image: &crate::protocol::ClusterImage, ids: &[u16], transactional_id: &str) -> Option<u16> {
-    if ids.is_empty() {
-        return None;
-    }
-    let p = kafka_abs(java_hash(transactional_id)) % TXN_STATE_PARTITIONS;
+    internal_leader_in(image, ids, (kafka_abs(java_hash(transactional_id)) % TXN_STATE_PARTITIONS) as usize)
+}
+
+/// The leader in `image` of partition `p` of an internal topic (`__transaction_state`,
+/// `__consumer_offsets`): the first unfenced broker of its default assignment.
+pub(super) fn internal_leader_in(image: &crate::protocol::ClusterImage, ids: &[u16], p: usize) -> Option<u16> {
     let n = ids.len();
-    (0..n).map(|j| ids[(p as usize + j) % n]).find(|b| !image.broker_fenced(*b))
+    (0..n).map(|j| ids[(p + j) % n]).find(|b| !image.broker_fenced(*b))
 }
 
 /// Kafka's `Utils.abs`: `Integer.MIN_VALUE` maps to 0.

@@ -237,17 +237,38 @@ impl Broker {
 
     /// The leader of `__consumer_offsets` partition `p` as this broker's metadata sees it.
     pub fn offsets_partition_leader(&self, p: u32) -> Option<u16> {
-        let image = self.image.as_ref()?;
-        let ids = &self.spec.broker_ids;
-        if ids.is_empty() {
-            return None;
-        }
-        let n = ids.len();
-        (0..n).map(|j| ids[(p as usize + j) % n]).find(|b| !image.broker_fenced(*b))
+        super::coordinator::internal_leader_in(self.image.as_deref()?, &self.spec.broker_ids, p as usize)
     }
 
     fn is_group_coordinator(&self, group: &str) -> bool {
         self.group_coordinator_for(group) == Some(self.id)
+    }
+
+    /// A write of `group`'s coordinator that can never commit: this broker believes it
+    /// leads the group's `__consumer_offsets` partition, but the controller has fenced it
+    /// and moved that partition on (it could not hear), so its followers follow the new
+    /// leader. The coordinator runtime's write waits `offsets.commit.timeout.ms` (5 s) and
+    /// fails with REQUEST_TIMED_OUT, answered COORDINATOR_NOT_AVAILABLE
+    /// (`CoordinatorOperationExceptionHelper`); nothing is written. Returns whether the
+    /// reply `msg` (carrying that error) was scheduled.
+    pub(super) fn fenced_group_write(&mut self, ctx: &mut BCtx, group: &str, w: Waiter, msg: Msg) -> bool {
+        const OFFSETS_COMMIT_TIMEOUT_US: Micros = 5_000_000;
+        if !self.is_group_coordinator(group) {
+            return false;
+        }
+        let p = self.offsets_partition_of(group) as usize;
+        let fenced = self
+            .quorum
+            .borrow()
+            .as_deref()
+            .is_some_and(|q| super::coordinator::internal_leader_in(q, &self.spec.broker_ids, p) != Some(self.id));
+        if !fenced {
+            return false;
+        }
+        let id = self.corr();
+        self.delayed_replies.insert(id, (w.node, w.inc, msg));
+        ctx.timer(later(ctx.now, OFFSETS_COMMIT_TIMEOUT_US), BrokerTimer::DelayedReply(id));
+        true
     }
 
     /// Takes over the groups this broker now coordinates (`onElection`: load the group,
@@ -853,6 +874,10 @@ impl Broker {
         let reply = |ctx: &mut BCtx, error: Error| {
             ctx.send(w.node, Some(w.inc), Msg::OffsetCommitResponse { corr: w.corr, error });
         };
+        let timed_out = Msg::OffsetCommitResponse { corr: w.corr, error: Error::CoordinatorNotAvailable };
+        if self.fenced_group_write(ctx, &group, w, timed_out) {
+            return;
+        }
         let Some(gi) = self.own_group(ctx, &group) else { return reply(ctx, Error::NotCoordinator) };
         let log = self.groups.clone();
         let mut log = log.borrow_mut();

@@ -110,6 +110,9 @@ pub enum BrokerTimer {
     MarkerTimeout(u32),
     /// Group coordinator: a deadline of the group with this index (sessions, join, sync).
     GroupCheck(u32),
+    /// A reply held back until a write the broker could not commit timed out
+    /// (`Broker::delayed_replies`).
+    DelayedReply(u32),
 }
 
 pub type BCtx<'a, 'b> = Ctx<'a, 'b, BrokerTimer>;
@@ -145,6 +148,9 @@ pub struct Broker {
     /// while it could not hear still believes it leads, but its followers follow the new
     /// leader, so its writes never commit.
     pub quorum: Rc<std::cell::RefCell<Option<Rc<ClusterImage>>>>,
+    /// Replies sent when a write that cannot commit times out, by id: (to, incarnation,
+    /// message).
+    pub delayed_replies: VecMap<u32, (NodeId, u32, Msg)>,
     /// `__consumer_offsets` (shared by every broker, see `group`).
     pub groups: Rc<std::cell::RefCell<group::GroupLog>>,
     /// Producer ids this broker hands out (a block of 1000 per incarnation).
@@ -218,6 +224,7 @@ impl Broker {
             delayed_fetch: VecMap::new(),
             txn_log,
             quorum: Rc::default(),
+            delayed_replies: VecMap::new(),
             groups: Rc::default(),
             next_producer_id: id as i64 * 1000,
             next_corr: 0,
@@ -390,6 +397,11 @@ impl Broker {
             BrokerTimer::ShutdownTimeout => self.shutdown_timed_out(ctx),
             BrokerTimer::MarkerTimeout(corr) => self.marker_request_timed_out(ctx, corr),
             BrokerTimer::GroupCheck(g) => self.group_check(ctx, g),
+            BrokerTimer::DelayedReply(id) => {
+                if let Some((to, inc, msg)) = self.delayed_replies.remove(&id) {
+                    ctx.send(to, Some(inc), msg);
+                }
+            }
             BrokerTimer::MarkerRetry => {
                 if self.marker_retry_at_us.is_some_and(|t| t <= ctx.now) {
                     self.marker_retry_at_us = None;

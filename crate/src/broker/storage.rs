@@ -257,6 +257,7 @@ impl Broker {
         self.image = None;
         self.markers_in_flight.clear();
         self.marker_targets.clear();
+        self.delayed_replies.clear();
         self.marker_retry_at_us = None;
         for r in self.replicas.values_mut() {
             r.role = super::replica::Role::None;

@@ -51,6 +51,10 @@ impl Broker {
         let reply = |ctx: &mut BCtx, error: Error| {
             ctx.send(w.node, Some(w.inc), Msg::TxnOffsetCommitResponse { corr: w.corr, error });
         };
+        let timed_out = Msg::TxnOffsetCommitResponse { corr: w.corr, error: Error::CoordinatorNotAvailable };
+        if self.fenced_group_write(ctx, &req.group, w, timed_out) {
+            return;
+        }
         let Some(gi) = self.own_group(ctx, &req.group) else { return reply(ctx, Error::NotCoordinator) };
         // KIP-890: the offsets partition must be in the producer's ongoing transaction (the
         // coordinator verifies with the transaction coordinator first), so a TxnOffsetCommit
