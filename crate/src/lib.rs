@@ -23,7 +23,11 @@
 //! - The transaction coordinator's log is durable and shared (a stand-in for
 //!   `__transaction_state`, which is not a simulated topic); a transactional id's
 //!   coordinator is the first unfenced broker of its `__transaction_state` partition's
-//!   default assignment. Transaction version 2 (KIP-890 part 2) is the 4.0 default:
+//!   default assignment. A broker that believes it coordinates but has been fenced (it
+//!   could not hear the controller) writes nothing: its writes could not commit in Kafka
+//!   (`Broker::quorum`); likewise its offset commits time out. The group coordinator's
+//!   in-memory state (members, sessions) is one shared copy, so a fenced coordinator
+//!   still answers heartbeats and joins from it. Transaction version 2 (KIP-890 part 2) is the 4.0 default:
 //!   partition leaders add partitions to transactions, EndTxn bumps the epoch;
 //!   `features transaction.version=0` (or any `kafka 3.x`) gives the older protocol,
 //!   without KIP-890 part 1's partition verification. Transactional producers do not
