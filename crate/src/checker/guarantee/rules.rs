@@ -176,8 +176,10 @@ pub fn duplicates(cfg: &ProducerConfig, idem_derived: bool) -> Reason {
             "idempotence: each batch carries the producer id, epoch and sequence; the leader keeps the last 5 \
              batches per producer (followers replicate them) and answers a retried duplicate with the \
              original offsets without writing it again; a producer restarted without a transactional.id \
-             gets a new producer id, so what it resends is written again",
-            if txn { 0 } else { RESTART },
+             gets a new producer id, so what it resends is written again; and an idempotent producer without \
+             one that is refused OUT_OF_ORDER_SEQUENCE_NUMBER after a late request bumps its epoch and numbers \
+             its in-flight batches anew (KIP-360), so a retry of a batch already written is written again",
+            if txn { 0 } else { RESTART | LateRequest.bit() },
         )
     } else if cfg.retries == 0 {
         r(

@@ -62,7 +62,7 @@ fn acks_all_min_isr_2_rf_3_idempotent_is_exactly_once_per_session() {
     let p = promise_of("min.insync.replicas=2", "replication.factor=3", "acks=all");
     assert_eq!(p.promised, Level::ExactlyOncePerSession);
     assert_eq!(p.fails_under(Property::Durability), vec![PowerLossAll], "only a correlated power loss");
-    assert_eq!(p.fails_under(Property::NoDuplicates), vec![ProducerRestart]);
+    assert_eq!(p.fails_under(Property::NoDuplicates), vec![ProducerRestart, LateRequest]);
     // min.insync.replicas above the replication factor counts as the replication factor.
     let p = promise_of("", "replication.factor=2 min.insync.replicas=3", "");
     assert!(p.holds(Property::Durability));
