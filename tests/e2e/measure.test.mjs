@@ -151,11 +151,15 @@ export const tests = [
       // 520 KiB (first load 725 KiB) until segment dumps with CRCs (batches encoded and
       // framed as Kafka does, CRC-32C, kafka-dump-log's text) and the groups' promises
       // added ~2% (about 524 KiB here, first load about 730 KiB).
-      assert.ok(gz(wasm) <= 530 * KIB, `wasm ${kib(gz(wasm))} gzipped > 530 KiB`);
+      // 530 KiB (first load 760 KiB) until engine fixes found by the swarms (a connection
+      // per purpose, fenced coordinators' writes, requests held by a restarting broker,
+      // late answers and markers refused) added ~0.7% (531.0 KiB here, first load
+      // 760.3 KiB). Measured alternative: wasm-opt -O3 --converge saves ~0.15%.
+      assert.ok(gz(wasm) <= 535 * KIB, `wasm ${kib(gz(wasm))} gzipped > 535 KiB`);
       // First load 740 KiB until the default preset's run, precomputed at build time
       // (scripts/prerender.mjs), came with the page: 17.5 KiB that put the verdict on screen
       // about 600 ms sooner (746 KiB here, counted until the engine is ready).
-      assert.ok(staticGz <= 760 * KIB, `first load ${kib(staticGz)} gzipped > 760 KiB`);
+      assert.ok(staticGz <= 765 * KIB, `first load ${kib(staticGz)} gzipped > 765 KiB`);
     },
   },
   {
