@@ -209,6 +209,10 @@ pub struct Producer {
     pub idem: Option<Idempotence>,
     pub txn: TxnState,
     pub metrics: Metrics,
+    /// A pipeline's producer (Kafka Streams' `StreamsProducer`): its application thread
+    /// is the pipeline's, which calls `commitTransaction` only after
+    /// `sendOffsetsToTransaction` returned.
+    pub in_pipeline: bool,
     next_corr: u32,
     /// Process incarnation: `app restart` starts a new one.
     inc: u32,
@@ -251,6 +255,7 @@ impl Producer {
             sent: VecMap::new(),
             idem,
             metrics: Metrics::default(),
+            in_pipeline: false,
             next_corr: 0,
             inc: 0,
             sender_wake_us: None,

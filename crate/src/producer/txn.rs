@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use crate::sim::VecSet;
 use std::rc::Rc;
 
-use super::app::{Blocked, Op, TxnCall};
+use super::app::{Blocked, Job, Op, TxnCall};
 use super::network::{ConnState, InFlight, ReqKind};
 use super::{PCtx, Producer};
 use crate::history::{TxnOutcome, NO_TXN};
@@ -729,6 +729,14 @@ impl Producer {
     pub fn txn_call_timed_out(&mut self, ctx: &mut PCtx, call: TxnCall) {
         self.app.blocked = None;
         self.acc.txn_completing = false;
+        if self.in_pipeline && call == TxnCall::SendOffsetsToTransaction {
+            // `StreamsProducer.commitTransaction` rethrows the TimeoutException of
+            // `sendOffsetsToTransaction` before it calls `commitTransaction`: the outputs
+            // must never commit without their offsets.
+            if let Some(i) = self.app.jobs.iter().position(|(_, j)| matches!(j, Job::Op { op: Op::Commit, .. })) {
+                self.app.jobs.remove(i);
+            }
+        }
         ctx.trace(Event::TxnCallFailed {
             producer: self.node,
             call: call.method(),

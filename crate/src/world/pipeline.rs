@@ -23,6 +23,7 @@ impl World {
             let exactly_once = d.guarantee == ProcessingGuarantee::ExactlyOnceV2;
             let topics = [d.from as u16];
             let l = PollLoop { every_us: d.poll_us, process_us: d.process_us, until_us: None };
+            self.producers[d.producer].in_pipeline = true;
             self.with_consumer(d.consumer, |c, ctx, cfg| {
                 c.pipe = Some(Pipe { exactly_once, commit_interval_us: d.commit_interval_us, ..Pipe::default() });
                 c.subscribe(ctx, cfg, &topics);
