@@ -219,6 +219,42 @@ at 10ms app send t count=1445 every=1ms
     },
   },
   {
+    name: 'compare mode works on paged runs: both verdicts, the first divergence read in the worker, both views side by side',
+    async run({ page, url }) {
+      await page.setViewportSize({ width: 1500, height: 1000 });
+      await openPlayground(page, url);
+      const before = await runNumber(page);
+      await typeScenario(page, LONG(55_000));
+      await waitForVerdict(page, { afterRun: before, timeout: 25_000 });
+      await page.waitForFunction(() => document.querySelector('[data-testid="views-root"]')?.dataset.paged === 'true', null, { timeout: 20_000 });
+      assert.doesNotMatch(await page.getByTestId('lean-note').textContent(), /compare mode is off/);
+      const compare = page.getByTestId('view-compare');
+      await compare.getByTestId('compare-setting').selectOption({ label: 'acks = all' });
+      await compare.getByTestId('compare-value').fill('1');
+      await compare.getByTestId('compare-run').click();
+      await compare.getByTestId('compare-verdict-b').waitFor({ timeout: 40_000 });
+      assert.match(await compare.getByTestId('compare-verdict-a').textContent(), /A acks=all/);
+      assert.match(await compare.getByTestId('compare-verdict-b').textContent(), /B acks=1/);
+      // The summary has both runs' counts: every record delivered either way.
+      const delivered = await compare.locator('[data-testid="compare-summary"] tr').filter({ hasText: /^delivered/ }).locator('td').allTextContents();
+      assert.deepEqual(delivered, ['55,000', '55,000']);
+      // acks=1 answers before the followers fetch: the runs part at the first produce answer,
+      // found in the worker from the two traces the page never had.
+      const div = compare.getByTestId('first-divergence');
+      await page.waitForFunction(() => document.querySelector('[data-testid="first-divergence"]')?.dataset.index, null, { timeout: 40_000 });
+      assert.match(await div.textContent(), /^First divergence at [\d.]+ (µs|ms|s) \(trace event [\d,]+\)/);
+      assert.ok(Number(await div.getAttribute('data-index')) > 0);
+      // Side by side: each side pages its own run (A's and B's traces both held in the worker).
+      await compare.getByTestId('compare-views-show').click();
+      for (const side of ['compare-view-a', 'compare-view-b']) {
+        const root = page.locator(`[data-testid="${side}"] .kv-compare-view-body`);
+        await page.locator(`[data-testid="${side}"] [data-testid="chart-throughput"]`).waitFor({ timeout: 20_000 });
+        assert.equal(await root.getAttribute('data-paged'), 'true', `${side} shows a paged run`);
+        await page.waitForFunction((s) => document.querySelector(`[data-testid="${s}"] .kv-compare-view-body`)?.dataset.timelineWindow, side, { timeout: 20_000 });
+      }
+    },
+  },
+  {
     name: 'an edit during a long run cancels it and runs the new text',
     async run({ page, url }) {
       await openPlayground(page, url);

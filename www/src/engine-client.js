@@ -16,6 +16,10 @@
 //                                              report.charts (views/series.js's data), both
 //                                              made in the worker, instead of the trace
 //   await engine.journey(text, options, id)    record id's journey (core/journey.js) in a paged run
+//   await engine.divergence({text, options}, {text, options})
+//                                              where two runs' traces first differ, read in the
+//                                              worker (compare mode on paged runs): {first:
+//                                              {index, a, b, before} or null, lengths}
 //   await engine.json(text, options, part)     a paged run's 'report' or 'trace' as JSON text
 //   await engine.traceWindow(text, options, tUs, n)  up to n trace events of a paged run around
 //                                              tUs: {from, total, events} (the timeline's window)
@@ -168,6 +172,7 @@ function handleOn(slot, release = () => {}) {
     },
     journey: (text, options, record) => request({ type: 'journey', text, options, record }).promise,
     json: (text, options, part) => request({ type: 'json', text, options, part }).promise,
+    divergence: (a, b) => request({ type: 'divergence', a, b }).promise,
     traceWindow: (text, options, tUs, events) => request({ type: 'window', text, options, t_us: tUs, events }).promise,
     snapshotAt: (text, options, tUs) => request({ type: 'snapshot', text, options, t_us: tUs }).promise,
     dumpAt: (text, options, tUs, { tp, broker, base = -1, data = false }) =>

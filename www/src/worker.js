@@ -8,6 +8,9 @@
 //                                                        or oversized link is an error saying why)
 //        {id, type: 'check', text}
 //        {id, type: 'run', text, options}                options: {records, trace, seed, paged}
+//        {id, type: 'divergence', a: {text, options}, b: {text, options}}
+//                                                        where two paged runs' traces first
+//                                                        differ (compare mode)
 //        {id, type: 'journey', text, options, record}    a record's journey (core/journey.js) in
 //                                                        the run of (text, options): for paged runs
 //        {id, type: 'json', text, options, part}         the run's report ('report') or trace
@@ -48,8 +51,8 @@
 // at once. So the page gets the verdict first, then the records in pages (each a short
 // task, with frames between them), then the charts' data, computed here from the trace,
 // which stays here: a record's journey and the trace download are asked of this worker,
-// which keeps the last paged run (or runs it again: a run is a pure function of its text
-// and options).
+// which keeps the last two paged runs (a run and the variant compare mode set beside it),
+// or runs one again: a run is a pure function of its text and options.
 import { loadEngine } from './engine.js';
 
 const SLICE_EVENTS = 20000;
@@ -65,16 +68,36 @@ const pulls = new Map();
 let enginePromise = null;
 const engine = () => (enginePromise ??= loadEngine());
 
-// One replay session kept for scrubbing: snapshots (and dumps) at increasing times
-// continue it.
-let replay = null; // {key, session, t}
+// Replay sessions kept for scrubbing, newest last: snapshots (and dumps) at increasing
+// times continue one. Two, like the held runs: compare mode's side-by-side views scrub
+// run A and run B together.
+const REPLAYS = 2;
+let replays = []; // [{key, session, t}]
+
+/** Keeps `r` as the newest replay session, freeing the oldest beyond REPLAYS. */
+function keepReplay(r) {
+  for (const old of replays) if (old.key === r.key && old !== r) old.session.free();
+  replays = replays.filter((x) => x.key !== r.key);
+  replays.push(r);
+  while (replays.length > REPLAYS) replays.shift().session.free();
+}
 
 function post(msg) {
   self.postMessage(msg);
 }
 
-// The last paged run: {key, report} with its records and trace.
-let held = null;
+// The last paged runs, newest last: [{key, report}] with their records and traces. Two:
+// compare mode's pair (a run and its variant) scrub and page side by side without one
+// evicting the other.
+const HELD_RUNS = 2;
+let held = [];
+
+/** Keeps report as the newest held run of (text, options). */
+function hold(key, report) {
+  held = held.filter((h) => h.key !== key);
+  held.push({ key, report });
+  if (held.length > HELD_RUNS) held.shift();
+}
 
 const keyOf = (text, options) => JSON.stringify([text, options]);
 
@@ -99,8 +122,7 @@ async function runToEnd(text, options, onProgress = () => {}, { keep = false } =
   if (keep) {
     // The ended session becomes the replay session: the views' first snapshot, at the
     // run's end, needs no second run of the scenario.
-    replay?.session.free();
-    replay = { key: keyOf(text, options), session, t: session.nowUs() };
+    keepReplay({ key: keyOf(text, options), session, t: session.nowUs() });
   } else session.free();
   return { ok: true, report };
 }
@@ -112,7 +134,7 @@ async function run(id, text, options) {
   // Paged when asked (many records, known from the text) or when the trace turned out too
   // long to copy at once (a few records can make a long trace: retries, a long timeline).
   if (!options.paged && !((report.trace?.length ?? 0) > TRACE_PAGE_EVENTS && report.records)) return outcome;
-  held = { key: keyOf(text, options), report };
+  hold(keyOf(text, options), report);
   const records = report.records ?? [];
   const head = { ...report };
   delete head.records;
@@ -151,15 +173,26 @@ async function chartsOf(report) {
   };
 }
 
-/** The full report of a paged run: the one kept, or the same run again. */
+/** The full report of a paged run: one kept, or the same run again. */
 async function heldReport(text, options) {
   const key = keyOf(text, options);
-  if (held?.key !== key) {
-    const outcome = await runToEnd(text, options);
-    if (!outcome.ok) throw new Error(`the scenario text has ${outcome.errors.length} error(s)`);
-    held = { key, report: outcome.report };
-  }
-  return held.report;
+  const kept = held.find((h) => h.key === key);
+  if (kept) return kept.report;
+  const outcome = await runToEnd(text, options);
+  if (!outcome.ok) throw new Error(`the scenario text has ${outcome.errors.length} error(s)`);
+  hold(key, outcome.report);
+  return outcome.report;
+}
+
+/** Where the traces of two paged runs (compare mode's A and B) first differ: {first,
+ * lengths: [A's events, B's]}; first is {index, a, b, before: the events both runs share
+ * just before it}, or null when the runs are identical event for event. */
+async function divergence(a, b) {
+  const { firstDivergence } = await import('./views/variant.js');
+  const ta = (await heldReport(a.text, a.options ?? {})).trace ?? [];
+  const tb = (await heldReport(b.text, b.options ?? {})).trace ?? [];
+  const div = firstDivergence(ta, tb);
+  return { first: div && { ...div, before: ta.slice(Math.max(0, div.index - 2), div.index) }, lengths: [ta.length, tb.length] };
 }
 
 async function journey(text, options, record) {
@@ -194,10 +227,9 @@ async function replayTo(text, options, tUs) {
   const errors = e.check(text);
   if (errors.length > 0) return { errors };
   const key = keyOf(text, options);
-  if (!replay || replay.key !== key || replay.t > tUs) {
-    replay?.session.free();
-    replay = { key, session: e.session(text, options), t: 0 };
-  }
+  let replay = replays.find((r) => r.key === key);
+  if (!replay || replay.t > tUs) replay = { key, session: e.session(text, options), t: 0 };
+  keepReplay(replay);
   while (replay.session.runUntil(tUs, SLICE_EVENTS) === null) {
     /* keep replaying */
   }
@@ -232,6 +264,7 @@ self.onmessage = async (event) => {
     else if (type === 'run') value = await run(id, text, options ?? {});
     else if (type === 'journey') value = await journey(text, options ?? {}, event.data.record);
     else if (type === 'json') value = await json(text, options ?? {}, event.data.part);
+    else if (type === 'divergence') value = await divergence(event.data.a, event.data.b);
     else if (type === 'window') value = await traceWindow(text, options ?? {}, tUs, event.data.events);
     else if (type === 'snapshot') value = await snapshot(text, options ?? {}, tUs);
     else if (type === 'dump') value = await dump(text, options ?? {}, tUs, event.data);

@@ -254,6 +254,9 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
     getText: () => currentText,
     getOptions: () => ({ ...optionsFor(currentText) }),
     runVariant: (variant) => engine.run(variant, optionsFor(variant)).result,
+    optionsOf: (t) => ({ ...optionsFor(t) }),
+    // Compare mode on paged runs: where the two runs' traces (kept in the worker) differ.
+    divergence: (a, b) => engine.divergence({ text: a, options: optionsFor(a) }, { text: b, options: optionsFor(b) }),
     compareLink: compareLink ?? undefined,
     // Faults by pointing (the cluster view): the line goes after the last timeline line.
     addTimelineLine: readOnly ? undefined : (line) => app.setText(withTimelineLine(currentText, line)),
@@ -379,7 +382,7 @@ export function mountScenario(root, { engine, text, panels = ALL_PANELS, readOnl
         ? copyStopped === r
           ? `Copying cancelled: the verdict above is the whole run's, but its ${n} records stayed in the engine's worker. Run again to see them in the grid, journeys and charts.`
           : `Copying ${n} records from the engine's worker, a page at a time…`
-        : `This run is large (${n} records, ${events} trace events; more than ${DETAIL_LIMIT.toLocaleString('en-US')} records or 100,000 events would hold the page up if copied at once): the grid, journeys and charts have every record; the trace stays in the engine's worker (journeys are read from it, the timeline shows a window of it around the scrubbed time, the cluster and producer views replay the run there, and it downloads), so compare mode is off.`;
+        : `This run is large (${n} records, ${events} trace events; more than ${DETAIL_LIMIT.toLocaleString('en-US')} records or 100,000 events would hold the page up if copied at once): the grid, journeys and charts have every record; the trace stays in the engine's worker (journeys are read from it, the timeline shows a window of it around the scrubbed time, the cluster and producer views replay the run there, compare mode reads the first divergence there, and it downloads).`;
     }
     if (hasRecords) grid.update(r);
     else grid.clear();

@@ -6,8 +6,11 @@
 // differences coloured better or worse, errors) and
 // the first trace event where the runs diverge, with both versions and a button that
 // moves the scrubber there; "Show both runs side by side" mounts the timeline, cluster view
-// and charts of each run in two columns, scrubbed together. Where the page can make links (api.compareLink), "Link to this
-// comparison" gives a URL that opens the scenario and runs the same comparison
+// and charts of each run in two columns, scrubbed together. A paged run (its trace kept in
+// the engine's worker) is compared the same way: the divergence is read in the worker
+// (api.divergence(textA, textB)) and the side-by-side views page their timelines from it.
+// Where the page can make links (api.compareLink), "Link to this comparison" gives a URL
+// that opens the scenario and runs the same comparison
 // (`#s=...&compare=producer:app:acks&value=all`); compareTo(key, value) is how it does.
 import { el, fmtCount, fmtEvent, fmtTime, uid } from './format.js';
 import { SUMMARY_FIELDS, SUMMARY_SENSE, alternativeValue, exactlyOnceReprocessed, defaultSetting, differingFields, firstDivergence, impliedChanges, settingsOf, suggestions, withSetting } from './variant.js';
@@ -136,6 +139,7 @@ export function createCompare(parent, api, { onPick }) {
     }
     const ticket = ++running;
     const base = report;
+    const baseText = api.getText();
     runBtn.disabled = true;
     status.textContent = `Running with ${s.prop}=${v}…`;
     let outcome;
@@ -157,22 +161,39 @@ export function createCompare(parent, api, { onPick }) {
       return;
     }
     status.textContent = '';
-    show(base, outcome.report, s, v, changed.text);
+    show(base, outcome.report, s, v, baseText, changed.text);
   }
 
-  function show(a, b, s, v, variantText) {
+  function show(a, b, s, v, baseText, variantText) {
     closePair();
     const nameA = `${s.prop}=${s.value}`;
     const nameB = `${s.prop}=${v}`;
-    const div = a.trace && b.trace ? firstDivergence(a.trace, b.trace) : undefined;
     result.replaceChildren(
       implied(a, b, s),
       el('div', { class: 'kv-compare-cols' }, verdict('A', nameA, 'this run', a), verdict('B', nameB, 'variant', b)),
       summaryTable(a, b, nameA, nameB),
       speedTable(a, b, nameA, nameB),
-      divergence(div, nameA, nameB, a, b),
-      sideBySide(a, b, nameA, nameB, variantText),
+      divergenceOf(a, b, nameA, nameB, baseText, variantText),
+      sideBySide(a, b, nameA, nameB, baseText, variantText),
       linkRow(s, v));
+  }
+
+  /** The first divergence: from the traces when the page has both, else (a paged run,
+   * whose trace stays in the worker) read in the worker through api.divergence. */
+  function divergenceOf(a, b, nameA, nameB, baseText, variantText) {
+    if (a.trace && b.trace) {
+      const div = firstDivergence(a.trace, b.trace);
+      const before = div ? a.trace.slice(Math.max(0, div.index - 2), div.index) : [];
+      return divergence(div && { ...div, before }, a.trace.length, nameA, nameB, a, b);
+    }
+    if (!api.divergence) return divergence(undefined, 0, nameA, nameB, a, b);
+    const box = el('div', { class: 'kv-divergence', dataset: { testid: 'first-divergence', pending: 'true' } },
+      el('p', { class: 'kv-muted' }, 'Reading both traces in the engine’s worker (they stay there for runs this large) for where the runs first differ…'));
+    const ticket = running;
+    api.divergence(baseText, variantText).then(
+      (d) => ticket === running && box.replaceWith(divergence(d.first, d.lengths[0], nameA, nameB, a, b)),
+      (err) => ticket === running && box.replaceChildren(el('p', {}, `The first divergence could not be read: ${err?.message ?? err}`)));
+    return box;
   }
 
   // ---- the run views of both runs, side by side, scrubbed together ----
@@ -180,8 +201,7 @@ export function createCompare(parent, api, { onPick }) {
 
   /** Timeline, cluster view and charts of A and B in two columns; scrubbing either moves
    * both. Mounted when asked (two more views are not free). */
-  function sideBySide(a, b, nameA, nameB, variantText) {
-    const baseText = api.getText();
+  function sideBySide(a, b, nameA, nameB, baseText, variantText) {
     const box = el('div', { class: 'kv-compare-views', dataset: { testid: 'compare-views' } });
     const button = el('button', { type: 'button', class: 'kv-btn', dataset: { testid: 'compare-views-show' } }, 'Show both runs side by side');
     const note = el('span', { class: 'kv-muted' }, ' timeline, cluster view and charts of A and B, scrubbed together');
@@ -199,7 +219,7 @@ export function createCompare(parent, api, { onPick }) {
         const inner = el('div', { class: 'kv-compare-view-body' });
         box.append(el('section', { class: 'kv-compare-view', dataset: { testid: `compare-view-${tag.toLowerCase()}` } },
           el('h4', {}, el('span', { class: 'kv-tag' }, tag), ` ${name}`), inner));
-        const side = { engine: api.engine, getText: () => text, getOptions: () => api.getOptions(), runVariant: api.runVariant };
+        const side = { engine: api.engine, getText: () => text, getOptions: () => api.optionsOf?.(text) ?? api.getOptions(), runVariant: api.runVariant };
         const views = mountViews(inner, side, {
           panels: ['timeline', 'cluster', 'charts'],
           onTime: (t) => {
@@ -251,15 +271,17 @@ export function createCompare(parent, api, { onPick }) {
     return el('p', { class: 'kv-compare-link' }, button, out, note);
   }
 
-  function divergence(div, nameA, nameB, a, b) {
+  /** The first divergence `div` ({index, a, b, before: the shared events just before it};
+   * null: identical runs of `events` trace events each; undefined: no traces to compare). */
+  function divergence(div, events, nameA, nameB, a, b) {
     const box = el('div', { class: 'kv-divergence', dataset: { testid: 'first-divergence' } });
     if (div === undefined) return box.append(el('p', {}, 'Traces are needed to find the first divergence (run with trace: true).')), box;
-    if (div === null) return box.append(el('p', {}, `The two runs are identical event for event (${fmtCount(a.trace.length)} trace events): ${nameA} and ${nameB} make no difference here.`)), box;
+    if (div === null) return box.append(el('p', {}, `The two runs are identical event for event (${fmtCount(events)} trace events): ${nameA} and ${nameB} make no difference here.`)), box;
     const t = (div.a ?? div.b).at_us;
     box.dataset.index = String(div.index);
     box.dataset.us = String(t);
     const fields = differingFields(div.a, div.b);
-    const context = a.trace.slice(Math.max(0, div.index - 2), div.index);
+    const context = div.before;
     box.append(
       el('h4', {}, `First divergence at ${fmtTime(t)} (trace event ${fmtCount(div.index + 1)})`),
       context.length ? el('div', { class: 'kv-context' }, el('span', { class: 'kv-muted' }, 'both runs, just before:'),

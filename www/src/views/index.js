@@ -14,6 +14,10 @@
 //               getOptions(),    the options it was run with ({records: true, trace: true, ...})
 //               runVariant(text) Promise<RunOutcome> (compare mode: run another text;
 //                                run it with the same options, trace included)
+//               optionsOf?(text) the options a run of another text uses (compare mode's
+//                                side-by-side views of a paged variant)
+//               divergence?(textA, textB)  Promise<{first, lengths}>: where two paged
+//                                runs' traces first differ, read in the worker
 //               compareLink?(key, value)  Promise<string>: a URL that opens this text and
 //                                runs that comparison (the page has it; the widget not)
 //             }
@@ -39,7 +43,7 @@
 // the timeline over a window of the trace around the scrubbed time, asked of the worker
 // (api.engine.traceWindow); root.dataset.paged is then 'true', and
 // root.dataset.timelineWindow 'FROM+COUNT' (the window's first event and its size).
-// Compare mode is off for a paged run.
+// Compare mode works on it as on any run, its first divergence read in the worker.
 //
 // Every view marks itself with data-testid="view-<name>" for the end-to-end tests; the
 // scrubber is data-testid="view-scrubber" (shown with the timeline, cluster or producer);
@@ -243,7 +247,7 @@ export function mountViews(root, api, { panels, onTime } = {}) {
   /** A paged run (report.charts, no trace): the charts, and the scrubber with the cluster
    * and producer views over the model the worker made (report.charts.model: no trace but
    * its milestone events; the states come from the worker's replays as always), and the
-   * timeline over a window of the trace (windowAround). Compare mode is off. */
+   * timeline over a window of the trace (windowAround), and compare mode. */
   function updateCharts(report) {
     loadCharts();
     clear();
@@ -262,6 +266,7 @@ export function mountViews(root, api, { panels, onTime } = {}) {
       showGroups(report);
       setTime(model.endUs, { scrollTimeline: false, drawCharts: false });
     }
+    compare?.setReport(report);
     // On a frame of their own, as after a full update: the grid has just drawn.
     const gen = generation;
     heavy.afterFrame(() => {
