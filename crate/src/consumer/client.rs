@@ -48,6 +48,8 @@ pub enum ConsumerTimer {
     RequestTimeout(u32),
     /// Try again what failed (finding the coordinator, metadata, a fetch).
     Retry,
+    /// The heartbeat thread looks at the poll timer (`pollTimeoutExpired`).
+    PollCheck,
 }
 
 pub type CCtx<'a, 'b> = Ctx<'a, 'b, ConsumerTimer>;
@@ -140,6 +142,13 @@ pub struct Client {
     /// Owned partitions, and the generation they were assigned in.
     pub assignment: Vec<Tp>,
     owned_generation: i32,
+    /// The eager StickyAssignor's memory (`StickyAssignor.onAssignment`): the last
+    /// assignment and its generation, sent as the subscription's userData on every join
+    /// (the eager protocol revokes everything before joining, so its ownedPartitions are
+    /// empty; stickiness comes from here). Kept across lost partitions, as the assignor
+    /// instance keeps it; a new process starts without it.
+    sticky_memory: Vec<Tp>,
+    sticky_generation: i32,
     /// Consumed positions (the offset after what polls returned) and fetch positions.
     pub positions: VecMap<Tp, u64>,
     fetch_pos: VecMap<Tp, u64>,
@@ -159,6 +168,11 @@ pub struct Client {
     last_hb_ok_us: Micros,
     hb_in_flight: bool,
     hb_scheduled: bool,
+    /// When the last classic heartbeat went out: the heartbeat thread's waits of
+    /// retry.backoff.ms between heartbeats count from there.
+    hb_sent_us: Micros,
+    /// The pending PollCheck timer's time.
+    poll_check_at: Option<Micros>,
     inflight: VecMap<u32, (u16, Req)>,
     next_corr: u32,
     retry_at: Option<Micros>,
@@ -207,6 +221,8 @@ impl Client {
             protocol: None,
             assignment: Vec::new(),
             owned_generation: -1,
+            sticky_memory: Vec::new(),
+            sticky_generation: -1,
             positions: VecMap::new(),
             fetch_pos: VecMap::new(),
             buffer: VecDeque::new(),
@@ -222,6 +238,8 @@ impl Client {
             last_hb_ok_us: 0,
             hb_in_flight: false,
             hb_scheduled: false,
+            hb_sent_us: 0,
+            poll_check_at: None,
             inflight: VecMap::new(),
             next_corr: 0,
             retry_at: None,
@@ -496,6 +514,20 @@ impl Client {
             ConsumerTimer::Heartbeat => {
                 self.hb_scheduled = false;
                 self.heartbeat_pass(ctx, cfg);
+            }
+            ConsumerTimer::PollCheck => {
+                if self.poll_check_at != Some(ctx.now) {
+                    return;
+                }
+                self.poll_check_at = None;
+                if self.generation < 0 || !matches!(self.state, MemberState::Stable | MemberState::Syncing) {
+                    return; // armed again by the next heartbeat pass in the group
+                }
+                if self.poll_expired(ctx, cfg) {
+                    self.poll_timed_out(ctx, cfg);
+                } else {
+                    self.arm_poll_check(ctx, cfg);
+                }
             }
             ConsumerTimer::RequestTimeout(corr) => {
                 if let Some((broker, req)) = self.inflight.remove(&corr) {
@@ -864,7 +896,14 @@ impl Client {
         }
         self.state = MemberState::Joining;
         let corr = self.corr();
-        let mut owned = self.assignment.clone();
+        // Eager sticky: the userData's previous assignment and generation
+        // (StickyAssignor.memberData reads both from it); cooperative: ownedPartitions.
+        let eager_sticky = !cooperative && cfg.assignors.contains(&AssignorKind::Sticky);
+        let (mut owned, owned_generation) = if eager_sticky {
+            (self.sticky_memory.clone(), self.sticky_generation)
+        } else {
+            (self.assignment.clone(), self.owned_generation)
+        };
         crate::sim::sort::sort(&mut owned);
         let req = JoinGroupRequest {
             corr,
@@ -876,7 +915,7 @@ impl Client {
             protocols: cfg.assignors.clone(),
             topics: self.subscription.clone(),
             owned,
-            owned_generation: self.owned_generation,
+            owned_generation,
             reason: Rc::from(self.join_reason.as_str()),
         };
         self.request(ctx, cfg, coord, Req::Join, Msg::JoinGroup(Box::new(req)));
@@ -923,6 +962,57 @@ impl Client {
     }
 
     // ---- the heartbeat thread ----
+
+    /// `Heartbeat.pollTimeoutExpired`: the application stopped polling for
+    /// max.poll.interval.ms (the poll timer's deadline is reached, `Timer.isExpired`).
+    fn poll_expired(&self, ctx: &CCtx, cfg: &ConsumerConfig) -> bool {
+        let busy = self.poll_loop.is_some() || self.app != App::Idle;
+        busy && ctx.now >= self.last_poll_us.saturating_add(cfg.max_poll_interval_us)
+    }
+
+    /// When the heartbeat thread would see the poll timer expire if nothing polls before:
+    /// classic, at its first look after the deadline (between heartbeats it waits
+    /// retry.backoff.ms at a time, `AbstractCoordinator.HeartbeatThread.run`); KIP-848, at
+    /// the deadline itself (the network thread sleeps no longer than the poll timer's
+    /// remaining time, `HeartbeatRequestManager.maximumTimeToWait`).
+    fn poll_check_time(&self, cfg: &ConsumerConfig) -> Micros {
+        let deadline = self.last_poll_us.saturating_add(cfg.max_poll_interval_us);
+        if Self::modern(cfg) || self.hb_sent_us >= deadline {
+            return deadline;
+        }
+        let step = cfg.retry_backoff_us.max(1);
+        self.hb_sent_us + (deadline - self.hb_sent_us).div_ceil(step) * step
+    }
+
+    /// Arms the heartbeat thread's next look at the poll timer (one pending at a time: it
+    /// comes no later than the deadline of any later poll, and re-arms itself).
+    fn arm_poll_check(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig) {
+        let busy = self.poll_loop.is_some() || self.app != App::Idle;
+        if !busy || self.poll_check_at.is_some_and(|t| t >= ctx.now) {
+            return;
+        }
+        let at = self.poll_check_time(cfg).max(ctx.now);
+        self.poll_check_at = Some(at);
+        ctx.timer(at, ConsumerTimer::PollCheck);
+    }
+
+    /// The poll timeout expired: the partitions are lost and the member leaves the group
+    /// (a static member only stops heartbeating), to rejoin on its next poll.
+    fn poll_timed_out(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig) {
+        ctx.trace(Event::PollTimeout { consumer: self.node, max_poll_interval_ms: cfg.max_poll_interval_us / 1000 });
+        if !self.assignment.is_empty() {
+            ctx.trace(Event::PartitionsLost {
+                consumer: self.node,
+                partitions: self.assignment.clone(),
+                reason: "consumer poll timeout has expired".into(),
+            });
+        }
+        let dropped = std::mem::take(&mut self.assignment);
+        self.forget(&dropped);
+        self.pipe_partitions_lost("consumer poll timeout has expired");
+        self.leave(ctx, cfg, "consumer poll timeout has expired.");
+        self.request_rejoin("consumer poll timeout has expired");
+    }
 
     fn schedule_heartbeat(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig) {
         if !self.hb_scheduled {
@@ -1026,11 +1116,10 @@ impl Client {
         let revoked: Vec<Tp> = self.assignment.iter().filter(|t| !target.contains(t)).copied().collect();
         let added: Vec<Tp> = target.iter().filter(|t| !self.assignment.contains(t)).copied().collect();
         if !revoked.is_empty() {
+            // `maybeAutoCommitSyncBeforeRevocation`: every consumed position, not only the
+            // revoked partitions' (`subscriptions.allConsumed()`).
             if cfg.enable_auto_commit {
-                let keep = std::mem::take(&mut self.assignment);
-                self.assignment = revoked.clone();
                 self.send_commit(ctx, cfg, "auto", false);
-                self.assignment = keep;
             }
             ctx.trace(Event::PartitionsRevoked { consumer: self.node, partitions: revoked.clone() });
             self.forget(&revoked);
@@ -1044,6 +1133,11 @@ impl Client {
             });
         }
         self.owned_generation = self.generation;
+        // `signalReconciliationCompleting`: the auto-commit timer starts again from now
+        // that the member has a new assignment.
+        if cfg.enable_auto_commit {
+            self.next_auto_commit_us = later(ctx.now, cfg.auto_commit_interval_us);
+        }
         // Acknowledge the new ownership without waiting for the next interval.
         if !self.hb_in_flight {
             let epoch = self.generation;
@@ -1059,26 +1153,11 @@ impl Client {
         }
         let modern = Self::modern(cfg);
         // `pollTimeoutExpired`: the application stopped polling.
-        let busy = self.poll_loop.is_some() || self.app != App::Idle;
-        if busy && ctx.now.saturating_sub(self.last_poll_us) > cfg.max_poll_interval_us {
-            ctx.trace(Event::PollTimeout {
-                consumer: self.node,
-                max_poll_interval_ms: cfg.max_poll_interval_us / 1000,
-            });
-            if !self.assignment.is_empty() {
-                ctx.trace(Event::PartitionsLost {
-                    consumer: self.node,
-                    partitions: self.assignment.clone(),
-                    reason: "consumer poll timeout has expired".into(),
-                });
-            }
-            let dropped = std::mem::take(&mut self.assignment);
-            self.forget(&dropped);
-            self.pipe_partitions_lost("consumer poll timeout has expired");
-            self.leave(ctx, cfg, "consumer poll timeout has expired.");
-            self.request_rejoin("consumer poll timeout has expired");
+        if self.poll_expired(ctx, cfg) {
+            self.poll_timed_out(ctx, cfg);
             return;
         }
+        self.arm_poll_check(ctx, cfg);
         if !modern && ctx.now.saturating_sub(self.last_hb_ok_us) > cfg.session_timeout_us {
             self.last_hb_ok_us = ctx.now;
             self.mark_coordinator_unknown(ctx, cfg);
@@ -1094,6 +1173,7 @@ impl Client {
         }
         if let (false, Some(c)) = (self.hb_in_flight, self.coordinator) {
             self.hb_in_flight = true;
+            self.hb_sent_us = ctx.now;
             let corr = self.corr();
             let msg = Msg::Heartbeat {
                 corr,
@@ -1343,6 +1423,8 @@ impl Client {
             ctx.trace(Event::PartitionsRevoked { consumer: self.node, partitions: revoked.clone() });
             self.forget(&revoked);
         }
+        self.sticky_memory.clone_from(&assignment);
+        self.sticky_generation = self.generation;
         self.assignment = assignment;
         self.owned_generation = self.generation;
         ctx.trace(Event::PartitionsAssigned { consumer: self.node, generation: self.generation, partitions: added });
