@@ -38,7 +38,7 @@ struct Props {
 
 fn prop(def: &PropDef) -> Prop {
     let values = match def.ty {
-        Ty::Enum(v) | Ty::List(v) => Some(v.to_vec()),
+        Ty::Enum(v) | Ty::EnumCi(v) | Ty::List(v) => Some(v.to_vec()),
         Ty::Bool => Some(vec!["true", "false"]),
         _ => None,
     };

@@ -107,6 +107,8 @@ pub enum Ty {
     Bool,
     /// `ValidString.in(...)`: case-sensitive after trimming.
     Enum(&'static [&'static str]),
+    /// `CaseInsensitiveValidString.in(...)`: any case; the value is kept lower-cased.
+    EnumCi(&'static [&'static str]),
     /// `ValidList.in(...)`: a comma-separated list of these.
     List(&'static [&'static str]),
     /// A string; `non_empty` is Kafka's `NonEmptyString` validator.
@@ -278,6 +280,22 @@ pub fn parse_value(def: &PropDef, raw: &str, min_override: Option<i64>) -> Resul
             };
             Err(invalid(name, raw, &format!("String must be one of: {}", options.join(", ")), hint))
         }
+        Ty::EnumCi(options) => match options.iter().find(|o| o.eq_ignore_ascii_case(text)) {
+            Some(o) => Ok(Val::Str(o.to_string())),
+            None => {
+                let upper: Vec<String> = options.iter().map(|o| o.to_ascii_uppercase()).collect();
+                let hint = match super::suggest::closest(text, options.iter().copied()).filter(|_| text.len() >= 3) {
+                    Some(o) => format!("did you mean {name}={o}?"),
+                    None => format!("choose one of: {}", options.join(", ")),
+                };
+                Err(invalid(
+                    name,
+                    raw,
+                    &format!("String must be one of (case insensitive): {}", upper.join(", ")),
+                    hint,
+                ))
+            }
+        },
         Ty::List(options) => {
             let items: Vec<&str> = text.split(',').map(str::trim).collect();
             for item in &items {

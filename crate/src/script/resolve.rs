@@ -83,6 +83,7 @@ pub fn resolve(raw: &Raw, diags: &mut Vec<Diagnostic>) -> Scenario {
         let mut tset = Settings::build(Role::Topic, &t.props, v, diags);
         unmodelled_notes(&format!("topic {}", t.name), &tset, &mut notes);
         server::inherit_topic(&mut tset, &bset);
+        server::check_topic(&tset, diags);
         let over = replica_budget(t, &bset, count, raw.budgets.replicas, &mut replicas, diags);
         let (partitions, rf, assignment) = if over { (1, 1, vec![vec![1]]) } else { placement(t, &bset, count, diags) };
         notes.extend(server::min_isr_note(&t.name, &tset, rf, v));

@@ -199,6 +199,27 @@ pub fn min_isr_note(topic: &str, t: &Settings, rf: u16, v: KafkaVersion) -> Opti
     })
 }
 
+/// `LogConfig.validateValues`: min.compaction.lag.ms may not exceed max.compaction.lag.ms
+/// (after the topic inherits the brokers' log.cleaner.* values).
+pub fn check_topic(t: &Settings, diags: &mut Vec<Diagnostic>) {
+    const MIN: &str = "min.compaction.lag.ms";
+    const MAX: &str = "max.compaction.lag.ms";
+    let (min, max) = (t.int(MIN), t.int(MAX));
+    if min <= max {
+        return;
+    }
+    let loc = match (t.loc(MIN), t.loc(MAX)) {
+        (Some(a), Some(b)) => Some(if b.col > a.col { b } else { a }),
+        (a, b) => a.or(b),
+    };
+    if let Some(loc) = loc {
+        diags.push(loc.diag(
+            format!("conflict topic config setting {MIN} ({min}) > {MAX} ({max})"),
+            format!("keep {MIN} <= {MAX}: a record becomes compactable after {MIN} and must be compacted by {MAX}"),
+        ));
+    }
+}
+
 pub fn topic_config(t: &Settings) -> TopicConfig {
     TopicConfig {
         min_insync_replicas: u16_of(t.int("min.insync.replicas")),

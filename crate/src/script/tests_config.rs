@@ -354,7 +354,7 @@ fn kafka_properties_kplay_does_not_model_are_accepted_with_a_note_and_validated(
         ),
         (
             "consumer c group.protocol=new\n",
-            "Invalid value new for configuration group.protocol: String must be one of: classic, consumer",
+            "Invalid value new for configuration group.protocol: String must be one of (case insensitive): CLASSIC, CONSUMER",
         ),
         (
             "consumer c max.poll.records=0\n",
@@ -418,6 +418,32 @@ fn group_ids_and_instance_ids() {
     assert!(!notes(&s).contains("group.instance.id"));
     assert!(notes(&ok("consumer c group.instance.id=c-1"))
         .contains("consumer c: group.instance.id has no effect without a group.id"));
+}
+
+#[test]
+fn min_compaction_lag_above_max_is_refused_as_kafka_does() {
+    let d =
+        one_err("topic t cleanup.policy=compact min.compaction.lag.ms=20000 max.compaction.lag.ms=10000\nproducer app");
+    assert_eq!(
+        d.message,
+        "conflict topic config setting min.compaction.lag.ms (20000) > max.compaction.lag.ms (10000)"
+    );
+    assert_eq!((d.line, d.word.as_str()), (1, "max.compaction.lag.ms=10000"));
+    // Equal is fine, and so is the default maximum (Long.MAX_VALUE).
+    assert!(
+        crate::script::parse("topic t min.compaction.lag.ms=5000 max.compaction.lag.ms=5000\nproducer app\n").is_ok()
+    );
+    assert!(crate::script::parse("topic t min.compaction.lag.ms=5000\nproducer app\n").is_ok());
+}
+
+#[test]
+fn group_protocol_is_case_insensitive() {
+    // `CaseInsensitiveValidString.in(Utils.enumOptions(GroupProtocol.class))`: Consumer is
+    // the KIP-848 protocol, with its own rules (session.timeout.ms refused).
+    let s = crate::script::parse("consumer c group.id=g group.protocol=Consumer\n").expect("valid");
+    assert_eq!(s.consumers[0].config.group_protocol, crate::config::GroupProtocol::Consumer);
+    let d = one_err("consumer c group.id=g group.protocol=CONSUMER session.timeout.ms=10000");
+    assert_eq!(d.message, "session.timeout.ms cannot be set when group.protocol=CONSUMER");
 }
 
 #[test]
