@@ -42,16 +42,31 @@ pub fn validate_batch(
         return Ok(data);
     }
     let clock = now_ms(spec, now);
-    if !cfg.log_append_time {
-        let too_old = clock.saturating_sub(data.meta.min_timestamp_ms) > cfg.timestamp_before_max_ms;
-        let too_new = data.meta.max_timestamp_ms.saturating_sub(clock) > cfg.timestamp_after_max_ms;
-        if too_old || too_new {
-            return Err(Error::InvalidTimestamp);
+    // Record errors (`LogValidator.validateRecord`): a record without a key on a compacted
+    // topic is INVALID_RECORD and its timestamp is not looked at; otherwise a CreateTime
+    // outside message.timestamp.before/after.max.ms is INVALID_TIMESTAMP. Across the batch
+    // INVALID_TIMESTAMP wins (`processRecordErrors`).
+    let ts_checked = !cfg.log_append_time;
+    if ts_checked || cfg.cleanup_compact {
+        let mut keyless = false;
+        for &r in data.records.iter() {
+            let rec = history.record(r);
+            if cfg.cleanup_compact && rec.key.is_none() {
+                keyless = true;
+                continue;
+            }
+            if ts_checked {
+                let ts = rec.timestamp_ms;
+                if clock.saturating_sub(ts) > cfg.timestamp_before_max_ms
+                    || ts.saturating_sub(clock) > cfg.timestamp_after_max_ms
+                {
+                    return Err(Error::InvalidTimestamp);
+                }
+            }
         }
-    }
-    // Record errors: INVALID_TIMESTAMP wins over a missing key (`processRecordErrors`).
-    if cfg.cleanup_compact && data.records.iter().any(|&r| history.record(r).key.is_none()) {
-        return Err(Error::InvalidRecord);
+        if keyless {
+            return Err(Error::InvalidRecord);
+        }
     }
     let recompress = cfg.compression.filter(|&c| c != data.meta.codec);
     if !cfg.log_append_time && recompress.is_none() {
