@@ -495,9 +495,18 @@ impl Log {
     pub fn read(&self, offset: u64, max_bytes: u64) -> Vec<LogBatch> {
         let mut out = Vec::new();
         let mut bytes = 0u64;
-        for e in &self.entries[self.index_of(offset)..] {
+        let from = self.index_of(offset);
+        // `LocalLog.read` reads from one segment: the one holding the first batch to return
+        // (an empty floor segment is skipped); a fetch never crosses a segment's end, so
+        // followers roll where the leader rolled.
+        let segment_end = self.entries.get(from).map_or(u64::MAX, |e| {
+            let base = e.batch.base_offset;
+            let next = self.segments.partition_point(|s| s.base_offset <= base);
+            self.segments.get(next).map_or(u64::MAX, |s| s.base_offset)
+        });
+        for e in &self.entries[from..] {
             let size = e.batch.data.size_bytes as u64;
-            if !out.is_empty() && bytes + size > max_bytes {
+            if e.batch.base_offset >= segment_end || (!out.is_empty() && bytes + size > max_bytes) {
                 break;
             }
             bytes += size;
