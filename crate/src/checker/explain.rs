@@ -211,8 +211,9 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
     let trace = world.trace.entries();
     let ix = index(world, trace);
     let h = &world.history;
-    // Group anomalous records by (kind, batch).
-    let mut groups: VecMap<(&'static str, u32), Vec<u32>> = VecMap::new();
+    // Group anomalous records by (kind, batch), failed ones by their error too (sends that
+    // failed in send() itself have no batch).
+    let mut groups: VecMap<(&'static str, u32, Option<ClientError>), Vec<u32>> = VecMap::new();
     for (id, rec) in h.records.iter().enumerate() {
         let kind = if verdicts::is_lost(h, j, id) {
             Some("lost")
@@ -236,13 +237,17 @@ pub fn explain(world: &World, j: &Judgement) -> Vec<Explanation> {
             None
         };
         if let Some(k) = kind {
-            groups.entry((k, rec.batch)).or_default().push(id as u32);
+            let err = match rec.outcome {
+                Outcome::Failed(e) if k == "failed" => Some(e),
+                _ => None,
+            };
+            groups.entry((k, rec.batch, err)).or_default().push(id as u32);
         }
     }
     let mut out = Vec::new();
     let mut spans: Vec<Option<Span>> = Vec::new();
     let mut gone: Option<GoneIndex> = None;
-    for ((kind, batch), ids) in groups {
+    for ((kind, batch, _), ids) in groups {
         let story = ix.batches.get(&batch);
         let append =
             if kind == "lost" { story.and_then(|s| s.appends.first()) } else { story.and_then(|s| s.appends.last()) };
@@ -691,6 +696,13 @@ fn explain_failed(world: &World, ids: &[u32], batch: u32, story: Option<&BatchSt
         },
         ClientError::BufferExhausted => "send() waited max.block.ms for buffer.memory to free up".into(),
         ClientError::RecordTooLarge => "the record is larger than max.request.size or buffer.memory".into(),
+        // No batch: send() itself failed, the transaction already in an abortable error
+        // whose cause `maybeFailWithError` throws again as such.
+        ClientError::Broker(e @ crate::protocol::Error::InvalidProducerEpoch) if batch == 0 => format!(
+            "send() failed at once: an earlier batch of the transaction was refused {}, and until the transaction \
+             is aborted every send() throws that error again (maybeFailWithError)",
+            e.name()
+        ),
         ClientError::Broker(e) => match story.map(|s| s.retries.len()).unwrap_or(0) {
             0 => format!("the broker answered {} and the error is not retriable", e.name()),
             n => format!("the broker answered {} after {n} retries", e.name()),
@@ -706,7 +718,9 @@ fn explain_failed(world: &World, ids: &[u32], batch: u32, story: Option<&BatchSt
             if forced {
                 "close() ran out of its timeout and forced the close (\"Producer is closed forcefully.\")".into()
             } else {
-                "the producer was already in an error state".into()
+                "the producer was already in an error state: an earlier failure in the transaction (a send() or a \
+                 batch that failed) left it able only to abort"
+                    .into()
             }
         }
         ClientError::CommitFailed => {

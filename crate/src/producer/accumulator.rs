@@ -127,6 +127,10 @@ pub struct Accumulator {
     scratch_counts: Vec<u32>,
     scratch_queues: Vec<(u16, u32, u32)>,
     scratch_stats: Vec<(u32, u32)>,
+    /// `nodeStats` (partitioner.availability.timeout.ms > 0): per broker, when the sender
+    /// last found it with data to send (`readyTimeMs`) and when it could last drain to it
+    /// (`drainTimeMs`), ms.
+    node_stats: VecMap<u16, (i64, i64)>,
 }
 
 impl Accumulator {
@@ -144,7 +148,24 @@ impl Accumulator {
             scratch_counts: Vec::new(),
             scratch_queues: Vec::new(),
             scratch_stats: Vec::new(),
+            node_stats: VecMap::new(),
         }
+    }
+
+    /// `updateNodeLatencyStats`: the sender found `node` with sendable data; `can_drain`:
+    /// its connection could take a request. A partition whose leader has waited longer than
+    /// partitioner.availability.timeout.ms since it could last drain leaves the adaptive
+    /// partitioner's table (`partitionReady`).
+    pub fn update_node_latency_stats(&mut self, cfg: &ProducerConfig, node: u16, now: Micros, can_drain: bool) {
+        if cfg.partitioner_availability_timeout_us == 0 {
+            return;
+        }
+        let now_ms = (now / 1000) as i64;
+        let stats = self.node_stats.entry(node).or_insert((now_ms, now_ms));
+        if can_drain {
+            stats.1 = now_ms;
+        }
+        stats.0 = now_ms;
     }
 
     pub fn ratio(&self, topic: u16, cfg: &ProducerConfig) -> u64 {
@@ -230,6 +251,7 @@ impl Accumulator {
             return Append::NeedMemory { bytes: size };
         }
         let mut batch = ProducerBatch::new(new_batch_id(), tp, now, size, size, txn);
+        batch.ratio_ppm = Some(ratio);
         // `appendNewBatch`: the partitioner counts the new batch's whole estimated size,
         // its 61-byte header included.
         let grew = batch
@@ -307,7 +329,15 @@ impl Accumulator {
             let leader = meta.leader(*tp);
             let stats = cfg.partitioner_adaptive
                 && deque_count[tp.topic as usize] >= meta.partition_count(tp.topic).unwrap_or(u32::MAX);
-            if leader.is_some() && stats {
+            // A partition whose leader has not been drainable for longer than
+            // partitioner.availability.timeout.ms is left out (an empty deque never is).
+            let timeout_ms = (cfg.partitioner_availability_timeout_us / 1000) as i64;
+            let unavailable = timeout_ms > 0
+                && !dq.is_empty()
+                && leader
+                    .and_then(|l| self.node_stats.get(&l))
+                    .is_some_and(|&(ready, drain)| ready - drain > timeout_ms);
+            if leader.is_some() && stats && !unavailable {
                 queues.push((tp.topic, dq.len() as u32, tp.partition));
             }
             let Some(head) = dq.front_mut() else { continue };

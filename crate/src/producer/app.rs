@@ -399,11 +399,6 @@ impl Producer {
             self.fail_send(ctx, s.record, ClientError::RecordTooLarge);
             return;
         }
-        if !matches!(self.app.blocked, Some(Blocked::Memory { .. })) {
-            self.metrics.records_appended += 1;
-            self.metrics.record_size_total += upper as u64;
-            self.metrics.record_size_max = self.metrics.record_size_max.max(upper as u64);
-        }
         let txn = self.txn.current_txn();
         let now = ctx.now;
         let ids = &mut *ctx.obs.ids;
@@ -572,6 +567,12 @@ impl Producer {
         if !error.thrown_by_send() {
             self.metrics.record_error_total += 1;
         }
+        // `doSend`'s `catch (ApiException e)`: `maybeTransitionToErrorState`, so a
+        // transaction in which a send() failed (metadata or memory wait timed out, a record
+        // too large) can only be aborted.
+        if self.cfg.transactional_id.is_some() && error.api_exception() {
+            self.txn.batch_failed(error);
+        }
         ctx.obs.history.complete(record, ctx.now, Outcome::Failed(error));
         ctx.trace(Event::SendFailed { producer: self.node, record, error: ClientErrorName(error), message });
     }
@@ -579,9 +580,12 @@ impl Producer {
     fn send_timed_out(&mut self, ctx: &mut PCtx, record: u32) {
         let max_block_ms = self.cfg.max_block_us / 1000;
         let (err, message) = match self.app.blocked {
-            Some(Blocked::Memory { .. }) => {
+            Some(Blocked::Memory { since_us, .. }) => {
                 self.acc.pool.waiting = false;
                 self.metrics.buffer_exhausted_total += 1;
+                // `BufferPool.allocate` records the wait in a finally block: a wait that
+                // timed out counts too.
+                self.metrics.bufferpool_wait_time_total_us += ctx.now - since_us;
                 (ClientError::BufferExhausted, None)
             }
             _ => {

@@ -70,6 +70,13 @@ pub struct ProducerBatch {
     pub sequence_reset: bool,
     /// The last error a broker (or the connection) answered for it.
     pub last_error: Option<crate::protocol::Error>,
+    /// The topic's compression-ratio estimate when the batch was made, ppm: a batch keeps
+    /// it (`ProducerBatch`'s constructor sets it on its `MemoryRecordsBuilder`), whatever
+    /// batches closed since teach the estimator. None: the caller's estimate.
+    pub ratio_ppm: Option<u64>,
+    /// `maxRecordSize`: the largest record upper-bound estimate appended
+    /// (`estimateSizeInBytesUpperBound`).
+    pub max_record_upper: u32,
 }
 
 impl ProducerBatch {
@@ -102,6 +109,8 @@ impl ProducerBatch {
             drained: false,
             sequence_reset: false,
             last_error: None,
+            ratio_ppm: None,
+            max_record_upper: 0,
         }
     }
 
@@ -111,6 +120,7 @@ impl ProducerBatch {
 
     /// `MemoryRecordsBuilder.estimatedBytesWritten`.
     pub fn estimated_bytes(&self, codec: CompressionType, ratio_ppm: u64) -> u32 {
+        let ratio_ppm = self.ratio_ppm.unwrap_or(ratio_ppm);
         if codec == CompressionType::None {
             RECORD_BATCH_OVERHEAD.saturating_add(self.records_bytes)
         } else {
@@ -163,6 +173,7 @@ impl ProducerBatch {
         }
         self.records.push(record);
         self.records_bytes = self.records_bytes.saturating_add(size);
+        self.max_record_upper = self.max_record_upper.max(crate::format::size::record_upper_bound(shape));
         self.last_append_us = now;
         Some(self.estimated_bytes(codec, ratio_ppm).saturating_sub(before))
     }

@@ -4,6 +4,7 @@
 
 use crate::sim::VecMap;
 
+use crate::format::size::RECORD_BATCH_OVERHEAD;
 use crate::sim::Micros;
 
 /// The metric names [`Metrics::named`] gives, in its order.
@@ -43,6 +44,10 @@ pub struct Metrics {
     pub batch_bytes_total: u64,
     pub batch_bytes_max: u64,
     pub batch_uncompressed_total: u64,
+    /// Sum over batches sent of `MemoryRecordsBuilder.actualCompressionRatio`: the
+    /// compressed records' bytes over their uncompressed bytes, batch header excluded
+    /// (`compression-rate-avg` averages one sample per batch).
+    pub compression_rate_sum: f64,
     pub request_total: u64,
     pub response_total: u64,
     /// Produce responses: the count behind `request-latency-avg`.
@@ -53,9 +58,11 @@ pub struct Metrics {
     pub produce_requests: u64,
     pub queue_time_total_us: u64,
     pub queue_time_max_us: u64,
+    /// Sum and max over batches sent of `ProducerBatch.maxRecordSize` (the largest record
+    /// upper-bound estimate in the batch): `record-size-avg` and `-max` take one sample per
+    /// batch per send (`Sender.updateProduceRequestMetrics`).
     pub record_size_total: u64,
     pub record_size_max: u64,
-    pub records_appended: u64,
     pub buffer_exhausted_total: u64,
     pub bufferpool_wait_time_total_us: u64,
     pub batch_split_total: u64,
@@ -65,11 +72,20 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn batch_sent(&mut self, bytes: u32, uncompressed: u32, records: u32, queue_time_us: Micros) {
+    pub fn batch_sent(&mut self, bytes: u32, uncompressed: u32, records: u32, max_record: u32, queue_time_us: Micros) {
         self.batch_count += 1;
+        self.record_size_total += max_record as u64;
+        self.record_size_max = self.record_size_max.max(max_record as u64);
         self.batch_bytes_total += bytes as u64;
         self.batch_bytes_max = self.batch_bytes_max.max(bytes as u64);
         self.batch_uncompressed_total += uncompressed as u64;
+        let records_bytes = uncompressed.saturating_sub(RECORD_BATCH_OVERHEAD);
+        self.compression_rate_sum += if records_bytes == 0 {
+            1.0
+        } else {
+            // Java computes it in float.
+            (bytes.saturating_sub(RECORD_BATCH_OVERHEAD) as f32 / records_bytes as f32) as f64
+        };
         self.record_send_total += records as u64;
         self.queue_time_total_us += queue_time_us;
         self.queue_time_max_us = self.queue_time_max_us.max(queue_time_us);
@@ -95,11 +111,7 @@ impl Metrics {
             ("bufferpool-wait-time-ns-total", self.bufferpool_wait_time_total_us as f64 * 1000.0),
             (
                 "compression-rate-avg",
-                if self.batch_uncompressed_total == 0 {
-                    1.0
-                } else {
-                    self.batch_bytes_total as f64 / self.batch_uncompressed_total as f64
-                },
+                if self.batch_count == 0 { 1.0 } else { self.compression_rate_sum / self.batch_count as f64 },
             ),
             ("outgoing-byte-total", self.outgoing_byte_total as f64),
             ("record-error-total", self.record_error_total as f64),
@@ -107,7 +119,7 @@ impl Metrics {
             ("record-queue-time-max", self.queue_time_max_us as f64 / 1000.0),
             ("record-retry-total", self.record_retry_total as f64),
             ("record-send-total", self.record_send_total as f64),
-            ("record-size-avg", avg(self.record_size_total, self.records_appended)),
+            ("record-size-avg", avg(self.record_size_total, self.batch_count)),
             ("record-size-max", self.record_size_max as f64),
             ("records-per-request-avg", avg(self.records_in_requests, self.produce_requests)),
             ("request-latency-avg", avg(self.request_latency_total_us, self.produce_responses) / 1000.0),

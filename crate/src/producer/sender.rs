@@ -94,6 +94,7 @@ impl Producer {
         let mut nodes = Vec::new();
         for node in &ready.nodes {
             let can_send = self.conns.get(node).is_some_and(|c| c.can_send_more(&self.cfg));
+            self.acc.update_node_latency_stats(&self.cfg, *node, now, can_send);
             if can_send {
                 nodes.push(*node);
             } else {
@@ -160,6 +161,7 @@ impl Producer {
                 data.size_bytes,
                 data.uncompressed_bytes,
                 batch.record_count(),
+                batch.max_record_upper,
                 ctx.now - batch.created_us,
             );
             self.metrics.outgoing_byte_total += data.size_bytes as u64;
@@ -525,6 +527,7 @@ impl Producer {
                     0,
                     batch.txn,
                 );
+                p.ratio_ppm = Some(ratio);
                 p.try_append(r, batch.created_us, ts_ms, shape, codec, ratio);
                 p.created_us = batch.created_us;
                 pieces.push(p);

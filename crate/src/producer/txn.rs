@@ -147,6 +147,9 @@ impl TxnState {
         match self.phase {
             Phase::Fatal(e) => Some(e),
             _ if !transactional => None,
+            // `maybeFailWithError`: an InvalidProducerEpochException is thrown again as
+            // such (doSend hands it to the callback); anything else as KafkaException.
+            Phase::AbortableError(e @ ClientError::Broker(Error::InvalidProducerEpoch)) => Some(e),
             Phase::AbortableError(_) => Some(ClientError::Kafka),
             Phase::InTransaction => None,
             _ => Some(ClientError::IllegalState),
@@ -709,6 +712,25 @@ impl Producer {
                 ctx.trace(Event::TxnEnding { producer: self.node, commit: false });
                 self.block_on_txn_call(ctx, TxnCall::AbortTransaction);
                 self.wake_sender(ctx, ctx.now);
+            }
+            // commitTransaction in an error state: `maybeFailWithError` throws, nothing is
+            // sent, and the transaction stays open until it is aborted (or the coordinator
+            // aborts it after transaction.timeout.ms).
+            (Op::Commit, Phase::AbortableError(e)) => {
+                let thrown = match e {
+                    ClientError::Broker(Error::InvalidProducerEpoch) => e,
+                    _ => ClientError::Kafka,
+                };
+                ctx.trace(Event::TxnCallFailed {
+                    producer: self.node,
+                    call: TxnCall::CommitTransaction.method(),
+                    error: ClientErrorName(thrown),
+                    message: format!(
+                        "Cannot execute transactional method because we are in an error state ({}: {})",
+                        self.txn.phase.name(),
+                        e.exception()
+                    ),
+                });
             }
             // Anything else is an IllegalStateException / KafkaException in the application;
             // the thread carries on with its next statement.

@@ -143,6 +143,20 @@ impl ClientError {
     pub fn thrown_by_send(self) -> bool {
         matches!(self, ClientError::IllegalArgument | ClientError::IllegalState)
     }
+
+    /// Whether it is an `ApiException` raised inside `send()` itself (`doSend` hands it to
+    /// the callback and calls `maybeTransitionToErrorState`); `KafkaException` from an
+    /// earlier error state is not one.
+    pub fn api_exception(self) -> bool {
+        matches!(
+            self,
+            ClientError::Broker(_)
+                | ClientError::Timeout
+                | ClientError::BufferExhausted
+                | ClientError::RecordTooLarge
+                | ClientError::ProducerFenced
+        )
+    }
 }
 
 /// The superclasses of an exception class, nearest first, as in `org.apache.kafka.common.errors`.
