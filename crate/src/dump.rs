@@ -48,7 +48,7 @@ fn codec_name(c: CompressionType) -> &'static str {
 
 /// `EndTransactionMarker`: the control record's key (version 0, type ABORT=0 / COMMIT=1)
 /// and value (version 0, coordinator epoch).
-fn marker_record(out: &mut Vec<u8>, m: Marker, coordinator_epoch: i32) {
+fn marker_record(out: &mut Vec<u8>, m: Marker, coordinator_epoch: i32, timestamp_delta: i64) {
     let kind: i16 = match m {
         Marker::Abort => 0,
         Marker::Commit => 1,
@@ -57,13 +57,13 @@ fn marker_record(out: &mut Vec<u8>, m: Marker, coordinator_epoch: i32) {
     key.extend_from_slice(&kind.to_be_bytes());
     let mut value = 0i16.to_be_bytes().to_vec();
     value.extend_from_slice(&coordinator_epoch.to_be_bytes());
-    write_record(out, 0, 0, Some(&key), Some(&value), &[]);
+    write_record(out, 0, timestamp_delta, Some(&key), Some(&value), &[]);
 }
 
 /// The bytes of a transaction marker's control batch: its size in the log.
 pub fn marker_batch_size() -> u32 {
     let mut out = Vec::new();
-    marker_record(&mut out, Marker::Commit, 0);
+    marker_record(&mut out, Marker::Commit, 0, 0);
     crate::format::RECORD_BATCH_OVERHEAD + out.len() as u32
 }
 
@@ -90,7 +90,8 @@ fn encode(
     };
     let mut raw = Vec::new();
     match data.control {
-        Some(m) => marker_record(&mut raw, m, 0),
+        // Rebuilt with a delete horizon, the marker's delta is its timestamp minus it.
+        Some(m) => marker_record(&mut raw, m, 0, meta.max_timestamp_ms - base_ts),
         None => workload.encode_records_at(history, &data.records, |i| data.offset_delta(i) as u32, base_ts, &mut raw),
     }
     let body = if data.control.is_some() { raw } else { compress(meta.codec, meta.level, &raw) };

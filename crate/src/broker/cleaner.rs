@@ -32,7 +32,7 @@ use super::log::{Entry, GoneBy, Log, Segment};
 use super::replica::Replica;
 use super::{BCtx, Broker, BrokerTimer};
 use crate::config::CompressionType;
-use crate::format::size::record_size;
+use crate::format::size::{record_size, varlong_size};
 use crate::format::RECORD_BATCH_OVERHEAD;
 use crate::history::History;
 use crate::protocol::Tp;
@@ -136,8 +136,12 @@ pub fn is_cleanable(r: &Replica, t: &ToClean) -> bool {
 
 /// The size of a batch rebuilt with `kept` of its records (same offsets, timestamps
 /// relative to the first kept record); a compressed batch keeps its compression ratio.
-fn rebuilt_size(data: &BatchData, kept: &[(u32, u64)], base: u64, history: &History) -> u32 {
-    let first_ts = kept.first().map_or(0, |&(r, _)| history.record(r).timestamp_ms);
+/// The size of a batch the cleaner rebuilt with the records `kept`. With a delete horizon
+/// the builder's base timestamp is the horizon (`MemoryRecordsBuilder`: `if
+/// (hasDeleteHorizonMs()) baseTimestamp = deleteHorizonMs`), so every record's timestamp
+/// delta is about -delete.retention.ms, a longer varlong; otherwise the first record's.
+fn rebuilt_size(data: &BatchData, kept: &[(u32, u64)], base: u64, horizon: Option<i64>, history: &History) -> u32 {
+    let first_ts = horizon.unwrap_or_else(|| kept.first().map_or(0, |&(r, _)| history.record(r).timestamp_ms));
     let raw: u64 = kept
         .iter()
         .map(|&(r, o)| {
@@ -265,8 +269,13 @@ pub fn clean(r: &mut Replica, t: &ToClean, now: Micros, epoch_ms: i64, history: 
                 } else {
                     horizon
                 };
-                let entry = if new_horizon != horizon {
-                    Entry { batch: rebatch(b, &data.records, &[], new_horizon, data.size_bytes), ..e.clone() }
+                let entry = if let (Some(h), true) = (new_horizon, new_horizon != horizon) {
+                    // Rebuilt with the horizon as its base timestamp: the marker record's
+                    // timestamp delta (0 before) becomes its timestamp minus the horizon.
+                    let ts = data.meta.max_timestamp_ms;
+                    let old_delta = varlong_size(ts - horizon.unwrap_or(data.meta.base_timestamp_ms));
+                    let size = (data.size_bytes + varlong_size(ts - h)).saturating_sub(old_delta);
+                    Entry { batch: rebatch(b, &data.records, &[], new_horizon, size), ..e.clone() }
                 } else {
                     e.clone()
                 };
@@ -322,7 +331,7 @@ pub fn clean(r: &mut Replica, t: &ToClean, now: Micros, epoch_ms: i64, history: 
                 let new_horizon = if set_horizon { Some(now_ms.saturating_add(delete_retention)) } else { horizon };
                 let ids: Vec<u32> = kept.iter().map(|k| k.0).collect();
                 let deltas: Vec<u32> = kept.iter().map(|k| (k.1 - b.base_offset) as u32).collect();
-                let size = rebuilt_size(data, &kept, b.base_offset, history);
+                let size = rebuilt_size(data, &kept, b.base_offset, new_horizon, history);
                 let mut batch = rebatch(b, &ids, &deltas, new_horizon, size);
                 // `buildRetainedRecordsInto`: the max timestamp of the records kept (a
                 // LogAppendTime batch keeps its stamp).
@@ -337,6 +346,8 @@ pub fn clean(r: &mut Replica, t: &ToClean, now: Micros, epoch_ms: i64, history: 
             push_entry(&mut seg, &mut kept_entries, entry, &mut pos, last_modified, r.cfg.index_interval_bytes);
         }
         seg.last_modified_us = last_modified;
+        // `Cleaner.cleanSegments`: `cleaned.onBecomeInactiveSegment()`.
+        Log::close_time_index(&mut seg);
         new_segments.push(seg);
     }
     // Swap in the cleaned segments and shift what follows.

@@ -388,7 +388,8 @@ impl Broker {
         let (old_start, old_leo) = (r.log.log_start_offset, r.log.leo);
         let removed = std::mem::take(&mut r.log.entries);
         let pos = r.log.end_pos;
-        r.log.segments = vec![super::log::Segment::new(offset, pos, now, 0)];
+        let jitter = super::log::segment_jitter(offset, now, r.cfg.segment_ms, r.cfg.segment_jitter_ms);
+        r.log.segments = vec![super::log::Segment::new(offset, pos, now, jitter)];
         r.log.leo = offset;
         r.log.log_start_offset = offset;
         r.log.recovery_point = offset;

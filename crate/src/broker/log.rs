@@ -129,6 +129,17 @@ impl Segment {
     }
 }
 
+/// `LogConfig.randomSegmentJitter`, given to every segment Kafka opens (the first one and
+/// one a full truncation starts included): in [0, min(segment.jitter.ms, segment.ms)),
+/// drawn here deterministically from the segment's base offset and creation time.
+pub fn segment_jitter(base: u64, now: Micros, segment_ms: i64, jitter_ms: i64) -> i64 {
+    if jitter_ms <= 0 {
+        return 0;
+    }
+    let h = crate::format::key_hash(&base.to_le_bytes()) ^ now;
+    (h % jitter_ms.min(segment_ms).max(1) as u64) as i64
+}
+
 /// What decides a roll (`RollParams` and the topic's index settings).
 #[derive(Clone, Copy, Debug)]
 pub struct RollConfig {
@@ -290,22 +301,28 @@ impl Log {
     /// Roll: a new active segment at `base` (the next batch's first offset). Kafka then
     /// fsyncs the old segment, so the recovery point moves to the new base offset.
     pub fn roll(&mut self, base: u64, now: Micros, cfg: &RollConfig) {
-        let jitter = if cfg.segment_jitter_ms > 0 {
-            // `LogConfig.randomSegmentJitter`, drawn deterministically per segment.
-            let h = crate::format::key_hash(&base.to_le_bytes()) ^ now;
-            (h % cfg.segment_jitter_ms.min(cfg.segment_ms).max(1) as u64) as i64
-        } else {
-            0
-        };
+        let jitter = segment_jitter(base, now, cfg.segment_ms, cfg.segment_jitter_ms);
         if self.active_segment_bytes() == 0 && self.segments.len() > 1 {
             // An empty active segment is replaced, as `LocalLog.roll` deletes it.
             self.segments.pop();
         } else if self.active_segment_bytes() == 0 {
             self.segments.clear();
+        } else if let Some(old) = self.segments.last_mut() {
+            Log::close_time_index(old);
         }
         self.segments.push(Segment::new(base, self.end_pos, now, jitter));
         let leo = self.leo;
         self.flush_to(leo, now);
+    }
+
+    /// `LogSegment.onBecomeInactiveSegment`: a segment that stops being the active one
+    /// gets a last time-index entry for its largest timestamp (unless the index already
+    /// ends with it), so a time lookup finds its end.
+    pub fn close_time_index(seg: &mut Segment) {
+        let last = seg.time_index.last().map_or(-1, |&(t, _)| t);
+        if seg.max_timestamp_ms > last {
+            seg.time_index.push((seg.max_timestamp_ms, seg.max_timestamp_offset));
+        }
     }
 
     /// Append a batch whose offsets and epoch are already set.

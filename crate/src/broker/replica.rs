@@ -68,10 +68,12 @@ pub struct Replica {
 
 impl Replica {
     pub fn new(tp: Tp, replicas: Vec<u16>, cfg: Rc<TopicConfig>) -> Replica {
+        let mut log = Log::new();
+        log.segments[0].roll_jitter_ms = super::log::segment_jitter(0, 0, cfg.segment_ms, cfg.segment_jitter_ms);
         Replica {
             tp,
             replicas,
-            log: Log::new(),
+            log,
             hw: 0,
             leader_epoch: 0,
             partition_epoch: 0,
