@@ -222,6 +222,8 @@ pub struct Producer {
     pub closed: bool,
     /// The sender thread builds requests until then (ns of virtual time, `sim::cost`).
     pub sender_busy_until_ns: u64,
+    /// When the producer host's NIC has sent every request queued so far (ns).
+    pub nic_free_ns: u64,
     key_buf: Vec<u8>,
 }
 
@@ -262,6 +264,7 @@ impl Producer {
             app_wake_us: None,
             closed: false,
             sender_busy_until_ns: 0,
+            nic_free_ns: 0,
             key_buf: Vec::new(),
         }
     }

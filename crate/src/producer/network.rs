@@ -38,6 +38,9 @@ pub struct InFlight {
     pub corr: Corr,
     pub kind: ReqKind,
     pub sent_us: Micros,
+    /// acks=0: when its last byte enters the socket's send buffer (`handleCompletedSends`
+    /// completes it then, with no response to wait for).
+    pub written_us: Option<Micros>,
 }
 
 #[derive(Debug)]
@@ -88,7 +91,7 @@ impl Conn {
 
     /// The request whose `request.timeout.ms` ends first.
     pub fn next_request_deadline(&self, cfg: &ProducerConfig) -> Option<Micros> {
-        self.in_flight.iter().map(|r| later(r.sent_us, cfg.request_timeout_us)).min()
+        self.in_flight.iter().map(|r| r.written_us.unwrap_or(later(r.sent_us, cfg.request_timeout_us))).min()
     }
 
     /// Take the in-flight request with this correlation id.

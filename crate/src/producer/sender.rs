@@ -18,6 +18,10 @@ use crate::format::size::RECORD_BATCH_OVERHEAD;
 use crate::history::Outcome;
 use crate::protocol::Tp;
 use crate::protocol::{BatchData, BatchMeta, ClientError, ClusterImage, Error, Msg, ProduceRequest, ProduceResponse};
+
+/// `send.buffer.bytes`' default (128 KiB, the socket's SO_SNDBUF): an acks=0 request is
+/// complete once its last byte fits in it.
+const SOCKET_SEND_BUFFER_BYTES: u64 = 131_072;
 use crate::sim::{later, Micros, NodeId};
 use crate::trace::{ClientErrorName, Event, ExpiredIn};
 
@@ -37,6 +41,7 @@ impl Producer {
             self.wake_sender(ctx, free_us);
             return;
         }
+        self.complete_written(ctx);
         self.handle_timeouts(ctx);
         if let Some(idem) = &mut self.idem {
             idem.resolve_sequences();
@@ -196,8 +201,19 @@ impl Producer {
             batches: ids.clone(),
         });
         let server_inc = self.conns.get(&node).map_or(0, |c| c.server_inc);
-        ctx.send(NodeId::broker(node), Some(server_inc), Msg::Produce(req));
-        if self.cfg.acks == Acks::Zero {
+        let msg = Msg::Produce(req);
+        // The producer host's NIC sends its requests one after another at the link's
+        // bandwidth (`sim::cost`); the socket's send buffer takes what fits ahead of that.
+        let now_ns = ctx.now.saturating_mul(1000);
+        self.nic_free_ns = self.nic_free_ns.max(now_ns).saturating_add(self.hw.nic_ns(msg.wire_bytes()));
+        ctx.send(NodeId::broker(node), Some(server_inc), msg);
+        let written_us = if self.cfg.acks == Acks::Zero {
+            let buffered_ns = self.hw.nic_ns(SOCKET_SEND_BUFFER_BYTES);
+            Some(crate::sim::cost::ns_to_us(self.nic_free_ns.saturating_sub(buffered_ns)).max(ctx.now))
+        } else {
+            None
+        };
+        if written_us == Some(ctx.now) {
             // No response: each batch is done once written to the socket, offset -1.
             for id in ids {
                 if let Some(batch) = self.sent.remove(&id) {
@@ -205,7 +221,40 @@ impl Producer {
                 }
             }
         } else if let Some(conn) = self.conns.get_mut(&node) {
-            conn.in_flight.push_back(InFlight { corr, kind: ReqKind::Produce { batches: ids }, sent_us: ctx.now });
+            // acks=0 behind a full send buffer: in flight (it counts against
+            // max.in.flight.requests.per.connection) until its last byte is written.
+            conn.in_flight.push_back(InFlight {
+                corr,
+                kind: ReqKind::Produce { batches: ids },
+                sent_us: ctx.now,
+                written_us,
+            });
+            if let Some(at) = written_us {
+                self.wake_sender(ctx, at);
+            }
+        }
+    }
+
+    /// acks=0 requests whose last byte has entered the socket's send buffer by now:
+    /// `handleCompletedSends` completes their batches (offset -1) and frees their slot.
+    fn complete_written(&mut self, ctx: &mut PCtx) {
+        let now = ctx.now;
+        let mut done = Vec::new();
+        for conn in self.conns.values_mut() {
+            while let Some(i) = conn.in_flight.iter().position(|r| r.written_us.is_some_and(|t| t <= now)) {
+                if let Some(r) = conn.in_flight.remove(i) {
+                    done.push(r);
+                }
+            }
+        }
+        for r in done {
+            if let ReqKind::Produce { batches } = r.kind {
+                for id in batches {
+                    if let Some(batch) = self.sent.remove(&id) {
+                        self.complete_ok(ctx, batch, -1);
+                    }
+                }
+            }
         }
     }
 
@@ -692,7 +741,7 @@ impl Producer {
         self.meta.in_flight = Some((node, corr));
         self.meta.last_attempt_us = Some(ctx.now);
         let conn = self.conns.get_mut(&node).expect("ready connection");
-        conn.in_flight.push_back(InFlight { corr, kind: ReqKind::Metadata, sent_us: ctx.now });
+        conn.in_flight.push_back(InFlight { corr, kind: ReqKind::Metadata, sent_us: ctx.now, written_us: None });
         let inc = conn.server_inc;
         self.metrics.request_total += 1;
         ctx.trace(Event::MetadataRequested { producer: self.node, to: NodeId::broker(node) });

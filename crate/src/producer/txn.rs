@@ -385,7 +385,7 @@ impl Producer {
             batches: vec![],
         });
         let conn = self.conns.get_mut(&target).expect("ready connection");
-        conn.in_flight.push_back(InFlight { corr, kind, sent_us: ctx.now });
+        conn.in_flight.push_back(InFlight { corr, kind, sent_us: ctx.now, written_us: None });
         let inc = conn.server_inc;
         self.metrics.request_total += 1;
         ctx.send(NodeId::broker(target), Some(inc), msg);
