@@ -195,6 +195,14 @@ impl Sweep {
             return Err("sweep needs at least one --set NAME=V1,V2,...".into());
         }
         for s in &settings {
+            // Only a missing `brokers` line is added; any other role must have a line.
+            let has_line = text.lines().any(|l| l.split_whitespace().next() == Some(s.role));
+            if !has_line && s.role != "brokers" {
+                return Err(format!(
+                    "--set {}: the scenario has no {} line to set {} on (declare one, e.g. `{} NAME {}=...`)",
+                    s.name, s.role, s.property, s.role, s.property
+                ));
+            }
             for v in &s.values {
                 if let Err(diags) = crate::script::parse(&apply(text, s.role, &s.property, v)) {
                     let direct = diags
@@ -323,6 +331,16 @@ pub fn sweep(text: &str, settings: Vec<Setting>, seeds: u64) -> Result<SweepRepo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_setting_for_a_role_the_scenario_lacks_is_an_error() {
+        let text = "topic t partitions=1\nproducer app\nat 0ms app send t\n";
+        let s = Setting::parse("consumer.isolation.level=read_committed,read_uncommitted").expect("valid");
+        let err = Sweep::new(text, vec![s], 1).err().expect("no consumer line");
+        assert!(err.contains("no consumer line") && err.contains("consumer.isolation.level"), "{err}");
+        // A missing brokers line is added instead.
+        assert!(Sweep::new(text, vec![Setting::parse("broker.min.insync.replicas=1,2").expect("valid")], 1).is_ok());
+    }
 
     #[test]
     fn settings_name_their_role() {

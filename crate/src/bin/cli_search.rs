@@ -57,7 +57,11 @@ fn parse_search(args: &[String]) -> Result<SearchArgs, ExitCode> {
             "--json" => a.json = true,
             "--card" => a.card = true,
             "--schedules" => {
-                schedules = Some(number("--schedules", v)?);
+                let n = number("--schedules", v)?;
+                if n == 0 {
+                    return Err(value_error("--schedules needs at least 1 (how many fault schedules to try)"));
+                }
+                schedules = Some(n);
                 i += 1;
             }
             "--seed" => {

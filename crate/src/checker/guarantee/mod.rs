@@ -274,7 +274,12 @@ pub fn promise(scenario: &Scenario, p: usize) -> Promise {
     if topics.is_empty() {
         topics = (0..scenario.topics.len()).collect();
     }
-    let read_committed = crate::run::final_isolation(scenario) == crate::config::IsolationLevel::ReadCommitted;
+    // Transactions promise exactly-once to read_committed readers: when every declared
+    // consumer reads read_uncommitted (Kafka's default included, which the report's final
+    // view does not follow unless set), no reader gets it.
+    let rc = crate::config::IsolationLevel::ReadCommitted;
+    let read_committed = crate::run::final_isolation(scenario) == rc
+        && (scenario.consumers.is_empty() || scenario.consumers.iter().any(|c| c.config.isolation_level == rc));
     let mut reasons = Vec::new();
     for &t in &topics {
         let topic = &scenario.topics[t];

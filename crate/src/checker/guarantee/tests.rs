@@ -118,6 +118,12 @@ fn transactions_hold_across_sessions_only_read_committed() {
     let p = promise(&crate::script::parse(text).expect("valid"), 0);
     assert_eq!(p.promised, Level::ExactlyOncePerSession);
     assert!(p.fails_under(Property::AcrossSessions).contains(&ProducerRestart));
+    // A consumer left at Kafka's default reads read_uncommitted too: its only reader
+    // sees aborted records. One read_committed reader among them gets the promise.
+    let only_default = text.replace(" isolation.level=read_uncommitted", "");
+    assert_eq!(promise(&crate::script::parse(&only_default).expect("valid"), 0).promised, Level::ExactlyOncePerSession);
+    let mixed = format!("{only_default}consumer rc isolation.level=read_committed\n");
+    assert_eq!(promise(&crate::script::parse(&mixed).expect("valid"), 0).promised, Level::ExactlyOnceTransactional);
 }
 
 #[test]
