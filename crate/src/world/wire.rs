@@ -20,11 +20,18 @@ use crate::trace::Event;
 ///   AddPartitionsToTxn (`AddPartitionsToTxnManager`) through channels of their own, apart
 ///   from its replica fetchers; toward the controller, AlterPartition and the KRaft
 ///   metadata fetch have channels of their own, apart from the heartbeats.
-fn lane(msg: &Msg, conn: Option<ConnKey>) -> u32 {
+fn lane(env: &Envelope, conn: Option<ConnKey>, to_broker: bool) -> u32 {
     if let Some((_, _, gen)) = conn {
         return 16u32.saturating_add(gen);
     }
+    let msg = &env.msg;
     match msg {
+        // A follower's fetcher opens its own connection to the leader, anew in each
+        // process incarnation (`BrokerBlockingSender`): its requests and the leader's
+        // answers travel there, never behind the other direction's fetcher or a dead
+        // incarnation's connection. Consumers' fetches (replica 0) keep lane 0.
+        Msg::Fetch(f) if f.replica != 0 => 1024u32.saturating_add(env.from_inc.saturating_mul(2)),
+        Msg::FetchResponse(_) if to_broker => 1025u32.saturating_add(env.to_inc.unwrap_or(0).saturating_mul(2)),
         Msg::JoinGroup(_)
         | Msg::JoinGroupResponse(_)
         | Msg::SyncGroup { .. }
@@ -85,7 +92,14 @@ impl World {
             self.trace_drop(&env, crate::sim::DropCause::Stalled);
             return;
         }
-        match self.net.route(depart, env.from, env.to, lane(&env.msg, conn), env.msg.api(), env.msg.wire_bytes()) {
+        match self.net.route(
+            depart,
+            env.from,
+            env.to,
+            lane(&env, conn, matches!(self.node_kind(env.to), NodeKind::Broker(_))),
+            env.msg.api(),
+            env.msg.wire_bytes(),
+        ) {
             Route::Deliver(at) => {
                 if self.is_client_traffic(&env) {
                     self.client_msgs_in_flight += 1;
@@ -149,7 +163,14 @@ impl World {
                 self.trace_drop(&h.env, crate::sim::DropCause::TimedOut);
                 continue;
             }
-            match resent.map(|t| self.net.retransmitted_arrival(t, h.env.from, h.env.to, lane(&h.env.msg, h.conn))) {
+            match resent.map(|t| {
+                self.net.retransmitted_arrival(
+                    t,
+                    h.env.from,
+                    h.env.to,
+                    lane(&h.env, h.conn, matches!(self.node_kind(h.env.to), NodeKind::Broker(_))),
+                )
+            }) {
                 Some(at) => {
                     if self.is_client_traffic(&h.env) {
                         self.client_msgs_in_flight += 1;
