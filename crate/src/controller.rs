@@ -54,6 +54,10 @@ struct Registration {
     catch_up_version: u64,
     /// In controlled shutdown (`inControlledShutdown`): not an acceptable leader or ISR member.
     in_controlled_shutdown: bool,
+    /// The metadata version its last heartbeat reported (`metadataOffset`).
+    heartbeat_version: u64,
+    /// `controlledShutdownOffset`: the metadata version that moved its leaderships away.
+    shutdown_version: Option<u64>,
 }
 
 pub struct Controller {
@@ -107,6 +111,8 @@ impl Controller {
                     fenced: false,
                     catch_up_version: 0,
                     in_controlled_shutdown: false,
+                    heartbeat_version: 0,
+                    shutdown_version: None,
                 };
                 (id, reg)
             })
@@ -220,6 +226,7 @@ impl Controller {
             }
             if let Some(r) = self.regs.get_mut(&broker) {
                 r.in_controlled_shutdown = false;
+                r.shutdown_version = None;
             }
             let reg = self.regs.get_mut(&broker).expect("registered");
             reg.incarnation = incarnation;
@@ -230,6 +237,7 @@ impl Controller {
         }
         let reg = self.regs.get_mut(&broker).expect("registered");
         reg.last_heartbeat_us = now;
+        reg.heartbeat_version = version;
         ctx.timer(later(now, session), ControllerTimer::Session(broker, now));
         if reg.fenced && version >= reg.catch_up_version {
             self.unfence(ctx, broker);
@@ -244,7 +252,10 @@ impl Controller {
     /// `BrokerHeartbeatManager.calculateNextBrokerState` with `wantShutDown`: the first
     /// such heartbeat puts the broker in controlled shutdown, taking it out of every ISR
     /// and moving its leaderships (`handleBrokerInControlledShutdown`); the shutdown is
-    /// approved (and the broker fenced) once it leads nothing, at once if it led nothing.
+    /// approved (and the broker fenced) at once if it led nothing; otherwise once it leads
+    /// nothing and every active broker (unfenced, not shutting down) has reported in a
+    /// heartbeat a metadata version at least the one that moved its leaderships
+    /// (`controlledShutdownOffset <= lowestActiveOffset()`), so the new leaders know.
     fn controlled_shutdown(&mut self, ctx: &mut CCtx, broker: u16) -> bool {
         let Some(reg) = self.regs.get(&broker) else { return true };
         if reg.fenced {
@@ -268,11 +279,27 @@ impl Controller {
             }
             self.publish(ctx);
             if had_leaderships {
+                let version = self.image.version;
+                if let Some(r) = self.regs.get_mut(&broker) {
+                    r.shutdown_version = Some(version);
+                }
                 return false;
             }
         }
         if leads(self) {
             return false;
+        }
+        if let Some(needed) = self.regs.get(&broker).and_then(|r| r.shutdown_version) {
+            let lowest_active = self
+                .regs
+                .iter()
+                .filter(|(&id, g)| id != broker && !g.fenced && !g.in_controlled_shutdown)
+                .map(|(_, g)| g.heartbeat_version)
+                .min()
+                .unwrap_or(u64::MAX);
+            if needed > lowest_active {
+                return false;
+            }
         }
         self.fence(ctx, broker, "controlled shutdown", false);
         true
