@@ -155,11 +155,17 @@ export const tests = [
       // per purpose, fenced coordinators' writes, requests held by a restarting broker,
       // late answers and markers refused) added ~0.7% (531.0 KiB here, first load
       // 760.3 KiB). Measured alternative: wasm-opt -O3 --converge saves ~0.15%.
-      assert.ok(gz(wasm) <= 535 * KIB, `wasm ${kib(gz(wasm))} gzipped > 535 KiB`);
+      // 535 KiB (first load 765 KiB) until the fixes of a review against Kafka's source
+      // (the eager sticky assignor's userData, the poll timer, a failed send() dooming its
+      // transaction, partitioner.availability.timeout.ms, acks=0 at the NIC's speed,
+      // delete-horizon sizes, fetcher connections, controlled-shutdown approval) added
+      // ~0.8% (535.2 KiB here).
+      assert.ok(gz(wasm) <= 540 * KIB, `wasm ${kib(gz(wasm))} gzipped > 540 KiB`);
       // First load 740 KiB until the default preset's run, precomputed at build time
       // (scripts/prerender.mjs), came with the page: 17.5 KiB that put the verdict on screen
       // about 600 ms sooner (746 KiB here, counted until the engine is ready).
-      assert.ok(staticGz <= 765 * KIB, `first load ${kib(staticGz)} gzipped > 765 KiB`);
+      // 765 KiB until the review's fixes above (about 765 KiB here).
+      assert.ok(staticGz <= 770 * KIB, `first load ${kib(staticGz)} gzipped > 770 KiB`);
     },
   },
   {
