@@ -18,12 +18,12 @@ use crate::format::size::RECORD_BATCH_OVERHEAD;
 use crate::history::Outcome;
 use crate::protocol::Tp;
 use crate::protocol::{BatchData, BatchMeta, ClientError, ClusterImage, Error, Msg, ProduceRequest, ProduceResponse};
+use crate::sim::{later, Micros, NodeId};
+use crate::trace::{ClientErrorName, Event, ExpiredIn};
 
 /// `send.buffer.bytes`' default (128 KiB, the socket's SO_SNDBUF): an acks=0 request is
 /// complete once its last byte fits in it.
 const SOCKET_SEND_BUFFER_BYTES: u64 = 131_072;
-use crate::sim::{later, Micros, NodeId};
-use crate::trace::{ClientErrorName, Event, ExpiredIn};
 
 /// Sender passes run back to back in one kernel event before the rest continue as a
 /// new event at the same instant.
