@@ -439,6 +439,11 @@ impl Client {
         ctx.trace(Event::ConsumerClosed { consumer: self.node });
     }
 
+    /// `unsubscribe()`'s `maybeLeaveGroup`, keeping the partitions for the caller to drop.
+    pub(super) fn leave_on_unsubscribe(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig) {
+        self.leave(ctx, cfg, "the consumer unsubscribed from all topics");
+    }
+
     fn leave(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig, why: &'static str) {
         if Self::modern(cfg) {
             // KIP-848: epoch -1 leaves; -2 is a static member leaving for a while.

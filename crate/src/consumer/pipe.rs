@@ -181,6 +181,11 @@ impl Client {
             p.forward.clear();
         }
         ctx.trace(Event::TaskMigrated { consumer: self.node, reason: reason.to_string() });
+        // `StreamThread.handleTaskMigrated`: the tasks are closed as lost, then
+        // `mainConsumer.unsubscribe()` leaves the group (a LeaveGroup from a dynamic member
+        // of a generation: the coordinator rebalances at once instead of waiting out
+        // session.timeout.ms) and the thread subscribes again as a new member.
+        self.leave_on_unsubscribe(ctx, cfg);
         self.lose_all(ctx, cfg, reason);
         self.pipe_resume(ctx, cfg, false);
     }

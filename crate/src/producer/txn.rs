@@ -653,8 +653,16 @@ impl Producer {
                 matches!(e, Error::NotCoordinator | Error::CoordinatorNotAvailable),
             ),
             e => {
+                // `EndTxnHandler.handleResponse`: UNKNOWN_PRODUCER_ID (with an epoch bump)
+                // and TRANSACTION_ABORTABLE leave the transaction abortable;
+                // INVALID_TXN_STATE and anything unhandled are fatal.
                 ctx.trace(Event::TxnEnded { producer: self.node, commit, error: Some(e) });
-                self.txn.phase = Phase::AbortableError(ClientError::Broker(e));
+                self.txn.phase = match e {
+                    Error::UnknownProducerId | Error::TransactionAbortable => {
+                        Phase::AbortableError(ClientError::Broker(e))
+                    }
+                    _ => Phase::Fatal(ClientError::Broker(e)),
+                };
                 self.acc.txn_completing = false;
                 self.txn.op_result = Some(Err(ClientError::Broker(e)));
             }

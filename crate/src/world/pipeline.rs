@@ -80,9 +80,13 @@ impl World {
                         instance_id: cfg.group_instance_id.as_deref().map(Rc::from),
                         offsets,
                     };
-                    let (o1, o2) = (self.next_pipe_order(), self.next_pipe_order());
+                    // Streams flushes the producer before it sends the offsets
+                    // (StreamTask.prepareCommit -> RecordCollectorImpl.flush, then
+                    // StreamsProducer.commitTransaction: sendOffsetsToTransaction, commit).
+                    let (o0, o1, o2) = (self.next_pipe_order(), self.next_pipe_order(), self.next_pipe_order());
                     self.with_producer(pi, |p, ctx| {
                         p.txn.offsets_to_send = Some(o);
+                        p.add_job(ctx, o0, Job::Op { at_us: now, op: Op::Flush });
                         p.add_job(ctx, o1, Job::Op { at_us: now, op: Op::SendOffsets });
                         p.add_job(ctx, o2, Job::Op { at_us: now, op: Op::Commit });
                     });
@@ -130,9 +134,16 @@ impl World {
                     _ => PipeResult::Failed { error: "TimeoutException".into(), fatal: false },
                 }
             };
-            if let PipeResult::Failed { fatal: true, .. } = result {
-                // EOS v2 replaces a fenced producer (`StreamsProducer.resetProducer`): a
-                // new instance with the same transactional.id initializes again.
+            let was_abort = self.consumers[ci]
+                .client
+                .pipe
+                .as_ref()
+                .is_some_and(|p| matches!(p.waiting, Some(PipeCall::Abort { .. })));
+            if matches!(result, PipeResult::Failed { fatal: true, .. }) || (eos && was_abort) {
+                // EOS v2 replaces a fenced producer, and the producer of tasks closed as
+                // lost or migrated (`TaskManager.handleLostAll` ->
+                // `reInitializeProducer`, `StreamsProducer.resetProducer`): a new instance
+                // with the same transactional.id initializes again.
                 self.with_producer(pi, |p, ctx| {
                     p.app.jobs.clear();
                     p.restart(ctx, false)
