@@ -8,7 +8,7 @@ export const tests = [
     name: 'acks=1 -> acks=all in the failover preset rewrites line 9 and removes the loss',
     async run({ page, url }) {
       await openPlayground(page, url, '#preset=acks1-leader-failover');
-      assert.equal((await verdictCounts(page)).lost, 16);
+      assert.equal((await verdictCounts(page)).lost, 3);
       assert.equal(await page.getByTestId('semantics').getAttribute('data-kind'), 'lost');
       assert.equal(await page.getByTestId('promise').getAttribute('data-level'), 'none');
       const control = page.getByTestId('control-acks');
@@ -24,7 +24,7 @@ export const tests = [
       assert.equal(await page.getByTestId('semantics').getAttribute('data-kind'), 'clean');
       // A clean run, but min.insync.replicas=1 still promises no durability.
       assert.equal(await page.getByTestId('promise').getAttribute('data-level'), 'at-most-once');
-      // The preset's own expectation (lost=16) no longer holds: that is the lesson the
+      // The preset's own expectation (lost=3) no longer holds: that is the lesson the
       // change was made to see, shown as the experiment's result (↺, "now lost=0"), not in
       // red; the preset card says "modified".
       const held = await expectations(page);
@@ -32,13 +32,13 @@ export const tests = [
       const box = page.getByTestId('expectations');
       assert.equal(await box.getAttribute('data-all-held'), 'false');
       assert.equal(await box.getAttribute('data-failed'), '0');
-      // lost=16, and the truncation on broker-1 that acks=all no longer causes.
+      // lost=3, and the truncation on broker-1 that acks=all no longer causes.
       assert.equal(await box.getAttribute('data-lesson-changed'), '2');
       assert.equal(await box.locator('li[data-lesson="true"]:not([data-held="true"])').count(), 2);
       const line = box.locator('li[data-line="14"]');
       assert.equal(await line.getAttribute('data-lesson'), 'true');
       assert.equal(await line.getAttribute('class'), 'kp-lesson');
-      assert.match(await line.textContent(), /↺expect acked=400 lost=16 duplicated=0 now lost=0/);
+      assert.match(await line.textContent(), /↺expect acked=400 lost=3 duplicated=0 now lost=0/);
       assert.match(await page.getByTestId('lesson-note').textContent(), /lesson of “acks=1 loses data on leader failover”/);
       assert.equal(await box.locator('li.kp-bad').count(), 0, 'nothing shown as a failure');
       assert.match(await box.locator('h3').textContent(), /your change moved 2 outcomes the preset teaches/);

@@ -85,7 +85,7 @@ export const tests = [
         await page.locator(id).scrollIntoViewIfNeeded();
         await waitForVerdict(page, { scope: id, timeout: 30_000 });
       }
-      assert.equal((await verdictCounts(page, '#doc-preset')).lost, 16);
+      assert.equal((await verdictCounts(page, '#doc-preset')).lost, 3);
       assert.equal((await verdictCounts(page, '#doc-inline')).lost, 0);
       assert.equal(await page.locator('#doc-inline [data-testid="expectations"]').getAttribute('data-all-held'), 'true');
       assert.match(await editorText(page, '#doc-inline'), /value="<b>kept literally<\/b>"/);

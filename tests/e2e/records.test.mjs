@@ -112,7 +112,7 @@ export const tests = [
       await openPlayground(page, url, '#preset=acks1-leader-failover');
       const grid = page.getByTestId('record-grid');
       await page.waitForFunction(() => document.querySelector('[data-testid="record-grid"]')?.dataset.count === '400');
-      assert.match(await page.getByTestId('legend-lost').textContent(), /lost 16/);
+      assert.match(await page.getByTestId('legend-lost').textContent(), /lost 3/);
       await clickCell(page, 215);
       assert.equal(await grid.getAttribute('data-selected'), '215');
       assert.match(await page.getByTestId('journey-title').textContent(), /Record 215\s*lost/);

@@ -107,7 +107,7 @@ export const tests = [
       await page.goto(sub + 'embed.html');
       await page.locator('#demo-acks1').scrollIntoViewIfNeeded();
       await waitForVerdict(page, { scope: '#demo-acks1' });
-      assert.equal((await verdictCounts(page, '#demo-acks1')).lost, 16);
+      assert.equal((await verdictCounts(page, '#demo-acks1')).lost, 3);
       assert.ok(await page.evaluate(() => [...document.styleSheets].some((s) => s.href?.includes('/deep/sub/assets/'))), 'widget CSS loaded from the sub-path');
     },
   },

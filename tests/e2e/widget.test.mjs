@@ -63,14 +63,14 @@ export const tests = [
       const engines = workers.filter((u) => !/search/.test(u));
       assert.ok(engines.length >= 1 && engines.length <= 2, `${widgets} widgets started ${engines.length} engine workers: ${engines.join(', ')}`);
       // Both runs finished on the shared workers (openEmbed waited for their verdicts).
-      assert.equal((await verdictCounts(page, FIRST)).lost, 16);
+      assert.equal((await verdictCounts(page, FIRST)).lost, 3);
     },
   },
   {
     name: 'the embed page renders both scenarios and runs them',
     async run({ page, url }) {
       await openEmbed(page, url);
-      assert.equal((await verdictCounts(page, FIRST)).lost, 16);
+      assert.equal((await verdictCounts(page, FIRST)).lost, 3);
       assert.equal((await verdictCounts(page, SECOND)).lost, 0);
       assert.equal(await page.locator(`${SECOND} [data-testid="expectations"]`).getAttribute('data-all-held'), 'true');
       // Panels: the first has the default ones, the second editor + verdict + the timeline view, read-only.
@@ -356,7 +356,7 @@ export const tests = [
       };
       const [f1, f2, f3] = await Promise.all([frameOf(/frame\.html#preset=sync-send/), frameOf(/frame\.html#s=/), frameOf(/frame\.html#preset=acks1-leader-failover/)]);
       await Promise.all([done(f1), done(f2), done(f3)]);
-      assert.equal(await f3.evaluate(() => document.querySelector('kplay-scenario').shadowRoot.querySelector('[data-testid="verdict-lost"]').dataset.value), '16');
+      assert.equal(await f3.evaluate(() => document.querySelector('kplay-scenario').shadowRoot.querySelector('[data-testid="verdict-lost"]').dataset.value), '3');
       assert.match(await f1.evaluate(() => document.querySelector('kplay-scenario').text), /^# /);
       assert.equal(await f2.evaluate(() => document.querySelector('kplay-scenario').text), text);
       assert.equal(await f2.evaluate(() => document.querySelector('kplay-scenario').shadowRoot.querySelector('[data-testid="verdict-delivered"]').dataset.value), '4');

@@ -45,7 +45,7 @@ impl Broker {
     pub fn handle_heartbeat_response(
         &mut self,
         ctx: &mut BCtx,
-        _fenced: bool,
+        fenced: bool,
         image: Option<Rc<ClusterImage>>,
         error: Error,
     ) {
@@ -61,6 +61,15 @@ impl Broker {
         self.clean_restart = false;
         if let Some(image) = image {
             self.apply_image(ctx, image);
+        }
+        if !fenced {
+            self.starting = false;
+        } else if self.starting && self.shutdown_deadline_us.is_none() {
+            // `BrokerLifecycleManager`: a STARTING broker heartbeats again after 10 ms until
+            // the controller says it has caught up, and once it is ready to unfence it
+            // heartbeats at once; the controller unfences it on the first heartbeat that
+            // reports the metadata of its registration.
+            self.schedule_heartbeat(ctx, later(ctx.now, 10_000));
         }
     }
 

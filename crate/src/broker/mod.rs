@@ -192,6 +192,9 @@ pub struct Broker {
     pub clean_shutdown_marker: bool,
     /// This incarnation started from a clean shutdown and has not registered yet.
     pub clean_restart: bool,
+    /// This incarnation has not been unfenced yet (`BrokerLifecycleManager`'s STARTING and
+    /// RECOVERY states): it heartbeats every 10 ms until it is.
+    pub starting: bool,
     pub started_us: Micros,
     /// The OS flusher has a wake-up queued (it runs while the machine has power, even
     /// when the Kafka process is down).
@@ -239,6 +242,7 @@ impl Broker {
             shutdown_deadline_us: None,
             clean_shutdown_marker: false,
             clean_restart: false,
+            starting: false,
             fsync_work: (0, 0),
             disk_wait_ns: 0,
             disk_at_us: 0,
@@ -268,6 +272,7 @@ impl Broker {
         self.started_us = ctx.now;
         let cfg = self.cfg().clone();
         self.registration_failures = 0;
+        self.starting = true;
         self.schedule_heartbeat(ctx, ctx.now);
         ctx.timer(later(ctx.now, cfg.replica_lag_time_max_us / 2), BrokerTimer::IsrExpiration);
         ctx.timer(later(ctx.now, cfg.hw_checkpoint_interval_us), BrokerTimer::HwCheckpoint);

@@ -113,8 +113,40 @@ pub struct Net {
     bandwidth_bps: u64,
     /// When each node's NIC finishes sending what it was given (ns).
     egress_free_ns: Vec<u64>,
-    /// When each node's NIC finishes receiving what is on its way to it (ns).
-    ingress_free_ns: Vec<u64>,
+    /// Each node's NIC receiving: the busy periods (ns, sorted, disjoint) still ahead. A
+    /// message takes the receiving NIC when it gets there, not when it was sent: one still
+    /// crossing a slow link does not hold back what other senders' faster links deliver.
+    ingress_busy_ns: Vec<Vec<(u64, u64)>>,
+}
+
+/// Reserve `wire` ns of a receiving NIC from `from` on (or the first gap after it that is
+/// long enough), forgetting busy periods over by `now`; returns when the message is in.
+fn reserve(busy: &mut Vec<(u64, u64)>, now: u64, from: u64, wire: u64) -> u64 {
+    let over = busy.partition_point(|&(_, end)| end <= now);
+    busy.drain(..over);
+    if wire == 0 {
+        return from;
+    }
+    let mut start = from;
+    let mut i = busy.partition_point(|&(_, end)| end <= start);
+    while i < busy.len() && busy[i].0 < start.saturating_add(wire) {
+        start = start.max(busy[i].1);
+        i += 1;
+    }
+    let end = start.saturating_add(wire);
+    // Insert before `i`, merging with the neighbours it touches.
+    let joins_prev = i > 0 && busy[i - 1].1 == start;
+    let joins_next = i < busy.len() && busy[i].0 == end;
+    match (joins_prev, joins_next) {
+        (true, true) => {
+            busy[i - 1].1 = busy[i].1;
+            busy.remove(i);
+        }
+        (true, false) => busy[i - 1].1 = end,
+        (false, true) => busy[i].0 = start,
+        (false, false) => busy.insert(i, (start, end)),
+    }
+    end
 }
 
 impl Net {
@@ -131,7 +163,7 @@ impl Net {
             links: Vec::new(),
             bandwidth_bps: 0,
             egress_free_ns: vec![0; nodes],
-            ingress_free_ns: vec![0; nodes],
+            ingress_busy_ns: vec![Vec::new(); nodes],
         }
     }
 
@@ -187,9 +219,8 @@ impl Net {
             let (f, t) = (from.index(), to.index());
             let sent = now.saturating_mul(1000).max(self.egress_free_ns[f]).saturating_add(wire);
             self.egress_free_ns[f] = sent;
-            let arrived =
-                sent.saturating_add(travel.saturating_mul(1000)).max(self.ingress_free_ns[t].saturating_add(wire));
-            self.ingress_free_ns[t] = arrived;
+            let first_bit = sent.saturating_add(travel.saturating_mul(1000)).saturating_sub(wire);
+            let arrived = reserve(&mut self.ingress_busy_ns[t], now.saturating_mul(1000), first_bit, wire);
             arrived.div_ceil(1000)
         };
         let last = if lane == 0 {
@@ -330,6 +361,29 @@ mod tests {
 
     fn net() -> Net {
         Net::new(4, 1_000, 0, 0, Prng::new(1))
+    }
+
+    #[test]
+    fn a_slow_link_does_not_hold_back_other_senders() {
+        // broker-3 -> broker-1 takes 300 ms; every other link 1 ms. `w`: one message's time
+        // on a 1 Gbit/s wire (about 1 ms for 125 kB with the framing).
+        let mut n = Net::new(4, 1_000, 0, 0, Prng::new(1));
+        n.set_bandwidth(1_000_000_000);
+        n.set_link(NodeId(3), NodeId(1), LinkParams { latency_us: 300_000, jitter_us: 0, loss_ppm: 0 });
+        let w = super::super::cost::nic_ns(1_000_000_000, 125_000);
+        let us = |ns: u64| ns.div_ceil(1000);
+        let Route::Deliver(slow) = n.route(0, NodeId(3), NodeId(1), 0, "Fetch", 125_000) else { panic!() };
+        assert_eq!(slow, us(w + 300_000_000));
+        let Route::Deliver(fast) = n.route(10, NodeId(2), NodeId(1), 0, "Produce", 125_000) else { panic!() };
+        assert_eq!(fast, us(10_000 + w + 1_000_000), "no queueing behind a message still in flight");
+        // Two messages reaching the same NIC together are received one after the other.
+        let Route::Deliver(a) = n.route(100_000, NodeId(0), NodeId(2), 0, "Produce", 125_000) else { panic!() };
+        let Route::Deliver(b) = n.route(100_000, NodeId(1), NodeId(2), 0, "Produce", 125_000) else { panic!() };
+        assert_eq!((a, b), (us(100_000_000 + w + 1_000_000), us(100_000_000 + 2 * w + 1_000_000)));
+        // One whose reception would overlap the slow message's waits for it to be in.
+        let at = 300_000 - 1_000 - w / 1000 / 2;
+        let Route::Deliver(c) = n.route(at, NodeId(2), NodeId(1), 0, "Produce", 125_000) else { panic!() };
+        assert_eq!(c, us(w + 300_000_000 + w));
     }
 
     #[test]
