@@ -613,7 +613,12 @@ impl Client {
                 self.send_commit(ctx, cfg, "auto", false);
             }
         }
-        self.drive(ctx, cfg);
+        // The classic consumer hands out what it has buffered before it sends a fetch
+        // (`ClassicKafkaConsumer.pollForFetches`: collectFetch, then sendFetches), so the
+        // next request carries the returned partitions too; KIP-848's background thread
+        // fetches on every pass.
+        let fetch_first = self.buffer.is_empty() || Self::modern(cfg);
+        self.drive_fetching(ctx, cfg, fetch_first);
         if self.app == App::Pipe {
             // A pipeline's commit before the rebalance blocks this poll().
             return;
@@ -627,12 +632,16 @@ impl Client {
             _ => later(ctx.now, l.every_us.max(1)),
         };
         self.app = App::Polling { until };
-        self.set_app_wake(ctx, until);
-        if let Some(u) = l.until_us {
-            if u < until {
-                self.set_app_wake(ctx, u);
-            }
+        // A poll(timeout) waits at most until the next auto-commit is due
+        // (`coordinator.timeToNextPoll`), commits, and goes on waiting.
+        let mut wake = until;
+        if cfg.enable_auto_commit && self.state == MemberState::Stable && self.next_auto_commit_us > ctx.now {
+            wake = wake.min(self.next_auto_commit_us);
         }
+        if let Some(u) = l.until_us {
+            wake = wake.min(u);
+        }
+        self.set_app_wake(ctx, wake);
     }
 
     /// Hand the buffered records to the application (up to `max.poll.records`).
@@ -675,6 +684,10 @@ impl Client {
     /// Everything the consumer does between calls: metadata, the coordinator, joining,
     /// positions and fetches.
     fn drive(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig) {
+        self.drive_fetching(ctx, cfg, true);
+    }
+
+    fn drive_fetching(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig, fetch: bool) {
         if !self.up || self.closed || self.closing {
             return;
         }
@@ -697,7 +710,9 @@ impl Client {
             return;
         }
         self.fetch_positions(ctx, cfg);
-        self.send_fetches(ctx, cfg);
+        if fetch {
+            self.send_fetches(ctx, cfg);
+        }
     }
 
     fn schedule_retry(&mut self, ctx: &mut CCtx, cfg: &ConsumerConfig) {
@@ -1487,6 +1502,14 @@ impl Client {
             }
         } else {
             self.commit_failed(ctx, kind, error);
+            if kind == "auto" && error.retriable() && cfg.enable_auto_commit {
+                // `autoCommitOffsetsAsync`: a RetriableCommitFailedException tries again
+                // after retry.backoff.ms, not a whole auto.commit.interval.ms later.
+                self.next_auto_commit_us = later(ctx.now, cfg.retry_backoff_us);
+                if let App::Polling { until } = self.app {
+                    self.set_app_wake(ctx, until.min(self.next_auto_commit_us));
+                }
+            }
             match error {
                 Error::NotCoordinator | Error::CoordinatorNotAvailable => self.mark_coordinator_unknown(ctx, cfg),
                 Error::RebalanceInProgress => self.request_rejoin("OffsetCommit answered REBALANCE_IN_PROGRESS"),
