@@ -367,6 +367,21 @@ fn kafka_properties_kplay_does_not_model_are_accepted_with_a_note_and_validated(
 }
 
 #[test]
+fn an_empty_cleanup_policy_is_neither_delete_nor_compact() {
+    // ConfigDef.parseType LIST: a blank value is the empty list, which ValidList accepts.
+    for line in ["topic t cleanup.policy=", "topic t cleanup.policy=\"\""] {
+        let s = ok(&format!("brokers 1\n{line}\nproducer app\n"));
+        let t = &s.topics[0].config;
+        assert_eq!((t.cleanup_delete, t.cleanup_compact), (false, false), "{line}");
+    }
+    let s = ok("brokers 1 log.cleanup.policy=\ntopic t\nproducer app\n");
+    assert_eq!((s.topics[0].config.cleanup_delete, s.topics[0].config.cleanup_compact), (false, false));
+    // An empty item inside a list is still refused, as ValidList does.
+    let d = crate::script::parse("topic t cleanup.policy=compact,,delete\nproducer app\n").expect_err("empty item");
+    assert!(d.iter().any(|d| d.message.starts_with("Invalid value  for configuration cleanup.policy")), "{d:?}");
+}
+
+#[test]
 fn auto_commit_needs_a_group() {
     // ConsumerConfig.maybeOverrideEnableAutoCommit.
     let d = one_err("consumer c enable.auto.commit=true");
