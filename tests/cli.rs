@@ -49,6 +49,20 @@ fn search_exits_0_when_every_schedule_holds_and_json_is_stable() {
 }
 
 #[test]
+fn search_exits_0_when_nothing_is_promised_and_the_file_has_no_expect_lines() {
+    // acks=1 promises `none`, and the file asks nothing: no schedule can fail it.
+    let text = std::fs::read_to_string(fixture("acks1_failover")).expect("read").replace("expect lost=0\n", "");
+    let path = std::env::temp_dir().join(format!("kplay-cli-none-{}.kplay", std::process::id()));
+    std::fs::write(&path, text).expect("write");
+    let o = kplay(&["search", path.to_str().unwrap(), "--schedules", "30", "--faults", "crash,power", "--seed", "5"]);
+    let _ = std::fs::remove_file(&path);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(out.contains("promised producers none (nothing promised can break"), "{out}");
+    assert!(out.contains("30 of 30 schedules survived"), "{out}");
+}
+
+#[test]
 fn bad_input_is_a_clear_error_with_exit_2() {
     let file = fixture("acks1_failover");
     for (args, message) in [

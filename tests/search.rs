@@ -26,7 +26,10 @@ fn an_unsafe_configuration_yields_a_counterexample_whose_own_run_shows_it() {
         .expect("valid");
     let cx = report.counterexample.expect("acks=1 must lose records under some schedule");
     assert!(cx.verified, "the shrunk text did not reproduce:\n{}", cx.text);
-    assert_eq!(cx.violation.verdicts.first().map(String::as_str), Some("lost"), "the loss, not a drift: {cx:?}");
+    // Nothing is promised (acks=1): what fails is the file's own `expect lost=0`.
+    assert_eq!(report.promised.name(), "none");
+    assert!(cx.violation.verdicts.is_empty(), "no verdict breaks a none promise: {cx:?}");
+    assert_eq!(cx.violation.expectations, ["lost=0"], "the loss, not a drift: {cx:?}");
     // Shrunk: fewer records and no more faults than generated.
     assert!(cx.shrink.records_after < cx.shrink.records_before, "{:?}", cx.shrink);
     assert!(cx.shrink.faults_after <= cx.shrink.faults_before && cx.shrink.faults_after >= 1);
@@ -137,12 +140,51 @@ fn searches_are_deterministic_and_split_over_workers() {
 }
 
 #[test]
-fn only_safety_expectations_are_checked() {
+fn every_expect_line_is_checked() {
     let text = "brokers 1\ntopic t partitions=1\nproducer app\nat 0ms app send t count=3\n\
                 expect acked=3 lost=0 duplicated<=2\nexpect trace batch_acked\nexpect reordered>0\n";
     let s = Search::new(text, SearchOptions::default()).expect("valid");
-    assert_eq!(s.base.checked, ["lost=0 duplicated<=2"]);
-    assert_eq!(s.base.skipped, ["acked=3", "trace batch_acked", "reordered>0"]);
+    assert_eq!(s.base.checked, ["acked=3 lost=0 duplicated<=2", "trace batch_acked", "reordered>0"]);
+    assert!(s.base.skipped.is_empty());
+}
+
+#[test]
+fn a_none_promise_without_expect_lines_cannot_fail() {
+    // acks=1 promises nothing: a search that finds lost records has broken nothing the
+    // file asked for (the contract: exit 1 only on the promise or the file's expect lines).
+    let text = fixture("acks1_failover").replace("expect lost=0\n", "");
+    let report = search(&text, SearchOptions { schedules: 60, ..Default::default() }).expect("valid");
+    assert_eq!(report.promised.name(), "none");
+    assert!(report.targets.is_empty(), "{:?}", report.targets);
+    assert!(report.counterexample.is_none(), "{:?}", report.counterexample.map(|c| c.text));
+    assert_eq!(report.survived, 60);
+    // Any anomaly is still there for the asking.
+    let opts = SearchOptions {
+        schedules: 200,
+        targets: Targets::Verdicts(vec!["lost", "duplicated", "reordered"]),
+        ..Default::default()
+    };
+    let cx = search(&text, opts).expect("valid").counterexample.expect("acks=1 loses records");
+    assert!(!cx.violation.verdicts.is_empty(), "{cx:?}");
+}
+
+#[test]
+fn expect_lines_that_describe_the_run_are_checked_and_shrunk_without_fewer_records() {
+    // Neither line bounds an anomaly: a latency bound and a trace count. Both fail under
+    // some schedule of a safe configuration, and the shrink keeps every record (fewer
+    // records would change latency and retries on their own).
+    for line in ["latency_p99<=30ms", "trace batch_retried count=0"] {
+        let text = format!("{}expect {line}\n", fixture("safe_min_isr_2"));
+        let report = search(&text, SearchOptions { schedules: schedules(), ..Default::default() }).expect("valid");
+        assert!(report.checked_expectations.contains(&line.to_string()), "{:?}", report.checked_expectations);
+        let cx = report.counterexample.unwrap_or_else(|| panic!("no schedule fails `expect {line}`"));
+        assert_eq!(cx.violation.expectations, [line], "{}", cx.text);
+        assert_eq!(cx.shrink.records_after, cx.shrink.records_before, "{}", cx.text);
+        assert_eq!(cx.shrink.brokers_after, cx.shrink.brokers_before, "{}", cx.text);
+        assert!(cx.verified, "{}", cx.text);
+        let run = kplay::run(&cx.text, &RunOptions::default()).expect("parses");
+        assert!(run.expectations.iter().any(|e| !e.held && e.text == line), "{}", cx.text);
+    }
 }
 
 #[test]

@@ -28,7 +28,8 @@ pub struct RunOptions {
     pub trace: bool,
     /// Benchmark mode: keep only the trace hash (no events, no explanations).
     pub lean: bool,
-    /// Search mode: lean, and not even the trace hash (`trace_hash` reads `unhashed`).
+    /// Search mode: lean, and not even the trace hash (`trace_hash` reads `unhashed`);
+    /// the trace is kept only when an expect line counts its events.
     pub unhashed: bool,
     /// The limits the run is held to (default: the documented budgets).
     pub budgets: Budgets,
@@ -50,7 +51,11 @@ impl Session {
     }
 
     pub fn from_scenario(scenario: Scenario, text: &str, opts: RunOptions) -> Session {
-        let mut world = World::new(Rc::new(scenario), text, !opts.lean && !opts.unhashed, opts.budgets);
+        // An unhashed run (a search's, a sweep's) still keeps the trace when an expect
+        // line counts trace events: it is checked on every candidate.
+        let trace_expects = scenario.expects.iter().any(|e| e.trace.is_some());
+        let keep = !opts.lean && (!opts.unhashed || trace_expects);
+        let mut world = World::new(Rc::new(scenario), text, keep, opts.budgets);
         if opts.unhashed {
             world.trace.stop_hashing();
         }

@@ -7,7 +7,9 @@
 //! A setting is a Kafka property name applied to a role's declaration lines:
 //! - `NAME` (no prefix) or `producer.NAME`: every `producer` line (`acks`, `linger.ms`);
 //! - `broker.NAME`: the `brokers` line (`broker.min.insync.replicas`), added as
-//!   `brokers 1 ...` when the file has none;
+//!   `brokers 1 ...` when the file has none; Kafka's own `broker.*` names work as
+//!   written (`broker.session.timeout.ms`: NAME is tried without the prefix first, then
+//!   whole);
 //! - `topic.NAME`: every `topic` line (`topic.replication.factor`, `topic.flush.messages`);
 //! - `consumer.NAME`: every `consumer` line (`consumer.isolation.level`).
 //!
@@ -45,13 +47,18 @@ impl Setting {
         if name.is_empty() || values.is_empty() {
             return Err(format!("--set needs NAME=V1,V2,... (got '{arg}')"));
         }
-        let (role, property) = match name.split_once('.') {
-            Some(("broker", p)) => ("brokers", p),
-            Some(("topic", p)) => ("topic", p),
-            Some(("consumer", p)) => ("consumer", p),
-            Some(("producer", p)) => ("producer", p),
-            _ => ("producer", name),
+        use crate::script::props::Role;
+        use crate::script::props_tables::find;
+        let (role, kind, property) = match name.split_once('.') {
+            Some(("broker", p)) => ("brokers", Role::Broker, p),
+            Some(("topic", p)) => ("topic", Role::Topic, p),
+            Some(("consumer", p)) => ("consumer", Role::Consumer, p),
+            Some(("producer", p)) => ("producer", Role::Producer, p),
+            _ => ("producer", Role::Producer, name),
         };
+        // Kafka's own names may begin with the role's word (`broker.session.timeout.ms`):
+        // the name without the prefix first, then the whole name.
+        let property = if find(kind, property).is_none() && find(kind, name).is_some() { name } else { property };
         Ok(Setting { name: name.to_string(), role, property: property.to_string(), values })
     }
 }
@@ -210,7 +217,18 @@ impl Sweep {
                         .find(|d| d.message.starts_with("Unknown") || d.message.starts_with("Invalid value"));
                     if let Some(d) = direct {
                         let hint = if d.hint.is_empty() { String::new() } else { format!(" ({})", d.hint) };
-                        return Err(format!("--set {}={v}: {}{hint}", s.name, d.message));
+                        // A role prefix: say that the whole name was tried too.
+                        let tried = if s.property != s.name && d.message.starts_with("Unknown") {
+                            format!(
+                                "; neither {} nor {} is a {} property",
+                                s.property,
+                                s.name,
+                                s.role.trim_end_matches('s')
+                            )
+                        } else {
+                            String::new()
+                        };
+                        return Err(format!("--set {}={v}: {}{hint}{tried}", s.name, d.message));
                     }
                 }
             }
@@ -349,6 +367,30 @@ mod tests {
         assert_eq!(Setting::parse("acks=0,1,all").expect("valid").role, "producer");
         assert_eq!(Setting::parse("topic.flush.messages=1").expect("valid").role, "topic");
         assert!(Setting::parse("acks").is_err() && Setting::parse("acks=").is_err());
+    }
+
+    #[test]
+    fn kafka_broker_properties_named_broker_dot_work_with_or_without_the_role_prefix() {
+        // `broker.session.timeout.ms` is a broker property of its own (KRaftConfigs): the
+        // name without the prefix is not one, so the whole name is.
+        for name in ["broker.session.timeout.ms", "broker.broker.session.timeout.ms"] {
+            let s = Setting::parse(&format!("{name}=9000,18000")).expect("valid");
+            assert_eq!((s.role, s.property.as_str()), ("brokers", "broker.session.timeout.ms"), "{name}");
+        }
+        let s = Setting::parse("broker.heartbeat.interval.ms=1000").expect("valid");
+        assert_eq!((s.role, s.property.as_str()), ("brokers", "broker.heartbeat.interval.ms"));
+        // The prefix still names the role of an ordinary property.
+        let s = Setting::parse("broker.min.insync.replicas=2").expect("valid");
+        assert_eq!(s.property, "min.insync.replicas");
+        let text = "brokers 3\ntopic t partitions=1 replication.factor=3\nproducer app\nat 0ms app send t\n";
+        let sw = Sweep::new(text, vec![Setting::parse("broker.session.timeout.ms=9000,18000").expect("valid")], 1);
+        assert!(sw.is_ok(), "{:?}", sw.err());
+        // Neither name a broker property: a clear error naming both.
+        let err = Sweep::new(text, vec![Setting::parse("broker.sesion.timeout.ms=1").expect("valid")], 1)
+            .err()
+            .expect("unknown");
+        assert!(err.contains("Unknown broker property 'sesion.timeout.ms'"), "{err}");
+        assert!(err.contains("neither sesion.timeout.ms nor broker.sesion.timeout.ms is a broker property"), "{err}");
     }
 
     #[test]

@@ -149,19 +149,28 @@ pub fn cmd_search(args: &[String]) -> ExitCode {
         let mut promised = vec![format!("producers {}", report.promised.name())];
         promised.extend(report.promised_by_group.iter().map(|(g, l)| format!("group {g} {}", l.name())));
         promised.extend(report.promised_by_pipeline.iter().map(|(p, l)| format!("pipeline {p} {}", l.name())));
+        let looking = if report.targets.is_empty() {
+            "nothing promised can break: only the file's expect lines".to_string()
+        } else {
+            format!("looking for {}", report.targets.join(", "))
+        };
         println!(
-            "kplay search {}: seed {}, faults {}, promised {} (looking for {})",
+            "kplay search {}: seed {}, faults {}, promised {} ({looking})",
             a.file,
             report.seed,
             report.faults.join(","),
             promised.join(", "),
-            report.targets.join(", ")
         );
         if !report.checked_expectations.is_empty() {
             println!("checked expect lines: {}", report.checked_expectations.join(" | "));
+            if s.base.own_faults {
+                println!(
+                    "(the search replaces the file's own faults with its schedules: an expect line that describes them may fail)"
+                );
+            }
         }
         if !report.skipped_expectations.is_empty() {
-            println!("not checked (they describe the scripted run): {}", report.skipped_expectations.join(" | "));
+            println!("not checked (cannot be checked per schedule): {}", report.skipped_expectations.join(" | "));
         }
         if !s.applicable {
             println!("this fault kind cannot happen on this cluster");

@@ -11,8 +11,8 @@
 //! kplay sweep FILE --set NAME=V1,V2,... [--set ...] [--seeds N] [--json]
 //! kplay props [--json | --module]
 //! ```
-//! `search` exits 1 when it found a schedule that breaks the promise (or a safety expect
-//! line) and prints it shrunk; 0 when every schedule held. Its subcommands live in
+//! `search` exits 1 when it found a schedule that breaks the promise (or one of the file's expect
+//! lines) and prints it shrunk; 0 when every schedule held. Its subcommands live in
 //! `cli_search.rs`.
 //! Exit codes: 0 ran and every expectation held; 1 an expectation failed; 2 the scenario
 //! is invalid (`FILE:LINE:COLUMN: error: ...` on stderr, nothing run) or bad usage.

@@ -22,6 +22,11 @@ use crate::protocol::{ClientError, Error, Msg};
 use crate::sim::{later, Micros, NodeId};
 use crate::trace::{ClientErrorName, Event};
 
+/// `TransactionManager.ADD_PARTITIONS_RETRY_BACKOFF_MS`: the backoff of a transaction's
+/// first AddPartitionsToTxn after CONCURRENT_TRANSACTIONS (when it is below
+/// retry.backoff.ms).
+const ADD_PARTITIONS_RETRY_BACKOFF_US: Micros = 20_000;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
     Uninitialized,
@@ -408,11 +413,16 @@ impl Producer {
 
     /// Put a request back to be retried after `retry.backoff.ms`.
     fn retry_txn_request(&mut self, ctx: &mut PCtx, req: TxnReq, find_coordinator: bool) {
+        self.retry_txn_request_after(ctx, req, find_coordinator, self.cfg.retry_backoff_us);
+    }
+
+    /// Put a request back to be retried after `backoff_us`.
+    fn retry_txn_request_after(&mut self, ctx: &mut PCtx, req: TxnReq, find_coordinator: bool, backoff_us: Micros) {
         self.txn.queue.push_front(req);
         if find_coordinator && self.txn.transactional() {
             self.txn.coordinator = None;
         }
-        self.txn.retry_at_us = Some(later(ctx.now, self.cfg.retry_backoff_us));
+        self.txn.retry_at_us = Some(later(ctx.now, backoff_us));
     }
 
     /// A transactional request was lost with its connection.
@@ -491,6 +501,14 @@ impl Producer {
             }
             Error::ProducerFenced | Error::InvalidProducerEpoch => {
                 self.txn.phase = Phase::Fatal(ClientError::ProducerFenced)
+            }
+            // `AddPartitionsToTxnHandler.maybeOverrideRetryBackoffMs`: the transaction's
+            // first AddPartitionsToTxn (no partition added yet) met the previous
+            // transaction still completing; retry after min(retry.backoff.ms, 20 ms)
+            // (`ADD_PARTITIONS_RETRY_BACKOFF_MS`, TransactionManager.java).
+            Error::ConcurrentTransactions if self.txn.added.is_empty() => {
+                let backoff = self.cfg.retry_backoff_us.min(ADD_PARTITIONS_RETRY_BACKOFF_US);
+                self.retry_txn_request_after(ctx, req, false, backoff)
             }
             e if e.retriable() => {
                 self.retry_txn_request(ctx, req, matches!(e, Error::NotCoordinator | Error::CoordinatorNotAvailable))

@@ -296,6 +296,9 @@ pub fn parse_value(def: &PropDef, raw: &str, min_override: Option<i64>) -> Resul
                 ))
             }
         },
+        // `ConfigDef.parseType` LIST: a blank value is the empty list, which `ValidList`
+        // accepts (cleanup.policy= is neither delete nor compact in Kafka 4.0).
+        Ty::List(_) if text.trim().is_empty() => Ok(Val::Str(String::new())),
         Ty::List(options) => {
             let items: Vec<&str> = text.split(',').map(str::trim).collect();
             for item in &items {

@@ -3,7 +3,7 @@
 //!
 //! Sources (apache/kafka): `ProducerConfig`, `CommonClientConfigs`, `CompressionType`
 //! (producer); `ReplicationConfigs`, `ServerLogConfigs`, `LogConfig`, `KRaftConfigs`,
-//! `TransactionStateManagerConfigs` and the 2.x `KafkaConfig.Defaults` (broker, topic);
+//! `TransactionStateManagerConfig`, `TransactionLogConfig` and the 2.x `KafkaConfig.Defaults` (broker, topic);
 //! `ConsumerConfig` (consumer). Each table is sorted by name, so the effective config
 //! lists properties in that order.
 //!
@@ -184,6 +184,8 @@ pub static BROKER: &[PropDef] = &[
     p("offsets.retention.minutes", num(Int, Plain, Some(1), None), "10080", (2, 0), "Accepted; no effect in kplay yet (committed offsets never expire in kplay)."),
     p("offsets.topic.num.partitions", num(Int, Plain, Some(1), None), "50", (2, 0), "Partitions of __consumer_offsets: a group's coordinator is the leader of partition abs(hash(group.id)) % this."),
     p("offsets.topic.replication.factor", num(Int, Plain, Some(1), Some(32767)), "3", (2, 0), "Accepted; no effect in kplay yet (kplay does not model the offsets topic's replication)."),
+    p("producer.id.expiration.check.interval.ms", num(Int, Ms, Some(1), None), "600000", (3, 4), "Accepted; no effect in kplay yet (partition leaders never expire producer ids). Kafka (internal): The interval at which to remove producer IDs that have expired due to producer.id.expiration.ms passing."),
+    p("producer.id.expiration.ms", num(Int, Ms, Some(1), None), "86400000", (3, 4), "Accepted; no effect in kplay yet (partition leaders never expire producer ids). Kafka: The time in ms that a topic partition leader will wait before expiring producer IDs. Producer IDs will not expire while a transaction associated to them is still ongoing."),
     p("replica.fetch.backoff.ms", num(Int, Ms, Some(0), None), "1000", (2, 0), "A follower waits this long after a fetch error."),
     p("replica.fetch.max.bytes", num(Int, Bytes, Some(0), None), "1048576", (2, 0), "Bytes a follower fetch asks per partition."),
     p("replica.fetch.min.bytes", kplay(Int, Bytes, 0), "1", (2, 0), "A follower fetch waits for at least this many bytes (up to replica.fetch.wait.max.ms)."),
@@ -194,9 +196,14 @@ pub static BROKER: &[PropDef] = &[
     p("replica.socket.timeout.ms", kplay(Int, Ms, 0), "30000", (2, 0), "Socket timeout of follower fetches; must be >= replica.fetch.wait.max.ms."),
     p("transaction.abort.timed.out.transaction.cleanup.interval.ms", num(Int, Ms, Some(1), None), "10000", (2, 0), "How often the coordinator aborts transactions past their timeout."),
     p("transaction.max.timeout.ms", num(Int, Ms, Some(1), None), "900000", (2, 0), "Largest transaction.timeout.ms a producer may ask for (else INVALID_TRANSACTION_TIMEOUT)."),
+    p("transaction.partition.verification.enable", Ty::Bool, "true", (3, 6), "Accepted; no effect in kplay yet (leaders add a partition to a transaction.version=2 transaction at its first write and verify no older transaction's writes, whatever this says). Kafka: Enable verification that checks that the partition has been added to the transaction before writing transactional records to the partition."),
+    p("transaction.remove.expired.transaction.cleanup.interval.ms", num(Int, Ms, Some(1), None), "3600000", (2, 0), "Accepted; no effect in kplay yet (transactional ids never expire in kplay). Kafka: The interval at which to remove transactions that have expired due to transactional.id.expiration.ms passing."),
+    p("transaction.state.log.load.buffer.size", num(Int, Bytes, Some(1), None), "5242880", (2, 0), "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay). Kafka: Batch size for reading from the transaction log segments when loading producer ids and transactions into the cache."),
     p("transaction.state.log.min.isr", num(Int, Plain, Some(1), None), "2", (2, 0), "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay)."),
     p("transaction.state.log.num.partitions", num(Int, Plain, Some(1), None), "50", (2, 0), "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay)."),
     p("transaction.state.log.replication.factor", num(Int, Plain, Some(1), Some(32767)), "3", (2, 0), "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay)."),
+    p("transaction.state.log.segment.bytes", num(Int, Bytes, Some(1), None), "104857600", (2, 0), "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay). Kafka: The transaction topic segment bytes should be kept relatively small in order to facilitate faster log compaction and cache loads."),
+    p("transactional.id.expiration.ms", num(Int, Ms, Some(1), None), "604800000", (2, 0), "Accepted; no effect in kplay yet (transactional ids never expire in kplay). Kafka: The time in ms that the transaction coordinator will wait without receiving any transaction status updates for the current transaction before expiring its transactional id."),
     p("unclean.leader.election.enable", Ty::Bool, "false", (2, 0), "Allow an out-of-sync replica to become leader when no ISR member is alive (acked data may be lost)."),
     p("vm.dirty_background_ratio", num(Int, Plain, Some(0), Some(100)), "10", (2, 0), "Linux sysctl, not Kafka (kplay extension): percent of the page cache dirty before the kernel writes back continuously."),
     p("vm.dirty_expire_centisecs", kplay(Int, Centisecs, 0), "3000", (2, 0), "Linux sysctl, not Kafka (kplay extension): dirty page-cache data older than this is written back."),

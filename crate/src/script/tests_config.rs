@@ -367,6 +367,62 @@ fn kafka_properties_kplay_does_not_model_are_accepted_with_a_note_and_validated(
 }
 
 #[test]
+fn kafka_transaction_and_producer_state_broker_properties_are_accepted_and_validated() {
+    // TransactionStateManagerConfig and TransactionLogConfig (Kafka 4.0): every one is a
+    // broker property, validated with Kafka's atLeast(1), and noted as not modelled.
+    let s = ok("brokers 3 transactional.id.expiration.ms=60000 producer.id.expiration.ms=1000 \
+                transaction.partition.verification.enable=false \
+                transaction.remove.expired.transaction.cleanup.interval.ms=5000 \
+                producer.id.expiration.check.interval.ms=100 transaction.state.log.segment.bytes=1000 \
+                transaction.state.log.load.buffer.size=1000\ntopic t\nproducer app\n");
+    let n = notes(&s);
+    for name in [
+        "transactional.id.expiration.ms",
+        "producer.id.expiration.ms",
+        "transaction.partition.verification.enable",
+        "transaction.remove.expired.transaction.cleanup.interval.ms",
+        "producer.id.expiration.check.interval.ms",
+        "transaction.state.log.segment.bytes",
+        "transaction.state.log.load.buffer.size",
+    ] {
+        assert!(n.contains(name), "{name}: {n}");
+    }
+    assert!(n.contains("accepted as Kafka has them, but kplay does not model them yet"), "{n}");
+    for (text, message) in [
+        (
+            "brokers 1 transactional.id.expiration.ms=0\n",
+            "Invalid value 0 for configuration transactional.id.expiration.ms: Value must be at least 1",
+        ),
+        (
+            "brokers 1 producer.id.expiration.ms=0\n",
+            "Invalid value 0 for configuration producer.id.expiration.ms: Value must be at least 1",
+        ),
+        (
+            "brokers 1 transaction.partition.verification.enable=maybe\n",
+            "Invalid value maybe for configuration transaction.partition.verification.enable",
+        ),
+    ] {
+        let d = crate::script::parse(&format!("{text}producer app\n")).expect_err(text);
+        assert!(d.iter().any(|d| d.message.starts_with(message)), "{text}: {d:?}");
+    }
+}
+
+#[test]
+fn an_empty_cleanup_policy_is_neither_delete_nor_compact() {
+    // ConfigDef.parseType LIST: a blank value is the empty list, which ValidList accepts.
+    for line in ["topic t cleanup.policy=", "topic t cleanup.policy=\"\""] {
+        let s = ok(&format!("brokers 1\n{line}\nproducer app\n"));
+        let t = &s.topics[0].config;
+        assert_eq!((t.cleanup_delete, t.cleanup_compact), (false, false), "{line}");
+    }
+    let s = ok("brokers 1 log.cleanup.policy=\ntopic t\nproducer app\n");
+    assert_eq!((s.topics[0].config.cleanup_delete, s.topics[0].config.cleanup_compact), (false, false));
+    // An empty item inside a list is still refused, as ValidList does.
+    let d = crate::script::parse("topic t cleanup.policy=compact,,delete\nproducer app\n").expect_err("empty item");
+    assert!(d.iter().any(|d| d.message.starts_with("Invalid value  for configuration cleanup.policy")), "{d:?}");
+}
+
+#[test]
 fn auto_commit_needs_a_group() {
     // ConsumerConfig.maybeOverrideEnableAutoCommit.
     let d = one_err("consumer c enable.auto.commit=true");

@@ -8,10 +8,14 @@
 //! workload statement's record count, and the number of brokers. [`Base::render`] turns
 //! one into scenario text; that text is the counterexample a search prints.
 //!
-//! An `expect` clause is a safety property the search checks when it bounds an anomaly
-//! from above: `lost=0`, `duplicated<=2`, `reordered<1`, `phantom=0`. Clauses that
-//! describe the scripted run (`acked=400`, `lost=16`, trace expectations) cannot hold
-//! under other faults and are listed as skipped.
+//! Every `expect` line of the file is checked on every candidate, as written (the
+//! language contract: a search fails on the first run that breaks the promise or one of
+//! the file's `expect` lines). A line that only bounds anomalies from above (`lost=0`,
+//! `duplicated<=2`, `reordered<1`, `phantom=0`) is a safety line; any other (`acked=400`,
+//! `latency_p99<=20ms`, trace expectations) describes the run, so the shrinker keeps the
+//! workload and the cluster when such a line is what failed (fewer records would fail
+//! `acked=400` trivially). A line may describe the file's own faults, which the search
+//! replaces: [`Base::own_faults`] says so, and the CLI prints it.
 
 use super::edit;
 use super::faults::{Fault, Op};
@@ -39,10 +43,14 @@ pub struct Base {
     header: Vec<Vec<String>>,
     brokers_line: Option<usize>,
     pub workload: Vec<WorkLine>,
-    /// Safety clauses checked, as expect text (`lost=0 duplicated=0`), one per line.
+    /// The file's expect lines, as written (`lost=0 duplicated=0`), one per line: every
+    /// one is checked.
     pub checked: Vec<String>,
-    /// Expect lines (or clauses) that describe the scripted run and are not checked.
+    /// Expect lines the search cannot check per schedule: none (every kind is checked;
+    /// trace expectations keep the candidate's trace). Kept for the JSON shape.
     pub skipped: Vec<String>,
+    /// The file had faults of its own, which the search leaves out.
+    pub own_faults: bool,
 }
 
 /// What a search varies.
@@ -58,6 +66,16 @@ fn is_safety(name: &str, op: CmpOp, value: i64) -> bool {
     SAFETY_NAMES.contains(&name) && (matches!(op, CmpOp::Lt | CmpOp::Le) || (op == CmpOp::Eq && value == 0))
 }
 
+/// Whether an expect line (its text as written) only bounds anomalies from above, so
+/// fewer records or brokers cannot fail it trivially. Lines the search added itself
+/// (`lost=0`) are safety lines too.
+pub fn safety_line(scenario: &Scenario, text: &str) -> bool {
+    match scenario.expects.iter().find(|e| e.text == text) {
+        Some(e) => e.trace.is_none() && e.clauses.iter().all(|c| is_safety(&c.name, c.op, c.value)),
+        None => true,
+    }
+}
+
 impl Base {
     pub fn new(text: &str) -> Result<Base, Vec<Diagnostic>> {
         let scenario = crate::script::parse(text)?;
@@ -65,6 +83,7 @@ impl Base {
         let mut header = Vec::new();
         let mut brokers_line = None;
         let mut workload = Vec::new();
+        let mut own_faults = false;
         for (i, raw) in lines.iter().enumerate() {
             let words = edit::words(raw);
             let Some(first) = words.first() else { continue };
@@ -87,8 +106,12 @@ impl Base {
                         | Action::CommitOffsets { .. }
                         | Action::Stall { .. }
                         | Action::CloseConsumer { .. } => None,
+                        Action::Close { .. } => continue,
                         // The file's own faults are replaced by the search's.
-                        _ => continue,
+                        _ => {
+                            own_faults = true;
+                            continue;
+                        }
                     };
                     let count_word = words.iter().position(|w| w.starts_with("count="));
                     workload.push(WorkLine { at_us: t.at_us, words, count_word, send });
@@ -101,24 +124,8 @@ impl Base {
                 _ => header.push(words),
             }
         }
-        let (mut checked, mut skipped) = (Vec::new(), Vec::new());
-        for e in &scenario.expects {
-            if e.trace.is_some() {
-                skipped.push(e.text.clone());
-                continue;
-            }
-            let (keep, drop): (Vec<_>, Vec<_>) = e.clauses.iter().partition(|c| is_safety(&c.name, c.op, c.value));
-            let text = |cs: &[&crate::plan::Clause]| {
-                cs.iter().map(|c| format!("{}{}{}", c.name, c.op.symbol(), c.value)).collect::<Vec<_>>().join(" ")
-            };
-            if !keep.is_empty() {
-                checked.push(text(&keep));
-            }
-            if !drop.is_empty() {
-                skipped.push(text(&drop));
-            }
-        }
-        Ok(Base { scenario, header, brokers_line, workload, checked, skipped })
+        let checked = scenario.expects.iter().map(|e| e.text.clone()).collect();
+        Ok(Base { scenario, header, brokers_line, workload, checked, skipped: Vec::new(), own_faults })
     }
 
     /// The event budget of one candidate run, from the fault-free run's events.

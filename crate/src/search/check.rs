@@ -3,10 +3,12 @@
 //!
 //! [`Targets::Promise`] looks for what the configuration's promise excludes (the
 //! report's `guarantee.observed.broken_by`, per producer, so duplicates after a producer
-//! restart do not count against a per-session promise); when the promise is `none`
-//! there is nothing to break and the search looks for any lost, duplicated or reordered
-//! record instead. [`Targets::Verdicts`] looks for the named verdicts outright (the
-//! survival card).
+//! restart do not count against a per-session promise); when the producers' promise is
+//! `none` nothing of theirs can break it, and only the groups' and pipelines' own
+//! promises and the file's `expect` lines are looked at (the language contract: a
+//! search exits 1 only on a broken promise or a broken expect line).
+//! [`Targets::Verdicts`] (`--target`) looks for the named verdicts outright (the
+//! survival card, or any anomaly of an unpromising configuration).
 
 use serde::Serialize;
 
@@ -30,7 +32,7 @@ impl Targets {
         let pipelines = ["pipeline_lost", "pipeline_duplicated", "skipped"];
         match (self, promised) {
             (Targets::Verdicts(v), _) => v.clone(),
-            (Targets::Promise, Level::None) => VERDICTS.to_vec(),
+            (Targets::Promise, Level::None) => pipelines.to_vec(),
             (Targets::Promise, Level::AtMostOnce) => [&["duplicated"][..], &pipelines].concat(),
             (Targets::Promise, Level::AtLeastOnce) => [&["lost"][..], &pipelines].concat(),
             (Targets::Promise, _) => VERDICTS.to_vec(),
@@ -107,27 +109,11 @@ pub fn judge(report: &Report, targets: &Targets) -> Violation {
     let s = &report.summary;
     let wanted = targets.verdicts(g.promised);
     let shown: Vec<&str> = match targets {
-        Targets::Promise if g.promised != Level::None => {
+        Targets::Promise => {
             let mut v: Vec<&str> = g.observed.broken_by.iter().map(String::as_str).collect();
             if let Some(bp) = &g.by_producer {
                 v.extend(bp.values().flat_map(|p| p.observed.broken_by.iter().map(String::as_str)));
             }
-            if let Some(bp) = &g.by_pipeline {
-                v.extend(bp.values().flat_map(|p| p.observed.broken_by.iter().map(String::as_str)));
-            }
-            if let Some(bg) = &g.by_group {
-                v.extend(bg.values().flat_map(|p| p.observed.broken_by.iter().map(String::as_str)));
-            }
-            v
-        }
-        Targets::Promise => {
-            // Nothing promised for the records themselves: any verdict counts, and a
-            // pipeline's verdicts when they break its own promise.
-            let mut v: Vec<&str> = [("lost", s.lost), ("duplicated", s.duplicated), ("reordered", s.reordered)]
-                .into_iter()
-                .filter(|&(_, n)| n > 0)
-                .map(|(name, _)| name)
-                .collect();
             if let Some(bp) = &g.by_pipeline {
                 v.extend(bp.values().flat_map(|p| p.observed.broken_by.iter().map(String::as_str)));
             }

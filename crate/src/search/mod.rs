@@ -1,6 +1,6 @@
 //! Search: generated fault schedules against a scenario's cluster, configuration and
-//! workload, the first one that breaks the promise (or a safety `expect` line) shrunk to
-//! a minimal scenario text that reproduces it.
+//! workload, the first one that breaks the promise (or one of the file's `expect` lines)
+//! shrunk to a minimal scenario text that reproduces it.
 //!
 //! Everything derives from `--seed`: schedule `i` draws from its own PRNG stream, so a
 //! search is deterministic and can be split across workers by index

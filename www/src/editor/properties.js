@@ -529,6 +529,18 @@ export const PROPERTIES = {
    "doc": "Accepted; no effect in kplay yet (kplay does not model the offsets topic's replication)."
   },
   {
+   "name": "producer.id.expiration.check.interval.ms",
+   "default": "600000",
+   "doc": "Accepted; no effect in kplay yet (partition leaders never expire producer ids). Kafka (internal): The interval at which to remove producer IDs that have expired due to producer.id.expiration.ms passing.",
+   "unit": "ms"
+  },
+  {
+   "name": "producer.id.expiration.ms",
+   "default": "86400000",
+   "doc": "Accepted; no effect in kplay yet (partition leaders never expire producer ids). Kafka: The time in ms that a topic partition leader will wait before expiring producer IDs. Producer IDs will not expire while a transaction associated to them is still ongoing.",
+   "unit": "ms"
+  },
+  {
    "name": "replica.fetch.backoff.ms",
    "default": "1000",
    "doc": "A follower waits this long after a fetch error.",
@@ -589,6 +601,27 @@ export const PROPERTIES = {
    "unit": "ms"
   },
   {
+   "name": "transaction.partition.verification.enable",
+   "default": "true",
+   "doc": "Accepted; no effect in kplay yet (leaders add a partition to a transaction.version=2 transaction at its first write and verify no older transaction's writes, whatever this says). Kafka: Enable verification that checks that the partition has been added to the transaction before writing transactional records to the partition.",
+   "values": [
+    "true",
+    "false"
+   ]
+  },
+  {
+   "name": "transaction.remove.expired.transaction.cleanup.interval.ms",
+   "default": "3600000",
+   "doc": "Accepted; no effect in kplay yet (transactional ids never expire in kplay). Kafka: The interval at which to remove transactions that have expired due to transactional.id.expiration.ms passing.",
+   "unit": "ms"
+  },
+  {
+   "name": "transaction.state.log.load.buffer.size",
+   "default": "5242880",
+   "doc": "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay). Kafka: Batch size for reading from the transaction log segments when loading producer ids and transactions into the cache.",
+   "unit": "bytes"
+  },
+  {
    "name": "transaction.state.log.min.isr",
    "default": "2",
    "doc": "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay)."
@@ -602,6 +635,18 @@ export const PROPERTIES = {
    "name": "transaction.state.log.replication.factor",
    "default": "3",
    "doc": "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay)."
+  },
+  {
+   "name": "transaction.state.log.segment.bytes",
+   "default": "104857600",
+   "doc": "Accepted; no effect in kplay yet (the transaction log is a perfectly replicated store in kplay). Kafka: The transaction topic segment bytes should be kept relatively small in order to facilitate faster log compaction and cache loads.",
+   "unit": "bytes"
+  },
+  {
+   "name": "transactional.id.expiration.ms",
+   "default": "604800000",
+   "doc": "Accepted; no effect in kplay yet (transactional ids never expire in kplay). Kafka: The time in ms that the transaction coordinator will wait without receiving any transaction status updates for the current transaction before expiring its transactional id.",
+   "unit": "ms"
   },
   {
    "name": "unclean.leader.election.enable",

@@ -108,7 +108,7 @@ export function createStressPanel(root, { getText, setText, getReport }) {
         h(
           'p',
           { class: 'kp-good', 'data-testid': 'stress-survived', 'data-survived': report.survived },
-          `${fmtCount(report.survived)} of ${fmtCount(report.ran)} schedules kept the promise (${report.promised}): nothing ${report.targets.join(', nothing ')} (${workers} workers, ${secs} s).`,
+          `${fmtCount(report.survived)} of ${fmtCount(report.ran)} schedules kept the promise (${report.promised}): ${report.targets.length ? `nothing ${report.targets.join(', nothing ')}` : 'nothing promised can break'}${report.checked_expectations.length ? ', every expect line held' : ''} (${workers} workers, ${secs} s).`,
           report.unsettled ? ` ${report.unsettled} run(s) never settled (schedule ${report.first_unsettled} first): a simulator problem worth reporting.` : '',
         ),
       );
