@@ -249,6 +249,18 @@ impl Producer {
         }
         let incomplete = !self.acc.is_empty() || self.sent.values().any(|b| !b.done);
         let Some(req) = self.txn.next_request(incomplete) else { return false };
+        if let Phase::AbortableError(e) | Phase::Fatal(e) = self.txn.phase {
+            let find = matches!(req, TxnReq::FindCoordinator | TxnReq::FindGroupCoordinator(_));
+            if !(find && matches!(self.txn.phase, Phase::AbortableError(_))) {
+                // `maybeTerminateRequestWithError`: in an error state a queued request is
+                // failed with the error instead of being sent (a FindCoordinator may still
+                // go when only an abort can follow). A commit a batch failed under is never
+                // sent: the transaction stays open until it is aborted.
+                self.txn.queue.pop_front();
+                self.terminate_txn_request(ctx, req, e);
+                return self.maybe_send_txn_request(ctx);
+            }
+        }
         if self.txn.retry_at_us.is_some_and(|t| ctx.now < t) {
             return true;
         }
@@ -513,6 +525,8 @@ impl Producer {
             e if e.retriable() => {
                 self.retry_txn_request(ctx, req, matches!(e, Error::NotCoordinator | Error::CoordinatorNotAvailable))
             }
+            // `AddPartitionsToTxnHandler.handleResponse`: INVALID_TXN_STATE is fatal.
+            Error::InvalidTxnState => self.txn.phase = Phase::Fatal(ClientError::Broker(error)),
             e => self.txn.phase = Phase::AbortableError(ClientError::Broker(e)),
         }
     }
@@ -587,6 +601,42 @@ impl Producer {
             call: TxnCall::SendOffsetsToTransaction.method(),
             error: ClientErrorName(error),
             message,
+        });
+    }
+
+    /// A queued request failed with the error state's error (`TxnRequestHandler.fail`).
+    fn terminate_txn_request(&mut self, ctx: &mut PCtx, req: TxnReq, error: ClientError) {
+        let call = match req {
+            TxnReq::EndTxn { commit } => {
+                self.acc.txn_completing = false;
+                if commit {
+                    TxnCall::CommitTransaction
+                } else {
+                    TxnCall::AbortTransaction
+                }
+            }
+            TxnReq::AddOffsets(_) | TxnReq::TxnOffsetCommit(_) => {
+                self.txn.offsets_pending = false;
+                TxnCall::SendOffsetsToTransaction
+            }
+            TxnReq::AddPartitions(_) => {
+                // The partitions stay out of the transaction; only an abort can follow.
+                self.txn.pending.clear();
+                return;
+            }
+            TxnReq::InitProducerId => TxnCall::InitTransactions,
+            TxnReq::FindCoordinator | TxnReq::FindGroupCoordinator(_) => return,
+        };
+        self.txn.op_result = Some(Err(error));
+        ctx.trace(Event::TxnCallFailed {
+            producer: self.node,
+            call: call.method(),
+            error: ClientErrorName(error),
+            message: format!(
+                "not sent: the producer is in an error state ({}: {})",
+                self.txn.phase.name(),
+                error.exception()
+            ),
         });
     }
 
