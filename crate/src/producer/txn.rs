@@ -242,9 +242,16 @@ impl Producer {
         if self.txn.in_flight.is_some() {
             return true;
         }
-        if matches!(self.txn.phase, Phase::AbortableError(_) | Phase::Aborting) {
+        if let Some(error) = match self.txn.phase {
+            // `Sender.maybeSendAndPollTransactionalRequest`: undrained batches fail with the
+            // error that made the transaction abortable (`lastError`), or with
+            // TransactionAbortedException when the application aborts without one.
+            Phase::AbortableError(e) => Some(e),
+            Phase::Aborting => Some(ClientError::TransactionAborted),
+            _ => None,
+        } {
             for mut b in self.acc.take_undrained() {
-                self.fail_batch(ctx, &mut b, ClientError::TransactionAborted, None, false);
+                self.fail_batch(ctx, &mut b, error, None, false);
             }
         }
         let incomplete = !self.acc.is_empty() || self.sent.values().any(|b| !b.done);
