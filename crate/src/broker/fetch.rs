@@ -226,10 +226,20 @@ impl Broker {
             return;
         }
         let me = self.id;
+        let now = ctx.now;
+        let delayed = self.fetchers.get(&leader).map(|f| f.delayed.clone()).unwrap_or_default();
+        let mut next_undelay: Option<Micros> = None;
         let partitions: Vec<FetchPartition> = self
             .replicas
             .values()
             .filter(|r| r.role == super::replica::Role::Follower { leader })
+            .filter(|r| match delayed.get(&r.tp) {
+                Some(&(epoch, until)) if epoch == r.leader_epoch && until > now => {
+                    next_undelay = Some(next_undelay.map_or(until, |t: Micros| t.min(until)));
+                    false
+                }
+                _ => true,
+            })
             .map(|r| FetchPartition {
                 tp: r.tp,
                 fetch_offset: r.log.leo,
@@ -240,8 +250,15 @@ impl Broker {
             })
             .collect();
         let fetcher = self.fetchers.entry(leader).or_default();
+        fetcher.delayed.retain(|_, (_, until)| *until > now);
         if partitions.is_empty() {
-            self.fetchers.remove(&leader);
+            match next_undelay {
+                // Every partition waits out replica.fetch.backoff.ms after an error.
+                Some(at) => ctx.timer(at, BrokerTimer::Fetcher(leader)),
+                None => {
+                    self.fetchers.remove(&leader);
+                }
+            }
             return;
         }
         if fetcher.in_flight.is_some() {
@@ -300,7 +317,6 @@ impl Broker {
         if let Some(f) = self.fetchers.get_mut(&leader) {
             f.in_flight = None;
         }
-        let mut failed = false;
         for part in resp.partitions {
             let tp = part.tp;
             let follows = self.replicas.get(&tp).is_some_and(|r| r.role == super::replica::Role::Follower { leader });
@@ -322,7 +338,12 @@ impl Broker {
                 continue;
             }
             if part.error != Error::None {
-                failed = true;
+                // `handlePartitionsWithErrors` -> `delayPartitions`: only this partition
+                // waits replica.fetch.backoff.ms; the others are fetched again at once.
+                let backoff = self.cfg().replica_fetch_backoff_us;
+                let epoch = self.replicas.get(&tp).map_or(0, |r| r.leader_epoch);
+                let until = later(ctx.now, backoff);
+                self.fetchers.entry(leader).or_default().delayed.insert(tp, (epoch, until));
                 continue;
             }
             if let Some(div) = part.diverging_epoch {
@@ -356,11 +377,7 @@ impl Broker {
                 ctx.trace(Event::LogStartOffsetIncremented { broker: self.node, tp, log_start_offset: start });
             }
         }
-        if failed {
-            self.fetch_failed(ctx, leader);
-        } else {
-            self.maybe_fetch(ctx, leader);
-        }
+        self.maybe_fetch(ctx, leader);
     }
 
     /// `getOffsetTruncationState` and truncation on a diverging epoch.

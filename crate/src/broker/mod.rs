@@ -122,6 +122,9 @@ pub type BCtx<'a, 'b> = Ctx<'a, 'b, BrokerTimer>;
 pub struct Fetcher {
     pub in_flight: Option<u32>,
     pub backoff_until_us: Micros,
+    /// Partitions answered with an error, left out until then (`delayPartitions`), by the
+    /// leader epoch they were fetched at: a new epoch starts them afresh.
+    pub delayed: VecMap<Tp, (u32, Micros)>,
 }
 
 pub struct Broker {
