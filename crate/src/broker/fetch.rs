@@ -82,6 +82,7 @@ impl Broker {
             diverging_epoch: None,
             log_start_offset,
             log_end_offset,
+            last_stable_offset: hw,
             batches: Vec::new(),
             aborted: Vec::new(),
         };
@@ -105,10 +106,16 @@ impl Broker {
             // an offset below the log start offset, is OFFSET_OUT_OF_RANGE before any
             // divergence check.
             let Some(end) = r.log.end_offset_for_epoch(last_epoch) else {
-                return empty(Error::OffsetOutOfRange, r.hw, start, leo);
+                return FetchPartitionResponse {
+                    last_stable_offset: r.last_stable_offset(),
+                    ..empty(Error::OffsetOutOfRange, r.hw, start, leo)
+                };
             };
             if fp.fetch_offset < start {
-                return empty(Error::OffsetOutOfRange, r.hw, start, leo);
+                return FetchPartitionResponse {
+                    last_stable_offset: r.last_stable_offset(),
+                    ..empty(Error::OffsetOutOfRange, r.hw, start, leo)
+                };
             }
             let diverging = match end {
                 (epoch, end) if epoch < last_epoch || end < fp.fetch_offset => Some((epoch, end)),
@@ -122,13 +129,17 @@ impl Broker {
                     diverging_epoch: diverging,
                     log_start_offset: start,
                     log_end_offset: leo,
+                    last_stable_offset: r.last_stable_offset(),
                     batches: Vec::new(),
                     aborted: Vec::new(),
                 };
             }
         }
         if fp.fetch_offset > leo || fp.fetch_offset < start {
-            return empty(Error::OffsetOutOfRange, r.hw, start, leo);
+            return FetchPartitionResponse {
+                last_stable_offset: r.last_stable_offset(),
+                ..empty(Error::OffsetOutOfRange, r.hw, start, leo)
+            };
         }
         let _ = &ctx;
         let mut batches = if *budget > 0 { r.log.read(fp.fetch_offset, max_bytes.min(*budget)) } else { Vec::new() };
@@ -159,6 +170,7 @@ impl Broker {
             diverging_epoch: None,
             log_start_offset: r.log.log_start_offset,
             log_end_offset: r.log.leo,
+            last_stable_offset: r.last_stable_offset(),
             batches,
             aborted,
         }

@@ -1694,6 +1694,11 @@ impl Client {
                     // The position is outside the log: `auto.offset.reset`.
                     let reset_to = match cfg.auto_offset_reset {
                         AutoOffsetReset::Earliest => Some(part.log_start_offset),
+                        // ListOffsets(LATEST) with the consumer's isolation level: the
+                        // LSO for read_committed (`lastFetchableOffset`).
+                        AutoOffsetReset::Latest if cfg.isolation_level == IsolationLevel::ReadCommitted => {
+                            Some(part.last_stable_offset)
+                        }
                         AutoOffsetReset::Latest => Some(part.high_watermark),
                         AutoOffsetReset::None => None,
                     };

@@ -204,6 +204,9 @@ pub struct FetchPartitionResponse {
     /// The leader's log end offset: what a follower's ListOffsets(LATEST) would get after
     /// OFFSET_OUT_OF_RANGE (answered with the fetch instead of another round trip).
     pub log_end_offset: u64,
+    /// The leader's last stable offset (what ListOffsets(LATEST) answers a read_committed
+    /// consumer after OFFSET_OUT_OF_RANGE).
+    pub last_stable_offset: u64,
     pub batches: Vec<LogBatch>,
     /// For a read_committed consumer: base offsets of the returned batches that belong to
     /// aborted transactions (what Kafka's `abortedTransactions` lets the client drop).
