@@ -370,7 +370,7 @@ mod tests {
         let mut n = Net::new(4, 1_000, 0, 0, Prng::new(1));
         n.set_bandwidth(1_000_000_000);
         n.set_link(NodeId(3), NodeId(1), LinkParams { latency_us: 300_000, jitter_us: 0, loss_ppm: 0 });
-        let w = super::super::cost::nic_ns(1_000_000_000, 125_000);
+        let w = crate::sim::cost::nic_ns(1_000_000_000, 125_000);
         let us = |ns: u64| ns.div_ceil(1000);
         let Route::Deliver(slow) = n.route(0, NodeId(3), NodeId(1), 0, "Fetch", 125_000) else { panic!() };
         assert_eq!(slow, us(w + 300_000_000));
