@@ -85,16 +85,16 @@ export const tests = [
       await openPlayground(page, url, '#preset=acks1-leader-failover');
       await page.waitForFunction(() => document.querySelector('[data-testid="record-grid"]')?.dataset.count === '400');
       await page.waitForFunction(() => document.querySelector('[data-testid="view-timeline"] .kv-it'));
-      await clickCell(page, 215);
+      await clickCell(page, 227);
       const root = page.getByTestId('views-root');
-      await page.waitForFunction(() => document.querySelector('[data-testid="views-root"][data-focus="215"]'));
+      await page.waitForFunction(() => document.querySelector('[data-testid="views-root"][data-focus="227"]'));
       // Scrubbed to the batch's append on broker-1, where the cluster view outlines the
-      // batch holding record 215 (it is truncated later: lost).
+      // batch holding record 227 (it is truncated later: lost).
       const at = await root.getAttribute('data-now');
       await page.waitForFunction((t) => document.querySelector('[data-testid="views-root"]')?.dataset.snapshotAt === t, at);
       const outlined = page.locator('[data-testid="replica"][data-broker="broker-1"] .kv-cell.kv-focus');
-      assert.equal(await outlined.count(), 1, 'the batch with record 215 is outlined on the leader');
-      assert.match(await outlined.getAttribute('data-records'), /(^| )215( |$)/);
+      assert.equal(await outlined.count(), 1, 'the batch with record 227 is outlined on the leader');
+      assert.match(await outlined.getAttribute('data-records'), /(^| )227( |$)/);
       assert.ok(await page.locator('[data-testid="view-timeline"] .kv-it.kv-focus').count() > 0, 'its request and append are highlighted in the timeline');
       // A journey step's time moves the views to that moment.
       const steps = page.getByTestId('journey-steps').locator('li');
@@ -113,16 +113,16 @@ export const tests = [
       const grid = page.getByTestId('record-grid');
       await page.waitForFunction(() => document.querySelector('[data-testid="record-grid"]')?.dataset.count === '400');
       assert.match(await page.getByTestId('legend-lost').textContent(), /lost 3/);
-      await clickCell(page, 215);
-      assert.equal(await grid.getAttribute('data-selected'), '215');
-      assert.match(await page.getByTestId('journey-title').textContent(), /Record 215\s*lost/);
+      await clickCell(page, 227);
+      assert.equal(await grid.getAttribute('data-selected'), '227');
+      assert.match(await page.getByTestId('journey-title').textContent(), /Record 227\s*lost/);
       const steps = await page.getByTestId('journey-steps').textContent();
-      assert.match(steps, /broker-1 appended the batch at offsets 215–226 \(leader epoch 0\); this record at 215/);
+      assert.match(steps, /broker-1 appended the batch at offsets 227 \(leader epoch 0\); this record at 227/);
       assert.doesNotMatch(steps, /fetched it/, 'no follower had it');
-      assert.match(steps, /callback: success, offset 215/);
+      assert.match(steps, /callback: success, offset 227/);
       assert.match(steps, /broker-1 crashed \(mode=process\)/);
       assert.match(steps, /broker-2 elected leader of orders-0/);
-      assert.match(steps, /broker-1 truncated offsets 215–230/);
+      assert.match(steps, /broker-1 truncated offsets 227–229/);
       assert.match(await page.getByTestId('journey').textContent(), /copies in the final log\s*none/);
       await page.screenshot({ path: 'test-results/e2e/records-journey-lost.png', fullPage: true });
     },
