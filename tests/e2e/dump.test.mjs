@@ -167,8 +167,8 @@ export const tests = [
     async run({ page, url }) {
       await openPlayground(page, url, '#preset=acks1-leader-failover');
       await page.waitForFunction(() => document.querySelector('[data-testid="record-grid"]')?.dataset.count === '400');
-      await clickCell(page, 215); // lost: truncated away
-      await page.waitForFunction(() => document.querySelector('[data-testid="journey"]')?.dataset.record === '215');
+      await clickCell(page, 228); // lost: truncated away
+      await page.waitForFunction(() => document.querySelector('[data-testid="journey"]')?.dataset.record === '228');
       assert.match(await page.getByTestId('on-disk').textContent(), /No copy in the final log/);
       assert.equal(await page.getByTestId('disk-copy').count(), 0);
     },
