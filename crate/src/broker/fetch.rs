@@ -52,8 +52,14 @@ impl Broker {
         let mut budget = req.max_bytes as u64;
         let mut answer_now = false;
         let mut bytes = 0u64;
+        // `ReplicaManager.readFromLog`: the first batch is returned whatever its size only
+        // until a partition has returned data (`minOneMessage`).
+        let mut min_one = true;
         for fp in &req.partitions {
-            let part = self.read_partition(ctx, req, fp, &mut budget);
+            let part = self.read_partition(ctx, req, fp, &mut budget, min_one);
+            if !part.batches.is_empty() {
+                min_one = false;
+            }
             if part.error != Error::None || part.diverging_epoch.is_some() {
                 answer_now = true;
             }
@@ -73,6 +79,7 @@ impl Broker {
         req: &FetchRequest,
         fp: &FetchPartition,
         budget: &mut u64,
+        min_one: bool,
     ) -> FetchPartitionResponse {
         let tp = fp.tp;
         let empty = |error: Error, hw: u64, log_start_offset: u64, log_end_offset: u64| FetchPartitionResponse {
@@ -86,10 +93,7 @@ impl Broker {
             batches: Vec::new(),
             aborted: Vec::new(),
         };
-        let max_bytes = match req.isolation {
-            Some(_) => u64::from(req.max_bytes.max(1)),
-            None => self.cfg().replica_fetch_max_bytes as u64,
-        };
+        let max_bytes = u64::from(req.partition_max_bytes.max(1));
         let Some(r) = self.replicas.get_mut(&tp) else { return empty(Error::NotLeaderOrFollower, 0, 0, 0) };
         let (start, leo) = (r.log.log_start_offset, r.log.leo);
         if !r.is_leader() {
@@ -142,7 +146,8 @@ impl Broker {
             };
         }
         let _ = &ctx;
-        let mut batches = if *budget > 0 { r.log.read(fp.fetch_offset, max_bytes.min(*budget)) } else { Vec::new() };
+        let mut batches =
+            if *budget > 0 { r.log.read(fp.fetch_offset, max_bytes.min(*budget), min_one) } else { Vec::new() };
         // A consumer reads up to the HW (read_uncommitted) or the LSO (read_committed).
         let mut aborted = Vec::new();
         if let Some(iso) = req.isolation {
@@ -293,6 +298,7 @@ impl Broker {
             max_wait_us: cfg.replica_fetch_wait_max_us,
             min_bytes: cfg.replica_fetch_min_bytes,
             max_bytes: cfg.replica_fetch_response_max_bytes,
+            partition_max_bytes: cfg.replica_fetch_max_bytes,
         };
         ctx.send(NodeId::broker(leader), to_inc, Msg::Fetch(req));
         ctx.timer(later(ctx.now, cfg.replica_socket_timeout_us), BrokerTimer::FetchTimeout(leader, corr));

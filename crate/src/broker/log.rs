@@ -509,7 +509,9 @@ impl Log {
     }
 
     /// Batches from `offset` up to `max_bytes` (at least one batch if any).
-    pub fn read(&self, offset: u64, max_bytes: u64) -> Vec<LogBatch> {
+    /// Batches from `offset`, up to `max_bytes`; with `min_one` the first batch comes
+    /// whatever its size (`minOneMessage`), without it a first batch too large gives none.
+    pub fn read(&self, offset: u64, max_bytes: u64, min_one: bool) -> Vec<LogBatch> {
         let mut out = Vec::new();
         let mut bytes = 0u64;
         let from = self.index_of(offset);
@@ -523,7 +525,7 @@ impl Log {
         });
         for e in &self.entries[from..] {
             let size = e.batch.data.size_bytes as u64;
-            if e.batch.base_offset >= segment_end || (!out.is_empty() && bytes + size > max_bytes) {
+            if e.batch.base_offset >= segment_end || ((!out.is_empty() || !min_one) && bytes + size > max_bytes) {
                 break;
             }
             bytes += size;

@@ -165,6 +165,10 @@ pub struct Client {
     polled_at: Micros,
     pub last_poll_us: Micros,
     next_auto_commit_us: Micros,
+    /// `SubscriptionState.movePartitionToEnd`: a partition that returned data (or an
+    /// error) goes to the end of the fetch order, by when it last did (0: never).
+    moved_to_end: VecMap<Tp, u64>,
+    move_seq: u64,
     last_hb_ok_us: Micros,
     hb_in_flight: bool,
     hb_scheduled: bool,
@@ -235,6 +239,8 @@ impl Client {
             polled_at: 0,
             last_poll_us: 0,
             next_auto_commit_us: 0,
+            moved_to_end: VecMap::new(),
+            move_seq: 0,
             last_hb_ok_us: 0,
             hb_in_flight: false,
             hb_scheduled: false,
@@ -1640,7 +1646,9 @@ impl Client {
         let Some(image) = self.image.clone() else { return };
         let mut by_leader: VecMap<u16, Vec<FetchPartition>> = VecMap::new();
         let mut leaderless = false;
-        for &tp in &self.assignment {
+        let mut order = self.assignment.clone();
+        order.sort_by_key(|tp| self.moved_to_end.get(tp).copied().unwrap_or(0));
+        for &tp in &order {
             let Some(&pos) = self.fetch_pos.get(&tp) else { continue };
             if self.buffer.iter().any(|b| b.1 == tp) {
                 continue;
@@ -1674,7 +1682,8 @@ impl Client {
                 partitions,
                 max_wait_us: cfg.fetch_max_wait_us,
                 min_bytes: cfg.fetch_min_bytes,
-                max_bytes: cfg.fetch_max_bytes.min(cfg.max_partition_fetch_bytes.max(1)),
+                max_bytes: cfg.fetch_max_bytes,
+                partition_max_bytes: cfg.max_partition_fetch_bytes,
             };
             self.request(ctx, cfg, leader, Req::Fetch, Msg::Fetch(req));
         }
@@ -1687,6 +1696,10 @@ impl Client {
             let Some(&pos) = self.fetch_pos.get(&tp) else { continue };
             if !self.assignment.contains(&tp) {
                 continue;
+            }
+            if part.error != Error::None || !part.batches.is_empty() {
+                self.move_seq += 1;
+                self.moved_to_end.insert(tp, self.move_seq);
             }
             match part.error {
                 Error::None => {}

@@ -172,7 +172,10 @@ pub struct FetchRequest {
     pub partitions: Vec<FetchPartition>,
     pub max_wait_us: u64,
     pub min_bytes: u32,
+    /// The whole response's limit (`fetch.max.bytes`, `replica.fetch.response.max.bytes`).
     pub max_bytes: u32,
+    /// Each partition's limit (`max.partition.fetch.bytes`, `replica.fetch.max.bytes`).
+    pub partition_max_bytes: u32,
 }
 
 /// A batch as a log holds it: its offsets and the leader epoch stamped at append.
