@@ -160,12 +160,18 @@ export const tests = [
       // transaction, partitioner.availability.timeout.ms, acks=0 at the NIC's speed,
       // delete-horizon sizes, fetcher connections, controlled-shutdown approval) added
       // ~0.8% (535.2 KiB here).
-      assert.ok(gz(wasm) <= 540 * KIB, `wasm ${kib(gz(wasm))} gzipped > 540 KiB`);
+      // 540 KiB (first load 770 KiB) until a second review's fixes (Streams' flush before
+      // the offsets and its LeaveGroup, the receiving NIC's busy periods, the STARTING
+      // heartbeat, the consumer's fetch order and limits, per-partition fetch backoff,
+      // terminated transactional requests) added ~0.9% (539.9 KiB here, first load
+      // 770.4 KiB).
+      assert.ok(gz(wasm) <= 545 * KIB, `wasm ${kib(gz(wasm))} gzipped > 545 KiB`);
       // First load 740 KiB until the default preset's run, precomputed at build time
       // (scripts/prerender.mjs), came with the page: 17.5 KiB that put the verdict on screen
       // about 600 ms sooner (746 KiB here, counted until the engine is ready).
-      // 765 KiB until the review's fixes above (about 765 KiB here).
-      assert.ok(staticGz <= 770 * KIB, `first load ${kib(staticGz)} gzipped > 770 KiB`);
+      // 765 KiB until the review's fixes above (about 765 KiB here); 770 KiB until the
+      // second review's (770.4 KiB here).
+      assert.ok(staticGz <= 775 * KIB, `first load ${kib(staticGz)} gzipped > 775 KiB`);
     },
   },
   {
